@@ -1,0 +1,212 @@
+//! The caseload pane: my patients or the team's, sorted and filtered, read
+//! from the store a window at a time.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_textarea::TextArea;
+
+use super::keymap::Action;
+use super::list::ListCursor;
+use crate::store::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope, Store, StoreError};
+
+/// Rows read beyond each edge of the screen, so most moves need no query.
+const WINDOW_MARGIN: usize = 100;
+
+pub struct CaseloadPane {
+    pub query: CaseloadQuery,
+    pub cursor: ListCursor,
+    /// Index (in the whole list) of `rows[0]`.
+    window_offset: usize,
+    rows: Vec<CaseloadRow>,
+    /// The filter being typed, while `/` is active.
+    pub filter_input: Option<TextArea<'static>>,
+}
+
+/// What a key typed into the filter did.
+pub enum FilterOutcome {
+    /// The filter text changed (the list was re-queried).
+    Changed,
+    /// The filter was accepted (Enter) or cleared (Esc); typing is over.
+    Closed,
+    Unchanged,
+}
+
+impl CaseloadPane {
+    pub fn new(user: &str) -> CaseloadPane {
+        CaseloadPane {
+            query: CaseloadQuery {
+                scope: Scope::Mine,
+                sort: CaseloadSort::Name,
+                filter: String::new(),
+                user: user.to_string(),
+            },
+            cursor: ListCursor::default(),
+            window_offset: 0,
+            rows: Vec::new(),
+            filter_input: None,
+        }
+    }
+
+    /// Whether the filter line is on screen (typing, or a filter is set).
+    pub fn shows_filter_line(&self) -> bool {
+        self.filter_input.is_some() || !self.query.filter.is_empty()
+    }
+
+    pub fn selected(&self) -> Option<&CaseloadRow> {
+        let index = self.cursor.selected()?;
+        self.rows.get(index.checked_sub(self.window_offset)?)
+    }
+
+    pub fn selected_id(&self) -> Option<i64> {
+        self.selected().map(|row| row.id)
+    }
+
+    /// The rows on screen, and the index (in the whole list) of the first.
+    pub fn visible(&self) -> (usize, &[CaseloadRow]) {
+        let range = self.cursor.visible();
+        let start = range
+            .start
+            .saturating_sub(self.window_offset)
+            .min(self.rows.len());
+        let end = range
+            .end
+            .saturating_sub(self.window_offset)
+            .min(self.rows.len());
+        (range.start, &self.rows[start..end])
+    }
+
+    /// Re-counts and re-reads the list, keeping `keep` selected if it is still
+    /// in it, else the same position.
+    pub fn reload(&mut self, store: &Store, keep: Option<i64>) -> Result<(), StoreError> {
+        let len = store.caseload_count(&self.query)?;
+        self.cursor.set_len(len);
+        if let Some(id) = keep {
+            if let Some(position) = store.caseload_position(&self.query, id)? {
+                self.cursor.select(position);
+            }
+        }
+        self.read_window(store)
+    }
+
+    /// Makes sure the rows on screen are in memory, reading a new window
+    /// around them when they are not.
+    pub fn ensure_window(&mut self, store: &Store) -> Result<(), StoreError> {
+        let visible = self.cursor.visible();
+        let loaded = self.window_offset..self.window_offset + self.rows.len();
+        let complete =
+            visible.is_empty() || (loaded.start <= visible.start && visible.end <= loaded.end);
+        if complete {
+            return Ok(());
+        }
+        self.read_window(store)
+    }
+
+    fn read_window(&mut self, store: &Store) -> Result<(), StoreError> {
+        let visible = self.cursor.visible();
+        self.window_offset = visible.start.saturating_sub(WINDOW_MARGIN);
+        let limit = (visible.end - self.window_offset) + WINDOW_MARGIN;
+        self.rows = store.caseload_window(&self.query, self.window_offset, limit)?;
+        Ok(())
+    }
+
+    /// Moves the selection; returns whether it moved.
+    pub fn move_cursor(&mut self, store: &Store, action: Action) -> Result<bool, StoreError> {
+        let moved = self.cursor.apply(action);
+        self.ensure_window(store)?;
+        Ok(moved)
+    }
+
+    pub fn set_height(&mut self, store: &Store, rows: usize) -> Result<(), StoreError> {
+        self.cursor.set_height(rows);
+        self.ensure_window(store)
+    }
+
+    pub fn toggle_scope(&mut self, store: &Store) -> Result<(), StoreError> {
+        let keep = self.selected_id();
+        self.query.scope = match self.query.scope {
+            Scope::Mine => Scope::Team,
+            Scope::Team => Scope::Mine,
+        };
+        self.reload(store, keep)
+    }
+
+    pub fn cycle_sort(&mut self, store: &Store) -> Result<(), StoreError> {
+        let keep = self.selected_id();
+        self.query.sort = self.query.sort.next();
+        self.reload(store, keep)
+    }
+
+    pub fn start_filter(&mut self) {
+        let mut input = TextArea::new(vec![self.query.filter.clone()]);
+        input.move_cursor(tui_textarea::CursorMove::End);
+        input.set_cursor_line_style(ratatui::style::Style::default());
+        self.filter_input = Some(input);
+    }
+
+    /// Clears the filter (and stops typing one), keeping the selected patient.
+    pub fn clear_filter(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.filter_input = None;
+        if self.query.filter.is_empty() {
+            return Ok(());
+        }
+        let keep = self.selected_id();
+        self.query.filter.clear();
+        self.reload(store, keep)
+    }
+
+    /// A key typed while the filter is open.
+    pub fn filter_key(
+        &mut self,
+        store: &Store,
+        key: KeyEvent,
+    ) -> Result<FilterOutcome, StoreError> {
+        let Some(input) = self.filter_input.as_mut() else {
+            return Ok(FilterOutcome::Unchanged);
+        };
+        match key.code {
+            KeyCode::Enter => {
+                self.filter_input = None;
+                return Ok(FilterOutcome::Closed);
+            }
+            KeyCode::Esc => {
+                self.clear_filter(store)?;
+                return Ok(FilterOutcome::Closed);
+            }
+            // One line only; control characters never enter the filter.
+            KeyCode::Char(c) if c.is_control() => return Ok(FilterOutcome::Unchanged),
+            KeyCode::Char('m' | 'j') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Ok(FilterOutcome::Unchanged)
+            }
+            _ => {}
+        }
+        input.input(key);
+        let text = input.lines().first().cloned().unwrap_or_default();
+        if text == self.query.filter {
+            return Ok(FilterOutcome::Unchanged);
+        }
+        self.query.filter = text;
+        self.cursor.select(0);
+        self.reload(store, None)?;
+        Ok(FilterOutcome::Changed)
+    }
+
+    /// Selects a patient, widening the view (clearing the filter, then
+    /// showing the whole team) until the patient is in it.
+    pub fn reveal(&mut self, store: &Store, patient_id: i64) -> Result<bool, StoreError> {
+        let mut position = store.caseload_position(&self.query, patient_id)?;
+        if position.is_none() && !self.query.filter.is_empty() {
+            self.query.filter.clear();
+            self.filter_input = None;
+            position = store.caseload_position(&self.query, patient_id)?;
+        }
+        if position.is_none() && self.query.scope == Scope::Mine {
+            self.query.scope = Scope::Team;
+            position = store.caseload_position(&self.query, patient_id)?;
+        }
+        self.reload(store, None)?;
+        if let Some(position) = position {
+            self.cursor.select(position);
+            self.ensure_window(store)?;
+        }
+        Ok(position.is_some())
+    }
+}

@@ -1,0 +1,26 @@
+//! The care-plan goals pane: the selected patient's goals.
+
+use super::list::ListCursor;
+use crate::domain::goal::Goal;
+use crate::store::{Store, StoreError};
+
+#[derive(Default)]
+pub struct GoalsPane {
+    pub goals: Vec<Goal>,
+    pub cursor: ListCursor,
+}
+
+impl GoalsPane {
+    pub fn load(&mut self, store: &Store, patient_id: Option<i64>) -> Result<(), StoreError> {
+        self.goals = match patient_id {
+            Some(id) => store.goals(id)?,
+            None => Vec::new(),
+        };
+        self.cursor.set_len(self.goals.len());
+        Ok(())
+    }
+
+    pub fn selected(&self) -> Option<&Goal> {
+        self.goals.get(self.cursor.selected()?)
+    }
+}

@@ -1,0 +1,372 @@
+//! State and behaviour: keys become actions, actions change state through
+//! the store, and the view state holds only what is on screen. No drawing.
+//!
+//! `App` is a thin router: each pane's behaviour lives in its own module.
+
+pub mod caseload;
+pub mod goals;
+pub mod keymap;
+pub mod list;
+pub mod pane;
+pub mod patient;
+pub mod tasks;
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+
+use crate::clock::Clock;
+use crate::config::{Config, ThemeName};
+use crate::domain::goal::Goal;
+use crate::store::{Scope, Store, StoreError};
+use crate::ui::layout;
+use caseload::{CaseloadPane, FilterOutcome};
+use goals::GoalsPane;
+use keymap::{Action, Keymap};
+use pane::PaneId;
+use patient::PatientPane;
+use tasks::{TaskScope, TasksPane};
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Info(String),
+    Error(String),
+}
+
+/// What is drawn over the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// The keys of the focused pane.
+    Help { scroll: usize },
+    /// One goal in full.
+    Goal(Goal),
+}
+
+pub struct App {
+    store: Store,
+    pub clock: Clock,
+    pub user: String,
+    pub theme: ThemeName,
+    pub upcoming_days: u32,
+    pub keymap: Keymap,
+    /// Shown in the status line when the data is synthetic and thrown away.
+    pub demo: bool,
+    pub focus: PaneId,
+    pub caseload: CaseloadPane,
+    pub patient: PatientPane,
+    pub goals: GoalsPane,
+    pub tasks: TasksPane,
+    pub overlay: Option<Overlay>,
+    pub message: Option<Message>,
+    /// The terminal's size, as last reported.
+    pub size: (u16, u16),
+    /// The patient whose record was last shown (and audited).
+    shown_patient: Option<i64>,
+    /// `PRAGMA data_version` when the view was last read.
+    data_version: i64,
+    quit: bool,
+}
+
+impl App {
+    pub fn new(store: Store, config: &Config, demo: bool) -> Result<App, StoreError> {
+        let data_version = store.data_version()?;
+        let mut app = App {
+            clock: store.clock(),
+            user: config.user.clone(),
+            theme: config.theme,
+            upcoming_days: config.upcoming_days,
+            keymap: config.keymap.clone(),
+            demo,
+            focus: PaneId::Caseload,
+            caseload: CaseloadPane::new(&config.user),
+            patient: PatientPane::default(),
+            goals: GoalsPane::default(),
+            tasks: TasksPane::default(),
+            overlay: None,
+            message: None,
+            size: (80, 24),
+            shown_patient: None,
+            data_version,
+            quit: false,
+            store,
+        };
+        app.caseload.reload(&app.store, None)?;
+        if app.caseload.cursor.is_empty() {
+            // Nobody assigned to this user: show the team rather than nothing.
+            app.caseload.query.scope = Scope::Team;
+            app.caseload.reload(&app.store, None)?;
+            if !app.caseload.cursor.is_empty() {
+                app.message = Some(Message::Info(format!(
+                    "No patients are assigned to {}; showing the whole team (t toggles)",
+                    app.user
+                )));
+            }
+        }
+        app.patient_changed()?;
+        app.load_tasks()?;
+        Ok(app)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    /// The terminal was resized: recompute how many rows each list shows.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+        let result = self.apply_heights();
+        self.report(result);
+    }
+
+    fn apply_heights(&mut self) -> Result<(), StoreError> {
+        let rows = layout::list_rows(self.size, self.caseload.shows_filter_line());
+        self.caseload.set_height(&self.store, rows.caseload)?;
+        self.patient.set_height(rows.patient);
+        self.goals.cursor.set_height(rows.goals);
+        self.tasks.cursor.set_height(rows.tasks);
+        Ok(())
+    }
+
+    /// Handles one key press.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        let result = self.dispatch_key(key);
+        self.report(result);
+    }
+
+    fn report(&mut self, result: Result<(), StoreError>) {
+        if let Err(error) = result {
+            self.message = Some(Message::Error(error.to_string()));
+        }
+    }
+
+    fn dispatch_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
+        if let Some(overlay) = &mut self.overlay {
+            let action = self.keymap.action(self.focus, &key);
+            match (overlay, action) {
+                (Overlay::Help { scroll }, Some(Action::MoveDown)) => *scroll += 1,
+                (Overlay::Help { scroll }, Some(Action::MoveUp)) => {
+                    *scroll = scroll.saturating_sub(1)
+                }
+                _ => self.overlay = None,
+            }
+            return Ok(());
+        }
+        if self.caseload.filter_input.is_some() {
+            let before = self.caseload.shows_filter_line();
+            match self.caseload.filter_key(&self.store, key)? {
+                FilterOutcome::Changed => self.patient_changed()?,
+                FilterOutcome::Closed => {
+                    if before != self.caseload.shows_filter_line() {
+                        self.apply_heights()?;
+                    }
+                    self.patient_changed()?;
+                }
+                FilterOutcome::Unchanged => {}
+            }
+            return Ok(());
+        }
+        match self.keymap.action(self.focus, &key) {
+            Some(action) => self.perform(action),
+            None => {
+                self.message = Some(Message::Info(format!(
+                    "{} does nothing in the {} pane; ? shows its keys",
+                    keymap::Key::from_event(&key),
+                    self.focus.title()
+                )));
+                Ok(())
+            }
+        }
+    }
+
+    fn perform(&mut self, action: Action) -> Result<(), StoreError> {
+        self.message = None;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::NextPane => self.focus = self.focus.next(),
+            Action::PrevPane => self.focus = self.focus.prev(),
+            Action::Focus(pane) => self.focus = pane,
+            Action::Back => self.back()?,
+            Action::MoveDown
+            | Action::MoveUp
+            | Action::Top
+            | Action::Bottom
+            | Action::PageDown
+            | Action::PageUp => self.move_in_focus(action)?,
+            Action::Open => self.open()?,
+            Action::Filter => {
+                self.caseload.start_filter();
+                self.apply_heights()?;
+            }
+            Action::ToggleTeam => {
+                self.caseload.toggle_scope(&self.store)?;
+                let scope = match self.caseload.query.scope {
+                    Scope::Mine => "my patients",
+                    Scope::Team => "the whole team",
+                };
+                self.message = Some(Message::Info(format!(
+                    "Showing {scope} ({} patients)",
+                    self.caseload.cursor.len()
+                )));
+                self.patient_changed()?;
+            }
+            Action::CycleSort => {
+                self.caseload.cycle_sort(&self.store)?;
+                self.message = Some(Message::Info(format!(
+                    "Sorted by {}",
+                    self.caseload.query.sort.label()
+                )));
+            }
+            Action::ToggleTaskScope => {
+                self.tasks.scope = match self.tasks.scope {
+                    TaskScope::MyDay => TaskScope::Patient,
+                    TaskScope::Patient => TaskScope::MyDay,
+                };
+                self.tasks.cursor.select(0);
+                self.load_tasks()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn move_in_focus(&mut self, action: Action) -> Result<(), StoreError> {
+        match self.focus {
+            PaneId::Caseload => {
+                if self.caseload.move_cursor(&self.store, action)? {
+                    self.patient_changed()?;
+                }
+            }
+            PaneId::Patient => {
+                self.patient.scroll.apply(action);
+            }
+            PaneId::Goals => {
+                self.goals.cursor.apply(action);
+            }
+            PaneId::Tasks => {
+                self.tasks.cursor.apply(action);
+            }
+        }
+        Ok(())
+    }
+
+    fn open(&mut self) -> Result<(), StoreError> {
+        match self.focus {
+            PaneId::Caseload => {
+                if self.caseload.selected().is_some() {
+                    self.focus = PaneId::Patient;
+                }
+            }
+            PaneId::Patient => self.focus = PaneId::Goals,
+            PaneId::Goals => {
+                if let Some(goal) = self.goals.selected() {
+                    self.overlay = Some(Overlay::Goal(goal.clone()));
+                }
+            }
+            PaneId::Tasks => {
+                let Some(patient_id) = self.tasks.selected().map(|t| t.patient_id) else {
+                    return Ok(());
+                };
+                let had_filter = self.caseload.shows_filter_line();
+                if self.caseload.reveal(&self.store, patient_id)? {
+                    if had_filter != self.caseload.shows_filter_line() {
+                        self.apply_heights()?;
+                    }
+                    self.patient_changed()?;
+                    self.focus = PaneId::Patient;
+                } else {
+                    self.message = Some(Message::Error(
+                        "That task's patient is no longer in the database".into(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn back(&mut self) -> Result<(), StoreError> {
+        if self.focus == PaneId::Caseload && !self.caseload.query.filter.is_empty() {
+            self.caseload.clear_filter(&self.store)?;
+            self.apply_heights()?;
+            self.patient_changed()?;
+        } else if self.focus != PaneId::Caseload {
+            self.focus = PaneId::Caseload;
+        }
+        Ok(())
+    }
+
+    /// The selected patient may have changed: show their record, goals and
+    /// (when following the patient) tasks, and audit the view.
+    fn patient_changed(&mut self) -> Result<(), StoreError> {
+        let selected = self.caseload.selected_id();
+        if selected == self.shown_patient && self.patient.record.is_some() == selected.is_some() {
+            return Ok(());
+        }
+        self.load_patient(selected)?;
+        if let Some(id) = selected {
+            self.store.record_view(id)?;
+        }
+        self.shown_patient = selected;
+        if self.tasks.scope == TaskScope::Patient {
+            self.tasks.cursor.select(0);
+            self.load_tasks()?;
+        }
+        Ok(())
+    }
+
+    fn load_patient(&mut self, id: Option<i64>) -> Result<(), StoreError> {
+        let today = self.today();
+        self.patient.load(&self.store, id, today)?;
+        self.goals.load(&self.store, id)?;
+        Ok(())
+    }
+
+    fn load_tasks(&mut self) -> Result<(), StoreError> {
+        let today = self.today();
+        self.tasks.load(
+            &self.store,
+            &self.user,
+            self.caseload.selected_id(),
+            today,
+            self.upcoming_days,
+        )
+    }
+
+    /// Called about once a second when idle: if another session changed the
+    /// database, re-reads what is on screen. Returns whether anything may
+    /// have changed (and so whether to draw).
+    pub fn tick(&mut self) -> bool {
+        match self.refresh_if_changed() {
+            Ok(changed) => changed,
+            Err(error) => {
+                self.message = Some(Message::Error(error.to_string()));
+                true
+            }
+        }
+    }
+
+    fn refresh_if_changed(&mut self) -> Result<bool, StoreError> {
+        let version = self.store.data_version()?;
+        if version == self.data_version {
+            return Ok(false);
+        }
+        self.data_version = version;
+        let keep = self.caseload.selected_id();
+        self.caseload.reload(&self.store, keep)?;
+        if self.caseload.selected_id() == self.shown_patient {
+            // Same patient: re-read their record, without a new audit row.
+            self.load_patient(self.shown_patient)?;
+        } else {
+            self.patient_changed()?;
+        }
+        self.load_tasks()?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,186 @@
+//! The patient pane: the selected patient's record, as lines to draw.
+
+use chrono::NaiveDate;
+
+use super::list::Scroll;
+use crate::domain::language;
+use crate::domain::patient::{age_on, EnrollmentStatus};
+use crate::store::{CareTeamMember, Condition, PatientRecord, Store, StoreError};
+
+/// One line of the record, by meaning; the UI gives each its style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordLine {
+    /// The patient's name.
+    Name(String),
+    /// A labelled value; `alert` marks what must be seen (an interpreter need).
+    Field {
+        label: &'static str,
+        value: String,
+        alert: bool,
+    },
+    Heading(String),
+    Item(String),
+    Blank,
+}
+
+#[derive(Default)]
+pub struct PatientPane {
+    pub record: Option<PatientRecord>,
+    pub lines: Vec<RecordLine>,
+    pub scroll: Scroll,
+}
+
+impl PatientPane {
+    /// Reads the patient's record (or clears the pane for `None`).
+    pub fn load(
+        &mut self,
+        store: &Store,
+        patient_id: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<(), StoreError> {
+        let same_patient = self.record.as_ref().map(|r| r.id) == patient_id;
+        self.record = match patient_id {
+            Some(id) => store.patient(id)?,
+            None => None,
+        };
+        self.lines = match &self.record {
+            Some(record) => record_lines(
+                record,
+                &store.conditions(record.id)?,
+                &store.care_team(record.id)?,
+                today,
+            ),
+            None => Vec::new(),
+        };
+        if !same_patient {
+            self.scroll.offset = 0;
+        }
+        let height = self.scroll.height;
+        self.scroll.set_size(self.lines.len(), height);
+        Ok(())
+    }
+
+    pub fn set_height(&mut self, height: usize) {
+        self.scroll.set_size(self.lines.len(), height);
+    }
+}
+
+fn field(label: &'static str, value: String) -> RecordLine {
+    RecordLine::Field {
+        label,
+        value,
+        alert: false,
+    }
+}
+
+/// The record as a coordinator reads it on a call: who, how to reach them,
+/// in which language, their coverage and standing, then conditions and team.
+pub fn record_lines(
+    record: &PatientRecord,
+    conditions: &[Condition],
+    care_team: &[CareTeamMember],
+    today: NaiveDate,
+) -> Vec<RecordLine> {
+    let mut lines = vec![
+        RecordLine::Name(format!("{} {}", record.given_name, record.family_name)),
+        field(
+            "Member",
+            format!(
+                "{} · {} y · {} · born {}",
+                record.member_id,
+                age_on(record.birth_date, today),
+                record.sex.short(),
+                record.birth_date.format("%Y-%m-%d")
+            ),
+        ),
+    ];
+    let phones: Vec<&String> = [&record.phone_primary, &record.phone_secondary]
+        .into_iter()
+        .flatten()
+        .collect();
+    if phones.is_empty() {
+        lines.push(field("Phone", "none on file".into()));
+    }
+    for (i, phone) in phones.into_iter().enumerate() {
+        let value = if i == 0 {
+            format!("{phone} (primary)")
+        } else {
+            phone.clone()
+        };
+        lines.push(field(if i == 0 { "Phone" } else { "" }, value));
+    }
+    let language_name = language::name(&record.language).to_string();
+    lines.push(RecordLine::Field {
+        label: "Language",
+        value: if record.interpreter_needed {
+            format!("{language_name} · interpreter needed")
+        } else {
+            language_name
+        },
+        alert: record.interpreter_needed,
+    });
+    let insurance = match (&record.medicaid_id, &record.plan_name) {
+        (Some(id), Some(plan)) => format!("{id} · {plan}"),
+        (Some(id), None) => id.clone(),
+        (None, Some(plan)) => plan.clone(),
+        (None, None) => "none on file".into(),
+    };
+    lines.push(field("Insurance", insurance));
+    let enrollment = match (record.enrollment_status, record.enrolled_on) {
+        (EnrollmentStatus::Enrolled, Some(on)) => format!("enrolled since {on}"),
+        (status, Some(on)) => format!("{} (enrolled {on})", status.code()),
+        (status, None) => status.code().to_string(),
+    };
+    lines.push(RecordLine::Field {
+        label: "Status",
+        value: format!("{enrollment} · risk {}", record.risk_tier.label()),
+        alert: record.enrollment_status == EnrollmentStatus::Disenrolled,
+    });
+    let last_contact = match record.last_contact_at {
+        Some(at) => {
+            let date = at.date_naive();
+            let days = crate::domain::days_between(date, today).max(0);
+            format!("{date} ({days}d ago)")
+        }
+        None => "never".into(),
+    };
+    lines.push(field("Contact", format!("last {last_contact}")));
+    if let Some(coordinator) = &record.coordinator {
+        lines.push(field("Coord.", coordinator.clone()));
+    }
+
+    lines.push(RecordLine::Blank);
+    lines.push(RecordLine::Heading(format!(
+        "Conditions ({})",
+        conditions.len()
+    )));
+    for c in conditions {
+        let code = c
+            .code
+            .as_deref()
+            .map(|c| format!("{c} "))
+            .unwrap_or_default();
+        let status = if c.clinical_status == "active" {
+            String::new()
+        } else {
+            format!(" ({})", c.clinical_status)
+        };
+        lines.push(RecordLine::Item(format!("{code}{}{status}", c.display)));
+    }
+    lines.push(RecordLine::Blank);
+    lines.push(RecordLine::Heading(format!(
+        "Care team ({})",
+        care_team.len()
+    )));
+    for m in care_team {
+        let mut text = format!("{}: {}", m.role, m.name);
+        if let Some(phone) = &m.phone {
+            text.push_str(&format!(" · {phone}"));
+        }
+        if let Some(org) = &m.organization {
+            text.push_str(&format!(" · {org}"));
+        }
+        lines.push(RecordLine::Item(text));
+    }
+    lines
+}

@@ -1,0 +1,193 @@
+//! The command line: `tend`, `tend demo`, `tend gen`, and their options.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::App;
+use crate::clock::Clock;
+use crate::config::{self, Config, Paths, ThemeName};
+use crate::store::{OpenOptions, Store};
+use crate::synth::{self, GenParams};
+use crate::tui::{self, Exit};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tend",
+    version,
+    about = "A keyboard-driven terminal application for care coordinators",
+    long_about = "A keyboard-driven terminal application for care coordinators.\n\n\
+        With no command, opens the caseload in the default database (or --db PATH).\n\
+        TEND_NOW=2026-11-24T09:00:00-05:00 fixes \"now\" for tests and demos."
+)]
+struct Cli {
+    /// The database to open [default: tend.db in the user's data directory]
+    #[arg(long, global = true, env = "TEND_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    /// The config file [default: config.toml in the user's config directory]
+    #[arg(long, global = true, env = "TEND_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Open a throwaway database with a synthetic caseload (ignores --db)
+    Demo {
+        /// Seed of the synthetic data: the same seed and date give the same caseload
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many patients (about 60 are yours, the rest your colleagues')
+        #[arg(long, default_value_t = synth::DEMO_PATIENTS)]
+        patients: usize,
+    },
+    /// Write a synthetic caseload into a new database, without opening the screen
+    Gen {
+        /// How many patients (about 60 per coordinator; the first 60 are yours)
+        #[arg(long, default_value_t = synth::DEMO_PATIENTS)]
+        patients: usize,
+        /// Seed of the synthetic data
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// Runs tend and turns any error into one clear line on stderr.
+pub fn main() -> ExitCode {
+    let paths = Paths::from_env();
+    crate::crash::install_panic_hook(paths.as_ref().map(|p| p.state_dir.clone()));
+    let cli = Cli::parse();
+    match run(cli, paths) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tend: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// An error worded for the user.
+type CliResult<T> = Result<T, String>;
+
+fn run(cli: Cli, paths: Option<Paths>) -> CliResult<()> {
+    let clock = Clock::from_env().map_err(|e| e.to_string())?;
+    let mut config = load_config(cli.config.as_deref(), paths.as_ref())?;
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        config.theme = ThemeName::Mono;
+    }
+    match cli.command {
+        None => {
+            let (path, create) = match cli.db {
+                Some(path) => (path, false),
+                None => {
+                    let paths = paths.ok_or(
+                        "cannot find your home directory for the default database; use --db PATH",
+                    )?;
+                    (paths.default_db(), true)
+                }
+            };
+            require_terminal()?;
+            let store = open_store(&path, &config, clock, create)?;
+            show(store, &config, false)
+        }
+        Some(Command::Demo { seed, patients }) => {
+            require_terminal()?;
+            let dir = tempfile::Builder::new()
+                .prefix("tend-demo-")
+                .tempdir()
+                .map_err(|e| format!("cannot create a folder for the demo database: {e}"))?;
+            let path = dir.path().join("demo.db");
+            let mut store = open_store(&path, &config, clock, true)?;
+            synth::generate(
+                &mut store,
+                &GenParams {
+                    patients,
+                    seed,
+                    user: config.user.clone(),
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            show(store, &config, true)
+            // `dir` is dropped here: the demo database goes with it.
+        }
+        Some(Command::Gen { patients, seed }) => {
+            let path = cli
+                .db
+                .ok_or("tend gen needs the database to write: add --db PATH (or set TEND_DB)")?;
+            let started = Instant::now();
+            let mut store = open_store(&path, &config, clock, true)?;
+            let report = synth::generate(
+                &mut store,
+                &GenParams {
+                    patients,
+                    seed,
+                    user: config.user.clone(),
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            println!(
+                "Wrote {} patients for {} coordinators ({} of them yours, as {}), {} conditions, \
+                 {} care-team members, {} goals, {} tasks and {} notes to {} in {:.1} s.",
+                report.patients,
+                report.coordinators,
+                report.patients.div_ceil(report.coordinators.max(1)),
+                config.user,
+                report.conditions,
+                report.care_team_members,
+                report.goals,
+                report.tasks,
+                report.notes,
+                path.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn load_config(explicit: Option<&Path>, paths: Option<&Paths>) -> CliResult<Config> {
+    let login = config::login_name();
+    let result = match (explicit, paths) {
+        (Some(path), _) => Config::load(path, true, login),
+        (None, Some(paths)) => Config::load(&paths.default_config(), false, login),
+        (None, None) => Config::defaults(login),
+    };
+    result.map_err(|e| e.to_string())
+}
+
+fn open_store(path: &Path, config: &Config, clock: Clock, create: bool) -> CliResult<Store> {
+    let options = OpenOptions {
+        create,
+        ..OpenOptions::default()
+    };
+    Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())
+}
+
+fn require_terminal() -> CliResult<()> {
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(
+            "the screen needs a terminal (standard input and output are not one); \
+             for scripts, `tend gen` writes a database without the screen"
+                .into(),
+        )
+    }
+}
+
+fn show(store: Store, config: &Config, demo: bool) -> CliResult<()> {
+    let mut app = App::new(store, config, demo).map_err(|e| e.to_string())?;
+    match tui::run(&mut app) {
+        Ok(Exit::Quit | Exit::Signal(_) | Exit::Hangup) => Ok(()),
+        Err(e) => {
+            tui::restore_terminal();
+            Err(format!("the terminal failed: {e}"))
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! `config.toml` and where tend's files live.
+//!
+//! Every setting is documented in `config.example.toml`. A config that cannot
+//! be read or has a wrong key or type stops tend with a message naming the
+//! file, line and key: tend never starts with half a config.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use directories::ProjectDirs;
+use serde::Deserialize;
+
+use crate::app::keymap::{Key, Keymap};
+
+/// How many days ahead "upcoming" means, unless configured.
+pub const DEFAULT_UPCOMING_DAYS: u32 = 7;
+
+/// Colour themes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeName {
+    /// The 16 ANSI colours, which every terminal has.
+    #[default]
+    Default,
+    /// No colours: reverse video and bold only. `NO_COLOR` selects it too.
+    Mono,
+}
+
+/// A key or a list of keys in `[keys]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ConfigFile {
+    user: Option<String>,
+    theme: ThemeName,
+    upcoming_days: Option<u32>,
+    keys: BTreeMap<String, toml::Spanned<KeyList>>,
+}
+
+/// The settings tend runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Who the user is: written into every audit row; "my patients" are theirs.
+    pub user: String,
+    pub theme: ThemeName,
+    pub upcoming_days: u32,
+    pub keymap: Keymap,
+    /// The file the settings came from, if any.
+    pub source: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}, line {line}{}: {message}", key.as_ref().map(|k| format!(", key `{k}`")).unwrap_or_default())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        key: Option<String>,
+        message: String,
+    },
+    #[error("no user name: set `user` in {0} (the login name could not be read)")]
+    NoUser(String),
+}
+
+impl Config {
+    /// The settings with nothing configured.
+    pub fn defaults(login_name: Option<String>) -> Result<Config, ConfigError> {
+        Config::from_file(ConfigFile::default(), None, "", login_name)
+    }
+
+    /// Reads `path`. A missing file is an error only when `required` (the
+    /// user named it); the default file may simply not exist yet.
+    pub fn load(
+        path: &Path,
+        required: bool,
+        login_name: Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Config::defaults(login_name);
+            }
+            Err(source) => {
+                return Err(ConfigError::Unreadable {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        };
+        Config::parse(&text, path, login_name)
+    }
+
+    /// Parses config text that came from `path`.
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        login_name: Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let deserializer = toml::Deserializer::new(text);
+        let file: ConfigFile = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let key = e.path().to_string();
+            let inner = e.into_inner();
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: inner.span().map_or(1, |span| line_of(text, span.start)),
+                key: (key != "." && !key.is_empty()).then_some(key),
+                message: inner.message().trim().to_string(),
+            }
+        })?;
+        Config::from_file(file, Some(path), text, login_name)
+    }
+
+    fn from_file(
+        file: ConfigFile,
+        path: Option<&Path>,
+        text: &str,
+        login_name: Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let shown_path = path.map_or_else(|| PathBuf::from("config.toml"), Path::to_path_buf);
+        let invalid = |line: usize, key: String, message: String| ConfigError::Invalid {
+            path: shown_path.clone(),
+            line,
+            key: Some(key),
+            message,
+        };
+        let user = match file.user.map(|u| u.trim().to_string()) {
+            Some(u) if !u.is_empty() => u,
+            Some(_) => {
+                let line = find_key_line(text, "user");
+                return Err(invalid(line, "user".into(), "must not be empty".into()));
+            }
+            None => login_name
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| ConfigError::NoUser(shown_path.display().to_string()))?,
+        };
+        let upcoming_days = file.upcoming_days.unwrap_or(DEFAULT_UPCOMING_DAYS);
+        if !(1..=90).contains(&upcoming_days) {
+            let line = find_key_line(text, "upcoming_days");
+            return Err(invalid(
+                line,
+                "upcoming_days".into(),
+                format!("{upcoming_days} is out of range: use 1 to 90 days"),
+            ));
+        }
+
+        let mut keymap = Keymap::default();
+        for (name, spanned) in &file.keys {
+            let line = line_of(text, spanned.span().start);
+            let key_path = format!("keys.{name}");
+            let texts = match spanned.get_ref() {
+                KeyList::One(one) => vec![one.clone()],
+                KeyList::Many(many) => many.clone(),
+            };
+            let keys = texts
+                .iter()
+                .map(|t| Key::parse(t))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|m| invalid(line, key_path.clone(), m))?;
+            keymap
+                .set_keys(name, keys)
+                .map_err(|m| invalid(line, key_path.clone(), m))?;
+        }
+        if let Some(conflict) = keymap.conflict() {
+            let line = find_key_line(text, "[keys]");
+            return Err(invalid(line, "keys".into(), conflict));
+        }
+
+        Ok(Config {
+            user,
+            theme: file.theme,
+            upcoming_days,
+            keymap,
+            source: path.map(Path::to_path_buf),
+        })
+    }
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The line where `key` is first written, for errors found after parsing.
+fn find_key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(1, |i| i + 1)
+}
+
+/// The login name, the default `user`.
+pub fn login_name() -> Option<String> {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
+}
+
+/// Where tend keeps its files, from the XDG directories.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub config_dir: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn from_env() -> Option<Paths> {
+        let dirs = ProjectDirs::from("", "", "tend")?;
+        Some(Paths {
+            data_dir: dirs.data_dir().to_path_buf(),
+            config_dir: dirs.config_dir().to_path_buf(),
+            state_dir: dirs
+                .state_dir()
+                .unwrap_or_else(|| dirs.data_local_dir())
+                .to_path_buf(),
+        })
+    }
+
+    pub fn default_db(&self) -> PathBuf {
+        self.data_dir.join("tend.db")
+    }
+
+    pub fn default_config(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(
+            text,
+            Path::new("/home/cc/.config/tend/config.toml"),
+            Some("login".into()),
+        )
+    }
+
+    #[test]
+    fn an_empty_config_gives_the_documented_defaults() {
+        let config = parse("").unwrap();
+        assert_eq!(config.user, "login");
+        assert_eq!(config.theme, ThemeName::Default);
+        assert_eq!(config.upcoming_days, 7);
+    }
+
+    #[test]
+    fn settings_are_read() {
+        let config = parse(
+            "user = \"cc-test\"\ntheme = \"mono\"\nupcoming_days = 3\n[keys]\nquit = \"Q\"\nmove_down = [\"j\", \"ctrl-n\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.user, "cc-test");
+        assert_eq!(config.theme, ThemeName::Mono);
+        assert_eq!(config.upcoming_days, 3);
+        assert_eq!(config.keymap.keys_of("quit"), Some(&[Key::char('Q')][..]));
+        assert_eq!(
+            config.keymap.keys_of("move_down").map(<[Key]>::len),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_names_file_line_and_key() {
+        let err = parse("user = \"cc\"\n\nupcoming_days = \"three\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("/home/cc/.config/tend/config.toml, line 3, key `upcoming_days`: "),
+            "{text}"
+        );
+        assert!(text.contains("expected u32"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_setting_is_refused_with_its_line() {
+        let err = parse("theme = \"mono\"\ncolour = \"blue\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("line 2"), "{text}");
+        assert!(text.contains("unknown field `colour`"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_theme_is_refused() {
+        let err = parse("theme = \"neon\"\n").unwrap_err().to_string();
+        assert!(err.contains("line 1, key `theme`"), "{err}");
+        assert!(err.contains("neon"), "{err}");
+    }
+
+    #[test]
+    fn bad_key_overrides_name_the_line_and_the_action() {
+        let err = parse("[keys]\nquit = \"q\"\nfly = \"f\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3, key `keys.fly`"), "{err}");
+        assert!(err.contains("not an action"), "{err}");
+        let err = parse("[keys]\nquit = \"hyper-q\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2, key `keys.quit`"), "{err}");
+        let err = parse("[keys]\nquit = \"j\"\n").unwrap_err().to_string();
+        assert!(err.contains("bound to both move_down and quit"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_and_syntax_errors_are_located() {
+        let err = parse("upcoming_days = 0\n").unwrap_err().to_string();
+        assert!(
+            err.contains("line 1, key `upcoming_days`: 0 is out of range"),
+            "{err}"
+        );
+        let err = parse("user = \"cc\"\ntheme = \n").unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_default_file_is_fine_but_a_named_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        assert!(Config::load(&path, false, Some("login".into())).is_ok());
+        let err = Config::load(&path, true, Some("login".into())).unwrap_err();
+        assert!(
+            err.to_string().starts_with("cannot read the config file "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn without_a_login_name_the_user_must_be_configured() {
+        let err = Config::parse("", Path::new("c.toml"), None).unwrap_err();
+        assert!(err.to_string().contains("set `user`"), "{err}");
+    }
+}

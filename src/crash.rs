@@ -1,0 +1,58 @@
+//! What happens when tend panics: the terminal is restored first, the report
+//! (with a backtrace) goes to a file in the state directory rather than over
+//! the screen, and one line on stderr says where it is.
+//!
+//! Panic messages in tend never carry record contents, so reports hold no
+//! patient data.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+
+pub fn install_panic_hook(state_dir: Option<PathBuf>) {
+    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::blank()
+        .display_env_section(false)
+        .into_hooks();
+    let _ = eyre_hook.install();
+    std::panic::set_hook(Box::new(move |info| {
+        crate::tui::restore_terminal();
+        let report = format!(
+            "tend {} crashed at {}\n\n{}",
+            env!("CARGO_PKG_VERSION"),
+            Utc::now().to_rfc3339(),
+            panic_hook.panic_report(info)
+        );
+        match state_dir.as_deref().and_then(|dir| write_report(dir, &report)) {
+            Some(path) => eprintln!(
+                "tend stopped because of an internal error. The report is in {}; \
+                 please send it to the tend team. Every change made before this was saved.",
+                path.display()
+            ),
+            None => eprintln!(
+                "tend stopped because of an internal error (the report could not be saved).\n{report}"
+            ),
+        }
+    }));
+}
+
+fn write_report(dir: &Path, report: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .ok()?;
+    let path = dir.join(format!(
+        "crash-{}-{}.txt",
+        Utc::now().format("%Y%m%dT%H%M%S"),
+        std::process::id()
+    ));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .ok()?;
+    std::io::Write::write_all(&mut file, report.as_bytes()).ok()?;
+    Some(path)
+}

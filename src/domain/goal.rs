@@ -1,0 +1,106 @@
+//! Care-plan goals (FHIR `Goal`).
+
+use chrono::NaiveDate;
+
+/// FHIR `Goal.lifecycleStatus`, the subset a care plan uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GoalStatus {
+    Proposed,
+    Active,
+    OnHold,
+    Completed,
+    Cancelled,
+}
+
+impl GoalStatus {
+    pub const ALL: [GoalStatus; 5] = [
+        GoalStatus::Proposed,
+        GoalStatus::Active,
+        GoalStatus::OnHold,
+        GoalStatus::Completed,
+        GoalStatus::Cancelled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            GoalStatus::Proposed => "proposed",
+            GoalStatus::Active => "active",
+            GoalStatus::OnHold => "on-hold",
+            GoalStatus::Completed => "completed",
+            GoalStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<GoalStatus> {
+        GoalStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// As a coordinator says it ("achieved" is FHIR's `completed`).
+    pub fn label(self) -> &'static str {
+        match self {
+            GoalStatus::Proposed => "proposed",
+            GoalStatus::Active => "active",
+            GoalStatus::OnHold => "on hold",
+            GoalStatus::Completed => "achieved",
+            GoalStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the goal is still being worked on.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            GoalStatus::Proposed | GoalStatus::Active | GoalStatus::OnHold
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Goal {
+    pub id: i64,
+    pub description: String,
+    pub status: GoalStatus,
+    pub start_date: Option<NaiveDate>,
+    pub target_date: Option<NaiveDate>,
+}
+
+impl Goal {
+    /// An open goal whose target date has passed.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status.is_open() && self.target_date.is_some_and(|target| target < today)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_open_goals_past_their_target_are_overdue() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let mut goal = Goal {
+            id: 1,
+            description: "Walk 20 minutes a day".into(),
+            status: GoalStatus::Active,
+            start_date: None,
+            target_date: NaiveDate::from_ymd_opt(2026, 11, 23),
+        };
+        assert!(goal.is_overdue(today));
+        goal.target_date = Some(today);
+        assert!(!goal.is_overdue(today), "due today is not yet overdue");
+        goal.target_date = NaiveDate::from_ymd_opt(2026, 1, 1);
+        goal.status = GoalStatus::Completed;
+        assert!(!goal.is_overdue(today));
+        goal.status = GoalStatus::OnHold;
+        assert!(goal.is_overdue(today));
+        goal.target_date = None;
+        assert!(!goal.is_overdue(today));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in GoalStatus::ALL {
+            assert_eq!(GoalStatus::from_code(s.code()), Some(s));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Plain types and rules of care coordination: no I/O, no SQL, no drawing.
+
+pub mod goal;
+pub mod language;
+pub mod patient;
+pub mod task;
+
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i64 {
+    (to - from).num_days()
+}

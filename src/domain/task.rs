@@ -1,0 +1,341 @@
+//! Tasks (FHIR `Task`): kinds, priorities, due labels and the urgency order of
+//! today's list.
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
+
+use super::patient::RiskTier;
+
+/// What kind of work a task is. Each has a one-letter mark for lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskKind {
+    /// A call or other outreach to the patient.
+    Call,
+    /// A follow-up after an event, such as a hospital discharge.
+    FollowUp,
+    Referral,
+    Appointment,
+    CarePlanReview,
+    Admin,
+    Other,
+}
+
+impl TaskKind {
+    pub const ALL: [TaskKind; 7] = [
+        TaskKind::Call,
+        TaskKind::FollowUp,
+        TaskKind::Referral,
+        TaskKind::Appointment,
+        TaskKind::CarePlanReview,
+        TaskKind::Admin,
+        TaskKind::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TaskKind::Call => "call",
+            TaskKind::FollowUp => "follow-up",
+            TaskKind::Referral => "referral",
+            TaskKind::Appointment => "appointment",
+            TaskKind::CarePlanReview => "care-plan-review",
+            TaskKind::Admin => "admin",
+            TaskKind::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TaskKind> {
+        TaskKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn mark(self) -> char {
+        match self {
+            TaskKind::Call => 'C',
+            TaskKind::FollowUp => 'F',
+            TaskKind::Referral => 'R',
+            TaskKind::Appointment => 'A',
+            TaskKind::CarePlanReview => 'P',
+            TaskKind::Admin => 'D',
+            TaskKind::Other => 'O',
+        }
+    }
+
+    /// Tie-break among equally urgent tasks: clinical follow-through before paperwork.
+    fn urgency_rank(self) -> u8 {
+        match self {
+            TaskKind::FollowUp => 6,
+            TaskKind::Call => 5,
+            TaskKind::Referral => 4,
+            TaskKind::Appointment => 3,
+            TaskKind::CarePlanReview => 2,
+            TaskKind::Other => 1,
+            TaskKind::Admin => 0,
+        }
+    }
+}
+
+/// FHIR request priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    Routine,
+    Urgent,
+    Asap,
+    Stat,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Routine,
+        Priority::Urgent,
+        Priority::Asap,
+        Priority::Stat,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Priority::Routine => "routine",
+            Priority::Urgent => "urgent",
+            Priority::Asap => "asap",
+            Priority::Stat => "stat",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
+/// FHIR task status, the subset tend uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskStatus {
+    Requested,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 4] = [
+        TaskStatus::Requested,
+        TaskStatus::InProgress,
+        TaskStatus::Completed,
+        TaskStatus::Cancelled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TaskStatus::Requested => "requested",
+            TaskStatus::InProgress => "in-progress",
+            TaskStatus::Completed => "completed",
+            TaskStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TaskStatus> {
+        TaskStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn is_open(self) -> bool {
+        matches!(self, TaskStatus::Requested | TaskStatus::InProgress)
+    }
+}
+
+/// A task as lists show it, with what its urgency depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub patient_risk: RiskTier,
+    pub title: String,
+    pub kind: TaskKind,
+    pub priority: Priority,
+    pub status: TaskStatus,
+    pub due_on: Option<NaiveDate>,
+    /// A deadline set by a rule (for example contact within two business days
+    /// of a discharge), as opposed to a coordinator's own target.
+    pub hard_deadline: bool,
+}
+
+/// "3d overdue", "today", "tomorrow", "in 5d", or "" when there is no due date.
+pub fn due_label(due_on: Option<NaiveDate>, today: NaiveDate) -> String {
+    let Some(due) = due_on else {
+        return String::new();
+    };
+    match super::days_between(today, due) {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        n if n < 0 => format!("{}d overdue", -n),
+        n => format!("in {n}d"),
+    }
+}
+
+/// The caseload's compact form: "-3d" (overdue), "today", "+5d", or "".
+pub fn due_short(due_on: Option<NaiveDate>, today: NaiveDate) -> String {
+    let Some(due) = due_on else {
+        return String::new();
+    };
+    match super::days_between(today, due) {
+        0 => "today".to_string(),
+        n if n < 0 => format!("-{}d", -n),
+        n => format!("+{n}d"),
+    }
+}
+
+/// True when the task belongs on today's list: due today or earlier.
+pub fn is_due_by(task: &TaskRow, today: NaiveDate) -> bool {
+    task.status.is_open() && task.due_on.is_some_and(|due| due <= today)
+}
+
+/// The urgency order of today's list, most urgent first:
+///
+/// 1. hard deadlines before soft ones;
+/// 2. more days overdue first (today counts as zero days);
+/// 3. higher patient risk tier first;
+/// 4. higher priority first;
+/// 5. follow-ups, then calls, referrals, appointments, care-plan reviews,
+///    other, administrative;
+/// 6. then the older task (lower id), so the order is total and stable.
+pub fn urgency_order(a: &TaskRow, b: &TaskRow, today: NaiveDate) -> Ordering {
+    let overdue = |t: &TaskRow| t.due_on.map_or(0, |due| super::days_between(due, today));
+    b.hard_deadline
+        .cmp(&a.hard_deadline)
+        .then_with(|| overdue(b).cmp(&overdue(a)))
+        .then_with(|| b.patient_risk.cmp(&a.patient_risk))
+        .then_with(|| b.priority.cmp(&a.priority))
+        .then_with(|| b.kind.urgency_rank().cmp(&a.kind.urgency_rank()))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// The order of a coordinator's day: tasks due by today first, in
+/// [`urgency_order`]; then upcoming ones, soonest first, ties by urgency.
+pub fn day_order(a: &TaskRow, b: &TaskRow, today: NaiveDate) -> Ordering {
+    match (is_due_by(a, today), is_due_by(b, today)) {
+        (true, true) => urgency_order(a, b, today),
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => a
+            .due_on
+            .cmp(&b.due_on)
+            .then_with(|| urgency_order(a, b, today)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn task(id: i64) -> TaskRow {
+        TaskRow {
+            id,
+            patient_id: 1,
+            patient_name: "Testa, Una".into(),
+            patient_risk: RiskTier::Medium,
+            title: "Call".into(),
+            kind: TaskKind::Call,
+            priority: Priority::Routine,
+            status: TaskStatus::Requested,
+            due_on: Some(d(2026, 11, 24)),
+            hard_deadline: false,
+        }
+    }
+
+    const TODAY: fn() -> NaiveDate = || NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+
+    #[test]
+    fn due_labels_read_as_a_coordinator_says_them() {
+        let today = TODAY();
+        assert_eq!(due_label(Some(d(2026, 11, 21)), today), "3d overdue");
+        assert_eq!(due_label(Some(today), today), "today");
+        assert_eq!(due_label(Some(d(2026, 11, 25)), today), "tomorrow");
+        assert_eq!(due_label(Some(d(2026, 12, 1)), today), "in 7d");
+        assert_eq!(due_label(None, today), "");
+        assert_eq!(due_short(Some(d(2026, 11, 21)), today), "-3d");
+        assert_eq!(due_short(Some(today), today), "today");
+        assert_eq!(due_short(Some(d(2026, 12, 6)), today), "+12d");
+        assert_eq!(due_short(None, today), "");
+    }
+
+    #[test]
+    fn hard_deadline_outranks_days_overdue() {
+        let mut soft = task(1);
+        soft.due_on = Some(d(2026, 11, 1));
+        let mut hard = task(2);
+        hard.hard_deadline = true;
+        let mut list = [soft, hard];
+        list.sort_by(|a, b| urgency_order(a, b, TODAY()));
+        assert_eq!(list.map(|t| t.id), [2, 1]);
+    }
+
+    #[test]
+    fn then_days_overdue_then_risk_then_priority_then_kind_then_age() {
+        let today = TODAY();
+        let mut older = task(10);
+        older.due_on = Some(d(2026, 11, 20));
+        let mut high_risk = task(11);
+        high_risk.patient_risk = RiskTier::VeryHigh;
+        let mut urgent = task(12);
+        urgent.priority = Priority::Urgent;
+        let mut follow_up = task(13);
+        follow_up.kind = TaskKind::FollowUp;
+        let plain_new = task(15);
+        let plain_old = task(14);
+        let mut admin = task(9);
+        admin.kind = TaskKind::Admin;
+        let mut list = [
+            admin, plain_new, follow_up, urgent, plain_old, high_risk, older,
+        ];
+        list.sort_by(|a, b| urgency_order(a, b, today));
+        let ids: Vec<i64> = list.iter().map(|t| t.id).collect();
+        assert_eq!(ids, [10, 11, 12, 13, 14, 15, 9]);
+    }
+
+    #[test]
+    fn the_day_puts_due_tasks_by_urgency_before_upcoming_ones_by_date() {
+        let today = TODAY();
+        let mut in_three_days_hard = task(1);
+        in_three_days_hard.due_on = Some(d(2026, 11, 27));
+        in_three_days_hard.hard_deadline = true;
+        let mut tomorrow = task(2);
+        tomorrow.due_on = Some(d(2026, 11, 25));
+        let due_today = task(3);
+        let mut overdue = task(4);
+        overdue.due_on = Some(d(2026, 11, 22));
+        let mut list = [in_three_days_hard, tomorrow, due_today, overdue];
+        list.sort_by(|a, b| day_order(a, b, today));
+        assert_eq!(list.map(|t| t.id), [4, 3, 2, 1]);
+    }
+
+    #[test]
+    fn only_open_tasks_due_by_today_are_on_todays_list() {
+        let today = TODAY();
+        let mut t = task(1);
+        assert!(is_due_by(&t, today));
+        t.due_on = Some(d(2026, 11, 25));
+        assert!(!is_due_by(&t, today));
+        t.due_on = Some(d(2026, 11, 2));
+        t.status = TaskStatus::Completed;
+        assert!(!is_due_by(&t, today));
+        t.status = TaskStatus::InProgress;
+        assert!(is_due_by(&t, today));
+        t.due_on = None;
+        assert!(!is_due_by(&t, today));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for k in TaskKind::ALL {
+            assert_eq!(TaskKind::from_code(k.code()), Some(k));
+        }
+        for p in Priority::ALL {
+            assert_eq!(Priority::from_code(p.code()), Some(p));
+        }
+        for s in TaskStatus::ALL {
+            assert_eq!(TaskStatus::from_code(s.code()), Some(s));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! tend: a keyboard-driven terminal application for care coordinators.
+//!
+//! Layers (see DESIGN.md): `domain` (rules, no I/O) → `store` (SQLite) →
+//! `app` (state and behaviour) → `ui` (drawing) ← `tui` (terminal and event
+//! loop); `cli` dispatches subcommands.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crash;
+pub mod domain;
+pub mod store;
+pub mod synth;
+pub mod tui;
+pub mod ui;

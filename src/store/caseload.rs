@@ -1,0 +1,233 @@
+//! The caseload list: counted and read a window at a time, never whole.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params_from_iter, types::Value, Row};
+
+use super::{Store, StoreError};
+use crate::domain::patient::{EnrollmentStatus, RiskTier};
+
+/// Whose patients the caseload shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Patients assigned to the current user.
+    Mine,
+    /// Every patient in the database (cross-coverage, supervisors).
+    Team,
+}
+
+/// The caseload's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseloadSort {
+    /// Family name, then given name.
+    Name,
+    /// Highest risk tier first.
+    Risk,
+    /// Longest since last contact first; never contacted before all.
+    LastContact,
+    /// Soonest next open task first; none last.
+    NextDue,
+}
+
+impl CaseloadSort {
+    pub const ALL: [CaseloadSort; 4] = [
+        CaseloadSort::Name,
+        CaseloadSort::Risk,
+        CaseloadSort::LastContact,
+        CaseloadSort::NextDue,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseloadSort::Name => "name",
+            CaseloadSort::Risk => "risk",
+            CaseloadSort::LastContact => "last contact",
+            CaseloadSort::NextDue => "next due",
+        }
+    }
+
+    pub fn next(self) -> CaseloadSort {
+        let i = CaseloadSort::ALL
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(0);
+        CaseloadSort::ALL[(i + 1) % CaseloadSort::ALL.len()]
+    }
+
+    fn order_by(self) -> &'static str {
+        const NAME: &str = "p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id";
+        match self {
+            CaseloadSort::Name => NAME,
+            CaseloadSort::Risk => "p.risk_tier DESC, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+            CaseloadSort::LastContact => "p.last_contact_at IS NOT NULL, p.last_contact_at, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+            CaseloadSort::NextDue => "next_due IS NULL, next_due, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+        }
+    }
+}
+
+/// Which patients, in which order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseloadQuery {
+    pub scope: Scope,
+    pub sort: CaseloadSort,
+    /// Part of a name ("given family" or "family, given") or member ID; empty for all.
+    pub filter: String,
+    /// The current user's name, for [`Scope::Mine`].
+    pub user: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseloadRow {
+    pub id: i64,
+    pub member_id: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub birth_date: NaiveDate,
+    pub risk_tier: RiskTier,
+    pub enrollment_status: EnrollmentStatus,
+    pub last_contact_at: Option<DateTime<Utc>>,
+    pub next_due: Option<NaiveDate>,
+    pub coordinator: Option<String>,
+}
+
+const COLUMNS: &str = "p.id, p.member_id, p.family_name, p.given_name, p.birth_date,
+    p.risk_tier, p.enrollment_status, p.last_contact_at,
+    (SELECT min(t.due_on) FROM task t
+      WHERE t.patient_id = p.id AND t.status IN ('requested', 'in-progress')) AS next_due,
+    (SELECT username FROM practitioner c WHERE c.id = p.coordinator_id) AS coordinator";
+
+impl CaseloadQuery {
+    /// The WHERE clause and its parameters.
+    fn filter_sql(&self) -> (String, Vec<Value>) {
+        let mut clauses = Vec::new();
+        let mut values = Vec::new();
+        if self.scope == Scope::Mine {
+            clauses.push(
+                "p.coordinator_id = (SELECT id FROM practitioner WHERE username = ?)".to_string(),
+            );
+            values.push(Value::Text(self.user.clone()));
+        }
+        let words: Vec<&str> = self
+            .filter
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .collect();
+        // Every word must match a part of the name or the member ID, so
+        // "ana test", "test, ana" and "SYN-0012" all find what they mean.
+        for word in words {
+            clauses.push(
+                "(p.family_name LIKE ? ESCAPE '\\' OR p.given_name LIKE ? ESCAPE '\\' \
+                 OR p.member_id LIKE ? ESCAPE '\\')"
+                    .to_string(),
+            );
+            let pattern = format!("%{}%", escape_like(word));
+            for _ in 0..3 {
+                values.push(Value::Text(pattern.clone()));
+            }
+        }
+        let sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        (sql, values)
+    }
+}
+
+fn escape_like(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn read_row(row: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
+    let birth: String = row.get(4)?;
+    let risk: i64 = row.get(5)?;
+    let enrollment: String = row.get(6)?;
+    let last_contact: Option<String> = row.get(7)?;
+    let next_due: Option<String> = row.get(8)?;
+    Ok(CaseloadRow {
+        id: row.get(0)?,
+        member_id: row.get(1)?,
+        family_name: row.get(2)?,
+        given_name: row.get(3)?,
+        birth_date: parse_date(&birth).unwrap_or_default(),
+        risk_tier: RiskTier::from_number(risk).unwrap_or(RiskTier::Low),
+        enrollment_status: EnrollmentStatus::from_code(&enrollment)
+            .unwrap_or(EnrollmentStatus::Outreach),
+        last_contact_at: last_contact.as_deref().and_then(parse_instant),
+        next_due: next_due.as_deref().and_then(parse_date),
+        coordinator: row.get(9)?,
+    })
+}
+
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+impl Store {
+    /// How many patients the query matches.
+    pub fn caseload_count(&self, query: &CaseloadQuery) -> Result<usize, StoreError> {
+        let (filter, values) = query.filter_sql();
+        let sql = format!("SELECT count(*) FROM patient p {filter}");
+        let n: i64 = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(values), |row| row.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// Up to `limit` rows of the query, from row `offset` (0-based).
+    pub fn caseload_window(
+        &self,
+        query: &CaseloadQuery,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<CaseloadRow>, StoreError> {
+        let (filter, mut values) = query.filter_sql();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM patient p {filter} ORDER BY {} LIMIT ? OFFSET ?",
+            query.sort.order_by()
+        );
+        values.push(Value::Integer(limit as i64));
+        values.push(Value::Integer(offset as i64));
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(values), read_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Where a patient stands (0-based) in the query's order, if it matches.
+    pub fn caseload_position(
+        &self,
+        query: &CaseloadQuery,
+        patient_id: i64,
+    ) -> Result<Option<usize>, StoreError> {
+        let (filter, mut values) = query.filter_sql();
+        let sql = format!(
+            "SELECT pos FROM (
+               SELECT p.id, row_number() OVER (ORDER BY {}) - 1 AS pos,
+                 (SELECT min(t.due_on) FROM task t
+                   WHERE t.patient_id = p.id AND t.status IN ('requested', 'in-progress')) AS next_due
+               FROM patient p {filter})
+             WHERE id = ?",
+            query.sort.order_by()
+        );
+        values.push(Value::Integer(patient_id));
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(values))?;
+        Ok(match rows.next()? {
+            Some(row) => Some(row.get::<_, i64>(0)? as usize),
+            None => None,
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! Store errors, worded for the person at the keyboard: what went wrong, with
+//! which file, and what to do. None carries patient data.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::ErrorCode;
+
+/// Why a database could not be opened. The file is never changed.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("there is no tend database at {0}: check the path, or create a demo one with `tend gen --db {0}`")]
+    Missing(PathBuf),
+    #[error("{0} is not a tend database or is damaged; it was not changed: choose another file with --db, or restore it from a backup")]
+    NotADatabase(PathBuf),
+    #[error("{0} is an SQLite database but not tend's; it was not changed: choose another file with --db")]
+    Foreign(PathBuf),
+    #[error("{path} was written by a newer tend (schema version {found}; this tend knows up to {known}); it was not changed: upgrade tend to open it")]
+    Newer {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("{0} is read-only, and tend must write to it to keep the audit trail: make it writable (chmod u+w, and the folder it is in) or copy it")]
+    ReadOnly(PathBuf),
+    #[error("{0} is locked by another program: close that program (or finish what it is doing) and start tend again")]
+    Locked(PathBuf),
+    #[error("cannot open {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open {path}: {message}")]
+    Sqlite { path: PathBuf, message: String },
+}
+
+impl OpenError {
+    pub(crate) fn from_sqlite(path: &Path, error: rusqlite::Error) -> OpenError {
+        let path = path.to_path_buf();
+        match error.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => OpenError::NotADatabase(path),
+            Some(ErrorCode::DatabaseCorrupt) => OpenError::NotADatabase(path),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => OpenError::Locked(path),
+            Some(ErrorCode::ReadOnly) => OpenError::ReadOnly(path),
+            Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => OpenError::Sqlite {
+                path,
+                message: "permission denied or no such folder (tend needs to read and write the file and its folder)".into(),
+            },
+            _ => OpenError::Sqlite {
+                path,
+                message: error.to_string(),
+            },
+        }
+    }
+}
+
+/// An error while reading or changing an open store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the database is busy with another tend session's change; nothing was changed, try again"
+    )]
+    Busy,
+    #[error("the database is damaged: {0}")]
+    Corrupt(String),
+    #[error(
+        "a change was refused because it kept no audit row (a bug in tend); nothing was changed"
+    )]
+    Unaudited,
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        if super::is_busy(&error) {
+            return StoreError::Busy;
+        }
+        match error.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                StoreError::Corrupt(error.to_string())
+            }
+            _ => StoreError::Sqlite(error),
+        }
+    }
+}
+
+impl StoreError {
+    pub(crate) fn into_open_error(self, path: &Path) -> OpenError {
+        match self {
+            StoreError::Busy => OpenError::Locked(path.to_path_buf()),
+            StoreError::Corrupt(_) => OpenError::NotADatabase(path.to_path_buf()),
+            StoreError::Sqlite(e) => OpenError::from_sqlite(path, e),
+            StoreError::Unaudited => OpenError::Sqlite {
+                path: path.to_path_buf(),
+                message: StoreError::Unaudited.to_string(),
+            },
+        }
+    }
+}

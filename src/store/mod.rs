@@ -1,0 +1,261 @@
+//! The store: the only code that speaks SQL.
+//!
+//! One SQLite file in WAL mode, with foreign keys on and a busy timeout, its
+//! schema brought up to date by migrations when it is opened. Every change is
+//! one `BEGIN IMMEDIATE` transaction that also writes its audit row
+//! ([`Store::write`]), so a second tend process waits its turn instead of
+//! failing halfway through, and no change is ever without its trail.
+
+mod audit;
+mod caseload;
+mod error;
+mod record;
+pub mod schema;
+mod tasks;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use crate::clock::Clock;
+
+pub use audit::{AuditAction, AuditEvent};
+pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
+pub use error::{OpenError, StoreError};
+pub use record::{CareTeamMember, Condition, PatientRecord};
+pub use write::{
+    NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask, Tx,
+};
+
+/// How long a statement waits for another process's write lock before giving up.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Create the file (mode 0600) when it does not exist.
+    pub create: bool,
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            create: false,
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+        }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Who is making changes: written into every audit row.
+    agent: String,
+    clock: Clock,
+}
+
+impl Store {
+    /// Opens (and if asked, creates) the database at `path`, refusing files
+    /// that are not tend's, are newer than this tend, are read-only or stay
+    /// locked. A refused file is never modified.
+    pub fn open(
+        path: &Path,
+        agent: &str,
+        clock: Clock,
+        options: &OpenOptions,
+    ) -> Result<Store, OpenError> {
+        let exists = path.exists();
+        if !exists && !options.create {
+            return Err(OpenError::Missing(path.to_path_buf()));
+        }
+        if !exists {
+            create_private_file(path)?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| OpenError::from_sqlite(path, e))?;
+        conn.busy_timeout(options.busy_timeout)
+            .map_err(|e| OpenError::from_sqlite(path, e))?;
+
+        // Look before touching anything: the version check and the "is this
+        // ours" check only read.
+        let version = read_schema_version(&conn, path)?;
+        if version > schema::LATEST {
+            return Err(OpenError::Newer {
+                path: path.to_path_buf(),
+                found: version,
+                known: schema::LATEST,
+            });
+        }
+        if version == 0 && has_tables(&conn, path)? {
+            return Err(OpenError::Foreign(path.to_path_buf()));
+        }
+        if conn
+            .is_readonly(rusqlite::DatabaseName::Main)
+            .unwrap_or(true)
+        {
+            return Err(OpenError::ReadOnly(path.to_path_buf()));
+        }
+
+        let journal: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(|e| OpenError::from_sqlite(path, e))?;
+        if !journal.eq_ignore_ascii_case("wal") {
+            return Err(OpenError::Sqlite {
+                path: path.to_path_buf(),
+                message: format!("could not switch to WAL journaling (got {journal})"),
+            });
+        }
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(|e| OpenError::from_sqlite(path, e))?;
+
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            agent: agent.to_string(),
+            clock,
+        };
+        store.migrate().map_err(|e| e.into_open_error(path))?;
+        Ok(store)
+    }
+
+    /// Brings the schema up to date. Also proves the file is writable: even
+    /// an up-to-date store takes the write lock once, so a read-only or locked
+    /// file is refused at start, not at the first change.
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        for (index, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn agent(&self) -> &str {
+        &self.agent
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))?)
+    }
+
+    /// A number that changes whenever another connection commits to this
+    /// database: polled to show other sessions' changes without a key press.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    }
+
+    /// Runs `change` in one IMMEDIATE transaction and commits it. The change
+    /// must record at least one audit row through [`Tx::audit`]; one that
+    /// does not is rolled back.
+    pub fn write<T>(
+        &mut self,
+        change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
+        let value = change(&mut tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Records that the user opened a patient's record.
+    pub fn record_view(&mut self, patient_id: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.audit(
+                AuditAction::Read,
+                "Patient",
+                Some(patient_id),
+                Some(patient_id),
+                None,
+            )
+        })
+    }
+
+    /// How many patients the database holds.
+    pub fn patient_count(&self) -> Result<usize, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM patient", [], |row| row.get(0))?;
+        Ok(n as usize)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Creates an empty file readable and writable by its owner only, and its
+/// folder (0700) if that does not exist.
+fn create_private_file(path: &Path) -> Result<(), OpenError> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let io_error = |source| OpenError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(io_error)?;
+        }
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(io_error)?;
+    Ok(())
+}
+
+fn read_schema_version(conn: &Connection, path: &Path) -> Result<i64, OpenError> {
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(|e| OpenError::from_sqlite(path, e))
+}
+
+fn has_tables(conn: &Connection, path: &Path) -> Result<bool, OpenError> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+        [],
+        |row| row.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+    .map_err(|e| OpenError::from_sqlite(path, e))
+}
+
+/// True for SQLite errors that mean "another connection holds the lock".
+pub(crate) fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}

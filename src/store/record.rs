@@ -1,0 +1,144 @@
+//! One patient's record: demographics, conditions, care team, goals.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension};
+
+use super::caseload::{parse_date, parse_instant};
+use super::{Store, StoreError};
+use crate::domain::goal::{Goal, GoalStatus};
+use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientRecord {
+    pub id: i64,
+    pub member_id: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub language: String,
+    pub interpreter_needed: bool,
+    pub phone_primary: Option<String>,
+    pub phone_secondary: Option<String>,
+    pub medicaid_id: Option<String>,
+    pub plan_name: Option<String>,
+    pub enrollment_status: EnrollmentStatus,
+    pub enrolled_on: Option<NaiveDate>,
+    pub risk_tier: RiskTier,
+    pub coordinator: Option<String>,
+    pub last_contact_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub code: Option<String>,
+    pub display: String,
+    pub clinical_status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareTeamMember {
+    pub role: String,
+    pub name: String,
+    pub organization: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Store {
+    pub fn patient(&self, id: i64) -> Result<Option<PatientRecord>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT p.id, p.member_id, p.family_name, p.given_name, p.birth_date, p.sex,
+                    p.language, p.interpreter_needed, p.phone_primary, p.phone_secondary,
+                    p.medicaid_id, p.plan_name, p.enrollment_status, p.enrolled_on,
+                    p.risk_tier, c.display_name, p.last_contact_at
+               FROM patient p LEFT JOIN practitioner c ON c.id = p.coordinator_id
+              WHERE p.id = ?1",
+        )?;
+        let record = stmt
+            .query_row(params![id], |row| {
+                let birth: String = row.get(4)?;
+                let sex: String = row.get(5)?;
+                let enrollment: String = row.get(12)?;
+                let enrolled_on: Option<String> = row.get(13)?;
+                let risk: i64 = row.get(14)?;
+                let last_contact: Option<String> = row.get(16)?;
+                Ok(PatientRecord {
+                    id: row.get(0)?,
+                    member_id: row.get(1)?,
+                    family_name: row.get(2)?,
+                    given_name: row.get(3)?,
+                    birth_date: parse_date(&birth).unwrap_or_default(),
+                    sex: Sex::from_code(&sex).unwrap_or(Sex::Unknown),
+                    language: row.get(6)?,
+                    interpreter_needed: row.get(7)?,
+                    phone_primary: row.get(8)?,
+                    phone_secondary: row.get(9)?,
+                    medicaid_id: row.get(10)?,
+                    plan_name: row.get(11)?,
+                    enrollment_status: EnrollmentStatus::from_code(&enrollment)
+                        .unwrap_or(EnrollmentStatus::Outreach),
+                    enrolled_on: enrolled_on.as_deref().and_then(parse_date),
+                    risk_tier: RiskTier::from_number(risk).unwrap_or(RiskTier::Low),
+                    coordinator: row.get(15)?,
+                    last_contact_at: last_contact.as_deref().and_then(parse_instant),
+                })
+            })
+            .optional()?;
+        Ok(record)
+    }
+
+    /// Active conditions first, then by name.
+    pub fn conditions(&self, patient_id: i64) -> Result<Vec<Condition>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT code, display, clinical_status FROM condition WHERE patient_id = ?1
+              ORDER BY clinical_status <> 'active', display COLLATE NOCASE, id",
+        )?;
+        let rows = stmt.query_map(params![patient_id], |row| {
+            Ok(Condition {
+                code: row.get(0)?,
+                display: row.get(1)?,
+                clinical_status: row.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn care_team(&self, patient_id: i64) -> Result<Vec<CareTeamMember>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT role, name, organization, phone FROM care_team_member
+              WHERE patient_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![patient_id], |row| {
+            Ok(CareTeamMember {
+                role: row.get(0)?,
+                name: row.get(1)?,
+                organization: row.get(2)?,
+                phone: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Open goals first, soonest target first; then closed ones.
+    pub fn goals(&self, patient_id: i64) -> Result<Vec<Goal>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, description, lifecycle_status, start_date, target_date FROM goal
+              WHERE patient_id = ?1
+              ORDER BY lifecycle_status IN ('completed', 'cancelled'),
+                       target_date IS NULL, target_date, id",
+        )?;
+        let rows = stmt.query_map(params![patient_id], |row| {
+            let status: String = row.get(2)?;
+            let start: Option<String> = row.get(3)?;
+            let target: Option<String> = row.get(4)?;
+            Ok(Goal {
+                id: row.get(0)?,
+                description: row.get(1)?,
+                status: GoalStatus::from_code(&status).unwrap_or(GoalStatus::Proposed),
+                start_date: start.as_deref().and_then(parse_date),
+                target_date: target.as_deref().and_then(parse_date),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,144 @@
+//! The schema, as an ordered list of migrations.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. Each migration
+//! runs once, in order, inside the transaction that opens the store. Append new
+//! migrations; never edit one that has shipped.
+
+/// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build of tend writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Version 1: the foundation. Table names follow FHIR R4 resources.
+const V1: &str = r#"
+-- Care coordinators and other staff who own work (FHIR Practitioner).
+CREATE TABLE practitioner (
+    id           INTEGER PRIMARY KEY,
+    username     TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL
+);
+
+-- Members of the program (FHIR Patient).
+CREATE TABLE patient (
+    id                 INTEGER PRIMARY KEY,
+    member_id          TEXT NOT NULL UNIQUE,
+    family_name        TEXT NOT NULL,
+    given_name         TEXT NOT NULL,
+    birth_date         TEXT NOT NULL,            -- YYYY-MM-DD
+    sex                TEXT NOT NULL DEFAULT 'unknown'
+                       CHECK (sex IN ('female', 'male', 'other', 'unknown')),
+    language           TEXT NOT NULL DEFAULT 'en', -- BCP 47 tag
+    interpreter_needed INTEGER NOT NULL DEFAULT 0 CHECK (interpreter_needed IN (0, 1)),
+    phone_primary      TEXT,
+    phone_secondary    TEXT,
+    medicaid_id        TEXT,
+    plan_name          TEXT,
+    enrollment_status  TEXT NOT NULL
+                       CHECK (enrollment_status IN ('outreach', 'enrolled', 'disenrolled')),
+    enrolled_on        TEXT,                     -- YYYY-MM-DD
+    risk_tier          INTEGER NOT NULL CHECK (risk_tier BETWEEN 1 AND 4),
+    coordinator_id     INTEGER REFERENCES practitioner(id),
+    -- The last completed contact (a Communication that reached someone), UTC
+    -- RFC 3339. Kept by the store in the transaction that adds the contact, so
+    -- the caseload can sort on it without scanning every note.
+    last_contact_at    TEXT
+);
+CREATE INDEX patient_by_coordinator_name
+    ON patient (coordinator_id, family_name COLLATE NOCASE, given_name COLLATE NOCASE);
+CREATE INDEX patient_by_name
+    ON patient (family_name COLLATE NOCASE, given_name COLLATE NOCASE);
+CREATE INDEX patient_by_coordinator_risk ON patient (coordinator_id, risk_tier);
+CREATE INDEX patient_by_coordinator_contact ON patient (coordinator_id, last_contact_at);
+
+-- Diagnoses and problems (FHIR Condition).
+CREATE TABLE condition (
+    id              INTEGER PRIMARY KEY,
+    patient_id      INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    code            TEXT,                        -- ICD-10-CM, when known
+    display         TEXT NOT NULL,
+    clinical_status TEXT NOT NULL DEFAULT 'active'
+                    CHECK (clinical_status IN ('active', 'recurrence', 'relapse',
+                                               'inactive', 'remission', 'resolved')),
+    onset_date      TEXT
+);
+CREATE INDEX condition_by_patient ON condition (patient_id);
+
+-- The people around the patient (FHIR CareTeam.participant).
+CREATE TABLE care_team_member (
+    id           INTEGER PRIMARY KEY,
+    patient_id   INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    role         TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    organization TEXT,
+    phone        TEXT
+);
+CREATE INDEX care_team_member_by_patient ON care_team_member (patient_id);
+
+-- Care-plan goals (FHIR Goal).
+CREATE TABLE goal (
+    id               INTEGER PRIMARY KEY,
+    patient_id       INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    description      TEXT NOT NULL,
+    lifecycle_status TEXT NOT NULL
+                     CHECK (lifecycle_status IN ('proposed', 'active', 'on-hold',
+                                                 'completed', 'cancelled')),
+    start_date       TEXT,
+    target_date      TEXT
+);
+CREATE INDEX goal_by_patient ON goal (patient_id, target_date);
+
+-- Work to do (FHIR Task).
+CREATE TABLE task (
+    id            INTEGER PRIMARY KEY,
+    patient_id    INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    owner_id      INTEGER REFERENCES practitioner(id),
+    kind          TEXT NOT NULL
+                  CHECK (kind IN ('call', 'follow-up', 'referral', 'appointment',
+                                  'care-plan-review', 'admin', 'other')),
+    description   TEXT NOT NULL,
+    status        TEXT NOT NULL
+                  CHECK (status IN ('requested', 'in-progress', 'completed', 'cancelled')),
+    priority      TEXT NOT NULL DEFAULT 'routine'
+                  CHECK (priority IN ('routine', 'urgent', 'asap', 'stat')),
+    due_on        TEXT,                          -- YYYY-MM-DD
+    hard_deadline INTEGER NOT NULL DEFAULT 0 CHECK (hard_deadline IN (0, 1)),
+    authored_at   TEXT NOT NULL,                 -- UTC RFC 3339
+    completed_at  TEXT
+);
+-- Open tasks by owner and due date: today's list.
+CREATE INDEX task_open_by_owner ON task (owner_id, due_on)
+    WHERE status IN ('requested', 'in-progress');
+-- Open tasks by patient and due date: a patient's tasks and the caseload's "next due".
+CREATE INDEX task_open_by_patient ON task (patient_id, due_on)
+    WHERE status IN ('requested', 'in-progress');
+
+-- Notes of contacts and attempts (FHIR Communication).
+CREATE TABLE communication (
+    id               INTEGER PRIMARY KEY,
+    patient_id       INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    author_id        INTEGER REFERENCES practitioner(id),
+    sent_at          TEXT NOT NULL,              -- UTC RFC 3339
+    medium           TEXT NOT NULL,
+    direction        TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+    recipient        TEXT NOT NULL,
+    outcome          TEXT NOT NULL,
+    duration_minutes INTEGER,
+    body             TEXT NOT NULL
+);
+CREATE INDEX communication_by_patient ON communication (patient_id, sent_at);
+
+-- Who did what to which record, and when (FHIR AuditEvent). No foreign keys:
+-- the trail must outlive the rows it describes.
+CREATE TABLE audit_event (
+    id          INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,                   -- UTC RFC 3339
+    agent       TEXT NOT NULL,                   -- the user's name
+    action      TEXT NOT NULL CHECK (action IN ('C', 'R', 'U', 'D', 'E')),
+    entity_type TEXT NOT NULL,
+    entity_id   INTEGER,
+    patient_id  INTEGER,
+    detail      TEXT
+);
+CREATE INDEX audit_event_by_patient ON audit_event (patient_id, recorded_at);
+"#;

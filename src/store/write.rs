@@ -1,0 +1,303 @@
+//! Changes: the write transaction and the inserts that run inside it.
+//!
+//! The generator and (later) the importers add records through these same
+//! functions, so synthetic data takes the code paths real data takes.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::{AuditAction, StoreError};
+use crate::domain::goal::GoalStatus;
+use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use crate::domain::task::{Priority, TaskKind, TaskStatus};
+
+/// A write transaction in progress. Dropping it without [`Tx::commit`] rolls back.
+pub struct Tx<'c> {
+    tx: Transaction<'c>,
+    agent: String,
+    now: DateTime<Utc>,
+    audited: bool,
+}
+
+pub(crate) fn utc_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub(crate) fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+impl<'c> Tx<'c> {
+    pub(crate) fn new(tx: Transaction<'c>, agent: &str, now: DateTime<Utc>) -> Tx<'c> {
+        Tx {
+            tx,
+            agent: agent.to_string(),
+            now,
+            audited: false,
+        }
+    }
+
+    pub(crate) fn commit(self) -> Result<(), StoreError> {
+        if !self.audited {
+            return Err(StoreError::Unaudited);
+        }
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// The instant this change is stamped with.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Writes an audit row for this change.
+    pub fn audit(
+        &mut self,
+        action: AuditAction,
+        entity_type: &str,
+        entity_id: Option<i64>,
+        patient_id: Option<i64>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit_event
+                   (recorded_at, agent, action, entity_type, entity_id, patient_id, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                utc_text(self.now),
+                self.agent,
+                action.code(),
+                entity_type,
+                entity_id,
+                patient_id,
+                detail
+            ])?;
+        self.audited = true;
+        Ok(())
+    }
+
+    /// The id of the practitioner with this user name, adding them if new.
+    pub fn practitioner(&mut self, username: &str, display_name: &str) -> Result<i64, StoreError> {
+        let existing = self
+            .tx
+            .prepare_cached("SELECT id FROM practitioner WHERE username = ?1")?
+            .query_row(params![username], |row| row.get(0))
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+        self.tx
+            .prepare_cached("INSERT INTO practitioner (username, display_name) VALUES (?1, ?2)")?
+            .execute(params![username, display_name])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_patient(&mut self, p: &NewPatient) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO patient (member_id, family_name, given_name, birth_date, sex,
+                   language, interpreter_needed, phone_primary, phone_secondary, medicaid_id,
+                   plan_name, enrollment_status, enrolled_on, risk_tier, coordinator_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?
+            .execute(params![
+                p.member_id,
+                p.family_name,
+                p.given_name,
+                date_text(p.birth_date),
+                p.sex.code(),
+                p.language,
+                p.interpreter_needed,
+                p.phone_primary,
+                p.phone_secondary,
+                p.medicaid_id,
+                p.plan_name,
+                p.enrollment_status.code(),
+                p.enrolled_on.map(date_text),
+                p.risk_tier.number(),
+                p.coordinator_id,
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_condition(&mut self, c: &NewCondition) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO condition (patient_id, code, display, clinical_status, onset_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                c.patient_id,
+                c.code,
+                c.display,
+                c.clinical_status,
+                c.onset_date.map(date_text)
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_care_team_member(&mut self, m: &NewCareTeamMember) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO care_team_member (patient_id, role, name, organization, phone)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                m.patient_id,
+                m.role,
+                m.name,
+                m.organization,
+                m.phone
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_goal(&mut self, g: &NewGoal) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO goal (patient_id, description, lifecycle_status, start_date, target_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                g.patient_id,
+                g.description,
+                g.status.code(),
+                g.start_date.map(date_text),
+                g.target_date.map(date_text)
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_task(&mut self, t: &NewTask) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO task (patient_id, owner_id, kind, description, status, priority,
+                   due_on, hard_deadline, authored_at, completed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                t.patient_id,
+                t.owner_id,
+                t.kind.code(),
+                t.description,
+                t.status.code(),
+                t.priority.code(),
+                t.due_on.map(date_text),
+                t.hard_deadline,
+                utc_text(t.authored_at),
+                t.completed_at.map(utc_text),
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Adds a note of a contact or attempt; one that reached someone moves the
+    /// patient's "last contact" forward.
+    pub fn insert_communication(&mut self, c: &NewCommunication) -> Result<i64, StoreError> {
+        let sent_at = utc_text(c.sent_at);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO communication (patient_id, author_id, sent_at, medium, direction,
+                   recipient, outcome, duration_minutes, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                c.patient_id,
+                c.author_id,
+                sent_at,
+                c.medium,
+                c.direction,
+                c.recipient,
+                c.outcome,
+                c.duration_minutes,
+                c.body
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        if c.reached {
+            self.tx
+                .prepare_cached(
+                    "UPDATE patient SET last_contact_at = ?2
+                      WHERE id = ?1 AND (last_contact_at IS NULL OR last_contact_at < ?2)",
+                )?
+                .execute(params![c.patient_id, sent_at])?;
+        }
+        Ok(id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPatient {
+    pub member_id: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub language: String,
+    pub interpreter_needed: bool,
+    pub phone_primary: Option<String>,
+    pub phone_secondary: Option<String>,
+    pub medicaid_id: Option<String>,
+    pub plan_name: Option<String>,
+    pub enrollment_status: EnrollmentStatus,
+    pub enrolled_on: Option<NaiveDate>,
+    pub risk_tier: RiskTier,
+    pub coordinator_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCondition {
+    pub patient_id: i64,
+    pub code: Option<String>,
+    pub display: String,
+    /// FHIR condition-clinical code: active, remission, resolved, ...
+    pub clinical_status: &'static str,
+    pub onset_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCareTeamMember {
+    pub patient_id: i64,
+    pub role: String,
+    pub name: String,
+    pub organization: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewGoal {
+    pub patient_id: i64,
+    pub description: String,
+    pub status: GoalStatus,
+    pub start_date: Option<NaiveDate>,
+    pub target_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub patient_id: i64,
+    pub owner_id: Option<i64>,
+    pub kind: TaskKind,
+    pub description: String,
+    pub status: TaskStatus,
+    pub priority: Priority,
+    pub due_on: Option<NaiveDate>,
+    pub hard_deadline: bool,
+    pub authored_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCommunication {
+    pub patient_id: i64,
+    pub author_id: Option<i64>,
+    pub sent_at: DateTime<Utc>,
+    pub medium: String,
+    pub direction: String,
+    pub recipient: String,
+    pub outcome: String,
+    /// Whether the contact reached someone (versus an attempt).
+    pub reached: bool,
+    pub duration_minutes: Option<i64>,
+    pub body: String,
+}

@@ -1,0 +1,363 @@
+//! The synthetic caseload behind `tend demo` and `tend gen`.
+//!
+//! Deterministic for a given seed and date: the same seed and `TEND_NOW`
+//! always write the same records. Records are written through the store's own
+//! inserts, in one transaction with one audit row.
+//!
+//! Distributions (per patient unless said otherwise):
+//! - coordinators: one per 60 patients (at least one); the current user is the
+//!   first and gets every n-th patient, about 60;
+//! - age 19 to 85; risk tier low 25%, medium 35%, high 28%, very high 12%;
+//! - enrollment enrolled 75%, outreach 18%, disenrolled 7%;
+//! - language English 60%, Spanish 20%, others 20% (most of whom need an interpreter);
+//! - 1 to 4 conditions; a primary care provider and 0 to 3 other care-team members;
+//! - 1 to 5 goals, targets from a month ago to six months ahead;
+//! - 1 to 5 open tasks due from two weeks ago to five weeks ahead, and up to
+//!   3 completed ones; about one in seven is a hard-deadline follow-up;
+//! - 1 to 4 notes over the last 90 days.
+
+mod vocab;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::domain::goal::GoalStatus;
+use crate::domain::language;
+use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use crate::domain::task::{Priority, TaskKind, TaskStatus};
+use crate::store::{
+    AuditAction, NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask,
+    Store, StoreError, Tx,
+};
+
+/// Patients per coordinator: a typical Health Home caseload.
+pub const CASELOAD_SIZE: usize = 60;
+
+/// The demo's default size: the user's ~60 patients and five colleagues'.
+pub const DEMO_PATIENTS: usize = 360;
+
+#[derive(Debug, Clone)]
+pub struct GenParams {
+    pub patients: usize,
+    pub seed: u64,
+    /// The user who gets the first caseload.
+    pub user: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GenReport {
+    pub patients: usize,
+    pub coordinators: usize,
+    pub conditions: usize,
+    pub care_team_members: usize,
+    pub goals: usize,
+    pub tasks: usize,
+    pub notes: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenError {
+    #[error("{path} already holds {count} patients; tend gen only writes into an empty database (choose a new file)")]
+    NotEmpty { path: String, count: usize },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Writes a synthetic caseload into an empty store.
+pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenError> {
+    let count = store.patient_count()?;
+    if count > 0 {
+        return Err(GenError::NotEmpty {
+            path: store.path().display().to_string(),
+            count,
+        });
+    }
+    let clock = store.clock();
+    let today = clock.today();
+    let now = clock.now_utc();
+    let report = store.write(|tx| {
+        let mut gen = Generator {
+            rng: ChaCha8Rng::seed_from_u64(params.seed),
+            today,
+            now,
+            report: GenReport::default(),
+        };
+        gen.write_all(tx, params)?;
+        let detail = format!(
+            "synthetic caseload: {} patients, seed {}",
+            params.patients, params.seed
+        );
+        tx.audit(AuditAction::Create, "Bundle", None, None, Some(&detail))?;
+        Ok(gen.report)
+    })?;
+    Ok(report)
+}
+
+struct Generator {
+    rng: ChaCha8Rng,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    report: GenReport,
+}
+
+impl Generator {
+    fn write_all(&mut self, tx: &mut Tx<'_>, params: &GenParams) -> Result<(), StoreError> {
+        let coordinators = params.patients.div_ceil(CASELOAD_SIZE).max(1);
+        let mut coordinator_ids = Vec::with_capacity(coordinators);
+        coordinator_ids.push(tx.practitioner(&params.user, &params.user)?);
+        for n in 1..coordinators {
+            let username = format!("cc{n:04}");
+            coordinator_ids.push(tx.practitioner(&username, &format!("Demo Coordinator {n}"))?);
+        }
+        self.report.coordinators = coordinators;
+        for index in 0..params.patients {
+            let coordinator = coordinator_ids[index % coordinators];
+            self.write_patient(tx, index, coordinator)?;
+        }
+        Ok(())
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        items
+            .choose(&mut self.rng)
+            .expect("word lists are not empty")
+    }
+
+    /// Picks an index by weight.
+    fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u32 = weights.iter().sum();
+        let mut roll = self.rng.gen_range(0..total);
+        for (i, w) in weights.iter().enumerate() {
+            if roll < *w {
+                return i;
+            }
+            roll -= w;
+        }
+        weights.len() - 1
+    }
+
+    fn days_from_today(&mut self, from: i64, to: i64) -> NaiveDate {
+        self.today + Duration::days(self.rng.gen_range(from..=to))
+    }
+
+    fn phone(&mut self) -> String {
+        let area = *self.pick(vocab::AREA_CODES);
+        format!("({area}) 555-01{:02}", self.rng.gen_range(0..100))
+    }
+
+    fn write_patient(
+        &mut self,
+        tx: &mut Tx<'_>,
+        index: usize,
+        coordinator: i64,
+    ) -> Result<(), StoreError> {
+        let (heads, tails) = vocab::FAMILY_COMBINATIONS;
+        let family_name =
+            vocab::family_name(self.rng.gen_range(0..heads), self.rng.gen_range(0..tails));
+        let given_name = self.pick(vocab::GIVEN_NAMES).to_string();
+        let age_days = self.rng.gen_range(19 * 365..85 * 365);
+        let language = match self.weighted(&[60, 20, 20]) {
+            0 => "en".to_string(),
+            1 => "es".to_string(),
+            _ => {
+                let others: Vec<&str> = language::known_tags()
+                    .filter(|t| *t != "en" && *t != "es")
+                    .collect();
+                self.pick(&others).to_string()
+            }
+        };
+        let interpreter_needed = language != "en" && self.rng.gen_bool(0.7);
+        let enrollment_status = [
+            EnrollmentStatus::Enrolled,
+            EnrollmentStatus::Outreach,
+            EnrollmentStatus::Disenrolled,
+        ][self.weighted(&[75, 18, 7])];
+        let enrolled_on = (enrollment_status != EnrollmentStatus::Outreach)
+            .then(|| self.days_from_today(-3 * 365, -20));
+        let phone_primary = Some(self.phone());
+        let phone_secondary = self.rng.gen_bool(0.5).then(|| self.phone());
+        let patient = NewPatient {
+            member_id: format!("SYN{:07}", index + 1),
+            family_name,
+            given_name,
+            birth_date: self.today - Duration::days(age_days),
+            sex: [Sex::Female, Sex::Male, Sex::Other, Sex::Unknown][self.weighted(&[50, 46, 3, 1])],
+            language,
+            interpreter_needed,
+            phone_primary,
+            phone_secondary,
+            medicaid_id: Some(format!(
+                "ZZ{:05}{}",
+                self.rng.gen_range(0..100_000),
+                char::from(b'A' + self.rng.gen_range(0..26u8))
+            )),
+            plan_name: Some(self.pick(vocab::PLANS).to_string()),
+            enrollment_status,
+            enrolled_on,
+            risk_tier: RiskTier::ALL[self.weighted(&[25, 35, 28, 12])],
+            coordinator_id: Some(coordinator),
+        };
+        let patient_id = tx.insert_patient(&patient)?;
+        self.report.patients += 1;
+
+        self.write_conditions(tx, patient_id)?;
+        self.write_care_team(tx, patient_id)?;
+        self.write_goals(tx, patient_id)?;
+        self.write_tasks(tx, patient_id, coordinator)?;
+        self.write_notes(tx, patient_id, coordinator)?;
+        Ok(())
+    }
+
+    fn write_conditions(&mut self, tx: &mut Tx<'_>, patient_id: i64) -> Result<(), StoreError> {
+        let n = self.rng.gen_range(1..=4);
+        for (code, display) in vocab::CONDITIONS.choose_multiple(&mut self.rng, n) {
+            let clinical_status = if self.rng.gen_bool(0.9) {
+                "active"
+            } else {
+                "remission"
+            };
+            let onset_date = Some(self.days_from_today(-15 * 365, -60));
+            tx.insert_condition(&NewCondition {
+                patient_id,
+                code: Some(code.to_string()),
+                display: display.to_string(),
+                clinical_status,
+                onset_date,
+            })?;
+            self.report.conditions += 1;
+        }
+        Ok(())
+    }
+
+    fn write_care_team(&mut self, tx: &mut Tx<'_>, patient_id: i64) -> Result<(), StoreError> {
+        let (heads, tails) = vocab::FAMILY_COMBINATIONS;
+        let pcp_name = format!(
+            "Dr. {}",
+            vocab::family_name(self.rng.gen_range(0..heads), self.rng.gen_range(0..tails))
+        );
+        let pcp_phone = Some(self.phone());
+        tx.insert_care_team_member(&NewCareTeamMember {
+            patient_id,
+            role: "PCP".into(),
+            name: pcp_name,
+            organization: Some("Demo Community Health Center".into()),
+            phone: pcp_phone,
+        })?;
+        self.report.care_team_members += 1;
+        let n = self.rng.gen_range(0..=3);
+        for (role, organization) in vocab::CARE_TEAM_ROLES.choose_multiple(&mut self.rng, n) {
+            let name = format!(
+                "{} {}",
+                self.pick(vocab::GIVEN_NAMES),
+                vocab::family_name(self.rng.gen_range(0..heads), self.rng.gen_range(0..tails))
+            );
+            let phone = Some(self.phone());
+            tx.insert_care_team_member(&NewCareTeamMember {
+                patient_id,
+                role: role.to_string(),
+                name,
+                organization: Some(organization.to_string()),
+                phone,
+            })?;
+            self.report.care_team_members += 1;
+        }
+        Ok(())
+    }
+
+    fn write_goals(&mut self, tx: &mut Tx<'_>, patient_id: i64) -> Result<(), StoreError> {
+        let n = self.rng.gen_range(1..=5);
+        for description in vocab::GOALS.choose_multiple(&mut self.rng, n) {
+            let status = [
+                GoalStatus::Active,
+                GoalStatus::Proposed,
+                GoalStatus::OnHold,
+                GoalStatus::Completed,
+                GoalStatus::Cancelled,
+            ][self.weighted(&[60, 15, 10, 10, 5])];
+            let start_date = Some(self.days_from_today(-200, -10));
+            let target_date = Some(self.days_from_today(-30, 180));
+            tx.insert_goal(&NewGoal {
+                patient_id,
+                description: description.to_string(),
+                status,
+                start_date,
+                target_date,
+            })?;
+            self.report.goals += 1;
+        }
+        Ok(())
+    }
+
+    fn write_tasks(
+        &mut self,
+        tx: &mut Tx<'_>,
+        patient_id: i64,
+        owner: i64,
+    ) -> Result<(), StoreError> {
+        let open = self.rng.gen_range(1..=5);
+        let done = self.rng.gen_range(0..=3);
+        for n in 0..open + done {
+            let (kind, title, hard_deadline) = *self.pick(vocab::TASKS);
+            let completed = n >= open;
+            let due_on = if completed {
+                self.days_from_today(-90, -1)
+            } else if hard_deadline {
+                // Hard deadlines are short clocks: a few days either side of today.
+                self.days_from_today(-3, 2)
+            } else {
+                self.days_from_today(-14, 35)
+            };
+            let priority =
+                [Priority::Routine, Priority::Urgent, Priority::Asap][self.weighted(&[75, 20, 5])];
+            let authored_at = self.now - Duration::days(self.rng.gen_range(20..120));
+            tx.insert_task(&NewTask {
+                patient_id,
+                owner_id: Some(owner),
+                kind: TaskKind::from_code(kind).unwrap_or(TaskKind::Other),
+                description: title.to_string(),
+                status: if completed {
+                    TaskStatus::Completed
+                } else {
+                    TaskStatus::Requested
+                },
+                priority,
+                due_on: Some(due_on),
+                hard_deadline,
+                authored_at,
+                completed_at: completed.then(|| self.now - Duration::days(1)),
+            })?;
+            self.report.tasks += 1;
+        }
+        Ok(())
+    }
+
+    fn write_notes(
+        &mut self,
+        tx: &mut Tx<'_>,
+        patient_id: i64,
+        author: i64,
+    ) -> Result<(), StoreError> {
+        let n = self.rng.gen_range(1..=4);
+        for _ in 0..n {
+            let (medium, recipient, outcome, reached, body) = *self.pick(vocab::NOTES);
+            let sent_at = self.now - Duration::minutes(self.rng.gen_range(60..90 * 24 * 60));
+            let duration_minutes = reached.then(|| self.rng.gen_range(3..45));
+            tx.insert_communication(&NewCommunication {
+                patient_id,
+                author_id: Some(author),
+                sent_at,
+                medium: medium.into(),
+                direction: "outbound".into(),
+                recipient: recipient.into(),
+                outcome: outcome.into(),
+                reached,
+                duration_minutes,
+                body: body.into(),
+            })?;
+            self.report.notes += 1;
+        }
+        Ok(())
+    }
+}

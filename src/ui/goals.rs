@@ -1,0 +1,89 @@
+//! The care-plan goals pane.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::pane_block;
+use super::text::fit;
+use super::theme::Theme;
+use crate::app::pane::PaneId;
+use crate::app::App;
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let pane = &app.goals;
+    let today = app.today();
+    let overdue = pane.goals.iter().filter(|g| g.is_overdue(today)).count();
+    let detail = match (pane.goals.len(), overdue) {
+        (0, _) => String::new(),
+        (n, 0) => format!("{n} goals"),
+        (n, o) => format!("{n} goals, {o} overdue"),
+    };
+    let block = pane_block(app, theme, PaneId::Goals, detail);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if pane.goals.is_empty() {
+        let text = if app.patient.record.is_some() {
+            "No care-plan goals yet."
+        } else {
+            "No patient selected."
+        };
+        frame.render_widget(Paragraph::new(text).style(theme.dim), inner);
+        return;
+    }
+
+    // marker, target date (with "!" when overdue), status, description
+    let text_width = inner.width.saturating_sub(2 + 11 + 9 + 2) as usize;
+    let range = pane.cursor.visible();
+    let rows = pane.goals[range.clone()].iter().map(|goal| {
+        let is_overdue = goal.is_overdue(today);
+        let target = match goal.target_date {
+            Some(date) if is_overdue => format!("!{date}"),
+            Some(date) => format!(" {date}"),
+            None => " no target".to_string(),
+        };
+        let target_style = if is_overdue {
+            theme.overdue
+        } else {
+            Style::new()
+        };
+        let status_style = if goal.status.is_open() {
+            Style::new()
+        } else {
+            theme.dim
+        };
+        Row::new(vec![
+            Cell::from(Span::styled(target, target_style)),
+            Cell::from(Span::styled(goal.status.label(), status_style)),
+            Cell::from(Span::styled(
+                fit(&goal.description, text_width),
+                status_style,
+            )),
+        ])
+    });
+    let selected_style = if app.focus == PaneId::Goals {
+        theme.selected_focused
+    } else {
+        theme.selected
+    };
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(11),
+            Constraint::Length(9),
+            Constraint::Min(0),
+        ],
+    )
+    .column_spacing(1)
+    .row_highlight_style(selected_style)
+    .highlight_symbol("▶ ")
+    .highlight_spacing(HighlightSpacing::Always);
+    let mut state = TableState::new().with_selected(
+        pane.cursor
+            .selected()
+            .and_then(|s| s.checked_sub(range.start)),
+    );
+    frame.render_stateful_widget(table, inner, &mut state);
+}

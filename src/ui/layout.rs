@@ -1,0 +1,70 @@
+//! Where each pane goes. The app uses the same geometry to know how many
+//! rows each list shows.
+//!
+//! ```text
+//! ┌1 Caseload─────────┬2 Patient──────┐
+//! │                   │               │
+//! ├4 Today────────────┼3 Care plan────┤
+//! │                   │               │
+//! └───────────────────┴───────────────┘
+//!  status line
+//! ```
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub struct Areas {
+    pub caseload: Rect,
+    pub patient: Rect,
+    pub goals: Rect,
+    pub tasks: Rect,
+    pub status: Rect,
+}
+
+pub fn is_too_small(width: u16, height: u16) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
+
+pub fn areas(area: Rect) -> Areas {
+    let [main, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(main);
+    let columns = [Constraint::Percentage(55), Constraint::Percentage(45)];
+    let [caseload, patient] = Layout::horizontal(columns).areas(top);
+    let [tasks, goals] = Layout::horizontal(columns).areas(bottom);
+    Areas {
+        caseload,
+        patient,
+        goals,
+        tasks,
+        status,
+    }
+}
+
+/// Rows of content each pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListRows {
+    pub caseload: usize,
+    pub patient: usize,
+    pub goals: usize,
+    pub tasks: usize,
+}
+
+/// Rows inside a pane's border.
+pub fn inner_rows(rect: Rect) -> usize {
+    rect.height.saturating_sub(2) as usize
+}
+
+/// The caseload's first inner row is its column header; the filter line,
+/// when shown, takes one more.
+pub fn list_rows(size: (u16, u16), filter_line: bool) -> ListRows {
+    let a = areas(Rect::new(0, 0, size.0, size.1));
+    ListRows {
+        caseload: inner_rows(a.caseload).saturating_sub(1 + usize::from(filter_line)),
+        patient: inner_rows(a.patient),
+        goals: inner_rows(a.goals),
+        tasks: inner_rows(a.tasks),
+    }
+}

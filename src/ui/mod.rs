@@ -1,0 +1,92 @@
+//! Drawing only: `render` reads the app and draws a frame; it does no I/O
+//! and changes nothing. Every piece of stored text goes through
+//! [`text::clean`] (via [`text::fit`]) before it is drawn.
+
+mod caseload;
+mod goals;
+pub mod layout;
+mod overlay;
+mod patient;
+mod status;
+mod tasks;
+pub mod text;
+pub mod theme;
+
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::app::pane::PaneId;
+use crate::app::App;
+use theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme::new(app.theme);
+    if layout::is_too_small(area.width, area.height) {
+        render_too_small(frame, area);
+        return;
+    }
+    let areas = layout::areas(area);
+    caseload::render(app, &theme, frame, areas.caseload);
+    patient::render(app, &theme, frame, areas.patient);
+    goals::render(app, &theme, frame, areas.goals);
+    tasks::render(app, &theme, frame, areas.tasks);
+    status::render(app, &theme, frame, areas.status);
+    if let Some(overlay) = &app.overlay {
+        overlay::render(app, overlay, &theme, frame, area);
+    }
+}
+
+/// The frame of a pane: its number and name, and what it shows.
+fn pane_block<'a>(app: &App, theme: &Theme, pane: PaneId, detail: String) -> Block<'a> {
+    let focused = app.focus == pane;
+    let title = format!(" {} {} ", pane.number(), pane.title());
+    let mut spans = vec![Span::styled(
+        title,
+        if focused {
+            theme.title_focused
+        } else {
+            theme.title
+        },
+    )];
+    if !detail.is_empty() {
+        spans.push(Span::styled(format!("{detail} "), theme.title));
+    }
+    Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused {
+            theme.border_focused
+        } else {
+            theme.border
+        })
+        .title(Line::from(spans))
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect) {
+    let message = format!(
+        "tend needs a terminal of at least {}×{}; this one is {}×{}. Enlarge the window, or press q to quit.",
+        layout::MIN_WIDTH,
+        layout::MIN_HEIGHT,
+        area.width,
+        area.height
+    );
+    let top = area.height / 2;
+    let rect = Rect::new(
+        area.x,
+        area.y + top.saturating_sub(1),
+        area.width,
+        area.height - top.saturating_sub(1),
+    );
+    frame.render_widget(
+        Paragraph::new(message)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        rect,
+    );
+}

@@ -1,0 +1,105 @@
+//! Overlays drawn over the panes: help, and a goal in full.
+
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::text::{clean, fit};
+use super::theme::Theme;
+use crate::app::keymap::Context;
+use crate::app::{App, Overlay};
+
+pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
+    match overlay {
+        Overlay::Help { scroll } => render_help(app, *scroll, theme, frame, area),
+        Overlay::Goal(goal) => {
+            let today = app.today();
+            let mut lines = vec![
+                Line::from(vec![
+                    Span::styled("Status   ", theme.label),
+                    Span::raw(goal.status.label()),
+                ]),
+                Line::from(vec![
+                    Span::styled("Started  ", theme.label),
+                    Span::raw(goal.start_date.map(|d| d.to_string()).unwrap_or("—".into())),
+                ]),
+                Line::from(vec![
+                    Span::styled("Target   ", theme.label),
+                    match goal.target_date {
+                        Some(d) if goal.is_overdue(today) => {
+                            Span::styled(format!("{d} (overdue)"), theme.overdue)
+                        }
+                        Some(d) => Span::raw(d.to_string()),
+                        None => Span::raw("none set"),
+                    },
+                ]),
+                Line::raw(""),
+            ];
+            lines.push(Line::raw(clean(&goal.description).into_owned()));
+            let rect = centered(area, 64, 12);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(overlay_block(theme, " Goal · Esc closes ")),
+                rect,
+            );
+        }
+    }
+}
+
+fn render_help(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = Vec::new();
+    let mut section = None;
+    for binding in app.keymap.bindings_for(app.focus) {
+        if section != Some(binding.context) {
+            if section.is_some() {
+                lines.push(Line::raw(""));
+            }
+            let heading = match binding.context {
+                Context::Pane(_) => format!("In {}", app.focus.title()),
+                Context::Global => "Everywhere".to_string(),
+            };
+            lines.push(Line::styled(heading, theme.heading));
+            section = Some(binding.context);
+        }
+        let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{:<16}", fit(&keys.join(" "), 15)),
+                theme.status_key,
+            ),
+            Span::raw(binding.description),
+        ]));
+    }
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let rect = centered(area, 66, height);
+    let max_scroll = lines
+        .len()
+        .saturating_sub(rect.height.saturating_sub(2) as usize);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll.min(max_scroll) as u16, 0))
+            .block(overlay_block(theme, " Keys · any other key closes ")),
+        rect,
+    );
+}
+
+fn overlay_block<'a>(theme: &Theme, title: &'a str) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.border_focused)
+        .title(Span::styled(title, theme.title_focused))
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [rect] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    rect
+}

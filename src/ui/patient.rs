@@ -1,0 +1,69 @@
+//! The patient pane: the selected patient's record.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::pane_block;
+use super::text::fit;
+use super::theme::Theme;
+use crate::app::pane::PaneId;
+use crate::app::patient::RecordLine;
+use crate::app::App;
+
+/// Columns for field labels ("Language ").
+const LABEL_WIDTH: usize = 10;
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let pane = &app.patient;
+    let detail = pane
+        .record
+        .as_ref()
+        .map(|r| fit(&r.member_id, 12))
+        .unwrap_or_default();
+    let block = pane_block(app, theme, PaneId::Patient, detail);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if pane.record.is_none() {
+        frame.render_widget(
+            Paragraph::new("No patient selected.").style(theme.dim),
+            inner,
+        );
+        return;
+    }
+    let width = inner.width as usize;
+    let lines: Vec<Line> = pane
+        .lines
+        .iter()
+        .skip(pane.scroll.offset)
+        .take(inner.height as usize)
+        .map(|line| draw_line(line, theme, width))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_line<'a>(line: &RecordLine, theme: &Theme, width: usize) -> Line<'a> {
+    match line {
+        RecordLine::Name(name) => Line::styled(fit(name, width), theme.name),
+        RecordLine::Field {
+            label,
+            value,
+            alert,
+        } => {
+            let value_width = width.saturating_sub(LABEL_WIDTH);
+            let value_style = if *alert {
+                theme.alert
+            } else {
+                ratatui::style::Style::new()
+            };
+            Line::from(vec![
+                Span::styled(format!("{label:<LABEL_WIDTH$}"), theme.label),
+                Span::styled(fit(value, value_width), value_style),
+            ])
+        }
+        RecordLine::Heading(text) => Line::styled(fit(text, width), theme.heading),
+        RecordLine::Item(text) => Line::raw(fit(&format!("• {text}"), width)),
+        RecordLine::Blank => Line::raw(""),
+    }
+}

@@ -1,0 +1,51 @@
+//! The status line: who, which day, the focused pane's main keys, and the
+//! last message.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+
+use super::text::fit;
+use super::theme::Theme;
+use crate::app::{App, Message};
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    if app.demo {
+        spans.push(Span::styled(" DEMO ", theme.demo));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(fit(&app.user, 16), theme.status_key));
+    spans.push(Span::styled(
+        format!(" {} │ ", app.today().format("%a %Y-%m-%d")),
+        theme.status,
+    ));
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used);
+    match &app.message {
+        Some(Message::Info(text)) => spans.push(Span::styled(fit(text, room), theme.status)),
+        Some(Message::Error(text)) => spans.push(Span::styled(fit(text, room), theme.error)),
+        None => spans.extend(key_hints(app, theme, room)),
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// "Enter open  / filter  ? help  q quit" from the keymap, as many as fit.
+fn key_hints<'a>(app: &App, theme: &Theme, room: usize) -> Vec<Span<'a>> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for binding in app.keymap.bindings_for(app.focus) {
+        let (Some(hint), Some(key)) = (binding.hint, binding.keys.first()) else {
+            continue;
+        };
+        let key = key.to_string();
+        let width = key.chars().count() + 1 + hint.chars().count() + 2;
+        if used + width > room {
+            break;
+        }
+        used += width;
+        spans.push(Span::styled(key, theme.status_key));
+        spans.push(Span::styled(format!(" {hint}  "), theme.status));
+    }
+    spans
+}

@@ -1,0 +1,110 @@
+//! The tasks pane: my day, or the selected patient's tasks.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::pane_block;
+use super::text::fit;
+use super::theme::Theme;
+use crate::app::pane::PaneId;
+use crate::app::tasks::TaskScope;
+use crate::app::App;
+use crate::domain::task::{due_label, is_due_by};
+
+/// Widest due label: "99d overdue".
+const DUE_WIDTH: u16 = 11;
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let pane = &app.tasks;
+    let today = app.today();
+    let counts = pane.counts;
+    let detail = match pane.scope {
+        TaskScope::MyDay => format!(
+            "{} overdue · {} today · {} next {}d",
+            counts.overdue, counts.today, counts.upcoming, app.upcoming_days
+        ),
+        TaskScope::Patient => match &app.patient.record {
+            Some(r) => format!(
+                "{}: {} open",
+                fit(&format!("{} {}", r.given_name, r.family_name), 24),
+                pane.rows.len()
+            ),
+            None => "no patient".to_string(),
+        },
+    };
+    let block = pane_block(app, theme, PaneId::Tasks, detail);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if pane.rows.is_empty() {
+        let text = match pane.scope {
+            TaskScope::MyDay => "Nothing due. p shows the selected patient's tasks.",
+            TaskScope::Patient => "No open tasks for this patient. p shows your day.",
+        };
+        frame.render_widget(Paragraph::new(text).style(theme.dim), inner);
+        return;
+    }
+
+    let show_patient = pane.scope == TaskScope::MyDay;
+    let patient_width: u16 = if show_patient {
+        (inner.width / 3).clamp(10, 22)
+    } else {
+        0
+    };
+    let columns = if show_patient { 4 } else { 3 };
+    let title_width = inner
+        .width
+        .saturating_sub(2 + 1 + DUE_WIDTH + patient_width + columns - 1)
+        as usize;
+
+    let range = pane.cursor.visible();
+    let rows = pane.rows[range.clone()].iter().map(|task| {
+        let due_style = match task.due_on {
+            Some(due) if due < today => theme.overdue,
+            Some(due) if due == today => theme.today,
+            _ => Style::new(),
+        };
+        let row_style = if is_due_by(task, today) || pane.scope == TaskScope::Patient {
+            Style::new()
+        } else {
+            theme.dim
+        };
+        let mut cells = vec![
+            Cell::from(task.kind.mark().to_string()),
+            Cell::from(Span::styled(due_label(task.due_on, today), due_style)),
+        ];
+        if show_patient {
+            cells.push(Cell::from(fit(&task.patient_name, patient_width as usize)));
+        }
+        let title = if task.hard_deadline {
+            format!("‼ {}", task.title)
+        } else {
+            task.title.clone()
+        };
+        cells.push(Cell::from(fit(&title, title_width)));
+        Row::new(cells).style(row_style)
+    });
+    let mut widths = vec![Constraint::Length(1), Constraint::Length(DUE_WIDTH)];
+    if show_patient {
+        widths.push(Constraint::Length(patient_width));
+    }
+    widths.push(Constraint::Min(0));
+    let selected_style = if app.focus == PaneId::Tasks {
+        theme.selected_focused
+    } else {
+        theme.selected
+    };
+    let table = Table::new(rows, widths)
+        .column_spacing(1)
+        .row_highlight_style(selected_style)
+        .highlight_symbol("▶ ")
+        .highlight_spacing(HighlightSpacing::Always);
+    let mut state = TableState::new().with_selected(
+        pane.cursor
+            .selected()
+            .and_then(|s| s.checked_sub(range.start)),
+    );
+    frame.render_stateful_widget(table, inner, &mut state);
+}
