@@ -83,14 +83,14 @@ pub fn record_lines(
 ) -> Vec<RecordLine> {
     let mut lines = vec![
         RecordLine::Name(format!("{} {}", record.given_name, record.family_name)),
+        field("Member", record.member_id.clone()),
         field(
-            "Member",
+            "Born",
             format!(
-                "{} · {} y · {} · born {}",
-                record.member_id,
+                "{} · {} y · {}",
+                record.birth_date.format("%Y-%m-%d"),
                 age_on(record.birth_date, today),
-                record.sex.short(),
-                record.birth_date.format("%Y-%m-%d")
+                record.sex.short()
             ),
         ),
     ];
@@ -103,7 +103,7 @@ pub fn record_lines(
     }
     for (i, phone) in phones.into_iter().enumerate() {
         let value = if i == 0 {
-            format!("{phone} (primary)")
+            format!("{phone} primary")
         } else {
             phone.clone()
         };
@@ -113,38 +113,46 @@ pub fn record_lines(
     lines.push(RecordLine::Field {
         label: "Language",
         value: if record.interpreter_needed {
-            format!("{language_name} · interpreter needed")
+            format!("{language_name}, interpreter")
         } else {
             language_name
         },
         alert: record.interpreter_needed,
     });
-    let insurance = match (&record.medicaid_id, &record.plan_name) {
-        (Some(id), Some(plan)) => format!("{id} · {plan}"),
-        (Some(id), None) => id.clone(),
-        (None, Some(plan)) => plan.clone(),
-        (None, None) => "none on file".into(),
-    };
-    lines.push(field("Insurance", insurance));
+    lines.push(field(
+        "Medicaid",
+        record
+            .medicaid_id
+            .clone()
+            .unwrap_or_else(|| "none on file".into()),
+    ));
+    if let Some(plan) = &record.plan_name {
+        lines.push(field("Plan", plan.clone()));
+    }
     let enrollment = match (record.enrollment_status, record.enrolled_on) {
-        (EnrollmentStatus::Enrolled, Some(on)) => format!("enrolled since {on}"),
+        (EnrollmentStatus::Enrolled, Some(on)) => format!("enrolled {on}"),
         (status, Some(on)) => format!("{} (enrolled {on})", status.code()),
         (status, None) => status.code().to_string(),
     };
     lines.push(RecordLine::Field {
         label: "Status",
-        value: format!("{enrollment} · risk {}", record.risk_tier.label()),
+        value: enrollment,
         alert: record.enrollment_status == EnrollmentStatus::Disenrolled,
+    });
+    lines.push(RecordLine::Field {
+        label: "Risk",
+        value: record.risk_tier.label().to_string(),
+        alert: record.risk_tier == crate::domain::patient::RiskTier::VeryHigh,
     });
     let last_contact = match record.last_contact_at {
         Some(at) => {
             let date = at.date_naive();
             let days = crate::domain::days_between(date, today).max(0);
-            format!("{date} ({days}d ago)")
+            format!("{date} · {days}d ago")
         }
         None => "never".into(),
     };
-    lines.push(field("Contact", format!("last {last_contact}")));
+    lines.push(field("Contact", last_contact));
     if let Some(coordinator) = &record.coordinator {
         lines.push(field("Coord.", coordinator.clone()));
     }

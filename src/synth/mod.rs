@@ -12,8 +12,9 @@
 //! - language English 60%, Spanish 20%, others 20% (most of whom need an interpreter);
 //! - 1 to 4 conditions; a primary care provider and 0 to 3 other care-team members;
 //! - 1 to 5 goals, targets from a month ago to six months ahead;
-//! - 1 to 5 open tasks due from two weeks ago to five weeks ahead, and up to
-//!   3 completed ones; about one in seven is a hard-deadline follow-up;
+//! - 1 to 3 open tasks, one in five overdue by up to two weeks and the rest due
+//!   within five weeks, and up to 3 completed ones; about one in seven is a
+//!   hard-deadline follow-up, due within three days either side of today;
 //! - 1 to 4 notes over the last 90 days.
 
 mod vocab;
@@ -296,7 +297,7 @@ impl Generator {
         patient_id: i64,
         owner: i64,
     ) -> Result<(), StoreError> {
-        let open = self.rng.gen_range(1..=5);
+        let open = self.rng.gen_range(1..=3);
         let done = self.rng.gen_range(0..=3);
         for n in 0..open + done {
             let (kind, title, hard_deadline) = *self.pick(vocab::TASKS);
@@ -306,8 +307,10 @@ impl Generator {
             } else if hard_deadline {
                 // Hard deadlines are short clocks: a few days either side of today.
                 self.days_from_today(-3, 2)
+            } else if self.rng.gen_bool(0.2) {
+                self.days_from_today(-14, -1)
             } else {
-                self.days_from_today(-14, 35)
+                self.days_from_today(0, 35)
             };
             let priority =
                 [Priority::Routine, Priority::Urgent, Priority::Asap][self.weighted(&[75, 20, 5])];

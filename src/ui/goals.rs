@@ -2,13 +2,13 @@
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::pane_block;
 use super::text::fit;
 use super::theme::Theme;
+use super::{layout, pane_block};
 use crate::app::pane::PaneId;
 use crate::app::App;
 
@@ -34,52 +34,38 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
 
-    // marker, target date (with "!" when overdue), status, description
-    let text_width = inner.width.saturating_sub(2 + 11 + 9 + 2) as usize;
+    // Two rows a goal: the patient's words, then status and target date.
+    let text_width = inner.width.saturating_sub(2) as usize;
     let range = pane.cursor.visible();
     let rows = pane.goals[range.clone()].iter().map(|goal| {
         let is_overdue = goal.is_overdue(today);
-        let target = match goal.target_date {
-            Some(date) if is_overdue => format!("!{date}"),
-            Some(date) => format!(" {date}"),
-            None => " no target".to_string(),
-        };
-        let target_style = if is_overdue {
-            theme.overdue
-        } else {
-            Style::new()
-        };
-        let status_style = if goal.status.is_open() {
+        let text_style = if goal.status.is_open() {
             Style::new()
         } else {
             theme.dim
         };
-        Row::new(vec![
-            Cell::from(Span::styled(target, target_style)),
-            Cell::from(Span::styled(goal.status.label(), status_style)),
-            Cell::from(Span::styled(
-                fit(&goal.description, text_width),
-                status_style,
-            )),
-        ])
+        let target = match goal.target_date {
+            Some(date) if is_overdue => Span::styled(format!("overdue {date}"), theme.overdue),
+            Some(date) => Span::styled(format!("target {date}"), text_style),
+            None => Span::styled("no target date", text_style),
+        };
+        let description = Line::styled(fit(&goal.description, text_width), text_style);
+        let facts = Line::from(vec![
+            Span::styled(format!("{} · ", goal.status.label()), theme.dim),
+            target,
+        ]);
+        Row::new(vec![Cell::from(Text::from(vec![description, facts]))])
+            .height(layout::GOAL_ROW_HEIGHT as u16)
     });
     let selected_style = if app.focus == PaneId::Goals {
         theme.selected_focused
     } else {
         theme.selected
     };
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(11),
-            Constraint::Length(9),
-            Constraint::Min(0),
-        ],
-    )
-    .column_spacing(1)
-    .row_highlight_style(selected_style)
-    .highlight_symbol("▶ ")
-    .highlight_spacing(HighlightSpacing::Always);
+    let table = Table::new(rows, [Constraint::Min(0)])
+        .row_highlight_style(selected_style)
+        .highlight_symbol("▶ ")
+        .highlight_spacing(HighlightSpacing::Always);
     let mut state = TableState::new().with_selected(
         pane.cursor
             .selected()

@@ -15,6 +15,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
+/// Rows per goal in the care-plan pane.
+pub const GOAL_ROW_HEIGHT: usize = 2;
+
 pub struct Areas {
     pub caseload: Rect,
     pub patient: Rect,
@@ -64,7 +67,8 @@ pub fn list_rows(size: (u16, u16), filter_line: bool) -> ListRows {
     ListRows {
         caseload: inner_rows(a.caseload).saturating_sub(1 + usize::from(filter_line)),
         patient: inner_rows(a.patient),
-        goals: inner_rows(a.goals),
+        // Each goal takes two rows: its words, then status and target.
+        goals: inner_rows(a.goals) / GOAL_ROW_HEIGHT,
         tasks: inner_rows(a.tasks),
     }
 }

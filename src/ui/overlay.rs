@@ -82,7 +82,10 @@ fn render_help(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area:
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll.min(max_scroll) as u16, 0))
-            .block(overlay_block(theme, " Keys · any other key closes ")),
+            .block(overlay_block(
+                theme,
+                " Keys · j k scroll · any other key closes ",
+            )),
         rect,
     );
 }

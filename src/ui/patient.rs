@@ -13,7 +13,7 @@ use crate::app::patient::RecordLine;
 use crate::app::App;
 
 /// Columns for field labels ("Language ").
-const LABEL_WIDTH: usize = 10;
+const LABEL_WIDTH: usize = 9;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let pane = &app.patient;

@@ -23,8 +23,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let counts = pane.counts;
     let detail = match pane.scope {
         TaskScope::MyDay => format!(
-            "{} overdue · {} today · {} next {}d",
-            counts.overdue, counts.today, counts.upcoming, app.upcoming_days
+            "{} overdue · {} today · {} upcoming",
+            counts.overdue, counts.today, counts.upcoming
         ),
         TaskScope::Patient => match &app.patient.record {
             Some(r) => format!(
@@ -71,19 +71,20 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             theme.dim
         };
+        // A hard deadline shows as its kind letter in reverse video.
+        let mark_style = if task.hard_deadline {
+            theme.deadline
+        } else {
+            Style::new()
+        };
         let mut cells = vec![
-            Cell::from(task.kind.mark().to_string()),
+            Cell::from(Span::styled(task.kind.mark().to_string(), mark_style)),
             Cell::from(Span::styled(due_label(task.due_on, today), due_style)),
         ];
         if show_patient {
             cells.push(Cell::from(fit(&task.patient_name, patient_width as usize)));
         }
-        let title = if task.hard_deadline {
-            format!("‼ {}", task.title)
-        } else {
-            task.title.clone()
-        };
-        cells.push(Cell::from(fit(&title, title_width)));
+        cells.push(Cell::from(fit(&task.title, title_width)));
         Row::new(cells).style(row_style)
     });
     let mut widths = vec![Constraint::Length(1), Constraint::Length(DUE_WIDTH)];

@@ -27,6 +27,8 @@ pub struct Theme {
     pub heading: Style,
     pub overdue: Style,
     pub today: Style,
+    /// The kind letter of a task with a hard deadline.
+    pub deadline: Style,
     pub dim: Style,
     /// What must be seen (an interpreter need, a disenrolled patient).
     pub alert: Style,
@@ -61,6 +63,7 @@ impl Theme {
             heading: bold.fg(Color::Cyan),
             overdue: Style::new().fg(Color::Red),
             today: Style::new().fg(Color::Yellow),
+            deadline: bold.fg(Color::Red).add_modifier(Modifier::REVERSED),
             dim: Style::new().fg(Color::DarkGray),
             alert: bold.fg(Color::Magenta),
             status: Style::new(),
@@ -86,6 +89,7 @@ impl Theme {
             heading: bold.add_modifier(Modifier::UNDERLINED),
             overdue: bold,
             today: plain,
+            deadline: bold.add_modifier(Modifier::REVERSED),
             dim: plain,
             alert: bold.add_modifier(Modifier::UNDERLINED),
             status: plain,
