@@ -92,8 +92,10 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<()> {
                     (paths.default_db(), true)
                 }
             };
-            require_terminal()?;
+            // The database first: its problems are worth knowing even
+            // without a terminal.
             let store = open_store(&path, &config, clock, create)?;
+            require_terminal()?;
             show(store, &config, false)
         }
         Some(Command::Demo { seed, patients }) => {

@@ -27,11 +27,36 @@ pub enum ThemeName {
 }
 
 /// A key or a list of keys in `[keys]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum KeyList {
-    One(String),
-    Many(Vec<String>),
+#[derive(Debug, Clone)]
+struct KeyList(Vec<String>);
+
+impl<'de> Deserialize<'de> for KeyList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<KeyList, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyList;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(r#"a key such as "q", or a list such as ["q", "ctrl-c"]"#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<KeyList, E> {
+                Ok(KeyList(vec![key.to_string()]))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<KeyList, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = seq.next_element::<String>()? {
+                    keys.push(key);
+                }
+                Ok(KeyList(keys))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// The file as written.
@@ -110,7 +135,14 @@ impl Config {
     ) -> Result<Config, ConfigError> {
         let deserializer = toml::Deserializer::new(text);
         let file: ConfigFile = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let key = e.path().to_string();
+            // serde_path_to_error names toml's span wrapper; users wrote only the key.
+            let key = e
+                .path()
+                .to_string()
+                .split('.')
+                .filter(|part| !part.starts_with("$__"))
+                .collect::<Vec<_>>()
+                .join(".");
             let inner = e.into_inner();
             ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -159,11 +191,9 @@ impl Config {
         for (name, spanned) in &file.keys {
             let line = line_of(text, spanned.span().start);
             let key_path = format!("keys.{name}");
-            let texts = match spanned.get_ref() {
-                KeyList::One(one) => vec![one.clone()],
-                KeyList::Many(many) => many.clone(),
-            };
-            let keys = texts
+            let keys = spanned
+                .get_ref()
+                .0
                 .iter()
                 .map(|t| Key::parse(t))
                 .collect::<Result<Vec<_>, _>>()
@@ -309,6 +339,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 2, key `keys.quit`"), "{err}");
+        let err = parse("[keys]\nquit = 5\n").unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "line 2, key `keys.quit`: invalid type: integer `5`, expected a key such as"
+            ),
+            "{err}"
+        );
         let err = parse("[keys]\nquit = \"j\"\n").unwrap_err().to_string();
         assert!(err.contains("bound to both move_down and quit"), "{err}");
     }

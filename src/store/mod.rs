@@ -73,6 +73,16 @@ impl Store {
         }
         if !exists {
             create_private_file(path)?;
+        } else if !is_writable(path)
+            || !is_writable(
+                path.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new(".")),
+            )
+        {
+            // SQLite would open such a file read-only, or fail later creating
+            // its WAL files; say plainly why instead.
+            return Err(OpenError::ReadOnly(path.to_path_buf()));
         }
         let conn = Connection::open_with_flags(
             path,
@@ -235,6 +245,16 @@ fn create_private_file(path: &Path) -> Result<(), OpenError> {
         .open(path)
         .map_err(io_error)?;
     Ok(())
+}
+
+/// Whether this process may write to `path` (a file or a folder).
+fn is_writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
 }
 
 fn read_schema_version(conn: &Connection, path: &Path) -> Result<i64, OpenError> {

@@ -1,0 +1,585 @@
+//! The store against real SQLite files in a temporary folder.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use tend::clock::Clock;
+use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use tend::domain::task::{Priority, TaskKind, TaskStatus};
+use tend::store::{
+    schema, AuditAction, CaseloadQuery, CaseloadSort, NewPatient, NewTask, OpenError, OpenOptions,
+    Scope, Store, StoreError,
+};
+use tend::synth::{self, GenParams};
+
+const NOW: &str = "2026-11-24T09:00:00-05:00";
+
+fn clock() -> Clock {
+    Clock::parse(NOW).unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+fn create(path: &Path) -> Store {
+    Store::open(
+        path,
+        "ccuser",
+        clock(),
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+fn open(path: &Path, agent: &str) -> Result<Store, OpenError> {
+    Store::open(path, agent, clock(), &OpenOptions::default())
+}
+
+fn demo(dir: &Path, patients: usize, seed: u64) -> (PathBuf, Store) {
+    let path = dir.join("demo.db");
+    let mut store = create(&path);
+    synth::generate(
+        &mut store,
+        &GenParams {
+            patients,
+            seed,
+            user: "ccuser".into(),
+        },
+    )
+    .unwrap();
+    (path, store)
+}
+
+fn query(scope: Scope, sort: CaseloadSort, filter: &str) -> CaseloadQuery {
+    CaseloadQuery {
+        scope,
+        sort,
+        filter: filter.into(),
+        user: "ccuser".into(),
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn a_new_store_is_private_current_and_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data/tend/tend.db");
+    let store = create(&path);
+    assert_eq!(
+        mode(&path),
+        0o600,
+        "the database is readable by its owner only"
+    );
+    assert_eq!(mode(path.parent().unwrap()), 0o700);
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    drop(store);
+
+    let conn = Connection::open(&path).unwrap();
+    let journal: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in [
+        "audit_event",
+        "care_team_member",
+        "communication",
+        "condition",
+        "goal",
+        "patient",
+        "practitioner",
+        "task",
+    ] {
+        assert!(tables.iter().any(|t| t == table), "missing table {table}");
+    }
+}
+
+#[test]
+fn migrations_run_on_an_empty_file_and_reopening_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.db");
+    std::fs::write(&path, b"").unwrap();
+    let store = open(&path, "ccuser").unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    drop(store);
+    let store = open(&path, "ccuser").unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    assert_eq!(store.patient_count().unwrap(), 0);
+}
+
+#[test]
+fn foreign_keys_are_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = create(&dir.path().join("fk.db"));
+    let result = store.write(|tx| {
+        tx.audit(AuditAction::Create, "Task", None, Some(999), None)?;
+        tx.insert_task(&NewTask {
+            patient_id: 999,
+            owner_id: None,
+            kind: TaskKind::Call,
+            description: "Call".into(),
+            status: TaskStatus::Requested,
+            priority: Priority::Routine,
+            due_on: Some(today()),
+            hard_deadline: false,
+            authored_at: clock().now_utc(),
+            completed_at: None,
+        })
+    });
+    assert!(result.is_err(), "a task for a patient who does not exist");
+    let audit_rows = store.recent_audit(10).unwrap();
+    assert!(audit_rows.is_empty(), "the failed change left no audit row");
+}
+
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_database_from_a_newer_tend_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    drop(create(&path));
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = {}; PRAGMA wal_checkpoint(TRUNCATE);",
+            schema::LATEST + 1
+        ))
+        .unwrap();
+    }
+    let before = bytes(&path);
+    let error = open(&path, "ccuser").err().expect("refused");
+    let text = error.to_string();
+    assert!(matches!(error, OpenError::Newer { .. }), "{text}");
+    assert!(text.contains(path.to_str().unwrap()), "{text}");
+    assert!(text.contains("newer tend"), "{text}");
+    assert!(text.contains("not changed"), "{text}");
+    assert_eq!(bytes(&path), before);
+}
+
+#[test]
+fn a_corrupt_file_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corrupt.db");
+    let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7 + 13) as u8).collect();
+    std::fs::write(&path, &garbage).unwrap();
+    let error = open(&path, "ccuser").err().expect("refused");
+    assert!(matches!(error, OpenError::NotADatabase(_)), "{error}");
+    assert!(error.to_string().contains("not a tend database"), "{error}");
+    assert_eq!(bytes(&path), garbage);
+    assert!(!dir.path().join("corrupt.db-wal").exists());
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT);")
+            .unwrap();
+    }
+    let before = bytes(&path);
+    let error = open(&path, "ccuser").err().expect("refused");
+    assert!(matches!(error, OpenError::Foreign(_)), "{error}");
+    assert_eq!(bytes(&path), before);
+}
+
+#[test]
+fn a_missing_file_is_not_created_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.db");
+    let error = open(&path, "ccuser").err().expect("refused");
+    assert!(matches!(error, OpenError::Missing(_)), "{error}");
+    assert!(error.to_string().contains("tend gen --db"), "{error}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn a_database_locked_by_another_program_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.db");
+    drop(create(&path));
+    let holder = Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE;").unwrap();
+    let options = OpenOptions {
+        create: false,
+        busy_timeout: Duration::from_millis(100),
+    };
+    let error = Store::open(&path, "ccuser", clock(), &options)
+        .err()
+        .expect("refused while locked");
+    assert!(matches!(error, OpenError::Locked(_)), "{error}");
+    assert!(
+        error.to_string().contains("locked by another program"),
+        "{error}"
+    );
+    holder.execute_batch("ROLLBACK;").unwrap();
+    assert!(Store::open(&path, "ccuser", clock(), &options).is_ok());
+}
+
+#[test]
+fn every_change_commits_with_its_audit_row_and_unaudited_changes_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = create(&dir.path().join("audit.db"));
+    let error = store
+        .write(|tx| tx.practitioner("someone", "Someone"))
+        .unwrap_err();
+    assert!(matches!(error, StoreError::Unaudited));
+    let nobody: i64 = Connection::open(store.path())
+        .unwrap()
+        .query_row("SELECT count(*) FROM practitioner", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(nobody, 0, "the refused change was rolled back");
+
+    let id = store
+        .write(|tx| {
+            let id = tx.insert_patient(&NewPatient {
+                member_id: "SYN9".into(),
+                family_name: "Testa".into(),
+                given_name: "Una".into(),
+                birth_date: NaiveDate::from_ymd_opt(1970, 1, 2).unwrap(),
+                sex: Sex::Female,
+                language: "en".into(),
+                interpreter_needed: false,
+                phone_primary: None,
+                phone_secondary: None,
+                medicaid_id: None,
+                plan_name: None,
+                enrollment_status: EnrollmentStatus::Enrolled,
+                enrolled_on: None,
+                risk_tier: RiskTier::High,
+                coordinator_id: None,
+            })?;
+            tx.audit(AuditAction::Create, "Patient", Some(id), Some(id), None)?;
+            Ok(id)
+        })
+        .unwrap();
+    store.record_view(id).unwrap();
+
+    let trail = store.recent_audit(10).unwrap();
+    assert_eq!(trail.len(), 2);
+    let (view, create) = (&trail[0], &trail[1]);
+    assert_eq!(create.action, AuditAction::Create);
+    assert_eq!(create.entity_type, "Patient");
+    assert_eq!((create.entity_id, create.patient_id), (Some(id), Some(id)));
+    assert_eq!(view.action, AuditAction::Read);
+    assert_eq!(view.patient_id, Some(id));
+    for row in &trail {
+        assert_eq!(row.agent, "ccuser");
+        assert_eq!(row.recorded_at.to_rfc3339(), "2026-11-24T14:00:00+00:00");
+    }
+    // No patient data in the trail itself.
+    assert!(trail.iter().all(|r| r.detail.is_none()));
+}
+
+#[test]
+fn another_connections_commit_changes_the_data_version_and_neither_sees_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store_a) = demo(dir.path(), 30, 3);
+    let mut store_b = open(&path, "cc0001").unwrap();
+    let before = store_a.data_version().unwrap();
+    let b_before = store_b.data_version().unwrap();
+    store_b.record_view(1).unwrap();
+    assert_ne!(store_a.data_version().unwrap(), before, "A sees B's commit");
+    assert_eq!(
+        store_b.data_version().unwrap(),
+        b_before,
+        "a connection's own commits do not count as outside changes"
+    );
+
+    // Two processes writing at once: the second waits its turn (BEGIN
+    // IMMEDIATE with a busy timeout) instead of failing.
+    let path_c = path.clone();
+    let writer = std::thread::spawn(move || {
+        let mut store_c = open(&path_c, "cc0002").unwrap();
+        for _ in 0..50 {
+            store_c
+                .write(|tx| {
+                    tx.audit(AuditAction::Read, "Patient", Some(2), Some(2), None)?;
+                    std::thread::sleep(Duration::from_millis(2));
+                    Ok(())
+                })
+                .unwrap();
+        }
+    });
+    for _ in 0..50 {
+        store_b.record_view(3).unwrap();
+    }
+    writer.join().unwrap();
+    assert!(store_a.recent_audit(200).unwrap().len() >= 101);
+}
+
+#[test]
+fn the_generator_is_deterministic_and_refuses_a_database_with_patients() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = |path: &Path| -> Vec<String> {
+        let conn = Connection::open(path).unwrap();
+        let mut rows = Vec::new();
+        for table in [
+            "patient",
+            "condition",
+            "care_team_member",
+            "goal",
+            "task",
+            "communication",
+        ] {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
+                .unwrap();
+            let columns = stmt.column_count();
+            let mut q = stmt.query([]).unwrap();
+            while let Some(row) = q.next().unwrap() {
+                let values: Vec<String> = (0..columns)
+                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                    .collect();
+                rows.push(format!("{table}: {}", values.join("|")));
+            }
+        }
+        rows
+    };
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    let c = dir.path().join("c");
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::create_dir_all(&c).unwrap();
+    let (path_a, mut store_a) = demo(&a, 120, 7);
+    let (path_b, _) = demo(&b, 120, 7);
+    let (path_c, _) = demo(&c, 120, 8);
+    assert_eq!(
+        dump(&path_a),
+        dump(&path_b),
+        "same seed, same date: same data"
+    );
+    assert_ne!(dump(&path_a), dump(&path_c), "another seed: other data");
+
+    let error = synth::generate(
+        &mut store_a,
+        &GenParams {
+            patients: 10,
+            seed: 1,
+            user: "ccuser".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("already holds 120 patients"),
+        "{error}"
+    );
+    assert_eq!(store_a.patient_count().unwrap(), 120);
+}
+
+#[test]
+fn the_demo_caseload_has_what_the_panes_need() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = demo(dir.path(), synth::DEMO_PATIENTS, 1);
+    let mine = store
+        .caseload_count(&query(Scope::Mine, CaseloadSort::Name, ""))
+        .unwrap();
+    let team = store
+        .caseload_count(&query(Scope::Team, CaseloadSort::Name, ""))
+        .unwrap();
+    assert_eq!(mine, 60, "about 60 patients are the user's");
+    assert_eq!(team, synth::DEMO_PATIENTS);
+
+    let conn = Connection::open(&path).unwrap();
+    let per_patient = |sql: &str| -> (i64, i64) {
+        conn.query_row(
+            &format!("SELECT min(n), max(n) FROM (SELECT p.id, ({sql}) AS n FROM patient p)"),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let (min, max) = per_patient("SELECT count(*) FROM goal g WHERE g.patient_id = p.id");
+    assert!(min >= 1 && max <= 5, "1 to 5 goals, got {min}..{max}");
+    let (min, _) = per_patient("SELECT count(*) FROM condition c WHERE c.patient_id = p.id");
+    assert!(min >= 1);
+    let (min, _) = per_patient(
+        "SELECT count(*) FROM care_team_member m WHERE m.patient_id = p.id AND m.role = 'PCP'",
+    );
+    assert_eq!(min, 1, "everyone has a primary care provider");
+    let (min, _) = per_patient("SELECT count(*) FROM communication c WHERE c.patient_id = p.id");
+    assert!(min >= 1, "a few notes each");
+    let varied = |column: &str| -> i64 {
+        conn.query_row(
+            &format!("SELECT count(DISTINCT {column}) FROM patient"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(varied("risk_tier"), 4);
+    assert_eq!(varied("enrollment_status"), 3);
+    assert!(varied("language") >= 5);
+    let (overdue, later): (i64, i64) = conn
+        .query_row(
+            "SELECT sum(due_on < '2026-11-24'), sum(due_on > '2026-12-15') FROM task
+              WHERE status = 'requested'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(overdue > 0 && later > 0, "tasks from overdue to next month");
+    // Plainly synthetic: reserved fictional phone numbers and marked IDs.
+    let real_looking: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM patient WHERE phone_primary NOT LIKE '(___) 555-01__'
+                OR member_id NOT LIKE 'SYN%' OR medicaid_id NOT LIKE 'ZZ%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(real_looking, 0);
+}
+
+#[test]
+fn the_caseload_filters_sorts_and_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = demo(dir.path(), 200, 5);
+    let all = store
+        .caseload_window(&query(Scope::Mine, CaseloadSort::Name, ""), 0, 1000)
+        .unwrap();
+    assert!(!all.is_empty());
+    // SQLite's NOCASE folds ASCII letters only and compares bytes otherwise.
+    let keys: Vec<(String, String, i64)> = all
+        .iter()
+        .map(|r| {
+            (
+                r.family_name.to_ascii_lowercase(),
+                r.given_name.to_ascii_lowercase(),
+                r.id,
+            )
+        })
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "sorted by name");
+
+    // A window is a slice of the whole order.
+    let q = query(Scope::Mine, CaseloadSort::Name, "");
+    let window = store.caseload_window(&q, 5, 7).unwrap();
+    assert_eq!(window, all[5..12].to_vec());
+    let target = &all[9];
+    assert_eq!(store.caseload_position(&q, target.id).unwrap(), Some(9));
+
+    // Filter by a piece of a family name, and by member ID.
+    let piece: String = all[0].family_name.chars().take(4).collect();
+    let filtered = store
+        .caseload_window(&query(Scope::Mine, CaseloadSort::Name, &piece), 0, 1000)
+        .unwrap();
+    assert!(!filtered.is_empty());
+    assert!(filtered.iter().all(|r| r.family_name.contains(&piece)
+        || r.given_name.contains(&piece)
+        || r.member_id.contains(&piece)));
+    let by_id = store
+        .caseload_window(
+            &query(
+                Scope::Team,
+                CaseloadSort::Name,
+                &all[3].member_id.to_lowercase(),
+            ),
+            0,
+            10,
+        )
+        .unwrap();
+    assert_eq!(by_id.len(), 1);
+    assert_eq!(by_id[0].id, all[3].id);
+    // "given family" finds the patient whichever order it is typed in.
+    let both = format!("{} {}", all[3].given_name, all[3].family_name);
+    let found = store
+        .caseload_window(&query(Scope::Mine, CaseloadSort::Name, &both), 0, 10)
+        .unwrap();
+    assert!(found.iter().any(|r| r.id == all[3].id));
+    // LIKE wildcards typed by the user are literal.
+    assert_eq!(
+        store
+            .caseload_count(&query(Scope::Team, CaseloadSort::Name, "%"))
+            .unwrap(),
+        0
+    );
+
+    let by_risk = store
+        .caseload_window(&query(Scope::Mine, CaseloadSort::Risk, ""), 0, 1000)
+        .unwrap();
+    assert!(by_risk.windows(2).all(|w| w[0].risk_tier >= w[1].risk_tier));
+    let by_contact = store
+        .caseload_window(&query(Scope::Mine, CaseloadSort::LastContact, ""), 0, 1000)
+        .unwrap();
+    let first_contacted = by_contact
+        .iter()
+        .position(|r| r.last_contact_at.is_some())
+        .unwrap_or(by_contact.len());
+    assert!(by_contact[..first_contacted]
+        .iter()
+        .all(|r| r.last_contact_at.is_none()));
+    assert!(by_contact[first_contacted..]
+        .windows(2)
+        .all(|w| w[0].last_contact_at <= w[1].last_contact_at));
+    let by_due = store
+        .caseload_window(&query(Scope::Mine, CaseloadSort::NextDue, ""), 0, 1000)
+        .unwrap();
+    let dated: Vec<_> = by_due.iter().filter_map(|r| r.next_due).collect();
+    assert!(dated.windows(2).all(|w| w[0] <= w[1]));
+    assert!(by_due
+        .iter()
+        .skip(dated.len())
+        .all(|r| r.next_due.is_none()));
+}
+
+#[test]
+fn my_day_holds_my_open_tasks_up_to_the_horizon_most_urgent_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = demo(dir.path(), 200, 2);
+    let horizon = today() + chrono::Duration::days(7);
+    let day = store.my_day("ccuser", today(), horizon).unwrap();
+    assert!(!day.is_empty());
+    assert!(day.iter().all(|t| t.status.is_open()));
+    assert!(day.iter().all(|t| t.due_on.is_some_and(|d| d <= horizon)));
+    // Due-by-today first, then upcoming.
+    let split = day
+        .iter()
+        .position(|t| t.due_on.unwrap() > today())
+        .unwrap_or(day.len());
+    assert!(day[split..].iter().all(|t| t.due_on.unwrap() > today()));
+    assert!(day[..split]
+        .windows(2)
+        .all(|w| !(w[1].hard_deadline && !w[0].hard_deadline)));
+
+    // Exactly the user's open tasks in that window, by an independent query.
+    let conn = Connection::open(&path).unwrap();
+    let expected: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM task t JOIN practitioner c ON c.id = t.owner_id
+              WHERE c.username = 'ccuser' AND t.status IN ('requested', 'in-progress')
+                AND t.due_on <= '2026-12-01'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(day.len() as i64, expected);
+    assert!(store.my_day("nobody", today(), horizon).unwrap().is_empty());
+
+    let patient = day[0].patient_id;
+    let tasks = store.patient_tasks(patient).unwrap();
+    assert!(tasks
+        .iter()
+        .all(|t| t.patient_id == patient && t.status.is_open()));
+    assert!(tasks.iter().any(|t| t.id == day[0].id));
+}
