@@ -379,3 +379,63 @@ mod tests {
         assert!(err.to_string().contains("set `user`"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../config.example.toml");
+
+    #[test]
+    fn the_example_config_is_valid_and_gives_the_defaults() {
+        let config =
+            Config::parse(EXAMPLE, Path::new("config.example.toml"), Some("me".into())).unwrap();
+        assert_eq!(config.theme, ThemeName::Default);
+        assert_eq!(config.upcoming_days, DEFAULT_UPCOMING_DAYS);
+    }
+
+    #[test]
+    fn the_example_documents_every_setting_and_every_action() {
+        for setting in ["user", "theme", "upcoming_days", "[keys]"] {
+            assert!(EXAMPLE.contains(setting), "{setting} undocumented");
+        }
+        let keymap = Keymap::default();
+        for pane in crate::app::pane::PaneId::ALL {
+            for binding in keymap.bindings_for(pane) {
+                let line = format!("# {} = ", binding.name);
+                assert!(EXAMPLE.contains(&line), "{} undocumented", binding.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_documented_defaults_are_the_real_defaults() {
+        // Uncommenting every key line must change nothing.
+        let uncommented: String = EXAMPLE
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest)
+                    if rest.split_once(" = ").is_some_and(|(name, _)| {
+                        name != "user" && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    }) =>
+                {
+                    rest
+                }
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = Config::parse(&uncommented, Path::new("x.toml"), Some("me".into())).unwrap();
+        let defaults = Keymap::default();
+        for pane in crate::app::pane::PaneId::ALL {
+            for binding in defaults.bindings_for(pane) {
+                assert_eq!(
+                    config.keymap.keys_of(binding.name),
+                    Some(binding.keys.as_slice()),
+                    "{}",
+                    binding.name
+                );
+            }
+        }
+    }
+}

@@ -74,7 +74,7 @@ fn render_help(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area:
         ]));
     }
     let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let rect = centered(area, 66, height);
+    let rect = centered(area, area.width.saturating_sub(4).min(80), height);
     let max_scroll = lines
         .len()
         .saturating_sub(rect.height.saturating_sub(2) as usize);

@@ -22,10 +22,21 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let today = app.today();
     let counts = pane.counts;
     let detail = match pane.scope {
-        TaskScope::MyDay => format!(
-            "{} overdue · {} today · {} upcoming",
-            counts.overdue, counts.today, counts.upcoming
-        ),
+        TaskScope::MyDay => {
+            let full = format!(
+                "{} overdue · {} today · {} upcoming",
+                counts.overdue, counts.today, counts.upcoming
+            );
+            // " 4 Today " and the corners take 11 columns.
+            if full.chars().count() + 11 <= area.width as usize {
+                full
+            } else {
+                format!(
+                    "{} overdue · {} today · {} soon",
+                    counts.overdue, counts.today, counts.upcoming
+                )
+            }
+        }
         TaskScope::Patient => match &app.patient.record {
             Some(r) => format!(
                 "{}: {} open",
