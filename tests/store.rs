@@ -560,7 +560,7 @@ fn my_day_holds_my_open_tasks_up_to_the_horizon_most_urgent_first() {
     assert!(day[split..].iter().all(|t| t.due_on.unwrap() > today()));
     assert!(day[..split]
         .windows(2)
-        .all(|w| !(w[1].hard_deadline && !w[0].hard_deadline)));
+        .all(|w| w[0].hard_deadline || !w[1].hard_deadline));
 
     // Exactly the user's open tasks in that window, by an independent query.
     let conn = Connection::open(&path).unwrap();
