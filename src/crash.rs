@@ -10,7 +10,13 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 
 pub fn install_panic_hook(state_dir: Option<PathBuf>) {
+    // Always capture a backtrace: the report is read later, by someone else.
+    if std::env::var_os("RUST_BACKTRACE").is_none() {
+        std::env::set_var("RUST_BACKTRACE", "1");
+    }
     let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::blank()
+        .theme(color_eyre::config::Theme::new())
+        .add_default_filters()
         .display_env_section(false)
         .into_hooks();
     let _ = eyre_hook.install();
