@@ -19,6 +19,8 @@
 
 mod vocab;
 
+use vocab::Vocab;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -27,7 +29,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::domain::goal::GoalStatus;
 use crate::domain::language;
 use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
-use crate::domain::task::{Priority, TaskKind, TaskStatus};
+use crate::domain::task::{Priority, TaskStatus};
 use crate::store::{
     AuditAction, NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask,
     Store, StoreError, Tx,
@@ -80,6 +82,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     let now = clock.now_utc();
     let report = store.write(|tx| {
         let mut gen = Generator {
+            vocab: Vocab::embedded(),
             rng: ChaCha8Rng::seed_from_u64(params.seed),
             today,
             now,
@@ -97,6 +100,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
 }
 
 struct Generator {
+    vocab: &'static Vocab,
     rng: ChaCha8Rng,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -143,8 +147,16 @@ impl Generator {
         self.today + Duration::days(self.rng.gen_range(from..=to))
     }
 
+    /// An invented family name, such as "Quinorrow".
+    fn family_name(&mut self) -> String {
+        let (heads, tails) = self.vocab.family_combinations();
+        let head = self.rng.gen_range(0..heads);
+        let tail = self.rng.gen_range(0..tails);
+        self.vocab.family_name(head, tail)
+    }
+
     fn phone(&mut self) -> String {
-        let area = *self.pick(vocab::AREA_CODES);
+        let area = self.pick(&self.vocab.area_codes).clone();
         format!("({area}) 555-01{:02}", self.rng.gen_range(0..100))
     }
 
@@ -154,10 +166,8 @@ impl Generator {
         index: usize,
         coordinator: i64,
     ) -> Result<(), StoreError> {
-        let (heads, tails) = vocab::FAMILY_COMBINATIONS;
-        let family_name =
-            vocab::family_name(self.rng.gen_range(0..heads), self.rng.gen_range(0..tails));
-        let given_name = self.pick(vocab::GIVEN_NAMES).to_string();
+        let family_name = self.family_name();
+        let given_name = self.pick(&self.vocab.given_names).clone();
         let age_days = self.rng.gen_range(19 * 365..85 * 365);
         let language = match self.weighted(&[60, 20, 20]) {
             0 => "en".to_string(),
@@ -194,7 +204,7 @@ impl Generator {
                 self.rng.gen_range(0..100_000),
                 char::from(b'A' + self.rng.gen_range(0..26u8))
             )),
-            plan_name: Some(self.pick(vocab::PLANS).to_string()),
+            plan_name: Some(self.pick(&self.vocab.plans).clone()),
             enrollment_status,
             enrolled_on,
             risk_tier: RiskTier::ALL[self.weighted(&[25, 35, 28, 12])],
@@ -213,7 +223,8 @@ impl Generator {
 
     fn write_conditions(&mut self, tx: &mut Tx<'_>, patient_id: i64) -> Result<(), StoreError> {
         let n = self.rng.gen_range(1..=4);
-        for (code, display) in vocab::CONDITIONS.choose_multiple(&mut self.rng, n) {
+        let vocab = self.vocab;
+        for condition in vocab.conditions.choose_multiple(&mut self.rng, n) {
             let clinical_status = if self.rng.gen_bool(0.9) {
                 "active"
             } else {
@@ -222,8 +233,8 @@ impl Generator {
             let onset_date = Some(self.days_from_today(-15 * 365, -60));
             tx.insert_condition(&NewCondition {
                 patient_id,
-                code: Some(code.to_string()),
-                display: display.to_string(),
+                code: Some(condition.code.clone()),
+                display: condition.display.clone(),
                 clinical_status,
                 onset_date,
             })?;
@@ -233,11 +244,7 @@ impl Generator {
     }
 
     fn write_care_team(&mut self, tx: &mut Tx<'_>, patient_id: i64) -> Result<(), StoreError> {
-        let (heads, tails) = vocab::FAMILY_COMBINATIONS;
-        let pcp_name = format!(
-            "Dr. {}",
-            vocab::family_name(self.rng.gen_range(0..heads), self.rng.gen_range(0..tails))
-        );
+        let pcp_name = format!("Dr. {}", self.family_name());
         let pcp_phone = Some(self.phone());
         tx.insert_care_team_member(&NewCareTeamMember {
             patient_id,
@@ -248,18 +255,16 @@ impl Generator {
         })?;
         self.report.care_team_members += 1;
         let n = self.rng.gen_range(0..=3);
-        for (role, organization) in vocab::CARE_TEAM_ROLES.choose_multiple(&mut self.rng, n) {
-            let name = format!(
-                "{} {}",
-                self.pick(vocab::GIVEN_NAMES),
-                vocab::family_name(self.rng.gen_range(0..heads), self.rng.gen_range(0..tails))
-            );
+        let vocab = self.vocab;
+        for member in vocab.care_team.choose_multiple(&mut self.rng, n) {
+            let given = self.pick(&vocab.given_names).clone();
+            let name = format!("{given} {}", self.family_name());
             let phone = Some(self.phone());
             tx.insert_care_team_member(&NewCareTeamMember {
                 patient_id,
-                role: role.to_string(),
+                role: member.role.clone(),
                 name,
-                organization: Some(organization.to_string()),
+                organization: Some(member.organization.clone()),
                 phone,
             })?;
             self.report.care_team_members += 1;
@@ -269,7 +274,8 @@ impl Generator {
 
     fn write_goals(&mut self, tx: &mut Tx<'_>, patient_id: i64) -> Result<(), StoreError> {
         let n = self.rng.gen_range(1..=5);
-        for description in vocab::GOALS.choose_multiple(&mut self.rng, n) {
+        let vocab = self.vocab;
+        for description in vocab.goals.choose_multiple(&mut self.rng, n) {
             let status = [
                 GoalStatus::Active,
                 GoalStatus::Proposed,
@@ -281,7 +287,7 @@ impl Generator {
             let target_date = Some(self.days_from_today(-30, 180));
             tx.insert_goal(&NewGoal {
                 patient_id,
-                description: description.to_string(),
+                description: description.clone(),
                 status,
                 start_date,
                 target_date,
@@ -300,7 +306,8 @@ impl Generator {
         let open = self.rng.gen_range(1..=3);
         let done = self.rng.gen_range(0..=3);
         for n in 0..open + done {
-            let (kind, title, hard_deadline) = *self.pick(vocab::TASKS);
+            let words = self.pick(&self.vocab.tasks);
+            let (kind, hard_deadline) = (words.kind, words.hard_deadline);
             let completed = n >= open;
             let due_on = if completed {
                 self.days_from_today(-90, -1)
@@ -318,8 +325,8 @@ impl Generator {
             tx.insert_task(&NewTask {
                 patient_id,
                 owner_id: Some(owner),
-                kind: TaskKind::from_code(kind).unwrap_or(TaskKind::Other),
-                description: title.to_string(),
+                kind,
+                description: words.title.clone(),
                 status: if completed {
                     TaskStatus::Completed
                 } else {
@@ -344,20 +351,21 @@ impl Generator {
     ) -> Result<(), StoreError> {
         let n = self.rng.gen_range(1..=4);
         for _ in 0..n {
-            let (medium, recipient, outcome, reached, body) = *self.pick(vocab::NOTES);
+            let note = self.pick(&self.vocab.notes);
+            let reached = note.reached;
             let sent_at = self.now - Duration::minutes(self.rng.gen_range(60..90 * 24 * 60));
             let duration_minutes = reached.then(|| self.rng.gen_range(3..45));
             tx.insert_communication(&NewCommunication {
                 patient_id,
                 author_id: Some(author),
                 sent_at,
-                medium: medium.into(),
+                medium: note.medium.clone(),
                 direction: "outbound".into(),
-                recipient: recipient.into(),
-                outcome: outcome.into(),
+                recipient: note.recipient.clone(),
+                outcome: note.outcome.clone(),
                 reached,
                 duration_minutes,
-                body: body.into(),
+                body: note.body.clone(),
             })?;
             self.report.notes += 1;
         }

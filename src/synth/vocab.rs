@@ -1,175 +1,130 @@
-//! Word lists for synthetic records. Family names are invented from syllables
-//! so no record resembles a real person; phone numbers use the 555-01xx range
-//! reserved for fiction; member and Medicaid IDs carry a `SYN`/`ZZ` prefix.
+//! The word lists of the synthetic caseload, from `assets/synthetic.toml`
+//! (embedded in the binary), so they can be read and extended as data.
 
-/// Given names from many languages, with accents and other scripts, so every
-/// screen is exercised with text wider or longer than ASCII.
-pub const GIVEN_NAMES: &[&str] = &[
-    "Ada",
-    "Bea",
-    "Cal",
-    "Dov",
-    "Eli",
-    "Fay",
-    "Gus",
-    "Hana",
-    "Ines",
-    "Jo",
-    "Kai",
-    "Lior",
-    "Mina",
-    "Noor",
-    "Otto",
-    "Pia",
-    "Rafe",
-    "Sol",
-    "Tova",
-    "Uma",
-    "Vik",
-    "Wren",
-    "Xio",
-    "Yuki",
-    "Zev",
-    "Amélie",
-    "Zoë",
-    "José",
-    "Søren",
-    "Ngozi",
-    "Thảo",
-    "Émile",
-    "Ludmila",
-    "Çelik",
-    "Ana-Lucía",
-    "美玲",
-    "陽翔",
-    "지우",
-    "Oğuz",
-    "Ramón",
-    "Björn",
-    "Aoife",
-    "Kwame",
-    "Priya",
-    "Mateus",
-];
+use std::sync::OnceLock;
 
-const FAMILY_HEADS: &[&str] = &[
-    "Ash", "Bram", "Cor", "Dell", "Emb", "Fen", "Gar", "Hollo", "Ivo", "Jass", "Kel", "Lom",
-    "Marr", "Norr", "Ost", "Pell", "Quin", "Ross", "Sten", "Tal", "Ulm", "Vey", "Wex", "Yarr",
-    "Zell", "Éstr", "Ølv", "Brü",
-];
+use serde::Deserialize;
 
-const FAMILY_TAILS: &[&str] = &[
-    "abee", "ovan", "quist", "ith", "orrow", "elby", "ander", "umble", "ix", "ovey", "azzo",
-    "emont", "ingle", "opp", "usk",
-];
+use crate::domain::task::TaskKind;
 
-/// An invented family name, such as "Quinorrow" or "Zellix".
-pub fn family_name(head: usize, tail: usize) -> String {
-    format!(
-        "{}{}",
-        FAMILY_HEADS[head % FAMILY_HEADS.len()],
-        FAMILY_TAILS[tail % FAMILY_TAILS.len()]
-    )
+const EMBEDDED: &str = include_str!("../../assets/synthetic.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocab {
+    pub given_names: Vec<String>,
+    family_heads: Vec<String>,
+    family_tails: Vec<String>,
+    pub area_codes: Vec<String>,
+    pub plans: Vec<String>,
+    pub goals: Vec<String>,
+    pub conditions: Vec<ConditionWords>,
+    pub care_team: Vec<CareTeamWords>,
+    pub tasks: Vec<TaskWords>,
+    pub notes: Vec<NoteWords>,
 }
 
-pub const FAMILY_COMBINATIONS: (usize, usize) = (FAMILY_HEADS.len(), FAMILY_TAILS.len());
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionWords {
+    pub code: String,
+    pub display: String,
+}
 
-pub const AREA_CODES: &[&str] = &["212", "347", "718", "917", "646", "516", "914", "845"];
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CareTeamWords {
+    pub role: String,
+    pub organization: String,
+}
 
-pub const PLANS: &[&str] = &[
-    "Demo Health Plan",
-    "Sample Care HMO",
-    "Example Medicaid Managed Care",
-    "Placeholder Health Partners",
-];
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskWords {
+    #[serde(deserialize_with = "task_kind")]
+    pub kind: TaskKind,
+    pub title: String,
+    pub hard_deadline: bool,
+}
 
-/// (ICD-10-CM code, display): the chronic, behavioral and social conditions a
-/// Health Home caseload carries.
-pub const CONDITIONS: &[(&str, &str)] = &[
-    ("E11.9", "Type 2 diabetes mellitus without complications"),
-    ("I10", "Essential (primary) hypertension"),
-    ("F33.1", "Major depressive disorder, recurrent, moderate"),
-    ("F20.9", "Schizophrenia, unspecified"),
-    ("F31.9", "Bipolar disorder, unspecified"),
-    ("F11.20", "Opioid dependence, uncomplicated"),
-    ("F10.20", "Alcohol dependence, uncomplicated"),
-    ("B20", "Human immunodeficiency virus [HIV] disease"),
-    (
-        "J44.9",
-        "Chronic obstructive pulmonary disease, unspecified",
-    ),
-    ("I50.9", "Heart failure, unspecified"),
-    ("N18.30", "Chronic kidney disease, stage 3 unspecified"),
-    ("J45.909", "Unspecified asthma, uncomplicated"),
-    ("F41.1", "Generalized anxiety disorder"),
-    ("E66.9", "Obesity, unspecified"),
-    ("Z59.00", "Homelessness, unspecified"),
-    ("Z59.41", "Food insecurity"),
-];
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteWords {
+    pub medium: String,
+    pub recipient: String,
+    pub outcome: String,
+    pub reached: bool,
+    pub body: String,
+}
 
-/// (role, organisation) of care-team members besides the primary care provider.
-pub const CARE_TEAM_ROLES: &[(&str, &str)] = &[
-    ("Psychiatrist", "Demo Behavioral Health Clinic"),
-    ("Therapist", "Demo Behavioral Health Clinic"),
-    ("Housing case manager", "Sample Housing Services"),
-    ("Pharmacy", "Example Community Pharmacy"),
-    ("Peer specialist", "Demo Recovery Center"),
-    ("SUD counselor", "Demo Recovery Center"),
-    ("Cardiologist", "Sample Heart Associates"),
-];
+fn task_kind<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<TaskKind, D::Error> {
+    let code = String::deserialize(deserializer)?;
+    TaskKind::from_code(&code)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown task kind {code:?}")))
+}
 
-pub const GOALS: &[&str] = &[
-    "Take diabetes medication every day; A1c below 8 by target date",
-    "Keep blood pressure under 140/90 at home checks",
-    "Attend every psychiatry appointment this quarter",
-    "Move into stable housing",
-    "Get a primary care visit within 30 days",
-    "Stay in recovery: attend 2 support meetings a week",
-    "Enroll in SNAP benefits",
-    "Take HIV medication daily; viral load undetectable",
-    "Walk 20 minutes, 5 days a week",
-    "Learn to use the inhaler correctly; no ED visits for asthma",
-    "Set up transportation for dialysis appointments",
-    "Reconnect with family for support",
-];
+impl Vocab {
+    /// The embedded lists. They are part of the build and checked by the
+    /// tests, so a failure here is a defect in tend, not in the user's input.
+    pub fn embedded() -> &'static Vocab {
+        static VOCAB: OnceLock<Vocab> = OnceLock::new();
+        VOCAB.get_or_init(|| {
+            toml::from_str(EMBEDDED).expect("assets/synthetic.toml is valid (checked by tests)")
+        })
+    }
 
-/// (kind code, title, hard deadline)
-pub const TASKS: &[(&str, &str, bool)] = &[
-    ("call", "Outreach call", false),
-    ("call", "Monthly check-in call", false),
-    ("call", "Call about missed appointment", false),
-    (
-        "follow-up",
-        "Post-discharge follow-up: contact within 2 business days",
-        true,
-    ),
-    ("follow-up", "Follow up on ED visit", true),
-    ("follow-up", "Follow up on lab results with PCP", false),
-    (
-        "referral",
-        "Check that the cardiology referral was scheduled",
-        false,
-    ),
-    ("referral", "Confirm housing referral was received", false),
-    ("appointment", "Remind of PCP appointment", false),
-    (
-        "appointment",
-        "Arrange ride to specialist appointment",
-        false,
-    ),
-    ("care-plan-review", "Care-plan review", false),
-    ("admin", "Renew consent to share information", false),
-    ("admin", "Update phone numbers", false),
-    ("other", "Drop off food pantry list", false),
-];
+    /// How many family names the syllables make: (heads, tails).
+    pub fn family_combinations(&self) -> (usize, usize) {
+        (self.family_heads.len(), self.family_tails.len())
+    }
 
-/// (medium, recipient, outcome, reached, body)
-pub const NOTES: &[(&str, &str, &str, bool, &str)] = &[
-    ("phone", "patient", "reached", true, "Spoke with patient. Reviewed medications and upcoming appointments. Patient agreed to the plan."),
-    ("phone", "patient", "no-answer", false, "Outreach attempt, no answer. Will retry next business day."),
-    ("phone", "patient", "left-voicemail", false, "Left voicemail with call-back number."),
-    ("in-person", "patient", "reached", true, "Met at clinic. Discussed housing application and food resources."),
-    ("home-visit", "patient", "reached", true, "Home visit. Pill organizer set up; patient demonstrated use."),
-    ("phone", "provider", "reached", false, "Called PCP office to confirm referral was received."),
-    ("text", "patient", "reached", true, "Text exchange confirming appointment time."),
-];
+    /// An invented family name, such as "Quinorrow" or "Zellix".
+    pub fn family_name(&self, head: usize, tail: usize) -> String {
+        format!(
+            "{}{}",
+            self.family_heads[head % self.family_heads.len()],
+            self.family_tails[tail % self.family_tails.len()]
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_lists_parse_and_none_is_empty() {
+        let v = Vocab::embedded();
+        let (heads, tails) = v.family_combinations();
+        for (name, len) in [
+            ("given_names", v.given_names.len()),
+            ("family_heads", heads),
+            ("family_tails", tails),
+            ("area_codes", v.area_codes.len()),
+            ("plans", v.plans.len()),
+            ("goals", v.goals.len()),
+            ("conditions", v.conditions.len()),
+            ("care_team", v.care_team.len()),
+            ("tasks", v.tasks.len()),
+            ("notes", v.notes.len()),
+        ] {
+            assert!(len > 0, "{name} is empty");
+        }
+        assert!(v.notes.iter().any(|n| n.reached) && v.notes.iter().any(|n| !n.reached));
+        assert!(v.tasks.iter().any(|t| t.hard_deadline));
+    }
+
+    #[test]
+    fn the_lists_are_plainly_synthetic() {
+        let v = Vocab::embedded();
+        assert!(v.area_codes.iter().all(|a| a.len() == 3));
+        for org in v.care_team.iter().map(|m| &m.organization).chain(&v.plans) {
+            assert!(
+                ["Demo", "Sample", "Example", "Placeholder"]
+                    .iter()
+                    .any(|w| org.contains(w)),
+                "{org}"
+            );
+        }
+    }
+}
