@@ -48,12 +48,12 @@ pub enum Exit {
 
 /// Collects frames and sends each in one write: ratatui's own flush is held
 /// back until the frame, wrapped in synchronized output, is complete.
-struct FrameWriter {
+struct FrameWriter<W: Write> {
     buffer: Vec<u8>,
-    out: Stdout,
+    out: W,
 }
 
-impl Write for FrameWriter {
+impl<W: Write> Write for FrameWriter<W> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.buffer.extend_from_slice(bytes);
         Ok(bytes.len())
@@ -64,7 +64,14 @@ impl Write for FrameWriter {
     }
 }
 
-impl FrameWriter {
+impl<W: Write> FrameWriter<W> {
+    fn new(out: W) -> FrameWriter<W> {
+        FrameWriter {
+            buffer: Vec::with_capacity(64 * 1024),
+            out,
+        }
+    }
+
     fn send(&mut self) -> io::Result<()> {
         if self.buffer.is_empty() {
             return Ok(());
@@ -78,12 +85,21 @@ impl FrameWriter {
     }
 }
 
-type Term = Terminal<CrosstermBackend<FrameWriter>>;
+type Term<W> = Terminal<CrosstermBackend<FrameWriter<W>>>;
+
+/// Draws one frame, wrapped in synchronized output, and sends it in one write.
+fn draw_frame<W: Write>(terminal: &mut Term<W>, app: &App) -> io::Result<()> {
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|frame| crate::ui::render(app, frame))?;
+    let backend = terminal.backend_mut();
+    queue!(backend, EndSynchronizedUpdate)?;
+    backend.writer_mut().send()
+}
 
 /// Owns the terminal while the screen is up and restores it when dropped,
 /// however the screen ends.
 struct Screen {
-    terminal: Term,
+    terminal: Term<Stdout>,
 }
 
 impl Screen {
@@ -92,21 +108,12 @@ impl Screen {
         TERMINAL_ACTIVE.store(true, Ordering::SeqCst);
         let mut out = io::stdout();
         execute!(out, EnterAlternateScreen, cursor::Hide)?;
-        let writer = FrameWriter {
-            buffer: Vec::with_capacity(64 * 1024),
-            out,
-        };
-        let terminal = Terminal::new(CrosstermBackend::new(writer))?;
+        let terminal = Terminal::new(CrosstermBackend::new(FrameWriter::new(out)))?;
         Ok(Screen { terminal })
     }
 
     fn draw(&mut self, app: &App) -> io::Result<()> {
-        let backend = self.terminal.backend_mut();
-        queue!(backend, BeginSynchronizedUpdate)?;
-        self.terminal.draw(|frame| crate::ui::render(app, frame))?;
-        let backend = self.terminal.backend_mut();
-        queue!(backend, EndSynchronizedUpdate)?;
-        backend.writer_mut().send()
+        draw_frame(&mut self.terminal, app)
     }
 }
 
@@ -290,5 +297,126 @@ fn handle_event(app: &mut App, joiner: &mut EscJoiner, event: Event) -> bool {
             true
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+
+    use super::*;
+    use crate::clock::Clock;
+    use crate::config::Config;
+    use crate::store::{OpenOptions, Store};
+    use crate::synth::{self, GenParams};
+
+    /// Records each write the terminal would receive.
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<Vec<u8>>>>);
+
+    impl Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().push(bytes.to_vec());
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Sink {
+        fn take(&self) -> Vec<Vec<u8>> {
+            std::mem::take(&mut self.0.lock().unwrap())
+        }
+    }
+
+    fn demo_app(dir: &std::path::Path) -> App {
+        let clock = Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
+        let options = OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        };
+        let mut store = Store::open(&dir.join("t.db"), "ccuser", clock, &options).unwrap();
+        let params = GenParams {
+            patients: synth::DEMO_PATIENTS,
+            seed: 1,
+            user: "ccuser".into(),
+        };
+        synth::generate(&mut store, &params).unwrap();
+        let config = Config::defaults(Some("ccuser".into())).unwrap();
+        App::new(store, &config, false).unwrap()
+    }
+
+    fn terminal(sink: &Sink, width: u16, height: u16) -> Term<Sink> {
+        let backend = CrosstermBackend::new(FrameWriter::new(sink.clone()));
+        let viewport = Viewport::Fixed(Rect::new(0, 0, width, height));
+        Terminal::with_options(backend, TerminalOptions { viewport }).unwrap()
+    }
+
+    fn key(app: &mut App, c: char) {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+
+    #[test]
+    fn each_frame_is_one_synchronized_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = demo_app(dir.path());
+        app.resize(80, 24);
+        let sink = Sink::default();
+        let mut terminal = terminal(&sink, 80, 24);
+        draw_frame(&mut terminal, &app).unwrap();
+        let writes = sink.take();
+        assert_eq!(writes.len(), 1, "one write for the first frame");
+        assert!(writes[0].starts_with(b"\x1b[?2026h"));
+        assert!(writes[0].ends_with(b"\x1b[?2026l"));
+
+        key(&mut app, '4');
+        key(&mut app, 'j');
+        draw_frame(&mut terminal, &app).unwrap();
+        assert_eq!(sink.take().len(), 1);
+    }
+
+    #[test]
+    fn moving_one_row_sends_only_what_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = demo_app(dir.path());
+        app.resize(80, 24);
+        let sink = Sink::default();
+        let mut terminal = terminal(&sink, 80, 24);
+        draw_frame(&mut terminal, &app).unwrap();
+        let full: usize = sink.take().iter().map(Vec::len).sum();
+
+        // In today's list a move changes two rows and the status line.
+        key(&mut app, '4');
+        draw_frame(&mut terminal, &app).unwrap();
+        sink.take();
+        key(&mut app, 'j');
+        draw_frame(&mut terminal, &app).unwrap();
+        let task_move: usize = sink.take().iter().map(Vec::len).sum();
+        assert!(task_move <= 300, "{task_move} bytes for one row in Today");
+
+        // In the caseload a move also shows another patient's record and goals,
+        // yet is still far from a full redraw.
+        key(&mut app, '1');
+        draw_frame(&mut terminal, &app).unwrap();
+        sink.take();
+        key(&mut app, 'j');
+        draw_frame(&mut terminal, &app).unwrap();
+        let patient_move: usize = sink.take().iter().map(Vec::len).sum();
+        assert!(
+            patient_move < full / 2,
+            "{patient_move} bytes for a caseload move; a full frame is {full}"
+        );
+
+        // A frame with nothing changed sends only the synchronized-output pair.
+        draw_frame(&mut terminal, &app).unwrap();
+        let idle: usize = sink.take().iter().map(Vec::len).sum();
+        assert!(idle <= 64, "{idle} bytes for an unchanged frame");
+        eprintln!("full frame {full} B, Today move {task_move} B, caseload move {patient_move} B, unchanged {idle} B");
     }
 }
