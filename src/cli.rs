@@ -64,7 +64,7 @@ pub fn main() -> ExitCode {
     crate::crash::install_panic_hook(paths.as_ref().map(|p| p.state_dir.clone()));
     let cli = Cli::parse();
     match run(cli, paths) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(message) => {
             eprintln!("tend: {message}");
             ExitCode::from(1)
@@ -75,7 +75,7 @@ pub fn main() -> ExitCode {
 /// An error worded for the user.
 type CliResult<T> = Result<T, String>;
 
-fn run(cli: Cli, paths: Option<Paths>) -> CliResult<()> {
+fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
     let clock = Clock::from_env().map_err(|e| e.to_string())?;
     let mut config = load_config(cli.config.as_deref(), paths.as_ref())?;
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
@@ -148,7 +148,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<()> {
                 path.display(),
                 started.elapsed().as_secs_f64()
             );
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
@@ -183,10 +183,15 @@ fn require_terminal() -> CliResult<()> {
     }
 }
 
-fn show(store: Store, config: &Config, demo: bool) -> CliResult<()> {
+/// Shows the screen; the exit status says how it ended: 0 when the user
+/// quit, 128 + the signal's number when a signal ended it (SIGHUP's 129 when
+/// the terminal went away), as shells report.
+fn show(store: Store, config: &Config, demo: bool) -> CliResult<ExitCode> {
     let mut app = App::new(store, config, demo).map_err(|e| e.to_string())?;
     match tui::run(&mut app) {
-        Ok(Exit::Quit | Exit::Signal(_) | Exit::Hangup) => Ok(()),
+        Ok(Exit::Quit) => Ok(ExitCode::SUCCESS),
+        Ok(Exit::Signal(signal)) => Ok(ExitCode::from(128 + signal as u8)),
+        Ok(Exit::Hangup) => Ok(ExitCode::from(128 + libc::SIGHUP as u8)),
         Err(e) => {
             tui::restore_terminal();
             Err(format!("the terminal failed: {e}"))

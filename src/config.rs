@@ -372,7 +372,7 @@ mod tests {
             "{err}"
         );
         let err = parse("[keys]\nquit = \"j\"\n").unwrap_err().to_string();
-        assert!(err.contains("bound to both move_down and quit"), "{err}");
+        assert!(err.contains("bound to both quit and move_down"), "{err}");
     }
 
     #[test]

@@ -20,7 +20,10 @@ fn a_panic_report_goes_to_a_private_file_in_the_state_folder() {
     assert_eq!(reports.len(), 1, "{reports:?}");
     let report = &reports[0];
     let name = report.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("crash-") && name.ends_with(".txt"), "{name}");
+    assert!(
+        name.starts_with("crash-") && name.ends_with(".txt"),
+        "{name}"
+    );
     let mode = std::fs::metadata(report).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let text = std::fs::read_to_string(report).unwrap();

@@ -186,11 +186,18 @@ fn help_lists_the_focused_panes_keys_from_the_keymap() {
     let all = text(&screen);
     assert!(all.contains("In Caseload"));
     assert!(all.contains("filter by name or member ID as you type"));
-    // Scrolling reaches the last key.
-    for _ in 0..10 {
+    assert!(all.contains("quit tend"), "quitting is shown without scrolling");
+    assert!(!all.contains("go to today's tasks"));
+    // Scrolling reaches the last key and stops there: one k after many j
+    // moves back at once.
+    for _ in 0..30 {
         press(&mut app, KeyCode::Char('j'));
     }
-    assert!(text(&draw(&mut app, 80, 24)).contains("quit tend"));
+    let bottom = text(&draw(&mut app, 80, 24));
+    assert!(bottom.contains("go to today's tasks"), "{bottom}");
+    press(&mut app, KeyCode::Char('k'));
+    let one_up = text(&draw(&mut app, 80, 24));
+    assert_ne!(one_up, bottom, "k scrolls back at once");
     press(&mut app, KeyCode::Char('x'));
     assert_eq!(app.overlay, None, "any other key closes help");
 

@@ -223,6 +223,30 @@ impl Default for Keymap {
         Keymap {
             bindings: vec![
                 binding(
+                    "help",
+                    Help,
+                    Global,
+                    &[Key::char('?'), Key::plain(K::F(1))],
+                    "show the keys of this pane",
+                    Some("help"),
+                ),
+                binding(
+                    "quit",
+                    Quit,
+                    Global,
+                    &[Key::char('q')],
+                    "quit tend",
+                    Some("quit"),
+                ),
+                binding(
+                    "back",
+                    Back,
+                    Global,
+                    &[Key::plain(K::Esc)],
+                    "back, or clear the filter",
+                    None,
+                ),
+                binding(
                     "move_down",
                     MoveDown,
                     Global,
@@ -317,30 +341,6 @@ impl Default for Keymap {
                     &[Key::char('4')],
                     "go to today's tasks",
                     None,
-                ),
-                binding(
-                    "help",
-                    Help,
-                    Global,
-                    &[Key::char('?'), Key::plain(K::F(1))],
-                    "show the keys of this pane",
-                    Some("help"),
-                ),
-                binding(
-                    "back",
-                    Back,
-                    Global,
-                    &[Key::plain(K::Esc)],
-                    "back, or clear the filter",
-                    None,
-                ),
-                binding(
-                    "quit",
-                    Quit,
-                    Global,
-                    &[Key::char('q')],
-                    "quit tend",
-                    Some("quit"),
                 ),
                 binding(
                     "open",
@@ -559,7 +559,7 @@ mod tests {
         keymap.set_keys("quit", vec![Key::char('j')]).unwrap();
         assert_eq!(
             keymap.conflict().as_deref(),
-            Some("j is bound to both move_down and quit")
+            Some("j is bound to both quit and move_down")
         );
     }
 

@@ -135,6 +135,16 @@ impl App {
         Ok(())
     }
 
+    /// How far the help overlay can scroll: its lines (one per binding, a
+    /// heading per section and a blank between sections) less the rows shown.
+    fn help_max_scroll(&self) -> usize {
+        let bindings: Vec<_> = self.keymap.bindings_for(self.focus).collect();
+        let mut sections: Vec<_> = bindings.iter().map(|b| b.context).collect();
+        sections.dedup();
+        let lines = bindings.len() + (sections.len() * 2).saturating_sub(1);
+        lines.saturating_sub(layout::help_rows(lines, self.size.1))
+    }
+
     /// Handles one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
         let result = self.dispatch_key(key);
@@ -148,11 +158,14 @@ impl App {
     }
 
     fn dispatch_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
-        if let Some(overlay) = &mut self.overlay {
+        if self.overlay.is_some() {
             let action = self.keymap.action(self.focus, &key);
-            match (overlay, action) {
-                (Overlay::Help { scroll }, Some(Action::MoveDown)) => *scroll += 1,
-                (Overlay::Help { scroll }, Some(Action::MoveUp)) => {
+            let help_max = self.help_max_scroll();
+            match (&mut self.overlay, action) {
+                (Some(Overlay::Help { scroll }), Some(Action::MoveDown)) => {
+                    *scroll = (*scroll + 1).min(help_max)
+                }
+                (Some(Overlay::Help { scroll }), Some(Action::MoveUp)) => {
                     *scroll = scroll.saturating_sub(1)
                 }
                 _ => self.overlay = None,

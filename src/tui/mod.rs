@@ -212,6 +212,11 @@ pub fn run(app: &mut App) -> io::Result<Exit> {
     let hangup = HangupWatch::new();
     let mut screen = Screen::enter()?;
 
+    // crossterm installs its SIGWINCH handler on the first look at input;
+    // do that here, before measuring the terminal, so a resize that comes
+    // right after start-up is not lost.
+    event::poll(Duration::ZERO)?;
+
     // Reading runs on its own thread so the loop can notice signals and a
     // hang-up while no key comes. A read error ends the thread, which the
     // loop sees as the terminal going away.

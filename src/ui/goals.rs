@@ -16,10 +16,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let pane = &app.goals;
     let today = app.today();
     let overdue = pane.goals.iter().filter(|g| g.is_overdue(today)).count();
+    let goals = match pane.goals.len() {
+        1 => "1 goal".to_string(),
+        n => format!("{n} goals"),
+    };
     let detail = match (pane.goals.len(), overdue) {
         (0, _) => String::new(),
-        (n, 0) => format!("{n} goals"),
-        (n, o) => format!("{n} goals, {o} overdue"),
+        (_, 0) => goals,
+        (_, o) => format!("{goals}, {o} overdue"),
     };
     let block = pane_block(app, theme, PaneId::Goals, detail);
     let inner = block.inner(area);

@@ -72,3 +72,11 @@ pub fn list_rows(size: (u16, u16), filter_line: bool) -> ListRows {
         tasks: inner_rows(a.tasks),
     }
 }
+
+/// Rows inside the help overlay for `lines` lines of help on a screen
+/// `screen_height` rows high (the overlay keeps a row free above and below).
+pub fn help_rows(lines: usize, screen_height: u16) -> usize {
+    (lines + 2)
+        .min(screen_height.saturating_sub(2) as usize)
+        .saturating_sub(2)
+}

@@ -73,11 +73,9 @@ fn render_help(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area:
             Span::raw(binding.description),
         ]));
     }
-    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let rect = centered(area, area.width.saturating_sub(4).min(80), height);
-    let max_scroll = lines
-        .len()
-        .saturating_sub(rect.height.saturating_sub(2) as usize);
+    let rows = super::layout::help_rows(lines.len(), area.height);
+    let rect = centered(area, area.width.saturating_sub(4).min(80), rows as u16 + 2);
+    let max_scroll = lines.len().saturating_sub(rows);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)

@@ -7,6 +7,7 @@ use ratatui::Frame;
 
 use super::text::fit;
 use super::theme::Theme;
+use crate::app::keymap::Context;
 use crate::app::{App, Message};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -30,11 +31,16 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Line::from(spans), area);
 }
 
-/// "Enter open  / filter  ? help  q quit" from the keymap, as many as fit.
+/// "? help  q quit  Enter open  / filter" from the keymap, as many as fit:
+/// help and quit first, so a new user always sees them.
 fn key_hints<'a>(app: &App, theme: &Theme, room: usize) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
     let mut used = 0;
-    for binding in app.keymap.bindings_for(app.focus) {
+    let (global, own): (Vec<_>, Vec<_>) = app
+        .keymap
+        .bindings_for(app.focus)
+        .partition(|b| b.context == Context::Global);
+    for binding in global.into_iter().chain(own) {
         let (Some(hint), Some(key)) = (binding.hint, binding.keys.first()) else {
             continue;
         };
