@@ -186,7 +186,10 @@ fn help_lists_the_focused_panes_keys_from_the_keymap() {
     let all = text(&screen);
     assert!(all.contains("In Caseload"));
     assert!(all.contains("filter by name or member ID as you type"));
-    assert!(all.contains("quit tend"), "quitting is shown without scrolling");
+    assert!(
+        all.contains("quit tend"),
+        "quitting is shown without scrolling"
+    );
     assert!(!all.contains("go to today's tasks"));
     // Scrolling reaches the last key and stops there: one k after many j
     // moves back at once.
