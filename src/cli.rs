@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
 use crate::store::{OpenOptions, Store};
-use crate::synth::{self, GenParams};
+use crate::synth::{self, GenParams, GenReport};
 use crate::tui::{self, Exit};
 
 #[derive(Debug, Parser)]
@@ -106,15 +106,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 .map_err(|e| format!("cannot create a folder for the demo database: {e}"))?;
             let path = dir.path().join("demo.db");
             let mut store = open_store(&path, &config, clock, true)?;
-            synth::generate(
-                &mut store,
-                &GenParams {
-                    patients,
-                    seed,
-                    user: config.user.clone(),
-                },
-            )
-            .map_err(|e| e.to_string())?;
+            generate(&mut store, &config, patients, seed)?;
             show(store, &config, true)
             // `dir` is dropped here: the demo database goes with it.
         }
@@ -124,15 +116,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 .ok_or("tend gen needs the database to write: add --db PATH (or set TEND_DB)")?;
             let started = Instant::now();
             let mut store = open_store(&path, &config, clock, true)?;
-            let report = synth::generate(
-                &mut store,
-                &GenParams {
-                    patients,
-                    seed,
-                    user: config.user.clone(),
-                },
-            )
-            .map_err(|e| e.to_string())?;
+            let report = generate(&mut store, &config, patients, seed)?;
             println!(
                 "Wrote {} patients for {} coordinators ({} of them yours, as {}), {} conditions, \
                  {} care-team members, {} goals, {} tasks and {} notes to {} in {:.1} s.",
@@ -169,6 +153,21 @@ fn open_store(path: &Path, config: &Config, clock: Clock, create: bool) -> CliRe
         ..OpenOptions::default()
     };
     Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())
+}
+
+/// Writes a synthetic caseload whose first coordinator is the user.
+fn generate(
+    store: &mut Store,
+    config: &Config,
+    patients: usize,
+    seed: u64,
+) -> CliResult<GenReport> {
+    let params = GenParams {
+        patients,
+        seed,
+        user: config.user.clone(),
+    };
+    synth::generate(store, &params).map_err(|e| e.to_string())
 }
 
 fn require_terminal() -> CliResult<()> {

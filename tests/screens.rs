@@ -341,7 +341,7 @@ fn the_filter_narrows_the_caseload_as_you_type() {
     let screen = draw(&mut app, 80, 24);
     insta::assert_snapshot!("filter_80x24", text(&screen));
     assert!(row_text(&screen, 1).contains(&format!("/ {}", piece.to_lowercase())));
-    let (_, rows) = app.caseload.visible();
+    let rows = app.caseload.visible();
     for row in rows {
         let haystack = format!("{} {} {}", row.family_name, row.given_name, row.member_id);
         assert!(

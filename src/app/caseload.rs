@@ -60,8 +60,8 @@ impl CaseloadPane {
         self.selected().map(|row| row.id)
     }
 
-    /// The rows on screen, and the index (in the whole list) of the first.
-    pub fn visible(&self) -> (usize, &[CaseloadRow]) {
+    /// The rows on screen.
+    pub fn visible(&self) -> &[CaseloadRow] {
         let range = self.cursor.visible();
         let start = range
             .start
@@ -71,7 +71,7 @@ impl CaseloadPane {
             .end
             .saturating_sub(self.window_offset)
             .min(self.rows.len());
-        (range.start, &self.rows[start..end])
+        &self.rows[start..end]
     }
 
     /// Re-counts and re-reads the list, keeping `keep` selected if it is still

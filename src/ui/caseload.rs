@@ -2,12 +2,12 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::pane_block;
 use super::text::fit;
 use super::theme::Theme;
+use super::{pane_block, render_list};
 use crate::app::pane::PaneId;
 use crate::app::App;
 use crate::domain::days_between;
@@ -81,7 +81,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut header = vec![Cell::from("Name")];
     header.extend(fixed.iter().map(|(title, _)| Cell::from(*title)));
 
-    let (first, rows) = pane.visible();
+    let rows = pane.visible();
     let table_rows = rows.iter().map(|row| {
         let mut cells = vec![Cell::from(fit(
             &list_name(&row.family_name, &row.given_name),
@@ -125,20 +125,18 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Row::new(cells)
     });
 
-    let selected_style = if app.focus == PaneId::Caseload {
-        theme.selected_focused
-    } else {
-        theme.selected
-    };
     let table = Table::new(table_rows, widths)
         .header(Row::new(header).style(theme.header))
-        .column_spacing(1)
-        .row_highlight_style(selected_style)
-        .highlight_symbol("▶ ")
-        .highlight_spacing(HighlightSpacing::Always);
-    let mut state =
-        TableState::new().with_selected(pane.cursor.selected().and_then(|s| s.checked_sub(first)));
-    frame.render_stateful_widget(table, list_area, &mut state);
+        .column_spacing(1);
+    render_list(
+        app,
+        theme,
+        PaneId::Caseload,
+        frame,
+        list_area,
+        table,
+        &pane.cursor,
+    );
 }
 
 fn render_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {

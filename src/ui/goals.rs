@@ -3,12 +3,12 @@
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::text::fit;
 use super::theme::Theme;
-use super::{layout, pane_block};
+use super::{layout, pane_block, render_list};
 use crate::app::pane::PaneId;
 use crate::app::App;
 
@@ -61,19 +61,6 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Row::new(vec![Cell::from(Text::from(vec![description, facts]))])
             .height(layout::GOAL_ROW_HEIGHT as u16)
     });
-    let selected_style = if app.focus == PaneId::Goals {
-        theme.selected_focused
-    } else {
-        theme.selected
-    };
-    let table = Table::new(rows, [Constraint::Min(0)])
-        .row_highlight_style(selected_style)
-        .highlight_symbol("▶ ")
-        .highlight_spacing(HighlightSpacing::Always);
-    let mut state = TableState::new().with_selected(
-        pane.cursor
-            .selected()
-            .and_then(|s| s.checked_sub(range.start)),
-    );
-    frame.render_stateful_widget(table, inner, &mut state);
+    let table = Table::new(rows, [Constraint::Min(0)]);
+    render_list(app, theme, PaneId::Goals, frame, inner, table, &pane.cursor);
 }

@@ -14,9 +14,10 @@ pub mod theme;
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, HighlightSpacing, Paragraph, Table, TableState, Wrap};
 use ratatui::Frame;
 
+use crate::app::list::ListCursor;
 use crate::app::pane::PaneId;
 use crate::app::App;
 use theme::Theme;
@@ -66,6 +67,36 @@ fn pane_block<'a>(app: &App, theme: &Theme, pane: PaneId, detail: String) -> Blo
             theme.border
         })
         .title(Line::from(spans))
+}
+
+/// Draws the rows on screen of a list pane with its selection marked: a `▶`
+/// always, reverse video when the pane has focus and bold when not, so the
+/// selection shows without colour.
+fn render_list(
+    app: &App,
+    theme: &Theme,
+    pane: PaneId,
+    frame: &mut Frame,
+    area: Rect,
+    table: Table<'_>,
+    cursor: &ListCursor,
+) {
+    let style = if app.focus == pane {
+        theme.selected_focused
+    } else {
+        theme.selected
+    };
+    let table = table
+        .row_highlight_style(style)
+        .highlight_symbol("▶ ")
+        .highlight_spacing(HighlightSpacing::Always);
+    let first_on_screen = cursor.scroll();
+    let mut state = TableState::new().with_selected(
+        cursor
+            .selected()
+            .and_then(|s| s.checked_sub(first_on_screen)),
+    );
+    frame.render_stateful_widget(table, area, &mut state);
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect) {

@@ -3,12 +3,12 @@
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::Span;
-use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::pane_block;
 use super::text::fit;
 use super::theme::Theme;
+use super::{pane_block, render_list};
 use crate::app::pane::PaneId;
 use crate::app::tasks::TaskScope;
 use crate::app::App;
@@ -103,20 +103,6 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         widths.push(Constraint::Length(patient_width));
     }
     widths.push(Constraint::Min(0));
-    let selected_style = if app.focus == PaneId::Tasks {
-        theme.selected_focused
-    } else {
-        theme.selected
-    };
-    let table = Table::new(rows, widths)
-        .column_spacing(1)
-        .row_highlight_style(selected_style)
-        .highlight_symbol("▶ ")
-        .highlight_spacing(HighlightSpacing::Always);
-    let mut state = TableState::new().with_selected(
-        pane.cursor
-            .selected()
-            .and_then(|s| s.checked_sub(range.start)),
-    );
-    frame.render_stateful_widget(table, inner, &mut state);
+    let table = Table::new(rows, widths).column_spacing(1);
+    render_list(app, theme, PaneId::Tasks, frame, inner, table, &pane.cursor);
 }
