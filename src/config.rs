@@ -11,6 +11,7 @@ use directories::ProjectDirs;
 use serde::Deserialize;
 
 use crate::app::keymap::{Key, Keymap};
+use crate::domain::urgency::UrgencyWeights;
 
 /// How many days ahead "upcoming" means, unless configured.
 pub const DEFAULT_UPCOMING_DAYS: u32 = 7;
@@ -66,6 +67,7 @@ struct ConfigFile {
     user: Option<String>,
     theme: ThemeName,
     upcoming_days: Option<u32>,
+    urgency: UrgencyWeights,
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
 }
 
@@ -76,6 +78,8 @@ pub struct Config {
     pub user: String,
     pub theme: ThemeName,
     pub upcoming_days: u32,
+    /// How today's tasks are ranked (`[urgency]`).
+    pub urgency: UrgencyWeights,
     pub keymap: Keymap,
     /// The file the settings came from, if any.
     pub source: Option<PathBuf>,
@@ -211,6 +215,7 @@ impl Config {
             user,
             theme: file.theme,
             upcoming_days,
+            urgency: file.urgency,
             keymap,
             source: path.map(Path::to_path_buf),
         })
@@ -417,11 +422,16 @@ mod example_tests {
             Config::parse(EXAMPLE, Path::new("config.example.toml"), Some("me".into())).unwrap();
         assert_eq!(config.theme, ThemeName::Default);
         assert_eq!(config.upcoming_days, DEFAULT_UPCOMING_DAYS);
+        assert_eq!(
+            config.urgency,
+            UrgencyWeights::default(),
+            "the documented weights are the defaults"
+        );
     }
 
     #[test]
     fn the_example_documents_every_setting_and_every_action() {
-        for setting in ["user", "theme", "upcoming_days", "[keys]"] {
+        for setting in ["user", "theme", "upcoming_days", "[urgency]", "[keys]"] {
             assert!(EXAMPLE.contains(setting), "{setting} undocumented");
         }
         let keymap = Keymap::default();

@@ -9,6 +9,8 @@ use rusqlite::Connection;
 use tend::clock::Clock;
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 use tend::domain::task::{Priority, TaskKind, TaskStatus};
+use tend::domain::task_line::TaskFilter;
+use tend::domain::urgency::UrgencyWeights;
 use tend::store::{
     schema, AuditAction, CaseloadQuery, CaseloadSort, NewPatient, NewTask, OpenError, OpenOptions,
     Scope, Store, StoreError,
@@ -548,7 +550,9 @@ fn my_day_holds_my_open_tasks_up_to_the_horizon_most_urgent_first() {
     let dir = tempfile::tempdir().unwrap();
     let (path, store) = demo(dir.path(), 200, 2);
     let horizon = today() + chrono::Duration::days(7);
-    let day = store.my_day("ccuser", today(), horizon).unwrap();
+    let mine = TaskFilter::default();
+    let mut day = store.day_tasks("ccuser", &mine, horizon).unwrap();
+    UrgencyWeights::default().sort_day(&mut day, today());
     assert!(!day.is_empty());
     assert!(day.iter().all(|t| t.status.is_open()));
     assert!(day.iter().all(|t| t.due_on.is_some_and(|d| d <= horizon)));
@@ -574,7 +578,10 @@ fn my_day_holds_my_open_tasks_up_to_the_horizon_most_urgent_first() {
         )
         .unwrap();
     assert_eq!(day.len() as i64, expected);
-    assert!(store.my_day("nobody", today(), horizon).unwrap().is_empty());
+    assert!(store
+        .day_tasks("nobody", &mine, horizon)
+        .unwrap()
+        .is_empty());
 
     let patient = day[0].patient_id;
     let tasks = store.patient_tasks(patient).unwrap();

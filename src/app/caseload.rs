@@ -1,10 +1,10 @@
 //! The caseload pane: my patients or the team's, sorted and filtered, read
 //! from the store a window at a time.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_textarea::TextArea;
+use crossterm::event::KeyEvent;
 
 use super::keymap::Action;
+use super::line_input::{InputEvent, LineInput};
 use super::list::ListCursor;
 use crate::store::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope, Store, StoreError};
 
@@ -18,7 +18,7 @@ pub struct CaseloadPane {
     window_offset: usize,
     rows: Vec<CaseloadRow>,
     /// The filter being typed, while `/` is active.
-    pub filter_input: Option<TextArea<'static>>,
+    pub filter_input: Option<LineInput>,
 }
 
 /// What a key typed into the filter did.
@@ -136,10 +136,7 @@ impl CaseloadPane {
     }
 
     pub fn start_filter(&mut self) {
-        let mut input = TextArea::new(vec![self.query.filter.clone()]);
-        input.move_cursor(tui_textarea::CursorMove::End);
-        input.set_cursor_line_style(ratatui::style::Style::default());
-        self.filter_input = Some(input);
+        self.filter_input = Some(LineInput::new(&self.query.filter));
     }
 
     /// Clears the filter (and stops typing one), keeping the selected patient.
@@ -162,31 +159,23 @@ impl CaseloadPane {
         let Some(input) = self.filter_input.as_mut() else {
             return Ok(FilterOutcome::Unchanged);
         };
-        match key.code {
-            KeyCode::Enter => {
+        match input.key(key) {
+            InputEvent::Submit(_) => {
                 self.filter_input = None;
-                return Ok(FilterOutcome::Closed);
+                Ok(FilterOutcome::Closed)
             }
-            KeyCode::Esc => {
+            InputEvent::Cancel => {
                 self.clear_filter(store)?;
-                return Ok(FilterOutcome::Closed);
+                Ok(FilterOutcome::Closed)
             }
-            // One line only; control characters never enter the filter.
-            KeyCode::Char(c) if c.is_control() => return Ok(FilterOutcome::Unchanged),
-            KeyCode::Char('m' | 'j') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return Ok(FilterOutcome::Unchanged)
+            InputEvent::Edited => {
+                self.query.filter = input.text();
+                self.cursor.select(0);
+                self.reload(store, None)?;
+                Ok(FilterOutcome::Changed)
             }
-            _ => {}
+            InputEvent::Complete | InputEvent::Unchanged => Ok(FilterOutcome::Unchanged),
         }
-        input.input(key);
-        let text = input.lines().first().cloned().unwrap_or_default();
-        if text == self.query.filter {
-            return Ok(FilterOutcome::Unchanged);
-        }
-        self.query.filter = text;
-        self.cursor.select(0);
-        self.reload(store, None)?;
-        Ok(FilterOutcome::Changed)
     }
 
     /// Selects a patient, widening the view (clearing the filter, then

@@ -6,10 +6,13 @@
 pub mod caseload;
 pub mod goals;
 pub mod keymap;
+pub mod line_input;
 pub mod list;
 pub mod pane;
 pub mod patient;
+pub mod prompt;
 pub mod tasks;
+mod triage;
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
@@ -17,14 +20,16 @@ use crossterm::event::KeyEvent;
 use crate::clock::Clock;
 use crate::config::{Config, ThemeName};
 use crate::domain::goal::Goal;
-use crate::store::{Scope, Store, StoreError};
+use crate::domain::urgency::UrgencyWeights;
+use crate::store::{Scope, Store, StoreError, TaskChange};
 use crate::ui::layout;
 use caseload::{CaseloadPane, FilterOutcome};
 use goals::GoalsPane;
 use keymap::{Action, Keymap};
 use pane::PaneId;
 use patient::PatientPane;
-use tasks::{TaskScope, TasksPane};
+use prompt::Prompt;
+use tasks::{TaskContext, TaskScope, TasksPane};
 
 /// A line for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +53,7 @@ pub struct App {
     pub user: String,
     pub theme: ThemeName,
     pub upcoming_days: u32,
+    pub weights: UrgencyWeights,
     pub keymap: Keymap,
     /// Shown in the status line when the data is synthetic and thrown away.
     pub demo: bool,
@@ -57,7 +63,11 @@ pub struct App {
     pub goals: GoalsPane,
     pub tasks: TasksPane,
     pub overlay: Option<Overlay>,
+    /// The one-line prompt of a triage action, while it is open.
+    pub prompt: Option<Prompt>,
     pub message: Option<Message>,
+    /// Changes made in this session, newest last, for `u`.
+    undo: Vec<TaskChange>,
     /// The terminal's size, as last reported.
     pub size: (u16, u16),
     /// The patient whose record was last shown (and audited).
@@ -75,6 +85,7 @@ impl App {
             user: config.user.clone(),
             theme: config.theme,
             upcoming_days: config.upcoming_days,
+            weights: config.urgency.clone(),
             keymap: config.keymap.clone(),
             demo,
             focus: PaneId::Caseload,
@@ -83,7 +94,9 @@ impl App {
             goals: GoalsPane::default(),
             tasks: TasksPane::default(),
             overlay: None,
+            prompt: None,
             message: None,
+            undo: Vec::new(),
             size: (80, 24),
             shown_patient: None,
             data_version,
@@ -172,6 +185,9 @@ impl App {
             }
             return Ok(());
         }
+        if self.prompt.is_some() {
+            return self.prompt_key(key);
+        }
         if self.caseload.filter_input.is_some() {
             let before = self.caseload.shows_filter_line();
             match self.caseload.filter_key(&self.store, key)? {
@@ -238,6 +254,14 @@ impl App {
                     self.caseload.query.sort.label()
                 )));
             }
+            Action::CompleteTask
+            | Action::SnoozeTask
+            | Action::ReassignTask
+            | Action::EditTask
+            | Action::AddTask
+            | Action::FilterTasks => self.open_prompt(action)?,
+            Action::MarkTask => self.tasks.toggle_mark(),
+            Action::Undo => self.undo_last()?,
             Action::ToggleTaskScope => {
                 self.tasks.scope = match self.tasks.scope {
                     TaskScope::MyDay => TaskScope::Patient,
@@ -342,14 +366,14 @@ impl App {
     }
 
     fn load_tasks(&mut self) -> Result<(), StoreError> {
-        let today = self.today();
-        self.tasks.load(
-            &self.store,
-            &self.user,
-            self.caseload.selected_id(),
-            today,
-            self.upcoming_days,
-        )
+        let cx = TaskContext {
+            user: &self.user,
+            patient_id: self.caseload.selected_id(),
+            today: self.clock.today(),
+            upcoming_days: self.upcoming_days,
+            weights: &self.weights,
+        };
+        self.tasks.load(&self.store, &cx)
     }
 
     /// Called about once a second when idle: if another session changed the
@@ -371,6 +395,12 @@ impl App {
             return Ok(false);
         }
         self.data_version = version;
+        self.reload_view()?;
+        Ok(true)
+    }
+
+    /// Re-reads everything on screen after a change, keeping the selection.
+    fn reload_view(&mut self) -> Result<(), StoreError> {
         let keep = self.caseload.selected_id();
         self.caseload.reload(&self.store, keep)?;
         if self.caseload.selected_id() == self.shown_patient {
@@ -379,7 +409,6 @@ impl App {
         } else {
             self.patient_changed()?;
         }
-        self.load_tasks()?;
-        Ok(true)
+        self.load_tasks()
     }
 }

@@ -1,15 +1,20 @@
-//! The tasks pane: my day (overdue, today, then upcoming), or one patient's
-//! open tasks.
+//! The tasks pane: my day (overdue, today, then upcoming) or one patient's
+//! open tasks, filtered, with marks for acting on several at once.
+
+use std::collections::BTreeSet;
 
 use chrono::{Duration, NaiveDate};
 
 use super::list::ListCursor;
-use crate::domain::task::{is_due_by, TaskRow};
-use crate::store::{Store, StoreError};
+use crate::domain::task::TaskRow;
+use crate::domain::task_line::{Assignee, TaskFilter};
+use crate::domain::urgency::UrgencyWeights;
+use crate::store::{Store, StoreError, TaskRef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskScope {
-    /// The user's tasks due today or earlier, then the upcoming ones.
+    /// The user's (or the filter's coordinator's) tasks due today or
+    /// earlier, then the upcoming ones.
     MyDay,
     /// The selected patient's open tasks.
     Patient,
@@ -23,49 +28,70 @@ pub struct TaskCounts {
     pub upcoming: usize,
 }
 
+/// What the pane needs to read its list.
+pub struct TaskContext<'a> {
+    pub user: &'a str,
+    pub patient_id: Option<i64>,
+    pub today: NaiveDate,
+    pub upcoming_days: u32,
+    pub weights: &'a UrgencyWeights,
+}
+
 pub struct TasksPane {
     pub scope: TaskScope,
+    pub filter: TaskFilter,
+    /// The filter as typed, to show and to edit again.
+    pub filter_text: String,
     pub rows: Vec<TaskRow>,
     pub counts: TaskCounts,
     pub cursor: ListCursor,
+    /// Tasks marked with Space; actions apply to them when there are any.
+    pub marked: BTreeSet<i64>,
 }
 
 impl Default for TasksPane {
     fn default() -> Self {
         TasksPane {
             scope: TaskScope::MyDay,
+            filter: TaskFilter::default(),
+            filter_text: String::new(),
             rows: Vec::new(),
             counts: TaskCounts::default(),
             cursor: ListCursor::default(),
+            marked: BTreeSet::new(),
         }
     }
 }
 
 impl TasksPane {
-    pub fn load(
-        &mut self,
-        store: &Store,
-        user: &str,
-        patient_id: Option<i64>,
-        today: NaiveDate,
-        upcoming_days: u32,
-    ) -> Result<(), StoreError> {
+    pub fn load(&mut self, store: &Store, cx: &TaskContext<'_>) -> Result<(), StoreError> {
         let keep = self.selected().map(|t| t.id);
-        self.rows = match (self.scope, patient_id) {
-            (TaskScope::MyDay, _) => {
-                store.my_day(user, today, today + Duration::days(upcoming_days.into()))?
+        let until = cx.today + Duration::days(cx.upcoming_days.into());
+        self.rows = match (self.scope, cx.patient_id) {
+            (TaskScope::MyDay, _) => store.day_tasks(cx.user, &self.filter, until)?,
+            (TaskScope::Patient, Some(id)) => {
+                let mut rows = store.patient_tasks(id)?;
+                rows.retain(|t| {
+                    self.filter.kind.is_none_or(|k| t.kind == k)
+                        && self.filter.matches_words(&t.title, &t.patient_name)
+                });
+                rows
             }
-            (TaskScope::Patient, Some(id)) => store.patient_tasks(id)?,
             (TaskScope::Patient, None) => Vec::new(),
         };
+        if self.scope == TaskScope::MyDay {
+            cx.weights.sort_day(&mut self.rows, cx.today);
+        }
         self.counts = TaskCounts::default();
         for task in &self.rows {
             match task.due_on {
-                Some(due) if due < today => self.counts.overdue += 1,
-                Some(due) if due == today => self.counts.today += 1,
+                Some(due) if due < cx.today => self.counts.overdue += 1,
+                Some(due) if due == cx.today => self.counts.today += 1,
                 _ => self.counts.upcoming += 1,
             }
         }
+        let ids: BTreeSet<i64> = self.rows.iter().map(|t| t.id).collect();
+        self.marked.retain(|id| ids.contains(id));
         self.cursor.set_len(self.rows.len());
         if let Some(index) = keep.and_then(|id| self.rows.iter().position(|t| t.id == id)) {
             self.cursor.select(index);
@@ -77,11 +103,35 @@ impl TasksPane {
         self.rows.get(self.cursor.selected()?)
     }
 
-    /// Where the upcoming part of my day begins (for a divider), if shown.
-    pub fn upcoming_from(&self, today: NaiveDate) -> Option<usize> {
-        if self.scope != TaskScope::MyDay {
-            return None;
+    /// Marks or unmarks the selected task and moves to the next, so a run
+    /// of tasks is marked by holding Space.
+    pub fn toggle_mark(&mut self) {
+        let Some(id) = self.selected().map(|t| t.id) else {
+            return;
+        };
+        if !self.marked.remove(&id) {
+            self.marked.insert(id);
         }
-        self.rows.iter().position(|t| !is_due_by(t, today))
+        self.cursor.apply(super::keymap::Action::MoveDown);
+    }
+
+    /// What an action applies to: the marked tasks, or else the selected one.
+    pub fn targets(&self) -> Vec<&TaskRow> {
+        if self.marked.is_empty() {
+            return self.selected().into_iter().collect();
+        }
+        self.rows
+            .iter()
+            .filter(|t| self.marked.contains(&t.id))
+            .collect()
+    }
+
+    pub fn target_refs(&self) -> Vec<TaskRef> {
+        self.targets().into_iter().map(TaskRef::from).collect()
+    }
+
+    /// Whether the list shows other coordinators' tasks (so it names owners).
+    pub fn shows_owners(&self) -> bool {
+        self.scope == TaskScope::Patient || self.filter.who != Assignee::Mine
     }
 }

@@ -1,9 +1,13 @@
 //! Plain types and rules of care coordination: no I/O, no SQL, no drawing.
 
+pub mod dates;
 pub mod goal;
 pub mod language;
 pub mod patient;
+pub mod recurrence;
 pub mod task;
+pub mod task_line;
+pub mod urgency;
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i64 {

@@ -1,11 +1,10 @@
 //! Tasks (FHIR `Task`): kinds, priorities, due labels and the urgency order of
 //! today's list.
 
-use std::cmp::Ordering;
-
 use chrono::NaiveDate;
 
 use super::patient::RiskTier;
+use super::recurrence::Recurrence;
 
 /// What kind of work a task is. Each has a one-letter mark for lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,19 +56,6 @@ impl TaskKind {
             TaskKind::CarePlanReview => 'P',
             TaskKind::Admin => 'D',
             TaskKind::Other => 'O',
-        }
-    }
-
-    /// Tie-break among equally urgent tasks: clinical follow-through before paperwork.
-    fn urgency_rank(self) -> u8 {
-        match self {
-            TaskKind::FollowUp => 6,
-            TaskKind::Call => 5,
-            TaskKind::Referral => 4,
-            TaskKind::Appointment => 3,
-            TaskKind::CarePlanReview => 2,
-            TaskKind::Other => 1,
-            TaskKind::Admin => 0,
         }
     }
 }
@@ -155,6 +141,12 @@ pub struct TaskRow {
     /// A deadline set by a rule (for example contact within two business days
     /// of a discharge), as opposed to a coordinator's own target.
     pub hard_deadline: bool,
+    /// The coordinator it is assigned to.
+    pub owner: Option<String>,
+    pub recurrence: Option<Recurrence>,
+    /// Bumped by every change: an action names the version it saw, so a
+    /// change another session made meanwhile is not overwritten.
+    pub version: i64,
 }
 
 /// "3d overdue", "today", "tomorrow", "in 5d", or "" when there is no due date.
@@ -187,40 +179,6 @@ pub fn is_due_by(task: &TaskRow, today: NaiveDate) -> bool {
     task.status.is_open() && task.due_on.is_some_and(|due| due <= today)
 }
 
-/// The urgency order of today's list, most urgent first:
-///
-/// 1. hard deadlines before soft ones;
-/// 2. more days overdue first (today counts as zero days);
-/// 3. higher patient risk tier first;
-/// 4. higher priority first;
-/// 5. follow-ups, then calls, referrals, appointments, care-plan reviews,
-///    other, administrative;
-/// 6. then the older task (lower id), so the order is total and stable.
-pub fn urgency_order(a: &TaskRow, b: &TaskRow, today: NaiveDate) -> Ordering {
-    let overdue = |t: &TaskRow| t.due_on.map_or(0, |due| super::days_between(due, today));
-    b.hard_deadline
-        .cmp(&a.hard_deadline)
-        .then_with(|| overdue(b).cmp(&overdue(a)))
-        .then_with(|| b.patient_risk.cmp(&a.patient_risk))
-        .then_with(|| b.priority.cmp(&a.priority))
-        .then_with(|| b.kind.urgency_rank().cmp(&a.kind.urgency_rank()))
-        .then_with(|| a.id.cmp(&b.id))
-}
-
-/// The order of a coordinator's day: tasks due by today first, in
-/// [`urgency_order`]; then upcoming ones, soonest first, ties by urgency.
-pub fn day_order(a: &TaskRow, b: &TaskRow, today: NaiveDate) -> Ordering {
-    match (is_due_by(a, today), is_due_by(b, today)) {
-        (true, true) => urgency_order(a, b, today),
-        (true, false) => Ordering::Less,
-        (false, true) => Ordering::Greater,
-        (false, false) => a
-            .due_on
-            .cmp(&b.due_on)
-            .then_with(|| urgency_order(a, b, today)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +199,9 @@ mod tests {
             status: TaskStatus::Requested,
             due_on: Some(d(2026, 11, 24)),
             hard_deadline: false,
+            owner: None,
+            recurrence: None,
+            version: 1,
         }
     }
 
@@ -258,56 +219,6 @@ mod tests {
         assert_eq!(due_short(Some(today), today), "today");
         assert_eq!(due_short(Some(d(2026, 12, 6)), today), "+12d");
         assert_eq!(due_short(None, today), "");
-    }
-
-    #[test]
-    fn hard_deadline_outranks_days_overdue() {
-        let mut soft = task(1);
-        soft.due_on = Some(d(2026, 11, 1));
-        let mut hard = task(2);
-        hard.hard_deadline = true;
-        let mut list = [soft, hard];
-        list.sort_by(|a, b| urgency_order(a, b, TODAY()));
-        assert_eq!(list.map(|t| t.id), [2, 1]);
-    }
-
-    #[test]
-    fn then_days_overdue_then_risk_then_priority_then_kind_then_age() {
-        let today = TODAY();
-        let mut older = task(10);
-        older.due_on = Some(d(2026, 11, 20));
-        let mut high_risk = task(11);
-        high_risk.patient_risk = RiskTier::VeryHigh;
-        let mut urgent = task(12);
-        urgent.priority = Priority::Urgent;
-        let mut follow_up = task(13);
-        follow_up.kind = TaskKind::FollowUp;
-        let plain_new = task(15);
-        let plain_old = task(14);
-        let mut admin = task(9);
-        admin.kind = TaskKind::Admin;
-        let mut list = [
-            admin, plain_new, follow_up, urgent, plain_old, high_risk, older,
-        ];
-        list.sort_by(|a, b| urgency_order(a, b, today));
-        let ids: Vec<i64> = list.iter().map(|t| t.id).collect();
-        assert_eq!(ids, [10, 11, 12, 13, 14, 15, 9]);
-    }
-
-    #[test]
-    fn the_day_puts_due_tasks_by_urgency_before_upcoming_ones_by_date() {
-        let today = TODAY();
-        let mut in_three_days_hard = task(1);
-        in_three_days_hard.due_on = Some(d(2026, 11, 27));
-        in_three_days_hard.hard_deadline = true;
-        let mut tomorrow = task(2);
-        tomorrow.due_on = Some(d(2026, 11, 25));
-        let due_today = task(3);
-        let mut overdue = task(4);
-        overdue.due_on = Some(d(2026, 11, 22));
-        let mut list = [in_three_days_hard, tomorrow, due_today, overdue];
-        list.sort_by(|a, b| day_order(a, b, today));
-        assert_eq!(list.map(|t| t.id), [4, 3, 2, 1]);
     }
 
     #[test]

@@ -66,6 +66,12 @@ pub enum StoreError {
         "a change was refused because it kept no audit row (a bug in tend); nothing was changed"
     )]
     Unaudited,
+    /// Another session changed the same records first.
+    #[error("{0}")]
+    Conflict(String),
+    /// The change makes no sense as asked (the message says why).
+    #[error("{0}")]
+    Refused(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -90,10 +96,12 @@ impl StoreError {
             StoreError::Busy => OpenError::Locked(path.to_path_buf()),
             StoreError::Corrupt(_) => OpenError::NotADatabase(path.to_path_buf()),
             StoreError::Sqlite(e) => OpenError::from_sqlite(path, e),
-            StoreError::Unaudited => OpenError::Sqlite {
-                path: path.to_path_buf(),
-                message: StoreError::Unaudited.to_string(),
-            },
+            other @ (StoreError::Unaudited | StoreError::Conflict(_) | StoreError::Refused(_)) => {
+                OpenError::Sqlite {
+                    path: path.to_path_buf(),
+                    message: other.to_string(),
+                }
+            }
         }
     }
 }

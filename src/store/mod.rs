@@ -11,6 +11,7 @@ mod caseload;
 mod error;
 mod record;
 pub mod schema;
+mod task_changes;
 mod tasks;
 mod write;
 
@@ -25,6 +26,7 @@ pub use audit::{AuditAction, AuditEvent};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use error::{OpenError, StoreError};
 pub use record::{CareTeamMember, Condition, PatientRecord};
+pub use task_changes::{TaskChange, TaskRef};
 pub use write::{
     NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask, Tx,
 };

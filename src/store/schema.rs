@@ -5,7 +5,7 @@
 //! migrations; never edit one that has shipped.
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build of tend writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -141,4 +141,20 @@ CREATE TABLE audit_event (
     detail      TEXT
 );
 CREATE INDEX audit_event_by_patient ON audit_event (patient_id, recorded_at);
+"#;
+
+/// Version 2: triage. Tasks keep the outcome of their completion, a repeat
+/// rule and the occurrence they follow, and a version that every change
+/// bumps, so that an action on a task another session changed meanwhile is
+/// refused rather than overwriting it.
+const V2: &str = r#"
+ALTER TABLE task ADD COLUMN outcome TEXT;
+ALTER TABLE task ADD COLUMN recurrence TEXT;           -- '14d', '2w', '1m'
+ALTER TABLE task ADD COLUMN previous_id INTEGER REFERENCES task(id);
+ALTER TABLE task ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE task ADD COLUMN updated_at TEXT;           -- UTC RFC 3339
+-- Open tasks by due date across all owners: the team's day.
+CREATE INDEX task_open_by_due ON task (due_on)
+    WHERE status IN ('requested', 'in-progress');
+CREATE INDEX task_by_previous ON task (previous_id);
 "#;

@@ -45,6 +45,10 @@ impl<'c> Tx<'c> {
         Ok(())
     }
 
+    pub(crate) fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
     /// The instant this change is stamped with.
     pub fn now(&self) -> DateTime<Utc> {
         self.now

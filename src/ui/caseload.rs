@@ -145,7 +145,7 @@ fn render_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Layout::horizontal([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     frame.render_widget(Span::styled("/ ", theme.status_key), prompt);
     match &pane.filter_input {
-        Some(input) => frame.render_widget(input, field),
+        Some(input) => frame.render_widget(input.widget(), field),
         None => frame.render_widget(
             Line::from(vec![
                 Span::raw(fit(

@@ -7,6 +7,7 @@ mod goals;
 pub mod layout;
 mod overlay;
 mod patient;
+mod prompt;
 mod status;
 mod tasks;
 pub mod text;
@@ -35,6 +36,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     goals::render(app, &theme, frame, areas.goals);
     tasks::render(app, &theme, frame, areas.tasks);
     status::render(app, &theme, frame, areas.status);
+    if let Some(prompt) = &app.prompt {
+        prompt::render(prompt, &theme, frame, area);
+    }
     if let Some(overlay) = &app.overlay {
         overlay::render(app, overlay, &theme, frame, area);
     }

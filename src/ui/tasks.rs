@@ -16,19 +16,20 @@ use crate::domain::task::{due_label, is_due_by};
 
 /// Widest due label: "99d overdue".
 const DUE_WIDTH: u16 = 11;
+/// Owners' user names, when the list shows other coordinators' tasks.
+const OWNER_WIDTH: u16 = 8;
 
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn title_detail(app: &App, width: u16) -> String {
     let pane = &app.tasks;
-    let today = app.today();
     let counts = pane.counts;
-    let detail = match pane.scope {
+    let mut detail = match pane.scope {
         TaskScope::MyDay => {
             let full = format!(
                 "{} overdue · {} today · {} upcoming",
                 counts.overdue, counts.today, counts.upcoming
             );
             // " 4 Today " and the corners take 11 columns.
-            if full.chars().count() + 11 <= area.width as usize {
+            if full.chars().count() + 11 <= width as usize {
                 full
             } else {
                 format!(
@@ -46,11 +47,24 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             None => "no patient".to_string(),
         },
     };
-    let block = pane_block(app, theme, PaneId::Tasks, detail);
+    if !pane.marked.is_empty() {
+        detail.push_str(&format!(" · {} marked", pane.marked.len()));
+    }
+    if !pane.filter_text.is_empty() {
+        detail.push_str(&format!(" · /{}", fit(&pane.filter_text, 20)));
+    }
+    detail
+}
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let pane = &app.tasks;
+    let today = app.today();
+    let block = pane_block(app, theme, PaneId::Tasks, title_detail(app, area.width));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if pane.rows.is_empty() {
         let text = match pane.scope {
+            _ if !pane.filter.is_empty() => "No task matches the filter; / changes it.",
             TaskScope::MyDay => "Nothing due. p shows the selected patient's tasks.",
             TaskScope::Patient => "No open tasks for this patient. p shows your day.",
         };
@@ -59,16 +73,30 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
 
     let show_patient = pane.scope == TaskScope::MyDay;
+    let show_owner = pane.shows_owners() && inner.width >= 70;
     let patient_width: u16 = if show_patient {
         (inner.width / 3).clamp(10, 22)
     } else {
         0
     };
-    let columns = if show_patient { 4 } else { 3 };
+    let owner_width = if show_owner { OWNER_WIDTH } else { 0 };
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(DUE_WIDTH),
+    ];
+    if show_owner {
+        widths.push(Constraint::Length(owner_width));
+    }
+    if show_patient {
+        widths.push(Constraint::Length(patient_width));
+    }
+    let spacing = widths.len() as u16;
     let title_width = inner
         .width
-        .saturating_sub(2 + 1 + DUE_WIDTH + patient_width + columns - 1)
+        .saturating_sub(2 + 1 + 1 + DUE_WIDTH + owner_width + patient_width + spacing)
         as usize;
+    widths.push(Constraint::Min(0));
 
     let range = pane.cursor.visible();
     let rows = pane.rows[range.clone()].iter().map(|task| {
@@ -88,21 +116,30 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             Style::new()
         };
+        let marked = if pane.marked.contains(&task.id) {
+            Span::styled("•", theme.status_key)
+        } else {
+            Span::raw(" ")
+        };
         let mut cells = vec![
+            Cell::from(marked),
             Cell::from(Span::styled(task.kind.mark().to_string(), mark_style)),
             Cell::from(Span::styled(due_label(task.due_on, today), due_style)),
         ];
+        if show_owner {
+            let owner = task.owner.as_deref().unwrap_or("");
+            cells.push(Cell::from(fit(owner, owner_width as usize)));
+        }
         if show_patient {
             cells.push(Cell::from(fit(&task.patient_name, patient_width as usize)));
         }
-        cells.push(Cell::from(fit(&task.title, title_width)));
+        let title = match task.recurrence {
+            Some(rule) => format!("{} ↻{rule}", task.title),
+            None => task.title.clone(),
+        };
+        cells.push(Cell::from(fit(&title, title_width)));
         Row::new(cells).style(row_style)
     });
-    let mut widths = vec![Constraint::Length(1), Constraint::Length(DUE_WIDTH)];
-    if show_patient {
-        widths.push(Constraint::Length(patient_width));
-    }
-    widths.push(Constraint::Min(0));
     let table = Table::new(rows, widths).column_spacing(1);
     render_list(app, theme, PaneId::Tasks, frame, inner, table, &pane.cursor);
 }

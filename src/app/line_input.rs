@@ -1,0 +1,99 @@
+//! A one-line text field (tui-textarea underneath): the caseload filter and
+//! every prompt. It never takes a newline or a control character, so what
+//! it holds is always safe to store and to draw.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_textarea::{CursorMove, TextArea};
+
+/// What a key typed into the field did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputEvent {
+    /// Enter, with the text.
+    Submit(String),
+    /// Esc.
+    Cancel,
+    /// Tab.
+    Complete,
+    /// The text changed.
+    Edited,
+    Unchanged,
+}
+
+pub struct LineInput {
+    area: TextArea<'static>,
+}
+
+impl LineInput {
+    pub fn new(text: &str) -> LineInput {
+        let mut area = TextArea::new(vec![text.to_string()]);
+        area.move_cursor(CursorMove::End);
+        area.set_cursor_line_style(ratatui::style::Style::default());
+        LineInput { area }
+    }
+
+    pub fn text(&self) -> String {
+        self.area.lines().first().cloned().unwrap_or_default()
+    }
+
+    /// The widget to draw.
+    pub fn widget(&self) -> &TextArea<'static> {
+        &self.area
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> InputEvent {
+        match key.code {
+            KeyCode::Enter => return InputEvent::Submit(self.text()),
+            KeyCode::Esc => return InputEvent::Cancel,
+            KeyCode::Tab => return InputEvent::Complete,
+            KeyCode::Char(c) if c.is_control() => return InputEvent::Unchanged,
+            // tui-textarea's own newline keys.
+            KeyCode::Char('m' | 'j') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return InputEvent::Unchanged
+            }
+            _ => {}
+        }
+        let before = self.text();
+        self.area.input(key);
+        if self.text() == before {
+            InputEvent::Unchanged
+        } else {
+            InputEvent::Edited
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn typing_editing_and_the_keys_that_end_it() {
+        let mut input = LineInput::new("ab");
+        assert_eq!(input.key(key(KeyCode::Char('c'))), InputEvent::Edited);
+        assert_eq!(input.key(key(KeyCode::Backspace)), InputEvent::Edited);
+        assert_eq!(input.key(key(KeyCode::Left)), InputEvent::Unchanged);
+        assert_eq!(input.key(key(KeyCode::Char('x'))), InputEvent::Edited);
+        assert_eq!(input.text(), "axb");
+        assert_eq!(input.key(key(KeyCode::Tab)), InputEvent::Complete);
+        assert_eq!(
+            input.key(key(KeyCode::Enter)),
+            InputEvent::Submit("axb".into())
+        );
+        assert_eq!(input.key(key(KeyCode::Esc)), InputEvent::Cancel);
+    }
+
+    #[test]
+    fn no_newline_or_control_character_gets_in() {
+        let mut input = LineInput::new("");
+        input.key(key(KeyCode::Char('\u{1b}')));
+        input.key(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::CONTROL));
+        input.key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL));
+        input.key(key(KeyCode::Char('\u{7}')));
+        assert_eq!(input.text(), "");
+        assert_eq!(input.widget().lines().len(), 1);
+    }
+}

@@ -1,0 +1,379 @@
+//! Triage: the actions on today's tasks (complete, snooze, reassign, edit,
+//! add, filter) through the one-line prompt, and undo.
+
+use chrono::Duration;
+use crossterm::event::KeyEvent;
+
+use super::keymap::Action;
+use super::line_input::InputEvent;
+use super::pane::PaneId;
+use super::prompt::{Prompt, PromptKind};
+use super::{App, Message};
+use crate::domain::dates;
+use crate::domain::task::TaskRow;
+use crate::domain::task_line::{parse_task, TaskFilter, TaskLine};
+use crate::store::{StoreError, TaskChange};
+use crate::ui::text::fit;
+
+/// How many changes `u` can undo.
+const UNDO_DEPTH: usize = 100;
+
+/// "Call pharmacy" for one task, "3 marked tasks" for several.
+fn describe(targets: &[&TaskRow]) -> String {
+    match targets {
+        [one] => format!("\"{}\"", fit(&one.title, 40)),
+        many => format!("{} marked tasks", many.len()),
+    }
+}
+
+/// What a typed task line will make: "→ call · due Fri 2026-11-27 · urgent".
+fn line_preview(line: &TaskLine) -> String {
+    let mut parts = Vec::new();
+    if let Some(kind) = line.kind {
+        parts.push(kind.code().to_string());
+    }
+    if let Some(due) = line.due {
+        parts.push(format!("due {}", dates::show(due)));
+    }
+    if let Some(priority) = line.priority {
+        parts.push(priority.code().to_string());
+    }
+    if let Some(rule) = line.recurrence {
+        parts.push(format!("every {rule}"));
+    }
+    if parts.is_empty() {
+        format!("→ \"{}\"", fit(&line.title, 50))
+    } else {
+        format!("→ {}", parts.join(" · "))
+    }
+}
+
+/// The line that edits a task: its title and every token, to change in place.
+fn edit_line(task: &TaskRow) -> String {
+    let mut line = task.title.clone();
+    if let Some(due) = task.due_on {
+        line.push_str(&format!(" due:{due}"));
+    }
+    line.push_str(&format!(
+        " pri:{} kind:{}",
+        task.priority.code(),
+        task.kind.code()
+    ));
+    if let Some(rule) = task.recurrence {
+        line.push_str(&format!(" every:{rule}"));
+    }
+    line
+}
+
+/// The longest text every choice starts with.
+fn common_prefix<'a>(choices: &[&'a str]) -> &'a str {
+    let Some(first) = choices.first() else {
+        return "";
+    };
+    let mut end = first.len();
+    for choice in &choices[1..] {
+        end = end.min(
+            first
+                .char_indices()
+                .zip(choice.chars())
+                .find(|((_, a), b)| a != b)
+                .map_or(end.min(choice.len()), |((i, _), _)| i),
+        );
+    }
+    &first[..end]
+}
+
+impl App {
+    /// Opens the prompt for a triage action, or says why it cannot open.
+    pub(super) fn open_prompt(&mut self, action: Action) -> Result<(), StoreError> {
+        let targets = self.tasks.targets();
+        let what = describe(&targets);
+        let refs = self.tasks.target_refs();
+        let nothing = || Message::Error("No task is selected".into());
+        let prompt = match action {
+            Action::CompleteTask if !refs.is_empty() => Prompt::new(
+                PromptKind::Complete(refs),
+                format!("Complete {what}: outcome (optional)"),
+                "",
+            ),
+            Action::SnoozeTask if !refs.is_empty() => Prompt::new(
+                PromptKind::Snooze(refs),
+                format!("Move {what} to (tom, fri, +3d, 12/05…)"),
+                "",
+            ),
+            Action::ReassignTask if !refs.is_empty() => Prompt::new(
+                PromptKind::Reassign(refs),
+                format!("Give {what} to (a coordinator; Tab completes)"),
+                "",
+            ),
+            Action::EditTask => {
+                let Some(task) = self.tasks.selected() else {
+                    self.message = Some(nothing());
+                    return Ok(());
+                };
+                Prompt::new(
+                    PromptKind::Edit(task.into()),
+                    "Edit the task (title due: pri: kind: every:)".into(),
+                    &edit_line(task),
+                )
+            }
+            Action::AddTask => {
+                let Some(patient) = &self.patient.record else {
+                    self.message = Some(Message::Error(
+                        "Select a patient in the caseload first".into(),
+                    ));
+                    return Ok(());
+                };
+                Prompt::new(
+                    PromptKind::Add {
+                        patient_id: patient.id,
+                    },
+                    format!(
+                        "New task for {} {} (title due: pri: kind: every:)",
+                        fit(&patient.given_name, 20),
+                        fit(&patient.family_name, 20)
+                    ),
+                    "",
+                )
+            }
+            Action::FilterTasks => Prompt::new(
+                PromptKind::TaskFilter,
+                "Filter tasks (words, kind:, who:mine|team|NAME)".into(),
+                &self.tasks.filter_text,
+            ),
+            _ => {
+                self.message = Some(nothing());
+                return Ok(());
+            }
+        };
+        self.prompt = Some(prompt);
+        self.update_preview()
+    }
+
+    /// A key typed into the open prompt.
+    pub(super) fn prompt_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return Ok(());
+        };
+        match prompt.input.key(key) {
+            InputEvent::Submit(text) => self.submit(&text),
+            InputEvent::Cancel => {
+                let kind = self.prompt.take().map(|p| p.kind);
+                if kind == Some(PromptKind::TaskFilter) {
+                    self.set_task_filter(TaskFilter::default(), String::new())?;
+                } else {
+                    self.message = Some(Message::Info("Cancelled; nothing was changed".into()));
+                }
+                Ok(())
+            }
+            InputEvent::Complete => {
+                self.complete_coordinator()?;
+                self.update_preview()
+            }
+            InputEvent::Edited => self.update_preview(),
+            InputEvent::Unchanged => Ok(()),
+        }
+    }
+
+    /// Tab in the reassign prompt: the coordinator's name, as far as it is
+    /// unambiguous.
+    fn complete_coordinator(&mut self) -> Result<(), StoreError> {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return Ok(());
+        };
+        if !matches!(prompt.kind, PromptKind::Reassign(_)) {
+            return Ok(());
+        }
+        let typed = prompt.input.text();
+        let names = self.store.coordinators()?;
+        let matches: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| n.starts_with(typed.trim()))
+            .collect();
+        let completed = common_prefix(&matches);
+        if completed.len() > typed.trim().len() {
+            prompt.input = super::line_input::LineInput::new(completed);
+        }
+        Ok(())
+    }
+
+    /// Recomputes what the prompt's line means.
+    fn update_preview(&mut self) -> Result<(), StoreError> {
+        let today = self.today();
+        let Some(prompt) = self.prompt.as_ref() else {
+            return Ok(());
+        };
+        let text = prompt.input.text();
+        let preview = match &prompt.kind {
+            PromptKind::Complete(refs) => Ok(match (refs.len(), text.trim().is_empty()) {
+                (1, true) => "Enter completes it".to_string(),
+                (1, false) => "Enter completes it with this outcome".to_string(),
+                (n, true) => format!("Enter completes all {n}"),
+                (n, false) => format!("Enter completes all {n} with this outcome"),
+            }),
+            PromptKind::Snooze(_) if text.trim().is_empty() => Ok(format!(
+                "→ {} (Enter: tomorrow)",
+                dates::show(today + Duration::days(1))
+            )),
+            PromptKind::Snooze(_) => dates::parse(&text, today)
+                .map(|date| format!("→ {}", dates::show(date)))
+                .map_err(|e| e.to_string()),
+            PromptKind::Reassign(_) => {
+                let names = self.store.coordinators()?;
+                let typed = text.trim();
+                let matches: Vec<&String> = names.iter().filter(|n| n.starts_with(typed)).collect();
+                match matches.as_slice() {
+                    _ if typed.is_empty() => Err("type a coordinator's user name".to_string()),
+                    [] => Err(format!("there is no coordinator named {typed:?}")),
+                    [one] if one.as_str() == typed => Ok(format!("→ {one}")),
+                    _ if names.iter().any(|n| n == typed) => Ok(format!("→ {typed}")),
+                    many => Ok(format!(
+                        "Tab completes: {}",
+                        many.iter()
+                            .take(6)
+                            .map(|n| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )),
+                }
+            }
+            PromptKind::Add { .. } | PromptKind::Edit(_) => parse_task(&text, today)
+                .map(|line| line_preview(&line))
+                .map_err(|e| e.to_string()),
+            PromptKind::TaskFilter => match TaskFilter::parse(&text) {
+                Ok(filter) => {
+                    self.set_task_filter(filter, text.clone())?;
+                    Ok(format!("{} tasks", self.tasks.rows.len()))
+                }
+                Err(e) => Err(e.to_string()),
+            },
+        };
+        if let Some(prompt) = self.prompt.as_mut() {
+            prompt.preview = preview;
+        }
+        Ok(())
+    }
+
+    fn set_task_filter(&mut self, filter: TaskFilter, text: String) -> Result<(), StoreError> {
+        self.tasks.filter = filter;
+        self.tasks.filter_text = text;
+        self.tasks.cursor.select(0);
+        self.load_tasks()
+    }
+
+    /// Enter in the prompt: do what it says, or keep it open and say why not.
+    fn submit(&mut self, text: &str) -> Result<(), StoreError> {
+        let today = self.today();
+        let Some(prompt) = self.prompt.as_ref() else {
+            return Ok(());
+        };
+        // A line that cannot be used keeps the prompt open to be fixed.
+        if let Err(problem) = &prompt.preview {
+            self.message = Some(Message::Error(capitalised(problem)));
+            return Ok(());
+        }
+        let kind = prompt.kind.clone();
+        let result = match kind {
+            PromptKind::Complete(refs) => self.store.complete_tasks(&refs, Some(text), today),
+            PromptKind::Snooze(refs) => {
+                let due = match text.trim() {
+                    "" => Ok(today + Duration::days(1)),
+                    typed => dates::parse(typed, today),
+                };
+                match due {
+                    Ok(due) => self.store.snooze_tasks(&refs, due),
+                    Err(e) => Err(StoreError::Refused(e.to_string())),
+                }
+            }
+            PromptKind::Reassign(refs) => self.store.reassign_tasks(&refs, text.trim()),
+            PromptKind::Add { patient_id } => match parse_task(text, today) {
+                Ok(line) => self.store.add_task(patient_id, &self.user, &line, today),
+                Err(e) => Err(StoreError::Refused(e.to_string())),
+            },
+            PromptKind::Edit(task) => match parse_task(text, today) {
+                Ok(line) => self.store.edit_task(task, &line),
+                Err(e) => Err(StoreError::Refused(e.to_string())),
+            },
+            PromptKind::TaskFilter => {
+                self.prompt = None;
+                return Ok(());
+            }
+        };
+        self.prompt = None;
+        match result {
+            Ok(change) => self.changed(change),
+            Err(error @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+                self.message = Some(Message::Error(capitalised(&error.to_string())));
+                self.reload_view()
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// After a change: remember it for undo, say what happened, show it.
+    fn changed(&mut self, change: TaskChange) -> Result<(), StoreError> {
+        self.message = Some(Message::Info(format!(
+            "{} · u undoes",
+            capitalised(&change.summary)
+        )));
+        let new_task = change.task_ids().max();
+        self.undo.push(change);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.tasks.marked.clear();
+        self.reload_view()?;
+        // A task just added is selected, if the list shows it.
+        if self.focus == PaneId::Tasks {
+            if let Some(index) = new_task.and_then(|id| {
+                self.tasks
+                    .rows
+                    .iter()
+                    .position(|t| t.id == id && t.version == 1)
+            }) {
+                self.tasks.cursor.select(index);
+            }
+        }
+        Ok(())
+    }
+
+    /// `u`: reverses the last change made in this session.
+    pub(super) fn undo_last(&mut self) -> Result<(), StoreError> {
+        let Some(change) = self.undo.pop() else {
+            self.message = Some(Message::Info("Nothing to undo".into()));
+            return Ok(());
+        };
+        match self.store.undo(&change) {
+            Ok(()) => {
+                self.message = Some(Message::Info(format!("Undone: {}", change.summary)));
+            }
+            Err(error @ StoreError::Conflict(_)) => {
+                self.message = Some(Message::Error(capitalised(&error.to_string())));
+            }
+            Err(error) => return Err(error),
+        }
+        self.reload_view()
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_prefixes_complete_as_far_as_unambiguous() {
+        assert_eq!(common_prefix(&["cc0001", "cc0002", "cc0010"]), "cc00");
+        assert_eq!(common_prefix(&["jdoe"]), "jdoe");
+        assert_eq!(common_prefix(&[]), "");
+        assert_eq!(common_prefix(&["ab", "abc"]), "ab");
+    }
+}
