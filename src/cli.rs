@@ -12,6 +12,8 @@ use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
 use crate::store::{OpenOptions, Store};
 use crate::synth::{self, GenParams, GenReport};
+use crate::domain::task_line::Assignee;
+use crate::today::{self, TodayRequest};
 use crate::tui::{self, Exit};
 
 #[derive(Debug, Parser)]
@@ -55,6 +57,18 @@ enum Command {
         /// Seed of the synthetic data
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Print today's tasks, most urgent first, then the upcoming ones
+    Today {
+        /// Another coordinator's day (a user name)
+        #[arg(long, value_name = "NAME", conflicts_with = "all")]
+        user: Option<String>,
+        /// The whole team's day
+        #[arg(long)]
+        all: bool,
+        /// JSON instead of text
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -109,6 +123,36 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             generate(&mut store, &config, patients, seed)?;
             show(store, &config, true)
             // `dir` is dropped here: the demo database goes with it.
+        }
+        Some(Command::Today { user, all, json }) => {
+            let path = match cli.db {
+                Some(path) => path,
+                None => paths
+                    .ok_or("cannot find your home directory for the default database; use --db PATH")?
+                    .default_db(),
+            };
+            let mut store = open_store(&path, &config, clock, false)?;
+            let who = match (user, all) {
+                (_, true) => Assignee::Team,
+                (Some(name), false) => Assignee::Named(name),
+                (None, false) => Assignee::Mine,
+            };
+            let show_owner = who != Assignee::Mine;
+            let request = TodayRequest {
+                user: &config.user,
+                who,
+                today: clock.today(),
+                upcoming_days: config.upcoming_days,
+                weights: &config.urgency,
+            };
+            let report = today::build(&mut store, &request).map_err(|e| e.to_string())?;
+            if json {
+                let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+                println!("{text}");
+            } else {
+                print!("{}", report.to_text(show_owner));
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Gen { patients, seed }) => {
             let path = cli

@@ -12,5 +12,6 @@ pub mod crash;
 pub mod domain;
 pub mod store;
 pub mod synth;
+pub mod today;
 pub mod tui;
 pub mod ui;

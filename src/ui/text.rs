@@ -69,6 +69,15 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// [`fit`] and then padded with spaces to exactly `width` columns, for
+/// aligned plain-text columns.
+pub fn pad(text: &str, width: usize) -> String {
+    let mut out = fit(text, width);
+    let used = out.width();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +119,12 @@ mod tests {
         assert_eq!(fit("美玲美玲美玲", 5), "美玲…");
         assert_eq!(fit("\x1bXY", 3), "^[…");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn pad_fills_to_the_column_width() {
+        assert_eq!(pad("Kelith, 지우", 14), "Kelith, 지우  ");
+        assert_eq!(pad("abcdef", 4), "abc…");
+        assert_eq!(pad("", 2), "  ");
     }
 }
