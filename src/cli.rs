@@ -10,9 +10,9 @@ use clap::{Parser, Subcommand};
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
+use crate::domain::task_line::Assignee;
 use crate::store::{OpenOptions, Store};
 use crate::synth::{self, GenParams, GenReport};
-use crate::domain::task_line::Assignee;
 use crate::today::{self, TodayRequest};
 use crate::tui::{self, Exit};
 
@@ -128,7 +128,9 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             let path = match cli.db {
                 Some(path) => path,
                 None => paths
-                    .ok_or("cannot find your home directory for the default database; use --db PATH")?
+                    .ok_or(
+                        "cannot find your home directory for the default database; use --db PATH",
+                    )?
                     .default_db(),
             };
             let mut store = open_store(&path, &config, clock, false)?;

@@ -146,8 +146,8 @@ impl TodayReport {
                 out.push_str(&format!("\n{heading}\n"));
                 section = heading;
             }
-            let kind = crate::domain::task::TaskKind::from_code(task.kind)
-                .map_or('O', |k| k.mark());
+            let kind =
+                crate::domain::task::TaskKind::from_code(task.kind).map_or('O', |k| k.mark());
             let mut flags = Vec::new();
             if task.hard_deadline {
                 flags.push("hard deadline".to_string());

@@ -289,3 +289,79 @@ fn the_default_database_lives_in_the_users_data_folder() {
     assert_eq!(mode(&db), 0o600);
     assert_eq!(mode(db.parent().unwrap()), 0o700);
 }
+
+#[test]
+fn today_prints_the_day_as_text_and_as_json() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("day.db", 120);
+    let out = sandbox.run(&["--db", db.to_str().unwrap(), "today"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("Today for ccuser, Tue 2026-11-24: "),
+        "{first}"
+    );
+    assert!(text.contains("\nOverdue and due today\n"), "{text}");
+    assert!(text.contains("\nUpcoming\n"), "{text}");
+
+    let out = sandbox.run(&["--db", db.to_str().unwrap(), "today", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["who"], "ccuser");
+    assert_eq!(json["date"], "2026-11-24");
+    let tasks = json["tasks"].as_array().unwrap();
+    let counted = json["overdue"].as_u64().unwrap()
+        + json["today"].as_u64().unwrap()
+        + json["upcoming"].as_u64().unwrap();
+    assert_eq!(tasks.len() as u64, counted);
+    assert!(tasks.iter().all(|t| t["owner"] == "ccuser"));
+    // Same order as the screen: due tasks by falling urgency, then upcoming by date.
+    let due: Vec<f64> = tasks
+        .iter()
+        .filter(|t| t["section"] != "upcoming")
+        .map(|t| t["urgency"].as_f64().unwrap())
+        .collect();
+    assert!(due.windows(2).all(|w| w[0] >= w[1]), "{due:?}");
+    let upcoming: Vec<&str> = tasks
+        .iter()
+        .filter(|t| t["section"] == "upcoming")
+        .map(|t| t["due_on"].as_str().unwrap())
+        .collect();
+    assert!(upcoming.windows(2).all(|w| w[0] <= w[1]));
+    // The same count of lines in the text.
+    let text_lines = text.lines().filter(|l| l.starts_with("  ")).count();
+    assert_eq!(text_lines, tasks.len());
+}
+
+#[test]
+fn today_for_another_coordinator_or_the_team() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("day.db", 120);
+    let db = db.to_str().unwrap();
+    let out = sandbox.run(&["--db", db, "today", "--user", "cc0001", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["who"], "cc0001");
+    assert!(json["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["owner"] == "cc0001"));
+
+    let out = sandbox.run(&["--db", db, "today", "--all", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let owners: std::collections::BTreeSet<&str> = json["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["owner"].as_str().unwrap())
+        .collect();
+    assert_eq!(owners.into_iter().collect::<Vec<_>>(), ["cc0001", "ccuser"]);
+
+    let text = assert_one_clear_line(&sandbox.run(&["--db", db, "today", "--user", "nobody"]));
+    assert!(
+        text.contains("there is no coordinator named \"nobody\""),
+        "{text}"
+    );
+}

@@ -590,3 +590,38 @@ fn my_day_holds_my_open_tasks_up_to_the_horizon_most_urgent_first() {
         .all(|t| t.patient_id == patient && t.status.is_open()));
     assert!(tasks.iter().any(|t| t.id == day[0].id));
 }
+
+#[test]
+fn a_version_1_database_is_upgraded_with_its_data_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO practitioner (id, username, display_name) VALUES (1, 'ccuser', 'ccuser');
+             INSERT INTO patient (id, member_id, family_name, given_name, birth_date,
+               enrollment_status, risk_tier, coordinator_id)
+               VALUES (1, 'SYN1', 'Testa', 'Una', '1970-01-02', 'enrolled', 2, 1);
+             INSERT INTO task (id, patient_id, owner_id, kind, description, status, priority,
+               due_on, authored_at)
+               VALUES (1, 1, 1, 'call', 'Outreach call', 'requested', 'routine',
+                       '2026-11-24', '2026-11-01T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let mut store = open(&path, "ccuser").unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    let task = store.task(1).unwrap().unwrap();
+    assert_eq!(task.title, "Outreach call");
+    assert_eq!((task.version, task.recurrence), (1, None));
+    // And the new columns work.
+    store
+        .complete_tasks(&[(&task).into()], Some("reached"), today())
+        .unwrap();
+    assert_eq!(
+        store.task(1).unwrap().unwrap().status,
+        TaskStatus::Completed
+    );
+}

@@ -353,7 +353,18 @@ impl App {
             }
             Err(error) => return Err(error),
         }
-        self.reload_view()
+        self.reload_view()?;
+        // Back on the task that came back, if the list shows it.
+        let restored: Vec<i64> = change.task_ids().collect();
+        if let Some(index) = self
+            .tasks
+            .rows
+            .iter()
+            .position(|t| restored.contains(&t.id))
+        {
+            self.tasks.cursor.select(index);
+        }
+        Ok(())
     }
 }
 

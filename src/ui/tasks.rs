@@ -73,7 +73,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
 
     let show_patient = pane.scope == TaskScope::MyDay;
-    let show_owner = pane.shows_owners() && inner.width >= 70;
+    let show_owner = pane.shows_owners() && inner.width >= 60;
     let patient_width: u16 = if show_patient {
         (inner.width / 3).clamp(10, 22)
     } else {
