@@ -632,4 +632,12 @@ fn help_in_today_shows_every_triage_key() {
         assert!(all.contains(line), "{line} missing:\n{all}");
     }
     assert_eq!(app.focus, PaneId::Tasks);
+    // Further down, the ranking rule with the weights in force.
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let all = screen(&mut app);
+    assert!(all.contains("How Today is ranked"), "{all}");
+    assert!(all.contains("+100 for a hard deadline"), "{all}");
+    assert!(all.contains("+4 a risk tier above low"), "{all}");
 }

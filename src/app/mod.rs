@@ -5,6 +5,7 @@
 
 pub mod caseload;
 pub mod goals;
+pub mod help;
 pub mod keymap;
 pub mod line_input;
 pub mod list;
@@ -148,13 +149,9 @@ impl App {
         Ok(())
     }
 
-    /// How far the help overlay can scroll: its lines (one per binding, a
-    /// heading per section and a blank between sections) less the rows shown.
+    /// How far the help overlay can scroll: its lines less the rows shown.
     fn help_max_scroll(&self) -> usize {
-        let bindings: Vec<_> = self.keymap.bindings_for(self.focus).collect();
-        let mut sections: Vec<_> = bindings.iter().map(|b| b.context).collect();
-        sections.dedup();
-        let lines = bindings.len() + (sections.len() * 2).saturating_sub(1);
+        let lines = help::help_lines(&self.keymap, self.focus, &self.weights).len();
         lines.saturating_sub(layout::help_rows(lines, self.size.1))
     }
 

@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use super::text::{clean, fit};
 use super::theme::Theme;
-use crate::app::keymap::Context;
+use crate::app::help::{help_lines, HelpLine};
 use crate::app::{App, Overlay};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -50,29 +50,18 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
 }
 
 fn render_help(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut lines = Vec::new();
-    let mut section = None;
-    for binding in app.keymap.bindings_for(app.focus) {
-        if section != Some(binding.context) {
-            if section.is_some() {
-                lines.push(Line::raw(""));
-            }
-            let heading = match binding.context {
-                Context::Pane(_) => format!("In {}", app.focus.title()),
-                Context::Global => "Everywhere".to_string(),
-            };
-            lines.push(Line::styled(heading, theme.heading));
-            section = Some(binding.context);
-        }
-        let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<16}", fit(&keys.join(" "), 15)),
-                theme.status_key,
-            ),
-            Span::raw(binding.description),
-        ]));
-    }
+    let lines: Vec<Line> = help_lines(&app.keymap, app.focus, &app.weights)
+        .into_iter()
+        .map(|line| match line {
+            HelpLine::Heading(text) => Line::styled(text, theme.heading),
+            HelpLine::Key { keys, description } => Line::from(vec![
+                Span::styled(format!("{:<16}", fit(&keys, 15)), theme.status_key),
+                Span::raw(description),
+            ]),
+            HelpLine::Text(text) => Line::raw(text),
+            HelpLine::Blank => Line::raw(""),
+        })
+        .collect();
     let rows = super::layout::help_rows(lines.len(), area.height);
     let rect = centered(area, area.width.saturating_sub(4).min(80), rows as u16 + 2);
     let max_scroll = lines.len().saturating_sub(rows);
