@@ -257,7 +257,15 @@ impl App {
             | Action::EditTask
             | Action::AddTask
             | Action::FilterTasks => self.open_prompt(action)?,
-            Action::MarkTask => self.tasks.toggle_mark(),
+            Action::MarkTask => {
+                self.tasks.toggle_mark();
+                let marked = self.tasks.marked.len();
+                if marked > 0 {
+                    self.message = Some(Message::Info(format!(
+                        "{marked} marked: x completes, s snoozes, r reassigns them all"
+                    )));
+                }
+            }
             Action::Undo => self.undo_last()?,
             Action::ToggleTaskScope => {
                 self.tasks.scope = match self.tasks.scope {
