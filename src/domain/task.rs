@@ -179,6 +179,27 @@ pub fn is_due_by(task: &TaskRow, today: NaiveDate) -> bool {
     task.status.is_open() && task.due_on.is_some_and(|due| due <= today)
 }
 
+/// A plain task for tests: routine, kind "other", a low-risk patient, due
+/// on Tuesday 24 November 2026.
+#[cfg(test)]
+pub(crate) fn sample(id: i64) -> TaskRow {
+    TaskRow {
+        id,
+        patient_id: 1,
+        patient_name: "Testa, Una".into(),
+        patient_risk: RiskTier::Low,
+        title: "Call".into(),
+        kind: TaskKind::Other,
+        priority: Priority::Routine,
+        status: TaskStatus::Requested,
+        due_on: NaiveDate::from_ymd_opt(2026, 11, 24),
+        hard_deadline: false,
+        owner: None,
+        recurrence: None,
+        version: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,19 +210,9 @@ mod tests {
 
     fn task(id: i64) -> TaskRow {
         TaskRow {
-            id,
-            patient_id: 1,
-            patient_name: "Testa, Una".into(),
             patient_risk: RiskTier::Medium,
-            title: "Call".into(),
             kind: TaskKind::Call,
-            priority: Priority::Routine,
-            status: TaskStatus::Requested,
-            due_on: Some(d(2026, 11, 24)),
-            hard_deadline: false,
-            owner: None,
-            recurrence: None,
-            version: 1,
+            ..sample(id)
         }
     }
 

@@ -159,7 +159,6 @@ pub fn days_overdue(task: &TaskRow, today: NaiveDate) -> i64 {
 mod tests {
     use super::*;
     use crate::domain::patient::RiskTier;
-    use crate::domain::task::TaskStatus;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -170,21 +169,7 @@ mod tests {
     }
 
     fn task(id: i64) -> TaskRow {
-        TaskRow {
-            id,
-            patient_id: 1,
-            patient_name: "Testa, Una".into(),
-            patient_risk: RiskTier::Low,
-            title: "Call".into(),
-            kind: TaskKind::Other,
-            priority: Priority::Routine,
-            status: TaskStatus::Requested,
-            due_on: Some(d(2026, 11, 24)),
-            hard_deadline: false,
-            owner: None,
-            recurrence: None,
-            version: 1,
-        }
+        crate::domain::task::sample(id)
     }
 
     fn order(tasks: &mut [TaskRow]) -> Vec<i64> {
