@@ -3,6 +3,7 @@
 pub mod dates;
 pub mod goal;
 pub mod language;
+pub mod note;
 pub mod patient;
 pub mod recurrence;
 pub mod task;

@@ -9,6 +9,7 @@
 mod audit;
 mod caseload;
 mod error;
+mod notes;
 mod record;
 pub mod schema;
 mod task_changes;
@@ -25,6 +26,7 @@ use crate::clock::Clock;
 pub use audit::{AuditAction, AuditEvent};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use error::{OpenError, StoreError};
+pub use notes::{Draft, DraftSummary, NoteSummary, SearchHit};
 pub use record::{CareTeamMember, Condition, PatientRecord};
 pub use task_changes::{TaskChange, TaskRef};
 pub use write::{
@@ -220,6 +222,10 @@ impl Store {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 }
 

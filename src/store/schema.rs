@@ -5,7 +5,7 @@
 //! migrations; never edit one that has shipped.
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build of tend writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -157,4 +157,54 @@ ALTER TABLE task ADD COLUMN updated_at TEXT;           -- UTC RFC 3339
 CREATE INDEX task_open_by_due ON task (due_on)
     WHERE status IN ('requested', 'in-progress');
 CREATE INDEX task_by_previous ON task (previous_id);
+"#;
+
+/// Version 3: notes. A note is a draft (`preparation`) until its author
+/// signs it (`completed`); a signed note can be neither changed nor deleted,
+/// by tend or by anything else writing to the file, and corrections are
+/// addenda that point to it (`part_of`). Signed notes' text is indexed for
+/// full-text search, in the same transaction that signs them.
+const V3: &str = r#"
+ALTER TABLE communication ADD COLUMN status TEXT NOT NULL DEFAULT 'completed'
+    CHECK (status IN ('preparation', 'completed'));
+ALTER TABLE communication ADD COLUMN started_at TEXT;   -- when the editor opened
+ALTER TABLE communication ADD COLUMN signed_at TEXT;    -- UTC RFC 3339
+ALTER TABLE communication ADD COLUMN updated_at TEXT;
+ALTER TABLE communication ADD COLUMN part_of INTEGER REFERENCES communication(id);
+UPDATE communication SET signed_at = sent_at, started_at = sent_at;
+
+-- One draft per author and patient.
+CREATE UNIQUE INDEX communication_one_draft ON communication (author_id, patient_id)
+    WHERE status = 'preparation';
+CREATE INDEX communication_by_part_of ON communication (part_of);
+
+CREATE TRIGGER communication_signed_is_final BEFORE UPDATE ON communication
+    WHEN OLD.status = 'completed'
+BEGIN
+    SELECT RAISE(ABORT, 'a signed note cannot be changed; add an addendum');
+END;
+CREATE TRIGGER communication_signed_is_kept BEFORE DELETE ON communication
+    WHEN OLD.status = 'completed'
+BEGIN
+    SELECT RAISE(ABORT, 'a signed note cannot be deleted');
+END;
+
+CREATE VIRTUAL TABLE communication_fts USING fts5(
+    body, content = 'communication', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO communication_fts (rowid, body)
+    SELECT id, body FROM communication WHERE status = 'completed';
+-- Only signed notes are searchable: index a note when it is inserted
+-- signed, or when its draft is signed; a draft's edits are not indexed.
+CREATE TRIGGER communication_fts_insert AFTER INSERT ON communication
+    WHEN NEW.status = 'completed'
+BEGIN
+    INSERT INTO communication_fts (rowid, body) VALUES (NEW.id, NEW.body);
+END;
+CREATE TRIGGER communication_fts_sign AFTER UPDATE OF status ON communication
+    WHEN OLD.status = 'preparation' AND NEW.status = 'completed'
+BEGIN
+    INSERT INTO communication_fts (rowid, body) VALUES (NEW.id, NEW.body);
+END;
 "#;

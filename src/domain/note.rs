@@ -1,0 +1,209 @@
+//! Notes of contacts and attempts (FHIR `Communication`): how, which way,
+//! with whom, and what came of it, each chosen with one key.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+/// Defines a closed set of choices, each with its stored code, its label and
+/// the key that picks it in the note editor.
+macro_rules! choices {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = ($code:literal, $label:literal, $key:literal)),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// The key that picks it in the editor's header.
+            pub fn key(self) -> char {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|c| c.code() == code)
+            }
+
+            pub fn from_key(key: char) -> Option<$name> {
+                $name::ALL.iter().copied().find(|c| c.key() == key)
+            }
+        }
+    };
+}
+
+choices!(
+    /// How the contact was made.
+    Method {
+        Phone = ("phone", "phone", 'p'),
+        InPerson = ("in-person", "in person", 'i'),
+        HomeVisit = ("home-visit", "home visit", 'h'),
+        Telehealth = ("telehealth", "telehealth", 'v'),
+        Text = ("text", "text message", 't'),
+        Letter = ("letter", "letter", 'l'),
+        Collateral = ("collateral", "collateral contact", 'c'),
+    }
+);
+
+choices!(
+    /// Which way the contact went.
+    Direction {
+        Outbound = ("outbound", "outbound", 'o'),
+        Inbound = ("inbound", "inbound", 'i'),
+    }
+);
+
+choices!(
+    /// With whom.
+    Party {
+        Patient = ("patient", "patient", 'p'),
+        Caregiver = ("caregiver", "caregiver", 'c'),
+        Provider = ("provider", "provider", 'r'),
+        Agency = ("agency", "agency", 'a'),
+    }
+);
+
+choices!(
+    /// What came of it.
+    Outcome {
+        Reached = ("reached", "reached", 'r'),
+        NoAnswer = ("no-answer", "no answer", 'n'),
+        LeftVoicemail = ("left-voicemail", "left voicemail", 'v'),
+        WrongNumber = ("wrong-number", "wrong or disconnected number", 'w'),
+        Declined = ("declined", "declined", 'd'),
+    }
+);
+
+impl Outcome {
+    /// A one-character mark for timelines.
+    pub fn mark(self) -> char {
+        match self {
+            Outcome::Reached => '✓',
+            Outcome::NoAnswer => '·',
+            Outcome::LeftVoicemail => '✉',
+            Outcome::WrongNumber => '✗',
+            Outcome::Declined => '−',
+        }
+    }
+}
+
+/// The header of a note, filled with single keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoteHeader {
+    pub method: Method,
+    pub direction: Direction,
+    pub party: Party,
+    pub outcome: Outcome,
+    /// Minutes, counted from when the editor opened unless typed.
+    pub minutes: u32,
+}
+
+impl Default for NoteHeader {
+    /// The commonest note: an outbound call to the patient that reached them.
+    fn default() -> Self {
+        NoteHeader {
+            method: Method::Phone,
+            direction: Direction::Outbound,
+            party: Party::Patient,
+            outcome: Outcome::Reached,
+            minutes: 0,
+        }
+    }
+}
+
+impl NoteHeader {
+    /// Whether the note records a contact with the patient (which moves
+    /// their "last contact"), rather than an attempt or a collateral contact.
+    pub fn reached_patient(&self) -> bool {
+        self.outcome == Outcome::Reached && self.party == Party::Patient
+    }
+}
+
+/// The next business day after `date` (Monday to Friday; holidays are not
+/// known to tend).
+pub fn next_business_day(date: NaiveDate) -> NaiveDate {
+    let mut next = date + Duration::days(1);
+    while matches!(next.weekday(), Weekday::Sat | Weekday::Sun) {
+        next += Duration::days(1);
+    }
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_choice_round_trips_and_keys_are_unique_within_a_set() {
+        fn check<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            code: fn(T) -> &'static str,
+            key: fn(T) -> char,
+            from_code: fn(&str) -> Option<T>,
+            from_key: fn(char) -> Option<T>,
+        ) {
+            for &c in all {
+                assert_eq!(from_code(code(c)), Some(c));
+                assert_eq!(from_key(key(c)), Some(c));
+            }
+            let mut keys: Vec<char> = all.iter().map(|&c| key(c)).collect();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), all.len(), "keys are unique");
+        }
+        check(
+            Method::ALL,
+            Method::code,
+            Method::key,
+            Method::from_code,
+            Method::from_key,
+        );
+        check(
+            Direction::ALL,
+            Direction::code,
+            Direction::key,
+            Direction::from_code,
+            Direction::from_key,
+        );
+        check(
+            Party::ALL,
+            Party::code,
+            Party::key,
+            Party::from_code,
+            Party::from_key,
+        );
+        check(
+            Outcome::ALL,
+            Outcome::code,
+            Outcome::key,
+            Outcome::from_code,
+            Outcome::from_key,
+        );
+    }
+
+    #[test]
+    fn only_reaching_the_patient_counts_as_a_contact() {
+        let mut header = NoteHeader::default();
+        assert!(header.reached_patient());
+        header.outcome = Outcome::LeftVoicemail;
+        assert!(!header.reached_patient());
+        header.outcome = Outcome::Reached;
+        header.party = Party::Provider;
+        assert!(!header.reached_patient());
+    }
+
+    #[test]
+    fn business_days_skip_weekends() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        assert_eq!(next_business_day(d(24)), d(25)); // Tue → Wed
+        assert_eq!(next_business_day(d(27)), d(30)); // Fri → Mon
+        assert_eq!(next_business_day(d(28)), d(30)); // Sat → Mon
+        assert_eq!(next_business_day(d(29)), d(30)); // Sun → Mon
+    }
+}

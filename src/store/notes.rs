@@ -1,0 +1,373 @@
+//! Notes: drafts saved as they are typed, signing, addenda, the patient's
+//! timeline and full-text search.
+//!
+//! A draft belongs to its author and is saved every second or so while it is
+//! typed. Creating a draft, signing it and adding an addendum are audited;
+//! the autosaves in between are not (they are the same draft, seen by no one
+//! else, and an audit row a second would bury the trail).
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+
+use super::caseload::parse_instant;
+use super::write::utc_text;
+use super::{AuditAction, Store, StoreError};
+use crate::domain::note::{Direction, Method, NoteHeader, Outcome, Party};
+use crate::domain::patient::{list_name, EnrollmentStatus};
+
+/// A note being written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub id: i64,
+    pub patient_id: i64,
+    pub header: NoteHeader,
+    pub body: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// A draft waiting for its author, for the start-up notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftSummary {
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// A signed note as a timeline shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteSummary {
+    pub id: i64,
+    pub sent_at: DateTime<Utc>,
+    pub header: NoteHeader,
+    pub author: Option<String>,
+    pub body: String,
+    /// The note this one corrects, for an addendum.
+    pub part_of: Option<i64>,
+}
+
+/// A search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub note_id: i64,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub sent_at: DateTime<Utc>,
+    /// The line of the note that matched.
+    pub line: String,
+}
+
+fn header_from(row: &Row<'_>, first: usize) -> rusqlite::Result<NoteHeader> {
+    let medium: String = row.get(first)?;
+    let direction: String = row.get(first + 1)?;
+    let recipient: String = row.get(first + 2)?;
+    let outcome: String = row.get(first + 3)?;
+    let minutes: Option<i64> = row.get(first + 4)?;
+    Ok(NoteHeader {
+        method: Method::from_code(&medium).unwrap_or(Method::Phone),
+        direction: Direction::from_code(&direction).unwrap_or(Direction::Outbound),
+        party: Party::from_code(&recipient).unwrap_or(Party::Patient),
+        outcome: Outcome::from_code(&outcome).unwrap_or(Outcome::Reached),
+        minutes: minutes.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
+    })
+}
+
+const HEADER_COLUMNS: &str = "c.medium, c.direction, c.recipient, c.outcome, c.duration_minutes";
+
+impl Store {
+    /// The user's draft for this patient, if there is one.
+    pub fn draft(&self, patient_id: i64) -> Result<Option<Draft>, StoreError> {
+        let sql = format!(
+            "SELECT c.id, c.patient_id, c.body, c.started_at, {HEADER_COLUMNS}
+               FROM communication c JOIN practitioner a ON a.id = c.author_id
+              WHERE c.status = 'preparation' AND c.patient_id = ?1 AND a.username = ?2"
+        );
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params![patient_id, self.agent()], |row| {
+                let started: Option<String> = row.get(3)?;
+                Ok(Draft {
+                    id: row.get(0)?,
+                    patient_id: row.get(1)?,
+                    body: row.get(2)?,
+                    started_at: started
+                        .as_deref()
+                        .and_then(parse_instant)
+                        .unwrap_or_default(),
+                    header: header_from(row, 4)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// The user's drafts, newest first: offered back at start-up.
+    pub fn drafts(&self) -> Result<Vec<DraftSummary>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.patient_id, p.family_name, p.given_name, c.updated_at
+               FROM communication c
+               JOIN practitioner a ON a.id = c.author_id
+               JOIN patient p ON p.id = c.patient_id
+              WHERE c.status = 'preparation' AND a.username = ?1
+              ORDER BY c.updated_at DESC, c.id DESC",
+        )?;
+        let rows = stmt.query_map(params![self.agent()], |row| {
+            let family: String = row.get(1)?;
+            let given: String = row.get(2)?;
+            let updated: Option<String> = row.get(3)?;
+            Ok(DraftSummary {
+                patient_id: row.get(0)?,
+                patient_name: list_name(&family, &given),
+                updated_at: updated.as_deref().and_then(parse_instant),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Saves the draft as it stands (creating it the first time, which is
+    /// audited). Returns its id.
+    pub fn save_draft(
+        &mut self,
+        patient_id: i64,
+        header: &NoteHeader,
+        body: &str,
+        started_at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        if let Some(existing) = self.draft(patient_id)? {
+            let now = utc_text(self.clock().now_utc());
+            // An autosave of the user's own draft: one IMMEDIATE transaction,
+            // not audited (see the module's note).
+            let tx = self
+                .conn_mut()
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.prepare_cached(
+                "UPDATE communication SET medium = ?2, direction = ?3, recipient = ?4,
+                        outcome = ?5, duration_minutes = ?6, body = ?7, updated_at = ?8
+                  WHERE id = ?1 AND status = 'preparation'",
+            )?
+            .execute(params![
+                existing.id,
+                header.method.code(),
+                header.direction.code(),
+                header.party.code(),
+                header.outcome.code(),
+                header.minutes,
+                body,
+                now
+            ])?;
+            tx.commit()?;
+            return Ok(existing.id);
+        }
+        let agent = self.agent().to_string();
+        self.write(|tx| {
+            let author = tx.practitioner(&agent, &agent)?;
+            let now = utc_text(tx.now());
+            tx.conn()
+                .prepare_cached(
+                    "INSERT INTO communication (patient_id, author_id, sent_at, medium,
+                       direction, recipient, outcome, duration_minutes, body, status,
+                       started_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'preparation', ?3, ?10)",
+                )?
+                .execute(params![
+                    patient_id,
+                    author,
+                    utc_text(started_at),
+                    header.method.code(),
+                    header.direction.code(),
+                    header.party.code(),
+                    header.outcome.code(),
+                    header.minutes,
+                    body,
+                    now
+                ])?;
+            let id = tx.conn().last_insert_rowid();
+            tx.audit(
+                AuditAction::Create,
+                "Communication",
+                Some(id),
+                Some(patient_id),
+                Some("draft"),
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Signs the user's draft for the patient: from now on it is part of the
+    /// record and cannot change. Refused with nothing changed for an empty
+    /// body, a missing draft, or a patient no longer enrolled.
+    pub fn sign_note(&mut self, patient_id: i64) -> Result<i64, StoreError> {
+        let Some(draft) = self.draft(patient_id)? else {
+            return Err(StoreError::Refused(
+                "there is no draft to sign for this patient".into(),
+            ));
+        };
+        if draft.body.trim().is_empty() {
+            return Err(StoreError::Refused(
+                "the note is empty: write what happened before signing".into(),
+            ));
+        }
+        let status: Option<String> = self
+            .conn()
+            .prepare_cached("SELECT enrollment_status FROM patient WHERE id = ?1")?
+            .query_row(params![patient_id], |row| row.get(0))
+            .optional()?;
+        if status.as_deref() == Some(EnrollmentStatus::Disenrolled.code()) {
+            return Err(StoreError::Refused(
+                "this patient has been disenrolled, so the note was not signed; it is kept as a draft"
+                    .into(),
+            ));
+        }
+        self.write(|tx| {
+            let now = tx.now();
+            tx.conn()
+                .prepare_cached(
+                    "UPDATE communication SET status = 'completed', signed_at = ?2,
+                            sent_at = coalesce(started_at, ?2), updated_at = ?2
+                      WHERE id = ?1 AND status = 'preparation'",
+                )?
+                .execute(params![draft.id, utc_text(now)])?;
+            if draft.header.reached_patient() {
+                tx.conn()
+                    .prepare_cached(
+                        "UPDATE patient SET last_contact_at = ?2
+                          WHERE id = ?1 AND (last_contact_at IS NULL OR last_contact_at < ?2)",
+                    )?
+                    .execute(params![patient_id, utc_text(draft.started_at)])?;
+            }
+            tx.audit(
+                AuditAction::Update,
+                "Communication",
+                Some(draft.id),
+                Some(patient_id),
+                Some("sign"),
+            )?;
+            Ok(draft.id)
+        })
+    }
+
+    /// Adds a signed correction to a signed note.
+    pub fn add_addendum(&mut self, note_id: i64, body: &str) -> Result<i64, StoreError> {
+        if body.trim().is_empty() {
+            return Err(StoreError::Refused("an addendum needs some text".into()));
+        }
+        let original: Option<(i64, String)> = self
+            .conn()
+            .prepare_cached("SELECT patient_id, status FROM communication WHERE id = ?1")?
+            .query_row(params![note_id], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        let Some((patient_id, "completed")) = original.as_ref().map(|(p, s)| (*p, s.as_str()))
+        else {
+            return Err(StoreError::Refused("addenda are for signed notes".into()));
+        };
+        let agent = self.agent().to_string();
+        self.write(|tx| {
+            let author = tx.practitioner(&agent, &agent)?;
+            let now = utc_text(tx.now());
+            tx.conn()
+                .prepare_cached(
+                    "INSERT INTO communication (patient_id, author_id, sent_at, medium,
+                       direction, recipient, outcome, duration_minutes, body, status,
+                       started_at, signed_at, updated_at, part_of)
+                     SELECT patient_id, ?2, ?3, medium, direction, recipient, outcome, NULL,
+                            ?4, 'completed', ?3, ?3, ?3, id
+                       FROM communication WHERE id = ?1",
+                )?
+                .execute(params![note_id, author, now, body])?;
+            let id = tx.conn().last_insert_rowid();
+            tx.audit(
+                AuditAction::Create,
+                "Communication",
+                Some(id),
+                Some(patient_id),
+                Some("addendum"),
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// The patient's signed notes, newest first (addenda with them).
+    pub fn timeline(&self, patient_id: i64, limit: usize) -> Result<Vec<NoteSummary>, StoreError> {
+        let sql = format!(
+            "SELECT c.id, c.sent_at, a.username, c.body, c.part_of, {HEADER_COLUMNS}
+               FROM communication c LEFT JOIN practitioner a ON a.id = c.author_id
+              WHERE c.patient_id = ?1 AND c.status = 'completed'
+              ORDER BY c.sent_at DESC, c.id DESC LIMIT ?2"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![patient_id, limit as i64], |row| {
+            let sent: String = row.get(1)?;
+            Ok(NoteSummary {
+                id: row.get(0)?,
+                sent_at: parse_instant(&sent).unwrap_or_default(),
+                author: row.get(2)?,
+                body: row.get(3)?,
+                part_of: row.get(4)?,
+                header: header_from(row, 5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Outreach attempts and contacts with the patient in `today`'s month.
+    pub fn outreach_this_month(
+        &self,
+        patient_id: i64,
+        today: NaiveDate,
+    ) -> Result<usize, StoreError> {
+        let first = today.with_day(1).unwrap_or(today);
+        let n: i64 = self
+            .conn()
+            .prepare_cached(
+                "SELECT count(*) FROM communication
+                  WHERE patient_id = ?1 AND status = 'completed' AND part_of IS NULL
+                    AND recipient = 'patient' AND direction = 'outbound' AND sent_at >= ?2",
+            )?
+            .query_row(params![patient_id, format!("{first}T00:00:00Z")], |row| {
+                row.get(0)
+            })?;
+        Ok(n as usize)
+    }
+
+    /// Signed notes holding every word, best matches first.
+    pub fn search_notes(&self, words: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        let terms: Vec<String> = words
+            .split_whitespace()
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect();
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.id, c.patient_id, p.family_name, p.given_name, c.sent_at, c.body
+               FROM communication_fts f
+               JOIN communication c ON c.id = f.rowid
+               JOIN patient p ON p.id = c.patient_id
+              WHERE communication_fts MATCH ?1
+              ORDER BY f.rank LIMIT ?2",
+        )?;
+        let lowered: Vec<String> = words.split_whitespace().map(str::to_lowercase).collect();
+        let rows = stmt.query_map(params![terms.join(" "), limit as i64], |row| {
+            let family: String = row.get(2)?;
+            let given: String = row.get(3)?;
+            let sent: String = row.get(4)?;
+            let body: String = row.get(5)?;
+            let line = body
+                .lines()
+                .find(|l| {
+                    let l = l.to_lowercase();
+                    lowered.iter().any(|w| l.contains(w.as_str()))
+                })
+                .or_else(|| body.lines().next())
+                .unwrap_or("")
+                .to_string();
+            Ok(SearchHit {
+                note_id: row.get(0)?,
+                patient_id: row.get(1)?,
+                patient_name: list_name(&family, &given),
+                sent_at: parse_instant(&sent).unwrap_or_default(),
+                line,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

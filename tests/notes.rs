@@ -1,0 +1,287 @@
+//! Notes in the store: drafts, signing, immutability, addenda, the timeline
+//! and full-text search, against real SQLite files.
+
+use std::path::Path;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use rusqlite::Connection;
+use tend::clock::Clock;
+use tend::domain::note::{NoteHeader, Outcome, Party};
+use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use tend::store::{AuditAction, NewPatient, OpenOptions, Store, StoreError};
+
+fn open(path: &Path, user: &str) -> Store {
+    let options = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    let clock = Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
+    Store::open(path, user, clock, &options).unwrap()
+}
+
+/// A store with one enrolled patient (id returned) and one disenrolled.
+fn store(dir: &Path) -> (Store, i64, i64) {
+    let mut store = open(&dir.join("notes.db"), "ccuser");
+    let (a, b) = store
+        .write(|tx| {
+            let me = tx.practitioner("ccuser", "ccuser")?;
+            let mut ids = Vec::new();
+            for (n, status) in [EnrollmentStatus::Enrolled, EnrollmentStatus::Disenrolled]
+                .into_iter()
+                .enumerate()
+            {
+                ids.push(tx.insert_patient(&NewPatient {
+                    member_id: format!("SYN{n}"),
+                    family_name: format!("Testa{n}"),
+                    given_name: "Una".into(),
+                    birth_date: NaiveDate::from_ymd_opt(1970, 1, 2).unwrap(),
+                    sex: Sex::Female,
+                    language: "en".into(),
+                    interpreter_needed: false,
+                    phone_primary: None,
+                    phone_secondary: None,
+                    medicaid_id: None,
+                    plan_name: None,
+                    enrollment_status: status,
+                    enrolled_on: None,
+                    risk_tier: RiskTier::Low,
+                    coordinator_id: Some(me),
+                })?);
+            }
+            tx.audit(AuditAction::Create, "Bundle", None, None, None)?;
+            Ok((ids[0], ids[1]))
+        })
+        .unwrap();
+    (store, a, b)
+}
+
+fn started() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 13, 50, 0).unwrap()
+}
+
+fn audit_count(store: &Store, detail: &str) -> usize {
+    store
+        .recent_audit(1000)
+        .unwrap()
+        .iter()
+        .filter(|e| e.detail.as_deref() == Some(detail))
+        .count()
+}
+
+#[test]
+fn a_draft_is_created_once_and_saved_as_it_is_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient, _) = store(dir.path());
+    assert_eq!(store.draft(patient).unwrap(), None);
+    let header = NoteHeader::default();
+    let id = store
+        .save_draft(patient, &header, "Called", started())
+        .unwrap();
+    let again = store
+        .save_draft(patient, &header, "Called about refill", started())
+        .unwrap();
+    assert_eq!(id, again, "one draft per author and patient");
+    let draft = store.draft(patient).unwrap().unwrap();
+    assert_eq!(draft.body, "Called about refill");
+    assert_eq!(draft.started_at, started());
+    assert_eq!(
+        audit_count(&store, "draft"),
+        1,
+        "creation is audited, autosaves are not"
+    );
+    let drafts = store.drafts().unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].patient_id, patient);
+    assert_eq!(drafts[0].patient_name, "Testa0, Una");
+
+    // Another coordinator has drafts of their own.
+    let other = open(store.path(), "cc-other");
+    assert!(other.drafts().unwrap().is_empty());
+    assert_eq!(other.draft(patient).unwrap(), None);
+}
+
+#[test]
+fn signing_refuses_an_empty_note_and_a_disenrolled_patient() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient, gone) = store(dir.path());
+    let header = NoteHeader::default();
+    store
+        .save_draft(patient, &header, "  \n ", started())
+        .unwrap();
+    let error = store.sign_note(patient).unwrap_err();
+    assert!(matches!(error, StoreError::Refused(_)));
+    assert!(error.to_string().contains("the note is empty"), "{error}");
+    assert!(store.draft(patient).unwrap().is_some(), "still a draft");
+
+    store
+        .save_draft(gone, &header, "Spoke with patient", started())
+        .unwrap();
+    let error = store.sign_note(gone).unwrap_err();
+    assert!(error.to_string().contains("disenrolled"), "{error}");
+    assert_eq!(
+        store.draft(gone).unwrap().unwrap().body,
+        "Spoke with patient",
+        "nothing typed is lost"
+    );
+    assert!(store.sign_note(12345).is_err());
+}
+
+#[test]
+fn a_signed_note_is_final_and_moves_the_last_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient, _) = store(dir.path());
+    let header = NoteHeader {
+        minutes: 12,
+        ..NoteHeader::default()
+    };
+    store
+        .save_draft(
+            patient,
+            &header,
+            "Reviewed medications.\nNext call Friday.",
+            started(),
+        )
+        .unwrap();
+    let id = store.sign_note(patient).unwrap();
+    assert_eq!(store.draft(patient).unwrap(), None);
+    assert_eq!(audit_count(&store, "sign"), 1);
+    let record = store.patient(patient).unwrap().unwrap();
+    assert_eq!(record.last_contact_at, Some(started()));
+
+    // Not even a program writing to the file directly can change it.
+    let conn = Connection::open(store.path()).unwrap();
+    let update = conn.execute(
+        "UPDATE communication SET body = 'edited' WHERE id = ?1",
+        [id],
+    );
+    assert!(update
+        .unwrap_err()
+        .to_string()
+        .contains("cannot be changed"));
+    let delete = conn.execute("DELETE FROM communication WHERE id = ?1", [id]);
+    assert!(delete
+        .unwrap_err()
+        .to_string()
+        .contains("cannot be deleted"));
+
+    let timeline = store.timeline(patient, 10).unwrap();
+    assert_eq!(timeline.len(), 1);
+    assert_eq!(timeline[0].body, "Reviewed medications.\nNext call Friday.");
+    assert_eq!(timeline[0].header.minutes, 12);
+    assert_eq!(timeline[0].author.as_deref(), Some("ccuser"));
+    assert_eq!(timeline[0].sent_at, started(), "dated when the call began");
+}
+
+#[test]
+fn attempts_do_not_move_the_last_contact_but_count_as_outreach() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient, _) = store(dir.path());
+    let header = NoteHeader {
+        outcome: Outcome::NoAnswer,
+        ..NoteHeader::default()
+    };
+    store
+        .save_draft(patient, &header, "No answer", started())
+        .unwrap();
+    store.sign_note(patient).unwrap();
+    let collateral = NoteHeader {
+        party: Party::Provider,
+        ..NoteHeader::default()
+    };
+    store
+        .save_draft(patient, &collateral, "Spoke with PCP office", started())
+        .unwrap();
+    store.sign_note(patient).unwrap();
+    assert_eq!(
+        store.patient(patient).unwrap().unwrap().last_contact_at,
+        None
+    );
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    assert_eq!(store.outreach_this_month(patient, today).unwrap(), 1);
+    let next_month = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    assert_eq!(store.outreach_this_month(patient, next_month).unwrap(), 0);
+}
+
+#[test]
+fn corrections_are_signed_addenda_linked_to_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient, _) = store(dir.path());
+    store
+        .save_draft(
+            patient,
+            &NoteHeader::default(),
+            "Appointment on 12/03",
+            started(),
+        )
+        .unwrap();
+    let original = store.sign_note(patient).unwrap();
+    let addendum = store
+        .add_addendum(original, "Correction: the appointment is on 12/04")
+        .unwrap();
+    let timeline = store.timeline(patient, 10).unwrap();
+    let found = timeline.iter().find(|n| n.id == addendum).unwrap();
+    assert_eq!(found.part_of, Some(original));
+    assert_eq!(audit_count(&store, "addendum"), 1);
+    assert!(store.add_addendum(original, "   ").is_err());
+    store
+        .save_draft(patient, &NoteHeader::default(), "draft", started())
+        .unwrap();
+    let draft_id = store.draft(patient).unwrap().unwrap().id;
+    let error = store.add_addendum(draft_id, "x").unwrap_err();
+    assert!(error.to_string().contains("addenda are for signed notes"));
+}
+
+#[test]
+fn search_finds_signed_notes_by_their_words_and_never_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient, _) = store(dir.path());
+    store
+        .save_draft(
+            patient,
+            &NoteHeader::default(),
+            "Discussed housing.\nMet at the café about the SNAP application.",
+            started(),
+        )
+        .unwrap();
+    assert!(
+        store.search_notes("SNAP", 10).unwrap().is_empty(),
+        "a draft is not found"
+    );
+    let id = store.sign_note(patient).unwrap();
+    let hits = store.search_notes("snap application", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].note_id, id);
+    assert_eq!(hits[0].patient_name, "Testa0, Una");
+    assert_eq!(hits[0].line, "Met at the café about the SNAP application.");
+    assert_eq!(
+        store.search_notes("cafe", 10).unwrap().len(),
+        1,
+        "accents do not matter"
+    );
+    assert!(store.search_notes("pharmacy", 10).unwrap().is_empty());
+    assert!(store.search_notes("  ", 10).unwrap().is_empty());
+    // Quotes and FTS syntax typed by the user are words, not queries.
+    assert!(store.search_notes("\"snap OR", 10).unwrap().is_empty());
+    assert_eq!(
+        store.search_notes("SNAP)", 10).unwrap().len(),
+        1,
+        "punctuation is ignored"
+    );
+}
+
+#[test]
+fn the_generated_notes_are_searchable_after_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut store = open(&path, "ccuser");
+    tend::synth::generate(
+        &mut store,
+        &tend::synth::GenParams {
+            patients: 30,
+            seed: 4,
+            user: "ccuser".into(),
+        },
+    )
+    .unwrap();
+    assert!(!store.search_notes("voicemail", 50).unwrap().is_empty());
+}
