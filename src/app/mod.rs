@@ -4,6 +4,7 @@
 //! `App` is a thin router: each pane's behaviour lives in its own module.
 
 pub mod caseload;
+pub mod editor;
 pub mod goals;
 pub mod help;
 pub mod keymap;
