@@ -92,6 +92,9 @@ type CliResult<T> = Result<T, String>;
 fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
     let clock = Clock::from_env().map_err(|e| e.to_string())?;
     let mut config = load_config(cli.config.as_deref(), paths.as_ref())?;
+    if let Some(paths) = &paths {
+        config.templates = crate::templates::load(Some(&paths.templates_dir()))?;
+    }
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         config.theme = ThemeName::Mono;
     }
@@ -233,7 +236,12 @@ fn require_terminal() -> CliResult<()> {
 /// the terminal went away), as shells report.
 fn show(store: Store, config: &Config, demo: bool) -> CliResult<ExitCode> {
     let mut app = App::new(store, config, demo).map_err(|e| e.to_string())?;
-    match tui::run(&mut app) {
+    let exit = tui::run(&mut app);
+    // However the screen ended, the note being typed is kept as a draft.
+    if let Err(error) = app.save_open_draft() {
+        eprintln!("tend: the open note could not be saved: {error}");
+    }
+    match exit {
         Ok(Exit::Quit) => Ok(ExitCode::SUCCESS),
         Ok(Exit::Signal(signal)) => Ok(ExitCode::from(128 + signal as u8)),
         Ok(Exit::Hangup) => Ok(ExitCode::from(128 + libc::SIGHUP as u8)),

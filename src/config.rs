@@ -11,7 +11,9 @@ use directories::ProjectDirs;
 use serde::Deserialize;
 
 use crate::app::keymap::{Key, Keymap};
+use crate::domain::note::FollowUpRules;
 use crate::domain::urgency::UrgencyWeights;
+use crate::templates::Template;
 
 /// How many days ahead "upcoming" means, unless configured.
 pub const DEFAULT_UPCOMING_DAYS: u32 = 7;
@@ -68,6 +70,7 @@ struct ConfigFile {
     theme: ThemeName,
     upcoming_days: Option<u32>,
     urgency: UrgencyWeights,
+    follow_up: FollowUpRules,
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
 }
 
@@ -80,6 +83,10 @@ pub struct Config {
     pub upcoming_days: u32,
     /// How today's tasks are ranked (`[urgency]`).
     pub urgency: UrgencyWeights,
+    /// What is proposed after a note is signed (`[follow_up]`).
+    pub follow_up: FollowUpRules,
+    /// Note templates: the shipped ones, and the user's once loaded.
+    pub templates: Vec<Template>,
     pub keymap: Keymap,
     /// The file the settings came from, if any.
     pub source: Option<PathBuf>,
@@ -216,6 +223,8 @@ impl Config {
             theme: file.theme,
             upcoming_days,
             urgency: file.urgency,
+            follow_up: file.follow_up,
+            templates: crate::templates::load(None).unwrap_or_default(),
             keymap,
             source: path.map(Path::to_path_buf),
         })
@@ -293,6 +302,11 @@ impl Paths {
 
     pub fn default_config(&self) -> PathBuf {
         self.config_dir.join("config.toml")
+    }
+
+    /// The user's own note templates.
+    pub fn templates_dir(&self) -> PathBuf {
+        self.config_dir.join("templates")
     }
 }
 
@@ -431,7 +445,14 @@ mod example_tests {
 
     #[test]
     fn the_example_documents_every_setting_and_every_action() {
-        for setting in ["user", "theme", "upcoming_days", "[urgency]", "[keys]"] {
+        for setting in [
+            "user",
+            "theme",
+            "upcoming_days",
+            "[urgency]",
+            "[follow_up]",
+            "[keys]",
+        ] {
             assert!(EXAMPLE.contains(setting), "{setting} undocumented");
         }
         let keymap = Keymap::default();

@@ -12,6 +12,7 @@ pub mod crash;
 pub mod domain;
 pub mod store;
 pub mod synth;
+pub mod templates;
 pub mod today;
 pub mod tui;
 pub mod ui;

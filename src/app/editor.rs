@@ -406,7 +406,10 @@ mod tests {
         let mut e = editor();
         e.field = Field::Body;
         e.wrap_width = 20;
-        type_text(&mut e, "Spoke with Zoë about the café voucher and 美玲's ride 👋 today");
+        type_text(
+            &mut e,
+            "Spoke with Zoë about the café voucher and 美玲's ride 👋 today",
+        );
         for line in e.body.lines() {
             assert!(line.width() <= 20, "{line:?} is {} wide", line.width());
         }

@@ -37,6 +37,9 @@ pub enum Action {
     MarkTask,
     FilterTasks,
     Undo,
+    NewNote,
+    ResumeDraft,
+    Command,
 }
 
 /// Where a binding works.
@@ -263,6 +266,30 @@ impl Default for Keymap {
                     None,
                 ),
                 binding(
+                    "new_note",
+                    NewNote,
+                    Global,
+                    &[Key::char('n')],
+                    "write a note for the selected patient (their draft, if any)",
+                    Some("note"),
+                ),
+                binding(
+                    "resume_draft",
+                    ResumeDraft,
+                    Global,
+                    &[Key::char('d')],
+                    "reopen the draft note left unsigned",
+                    None,
+                ),
+                binding(
+                    "command",
+                    Command,
+                    Global,
+                    &[Key::char(':')],
+                    "command line: search WORDS",
+                    None,
+                ),
+                binding(
                     "move_down",
                     MoveDown,
                     Global,
@@ -365,6 +392,14 @@ impl Default for Keymap {
                     &[Key::plain(K::Enter)],
                     "open the patient's record",
                     Some("open"),
+                ),
+                binding(
+                    "open_timeline",
+                    Open,
+                    Context::Pane(PaneId::Patient),
+                    &[Key::plain(K::Enter)],
+                    "show the patient's notes (/ there searches all notes)",
+                    Some("notes"),
                 ),
                 binding(
                     "filter",

@@ -10,6 +10,7 @@ pub mod help;
 pub mod keymap;
 pub mod line_input;
 pub mod list;
+pub mod notes;
 pub mod pane;
 pub mod patient;
 pub mod prompt;
@@ -17,20 +18,23 @@ pub mod tasks;
 mod triage;
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::clock::Clock;
 use crate::config::{Config, ThemeName};
 use crate::domain::goal::Goal;
+use crate::domain::note::FollowUpRules;
 use crate::domain::urgency::UrgencyWeights;
-use crate::store::{Scope, Store, StoreError, TaskChange};
+use crate::store::{NoteSummary, Scope, SearchHit, Store, StoreError, TaskChange};
+use crate::templates::Template;
 use crate::ui::layout;
 use caseload::{CaseloadPane, FilterOutcome};
+use editor::NoteEditor;
 use goals::GoalsPane;
 use keymap::{Action, Keymap};
 use pane::PaneId;
 use patient::PatientPane;
-use prompt::Prompt;
+use prompt::{Prompt, PromptKind};
 use tasks::{TaskContext, TaskScope, TasksPane};
 
 /// A line for the status bar.
@@ -47,6 +51,36 @@ pub enum Overlay {
     Help { scroll: usize },
     /// One goal in full.
     Goal(Goal),
+    /// Choosing a template to insert into the note (Ctrl-T).
+    Templates { selected: usize },
+    /// What the signed note calls for, taken with Enter.
+    Proposal(notes::Proposal),
+    /// The patient's notes, newest first.
+    Timeline {
+        notes: Vec<NoteSummary>,
+        selected: usize,
+    },
+    /// One note in full, with its addenda.
+    Note {
+        note: NoteSummary,
+        addenda: Vec<NoteSummary>,
+    },
+    /// Notes matching a search.
+    Search {
+        words: String,
+        hits: Vec<SearchHit>,
+        selected: usize,
+    },
+}
+
+/// "Text" with its first letter in capitals, for messages built from
+/// lower-case sentences.
+pub(crate) fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 pub struct App {
@@ -67,6 +101,12 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// The one-line prompt of a triage action, while it is open.
     pub prompt: Option<Prompt>,
+    /// The note being written, while the editor is open.
+    pub editor: Option<NoteEditor>,
+    /// A draft left from an earlier session, offered back with `d`.
+    pub pending_draft: Option<i64>,
+    pub templates: Vec<Template>,
+    pub follow_up: FollowUpRules,
     pub message: Option<Message>,
     /// Changes made in this session, newest last, for `u`.
     undo: Vec<TaskChange>,
@@ -97,6 +137,10 @@ impl App {
             tasks: TasksPane::default(),
             overlay: None,
             prompt: None,
+            editor: None,
+            pending_draft: None,
+            templates: config.templates.clone(),
+            follow_up: config.follow_up.clone(),
             message: None,
             undo: Vec::new(),
             size: (80, 24),
@@ -119,6 +163,13 @@ impl App {
         }
         app.patient_changed()?;
         app.load_tasks()?;
+        if let Some(draft) = app.store.drafts()?.into_iter().next() {
+            app.pending_draft = Some(draft.patient_id);
+            app.message = Some(Message::Info(format!(
+                "A draft note for {} was not signed: d reopens it",
+                crate::ui::text::fit(&draft.patient_name, 30)
+            )));
+        }
         Ok(app)
     }
 
@@ -137,6 +188,9 @@ impl App {
     /// The terminal was resized: recompute how many rows each list shows.
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = (width, height);
+        if let Some(editor) = self.editor.as_mut() {
+            editor.wrap_width = layout::editor_text_width(self.size);
+        }
         let result = self.apply_heights();
         self.report(result);
     }
@@ -170,18 +224,10 @@ impl App {
 
     fn dispatch_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
         if self.overlay.is_some() {
-            let action = self.keymap.action(self.focus, &key);
-            let help_max = self.help_max_scroll();
-            match (&mut self.overlay, action) {
-                (Some(Overlay::Help { scroll }), Some(Action::MoveDown)) => {
-                    *scroll = (*scroll + 1).min(help_max)
-                }
-                (Some(Overlay::Help { scroll }), Some(Action::MoveUp)) => {
-                    *scroll = scroll.saturating_sub(1)
-                }
-                _ => self.overlay = None,
-            }
-            return Ok(());
+            return self.overlay_key(key);
+        }
+        if self.editor.is_some() {
+            return self.editor_key(key);
         }
         if self.prompt.is_some() {
             return self.prompt_key(key);
@@ -211,6 +257,89 @@ impl App {
                 Ok(())
             }
         }
+    }
+
+    fn overlay_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
+        let action = self.keymap.action(self.focus, &key);
+        let help_max = self.help_max_scroll();
+        let templates = self.templates.len();
+        let Some(overlay) = self.overlay.as_mut() else {
+            return Ok(());
+        };
+        let step = |selected: &mut usize, len: usize| match action {
+            Some(Action::MoveDown) => *selected = (*selected + 1).min(len.saturating_sub(1)),
+            Some(Action::MoveUp) => *selected = selected.saturating_sub(1),
+            _ => {}
+        };
+        let is_move = matches!(action, Some(Action::MoveDown | Action::MoveUp));
+        match overlay {
+            Overlay::Help { scroll } if is_move => {
+                step(scroll, help_max + 1);
+            }
+            Overlay::Templates { selected } => match key.code {
+                KeyCode::Char(c @ '1'..='9') => {
+                    let index = c as usize - '1' as usize;
+                    self.overlay = None;
+                    return self.insert_template(index);
+                }
+                KeyCode::Enter => {
+                    let index = *selected;
+                    self.overlay = None;
+                    return self.insert_template(index);
+                }
+                _ if is_move => step(selected, templates),
+                _ => self.overlay = None,
+            },
+            Overlay::Proposal(_) => {
+                let Some(Overlay::Proposal(proposal)) = self.overlay.take() else {
+                    return Ok(());
+                };
+                if key.code == KeyCode::Enter {
+                    return self.accept_proposal(proposal);
+                }
+                self.message = Some(Message::Info("Skipped".into()));
+            }
+            Overlay::Timeline { notes, selected } => match key.code {
+                KeyCode::Enter => {
+                    let chosen = notes.get(*selected).map(|n| n.part_of.unwrap_or(n.id));
+                    if let (Some(note_id), Some(patient_id)) = (chosen, self.caseload.selected_id())
+                    {
+                        return self.open_note(note_id, patient_id);
+                    }
+                }
+                KeyCode::Char('/') => {
+                    self.overlay = None;
+                    self.prompt = Some(Prompt::new(
+                        PromptKind::Search,
+                        "Search all notes for".into(),
+                        "",
+                    ));
+                }
+                _ if is_move => step(selected, notes.len()),
+                _ => self.overlay = None,
+            },
+            Overlay::Note { note, .. } => {
+                if key.code == KeyCode::Char('a') {
+                    let id = note.id;
+                    self.overlay = None;
+                    self.open_addendum(id);
+                } else {
+                    self.overlay = None;
+                }
+            }
+            Overlay::Search { hits, selected, .. } => match key.code {
+                KeyCode::Enter => {
+                    if let Some(hit) = hits.get(*selected).cloned() {
+                        self.overlay = None;
+                        return self.open_hit(&hit);
+                    }
+                }
+                _ if is_move => step(selected, hits.len()),
+                _ => self.overlay = None,
+            },
+            _ => self.overlay = None,
+        }
+        Ok(())
     }
 
     fn perform(&mut self, action: Action) -> Result<(), StoreError> {
@@ -258,6 +387,9 @@ impl App {
             | Action::EditTask
             | Action::AddTask
             | Action::FilterTasks => self.open_prompt(action)?,
+            Action::NewNote => self.open_editor(None)?,
+            Action::ResumeDraft => self.resume_draft()?,
+            Action::Command => self.open_command(),
             Action::MarkTask => {
                 self.tasks.toggle_mark();
                 let marked = self.tasks.marked.len();
@@ -307,7 +439,7 @@ impl App {
                     self.focus = PaneId::Patient;
                 }
             }
-            PaneId::Patient => self.focus = PaneId::Goals,
+            PaneId::Patient => self.open_timeline()?,
             PaneId::Goals => {
                 if let Some(goal) = self.goals.selected() {
                     self.overlay = Some(Overlay::Goal(goal.clone()));
@@ -386,6 +518,8 @@ impl App {
     /// database, re-reads what is on screen. Returns whether anything may
     /// have changed (and so whether to draw).
     pub fn tick(&mut self) -> bool {
+        let saved = self.autosave(false);
+        self.report(saved);
         match self.refresh_if_changed() {
             Ok(changed) => changed,
             Err(error) => {

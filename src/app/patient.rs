@@ -20,8 +20,13 @@ pub enum RecordLine {
     },
     Heading(String),
     Item(String),
+    /// A note in the timeline (newest first).
+    Note(String),
     Blank,
 }
+
+/// How many recent notes the record lists.
+const NOTES_SHOWN: usize = 10;
 
 #[derive(Default)]
 pub struct PatientPane {
@@ -44,12 +49,29 @@ impl PatientPane {
             None => None,
         };
         self.lines = match &self.record {
-            Some(record) => record_lines(
-                record,
-                &store.conditions(record.id)?,
-                &store.care_team(record.id)?,
-                today,
-            ),
+            Some(record) => {
+                let mut lines = record_lines(
+                    record,
+                    &store.conditions(record.id)?,
+                    &store.care_team(record.id)?,
+                    today,
+                );
+                let notes = store.timeline(record.id, NOTES_SHOWN)?;
+                let outreach = store.outreach_this_month(record.id, today)?;
+                lines.push(RecordLine::Blank);
+                lines.push(RecordLine::Heading(format!(
+                    "Notes · {outreach} outreach this month · Enter lists all"
+                )));
+                if notes.is_empty() {
+                    lines.push(RecordLine::Item("none yet; n writes one".into()));
+                }
+                lines.extend(
+                    notes
+                        .iter()
+                        .map(|n| RecordLine::Note(super::notes::summary_line(n))),
+                );
+                lines
+            }
             None => Vec::new(),
         };
         if !same_patient {

@@ -20,6 +20,12 @@ pub enum PromptKind {
     Edit(TaskRef),
     /// Filter the tasks list.
     TaskFilter,
+    /// The command line (`:`).
+    Command,
+    /// Search all notes.
+    Search,
+    /// A correction to a signed note.
+    Addendum { note_id: i64 },
 }
 
 pub struct Prompt {

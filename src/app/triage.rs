@@ -8,7 +8,7 @@ use super::keymap::Action;
 use super::line_input::InputEvent;
 use super::pane::PaneId;
 use super::prompt::{Prompt, PromptKind};
-use super::{App, Message};
+use super::{capitalise, App, Message};
 use crate::domain::dates;
 use crate::domain::task::TaskRow;
 use crate::domain::task_line::{parse_task, TaskFilter, TaskLine};
@@ -241,6 +241,24 @@ impl App {
             PromptKind::Add { .. } | PromptKind::Edit(_) => parse_task(&text, today)
                 .map(|line| line_preview(&line))
                 .map_err(|e| e.to_string()),
+            PromptKind::Command => match text.trim().split_once(' ') {
+                Some(("search", words)) if !words.trim().is_empty() => {
+                    Ok("Enter searches all signed notes".to_string())
+                }
+                _ if text.trim().is_empty() => Err("type a command: search WORDS".to_string()),
+                _ => Err(format!(
+                    "{:?} is not a command: try search WORDS",
+                    fit(text.trim(), 30)
+                )),
+            },
+            PromptKind::Search if text.trim().is_empty() => {
+                Err("type the words to look for".to_string())
+            }
+            PromptKind::Search => Ok("Enter searches all signed notes".to_string()),
+            PromptKind::Addendum { .. } if text.trim().is_empty() => {
+                Err("type the correction".to_string())
+            }
+            PromptKind::Addendum { .. } => Ok("Enter signs the addendum".to_string()),
             PromptKind::TaskFilter => match TaskFilter::parse(&text) {
                 Ok(filter) => {
                     self.set_task_filter(filter, text.clone())?;
@@ -270,10 +288,28 @@ impl App {
         };
         // A line that cannot be used keeps the prompt open to be fixed.
         if let Err(problem) = &prompt.preview {
-            self.message = Some(Message::Error(capitalised(problem)));
+            self.message = Some(Message::Error(capitalise(problem)));
             return Ok(());
         }
         let kind = prompt.kind.clone();
+        // Prompts that are not task changes.
+        match &kind {
+            PromptKind::Command => {
+                self.prompt = None;
+                let words = text.trim().strip_prefix("search").unwrap_or("");
+                return self.search(words);
+            }
+            PromptKind::Search => {
+                self.prompt = None;
+                return self.search(text);
+            }
+            PromptKind::Addendum { note_id } => {
+                let note_id = *note_id;
+                self.prompt = None;
+                return self.add_addendum(note_id, text);
+            }
+            _ => {}
+        }
         let result = match kind {
             PromptKind::Complete(refs) => self.store.complete_tasks(&refs, Some(text), today),
             PromptKind::Snooze(refs) => {
@@ -295,7 +331,10 @@ impl App {
                 Ok(line) => self.store.edit_task(task, &line),
                 Err(e) => Err(StoreError::Refused(e.to_string())),
             },
-            PromptKind::TaskFilter => {
+            PromptKind::TaskFilter
+            | PromptKind::Command
+            | PromptKind::Search
+            | PromptKind::Addendum { .. } => {
                 self.prompt = None;
                 return Ok(());
             }
@@ -304,7 +343,7 @@ impl App {
         match result {
             Ok(change) => self.changed(change),
             Err(error @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
-                self.message = Some(Message::Error(capitalised(&error.to_string())));
+                self.message = Some(Message::Error(capitalise(&error.to_string())));
                 self.reload_view()
             }
             Err(error) => Err(error),
@@ -312,10 +351,10 @@ impl App {
     }
 
     /// After a change: remember it for undo, say what happened, show it.
-    fn changed(&mut self, change: TaskChange) -> Result<(), StoreError> {
+    pub(super) fn changed(&mut self, change: TaskChange) -> Result<(), StoreError> {
         self.message = Some(Message::Info(format!(
             "{} · u undoes",
-            capitalised(&change.summary)
+            capitalise(&change.summary)
         )));
         let new_task = change.task_ids().max();
         self.undo.push(change);
@@ -349,7 +388,7 @@ impl App {
                 self.message = Some(Message::Info(format!("Undone: {}", change.summary)));
             }
             Err(error @ StoreError::Conflict(_)) => {
-                self.message = Some(Message::Error(capitalised(&error.to_string())));
+                self.message = Some(Message::Error(capitalise(&error.to_string())));
             }
             Err(error) => return Err(error),
         }
@@ -365,14 +404,6 @@ impl App {
             self.tasks.cursor.select(index);
         }
         Ok(())
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

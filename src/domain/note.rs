@@ -125,6 +125,72 @@ impl NoteHeader {
     }
 }
 
+/// What to propose after a note is signed (`[follow_up]` in config.toml).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FollowUpRules {
+    /// Outcomes after which a retry call is proposed.
+    #[serde(deserialize_with = "outcomes")]
+    pub retry_after: Vec<Outcome>,
+    /// How many business days later the retry is due.
+    pub retry_in_business_days: u32,
+    /// The retry task's title.
+    pub retry_title: String,
+    /// After reaching the patient, offer to complete their open outreach task.
+    pub complete_outreach_when_reached: bool,
+}
+
+impl Default for FollowUpRules {
+    fn default() -> Self {
+        FollowUpRules {
+            retry_after: vec![Outcome::NoAnswer, Outcome::LeftVoicemail],
+            retry_in_business_days: 1,
+            retry_title: "Retry outreach call".into(),
+            complete_outreach_when_reached: true,
+        }
+    }
+}
+
+fn outcomes<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Outcome>, D::Error> {
+    let codes: Vec<String> = serde::Deserialize::deserialize(deserializer)?;
+    codes
+        .iter()
+        .map(|code| {
+            Outcome::from_code(code).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{code:?} is not an outcome: use reached, no-answer, left-voicemail, wrong-number or declined"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The follow-up a signed note calls for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowUp {
+    /// Try again: a call task due on this day.
+    Retry { due: NaiveDate, title: String },
+    /// The patient was reached: close the open outreach task.
+    CompleteOutreach,
+}
+
+impl FollowUpRules {
+    pub fn proposal(&self, header: &NoteHeader, today: NaiveDate) -> Option<FollowUp> {
+        if self.retry_after.contains(&header.outcome) && header.party == Party::Patient {
+            let mut due = today;
+            for _ in 0..self.retry_in_business_days.max(1) {
+                due = next_business_day(due);
+            }
+            return Some(FollowUp::Retry {
+                due,
+                title: self.retry_title.clone(),
+            });
+        }
+        (self.complete_outreach_when_reached && header.reached_patient())
+            .then_some(FollowUp::CompleteOutreach)
+    }
+}
+
 /// The next business day after `date` (Monday to Friday; holidays are not
 /// known to tend).
 pub fn next_business_day(date: NaiveDate) -> NaiveDate {
@@ -196,6 +262,58 @@ mod tests {
         header.outcome = Outcome::Reached;
         header.party = Party::Provider;
         assert!(!header.reached_patient());
+    }
+
+    #[test]
+    fn the_follow_up_fits_the_outcome() {
+        let rules = FollowUpRules::default();
+        let friday = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let mut header = NoteHeader {
+            outcome: Outcome::NoAnswer,
+            ..NoteHeader::default()
+        };
+        assert_eq!(
+            rules.proposal(&header, friday),
+            Some(FollowUp::Retry {
+                due: monday,
+                title: "Retry outreach call".into()
+            })
+        );
+        header.outcome = Outcome::LeftVoicemail;
+        assert!(matches!(
+            rules.proposal(&header, friday),
+            Some(FollowUp::Retry { .. })
+        ));
+        header.outcome = Outcome::Reached;
+        assert_eq!(
+            rules.proposal(&header, friday),
+            Some(FollowUp::CompleteOutreach)
+        );
+        header.outcome = Outcome::Declined;
+        assert_eq!(rules.proposal(&header, friday), None);
+        header.outcome = Outcome::NoAnswer;
+        header.party = Party::Provider;
+        assert_eq!(
+            rules.proposal(&header, friday),
+            None,
+            "retries are for the patient"
+        );
+    }
+
+    #[test]
+    fn follow_up_rules_come_from_config() {
+        let rules: FollowUpRules = toml::from_str(
+            "retry_after = [\"wrong-number\"]\nretry_in_business_days = 2\ncomplete_outreach_when_reached = false\n",
+        )
+        .unwrap();
+        assert_eq!(rules.retry_after, vec![Outcome::WrongNumber]);
+        assert_eq!(rules.retry_title, "Retry outreach call");
+        let error = toml::from_str::<FollowUpRules>("retry_after = [\"busy\"]").unwrap_err();
+        assert!(
+            error.to_string().contains("\"busy\" is not an outcome"),
+            "{error}"
+        );
     }
 
     #[test]

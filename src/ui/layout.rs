@@ -80,3 +80,33 @@ pub fn help_rows(lines: usize, screen_height: u16) -> usize {
         .min(screen_height.saturating_sub(2) as usize)
         .saturating_sub(2)
 }
+
+/// The note editor: the whole screen above the status line, with the call
+/// sheet beside the text when there is room (at least 100 columns), else
+/// above it.
+pub struct EditorAreas {
+    pub sheet: Rect,
+    pub editor: Rect,
+}
+
+/// Columns of the call sheet beside the editor.
+const SHEET_WIDTH: u16 = 32;
+
+pub fn editor_areas(area: Rect) -> EditorAreas {
+    let [main, _status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    if main.width >= 100 {
+        let [editor, sheet] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(SHEET_WIDTH)]).areas(main);
+        EditorAreas { sheet, editor }
+    } else {
+        let [sheet, editor] =
+            Layout::vertical([Constraint::Length(5), Constraint::Min(0)]).areas(main);
+        EditorAreas { sheet, editor }
+    }
+}
+
+/// Columns the note's text wraps at: the editor's inner width.
+pub fn editor_text_width(size: (u16, u16)) -> usize {
+    let areas = editor_areas(Rect::new(0, 0, size.0, size.1));
+    areas.editor.width.saturating_sub(2).max(20) as usize
+}

@@ -3,6 +3,7 @@
 //! [`text::clean`] (via [`text::fit`]) before it is drawn.
 
 mod caseload;
+mod editor;
 mod goals;
 pub mod layout;
 mod overlay;
@@ -31,10 +32,14 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let areas = layout::areas(area);
-    caseload::render(app, &theme, frame, areas.caseload);
-    patient::render(app, &theme, frame, areas.patient);
-    goals::render(app, &theme, frame, areas.goals);
-    tasks::render(app, &theme, frame, areas.tasks);
+    if let Some(note) = &app.editor {
+        editor::render(app, note, &theme, frame, area);
+    } else {
+        caseload::render(app, &theme, frame, areas.caseload);
+        patient::render(app, &theme, frame, areas.patient);
+        goals::render(app, &theme, frame, areas.goals);
+        tasks::render(app, &theme, frame, areas.tasks);
+    }
     status::render(app, &theme, frame, areas.status);
     if let Some(prompt) = &app.prompt {
         prompt::render(prompt, &theme, frame, area);

@@ -8,11 +8,177 @@ use ratatui::Frame;
 use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::help::{help_lines, HelpLine};
+use crate::app::notes::{summary_line, Proposal};
 use crate::app::{App, Overlay};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     match overlay {
         Overlay::Help { scroll } => render_help(app, *scroll, theme, frame, area),
+        Overlay::Templates { selected } => {
+            let lines: Vec<Line> = app
+                .templates
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let style = if i == *selected {
+                        theme.selected_focused
+                    } else {
+                        ratatui::style::Style::new()
+                    };
+                    let key = if i < 9 {
+                        format!("{} ", i + 1)
+                    } else {
+                        "  ".into()
+                    };
+                    Line::styled(format!("{key}{}", fit(&t.name, 50)), style)
+                })
+                .collect();
+            let rect = centered(area, 56, lines.len() as u16 + 2);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(overlay_block(theme, " Insert a template · 1-9 or Enter ")),
+                rect,
+            );
+        }
+        Overlay::Proposal(proposal) => {
+            let text = match proposal {
+                Proposal::AddRetry { line, .. } => format!(
+                    "Add \"{}\" due {}?",
+                    fit(&line.title, 40),
+                    line.due.map(crate::domain::dates::show).unwrap_or_default()
+                ),
+                Proposal::Complete { title, .. } => {
+                    format!("Complete the open task \"{}\"?", fit(title, 40))
+                }
+            };
+            let rect = centered(area, 64, 3);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(text).block(overlay_block(
+                    theme,
+                    " Next step · Enter does it · Esc skips ",
+                )),
+                rect,
+            );
+        }
+        Overlay::Timeline { notes, selected } => {
+            let width = area.width.saturating_sub(8).min(100);
+            let rows = area.height.saturating_sub(4);
+            let first = selected.saturating_sub(rows.saturating_sub(1) as usize);
+            let lines: Vec<Line> = notes
+                .iter()
+                .enumerate()
+                .skip(first)
+                .take(rows as usize)
+                .map(|(i, note)| {
+                    let style = if i == *selected {
+                        theme.selected_focused
+                    } else {
+                        ratatui::style::Style::new()
+                    };
+                    Line::styled(fit(&summary_line(note), width as usize - 2), style)
+                })
+                .collect();
+            let rect = centered(area, width, lines.len() as u16 + 2);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines).block(overlay_block(
+                    theme,
+                    " Notes · Enter reads one · / searches all notes · Esc closes ",
+                )),
+                rect,
+            );
+        }
+        Overlay::Note { note, addenda } => {
+            let mut lines = vec![Line::styled(
+                format!(
+                    "{} · {} {} · with {} · {} · {} min · {}",
+                    note.sent_at.format("%Y-%m-%d %H:%M UTC"),
+                    note.header.direction.label(),
+                    note.header.method.label(),
+                    note.header.party.label(),
+                    note.header.outcome.label(),
+                    note.header.minutes,
+                    note.author.as_deref().unwrap_or("?")
+                ),
+                theme.label,
+            )];
+            lines.push(Line::raw(""));
+            lines.extend(note.body.lines().map(|l| Line::raw(clean(l).into_owned())));
+            for addendum in addenda {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    format!(
+                        "Addendum {} by {}",
+                        addendum.sent_at.format("%Y-%m-%d %H:%M UTC"),
+                        addendum.author.as_deref().unwrap_or("?")
+                    ),
+                    theme.heading,
+                ));
+                lines.extend(
+                    addendum
+                        .body
+                        .lines()
+                        .map(|l| Line::raw(clean(l).into_owned())),
+                );
+            }
+            let rect = centered(
+                area,
+                area.width.saturating_sub(6).min(100),
+                area.height.saturating_sub(3),
+            );
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(overlay_block(
+                        theme,
+                        " Signed note · a adds an addendum · Esc closes ",
+                    )),
+                rect,
+            );
+        }
+        Overlay::Search {
+            words,
+            hits,
+            selected,
+        } => {
+            let width = area.width.saturating_sub(8).min(110);
+            let rows = area.height.saturating_sub(4);
+            let first = selected.saturating_sub(rows.saturating_sub(1) as usize);
+            let lines: Vec<Line> = hits
+                .iter()
+                .enumerate()
+                .skip(first)
+                .take(rows as usize)
+                .map(|(i, hit)| {
+                    let style = if i == *selected {
+                        theme.selected_focused
+                    } else {
+                        ratatui::style::Style::new()
+                    };
+                    let text = format!(
+                        "{}  {}  {}",
+                        hit.sent_at.format("%Y-%m-%d"),
+                        fit(&hit.patient_name, 24),
+                        hit.line.trim()
+                    );
+                    Line::styled(fit(&text, width as usize - 2), style)
+                })
+                .collect();
+            let title = format!(
+                " {} notes hold \"{}\" · Enter opens · Esc closes ",
+                hits.len(),
+                fit(words, 20)
+            );
+            let rect = centered(area, width, lines.len() as u16 + 2);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines).block(overlay_block(theme, &title)),
+                rect,
+            );
+        }
         Overlay::Goal(goal) => {
             let today = app.today();
             let mut lines = vec![
@@ -77,11 +243,11 @@ fn render_help(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area:
     );
 }
 
-fn overlay_block<'a>(theme: &Theme, title: &'a str) -> Block<'a> {
+fn overlay_block<'a>(theme: &Theme, title: &str) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.border_focused)
-        .title(Span::styled(title, theme.title_focused))
+        .title(Span::styled(title.to_string(), theme.title_focused))
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {

@@ -64,6 +64,7 @@ fn draw_line<'a>(line: &RecordLine, theme: &Theme, width: usize) -> Line<'a> {
         }
         RecordLine::Heading(text) => Line::styled(fit(text, width), theme.heading),
         RecordLine::Item(text) => Line::raw(fit(&format!("• {text}"), width)),
+        RecordLine::Note(text) => Line::raw(fit(text, width)),
         RecordLine::Blank => Line::raw(""),
     }
 }

@@ -1,0 +1,369 @@
+//! Notes on the screen: the editor opened with `n`, drafts saved as they are
+//! typed and offered back, signing and the follow-up it proposes, the
+//! patient's timeline, one note in full, and search.
+
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+
+use super::editor::{CallSheet, EditorEvent, NoteEditor};
+use super::pane::PaneId;
+use super::prompt::{Prompt, PromptKind};
+use super::{capitalise, App, Message, Overlay};
+use crate::domain::language;
+use crate::domain::note::FollowUp;
+use crate::domain::task::TaskKind;
+use crate::domain::task_line::TaskLine;
+use crate::store::{NoteSummary, SearchHit, StoreError, TaskRef};
+use crate::ui::text::fit;
+
+/// How many notes the timeline reads.
+pub const TIMELINE_LENGTH: usize = 200;
+
+/// A proposal made after signing, taken with Enter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proposal {
+    AddRetry { patient_id: i64, line: TaskLine },
+    Complete { task: TaskRef, title: String },
+}
+
+/// One line for a timeline: "2026-11-20 phone ✓ ccuser  First line".
+pub fn summary_line(note: &NoteSummary) -> String {
+    let first = note
+        .body
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let lead = if note.part_of.is_some() {
+        "↳ addendum".to_string()
+    } else {
+        format!(
+            "{} {}",
+            note.header.method.label(),
+            note.header.outcome.mark()
+        )
+    };
+    format!(
+        "{} {lead} {}  {first}",
+        note.sent_at.format("%Y-%m-%d"),
+        note.author.as_deref().unwrap_or("?")
+    )
+}
+
+impl App {
+    /// `n`: the note editor for the selected patient, with their draft if
+    /// there is one.
+    pub(super) fn open_editor(&mut self, patient_id: Option<i64>) -> Result<(), StoreError> {
+        let Some(patient_id) = patient_id.or(self.caseload.selected_id()) else {
+            self.message = Some(Message::Error("Select a patient first".into()));
+            return Ok(());
+        };
+        let Some(record) = self.store.patient(patient_id)? else {
+            self.message = Some(Message::Error(
+                "That patient is no longer in the database".into(),
+            ));
+            return Ok(());
+        };
+        let phones = [&record.phone_primary, &record.phone_secondary]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        let mut lang = language::name(&record.language).to_string();
+        if record.interpreter_needed {
+            lang.push_str(", interpreter");
+        }
+        let goals = self
+            .store
+            .goals(patient_id)?
+            .into_iter()
+            .filter(|g| g.status.is_open())
+            .map(|g| g.description)
+            .collect();
+        let sheet = CallSheet {
+            name: format!("{} {}", record.given_name, record.family_name),
+            phones,
+            language: lang,
+            goals,
+        };
+        let draft = self.store.draft(patient_id)?;
+        let reopened = draft.is_some();
+        let mut editor = NoteEditor::new(patient_id, sheet, draft, self.clock.now_utc());
+        editor.wrap_width = crate::ui::layout::editor_text_width(self.size);
+        self.editor = Some(editor);
+        if self.pending_draft == Some(patient_id) {
+            self.pending_draft = None;
+        }
+        self.message = Some(Message::Info(if reopened {
+            "Your draft is back. Ctrl-S signs · Esc keeps it as a draft".into()
+        } else {
+            "Header: one key a field (Tab moves) · Ctrl-S signs · Esc keeps a draft".into()
+        }));
+        Ok(())
+    }
+
+    /// `d`: reopens the draft offered at start-up.
+    pub(super) fn resume_draft(&mut self) -> Result<(), StoreError> {
+        let Some(patient_id) = self.pending_draft else {
+            self.message = Some(Message::Info("No draft is waiting".into()));
+            return Ok(());
+        };
+        if self.caseload.reveal(&self.store, patient_id)? {
+            self.patient_changed()?;
+        }
+        self.open_editor(Some(patient_id))
+    }
+
+    pub(super) fn editor_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
+        let Some(editor) = self.editor.as_mut() else {
+            return Ok(());
+        };
+        match editor.key(key) {
+            EditorEvent::Edited => self.autosave(false),
+            EditorEvent::Unchanged => Ok(()),
+            EditorEvent::Close => {
+                let kept = !editor.text().trim().is_empty() || editor.is_dirty();
+                self.autosave(true)?;
+                self.editor = None;
+                self.message = Some(Message::Info(if kept {
+                    "Draft saved; n on this patient reopens it".into()
+                } else {
+                    "Closed".into()
+                }));
+                Ok(())
+            }
+            EditorEvent::Sign => self.sign(),
+            EditorEvent::PickTemplate => {
+                self.overlay = Some(Overlay::Templates { selected: 0 });
+                Ok(())
+            }
+            EditorEvent::InsertTime => {
+                let time = self.clock.now().format("%H:%M ").to_string();
+                editor.insert(&time);
+                self.autosave(false)
+            }
+        }
+    }
+
+    /// Saves the open draft when a save is due, or at once with `now`.
+    pub(super) fn autosave(&mut self, now: bool) -> Result<(), StoreError> {
+        let Some(editor) = self.editor.as_mut() else {
+            return Ok(());
+        };
+        let at = Instant::now();
+        let untouched_new = !editor.is_dirty() && editor.text().is_empty();
+        if untouched_new || !(now && editor.is_dirty() || editor.save_due(at)) {
+            return Ok(());
+        }
+        let header = editor.header_at(self.clock.now_utc());
+        let body = editor.text();
+        self.store
+            .save_draft(editor.patient_id, &header, &body, editor.started_at)?;
+        editor.mark_saved(at);
+        Ok(())
+    }
+
+    /// Saves whatever is open; called however tend ends (quit, signal,
+    /// hang-up).
+    pub fn save_open_draft(&mut self) -> Result<(), StoreError> {
+        self.autosave(true)
+    }
+
+    fn sign(&mut self) -> Result<(), StoreError> {
+        self.autosave(true)?;
+        let Some(editor) = self.editor.as_ref() else {
+            return Ok(());
+        };
+        if editor.text().trim().is_empty() {
+            self.message = Some(Message::Error(
+                "The note is empty: write what happened before signing".into(),
+            ));
+            return Ok(());
+        }
+        let patient_id = editor.patient_id;
+        let header = editor.header_at(self.clock.now_utc());
+        match self.store.sign_note(patient_id) {
+            Ok(_) => {}
+            Err(StoreError::Refused(reason)) => {
+                self.message = Some(Message::Error(capitalise(&reason)));
+                return Ok(());
+            }
+            Err(error) => return Err(error),
+        }
+        self.editor = None;
+        self.message = Some(Message::Info("Signed".into()));
+        self.reload_view()?;
+        self.propose_follow_up(patient_id, &header)
+    }
+
+    fn propose_follow_up(
+        &mut self,
+        patient_id: i64,
+        header: &crate::domain::note::NoteHeader,
+    ) -> Result<(), StoreError> {
+        let proposal = match self.follow_up.proposal(header, self.today()) {
+            Some(FollowUp::Retry { due, title }) => Some(Proposal::AddRetry {
+                patient_id,
+                line: TaskLine {
+                    title,
+                    due: Some(due),
+                    kind: Some(TaskKind::Call),
+                    ..TaskLine::default()
+                },
+            }),
+            Some(FollowUp::CompleteOutreach) => self
+                .store
+                .patient_tasks(patient_id)?
+                .into_iter()
+                .find(|t| t.kind == TaskKind::Call)
+                .map(|t| Proposal::Complete {
+                    task: (&t).into(),
+                    title: t.title,
+                }),
+            None => None,
+        };
+        if let Some(proposal) = proposal {
+            self.overlay = Some(Overlay::Proposal(proposal));
+        }
+        Ok(())
+    }
+
+    /// Enter on a proposal: do it (undoable like any change).
+    pub(super) fn accept_proposal(&mut self, proposal: Proposal) -> Result<(), StoreError> {
+        let today = self.today();
+        let change = match proposal {
+            Proposal::AddRetry { patient_id, line } => {
+                self.store.add_task(patient_id, &self.user, &line, today)
+            }
+            Proposal::Complete { task, .. } => {
+                self.store
+                    .complete_tasks(&[task], Some("reached (see note)"), today)
+            }
+        };
+        match change {
+            Ok(change) => self.changed(change),
+            Err(error @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+                self.message = Some(Message::Error(capitalise(&error.to_string())));
+                self.reload_view()
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// A template picked with Ctrl-T.
+    pub(super) fn insert_template(&mut self, index: usize) -> Result<(), StoreError> {
+        let Some(template) = self.templates.get(index).cloned() else {
+            return Ok(());
+        };
+        if let Some(editor) = self.editor.as_mut() {
+            editor.insert(&template.text);
+        }
+        self.autosave(false)
+    }
+
+    /// Text pasted into the terminal: into the note, or the open one-line
+    /// field (its first line).
+    pub fn paste(&mut self, text: &str) {
+        let result = if let Some(editor) = self.editor.as_mut() {
+            editor.insert(text);
+            self.autosave(false)
+        } else {
+            Ok(())
+        };
+        self.report(result);
+    }
+
+    /// Enter in the patient pane: the timeline of notes.
+    pub(super) fn open_timeline(&mut self) -> Result<(), StoreError> {
+        let Some(patient_id) = self.caseload.selected_id() else {
+            return Ok(());
+        };
+        let notes = self.store.timeline(patient_id, TIMELINE_LENGTH)?;
+        if notes.is_empty() {
+            self.message = Some(Message::Info("No notes yet; n writes one".into()));
+            return Ok(());
+        }
+        self.overlay = Some(Overlay::Timeline { notes, selected: 0 });
+        Ok(())
+    }
+
+    /// A note in full, with the addenda that correct it.
+    pub(super) fn open_note(&mut self, note_id: i64, patient_id: i64) -> Result<(), StoreError> {
+        let timeline = self.store.timeline(patient_id, TIMELINE_LENGTH)?;
+        let Some(note) = timeline.iter().find(|n| n.id == note_id).cloned() else {
+            self.message = Some(Message::Error("That note is not in the timeline".into()));
+            return Ok(());
+        };
+        let addenda: Vec<NoteSummary> = timeline
+            .into_iter()
+            .filter(|n| n.part_of == Some(note_id))
+            .rev()
+            .collect();
+        self.overlay = Some(Overlay::Note { note, addenda });
+        Ok(())
+    }
+
+    /// `:search words` or `/` in the timeline: matching notes, best first.
+    pub(super) fn search(&mut self, words: &str) -> Result<(), StoreError> {
+        let hits: Vec<SearchHit> = self.store.search_notes(words, 200)?;
+        if hits.is_empty() {
+            self.message = Some(Message::Info(format!(
+                "No signed note holds {}",
+                fit(words.trim(), 40)
+            )));
+            return Ok(());
+        }
+        self.message = Some(Message::Info(format!("{} notes match", hits.len())));
+        self.overlay = Some(Overlay::Search {
+            words: words.trim().to_string(),
+            hits,
+            selected: 0,
+        });
+        Ok(())
+    }
+
+    /// Enter on a search result: the patient, and the note in full.
+    pub(super) fn open_hit(&mut self, hit: &SearchHit) -> Result<(), StoreError> {
+        if self.caseload.reveal(&self.store, hit.patient_id)? {
+            self.patient_changed()?;
+            self.focus = PaneId::Patient;
+        }
+        self.open_note(hit.note_id, hit.patient_id)
+    }
+
+    /// `:` opens the command line.
+    pub(super) fn open_command(&mut self) {
+        self.prompt = Some(Prompt::new(
+            PromptKind::Command,
+            "Command: search WORDS".into(),
+            "",
+        ));
+    }
+
+    /// `a` in a note's view: a one-line addendum.
+    pub(super) fn open_addendum(&mut self, note_id: i64) {
+        self.prompt = Some(Prompt::new(
+            PromptKind::Addendum { note_id },
+            "Addendum (a correction, signed with your name when you press Enter)".into(),
+            "",
+        ));
+    }
+
+    pub(super) fn add_addendum(&mut self, note_id: i64, text: &str) -> Result<(), StoreError> {
+        match self.store.add_addendum(note_id, text) {
+            Ok(_) => {
+                self.message = Some(Message::Info("Addendum signed".into()));
+                self.reload_view()?;
+                if let Some(patient_id) = self.caseload.selected_id() {
+                    self.open_note(note_id, patient_id)?;
+                }
+                Ok(())
+            }
+            Err(StoreError::Refused(reason)) => {
+                self.message = Some(Message::Error(capitalise(&reason)));
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
