@@ -11,10 +11,11 @@ use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
 use crate::domain::task_line::Assignee;
-use crate::store::{OpenOptions, Store};
+use crate::store::{AuditAction, OpenOptions, Store};
 use crate::synth::{self, GenParams, GenReport};
 use crate::today::{self, TodayRequest};
 use crate::tui::{self, Exit};
+use crate::ui::text::{clean, pad};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,6 +58,15 @@ enum Command {
         /// Seed of the synthetic data
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Search all signed notes for words: patient, date and the matching line
+    Search {
+        /// The words to look for (all must appear; accents and case do not matter)
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// At most this many results
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
     },
     /// Print today's tasks, most urgent first, then the upcoming ones
     Today {
@@ -127,16 +137,39 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             show(store, &config, true)
             // `dir` is dropped here: the demo database goes with it.
         }
+        Some(Command::Search { words, limit }) => {
+            let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
+            let words = words.join(" ");
+            let hits = store
+                .search_notes(&words, limit)
+                .map_err(|e| e.to_string())?;
+            let detail = format!("tend search: {} results", hits.len());
+            store
+                .write(|tx| {
+                    tx.audit(
+                        AuditAction::Read,
+                        "Communication",
+                        None,
+                        None,
+                        Some(&detail),
+                    )
+                })
+                .map_err(|e| e.to_string())?;
+            for hit in &hits {
+                println!(
+                    "{}  {}  {}",
+                    hit.sent_at.format("%Y-%m-%d"),
+                    pad(&hit.patient_name, 24),
+                    clean(hit.line.trim())
+                );
+            }
+            if hits.is_empty() {
+                println!("No signed note holds {}.", clean(&words));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Today { user, all, json }) => {
-            let path = match cli.db {
-                Some(path) => path,
-                None => paths
-                    .ok_or(
-                        "cannot find your home directory for the default database; use --db PATH",
-                    )?
-                    .default_db(),
-            };
-            let mut store = open_store(&path, &config, clock, false)?;
+            let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
             let who = match (user, all) {
                 (_, true) => Assignee::Team,
                 (Some(name), false) => Assignee::Named(name),
@@ -183,6 +216,16 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The database a command reads: `--db` (or `TEND_DB`), else the default.
+fn db_path(db: Option<PathBuf>, paths: Option<Paths>) -> CliResult<PathBuf> {
+    match db {
+        Some(path) => Ok(path),
+        None => Ok(paths
+            .ok_or("cannot find your home directory for the default database; use --db PATH")?
+            .default_db()),
     }
 }
 

@@ -365,3 +365,23 @@ fn today_for_another_coordinator_or_the_team() {
         "{text}"
     );
 }
+
+#[test]
+fn search_prints_patient_date_and_the_matching_line() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("notes.db", 60);
+    let db = db.to_str().unwrap();
+    let out = sandbox.run(&["--db", db, "search", "voicemail"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("2026-"), "{first}");
+    assert!(
+        first.ends_with("Left voicemail with call-back number."),
+        "{first}"
+    );
+    let out = sandbox.run(&["--db", db, "search", "zzzz"]);
+    assert_eq!(stdout(&out), "No signed note holds zzzz.\n");
+    let out = sandbox.run(&["--db", db, "search"]);
+    assert!(!out.status.success(), "words are required");
+}

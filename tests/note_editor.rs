@@ -1,0 +1,392 @@
+//! Writing notes on the screen: the editor, drafts that come back, signing
+//! and what it proposes next, the timeline, addenda and search, driven by
+//! keys over a real database.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use rusqlite::Connection;
+use tend::app::{App, Message, Overlay};
+use tend::clock::Clock;
+use tend::config::Config;
+use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use tend::domain::task::{Priority, TaskKind, TaskStatus};
+use tend::store::{AuditAction, NewPatient, NewTask, OpenOptions, Store};
+
+fn open(path: &Path) -> Store {
+    let options = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    let clock = Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
+    Store::open(path, "ccuser", clock, &options).unwrap()
+}
+
+/// One patient of ccuser's with an open outreach call.
+fn db(dir: &Path) -> PathBuf {
+    let path = dir.join("notes.db");
+    let mut store = open(&path);
+    store
+        .write(|tx| {
+            let me = tx.practitioner("ccuser", "ccuser")?;
+            let patient = tx.insert_patient(&NewPatient {
+                member_id: "SYN1".into(),
+                family_name: "Testa".into(),
+                given_name: "Zoë".into(),
+                birth_date: NaiveDate::from_ymd_opt(1970, 1, 2).unwrap(),
+                sex: Sex::Female,
+                language: "es".into(),
+                interpreter_needed: true,
+                phone_primary: Some("(212) 555-0100".into()),
+                phone_secondary: None,
+                medicaid_id: None,
+                plan_name: None,
+                enrollment_status: EnrollmentStatus::Enrolled,
+                enrolled_on: None,
+                risk_tier: RiskTier::High,
+                coordinator_id: Some(me),
+            })?;
+            tx.insert_task(&NewTask {
+                patient_id: patient,
+                owner_id: Some(me),
+                kind: TaskKind::Call,
+                description: "Monthly outreach call".into(),
+                status: TaskStatus::Requested,
+                priority: Priority::Routine,
+                due_on: NaiveDate::from_ymd_opt(2026, 11, 24),
+                hard_deadline: false,
+                authored_at: chrono::Utc::now(),
+                completed_at: None,
+            })?;
+            tx.audit(
+                AuditAction::Create,
+                "Patient",
+                Some(patient),
+                Some(patient),
+                None,
+            )
+        })
+        .unwrap();
+    path
+}
+
+fn app(path: &Path) -> App {
+    let config = Config::defaults(Some("ccuser".into())).unwrap();
+    let mut app = App::new(open(path), &config, false).unwrap();
+    app.resize(100, 30);
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn screen(app: &mut App) -> String {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| tend::ui::render(app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn message(app: &App) -> String {
+    match &app.message {
+        Some(Message::Info(m) | Message::Error(m)) => m.clone(),
+        None => String::new(),
+    }
+}
+
+/// (status, outcome, body) of every note, oldest first.
+fn notes_in_db(path: &Path) -> Vec<(String, String, String)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT status, outcome, body FROM communication ORDER BY id")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows
+}
+
+#[test]
+fn the_editor_shows_the_call_sheet_and_takes_the_header_in_single_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&db(dir.path()));
+    press(&mut app, KeyCode::Char('n'));
+    let all = screen(&mut app);
+    assert!(all.contains("Note for Zoë Testa"), "{all}");
+    assert!(all.contains("(212) 555-0100"), "the phone is in view");
+    assert!(all.contains("Spanish, interpreter"), "so is the language");
+    assert!(
+        all.contains("p phone · i in person · h home visit"),
+        "{all}"
+    );
+    keys(&mut app, "pop");
+    assert!(screen(&mut app).contains("r reached · n no answer · v left voicemail"));
+    keys(&mut app, "v");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Left a message about the refill.");
+    let all = screen(&mut app);
+    assert!(all.contains("Outcome: left voicemail"), "{all}");
+    assert!(all.contains("Left a message about the refill."), "{all}");
+}
+
+#[test]
+fn esc_keeps_a_draft_that_n_brings_back_and_a_new_session_offers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "popn");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Talked about housing");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.editor.is_none());
+    assert_eq!(message(&app), "Draft saved; n on this patient reopens it");
+    assert_eq!(
+        notes_in_db(&path),
+        vec![(
+            "preparation".into(),
+            "no-answer".into(),
+            "Talked about housing".into()
+        )]
+    );
+
+    press(&mut app, KeyCode::Char('n'));
+    let editor = app.editor.as_ref().unwrap();
+    assert_eq!(editor.text(), "Talked about housing");
+    keys(&mut app, " and food.");
+    drop(app); // as if the connection dropped with the editor open
+
+    // The next start says a draft is waiting and d brings it back.
+    let mut next = self::app(&path);
+    assert!(message(&next).starts_with("A draft note for Testa, Zoë was not signed: d reopens it"));
+    press(&mut next, KeyCode::Char('d'));
+    let text = next.editor.as_ref().unwrap().text();
+    assert!(text.starts_with("Talked about housing"), "{text}");
+}
+
+#[test]
+fn quitting_with_the_editor_open_keeps_every_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "First words");
+    keys(&mut app, " and the last ones");
+    // What tend does on q, SIGTERM, SIGHUP or a lost terminal.
+    app.save_open_draft().unwrap();
+    let notes = notes_in_db(&path);
+    assert_eq!(notes[0].2, "First words and the last ones");
+}
+
+#[test]
+fn signing_an_attempt_proposes_a_retry_the_next_business_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "popn");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "No answer on the cell.");
+    ctrl(&mut app, 's');
+    assert!(app.editor.is_none());
+    assert_eq!(notes_in_db(&path)[0].0, "completed");
+    assert!(screen(&mut app).contains("Add \"Retry outreach call\" due Wed 2026-11-25?"));
+    press(&mut app, KeyCode::Enter);
+    let due: String = Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT due_on FROM task WHERE description = 'Retry outreach call'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(due, "2026-11-25");
+    press(&mut app, KeyCode::Char('u'));
+    let left: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM task WHERE description = 'Retry outreach call'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "the proposal taken is undone like any change");
+}
+
+#[test]
+fn reaching_the_patient_offers_to_close_the_outreach_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "popr");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Reached her; she will come on Friday.");
+    ctrl(&mut app, 's');
+    assert!(screen(&mut app).contains("Complete the open task \"Monthly outreach call\"?"));
+    press(&mut app, KeyCode::Enter);
+    let status: String = Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT status FROM task WHERE description = 'Monthly outreach call'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "completed");
+    let record = app.patient.record.as_ref().unwrap();
+    assert!(record.last_contact_at.is_some(), "the contact counts");
+}
+
+#[test]
+fn an_empty_note_is_not_signed_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    ctrl(&mut app, 's');
+    assert!(app.editor.is_some(), "still open");
+    assert_eq!(
+        message(&app),
+        "The note is empty: write what happened before signing"
+    );
+    assert!(notes_in_db(&path).is_empty());
+}
+
+#[test]
+fn templates_and_the_time_go_into_the_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&db(dir.path()));
+    press(&mut app, KeyCode::Char('n'));
+    ctrl(&mut app, 't');
+    let all = screen(&mut app);
+    assert!(all.contains("1 outreach attempt"), "{all}");
+    assert!(all.contains("2 post-discharge follow-up"), "{all}");
+    press(&mut app, KeyCode::Char('2'));
+    ctrl(&mut app, 'o');
+    let text = app.editor.as_ref().unwrap().text();
+    assert!(
+        text.starts_with("Post-discharge follow-up.\nDischarged from:"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("09:00 "),
+        "the time, from TEND_NOW: {text:?}"
+    );
+}
+
+#[test]
+fn a_paste_with_control_characters_is_kept_visible_and_thousands_of_lines_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    app.paste("From the portal:\r\n\x1b[31mALERT\x1b[0m\tcall back");
+    let all = screen(&mut app);
+    assert!(all.contains("^[[31mALERT^[[0m    call back"), "{all}");
+    assert!(!all.contains('\x1b'));
+    app.paste(&"line of a long discharge summary\n".repeat(5000));
+    press(&mut app, KeyCode::Esc);
+    let body = &notes_in_db(&path)[0].2;
+    assert_eq!(body.lines().count(), 5001);
+}
+
+#[test]
+fn the_timeline_opens_a_note_in_full_and_takes_an_addendum() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "popr");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Appointment on 12/03.");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Esc); // skip the proposal
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('G'));
+    let all = screen(&mut app);
+    assert!(all.contains("Notes · 1 outreach this month"), "{all}");
+    assert!(
+        all.contains("2026-11-24 phone ✓ ccuser  Appointment on"),
+        "{all}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Timeline { .. })));
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app).contains("outbound phone · with patient · reached"));
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Correction: the appointment is on 12/04.");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(message(&app), "Addendum signed");
+    let all = screen(&mut app);
+    assert!(all.contains("Appointment on 12/03."), "{all}");
+    assert!(all.contains("Addendum 2026-11-24"), "{all}");
+    assert!(
+        all.contains("Correction: the appointment is on 12/04."),
+        "{all}"
+    );
+}
+
+#[test]
+fn search_from_the_command_line_jumps_to_the_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "popr");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Asked about the SNAP recertification.");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    keys(&mut app, "search snap");
+    press(&mut app, KeyCode::Enter);
+    let all = screen(&mut app);
+    assert!(all.contains("1 notes hold \"snap\""), "{all}");
+    assert!(all.contains("Testa, Zoë"), "{all}");
+    assert!(
+        all.contains("Asked about the SNAP recertification."),
+        "{all}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Note { .. })));
+
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    keys(&mut app, "find x");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        message(&app).contains("is not a command"),
+        "{}",
+        message(&app)
+    );
+}
