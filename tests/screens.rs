@@ -220,7 +220,8 @@ fn focus_moves_with_tab_shift_tab_and_numbers_and_shows_in_the_status_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_on(&demo_db(dir.path()), ThemeName::Default);
     assert_eq!(app.focus, PaneId::Caseload);
-    assert!(status_line(&draw(&mut app, 80, 24)).contains("? help  q quit  n note  Enter open  / filter"));
+    assert!(status_line(&draw(&mut app, 80, 24))
+        .contains("? help  q quit  n note  Enter open  / filter"));
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.focus, PaneId::Patient);
     assert!(status_line(&draw(&mut app, 80, 24)).contains("? help  q quit"));
