@@ -390,3 +390,45 @@ fn search_from_the_command_line_jumps_to_the_note() {
         message(&app)
     );
 }
+
+#[test]
+fn reading_a_note_and_searching_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "popr");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Discussed the food pantry.");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    keys(&mut app, "search pantry");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let trail: Vec<(String, String, Option<i64>, String)> = Connection::open(&path)
+        .unwrap()
+        .prepare(
+            "SELECT action, entity_type, patient_id, coalesce(detail, '') FROM audit_event
+              WHERE entity_type = 'Communication' ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let actions: Vec<(&str, &str)> = trail
+        .iter()
+        .map(|(a, _, _, d)| (a.as_str(), d.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("C", "draft"),
+            ("U", "sign"),
+            ("R", "search: 1 results"),
+            ("R", "")
+        ]
+    );
+    assert!(trail[3].2.is_some(), "reading a note names the patient");
+}

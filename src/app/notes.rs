@@ -14,7 +14,7 @@ use crate::domain::language;
 use crate::domain::note::FollowUp;
 use crate::domain::task::TaskKind;
 use crate::domain::task_line::TaskLine;
-use crate::store::{NoteSummary, SearchHit, StoreError, TaskRef};
+use crate::store::{AuditAction, NoteSummary, SearchHit, StoreError, TaskRef};
 use crate::ui::text::fit;
 
 /// How many notes the timeline reads.
@@ -299,6 +299,15 @@ impl App {
             .filter(|n| n.part_of == Some(note_id))
             .rev()
             .collect();
+        self.store.write(|tx| {
+            tx.audit(
+                AuditAction::Read,
+                "Communication",
+                Some(note_id),
+                Some(patient_id),
+                None,
+            )
+        })?;
         self.overlay = Some(Overlay::Note { note, addenda });
         Ok(())
     }
@@ -306,6 +315,17 @@ impl App {
     /// `:search words` or `/` in the timeline: matching notes, best first.
     pub(super) fn search(&mut self, words: &str) -> Result<(), StoreError> {
         let hits: Vec<SearchHit> = self.store.search_notes(words, 200)?;
+        // Results show lines of many patients' notes: a view to audit.
+        let detail = format!("search: {} results", hits.len());
+        self.store.write(|tx| {
+            tx.audit(
+                AuditAction::Read,
+                "Communication",
+                None,
+                None,
+                Some(&detail),
+            )
+        })?;
         if hits.is_empty() {
             self.message = Some(Message::Info(format!(
                 "No signed note holds {}",
