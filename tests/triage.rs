@@ -354,6 +354,10 @@ fn undo_goes_back_several_changes_across_actions() {
     keys(&mut app, "+1w");
     press(&mut app, KeyCode::Enter); // fourth → next week, snoozed twice below
     assert_eq!(task_in_db(&path, &third).0, "completed");
+    assert!(
+        first != second && second != third && first != third,
+        "each action took the next task: {first}, {second}, {third}"
+    );
 
     for _ in 0..4 {
         press(&mut app, KeyCode::Char('u'));

@@ -226,10 +226,11 @@ impl App {
                 match matches.as_slice() {
                     _ if typed.is_empty() => Err("type a coordinator's user name".to_string()),
                     [] => Err(format!("there is no coordinator named {typed:?}")),
-                    [one] if one.as_str() == typed => Ok(format!("→ {one}")),
                     _ if names.iter().any(|n| n == typed) => Ok(format!("→ {typed}")),
-                    many => Ok(format!(
-                        "Tab completes: {}",
+                    [one] => Ok(format!("→ {one}")),
+                    many => Err(format!(
+                        "{} coordinators start so; Tab completes: {}",
+                        many.len(),
                         many.iter()
                             .take(6)
                             .map(|n| n.as_str())
@@ -322,7 +323,19 @@ impl App {
                     Err(e) => Err(StoreError::Refused(e.to_string())),
                 }
             }
-            PromptKind::Reassign(refs) => self.store.reassign_tasks(&refs, text.trim()),
+            PromptKind::Reassign(refs) => {
+                // The preview has made sure the text names one coordinator,
+                // in full or by the start of the name.
+                let typed = text.trim();
+                let names = self.store.coordinators()?;
+                let name = names
+                    .iter()
+                    .find(|n| n.as_str() == typed)
+                    .or_else(|| names.iter().find(|n| n.starts_with(typed)))
+                    .cloned()
+                    .unwrap_or_else(|| typed.to_string());
+                self.store.reassign_tasks(&refs, &name)
+            }
             PromptKind::Add { patient_id } => match parse_task(text, today) {
                 Ok(line) => self.store.add_task(patient_id, &self.user, &line, today),
                 Err(e) => Err(StoreError::Refused(e.to_string())),
@@ -357,12 +370,24 @@ impl App {
             capitalise(&change.summary)
         )));
         let new_task = change.task_ids().max();
+        let touched: Vec<i64> = change.task_ids().collect();
         self.undo.push(change);
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
         }
         self.tasks.marked.clear();
+        // A task completed, snoozed or given away leaves its place and the
+        // next one slides under the cursor; a selected task the change did
+        // not touch (marked ones were acted on) stays selected.
+        let place = self.tasks.cursor.selected();
+        let selected = self.tasks.selected().map(|t| t.id);
         self.reload_view()?;
+        let kept = selected
+            .filter(|id| !touched.contains(id))
+            .and_then(|id| self.tasks.rows.iter().position(|t| t.id == id));
+        if let Some(index) = kept.or(place) {
+            self.tasks.cursor.select(index);
+        }
         // A task just added is selected, if the list shows it.
         if self.focus == PaneId::Tasks {
             if let Some(index) = new_task.and_then(|id| {

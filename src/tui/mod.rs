@@ -284,7 +284,14 @@ pub fn run(app: &mut App) -> io::Result<Exit> {
             dirty |= app.tick();
         }
         if dirty {
-            screen.draw(app)?;
+            if let Err(error) = screen.draw(app) {
+                // Drawing on a terminal that has hung up fails with EIO: that
+                // is the terminal going away, not a fault of tend's.
+                if error.raw_os_error() == Some(libc::EIO) || hangup.hung_up() {
+                    return Ok(Exit::Hangup);
+                }
+                return Err(error);
+            }
         }
     }
 }

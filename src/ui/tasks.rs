@@ -22,6 +22,13 @@ const OWNER_WIDTH: u16 = 8;
 fn title_detail(app: &App, width: u16) -> String {
     let pane = &app.tasks;
     let counts = pane.counts;
+    let mut suffix = String::new();
+    if !pane.marked.is_empty() {
+        suffix.push_str(&format!(" · {} marked", pane.marked.len()));
+    }
+    if !pane.filter_text.is_empty() {
+        suffix.push_str(&format!(" · /{}", fit(&pane.filter_text, 20)));
+    }
     let mut detail = match pane.scope {
         TaskScope::MyDay => {
             let full = format!(
@@ -47,11 +54,10 @@ fn title_detail(app: &App, width: u16) -> String {
             None => "no patient".to_string(),
         },
     };
-    if !pane.marked.is_empty() {
-        detail.push_str(&format!(" · {} marked", pane.marked.len()));
-    }
-    if !pane.filter_text.is_empty() {
-        detail.push_str(&format!(" · /{}", fit(&pane.filter_text, 20)));
+    // Marks and the filter when they fit; the counts always come first (the
+    // status line says how many are marked, and the rows show them).
+    if detail.chars().count() + suffix.chars().count() + 11 <= width as usize {
+        detail.push_str(&suffix);
     }
     detail
 }

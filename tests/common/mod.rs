@@ -1,0 +1,391 @@
+//! The end-to-end harness: the built `tend` binary in a real
+//! pseudo-terminal, driven by key presses, with a vt100 parser as the screen
+//! the user sees. Shared by the `e2e*` test files (`mod common;`).
+//!
+//! Tests wait for what a user would see, never for an amount of time: the
+//! deadline only turns a broken build into a failure instead of a hang.
+//! Like a terminal that honours synchronized output, the harness shows only
+//! whole frames, so a test never reads a half-drawn screen.
+
+// Each test file uses a different part of the harness.
+#![allow(dead_code)]
+
+pub mod screen;
+
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, ExitStatus, MasterPty, PtySize};
+use vt100::Screen;
+
+pub use screen::*;
+
+/// "Now" for every test, so the demo caseload and its dates are fixed.
+pub const NOW: &str = "2026-11-24T09:00:00-05:00";
+/// How long to wait for something that normally takes a fraction of a second.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+pub const POLL_EVERY: Duration = Duration::from_millis(20);
+
+pub const TAB: &str = "\t";
+pub const ENTER: &str = "\r";
+pub const ESC: &str = "\x1b";
+
+// ---------------------------------------------------------------------------
+// The harness: tend in a pseudo-terminal.
+
+/// How to start tend.
+pub struct Options {
+    pub cols: u16,
+    pub rows: u16,
+    pub no_color: bool,
+    /// Whether the pty becomes tend's controlling terminal (as in a real
+    /// terminal window); without one, closing the terminal sends no SIGHUP.
+    pub controlling_tty: bool,
+}
+
+impl Options {
+    pub fn new(cols: u16, rows: u16) -> Options {
+        Options {
+            cols,
+            rows,
+            no_color: false,
+            controlling_tty: true,
+        }
+    }
+}
+
+/// What the reader thread shares with the test.
+struct Term {
+    parser: vt100::Parser,
+    /// The screen as of the last complete frame.
+    shown: Screen,
+    /// Whether the output is inside a synchronized update (a frame).
+    in_frame: bool,
+    /// How many frames have ended.
+    frames: usize,
+    /// The end of the previous read, to find a marker split across reads.
+    tail: Vec<u8>,
+}
+
+const BEGIN_FRAME: &[u8] = b"\x1b[?2026h";
+const END_FRAME: &[u8] = b"\x1b[?2026l";
+
+impl Term {
+    fn feed(&mut self, bytes: &[u8]) {
+        self.parser.process(bytes);
+        let mut seen = std::mem::take(&mut self.tail);
+        seen.extend_from_slice(bytes);
+        // The tail is shorter than a marker, so every marker found is new.
+        self.frames += seen
+            .windows(END_FRAME.len())
+            .filter(|w| *w == END_FRAME)
+            .count();
+        // The last marker decides whether a frame is still being drawn.
+        let last_begin = find_last(&seen, BEGIN_FRAME);
+        let last_end = find_last(&seen, END_FRAME);
+        match (last_begin, last_end) {
+            (Some(b), Some(e)) => self.in_frame = b > e,
+            (Some(_), None) => self.in_frame = true,
+            (None, Some(_)) => self.in_frame = false,
+            (None, None) => {}
+        }
+        let keep = seen.len().min(BEGIN_FRAME.len() - 1);
+        self.tail = seen[seen.len() - keep..].to_vec();
+        if !self.in_frame {
+            self.shown = self.parser.screen().clone();
+        }
+    }
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// tend running in a pseudo-terminal.
+pub struct Tend {
+    child: Box<dyn Child + Send + Sync>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
+    term: Arc<Mutex<Term>>,
+    stop_reader: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
+    /// HOME and TMPDIR, so config, data and the demo database are private.
+    _home: tempfile::TempDir,
+}
+
+impl Tend {
+    /// Starts `tend demo` in a terminal of the given size.
+    pub fn demo(cols: u16, rows: u16) -> Tend {
+        Tend::start(Options::new(cols, rows), &["demo"])
+    }
+
+    pub fn start(options: Options, args: &[&str]) -> Tend {
+        let home = tempfile::tempdir().expect("a temporary home");
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: options.rows,
+                cols: options.cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_tend"));
+        command.args(args);
+        command.env_clear();
+        command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        command.env("HOME", home.path());
+        command.env("TMPDIR", home.path());
+        command.env("USER", "ccuser");
+        command.env("TERM", "xterm-256color");
+        command.env("TEND_NOW", NOW);
+        if options.no_color {
+            command.env("NO_COLOR", "1");
+        }
+        command.cwd(home.path());
+        command.set_controlling_tty(options.controlling_tty);
+        let child = pair.slave.spawn_command(command).expect("tend starts");
+        // Only tend holds the terminal's side now, so once tend has gone
+        // the reader sees the end (EIO) instead of waiting on for output.
+        drop(pair.slave);
+
+        let master = pair.master;
+        let writer = master.take_writer().expect("the pty's writer");
+        let mut reader = master.try_clone_reader().expect("the pty's reader");
+        let fd = master.as_raw_fd().expect("the pty's descriptor");
+
+        let parser = vt100::Parser::new(options.rows, options.cols, 0);
+        let term = Arc::new(Mutex::new(Term {
+            shown: parser.screen().clone(),
+            parser,
+            in_frame: false,
+            frames: 0,
+            tail: Vec::new(),
+        }));
+        let stop_reader = Arc::new(AtomicBool::new(false));
+        let reader_thread = {
+            let term = Arc::clone(&term);
+            let stop = Arc::clone(&stop_reader);
+            std::thread::spawn(move || {
+                // poll(2) before each read, so the thread can be stopped
+                // (and its copy of the master closed) while tend is silent.
+                // `fd` stays open until this thread has been joined.
+                let mut buffer = [0u8; 16 * 1024];
+                while !stop.load(Ordering::SeqCst) {
+                    let mut pollfd = libc::pollfd {
+                        fd,
+                        events: libc::POLLIN,
+                        revents: 0,
+                    };
+                    // SAFETY: one valid pollfd.
+                    let ready = unsafe { libc::poll(&mut pollfd, 1, 20) };
+                    if ready <= 0 {
+                        continue;
+                    }
+                    match reader.read(&mut buffer) {
+                        Ok(0) => break,
+                        Ok(n) => lock(&term).feed(&buffer[..n]),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        // EIO: tend has gone and its side of the terminal closed.
+                        Err(_) => break,
+                    }
+                }
+            })
+        };
+
+        Tend {
+            child,
+            master: Some(master),
+            writer: Some(writer),
+            term,
+            stop_reader,
+            reader: Some(reader_thread),
+            _home: home,
+        }
+    }
+
+    /// Types keys (raw bytes, as a terminal sends them).
+    pub fn send(&mut self, keys: &str) {
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(keys.as_bytes()).expect("keys sent");
+        writer.flush().expect("keys sent");
+    }
+
+    /// The screen as of the last complete frame.
+    pub fn screen(&self) -> Screen {
+        lock(&self.term).shown.clone()
+    }
+
+    /// Waits until the screen shows what `what` describes, and returns it.
+    pub fn wait_for(&self, what: &str, ready: impl Fn(&Screen) -> bool) -> Screen {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ready(&screen) {
+                return screen;
+            }
+            if started.elapsed() > DEADLINE {
+                panic!(
+                    "gave up waiting for {what}; the screen shows:\n{}",
+                    self.describe()
+                );
+            }
+            std::thread::sleep(POLL_EVERY);
+        }
+    }
+
+    /// Sends keys and waits until tend has drawn after them: proof that it
+    /// is reading keys, even when they change nothing on screen.
+    pub fn send_and_wait_for_frame(&mut self, keys: &str) {
+        let before = lock(&self.term).frames;
+        self.send(keys);
+        let started = Instant::now();
+        while lock(&self.term).frames == before {
+            if started.elapsed() > DEADLINE {
+                panic!(
+                    "tend drew nothing after {keys:?}; the screen shows:\n{}",
+                    self.describe()
+                );
+            }
+            std::thread::sleep(POLL_EVERY);
+        }
+    }
+
+    /// Waits for the first frame at least 80x24: all four panes, focus on
+    /// the caseload.
+    pub fn wait_for_panes(&self) -> Screen {
+        self.wait_for("the four panes", |s| {
+            PANES.iter().all(|title| find_pane(s, title).is_some()) && focused(s) == Some(CASELOAD)
+        })
+    }
+
+    /// Waits for tend to exit, and returns how it did.
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("tend's status") {
+                return status;
+            }
+            if started.elapsed() > DEADLINE {
+                panic!(
+                    "tend is still running; the screen shows:\n{}",
+                    self.describe()
+                );
+            }
+            std::thread::sleep(POLL_EVERY);
+        }
+    }
+
+    /// Resizes the terminal, as a user dragging the window would.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        lock(&self.term).parser.set_size(rows, cols);
+        self.master
+            .as_ref()
+            .expect("the terminal is open")
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("the pty resized");
+    }
+
+    /// The terminal's modes (the master and the terminal share them).
+    pub fn termios(&self) -> libc::termios {
+        let fd = self
+            .master
+            .as_ref()
+            .and_then(|m| m.as_raw_fd())
+            .expect("the terminal is open");
+        // SAFETY: termios is plain data, filled in by tcgetattr.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        let result = unsafe { libc::tcgetattr(fd, &mut termios) };
+        assert_eq!(result, 0, "tcgetattr: {}", std::io::Error::last_os_error());
+        termios
+    }
+
+    pub fn pid(&self) -> libc::pid_t {
+        self.child.process_id().expect("tend's process id") as libc::pid_t
+    }
+
+    /// Closes the terminal, as when a terminal window or an SSH connection
+    /// goes away.
+    pub fn hang_up(&mut self) {
+        self.stop_reading();
+        // portable-pty's writer, when dropped, types a newline and the EOF
+        // character (Ctrl-D) so that a program reading lines sees the end of
+        // its input. tend, in raw mode, would read them as two keys and
+        // draw as the terminal goes away, and fail on the closed terminal
+        // (exit status 1, not 129) when the draw comes after the close. A
+        // window closing types nothing: with no EOF character, nor does the
+        // writer.
+        let mut termios = self.termios();
+        termios.c_cc[libc::VEOF] = 0;
+        let fd = self
+            .master
+            .as_ref()
+            .and_then(|m| m.as_raw_fd())
+            .expect("the terminal is open");
+        // SAFETY: termios is the terminal's own, read by tcgetattr.
+        let result = unsafe { libc::tcsetattr(fd, libc::TCSANOW, &termios) };
+        assert_eq!(result, 0, "tcsetattr: {}", std::io::Error::last_os_error());
+        self.writer = None;
+        self.master = None;
+    }
+
+    pub fn stop_reading(&mut self) {
+        self.stop_reader.store(true, Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+    }
+
+    /// The screen for a failure message: the last whole frame, and what
+    /// has arrived since if a frame is unfinished.
+    pub fn describe(&self) -> String {
+        let term = lock(&self.term);
+        let mut text = framed(&term.shown);
+        if term.in_frame {
+            text.push_str("\n(an unfinished frame follows)\n");
+            text.push_str(&framed(term.parser.screen()));
+        }
+        text
+    }
+}
+
+impl Drop for Tend {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            // SAFETY: signals only the process this test started.
+            unsafe { libc::kill(self.pid(), libc::SIGKILL) };
+            let _ = self.child.wait();
+        }
+        self.stop_reading();
+    }
+}
+
+fn lock(term: &Mutex<Term>) -> MutexGuard<'_, Term> {
+    term.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Whether the terminal is back as it was before tend: the main screen,
+/// the cursor shown.
+pub fn restored(screen: &Screen) -> bool {
+    !screen.alternate_screen() && !screen.hide_cursor()
+}
+
+pub fn assert_cooked(tend: &Tend) {
+    let termios = tend.termios();
+    assert!(
+        termios.c_lflag & libc::ICANON != 0,
+        "the terminal is left without line editing (ICANON off)"
+    );
+    assert!(
+        termios.c_lflag & libc::ECHO != 0,
+        "the terminal is left without echo (ECHO off)"
+    );
+}
