@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
 use crate::domain::task_line::Assignee;
-use crate::store::{AuditAction, OpenOptions, Store};
+use crate::store::{OpenOptions, Store};
 use crate::synth::{self, GenParams, GenReport};
 use crate::today::{self, TodayRequest};
 use crate::tui::{self, Exit};
@@ -141,19 +141,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
             let words = words.join(" ");
             let hits = store
-                .search_notes(&words, limit)
-                .map_err(|e| e.to_string())?;
-            let detail = format!("tend search: {} results", hits.len());
-            store
-                .write(|tx| {
-                    tx.audit(
-                        AuditAction::Read,
-                        "Communication",
-                        None,
-                        None,
-                        Some(&detail),
-                    )
-                })
+                .search_notes_audited(&words, limit)
                 .map_err(|e| e.to_string())?;
             for hit in &hits {
                 println!(

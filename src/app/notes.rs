@@ -314,18 +314,7 @@ impl App {
 
     /// `:search words` or `/` in the timeline: matching notes, best first.
     pub(super) fn search(&mut self, words: &str) -> Result<(), StoreError> {
-        let hits: Vec<SearchHit> = self.store.search_notes(words, 200)?;
-        // Results show lines of many patients' notes: a view to audit.
-        let detail = format!("search: {} results", hits.len());
-        self.store.write(|tx| {
-            tx.audit(
-                AuditAction::Read,
-                "Communication",
-                None,
-                None,
-                Some(&detail),
-            )
-        })?;
+        let hits: Vec<SearchHit> = self.store.search_notes_audited(words, 200)?;
         if hits.is_empty() {
             self.message = Some(Message::Info(format!(
                 "No signed note holds {}",

@@ -328,6 +328,27 @@ impl Store {
         Ok(n as usize)
     }
 
+    /// Searches like [`Store::search_notes`] and records the search in the
+    /// audit trail: its results show lines of many patients' notes.
+    pub fn search_notes_audited(
+        &mut self,
+        words: &str,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        let hits = self.search_notes(words, limit)?;
+        let detail = format!("search: {} results", hits.len());
+        self.write(|tx| {
+            tx.audit(
+                AuditAction::Read,
+                "Communication",
+                None,
+                None,
+                Some(&detail),
+            )
+        })?;
+        Ok(hits)
+    }
+
     /// Signed notes holding every word, best matches first.
     pub fn search_notes(&self, words: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
         let terms: Vec<String> = words
