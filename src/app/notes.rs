@@ -95,9 +95,9 @@ impl App {
             self.pending_draft = None;
         }
         self.message = Some(Message::Info(if reopened {
-            "Your draft is back. Ctrl-S signs · Esc keeps it as a draft".into()
+            "Your draft is back · Ctrl-S signs · Esc keeps it".into()
         } else {
-            "Header: one key a field (Tab moves) · Ctrl-S signs · Esc keeps a draft".into()
+            "One key a field, Tab moves · Ctrl-S signs · Esc keeps a draft".into()
         }));
         Ok(())
     }

@@ -29,6 +29,10 @@ use input::{EscJoiner, ESC_GRACE};
 /// hang-up waits to be noticed.
 const IDLE_WAIT: Duration = Duration::from_millis(250);
 
+/// How long, after a terminating signal, tend keeps taking keys that were
+/// typed just before it.
+const SIGNAL_DRAIN: Duration = Duration::from_millis(50);
+
 /// How often the database is checked for other sessions' changes.
 const REFRESH_EVERY: Duration = Duration::from_millis(750);
 
@@ -271,6 +275,14 @@ pub fn run(app: &mut App) -> io::Result<Exit> {
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(Exit::Hangup),
         }
         if let Some(signal) = signals.take() {
+            // Keys already typed (read, or about to be) go into the note
+            // before tend saves it and ends.
+            while let Ok(event) = received.recv_timeout(SIGNAL_DRAIN) {
+                handle_event(app, &mut joiner, event);
+            }
+            for key in joiner.flush() {
+                app.handle_key(key);
+            }
             return Ok(Exit::Signal(signal));
         }
         if hangup.hung_up() {

@@ -1,0 +1,557 @@
+//! End to end: notes written in the built `tend` binary, in a real
+//! pseudo-terminal (the harness is in `common/`), checked in the database
+//! afterwards: a note typed and signed, and drafts that outlive Esc, `q`, a
+//! killed process, SIGTERM and a terminal that hangs up.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use common::*;
+use rusqlite::Connection;
+use tend::clock::Clock;
+use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use tend::domain::task::{Priority, TaskKind, TaskStatus};
+use tend::store::{AuditAction, NewPatient, NewTask, OpenOptions, Store};
+use vt100::Screen;
+
+/// Ctrl-S, as a terminal in raw mode sends it.
+const CTRL_S: &str = "\x13";
+
+/// The editor's title: " Note for Zoë Testa ".
+const EDITOR: &str = "Note for Zoë Testa";
+
+/// A sentence longer than the editor is wide: at 80 columns the text wraps
+/// at 78 (the editor's inner width), at the last space that fits.
+const LINE_1: &str = "Called the mobile and the home numbers at nine; no answer on either, and the";
+const LINE_2: &str = "voicemail box was full.";
+
+/// A sentence that fits on one line.
+const SHORT: &str = "Talked about the housing application and the food pantry.";
+
+// ---------------------------------------------------------------------------
+// The database.
+
+/// One patient of ccuser's, Zoë Testa, with an open outreach call (as
+/// `tests/note_editor.rs` builds it).
+fn db(dir: &Path) -> PathBuf {
+    let path = dir.join("notes.db");
+    let options = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    let clock = Clock::parse(NOW).unwrap();
+    let mut store = Store::open(&path, "ccuser", clock, &options).unwrap();
+    store
+        .write(|tx| {
+            let me = tx.practitioner("ccuser", "ccuser")?;
+            let patient = tx.insert_patient(&NewPatient {
+                member_id: "SYN1".into(),
+                family_name: "Testa".into(),
+                given_name: "Zoë".into(),
+                birth_date: NaiveDate::from_ymd_opt(1970, 1, 2).unwrap(),
+                sex: Sex::Female,
+                language: "es".into(),
+                interpreter_needed: true,
+                phone_primary: Some("(212) 555-0100".into()),
+                phone_secondary: None,
+                medicaid_id: None,
+                plan_name: None,
+                enrollment_status: EnrollmentStatus::Enrolled,
+                enrolled_on: None,
+                risk_tier: RiskTier::High,
+                coordinator_id: Some(me),
+            })?;
+            tx.insert_task(&NewTask {
+                patient_id: patient,
+                owner_id: Some(me),
+                kind: TaskKind::Call,
+                description: "Monthly outreach call".into(),
+                status: TaskStatus::Requested,
+                priority: Priority::Routine,
+                due_on: NaiveDate::from_ymd_opt(2026, 11, 24),
+                hard_deadline: false,
+                authored_at: clock.now_utc(),
+                completed_at: None,
+            })?;
+            tx.audit(
+                AuditAction::Create,
+                "Patient",
+                Some(patient),
+                Some(patient),
+                None,
+            )
+        })
+        .unwrap();
+    path
+}
+
+/// A note as the `communication` table holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Note {
+    status: String,
+    medium: String,
+    direction: String,
+    recipient: String,
+    outcome: String,
+    body: String,
+}
+
+/// What `n` `p` `o` `p` `n` records: an outbound call to the patient, no
+/// answer.
+fn no_answer_call(status: &str, body: &str) -> Note {
+    Note {
+        status: status.into(),
+        medium: "phone".into(),
+        direction: "outbound".into(),
+        recipient: "patient".into(),
+        outcome: "no-answer".into(),
+        body: body.into(),
+    }
+}
+
+fn connect(path: &Path) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    // tend may be writing while the test reads.
+    conn.busy_timeout(DEADLINE).unwrap();
+    conn
+}
+
+/// Every note, oldest first.
+fn notes_in_db(path: &Path) -> Vec<Note> {
+    let conn = connect(path);
+    let mut stmt = conn
+        .prepare(
+            "SELECT status, medium, direction, recipient, outcome, body
+               FROM communication ORDER BY id",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Note {
+                status: r.get(0)?,
+                medium: r.get(1)?,
+                direction: r.get(2)?,
+                recipient: r.get(3)?,
+                outcome: r.get(4)?,
+                body: r.get(5)?,
+            })
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows
+}
+
+/// The body of the draft, if there is one.
+fn draft_body(path: &Path) -> Option<String> {
+    notes_in_db(path)
+        .into_iter()
+        .find(|n| n.status == "preparation")
+        .map(|n| n.body)
+}
+
+/// Polls the database until `ready` holds of its notes. The draft is saved
+/// about a second behind the typing; the deadline only turns a draft that
+/// never comes into a failure instead of a hang.
+fn wait_for_notes(path: &Path, what: &str, ready: impl Fn(&[Note]) -> bool) -> Vec<Note> {
+    let started = Instant::now();
+    loop {
+        let notes = notes_in_db(path);
+        if ready(&notes) {
+            return notes;
+        }
+        if started.elapsed() > DEADLINE {
+            panic!("gave up waiting for {what}; the database holds {notes:?}");
+        }
+        std::thread::sleep(POLL_EVERY);
+    }
+}
+
+/// (description, kind, status, due_on) of every task, oldest first.
+fn tasks_in_db(path: &Path) -> Vec<(String, String, String, Option<String>)> {
+    let conn = connect(path);
+    let mut stmt = conn
+        .prepare("SELECT description, kind, status, due_on FROM task ORDER BY id")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows
+}
+
+// ---------------------------------------------------------------------------
+// The screen.
+
+/// tend on the database, at 80x24, with the caseload showing Zoë Testa.
+fn start(path: &Path) -> Tend {
+    let tend = Tend::start(Options::new(80, 24), &["--db", path.to_str().unwrap()]);
+    tend.wait_for("the caseload with Zoë Testa selected", |s| {
+        PANES.iter().all(|title| find_pane(s, title).is_some())
+            && caseload(s).is_some_and(|c| c.selected.as_deref() == Some("Testa, Zoë"))
+    });
+    tend
+}
+
+/// The lines of the note's text in the editor: its pane's rows below the
+/// header (two rows and a spare) and the line of key hints, without the
+/// empty rows at the end.
+fn note_lines(screen: &Screen) -> Option<Vec<String>> {
+    let pane = find_pane(screen, EDITOR)?;
+    let mut lines: Vec<String> = pane.lines(screen).into_iter().skip(4).collect();
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    Some(lines)
+}
+
+/// The editor's header rows, as one line of words.
+fn note_header(screen: &Screen) -> String {
+    let Some(pane) = find_pane(screen, EDITOR) else {
+        return String::new();
+    };
+    pane.lines(screen)
+        .iter()
+        .take(2)
+        .flat_map(|l| l.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `n`, then the header `p o p n` (phone, outbound, patient, no answer) and
+/// Enter: the cursor is in the note's text.
+fn open_no_answer_call(tend: &mut Tend) {
+    tend.send("n");
+    tend.wait_for("the note editor", |s| {
+        find_pane(s, EDITOR).is_some() && words(s).contains("p phone · i in person · h home visit")
+    });
+    tend.send("popn");
+    tend.wait_for("the header: phone, outbound, patient, no answer", |s| {
+        let header = note_header(s);
+        header.starts_with("Method: phone Direction: outbound With: patient")
+            && header.contains("Outcome: no answer Minutes:")
+            && words(s).contains("type the minutes, or Enter to keep counting")
+    });
+    tend.send(ENTER);
+    tend.wait_for("the cursor in the note's text", |s| {
+        words(s).contains("Type the note; it is saved as you type.")
+    });
+}
+
+/// Types text into the note and waits until the editor shows these lines.
+fn type_note(tend: &mut Tend, text: &str, shown: &[&str]) -> Screen {
+    tend.send(text);
+    tend.wait_for(&format!("the note to show {shown:?}"), |s| {
+        note_lines(s).is_some_and(|lines| lines == shown)
+    })
+}
+
+/// Whether the status line shows `message`: whole, or cut to the room
+/// left after "ccuser Tue 2026-11-24 │ " and ended with "…" (at 80 columns
+/// that room is 56 columns).
+fn shows_message(screen: &Screen, message: &str) -> bool {
+    let status = status_line(screen);
+    let Some((_, shown)) = status.split_once(" │ ") else {
+        return false;
+    };
+    shown == message
+        || shown
+            .strip_suffix('…')
+            .is_some_and(|start| !start.is_empty() && message.starts_with(start))
+}
+
+/// Waits until the status line shows `message` (see [`shows_message`]).
+fn wait_for_message(tend: &Tend, message: &str) -> Screen {
+    tend.wait_for(&format!("the message {message:?}"), |s| {
+        shows_message(s, message)
+    })
+}
+
+fn signal(tend: &Tend, signal: libc::c_int) {
+    // SAFETY: signals only the process this test started.
+    let sent = unsafe { libc::kill(tend.pid(), signal) };
+    assert_eq!(sent, 0, "kill: {}", std::io::Error::last_os_error());
+}
+
+// ---------------------------------------------------------------------------
+// The tests.
+
+/// A note typed (wrapping as it goes), signed with Ctrl-S, and the retry
+/// call it proposes taken with Enter.
+#[test]
+fn a_note_typed_and_signed_proposes_a_retry_call() {
+    // The sentence is wider than the editor, and LINE_1 is where it wraps.
+    assert!(LINE_1.chars().count() <= 78);
+    let next_word = LINE_2.split(' ').next().unwrap();
+    assert!(LINE_1.chars().count() + 1 + next_word.chars().count() > 78);
+    let sentence = format!("{LINE_1} {LINE_2}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut tend = start(&path);
+    open_no_answer_call(&mut tend);
+
+    // Typed as one sentence, shown on two lines.
+    let screen = type_note(&mut tend, &sentence, &[LINE_1, LINE_2]);
+    assert!(
+        words(&screen).contains("Note for Zoë Testa"),
+        "{}",
+        framed(&screen)
+    );
+
+    // Ctrl-S signs, and a retry the next business day is proposed.
+    tend.send(CTRL_S);
+    let screen = tend.wait_for("the proposal of a retry call", |s| {
+        words(s).contains("Add \"Retry outreach call\" due Wed 2026-11-25?")
+    });
+    assert!(find_pane(&screen, EDITOR).is_none(), "the editor closed");
+    assert!(
+        words(&screen).contains("Next step · Enter does it · Esc skips"),
+        "{}",
+        framed(&screen)
+    );
+
+    // Enter takes it.
+    tend.send(ENTER);
+    let screen = tend.wait_for("the retry added", |s| {
+        !words(s).contains("Add \"Retry outreach call\"")
+            && shows_message(s, "Added 1 task · u undoes")
+    });
+    // Today lists it for tomorrow (at 80 columns the title is cut short).
+    let today = find_pane(&screen, TODAY).expect("the Today pane");
+    assert!(
+        today
+            .lines(&screen)
+            .iter()
+            .any(|row| row.contains("tomorrow")
+                && row.contains("Testa, Zoë")
+                && row.contains("Retry ou")),
+        "the new task is not listed:\n{}",
+        framed(&screen)
+    );
+
+    // q: tend exits and the terminal is as it was.
+    tend.send("q");
+    let status = tend.wait_exit();
+    assert!(status.success(), "tend exited with {status:?}");
+    tend.wait_for("the main screen and the cursor back", restored);
+    assert_cooked(&tend);
+
+    // One signed note, its text as the screen showed it: a newline where it
+    // wrapped.
+    assert_eq!(
+        notes_in_db(&path),
+        vec![no_answer_call("completed", &format!("{LINE_1}\n{LINE_2}"))]
+    );
+    assert_eq!(
+        tasks_in_db(&path),
+        vec![
+            (
+                "Monthly outreach call".into(),
+                "call".into(),
+                "requested".into(),
+                Some("2026-11-24".into())
+            ),
+            (
+                "Retry outreach call".into(),
+                "call".into(),
+                "requested".into(),
+                Some("2026-11-25".into())
+            ),
+        ]
+    );
+}
+
+/// The same sentence typed key by key, as a person types, with a frame
+/// drawn after each key: the screen shows it whole on two lines. (tend wraps
+/// one column short of the editor's width, so the cursor after the last
+/// character always fits; when it did not, tui-textarea scrolled the text a
+/// column left and every line lost its first character on screen.)
+#[test]
+fn a_sentence_typed_key_by_key_is_shown_whole_after_it_wraps() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut tend = start(&path);
+    open_no_answer_call(&mut tend);
+    for c in format!("{LINE_1} {LINE_2}").chars() {
+        tend.send_and_wait_for_frame(&c.to_string());
+    }
+    let screen = tend.screen();
+    assert_eq!(
+        note_lines(&screen),
+        Some(vec![LINE_1.to_string(), LINE_2.to_string()]),
+        "\n{}",
+        framed(&screen)
+    );
+    tend.send(ESC);
+    wait_for_message(&tend, "Draft saved; n on this patient reopens it");
+    assert_eq!(
+        draft_body(&path).as_deref(),
+        Some(format!("{LINE_1}\n{LINE_2}").as_str())
+    );
+}
+
+/// A draft saved as it is typed survives SIGKILL (nothing of tend runs
+/// after it): the next start offers it, `d` reopens it, and it is signed.
+#[test]
+fn a_draft_survives_a_killed_process_and_d_reopens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut tend = start(&path);
+    open_no_answer_call(&mut tend);
+    type_note(&mut tend, SHORT, &[SHORT]);
+
+    // The autosave catches up with the typing within about a second.
+    wait_for_notes(&path, "the draft to hold the whole sentence", |notes| {
+        notes == [no_answer_call("preparation", SHORT)]
+    });
+    signal(&tend, libc::SIGKILL);
+    let status = tend.wait_exit();
+    assert!(!status.success(), "tend exited with {status:?}");
+    drop(tend);
+
+    // The next start says a draft is waiting.
+    let mut tend = start(&path);
+    wait_for_message(
+        &tend,
+        "A draft note for Testa, Zoë was not signed: d reopens it",
+    );
+
+    // d: the editor, with the sentence and the header as they were.
+    tend.send("d");
+    let screen = tend.wait_for("the draft reopened", |s| {
+        note_lines(s).is_some_and(|lines| lines == [SHORT])
+    });
+    assert!(
+        note_header(&screen).contains("Outcome: no answer"),
+        "{}",
+        framed(&screen)
+    );
+    assert!(
+        shows_message(&screen, "Your draft is back · Ctrl-S signs · Esc keeps it"),
+        "{}",
+        status_line(&screen)
+    );
+
+    // More text, at the end of what was there, then Ctrl-S.
+    let more = " Call back Friday.";
+    let whole = format!("{SHORT}{more}");
+    type_note(&mut tend, more, &[whole.as_str()]);
+    tend.send(CTRL_S);
+    tend.wait_for("the proposal of a retry call", |s| {
+        words(s).contains("Add \"Retry outreach call\" due Wed 2026-11-25?")
+    });
+
+    // Esc skips the proposal; q quits.
+    tend.send(ESC);
+    wait_for_message(&tend, "Skipped");
+    tend.send("q");
+    assert!(tend.wait_exit().success());
+    tend.wait_for("the main screen and the cursor back", restored);
+
+    // One signed note with the whole text, and no draft left.
+    assert_eq!(
+        notes_in_db(&path),
+        vec![no_answer_call("completed", &whole)]
+    );
+    assert_eq!(tasks_in_db(&path).len(), 1, "the retry was skipped");
+}
+
+/// SIGTERM right after the typing, before the autosave has caught up: the
+/// draft holds every word tend has shown.
+#[test]
+fn a_draft_survives_sigterm_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut tend = start(&path);
+    open_no_answer_call(&mut tend);
+    type_note(&mut tend, SHORT, &[SHORT]);
+    let before = draft_body(&path);
+    signal(&tend, libc::SIGTERM);
+
+    let status = tend.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 15, "as a shell reports SIGTERM");
+    tend.wait_for("the main screen and the cursor back", restored);
+    assert_cooked(&tend);
+    assert_eq!(
+        notes_in_db(&path),
+        vec![no_answer_call("preparation", SHORT)],
+        "(before the signal the draft held {before:?})"
+    );
+}
+
+/// The terminal hangs up (window closed, SSH connection dropped) right
+/// after the typing: the draft holds every word tend has shown.
+#[test]
+fn a_draft_survives_the_terminal_hanging_up_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut tend = start(&path);
+    open_no_answer_call(&mut tend);
+    type_note(&mut tend, SHORT, &[SHORT]);
+    let before = draft_body(&path);
+    tend.hang_up();
+
+    let status = tend.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 1, "as a shell reports SIGHUP");
+    assert_eq!(
+        notes_in_db(&path),
+        vec![no_answer_call("preparation", SHORT)],
+        "(before the hang-up the draft held {before:?})"
+    );
+}
+
+/// Esc keeps the note as a draft; `n` reopens it with its text; Esc and `q`
+/// (in the editor `q` is a letter of the note) leave it a draft.
+#[test]
+fn esc_keeps_a_draft_that_n_reopens_and_q_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut tend = start(&path);
+    open_no_answer_call(&mut tend);
+    type_note(&mut tend, SHORT, &[SHORT]);
+
+    // Esc saves the draft before the screen says so.
+    tend.send(ESC);
+    let screen = wait_for_message(&tend, "Draft saved; n on this patient reopens it");
+    assert!(find_pane(&screen, EDITOR).is_none(), "the editor closed");
+    assert_eq!(
+        notes_in_db(&path),
+        vec![no_answer_call("preparation", SHORT)]
+    );
+
+    // n: the same draft, with its text and header.
+    tend.send("n");
+    let screen = tend.wait_for("the draft reopened", |s| {
+        note_lines(s).is_some_and(|lines| lines == [SHORT])
+    });
+    assert!(
+        note_header(&screen).contains("Outcome: no answer"),
+        "{}",
+        framed(&screen)
+    );
+    wait_for_message(&tend, "Your draft is back · Ctrl-S signs · Esc keeps it");
+
+    tend.send(ESC);
+    wait_for_message(&tend, "Draft saved; n on this patient reopens it");
+    tend.send("q");
+    let status = tend.wait_exit();
+    assert!(status.success(), "tend exited with {status:?}");
+    tend.wait_for("the main screen and the cursor back", restored);
+    assert_cooked(&tend);
+
+    // Still one draft, not signed, not doubled.
+    assert_eq!(
+        notes_in_db(&path),
+        vec![no_answer_call("preparation", SHORT)]
+    );
+    assert_eq!(
+        tasks_in_db(&path).len(),
+        1,
+        "nothing proposed, nothing added"
+    );
+}
