@@ -110,7 +110,13 @@ impl NoteEditor {
         let (header, body, started_at, minutes_typed, field) = match draft {
             Some(draft) => {
                 let typed = (draft.header.minutes > 0).then(|| draft.header.minutes.to_string());
-                let lines: Vec<String> = draft.body.lines().map(str::to_string).collect();
+                // Cleaned: a draft is stored text, which may have come from
+                // anywhere, and tui-textarea draws what it holds as it is.
+                let lines: Vec<String> = draft
+                    .body
+                    .lines()
+                    .map(|l| crate::ui::text::clean(l).into_owned())
+                    .collect();
                 (draft.header, lines, draft.started_at, typed, Field::Body)
             }
             None => (NoteHeader::default(), Vec::new(), now, None, Field::Method),
@@ -302,7 +308,7 @@ impl NoteEditor {
             return self.body.undo();
         }
         if let KeyCode::Char(c) = key.code {
-            if c.is_control() {
+            if crate::ui::text::is_unsafe(c) {
                 return false;
             }
         }

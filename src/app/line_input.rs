@@ -24,8 +24,9 @@ pub struct LineInput {
 }
 
 impl LineInput {
+    /// A field holding `text` (cleaned: it may come from the database).
     pub fn new(text: &str) -> LineInput {
-        let mut area = TextArea::new(vec![text.to_string()]);
+        let mut area = TextArea::new(vec![crate::ui::text::clean(text).into_owned()]);
         area.move_cursor(CursorMove::End);
         area.set_cursor_line_style(ratatui::style::Style::default());
         LineInput { area }
@@ -45,7 +46,7 @@ impl LineInput {
             KeyCode::Enter => return InputEvent::Submit(self.text()),
             KeyCode::Esc => return InputEvent::Cancel,
             KeyCode::Tab => return InputEvent::Complete,
-            KeyCode::Char(c) if c.is_control() => return InputEvent::Unchanged,
+            KeyCode::Char(c) if crate::ui::text::is_unsafe(c) => return InputEvent::Unchanged,
             // tui-textarea's own newline keys.
             KeyCode::Char('m' | 'j') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 return InputEvent::Unchanged

@@ -68,7 +68,8 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
         return Ok(today + Duration::days(if ahead == 0 { 7 } else { ahead }));
     }
     if let Some(offset) = text.strip_prefix('+') {
-        let (number, unit) = offset.split_at(offset.len().saturating_sub(1));
+        let unit_at = offset.char_indices().last().map_or(0, |(i, _)| i);
+        let (number, unit) = offset.split_at(unit_at);
         let n: u32 = number.parse().map_err(|_| unknown())?;
         if n > 3660 {
             return Err(too_far());
@@ -246,6 +247,7 @@ mod tests {
         assert_eq!(parse("   ", today()), Err(DateError::Empty));
         for typed in [
             "soon", "fri day", "+3", "+d", "+3x", "-3d", "12/", "/5", "1/2/3/4", "tues", "12.05",
+            "+3é", "+é", "+",
         ] {
             assert!(
                 matches!(parse(typed, today()), Err(DateError::Unknown(_))),

@@ -29,7 +29,8 @@ impl Recurrence {
             "monthly" => Recurrence::Months(1),
             "quarterly" => Recurrence::Months(3),
             _ => {
-                let (number, unit) = lower.split_at(lower.len().saturating_sub(1));
+                let unit_at = lower.char_indices().last().map_or(0, |(i, _)| i);
+                let (number, unit) = lower.split_at(unit_at);
                 let n: u32 = number.parse().map_err(|_| error())?;
                 if n == 0 || n > 366 {
                     return Err(error());
@@ -99,7 +100,7 @@ mod tests {
             assert_eq!(Recurrence::parse(text), Ok(rule), "{text}");
             assert_eq!(Recurrence::parse(&rule.to_string()), Ok(rule));
         }
-        for bad in ["", "0d", "often", "3y", "d", "-2w", "999d"] {
+        for bad in ["", "0d", "often", "3y", "d", "-2w", "999d", "2é", "é"] {
             assert!(Recurrence::parse(bad).is_err(), "{bad}");
         }
     }

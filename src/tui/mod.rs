@@ -326,6 +326,10 @@ fn handle_event(app: &mut App, joiner: &mut EscJoiner, event: Event) -> bool {
             app.resize(width, height);
             true
         }
+        Event::Paste(text) => {
+            app.paste(&text);
+            true
+        }
         _ => false,
     }
 }

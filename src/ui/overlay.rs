@@ -100,7 +100,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                     note.header.party.label(),
                     note.header.outcome.label(),
                     note.header.minutes,
-                    note.author.as_deref().unwrap_or("?")
+                    fit(note.author.as_deref().unwrap_or("?"), 16)
                 ),
                 theme.label,
             )];
@@ -112,7 +112,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                     format!(
                         "Addendum {} by {}",
                         addendum.sent_at.format("%Y-%m-%d %H:%M UTC"),
-                        addendum.author.as_deref().unwrap_or("?")
+                        fit(addendum.author.as_deref().unwrap_or("?"), 16)
                     ),
                     theme.heading,
                 ));

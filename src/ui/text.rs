@@ -20,7 +20,8 @@ fn is_layout_control(c: char) -> bool {
         | '\u{2028}' | '\u{2029}')
 }
 
-fn is_unsafe(c: char) -> bool {
+/// Whether `c` must never reach the terminal as it is.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_layout_control(c)
 }
 
