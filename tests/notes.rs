@@ -55,6 +55,25 @@ fn store(dir: &Path) -> (Store, i64, i64) {
     (store, a, b)
 }
 
+/// Saves as one editor does: naming the version it saw last.
+fn save(
+    store: &mut Store,
+    patient: i64,
+    header: &NoteHeader,
+    body: &str,
+    started: chrono::DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let seen = store.draft(patient)?.map(|d| d.version);
+    store.save_draft(patient, header, body, started, seen)?;
+    Ok(store.draft(patient)?.map_or(0, |d| d.id))
+}
+
+/// Signs the draft as it is stored now.
+fn sign(store: &mut Store, patient: i64) -> Result<i64, StoreError> {
+    let seen = store.draft(patient)?.map_or(0, |d| d.version);
+    store.sign_note(patient, seen)
+}
+
 fn started() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 13, 50, 0).unwrap()
 }
@@ -74,12 +93,15 @@ fn a_draft_is_created_once_and_saved_as_it_is_typed() {
     let (mut store, patient, _) = store(dir.path());
     assert_eq!(store.draft(patient).unwrap(), None);
     let header = NoteHeader::default();
-    let id = store
-        .save_draft(patient, &header, "Called", started())
-        .unwrap();
-    let again = store
-        .save_draft(patient, &header, "Called about refill", started())
-        .unwrap();
+    let id = save(&mut store, patient, &header, "Called", started()).unwrap();
+    let again = save(
+        &mut store,
+        patient,
+        &header,
+        "Called about refill",
+        started(),
+    )
+    .unwrap();
     assert_eq!(id, again, "one draft per author and patient");
     let draft = store.draft(patient).unwrap().unwrap();
     assert_eq!(draft.body, "Called about refill");
@@ -105,25 +127,21 @@ fn signing_refuses_an_empty_note_and_a_disenrolled_patient() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, patient, gone) = store(dir.path());
     let header = NoteHeader::default();
-    store
-        .save_draft(patient, &header, "  \n ", started())
-        .unwrap();
-    let error = store.sign_note(patient).unwrap_err();
+    save(&mut store, patient, &header, "  \n ", started()).unwrap();
+    let error = sign(&mut store, patient).unwrap_err();
     assert!(matches!(error, StoreError::Refused(_)));
     assert!(error.to_string().contains("the note is empty"), "{error}");
     assert!(store.draft(patient).unwrap().is_some(), "still a draft");
 
-    store
-        .save_draft(gone, &header, "Spoke with patient", started())
-        .unwrap();
-    let error = store.sign_note(gone).unwrap_err();
+    save(&mut store, gone, &header, "Spoke with patient", started()).unwrap();
+    let error = sign(&mut store, gone).unwrap_err();
     assert!(error.to_string().contains("disenrolled"), "{error}");
     assert_eq!(
         store.draft(gone).unwrap().unwrap().body,
         "Spoke with patient",
         "nothing typed is lost"
     );
-    assert!(store.sign_note(12345).is_err());
+    assert!(sign(&mut store, 12345).is_err());
 }
 
 #[test]
@@ -134,15 +152,15 @@ fn a_signed_note_is_final_and_moves_the_last_contact() {
         minutes: 12,
         ..NoteHeader::default()
     };
-    store
-        .save_draft(
-            patient,
-            &header,
-            "Reviewed medications.\nNext call Friday.",
-            started(),
-        )
-        .unwrap();
-    let id = store.sign_note(patient).unwrap();
+    save(
+        &mut store,
+        patient,
+        &header,
+        "Reviewed medications.\nNext call Friday.",
+        started(),
+    )
+    .unwrap();
+    let id = sign(&mut store, patient).unwrap();
     assert_eq!(store.draft(patient).unwrap(), None);
     assert_eq!(audit_count(&store, "sign"), 1);
     let record = store.patient(patient).unwrap().unwrap();
@@ -180,18 +198,21 @@ fn attempts_do_not_move_the_last_contact_but_count_as_outreach() {
         outcome: Outcome::NoAnswer,
         ..NoteHeader::default()
     };
-    store
-        .save_draft(patient, &header, "No answer", started())
-        .unwrap();
-    store.sign_note(patient).unwrap();
+    save(&mut store, patient, &header, "No answer", started()).unwrap();
+    sign(&mut store, patient).unwrap();
     let collateral = NoteHeader {
         party: Party::Provider,
         ..NoteHeader::default()
     };
-    store
-        .save_draft(patient, &collateral, "Spoke with PCP office", started())
-        .unwrap();
-    store.sign_note(patient).unwrap();
+    save(
+        &mut store,
+        patient,
+        &collateral,
+        "Spoke with PCP office",
+        started(),
+    )
+    .unwrap();
+    sign(&mut store, patient).unwrap();
     assert_eq!(
         store.patient(patient).unwrap().unwrap().last_contact_at,
         None
@@ -206,15 +227,15 @@ fn attempts_do_not_move_the_last_contact_but_count_as_outreach() {
 fn corrections_are_signed_addenda_linked_to_the_original() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, patient, _) = store(dir.path());
-    store
-        .save_draft(
-            patient,
-            &NoteHeader::default(),
-            "Appointment on 12/03",
-            started(),
-        )
-        .unwrap();
-    let original = store.sign_note(patient).unwrap();
+    save(
+        &mut store,
+        patient,
+        &NoteHeader::default(),
+        "Appointment on 12/03",
+        started(),
+    )
+    .unwrap();
+    let original = sign(&mut store, patient).unwrap();
     let addendum = store
         .add_addendum(original, "Correction: the appointment is on 12/04")
         .unwrap();
@@ -223,9 +244,14 @@ fn corrections_are_signed_addenda_linked_to_the_original() {
     assert_eq!(found.part_of, Some(original));
     assert_eq!(audit_count(&store, "addendum"), 1);
     assert!(store.add_addendum(original, "   ").is_err());
-    store
-        .save_draft(patient, &NoteHeader::default(), "draft", started())
-        .unwrap();
+    save(
+        &mut store,
+        patient,
+        &NoteHeader::default(),
+        "draft",
+        started(),
+    )
+    .unwrap();
     let draft_id = store.draft(patient).unwrap().unwrap().id;
     let error = store.add_addendum(draft_id, "x").unwrap_err();
     assert!(error.to_string().contains("addenda are for signed notes"));
@@ -235,19 +261,19 @@ fn corrections_are_signed_addenda_linked_to_the_original() {
 fn search_finds_signed_notes_by_their_words_and_never_drafts() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, patient, _) = store(dir.path());
-    store
-        .save_draft(
-            patient,
-            &NoteHeader::default(),
-            "Discussed housing.\nMet at the café about the SNAP application.",
-            started(),
-        )
-        .unwrap();
+    save(
+        &mut store,
+        patient,
+        &NoteHeader::default(),
+        "Discussed housing.\nMet at the café about the SNAP application.",
+        started(),
+    )
+    .unwrap();
     assert!(
         store.search_notes("SNAP", 10).unwrap().is_empty(),
         "a draft is not found"
     );
-    let id = store.sign_note(patient).unwrap();
+    let id = sign(&mut store, patient).unwrap();
     let hits = store.search_notes("snap application", 10).unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].note_id, id);
@@ -284,4 +310,69 @@ fn the_generated_notes_are_searchable_after_upgrade() {
     )
     .unwrap();
     assert!(!store.search_notes("voicemail", 50).unwrap().is_empty());
+}
+
+#[test]
+fn two_windows_on_one_draft_keep_both_texts_and_sign_only_what_was_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient, _) = store(dir.path());
+    let mut window_b = open(store.path(), "ccuser");
+    let header = NoteHeader::default();
+    let a = store
+        .save_draft(patient, &header, "A first", started(), None)
+        .unwrap();
+    let b_seen = window_b.draft(patient).unwrap().unwrap().version;
+    let b = window_b
+        .save_draft(patient, &header, "A first, B adds", started(), Some(b_seen))
+        .unwrap();
+    assert_eq!(b.merged, None, "B had seen the latest: a plain save");
+    // A saves over a version it has not seen: nothing is overwritten.
+    let a2 = store
+        .save_draft(
+            patient,
+            &header,
+            "A first, A adds",
+            started(),
+            Some(a.version),
+        )
+        .unwrap();
+    let merged = a2.merged.expect("both texts kept");
+    assert_eq!(
+        merged,
+        format!(
+            "A first, B adds\n\n{}\nA first, A adds",
+            tend::store::MERGE_MARK
+        )
+    );
+    assert_eq!(store.draft(patient).unwrap().unwrap().body, merged);
+    // B signing the version it saw last is refused: the draft moved on.
+    let error = window_b.sign_note(patient, b.version).unwrap_err();
+    assert!(matches!(error, StoreError::Conflict(_)), "{error}");
+    assert!(store.draft(patient).unwrap().is_some(), "still a draft");
+    store.sign_note(patient, a2.version).unwrap();
+}
+
+#[test]
+fn a_signed_note_cannot_be_replaced_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient, _) = store(dir.path());
+    save(
+        &mut store,
+        patient,
+        &NoteHeader::default(),
+        "Original",
+        started(),
+    )
+    .unwrap();
+    let id = sign(&mut store, patient).unwrap();
+    let conn = Connection::open(store.path()).unwrap();
+    let replace = conn.execute(
+        "INSERT OR REPLACE INTO communication (id, patient_id, sent_at, medium, direction,
+           recipient, outcome, body, status)
+         VALUES (?1, 1, '2026-01-01T00:00:00Z', 'phone', 'outbound', 'patient', 'reached',
+                 'REWRITTEN', 'completed')",
+        [id],
+    );
+    assert!(replace.is_err());
+    assert_eq!(store.timeline(patient, 5).unwrap()[0].body, "Original");
 }

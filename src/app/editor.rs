@@ -90,9 +90,17 @@ pub struct NoteEditor {
     pub header: NoteHeader,
     pub field: Field,
     pub body: TextArea<'static>,
+    /// When the call began: the note is dated then.
     pub started_at: DateTime<Utc>,
-    /// Minutes as typed; `None` while they are counted from the start.
+    /// Minutes as typed; `None` while they are counted.
     pub minutes_typed: Option<String>,
+    /// Minutes counted in earlier sittings (a reopened draft's), to which
+    /// the time since `counted_from` is added.
+    base_minutes: u32,
+    counted_from: DateTime<Utc>,
+    /// The draft's version this editor saved or loaded last (`None` until
+    /// the first save of a new note).
+    pub version: Option<i64>,
     /// Columns at which typed text wraps.
     pub wrap_width: usize,
     dirty: bool,
@@ -107,9 +115,11 @@ impl NoteEditor {
         draft: Option<Draft>,
         now: DateTime<Utc>,
     ) -> NoteEditor {
+        let version = draft.as_ref().map(|d| d.version);
+        let base_minutes = draft.as_ref().map_or(0, |d| d.header.minutes);
         let (header, body, started_at, minutes_typed, field) = match draft {
             Some(draft) => {
-                let typed = (draft.header.minutes > 0).then(|| draft.header.minutes.to_string());
+                let typed = None;
                 // Cleaned: a draft is stored text, which may have come from
                 // anywhere, and tui-textarea draws what it holds as it is.
                 let lines: Vec<String> = draft
@@ -133,6 +143,9 @@ impl NoteEditor {
             body,
             started_at,
             minutes_typed,
+            base_minutes,
+            counted_from: now,
+            version,
             wrap_width: 72,
             dirty: false,
             last_saved: None,
@@ -145,7 +158,8 @@ impl NoteEditor {
 
     /// The header with the minutes as typed, or counted to `now`.
     pub fn header_at(&self, now: DateTime<Utc>) -> NoteHeader {
-        let counted = ((now - self.started_at).num_seconds().max(0) as u32).div_ceil(60);
+        let since = (now - self.counted_from).num_seconds().max(0) as u32;
+        let counted = self.base_minutes + since.div_ceil(60);
         let minutes = match &self.minutes_typed {
             Some(typed) => typed.parse().unwrap_or(counted),
             None => counted,
@@ -172,6 +186,20 @@ impl NoteEditor {
     pub fn mark_saved(&mut self, at: Instant) {
         self.dirty = false;
         self.last_saved = Some(at);
+    }
+
+    /// Replaces the whole text (after another window's text was merged in),
+    /// with the cursor at the end.
+    pub fn replace_text(&mut self, text: &str) {
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| crate::ui::text::clean(l).into_owned())
+            .collect();
+        self.body = TextArea::new(lines);
+        self.body
+            .set_cursor_line_style(ratatui::style::Style::default());
+        self.body.move_cursor(CursorMove::Bottom);
+        self.body.move_cursor(CursorMove::End);
     }
 
     /// Inserts text at the cursor (a template, the time, a paste). Control
@@ -393,6 +421,30 @@ mod tests {
         let later = e.started_at + chrono::Duration::seconds(7 * 60 + 5);
         assert_eq!(e.header_at(later).minutes, 8);
         assert_eq!(e.header_at(e.started_at).minutes, 0);
+    }
+
+    #[test]
+    fn a_reopened_draft_keeps_counting_from_its_saved_minutes() {
+        let opened = DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        let draft = Draft {
+            id: 1,
+            patient_id: 1,
+            header: NoteHeader {
+                minutes: 12,
+                ..NoteHeader::default()
+            },
+            body: "Earlier".into(),
+            // Two days before it is reopened.
+            started_at: opened - chrono::Duration::days(2),
+            version: 3,
+        };
+        let e = NoteEditor::new(1, CallSheet::default(), Some(draft), opened);
+        assert_eq!(e.version, Some(3));
+        assert_eq!(e.header_at(opened).minutes, 12, "not two days' worth");
+        let later = opened + chrono::Duration::minutes(5);
+        assert_eq!(e.header_at(later).minutes, 17, "and still counting");
     }
 
     #[test]

@@ -147,19 +147,41 @@ impl App {
 
     /// Saves the open draft when a save is due, or at once with `now`.
     pub(super) fn autosave(&mut self, now: bool) -> Result<(), StoreError> {
+        let Some(editor) = self.editor.as_ref() else {
+            return Ok(());
+        };
+        let untouched_new = !editor.is_dirty() && editor.version.is_none();
+        let due = (now && editor.is_dirty()) || editor.save_due(Instant::now());
+        if untouched_new || !due {
+            return Ok(());
+        }
+        self.save_draft_now()
+    }
+
+    /// Writes the editor's header and text to its draft, whatever has
+    /// changed; if another window saved the same draft meanwhile, both texts
+    /// are kept and the editor shows them.
+    fn save_draft_now(&mut self) -> Result<(), StoreError> {
+        let now = self.clock.now_utc();
         let Some(editor) = self.editor.as_mut() else {
             return Ok(());
         };
         let at = Instant::now();
-        let untouched_new = !editor.is_dirty() && editor.text().is_empty();
-        if untouched_new || !(now && editor.is_dirty() || editor.save_due(at)) {
-            return Ok(());
-        }
-        let header = editor.header_at(self.clock.now_utc());
-        let body = editor.text();
-        self.store
-            .save_draft(editor.patient_id, &header, &body, editor.started_at)?;
+        let saved = self.store.save_draft(
+            editor.patient_id,
+            &editor.header_at(now),
+            &editor.text(),
+            editor.started_at,
+            editor.version,
+        )?;
+        editor.version = Some(saved.version);
         editor.mark_saved(at);
+        if let Some(merged) = saved.merged {
+            editor.replace_text(&merged);
+            self.message = Some(Message::Error(
+                "This draft was also open in another window: both texts are kept, check before signing".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -170,7 +192,6 @@ impl App {
     }
 
     fn sign(&mut self) -> Result<(), StoreError> {
-        self.autosave(true)?;
         let Some(editor) = self.editor.as_ref() else {
             return Ok(());
         };
@@ -181,10 +202,21 @@ impl App {
             return Ok(());
         }
         let patient_id = editor.patient_id;
+        // What is signed is exactly what the screen shows, minutes included.
+        let seen_before = editor.version;
+        self.save_draft_now()?;
+        let Some(editor) = self.editor.as_ref() else {
+            return Ok(());
+        };
+        let merged = matches!(&self.message, Some(Message::Error(m)) if m.starts_with("This draft was also open"));
+        if merged && seen_before.is_some() {
+            return Ok(());
+        }
         let header = editor.header_at(self.clock.now_utc());
-        match self.store.sign_note(patient_id) {
+        let version = editor.version.unwrap_or(1);
+        match self.store.sign_note(patient_id, version) {
             Ok(_) => {}
-            Err(StoreError::Refused(reason)) => {
+            Err(StoreError::Refused(reason) | StoreError::Conflict(reason)) => {
                 self.message = Some(Message::Error(capitalise(&reason)));
                 return Ok(());
             }
@@ -211,11 +243,19 @@ impl App {
                     ..TaskLine::default()
                 },
             }),
+            // Only the user's own outreach call, due within the upcoming
+            // days: never a colleague's task, nor one far off.
             Some(FollowUp::CompleteOutreach) => self
                 .store
                 .patient_tasks(patient_id)?
                 .into_iter()
-                .find(|t| t.kind == TaskKind::Call)
+                .find(|t| {
+                    t.kind == TaskKind::Call
+                        && t.owner.as_deref() == Some(self.user.as_str())
+                        && t.due_on.is_some_and(|d| {
+                            d <= self.today() + chrono::Duration::days(self.upcoming_days.into())
+                        })
+                })
                 .map(|t| Proposal::Complete {
                     task: (&t).into(),
                     title: t.title,

@@ -26,7 +26,7 @@ use crate::clock::Clock;
 pub use audit::{AuditAction, AuditEvent};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use error::{OpenError, StoreError};
-pub use notes::{Draft, DraftSummary, NoteSummary, SearchHit};
+pub use notes::{Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, MERGE_MARK};
 pub use record::{CareTeamMember, Condition, PatientRecord};
 pub use task_changes::{TaskChange, TaskRef};
 pub use write::{
@@ -127,7 +127,11 @@ impl Store {
                 message: format!("could not switch to WAL journaling (got {journal})"),
             });
         }
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        // recursive_triggers: a REPLACE's implicit delete fires DELETE
+        // triggers too, so nothing slips past the guards on signed notes.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA recursive_triggers = ON;",
+        )
             .map_err(|e| OpenError::from_sqlite(path, e))?;
 
         let mut store = Store {
@@ -199,6 +203,21 @@ impl Store {
         Ok(value)
     }
 
+    /// Like [`Store::write`], but the change need not write an audit row:
+    /// for a draft's autosaves only.
+    pub(crate) fn write_unaudited<T>(
+        &mut self,
+        change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
+        let value = change(&mut tx)?;
+        tx.commit_unaudited()?;
+        Ok(value)
+    }
+
     /// Records that the user opened a patient's record.
     pub fn record_view(&mut self, patient_id: i64) -> Result<(), StoreError> {
         self.write(|tx| {
@@ -222,10 +241,6 @@ impl Store {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
-    }
-
-    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
     }
 }
 

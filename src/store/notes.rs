@@ -7,7 +7,7 @@
 //! else, and an audit row a second would bury the trail).
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Row};
 
 use super::caseload::parse_instant;
 use super::write::utc_text;
@@ -23,7 +23,22 @@ pub struct Draft {
     pub header: NoteHeader,
     pub body: String,
     pub started_at: DateTime<Utc>,
+    /// Bumped by every save.
+    pub version: i64,
 }
+
+/// What saving a draft did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftSaved {
+    pub version: i64,
+    /// Set when another window had saved the same draft meanwhile: both
+    /// texts were kept, and this is the text now stored.
+    pub merged: Option<String>,
+}
+
+/// Marks where a draft's text from another window begins, when two
+/// windows wrote the same draft.
+pub const MERGE_MARK: &str = "[also typed in another window]";
 
 /// A draft waiting for its author, for the start-up notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +92,7 @@ impl Store {
     /// The user's draft for this patient, if there is one.
     pub fn draft(&self, patient_id: i64) -> Result<Option<Draft>, StoreError> {
         let sql = format!(
-            "SELECT c.id, c.patient_id, c.body, c.started_at, {HEADER_COLUMNS}
+            "SELECT c.id, c.patient_id, c.body, c.started_at, c.version, {HEADER_COLUMNS}
                FROM communication c JOIN practitioner a ON a.id = c.author_id
               WHERE c.status = 'preparation' AND c.patient_id = ?1 AND a.username = ?2"
         );
@@ -94,7 +109,8 @@ impl Store {
                         .as_deref()
                         .and_then(parse_instant)
                         .unwrap_or_default(),
-                    header: header_from(row, 4)?,
+                    version: row.get(4)?,
+                    header: header_from(row, 5)?,
                 })
             })
             .optional()?)
@@ -123,84 +139,109 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Saves the draft as it stands (creating it the first time, which is
-    /// audited). Returns its id.
+    /// Saves the draft as it stands: creates it the first time (audited),
+    /// updates it after (not audited). `seen` is the version this editor
+    /// last saved or loaded (`None` for a new note). If another window has
+    /// saved the same draft since, nothing is overwritten: the stored text
+    /// and this one are kept together, and the result says so.
     pub fn save_draft(
         &mut self,
         patient_id: i64,
         header: &NoteHeader,
         body: &str,
         started_at: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        if let Some(existing) = self.draft(patient_id)? {
-            let now = utc_text(self.clock().now_utc());
-            // An autosave of the user's own draft: one IMMEDIATE transaction,
-            // not audited (see the module's note).
-            let tx = self
-                .conn_mut()
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.prepare_cached(
-                "UPDATE communication SET medium = ?2, direction = ?3, recipient = ?4,
-                        outcome = ?5, duration_minutes = ?6, body = ?7, updated_at = ?8
-                  WHERE id = ?1 AND status = 'preparation'",
-            )?
-            .execute(params![
-                existing.id,
-                header.method.code(),
-                header.direction.code(),
-                header.party.code(),
-                header.outcome.code(),
-                header.minutes,
-                body,
-                now
-            ])?;
-            tx.commit()?;
-            return Ok(existing.id);
-        }
+        seen: Option<i64>,
+    ) -> Result<DraftSaved, StoreError> {
         let agent = self.agent().to_string();
-        self.write(|tx| {
+        self.write_unaudited(|tx| {
             let author = tx.practitioner(&agent, &agent)?;
             let now = utc_text(tx.now());
+            let stored: Option<(i64, i64, String)> = tx
+                .conn()
+                .prepare_cached(
+                    "SELECT id, version, body FROM communication
+                      WHERE status = 'preparation' AND patient_id = ?1 AND author_id = ?2",
+                )?
+                .query_row(params![patient_id, author], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })
+                .optional()?;
+            let Some((id, version, stored_body)) = stored else {
+                tx.conn()
+                    .prepare_cached(
+                        "INSERT INTO communication (patient_id, author_id, sent_at, medium,
+                           direction, recipient, outcome, duration_minutes, body, status,
+                           started_at, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'preparation', ?3, ?10)",
+                    )?
+                    .execute(params![
+                        patient_id,
+                        author,
+                        utc_text(started_at),
+                        header.method.code(),
+                        header.direction.code(),
+                        header.party.code(),
+                        header.outcome.code(),
+                        header.minutes,
+                        body,
+                        now
+                    ])?;
+                let id = tx.conn().last_insert_rowid();
+                tx.audit(
+                    AuditAction::Create,
+                    "Communication",
+                    Some(id),
+                    Some(patient_id),
+                    Some("draft"),
+                )?;
+                return Ok(DraftSaved {
+                    version: 1,
+                    merged: None,
+                });
+            };
+            let merged = (seen != Some(version) && stored_body.trim() != body.trim())
+                .then(|| format!("{stored_body}\n\n{MERGE_MARK}\n{body}"));
             tx.conn()
                 .prepare_cached(
-                    "INSERT INTO communication (patient_id, author_id, sent_at, medium,
-                       direction, recipient, outcome, duration_minutes, body, status,
-                       started_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'preparation', ?3, ?10)",
+                    "UPDATE communication SET medium = ?2, direction = ?3, recipient = ?4,
+                            outcome = ?5, duration_minutes = ?6, body = ?7, updated_at = ?8,
+                            version = version + 1
+                      WHERE id = ?1 AND status = 'preparation'",
                 )?
                 .execute(params![
-                    patient_id,
-                    author,
-                    utc_text(started_at),
+                    id,
                     header.method.code(),
                     header.direction.code(),
                     header.party.code(),
                     header.outcome.code(),
                     header.minutes,
-                    body,
+                    merged.as_deref().unwrap_or(body),
                     now
                 ])?;
-            let id = tx.conn().last_insert_rowid();
-            tx.audit(
-                AuditAction::Create,
-                "Communication",
-                Some(id),
-                Some(patient_id),
-                Some("draft"),
-            )?;
-            Ok(id)
+            Ok(DraftSaved {
+                version: version + 1,
+                merged,
+            })
         })
     }
 
-    /// Signs the user's draft for the patient: from now on it is part of the
-    /// record and cannot change. Refused with nothing changed for an empty
-    /// body, a missing draft, or a patient no longer enrolled.
-    pub fn sign_note(&mut self, patient_id: i64) -> Result<i64, StoreError> {
+    /// Signs the user's draft for the patient as version `seen` holds it
+    /// (what the editor saved last): from now on it is part of the record
+    /// and cannot change. Refused with nothing changed for an empty body, a
+    /// missing draft, a draft another window has saved since, or a patient
+    /// no longer enrolled.
+    pub fn sign_note(&mut self, patient_id: i64, seen: i64) -> Result<i64, StoreError> {
         let Some(draft) = self.draft(patient_id)? else {
             return Err(StoreError::Refused(
                 "there is no draft to sign for this patient".into(),
             ));
         };
+        if draft.version != seen {
+            return Err(StoreError::Conflict(
+                "this draft was changed in another window since; it was not signed: check it and sign again"
+                    .into(),
+            ));
+        }
         if draft.body.trim().is_empty() {
             return Err(StoreError::Refused(
                 "the note is empty: write what happened before signing".into(),
@@ -223,9 +264,9 @@ impl Store {
                 .prepare_cached(
                     "UPDATE communication SET status = 'completed', signed_at = ?2,
                             sent_at = coalesce(started_at, ?2), updated_at = ?2
-                      WHERE id = ?1 AND status = 'preparation'",
+                      WHERE id = ?1 AND status = 'preparation' AND version = ?3",
                 )?
-                .execute(params![draft.id, utc_text(now)])?;
+                .execute(params![draft.id, utc_text(now), seen])?;
             if draft.header.reached_patient() {
                 tx.conn()
                     .prepare_cached(

@@ -171,6 +171,8 @@ ALTER TABLE communication ADD COLUMN started_at TEXT;   -- when the editor opene
 ALTER TABLE communication ADD COLUMN signed_at TEXT;    -- UTC RFC 3339
 ALTER TABLE communication ADD COLUMN updated_at TEXT;
 ALTER TABLE communication ADD COLUMN part_of INTEGER REFERENCES communication(id);
+-- Bumped by every save of a draft, so two windows never overwrite each other.
+ALTER TABLE communication ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 UPDATE communication SET signed_at = sent_at, started_at = sent_at;
 
 -- One draft per author and patient.
@@ -182,6 +184,12 @@ CREATE TRIGGER communication_signed_is_final BEFORE UPDATE ON communication
     WHEN OLD.status = 'completed'
 BEGIN
     SELECT RAISE(ABORT, 'a signed note cannot be changed; add an addendum');
+END;
+-- INSERT OR REPLACE would delete a signed note without its DELETE trigger.
+CREATE TRIGGER communication_signed_is_not_replaced BEFORE INSERT ON communication
+    WHEN EXISTS (SELECT 1 FROM communication WHERE id = NEW.id AND status = 'completed')
+BEGIN
+    SELECT RAISE(ABORT, 'a signed note cannot be replaced');
 END;
 CREATE TRIGGER communication_signed_is_kept BEFORE DELETE ON communication
     WHEN OLD.status = 'completed'

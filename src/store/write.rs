@@ -45,6 +45,13 @@ impl<'c> Tx<'c> {
         Ok(())
     }
 
+    /// Commits without an audit row: only for the autosaves of a draft
+    /// (see `store::notes`).
+    pub(crate) fn commit_unaudited(self) -> Result<(), StoreError> {
+        self.tx.commit()?;
+        Ok(())
+    }
+
     pub(crate) fn conn(&self) -> &rusqlite::Connection {
         &self.tx
     }
