@@ -53,6 +53,17 @@ impl Clock {
         self.now().with_timezone(&Utc)
     }
 
+    /// A stored instant in the coordinator's time (the offset of "now").
+    pub fn local(&self, at: DateTime<Utc>) -> DateTime<FixedOffset> {
+        at.with_timezone(self.now().offset())
+    }
+
+    /// The coordinator's calendar date of a stored instant: an evening call
+    /// in New York is on that evening's date, not the next day's in UTC.
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        self.local(at).date_naive()
+    }
+
     /// The coordinator's calendar date: what "today" means on screen.
     pub fn today(&self) -> NaiveDate {
         self.now().date_naive()
@@ -72,6 +83,18 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
         );
         assert_eq!(clock.now_utc().to_rfc3339(), "2026-11-25T04:30:00+00:00");
+    }
+
+    #[test]
+    fn stored_instants_are_dated_in_the_coordinators_time() {
+        let clock = Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
+        let evening_call = DateTime::parse_from_rfc3339("2026-11-24T03:27:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            clock.local_date(evening_call),
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+        );
     }
 
     #[test]

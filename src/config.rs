@@ -198,6 +198,18 @@ impl Config {
             ));
         }
 
+        if !(1..=30).contains(&file.follow_up.retry_in_business_days) {
+            let line = find_key_line(text, "retry_in_business_days");
+            return Err(invalid(
+                line,
+                "follow_up.retry_in_business_days".into(),
+                format!(
+                    "{} is out of range: use 1 to 30 business days",
+                    file.follow_up.retry_in_business_days
+                ),
+            ));
+        }
+
         let mut keymap = Keymap::default();
         for (name, spanned) in &file.keys {
             let line = line_of(text, spanned.span().start);

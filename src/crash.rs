@@ -2,7 +2,9 @@
 //! (with a backtrace) goes to a file in the state directory rather than over
 //! the screen, and one line on stderr says where it is.
 //!
-//! Panic messages in tend never carry record contents, so reports hold no
+//! The panic's message is left out of the report, only where it happened
+//! and the backtrace are kept: a message can quote the text being handled
+//! (the standard library's slicing panics do), and that text may be
 //! patient data.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ pub fn install_panic_hook(state_dir: Option<PathBuf>) {
     }
     let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::blank()
         .theme(color_eyre::config::Theme::new())
+        .panic_message(WhereOnly)
         .add_default_filters()
         .display_env_section(false)
         .into_hooks();
@@ -39,6 +42,23 @@ pub fn install_panic_hook(state_dir: Option<PathBuf>) {
             ),
         }
     }));
+}
+
+/// The panic section of a report: where it happened, never what it said.
+struct WhereOnly;
+
+#[allow(deprecated)] // color-eyre 0.6 still names std's PanicInfo
+impl color_eyre::section::PanicMessage for WhereOnly {
+    fn display(
+        &self,
+        info: &std::panic::PanicInfo<'_>,
+        f: &mut std::fmt::Formatter<'_>,
+    ) -> std::fmt::Result {
+        match info.location() {
+            Some(at) => write!(f, "tend panicked at {}:{}", at.file(), at.line()),
+            None => write!(f, "tend panicked"),
+        }
+    }
 }
 
 fn write_report(dir: &Path, report: &str) -> Option<PathBuf> {

@@ -484,10 +484,16 @@ impl App {
         if selected == self.shown_patient && self.patient.record.is_some() == selected.is_some() {
             return Ok(());
         }
-        self.load_patient(selected)?;
+        // The view is audited before the record is shown: if the audit row
+        // cannot be written, the record is not shown.
         if let Some(id) = selected {
-            self.store.record_view(id)?;
+            if let Err(error) = self.store.record_view(id) {
+                self.load_patient(None)?;
+                self.shown_patient = None;
+                return Err(error);
+            }
         }
+        self.load_patient(selected)?;
         self.shown_patient = selected;
         if self.tasks.scope == TaskScope::Patient {
             self.tasks.cursor.select(0);

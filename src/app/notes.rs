@@ -10,6 +10,7 @@ use super::editor::{CallSheet, EditorEvent, NoteEditor};
 use super::pane::PaneId;
 use super::prompt::{Prompt, PromptKind};
 use super::{capitalise, App, Message, Overlay};
+use crate::clock::Clock;
 use crate::domain::language;
 use crate::domain::note::FollowUp;
 use crate::domain::task::TaskKind;
@@ -28,7 +29,7 @@ pub enum Proposal {
 }
 
 /// One line for a timeline: "2026-11-20 phone ✓ ccuser  First line".
-pub fn summary_line(note: &NoteSummary) -> String {
+pub fn summary_line(note: &NoteSummary, clock: &Clock) -> String {
     let first = note
         .body
         .lines()
@@ -45,7 +46,7 @@ pub fn summary_line(note: &NoteSummary) -> String {
     };
     format!(
         "{} {lead} {}  {first}",
-        note.sent_at.format("%Y-%m-%d"),
+        clock.local_date(note.sent_at),
         note.author.as_deref().unwrap_or("?")
     )
 }

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::list::Scroll;
+use crate::clock::Clock;
 use crate::domain::language;
 use crate::domain::patient::{age_on, EnrollmentStatus};
 use crate::store::{CareTeamMember, Condition, PatientRecord, Store, StoreError};
@@ -54,7 +55,7 @@ impl PatientPane {
                     record,
                     &store.conditions(record.id)?,
                     &store.care_team(record.id)?,
-                    today,
+                    &store.clock(),
                 );
                 let notes = store.timeline(record.id, NOTES_SHOWN)?;
                 let outreach = store.outreach_this_month(record.id, today)?;
@@ -68,7 +69,7 @@ impl PatientPane {
                 lines.extend(
                     notes
                         .iter()
-                        .map(|n| RecordLine::Note(super::notes::summary_line(n))),
+                        .map(|n| RecordLine::Note(super::notes::summary_line(n, &store.clock()))),
                 );
                 lines
             }
@@ -101,8 +102,9 @@ pub fn record_lines(
     record: &PatientRecord,
     conditions: &[Condition],
     care_team: &[CareTeamMember],
-    today: NaiveDate,
+    clock: &Clock,
 ) -> Vec<RecordLine> {
+    let today = clock.today();
     let mut lines = vec![
         RecordLine::Name(format!("{} {}", record.given_name, record.family_name)),
         field("Member", record.member_id.clone()),
@@ -168,7 +170,7 @@ pub fn record_lines(
     });
     let last_contact = match record.last_contact_at {
         Some(at) => {
-            let date = at.date_naive();
+            let date = clock.local_date(at);
             let days = crate::domain::days_between(date, today).max(0);
             format!("{date} · {days}d ago")
         }

@@ -415,7 +415,11 @@ impl App {
             Err(error @ StoreError::Conflict(_)) => {
                 self.message = Some(Message::Error(capitalise(&error.to_string())));
             }
-            Err(error) => return Err(error),
+            Err(error) => {
+                // Not undone (the database was busy, say): keep it to try again.
+                self.undo.push(change);
+                return Err(error);
+            }
         }
         self.reload_view()?;
         // Back on the task that came back, if the list shows it.

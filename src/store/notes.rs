@@ -355,7 +355,14 @@ impl Store {
         patient_id: i64,
         today: NaiveDate,
     ) -> Result<usize, StoreError> {
+        // The month begins at local midnight on the 1st, stored as UTC.
         let first = today.with_day(1).unwrap_or(today);
+        let offset = *self.clock().now().offset();
+        let month_start = first
+            .and_hms_opt(0, 0, 0)
+            .and_then(|midnight| midnight.and_local_timezone(offset).single())
+            .map(|local| utc_text(local.with_timezone(&Utc)))
+            .unwrap_or_else(|| format!("{first}T00:00:00Z"));
         let n: i64 = self
             .conn()
             .prepare_cached(
@@ -363,9 +370,7 @@ impl Store {
                   WHERE patient_id = ?1 AND status = 'completed' AND part_of IS NULL
                     AND recipient = 'patient' AND direction = 'outbound' AND sent_at >= ?2",
             )?
-            .query_row(params![patient_id, format!("{first}T00:00:00Z")], |row| {
-                row.get(0)
-            })?;
+            .query_row(params![patient_id, month_start], |row| row.get(0))?;
         Ok(n as usize)
     }
 

@@ -233,9 +233,9 @@ impl Store {
                         if let Some(kind) = line.kind {
                             fields.kind = kind.code().into();
                         }
-                        if let Some(rule) = line.recurrence {
-                            fields.recurrence = Some(rule.to_string());
-                        }
+                        // The edit line shows the repeat rule: a line without
+                        // one stops the task repeating.
+                        fields.recurrence = line.recurrence.map(|r| r.to_string());
                     }
                 }
                 tx.set_fields(task.id, &fields)?;

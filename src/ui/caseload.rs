@@ -99,7 +99,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         cells.push(Cell::from(Span::styled(row.risk_tier.short(), risk_style)));
         let (last, last_style) = match row.last_contact_at {
             Some(at) => {
-                let days = days_between(at.date_naive(), today).max(0);
+                let days = days_between(app.clock.local_date(at), today).max(0);
                 let style = if days > STALE_CONTACT_DAYS {
                     theme.overdue
                 } else {

@@ -100,7 +100,8 @@ pub fn editor_areas(area: Rect) -> EditorAreas {
         EditorAreas { sheet, editor }
     } else {
         let [sheet, editor] =
-            Layout::vertical([Constraint::Length(5), Constraint::Min(0)]).areas(main);
+            // Name, phones, language and two goals above the text.
+            Layout::vertical([Constraint::Length(7), Constraint::Min(0)]).areas(main);
         EditorAreas { sheet, editor }
     }
 }

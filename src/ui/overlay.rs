@@ -77,7 +77,10 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                     } else {
                         ratatui::style::Style::new()
                     };
-                    Line::styled(fit(&summary_line(note), width as usize - 2), style)
+                    Line::styled(
+                        fit(&summary_line(note, &app.clock), width as usize - 2),
+                        style,
+                    )
                 })
                 .collect();
             let rect = centered(area, width, lines.len() as u16 + 2);
@@ -94,7 +97,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
             let mut lines = vec![Line::styled(
                 format!(
                     "{} · {} {} · with {} · {} · {} min · {}",
-                    note.sent_at.format("%Y-%m-%d %H:%M UTC"),
+                    app.clock.local(note.sent_at).format("%Y-%m-%d %H:%M"),
                     note.header.direction.label(),
                     note.header.method.label(),
                     note.header.party.label(),
@@ -111,7 +114,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                 lines.push(Line::styled(
                     format!(
                         "Addendum {} by {}",
-                        addendum.sent_at.format("%Y-%m-%d %H:%M UTC"),
+                        app.clock.local(addendum.sent_at).format("%Y-%m-%d %H:%M"),
                         fit(addendum.author.as_deref().unwrap_or("?"), 16)
                     ),
                     theme.heading,
@@ -160,7 +163,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                     };
                     let text = format!(
                         "{}  {}  {}",
-                        hit.sent_at.format("%Y-%m-%d"),
+                        app.clock.local_date(hit.sent_at),
                         fit(&hit.patient_name, 24),
                         hit.line.trim()
                     );
