@@ -58,7 +58,9 @@ fn db(dir: &Path) -> PathBuf {
                 priority: Priority::Routine,
                 due_on: NaiveDate::from_ymd_opt(2026, 11, 24),
                 hard_deadline: false,
-                authored_at: chrono::Utc::now(),
+                authored_at: chrono::DateTime::parse_from_rfc3339("2026-11-20T14:00:00Z")
+                    .unwrap()
+                    .to_utc(),
                 completed_at: None,
             })?;
             tx.audit(
@@ -431,4 +433,96 @@ fn reading_a_note_and_searching_are_audited() {
         ]
     );
     assert!(trail[3].2.is_some(), "reading a note names the patient");
+}
+
+#[test]
+fn a_long_note_scrolls_to_its_end_and_its_addenda() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    app.resize(80, 24);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "popr");
+    press(&mut app, KeyCode::Enter);
+    let long: String = (1..=60)
+        .map(|n| format!("line {n} of the summary\n"))
+        .collect();
+    app.paste(&long);
+    keys(&mut app, "THE END");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        !screen(&mut app).contains("THE END"),
+        "below the fold at first"
+    );
+    for _ in 0..80 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    assert!(
+        matches!(app.overlay, Some(Overlay::Note { .. })),
+        "j scrolls, not closes"
+    );
+    assert!(screen(&mut app).contains("THE END"));
+}
+
+#[test]
+fn several_drafts_are_announced_and_offered_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut store = open(&path);
+    let second = store
+        .write(|tx| {
+            let me = tx.practitioner("ccuser", "ccuser")?;
+            let id = tx.insert_patient(&NewPatient {
+                member_id: "SYN2".into(),
+                family_name: "Sampleton".into(),
+                given_name: "Ada".into(),
+                birth_date: NaiveDate::from_ymd_opt(1980, 1, 2).unwrap(),
+                sex: Sex::Female,
+                language: "en".into(),
+                interpreter_needed: false,
+                phone_primary: None,
+                phone_secondary: None,
+                medicaid_id: None,
+                plan_name: None,
+                enrollment_status: EnrollmentStatus::Enrolled,
+                enrolled_on: None,
+                risk_tier: RiskTier::Low,
+                coordinator_id: Some(me),
+            })?;
+            tx.audit(AuditAction::Create, "Patient", Some(id), Some(id), None)?;
+            Ok(id)
+        })
+        .unwrap();
+    let header = tend::domain::note::NoteHeader::default();
+    let started = chrono::DateTime::parse_from_rfc3339("2026-11-24T14:00:00Z")
+        .unwrap()
+        .to_utc();
+    store
+        .save_draft(1, &header, "first draft", started, None)
+        .unwrap();
+    store
+        .save_draft(second, &header, "second draft", started, None)
+        .unwrap();
+    drop(store);
+    let mut app = app(&path);
+    assert!(
+        message(&app).starts_with("2 draft notes were not signed"),
+        "{}",
+        message(&app)
+    );
+    press(&mut app, KeyCode::Char('d'));
+    let first = app.editor.as_ref().unwrap().text();
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('d'));
+    let then = app.editor.as_ref().unwrap().text();
+    let mut both = [first, then];
+    both.sort();
+    assert_eq!(
+        both,
+        ["first draft".to_string(), "second draft".to_string()]
+    );
 }

@@ -64,6 +64,8 @@ pub enum Overlay {
     Note {
         note: NoteSummary,
         addenda: Vec<NoteSummary>,
+        /// Lines scrolled past, for notes longer than the screen.
+        scroll: usize,
     },
     /// Notes matching a search.
     Search {
@@ -103,8 +105,9 @@ pub struct App {
     pub prompt: Option<Prompt>,
     /// The note being written, while the editor is open.
     pub editor: Option<NoteEditor>,
-    /// A draft left from an earlier session, offered back with `d`.
-    pub pending_draft: Option<i64>,
+    /// Drafts left from an earlier session (patients, newest first),
+    /// offered back one by one with `d`.
+    pub pending_drafts: Vec<i64>,
     pub templates: Vec<Template>,
     pub follow_up: FollowUpRules,
     pub message: Option<Message>,
@@ -138,7 +141,7 @@ impl App {
             overlay: None,
             prompt: None,
             editor: None,
-            pending_draft: None,
+            pending_drafts: Vec::new(),
             templates: config.templates.clone(),
             follow_up: config.follow_up.clone(),
             message: None,
@@ -163,12 +166,16 @@ impl App {
         }
         app.patient_changed()?;
         app.load_tasks()?;
-        if let Some(draft) = app.store.drafts()?.into_iter().next() {
-            app.pending_draft = Some(draft.patient_id);
-            app.message = Some(Message::Info(format!(
-                "A draft note for {} was not signed: d reopens it",
-                crate::ui::text::fit(&draft.patient_name, 30)
-            )));
+        let drafts = app.store.drafts()?;
+        if let Some(newest) = drafts.first() {
+            let name = crate::ui::text::fit(&newest.patient_name, 30);
+            app.message = Some(Message::Info(match drafts.len() {
+                1 => format!("A draft note for {name} was not signed: d reopens it"),
+                n => format!(
+                    "{n} draft notes were not signed, newest for {name}: d reopens them one by one"
+                ),
+            }));
+            app.pending_drafts = drafts.iter().map(|d| d.patient_id).collect();
         }
         Ok(app)
     }
@@ -318,15 +325,19 @@ impl App {
                 _ if is_move => step(selected, notes.len()),
                 _ => self.overlay = None,
             },
-            Overlay::Note { note, .. } => {
-                if key.code == KeyCode::Char('a') {
+            Overlay::Note { note, scroll, .. } => match (key.code, action) {
+                (KeyCode::Char('a'), _) => {
                     let id = note.id;
                     self.overlay = None;
                     self.open_addendum(id);
-                } else {
-                    self.overlay = None;
                 }
-            }
+                (_, Some(Action::MoveDown)) => *scroll += 1,
+                (_, Some(Action::MoveUp)) => *scroll = scroll.saturating_sub(1),
+                (_, Some(Action::PageDown)) => *scroll += 10,
+                (_, Some(Action::PageUp)) => *scroll = scroll.saturating_sub(10),
+                (_, Some(Action::Top)) => *scroll = 0,
+                _ => self.overlay = None,
+            },
             Overlay::Search { hits, selected, .. } => match key.code {
                 KeyCode::Enter => {
                     if let Some(hit) = hits.get(*selected).cloned() {

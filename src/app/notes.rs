@@ -92,9 +92,7 @@ impl App {
         let mut editor = NoteEditor::new(patient_id, sheet, draft, self.clock.now_utc());
         editor.wrap_width = crate::ui::layout::editor_text_width(self.size);
         self.editor = Some(editor);
-        if self.pending_draft == Some(patient_id) {
-            self.pending_draft = None;
-        }
+        self.pending_drafts.retain(|p| *p != patient_id);
         self.message = Some(Message::Info(if reopened {
             "Your draft is back · Ctrl-S signs · Esc keeps it".into()
         } else {
@@ -105,7 +103,7 @@ impl App {
 
     /// `d`: reopens the draft offered at start-up.
     pub(super) fn resume_draft(&mut self) -> Result<(), StoreError> {
-        let Some(patient_id) = self.pending_draft else {
+        let Some(&patient_id) = self.pending_drafts.first() else {
             self.message = Some(Message::Info("No draft is waiting".into()));
             return Ok(());
         };
@@ -349,7 +347,11 @@ impl App {
                 None,
             )
         })?;
-        self.overlay = Some(Overlay::Note { note, addenda });
+        self.overlay = Some(Overlay::Note {
+            note,
+            addenda,
+            scroll: 0,
+        });
         Ok(())
     }
 

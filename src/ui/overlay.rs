@@ -93,7 +93,11 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                 rect,
             );
         }
-        Overlay::Note { note, addenda } => {
+        Overlay::Note {
+            note,
+            addenda,
+            scroll,
+        } => {
             let mut lines = vec![Line::styled(
                 format!(
                     "{} · {} {} · with {} · {} · {} min · {}",
@@ -132,12 +136,21 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                 area.height.saturating_sub(3),
             );
             frame.render_widget(Clear, rect);
+            // Wrapped lines can outnumber the text's: the last screenful
+            // is reached by scrolling up to the count of wrapped rows.
+            let inner_width = rect.width.saturating_sub(2).max(1) as usize;
+            let rows: usize = lines
+                .iter()
+                .map(|l| l.width().max(1).div_ceil(inner_width))
+                .sum();
+            let last = rows.saturating_sub(rect.height.saturating_sub(2) as usize);
             frame.render_widget(
                 Paragraph::new(lines)
                     .wrap(Wrap { trim: false })
+                    .scroll(((*scroll).min(last) as u16, 0))
                     .block(overlay_block(
                         theme,
-                        " Signed note · a adds an addendum · Esc closes ",
+                        " Signed note · j k scroll · a adds an addendum · Esc closes ",
                     )),
                 rect,
             );
