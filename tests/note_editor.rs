@@ -526,3 +526,45 @@ fn several_drafts_are_announced_and_offered_one_by_one() {
         ["first draft".to_string(), "second draft".to_string()]
     );
 }
+
+#[test]
+fn an_empty_note_leaves_no_draft_and_ctrl_q_discards_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "pop");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(message(&app), "Closed; nothing was written");
+    assert!(
+        notes_in_db(&path).is_empty(),
+        "no empty draft to be offered forever"
+    );
+
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "popn");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Started by mistake");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(notes_in_db(&path).len(), 1);
+    press(&mut app, KeyCode::Char('n'));
+    ctrl(&mut app, 'q');
+    assert!(screen(&mut app).contains("Throw this draft away?"));
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(message(&app), "Kept");
+    assert!(app.editor.is_some());
+    ctrl(&mut app, 'q');
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.editor.is_none());
+    assert_eq!(message(&app), "Draft discarded");
+    assert!(notes_in_db(&path).is_empty());
+    let discarded: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM audit_event WHERE action = 'D' AND detail = 'draft discarded'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(discarded, 1);
+}

@@ -73,6 +73,8 @@ pub enum EditorEvent {
     PickTemplate,
     /// Ctrl-O: insert the time.
     InsertTime,
+    /// Ctrl-Q: throw the draft away (after a confirmation).
+    Discard,
 }
 
 /// What the side of the editor shows: the person on the phone.
@@ -225,6 +227,7 @@ impl NoteEditor {
             KeyCode::Char('s') if ctrl => return EditorEvent::Sign,
             KeyCode::Char('t') if ctrl => return EditorEvent::PickTemplate,
             KeyCode::Char('o') if ctrl => return EditorEvent::InsertTime,
+            KeyCode::Char('q') if ctrl => return EditorEvent::Discard,
             KeyCode::Tab => {
                 self.field = self.field.next();
                 return EditorEvent::Unchanged;

@@ -67,6 +67,8 @@ pub enum Overlay {
         /// Lines scrolled past, for notes longer than the screen.
         scroll: usize,
     },
+    /// "Discard this draft?" from the note editor (Ctrl-Q).
+    ConfirmDiscard,
     /// Notes matching a search.
     Search {
         words: String,
@@ -338,6 +340,13 @@ impl App {
                 (_, Some(Action::Top)) => *scroll = 0,
                 _ => self.overlay = None,
             },
+            Overlay::ConfirmDiscard => {
+                self.overlay = None;
+                if key.code == KeyCode::Char('y') {
+                    return self.discard_draft(true);
+                }
+                self.message = Some(Message::Info("Kept".into()));
+            }
             Overlay::Search { hits, selected, .. } => match key.code {
                 KeyCode::Enter => {
                     if let Some(hit) = hits.get(*selected).cloned() {

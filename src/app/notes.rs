@@ -121,14 +121,20 @@ impl App {
             EditorEvent::Edited => self.autosave(false),
             EditorEvent::Unchanged => Ok(()),
             EditorEvent::Close => {
-                let kept = !editor.text().trim().is_empty() || editor.is_dirty();
+                if editor.text().trim().is_empty() {
+                    // Nothing written: nothing to keep, and nothing to offer
+                    // back at every start.
+                    return self.discard_draft(false);
+                }
                 self.autosave(true)?;
                 self.editor = None;
-                self.message = Some(Message::Info(if kept {
-                    "Draft saved; n on this patient reopens it".into()
-                } else {
-                    "Closed".into()
-                }));
+                self.message = Some(Message::Info(
+                    "Draft saved; n on this patient reopens it".into(),
+                ));
+                Ok(())
+            }
+            EditorEvent::Discard => {
+                self.overlay = Some(Overlay::ConfirmDiscard);
                 Ok(())
             }
             EditorEvent::Sign => self.sign(),
@@ -149,7 +155,9 @@ impl App {
         let Some(editor) = self.editor.as_ref() else {
             return Ok(());
         };
-        let untouched_new = !editor.is_dirty() && editor.version.is_none();
+        // A new note with no text yet is not a draft worth keeping.
+        let untouched_new =
+            editor.version.is_none() && (!editor.is_dirty() || editor.text().trim().is_empty());
         let due = (now && editor.is_dirty()) || editor.save_due(Instant::now());
         if untouched_new || !due {
             return Ok(());
@@ -181,6 +189,32 @@ impl App {
                 "This draft was also open in another window: both texts are kept, check before signing".into(),
             ));
         }
+        Ok(())
+    }
+
+    /// Closes the editor and deletes its draft; `said` makes it say so (an
+    /// empty note closes quietly).
+    pub(super) fn discard_draft(&mut self, said: bool) -> Result<(), StoreError> {
+        let Some(editor) = self.editor.take() else {
+            return Ok(());
+        };
+        if let Some(seen) = editor.version {
+            if let Err(error) = self.store.discard_draft(editor.patient_id, seen) {
+                self.editor = Some(editor);
+                return match error {
+                    StoreError::Conflict(reason) => {
+                        self.message = Some(Message::Error(capitalise(&reason)));
+                        Ok(())
+                    }
+                    other => Err(other),
+                };
+            }
+        }
+        self.message = Some(Message::Info(if said {
+            "Draft discarded".into()
+        } else {
+            "Closed; nothing was written".into()
+        }));
         Ok(())
     }
 

@@ -225,6 +225,35 @@ impl Store {
         })
     }
 
+    /// Deletes the user's draft for the patient (audited), unless another
+    /// window has saved it since version `seen`. A signed note is never
+    /// touched (and could not be).
+    pub fn discard_draft(&mut self, patient_id: i64, seen: i64) -> Result<bool, StoreError> {
+        let Some(draft) = self.draft(patient_id)? else {
+            return Ok(false);
+        };
+        if draft.version != seen {
+            return Err(StoreError::Conflict(
+                "this draft was changed in another window since; it was kept".into(),
+            ));
+        }
+        self.write(|tx| {
+            tx.conn()
+                .prepare_cached(
+                    "DELETE FROM communication WHERE id = ?1 AND status = 'preparation' AND version = ?2",
+                )?
+                .execute(params![draft.id, seen])?;
+            tx.audit(
+                AuditAction::Delete,
+                "Communication",
+                Some(draft.id),
+                Some(patient_id),
+                Some("draft discarded"),
+            )?;
+            Ok(true)
+        })
+    }
+
     /// Signs the user's draft for the patient as version `seen` holds it
     /// (what the editor saved last): from now on it is part of the record
     /// and cannot change. Refused with nothing changed for an empty body, a

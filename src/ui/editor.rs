@@ -25,7 +25,7 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
             theme.title_focused,
         ))
         .title_bottom(Span::styled(
-            " Tab next field · Ctrl-S sign · Esc keep draft · Ctrl-T template · Ctrl-O time ",
+            " Tab field · Ctrl-S sign · Esc keep draft · Ctrl-T template · Ctrl-O time · Ctrl-Q discard ",
             theme.dim,
         ));
     let inner = block.inner(areas.editor);

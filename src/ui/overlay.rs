@@ -14,6 +14,16 @@ use crate::app::{App, Overlay};
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     match overlay {
         Overlay::Help { scroll } => render_help(app, *scroll, theme, frame, area),
+        Overlay::ConfirmDiscard => {
+            let rect = centered(area, 60, 3);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new("Throw this draft away? It cannot be brought back.").block(
+                    overlay_block(theme, " y discards · any other key keeps it "),
+                ),
+                rect,
+            );
+        }
         Overlay::Templates { selected } => {
             let lines: Vec<Line> = app
                 .templates
