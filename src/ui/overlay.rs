@@ -43,10 +43,14 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                     Line::styled(format!("{key}{}", fit(&t.name, 50)), style)
                 })
                 .collect();
-            let rect = centered(area, 56, lines.len() as u16 + 2);
+            // Taller than the screen: keep the selection in view.
+            let rows = (lines.len() as u16).min(area.height.saturating_sub(4)).max(1);
+            let first = selected.saturating_sub(rows as usize - 1);
+            let rect = centered(area, 56, rows + 2);
             frame.render_widget(Clear, rect);
             frame.render_widget(
                 Paragraph::new(lines)
+                    .scroll((first as u16, 0))
                     .block(overlay_block(theme, " Insert a template · 1-9 or Enter ")),
                 rect,
             );
