@@ -44,7 +44,9 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                 })
                 .collect();
             // Taller than the screen: keep the selection in view.
-            let rows = (lines.len() as u16).min(area.height.saturating_sub(4)).max(1);
+            let rows = (lines.len() as u16)
+                .min(area.height.saturating_sub(4))
+                .max(1);
             let first = selected.saturating_sub(rows as usize - 1);
             let rect = centered(area, 56, rows + 2);
             frame.render_widget(Clear, rect);
