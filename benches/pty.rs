@@ -1,0 +1,828 @@
+//! The pseudo-terminal benchmark (issue 5): the release `tend` binary in a
+//! real pseudo-terminal, measured from outside, as a user over SSH sees it.
+//!
+//! For each size (1,000, 10,000 and 100,000 patients by default) it
+//! generates a database with `tend gen`, then measures the start-up time to
+//! the first complete frame, the keystroke-to-frame time and the bytes
+//! written for `j`/`k` in each pane and for `Tab`, and the peak resident
+//! memory of tend. It prints a Markdown report and writes it to
+//! `BENCHMARKS.md`.
+//!
+//! ```sh
+//! cargo bench --bench pty                     # the full run, writes BENCHMARKS.md
+//! TEND_BENCH_SIZES=1000,10000 cargo bench --bench pty
+//! TEND_BENCH_QUICK=1 TEND_BENCH_SIZES=1000 cargo bench --bench pty   # CI-sized
+//! ```
+//!
+//! Environment: `TEND_BENCH_SIZES` (comma-separated patient counts),
+//! `TEND_BENCH_QUICK=1` (few iterations; does not write `BENCHMARKS.md`
+//! unless `TEND_BENCH_OUT` is set), `TEND_BENCH_OUT` (where to write the
+//! report; `-` for nowhere).
+//!
+//! A frame is one write wrapped in synchronized output (`ESC[?2026h` …
+//! `ESC[?2026l`, see `src/tui/mod.rs`), so "the end of a frame" is the next
+//! `ESC[?2026l` read from the terminal. Every wait has a deadline, so a hang
+//! fails the run instead of blocking it, and every child is killed when the
+//! run ends, however it ends.
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::os::fd::RawFd;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+const TEND: &str = env!("CARGO_BIN_EXE_tend");
+const NOW: &str = "2026-11-24T09:00:00-05:00";
+const END_FRAME: &[u8] = b"\x1b[?2026l";
+/// The most a frame after a key may take before the run fails.
+const FRAME_DEADLINE: Duration = Duration::from_secs(10);
+/// The most start-up may take before the run fails.
+const START_DEADLINE: Duration = Duration::from_secs(60);
+/// The most `tend gen` may take before the run fails.
+const GEN_DEADLINE: Duration = Duration::from_secs(900);
+/// The panes, by the key that focuses them.
+const PANES: [(char, &str); 4] = [
+    ('1', "Caseload"),
+    ('2', "Patient"),
+    ('3', "Care plan"),
+    ('4', "Today"),
+];
+
+struct Settings {
+    sizes: Vec<usize>,
+    quick: bool,
+    startup_runs: usize,
+    presses: usize,
+    out: Option<PathBuf>,
+    command: String,
+}
+
+impl Settings {
+    fn from_env() -> Result<Settings> {
+        let quick = std::env::var("TEND_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+        let sizes_var = std::env::var("TEND_BENCH_SIZES").ok();
+        let sizes = match &sizes_var {
+            Some(list) => list
+                .split(',')
+                .map(|s| s.trim().replace('_', "").parse::<usize>())
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| format!("TEND_BENCH_SIZES={list:?}: {e}"))?,
+            None => vec![1_000, 10_000, 100_000],
+        };
+        let out_var = std::env::var("TEND_BENCH_OUT").ok();
+        let out = match out_var.as_deref() {
+            Some("-") => None,
+            Some(path) => Some(PathBuf::from(path)),
+            None if quick => None,
+            None => Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md")),
+        };
+        let mut command = String::new();
+        if let Some(list) = &sizes_var {
+            write!(command, "TEND_BENCH_SIZES={list} ")?;
+        }
+        if quick {
+            command.push_str("TEND_BENCH_QUICK=1 ");
+        }
+        command.push_str("cargo bench --bench pty");
+        Ok(Settings {
+            sizes,
+            quick,
+            startup_runs: if quick { 3 } else { 7 },
+            presses: if quick { 30 } else { 200 },
+            out,
+            command,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// tend in a pseudo-terminal.
+
+/// tend running in a pseudo-terminal; killed when dropped.
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    reader: Box<dyn Read + Send>,
+    fd: RawFd,
+    parser: vt100::Parser,
+    /// When the process was spawned.
+    spawned: Instant,
+    /// Bytes that came outside any key's frame (a redraw nobody asked for).
+    stray_bytes: usize,
+    /// Every byte read so far.
+    total_bytes: usize,
+}
+
+impl Session {
+    fn start(db: &Path, home: &Path, cols: u16, rows: u16) -> Result<Session> {
+        let pair = native_pty_system().openpty(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        })?;
+        let mut command = CommandBuilder::new(TEND);
+        command.arg("--db");
+        command.arg(db);
+        command.env_clear();
+        command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        command.env("HOME", home);
+        command.env("TMPDIR", home);
+        command.env("USER", "ccuser");
+        command.env("TERM", "xterm-256color");
+        command.env("TEND_NOW", NOW);
+        command.cwd(home);
+        let master = pair.master;
+        let writer = master.take_writer()?;
+        let reader = master.try_clone_reader()?;
+        let fd = master.as_raw_fd().ok_or("the pty has no descriptor")?;
+        let spawned = Instant::now();
+        let child = pair.slave.spawn_command(command)?;
+        // Only tend holds the terminal's side now, so its end is seen.
+        drop(pair.slave);
+        Ok(Session {
+            child,
+            _master: master,
+            writer,
+            reader,
+            fd,
+            parser: vt100::Parser::new(rows, cols, 0),
+            spawned,
+            stray_bytes: 0,
+            total_bytes: 0,
+        })
+    }
+
+    /// Waits up to `timeout` for bytes; returns how many were read (0 if
+    /// none came in time) and when the read returned.
+    fn read_some(&mut self, buffer: &mut [u8], timeout: Duration) -> Result<(usize, Instant)> {
+        let mut pollfd = libc::pollfd {
+            fd: self.fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let millis = timeout.as_millis().min(100) as libc::c_int;
+        // SAFETY: one valid pollfd.
+        let ready = unsafe { libc::poll(&mut pollfd, 1, millis) };
+        if ready <= 0 {
+            return Ok((0, Instant::now()));
+        }
+        match self.reader.read(buffer) {
+            Ok(0) => Err("tend closed the terminal".into()),
+            Ok(n) => {
+                let at = Instant::now();
+                self.total_bytes += n;
+                Ok((n, at))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok((0, Instant::now())),
+            Err(e) => Err(format!("reading the terminal: {e} (has tend ended?)").into()),
+        }
+    }
+
+    /// Reads until the end of the next frame; returns the bytes read up to
+    /// and including its end marker, and when that end was read. Bytes after
+    /// the marker in the same read count as stray. The screen is updated
+    /// after the timing is taken.
+    fn next_frame(&mut self, deadline: Duration) -> Result<(usize, Instant)> {
+        let started = Instant::now();
+        let mut seen: Vec<u8> = Vec::with_capacity(4096);
+        let mut buffer = [0u8; 64 * 1024];
+        loop {
+            let left = deadline
+                .checked_sub(started.elapsed())
+                .ok_or_else(|| format!("no frame within {deadline:?}:\n{}", self.contents()))?;
+            let (n, at) = self.read_some(&mut buffer, left)?;
+            if n == 0 {
+                continue;
+            }
+            let from = seen.len().saturating_sub(END_FRAME.len() - 1);
+            seen.extend_from_slice(&buffer[..n]);
+            if let Some(i) = seen[from..]
+                .windows(END_FRAME.len())
+                .position(|w| w == END_FRAME)
+            {
+                let end = from + i + END_FRAME.len();
+                self.stray_bytes += seen.len() - end;
+                self.parser.process(&seen);
+                return Ok((end, at));
+            }
+        }
+    }
+
+    /// Reads whatever tend has written unasked (none, normally).
+    fn drain(&mut self) -> Result<()> {
+        let mut buffer = [0u8; 64 * 1024];
+        loop {
+            let (n, _) = self.read_some(&mut buffer, Duration::ZERO)?;
+            if n == 0 {
+                return Ok(());
+            }
+            self.stray_bytes += n;
+            self.parser.process(&buffer[..n]);
+        }
+    }
+
+    fn send(&mut self, keys: &[u8]) -> Result<Instant> {
+        self.writer.write_all(keys)?;
+        self.writer.flush()?;
+        Ok(Instant::now())
+    }
+
+    /// Sends a key and measures it: the time from writing it to the end of
+    /// the frame that follows, and the bytes tend wrote in between.
+    fn press(&mut self, key: &[u8]) -> Result<(Duration, usize)> {
+        self.drain()?;
+        let sent = self.send(key)?;
+        let (bytes, at) = self.next_frame(FRAME_DEADLINE)?;
+        Ok((at.duration_since(sent), bytes))
+    }
+
+    fn contents(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits for the first complete frame showing the caseload; returns the
+    /// time from spawning tend to the end of that frame.
+    fn first_frame(&mut self) -> Result<Duration> {
+        let started = Instant::now();
+        loop {
+            let left = START_DEADLINE
+                .checked_sub(started.elapsed())
+                .ok_or("tend showed no caseload in time")?;
+            let (_, at) = self.next_frame(left)?;
+            if self.contents().contains("1 Caseload") {
+                return Ok(at.duration_since(self.spawned));
+            }
+        }
+    }
+
+    /// The peak resident memory (VmHWM) of tend so far, in KiB.
+    fn peak_rss_kib(&self) -> Result<u64> {
+        let pid = self.child.process_id().ok_or("tend has no process id")?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .ok_or_else(|| "no VmHWM in /proc/PID/status".into())
+    }
+
+    /// Quits with `q` and waits for tend to end.
+    fn quit(mut self) -> Result<()> {
+        self.drain()?;
+        self.send(b"q")?;
+        let started = Instant::now();
+        let mut buffer = [0u8; 64 * 1024];
+        loop {
+            if self.child.try_wait()?.is_some() {
+                return Ok(());
+            }
+            if started.elapsed() > FRAME_DEADLINE {
+                return Err("tend did not quit on q".into());
+            }
+            // Keep reading so tend never blocks on a full terminal.
+            if self
+                .read_some(&mut buffer, Duration::from_millis(10))
+                .is_err()
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Measurements.
+
+struct Moves {
+    times: Vec<Duration>,
+    bytes: Vec<usize>,
+    /// Presses after which the screen showed something else.
+    changed: usize,
+}
+
+impl Moves {
+    fn new() -> Moves {
+        Moves {
+            times: Vec::new(),
+            bytes: Vec::new(),
+            changed: 0,
+        }
+    }
+
+    fn mean_bytes(&self) -> f64 {
+        self.bytes.iter().sum::<usize>() as f64 / self.bytes.len().max(1) as f64
+    }
+
+    fn max_bytes(&self) -> usize {
+        self.bytes.iter().copied().max().unwrap_or(0)
+    }
+}
+
+/// The nearest-rank percentile.
+fn percentile(values: &[Duration], p: f64) -> Duration {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+/// What one session at one terminal size measured.
+struct SessionResult {
+    panes: Vec<Moves>,
+    tab: Moves,
+    peak_rss_kib: u64,
+    stray_bytes: usize,
+}
+
+/// One session: for each pane, `j`/`k` alternately; then `Tab`.
+fn keystroke_session(
+    db: &Path,
+    home: &Path,
+    cols: u16,
+    rows: u16,
+    presses: usize,
+) -> Result<SessionResult> {
+    let mut session = Session::start(db, home, cols, rows)?;
+    session.first_frame()?;
+    let mut panes = Vec::new();
+    for (key, name) in PANES {
+        if key == '3' {
+            // The first patient may have a single goal, with nothing to move to.
+            select_patient_with_goals(&mut session, 2)?;
+        }
+        session.press(&[key as u8])?;
+        let title = format!("{key} {name}");
+        if !session.contents().contains(&title) {
+            return Err(format!("no pane {title:?} on screen:\n{}", session.contents()).into());
+        }
+        let mut moves = Moves::new();
+        for i in 0..presses {
+            let key: &[u8] = if i % 2 == 0 { b"j" } else { b"k" };
+            let before = session.contents();
+            let (time, bytes) = session.press(key)?;
+            moves.changed += usize::from(session.contents() != before);
+            moves.times.push(time);
+            moves.bytes.push(bytes);
+        }
+        panes.push(moves);
+    }
+    session.press(b"1")?;
+    let mut tab = Moves::new();
+    for _ in 0..presses {
+        let before = session.contents();
+        let (time, bytes) = session.press(b"\t")?;
+        tab.changed += usize::from(session.contents() != before);
+        tab.times.push(time);
+        tab.bytes.push(bytes);
+    }
+    session.drain()?;
+    let peak_rss_kib = session.peak_rss_kib()?;
+    let stray_bytes = session.stray_bytes;
+    session.quit()?;
+    Ok(SessionResult {
+        panes,
+        tab,
+        peak_rss_kib,
+        stray_bytes,
+    })
+}
+
+/// How many goals the care-plan pane's title says the patient has.
+fn goals_shown(screen: &str) -> Option<usize> {
+    let after = &screen[screen.find("3 Care plan ")? + "3 Care plan ".len()..];
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Moves down the caseload until the selected patient has at least `goals`
+/// goals (or the caseload ends), so that `j`/`k` in the care plan move.
+fn select_patient_with_goals(session: &mut Session, goals: usize) -> Result<()> {
+    session.press(b"1")?;
+    for _ in 0..200 {
+        if goals_shown(&session.contents()).is_some_and(|n| n >= goals) {
+            return Ok(());
+        }
+        session.press(b"j")?;
+    }
+    Ok(())
+}
+
+struct SizeResult {
+    patients: usize,
+    gen_time: Duration,
+    gen_summary: String,
+    db_bytes: u64,
+    startup: Vec<Duration>,
+    /// Bytes from start to the end of the first (full) frame at 80x24.
+    first_frame_bytes: usize,
+    small: SessionResult,
+    large: SessionResult,
+}
+
+/// Runs `tend gen`, killing it if it outlives the deadline.
+fn generate(db: &Path, home: &Path, patients: usize) -> Result<(Duration, String)> {
+    let started = Instant::now();
+    let mut child = Command::new(TEND)
+        .arg("gen")
+        .arg("--db")
+        .arg(db)
+        .arg("--patients")
+        .arg(patients.to_string())
+        .arg("--seed")
+        .arg("1")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("TMPDIR", home)
+        .env("USER", "ccuser")
+        .env("TEND_NOW", NOW)
+        .current_dir(home)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            let elapsed = started.elapsed();
+            let mut out = String::new();
+            let mut err = String::new();
+            if let Some(mut s) = child.stdout.take() {
+                s.read_to_string(&mut out)?;
+            }
+            if let Some(mut s) = child.stderr.take() {
+                s.read_to_string(&mut err)?;
+            }
+            if !status.success() {
+                return Err(format!("tend gen failed ({status}): {err}{out}").into());
+            }
+            return Ok((elapsed, out.trim().to_string()));
+        }
+        if started.elapsed() > GEN_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("tend gen took more than {GEN_DEADLINE:?}").into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn measure_size(settings: &Settings, patients: usize) -> Result<SizeResult> {
+    let home = tempfile::tempdir()?;
+    let db = home.path().join("bench.db");
+    eprintln!("pty bench: {patients} patients: generating");
+    let (gen_time, gen_summary) = generate(&db, home.path(), patients)?;
+    let db_bytes = std::fs::metadata(&db)?.len();
+
+    eprintln!("pty bench: {patients} patients: start-up");
+    let mut startup = Vec::new();
+    let mut first_frame_bytes = 0;
+    for _ in 0..settings.startup_runs {
+        let mut session = Session::start(&db, home.path(), 80, 24)?;
+        startup.push(session.first_frame()?);
+        first_frame_bytes = session.total_bytes;
+        session.quit()?;
+    }
+
+    eprintln!("pty bench: {patients} patients: keys at 80x24");
+    let small = keystroke_session(&db, home.path(), 80, 24, settings.presses)?;
+    eprintln!("pty bench: {patients} patients: keys at 200x50");
+    let large = keystroke_session(&db, home.path(), 200, 50, settings.presses)?;
+    Ok(SizeResult {
+        patients,
+        gen_time,
+        gen_summary,
+        db_bytes,
+        startup,
+        first_frame_bytes,
+        small,
+        large,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The report.
+
+fn shell(command: &str, args: &[&str]) -> String {
+    Command::new(command)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or("unknown memory".into(), |kib| {
+            format!("{:.1} GiB memory", kib / 1024.0 / 1024.0)
+        });
+    let kernel = shell("uname", &["-sr"]);
+    format!(
+        "{cpus} CPUs (nproc: {}), {model}, {memory}, {kernel}",
+        shell("nproc", &[])
+    )
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+fn report(settings: &Settings, results: &[SizeResult]) -> Result<String> {
+    let mut r = String::new();
+    writeln!(r, "# Benchmarks\n")?;
+    writeln!(
+        r,
+        "Written by `benches/pty.rs` (issue 5): the release `tend` binary in a \
+         pseudo-terminal, measured from outside, as a user over SSH sees it. \
+         Figures are from one run on the machine below; expect them to vary \
+         from run to run, the p95s and start-up most.\n"
+    )?;
+    writeln!(r, "- Date: {}", shell("date", &[]))?;
+    writeln!(r, "- Machine: {}", machine())?;
+    writeln!(r, "- Command: `{}`", settings.command)?;
+    writeln!(
+        r,
+        "- Iterations: start-up median of {} runs; {} presses per pane and of Tab{}",
+        settings.startup_runs,
+        settings.presses,
+        if settings.quick { " (quick mode)" } else { "" }
+    )?;
+    writeln!(r)?;
+    writeln!(r, "## How it measures\n")?;
+    writeln!(
+        r,
+        "- **Generation**: wall time of `tend gen --db PATH --patients N --seed 1` \
+         (TEND_NOW={NOW}, USER=ccuser, a fresh HOME)."
+    )?;
+    writeln!(
+        r,
+        "- **Start-up**: from spawning `tend --db PATH` in an 80x24 pseudo-terminal \
+         to reading the end (`ESC[?2026l`) of the first complete frame that shows \
+         \"1 Caseload\"."
+    )?;
+    writeln!(
+        r,
+        "- **Keystroke**: in one session, each pane is focused with its digit and \
+         `j` and `k` are pressed alternately; each press is timed from writing the \
+         key to reading the end of the frame that follows, and the bytes tend wrote \
+         in between (the whole frame, markers included) are counted. Then `Tab` the \
+         same number of times. \"Changed\" counts the presses after which the screen \
+         showed something different (a `j` in a pane with nothing to scroll changes \
+         nothing, but tend still sends a frame). Before the care plan, the caseload \
+         selection is moved down to the first patient with at least two goals."
+    )?;
+    writeln!(
+        r,
+        "- **Peak RSS**: VmHWM of the tend process, read from /proc before `q`, \
+         at the end of the 80x24 and of the 200x50 session.\n"
+    )?;
+
+    writeln!(r, "## Summary\n")?;
+    writeln!(
+        r,
+        "| patients | generation | start-up (median) | key p50 / p95 (all panes, 80x24) | bytes per move 80x24 (mean of panes' means) | bytes per move 200x50 | peak RSS |"
+    )?;
+    writeln!(r, "|---:|---:|---:|---:|---:|---:|---:|")?;
+    for s in results {
+        let all: Vec<Duration> = s
+            .small
+            .panes
+            .iter()
+            .flat_map(|m| m.times.iter().copied())
+            .collect();
+        let mean_of = |session: &SessionResult| {
+            session.panes.iter().map(Moves::mean_bytes).sum::<f64>() / session.panes.len() as f64
+        };
+        writeln!(
+            r,
+            "| {} | {:.2} s ({:.0} patients/s) | {} ms | {} / {} ms | {:.0} | {:.0} | {} |",
+            s.patients,
+            s.gen_time.as_secs_f64(),
+            s.patients as f64 / s.gen_time.as_secs_f64(),
+            ms(percentile(&s.startup, 50.0)),
+            ms(percentile(&all, 50.0)),
+            ms(percentile(&all, 95.0)),
+            mean_of(&s.small),
+            mean_of(&s.large),
+            mib(s.small.peak_rss_kib.max(s.large.peak_rss_kib)),
+        )?;
+    }
+    writeln!(r)?;
+
+    for s in results {
+        writeln!(r, "## {} patients\n", s.patients)?;
+        writeln!(r, "- `tend gen`: {}", s.gen_summary)?;
+        writeln!(
+            r,
+            "- Generation: {:.2} s wall ({:.0} patients/s); database {:.1} MiB",
+            s.gen_time.as_secs_f64(),
+            s.patients as f64 / s.gen_time.as_secs_f64(),
+            s.db_bytes as f64 / 1024.0 / 1024.0
+        )?;
+        let runs: Vec<String> = s.startup.iter().map(|d| ms(*d)).collect();
+        writeln!(
+            r,
+            "- Start-up to first frame: median {} ms (runs: {} ms)",
+            ms(percentile(&s.startup, 50.0)),
+            runs.join(", ")
+        )?;
+        writeln!(
+            r,
+            "- First frame at 80x24: {} bytes from start (terminal set-up and the full frame)",
+            s.first_frame_bytes
+        )?;
+        writeln!(
+            r,
+            "- Peak RSS (VmHWM): {} after the 80x24 session, {} after the 200x50 session",
+            mib(s.small.peak_rss_kib),
+            mib(s.large.peak_rss_kib)
+        )?;
+        if s.small.stray_bytes + s.large.stray_bytes > 0 {
+            writeln!(
+                r,
+                "- Bytes written outside any key's frame: {} at 80x24, {} at 200x50",
+                s.small.stray_bytes, s.large.stray_bytes
+            )?;
+        }
+        writeln!(r)?;
+        writeln!(
+            r,
+            "| key | 80x24 p50 | 80x24 p95 | 80x24 bytes mean / max | changed | 200x50 p50 | 200x50 p95 | 200x50 bytes mean / max | changed |"
+        )?;
+        writeln!(r, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+        let rows = PANES
+            .iter()
+            .enumerate()
+            .map(|(i, (key, name))| {
+                (
+                    format!("`j`/`k` in {key} {name}"),
+                    &s.small.panes[i],
+                    &s.large.panes[i],
+                )
+            })
+            .chain(std::iter::once((
+                "`Tab`".to_string(),
+                &s.small.tab,
+                &s.large.tab,
+            )));
+        for (label, a, b) in rows {
+            writeln!(
+                r,
+                "| {label} | {} ms | {} ms | {:.0} / {} | {}/{} | {} ms | {} ms | {:.0} / {} | {}/{} |",
+                ms(percentile(&a.times, 50.0)),
+                ms(percentile(&a.times, 95.0)),
+                a.mean_bytes(),
+                a.max_bytes(),
+                a.changed,
+                a.times.len(),
+                ms(percentile(&b.times, 50.0)),
+                ms(percentile(&b.times, 95.0)),
+                b.mean_bytes(),
+                b.max_bytes(),
+                b.changed,
+                b.times.len(),
+            )?;
+        }
+        writeln!(r)?;
+    }
+
+    writeln!(r, "## Issue 5 targets\n")?;
+    let target = results.iter().max_by_key(|s| s.patients);
+    if let Some(s) = target {
+        if s.patients < 100_000 {
+            writeln!(
+                r,
+                "The targets are set at 100,000 patients; this run went only to {}, \
+                 so these lines are for {} patients and do not settle the targets.\n",
+                s.patients, s.patients
+            )?;
+        } else {
+            writeln!(r, "At {} patients, on the machine above:\n", s.patients)?;
+        }
+        let met = |ok: bool| if ok { "**met**" } else { "**not met**" };
+        let startup = percentile(&s.startup, 50.0);
+        writeln!(
+            r,
+            "- First frame within 100 ms of start: {} (median {} ms, slowest {} ms)",
+            met(startup <= Duration::from_millis(100)),
+            ms(startup),
+            ms(s.startup.iter().copied().max().unwrap_or_default())
+        )?;
+        let over: Vec<String> = PANES
+            .iter()
+            .zip(&s.small.panes)
+            .filter(|(_, m)| m.mean_bytes() > 300.0)
+            .map(|((key, name), m)| format!("{key} {name}: {:.0}", m.mean_bytes()))
+            .collect();
+        let worst = s
+            .small
+            .panes
+            .iter()
+            .map(Moves::max_bytes)
+            .max()
+            .unwrap_or(0);
+        writeln!(
+            r,
+            "- At most 300 bytes per one-row move at 80x24: {} (largest pane mean {:.0}, largest single move {} bytes{})",
+            met(over.is_empty() && worst <= 300),
+            s.small.panes.iter().map(Moves::mean_bytes).fold(0.0, f64::max),
+            worst,
+            if over.is_empty() {
+                String::new()
+            } else {
+                format!("; over: {}", over.join(", "))
+            }
+        )?;
+        let rss = s.small.peak_rss_kib.max(s.large.peak_rss_kib);
+        writeln!(
+            r,
+            "- Peak resident memory under 50 MB: {} ({}, {:.1} MB)",
+            met(rss * 1024 < 50_000_000),
+            mib(rss),
+            rss as f64 * 1024.0 / 1e6
+        )?;
+        writeln!(
+            r,
+            "- p95 keystroke-to-frame within 5 ms **inside the process**: not measured \
+             by this program (it measures from outside, through the pseudo-terminal, \
+             which includes the terminal's and the scheduler's latency; see the tables)."
+        )?;
+        writeln!(
+            r,
+            "- No full-screen redraw for any move: not judged by this program; for \
+             scale, the largest single move at 80x24 wrote {} bytes, the start-up \
+             (terminal set-up and the first, full frame) {} bytes.",
+            worst, s.first_frame_bytes
+        )?;
+        writeln!(
+            r,
+            "- Today's list and a caseload filter within 10 ms, note search within 50 ms: \
+             not measured by this program (the query benchmarks are still to be written)."
+        )?;
+    }
+    writeln!(r)?;
+    writeln!(
+        r,
+        "Not yet measured (issue 5): in-process keystroke time, the queries behind each \
+         pane, the roster import's throughput, and the side-by-side row against \
+         taskwarrior-tui."
+    )?;
+    Ok(r)
+}
+
+fn run() -> Result<()> {
+    let settings = Settings::from_env()?;
+    let mut results = Vec::new();
+    for &patients in &settings.sizes {
+        results.push(measure_size(&settings, patients)?);
+    }
+    let text = report(&settings, &results)?;
+    println!("{text}");
+    if let Some(path) = &settings.out {
+        std::fs::write(path, &text)?;
+        eprintln!("pty bench: wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; there is nothing else to take.
+    if let Err(error) = run() {
+        eprintln!("pty bench failed: {error}");
+        std::process::exit(1);
+    }
+}
