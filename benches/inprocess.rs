@@ -1,0 +1,311 @@
+//! In-process benchmarks (issue 5): keystroke-to-frame inside tend (the key
+//! handled and the frame drawn to an in-memory terminal), and the queries
+//! behind each pane, at 1,000, 10,000 and 100,000 patients.
+//!
+//! `cargo bench --bench inprocess` writes its section of BENCHMARKS.md
+//! (between the `in-process` markers). `TEND_BENCH_SIZES=1000,10000` picks
+//! sizes; `TEND_BENCH_QUICK=1` runs few iterations and writes nothing.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tend::app::App;
+use tend::clock::Clock;
+use tend::config::Config;
+use tend::domain::task_line::{Assignee, TaskFilter};
+use tend::store::{CaseloadQuery, CaseloadSort, OpenOptions, Scope, Store};
+use tend::synth::{self, GenParams};
+
+const NOW: &str = "2026-11-24T09:00:00-05:00";
+const USER: &str = "ccuser";
+
+struct Stats {
+    p50: Duration,
+    p95: Duration,
+}
+
+fn stats(mut samples: Vec<Duration>) -> Stats {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    Stats {
+        p50: at(0.5),
+        p95: at(0.95),
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Stats {
+    let samples = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(f());
+            start.elapsed()
+        })
+        .collect();
+    stats(samples)
+}
+
+fn open(path: &std::path::Path) -> Store {
+    let clock = Clock::parse(NOW).expect("a valid TEND_NOW");
+    let options = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    Store::open(path, USER, clock, &options).expect("the benchmark database opens")
+}
+
+fn press(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+}
+
+fn section(size: usize, presses: usize, runs: usize) -> String {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("bench.db");
+    let mut store = open(&path);
+    let started = Instant::now();
+    synth::generate(
+        &mut store,
+        &GenParams {
+            patients: size,
+            seed: 1,
+            user: USER.into(),
+        },
+    )
+    .expect("the synthetic caseload is written");
+    let generated = started.elapsed();
+    drop(store);
+
+    let mut out = format!(
+        "### {size} patients\n\nGenerated in {:.2} s ({:.0} patients/s, in process).\n\n",
+        generated.as_secs_f64(),
+        size as f64 / generated.as_secs_f64()
+    );
+
+    // Keystroke to frame, inside the process.
+    let config = Config::defaults(Some(USER.into())).expect("default settings");
+    let mut app = App::new(open(&path), &config, false).expect("the app starts");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
+    app.resize(80, 24);
+    terminal
+        .draw(|f| tend::ui::render(&app, f))
+        .expect("first frame");
+    out.push_str("| key (80x24) | p50 | p95 |\n|---|---:|---:|\n");
+    let mut worst = Duration::ZERO;
+    for (pane, name) in [
+        ('1', "1 Caseload"),
+        ('2', "2 Patient"),
+        ('3', "3 Care plan"),
+        ('4', "4 Today"),
+    ] {
+        press(&mut app, pane);
+        let samples = (0..presses)
+            .map(|i| {
+                let key = if i % 2 == 0 { 'j' } else { 'k' };
+                let start = Instant::now();
+                press(&mut app, key);
+                terminal
+                    .draw(|f| tend::ui::render(&app, f))
+                    .expect("a frame");
+                start.elapsed()
+            })
+            .collect();
+        let s = stats(samples);
+        worst = worst.max(s.p95);
+        out.push_str(&format!(
+            "| `j`/`k` in {name} | {} | {} |\n",
+            ms(s.p50),
+            ms(s.p95)
+        ));
+    }
+    press(&mut app, '1');
+    let samples = (0..presses)
+        .map(|_| {
+            let start = Instant::now();
+            app.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+            terminal
+                .draw(|f| tend::ui::render(&app, f))
+                .expect("a frame");
+            start.elapsed()
+        })
+        .collect();
+    let s = stats(samples);
+    worst = worst.max(s.p95);
+    out.push_str(&format!("| `Tab` | {} | {} |\n\n", ms(s.p50), ms(s.p95)));
+    drop(app);
+
+    // The queries behind the panes.
+    let store = open(&path);
+    let mine = CaseloadQuery {
+        scope: Scope::Mine,
+        sort: CaseloadSort::Name,
+        filter: String::new(),
+        user: USER.into(),
+    };
+    let team = CaseloadQuery {
+        scope: Scope::Team,
+        ..mine.clone()
+    };
+    let filtered = CaseloadQuery {
+        filter: "kel".into(),
+        ..team.clone()
+    };
+    let window = |q: &CaseloadQuery| {
+        let n = store.caseload_count(q).expect("count");
+        let rows = store.caseload_window(q, 0, 120).expect("window");
+        (n, rows.len())
+    };
+    let patient = store
+        .caseload_window(&mine, 0, 1)
+        .expect("a patient")
+        .first()
+        .map(|r| r.id)
+        .expect("the user has patients");
+    let until = NaiveDateToday::today() + chrono::Duration::days(7);
+    let weights = tend::domain::urgency::UrgencyWeights::default();
+    let queries: Vec<(&str, Stats, Option<Duration>)> = vec![
+        (
+            "caseload, mine (count + window)",
+            time(runs, || window(&mine)),
+            None,
+        ),
+        (
+            "caseload, whole team (count + window)",
+            time(runs, || window(&team)),
+            None,
+        ),
+        (
+            "caseload, whole team filtered by \"kel\"",
+            time(runs, || window(&filtered)),
+            Some(Duration::from_millis(10)),
+        ),
+        (
+            "patient record, conditions, care team, goals, notes",
+            time(runs, || {
+                (
+                    store.patient(patient).expect("record"),
+                    store.conditions(patient).expect("conditions"),
+                    store.care_team(patient).expect("care team"),
+                    store.goals(patient).expect("goals"),
+                    store.timeline(patient, 10).expect("timeline"),
+                )
+            }),
+            None,
+        ),
+        (
+            "today's list, mine (read + rank)",
+            time(runs, || {
+                let mut day = store
+                    .day_tasks(USER, &TaskFilter::default(), until)
+                    .expect("day");
+                weights.sort_day(&mut day, NaiveDateToday::today());
+                day.len()
+            }),
+            Some(Duration::from_millis(10)),
+        ),
+        (
+            "today's list, whole team (read + rank)",
+            time(runs.min(5), || {
+                let team = TaskFilter {
+                    who: Assignee::Team,
+                    ..TaskFilter::default()
+                };
+                let mut day = store.day_tasks(USER, &team, until).expect("day");
+                weights.sort_day(&mut day, NaiveDateToday::today());
+                day.len()
+            }),
+            None,
+        ),
+        (
+            "note search \"voicemail clinic\" (50 results)",
+            time(runs, || {
+                store.search_notes("voicemail clinic", 50).expect("search")
+            }),
+            Some(Duration::from_millis(50)),
+        ),
+    ];
+    out.push_str("| query | p50 | p95 | target |\n|---|---:|---:|---|\n");
+    for (name, s, target) in &queries {
+        let verdict = match target {
+            Some(t) if s.p95 <= *t => format!("≤ {} ms: met", t.as_millis()),
+            Some(t) => format!("≤ {} ms: **not met**", t.as_millis()),
+            None => String::new(),
+        };
+        out.push_str(&format!(
+            "| {name} | {} | {} | {verdict} |\n",
+            ms(s.p50),
+            ms(s.p95)
+        ));
+    }
+    out.push_str(&format!(
+        "\nIn-process keystroke p95, worst pane: {} (target ≤ 5 ms: {}).\n\n",
+        ms(worst),
+        if worst <= Duration::from_millis(5) {
+            "met"
+        } else {
+            "**not met**"
+        }
+    ));
+    out
+}
+
+/// "Today" for the benchmark: the fixed clock's date.
+struct NaiveDateToday;
+
+impl NaiveDateToday {
+    fn today() -> chrono::NaiveDate {
+        Clock::parse(NOW).expect("a valid TEND_NOW").today()
+    }
+}
+
+fn main() {
+    // `cargo bench` passes "--bench"; nothing else is expected.
+    let quick = std::env::var_os("TEND_BENCH_QUICK").is_some();
+    let sizes: Vec<usize> = std::env::var("TEND_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| {
+            if quick {
+                vec![1000]
+            } else {
+                vec![1000, 10_000, 100_000]
+            }
+        });
+    let (presses, runs) = if quick { (30, 5) } else { (300, 50) };
+    let mut report = format!(
+        "<!-- in-process -->\n## In the process\n\nWritten by `benches/inprocess.rs`: `cargo bench --bench inprocess`. \
+         Keystrokes are the key handled and the frame drawn into an in-memory 80x24 terminal \
+         ({presses} presses a pane); queries are timed {runs} times each on the database the \
+         generator wrote. The database is in the page cache after generation, as it is for a \
+         coordinator who keeps tend open all day.\n\n"
+    );
+    for size in sizes {
+        eprintln!("in-process benchmark: {size} patients…");
+        report.push_str(&section(size, presses, runs));
+    }
+    report.push_str("<!-- /in-process -->\n");
+    println!("{report}");
+    if quick {
+        return;
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
+    let existing = std::fs::read_to_string(&path).unwrap_or_default();
+    let updated = match (
+        existing.find("<!-- in-process -->"),
+        existing.find("<!-- /in-process -->"),
+    ) {
+        (Some(start), Some(end)) => format!(
+            "{}{}{}",
+            &existing[..start],
+            report,
+            &existing[end + "<!-- /in-process -->\n".len().min(existing.len() - end)..]
+        ),
+        _ => format!("{}\n{report}", existing.trim_end()),
+    };
+    std::fs::write(&path, updated).expect("BENCHMARKS.md is written");
+    eprintln!("wrote {}", path.display());
+}
