@@ -4,17 +4,15 @@
 //! killed process, SIGTERM and a terminal that hangs up.
 
 mod common;
+mod fixtures;
 
-use std::path::{Path, PathBuf};
+use fixtures::zoe_db as db;
+
+use std::path::Path;
 use std::time::Instant;
 
-use chrono::NaiveDate;
 use common::*;
 use rusqlite::Connection;
-use tend::clock::Clock;
-use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
-use tend::domain::task::{Priority, TaskKind, TaskStatus};
-use tend::store::{AuditAction, NewPatient, NewTask, OpenOptions, Store};
 use vt100::Screen;
 
 /// Ctrl-S, as a terminal in raw mode sends it.
@@ -33,60 +31,6 @@ const SHORT: &str = "Talked about the housing application and the food pantry.";
 
 // ---------------------------------------------------------------------------
 // The database.
-
-/// One patient of ccuser's, Zoë Testa, with an open outreach call (as
-/// `tests/note_editor.rs` builds it).
-fn db(dir: &Path) -> PathBuf {
-    let path = dir.join("notes.db");
-    let options = OpenOptions {
-        create: true,
-        ..OpenOptions::default()
-    };
-    let clock = Clock::parse(NOW).unwrap();
-    let mut store = Store::open(&path, "ccuser", clock, &options).unwrap();
-    store
-        .write(|tx| {
-            let me = tx.practitioner("ccuser", "ccuser")?;
-            let patient = tx.insert_patient(&NewPatient {
-                member_id: "SYN1".into(),
-                family_name: "Testa".into(),
-                given_name: "Zoë".into(),
-                birth_date: NaiveDate::from_ymd_opt(1970, 1, 2).unwrap(),
-                sex: Sex::Female,
-                language: "es".into(),
-                interpreter_needed: true,
-                phone_primary: Some("(212) 555-0100".into()),
-                phone_secondary: None,
-                medicaid_id: None,
-                plan_name: None,
-                enrollment_status: EnrollmentStatus::Enrolled,
-                enrolled_on: None,
-                risk_tier: RiskTier::High,
-                coordinator_id: Some(me),
-            })?;
-            tx.insert_task(&NewTask {
-                patient_id: patient,
-                owner_id: Some(me),
-                kind: TaskKind::Call,
-                description: "Monthly outreach call".into(),
-                status: TaskStatus::Requested,
-                priority: Priority::Routine,
-                due_on: NaiveDate::from_ymd_opt(2026, 11, 24),
-                hard_deadline: false,
-                authored_at: clock.now_utc(),
-                completed_at: None,
-            })?;
-            tx.audit(
-                AuditAction::Create,
-                "Patient",
-                Some(patient),
-                Some(patient),
-                None,
-            )
-        })
-        .unwrap();
-    path
-}
 
 /// A note as the `communication` table holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,95 +2,13 @@
 //! pseudo-terminal, checked in the database afterwards.
 
 mod common;
+mod fixtures;
 
-use std::path::{Path, PathBuf};
+use fixtures::{morning_db, MORNING};
 
-use chrono::NaiveDate;
+use std::path::Path;
+
 use common::*;
-use tend::clock::Clock;
-use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
-use tend::domain::task::{Priority, TaskKind, TaskStatus};
-use tend::store::{AuditAction, NewPatient, NewTask, OpenOptions, Store};
-
-fn day(d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-}
-
-/// Ten patients of ccuser's, one open task each: (title, due day of
-/// November, risk of the patient, hard deadline). The same morning as
-/// `tests/triage.rs`; task n is patient "Testa{n}"'s.
-const MORNING: &[(&str, u32, RiskTier, bool)] = &[
-    ("Post-discharge call", 23, RiskTier::High, true),
-    ("Outreach call A", 20, RiskTier::Low, false),
-    ("Outreach call B", 21, RiskTier::Medium, false),
-    ("Refill reminder", 24, RiskTier::VeryHigh, false),
-    ("Referral check", 22, RiskTier::Low, false),
-    ("Appointment reminder", 24, RiskTier::Low, false),
-    ("Consent renewal", 19, RiskTier::Low, false),
-    ("Care-plan review", 24, RiskTier::Medium, false),
-    ("Food pantry list", 18, RiskTier::Low, false),
-    ("Lab follow-up", 23, RiskTier::High, false),
-];
-
-fn morning_db(dir: &Path) -> PathBuf {
-    let path = dir.join("morning.db");
-    let clock = Clock::parse(NOW).unwrap();
-    let options = OpenOptions {
-        create: true,
-        ..OpenOptions::default()
-    };
-    let mut store = Store::open(&path, "ccuser", clock, &options).unwrap();
-    store
-        .write(|tx| {
-            let me = tx.practitioner("ccuser", "ccuser")?;
-            tx.practitioner("cc-cover", "Covering Coordinator")?;
-            tx.practitioner("cc-other", "Other Coordinator")?;
-            for (n, (title, due, risk, hard)) in MORNING.iter().enumerate() {
-                let patient = tx.insert_patient(&NewPatient {
-                    member_id: format!("SYN{n:07}"),
-                    family_name: format!("Testa{n}"),
-                    given_name: "Una".into(),
-                    birth_date: NaiveDate::from_ymd_opt(1970, 1, 2).unwrap(),
-                    sex: Sex::Female,
-                    language: "en".into(),
-                    interpreter_needed: false,
-                    phone_primary: None,
-                    phone_secondary: None,
-                    medicaid_id: None,
-                    plan_name: None,
-                    enrollment_status: EnrollmentStatus::Enrolled,
-                    enrolled_on: None,
-                    risk_tier: *risk,
-                    coordinator_id: Some(me),
-                })?;
-                tx.insert_task(&NewTask {
-                    patient_id: patient,
-                    owner_id: Some(me),
-                    kind: if title.contains("call") {
-                        TaskKind::Call
-                    } else {
-                        TaskKind::Other
-                    },
-                    description: title.to_string(),
-                    status: TaskStatus::Requested,
-                    priority: Priority::Routine,
-                    due_on: Some(day(*due)),
-                    hard_deadline: *hard,
-                    authored_at: clock.now_utc(),
-                    completed_at: None,
-                })?;
-            }
-            tx.audit(
-                AuditAction::Create,
-                "Bundle",
-                None,
-                None,
-                Some("test morning"),
-            )
-        })
-        .unwrap();
-    path
-}
 
 /// The patient whose task has this title, as the Today pane lists them
 /// ("Testa8, Una"): at 80 columns the pane has little room for titles, so

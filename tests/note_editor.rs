@@ -2,82 +2,23 @@
 //! and what it proposes next, the timeline, addenda and search, driven by
 //! keys over a real database.
 
-use std::path::{Path, PathBuf};
+mod fixtures;
+
+use fixtures::{screen, zoe_db as db};
+
+use std::path::Path;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use rusqlite::Connection;
 use tend::app::{App, Message, Overlay};
-use tend::clock::Clock;
 use tend::config::Config;
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
-use tend::domain::task::{Priority, TaskKind, TaskStatus};
-use tend::store::{AuditAction, NewPatient, NewTask, OpenOptions, Store};
-
-fn open(path: &Path) -> Store {
-    let options = OpenOptions {
-        create: true,
-        ..OpenOptions::default()
-    };
-    let clock = Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
-    Store::open(path, "ccuser", clock, &options).unwrap()
-}
-
-/// One patient of ccuser's with an open outreach call.
-fn db(dir: &Path) -> PathBuf {
-    let path = dir.join("notes.db");
-    let mut store = open(&path);
-    store
-        .write(|tx| {
-            let me = tx.practitioner("ccuser", "ccuser")?;
-            let patient = tx.insert_patient(&NewPatient {
-                member_id: "SYN1".into(),
-                family_name: "Testa".into(),
-                given_name: "Zoë".into(),
-                birth_date: NaiveDate::from_ymd_opt(1970, 1, 2).unwrap(),
-                sex: Sex::Female,
-                language: "es".into(),
-                interpreter_needed: true,
-                phone_primary: Some("(212) 555-0100".into()),
-                phone_secondary: None,
-                medicaid_id: None,
-                plan_name: None,
-                enrollment_status: EnrollmentStatus::Enrolled,
-                enrolled_on: None,
-                risk_tier: RiskTier::High,
-                coordinator_id: Some(me),
-            })?;
-            tx.insert_task(&NewTask {
-                patient_id: patient,
-                owner_id: Some(me),
-                kind: TaskKind::Call,
-                description: "Monthly outreach call".into(),
-                status: TaskStatus::Requested,
-                priority: Priority::Routine,
-                due_on: NaiveDate::from_ymd_opt(2026, 11, 24),
-                hard_deadline: false,
-                authored_at: chrono::DateTime::parse_from_rfc3339("2026-11-20T14:00:00Z")
-                    .unwrap()
-                    .to_utc(),
-                completed_at: None,
-            })?;
-            tx.audit(
-                AuditAction::Create,
-                "Patient",
-                Some(patient),
-                Some(patient),
-                None,
-            )
-        })
-        .unwrap();
-    path
-}
+use tend::store::{AuditAction, NewPatient};
 
 fn app(path: &Path) -> App {
     let config = Config::defaults(Some("ccuser".into())).unwrap();
-    let mut app = App::new(open(path), &config, false).unwrap();
+    let mut app = App::new(fixtures::open(path, "ccuser"), &config, false).unwrap();
     app.resize(100, 30);
     app
 }
@@ -94,21 +35,6 @@ fn keys(app: &mut App, text: &str) {
     for c in text.chars() {
         press(app, KeyCode::Char(c));
     }
-}
-
-fn screen(app: &mut App) -> String {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| tend::ui::render(app, f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn message(app: &App) -> String {
@@ -472,7 +398,7 @@ fn a_long_note_scrolls_to_its_end_and_its_addenda() {
 fn several_drafts_are_announced_and_offered_one_by_one() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(dir.path());
-    let mut store = open(&path);
+    let mut store = fixtures::open(&path, "ccuser");
     let second = store
         .write(|tx| {
             let me = tx.practitioner("ccuser", "ccuser")?;

@@ -2,108 +2,19 @@
 //! and undo, driven by key presses over a real database, checked in the
 //! database afterwards.
 
-use std::path::{Path, PathBuf};
+mod fixtures;
 
-use chrono::NaiveDate;
+use fixtures::{day, morning_db, open, screen};
+
+use std::path::Path;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use rusqlite::Connection;
 use tend::app::pane::PaneId;
 use tend::app::{App, Message};
-use tend::clock::Clock;
 use tend::config::Config;
-use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
-use tend::domain::task::{Priority, TaskKind, TaskStatus};
-use tend::store::{AuditAction, NewPatient, NewTask, OpenOptions, Store, TaskRef};
-
-const NOW: &str = "2026-11-24T09:00:00-05:00";
-
-fn clock() -> Clock {
-    Clock::parse(NOW).unwrap()
-}
-
-fn day(d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-}
-
-fn open(path: &Path, user: &str) -> Store {
-    let options = OpenOptions {
-        create: true,
-        ..OpenOptions::default()
-    };
-    Store::open(path, user, clock(), &options).unwrap()
-}
-
-/// Three patients of ccuser's and a morning of tasks: (title, due day of
-/// November, risk of the patient, hard deadline).
-const MORNING: &[(&str, u32, RiskTier, bool)] = &[
-    ("Post-discharge call", 23, RiskTier::High, true),
-    ("Outreach call A", 20, RiskTier::Low, false),
-    ("Outreach call B", 21, RiskTier::Medium, false),
-    ("Refill reminder", 24, RiskTier::VeryHigh, false),
-    ("Referral check", 22, RiskTier::Low, false),
-    ("Appointment reminder", 24, RiskTier::Low, false),
-    ("Consent renewal", 19, RiskTier::Low, false),
-    ("Care-plan review", 24, RiskTier::Medium, false),
-    ("Food pantry list", 18, RiskTier::Low, false),
-    ("Lab follow-up", 23, RiskTier::High, false),
-];
-
-fn morning_db(dir: &Path) -> PathBuf {
-    let path = dir.join("morning.db");
-    let mut store = open(&path, "ccuser");
-    store
-        .write(|tx| {
-            let me = tx.practitioner("ccuser", "ccuser")?;
-            tx.practitioner("cc-cover", "Covering Coordinator")?;
-            tx.practitioner("cc-other", "Other Coordinator")?;
-            for (n, (title, due, risk, hard)) in MORNING.iter().enumerate() {
-                let patient = tx.insert_patient(&NewPatient {
-                    member_id: format!("SYN{n:07}"),
-                    family_name: format!("Testa{n}"),
-                    given_name: "Una".into(),
-                    birth_date: NaiveDate::from_ymd_opt(1970, 1, 2).unwrap(),
-                    sex: Sex::Female,
-                    language: "en".into(),
-                    interpreter_needed: false,
-                    phone_primary: None,
-                    phone_secondary: None,
-                    medicaid_id: None,
-                    plan_name: None,
-                    enrollment_status: EnrollmentStatus::Enrolled,
-                    enrolled_on: None,
-                    risk_tier: *risk,
-                    coordinator_id: Some(me),
-                })?;
-                tx.insert_task(&NewTask {
-                    patient_id: patient,
-                    owner_id: Some(me),
-                    kind: if title.contains("call") {
-                        TaskKind::Call
-                    } else {
-                        TaskKind::Other
-                    },
-                    description: title.to_string(),
-                    status: TaskStatus::Requested,
-                    priority: Priority::Routine,
-                    due_on: Some(day(*due)),
-                    hard_deadline: *hard,
-                    authored_at: clock().now_utc(),
-                    completed_at: None,
-                })?;
-            }
-            tx.audit(
-                AuditAction::Create,
-                "Bundle",
-                None,
-                None,
-                Some("test morning"),
-            )
-        })
-        .unwrap();
-    path
-}
+use tend::domain::task::TaskKind;
+use tend::store::TaskRef;
 
 fn app(path: &Path) -> App {
     let config = Config::defaults(Some("ccuser".into())).unwrap();
@@ -121,20 +32,6 @@ fn keys(app: &mut App, text: &str) {
     for c in text.chars() {
         press(app, KeyCode::Char(c));
     }
-}
-
-fn screen(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    terminal.draw(|f| tend::ui::render(app, f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// (status, due_on, owner, outcome) of the task with this title.
