@@ -625,3 +625,35 @@ fn a_version_1_database_is_upgraded_with_its_data_kept() {
         TaskStatus::Completed
     );
 }
+
+#[test]
+fn the_name_filter_ignores_case_and_accents_and_follows_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = demo(dir.path(), 360, 1);
+    let team = |filter: &str| {
+        store
+            .caseload_window(&query(Scope::Team, CaseloadSort::Name, filter), 0, 1000)
+            .unwrap()
+    };
+    let accented = team("Éstr");
+    assert!(!accented.is_empty(), "the demo has Éstr… family names");
+    assert_eq!(team("estr").len(), accented.len(), "accents do not matter");
+    assert_eq!(team("ESTR").len(), accented.len(), "nor does case");
+    assert!(team("estr")
+        .iter()
+        .all(|r| r.family_name.starts_with("Éstr")));
+    // Two letters: no trigram, still found.
+    assert!(team("És").len() >= accented.len());
+
+    // A rename made by another program is in the index at once.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE patient SET family_name = 'Zzyzxian' WHERE id = ?1",
+        [accented[0].id],
+    )
+    .unwrap();
+    let renamed = team("zyzx");
+    assert_eq!(renamed.len(), 1);
+    assert_eq!(renamed[0].id, accented[0].id);
+    assert_eq!(team("estr").len(), accented.len() - 1);
+}

@@ -113,7 +113,18 @@ impl CaseloadQuery {
             .collect();
         // Every word must match a part of the name or the member ID, so
         // "ana test", "test, ana" and "SYN-0012" all find what they mean.
+        // Words of three characters or more go through the trigram index
+        // (case and accents ignored); shorter ones, which a trigram cannot
+        // hold, are matched with LIKE.
         for word in words {
+            if word.chars().count() >= 3 {
+                clauses.push(
+                    "p.id IN (SELECT rowid FROM patient_name_index WHERE patient_name_index MATCH ?)"
+                        .to_string(),
+                );
+                values.push(Value::Text(format!("\"{}\"", word.replace('"', "\"\""))));
+                continue;
+            }
             clauses.push(
                 "(p.family_name LIKE ? ESCAPE '\\' OR p.given_name LIKE ? ESCAPE '\\' \
                  OR p.member_id LIKE ? ESCAPE '\\')"

@@ -5,7 +5,7 @@
 //! migrations; never edit one that has shipped.
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build of tend writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -214,5 +214,34 @@ CREATE TRIGGER communication_fts_sign AFTER UPDATE OF status ON communication
     WHEN OLD.status = 'preparation' AND NEW.status = 'completed'
 BEGIN
     INSERT INTO communication_fts (rowid, body) VALUES (NEW.id, NEW.body);
+END;
+"#;
+
+/// Version 4: a trigram index over patients' names and member IDs, so the
+/// caseload filter finds "kel" inside a name without reading every patient
+/// (a LIKE '%kel%' scan took over 100 ms at 100,000 patients). Case and
+/// accents do not matter to it. Kept in step with the table by triggers.
+const V4: &str = r#"
+CREATE VIRTUAL TABLE patient_name_index USING fts5(
+    family_name, given_name, member_id,
+    content = 'patient', content_rowid = 'id',
+    tokenize = 'trigram remove_diacritics 1'
+);
+INSERT INTO patient_name_index (patient_name_index) VALUES ('rebuild');
+CREATE TRIGGER patient_name_index_insert AFTER INSERT ON patient BEGIN
+    INSERT INTO patient_name_index (rowid, family_name, given_name, member_id)
+        VALUES (NEW.id, NEW.family_name, NEW.given_name, NEW.member_id);
+END;
+CREATE TRIGGER patient_name_index_delete AFTER DELETE ON patient BEGIN
+    INSERT INTO patient_name_index (patient_name_index, rowid, family_name, given_name, member_id)
+        VALUES ('delete', OLD.id, OLD.family_name, OLD.given_name, OLD.member_id);
+END;
+CREATE TRIGGER patient_name_index_update
+    AFTER UPDATE OF family_name, given_name, member_id ON patient
+BEGIN
+    INSERT INTO patient_name_index (patient_name_index, rowid, family_name, given_name, member_id)
+        VALUES ('delete', OLD.id, OLD.family_name, OLD.given_name, OLD.member_id);
+    INSERT INTO patient_name_index (rowid, family_name, given_name, member_id)
+        VALUES (NEW.id, NEW.family_name, NEW.given_name, NEW.member_id);
 END;
 "#;
