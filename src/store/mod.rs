@@ -194,13 +194,7 @@ impl Store {
         &mut self,
         change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
-        let value = change(&mut tx)?;
-        tx.commit()?;
-        Ok(value)
+        self.transact(true, change)
     }
 
     /// Like [`Store::write`], but the change need not write an audit row:
@@ -209,12 +203,20 @@ impl Store {
         &mut self,
         change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.transact(false, change)
+    }
+
+    fn transact<T>(
+        &mut self,
+        audit_required: bool,
+        change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
         let value = change(&mut tx)?;
-        tx.commit_unaudited()?;
+        tx.commit(audit_required)?;
         Ok(value)
     }
 

@@ -37,17 +37,12 @@ impl<'c> Tx<'c> {
         }
     }
 
-    pub(crate) fn commit(self) -> Result<(), StoreError> {
-        if !self.audited {
+    /// Commits; refused when `audit_required` and no audit row was written
+    /// (only a draft's autosaves are exempt: see `store::notes`).
+    pub(crate) fn commit(self, audit_required: bool) -> Result<(), StoreError> {
+        if audit_required && !self.audited {
             return Err(StoreError::Unaudited);
         }
-        self.tx.commit()?;
-        Ok(())
-    }
-
-    /// Commits without an audit row: only for the autosaves of a draft
-    /// (see `store::notes`).
-    pub(crate) fn commit_unaudited(self) -> Result<(), StoreError> {
         self.tx.commit()?;
         Ok(())
     }
