@@ -478,10 +478,25 @@ fn the_patient_pane_scrolls_to_the_care_team() {
     let mut app = app_on(&demo_db(dir.path()), ThemeName::Default);
     press(&mut app, KeyCode::Char('2'));
     assert!(!text(&draw(&mut app, 80, 24)).contains("Care team ("));
-    press(&mut app, KeyCode::Char('G'));
-    let all = text(&draw(&mut app, 80, 24));
+    // The care team follows the conditions; a few rows down it shows.
+    let mut all = String::new();
+    for _ in 0..12 {
+        press(&mut app, KeyCode::Char('j'));
+        all = text(&draw(&mut app, 80, 24));
+        if all.contains("• PCP: Dr. ") {
+            break;
+        }
+    }
     assert!(all.contains("Care team ("), "{all}");
     assert!(all.contains("• PCP: Dr. "), "{all}");
+    // G goes to the end of the record: its notes.
+    press(&mut app, KeyCode::Char('G'));
+    let end = text(&draw(&mut app, 80, 24));
+    assert!(!end.contains("• PCP: Dr. "), "{end}");
+    assert!(
+        end.contains("ccuser"),
+        "the last notes' author shows: {end}"
+    );
 }
 
 #[test]

@@ -389,6 +389,109 @@ fn the_generator_is_deterministic_and_refuses_a_database_with_patients() {
     assert_eq!(store_a.patient_count().unwrap(), 120);
 }
 
+/// The generator's distributions, as `src/synth/mod.rs` documents them: two
+/// years of history, about 10 tasks and 20 notes a patient, one coordinator
+/// per 65 patients; and the bulk load leaves both search indexes complete
+/// and their triggers in place.
+#[test]
+fn the_generator_writes_two_years_of_history_at_the_documented_rates() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = demo(dir.path(), 650, 3);
+    let conn = Connection::open(&path).unwrap();
+    let one = |sql: &str| -> f64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let per_patient = |table: &str| one(&format!("SELECT COUNT(*) * 1.0 / 650 FROM {table}"));
+    let tasks = per_patient("task");
+    let notes = per_patient("communication");
+    assert!((9.0..=11.0).contains(&tasks), "tasks per patient: {tasks}");
+    assert!((18.5..=22.5).contains(&notes), "notes per patient: {notes}");
+    assert_eq!(one("SELECT COUNT(*) * 1.0 FROM practitioner"), 10.0);
+    let open = one("SELECT COUNT(*) * 1.0 / 650 FROM task WHERE status = 'requested'");
+    assert!(
+        (1.8..=2.2).contains(&open),
+        "open tasks per patient: {open}"
+    );
+    // Spread over two years before 2026-11-24, none in the future.
+    let oldest_note =
+        one("SELECT julianday('2026-11-24') - julianday(MIN(sent_at)) FROM communication");
+    assert!((700.0..=731.0).contains(&oldest_note), "{oldest_note}");
+    assert_eq!(
+        one("SELECT COUNT(*) * 1.0 FROM communication WHERE sent_at > '2026-11-24T14:00:00Z'"),
+        0.0
+    );
+    let oldest_done = one("SELECT julianday('2026-11-24') - julianday(MIN(due_on)) FROM task WHERE status = 'completed'");
+    assert!((700.0..=731.0).contains(&oldest_done), "{oldest_done}");
+    assert_eq!(
+        one("SELECT COUNT(*) * 1.0 FROM task WHERE status = 'completed'
+              AND (completed_at < due_on OR completed_at > '2026-11-24T14:00:00Z')"),
+        0.0,
+        "done on or after the due date, never in the future"
+    );
+    // Every patient has a note (a contact or an attempt) in the last 90 days.
+    assert_eq!(
+        one("SELECT COUNT(*) * 1.0 FROM patient WHERE NOT EXISTS (
+               SELECT 1 FROM communication c
+                WHERE c.patient_id = patient.id AND c.sent_at >= '2026-08-26')"),
+        0.0
+    );
+
+    // Both search indexes hold every row, and rows added later are indexed.
+    assert_eq!(
+        one("SELECT COUNT(*) * 1.0 FROM communication_fts WHERE communication_fts MATCH 'voicemail'"),
+        one("SELECT COUNT(*) * 1.0 FROM communication WHERE body LIKE '%voicemail%'")
+    );
+    let named = |name: &str| {
+        store
+            .caseload_window(&query(Scope::Team, CaseloadSort::Name, name), 0, 1000)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(
+        named("SYN0000650"),
+        1,
+        "the last patient written is in the name index"
+    );
+    let triggers = one(
+        "SELECT COUNT(*) * 1.0 FROM sqlite_schema WHERE type = 'trigger'
+          AND name IN ('communication_fts_insert', 'patient_name_index_insert')",
+    );
+    assert_eq!(triggers, 2.0, "the insert triggers are back");
+    let journal: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal", "the write-ahead log is back");
+    drop(conn);
+    let patient = store
+        .caseload_window(&query(Scope::Mine, CaseloadSort::Name, ""), 0, 1)
+        .unwrap()[0]
+        .id;
+    store
+        .write(|tx| {
+            tx.insert_communication(&tend::store::NewCommunication {
+                patient_id: patient,
+                author_id: None,
+                sent_at: chrono::DateTime::parse_from_rfc3339("2026-11-24T14:00:00Z")
+                    .unwrap()
+                    .into(),
+                medium: "phone".into(),
+                direction: "outbound".into(),
+                recipient: "patient".into(),
+                outcome: "reached".into(),
+                reached: true,
+                duration_minutes: Some(5),
+                body: "Zanzibarian kumquats discussed.".into(),
+            })?;
+            tx.audit(
+                tend::store::AuditAction::Create,
+                "Communication",
+                None,
+                Some(patient),
+                None,
+            )
+        })
+        .unwrap();
+    assert_eq!(store.search_notes("kumquats", 10).unwrap().len(), 1);
+}
+
 #[test]
 fn the_demo_caseload_has_what_the_panes_need() {
     let dir = tempfile::tempdir().unwrap();
@@ -597,7 +700,9 @@ fn a_version_1_database_is_upgraded_with_its_data_kept() {
     let path = dir.path().join("v1.db");
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        let tx = conn.unchecked_transaction().unwrap();
+        schema::MIGRATIONS[0].apply(&tx).unwrap();
+        tx.commit().unwrap();
         conn.execute_batch(
             "PRAGMA user_version = 1;
              INSERT INTO practitioner (id, username, display_name) VALUES (1, 'ccuser', 'ccuser');
@@ -613,6 +718,39 @@ fn a_version_1_database_is_upgraded_with_its_data_kept() {
     }
     let mut store = open(&path, "ccuser").unwrap();
     assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    {
+        // Version 5 rewrote the CHECK constraints' IN lists as OR chains:
+        // they still hold.
+        let conn = Connection::open(&path).unwrap();
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'task'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            sql.contains("CHECK (kind = 'call' OR kind = 'follow-up'"),
+            "{sql}"
+        );
+        assert!(!sql.contains("kind IN ("), "{sql}");
+        let refused = conn.execute(
+            "INSERT INTO task (patient_id, kind, description, status, authored_at)
+             VALUES (1, 'nonsense', 'x', 'requested', '2026-11-01T00:00:00Z')",
+            [],
+        );
+        assert!(
+            refused
+                .unwrap_err()
+                .to_string()
+                .contains("CHECK constraint failed"),
+            "an unknown kind is still refused"
+        );
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+    }
     let task = store.task(1).unwrap().unwrap();
     assert_eq!(task.title, "Outreach call");
     assert_eq!((task.version, task.recurrence), (1, None));

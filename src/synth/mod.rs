@@ -4,18 +4,25 @@
 //! always write the same records. Records are written through the store's own
 //! inserts, in one transaction with one audit row.
 //!
-//! Distributions (per patient unless said otherwise):
-//! - coordinators: one per 60 patients (at least one); the current user is the
-//!   first and gets every n-th patient, about 60;
+//! Distributions (per patient unless said otherwise), chosen to look like a
+//! Health Home program two years in:
+//! - coordinators: one per 65 patients (at least one), so 100,000 patients
+//!   have about 1,540; the current user is the first and gets every n-th
+//!   patient, about 65 (60 in the demo's 360);
 //! - age 19 to 85; risk tier low 25%, medium 35%, high 28%, very high 12%;
 //! - enrollment enrolled 75%, outreach 18%, disenrolled 7%;
 //! - language English 60%, Spanish 20%, others 20% (most of whom need an interpreter);
 //! - 1 to 4 conditions; a primary care provider and 0 to 3 other care-team members;
 //! - 1 to 5 goals, targets from a month ago to six months ahead;
-//! - 1 to 3 open tasks, one in five overdue by up to two weeks and the rest due
-//!   within five weeks, and up to 3 completed ones; about one in seven is a
-//!   hard-deadline follow-up, due within three days either side of today;
-//! - 1 to 4 notes over the last 90 days.
+//! - tasks, 10 on average: 1 to 3 open ones, one in five overdue by up to two
+//!   weeks and the rest due within five weeks (about one in seven is a
+//!   hard-deadline follow-up, due within three days either side of today),
+//!   and 4 to 12 completed ones due over the last two years, each done on its
+//!   due date or up to three days later;
+//! - notes, 20 on average: 1 to 4 over the last 90 days (so "last contact" is
+//!   recent) and 8 to 28 over the rest of the last two years; a note that reached
+//!   someone adds 0 to 3 sentences of what was said to its opening line, so
+//!   the notes' words vary as real ones do.
 
 mod vocab;
 
@@ -35,8 +42,14 @@ use crate::store::{
     Store, StoreError, Tx,
 };
 
-/// Patients per coordinator: a typical Health Home caseload.
-pub const CASELOAD_SIZE: usize = 60;
+/// Patients per coordinator: a typical Health Home caseload (50 to 75).
+pub const CASELOAD_SIZE: usize = 65;
+
+/// How far back the history of completed tasks and notes goes, in days.
+const HISTORY_DAYS: i64 = 730;
+
+/// Notes within this many days count as recent; every patient has some.
+const RECENT_DAYS: i64 = 90;
 
 /// The demo's default size: the user's ~60 patients and five colleagues'.
 pub const DEMO_PATIENTS: usize = 360;
@@ -80,7 +93,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     let clock = store.clock();
     let today = clock.today();
     let now = clock.now_utc();
-    let report = store.write(|tx| {
+    let report = store.bulk_write(|tx| {
         let mut gen = Generator {
             vocab: Vocab::embedded(),
             rng: ChaCha8Rng::seed_from_u64(params.seed),
@@ -304,13 +317,13 @@ impl Generator {
         owner: i64,
     ) -> Result<(), StoreError> {
         let open = self.rng.gen_range(1..=3);
-        let done = self.rng.gen_range(0..=3);
+        let done = self.rng.gen_range(4..=12);
         for n in 0..open + done {
             let words = self.pick(&self.vocab.tasks);
             let (kind, hard_deadline) = (words.kind, words.hard_deadline);
             let completed = n >= open;
             let due_on = if completed {
-                self.days_from_today(-90, -1)
+                self.days_from_today(-HISTORY_DAYS, -1)
             } else if hard_deadline {
                 // Hard deadlines are short clocks: a few days either side of today.
                 self.days_from_today(-3, 2)
@@ -321,7 +334,20 @@ impl Generator {
             };
             let priority =
                 [Priority::Routine, Priority::Urgent, Priority::Asap][self.weighted(&[75, 20, 5])];
-            let authored_at = self.now - Duration::days(self.rng.gen_range(20..120));
+            let authored_at = if completed {
+                // Written a few weeks before it was due.
+                let due_at = self.now - Duration::days((self.today - due_on).num_days());
+                due_at - Duration::days(self.rng.gen_range(3..40))
+            } else {
+                self.now - Duration::days(self.rng.gen_range(20..120))
+            };
+            let completed_at = completed.then(|| {
+                let days_late = self
+                    .rng
+                    .gen_range(0..=3)
+                    .min((self.today - due_on).num_days());
+                self.now - Duration::days((self.today - due_on).num_days() - days_late)
+            });
             tx.insert_task(&NewTask {
                 patient_id,
                 owner_id: Some(owner),
@@ -336,7 +362,7 @@ impl Generator {
                 due_on: Some(due_on),
                 hard_deadline,
                 authored_at,
-                completed_at: completed.then(|| self.now - Duration::days(1)),
+                completed_at,
             })?;
             self.report.tasks += 1;
         }
@@ -349,12 +375,28 @@ impl Generator {
         patient_id: i64,
         author: i64,
     ) -> Result<(), StoreError> {
-        let n = self.rng.gen_range(1..=4);
-        for _ in 0..n {
+        let recent = self.rng.gen_range(1..=4);
+        let older = self.rng.gen_range(8..=28);
+        for n in 0..recent + older {
             let note = self.pick(&self.vocab.notes);
             let reached = note.reached;
-            let sent_at = self.now - Duration::minutes(self.rng.gen_range(60..90 * 24 * 60));
+            let minutes_ago = if n < recent {
+                self.rng.gen_range(60..RECENT_DAYS * 24 * 60)
+            } else {
+                self.rng
+                    .gen_range(RECENT_DAYS * 24 * 60..HISTORY_DAYS * 24 * 60)
+            };
+            let sent_at = self.now - Duration::minutes(minutes_ago);
             let duration_minutes = reached.then(|| self.rng.gen_range(3..45));
+            let mut body = note.body.clone();
+            if note.recipient == "patient" && reached {
+                let vocab = self.vocab;
+                let more = self.rng.gen_range(0..=3);
+                for sentence in vocab.note_sentences.choose_multiple(&mut self.rng, more) {
+                    body.push(' ');
+                    body.push_str(sentence);
+                }
+            }
             tx.insert_communication(&NewCommunication {
                 patient_id,
                 author_id: Some(author),
@@ -365,7 +407,7 @@ impl Generator {
                 outcome: note.outcome.clone(),
                 reached,
                 duration_minutes,
-                body: note.body.clone(),
+                body,
             })?;
             self.report.notes += 1;
         }

@@ -22,6 +22,8 @@ pub struct Vocab {
     pub care_team: Vec<CareTeamWords>,
     pub tasks: Vec<TaskWords>,
     pub notes: Vec<NoteWords>,
+    /// Sentences of what was said, added to notes that reached the patient.
+    pub note_sentences: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,6 +109,7 @@ mod tests {
             ("care_team", v.care_team.len()),
             ("tasks", v.tasks.len()),
             ("notes", v.notes.len()),
+            ("note_sentences", v.note_sentences.len()),
         ] {
             assert!(len > 0, "{name} is empty");
         }
