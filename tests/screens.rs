@@ -236,13 +236,22 @@ fn focus_moves_with_tab_shift_tab_and_numbers_and_shows_in_the_status_line() {
         press(&mut app, KeyCode::Char(key));
         assert_eq!(app.focus, pane);
     }
-    // The focused pane has the thick border.
+    // The focused pane's title is in reverse video; borders never change.
+    let reversed = |screen: &Buffer, x: u16, y: u16| {
+        screen[(x, y)]
+            .style()
+            .add_modifier
+            .contains(Modifier::REVERSED)
+    };
     let screen = draw(&mut app, 80, 24);
-    assert_eq!(screen[(0, 0)].symbol(), "┏");
+    assert!(reversed(&screen, 2, 0), "1 Caseload is focused");
+    assert!(!reversed(&screen, 2, 13), "4 Today is not");
     press(&mut app, KeyCode::Char('4'));
     let screen = draw(&mut app, 80, 24);
+    assert!(!reversed(&screen, 2, 0));
+    assert!(reversed(&screen, 2, 13));
     assert_eq!(screen[(0, 0)].symbol(), "┌");
-    assert_eq!(screen[(0, 13)].symbol(), "┏");
+    assert_eq!(screen[(0, 13)].symbol(), "┌");
 }
 
 #[test]
@@ -480,7 +489,7 @@ fn the_patient_pane_scrolls_to_the_care_team() {
     assert!(!text(&draw(&mut app, 80, 24)).contains("Care team ("));
     // The care team follows the conditions; a few rows down it shows.
     let mut all = String::new();
-    for _ in 0..12 {
+    for _ in 0..30 {
         press(&mut app, KeyCode::Char('j'));
         all = text(&draw(&mut app, 80, 24));
         if all.contains("• PCP: Dr. ") {

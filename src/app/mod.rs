@@ -440,7 +440,7 @@ impl App {
                 }
             }
             PaneId::Patient => {
-                self.patient.scroll.apply(action);
+                self.patient.move_cursor(action);
             }
             PaneId::Goals => {
                 self.goals.cursor.apply(action);

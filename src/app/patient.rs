@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 
-use super::list::Scroll;
+use super::keymap::Action;
+use super::list::ListCursor;
 use crate::clock::Clock;
 use crate::domain::language;
 use crate::domain::patient::{age_on, EnrollmentStatus};
@@ -29,11 +30,14 @@ pub enum RecordLine {
 /// How many recent notes the record lists.
 const NOTES_SHOWN: usize = 10;
 
+/// The record as lines with a cursor, so `j`/`k` move a highlight over
+/// what is in view (two rows redrawn) instead of scrolling the text (every
+/// row redrawn), and so a later edit knows which line it is about.
 #[derive(Default)]
 pub struct PatientPane {
     pub record: Option<PatientRecord>,
     pub lines: Vec<RecordLine>,
-    pub scroll: Scroll,
+    pub cursor: ListCursor,
 }
 
 impl PatientPane {
@@ -75,16 +79,40 @@ impl PatientPane {
             }
             None => Vec::new(),
         };
+        self.cursor.set_len(self.lines.len());
         if !same_patient {
-            self.scroll.offset = 0;
+            self.cursor.select(0);
         }
-        let height = self.scroll.height;
-        self.scroll.set_size(self.lines.len(), height);
         Ok(())
     }
 
     pub fn set_height(&mut self, height: usize) {
-        self.scroll.set_size(self.lines.len(), height);
+        self.cursor.set_height(height);
+    }
+
+    /// Moves the cursor, passing over blank lines.
+    pub fn move_cursor(&mut self, action: Action) -> bool {
+        let moved = self.cursor.apply(action);
+        let blank = |pane: &PatientPane| {
+            pane.cursor
+                .selected()
+                .is_some_and(|i| pane.lines[i] == RecordLine::Blank)
+        };
+        if moved && blank(self) {
+            let onward = match action {
+                Action::MoveUp | Action::PageUp | Action::Top => Action::MoveUp,
+                _ => Action::MoveDown,
+            };
+            if !self.cursor.apply(onward) || blank(self) {
+                let back = if onward == Action::MoveUp {
+                    Action::MoveDown
+                } else {
+                    Action::MoveUp
+                };
+                self.cursor.apply(back);
+            }
+        }
+        moved
     }
 }
 

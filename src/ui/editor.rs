@@ -19,7 +19,7 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
 
     let block = Block::bordered()
         .border_type(BorderType::Thick)
-        .border_style(theme.border_focused)
+        .border_style(theme.border_overlay)
         .title(Span::styled(
             format!(" Note for {} ", fit(&editor.sheet.name, 40)),
             theme.title_focused,

@@ -278,7 +278,7 @@ fn render_help(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area:
 fn overlay_block<'a>(theme: &Theme, title: &str) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Double)
-        .border_style(theme.border_focused)
+        .border_style(theme.border_overlay)
         .title(Span::styled(title.to_string(), theme.title_focused))
 }
 

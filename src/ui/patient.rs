@@ -33,12 +33,25 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let width = inner.width as usize;
+    // The cursor shows only while the pane has focus: it marks where `j`
+    // and `k` are, not a choice that other panes follow.
+    let cursor = (app.focus == PaneId::Patient)
+        .then(|| pane.cursor.selected())
+        .flatten();
     let lines: Vec<Line> = pane
         .lines
         .iter()
-        .skip(pane.scroll.offset)
+        .enumerate()
+        .skip(pane.cursor.scroll())
         .take(inner.height as usize)
-        .map(|line| draw_line(line, theme, width))
+        .map(|(index, line)| {
+            let drawn = draw_line(line, theme, width);
+            if cursor == Some(index) {
+                drawn.patch_style(theme.selected_focused)
+            } else {
+                drawn
+            }
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }

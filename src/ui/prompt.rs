@@ -25,7 +25,7 @@ pub fn render(prompt: &Prompt, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = fit(&prompt.title, rect.width.saturating_sub(4) as usize);
     let block = Block::bordered()
         .border_type(BorderType::Double)
-        .border_style(theme.border_focused)
+        .border_style(theme.border_overlay)
         .title(Span::styled(format!(" {title} "), theme.title_focused))
         .title_bottom(Span::styled(" Enter does it · Esc cancels ", theme.dim));
     let inner = block.inner(rect);

@@ -14,8 +14,11 @@ use crate::config::ThemeName;
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub border: Style,
-    pub border_focused: Style,
+    /// The border of what is drawn over the panes: editor, overlays, prompts.
+    pub border_overlay: Style,
     pub title: Style,
+    /// The focused pane's title: the one place focus shows besides the
+    /// selection (see `ui::pane_block`).
     pub title_focused: Style,
     pub header: Style,
     /// The selected row of the focused pane.
@@ -50,9 +53,9 @@ impl Theme {
         let bold = Style::new().add_modifier(Modifier::BOLD);
         Theme {
             border: Style::new().fg(Color::DarkGray),
-            border_focused: Style::new().fg(Color::Cyan),
+            border_overlay: Style::new().fg(Color::Cyan),
             title: Style::new(),
-            title_focused: bold.fg(Color::Cyan),
+            title_focused: bold.fg(Color::Cyan).add_modifier(Modifier::REVERSED),
             header: Style::new()
                 .fg(Color::DarkGray)
                 .add_modifier(Modifier::UNDERLINED),
@@ -78,7 +81,7 @@ impl Theme {
         let bold = Style::new().add_modifier(Modifier::BOLD);
         Theme {
             border: plain,
-            border_focused: bold,
+            border_overlay: bold,
             title: plain,
             title_focused: bold.add_modifier(Modifier::REVERSED),
             header: Style::new().add_modifier(Modifier::UNDERLINED),

@@ -103,7 +103,7 @@ impl Pane {
 }
 
 /// Finds the pane whose title starts with `title` ("1 Caseload"): its
-/// top-left corner is followed by " 1 Caseload ".
+/// top-left corner is followed by " 1 Caseload ", reversed when focused.
 pub fn find_pane(screen: &Screen, title: &str) -> Option<Pane> {
     let (rows, cols) = screen.size();
     let label = format!(" {title} ");
@@ -123,7 +123,10 @@ pub fn find_pane(screen: &Screen, title: &str) -> Option<Pane> {
                 left,
                 bottom,
                 right,
-                focused: cell_is(screen, top, left, &["┏"]),
+                // The focused pane's title is in reverse video.
+                focused: screen
+                    .cell(top, left + 2)
+                    .is_some_and(|cell| cell.inverse()),
             });
         }
     }
