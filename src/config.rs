@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use directories::ProjectDirs;
 use serde::Deserialize;
@@ -17,6 +18,11 @@ use crate::templates::Template;
 
 /// How many days ahead "upcoming" means, unless configured.
 pub const DEFAULT_UPCOMING_DAYS: u32 = 7;
+
+/// Long enough to let a run of `j` presses pass over patients without
+/// sending each one's record down a slow link (key repeat and a laggy link
+/// space keys 30 to 100 ms apart), short enough to feel immediate.
+pub const DEFAULT_DETAIL_DELAY_MS: u64 = 150;
 
 /// Colour themes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -69,6 +75,7 @@ struct ConfigFile {
     user: Option<String>,
     theme: ThemeName,
     upcoming_days: Option<u32>,
+    detail_delay_ms: Option<u64>,
     urgency: UrgencyWeights,
     follow_up: FollowUpRules,
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
@@ -81,6 +88,9 @@ pub struct Config {
     pub user: String,
     pub theme: ThemeName,
     pub upcoming_days: u32,
+    /// How long the selection rests in the caseload before the patient and
+    /// care-plan panes follow it (`detail_delay_ms`; zero: at once).
+    pub detail_delay: Duration,
     /// How today's tasks are ranked (`[urgency]`).
     pub urgency: UrgencyWeights,
     /// What is proposed after a note is signed (`[follow_up]`).
@@ -198,6 +208,16 @@ impl Config {
             ));
         }
 
+        let detail_delay_ms = file.detail_delay_ms.unwrap_or(DEFAULT_DETAIL_DELAY_MS);
+        if detail_delay_ms > 1000 {
+            let line = find_key_line(text, "detail_delay_ms");
+            return Err(invalid(
+                line,
+                "detail_delay_ms".into(),
+                format!("{detail_delay_ms} is out of range: use 0 to 1000 milliseconds"),
+            ));
+        }
+
         if !(1..=30).contains(&file.follow_up.retry_in_business_days) {
             let line = find_key_line(text, "retry_in_business_days");
             return Err(invalid(
@@ -234,6 +254,7 @@ impl Config {
             user,
             theme: file.theme,
             upcoming_days,
+            detail_delay: Duration::from_millis(detail_delay_ms),
             urgency: file.urgency,
             follow_up: file.follow_up,
             templates: crate::templates::load(None).unwrap_or_default(),
@@ -415,6 +436,15 @@ mod tests {
         );
         let err = parse("user = \"cc\"\ntheme = \n").unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
+        let err = parse("user = \"cc\"\ndetail_delay_ms = 5000\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 2, key `detail_delay_ms`: 5000 is out of range: use 0 to 1000"),
+            "{err}"
+        );
+        let config = parse("detail_delay_ms = 0\n").unwrap();
+        assert!(config.detail_delay.is_zero());
     }
 
     #[test]
@@ -449,6 +479,10 @@ mod example_tests {
         assert_eq!(config.theme, ThemeName::Default);
         assert_eq!(config.upcoming_days, DEFAULT_UPCOMING_DAYS);
         assert_eq!(
+            config.detail_delay,
+            Duration::from_millis(DEFAULT_DETAIL_DELAY_MS)
+        );
+        assert_eq!(
             config.urgency,
             UrgencyWeights::default(),
             "the documented weights are the defaults"
@@ -461,6 +495,7 @@ mod example_tests {
             "user",
             "theme",
             "upcoming_days",
+            "detail_delay_ms",
             "[urgency]",
             "[follow_up]",
             "[keys]",

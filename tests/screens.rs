@@ -57,9 +57,13 @@ fn demo_db(dir: &Path) -> PathBuf {
     path
 }
 
+/// The settings the screens are drawn with. The detail panes follow the
+/// caseload at once here, since each screen is drawn right after its keys;
+/// the delay has a test of its own.
 fn config(theme: ThemeName) -> Config {
     let mut config = Config::defaults(Some("ccuser".into())).unwrap();
     config.theme = theme;
+    config.detail_delay = std::time::Duration::ZERO;
     config
 }
 
@@ -252,6 +256,64 @@ fn focus_moves_with_tab_shift_tab_and_numbers_and_shows_in_the_status_line() {
     assert!(reversed(&screen, 2, 13));
     assert_eq!(screen[(0, 0)].symbol(), "┌");
     assert_eq!(screen[(0, 13)].symbol(), "┌");
+}
+
+/// With the default delay the list answers a move at once and the record
+/// and plan follow when the selection rests: the patients passed over are
+/// neither drawn nor audited, and a key that acts brings them up first.
+#[test]
+fn the_record_follows_the_caseload_once_the_selection_rests() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::defaults(Some("ccuser".into())).unwrap();
+    assert_eq!(config.detail_delay, std::time::Duration::from_millis(150));
+    let mut app = App::new(open(&demo_db(dir.path()), "ccuser"), &config, true).unwrap();
+    let first = app.caseload.selected_id().unwrap();
+    let first_member = app.patient.record.as_ref().unwrap().member_id.clone();
+    let viewed = |app: &App| -> Vec<i64> {
+        app.store()
+            .recent_audit(1000)
+            .unwrap()
+            .iter()
+            .filter(|a| a.action == AuditAction::Read && a.entity_type == "Patient")
+            .filter_map(|a| a.entity_id)
+            .collect()
+    };
+    assert_eq!(viewed(&app), vec![first]);
+
+    press(&mut app, KeyCode::Char('j'));
+    let passed = app.caseload.selected_id().unwrap();
+    press(&mut app, KeyCode::Char('j'));
+    let rested = app.caseload.selected_id().unwrap();
+    assert!(passed != first && rested != passed);
+    let due = app.detail_due().expect("the detail panes are behind");
+    assert_eq!(
+        app.patient.record.as_ref().unwrap().id,
+        first,
+        "not yet followed"
+    );
+    let screen = text(&draw(&mut app, 80, 24));
+    assert!(
+        screen.contains(&format!("2 Patient  {first_member}")),
+        "{screen}"
+    );
+
+    assert!(!app.settle_detail_at(due - std::time::Duration::from_millis(1)));
+    assert!(app.settle_detail_at(due));
+    assert_eq!(app.patient.record.as_ref().unwrap().id, rested);
+    assert_eq!(app.detail_due(), None);
+    assert_eq!(
+        viewed(&app),
+        vec![rested, first],
+        "the patient passed over is not audited"
+    );
+
+    // A key that acts settles first: `n` right after `j` writes about the
+    // patient the highlight is on.
+    press(&mut app, KeyCode::Char('j'));
+    let next = app.caseload.selected_id().unwrap();
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.patient.record.as_ref().unwrap().id, next);
+    assert_eq!(app.editor.as_ref().map(|e| e.patient_id), Some(next));
 }
 
 #[test]

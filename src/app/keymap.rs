@@ -42,6 +42,21 @@ pub enum Action {
     Command,
 }
 
+impl Action {
+    /// Whether the action moves a selection (and does nothing else).
+    pub fn is_movement(self) -> bool {
+        matches!(
+            self,
+            Action::MoveDown
+                | Action::MoveUp
+                | Action::Top
+                | Action::Bottom
+                | Action::PageDown
+                | Action::PageUp
+        )
+    }
+}
+
 /// Where a binding works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {

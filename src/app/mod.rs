@@ -17,6 +17,8 @@ pub mod prompt;
 pub mod tasks;
 mod triage;
 
+use std::time::{Duration, Instant};
+
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -119,6 +121,11 @@ pub struct App {
     pub size: (u16, u16),
     /// The patient whose record was last shown (and audited).
     shown_patient: Option<i64>,
+    /// How long the caseload selection rests before the detail panes follow.
+    detail_delay: Duration,
+    /// When the detail panes are to follow a selection that moved; see
+    /// [`App::settle_detail`].
+    detail_due: Option<Instant>,
     /// `PRAGMA data_version` when the view was last read.
     data_version: i64,
     quit: bool,
@@ -150,6 +157,8 @@ impl App {
             undo: Vec::new(),
             size: (80, 24),
             shown_patient: None,
+            detail_delay: config.detail_delay,
+            detail_due: None,
             data_version,
             quit: false,
             store,
@@ -232,6 +241,12 @@ impl App {
     }
 
     fn dispatch_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
+        // Any key but another move through the caseload first brings the
+        // detail panes up to the selection, so `n`, Enter or `x` always act
+        // on the patient the highlight is on.
+        if !self.is_caseload_move(&key) {
+            self.settle_detail()?;
+        }
         if self.overlay.is_some() {
             return self.overlay_key(key);
         }
@@ -266,6 +281,43 @@ impl App {
                 Ok(())
             }
         }
+    }
+
+    fn is_caseload_move(&self, key: &KeyEvent) -> bool {
+        self.overlay.is_none()
+            && self.editor.is_none()
+            && self.prompt.is_none()
+            && self.caseload.filter_input.is_none()
+            && self.focus == PaneId::Caseload
+            && self
+                .keymap
+                .action(self.focus, key)
+                .is_some_and(|action| action.is_movement())
+    }
+
+    /// When the detail panes are due to follow the caseload selection, if
+    /// they are behind it: the event loop wakes then.
+    pub fn detail_due(&self) -> Option<Instant> {
+        self.detail_due
+    }
+
+    /// Brings the patient and care-plan panes up to the caseload selection
+    /// once it has rested until `now`; returns whether they changed.
+    pub fn settle_detail_at(&mut self, now: Instant) -> bool {
+        if self.detail_due.is_some_and(|due| due <= now) {
+            let settled = self.settle_detail();
+            self.report(settled);
+            return true;
+        }
+        false
+    }
+
+    /// Brings the detail panes up to the caseload selection now.
+    fn settle_detail(&mut self) -> Result<(), StoreError> {
+        if self.detail_due.take().is_some() {
+            self.patient_changed()?;
+        }
+        Ok(())
     }
 
     fn overlay_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
@@ -436,7 +488,16 @@ impl App {
         match self.focus {
             PaneId::Caseload => {
                 if self.caseload.move_cursor(&self.store, action)? {
-                    self.patient_changed()?;
+                    // The list answers at once; the record and the plan,
+                    // which cost most of a move's bytes, follow once the
+                    // selection rests, so passing over patients neither
+                    // sends their records down the link nor audits them as
+                    // viewed.
+                    if self.detail_delay.is_zero() {
+                        self.patient_changed()?;
+                    } else {
+                        self.detail_due = Some(Instant::now() + self.detail_delay);
+                    }
                 }
             }
             PaneId::Patient => {

@@ -248,11 +248,14 @@ pub fn run(app: &mut App) -> io::Result<Exit> {
     let mut joiner = EscJoiner::default();
     let mut last_refresh = Instant::now();
     loop {
-        let wait = if joiner.is_holding() {
+        let mut wait = if joiner.is_holding() {
             ESC_GRACE
         } else {
             IDLE_WAIT
         };
+        if let Some(due) = app.detail_due() {
+            wait = wait.min(due.saturating_duration_since(Instant::now()));
+        }
         let mut dirty = false;
         match received.recv_timeout(wait) {
             Ok(event) => {
@@ -291,6 +294,7 @@ pub fn run(app: &mut App) -> io::Result<Exit> {
         if app.should_quit() {
             return Ok(Exit::Quit);
         }
+        dirty |= app.settle_detail_at(Instant::now());
         if last_refresh.elapsed() >= REFRESH_EVERY {
             last_refresh = Instant::now();
             dirty |= app.tick();
@@ -437,13 +441,21 @@ mod tests {
         let task_move = bytes_after(&mut app, "j");
         assert!(task_move <= 300, "{task_move} bytes for one row in Today");
 
-        // In the caseload a move also shows another patient's record and goals,
-        // yet is still far from a full redraw.
+        // In the caseload the list answers at once; the record and the goals
+        // of the patient the selection rests on follow in a frame of their
+        // own, still far from a full redraw.
         bytes_after(&mut app, "1");
         let patient_move = bytes_after(&mut app, "j");
         assert!(
-            patient_move < full / 2,
-            "{patient_move} bytes for a caseload move; a full frame is {full}"
+            patient_move <= 300,
+            "{patient_move} bytes for a caseload move"
+        );
+        let due = app.detail_due().expect("the record follows later");
+        assert!(app.settle_detail_at(due));
+        let record = bytes_after(&mut app, "");
+        assert!(
+            record < full / 2,
+            "{record} bytes for the next patient's record; a full frame is {full}"
         );
 
         // A frame with nothing changed sends little more than the
@@ -451,8 +463,8 @@ mod tests {
         let idle = bytes_after(&mut app, "");
         assert!(idle <= 64, "{idle} bytes for an unchanged frame");
         eprintln!(
-            "full frame {full} B, Today move {task_move} B, \
-             caseload move {patient_move} B, unchanged {idle} B"
+            "full frame {full} B, Today move {task_move} B, caseload move {patient_move} B \
+             then {record} B for the record and plan, unchanged {idle} B"
         );
     }
 }
