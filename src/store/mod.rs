@@ -129,10 +129,16 @@ impl Store {
         }
         // recursive_triggers: a REPLACE's implicit delete fires DELETE
         // triggers too, so nothing slips past the guards on signed notes.
+        // cache_size: SQLite's default 2 MB page cache held too little of a
+        // 100,000-patient caseload, so a name filter's 3,600 lookups each
+        // went to the operating system (6.5 ms; 2.6 ms with 16 MiB). The
+        // cache fills only as pages are read, and stays well inside the
+        // 50 MB memory budget.
         conn.execute_batch(
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA recursive_triggers = ON;",
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA recursive_triggers = ON;
+             PRAGMA cache_size = -16384;",
         )
-            .map_err(|e| OpenError::from_sqlite(path, e))?;
+        .map_err(|e| OpenError::from_sqlite(path, e))?;
 
         let mut store = Store {
             conn,
