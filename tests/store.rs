@@ -694,6 +694,38 @@ fn my_day_holds_my_open_tasks_up_to_the_horizon_most_urgent_first() {
     assert!(tasks.iter().any(|t| t.id == day[0].id));
 }
 
+/// The ranked day reads only the head of the list in full, yet it is the
+/// same head, in the same order, with the counts of the whole list.
+#[test]
+fn the_ranked_day_is_the_head_of_the_whole_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = demo(dir.path(), 360, 4);
+    let horizon = today() + chrono::Duration::days(7);
+    let weights = UrgencyWeights::default();
+    for filter in [
+        TaskFilter::parse("who:team").unwrap(),
+        TaskFilter::default(),
+        TaskFilter::parse("who:team kind:follow-up").unwrap(),
+        TaskFilter::parse("who:team call").unwrap(),
+    ] {
+        let mut whole = store.day_tasks("ccuser", &filter, horizon).unwrap();
+        weights.sort_day(&mut whole, today());
+        assert!(whole.len() > 20, "{filter:?}: {}", whole.len());
+        for limit in [10, 20, whole.len() + 5] {
+            let ranked = store
+                .ranked_day("ccuser", &filter, horizon, today(), &weights, limit)
+                .unwrap();
+            let head: Vec<_> = whole.iter().take(limit).cloned().collect();
+            assert_eq!(ranked.rows, head, "{filter:?}, limit {limit}");
+            assert_eq!(ranked.counts.total(), whole.len());
+            assert_eq!(
+                ranked.counts.overdue,
+                whole.iter().filter(|t| t.due_on.unwrap() < today()).count()
+            );
+        }
+    }
+}
+
 #[test]
 fn a_version_1_database_is_upgraded_with_its_data_kept() {
     let dir = tempfile::tempdir().unwrap();

@@ -149,6 +149,33 @@ pub struct TaskRow {
     pub version: i64,
 }
 
+/// How a day's list divides: overdue, due today, upcoming (undated tasks
+/// count as upcoming).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskCounts {
+    pub overdue: usize,
+    pub today: usize,
+    pub upcoming: usize,
+}
+
+impl TaskCounts {
+    pub fn total(&self) -> usize {
+        self.overdue + self.today + self.upcoming
+    }
+
+    pub fn of(due_dates: impl IntoIterator<Item = Option<NaiveDate>>, today: NaiveDate) -> Self {
+        let mut counts = TaskCounts::default();
+        for due in due_dates {
+            match due {
+                Some(due) if due < today => counts.overdue += 1,
+                Some(due) if due == today => counts.today += 1,
+                _ => counts.upcoming += 1,
+            }
+        }
+        counts
+    }
+}
+
 /// "3d overdue", "today", "tomorrow", "in 5d", or "" when there is no due date.
 pub fn due_label(due_on: Option<NaiveDate>, today: NaiveDate) -> String {
     let Some(due) = due_on else {

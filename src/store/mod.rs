@@ -29,6 +29,7 @@ pub use error::{OpenError, StoreError};
 pub use notes::{Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, MERGE_MARK};
 pub use record::{CareTeamMember, Condition, PatientRecord};
 pub use task_changes::{TaskChange, TaskRef};
+pub use tasks::RankedDay;
 pub use write::{
     NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask, Tx,
 };

@@ -23,6 +23,10 @@ fn title_detail(app: &App, width: u16) -> String {
     let pane = &app.tasks;
     let counts = pane.counts;
     let mut suffix = String::new();
+    if pane.scope == TaskScope::MyDay && pane.rows.len() < pane.counts.total() {
+        // Only the head of a very long list is read (see DAY_ROWS_SHOWN).
+        suffix.push_str(&format!(" · top {}", pane.rows.len()));
+    }
     if !pane.marked.is_empty() {
         suffix.push_str(&format!(" · {} marked", pane.marked.len()));
     }
@@ -35,8 +39,9 @@ fn title_detail(app: &App, width: u16) -> String {
                 "{} overdue · {} today · {} upcoming",
                 counts.overdue, counts.today, counts.upcoming
             );
-            // " 4 Today " and the corners take 11 columns.
-            if full.chars().count() + 11 <= width as usize {
+            // The corners, " 4 Today " and the spaces around the detail
+            // take 13 columns.
+            if full.chars().count() + 13 <= width as usize {
                 full
             } else {
                 format!(
@@ -56,7 +61,7 @@ fn title_detail(app: &App, width: u16) -> String {
     };
     // Marks and the filter when they fit; the counts always come first (the
     // status line says how many are marked, and the rows show them).
-    if detail.chars().count() + suffix.chars().count() + 11 <= width as usize {
+    if detail.chars().count() + suffix.chars().count() + 13 <= width as usize {
         detail.push_str(&suffix);
     }
     detail
