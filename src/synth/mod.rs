@@ -94,49 +94,116 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     let today = clock.today();
     let now = clock.now_utc();
     let report = store.bulk_write(|tx| {
-        let mut gen = Generator {
-            vocab: Vocab::embedded(),
-            rng: ChaCha8Rng::seed_from_u64(params.seed),
-            today,
-            now,
-            report: GenReport::default(),
-        };
-        gen.write_all(tx, params)?;
+        let mut report = GenReport::default();
+        let coordinators = write_coordinators(tx, params)?;
+        report.coordinators = coordinators.len();
+        // Two threads: this one writes while the other makes the records,
+        // so the random draws and the text cost no time the writes wait for.
+        // One generator draws every record in order, so the data is the same
+        // as it would be made on one thread.
+        let (send, receive) = std::sync::mpsc::sync_channel::<PatientRecords>(256);
+        std::thread::scope(|scope| {
+            let coordinators = &coordinators;
+            scope.spawn(move || {
+                let mut gen = Generator {
+                    vocab: Vocab::embedded(),
+                    rng: ChaCha8Rng::seed_from_u64(params.seed),
+                    today,
+                    now,
+                };
+                for index in 0..params.patients {
+                    let coordinator = coordinators[index % coordinators.len()];
+                    // A send fails only when the writer has stopped on an
+                    // error, which it reports.
+                    if send.send(gen.patient(index, coordinator)).is_err() {
+                        break;
+                    }
+                }
+            });
+            for records in receive {
+                records.write(tx, &mut report)?;
+            }
+            Ok::<(), StoreError>(())
+        })?;
         let detail = format!(
             "synthetic caseload: {} patients, seed {}",
             params.patients, params.seed
         );
         tx.audit(AuditAction::Create, "Bundle", None, None, Some(&detail))?;
-        Ok(gen.report)
+        Ok(report)
     })?;
     Ok(report)
 }
 
+/// The coordinators, the user first; their ids in that order.
+fn write_coordinators(tx: &mut Tx<'_>, params: &GenParams) -> Result<Vec<i64>, StoreError> {
+    let coordinators = params.patients.div_ceil(CASELOAD_SIZE).max(1);
+    let mut ids = Vec::with_capacity(coordinators);
+    ids.push(tx.practitioner(&params.user, &params.user)?);
+    for n in 1..coordinators {
+        let username = format!("cc{n:04}");
+        ids.push(tx.practitioner(&username, &format!("Demo Coordinator {n}"))?);
+    }
+    Ok(ids)
+}
+
+/// Stands for the patient's id in records made before the patient is
+/// written; [`PatientRecords::write`] puts the real one in.
+const UNSAVED: i64 = 0;
+
+/// A patient and what is recorded about them, made but not yet written.
+struct PatientRecords {
+    patient: NewPatient,
+    conditions: Vec<NewCondition>,
+    care_team: Vec<NewCareTeamMember>,
+    goals: Vec<NewGoal>,
+    tasks: Vec<NewTask>,
+    notes: Vec<NewCommunication>,
+}
+
+impl PatientRecords {
+    /// Writes the patient, then the rest with the patient's new id.
+    fn write(self, tx: &mut Tx<'_>, report: &mut GenReport) -> Result<(), StoreError> {
+        let patient_id = tx.insert_patient(&self.patient)?;
+        report.patients += 1;
+        for mut condition in self.conditions {
+            condition.patient_id = patient_id;
+            tx.insert_condition(&condition)?;
+            report.conditions += 1;
+        }
+        for mut member in self.care_team {
+            member.patient_id = patient_id;
+            tx.insert_care_team_member(&member)?;
+            report.care_team_members += 1;
+        }
+        for mut goal in self.goals {
+            goal.patient_id = patient_id;
+            tx.insert_goal(&goal)?;
+            report.goals += 1;
+        }
+        for mut task in self.tasks {
+            task.patient_id = patient_id;
+            tx.insert_task(&task)?;
+            report.tasks += 1;
+        }
+        for mut note in self.notes {
+            note.patient_id = patient_id;
+            tx.insert_communication(&note)?;
+            report.notes += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Makes the records: the random draws, in a fixed order.
 struct Generator {
     vocab: &'static Vocab,
     rng: ChaCha8Rng,
     today: NaiveDate,
     now: DateTime<Utc>,
-    report: GenReport,
 }
 
 impl Generator {
-    fn write_all(&mut self, tx: &mut Tx<'_>, params: &GenParams) -> Result<(), StoreError> {
-        let coordinators = params.patients.div_ceil(CASELOAD_SIZE).max(1);
-        let mut coordinator_ids = Vec::with_capacity(coordinators);
-        coordinator_ids.push(tx.practitioner(&params.user, &params.user)?);
-        for n in 1..coordinators {
-            let username = format!("cc{n:04}");
-            coordinator_ids.push(tx.practitioner(&username, &format!("Demo Coordinator {n}"))?);
-        }
-        self.report.coordinators = coordinators;
-        for index in 0..params.patients {
-            let coordinator = coordinator_ids[index % coordinators];
-            self.write_patient(tx, index, coordinator)?;
-        }
-        Ok(())
-    }
-
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         items
             .choose(&mut self.rng)
@@ -173,12 +240,8 @@ impl Generator {
         format!("({area}) 555-01{:02}", self.rng.gen_range(0..100))
     }
 
-    fn write_patient(
-        &mut self,
-        tx: &mut Tx<'_>,
-        index: usize,
-        coordinator: i64,
-    ) -> Result<(), StoreError> {
+    /// One patient and everything recorded about them, ready to write.
+    fn patient(&mut self, index: usize, coordinator: i64) -> PatientRecords {
         let family_name = self.family_name();
         let given_name = self.pick(&self.vocab.given_names).clone();
         let age_days = self.rng.gen_range(19 * 365..85 * 365);
@@ -223,18 +286,23 @@ impl Generator {
             risk_tier: RiskTier::ALL[self.weighted(&[25, 35, 28, 12])],
             coordinator_id: Some(coordinator),
         };
-        let patient_id = tx.insert_patient(&patient)?;
-        self.report.patients += 1;
-
-        self.write_conditions(tx, patient_id)?;
-        self.write_care_team(tx, patient_id)?;
-        self.write_goals(tx, patient_id)?;
-        self.write_tasks(tx, patient_id, coordinator)?;
-        self.write_notes(tx, patient_id, coordinator)?;
-        Ok(())
+        let mut records = PatientRecords {
+            patient,
+            conditions: Vec::new(),
+            care_team: Vec::new(),
+            goals: Vec::new(),
+            tasks: Vec::new(),
+            notes: Vec::new(),
+        };
+        self.conditions(&mut records);
+        self.care_team(&mut records);
+        self.goals(&mut records);
+        self.tasks(&mut records, coordinator);
+        self.notes(&mut records, coordinator);
+        records
     }
 
-    fn write_conditions(&mut self, tx: &mut Tx<'_>, patient_id: i64) -> Result<(), StoreError> {
+    fn conditions(&mut self, out: &mut PatientRecords) {
         let n = self.rng.gen_range(1..=4);
         let vocab = self.vocab;
         for condition in vocab.conditions.choose_multiple(&mut self.rng, n) {
@@ -244,48 +312,43 @@ impl Generator {
                 "remission"
             };
             let onset_date = Some(self.days_from_today(-15 * 365, -60));
-            tx.insert_condition(&NewCondition {
-                patient_id,
+            out.conditions.push(NewCondition {
+                patient_id: UNSAVED,
                 code: Some(condition.code.clone()),
                 display: condition.display.clone(),
                 clinical_status,
                 onset_date,
-            })?;
-            self.report.conditions += 1;
+            });
         }
-        Ok(())
     }
 
-    fn write_care_team(&mut self, tx: &mut Tx<'_>, patient_id: i64) -> Result<(), StoreError> {
+    fn care_team(&mut self, out: &mut PatientRecords) {
         let pcp_name = format!("Dr. {}", self.family_name());
         let pcp_phone = Some(self.phone());
-        tx.insert_care_team_member(&NewCareTeamMember {
-            patient_id,
+        out.care_team.push(NewCareTeamMember {
+            patient_id: UNSAVED,
             role: "PCP".into(),
             name: pcp_name,
             organization: Some("Demo Community Health Center".into()),
             phone: pcp_phone,
-        })?;
-        self.report.care_team_members += 1;
+        });
         let n = self.rng.gen_range(0..=3);
         let vocab = self.vocab;
         for member in vocab.care_team.choose_multiple(&mut self.rng, n) {
             let given = self.pick(&vocab.given_names).clone();
             let name = format!("{given} {}", self.family_name());
             let phone = Some(self.phone());
-            tx.insert_care_team_member(&NewCareTeamMember {
-                patient_id,
+            out.care_team.push(NewCareTeamMember {
+                patient_id: UNSAVED,
                 role: member.role.clone(),
                 name,
                 organization: Some(member.organization.clone()),
                 phone,
-            })?;
-            self.report.care_team_members += 1;
+            });
         }
-        Ok(())
     }
 
-    fn write_goals(&mut self, tx: &mut Tx<'_>, patient_id: i64) -> Result<(), StoreError> {
+    fn goals(&mut self, out: &mut PatientRecords) {
         let n = self.rng.gen_range(1..=5);
         let vocab = self.vocab;
         for description in vocab.goals.choose_multiple(&mut self.rng, n) {
@@ -298,24 +361,17 @@ impl Generator {
             ][self.weighted(&[60, 15, 10, 10, 5])];
             let start_date = Some(self.days_from_today(-200, -10));
             let target_date = Some(self.days_from_today(-30, 180));
-            tx.insert_goal(&NewGoal {
-                patient_id,
+            out.goals.push(NewGoal {
+                patient_id: UNSAVED,
                 description: description.clone(),
                 status,
                 start_date,
                 target_date,
-            })?;
-            self.report.goals += 1;
+            });
         }
-        Ok(())
     }
 
-    fn write_tasks(
-        &mut self,
-        tx: &mut Tx<'_>,
-        patient_id: i64,
-        owner: i64,
-    ) -> Result<(), StoreError> {
+    fn tasks(&mut self, out: &mut PatientRecords, owner: i64) {
         let open = self.rng.gen_range(1..=3);
         let done = self.rng.gen_range(4..=12);
         for n in 0..open + done {
@@ -348,8 +404,8 @@ impl Generator {
                     .min((self.today - due_on).num_days());
                 self.now - Duration::days((self.today - due_on).num_days() - days_late)
             });
-            tx.insert_task(&NewTask {
-                patient_id,
+            out.tasks.push(NewTask {
+                patient_id: UNSAVED,
                 owner_id: Some(owner),
                 kind,
                 description: words.title.clone(),
@@ -363,18 +419,11 @@ impl Generator {
                 hard_deadline,
                 authored_at,
                 completed_at,
-            })?;
-            self.report.tasks += 1;
+            });
         }
-        Ok(())
     }
 
-    fn write_notes(
-        &mut self,
-        tx: &mut Tx<'_>,
-        patient_id: i64,
-        author: i64,
-    ) -> Result<(), StoreError> {
+    fn notes(&mut self, out: &mut PatientRecords, author: i64) {
         let recent = self.rng.gen_range(1..=4);
         let older = self.rng.gen_range(8..=28);
         for n in 0..recent + older {
@@ -397,8 +446,8 @@ impl Generator {
                     body.push_str(sentence);
                 }
             }
-            tx.insert_communication(&NewCommunication {
-                patient_id,
+            out.notes.push(NewCommunication {
+                patient_id: UNSAVED,
                 author_id: Some(author),
                 sent_at,
                 medium: note.medium.clone(),
@@ -408,9 +457,7 @@ impl Generator {
                 reached,
                 duration_minutes,
                 body,
-            })?;
-            self.report.notes += 1;
+            });
         }
-        Ok(())
     }
 }
