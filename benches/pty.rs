@@ -5,7 +5,9 @@
 //! generates a database with `tend gen`, then measures the start-up time to
 //! the first complete frame, the keystroke-to-frame time and the bytes
 //! written for `j`/`k` in each pane and for `Tab`, and the peak resident
-//! memory of tend. It prints a Markdown report and writes it to
+//! memory of tend. Then, side by side, the same for taskwarrior-tui over
+//! taskwarrior holding as many tasks (see `pty/rival.rs`; it installs them
+//! when missing). It prints a Markdown report and writes it to
 //! `BENCHMARKS.md`.
 //!
 //! ```sh
@@ -17,13 +19,20 @@
 //! Environment: `TEND_BENCH_SIZES` (comma-separated patient counts),
 //! `TEND_BENCH_QUICK=1` (few iterations; does not write `BENCHMARKS.md`
 //! unless `TEND_BENCH_OUT` is set), `TEND_BENCH_OUT` (where to write the
-//! report; `-` for nowhere).
+//! report; `-` for nowhere), `TEND_BENCH_RIVALS` (`1` runs the side-by-side
+//! row in quick mode too, `0` skips it in the full run).
 //!
 //! A frame is one write wrapped in synchronized output (`ESC[?2026h` …
 //! `ESC[?2026l`, see `src/tui/mod.rs`), so "the end of a frame" is the next
 //! `ESC[?2026l` read from the terminal. Every wait has a deadline, so a hang
 //! fails the run instead of blocking it, and every child is killed when the
 //! run ends, however it ends.
+//!
+//! Run as `pty --peak-rss-of FILE PROGRAM...`, this binary is instead the
+//! small wrapper that measures taskwarrior-tui's memory (see `rival`).
+
+#[path = "pty/rival.rs"]
+mod rival;
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -40,6 +49,9 @@ const TEND: &str = env!("CARGO_BIN_EXE_tend");
 const NOW: &str = "2026-11-24T09:00:00-05:00";
 const END_FRAME: &[u8] = b"\x1b[?2026l";
 /// The most a frame after a key may take before the run fails.
+/// How long tend must stay quiet for the screen to count as settled: well
+/// past the 150 ms after which the caseload's detail panes follow.
+const REST: Duration = Duration::from_millis(400);
 const FRAME_DEADLINE: Duration = Duration::from_secs(10);
 /// The most start-up may take before the run fails.
 const START_DEADLINE: Duration = Duration::from_secs(60);
@@ -58,8 +70,13 @@ struct Settings {
     quick: bool,
     startup_runs: usize,
     presses: usize,
+    /// Caseload moves each followed by a rest (each takes about half a
+    /// second, most of it the rest).
+    rest_presses: usize,
     out: Option<PathBuf>,
     command: String,
+    /// Whether to measure taskwarrior-tui side by side.
+    rivals: bool,
 }
 
 impl Settings {
@@ -88,14 +105,19 @@ impl Settings {
         if quick {
             command.push_str("TEND_BENCH_QUICK=1 ");
         }
+        if let Ok(rivals) = std::env::var("TEND_BENCH_RIVALS") {
+            write!(command, "TEND_BENCH_RIVALS={rivals} ")?;
+        }
         command.push_str("cargo bench --bench pty");
         Ok(Settings {
             sizes,
             quick,
             startup_runs: if quick { 3 } else { 7 },
             presses: if quick { 30 } else { 200 },
+            rest_presses: if quick { 4 } else { 40 },
             out,
             command,
+            rivals: rival::wanted(quick),
         })
     }
 }
@@ -103,7 +125,8 @@ impl Settings {
 // ---------------------------------------------------------------------------
 // tend in a pseudo-terminal.
 
-/// tend running in a pseudo-terminal; killed when dropped.
+/// A program (tend, or taskwarrior-tui for the side-by-side row) running in
+/// a pseudo-terminal; killed, with whatever it started, when dropped.
 struct Session {
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
@@ -120,13 +143,8 @@ struct Session {
 }
 
 impl Session {
+    /// tend on the database `db`.
     fn start(db: &Path, home: &Path, cols: u16, rows: u16) -> Result<Session> {
-        let pair = native_pty_system().openpty(PtySize {
-            rows,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        })?;
         let mut command = CommandBuilder::new(TEND);
         command.arg("--db");
         command.arg(db);
@@ -138,13 +156,24 @@ impl Session {
         command.env("TERM", "xterm-256color");
         command.env("TEND_NOW", NOW);
         command.cwd(home);
+        Session::spawn(command, cols, rows)
+    }
+
+    /// Any program in a fresh pseudo-terminal of `cols` x `rows`.
+    fn spawn(command: CommandBuilder, cols: u16, rows: u16) -> Result<Session> {
+        let pair = native_pty_system().openpty(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        })?;
         let master = pair.master;
         let writer = master.take_writer()?;
         let reader = master.try_clone_reader()?;
         let fd = master.as_raw_fd().ok_or("the pty has no descriptor")?;
         let spawned = Instant::now();
         let child = pair.slave.spawn_command(command)?;
-        // Only tend holds the terminal's side now, so its end is seen.
+        // Only the program holds the terminal's side now, so its end is seen.
         drop(pair.slave);
         Ok(Session {
             child,
@@ -174,14 +203,14 @@ impl Session {
             return Ok((0, Instant::now()));
         }
         match self.reader.read(buffer) {
-            Ok(0) => Err("tend closed the terminal".into()),
+            Ok(0) => Err("the program closed the terminal".into()),
             Ok(n) => {
                 let at = Instant::now();
                 self.total_bytes += n;
                 Ok((n, at))
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok((0, Instant::now())),
-            Err(e) => Err(format!("reading the terminal: {e} (has tend ended?)").into()),
+            Err(e) => Err(format!("reading the terminal: {e} (has the program ended?)").into()),
         }
     }
 
@@ -190,13 +219,22 @@ impl Session {
     /// the marker in the same read count as stray. The screen is updated
     /// after the timing is taken.
     fn next_frame(&mut self, deadline: Duration) -> Result<(usize, Instant)> {
+        self.frame_within(deadline)?
+            .ok_or_else(|| format!("no frame within {deadline:?}:\n{}", self.contents()).into())
+    }
+
+    /// Like [`Session::next_frame`], but no frame by the deadline is an
+    /// answer (`None`), not an error.
+    fn frame_within(&mut self, deadline: Duration) -> Result<Option<(usize, Instant)>> {
         let started = Instant::now();
         let mut seen: Vec<u8> = Vec::with_capacity(4096);
         let mut buffer = [0u8; 64 * 1024];
         loop {
-            let left = deadline
-                .checked_sub(started.elapsed())
-                .ok_or_else(|| format!("no frame within {deadline:?}:\n{}", self.contents()))?;
+            let Some(left) = deadline.checked_sub(started.elapsed()) else {
+                self.stray_bytes += seen.len();
+                self.parser.process(&seen);
+                return Ok(None);
+            };
             let (n, at) = self.read_some(&mut buffer, left)?;
             if n == 0 {
                 continue;
@@ -210,7 +248,7 @@ impl Session {
                 let end = from + i + END_FRAME.len();
                 self.stray_bytes += seen.len() - end;
                 self.parser.process(&seen);
-                return Ok((end, at));
+                return Ok(Some((end, at)));
             }
         }
     }
@@ -243,8 +281,30 @@ impl Session {
         Ok((at.duration_since(sent), bytes))
     }
 
+    /// Sends a key and lets the screen settle: the key's frame and every
+    /// frame that follows until tend has been quiet for `REST` (in the
+    /// caseload the record and care plan follow the selection once it has
+    /// rested for `detail_delay_ms`, 150 ms by default). Returns the time to
+    /// the last frame's end and the bytes of them all.
+    fn press_and_rest(&mut self, key: &[u8]) -> Result<(Duration, usize)> {
+        self.drain()?;
+        let sent = self.send(key)?;
+        let (mut bytes, mut last) = self.next_frame(FRAME_DEADLINE)?;
+        while let Some((more, at)) = self.frame_within(REST)? {
+            bytes += more;
+            last = at;
+        }
+        Ok((last.duration_since(sent), bytes))
+    }
+
     fn contents(&self) -> String {
         self.parser.screen().contents()
+    }
+
+    /// The screen with its attributes, so a highlight that moves (reverse
+    /// video over the same text) counts as a change.
+    fn appearance(&self) -> Vec<u8> {
+        self.parser.screen().contents_formatted()
     }
 
     /// Waits for the first complete frame showing the caseload; returns the
@@ -300,6 +360,14 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {
+            // The child leads its own session and process group (portable-pty
+            // calls setsid), so killing the group also ends what it started:
+            // taskwarrior-tui under its wrapper, and the `task` it runs.
+            if let Some(pid) = self.child.process_id() {
+                // SAFETY: kill has no memory preconditions; the group is the
+                // child's own, which has not been waited for yet.
+                unsafe { libc::kill(-(pid as libc::pid_t), libc::SIGKILL) };
+            }
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
@@ -352,6 +420,9 @@ fn ms(d: Duration) -> String {
 /// What one session at one terminal size measured.
 struct SessionResult {
     panes: Vec<Moves>,
+    /// `j`/`k` in the caseload, each followed by a rest: the list's frame
+    /// and the record and plan that follow.
+    caseload_rest: Moves,
     tab: Moves,
     peak_rss_kib: u64,
     stray_bytes: usize,
@@ -364,6 +435,7 @@ fn keystroke_session(
     cols: u16,
     rows: u16,
     presses: usize,
+    rest_presses: usize,
 ) -> Result<SessionResult> {
     let mut session = Session::start(db, home, cols, rows)?;
     session.first_frame()?;
@@ -381,20 +453,29 @@ fn keystroke_session(
         let mut moves = Moves::new();
         for i in 0..presses {
             let key: &[u8] = if i % 2 == 0 { b"j" } else { b"k" };
-            let before = session.contents();
+            let before = session.appearance();
             let (time, bytes) = session.press(key)?;
-            moves.changed += usize::from(session.contents() != before);
+            moves.changed += usize::from(session.appearance() != before);
             moves.times.push(time);
             moves.bytes.push(bytes);
         }
         panes.push(moves);
     }
     session.press(b"1")?;
+    let mut caseload_rest = Moves::new();
+    for i in 0..rest_presses {
+        let key: &[u8] = if i % 2 == 0 { b"j" } else { b"k" };
+        let before = session.appearance();
+        let (time, bytes) = session.press_and_rest(key)?;
+        caseload_rest.changed += usize::from(session.appearance() != before);
+        caseload_rest.times.push(time);
+        caseload_rest.bytes.push(bytes);
+    }
     let mut tab = Moves::new();
     for _ in 0..presses {
-        let before = session.contents();
+        let before = session.appearance();
         let (time, bytes) = session.press(b"\t")?;
-        tab.changed += usize::from(session.contents() != before);
+        tab.changed += usize::from(session.appearance() != before);
         tab.times.push(time);
         tab.bytes.push(bytes);
     }
@@ -404,6 +485,7 @@ fn keystroke_session(
     session.quit()?;
     Ok(SessionResult {
         panes,
+        caseload_rest,
         tab,
         peak_rss_kib,
         stray_bytes,
@@ -413,7 +495,11 @@ fn keystroke_session(
 /// How many goals the care-plan pane's title says the patient has.
 fn goals_shown(screen: &str) -> Option<usize> {
     let after = &screen[screen.find("3 Care plan ")? + "3 Care plan ".len()..];
-    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = after
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }
 
@@ -425,7 +511,7 @@ fn select_patient_with_goals(session: &mut Session, goals: usize) -> Result<()> 
         if goals_shown(&session.contents()).is_some_and(|n| n >= goals) {
             return Ok(());
         }
-        session.press(b"j")?;
+        session.press_and_rest(b"j")?;
     }
     Ok(())
 }
@@ -440,6 +526,8 @@ struct SizeResult {
     first_frame_bytes: usize,
     small: SessionResult,
     large: SessionResult,
+    /// taskwarrior-tui at the same size, when it was measured.
+    rival: Option<rival::SizeReport>,
 }
 
 /// Runs `tend gen`, killing it if it outlives the deadline.
@@ -489,7 +577,11 @@ fn generate(db: &Path, home: &Path, patients: usize) -> Result<(Duration, String
     }
 }
 
-fn measure_size(settings: &Settings, patients: usize) -> Result<SizeResult> {
+fn measure_size(
+    settings: &Settings,
+    rivals: &rival::Rivals,
+    patients: usize,
+) -> Result<SizeResult> {
     let home = tempfile::tempdir()?;
     let db = home.path().join("bench.db");
     eprintln!("pty bench: {patients} patients: generating");
@@ -507,9 +599,33 @@ fn measure_size(settings: &Settings, patients: usize) -> Result<SizeResult> {
     }
 
     eprintln!("pty bench: {patients} patients: keys at 80x24");
-    let small = keystroke_session(&db, home.path(), 80, 24, settings.presses)?;
+    let small = keystroke_session(
+        &db,
+        home.path(),
+        80,
+        24,
+        settings.presses,
+        settings.rest_presses,
+    )?;
     eprintln!("pty bench: {patients} patients: keys at 200x50");
-    let large = keystroke_session(&db, home.path(), 200, 50, settings.presses)?;
+    let large = keystroke_session(
+        &db,
+        home.path(),
+        200,
+        50,
+        settings.presses,
+        settings.rest_presses,
+    )?;
+    let rival = match rivals {
+        rival::Rivals::Ready(tools) => Some(rival::measure_size(
+            settings,
+            tools,
+            &db,
+            home.path(),
+            patients,
+        )),
+        _ => None,
+    };
     Ok(SizeResult {
         patients,
         gen_time,
@@ -519,6 +635,7 @@ fn measure_size(settings: &Settings, patients: usize) -> Result<SizeResult> {
         first_frame_bytes,
         small,
         large,
+        rival,
     })
 }
 
@@ -561,7 +678,7 @@ fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 
-fn report(settings: &Settings, results: &[SizeResult]) -> Result<String> {
+fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -> Result<String> {
     let mut r = String::new();
     writeln!(r, "# Benchmarks\n")?;
     writeln!(
@@ -602,14 +719,28 @@ fn report(settings: &Settings, results: &[SizeResult]) -> Result<String> {
          in between (the whole frame, markers included) are counted. Then `Tab` the \
          same number of times. \"Changed\" counts the presses after which the screen \
          showed something different (a `j` in a pane with nothing to scroll changes \
-         nothing, but tend still sends a frame). Before the care plan, the caseload \
-         selection is moved down to the first patient with at least two goals."
+         nothing, but tend still sends a frame; a highlight that moves over the same \
+         text is a change). Before the care plan, the caseload selection is moved \
+         down to the first patient with at least two goals."
+    )?;
+    writeln!(
+        r,
+        "- **Caseload, then rest**: the caseload answers a move with its list at \
+         once and brings the record and care plan up once the selection has rested \
+         for `detail_delay_ms` (150 ms by default), so pressed back to back, as \
+         above, its moves are the list's alone. This row presses `j`/`k` one at a \
+         time and reads until tend has been quiet for {} ms: the time is to the end \
+         of the last frame (the rest included), the bytes are the list's and the \
+         record's and plan's together.",
+        REST.as_millis()
     )?;
     writeln!(
         r,
         "- **Peak RSS**: VmHWM of the tend process, read from /proc before `q`, \
-         at the end of the 80x24 and of the 200x50 session.\n"
+         at the end of the 80x24 and of the 200x50 session."
     )?;
+    rival::how_it_measures(&mut r)?;
+    writeln!(r)?;
 
     writeln!(r, "## Summary\n")?;
     writeln!(
@@ -694,11 +825,14 @@ fn report(settings: &Settings, results: &[SizeResult]) -> Result<String> {
                     &s.large.panes[i],
                 )
             })
-            .chain(std::iter::once((
-                "`Tab`".to_string(),
-                &s.small.tab,
-                &s.large.tab,
-            )));
+            .chain([
+                (
+                    "`j`/`k` in 1 Caseload, then rest (the record and plan follow)".to_string(),
+                    &s.small.caseload_rest,
+                    &s.large.caseload_rest,
+                ),
+                ("`Tab`".to_string(), &s.small.tab, &s.large.tab),
+            ]);
         for (label, a, b) in rows {
             writeln!(
                 r,
@@ -719,6 +853,8 @@ fn report(settings: &Settings, results: &[SizeResult]) -> Result<String> {
         }
         writeln!(r)?;
     }
+
+    side_by_side(&mut r, results, rivals)?;
 
     writeln!(r, "## Issue 5 targets\n")?;
     let target = results.iter().max_by_key(|s| s.patients);
@@ -767,6 +903,14 @@ fn report(settings: &Settings, results: &[SizeResult]) -> Result<String> {
                 format!("; over: {}", over.join(", "))
             }
         )?;
+        writeln!(
+            r,
+            "  A caseload move that rests also brings the next patient's record and care \
+             plan: {:.0} bytes in all at 80x24 (mean; largest {}), sent once the selection \
+             rests rather than on every key.",
+            s.small.caseload_rest.mean_bytes(),
+            s.small.caseload_rest.max_bytes()
+        )?;
         let rss = s.small.peak_rss_kib.max(s.large.peak_rss_kib);
         writeln!(
             r,
@@ -777,49 +921,107 @@ fn report(settings: &Settings, results: &[SizeResult]) -> Result<String> {
         )?;
         writeln!(
             r,
-            "- p95 keystroke-to-frame within 5 ms **inside the process**: not measured \
-             by this program (it measures from outside, through the pseudo-terminal, \
-             which includes the terminal's and the scheduler's latency; see the tables)."
+            "- p95 keystroke-to-frame within 5 ms inside the process: see \
+             \"In the process\" below (this program measures from outside, through the \
+             pseudo-terminal, which adds the terminal's and the scheduler's latency)."
         )?;
+        // A move that rewrites half of what a full frame writes is, for a
+        // user over a slow link, a redraw of the screen.
+        let every_move = |session: &SessionResult| -> usize {
+            session
+                .panes
+                .iter()
+                .chain([&session.caseload_rest, &session.tab])
+                .map(Moves::max_bytes)
+                .max()
+                .unwrap_or(0)
+        };
+        let largest = every_move(&s.small);
         writeln!(
             r,
-            "- No full-screen redraw for any move: not judged by this program; for \
-             scale, the largest single move at 80x24 wrote {} bytes, the start-up \
-             (terminal set-up and the first, full frame) {} bytes.",
-            worst, s.first_frame_bytes
+            "- No full-screen redraw for any move: {} (at 80x24 the largest move of all, \
+             the caseload's rests and `Tab` included, wrote {} bytes; the first, full frame \
+             {} bytes; a move counts as a full redraw at half of that)",
+            met(largest * 2 < s.first_frame_bytes),
+            largest,
+            s.first_frame_bytes
         )?;
         writeln!(
             r,
             "- Today's list and a caseload filter within 10 ms, note search within 50 ms: \
-             not measured by this program (the query benchmarks are still to be written)."
+             see \"In the process\" below."
         )?;
     }
     writeln!(r)?;
     writeln!(
         r,
-        "Not yet measured (issue 5): in-process keystroke time, the queries behind each \
-         pane, the roster import's throughput, and the side-by-side row against \
-         taskwarrior-tui."
+        "Not measured: the roster import's throughput (tend has no roster import yet; \
+         issue 7 adds it)."
     )?;
     Ok(r)
 }
 
+/// The side-by-side section, with tend's figures for its Today pane.
+fn side_by_side(r: &mut String, results: &[SizeResult], rivals: &rival::Rivals) -> Result<()> {
+    let today = PANES
+        .iter()
+        .position(|(key, _)| *key == '4')
+        .ok_or("no Today pane")?;
+    let tend: Vec<rival::TendFigures> = results
+        .iter()
+        .map(|s| rival::TendFigures {
+            patients: s.patients,
+            startup: &s.startup,
+            today_small: (
+                &s.small.panes[today].times,
+                s.small.panes[today].mean_bytes(),
+            ),
+            today_large_bytes: s.large.panes[today].mean_bytes(),
+            peak_rss_kib: s.small.peak_rss_kib.max(s.large.peak_rss_kib),
+        })
+        .collect();
+    let reports: Vec<Option<&rival::SizeReport>> =
+        results.iter().map(|s| s.rival.as_ref()).collect();
+    rival::section(r, rivals, &tend, &reports)?;
+    Ok(())
+}
+
 fn run() -> Result<()> {
     let settings = Settings::from_env()?;
+    let rivals = rival::prepare(&settings);
+    match &rivals {
+        rival::Rivals::Ready(tools) => eprintln!("pty bench: side by side with {}", tools.versions),
+        rival::Rivals::Skipped(why) => eprintln!("pty bench: side by side {why}"),
+        rival::Rivals::NotMeasured(why) => eprintln!("pty bench: side by side not measured: {why}"),
+    }
     let mut results = Vec::new();
     for &patients in &settings.sizes {
-        results.push(measure_size(&settings, patients)?);
+        results.push(measure_size(&settings, &rivals, patients)?);
     }
-    let text = report(&settings, &results)?;
+    let text = report(&settings, &results, &rivals)?;
     println!("{text}");
     if let Some(path) = &settings.out {
-        std::fs::write(path, &text)?;
+        // `benches/inprocess.rs` owns the section between its markers:
+        // keep it, whichever benchmark ran first.
+        let kept = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|old| {
+                let start = old.find("<!-- in-process -->")?;
+                let end = old.find("<!-- /in-process -->")? + "<!-- /in-process -->".len();
+                Some(format!("\n{}\n", &old[start..end]))
+            })
+            .unwrap_or_default();
+        std::fs::write(path, format!("{text}{kept}"))?;
         eprintln!("pty bench: wrote {}", path.display());
     }
     Ok(())
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--peak-rss-of") {
+        rival::peak_rss_wrapper(&args[2..]);
+    }
     // `cargo bench` passes `--bench`; there is nothing else to take.
     if let Err(error) = run() {
         eprintln!("pty bench failed: {error}");
