@@ -52,7 +52,7 @@ enum Command {
     },
     /// Write a synthetic caseload into a new database, without opening the screen
     Gen {
-        /// How many patients (about 60 per coordinator; the first 60 are yours)
+        /// How many patients (one coordinator per 65; the first caseload is yours)
         #[arg(long, default_value_t = synth::DEMO_PATIENTS)]
         patients: usize,
         /// Seed of the synthetic data
