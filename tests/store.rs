@@ -492,6 +492,45 @@ fn the_generator_writes_two_years_of_history_at_the_documented_rates() {
     assert_eq!(store.search_notes("kumquats", 10).unwrap().len(), 1);
 }
 
+/// With another connection on the file the load cannot leave the
+/// write-ahead log; it runs in it instead, and writes the same data.
+#[test]
+fn the_generator_writes_while_another_session_has_the_file_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let mut store = create(&path);
+    let other = open(&path, "colleague").unwrap();
+    assert_eq!(other.patient_count().unwrap(), 0);
+    let report = synth::generate(
+        &mut store,
+        &GenParams {
+            patients: 120,
+            seed: 5,
+            user: "ccuser".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(report.patients, 120);
+    assert_eq!(
+        other.patient_count().unwrap(),
+        120,
+        "the other session sees it"
+    );
+    let conn = Connection::open(&path).unwrap();
+    let journal: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal");
+    let notes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM communication_fts WHERE communication_fts MATCH 'voicemail'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(notes > 0, "the notes are searchable");
+}
+
 #[test]
 fn the_demo_caseload_has_what_the_panes_need() {
     let dir = tempfile::tempdir().unwrap();

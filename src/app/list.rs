@@ -90,39 +90,6 @@ impl ListCursor {
     }
 }
 
-/// Scrolling for text with no selection (the patient record, help).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scroll {
-    pub offset: usize,
-    pub lines: usize,
-    pub height: usize,
-}
-
-impl Scroll {
-    pub fn apply(&mut self, action: Action) -> bool {
-        let max = self.lines.saturating_sub(self.height.max(1));
-        let page = self.height.saturating_sub(1).max(1);
-        let before = self.offset;
-        self.offset = match action {
-            Action::MoveDown => self.offset + 1,
-            Action::MoveUp => self.offset.saturating_sub(1),
-            Action::Top => 0,
-            Action::Bottom => max,
-            Action::PageDown => self.offset + page,
-            Action::PageUp => self.offset.saturating_sub(page),
-            _ => self.offset,
-        }
-        .min(max);
-        self.offset != before
-    }
-
-    pub fn set_size(&mut self, lines: usize, height: usize) {
-        self.lines = lines;
-        self.height = height;
-        self.offset = self.offset.min(lines.saturating_sub(height.max(1)));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,16 +146,5 @@ mod tests {
         c.apply(Action::Bottom);
         c.set_len(3);
         assert_eq!((c.selected(), c.scroll()), (Some(2), 0));
-    }
-
-    #[test]
-    fn text_scroll_stops_at_the_last_screenful() {
-        let mut s = Scroll::default();
-        s.set_size(10, 4);
-        s.apply(Action::Bottom);
-        assert_eq!(s.offset, 6);
-        assert!(!s.apply(Action::MoveDown));
-        s.set_size(5, 4);
-        assert_eq!(s.offset, 1);
     }
 }

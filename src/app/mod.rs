@@ -244,7 +244,11 @@ impl App {
         // Any key but another move through the caseload first brings the
         // detail panes up to the selection, so `n`, Enter or `x` always act
         // on the patient the highlight is on.
-        if !self.is_caseload_move(&key) {
+        if self.is_quit(&key) {
+            // Leaving: a record the user will not see is not read (nor
+            // audited as viewed).
+            self.detail_due = None;
+        } else if !self.is_caseload_move(&key) {
             self.settle_detail()?;
         }
         if self.overlay.is_some() {
@@ -283,6 +287,14 @@ impl App {
         }
     }
 
+    fn is_quit(&self, key: &KeyEvent) -> bool {
+        self.overlay.is_none()
+            && self.editor.is_none()
+            && self.prompt.is_none()
+            && self.caseload.filter_input.is_none()
+            && self.keymap.action(self.focus, key) == Some(Action::Quit)
+    }
+
     fn is_caseload_move(&self, key: &KeyEvent) -> bool {
         self.overlay.is_none()
             && self.editor.is_none()
@@ -314,8 +326,12 @@ impl App {
 
     /// Brings the detail panes up to the caseload selection now.
     fn settle_detail(&mut self) -> Result<(), StoreError> {
-        if self.detail_due.take().is_some() {
-            self.patient_changed()?;
+        if let Some(due) = self.detail_due.take() {
+            if let Err(error) = self.patient_changed() {
+                // Still behind the selection: the next key tries again.
+                self.detail_due = Some(due);
+                return Err(error);
+            }
         }
         Ok(())
     }
@@ -630,7 +646,9 @@ impl App {
     fn reload_view(&mut self) -> Result<(), StoreError> {
         let keep = self.caseload.selected_id();
         self.caseload.reload(&self.store, keep)?;
-        if self.caseload.selected_id() == self.shown_patient {
+        if self.detail_due.is_some() {
+            // The selection is still moving; the panes follow when it rests.
+        } else if self.caseload.selected_id() == self.shown_patient {
             // Same patient: re-read their record, without a new audit row.
             self.load_patient(self.shown_patient)?;
         } else {

@@ -263,7 +263,7 @@ impl App {
             PromptKind::TaskFilter => match TaskFilter::parse(&text) {
                 Ok(filter) => {
                     self.set_task_filter(filter, text.clone())?;
-                    Ok(format!("{} tasks", self.tasks.rows.len()))
+                    Ok(format!("{} tasks", self.tasks.counts.total()))
                 }
                 Err(e) => Err(e.to_string()),
             },

@@ -96,7 +96,6 @@ const COLUMNS: &str = "p.id, p.member_id, p.family_name, p.given_name, p.birth_d
     (SELECT username FROM practitioner c WHERE c.id = p.coordinator_id) AS coordinator";
 
 impl CaseloadQuery {
-    /// The WHERE clause and its parameters.
     /// The filter's words as one MATCH expression for the name index, when
     /// the index alone answers the query: the whole team, and every word
     /// long enough for a trigram.
@@ -121,6 +120,7 @@ impl CaseloadQuery {
             .collect()
     }
 
+    /// The WHERE clause and its parameters.
     fn filter_sql(&self) -> (String, Vec<Value>) {
         let mut clauses = Vec::new();
         let mut values = Vec::new();

@@ -60,6 +60,8 @@ pub struct Store {
     /// Who is making changes: written into every audit row.
     agent: String,
     clock: Clock,
+    /// How long a write waits for another session's to finish.
+    busy_timeout: Duration,
 }
 
 impl Store {
@@ -142,6 +144,7 @@ impl Store {
         .map_err(|e| OpenError::from_sqlite(path, e))?;
 
         let mut store = Store {
+            busy_timeout: options.busy_timeout,
             conn,
             path: path.to_path_buf(),
             agent: agent.to_string(),
@@ -224,11 +227,23 @@ impl Store {
                 })?,
             )
         };
-        // Refused (it stays "wal") while another connection has the file open.
-        let switched = journal(&self.conn, "DELETE")?.eq_ignore_ascii_case("delete");
+        // Leaving WAL needs the file to itself: while another connection
+        // has it open SQLite says it is busy, and the load runs in WAL.
+        // Asked without waiting: the busy timeout would only delay the
+        // answer.
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let asked = journal(&self.conn, "DELETE");
+        self.conn.busy_timeout(self.busy_timeout)?;
+        let switched = match asked {
+            Ok(mode) => mode.eq_ignore_ascii_case("delete"),
+            Err(StoreError::Busy) => false,
+            Err(other) => return Err(other),
+        };
         let loaded = self.write(|tx| tx.bulk_load(|tx| load(tx)));
         if switched {
-            journal(&self.conn, "WAL")?;
+            // Best effort: the load is committed whatever happens here, and
+            // every Store::open switches the file back to WAL anyway.
+            let _ = journal(&self.conn, "WAL");
         }
         loaded
     }

@@ -119,6 +119,9 @@ impl Store {
         weights: &UrgencyWeights,
         limit: usize,
     ) -> Result<RankedDay, StoreError> {
+        // Both reads see the same moment: a task another session changes
+        // in between cannot be counted one way and shown another.
+        let snapshot = self.conn().unchecked_transaction()?;
         let (clauses, values) = day_clauses(user, filter, until);
         // The text is read only when words must be matched against it.
         let text = if filter.words.is_empty() {
@@ -131,7 +134,7 @@ impl Store {
                FROM task t JOIN patient p ON p.id = t.patient_id
               WHERE {clauses}"
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut stmt = snapshot.prepare_cached(&sql)?;
         let mut keys = Vec::new();
         let mut rows = stmt.query(params_from_iter(values))?;
         while let Some(row) = rows.next()? {
@@ -172,19 +175,21 @@ impl Store {
         weights.sort_day(&mut keys, today);
         let rank: std::collections::HashMap<i64, usize> =
             keys.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-        let mut full = Vec::with_capacity(keys.len());
-        for chunk in keys.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(", ");
-            let sql = format!(
-                "SELECT {COLUMNS} FROM task t JOIN patient p ON p.id = t.patient_id
-                  WHERE t.id IN ({marks})"
-            );
-            let mut stmt = self.conn().prepare_cached(&sql)?;
-            let read = stmt.query_map(params_from_iter(chunk.iter().map(|t| t.id)), read_task)?;
-            for row in read {
-                full.push(row?);
-            }
-        }
+        let ids = format!(
+            "[{}]",
+            keys.iter()
+                .map(|t| t.id.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let sql = format!(
+            "SELECT {COLUMNS} FROM task t JOIN patient p ON p.id = t.patient_id
+              WHERE t.id IN (SELECT value FROM json_each(?1))"
+        );
+        let mut stmt = snapshot.prepare_cached(&sql)?;
+        let mut full = stmt
+            .query_map([ids], read_task)?
+            .collect::<Result<Vec<_>, _>>()?;
         full.sort_by_key(|t| rank[&t.id]);
         Ok(RankedDay { rows: full, counts })
     }

@@ -246,12 +246,16 @@ pub fn run(app: &mut App) -> io::Result<Exit> {
     screen.draw(app)?;
 
     let mut joiner = EscJoiner::default();
+    // When the joiner began holding an Esc.
+    let mut held_since: Option<Instant> = None;
     let mut last_refresh = Instant::now();
     loop {
-        let mut wait = if joiner.is_holding() {
-            ESC_GRACE
-        } else {
-            IDLE_WAIT
+        // A held Esc is released once its grace has passed since it came,
+        // however often the loop wakes meanwhile (the detail panes' timer
+        // may fall inside the grace, and must not split an arrow key).
+        let mut wait = match held_since {
+            Some(since) => ESC_GRACE.saturating_sub(since.elapsed()),
+            None => IDLE_WAIT,
         };
         if let Some(due) = app.detail_due() {
             wait = wait.min(due.saturating_duration_since(Instant::now()));
@@ -270,13 +274,20 @@ pub fn run(app: &mut App) -> io::Result<Exit> {
                 }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                for key in joiner.flush() {
-                    app.handle_key(key);
-                    dirty = true;
+                if held_since.is_some_and(|since| since.elapsed() >= ESC_GRACE) {
+                    for key in joiner.flush() {
+                        app.handle_key(key);
+                        dirty = true;
+                    }
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(Exit::Hangup),
         }
+        held_since = match (joiner.is_holding(), held_since) {
+            (false, _) => None,
+            (true, Some(since)) => Some(since),
+            (true, None) => Some(Instant::now()),
+        };
         if let Some(signal) = signals.take() {
             // Keys already typed (read, or about to be) go into the note
             // before tend saves it and ends.
