@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 
+pub use super::care_plan::GoalPriority;
+
 /// FHIR `Goal.lifecycleStatus`, the subset a care plan uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GoalStatus {
@@ -58,10 +60,18 @@ impl GoalStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Goal {
     pub id: i64,
+    /// The goal in the patient's own words.
     pub description: String,
     pub status: GoalStatus,
     pub start_date: Option<NaiveDate>,
     pub target_date: Option<NaiveDate>,
+    /// The need it serves, if the plan groups it under one.
+    pub need_id: Option<i64>,
+    /// What will show it is met ("A1c below 8").
+    pub measure: Option<String>,
+    pub priority: GoalPriority,
+    /// Bumped by every change, so an edit names the version it saw.
+    pub version: i64,
 }
 
 impl Goal {
@@ -84,6 +94,10 @@ mod tests {
             status: GoalStatus::Active,
             start_date: None,
             target_date: NaiveDate::from_ymd_opt(2026, 11, 23),
+            need_id: None,
+            measure: None,
+            priority: GoalPriority::Medium,
+            version: 1,
         };
         assert!(goal.is_overdue(today));
         goal.target_date = Some(today);

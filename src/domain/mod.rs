@@ -1,5 +1,6 @@
 //! Plain types and rules of care coordination: no I/O, no SQL, no drawing.
 
+pub mod care_plan;
 pub mod dates;
 pub mod goal;
 pub mod language;

@@ -163,3 +163,200 @@ mod tests {
         }
     }
 }
+
+/// Consent to share information with the care team (FHIR `Consent.status`,
+/// the subset a program records).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConsentStatus {
+    /// Nothing signed yet.
+    None,
+    Active,
+    Revoked,
+}
+
+impl ConsentStatus {
+    pub const ALL: [ConsentStatus; 3] = [
+        ConsentStatus::None,
+        ConsentStatus::Active,
+        ConsentStatus::Revoked,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ConsentStatus::None => "none",
+            ConsentStatus::Active => "active",
+            ConsentStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ConsentStatus> {
+        ConsentStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Where a patient's consent stands on a day, as the record shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentStanding {
+    /// Signed and in force; `until` when it has an end.
+    Valid {
+        until: Option<NaiveDate>,
+    },
+    Expired {
+        on: NaiveDate,
+    },
+    Missing,
+    Revoked,
+}
+
+impl ConsentStanding {
+    pub fn of(status: ConsentStatus, expires_on: Option<NaiveDate>, today: NaiveDate) -> Self {
+        match (status, expires_on) {
+            (ConsentStatus::None, _) => ConsentStanding::Missing,
+            (ConsentStatus::Revoked, _) => ConsentStanding::Revoked,
+            (ConsentStatus::Active, Some(on)) if on < today => ConsentStanding::Expired { on },
+            (ConsentStatus::Active, until) => ConsentStanding::Valid { until },
+        }
+    }
+
+    /// Whether the record must flag it: information cannot be shared.
+    pub fn is_flagged(self) -> bool {
+        !matches!(self, ConsentStanding::Valid { .. })
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            ConsentStanding::Valid { until: Some(d) } => format!("signed, until {d}"),
+            ConsentStanding::Valid { until: None } => "signed".to_string(),
+            ConsentStanding::Expired { on } => format!("EXPIRED {on}"),
+            ConsentStanding::Missing => "MISSING".to_string(),
+            ConsentStanding::Revoked => "REVOKED".to_string(),
+        }
+    }
+}
+
+/// What a flag on a record is about: things to see before calling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlagKind {
+    /// A risk to the patient or to staff (for example a home-visit safety plan).
+    Safety,
+    /// Do not call at home (or at a number the patient named).
+    DoNotCall,
+    Other,
+}
+
+impl FlagKind {
+    pub const ALL: [FlagKind; 3] = [FlagKind::Safety, FlagKind::DoNotCall, FlagKind::Other];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FlagKind::Safety => "safety",
+            FlagKind::DoNotCall => "do-not-call",
+            FlagKind::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<FlagKind> {
+        FlagKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// A North American phone number as typed ("212 555 0134", "(212)
+/// 555-0134", "+1 212-555-0134"), written the one way tend shows them:
+/// "(212) 555-0134". Anything else is refused with the reason.
+pub fn normalize_phone(text: &str) -> Result<String, String> {
+    if let Some(bad) = text
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || " ()-.+".contains(*c)))
+    {
+        return Err(format!("{bad:?} does not belong in a phone number"));
+    }
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let digits = match digits.len() {
+        10 => digits,
+        11 if digits.starts_with('1') => digits[1..].to_string(),
+        n => return Err(format!("a phone number has 10 digits; this has {n}")),
+    };
+    if digits.starts_with(['0', '1']) {
+        return Err("an area code cannot start with 0 or 1".to_string());
+    }
+    Ok(format!(
+        "({}) {}-{}",
+        &digits[..3],
+        &digits[3..6],
+        &digits[6..]
+    ))
+}
+
+#[cfg(test)]
+mod record_rule_tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    #[test]
+    fn consent_expired_missing_or_revoked_is_flagged() {
+        use ConsentStanding as S;
+        let on = |status, expires| ConsentStanding::of(status, expires, day(24));
+        assert_eq!(
+            on(ConsentStatus::Active, Some(day(30))),
+            S::Valid {
+                until: Some(day(30))
+            }
+        );
+        assert_eq!(
+            on(ConsentStatus::Active, Some(day(24))),
+            S::Valid {
+                until: Some(day(24))
+            },
+            "good through its last day"
+        );
+        assert_eq!(
+            on(ConsentStatus::Active, Some(day(23))),
+            S::Expired { on: day(23) }
+        );
+        assert_eq!(on(ConsentStatus::Active, None), S::Valid { until: None });
+        assert_eq!(on(ConsentStatus::None, Some(day(30))), S::Missing);
+        assert_eq!(on(ConsentStatus::Revoked, None), S::Revoked);
+        assert!(!S::Valid { until: None }.is_flagged());
+        assert!(
+            S::Expired { on: day(23) }.is_flagged()
+                && S::Missing.is_flagged()
+                && S::Revoked.is_flagged()
+        );
+        for s in ConsentStatus::ALL {
+            assert_eq!(ConsentStatus::from_code(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn phone_numbers_are_checked_and_written_one_way() {
+        for typed in [
+            "212 555 0134",
+            "(212) 555-0134",
+            "+1 212-555-0134",
+            "212.555.0134",
+            "12125550134",
+        ] {
+            assert_eq!(
+                normalize_phone(typed).as_deref(),
+                Ok("(212) 555-0134"),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            normalize_phone("555-0134").unwrap_err(),
+            "a phone number has 10 digits; this has 7"
+        );
+        assert_eq!(
+            normalize_phone("112 555 0134").unwrap_err(),
+            "an area code cannot start with 0 or 1"
+        );
+        assert_eq!(
+            normalize_phone("212 555 013x").unwrap_err(),
+            "'x' does not belong in a phone number"
+        );
+        assert!(normalize_phone("").is_err());
+    }
+}

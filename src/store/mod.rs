@@ -7,6 +7,7 @@
 //! failing halfway through, and no change is ever without its trail.
 
 mod audit;
+mod care_plan;
 mod caseload;
 mod error;
 mod notes;
@@ -24,6 +25,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use crate::clock::Clock;
 
 pub use audit::{AuditAction, AuditEvent};
+pub use care_plan::{Allergy, Flag, Medication, Need, PlanGoal, ProgressEntry};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use error::{OpenError, StoreError};
 pub use notes::{Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, MERGE_MARK};

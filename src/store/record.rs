@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::caseload::{parse_date, parse_instant};
 use super::{Store, StoreError};
-use crate::domain::goal::{Goal, GoalStatus};
+use crate::domain::goal::{Goal, GoalPriority, GoalStatus};
 use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +122,8 @@ impl Store {
     /// Open goals first, soonest target first; then closed ones.
     pub fn goals(&self, patient_id: i64) -> Result<Vec<Goal>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, description, lifecycle_status, start_date, target_date FROM goal
+            "SELECT id, description, lifecycle_status, start_date, target_date,
+                    need_id, measure, priority, version FROM goal
               WHERE patient_id = ?1
               ORDER BY lifecycle_status IN ('completed', 'cancelled'),
                        target_date IS NULL, target_date, id",
@@ -137,6 +138,11 @@ impl Store {
                 status: GoalStatus::from_code(&status).unwrap_or(GoalStatus::Proposed),
                 start_date: start.as_deref().and_then(parse_date),
                 target_date: target.as_deref().and_then(parse_date),
+                need_id: row.get(5)?,
+                measure: row.get(6)?,
+                priority: GoalPriority::from_code(&row.get::<_, String>(7)?)
+                    .unwrap_or(GoalPriority::Medium),
+                version: row.get(8)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

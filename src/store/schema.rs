@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(V3),
     Migration::Sql(V4),
     Migration::Code(v5_checks_without_in_lists),
+    Migration::Sql(V6),
 ];
 
 /// The schema version this build of tend writes.
@@ -294,6 +295,113 @@ BEGIN
 END;
 "#
 );
+
+/// Version 6: the whole record and the care plan (issue 6). The patient
+/// gains identity, contact, address, consent, advance directive and review
+/// dates, and a version so an edit names what it saw; flags that must be
+/// seen first, medications (FHIR MedicationStatement) and allergies (FHIR
+/// AllergyIntolerance) get tables; needs group goals by domain, goals gain a
+/// measure and a priority, and their progress is kept entry by entry; a task
+/// may serve a goal (an intervention). CHECK lists are written as OR chains
+/// (see version 5).
+const V6: &str = r#"
+ALTER TABLE patient ADD COLUMN gender_identity TEXT;
+ALTER TABLE patient ADD COLUMN pronouns TEXT;
+ALTER TABLE patient ADD COLUMN preferred_phone INTEGER NOT NULL DEFAULT 1
+    CHECK (preferred_phone = 1 OR preferred_phone = 2);
+ALTER TABLE patient ADD COLUMN best_time_to_call TEXT;
+ALTER TABLE patient ADD COLUMN address_line TEXT;
+ALTER TABLE patient ADD COLUMN city TEXT;
+ALTER TABLE patient ADD COLUMN state TEXT;
+ALTER TABLE patient ADD COLUMN postal_code TEXT;
+ALTER TABLE patient ADD COLUMN enrollment_ended_on TEXT;        -- YYYY-MM-DD
+ALTER TABLE patient ADD COLUMN consent_status TEXT NOT NULL DEFAULT 'none'
+    CHECK (consent_status = 'none' OR consent_status = 'active' OR consent_status = 'revoked');
+ALTER TABLE patient ADD COLUMN consent_expires_on TEXT;         -- YYYY-MM-DD
+ALTER TABLE patient ADD COLUMN advance_directive INTEGER NOT NULL DEFAULT 0
+    CHECK (advance_directive IN (0, 1));
+ALTER TABLE patient ADD COLUMN medications_reconciled_on TEXT;  -- YYYY-MM-DD
+ALTER TABLE patient ADD COLUMN plan_review_on TEXT;             -- YYYY-MM-DD
+ALTER TABLE patient ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE patient ADD COLUMN updated_at TEXT;
+
+-- What must be seen first whenever the patient is on screen (FHIR Flag).
+CREATE TABLE patient_flag (
+    id         INTEGER PRIMARY KEY,
+    patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind = 'safety' OR kind = 'do-not-call' OR kind = 'other'),
+    text       TEXT NOT NULL,
+    active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at TEXT NOT NULL                    -- UTC RFC 3339
+);
+CREATE INDEX patient_flag_by_patient ON patient_flag (patient_id) WHERE active = 1;
+
+-- What the patient takes (FHIR MedicationStatement).
+CREATE TABLE medication (
+    id         INTEGER PRIMARY KEY,
+    patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    dose       TEXT,
+    frequency  TEXT,
+    prescriber TEXT,
+    status     TEXT NOT NULL DEFAULT 'active' CHECK (status = 'active' OR status = 'stopped'),
+    version    INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX medication_by_patient ON medication (patient_id);
+
+-- (FHIR AllergyIntolerance; criticality from its value set.)
+CREATE TABLE allergy (
+    id          INTEGER PRIMARY KEY,
+    patient_id  INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    substance   TEXT NOT NULL,
+    reaction    TEXT,
+    criticality TEXT NOT NULL DEFAULT 'unable-to-assess'
+                CHECK (criticality = 'low' OR criticality = 'high'
+                       OR criticality = 'unable-to-assess')
+);
+CREATE INDEX allergy_by_patient ON allergy (patient_id);
+
+ALTER TABLE condition ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE care_team_member ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+
+-- The care plan's needs, by domain (FHIR CarePlan.addresses, as Conditions
+-- of the health-concern category when exported).
+CREATE TABLE need (
+    id          INTEGER PRIMARY KEY,
+    patient_id  INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    domain      TEXT NOT NULL
+                CHECK (domain = 'medical' OR domain = 'behavioral-health'
+                       OR domain = 'substance-use' OR domain = 'housing' OR domain = 'food'
+                       OR domain = 'transportation' OR domain = 'income-benefits'
+                       OR domain = 'safety' OR domain = 'social-support' OR domain = 'other'),
+    description TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'active' CHECK (status = 'active' OR status = 'resolved'),
+    created_at  TEXT NOT NULL,                  -- UTC RFC 3339
+    version     INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX need_by_patient ON need (patient_id);
+
+ALTER TABLE goal ADD COLUMN need_id INTEGER REFERENCES need(id);
+ALTER TABLE goal ADD COLUMN measure TEXT;
+ALTER TABLE goal ADD COLUMN priority TEXT NOT NULL DEFAULT 'medium-priority'
+    CHECK (priority = 'high-priority' OR priority = 'medium-priority' OR priority = 'low-priority');
+ALTER TABLE goal ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE goal ADD COLUMN updated_at TEXT;
+
+-- A goal's progress, entry by entry; `value` when the goal is measured.
+CREATE TABLE goal_progress (
+    id          INTEGER PRIMARY KEY,
+    goal_id     INTEGER NOT NULL REFERENCES goal(id) ON DELETE CASCADE,
+    recorded_on TEXT NOT NULL,                  -- YYYY-MM-DD
+    note        TEXT NOT NULL,
+    value       REAL,
+    author_id   INTEGER REFERENCES practitioner(id)
+);
+CREATE INDEX goal_progress_by_goal ON goal_progress (goal_id, recorded_on);
+
+-- A task may be an intervention serving a goal.
+ALTER TABLE task ADD COLUMN goal_id INTEGER REFERENCES goal(id);
+"#;
 
 /// Version 5: the same CHECK constraints, written as `x = 'a' OR x = 'b' …`
 /// instead of `x IN ('a', 'b', …)`. Why: SQLite evaluates a CHECK's IN list

@@ -1,0 +1,484 @@
+//! The care plan and the clinical lists around it: needs, goals with their
+//! progress, medications and their reconciliation, allergies, and the flags
+//! that must be seen first. Every change is one transaction with its audit
+//! row; a change to a goal or the record names the version it saw, and one
+//! that another session changed meanwhile is refused with nothing written.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+
+use super::caseload::parse_date;
+use super::write::{date_text, utc_text};
+use super::{AuditAction, Store, StoreError, Tx};
+use crate::domain::care_plan::{check_goal, goal_may_become, GoalPriority, NeedDomain};
+use crate::domain::goal::GoalStatus;
+use crate::domain::patient::FlagKind;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    pub id: i64,
+    pub domain: NeedDomain,
+    pub description: String,
+    pub resolved: bool,
+}
+
+/// A goal as a coordinator enters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanGoal {
+    pub need_id: Option<i64>,
+    /// The patient's own words.
+    pub words: String,
+    pub measure: String,
+    pub priority: GoalPriority,
+    pub start: NaiveDate,
+    pub target: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressEntry {
+    pub id: i64,
+    pub recorded_on: NaiveDate,
+    pub note: String,
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Medication {
+    pub id: i64,
+    pub name: String,
+    pub dose: Option<String>,
+    pub frequency: Option<String>,
+    pub prescriber: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allergy {
+    pub id: i64,
+    pub substance: String,
+    pub reaction: Option<String>,
+    /// FHIR AllergyIntolerance.criticality: low, high, unable-to-assess.
+    pub criticality: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    pub id: i64,
+    pub kind: FlagKind,
+    pub text: String,
+}
+
+fn non_empty(what: &str, text: &str) -> Result<String, StoreError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(StoreError::Refused(format!("{what} cannot be empty")));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Checks that the patient's record is still at `seen` and moves it on.
+fn bump_patient(tx: &Tx<'_>, patient_id: i64, seen: i64) -> Result<(), StoreError> {
+    let changed = tx.conn().execute(
+        "UPDATE patient SET version = version + 1, updated_at = ?3
+          WHERE id = ?1 AND version = ?2",
+        params![patient_id, seen, utc_text(tx.now())],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(
+            "another session changed this patient's record meanwhile; nothing was changed \
+             (it is shown again as it is now)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+impl Store {
+    pub fn needs(&self, patient_id: i64) -> Result<Vec<Need>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, domain, description, status FROM need WHERE patient_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([patient_id], |row| {
+            let domain: String = row.get(1)?;
+            let status: String = row.get(3)?;
+            Ok(Need {
+                id: row.get(0)?,
+                domain: NeedDomain::from_code(&domain).unwrap_or(NeedDomain::Other),
+                description: row.get(2)?,
+                resolved: status == "resolved",
+            })
+        })?;
+        let mut needs: Vec<Need> = rows.collect::<Result<_, _>>()?;
+        // In the plan's order of domains, then as they were added.
+        needs.sort_by_key(|n| (n.domain, n.id));
+        Ok(needs)
+    }
+
+    pub fn add_need(
+        &mut self,
+        patient_id: i64,
+        domain: NeedDomain,
+        description: &str,
+    ) -> Result<i64, StoreError> {
+        let description = non_empty("a need's description", description)?;
+        self.write(|tx| {
+            tx.conn().execute(
+                "INSERT INTO need (patient_id, domain, description, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![patient_id, domain.code(), description, utc_text(tx.now())],
+            )?;
+            let id = tx.conn().last_insert_rowid();
+            tx.audit(
+                AuditAction::Create,
+                "Need",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Adds a goal to the plan, active from `start`, after checking it is a
+    /// goal (the patient's words, a measure, a target date after the start).
+    pub fn add_plan_goal(&mut self, patient_id: i64, goal: &PlanGoal) -> Result<i64, StoreError> {
+        check_goal(&goal.words, &goal.measure, Some(goal.start), goal.target)
+            .map_err(|problem| StoreError::Refused(problem.to_string()))?;
+        self.write(|tx| {
+            if let Some(need) = goal.need_id {
+                let owner: Option<i64> = tx
+                    .conn()
+                    .query_row("SELECT patient_id FROM need WHERE id = ?1", [need], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                if owner != Some(patient_id) {
+                    return Err(StoreError::Refused(
+                        "that need is not in this patient's plan".into(),
+                    ));
+                }
+            }
+            tx.conn().execute(
+                "INSERT INTO goal (patient_id, description, lifecycle_status, start_date,
+                   target_date, need_id, measure, priority, updated_at)
+                 VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    patient_id,
+                    goal.words.trim(),
+                    date_text(goal.start),
+                    goal.target.map(date_text),
+                    goal.need_id,
+                    goal.measure.trim(),
+                    goal.priority.code(),
+                    utc_text(tx.now())
+                ],
+            )?;
+            let id = tx.conn().last_insert_rowid();
+            tx.audit(
+                AuditAction::Create,
+                "Goal",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Moves a goal to `to`, if the plan's rules allow it and nobody else
+    /// changed the goal since `seen`.
+    pub fn set_goal_status(
+        &mut self,
+        goal_id: i64,
+        seen: i64,
+        to: GoalStatus,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let (patient_id, status, version): (i64, String, i64) = tx
+                .conn()
+                .query_row(
+                    "SELECT patient_id, lifecycle_status, version FROM goal WHERE id = ?1",
+                    [goal_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::Conflict("that goal no longer exists".into()))?;
+            if version != seen {
+                return Err(StoreError::Conflict(
+                    "another session changed this goal meanwhile; nothing was changed".into(),
+                ));
+            }
+            let from = GoalStatus::from_code(&status).unwrap_or(GoalStatus::Proposed);
+            if !goal_may_become(from, to) {
+                return Err(StoreError::Refused(format!(
+                    "a goal that is {} cannot become {}",
+                    from.label(),
+                    to.label()
+                )));
+            }
+            tx.conn().execute(
+                "UPDATE goal SET lifecycle_status = ?2, version = version + 1, updated_at = ?3
+                  WHERE id = ?1",
+                params![goal_id, to.code(), utc_text(tx.now())],
+            )?;
+            let detail = format!("{} → {}", from.code(), to.code());
+            tx.audit(
+                AuditAction::Update,
+                "Goal",
+                Some(goal_id),
+                Some(patient_id),
+                Some(&detail),
+            )
+        })
+    }
+
+    /// Records progress on a goal: a line, and a value when it is measured.
+    pub fn add_progress(
+        &mut self,
+        goal_id: i64,
+        recorded_on: NaiveDate,
+        note: &str,
+        value: Option<f64>,
+    ) -> Result<i64, StoreError> {
+        let note = non_empty("a progress note", note)?;
+        if value.is_some_and(|v| !v.is_finite()) {
+            return Err(StoreError::Refused("the value must be a number".into()));
+        }
+        let agent = self.agent().to_string();
+        self.write(|tx| {
+            let patient_id: i64 = tx
+                .conn()
+                .query_row(
+                    "SELECT patient_id FROM goal WHERE id = ?1",
+                    [goal_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::Conflict("that goal no longer exists".into()))?;
+            tx.conn().execute(
+                "INSERT INTO goal_progress (goal_id, recorded_on, note, value, author_id)
+                 VALUES (?1, ?2, ?3, ?4, (SELECT id FROM practitioner WHERE username = ?5))",
+                params![goal_id, date_text(recorded_on), note, value, agent],
+            )?;
+            let id = tx.conn().last_insert_rowid();
+            tx.audit(
+                AuditAction::Create,
+                "GoalProgress",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// A goal's progress, oldest first (the order a trend reads in).
+    pub fn progress(&self, goal_id: i64) -> Result<Vec<ProgressEntry>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, recorded_on, note, value FROM goal_progress
+              WHERE goal_id = ?1 ORDER BY recorded_on, id",
+        )?;
+        let rows = stmt.query_map([goal_id], |row| {
+            let on: String = row.get(1)?;
+            Ok(ProgressEntry {
+                id: row.get(0)?,
+                recorded_on: parse_date(&on).unwrap_or_default(),
+                note: row.get(2)?,
+                value: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Active medications first, then stopped ones; by name.
+    pub fn medications(&self, patient_id: i64) -> Result<Vec<Medication>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, name, dose, frequency, prescriber, status FROM medication
+              WHERE patient_id = ?1 ORDER BY status <> 'active', name COLLATE NOCASE, id",
+        )?;
+        let rows = stmt.query_map([patient_id], |row| {
+            Ok(Medication {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                dose: row.get(2)?,
+                frequency: row.get(3)?,
+                prescriber: row.get(4)?,
+                active: row.get::<_, String>(5)? == "active",
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn add_medication(
+        &mut self,
+        patient_id: i64,
+        medication: &Medication,
+    ) -> Result<i64, StoreError> {
+        let name = non_empty("a medication's name", &medication.name)?;
+        let optional = |text: &Option<String>| {
+            text.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        self.write(|tx| {
+            tx.conn().execute(
+                "INSERT INTO medication (patient_id, name, dose, frequency, prescriber, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    patient_id,
+                    name,
+                    optional(&medication.dose),
+                    optional(&medication.frequency),
+                    optional(&medication.prescriber),
+                    if medication.active {
+                        "active"
+                    } else {
+                        "stopped"
+                    }
+                ],
+            )?;
+            let id = tx.conn().last_insert_rowid();
+            tx.audit(
+                AuditAction::Create,
+                "MedicationStatement",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Stamps the medication list as reconciled on `on`: one action, on the
+    /// record as the user saw it (`seen`).
+    pub fn reconcile_medications(
+        &mut self,
+        patient_id: i64,
+        seen: i64,
+        on: NaiveDate,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            bump_patient(tx, patient_id, seen)?;
+            tx.conn().execute(
+                "UPDATE patient SET medications_reconciled_on = ?2 WHERE id = ?1",
+                params![patient_id, date_text(on)],
+            )?;
+            tx.audit(
+                AuditAction::Update,
+                "Patient",
+                Some(patient_id),
+                Some(patient_id),
+                Some("medications reconciled"),
+            )
+        })
+    }
+
+    /// The record's version and the date its medications were last
+    /// reconciled.
+    pub fn medications_reconciled(
+        &self,
+        patient_id: i64,
+    ) -> Result<(i64, Option<NaiveDate>), StoreError> {
+        let (version, on): (i64, Option<String>) = self.conn().query_row(
+            "SELECT version, medications_reconciled_on FROM patient WHERE id = ?1",
+            [patient_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((version, on.as_deref().and_then(parse_date)))
+    }
+
+    pub fn allergies(&self, patient_id: i64) -> Result<Vec<Allergy>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, substance, reaction, criticality FROM allergy
+              WHERE patient_id = ?1 ORDER BY criticality = 'high' DESC, substance COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([patient_id], |row| {
+            Ok(Allergy {
+                id: row.get(0)?,
+                substance: row.get(1)?,
+                reaction: row.get(2)?,
+                criticality: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn add_allergy(
+        &mut self,
+        patient_id: i64,
+        substance: &str,
+        reaction: Option<&str>,
+        criticality: &str,
+    ) -> Result<i64, StoreError> {
+        let substance = non_empty("an allergy's substance", substance)?;
+        if !["low", "high", "unable-to-assess"].contains(&criticality) {
+            return Err(StoreError::Refused(format!(
+                "criticality is low, high or unable-to-assess, not {criticality:?}"
+            )));
+        }
+        self.write(|tx| {
+            tx.conn().execute(
+                "INSERT INTO allergy (patient_id, substance, reaction, criticality)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    patient_id,
+                    substance,
+                    reaction.map(str::trim).filter(|r| !r.is_empty()),
+                    criticality
+                ],
+            )?;
+            let id = tx.conn().last_insert_rowid();
+            tx.audit(
+                AuditAction::Create,
+                "AllergyIntolerance",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// The patient's active flags, safety first.
+    pub fn flags(&self, patient_id: i64) -> Result<Vec<Flag>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, kind, text FROM patient_flag WHERE patient_id = ?1 AND active = 1
+              ORDER BY kind <> 'safety', kind <> 'do-not-call', id",
+        )?;
+        let rows = stmt.query_map([patient_id], |row| {
+            let kind: String = row.get(1)?;
+            Ok(Flag {
+                id: row.get(0)?,
+                kind: FlagKind::from_code(&kind).unwrap_or(FlagKind::Other),
+                text: row.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn add_flag(
+        &mut self,
+        patient_id: i64,
+        kind: FlagKind,
+        text: &str,
+    ) -> Result<i64, StoreError> {
+        let text = non_empty("a flag", text)?;
+        self.write(|tx| {
+            tx.conn().execute(
+                "INSERT INTO patient_flag (patient_id, kind, text, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![patient_id, kind.code(), text, utc_text(tx.now())],
+            )?;
+            let id = tx.conn().last_insert_rowid();
+            tx.audit(
+                AuditAction::Create,
+                "Flag",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+}

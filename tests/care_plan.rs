@@ -1,0 +1,296 @@
+//! The care plan and the clinical lists in the store (issue 6, first part):
+//! round trips against a real SQLite file, the plan's rules, version
+//! conflicts and the audit row of every change.
+
+mod fixtures;
+
+use fixtures::{day, open, zoe_db};
+use tend::domain::care_plan::{sparkline, GoalPriority, NeedDomain};
+use tend::domain::goal::GoalStatus;
+use tend::domain::patient::FlagKind;
+use tend::store::{AuditAction, Medication, PlanGoal, Store, StoreError};
+
+const ZOE: i64 = 1;
+
+fn store(dir: &std::path::Path) -> Store {
+    open(&zoe_db(dir), "ccuser")
+}
+
+fn audited(store: &Store, entity: &str) -> Vec<(AuditAction, Option<i64>)> {
+    store
+        .recent_audit(100)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.entity_type == entity)
+        .map(|a| (a.action, a.patient_id))
+        .collect()
+}
+
+fn goal(need: Option<i64>) -> PlanGoal {
+    PlanGoal {
+        need_id: need,
+        words: "I want my sugar under control".into(),
+        measure: "A1c below 8".into(),
+        priority: GoalPriority::High,
+        start: day(24),
+        target: Some(fixtures::day(30) + chrono::Duration::days(90)),
+    }
+}
+
+#[test]
+fn needs_and_goals_round_trip_grouped_by_domain() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(dir.path());
+    let housing = store
+        .add_need(ZOE, NeedDomain::Housing, "Facing eviction in January")
+        .unwrap();
+    let medical = store
+        .add_need(ZOE, NeedDomain::Medical, "Diabetes out of control")
+        .unwrap();
+    let needs = store.needs(ZOE).unwrap();
+    assert_eq!(
+        needs.iter().map(|n| n.id).collect::<Vec<_>>(),
+        [medical, housing],
+        "in the plan's order of domains"
+    );
+    assert_eq!(needs[1].description, "Facing eviction in January");
+    assert!(!needs[0].resolved);
+
+    let id = store.add_plan_goal(ZOE, &goal(Some(medical))).unwrap();
+    let saved = store
+        .goals(ZOE)
+        .unwrap()
+        .into_iter()
+        .find(|g| g.id == id)
+        .unwrap();
+    assert_eq!(saved.description, "I want my sugar under control");
+    assert_eq!(saved.measure.as_deref(), Some("A1c below 8"));
+    assert_eq!(saved.priority, GoalPriority::High);
+    assert_eq!(saved.need_id, Some(medical));
+    assert_eq!(saved.status, GoalStatus::Active);
+    assert_eq!(saved.start_date, Some(day(24)));
+    assert_eq!(saved.version, 1);
+    assert_eq!(audited(&store, "Need").len(), 2);
+    assert_eq!(audited(&store, "Goal"), [(AuditAction::Create, Some(ZOE))]);
+}
+
+#[test]
+fn a_goal_without_a_target_or_ending_before_it_starts_is_refused_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(dir.path());
+    let before = store.goals(ZOE).unwrap().len();
+    let refused = |store: &mut Store, goal: PlanGoal| match store.add_plan_goal(ZOE, &goal) {
+        Err(StoreError::Refused(message)) => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(
+        refused(
+            &mut store,
+            PlanGoal {
+                target: None,
+                ..goal(None)
+            }
+        ),
+        "the goal needs a target date"
+    );
+    assert_eq!(
+        refused(
+            &mut store,
+            PlanGoal {
+                target: Some(day(20)),
+                ..goal(None)
+            }
+        ),
+        "the target date 2026-11-20 is before the goal's start 2026-11-24"
+    );
+    assert_eq!(
+        refused(
+            &mut store,
+            PlanGoal {
+                measure: " ".into(),
+                ..goal(None)
+            }
+        ),
+        "the goal needs a measurable target (what will show it is met)"
+    );
+    // A need of another patient's cannot hold this patient's goal.
+    assert!(matches!(
+        store.add_plan_goal(ZOE, &goal(Some(999))),
+        Err(StoreError::Refused(_))
+    ));
+    assert_eq!(store.goals(ZOE).unwrap().len(), before);
+    assert!(audited(&store, "Goal").is_empty());
+}
+
+#[test]
+fn goal_status_moves_follow_the_rules_and_refuse_a_stale_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(dir.path());
+    let id = store.add_plan_goal(ZOE, &goal(None)).unwrap();
+    let status = |store: &Store| {
+        let g = store
+            .goals(ZOE)
+            .unwrap()
+            .into_iter()
+            .find(|g| g.id == id)
+            .unwrap();
+        (g.status, g.version)
+    };
+    store.set_goal_status(id, 1, GoalStatus::OnHold).unwrap();
+    assert_eq!(status(&store), (GoalStatus::OnHold, 2));
+    let err = store
+        .set_goal_status(id, 2, GoalStatus::Completed)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a goal that is on hold cannot become achieved"
+    );
+    let err = store
+        .set_goal_status(id, 1, GoalStatus::Active)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    assert_eq!(status(&store), (GoalStatus::OnHold, 2), "nothing changed");
+    store.set_goal_status(id, 2, GoalStatus::Active).unwrap();
+    store.set_goal_status(id, 3, GoalStatus::Completed).unwrap();
+    assert_eq!(status(&store), (GoalStatus::Completed, 4));
+    let updates: Vec<String> = store
+        .recent_audit(100)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.entity_type == "Goal" && a.action == AuditAction::Update)
+        .filter_map(|a| a.detail)
+        .collect();
+    assert_eq!(
+        updates,
+        ["active → completed", "on-hold → active", "active → on-hold"]
+    );
+}
+
+#[test]
+fn progress_entries_keep_their_values_in_date_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(dir.path());
+    let id = store.add_plan_goal(ZOE, &goal(None)).unwrap();
+    store
+        .add_progress(id, day(20), "Lab: A1c 8.4", Some(8.4))
+        .unwrap();
+    store
+        .add_progress(id, day(10), "Lab: A1c 9.1", Some(9.1))
+        .unwrap();
+    store
+        .add_progress(id, day(24), "Says she takes them most days now", None)
+        .unwrap();
+    let entries = store.progress(id).unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .map(|e| (e.recorded_on, e.value))
+            .collect::<Vec<_>>(),
+        [(day(10), Some(9.1)), (day(20), Some(8.4)), (day(24), None)]
+    );
+    assert_eq!(entries[2].note, "Says she takes them most days now");
+    let values: Vec<f64> = entries.iter().filter_map(|e| e.value).collect();
+    assert_eq!(sparkline(&values, 8), "█▁");
+    assert!(matches!(
+        store.add_progress(id, day(24), "  ", None),
+        Err(StoreError::Refused(_))
+    ));
+    assert!(matches!(
+        store.add_progress(id, day(24), "x", Some(f64::NAN)),
+        Err(StoreError::Refused(_))
+    ));
+    assert_eq!(store.progress(id).unwrap().len(), 3);
+    assert_eq!(audited(&store, "GoalProgress").len(), 3);
+}
+
+#[test]
+fn medications_allergies_and_flags_round_trip_and_reconciliation_is_one_stamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(dir.path());
+    store
+        .add_medication(
+            ZOE,
+            &Medication {
+                name: "Metformin".into(),
+                dose: Some("500 mg".into()),
+                frequency: Some("twice a day".into()),
+                prescriber: Some("Dr. Example".into()),
+                active: true,
+                ..Medication::default()
+            },
+        )
+        .unwrap();
+    store
+        .add_medication(
+            ZOE,
+            &Medication {
+                name: "Atorvastatin".into(),
+                dose: Some(" ".into()),
+                active: false,
+                ..Medication::default()
+            },
+        )
+        .unwrap();
+    let meds = store.medications(ZOE).unwrap();
+    assert_eq!(meds[0].name, "Metformin", "active ones first");
+    assert_eq!(meds[0].dose.as_deref(), Some("500 mg"));
+    assert_eq!(
+        meds[1].dose, None,
+        "a blank field is not stored as blank text"
+    );
+    assert!(!meds[1].active);
+
+    let (version, on) = store.medications_reconciled(ZOE).unwrap();
+    assert_eq!(on, None);
+    store.reconcile_medications(ZOE, version, day(24)).unwrap();
+    assert_eq!(
+        store.medications_reconciled(ZOE).unwrap(),
+        (version + 1, Some(day(24)))
+    );
+    // Another session's view of the record is now stale.
+    let err = store
+        .reconcile_medications(ZOE, version, day(25))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    assert_eq!(store.medications_reconciled(ZOE).unwrap().1, Some(day(24)));
+
+    store
+        .add_allergy(ZOE, "Penicillin", Some("hives"), "high")
+        .unwrap();
+    store.add_allergy(ZOE, "Latex", None, "low").unwrap();
+    assert!(store.add_allergy(ZOE, "Dust", None, "severe").is_err());
+    let allergies = store.allergies(ZOE).unwrap();
+    assert_eq!(
+        allergies[0].substance, "Penicillin",
+        "high criticality first"
+    );
+    assert_eq!(allergies[0].reaction.as_deref(), Some("hives"));
+    assert_eq!(allergies.len(), 2);
+
+    store
+        .add_flag(
+            ZOE,
+            FlagKind::DoNotCall,
+            "Do not call at home: call the cell",
+        )
+        .unwrap();
+    store
+        .add_flag(ZOE, FlagKind::Safety, "Two-person home visits only")
+        .unwrap();
+    let flags = store.flags(ZOE).unwrap();
+    assert_eq!(flags[0].kind, FlagKind::Safety, "safety first");
+    assert_eq!(flags[1].text, "Do not call at home: call the cell");
+
+    for entity in ["MedicationStatement", "AllergyIntolerance", "Flag"] {
+        assert_eq!(audited(&store, entity).len(), 2, "{entity}");
+    }
+    assert_eq!(
+        store
+            .recent_audit(100)
+            .unwrap()
+            .iter()
+            .filter(|a| a.detail.as_deref() == Some("medications reconciled"))
+            .count(),
+        1
+    );
+}
