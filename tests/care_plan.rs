@@ -294,3 +294,72 @@ fn medications_allergies_and_flags_round_trip_and_reconciliation_is_one_stamp() 
         1
     );
 }
+
+/// The record shows what must be seen first right under the name, and the
+/// medications, when they were reconciled, and the allergies.
+#[test]
+fn the_record_puts_flags_and_consent_first_then_medications_and_allergies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = zoe_db(dir.path());
+    {
+        let mut store = open(&path, "ccuser");
+        store
+            .add_flag(ZOE, FlagKind::Safety, "Two-person home visits only")
+            .unwrap();
+        store
+            .write(|tx| {
+                tx.set_patient_details(
+                    ZOE,
+                    &tend::store::PatientDetails {
+                        pronouns: Some("she/her".into()),
+                        preferred_phone: 1,
+                        consent_status: tend::domain::patient::ConsentStatus::Active,
+                        consent_expires_on: Some(day(1)),
+                        medications_reconciled_on: Some(day(3)),
+                        ..Default::default()
+                    },
+                )?;
+                tx.audit(AuditAction::Update, "Patient", Some(ZOE), Some(ZOE), None)
+            })
+            .unwrap();
+        store
+            .add_medication(
+                ZOE,
+                &Medication {
+                    name: "Metformin".into(),
+                    dose: Some("500 mg".into()),
+                    frequency: Some("twice a day".into()),
+                    active: true,
+                    ..Medication::default()
+                },
+            )
+            .unwrap();
+        store
+            .add_allergy(ZOE, "Penicillin", Some("hives"), "high")
+            .unwrap();
+    }
+    let mut config = tend::config::Config::defaults(Some("ccuser".into())).unwrap();
+    config.detail_delay = std::time::Duration::ZERO;
+    let mut app = tend::app::App::new(open(&path, "ccuser"), &config, false).unwrap();
+    app.resize(120, 60);
+    let lines = &app.patient.lines;
+    let text: Vec<String> = lines.iter().map(|l| format!("{l:?}")).collect();
+    let at = |needle: &str| {
+        text.iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} not in {text:#?}"))
+    };
+    assert_eq!(at("Zoë Testa (she/her)"), 0);
+    assert_eq!(at("⚑ SAFETY: Two-person home visits only"), 1);
+    assert_eq!(at("⚑ CONSENT expired 2026-11-01: do not share"), 2);
+    assert!(at("EXPIRED 2026-11-01") > 2, "and on its own line below");
+    let meds = at("Medications (1) · reconciled 2026-11-03");
+    assert_eq!(at("Metformin 500 mg twice a day"), meds + 1);
+    assert!(at("Allergies (1)") > meds);
+    assert!(at("Penicillin: hives (high risk)") > meds);
+    let screen = fixtures::screen(&mut app);
+    assert!(
+        screen.contains("⚑ SAFETY: Two-person home visits only"),
+        "{screen}"
+    );
+}

@@ -375,7 +375,10 @@ fn search_prints_patient_date_and_the_matching_line() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let first = text.lines().next().unwrap();
-    assert!(first.starts_with("2026-"), "{first}");
+    assert!(
+        chrono::NaiveDate::parse_from_str(&first[..10], "%Y-%m-%d").is_ok(),
+        "a date first: {first}"
+    );
     assert!(
         first.ends_with("Left voicemail with call-back number."),
         "{first}"

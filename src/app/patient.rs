@@ -7,7 +7,10 @@ use super::list::ListCursor;
 use crate::clock::Clock;
 use crate::domain::language;
 use crate::domain::patient::{age_on, EnrollmentStatus};
-use crate::store::{CareTeamMember, Condition, PatientRecord, Store, StoreError};
+use crate::domain::patient::{ConsentStanding, FlagKind};
+use crate::store::{
+    Allergy, CareTeamMember, Condition, Flag, Medication, PatientRecord, Store, StoreError,
+};
 
 /// One line of the record, by meaning; the UI gives each its style.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +27,9 @@ pub enum RecordLine {
     Item(String),
     /// A note in the timeline (newest first).
     Note(String),
+    /// What must be seen first: a flag, a consent that does not allow
+    /// sharing. Drawn as an alert, right under the name.
+    Flag(String),
     Blank,
 }
 
@@ -55,12 +61,14 @@ impl PatientPane {
         };
         self.lines = match &self.record {
             Some(record) => {
-                let mut lines = record_lines(
-                    record,
-                    &store.conditions(record.id)?,
-                    &store.care_team(record.id)?,
-                    &store.clock(),
-                );
+                let lists = RecordLists {
+                    flags: store.flags(record.id)?,
+                    conditions: store.conditions(record.id)?,
+                    medications: store.medications(record.id)?,
+                    allergies: store.allergies(record.id)?,
+                    care_team: store.care_team(record.id)?,
+                };
+                let mut lines = record_lines(record, &lists, &store.clock());
                 let notes = store.timeline(record.id, NOTES_SHOWN)?;
                 let outreach = store.outreach_this_month(record.id, today)?;
                 lines.push(RecordLine::Blank);
@@ -124,28 +132,59 @@ fn field(label: &'static str, value: String) -> RecordLine {
     }
 }
 
-/// The record as a coordinator reads it on a call: who, how to reach them,
-/// in which language, their coverage and standing, then conditions and team.
-pub fn record_lines(
-    record: &PatientRecord,
-    conditions: &[Condition],
-    care_team: &[CareTeamMember],
-    clock: &Clock,
-) -> Vec<RecordLine> {
+/// The lists read with the record.
+#[derive(Debug, Clone, Default)]
+pub struct RecordLists {
+    pub flags: Vec<Flag>,
+    pub conditions: Vec<Condition>,
+    pub medications: Vec<Medication>,
+    pub allergies: Vec<Allergy>,
+    pub care_team: Vec<CareTeamMember>,
+}
+
+/// The record as a coordinator reads it on a call: what must be seen first
+/// (flags, a consent that does not allow sharing), who, how to reach them,
+/// in which language, their coverage and standing, then conditions,
+/// medications, allergies and team.
+pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) -> Vec<RecordLine> {
     let today = clock.today();
-    let mut lines = vec![
-        RecordLine::Name(format!("{} {}", record.given_name, record.family_name)),
-        field("Member", record.member_id.clone()),
-        field(
-            "Born",
-            format!(
-                "{} · {} y · {}",
-                record.birth_date.format("%Y-%m-%d"),
-                age_on(record.birth_date, today),
-                record.sex.short()
-            ),
+    let name = match &record.pronouns {
+        Some(pronouns) => format!("{} {} ({pronouns})", record.given_name, record.family_name),
+        None => format!("{} {}", record.given_name, record.family_name),
+    };
+    let mut lines = vec![RecordLine::Name(name)];
+    for flag in &lists.flags {
+        let what = match flag.kind {
+            FlagKind::Safety => "SAFETY",
+            FlagKind::DoNotCall => "DO NOT CALL",
+            FlagKind::Other => "NOTE",
+        };
+        lines.push(RecordLine::Flag(format!("⚑ {what}: {}", flag.text)));
+    }
+    let consent = ConsentStanding::of(record.consent_status, record.consent_expires_on, today);
+    if consent.is_flagged() {
+        lines.push(RecordLine::Flag(format!(
+            "⚑ CONSENT {}: do not share",
+            match consent {
+                ConsentStanding::Expired { on } => format!("expired {on}"),
+                ConsentStanding::Revoked => "revoked".to_string(),
+                _ => "missing".to_string(),
+            }
+        )));
+    }
+    lines.push(field("Member", record.member_id.clone()));
+    lines.push(field(
+        "Born",
+        format!(
+            "{} · {} y · {}",
+            record.birth_date.format("%Y-%m-%d"),
+            age_on(record.birth_date, today),
+            record.sex.short()
         ),
-    ];
+    ));
+    if let Some(gender) = &record.gender_identity {
+        lines.push(field("Gender", gender.clone()));
+    }
     let phones: Vec<&String> = [&record.phone_primary, &record.phone_secondary]
         .into_iter()
         .flatten()
@@ -153,13 +192,21 @@ pub fn record_lines(
     if phones.is_empty() {
         lines.push(field("Phone", "none on file".into()));
     }
+    let preferred =
+        usize::from(record.preferred_phone.max(1) - 1).min(phones.len().saturating_sub(1));
     for (i, phone) in phones.into_iter().enumerate() {
-        let value = if i == 0 {
-            format!("{phone} primary")
+        let value = if i == preferred {
+            format!("{phone} preferred")
         } else {
             phone.clone()
         };
         lines.push(field(if i == 0 { "Phone" } else { "" }, value));
+    }
+    if let Some(best) = &record.best_time_to_call {
+        lines.push(field("Call at", best.clone()));
+    }
+    for (i, line) in record.address.iter().enumerate() {
+        lines.push(field(if i == 0 { "Address" } else { "" }, line.clone()));
     }
     let language_name = language::name(&record.language).to_string();
     lines.push(RecordLine::Field {
@@ -208,13 +255,38 @@ pub fn record_lines(
     if let Some(coordinator) = &record.coordinator {
         lines.push(field("Coord.", coordinator.clone()));
     }
+    lines.push(RecordLine::Field {
+        label: "Consent",
+        value: consent.describe(),
+        alert: consent.is_flagged(),
+    });
+    lines.push(field(
+        "Adv dir",
+        if record.advance_directive {
+            "on file"
+        } else {
+            "none on file"
+        }
+        .into(),
+    ));
+    if let Some(review) = record.plan_review_on {
+        lines.push(RecordLine::Field {
+            label: "Review",
+            value: if review < today {
+                format!("plan review overdue since {review}")
+            } else {
+                format!("plan review by {review}")
+            },
+            alert: review < today,
+        });
+    }
 
     lines.push(RecordLine::Blank);
     lines.push(RecordLine::Heading(format!(
         "Conditions ({})",
-        conditions.len()
+        lists.conditions.len()
     )));
-    for c in conditions {
+    for c in &lists.conditions {
         let code = c
             .code
             .as_deref()
@@ -228,11 +300,47 @@ pub fn record_lines(
         lines.push(RecordLine::Item(format!("{code}{}{status}", c.display)));
     }
     lines.push(RecordLine::Blank);
+    let active_meds = lists.medications.iter().filter(|m| m.active).count();
+    lines.push(RecordLine::Heading(
+        match record.medications_reconciled_on {
+            Some(on) => format!("Medications ({active_meds}) · reconciled {on}"),
+            None => format!("Medications ({active_meds}) · never reconciled"),
+        },
+    ));
+    for m in lists.medications.iter().filter(|m| m.active) {
+        let mut text = m.name.clone();
+        for part in [&m.dose, &m.frequency].into_iter().flatten() {
+            text.push_str(&format!(" {part}"));
+        }
+        if let Some(by) = &m.prescriber {
+            text.push_str(&format!(" · {by}"));
+        }
+        lines.push(RecordLine::Item(text));
+    }
+    lines.push(RecordLine::Blank);
+    lines.push(RecordLine::Heading(format!(
+        "Allergies ({})",
+        lists.allergies.len()
+    )));
+    if lists.allergies.is_empty() {
+        lines.push(RecordLine::Item("none known".into()));
+    }
+    for a in &lists.allergies {
+        let mut text = a.substance.clone();
+        if let Some(reaction) = &a.reaction {
+            text.push_str(&format!(": {reaction}"));
+        }
+        if a.criticality == "high" {
+            text.push_str(" (high risk)");
+        }
+        lines.push(RecordLine::Item(text));
+    }
+    lines.push(RecordLine::Blank);
     lines.push(RecordLine::Heading(format!(
         "Care team ({})",
-        care_team.len()
+        lists.care_team.len()
     )));
-    for m in care_team {
+    for m in &lists.care_team {
         let mut text = format!("{}: {}", m.role, m.name);
         if let Some(phone) = &m.phone {
             text.push_str(&format!(" · {phone}"));

@@ -166,9 +166,10 @@ mod tests {
 
 /// Consent to share information with the care team (FHIR `Consent.status`,
 /// the subset a program records).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ConsentStatus {
     /// Nothing signed yet.
+    #[default]
     None,
     Active,
     Revoked,

@@ -321,24 +321,15 @@ impl Store {
                 .filter(|t| !t.is_empty())
                 .map(str::to_string)
         };
+        let medication = Medication {
+            name,
+            dose: optional(&medication.dose),
+            frequency: optional(&medication.frequency),
+            prescriber: optional(&medication.prescriber),
+            ..medication.clone()
+        };
         self.write(|tx| {
-            tx.conn().execute(
-                "INSERT INTO medication (patient_id, name, dose, frequency, prescriber, status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    patient_id,
-                    name,
-                    optional(&medication.dose),
-                    optional(&medication.frequency),
-                    optional(&medication.prescriber),
-                    if medication.active {
-                        "active"
-                    } else {
-                        "stopped"
-                    }
-                ],
-            )?;
-            let id = tx.conn().last_insert_rowid();
+            let id = tx.insert_medication(patient_id, &medication)?;
             tx.audit(
                 AuditAction::Create,
                 "MedicationStatement",
@@ -417,18 +408,9 @@ impl Store {
                 "criticality is low, high or unable-to-assess, not {criticality:?}"
             )));
         }
+        let reaction = reaction.map(str::trim).filter(|r| !r.is_empty());
         self.write(|tx| {
-            tx.conn().execute(
-                "INSERT INTO allergy (patient_id, substance, reaction, criticality)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    patient_id,
-                    substance,
-                    reaction.map(str::trim).filter(|r| !r.is_empty()),
-                    criticality
-                ],
-            )?;
-            let id = tx.conn().last_insert_rowid();
+            let id = tx.insert_allergy(patient_id, &substance, reaction, criticality)?;
             tx.audit(
                 AuditAction::Create,
                 "AllergyIntolerance",
@@ -465,12 +447,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let text = non_empty("a flag", text)?;
         self.write(|tx| {
-            tx.conn().execute(
-                "INSERT INTO patient_flag (patient_id, kind, text, created_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![patient_id, kind.code(), text, utc_text(tx.now())],
-            )?;
-            let id = tx.conn().last_insert_rowid();
+            let id = tx.insert_flag(patient_id, kind, &text)?;
             tx.audit(
                 AuditAction::Create,
                 "Flag",

@@ -33,7 +33,8 @@ pub use record::{CareTeamMember, Condition, PatientRecord};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
 pub use write::{
-    NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask, Tx,
+    NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask,
+    PatientDetails, Tx,
 };
 
 /// How long a statement waits for another process's write lock before giving up.

@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use super::caseload::{parse_date, parse_instant};
 use super::{Store, StoreError};
 use crate::domain::goal::{Goal, GoalPriority, GoalStatus};
-use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use crate::domain::patient::{ConsentStatus, EnrollmentStatus, RiskTier, Sex};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatientRecord {
@@ -27,6 +27,21 @@ pub struct PatientRecord {
     pub risk_tier: RiskTier,
     pub coordinator: Option<String>,
     pub last_contact_at: Option<DateTime<Utc>>,
+    pub gender_identity: Option<String>,
+    pub pronouns: Option<String>,
+    /// Which phone the patient prefers: 1 the first, 2 the second.
+    pub preferred_phone: u8,
+    pub best_time_to_call: Option<String>,
+    /// Street, city, state and postal code, as far as known.
+    pub address: Vec<String>,
+    pub enrollment_ended_on: Option<NaiveDate>,
+    pub consent_status: ConsentStatus,
+    pub consent_expires_on: Option<NaiveDate>,
+    pub advance_directive: bool,
+    pub medications_reconciled_on: Option<NaiveDate>,
+    pub plan_review_on: Option<NaiveDate>,
+    /// Bumped by every change to the record, so an edit names what it saw.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +65,11 @@ impl Store {
             "SELECT p.id, p.member_id, p.family_name, p.given_name, p.birth_date, p.sex,
                     p.language, p.interpreter_needed, p.phone_primary, p.phone_secondary,
                     p.medicaid_id, p.plan_name, p.enrollment_status, p.enrolled_on,
-                    p.risk_tier, c.display_name, p.last_contact_at
+                    p.risk_tier, c.display_name, p.last_contact_at,
+                    p.gender_identity, p.pronouns, p.preferred_phone, p.best_time_to_call,
+                    p.address_line, p.city, p.state, p.postal_code, p.enrollment_ended_on,
+                    p.consent_status, p.consent_expires_on, p.advance_directive,
+                    p.medications_reconciled_on, p.plan_review_on, p.version
                FROM patient p LEFT JOIN practitioner c ON c.id = p.coordinator_id
               WHERE p.id = ?1",
         )?;
@@ -62,6 +81,32 @@ impl Store {
                 let enrolled_on: Option<String> = row.get(13)?;
                 let risk: i64 = row.get(14)?;
                 let last_contact: Option<String> = row.get(16)?;
+                let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+                    Ok(row
+                        .get::<_, Option<String>>(i)?
+                        .as_deref()
+                        .and_then(parse_date))
+                };
+                let city_line = [row.get::<_, Option<String>>(22)?, {
+                    let state: Option<String> = row.get(23)?;
+                    let zip: Option<String> = row.get(24)?;
+                    let both = [state, zip]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    (!both.is_empty()).then_some(both)
+                }]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+                let address = [row.get::<_, Option<String>>(21)?, Some(city_line)]
+                    .into_iter()
+                    .flatten()
+                    .filter(|l| !l.trim().is_empty())
+                    .collect();
+                let consent: String = row.get(26)?;
                 Ok(PatientRecord {
                     id: row.get(0)?,
                     member_id: row.get(1)?,
@@ -81,6 +126,19 @@ impl Store {
                     risk_tier: RiskTier::from_number(risk).unwrap_or(RiskTier::Low),
                     coordinator: row.get(15)?,
                     last_contact_at: last_contact.as_deref().and_then(parse_instant),
+                    gender_identity: row.get(17)?,
+                    pronouns: row.get(18)?,
+                    preferred_phone: row.get(19)?,
+                    best_time_to_call: row.get(20)?,
+                    address,
+                    enrollment_ended_on: date(25)?,
+                    consent_status: ConsentStatus::from_code(&consent)
+                        .unwrap_or(ConsentStatus::None),
+                    consent_expires_on: date(27)?,
+                    advance_directive: row.get(28)?,
+                    medications_reconciled_on: date(29)?,
+                    plan_review_on: date(30)?,
+                    version: row.get(31)?,
                 })
             })
             .optional()?;

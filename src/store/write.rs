@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{AuditAction, StoreError};
 use crate::domain::goal::GoalStatus;
-use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
 
 /// A write transaction in progress. Dropping it without [`Tx::commit`] rolls back.
@@ -169,6 +169,94 @@ impl<'c> Tx<'c> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    /// Sets the parts of a patient's record beyond the roster's: identity,
+    /// contact, address, consent, directive and review dates.
+    pub fn set_patient_details(
+        &mut self,
+        patient_id: i64,
+        d: &PatientDetails,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "UPDATE patient SET gender_identity = ?2, pronouns = ?3, preferred_phone = ?4,
+                   best_time_to_call = ?5, address_line = ?6, city = ?7, state = ?8,
+                   postal_code = ?9, consent_status = ?10, consent_expires_on = ?11,
+                   advance_directive = ?12, medications_reconciled_on = ?13,
+                   plan_review_on = ?14
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                patient_id,
+                d.gender_identity,
+                d.pronouns,
+                d.preferred_phone.clamp(1, 2),
+                d.best_time_to_call,
+                d.address_line,
+                d.city,
+                d.state,
+                d.postal_code,
+                d.consent_status.code(),
+                d.consent_expires_on.map(date_text),
+                d.advance_directive,
+                d.medications_reconciled_on.map(date_text),
+                d.plan_review_on.map(date_text)
+            ])?;
+        Ok(())
+    }
+
+    pub fn insert_medication(
+        &mut self,
+        patient_id: i64,
+        m: &super::Medication,
+    ) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO medication (patient_id, name, dose, frequency, prescriber, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                patient_id,
+                m.name,
+                m.dose,
+                m.frequency,
+                m.prescriber,
+                if m.active { "active" } else { "stopped" }
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// `criticality` is FHIR's: low, high or unable-to-assess.
+    pub fn insert_allergy(
+        &mut self,
+        patient_id: i64,
+        substance: &str,
+        reaction: Option<&str>,
+        criticality: &str,
+    ) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO allergy (patient_id, substance, reaction, criticality)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![patient_id, substance, reaction, criticality])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_flag(
+        &mut self,
+        patient_id: i64,
+        kind: FlagKind,
+        text: &str,
+    ) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO patient_flag (patient_id, kind, text, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![patient_id, kind.code(), text, utc_text(self.now)])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
     pub fn insert_condition(&mut self, c: &NewCondition) -> Result<i64, StoreError> {
         self.tx
             .prepare_cached(
@@ -271,6 +359,25 @@ impl<'c> Tx<'c> {
         }
         Ok(id)
     }
+}
+
+/// The record beyond the roster (schema v6); see [`Tx::set_patient_details`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PatientDetails {
+    pub gender_identity: Option<String>,
+    pub pronouns: Option<String>,
+    /// 1 or 2: which phone the patient prefers.
+    pub preferred_phone: u8,
+    pub best_time_to_call: Option<String>,
+    pub address_line: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub consent_status: ConsentStatus,
+    pub consent_expires_on: Option<NaiveDate>,
+    pub advance_directive: bool,
+    pub medications_reconciled_on: Option<NaiveDate>,
+    pub plan_review_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]

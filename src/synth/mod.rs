@@ -13,6 +13,11 @@
 //! - enrollment enrolled 75%, outreach 18%, disenrolled 7%;
 //! - language English 60%, Spanish 20%, others 20% (most of whom need an interpreter);
 //! - 1 to 4 conditions; a primary care provider and 0 to 3 other care-team members;
+//! - 0 to 4 medications (one in ten stopped), an allergy for a quarter, a flag
+//!   for one in ten (4% safety, 6% a calling rule); consent on file for 85%
+//!   (expiring from six weeks ago to a year ahead), missing for 12%, revoked
+//!   for 3%; an advance directive for a quarter; pronouns for 30%; plan
+//!   reviews due from a month ago to five months ahead;
 //! - 1 to 5 goals, targets from a month ago to six months ahead;
 //! - tasks, 10 on average: 1 to 3 open ones, one in five overdue by up to two
 //!   weeks and the rest due within five weeks (about one in seven is a
@@ -35,11 +40,11 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::domain::goal::GoalStatus;
 use crate::domain::language;
-use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
 use crate::domain::task::{Priority, TaskStatus};
 use crate::store::{
-    AuditAction, NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask,
-    Store, StoreError, Tx,
+    AuditAction, Medication, NewCareTeamMember, NewCommunication, NewCondition, NewGoal,
+    NewPatient, NewTask, PatientDetails, Store, StoreError, Tx,
 };
 
 /// Patients per coordinator: a typical Health Home caseload (50 to 75).
@@ -154,6 +159,11 @@ const UNSAVED: i64 = 0;
 /// A patient and what is recorded about them, made but not yet written.
 struct PatientRecords {
     patient: NewPatient,
+    details: PatientDetails,
+    flags: Vec<(FlagKind, String)>,
+    medications: Vec<Medication>,
+    /// Substance, reaction, criticality.
+    allergies: Vec<(String, String, &'static str)>,
     conditions: Vec<NewCondition>,
     care_team: Vec<NewCareTeamMember>,
     goals: Vec<NewGoal>,
@@ -166,6 +176,16 @@ impl PatientRecords {
     fn write(self, tx: &mut Tx<'_>, report: &mut GenReport) -> Result<(), StoreError> {
         let patient_id = tx.insert_patient(&self.patient)?;
         report.patients += 1;
+        tx.set_patient_details(patient_id, &self.details)?;
+        for (kind, text) in &self.flags {
+            tx.insert_flag(patient_id, *kind, text)?;
+        }
+        for medication in &self.medications {
+            tx.insert_medication(patient_id, medication)?;
+        }
+        for (substance, reaction, criticality) in &self.allergies {
+            tx.insert_allergy(patient_id, substance, Some(reaction), criticality)?;
+        }
         for mut condition in self.conditions {
             condition.patient_id = patient_id;
             tx.insert_condition(&condition)?;
@@ -286,8 +306,13 @@ impl Generator {
             risk_tier: RiskTier::ALL[self.weighted(&[25, 35, 28, 12])],
             coordinator_id: Some(coordinator),
         };
+        let details = self.details();
         let mut records = PatientRecords {
             patient,
+            details,
+            flags: self.flags(),
+            medications: self.medications(),
+            allergies: self.allergies(),
             conditions: Vec::new(),
             care_team: Vec::new(),
             goals: Vec::new(),
@@ -300,6 +325,100 @@ impl Generator {
         self.tasks(&mut records, coordinator);
         self.notes(&mut records, coordinator);
         records
+    }
+
+    /// Identity, contact, address, consent and dates: most patients have
+    /// consent on file (some expired), a quarter an advance directive, and
+    /// plan reviews fall from a month ago to five months ahead.
+    fn details(&mut self) -> PatientDetails {
+        let vocab = self.vocab;
+        let pronouns = self
+            .rng
+            .gen_bool(0.3)
+            .then(|| self.pick(&vocab.pronouns).clone());
+        let best_time_to_call = self
+            .rng
+            .gen_bool(0.5)
+            .then(|| self.pick(&vocab.best_times).clone());
+        let consent_status = [
+            ConsentStatus::Active,
+            ConsentStatus::None,
+            ConsentStatus::Revoked,
+        ][self.weighted(&[85, 12, 3])];
+        let consent_expires_on =
+            (consent_status == ConsentStatus::Active).then(|| self.days_from_today(-45, 365));
+        PatientDetails {
+            gender_identity: None,
+            pronouns,
+            preferred_phone: if self.rng.gen_bool(0.2) { 2 } else { 1 },
+            best_time_to_call,
+            address_line: Some(format!(
+                "{} {}",
+                self.rng.gen_range(1..400),
+                self.pick(&vocab.streets)
+            )),
+            city: Some(self.pick(&vocab.towns).clone()),
+            state: Some("NY".into()),
+            postal_code: Some(format!("000{:02}", self.rng.gen_range(0..100))),
+            consent_status,
+            consent_expires_on,
+            advance_directive: self.rng.gen_bool(0.25),
+            medications_reconciled_on: self
+                .rng
+                .gen_bool(0.7)
+                .then(|| self.days_from_today(-200, -1)),
+            plan_review_on: Some(self.days_from_today(-30, 150)),
+        }
+    }
+
+    /// One patient in ten has a flag: a safety concern or a calling rule.
+    fn flags(&mut self) -> Vec<(FlagKind, String)> {
+        let vocab = self.vocab;
+        match self.weighted(&[90, 4, 6]) {
+            1 => vec![(FlagKind::Safety, self.pick(&vocab.safety_flags).clone())],
+            2 => vec![(
+                FlagKind::DoNotCall,
+                self.pick(&vocab.do_not_call_flags).clone(),
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    /// 0 to 4 medications, one in ten stopped.
+    fn medications(&mut self) -> Vec<Medication> {
+        let vocab = self.vocab;
+        let n = self.rng.gen_range(0..=4);
+        let chosen: Vec<_> = vocab
+            .medications
+            .choose_multiple(&mut self.rng, n)
+            .collect();
+        chosen
+            .into_iter()
+            .map(|m| Medication {
+                id: 0,
+                name: m.name.clone(),
+                dose: Some(m.dose.clone()),
+                frequency: Some(m.frequency.clone()),
+                prescriber: Some(format!("Dr. {}", self.family_name())),
+                active: !self.rng.gen_bool(0.1),
+            })
+            .collect()
+    }
+
+    /// A quarter of patients have a known allergy.
+    fn allergies(&mut self) -> Vec<(String, String, &'static str)> {
+        if !self.rng.gen_bool(0.25) {
+            return Vec::new();
+        }
+        let vocab = self.vocab;
+        let entry = self.pick(&vocab.allergies);
+        let (substance, reaction) = entry.split_once(": ").unwrap_or((entry, "unknown"));
+        let criticality = if reaction == "anaphylaxis" {
+            "high"
+        } else {
+            "low"
+        };
+        vec![(substance.to_string(), reaction.to_string(), criticality)]
     }
 
     fn conditions(&mut self, out: &mut PatientRecords) {

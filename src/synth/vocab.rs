@@ -24,6 +24,23 @@ pub struct Vocab {
     pub notes: Vec<NoteWords>,
     /// Sentences of what was said, added to notes that reached the patient.
     pub note_sentences: Vec<String>,
+    pub pronouns: Vec<String>,
+    pub best_times: Vec<String>,
+    pub streets: Vec<String>,
+    pub towns: Vec<String>,
+    pub safety_flags: Vec<String>,
+    pub do_not_call_flags: Vec<String>,
+    /// "Substance: reaction".
+    pub allergies: Vec<String>,
+    pub medications: Vec<MedicationWords>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MedicationWords {
+    pub name: String,
+    pub dose: String,
+    pub frequency: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,6 +127,14 @@ mod tests {
             ("tasks", v.tasks.len()),
             ("notes", v.notes.len()),
             ("note_sentences", v.note_sentences.len()),
+            ("pronouns", v.pronouns.len()),
+            ("best_times", v.best_times.len()),
+            ("streets", v.streets.len()),
+            ("towns", v.towns.len()),
+            ("safety_flags", v.safety_flags.len()),
+            ("do_not_call_flags", v.do_not_call_flags.len()),
+            ("allergies", v.allergies.len()),
+            ("medications", v.medications.len()),
         ] {
             assert!(len > 0, "{name} is empty");
         }

@@ -214,7 +214,12 @@ pub fn caseload(screen: &Screen) -> Option<Caseload> {
 /// The patient pane's first line: the patient's name ("Given Family").
 pub fn patient_name(screen: &Screen) -> Option<String> {
     let pane = find_pane(screen, PATIENT)?;
-    pane.lines(screen).into_iter().next()
+    let first = pane.lines(screen).into_iter().next()?;
+    // Without the pronouns that may follow it: "Wren Talusk (he/him)".
+    Some(match first.split_once(" (") {
+        Some((name, rest)) if rest.ends_with(')') => name.to_string(),
+        _ => first,
+    })
 }
 
 /// "Family, Given" as the patient pane writes it: "Given Family".
