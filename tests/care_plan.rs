@@ -363,3 +363,72 @@ fn the_record_puts_flags_and_consent_first_then_medications_and_allergies() {
         "{screen}"
     );
 }
+
+fn press(app: &mut tend::app::App, code: crossterm::event::KeyCode) {
+    app.handle_key(crossterm::event::KeyEvent::new(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+    ));
+}
+
+fn type_line(app: &mut tend::app::App, text: &str) {
+    for c in text.chars() {
+        press(app, crossterm::event::KeyCode::Char(c));
+    }
+}
+
+/// `+` on a goal and one line records progress; a value after `=` joins the
+/// goal's trend, drawn as a sparkline with the latest value.
+#[test]
+fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
+    use crossterm::event::KeyCode;
+    let dir = tempfile::tempdir().unwrap();
+    let path = zoe_db(dir.path());
+    let goal_id = open(&path, "ccuser")
+        .add_plan_goal(ZOE, &goal(None))
+        .unwrap();
+    let config = tend::config::Config::defaults(Some("ccuser".into())).unwrap();
+    let mut app = tend::app::App::new(open(&path, "ccuser"), &config, false).unwrap();
+    app.resize(100, 30);
+    press(&mut app, KeyCode::Char('3'));
+
+    press(&mut app, KeyCode::Char('+'));
+    type_line(&mut app, "A1c at the clinic = 8.4");
+    assert_eq!(
+        app.prompt.as_ref().unwrap().preview,
+        Ok("Enter records it, with the value 8.4".to_string())
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(app.prompt.is_none());
+
+    // A value that is not a number keeps the line open, with the reason.
+    press(&mut app, KeyCode::Char('+'));
+    type_line(&mut app, "= high");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.prompt.is_some(), "still open to be fixed");
+    let shown = fixtures::screen(&mut app);
+    assert!(
+        shown.contains("After = comes the measured value, a number"),
+        "{shown}"
+    );
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_line(&mut app, "7.6");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.prompt.is_none());
+
+    let entries = app.store().progress(goal_id).unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .map(|e| (e.note.as_str(), e.value))
+            .collect::<Vec<_>>(),
+        [
+            ("A1c at the clinic", Some(8.4)),
+            ("Measured 7.6", Some(7.6))
+        ]
+    );
+    let shown = fixtures::screen(&mut app);
+    assert!(shown.contains("█▁ 7.6"), "{shown}");
+}

@@ -7,6 +7,8 @@ use crate::store::{Store, StoreError};
 #[derive(Default)]
 pub struct GoalsPane {
     pub goals: Vec<Goal>,
+    /// Each goal's measured values, oldest first (same order as `goals`).
+    pub values: Vec<Vec<f64>>,
     pub cursor: ListCursor,
 }
 
@@ -16,6 +18,17 @@ impl GoalsPane {
             Some(id) => store.goals(id)?,
             None => Vec::new(),
         };
+        self.values = self
+            .goals
+            .iter()
+            .map(|g| {
+                Ok(store
+                    .progress(g.id)?
+                    .into_iter()
+                    .filter_map(|p| p.value)
+                    .collect())
+            })
+            .collect::<Result<_, StoreError>>()?;
         self.cursor.set_len(self.goals.len());
         Ok(())
     }

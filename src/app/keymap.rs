@@ -40,6 +40,7 @@ pub enum Action {
     NewNote,
     ResumeDraft,
     Command,
+    AddProgress,
 }
 
 impl Action {
@@ -447,6 +448,14 @@ impl Default for Keymap {
                     &[Key::plain(K::Enter)],
                     "show the whole goal",
                     Some("open"),
+                ),
+                binding(
+                    "add_progress",
+                    AddProgress,
+                    goals,
+                    &[Key::char('+')],
+                    "record progress on the goal: a line, and = a value when measured",
+                    Some("progress"),
                 ),
                 binding(
                     "complete_task",

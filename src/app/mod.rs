@@ -475,6 +475,22 @@ impl App {
             | Action::EditTask
             | Action::AddTask
             | Action::FilterTasks => self.open_prompt(action)?,
+            Action::AddProgress => match self.goals.selected() {
+                Some(goal) => {
+                    self.prompt = Some(Prompt::new(
+                        PromptKind::Progress { goal_id: goal.id },
+                        format!(
+                            "Progress on \u{201c}{}\u{201d} (= a value when measured)",
+                            crate::ui::text::fit(&goal.description, 30)
+                        ),
+                        "",
+                    ));
+                    self.update_preview()?;
+                }
+                None => {
+                    self.message = Some(Message::Error("No goal is selected".into()));
+                }
+            },
             Action::NewNote => self.open_editor(None)?,
             Action::ResumeDraft => self.resume_draft()?,
             Action::Command => self.open_command(),

@@ -26,6 +26,8 @@ pub enum PromptKind {
     Search,
     /// A correction to a signed note.
     Addendum { note_id: i64 },
+    /// Progress on a care-plan goal.
+    Progress { goal_id: i64 },
 }
 
 pub struct Prompt {

@@ -9,6 +9,7 @@ use super::line_input::InputEvent;
 use super::pane::PaneId;
 use super::prompt::{Prompt, PromptKind};
 use super::{capitalise, App, Message};
+use crate::domain::care_plan::parse_progress;
 use crate::domain::dates;
 use crate::domain::task::TaskRow;
 use crate::domain::task_line::{parse_task, TaskFilter, TaskLine};
@@ -199,7 +200,7 @@ impl App {
     }
 
     /// Recomputes what the prompt's line means.
-    fn update_preview(&mut self) -> Result<(), StoreError> {
+    pub(super) fn update_preview(&mut self) -> Result<(), StoreError> {
         let today = self.today();
         let Some(prompt) = self.prompt.as_ref() else {
             return Ok(());
@@ -260,6 +261,10 @@ impl App {
                 Err("type the correction".to_string())
             }
             PromptKind::Addendum { .. } => Ok("Enter signs the addendum".to_string()),
+            PromptKind::Progress { .. } => parse_progress(&text).map(|(_, value)| match value {
+                Some(v) => format!("Enter records it, with the value {v}"),
+                None => "Enter records it".to_string(),
+            }),
             PromptKind::TaskFilter => match TaskFilter::parse(&text) {
                 Ok(filter) => {
                     self.set_task_filter(filter, text.clone())?;
@@ -272,6 +277,38 @@ impl App {
             prompt.preview = preview;
         }
         Ok(())
+    }
+
+    /// Records a progress line on a goal and shows it in the goals pane.
+    fn add_progress(
+        &mut self,
+        goal_id: i64,
+        text: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<(), StoreError> {
+        let (note, value) = match parse_progress(text) {
+            Ok(parsed) => parsed,
+            Err(problem) => {
+                self.message = Some(Message::Error(capitalise(&problem)));
+                return Ok(());
+            }
+        };
+        match self.store.add_progress(goal_id, today, &note, value) {
+            Ok(_) => {
+                self.message = Some(Message::Info("Progress recorded".into()));
+                let keep = self.goals.cursor.selected();
+                self.goals.load(&self.store, self.shown_patient)?;
+                if let Some(index) = keep {
+                    self.goals.cursor.select(index);
+                }
+                Ok(())
+            }
+            Err(error @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+                self.message = Some(Message::Error(capitalise(&error.to_string())));
+                Ok(())
+            }
+            Err(other) => Err(other),
+        }
     }
 
     fn set_task_filter(&mut self, filter: TaskFilter, text: String) -> Result<(), StoreError> {
@@ -308,6 +345,11 @@ impl App {
                 let note_id = *note_id;
                 self.prompt = None;
                 return self.add_addendum(note_id, text);
+            }
+            PromptKind::Progress { goal_id } => {
+                let goal_id = *goal_id;
+                self.prompt = None;
+                return self.add_progress(goal_id, text, today);
             }
             _ => {}
         }
@@ -347,7 +389,8 @@ impl App {
             PromptKind::TaskFilter
             | PromptKind::Command
             | PromptKind::Search
-            | PromptKind::Addendum { .. } => {
+            | PromptKind::Addendum { .. }
+            | PromptKind::Progress { .. } => {
                 self.prompt = None;
                 return Ok(());
             }

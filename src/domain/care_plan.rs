@@ -158,6 +158,31 @@ pub fn check_goal(
     Ok(())
 }
 
+/// A progress entry as typed on one line: what happened, and after `=` the
+/// measured value when the goal has one ("A1c at the clinic = 7.9").
+pub fn parse_progress(line: &str) -> Result<(String, Option<f64>), String> {
+    let (note, value) = match line.rsplit_once('=') {
+        Some((note, value)) => {
+            let value = value.trim();
+            let number: f64 = value
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| {
+                    format!("after = comes the measured value, a number, not {value:?}")
+                })?;
+            (note.trim(), Some(number))
+        }
+        None => (line.trim(), None),
+    };
+    match (note.is_empty(), value) {
+        (true, None) => Err("type what happened (and = a value when it is measured)".into()),
+        // A bare value is a note of itself.
+        (true, Some(v)) => Ok((format!("Measured {v}"), Some(v))),
+        (false, v) => Ok((note.to_string(), v)),
+    }
+}
+
 /// The eight block heights of a sparkline, lowest first.
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -257,6 +282,28 @@ mod tests {
             check_goal("Take my pills", "A1c < 8", Some(day(10)), Some(day(10))),
             Ok(())
         );
+    }
+
+    #[test]
+    fn a_progress_line_is_a_note_and_perhaps_a_value() {
+        assert_eq!(
+            parse_progress("Walked 4 days this week"),
+            Ok(("Walked 4 days this week".into(), None))
+        );
+        assert_eq!(
+            parse_progress("A1c at the clinic = 7.9"),
+            Ok(("A1c at the clinic".into(), Some(7.9)))
+        );
+        assert_eq!(
+            parse_progress(" = 140"),
+            Ok(("Measured 140".into(), Some(140.0)))
+        );
+        assert_eq!(
+            parse_progress("BP = high").unwrap_err(),
+            "after = comes the measured value, a number, not \"high\""
+        );
+        assert!(parse_progress("  ").is_err());
+        assert!(parse_progress("x = inf").is_err());
     }
 
     #[test]

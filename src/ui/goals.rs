@@ -11,6 +11,7 @@ use super::theme::Theme;
 use super::{layout, pane_block, render_list};
 use crate::app::pane::PaneId;
 use crate::app::App;
+use crate::domain::care_plan::sparkline;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let pane = &app.goals;
@@ -41,26 +42,37 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Two rows a goal: the patient's words, then status and target date.
     let text_width = inner.width.saturating_sub(2) as usize;
     let range = pane.cursor.visible();
-    let rows = pane.goals[range.clone()].iter().map(|goal| {
-        let is_overdue = goal.is_overdue(today);
-        let text_style = if goal.status.is_open() {
-            Style::new()
-        } else {
-            theme.dim
-        };
-        let target = match goal.target_date {
-            Some(date) if is_overdue => Span::styled(format!("overdue {date}"), theme.overdue),
-            Some(date) => Span::styled(format!("target {date}"), text_style),
-            None => Span::styled("no target date", text_style),
-        };
-        let description = Line::styled(fit(&goal.description, text_width), text_style);
-        let facts = Line::from(vec![
-            Span::styled(format!("{} · ", goal.status.label()), theme.dim),
-            target,
-        ]);
-        Row::new(vec![Cell::from(Text::from(vec![description, facts]))])
-            .height(layout::GOAL_ROW_HEIGHT as u16)
-    });
+    let rows = pane.goals[range.clone()]
+        .iter()
+        .zip(&pane.values[range.clone()])
+        .map(|(goal, values)| {
+            let is_overdue = goal.is_overdue(today);
+            let text_style = if goal.status.is_open() {
+                Style::new()
+            } else {
+                theme.dim
+            };
+            let target = match goal.target_date {
+                Some(date) if is_overdue => Span::styled(format!("overdue {date}"), theme.overdue),
+                Some(date) => Span::styled(format!("target {date}"), text_style),
+                None => Span::styled("no target date", text_style),
+            };
+            let description = Line::styled(fit(&goal.description, text_width), text_style);
+            let mut facts = vec![
+                Span::styled(format!("{} · ", goal.status.label()), theme.dim),
+                target,
+            ];
+            // Measured progress: the trend, then the latest value.
+            if let Some(latest) = values.last() {
+                facts.push(Span::styled(
+                    format!(" {} {latest}", sparkline(values, 8)),
+                    text_style,
+                ));
+            }
+            let facts = Line::from(facts);
+            Row::new(vec![Cell::from(Text::from(vec![description, facts]))])
+                .height(layout::GOAL_ROW_HEIGHT as u16)
+        });
     let table = Table::new(rows, [Constraint::Min(0)]);
     render_list(app, theme, PaneId::Goals, frame, inner, table, &pane.cursor);
 }
