@@ -68,6 +68,11 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Write records out of tend
+    Export {
+        #[command(subcommand)]
+        what: Export,
+    },
     /// Print today's tasks, most urgent first, then the upcoming ones
     Today {
         /// Another coordinator's day (a user name)
@@ -79,6 +84,18 @@ enum Command {
         /// JSON instead of text
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Export {
+    /// A patient's care plan as Markdown, for printing or sharing
+    Careplan {
+        /// The patient's member ID
+        member_id: String,
+        /// Write to this file (created readable by you alone) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -153,6 +170,25 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             }
             if hits.is_empty() {
                 println!("No signed note holds {}.", clean(&words));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Export {
+            what: Export::Careplan { member_id, out },
+        }) => {
+            let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
+            let text = crate::export::careplan_for_member(&mut store, &member_id, clock.today())
+                .map_err(|e| e.to_string())?;
+            match out {
+                Some(path) => {
+                    write_private(&path, &text)?;
+                    eprintln!(
+                        "Wrote the care plan of {} to {}",
+                        clean(member_id.trim()),
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -248,6 +284,21 @@ fn generate(
         user: config.user.clone(),
     };
     synth::generate(store, &params).map_err(|e| e.to_string())
+}
+
+/// Writes health information to a file only its owner can read.
+fn write_private(path: &Path, text: &str) -> CliResult<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn require_terminal() -> CliResult<()> {

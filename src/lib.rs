@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod crash;
 pub mod domain;
+pub mod export;
 pub mod store;
 pub mod synth;
 pub mod templates;

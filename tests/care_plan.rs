@@ -432,3 +432,67 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
     let shown = fixtures::screen(&mut app);
     assert!(shown.contains("█▁ 7.6"), "{shown}");
 }
+
+/// The plan as Markdown, against a reviewed snapshot: needs with their
+/// goals and progress, what to know first, the clinical lists and the team.
+#[test]
+fn the_care_plan_exports_as_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = zoe_db(dir.path());
+    let mut store = open(&path, "ccuser");
+    let medical = store
+        .add_need(ZOE, NeedDomain::Medical, "Diabetes out of control")
+        .unwrap();
+    store
+        .add_need(ZOE, NeedDomain::Housing, "Facing eviction in January")
+        .unwrap();
+    let sugar = store.add_plan_goal(ZOE, &goal(Some(medical))).unwrap();
+    store
+        .add_progress(sugar, day(10), "Lab: A1c", Some(9.1))
+        .unwrap();
+    store
+        .add_progress(sugar, day(20), "Takes them most days \u{1b}[31mnow", None)
+        .unwrap();
+    store
+        .add_plan_goal(
+            ZOE,
+            &PlanGoal {
+                need_id: None,
+                words: "Walk every evening".into(),
+                measure: "20 minutes, 5 days a week".into(),
+                priority: GoalPriority::Low,
+                start: day(1),
+                target: Some(day(23)),
+            },
+        )
+        .unwrap();
+    store
+        .add_flag(
+            ZOE,
+            FlagKind::DoNotCall,
+            "Do not call at home: call the cell",
+        )
+        .unwrap();
+    store
+        .add_medication(
+            ZOE,
+            &Medication {
+                name: "Metformin".into(),
+                dose: Some("500 mg".into()),
+                frequency: Some("twice a day".into()),
+                prescriber: Some("Dr. Example".into()),
+                active: true,
+                ..Medication::default()
+            },
+        )
+        .unwrap();
+    store
+        .add_allergy(ZOE, "Penicillin", Some("hives"), "high")
+        .unwrap();
+    let text = tend::export::careplan_markdown(&store, ZOE, day(24)).unwrap();
+    assert!(
+        !text.contains('\u{1b}'),
+        "no escape sequence reaches the file"
+    );
+    insta::assert_snapshot!("careplan_markdown", text);
+}

@@ -388,3 +388,58 @@ fn search_prints_patient_date_and_the_matching_line() {
     let out = sandbox.run(&["--db", db, "search"]);
     assert!(!out.status.success(), "words are required");
 }
+
+#[test]
+fn export_careplan_writes_markdown_readable_by_its_owner_and_is_audited() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("plan.db", 30);
+    let db = db.to_str().unwrap();
+    let out = sandbox.run(&["--db", db, "export", "careplan", "SYN0000001"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("# Care plan: "), "{text}");
+    assert!(text.contains("Member SYN0000001"), "{text}");
+    for section in [
+        "## To know first",
+        "## Needs and goals",
+        "## Medications",
+        "## Care team",
+    ] {
+        assert!(text.contains(section), "{section}: {text}");
+    }
+
+    let file = sandbox.path("plan.md");
+    let out = sandbox.run(&[
+        "--db",
+        db,
+        "export",
+        "careplan",
+        "SYN0000001",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!("Wrote the care plan of SYN0000001 to {}\n", file.display())
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode, 0o600,
+        "health information is readable by its owner alone"
+    );
+
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let exports: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_event WHERE action = 'E' AND entity_type = 'CarePlan'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(exports, 2);
+
+    let text = assert_one_clear_line(&sandbox.run(&["--db", db, "export", "careplan", "NOPE"]));
+    assert_eq!(text, "tend: no patient has the member ID \"NOPE\"\n");
+}

@@ -259,6 +259,14 @@ impl FlagKind {
     pub fn from_code(code: &str) -> Option<FlagKind> {
         FlagKind::ALL.into_iter().find(|k| k.code() == code)
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FlagKind::Safety => "Safety",
+            FlagKind::DoNotCall => "Do not call",
+            FlagKind::Other => "Note",
+        }
+    }
 }
 
 /// A North American phone number as typed ("212 555 0134", "(212)

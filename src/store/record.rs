@@ -60,6 +60,15 @@ pub struct CareTeamMember {
 }
 
 impl Store {
+    /// The patient with this member ID, if any.
+    pub fn patient_id_by_member(&self, member_id: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT id FROM patient WHERE member_id = ?1")?
+            .query_row([member_id.trim()], |r| r.get(0))
+            .optional()?)
+    }
+
     pub fn patient(&self, id: i64) -> Result<Option<PatientRecord>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT p.id, p.member_id, p.family_name, p.given_name, p.birth_date, p.sex,

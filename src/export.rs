@@ -1,0 +1,276 @@
+//! A patient's care plan as readable Markdown, for printing or sharing with
+//! the patient and the care team (`tend export careplan MEMBER_ID`).
+//!
+//! Everything taken from the database goes through the text cleaner, so a
+//! field holding escape sequences cannot drive the terminal of whoever later
+//! prints the file with `cat`.
+
+use chrono::NaiveDate;
+
+use crate::domain::goal::Goal;
+use crate::domain::language;
+use crate::domain::patient::{age_on, ConsentStanding};
+use crate::store::{AuditAction, Store, StoreError};
+use crate::ui::text::clean;
+
+/// Finds a patient by member ID and writes their plan, with an audit row
+/// for the export (it carries health information out of tend).
+pub fn careplan_for_member(
+    store: &mut Store,
+    member_id: &str,
+    today: NaiveDate,
+) -> Result<String, StoreError> {
+    let patient_id = store.patient_id_by_member(member_id)?.ok_or_else(|| {
+        StoreError::Refused(format!(
+            "no patient has the member ID {:?}",
+            clean(member_id)
+        ))
+    })?;
+    let text = careplan_markdown(store, patient_id, today)?;
+    store.write(|tx| {
+        tx.audit(
+            AuditAction::Execute,
+            "CarePlan",
+            None,
+            Some(patient_id),
+            Some("exported as Markdown"),
+        )
+    })?;
+    Ok(text)
+}
+
+/// The plan as Markdown: who, what must be seen first, needs with their
+/// goals and progress, then the clinical lists and the team.
+pub fn careplan_markdown(
+    store: &Store,
+    patient_id: i64,
+    today: NaiveDate,
+) -> Result<String, StoreError> {
+    let record = store
+        .patient(patient_id)?
+        .ok_or_else(|| StoreError::Refused("that patient no longer exists".into()))?;
+    let mut md = String::new();
+    let mut line = |text: String| {
+        md.push_str(&text);
+        md.push('\n');
+    };
+    line(format!(
+        "# Care plan: {} {}",
+        clean(&record.given_name),
+        clean(&record.family_name)
+    ));
+    line(String::new());
+    let mut language = language::name(&record.language).to_string();
+    if record.interpreter_needed {
+        language.push_str(", interpreter needed");
+    }
+    line(format!(
+        "Member {} · born {} ({} years) · {}",
+        clean(&record.member_id),
+        record.birth_date,
+        age_on(record.birth_date, today),
+        language
+    ));
+    if let Some(coordinator) = &record.coordinator {
+        line(format!("Care coordinator: {}", clean(coordinator)));
+    }
+    if let Some(review) = record.plan_review_on {
+        line(if review < today {
+            format!("Plan review: overdue since {review}")
+        } else {
+            format!("Plan review: by {review}")
+        });
+    }
+    line(format!("Written {today} by tend."));
+
+    let flags = store.flags(patient_id)?;
+    let consent = ConsentStanding::of(record.consent_status, record.consent_expires_on, today);
+    line(String::new());
+    line("## To know first".into());
+    line(String::new());
+    for flag in &flags {
+        line(format!(
+            "- **{}**: {}",
+            flag.kind.label(),
+            clean(&flag.text)
+        ));
+    }
+    line(format!("- Consent to share: {}", consent.describe()));
+    line(format!(
+        "- Advance directive: {}",
+        if record.advance_directive {
+            "on file"
+        } else {
+            "none on file"
+        }
+    ));
+
+    let needs = store.needs(patient_id)?;
+    let goals = store.goals(patient_id)?;
+    line(String::new());
+    line("## Needs and goals".into());
+    for need in &needs {
+        line(String::new());
+        line(format!(
+            "### {}: {}{}",
+            need.domain.label(),
+            clean(&need.description),
+            if need.resolved { " (resolved)" } else { "" }
+        ));
+        let mine: Vec<&Goal> = goals
+            .iter()
+            .filter(|g| g.need_id == Some(need.id))
+            .collect();
+        if mine.is_empty() {
+            line(String::new());
+            line("No goal yet.".into());
+        }
+        for goal in mine {
+            goal_lines(store, goal, today, &mut line)?;
+        }
+    }
+    let loose: Vec<&Goal> = goals.iter().filter(|g| g.need_id.is_none()).collect();
+    if !loose.is_empty() {
+        line(String::new());
+        line(format!(
+            "### {}",
+            if needs.is_empty() {
+                "Goals"
+            } else {
+                "Other goals"
+            }
+        ));
+        for goal in loose {
+            goal_lines(store, goal, today, &mut line)?;
+        }
+    }
+    if goals.is_empty() && needs.is_empty() {
+        line(String::new());
+        line("No needs or goals recorded yet.".into());
+    }
+
+    line(String::new());
+    line("## Conditions".into());
+    line(String::new());
+    let conditions = store.conditions(patient_id)?;
+    if conditions.is_empty() {
+        line("None recorded.".into());
+    }
+    for c in conditions {
+        let code = c
+            .code
+            .map(|c| format!("{} ", clean(&c)))
+            .unwrap_or_default();
+        line(format!(
+            "- {code}{} ({})",
+            clean(&c.display),
+            c.clinical_status
+        ));
+    }
+    line(String::new());
+    line(match record.medications_reconciled_on {
+        Some(on) => format!("## Medications (reconciled {on})"),
+        None => "## Medications (not reconciled yet)".into(),
+    });
+    line(String::new());
+    let meds = store.medications(patient_id)?;
+    if meds.is_empty() {
+        line("None recorded.".into());
+    }
+    for m in meds {
+        let how: Vec<String> = [m.dose, m.frequency]
+            .into_iter()
+            .flatten()
+            .map(|t| clean(&t).into_owned())
+            .collect();
+        let mut text = format!("- {}", clean(&m.name));
+        if !how.is_empty() {
+            text.push_str(&format!(": {}", how.join(", ")));
+        }
+        if let Some(by) = m.prescriber {
+            text.push_str(&format!(" (prescribed by {})", clean(&by)));
+        }
+        if !m.active {
+            text.push_str(" (stopped)");
+        }
+        line(text);
+    }
+    line(String::new());
+    line("## Allergies".into());
+    line(String::new());
+    let allergies = store.allergies(patient_id)?;
+    if allergies.is_empty() {
+        line("None known.".into());
+    }
+    for a in allergies {
+        let reaction = a
+            .reaction
+            .map(|r| format!(": {}", clean(&r)))
+            .unwrap_or_default();
+        line(format!(
+            "- {}{reaction} (criticality {})",
+            clean(&a.substance),
+            a.criticality
+        ));
+    }
+    line(String::new());
+    line("## Care team".into());
+    line(String::new());
+    let team = store.care_team(patient_id)?;
+    if team.is_empty() {
+        line("None recorded.".into());
+    }
+    for m in team {
+        let mut text = format!("- {}: {}", clean(&m.role), clean(&m.name));
+        for part in [m.organization, m.phone].into_iter().flatten() {
+            text.push_str(&format!(", {}", clean(&part)));
+        }
+        line(text);
+    }
+    Ok(md)
+}
+
+fn goal_lines(
+    store: &Store,
+    goal: &Goal,
+    today: NaiveDate,
+    line: &mut impl FnMut(String),
+) -> Result<(), StoreError> {
+    line(String::new());
+    line(format!(
+        "- **{}** ({} priority, {})",
+        clean(&goal.description),
+        goal.priority.label(),
+        goal.status.label()
+    ));
+    if let Some(measure) = &goal.measure {
+        line(format!("  - Measure: {}", clean(measure)));
+    }
+    let mut dates = Vec::new();
+    if let Some(start) = goal.start_date {
+        dates.push(format!("started {start}"));
+    }
+    match goal.target_date {
+        Some(target) if goal.is_overdue(today) => dates.push(format!("target {target} (passed)")),
+        Some(target) => dates.push(format!("target {target}")),
+        None => dates.push("no target date".into()),
+    }
+    line(format!("  - {}", capitalised(&dates.join(", "))));
+    for entry in store.progress(goal.id)? {
+        let value = entry.value.map(|v| format!(" ({v})")).unwrap_or_default();
+        line(format!(
+            "  - {}: {}{value}",
+            entry.recorded_on,
+            clean(&entry.note)
+        ));
+    }
+    Ok(())
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
