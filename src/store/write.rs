@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{AuditAction, StoreError};
+use crate::domain::care_plan::{GoalPriority, NeedDomain};
 use crate::domain::goal::GoalStatus;
 use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
@@ -292,15 +293,63 @@ impl<'c> Tx<'c> {
     pub fn insert_goal(&mut self, g: &NewGoal) -> Result<i64, StoreError> {
         self.tx
             .prepare_cached(
-                "INSERT INTO goal (patient_id, description, lifecycle_status, start_date, target_date)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO goal (patient_id, description, lifecycle_status, start_date,
+                   target_date, need_id, measure, priority)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 g.patient_id,
                 g.description,
                 g.status.code(),
                 g.start_date.map(date_text),
-                g.target_date.map(date_text)
+                g.target_date.map(date_text),
+                g.need_id,
+                g.measure,
+                g.priority.code()
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_need(
+        &mut self,
+        patient_id: i64,
+        domain: NeedDomain,
+        description: &str,
+    ) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO need (patient_id, domain, description, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                patient_id,
+                domain.code(),
+                description,
+                utc_text(self.now)
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// A progress entry on a goal, by `author` (a user name) if known.
+    pub fn insert_progress(
+        &mut self,
+        goal_id: i64,
+        recorded_on: NaiveDate,
+        note: &str,
+        value: Option<f64>,
+        author: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO goal_progress (goal_id, recorded_on, note, value, author_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                goal_id,
+                date_text(recorded_on),
+                note,
+                value,
+                author
             ])?;
         Ok(self.tx.last_insert_rowid())
     }
@@ -425,6 +474,9 @@ pub struct NewGoal {
     pub status: GoalStatus,
     pub start_date: Option<NaiveDate>,
     pub target_date: Option<NaiveDate>,
+    pub need_id: Option<i64>,
+    pub measure: Option<String>,
+    pub priority: GoalPriority,
 }
 
 #[derive(Debug, Clone)]

@@ -18,7 +18,10 @@
 //!   (expiring from six weeks ago to a year ahead), missing for 12%, revoked
 //!   for 3%; an advance directive for a quarter; pronouns for 30%; plan
 //!   reviews due from a month ago to five months ahead;
-//! - 1 to 5 goals, targets from a month ago to six months ahead;
+//! - 1 to 5 goals, targets from a month ago to six months ahead, each with its
+//!   measure and under the need it serves (one need a description); goals
+//!   being worked on have 0 to 4 progress entries over the last four months,
+//!   measured ones a trend of values;
 //! - tasks, 10 on average: 1 to 3 open ones, one in five overdue by up to two
 //!   weeks and the rest due within five weeks (about one in seven is a
 //!   hard-deadline follow-up, due within three days either side of today),
@@ -38,6 +41,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::domain::care_plan::{GoalPriority, NeedDomain};
 use crate::domain::goal::GoalStatus;
 use crate::domain::language;
 use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
@@ -166,10 +170,23 @@ struct PatientRecords {
     allergies: Vec<(String, String, &'static str)>,
     conditions: Vec<NewCondition>,
     care_team: Vec<NewCareTeamMember>,
-    goals: Vec<NewGoal>,
+    /// The plan's needs, by domain and description.
+    needs: Vec<(NeedDomain, String)>,
+    goals: Vec<GoalRecords>,
     tasks: Vec<NewTask>,
     notes: Vec<NewCommunication>,
 }
+
+/// A goal, the index of its need in [`PatientRecords::needs`], and its
+/// progress entries.
+struct GoalRecords {
+    need: usize,
+    goal: NewGoal,
+    progress: Vec<Progress>,
+}
+
+/// A progress entry: when, what, and the value when measured.
+type Progress = (NaiveDate, String, Option<f64>);
 
 impl PatientRecords {
     /// Writes the patient, then the rest with the patient's new id.
@@ -196,10 +213,23 @@ impl PatientRecords {
             tx.insert_care_team_member(&member)?;
             report.care_team_members += 1;
         }
-        for mut goal in self.goals {
+        let mut need_ids = Vec::with_capacity(self.needs.len());
+        for (domain, description) in &self.needs {
+            need_ids.push(tx.insert_need(patient_id, *domain, description)?);
+        }
+        for GoalRecords {
+            need,
+            mut goal,
+            progress,
+        } in self.goals
+        {
             goal.patient_id = patient_id;
-            tx.insert_goal(&goal)?;
+            goal.need_id = need_ids.get(need).copied();
+            let goal_id = tx.insert_goal(&goal)?;
             report.goals += 1;
+            for (on, note, value) in &progress {
+                tx.insert_progress(goal_id, *on, note, *value, self.patient.coordinator_id)?;
+            }
         }
         for mut task in self.tasks {
             task.patient_id = patient_id;
@@ -315,6 +345,7 @@ impl Generator {
             allergies: self.allergies(),
             conditions: Vec::new(),
             care_team: Vec::new(),
+            needs: Vec::new(),
             goals: Vec::new(),
             tasks: Vec::new(),
             notes: Vec::new(),
@@ -467,10 +498,21 @@ impl Generator {
         }
     }
 
+    /// 1 to 5 goals, each under the need it serves (one need a domain and
+    /// description); goals being worked on have 0 to 4 progress entries over
+    /// the last four months, measured ones moving from their first value
+    /// towards their last.
     fn goals(&mut self, out: &mut PatientRecords) {
         let n = self.rng.gen_range(1..=5);
         let vocab = self.vocab;
-        for description in vocab.goals.choose_multiple(&mut self.rng, n) {
+        for words in vocab.goals.choose_multiple(&mut self.rng, n) {
+            let need = match out.needs.iter().position(|(_, d)| *d == words.need) {
+                Some(index) => index,
+                None => {
+                    out.needs.push((words.domain, words.need.clone()));
+                    out.needs.len() - 1
+                }
+            };
             let status = [
                 GoalStatus::Active,
                 GoalStatus::Proposed,
@@ -480,12 +522,48 @@ impl Generator {
             ][self.weighted(&[60, 15, 10, 10, 5])];
             let start_date = Some(self.days_from_today(-200, -10));
             let target_date = Some(self.days_from_today(-30, 180));
-            out.goals.push(NewGoal {
-                patient_id: UNSAVED,
-                description: description.clone(),
+            let priority = GoalPriority::ALL[self.weighted(&[30, 50, 20])];
+            let entries = if matches!(
                 status,
-                start_date,
-                target_date,
+                GoalStatus::Active | GoalStatus::OnHold | GoalStatus::Completed
+            ) {
+                self.rng.gen_range(0..=4)
+            } else {
+                0
+            };
+            let mut days: Vec<i64> = (0..entries).map(|_| self.rng.gen_range(1..120)).collect();
+            days.sort_unstable_by(|a, b| b.cmp(a));
+            let progress = days
+                .iter()
+                .enumerate()
+                .map(|(i, ago)| {
+                    let on = self.today - Duration::days(*ago);
+                    match words.values {
+                        Some((first, last)) => {
+                            let share = (i + 1) as f64 / entries as f64;
+                            let wobble = self.rng.gen_range(-0.05..0.05) * (last - first);
+                            let value = first + (last - first) * share + wobble;
+                            // One decimal, as values are read out on a call.
+                            let value = (value * 10.0).round() / 10.0;
+                            (on, format!("{}: {value}", words.measure), Some(value))
+                        }
+                        None => (on, self.pick(&vocab.note_sentences).clone(), None),
+                    }
+                })
+                .collect();
+            out.goals.push(GoalRecords {
+                need,
+                goal: NewGoal {
+                    patient_id: UNSAVED,
+                    description: words.words.clone(),
+                    status,
+                    start_date,
+                    target_date,
+                    need_id: None,
+                    measure: Some(words.measure.clone()),
+                    priority,
+                },
+                progress,
             });
         }
     }

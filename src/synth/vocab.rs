@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::domain::care_plan::NeedDomain;
 use crate::domain::task::TaskKind;
 
 const EMBEDDED: &str = include_str!("../../assets/synthetic.toml");
@@ -17,7 +18,7 @@ pub struct Vocab {
     family_tails: Vec<String>,
     pub area_codes: Vec<String>,
     pub plans: Vec<String>,
-    pub goals: Vec<String>,
+    pub goals: Vec<GoalWords>,
     pub conditions: Vec<ConditionWords>,
     pub care_team: Vec<CareTeamWords>,
     pub tasks: Vec<TaskWords>,
@@ -33,6 +34,26 @@ pub struct Vocab {
     /// "Substance: reaction".
     pub allergies: Vec<String>,
     pub medications: Vec<MedicationWords>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalWords {
+    pub words: String,
+    pub measure: String,
+    #[serde(deserialize_with = "need_domain")]
+    pub domain: NeedDomain,
+    /// The need it serves, as the plan names it.
+    pub need: String,
+    /// First and last value of a measured trend.
+    #[serde(default)]
+    pub values: Option<(f64, f64)>,
+}
+
+fn need_domain<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<NeedDomain, D::Error> {
+    let code = String::deserialize(deserializer)?;
+    NeedDomain::from_code(&code)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown need domain {code:?}")))
 }
 
 #[derive(Debug, Deserialize)]
