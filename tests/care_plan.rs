@@ -431,6 +431,19 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
     );
     let shown = fixtures::screen(&mut app);
     assert!(shown.contains("█▁ 7.6"), "{shown}");
+
+    // Enter shows the goal in full, its progress with it.
+    press(&mut app, KeyCode::Enter);
+    let shown = fixtures::screen(&mut app);
+    for expected in [
+        "Measure  A1c below 8",
+        "Status   active · high priority",
+        "Progress █▁",
+        "2026-11-24  A1c at the clinic",
+        "2026-11-24  Measured 7.6",
+    ] {
+        assert!(shown.contains(expected), "{expected:?} in:\n{shown}");
+    }
 }
 
 /// The plan as Markdown, against a reviewed snapshot: needs with their

@@ -557,10 +557,15 @@ fn goals_show_status_and_target_and_enter_shows_the_whole_goal() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Enter);
     let goal = app.goals.selected().unwrap().clone();
-    assert_eq!(app.overlay, Some(Overlay::Goal(goal.clone())));
+    let Some(Overlay::Goal(detail)) = &app.overlay else {
+        panic!("the goal overlay is open");
+    };
+    assert_eq!(detail.goal, goal);
+    assert!(detail.need.is_some(), "the demo's goals serve needs");
     let all = text(&draw(&mut app, 80, 24));
     assert!(all.contains(" Goal · Esc closes "));
     assert!(all.contains(goal.status.label()));
+    assert!(all.contains("Measure"), "{all}");
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.overlay, None);
     press(&mut app, KeyCode::Esc);

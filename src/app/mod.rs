@@ -46,13 +46,25 @@ pub enum Message {
     Error(String),
 }
 
+/// A goal with what the overlay shows besides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalDetail {
+    pub goal: Goal,
+    /// "Medical: Diabetes not under control".
+    pub need: Option<String>,
+    /// The progress entries, oldest first: "2026-11-10  A1c below 8: 9.1".
+    pub progress: Vec<String>,
+    /// The measured values as a sparkline (empty when none).
+    pub trend: String,
+}
+
 /// What is drawn over the panes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     /// The keys of the focused pane.
     Help { scroll: usize },
     /// One goal in full.
-    Goal(Goal),
+    Goal(Box<GoalDetail>),
     /// Choosing a template to insert into the note (Ctrl-T).
     Templates { selected: usize },
     /// What the signed note calls for, taken with Enter.
@@ -554,8 +566,27 @@ impl App {
             }
             PaneId::Patient => self.open_timeline()?,
             PaneId::Goals => {
-                if let Some(goal) = self.goals.selected() {
-                    self.overlay = Some(Overlay::Goal(goal.clone()));
+                if let Some(goal) = self.goals.selected().cloned() {
+                    let need = match (goal.need_id, self.shown_patient) {
+                        (Some(id), Some(patient)) => self
+                            .store
+                            .needs(patient)?
+                            .into_iter()
+                            .find(|n| n.id == id)
+                            .map(|n| format!("{}: {}", n.domain.label(), n.description)),
+                        _ => None,
+                    };
+                    let entries = self.store.progress(goal.id)?;
+                    let values: Vec<f64> = entries.iter().filter_map(|e| e.value).collect();
+                    self.overlay = Some(Overlay::Goal(Box::new(GoalDetail {
+                        need,
+                        progress: entries
+                            .iter()
+                            .map(|e| format!("{}  {}", e.recorded_on, e.note))
+                            .collect(),
+                        trend: crate::domain::care_plan::sparkline(&values, 24),
+                        goal,
+                    })));
                 }
             }
             PaneId::Tasks => {

@@ -211,31 +211,65 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                 rect,
             );
         }
-        Overlay::Goal(goal) => {
+        Overlay::Goal(detail) => {
+            let goal = &detail.goal;
             let today = app.today();
+            let field = |label: &str, value: String| {
+                Line::from(vec![
+                    Span::styled(format!("{label:<9}"), theme.label),
+                    Span::raw(clean(&value).into_owned()),
+                ])
+            };
             let mut lines = vec![
-                Line::from(vec![
-                    Span::styled("Status   ", theme.label),
-                    Span::raw(goal.status.label()),
-                ]),
-                Line::from(vec![
-                    Span::styled("Started  ", theme.label),
-                    Span::raw(goal.start_date.map(|d| d.to_string()).unwrap_or("—".into())),
-                ]),
-                Line::from(vec![
-                    Span::styled("Target   ", theme.label),
-                    match goal.target_date {
-                        Some(d) if goal.is_overdue(today) => {
-                            Span::styled(format!("{d} (overdue)"), theme.overdue)
-                        }
-                        Some(d) => Span::raw(d.to_string()),
-                        None => Span::raw("none set"),
-                    },
-                ]),
+                Line::raw(clean(&goal.description).into_owned()),
                 Line::raw(""),
             ];
-            lines.push(Line::raw(clean(&goal.description).into_owned()));
-            let rect = centered(area, 64, 12);
+            if let Some(need) = &detail.need {
+                lines.push(field("Need", need.clone()));
+            }
+            if let Some(measure) = &goal.measure {
+                lines.push(field("Measure", measure.clone()));
+            }
+            lines.push(field(
+                "Status",
+                format!(
+                    "{} · {} priority",
+                    goal.status.label(),
+                    goal.priority.label()
+                ),
+            ));
+            lines.push(field(
+                "Started",
+                goal.start_date.map(|d| d.to_string()).unwrap_or("—".into()),
+            ));
+            lines.push(Line::from(vec![
+                Span::styled("Target   ", theme.label),
+                match goal.target_date {
+                    Some(d) if goal.is_overdue(today) => {
+                        Span::styled(format!("{d} (overdue)"), theme.overdue)
+                    }
+                    Some(d) => Span::raw(d.to_string()),
+                    None => Span::raw("none set"),
+                },
+            ]));
+            lines.push(Line::raw(""));
+            if detail.progress.is_empty() {
+                lines.push(Line::styled(
+                    "No progress recorded yet; + records it.",
+                    theme.dim,
+                ));
+            } else {
+                let heading = if detail.trend.is_empty() {
+                    "Progress".to_string()
+                } else {
+                    format!("Progress {}", detail.trend)
+                };
+                lines.push(Line::styled(heading, theme.heading));
+                for entry in &detail.progress {
+                    lines.push(Line::raw(clean(entry).into_owned()));
+                }
+            }
+            let rect = centered(area, 64, (lines.len() as u16 + 2).clamp(8, 20));
             frame.render_widget(Clear, rect);
             frame.render_widget(
                 Paragraph::new(lines)
