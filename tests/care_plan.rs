@@ -509,3 +509,77 @@ fn the_care_plan_exports_as_markdown() {
     );
     insta::assert_snapshot!("careplan_markdown", text);
 }
+
+/// `S` on a goal changes its status within the plan's rules; a change
+/// another session made first is refused and shown. `R` on the record
+/// stamps the medications as reconciled today.
+#[test]
+fn goal_status_and_reconciliation_from_the_screen() {
+    use crossterm::event::KeyCode;
+    let dir = tempfile::tempdir().unwrap();
+    let path = zoe_db(dir.path());
+    let goal_id = open(&path, "ccuser")
+        .add_plan_goal(ZOE, &goal(None))
+        .unwrap();
+    let config = tend::config::Config::defaults(Some("ccuser".into())).unwrap();
+    let mut app = tend::app::App::new(open(&path, "ccuser"), &config, false).unwrap();
+    app.resize(100, 30);
+    let status = |app: &tend::app::App| {
+        app.store()
+            .goals(ZOE)
+            .unwrap()
+            .into_iter()
+            .find(|g| g.id == goal_id)
+            .unwrap()
+            .status
+    };
+
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('S'));
+    type_line(&mut app, "hold");
+    assert_eq!(
+        app.prompt.as_ref().unwrap().preview,
+        Ok("→ on hold".to_string())
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(status(&app), GoalStatus::OnHold);
+
+    press(&mut app, KeyCode::Char('S'));
+    type_line(&mut app, "ach");
+    assert_eq!(
+        app.prompt.as_ref().unwrap().preview,
+        Err("a goal that is on hold cannot become achieved".to_string())
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(app.prompt.is_some(), "kept open to be fixed");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(status(&app), GoalStatus::OnHold);
+
+    // Another session resumes the goal while this one has the prompt open.
+    press(&mut app, KeyCode::Char('S'));
+    type_line(&mut app, "cancelled");
+    open(&path, "colleague")
+        .set_goal_status(goal_id, 2, GoalStatus::Active)
+        .unwrap();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(status(&app), GoalStatus::Active, "theirs is kept");
+    let shown = fixtures::screen(&mut app);
+    assert!(
+        shown.contains("Another session changed this goal meanwhile"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("active · target"),
+        "theirs is shown: {shown}"
+    );
+
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('R'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.store().medications_reconciled(ZOE).unwrap().1,
+        Some(day(24))
+    );
+    let shown = fixtures::screen(&mut app);
+    assert!(shown.contains("Medications reconciled today"), "{shown}");
+}

@@ -41,6 +41,8 @@ pub enum Action {
     ResumeDraft,
     Command,
     AddProgress,
+    ReconcileMedications,
+    SetGoalStatus,
 }
 
 impl Action {
@@ -416,6 +418,22 @@ impl Default for Keymap {
                     &[Key::plain(K::Enter)],
                     "show the patient's notes (/ there searches all notes)",
                     Some("notes"),
+                ),
+                binding(
+                    "reconcile_medications",
+                    ReconcileMedications,
+                    Context::Pane(PaneId::Patient),
+                    &[Key::char('R')],
+                    "medications reconciled today (one stamp, audited)",
+                    None,
+                ),
+                binding(
+                    "set_goal_status",
+                    SetGoalStatus,
+                    goals,
+                    &[Key::char('S')],
+                    "change the goal's status: active, on hold, achieved, cancelled, proposed",
+                    Some("status"),
                 ),
                 binding(
                     "filter",

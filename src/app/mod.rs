@@ -503,6 +503,46 @@ impl App {
                     self.message = Some(Message::Error("No goal is selected".into()));
                 }
             },
+            Action::SetGoalStatus => match self.goals.selected() {
+                Some(goal) => {
+                    self.prompt = Some(Prompt::new(
+                        PromptKind::GoalStatus {
+                            goal_id: goal.id,
+                            version: goal.version,
+                        },
+                        format!(
+                            "The goal is {}; make it (active, on hold, achieved, cancelled, proposed)",
+                            goal.status.label()
+                        ),
+                        "",
+                    ));
+                    self.update_preview()?;
+                }
+                None => {
+                    self.message = Some(Message::Error("No goal is selected".into()));
+                }
+            },
+            Action::ReconcileMedications => match &self.patient.record {
+                Some(record) => {
+                    self.prompt = Some(Prompt::new(
+                        PromptKind::Reconcile {
+                            patient_id: record.id,
+                            version: record.version,
+                        },
+                        format!(
+                            "Medications of {} {} reviewed with the patient today? (Enter confirms, Esc cancels)",
+                            record.given_name, record.family_name
+                        ),
+                        "",
+                    ));
+                    self.update_preview()?;
+                }
+                None => {
+                    self.message = Some(Message::Error(
+                        "Select a patient in the caseload first".into(),
+                    ));
+                }
+            },
             Action::NewNote => self.open_editor(None)?,
             Action::ResumeDraft => self.resume_draft()?,
             Action::Command => self.open_command(),

@@ -28,6 +28,10 @@ pub enum PromptKind {
     Addendum { note_id: i64 },
     /// Progress on a care-plan goal.
     Progress { goal_id: i64 },
+    /// A goal's new status, on the goal as the user saw it.
+    GoalStatus { goal_id: i64, version: i64 },
+    /// Confirms that the medication list was reconciled today.
+    Reconcile { patient_id: i64, version: i64 },
 }
 
 pub struct Prompt {

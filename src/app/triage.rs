@@ -9,7 +9,7 @@ use super::line_input::InputEvent;
 use super::pane::PaneId;
 use super::prompt::{Prompt, PromptKind};
 use super::{capitalise, App, Message};
-use crate::domain::care_plan::parse_progress;
+use crate::domain::care_plan::{goal_may_become, parse_goal_status, parse_progress};
 use crate::domain::dates;
 use crate::domain::task::TaskRow;
 use crate::domain::task_line::{parse_task, TaskFilter, TaskLine};
@@ -261,6 +261,31 @@ impl App {
                 Err("type the correction".to_string())
             }
             PromptKind::Addendum { .. } => Ok("Enter signs the addendum".to_string()),
+            PromptKind::GoalStatus { goal_id, .. } => {
+                let from = self
+                    .goals
+                    .goals
+                    .iter()
+                    .find(|g| g.id == *goal_id)
+                    .map(|g| g.status);
+                match (parse_goal_status(&text), from) {
+                    (_, None) => Err("that goal is no longer shown".to_string()),
+                    (None, _) if text.trim().is_empty() => Err(
+                        "type the new status: active, on hold, achieved, cancelled, proposed"
+                            .to_string(),
+                    ),
+                    (None, _) => Err(format!("{:?} is not a goal status", fit(text.trim(), 20))),
+                    (Some(to), Some(from)) if !goal_may_become(from, to) => Err(format!(
+                        "a goal that is {} cannot become {}",
+                        from.label(),
+                        to.label()
+                    )),
+                    (Some(to), Some(_)) => Ok(format!("→ {}", to.label())),
+                }
+            }
+            PromptKind::Reconcile { .. } => {
+                Ok(format!("Enter stamps the list as reconciled on {today}"))
+            }
             PromptKind::Progress { .. } => parse_progress(&text).map(|(_, value)| match value {
                 Some(v) => format!("Enter records it, with the value {v}"),
                 None => "Enter records it".to_string(),
@@ -275,6 +300,27 @@ impl App {
         };
         if let Some(prompt) = self.prompt.as_mut() {
             prompt.preview = preview;
+        }
+        Ok(())
+    }
+
+    /// After a change to the record or the plan: say what happened (or why
+    /// not) and show the patient as the database now holds them, so a
+    /// change another session made is seen, not overwritten.
+    fn after_plan_change(&mut self, result: Result<&str, StoreError>) -> Result<(), StoreError> {
+        match result {
+            Ok(done) => self.message = Some(Message::Info(done.to_string())),
+            Err(error @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
+                self.message = Some(Message::Error(capitalise(&error.to_string())));
+            }
+            Err(other) => return Err(other),
+        }
+        let keep = self.goals.cursor.selected();
+        let today = self.today();
+        self.patient.load(&self.store, self.shown_patient, today)?;
+        self.goals.load(&self.store, self.shown_patient)?;
+        if let Some(index) = keep {
+            self.goals.cursor.select(index);
         }
         Ok(())
     }
@@ -351,6 +397,24 @@ impl App {
                 self.prompt = None;
                 return self.add_progress(goal_id, text, today);
             }
+            PromptKind::GoalStatus { goal_id, version } => {
+                let (goal_id, version) = (*goal_id, *version);
+                self.prompt = None;
+                let result = match parse_goal_status(text) {
+                    Some(to) => self.store.set_goal_status(goal_id, version, to),
+                    None => Err(StoreError::Refused("not a goal status".into())),
+                };
+                return self.after_plan_change(result.map(|()| "Goal status changed"));
+            }
+            PromptKind::Reconcile {
+                patient_id,
+                version,
+            } => {
+                let (patient_id, version) = (*patient_id, *version);
+                self.prompt = None;
+                let result = self.store.reconcile_medications(patient_id, version, today);
+                return self.after_plan_change(result.map(|()| "Medications reconciled today"));
+            }
             _ => {}
         }
         let result = match kind {
@@ -390,7 +454,9 @@ impl App {
             | PromptKind::Command
             | PromptKind::Search
             | PromptKind::Addendum { .. }
-            | PromptKind::Progress { .. } => {
+            | PromptKind::Progress { .. }
+            | PromptKind::GoalStatus { .. }
+            | PromptKind::Reconcile { .. } => {
                 self.prompt = None;
                 return Ok(());
             }

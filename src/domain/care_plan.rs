@@ -158,6 +158,29 @@ pub fn check_goal(
     Ok(())
 }
 
+/// A goal status as a coordinator types it: its label or code, or the
+/// start of one ("ach", "hold", "cancel").
+pub fn parse_goal_status(text: &str) -> Option<GoalStatus> {
+    let typed = text.trim().to_lowercase().replace('-', " ");
+    if typed.is_empty() {
+        return None;
+    }
+    let matches: Vec<GoalStatus> = GoalStatus::ALL
+        .into_iter()
+        .filter(|s| {
+            let label = s.label();
+            let code = s.code().replace('-', " ");
+            label.starts_with(&typed)
+                || code.starts_with(&typed)
+                || label.split(' ').any(|w| w.starts_with(&typed))
+        })
+        .collect();
+    match matches.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
 /// A progress entry as typed on one line: what happened, and after `=` the
 /// measured value when the goal has one ("A1c at the clinic = 7.9").
 pub fn parse_progress(line: &str) -> Result<(String, Option<f64>), String> {
@@ -282,6 +305,27 @@ mod tests {
             check_goal("Take my pills", "A1c < 8", Some(day(10)), Some(day(10))),
             Ok(())
         );
+    }
+
+    #[test]
+    fn goal_statuses_are_typed_by_label_code_or_start() {
+        use GoalStatus::*;
+        for (typed, status) in [
+            ("achieved", Completed),
+            ("ach", Completed),
+            ("completed", Completed),
+            ("on hold", OnHold),
+            ("hold", OnHold),
+            ("On-Hold", OnHold),
+            ("cancel", Cancelled),
+            ("act", Active),
+            ("prop", Proposed),
+        ] {
+            assert_eq!(parse_goal_status(typed), Some(status), "{typed}");
+        }
+        assert_eq!(parse_goal_status(""), None);
+        assert_eq!(parse_goal_status("done"), None);
+        assert_eq!(parse_goal_status("c"), None, "cancelled or completed");
     }
 
     #[test]
