@@ -583,3 +583,58 @@ fn goal_status_and_reconciliation_from_the_screen() {
     let shown = fixtures::screen(&mut app);
     assert!(shown.contains("Medications reconciled today"), "{shown}");
 }
+
+/// A plan's review date comes up in the coordinator's day as a task: one
+/// open review task per patient, moved when the date moves, overdue once
+/// the date has passed.
+#[test]
+fn a_plan_past_its_review_is_a_task_in_todays_list() {
+    use tend::domain::task::TaskKind;
+    use tend::domain::task_line::TaskFilter;
+    use tend::domain::urgency::UrgencyWeights;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(dir.path());
+    let version = store.patient(ZOE).unwrap().unwrap().version;
+    store.set_plan_review(ZOE, version, day(20)).unwrap();
+    let reviews = |store: &Store| {
+        store
+            .ranked_day(
+                "ccuser",
+                &TaskFilter::default(),
+                day(24) + chrono::Duration::days(7),
+                day(24),
+                &UrgencyWeights::default(),
+                100,
+            )
+            .unwrap()
+            .rows
+            .into_iter()
+            .filter(|t| t.kind == TaskKind::CarePlanReview)
+            .collect::<Vec<_>>()
+    };
+    let due = reviews(&store);
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].due_on, Some(day(20)), "four days overdue");
+    assert_eq!(due[0].title, "Care-plan review due");
+    assert_eq!(
+        store.patient(ZOE).unwrap().unwrap().plan_review_on,
+        Some(day(20))
+    );
+
+    // A new date moves the same task; a stale view of the record is refused.
+    assert!(matches!(
+        store.set_plan_review(ZOE, version, day(26)),
+        Err(StoreError::Conflict(_))
+    ));
+    store.set_plan_review(ZOE, version + 1, day(26)).unwrap();
+    let moved = reviews(&store);
+    assert_eq!(moved.len(), 1);
+    assert_eq!((moved[0].id, moved[0].due_on), (due[0].id, Some(day(26))));
+    assert_eq!(
+        audited(&store, "CarePlan"),
+        [
+            (AuditAction::Update, Some(ZOE)),
+            (AuditAction::Update, Some(ZOE))
+        ]
+    );
+}

@@ -402,13 +402,21 @@ fn the_generator_writes_two_years_of_history_at_the_documented_rates() {
     let per_patient = |table: &str| one(&format!("SELECT COUNT(*) * 1.0 / 650 FROM {table}"));
     let tasks = per_patient("task");
     let notes = per_patient("communication");
-    assert!((9.0..=11.0).contains(&tasks), "tasks per patient: {tasks}");
+    assert!((9.5..=11.5).contains(&tasks), "tasks per patient: {tasks}");
     assert!((18.5..=22.5).contains(&notes), "notes per patient: {notes}");
     assert_eq!(one("SELECT COUNT(*) * 1.0 FROM practitioner"), 10.0);
     let open = one("SELECT COUNT(*) * 1.0 / 650 FROM task WHERE status = 'requested'");
     assert!(
-        (1.8..=2.2).contains(&open),
-        "open tasks per patient: {open}"
+        (2.8..=3.2).contains(&open),
+        "open tasks per patient (one of them the plan's review): {open}"
+    );
+    assert_eq!(
+        one(
+            "SELECT COUNT(*) * 1.0 FROM task WHERE kind = 'care-plan-review'
+              AND status = 'requested'"
+        ),
+        650.0,
+        "one open review task a patient"
     );
     // Spread over two years before 2026-11-24, none in the future.
     let oldest_note =

@@ -365,6 +365,33 @@ impl Store {
         })
     }
 
+    /// Sets the date the care plan is next to be reviewed, and keeps one open
+    /// "Care-plan review" task due that day, so the review comes up in the
+    /// coordinator's day like any other task (overdue once the date passes).
+    pub fn set_plan_review(
+        &mut self,
+        patient_id: i64,
+        seen: i64,
+        on: NaiveDate,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            bump_patient(tx, patient_id, seen)?;
+            tx.conn().execute(
+                "UPDATE patient SET plan_review_on = ?2 WHERE id = ?1",
+                params![patient_id, date_text(on)],
+            )?;
+            tx.plan_review_task(patient_id, on)?;
+            let detail = format!("plan review by {on}");
+            tx.audit(
+                AuditAction::Update,
+                "CarePlan",
+                None,
+                Some(patient_id),
+                Some(&detail),
+            )
+        })
+    }
+
     /// The record's version and the date its medications were last
     /// reconciled.
     pub fn medications_reconciled(

@@ -310,6 +310,44 @@ impl<'c> Tx<'c> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    /// Makes sure the patient has one open care-plan review task, due `on`,
+    /// for their coordinator: moves the open one, or adds it.
+    pub fn plan_review_task(&mut self, patient_id: i64, on: NaiveDate) -> Result<i64, StoreError> {
+        let open: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "SELECT id FROM task WHERE patient_id = ?1 AND kind = 'care-plan-review'
+                   AND status IN ('requested', 'in-progress') ORDER BY id LIMIT 1",
+            )?
+            .query_row([patient_id], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = open {
+            self.tx.execute(
+                "UPDATE task SET due_on = ?2, version = version + 1, updated_at = ?3
+                  WHERE id = ?1",
+                params![id, date_text(on), utc_text(self.now)],
+            )?;
+            return Ok(id);
+        }
+        let owner: Option<i64> = self.tx.query_row(
+            "SELECT coordinator_id FROM patient WHERE id = ?1",
+            [patient_id],
+            |r| r.get(0),
+        )?;
+        self.insert_task(&NewTask {
+            patient_id,
+            owner_id: owner,
+            kind: TaskKind::CarePlanReview,
+            description: "Care-plan review due".into(),
+            status: TaskStatus::Requested,
+            priority: Priority::Routine,
+            due_on: Some(on),
+            hard_deadline: false,
+            authored_at: self.now,
+            completed_at: None,
+        })
+    }
+
     pub fn insert_need(
         &mut self,
         patient_id: i64,

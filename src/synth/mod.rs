@@ -22,10 +22,11 @@
 //!   measure and under the need it serves (one need a description); goals
 //!   being worked on have 0 to 4 progress entries over the last four months,
 //!   measured ones a trend of values;
-//! - tasks, 10 on average: 1 to 3 open ones, one in five overdue by up to two
-//!   weeks and the rest due within five weeks (about one in seven is a
+//! - tasks, 10.5 on average: the care-plan review (below); 1 to 3 other open
+//!   ones, one in five overdue by up to two weeks and the rest due within
+//!   five weeks (about one in seven is a
 //!   hard-deadline follow-up, due within three days either side of today),
-//!   and 4 to 12 completed ones due over the last two years, each done on its
+//!   and 3 to 12 completed ones due over the last two years, each done on its
 //!   due date or up to three days later;
 //! - notes, 20 on average: 1 to 4 over the last 90 days (so "last contact" is
 //!   recent) and 8 to 28 over the rest of the last two years; a note that reached
@@ -194,6 +195,10 @@ impl PatientRecords {
         let patient_id = tx.insert_patient(&self.patient)?;
         report.patients += 1;
         tx.set_patient_details(patient_id, &self.details)?;
+        if let Some(review) = self.details.plan_review_on {
+            tx.plan_review_task(patient_id, review)?;
+            report.tasks += 1;
+        }
         for (kind, text) in &self.flags {
             tx.insert_flag(patient_id, *kind, text)?;
         }
@@ -570,7 +575,7 @@ impl Generator {
 
     fn tasks(&mut self, out: &mut PatientRecords, owner: i64) {
         let open = self.rng.gen_range(1..=3);
-        let done = self.rng.gen_range(4..=12);
+        let done = self.rng.gen_range(3..=12);
         for n in 0..open + done {
             let words = self.pick(&self.vocab.tasks);
             let (kind, hard_deadline) = (words.kind, words.hard_deadline);
