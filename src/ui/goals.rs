@@ -52,22 +52,45 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             } else {
                 theme.dim
             };
-            let target = match goal.target_date {
-                Some(date) if is_overdue => Span::styled(format!("overdue {date}"), theme.overdue),
-                Some(date) => Span::styled(format!("target {date}"), text_style),
-                None => Span::styled("no target date", text_style),
+            let status = format!("{} · ", goal.status.label());
+            // Measured progress ends the line: its trend, then the latest
+            // value, which must always show; the trend and then the word
+            // "target" give way when the line is narrow.
+            let latest = values.last().map(|v| format!(" {v}")).unwrap_or_default();
+            let target_text = |short: bool| match goal.target_date {
+                Some(date) if is_overdue => format!("overdue {date}"),
+                Some(date) if short => date.to_string(),
+                Some(date) => format!("target {date}"),
+                None => "no target date".to_string(),
+            };
+            let room = |target: &str| {
+                text_width.saturating_sub(
+                    status.chars().count() + target.chars().count() + latest.chars().count() + 1,
+                )
+            };
+            let mut target = target_text(false);
+            if !latest.is_empty() && room(&target) < values.len().min(3) {
+                target = target_text(true);
+            }
+            let trend_width = room(&target).min(8);
+            let target_style = if is_overdue {
+                theme.overdue
+            } else {
+                text_style
             };
             let description = Line::styled(fit(&goal.description, text_width), text_style);
             let mut facts = vec![
-                Span::styled(format!("{} · ", goal.status.label()), theme.dim),
-                target,
+                Span::styled(status, theme.dim),
+                Span::styled(target, target_style),
             ];
-            // Measured progress: the trend, then the latest value.
-            if let Some(latest) = values.last() {
-                facts.push(Span::styled(
-                    format!(" {} {latest}", sparkline(values, 8)),
-                    text_style,
-                ));
+            if !latest.is_empty() {
+                let trend = sparkline(values, trend_width);
+                let text = if trend.is_empty() {
+                    latest
+                } else {
+                    format!(" {trend}{latest}")
+                };
+                facts.push(Span::styled(text, text_style));
             }
             let facts = Line::from(facts);
             Row::new(vec![Cell::from(Text::from(vec![description, facts]))])
