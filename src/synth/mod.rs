@@ -552,7 +552,14 @@ impl Generator {
                             let value = (value * 10.0).round() / 10.0;
                             (on, format!("{}: {value}", words.measure), Some(value))
                         }
-                        None => (on, self.pick(&vocab.note_sentences).clone(), None),
+                        None => (
+                            on,
+                            format!(
+                                "Reviewed with the patient: {}",
+                                words.measure.to_lowercase()
+                            ),
+                            None,
+                        ),
                     }
                 })
                 .collect();
