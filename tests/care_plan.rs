@@ -638,3 +638,90 @@ fn a_plan_past_its_review_is_a_task_in_todays_list() {
         ]
     );
 }
+
+/// The record's details are saved whole on the version the user saw, or
+/// refused whole with the reason; the review date and the reconciliation
+/// stamp are left to their own actions.
+#[test]
+fn record_details_are_saved_on_the_version_seen_or_refused_whole() {
+    use tend::domain::patient::ConsentStatus;
+    use tend::store::PatientDetails;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(dir.path());
+    let seen = store.patient(ZOE).unwrap().unwrap().version;
+    store.reconcile_medications(ZOE, seen, day(3)).unwrap();
+    let seen = seen + 1;
+    let details = PatientDetails {
+        pronouns: Some("she/her".into()),
+        preferred_phone: 1,
+        best_time_to_call: Some("mornings".into()),
+        address_line: Some("12 Example Street".into()),
+        city: Some("Sampleton".into()),
+        state: Some("NY".into()),
+        postal_code: Some("00012".into()),
+        consent_status: ConsentStatus::Active,
+        consent_expires_on: Some(day(30) + chrono::Duration::days(365)),
+        advance_directive: true,
+        medications_reconciled_on: None,
+        plan_review_on: Some(day(1)),
+        ..PatientDetails::default()
+    };
+    let refused = |store: &mut Store, d: PatientDetails| {
+        store
+            .update_patient_details(ZOE, seen, &d)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        refused(
+            &mut store,
+            PatientDetails {
+                preferred_phone: 2,
+                ..details.clone()
+            }
+        ),
+        "the preferred phone is the second, but there is no second phone"
+    );
+    assert_eq!(
+        refused(
+            &mut store,
+            PatientDetails {
+                consent_status: ConsentStatus::None,
+                ..details.clone()
+            }
+        ),
+        "only a consent on file has an expiry date"
+    );
+    assert!(matches!(
+        store.update_patient_details(ZOE, seen - 1, &details),
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.patient(ZOE).unwrap().unwrap().pronouns,
+        None,
+        "nothing written"
+    );
+
+    store.update_patient_details(ZOE, seen, &details).unwrap();
+    let record = store.patient(ZOE).unwrap().unwrap();
+    assert_eq!(record.version, seen + 1);
+    assert_eq!(record.pronouns.as_deref(), Some("she/her"));
+    assert_eq!(record.address, ["12 Example Street", "Sampleton, NY 00012"]);
+    assert_eq!(record.consent_status, ConsentStatus::Active);
+    assert!(record.advance_directive);
+    assert_eq!(
+        record.medications_reconciled_on,
+        Some(day(3)),
+        "the stamp is not an edit's to clear"
+    );
+    assert_eq!(record.plan_review_on, None, "nor is the review date");
+    assert_eq!(
+        store
+            .recent_audit(10)
+            .unwrap()
+            .iter()
+            .filter(|a| a.detail.as_deref() == Some("record details"))
+            .count(),
+        1
+    );
+}

@@ -9,10 +9,10 @@ use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
 use super::write::{date_text, utc_text};
-use super::{AuditAction, Store, StoreError, Tx};
+use super::{AuditAction, PatientDetails, Store, StoreError, Tx};
 use crate::domain::care_plan::{check_goal, goal_may_become, GoalPriority, NeedDomain};
 use crate::domain::goal::GoalStatus;
-use crate::domain::patient::FlagKind;
+use crate::domain::patient::{ConsentStatus, FlagKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Need {
@@ -361,6 +361,50 @@ impl Store {
                 Some(patient_id),
                 Some(patient_id),
                 Some("medications reconciled"),
+            )
+        })
+    }
+
+    /// Saves the record's details as the user edited them, on the record as
+    /// they saw it (`seen`): refused whole, with nothing written, when another
+    /// session changed the record meanwhile or a detail does not hold
+    /// together (a preferred second phone the patient does not have, an
+    /// expiry on a consent that is not on file).
+    pub fn update_patient_details(
+        &mut self,
+        patient_id: i64,
+        seen: i64,
+        details: &PatientDetails,
+    ) -> Result<(), StoreError> {
+        let record = self
+            .patient(patient_id)?
+            .ok_or_else(|| StoreError::Conflict("that patient no longer exists".into()))?;
+        if details.preferred_phone == 2 && record.phone_secondary.is_none() {
+            return Err(StoreError::Refused(
+                "the preferred phone is the second, but there is no second phone".into(),
+            ));
+        }
+        if details.consent_status != ConsentStatus::Active && details.consent_expires_on.is_some() {
+            return Err(StoreError::Refused(
+                "only a consent on file has an expiry date".into(),
+            ));
+        }
+        // The review date and the reconciliation stamp have actions of their
+        // own (the review keeps its task in step): an edit leaves them be.
+        let details = PatientDetails {
+            medications_reconciled_on: record.medications_reconciled_on,
+            plan_review_on: record.plan_review_on,
+            ..details.clone()
+        };
+        self.write(|tx| {
+            bump_patient(tx, patient_id, seen)?;
+            tx.set_patient_details(patient_id, &details)?;
+            tx.audit(
+                AuditAction::Update,
+                "Patient",
+                Some(patient_id),
+                Some(patient_id),
+                Some("record details"),
             )
         })
     }
