@@ -27,6 +27,32 @@ struct Stats {
     p95: Duration,
 }
 
+/// `presses` of `j` and `k` alternately in the focused pane, each timed
+/// from the key to its frame drawn; with `settle`, the detail panes are
+/// brought up to the selection before the frame, as when it rests.
+fn time_moves(
+    app: &mut App,
+    terminal: &mut Terminal<TestBackend>,
+    presses: usize,
+    settle: bool,
+) -> Stats {
+    let samples = (0..presses)
+        .map(|i| {
+            let key = if i % 2 == 0 { 'j' } else { 'k' };
+            let start = Instant::now();
+            press(app, key);
+            if let Some(due) = app.detail_due().filter(|_| settle) {
+                app.settle_detail_at(due);
+            }
+            terminal
+                .draw(|f| tend::ui::render(app, f))
+                .expect("a frame");
+            start.elapsed()
+        })
+        .collect();
+    stats(samples)
+}
+
 fn stats(mut samples: Vec<Duration>) -> Stats {
     samples.sort();
     let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
@@ -104,18 +130,7 @@ fn section(size: usize, presses: usize, runs: usize) -> String {
         ('4', "4 Today"),
     ] {
         press(&mut app, pane);
-        let samples = (0..presses)
-            .map(|i| {
-                let key = if i % 2 == 0 { 'j' } else { 'k' };
-                let start = Instant::now();
-                press(&mut app, key);
-                terminal
-                    .draw(|f| tend::ui::render(&app, f))
-                    .expect("a frame");
-                start.elapsed()
-            })
-            .collect();
-        let s = stats(samples);
+        let s = time_moves(&mut app, &mut terminal, presses, false);
         worst = worst.max(s.p95);
         out.push_str(&format!(
             "| `j`/`k` in {name} | {} | {} |\n",
@@ -127,21 +142,7 @@ fn section(size: usize, presses: usize, runs: usize) -> String {
     // follow when the selection rests (`detail_delay_ms`). Here the same
     // moves with them brought up at once, as when the selection rests.
     press(&mut app, '1');
-    let samples = (0..presses)
-        .map(|i| {
-            let key = if i % 2 == 0 { 'j' } else { 'k' };
-            let start = Instant::now();
-            press(&mut app, key);
-            if let Some(due) = app.detail_due() {
-                app.settle_detail_at(due);
-            }
-            terminal
-                .draw(|f| tend::ui::render(&app, f))
-                .expect("a frame");
-            start.elapsed()
-        })
-        .collect();
-    let s = stats(samples);
+    let s = time_moves(&mut app, &mut terminal, presses, true);
     worst = worst.max(s.p95);
     out.push_str(&format!(
         "| `j`/`k` in 1 Caseload, with the record and plan followed | {} | {} |\n",

@@ -18,17 +18,21 @@ impl GoalsPane {
             Some(id) => store.goals(id)?,
             None => Vec::new(),
         };
+        let measured = match patient_id {
+            Some(id) => store.progress_values(id)?,
+            None => Vec::new(),
+        };
         self.values = self
             .goals
             .iter()
             .map(|g| {
-                Ok(store
-                    .progress(g.id)?
-                    .into_iter()
-                    .filter_map(|p| p.value)
-                    .collect())
+                measured
+                    .iter()
+                    .filter(|(goal, _)| *goal == g.id)
+                    .map(|(_, value)| *value)
+                    .collect()
             })
-            .collect::<Result<_, StoreError>>()?;
+            .collect();
         self.cursor.set_len(self.goals.len());
         Ok(())
     }

@@ -256,11 +256,12 @@ impl App {
         // Any key but another move through the caseload first brings the
         // detail panes up to the selection, so `n`, Enter or `x` always act
         // on the patient the highlight is on.
-        if self.is_quit(&key) {
+        let action = self.pane_action(&key);
+        if action == Some(Action::Quit) {
             // Leaving: a record the user will not see is not read (nor
             // audited as viewed).
             self.detail_due = None;
-        } else if !self.is_caseload_move(&key) {
+        } else if !(self.focus == PaneId::Caseload && action.is_some_and(Action::is_movement)) {
             self.settle_detail()?;
         }
         if self.overlay.is_some() {
@@ -299,24 +300,16 @@ impl App {
         }
     }
 
-    fn is_quit(&self, key: &KeyEvent) -> bool {
-        self.overlay.is_none()
+    /// What the key does in the panes, when it goes to them (no overlay,
+    /// editor, prompt or filter line has it).
+    fn pane_action(&self, key: &KeyEvent) -> Option<Action> {
+        let to_panes = self.overlay.is_none()
             && self.editor.is_none()
             && self.prompt.is_none()
-            && self.caseload.filter_input.is_none()
-            && self.keymap.action(self.focus, key) == Some(Action::Quit)
-    }
-
-    fn is_caseload_move(&self, key: &KeyEvent) -> bool {
-        self.overlay.is_none()
-            && self.editor.is_none()
-            && self.prompt.is_none()
-            && self.caseload.filter_input.is_none()
-            && self.focus == PaneId::Caseload
-            && self
-                .keymap
-                .action(self.focus, key)
-                .is_some_and(|action| action.is_movement())
+            && self.caseload.filter_input.is_none();
+        to_panes
+            .then(|| self.keymap.action(self.focus, key))
+            .flatten()
     }
 
     /// When the detail panes are due to follow the caseload selection, if

@@ -339,22 +339,8 @@ impl App {
                 return Ok(());
             }
         };
-        match self.store.add_progress(goal_id, today, &note, value) {
-            Ok(_) => {
-                self.message = Some(Message::Info("Progress recorded".into()));
-                let keep = self.goals.cursor.selected();
-                self.goals.load(&self.store, self.shown_patient)?;
-                if let Some(index) = keep {
-                    self.goals.cursor.select(index);
-                }
-                Ok(())
-            }
-            Err(error @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
-                self.message = Some(Message::Error(capitalise(&error.to_string())));
-                Ok(())
-            }
-            Err(other) => Err(other),
-        }
+        let recorded = self.store.add_progress(goal_id, today, &note, value);
+        self.after_plan_change(recorded.map(|_| "Progress recorded"))
     }
 
     fn set_task_filter(&mut self, filter: TaskFilter, text: String) -> Result<(), StoreError> {

@@ -290,6 +290,18 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The measured values of all the patient's goals, each goal's oldest
+    /// first: (goal, value). One query for the goals pane, not one a goal.
+    pub fn progress_values(&self, patient_id: i64) -> Result<Vec<(i64, f64)>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT gp.goal_id, gp.value FROM goal_progress gp JOIN goal g ON g.id = gp.goal_id
+              WHERE g.patient_id = ?1 AND gp.value IS NOT NULL
+              ORDER BY gp.goal_id, gp.recorded_on, gp.id",
+        )?;
+        let rows = stmt.query_map([patient_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Active medications first, then stopped ones; by name.
     pub fn medications(&self, patient_id: i64) -> Result<Vec<Medication>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
