@@ -4,6 +4,7 @@
 
 mod fixtures;
 
+use chrono::NaiveDate;
 use fixtures::{day, open, zoe_db};
 use tend::domain::care_plan::{sparkline, GoalPriority, NeedDomain};
 use tend::domain::goal::GoalStatus;
@@ -639,21 +640,40 @@ fn a_plan_past_its_review_is_a_task_in_todays_list() {
     );
 }
 
-/// The record's details are saved whole on the version the user saw, or
-/// refused whole with the reason; the review date and the reconciliation
-/// stamp are left to their own actions.
+/// The record is saved whole on the version the user saw, every field round
+/// trip, or refused whole with the reason; the review date and the
+/// reconciliation stamp are left to their own actions.
 #[test]
-fn record_details_are_saved_on_the_version_seen_or_refused_whole() {
-    use tend::domain::patient::ConsentStatus;
-    use tend::store::PatientDetails;
+fn the_record_is_saved_whole_on_the_version_seen_or_refused_whole() {
+    use tend::domain::patient::{ConsentStatus, EnrollmentStatus, RiskTier, Sex};
+    use tend::store::{PatientCore, PatientDetails};
     let dir = tempfile::tempdir().unwrap();
     let mut store = store(dir.path());
-    let seen = store.patient(ZOE).unwrap().unwrap().version;
+    let before = store.patient(ZOE).unwrap().unwrap();
+    let seen = before.version;
     store.reconcile_medications(ZOE, seen, day(3)).unwrap();
     let seen = seen + 1;
+    let core = PatientCore {
+        family_name: "Testa-Ray".into(),
+        given_name: "Zoë".into(),
+        birth_date: NaiveDate::from_ymd_opt(1970, 2, 3).unwrap(),
+        sex: Sex::Female,
+        language: "es".into(),
+        interpreter_needed: true,
+        phone_primary: Some("(212) 555-0101".into()),
+        phone_secondary: Some("(212) 555-0102".into()),
+        medicaid_id: Some("ZZ00001Z".into()),
+        plan_name: Some("Synthetic Health Plan".into()),
+        enrollment_status: EnrollmentStatus::Disenrolled,
+        enrolled_on: Some(NaiveDate::from_ymd_opt(2025, 1, 6).unwrap()),
+        enrollment_ended_on: Some(day(20)),
+        risk_tier: RiskTier::VeryHigh,
+        coordinator: before.coordinator_user.clone(),
+    };
     let details = PatientDetails {
+        gender_identity: Some("woman".into()),
         pronouns: Some("she/her".into()),
-        preferred_phone: 1,
+        preferred_phone: 2,
         best_time_to_call: Some("mornings".into()),
         address_line: Some("12 Example Street".into()),
         city: Some("Sampleton".into()),
@@ -664,63 +684,115 @@ fn record_details_are_saved_on_the_version_seen_or_refused_whole() {
         advance_directive: true,
         medications_reconciled_on: None,
         plan_review_on: Some(day(1)),
-        ..PatientDetails::default()
     };
-    let refused = |store: &mut Store, d: PatientDetails| {
+    let refused = |store: &mut Store, c: PatientCore, d: PatientDetails| {
         store
-            .update_patient_details(ZOE, seen, &d)
+            .update_patient_record(ZOE, seen, &c, &d)
             .unwrap_err()
             .to_string()
     };
-    assert_eq!(
-        refused(
-            &mut store,
-            PatientDetails {
-                preferred_phone: 2,
-                ..details.clone()
-            }
+    let cases: Vec<(PatientCore, PatientDetails, &str)> = vec![
+        (
+            PatientCore {
+                phone_secondary: None,
+                ..core.clone()
+            },
+            details.clone(),
+            "the preferred phone is the second, but there is no second phone",
         ),
-        "the preferred phone is the second, but there is no second phone"
-    );
-    assert_eq!(
-        refused(
-            &mut store,
+        (
+            core.clone(),
             PatientDetails {
                 consent_status: ConsentStatus::None,
                 ..details.clone()
-            }
+            },
+            "only a consent on file has an expiry date",
         ),
-        "only a consent on file has an expiry date"
-    );
+        (
+            PatientCore {
+                birth_date: day(25),
+                ..core.clone()
+            },
+            details.clone(),
+            "the birth date 2026-11-25 is after today",
+        ),
+        (
+            PatientCore {
+                enrollment_ended_on: Some(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
+                ..core.clone()
+            },
+            details.clone(),
+            "enrollment cannot end (2024-01-01) before it began (2025-01-06)",
+        ),
+        (
+            PatientCore {
+                phone_primary: Some("555-0101".into()),
+                ..core.clone()
+            },
+            details.clone(),
+            "a phone number has 10 digits; this has 7",
+        ),
+        (
+            PatientCore {
+                coordinator: Some("nobody".into()),
+                ..core.clone()
+            },
+            details.clone(),
+            "there is no coordinator named \"nobody\"",
+        ),
+        (
+            core.clone(),
+            PatientDetails {
+                state: Some("New York".into()),
+                ..details.clone()
+            },
+            "a state is its two-letter abbreviation (NY)",
+        ),
+    ];
+    for (c, d, expected) in cases {
+        assert_eq!(refused(&mut store, c, d), expected);
+    }
     assert!(matches!(
-        store.update_patient_details(ZOE, seen - 1, &details),
+        store.update_patient_record(ZOE, seen - 1, &core, &details),
         Err(StoreError::Conflict(_))
     ));
+    let unchanged = store.patient(ZOE).unwrap().unwrap();
     assert_eq!(
-        store.patient(ZOE).unwrap().unwrap().pronouns,
-        None,
+        (
+            unchanged.pronouns.as_ref(),
+            &unchanged.family_name,
+            unchanged.version
+        ),
+        (None, &before.family_name, seen),
         "nothing written"
     );
 
-    store.update_patient_details(ZOE, seen, &details).unwrap();
+    store
+        .update_patient_record(ZOE, seen, &core, &details)
+        .unwrap();
     let record = store.patient(ZOE).unwrap().unwrap();
     assert_eq!(record.version, seen + 1);
-    assert_eq!(record.pronouns.as_deref(), Some("she/her"));
-    assert_eq!(record.address, ["12 Example Street", "Sampleton, NY 00012"]);
-    assert_eq!(record.consent_status, ConsentStatus::Active);
-    assert!(record.advance_directive);
     assert_eq!(
-        record.medications_reconciled_on,
-        Some(day(3)),
-        "the stamp is not an edit's to clear"
+        PatientCore::of(&record),
+        core,
+        "every roster field round trips"
     );
-    assert_eq!(record.plan_review_on, None, "nor is the review date");
+    assert_eq!(
+        PatientDetails::of(&record),
+        PatientDetails {
+            medications_reconciled_on: Some(day(3)),
+            plan_review_on: None,
+            ..details.clone()
+        },
+        "every detail round trips, except what an edit is not to touch"
+    );
+    assert_eq!(record.address, ["12 Example Street", "Sampleton, NY 00012"]);
     assert_eq!(
         store
             .recent_audit(10)
             .unwrap()
             .iter()
-            .filter(|a| a.detail.as_deref() == Some("record details"))
+            .filter(|a| a.detail.as_deref() == Some("record"))
             .count(),
         1
     );

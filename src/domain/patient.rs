@@ -296,9 +296,86 @@ pub fn normalize_phone(text: &str) -> Result<String, String> {
     ))
 }
 
+/// An ICD-10(-CM) code's shape: a letter, two digits (the second may be a
+/// letter, as in "C4A"), then optionally a dot and one to four letters or
+/// digits ("E11.9", "F32.A", "Z59.01"). Whether the code exists is for the
+/// payer's files to say; this catches a name typed in the code's place.
+pub fn check_icd10(code: &str) -> Result<(), String> {
+    let code = code.trim();
+    let bad = || {
+        format!(
+            "{:?} is not an ICD-10 code: a letter, two digits, then a dot and up to four more (E11.9)",
+            code.chars().take(20).collect::<String>()
+        )
+    };
+    let (category, detail) = match code.split_once('.') {
+        Some((category, detail)) => (category, Some(detail)),
+        None => (code, None),
+    };
+    let c: Vec<char> = category.chars().collect();
+    let category_ok = c.len() == 3
+        && c[0].is_ascii_alphabetic()
+        && c[1].is_ascii_digit()
+        && c[2].is_ascii_alphanumeric();
+    let detail_ok = detail.is_none_or(|d| {
+        (1..=4).contains(&d.len()) && d.chars().all(|ch| ch.is_ascii_alphanumeric())
+    });
+    if category_ok && detail_ok {
+        Ok(())
+    } else {
+        Err(bad())
+    }
+}
+
+/// A US postal code: five digits, or ZIP+4 ("10001-1234").
+pub fn check_postal_code(code: &str) -> Result<(), String> {
+    let digits = |t: &str, n: usize| t.len() == n && t.chars().all(|c| c.is_ascii_digit());
+    let ok = match code.trim().split_once('-') {
+        Some((zip, plus)) => digits(zip, 5) && digits(plus, 4),
+        None => digits(code.trim(), 5),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err("a ZIP code is five digits, or five, a dash and four".to_string())
+    }
+}
+
+/// A US state or territory as its two-letter postal abbreviation.
+pub fn check_state(state: &str) -> Result<(), String> {
+    let state = state.trim();
+    if state.len() == 2 && state.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(())
+    } else {
+        Err("a state is its two-letter abbreviation (NY)".to_string())
+    }
+}
+
+/// The earliest birth date tend accepts on `today`: nobody enrolled is
+/// older than 120.
+pub fn earliest_birth_date(today: NaiveDate) -> NaiveDate {
+    today
+        .with_year(today.year() - 120)
+        .unwrap_or(NaiveDate::MIN)
+}
+
 #[cfg(test)]
 mod record_rule_tests {
     use super::*;
+
+    #[test]
+    fn icd10_codes_zip_codes_and_states_are_checked_for_shape() {
+        for good in ["E11.9", "F32.A", "Z59.01", "I10", "C4A.0", "e11.65"] {
+            assert_eq!(check_icd10(good), Ok(()), "{good}");
+        }
+        for bad in ["diabetes", "E1", "E11.", "E11.12345", "11.9", "E1X9"] {
+            assert!(check_icd10(bad).is_err(), "{bad}");
+        }
+        assert!(check_postal_code("10001").is_ok() && check_postal_code("10001-1234").is_ok());
+        assert!(check_postal_code("1000").is_err() && check_postal_code("10001-12").is_err());
+        assert!(check_state("NY").is_ok());
+        assert!(check_state("New York").is_err() && check_state("N1").is_err());
+    }
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()

@@ -9,10 +9,16 @@ use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
 use super::write::{date_text, utc_text};
-use super::{AuditAction, PatientDetails, Store, StoreError, Tx};
+use super::{
+    AuditAction, CareTeamMember, NewCareTeamMember, NewCondition, PatientCore, PatientDetails,
+    Store, StoreError, Tx,
+};
 use crate::domain::care_plan::{check_goal, goal_may_become, GoalPriority, NeedDomain};
 use crate::domain::goal::GoalStatus;
-use crate::domain::patient::{ConsentStatus, FlagKind};
+use crate::domain::patient::{
+    check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
+    ConsentStatus, EnrollmentStatus, FlagKind,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Need {
@@ -74,6 +80,62 @@ fn non_empty(what: &str, text: &str) -> Result<String, StoreError> {
         return Err(StoreError::Refused(format!("{what} cannot be empty")));
     }
     Ok(trimmed.to_string())
+}
+
+/// Whether an edited record holds together on `today`; the reason when not.
+/// The form checks each field as it is typed; these are the rules that
+/// span fields, checked again here so no caller can store a record that
+/// breaks them.
+pub fn check_record(
+    core: &PatientCore,
+    details: &PatientDetails,
+    today: NaiveDate,
+) -> Result<(), String> {
+    if core.given_name.trim().is_empty() || core.family_name.trim().is_empty() {
+        return Err("a patient has a given and a family name".into());
+    }
+    if core.birth_date > today {
+        return Err(format!("the birth date {} is after today", core.birth_date));
+    }
+    if core.birth_date < earliest_birth_date(today) {
+        return Err(format!(
+            "the birth date {} would make the patient older than 120",
+            core.birth_date
+        ));
+    }
+    for phone in [&core.phone_primary, &core.phone_secondary]
+        .into_iter()
+        .flatten()
+    {
+        normalize_phone(phone)?;
+    }
+    if details.preferred_phone == 2 && core.phone_secondary.is_none() {
+        return Err("the preferred phone is the second, but there is no second phone".into());
+    }
+    if details.consent_status != ConsentStatus::Active && details.consent_expires_on.is_some() {
+        return Err("only a consent on file has an expiry date".into());
+    }
+    if let (Some(from), Some(to)) = (core.enrolled_on, core.enrollment_ended_on) {
+        if to < from {
+            return Err(format!(
+                "enrollment cannot end ({to}) before it began ({from})"
+            ));
+        }
+    }
+    if core.enrollment_ended_on.is_some() && core.enrollment_status != EnrollmentStatus::Disenrolled
+    {
+        return Err("only a disenrolled patient has an enrollment end date".into());
+    }
+    if core.language.trim().is_empty() {
+        return Err("a patient has a preferred language".into());
+    }
+    if let Some(state) = &details.state {
+        check_state(state)?;
+    }
+    if let Some(zip) = &details.postal_code {
+        check_postal_code(zip)?;
+    }
+    Ok(())
 }
 
 /// Checks that the patient's record is still at `seen` and moves it on.
@@ -377,30 +439,22 @@ impl Store {
         })
     }
 
-    /// Saves the record's details as the user edited them, on the record as
-    /// they saw it (`seen`): refused whole, with nothing written, when another
-    /// session changed the record meanwhile or a detail does not hold
-    /// together (a preferred second phone the patient does not have, an
-    /// expiry on a consent that is not on file).
-    pub fn update_patient_details(
+    /// Saves the record as the user edited it, on the record as they saw it
+    /// (`seen`): refused whole, with nothing written, when another session
+    /// changed the record meanwhile or the record does not hold together
+    /// (see [`check_record`]).
+    pub fn update_patient_record(
         &mut self,
         patient_id: i64,
         seen: i64,
+        core: &PatientCore,
         details: &PatientDetails,
     ) -> Result<(), StoreError> {
         let record = self
             .patient(patient_id)?
             .ok_or_else(|| StoreError::Conflict("that patient no longer exists".into()))?;
-        if details.preferred_phone == 2 && record.phone_secondary.is_none() {
-            return Err(StoreError::Refused(
-                "the preferred phone is the second, but there is no second phone".into(),
-            ));
-        }
-        if details.consent_status != ConsentStatus::Active && details.consent_expires_on.is_some() {
-            return Err(StoreError::Refused(
-                "only a consent on file has an expiry date".into(),
-            ));
-        }
+        let today = self.clock().today();
+        check_record(core, details, today).map_err(StoreError::Refused)?;
         // The review date and the reconciliation stamp have actions of their
         // own (the review keeps its task in step): an edit leaves them be.
         let details = PatientDetails {
@@ -410,14 +464,87 @@ impl Store {
         };
         self.write(|tx| {
             bump_patient(tx, patient_id, seen)?;
+            tx.set_patient_core(patient_id, core)?;
             tx.set_patient_details(patient_id, &details)?;
             tx.audit(
                 AuditAction::Update,
                 "Patient",
                 Some(patient_id),
                 Some(patient_id),
-                Some("record details"),
+                Some("record"),
             )
+        })
+    }
+
+    /// Adds a condition (a name, an optional ICD-10 code, a FHIR clinical
+    /// status).
+    pub fn add_condition(
+        &mut self,
+        patient_id: i64,
+        code: Option<&str>,
+        display: &str,
+        clinical_status: &'static str,
+    ) -> Result<i64, StoreError> {
+        let display = non_empty("a condition's name", display)?;
+        let code = code.map(str::trim).filter(|c| !c.is_empty());
+        if let Some(code) = code {
+            check_icd10(code).map_err(StoreError::Refused)?;
+        }
+        self.write(|tx| {
+            let id = tx.insert_condition(&NewCondition {
+                patient_id,
+                code: code.map(str::to_uppercase),
+                display,
+                clinical_status,
+                onset_date: None,
+            })?;
+            tx.audit(
+                AuditAction::Create,
+                "Condition",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Adds a member of the patient's care team.
+    pub fn add_care_team_member(
+        &mut self,
+        patient_id: i64,
+        member: &CareTeamMember,
+    ) -> Result<i64, StoreError> {
+        let role = non_empty("a care team member's role", &member.role)?;
+        let name = non_empty("a care team member's name", &member.name)?;
+        let phone = match member.phone.as_deref().map(str::trim) {
+            Some(typed) if !typed.is_empty() => {
+                Some(normalize_phone(typed).map_err(StoreError::Refused)?)
+            }
+            _ => None,
+        };
+        let organization = member
+            .organization
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_string);
+        self.write(|tx| {
+            let id = tx.insert_care_team_member(&NewCareTeamMember {
+                patient_id,
+                role,
+                name,
+                organization,
+                phone,
+            })?;
+            tx.audit(
+                AuditAction::Create,
+                "CareTeam",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
         })
     }
 

@@ -25,7 +25,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use crate::clock::Clock;
 
 pub use audit::{AuditAction, AuditEvent};
-pub use care_plan::{Allergy, Flag, Medication, Need, PlanGoal, ProgressEntry};
+pub use care_plan::{check_record, Allergy, Flag, Medication, Need, PlanGoal, ProgressEntry};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use error::{OpenError, StoreError};
 pub use notes::{Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, MERGE_MARK};
@@ -33,7 +33,7 @@ pub use record::{CareTeamMember, Condition, PatientRecord};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
 pub use write::{
-    NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask,
+    NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask, PatientCore,
     PatientDetails, Tx,
 };
 

@@ -40,6 +40,14 @@ pub struct PatientRecord {
     pub advance_directive: bool,
     pub medications_reconciled_on: Option<NaiveDate>,
     pub plan_review_on: Option<NaiveDate>,
+    /// The address as stored, field by field, for editing (`address` is the
+    /// same as lines to show).
+    pub address_line: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    /// The assigned coordinator's user name (`coordinator` is their name).
+    pub coordinator_user: Option<String>,
     /// Bumped by every change to the record, so an edit names what it saw.
     pub version: i64,
 }
@@ -78,7 +86,7 @@ impl Store {
                     p.gender_identity, p.pronouns, p.preferred_phone, p.best_time_to_call,
                     p.address_line, p.city, p.state, p.postal_code, p.enrollment_ended_on,
                     p.consent_status, p.consent_expires_on, p.advance_directive,
-                    p.medications_reconciled_on, p.plan_review_on, p.version
+                    p.medications_reconciled_on, p.plan_review_on, p.version, c.username
                FROM patient p LEFT JOIN practitioner c ON c.id = p.coordinator_id
               WHERE p.id = ?1",
         )?;
@@ -148,6 +156,11 @@ impl Store {
                     medications_reconciled_on: date(29)?,
                     plan_review_on: date(30)?,
                     version: row.get(31)?,
+                    address_line: row.get(21)?,
+                    city: row.get(22)?,
+                    state: row.get(23)?,
+                    postal_code: row.get(24)?,
+                    coordinator_user: row.get(32)?,
                 })
             })
             .optional()?;

@@ -170,6 +170,54 @@ impl<'c> Tx<'c> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    /// Sets the roster's part of a patient's record: who they are, how to
+    /// reach them, coverage, enrollment, risk and coordinator.
+    pub fn set_patient_core(&mut self, patient_id: i64, p: &PatientCore) -> Result<(), StoreError> {
+        let coordinator_id: Option<i64> = match &p.coordinator {
+            Some(user) => Some(
+                self.tx
+                    .query_row(
+                        "SELECT id FROM practitioner WHERE username = ?1",
+                        [user],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .ok_or_else(|| {
+                        StoreError::Refused(format!("there is no coordinator named {user:?}"))
+                    })?,
+            ),
+            None => None,
+        };
+        self.tx
+            .prepare_cached(
+                "UPDATE patient SET family_name = ?2, given_name = ?3, birth_date = ?4, sex = ?5,
+                   language = ?6, interpreter_needed = ?7, phone_primary = ?8,
+                   phone_secondary = ?9, medicaid_id = ?10, plan_name = ?11,
+                   enrollment_status = ?12, enrolled_on = ?13, enrollment_ended_on = ?14,
+                   risk_tier = ?15, coordinator_id = ?16
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                patient_id,
+                p.family_name,
+                p.given_name,
+                date_text(p.birth_date),
+                p.sex.code(),
+                p.language,
+                p.interpreter_needed,
+                p.phone_primary,
+                p.phone_secondary,
+                p.medicaid_id,
+                p.plan_name,
+                p.enrollment_status.code(),
+                p.enrolled_on.map(date_text),
+                p.enrollment_ended_on.map(date_text),
+                p.risk_tier.number(),
+                coordinator_id,
+            ])?;
+        Ok(())
+    }
+
     /// Sets the parts of a patient's record beyond the roster's: identity,
     /// contact, address, consent, directive and review dates.
     pub fn set_patient_details(
@@ -465,6 +513,72 @@ pub struct PatientDetails {
     pub advance_directive: bool,
     pub medications_reconciled_on: Option<NaiveDate>,
     pub plan_review_on: Option<NaiveDate>,
+}
+
+/// The roster's part of a patient's record, as a coordinator edits it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatientCore {
+    pub family_name: String,
+    pub given_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    /// A BCP 47 tag: "en", "es".
+    pub language: String,
+    pub interpreter_needed: bool,
+    pub phone_primary: Option<String>,
+    pub phone_secondary: Option<String>,
+    pub medicaid_id: Option<String>,
+    pub plan_name: Option<String>,
+    pub enrollment_status: EnrollmentStatus,
+    pub enrolled_on: Option<NaiveDate>,
+    pub enrollment_ended_on: Option<NaiveDate>,
+    pub risk_tier: RiskTier,
+    /// The coordinator's user name.
+    pub coordinator: Option<String>,
+}
+
+impl PatientCore {
+    /// The record's roster part as it is now.
+    pub fn of(record: &super::PatientRecord) -> PatientCore {
+        PatientCore {
+            family_name: record.family_name.clone(),
+            given_name: record.given_name.clone(),
+            birth_date: record.birth_date,
+            sex: record.sex,
+            language: record.language.clone(),
+            interpreter_needed: record.interpreter_needed,
+            phone_primary: record.phone_primary.clone(),
+            phone_secondary: record.phone_secondary.clone(),
+            medicaid_id: record.medicaid_id.clone(),
+            plan_name: record.plan_name.clone(),
+            enrollment_status: record.enrollment_status,
+            enrolled_on: record.enrolled_on,
+            enrollment_ended_on: record.enrollment_ended_on,
+            risk_tier: record.risk_tier,
+            coordinator: record.coordinator_user.clone(),
+        }
+    }
+}
+
+impl PatientDetails {
+    /// The record's details as they are now.
+    pub fn of(record: &super::PatientRecord) -> PatientDetails {
+        PatientDetails {
+            gender_identity: record.gender_identity.clone(),
+            pronouns: record.pronouns.clone(),
+            preferred_phone: record.preferred_phone,
+            best_time_to_call: record.best_time_to_call.clone(),
+            address_line: record.address_line.clone(),
+            city: record.city.clone(),
+            state: record.state.clone(),
+            postal_code: record.postal_code.clone(),
+            consent_status: record.consent_status,
+            consent_expires_on: record.consent_expires_on,
+            advance_directive: record.advance_directive,
+            medications_reconciled_on: record.medications_reconciled_on,
+            plan_review_on: record.plan_review_on,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
