@@ -181,7 +181,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 .map_err(|e| e.to_string())?;
             match out {
                 Some(path) => {
-                    write_private(&path, &text)?;
+                    crate::export::write_private(&path, &text)?;
                     eprintln!(
                         "Wrote the care plan of {} to {}",
                         clean(member_id.trim()),
@@ -284,21 +284,6 @@ fn generate(
         user: config.user.clone(),
     };
     synth::generate(store, &params).map_err(|e| e.to_string())
-}
-
-/// Writes health information to a file only its owner can read.
-fn write_private(path: &Path, text: &str) -> CliResult<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn require_terminal() -> CliResult<()> {

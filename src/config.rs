@@ -76,6 +76,7 @@ struct ConfigFile {
     theme: ThemeName,
     upcoming_days: Option<u32>,
     detail_delay_ms: Option<u64>,
+    export_dir: Option<PathBuf>,
     urgency: UrgencyWeights,
     follow_up: FollowUpRules,
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
@@ -91,6 +92,9 @@ pub struct Config {
     /// How long the selection rests in the caseload before the patient and
     /// care-plan panes follow it (`detail_delay_ms`; zero: at once).
     pub detail_delay: Duration,
+    /// Where `E` writes care plans (`export_dir`); unset: the `exports`
+    /// folder in tend's data folder.
+    pub export_dir: Option<PathBuf>,
     /// How today's tasks are ranked (`[urgency]`).
     pub urgency: UrgencyWeights,
     /// What is proposed after a note is signed (`[follow_up]`).
@@ -255,6 +259,7 @@ impl Config {
             theme: file.theme,
             upcoming_days,
             detail_delay: Duration::from_millis(detail_delay_ms),
+            export_dir: file.export_dir.filter(|p| !p.as_os_str().is_empty()),
             urgency: file.urgency,
             follow_up: file.follow_up,
             templates: crate::templates::load(None).unwrap_or_default(),
@@ -496,6 +501,7 @@ mod example_tests {
             "theme",
             "upcoming_days",
             "detail_delay_ms",
+            "export_dir",
             "[urgency]",
             "[follow_up]",
             "[keys]",

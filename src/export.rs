@@ -5,6 +5,10 @@
 //! field holding escape sequences cannot drive the terminal of whoever later
 //! prints the file with `cat`.
 
+use std::io::Write as _;
+use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
+use std::path::{Path, PathBuf};
+
 use chrono::NaiveDate;
 
 use crate::domain::goal::Goal;
@@ -26,6 +30,15 @@ pub fn careplan_for_member(
             clean(member_id)
         ))
     })?;
+    careplan_audited(store, patient_id, today)
+}
+
+/// The plan as Markdown, with the audit row of its export.
+fn careplan_audited(
+    store: &mut Store,
+    patient_id: i64,
+    today: NaiveDate,
+) -> Result<String, StoreError> {
     let text = careplan_markdown(store, patient_id, today)?;
     store.write(|tx| {
         tx.audit(
@@ -37,6 +50,73 @@ pub fn careplan_for_member(
         )
     })?;
     Ok(text)
+}
+
+/// Writes the patient's plan into `folder` (made, private, if need be) as
+/// `careplan-MEMBER-DATE.md`, never over an earlier file, and returns
+/// where: the screen's export, which cannot print to the terminal it draws.
+pub fn careplan_to_folder(
+    store: &mut Store,
+    patient_id: i64,
+    today: NaiveDate,
+    folder: &Path,
+) -> Result<PathBuf, String> {
+    let member = store
+        .patient(patient_id)
+        .map_err(|e| e.to_string())?
+        .ok_or("that patient no longer exists")?
+        .member_id;
+    // The member ID goes into a file name: only its letters and digits.
+    let member: String = member
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(32)
+        .collect();
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)
+        .map_err(|e| format!("cannot make the export folder {}: {e}", folder.display()))?;
+    let text = careplan_audited(store, patient_id, today).map_err(|e| e.to_string())?;
+    for n in 1..1000 {
+        let path = match n {
+            1 => folder.join(format!("careplan-{member}-{today}.md")),
+            n => folder.join(format!("careplan-{member}-{today}-{n}.md")),
+        };
+        // create_new: an earlier export (or anyone's file) is never replaced.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path);
+        match file {
+            Ok(mut file) => {
+                file.write_all(text.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot write {}: {e}", path.display())),
+        }
+    }
+    Err(format!(
+        "{} holds too many exports for today",
+        folder.display()
+    ))
+}
+
+/// Writes health information to a file only its owner can read (a new
+/// file is made mode 0600).
+pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The plan as Markdown: who, what must be seen first, needs with their

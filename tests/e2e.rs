@@ -39,7 +39,7 @@ fn walkthrough_at_80x24() {
     let status = status_line(&screen);
     assert!(status.starts_with(STATUS_START), "status line: {status:?}");
     assert!(
-        status.ends_with("? help  q quit  n note  Enter notes"),
+        status.ends_with("? help  q quit  n note  Enter notes  e edit"),
         "status: {status:?}"
     );
     assert!(!status.contains("Enter open"), "status: {status:?}");

@@ -1,29 +1,72 @@
-//! The care-plan goals pane: the selected patient's goals.
+//! The care-plan pane: the selected patient's plan by need, each need
+//! followed by its goals.
 
 use super::list::ListCursor;
 use crate::domain::goal::Goal;
-use crate::store::{Store, StoreError};
+use crate::store::{Need, Store, StoreError};
+
+/// One row of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanRow {
+    /// A need (index into `needs`), heading its goals.
+    Need(usize),
+    /// Heads the goals that serve no recorded need, when the plan has needs.
+    Unlinked,
+    /// A goal (index into `goals`).
+    Goal(usize),
+}
 
 #[derive(Default)]
 pub struct GoalsPane {
+    pub needs: Vec<Need>,
     pub goals: Vec<Goal>,
     /// Each goal's measured values, oldest first (same order as `goals`).
     pub values: Vec<Vec<f64>>,
+    /// The plan as shown: needs in the plan's order of domains, each with
+    /// its goals (open first, soonest target first).
+    pub rows: Vec<PlanRow>,
     pub cursor: ListCursor,
+    /// Whose plan is shown.
+    patient_id: Option<i64>,
+}
+
+/// The plan's rows: each need, then its goals; then goals without a need.
+fn plan_rows(needs: &[Need], goals: &[Goal]) -> Vec<PlanRow> {
+    let mut rows = Vec::with_capacity(needs.len() + goals.len() + 1);
+    for (n, need) in needs.iter().enumerate() {
+        rows.push(PlanRow::Need(n));
+        rows.extend(
+            goals
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| g.need_id == Some(need.id))
+                .map(|(i, _)| PlanRow::Goal(i)),
+        );
+    }
+    let unlinked: Vec<PlanRow> = goals
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !g.need_id.is_some_and(|id| needs.iter().any(|n| n.id == id)))
+        .map(|(i, _)| PlanRow::Goal(i))
+        .collect();
+    if !unlinked.is_empty() && !needs.is_empty() {
+        rows.push(PlanRow::Unlinked);
+    }
+    rows.extend(unlinked);
+    rows
 }
 
 impl GoalsPane {
     pub fn load(&mut self, store: &Store, patient_id: Option<i64>) -> Result<(), StoreError> {
-        self.goals = match patient_id {
-            Some(id) => store.goals(id)?,
-            None => Vec::new(),
+        let (needs, goals, measured) = match patient_id {
+            Some(id) => (
+                store.needs(id)?,
+                store.goals(id)?,
+                store.progress_values(id)?,
+            ),
+            None => Default::default(),
         };
-        let measured = match patient_id {
-            Some(id) => store.progress_values(id)?,
-            None => Vec::new(),
-        };
-        self.values = self
-            .goals
+        self.values = goals
             .iter()
             .map(|g| {
                 measured
@@ -33,11 +76,115 @@ impl GoalsPane {
                     .collect()
             })
             .collect();
-        self.cursor.set_len(self.goals.len());
+        self.rows = plan_rows(&needs, &goals);
+        self.needs = needs;
+        self.goals = goals;
+        self.cursor.set_len(self.rows.len());
+        if self.patient_id != patient_id {
+            // A new patient's plan opens on its first open goal, ready for `+`.
+            self.patient_id = patient_id;
+            let goal_row = |open: bool| {
+                self.rows.iter().position(
+                    |r| matches!(r, PlanRow::Goal(i) if !open || self.goals[*i].status.is_open()),
+                )
+            };
+            self.cursor
+                .select(goal_row(true).or_else(|| goal_row(false)).unwrap_or(0));
+        }
         Ok(())
     }
 
+    pub fn selected_row(&self) -> Option<PlanRow> {
+        self.rows.get(self.cursor.selected()?).copied()
+    }
+
+    /// The goal under the cursor (none on a need's heading).
     pub fn selected(&self) -> Option<&Goal> {
-        self.goals.get(self.cursor.selected()?)
+        match self.selected_row()? {
+            PlanRow::Goal(i) => self.goals.get(i),
+            _ => None,
+        }
+    }
+
+    /// The need under the cursor, or the need of the goal under it.
+    pub fn selected_need(&self) -> Option<i64> {
+        match self.selected_row()? {
+            PlanRow::Need(i) => self.needs.get(i).map(|n| n.id),
+            PlanRow::Goal(i) => self.goals.get(i)?.need_id,
+            PlanRow::Unlinked => None,
+        }
+    }
+
+    /// "Housing: Unstable housing", for the goal's need.
+    pub fn need_of(&self, goal: &Goal) -> Option<String> {
+        let need = self.needs.iter().find(|n| Some(n.id) == goal.need_id)?;
+        Some(format!("{}: {}", need.domain.label(), need.description))
+    }
+
+    /// Puts the cursor on the goal with this id, if shown.
+    pub fn select_goal(&mut self, goal_id: i64) {
+        if let Some(row) = self.rows.iter().position(
+            |r| matches!(r, PlanRow::Goal(i) if self.goals.get(*i).is_some_and(|g| g.id == goal_id)),
+        ) {
+            self.cursor.select(row);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::care_plan::{GoalPriority, NeedDomain};
+    use crate::domain::goal::GoalStatus;
+
+    fn need(id: i64, domain: NeedDomain) -> Need {
+        Need {
+            id,
+            domain,
+            description: format!("need {id}"),
+            resolved: false,
+        }
+    }
+
+    fn goal(id: i64, need_id: Option<i64>) -> Goal {
+        Goal {
+            id,
+            description: format!("goal {id}"),
+            status: GoalStatus::Active,
+            start_date: None,
+            target_date: None,
+            need_id,
+            measure: None,
+            priority: GoalPriority::Medium,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn goals_follow_their_need_and_the_rest_come_last() {
+        let needs = [need(7, NeedDomain::Medical), need(3, NeedDomain::Housing)];
+        let goals = [
+            goal(1, Some(3)),
+            goal(2, None),
+            goal(4, Some(7)),
+            goal(5, Some(99)),
+        ];
+        assert_eq!(
+            plan_rows(&needs, &goals),
+            [
+                PlanRow::Need(0),
+                PlanRow::Goal(2),
+                PlanRow::Need(1),
+                PlanRow::Goal(0),
+                PlanRow::Unlinked,
+                PlanRow::Goal(1),
+                PlanRow::Goal(3),
+            ]
+        );
+        assert_eq!(
+            plan_rows(&[], &goals[..2]),
+            [PlanRow::Goal(0), PlanRow::Goal(1)],
+            "no needs, no headings"
+        );
     }
 }

@@ -47,6 +47,11 @@ impl ListCursor {
 
     pub fn set_height(&mut self, height: usize) {
         self.height = height.max(1);
+        // A view that grew enough to show the list from its top does so,
+        // rather than keep a scroll chosen for a smaller view.
+        if self.selected < self.height {
+            self.scroll = 0;
+        }
         self.keep_visible();
     }
 

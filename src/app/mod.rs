@@ -5,6 +5,8 @@
 
 pub mod caseload;
 pub mod editor;
+pub mod form;
+mod forms;
 pub mod goals;
 pub mod help;
 pub mod keymap;
@@ -32,6 +34,7 @@ use crate::templates::Template;
 use crate::ui::layout;
 use caseload::{CaseloadPane, FilterOutcome};
 use editor::NoteEditor;
+pub use forms::{FormPurpose, PlanForm};
 use goals::GoalsPane;
 use keymap::{Action, Keymap};
 use pane::PaneId;
@@ -119,6 +122,8 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// The one-line prompt of a triage action, while it is open.
     pub prompt: Option<Prompt>,
+    /// The form being filled in, while one is open.
+    pub form: Option<PlanForm>,
     /// The note being written, while the editor is open.
     pub editor: Option<NoteEditor>,
     /// Drafts left from an earlier session (patients, newest first),
@@ -129,6 +134,8 @@ pub struct App {
     pub message: Option<Message>,
     /// Changes made in this session, newest last, for `u`.
     undo: Vec<TaskChange>,
+    /// Where `E` writes care plans, when configured.
+    export_dir: Option<std::path::PathBuf>,
     /// The terminal's size, as last reported.
     pub size: (u16, u16),
     /// The patient whose record was last shown (and audited).
@@ -161,12 +168,14 @@ impl App {
             tasks: TasksPane::default(),
             overlay: None,
             prompt: None,
+            form: None,
             editor: None,
             pending_drafts: Vec::new(),
             templates: config.templates.clone(),
             follow_up: config.follow_up.clone(),
             message: None,
             undo: Vec::new(),
+            export_dir: config.export_dir.clone(),
             size: (80, 24),
             shown_patient: None,
             detail_delay: config.detail_delay,
@@ -270,6 +279,9 @@ impl App {
         if self.editor.is_some() {
             return self.editor_key(key);
         }
+        if self.form.is_some() {
+            return self.form_key(key);
+        }
         if self.prompt.is_some() {
             return self.prompt_key(key);
         }
@@ -305,6 +317,7 @@ impl App {
     fn pane_action(&self, key: &KeyEvent) -> Option<Action> {
         let to_panes = self.overlay.is_none()
             && self.editor.is_none()
+            && self.form.is_none()
             && self.prompt.is_none()
             && self.caseload.filter_input.is_none();
         to_panes
@@ -480,6 +493,12 @@ impl App {
             | Action::EditTask
             | Action::AddTask
             | Action::FilterTasks => self.open_prompt(action)?,
+            Action::EditRecord => self.open_record_form()?,
+            Action::AddToRecord => self.open_add_to_record(),
+            Action::AddGoal => self.open_goal_form(),
+            Action::AddNeed => self.open_need_form(),
+            Action::SetPlanReview => self.open_review_form(),
+            Action::ExportCarePlan => self.export_care_plan()?,
             Action::AddProgress => match self.goals.selected() {
                 Some(goal) => {
                     self.prompt = Some(Prompt::new(
@@ -493,7 +512,9 @@ impl App {
                     self.update_preview()?;
                 }
                 None => {
-                    self.message = Some(Message::Error("No goal is selected".into()));
+                    self.message = Some(Message::Error(
+                        "Select a goal (the cursor is on a need or the plan is empty)".into(),
+                    ));
                 }
             },
             Action::SetGoalStatus => match self.goals.selected() {
@@ -512,7 +533,9 @@ impl App {
                     self.update_preview()?;
                 }
                 None => {
-                    self.message = Some(Message::Error("No goal is selected".into()));
+                    self.message = Some(Message::Error(
+                        "Select a goal (the cursor is on a need or the plan is empty)".into(),
+                    ));
                 }
             },
             Action::ReconcileMedications => match &self.patient.record {
@@ -561,6 +584,37 @@ impl App {
         Ok(())
     }
 
+    /// `E`: writes the selected patient's care plan into the export folder
+    /// and says where.
+    fn export_care_plan(&mut self) -> Result<(), StoreError> {
+        let Some(patient_id) = self.patient.record.as_ref().map(|r| r.id) else {
+            self.message = Some(Message::Error(
+                "Select a patient in the caseload first".into(),
+            ));
+            return Ok(());
+        };
+        let folder = match &self.export_dir {
+            Some(folder) => folder.clone(),
+            None => match crate::config::Paths::from_env() {
+                Some(paths) => paths.data_dir.join("exports"),
+                None => {
+                    self.message = Some(Message::Error(
+                        "No export folder: set export_dir in the config".into(),
+                    ));
+                    return Ok(());
+                }
+            },
+        };
+        let today = self.today();
+        self.message = Some(
+            match crate::export::careplan_to_folder(&mut self.store, patient_id, today, &folder) {
+                Ok(path) => Message::Info(format!("Care plan written to {}", path.display())),
+                Err(problem) => Message::Error(capitalise(&problem)),
+            },
+        );
+        Ok(())
+    }
+
     fn move_in_focus(&mut self, action: Action) -> Result<(), StoreError> {
         match self.focus {
             PaneId::Caseload => {
@@ -600,15 +654,7 @@ impl App {
             PaneId::Patient => self.open_timeline()?,
             PaneId::Goals => {
                 if let Some(goal) = self.goals.selected().cloned() {
-                    let need = match (goal.need_id, self.shown_patient) {
-                        (Some(id), Some(patient)) => self
-                            .store
-                            .needs(patient)?
-                            .into_iter()
-                            .find(|n| n.id == id)
-                            .map(|n| format!("{}: {}", n.domain.label(), n.description)),
-                        _ => None,
-                    };
+                    let need = self.goals.need_of(&goal);
                     let entries = self.store.progress(goal.id)?;
                     let values: Vec<f64> = entries.iter().filter_map(|e| e.value).collect();
                     self.overlay = Some(Overlay::Goal(Box::new(GoalDetail {

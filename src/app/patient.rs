@@ -23,7 +23,8 @@ pub enum RecordLine {
         value: String,
         alert: bool,
     },
-    Heading(String),
+    /// A list's heading; the lines after it belong to its section.
+    Heading(Section, String),
     Item(String),
     /// A note in the timeline (newest first).
     Note(String),
@@ -31,6 +32,16 @@ pub enum RecordLine {
     /// sharing. Drawn as an alert, right under the name.
     Flag(String),
     Blank,
+}
+
+/// The lists of the record, which `a` adds to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Conditions,
+    Medications,
+    Allergies,
+    CareTeam,
+    Notes,
 }
 
 /// How many recent notes the record lists.
@@ -72,9 +83,10 @@ impl PatientPane {
                 let notes = store.timeline(record.id, NOTES_SHOWN)?;
                 let outreach = store.outreach_this_month(record.id, today)?;
                 lines.push(RecordLine::Blank);
-                lines.push(RecordLine::Heading(format!(
-                    "Notes · {outreach} outreach this month · Enter lists all"
-                )));
+                lines.push(RecordLine::Heading(
+                    Section::Notes,
+                    format!("Notes · {outreach} outreach this month · Enter lists all"),
+                ));
                 if notes.is_empty() {
                     lines.push(RecordLine::Item("none yet; n writes one".into()));
                 }
@@ -92,6 +104,20 @@ impl PatientPane {
             self.cursor.select(0);
         }
         Ok(())
+    }
+
+    /// The line under the cursor.
+    pub fn selected_line(&self) -> Option<&RecordLine> {
+        self.lines.get(self.cursor.selected()?)
+    }
+
+    /// The list the line under the cursor belongs to, if any.
+    pub fn selected_section(&self) -> Option<Section> {
+        let at = self.cursor.selected()?;
+        self.lines[..=at].iter().rev().find_map(|line| match line {
+            RecordLine::Heading(section, _) => Some(*section),
+            _ => None,
+        })
     }
 
     pub fn set_height(&mut self, height: usize) {
@@ -282,10 +308,10 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
     }
 
     lines.push(RecordLine::Blank);
-    lines.push(RecordLine::Heading(format!(
-        "Conditions ({})",
-        lists.conditions.len()
-    )));
+    lines.push(RecordLine::Heading(
+        Section::Conditions,
+        format!("Conditions ({})", lists.conditions.len()),
+    ));
     for c in &lists.conditions {
         let code = c
             .code
@@ -302,6 +328,7 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
     lines.push(RecordLine::Blank);
     let active_meds = lists.medications.iter().filter(|m| m.active).count();
     lines.push(RecordLine::Heading(
+        Section::Medications,
         match record.medications_reconciled_on {
             Some(on) => format!("Medications ({active_meds}) · reconciled {on}"),
             None => format!("Medications ({active_meds}) · never reconciled"),
@@ -318,10 +345,10 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         lines.push(RecordLine::Item(text));
     }
     lines.push(RecordLine::Blank);
-    lines.push(RecordLine::Heading(format!(
-        "Allergies ({})",
-        lists.allergies.len()
-    )));
+    lines.push(RecordLine::Heading(
+        Section::Allergies,
+        format!("Allergies ({})", lists.allergies.len()),
+    ));
     if lists.allergies.is_empty() {
         lines.push(RecordLine::Item("none known".into()));
     }
@@ -336,10 +363,10 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         lines.push(RecordLine::Item(text));
     }
     lines.push(RecordLine::Blank);
-    lines.push(RecordLine::Heading(format!(
-        "Care team ({})",
-        lists.care_team.len()
-    )));
+    lines.push(RecordLine::Heading(
+        Section::CareTeam,
+        format!("Care team ({})", lists.care_team.len()),
+    ));
     for m in &lists.care_team {
         let mut text = format!("{}: {}", m.role, m.name);
         if let Some(phone) = &m.phone {

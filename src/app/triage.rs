@@ -307,7 +307,10 @@ impl App {
     /// After a change to the record or the plan: say what happened (or why
     /// not) and show the patient as the database now holds them, so a
     /// change another session made is seen, not overwritten.
-    fn after_plan_change(&mut self, result: Result<&str, StoreError>) -> Result<(), StoreError> {
+    pub(super) fn after_plan_change(
+        &mut self,
+        result: Result<&str, StoreError>,
+    ) -> Result<(), StoreError> {
         match result {
             Ok(done) => self.message = Some(Message::Info(done.to_string())),
             Err(error @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {

@@ -9,6 +9,7 @@ use ratatui::Frame;
 use super::text::fit;
 use super::theme::Theme;
 use super::{layout, pane_block, render_list};
+use crate::app::goals::PlanRow;
 use crate::app::pane::PaneId;
 use crate::app::App;
 use crate::domain::care_plan::sparkline;
@@ -29,7 +30,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = pane_block(app, theme, PaneId::Goals, detail);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if pane.goals.is_empty() {
+    if pane.rows.is_empty() {
         let text = if app.patient.record.is_some() {
             "No care-plan goals yet."
         } else {
@@ -39,62 +40,90 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
 
-    // Two rows a goal: the patient's words, then status and target date.
+    // A need is one row, heading its goals; a goal two rows: the patient's
+    // words, then status and target date.
     let text_width = inner.width.saturating_sub(2) as usize;
-    let range = pane.cursor.visible();
-    let rows = pane.goals[range.clone()]
+    // The cursor counts two rows an entry; a need's heading takes one, so
+    // the rows after the cursor's view fill what the headings leave.
+    let first = pane.cursor.scroll();
+    let rows = pane.rows[first..(first + inner.height as usize).min(pane.rows.len())]
         .iter()
-        .zip(&pane.values[range.clone()])
-        .map(|(goal, values)| {
-            let is_overdue = goal.is_overdue(today);
-            let text_style = if goal.status.is_open() {
-                Style::new()
-            } else {
-                theme.dim
-            };
-            let status = format!("{} · ", goal.status.label());
-            // Measured progress ends the line: its trend, then the latest
-            // value, which must always show; the trend and then the word
-            // "target" give way when the line is narrow.
-            let latest = values.last().map(|v| format!(" {v}")).unwrap_or_default();
-            let target_text = |short: bool| match goal.target_date {
-                Some(date) if is_overdue => format!("overdue {date}"),
-                Some(date) if short => date.to_string(),
-                Some(date) => format!("target {date}"),
-                None => "no target date".to_string(),
-            };
-            let room = |target: &str| {
-                text_width.saturating_sub(
-                    status.chars().count() + target.chars().count() + latest.chars().count() + 1,
-                )
-            };
-            let mut target = target_text(false);
-            if !latest.is_empty() && room(&target) < values.len().min(3) {
-                target = target_text(true);
-            }
-            let trend_width = room(&target).min(8);
-            let target_style = if is_overdue {
-                theme.overdue
-            } else {
-                text_style
-            };
-            let description = Line::styled(fit(&goal.description, text_width), text_style);
-            let mut facts = vec![
-                Span::styled(status, theme.dim),
-                Span::styled(target, target_style),
-            ];
-            if !latest.is_empty() {
-                let trend = sparkline(values, trend_width);
-                let text = if trend.is_empty() {
-                    latest
+        .map(|row| match *row {
+            PlanRow::Need(n) => {
+                let need = &pane.needs[n];
+                let mut text = format!("{}: {}", need.domain.label(), need.description);
+                if need.resolved {
+                    text.push_str(" (resolved)");
+                }
+                let style = if need.resolved {
+                    theme.dim
                 } else {
-                    format!(" {trend}{latest}")
+                    theme.heading
                 };
-                facts.push(Span::styled(text, text_style));
+                Row::new(vec![Cell::from(Line::styled(
+                    fit(&text, text_width),
+                    style,
+                ))])
             }
-            let facts = Line::from(facts);
-            Row::new(vec![Cell::from(Text::from(vec![description, facts]))])
-                .height(layout::GOAL_ROW_HEIGHT as u16)
+            PlanRow::Unlinked => Row::new(vec![Cell::from(Line::styled(
+                fit("Goals not under a need", text_width),
+                theme.heading,
+            ))]),
+            PlanRow::Goal(i) => {
+                let (goal, values) = (&pane.goals[i], &pane.values[i]);
+                let is_overdue = goal.is_overdue(today);
+                let text_style = if goal.status.is_open() {
+                    Style::new()
+                } else {
+                    theme.dim
+                };
+                let status = format!("{} · ", goal.status.label());
+                // Measured progress ends the line: its trend, then the latest
+                // value, which must always show; the trend and then the word
+                // "target" give way when the line is narrow.
+                let latest = values.last().map(|v| format!(" {v}")).unwrap_or_default();
+                let target_text = |short: bool| match goal.target_date {
+                    Some(date) if is_overdue => format!("overdue {date}"),
+                    Some(date) if short => date.to_string(),
+                    Some(date) => format!("target {date}"),
+                    None => "no target date".to_string(),
+                };
+                let room = |target: &str| {
+                    text_width.saturating_sub(
+                        status.chars().count()
+                            + target.chars().count()
+                            + latest.chars().count()
+                            + 1,
+                    )
+                };
+                let mut target = target_text(false);
+                if !latest.is_empty() && room(&target) < values.len().min(3) {
+                    target = target_text(true);
+                }
+                let trend_width = room(&target).min(8);
+                let target_style = if is_overdue {
+                    theme.overdue
+                } else {
+                    text_style
+                };
+                let description = Line::styled(fit(&goal.description, text_width), text_style);
+                let mut facts = vec![
+                    Span::styled(status, theme.dim),
+                    Span::styled(target, target_style),
+                ];
+                if !latest.is_empty() {
+                    let trend = sparkline(values, trend_width);
+                    let text = if trend.is_empty() {
+                        latest
+                    } else {
+                        format!(" {trend}{latest}")
+                    };
+                    facts.push(Span::styled(text, text_style));
+                }
+                let facts = Line::from(facts);
+                Row::new(vec![Cell::from(Text::from(vec![description, facts]))])
+                    .height(layout::GOAL_ROW_HEIGHT as u16)
+            }
         });
     let table = Table::new(rows, [Constraint::Min(0)]);
     render_list(app, theme, PaneId::Goals, frame, inner, table, &pane.cursor);

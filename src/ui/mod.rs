@@ -4,6 +4,7 @@
 
 mod caseload;
 mod editor;
+mod form;
 mod goals;
 pub mod layout;
 mod overlay;
@@ -43,6 +44,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     status::render(app, &theme, frame, areas.status);
     if let Some(prompt) = &app.prompt {
         prompt::render(prompt, &theme, frame, area);
+    }
+    if let Some(open) = &app.form {
+        form::render(open, &theme, frame, area);
     }
     if let Some(overlay) = &app.overlay {
         overlay::render(app, overlay, &theme, frame, area);

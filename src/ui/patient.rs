@@ -75,7 +75,7 @@ fn draw_line<'a>(line: &RecordLine, theme: &Theme, width: usize) -> Line<'a> {
                 Span::styled(fit(value, value_width), value_style),
             ])
         }
-        RecordLine::Heading(text) => Line::styled(fit(text, width), theme.heading),
+        RecordLine::Heading(_, text) => Line::styled(fit(text, width), theme.heading),
         RecordLine::Item(text) => Line::raw(fit(&format!("• {text}"), width)),
         RecordLine::Note(text) => Line::raw(fit(text, width)),
         RecordLine::Flag(text) => Line::styled(fit(text, width), theme.alert),

@@ -1,0 +1,535 @@
+//! The one form component every edit uses: labelled one-line fields, each
+//! checked as it is typed (dates, phone numbers, choices, required fields),
+//! `Tab`/`Enter` to the next field, `Ctrl-S` to save, `Esc` to cancel
+//! without change. What a save does is the caller's (see `forms.rs`); the
+//! form only holds the text and says what each field means or why it
+//! cannot be used.
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::line_input::{InputEvent, LineInput};
+use crate::domain::dates;
+use crate::domain::language;
+use crate::domain::patient::{check_icd10, check_postal_code, check_state, normalize_phone};
+
+/// What a field holds, and so how its text is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    /// A date as a date expression (`fri`, `+2w`, `12/05`) or ISO: dates
+    /// that are planned.
+    Date,
+    /// A date of record (a birth date): ISO or MM/DD/YYYY only, since
+    /// "tom" is never what was meant.
+    RecordDate,
+    Phone,
+    /// One of a few choices, typed as the start of its label or its code.
+    Choice(Vec<Choice>),
+    /// yes/no (y, n, true, false).
+    YesNo,
+    /// A language, by name ("Spanish") or BCP 47 tag ("es").
+    Language,
+    Icd10,
+    State,
+    PostalCode,
+}
+
+/// One choice: the code stored, the words shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn new(code: impl Into<String>, label: impl Into<String>) -> Choice {
+        Choice {
+            code: code.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// A field's text, read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Left empty (allowed: the field is optional).
+    Empty,
+    Text(String),
+    Date(NaiveDate),
+    /// The chosen code.
+    Choice(String),
+    Bool(bool),
+}
+
+pub struct Field {
+    /// The name the caller reads it by.
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub input: LineInput,
+    /// The text the form opened with (or last took from the database), to
+    /// know what the user changed.
+    pub initial: String,
+    /// What another session saved in this field while the user was
+    /// editing it, when that differs from what the user has: shown beside
+    /// the field so neither is lost.
+    pub theirs: Option<String>,
+}
+
+impl Field {
+    pub fn new(name: &'static str, label: &'static str, kind: FieldKind, text: &str) -> Field {
+        let input = LineInput::new(text);
+        Field {
+            name,
+            label,
+            kind,
+            required: false,
+            initial: input.text(),
+            input,
+            theirs: None,
+        }
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn text(&self) -> String {
+        self.input.text()
+    }
+
+    /// Replaces the text (and what counts as unchanged).
+    pub fn reset(&mut self, text: &str) {
+        self.input = LineInput::new(text);
+        self.initial = self.input.text();
+    }
+
+    pub fn is_changed(&self) -> bool {
+        self.text() != self.initial
+    }
+
+    /// The field's text read as its kind, or why it cannot be.
+    pub fn value(&self, today: NaiveDate) -> Result<Value, String> {
+        let text = self.text();
+        let typed = text.trim();
+        if typed.is_empty() {
+            return if self.required {
+                Err(format!("{} is required", self.label))
+            } else {
+                Ok(Value::Empty)
+            };
+        }
+        match &self.kind {
+            FieldKind::Text => Ok(Value::Text(typed.to_string())),
+            FieldKind::Date => dates::parse(typed, today)
+                .map(Value::Date)
+                .map_err(|e| e.to_string()),
+            FieldKind::RecordDate => parse_record_date(typed).map(Value::Date),
+            FieldKind::Phone => normalize_phone(typed).map(Value::Text),
+            FieldKind::Choice(choices) => {
+                choose(choices, typed).map(|c| Value::Choice(c.code.clone()))
+            }
+            FieldKind::YesNo => match typed.to_lowercase().as_str() {
+                "y" | "yes" | "true" | "1" => Ok(Value::Bool(true)),
+                "n" | "no" | "false" | "0" => Ok(Value::Bool(false)),
+                _ => Err("type yes or no".to_string()),
+            },
+            FieldKind::Language => parse_language(typed).map(Value::Text),
+            FieldKind::Icd10 => check_icd10(typed).map(|()| Value::Text(typed.to_uppercase())),
+            FieldKind::State => check_state(typed).map(|()| Value::Text(typed.to_uppercase())),
+            FieldKind::PostalCode => {
+                check_postal_code(typed).map(|()| Value::Text(typed.to_string()))
+            }
+        }
+    }
+
+    /// What the text means, shown beside it while the field has focus:
+    /// "→ Fri 2026-11-27", "→ Spanish"; or why it cannot be used.
+    pub fn meaning(&self, today: NaiveDate) -> Result<String, String> {
+        let value = self.value(today)?;
+        Ok(match (&self.kind, value) {
+            (_, Value::Empty) => String::new(),
+            (FieldKind::Date | FieldKind::RecordDate, Value::Date(d)) => {
+                format!("→ {}", dates::show(d))
+            }
+            (FieldKind::Choice(choices), Value::Choice(code)) => choices
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| format!("→ {}", c.label))
+                .unwrap_or_default(),
+            (FieldKind::Language, Value::Text(tag)) => format!("→ {}", language::name(&tag)),
+            (FieldKind::Phone, Value::Text(phone)) if phone != self.text().trim() => {
+                format!("→ {phone}")
+            }
+            (FieldKind::YesNo, Value::Bool(b)) => if b { "→ yes" } else { "→ no" }.to_string(),
+            _ => String::new(),
+        })
+    }
+
+    /// What may be typed, for the line under the form.
+    pub fn hint(&self) -> String {
+        match &self.kind {
+            FieldKind::Text => String::new(),
+            FieldKind::Date => "a date: today, fri, +2w, 12/05, 2026-12-05".into(),
+            FieldKind::RecordDate => "a date: 1970-02-03 or 02/03/1970".into(),
+            FieldKind::Phone => "10 digits: 212 555 0134".into(),
+            FieldKind::Choice(choices) => choices
+                .iter()
+                .map(|c| c.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            FieldKind::YesNo => "yes or no".into(),
+            FieldKind::Language => "a language: Spanish, or its tag: es".into(),
+            FieldKind::Icd10 => "an ICD-10 code: E11.9 (optional)".into(),
+            FieldKind::State => "two letters: NY".into(),
+            FieldKind::PostalCode => "ZIP: 10001 or 10001-1234".into(),
+        }
+    }
+}
+
+/// A date of record: ISO 8601 or the US form's MM/DD/YYYY.
+pub fn parse_record_date(typed: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(typed, "%m/%d/%Y"))
+        .map_err(|_| format!("{typed:?} is not a date: type 1970-02-03 or 02/03/1970"))
+}
+
+/// A language by its name or tag, as the tag.
+fn parse_language(typed: &str) -> Result<String, String> {
+    let lower = typed.to_lowercase();
+    if let Some(tag) = language::known_tags()
+        .find(|tag| *tag == lower || language::name(tag).to_lowercase() == lower)
+    {
+        return Ok(tag.to_string());
+    }
+    // Any other well-formed tag ("tl", "pt-BR") is kept as typed.
+    let well_formed = typed.split('-').enumerate().all(|(i, part)| {
+        let letters = part.chars().all(|c| c.is_ascii_alphanumeric());
+        letters
+            && if i == 0 {
+                (2..=3).contains(&part.len())
+            } else {
+                (2..=8).contains(&part.len())
+            }
+    });
+    if well_formed {
+        Ok(typed.to_string())
+    } else {
+        Err(format!(
+            "{:?} is not a language tend knows: type its name (Spanish) or tag (es)",
+            crate::ui::text::fit(typed, 20)
+        ))
+    }
+}
+
+/// The choice `typed` names: its code, or a label it starts (case aside),
+/// when only one does.
+fn choose<'a>(choices: &'a [Choice], typed: &str) -> Result<&'a Choice, String> {
+    let lower = typed.to_lowercase();
+    if let Some(exact) = choices
+        .iter()
+        .find(|c| c.code.to_lowercase() == lower || c.label.to_lowercase() == lower)
+    {
+        return Ok(exact);
+    }
+    let starting: Vec<&Choice> = choices
+        .iter()
+        .filter(|c| c.label.to_lowercase().starts_with(&lower))
+        .collect();
+    match starting.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!(
+            "{:?} is none of: {}",
+            crate::ui::text::fit(typed, 20),
+            choices
+                .iter()
+                .map(|c| c.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        many => Err(format!(
+            "{:?} could be {}",
+            crate::ui::text::fit(typed, 20),
+            many.iter()
+                .map(|c| c.label.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )),
+    }
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormEvent {
+    /// Save (Ctrl-S, or Enter on the last field).
+    Save,
+    /// Esc: leave without change.
+    Cancel,
+    /// A field's text changed.
+    Edited,
+    /// Nothing to act on (a move between fields, a key that did nothing).
+    Unchanged,
+}
+
+pub struct Form<P> {
+    /// What a save does.
+    pub purpose: P,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focused: usize,
+    /// Why the form as a whole cannot be saved (a rule across fields, or
+    /// the store's refusal), or what happened to it (a conflict).
+    pub problem: Option<String>,
+    pub today: NaiveDate,
+}
+
+impl<P> Form<P> {
+    pub fn new(purpose: P, title: String, fields: Vec<Field>, today: NaiveDate) -> Form<P> {
+        Form {
+            purpose,
+            title,
+            fields,
+            focused: 0,
+            problem: None,
+            today,
+        }
+    }
+
+    /// Puts the cursor in the named field.
+    pub fn focus(&mut self, name: &str) {
+        if let Some(index) = self.fields.iter().position(|f| f.name == name) {
+            self.focused = index;
+        }
+    }
+
+    pub fn field(&self, name: &str) -> &Field {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("the form has no field named {name}"))
+    }
+
+    /// The named field's value; the form has been checked (see
+    /// [`Form::first_problem`]) before a caller reads values.
+    pub fn value(&self, name: &str) -> Value {
+        self.field(name).value(self.today).unwrap_or(Value::Empty)
+    }
+
+    pub fn text(&self, name: &str) -> Option<String> {
+        match self.value(name) {
+            Value::Text(text) | Value::Choice(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn date(&self, name: &str) -> Option<NaiveDate> {
+        match self.value(name) {
+            Value::Date(date) => Some(date),
+            _ => None,
+        }
+    }
+
+    pub fn yes(&self, name: &str) -> bool {
+        self.value(name) == Value::Bool(true)
+    }
+
+    /// The first field that cannot be used, and why.
+    pub fn first_problem(&self) -> Option<(usize, String)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| f.value(self.today).err().map(|e| (i, e)))
+    }
+
+    pub fn is_changed(&self) -> bool {
+        self.fields.iter().any(Field::is_changed)
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> FormEvent {
+        let last = self.fields.len().saturating_sub(1);
+        match key.code {
+            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return FormEvent::Save
+            }
+            KeyCode::Esc => return FormEvent::Cancel,
+            KeyCode::Enter if self.focused == last => return FormEvent::Save,
+            KeyCode::Enter | KeyCode::Tab | KeyCode::Down => {
+                self.focused = (self.focused + 1).min(last);
+                return FormEvent::Unchanged;
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.focused = self.focused.saturating_sub(1);
+                return FormEvent::Unchanged;
+            }
+            _ => {}
+        }
+        let Some(field) = self.fields.get_mut(self.focused) else {
+            return FormEvent::Unchanged;
+        };
+        match field.input.key(key) {
+            InputEvent::Edited => FormEvent::Edited,
+            _ => FormEvent::Unchanged,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn typed(kind: FieldKind, text: &str) -> Result<Value, String> {
+        Field::new("f", "The field", kind, text).value(today())
+    }
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn dates_read_as_expressions_or_as_dates_of_record() {
+        assert_eq!(
+            typed(FieldKind::Date, "fri"),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()))
+        );
+        assert_eq!(
+            typed(FieldKind::Date, "2026-12-05"),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()))
+        );
+        assert!(typed(FieldKind::Date, "someday")
+            .unwrap_err()
+            .contains("is not a date"));
+        assert_eq!(
+            typed(FieldKind::RecordDate, "02/03/1970"),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(1970, 2, 3).unwrap()))
+        );
+        assert_eq!(
+            typed(FieldKind::RecordDate, "tom").unwrap_err(),
+            "\"tom\" is not a date: type 1970-02-03 or 02/03/1970"
+        );
+        assert!(typed(FieldKind::RecordDate, "1970-02-30").is_err());
+    }
+
+    #[test]
+    fn phones_choices_and_yes_no_say_what_is_wrong() {
+        assert_eq!(
+            typed(FieldKind::Phone, "212 555 0134"),
+            Ok(Value::Text("(212) 555-0134".into()))
+        );
+        assert_eq!(
+            typed(FieldKind::Phone, "555 0134").unwrap_err(),
+            "a phone number has 10 digits; this has 7"
+        );
+        let choices = FieldKind::Choice(vec![
+            Choice::new("high-priority", "high"),
+            Choice::new("medium-priority", "medium"),
+            Choice::new("low-priority", "low"),
+            Choice::new("x", "hidden"),
+        ]);
+        assert_eq!(
+            typed(choices.clone(), "Med"),
+            Ok(Value::Choice("medium-priority".into()))
+        );
+        assert_eq!(
+            typed(choices.clone(), "low-priority"),
+            Ok(Value::Choice("low-priority".into()))
+        );
+        assert_eq!(
+            typed(choices.clone(), "h").unwrap_err(),
+            "\"h\" could be high or hidden"
+        );
+        assert_eq!(
+            typed(choices, "urgent").unwrap_err(),
+            "\"urgent\" is none of: high, medium, low, hidden"
+        );
+        assert_eq!(typed(FieldKind::YesNo, "Y"), Ok(Value::Bool(true)));
+        assert_eq!(
+            typed(FieldKind::YesNo, "maybe").unwrap_err(),
+            "type yes or no"
+        );
+    }
+
+    #[test]
+    fn languages_codes_and_addresses_are_read_or_refused() {
+        assert_eq!(
+            typed(FieldKind::Language, "spanish"),
+            Ok(Value::Text("es".into()))
+        );
+        assert_eq!(
+            typed(FieldKind::Language, "es"),
+            Ok(Value::Text("es".into()))
+        );
+        assert_eq!(
+            typed(FieldKind::Language, "pt-BR"),
+            Ok(Value::Text("pt-BR".into()))
+        );
+        assert!(typed(FieldKind::Language, "Klingon language").is_err());
+        assert_eq!(
+            typed(FieldKind::Icd10, "e11.9"),
+            Ok(Value::Text("E11.9".into()))
+        );
+        assert!(typed(FieldKind::Icd10, "diabetes").is_err());
+        assert_eq!(typed(FieldKind::State, "ny"), Ok(Value::Text("NY".into())));
+        assert!(typed(FieldKind::PostalCode, "1234").is_err());
+    }
+
+    #[test]
+    fn required_fields_refuse_empty_and_optional_ones_read_as_empty() {
+        let required = Field::new("w", "The patient's words", FieldKind::Text, " ").required();
+        assert_eq!(
+            required.value(today()),
+            Err("The patient's words is required".into())
+        );
+        assert_eq!(typed(FieldKind::Date, ""), Ok(Value::Empty));
+    }
+
+    #[test]
+    fn keys_move_between_fields_edit_save_and_cancel() {
+        let mut form = Form::new(
+            (),
+            "Test".into(),
+            vec![
+                Field::new("a", "A", FieldKind::Text, "x"),
+                Field::new("b", "B", FieldKind::Date, ""),
+            ],
+            today(),
+        );
+        assert_eq!(form.key(key(KeyCode::Char('y'))), FormEvent::Edited);
+        assert!(form.is_changed());
+        assert_eq!(form.text("a").as_deref(), Some("xy"));
+        assert_eq!(form.key(key(KeyCode::Enter)), FormEvent::Unchanged);
+        assert_eq!(form.focused, 1, "Enter goes to the next field");
+        assert_eq!(form.key(key(KeyCode::Tab)), FormEvent::Unchanged);
+        assert_eq!(form.focused, 1, "and stops at the last");
+        for c in "tom".chars() {
+            form.key(key(KeyCode::Char(c)));
+        }
+        assert_eq!(form.date("b"), NaiveDate::from_ymd_opt(2026, 11, 25));
+        assert_eq!(
+            form.field("b").meaning(today()),
+            Ok("→ Wed 2026-11-25".into())
+        );
+        assert_eq!(
+            form.key(key(KeyCode::Enter)),
+            FormEvent::Save,
+            "Enter on the last saves"
+        );
+        assert_eq!(form.key(key(KeyCode::BackTab)), FormEvent::Unchanged);
+        assert_eq!(form.focused, 0);
+        assert_eq!(
+            form.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            FormEvent::Save
+        );
+        assert_eq!(form.key(key(KeyCode::Esc)), FormEvent::Cancel);
+        assert_eq!(form.first_problem(), None);
+        form.fields[1].reset("never");
+        assert_eq!(form.first_problem().map(|(i, _)| i), Some(1));
+    }
+}
