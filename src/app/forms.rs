@@ -686,6 +686,10 @@ impl App {
         }
         let purpose = form.purpose;
         let text = |name: &str| form.text(name);
+        // A need or goal just added is selected, ready for its goals or
+        // progress.
+        let mut added_need = None;
+        let mut added_goal = None;
         let result: Result<&str, StoreError> = match purpose {
             FormPurpose::EditRecord {
                 patient_id,
@@ -705,13 +709,16 @@ impl App {
                 let description = text("description").unwrap_or_default();
                 self.store
                     .add_need(patient_id, domain, &description)
-                    .map(|_| "Need added to the plan")
+                    .map(|id| {
+                        added_need = Some(id);
+                        "Need added to the plan: a adds a goal to it"
+                    })
             }
             FormPurpose::AddGoal { patient_id } => match goal_from(form) {
-                Ok(goal) => self
-                    .store
-                    .add_plan_goal(patient_id, &goal)
-                    .map(|_| "Goal added to the plan"),
+                Ok(goal) => self.store.add_plan_goal(patient_id, &goal).map(|id| {
+                    added_goal = Some(id);
+                    "Goal added to the plan: + records progress"
+                }),
                 Err(problem) => Err(StoreError::Refused(problem)),
             },
             FormPurpose::AddCondition { patient_id } => {
@@ -793,6 +800,12 @@ impl App {
             Ok(done) => {
                 self.form = None;
                 self.after_plan_change(Ok(done))?;
+                if let Some(id) = added_need {
+                    self.goals.select_need(id);
+                }
+                if let Some(id) = added_goal {
+                    self.goals.select_goal(id);
+                }
                 self.load_tasks()
             }
             Err(StoreError::Conflict(_)) => self.form_conflict(),

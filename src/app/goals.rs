@@ -121,6 +121,15 @@ impl GoalsPane {
         Some(format!("{}: {}", need.domain.label(), need.description))
     }
 
+    /// Puts the cursor on the need with this id, if shown.
+    pub fn select_need(&mut self, need_id: i64) {
+        if let Some(row) = self.rows.iter().position(
+            |r| matches!(r, PlanRow::Need(i) if self.needs.get(*i).is_some_and(|n| n.id == need_id)),
+        ) {
+            self.cursor.select(row);
+        }
+    }
+
     /// Puts the cursor on the goal with this id, if shown.
     pub fn select_goal(&mut self, goal_id: i64) {
         if let Some(row) = self.rows.iter().position(
