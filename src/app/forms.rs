@@ -637,6 +637,31 @@ impl App {
         ));
     }
 
+    /// After a care-plan review task is completed: when the plan is next
+    /// reviewed, so the record does not go on saying the review is overdue
+    /// (Esc leaves it for later).
+    pub(super) fn open_next_review_form(&mut self, patient_id: i64) -> Result<(), StoreError> {
+        let Some(record) = self.store.patient(patient_id)? else {
+            return Ok(());
+        };
+        let fields =
+            vec![Field::new("review", "Next review by", FieldKind::Date, "+6m").required()];
+        self.form = Some(Form::new(
+            FormPurpose::PlanReview {
+                patient_id,
+                version: record.version,
+            },
+            format!(
+                "Plan of {} {} reviewed: when is the next review? (Esc: later)",
+                fit(&record.given_name, 20),
+                fit(&record.family_name, 20)
+            ),
+            fields,
+            self.today(),
+        ));
+        Ok(())
+    }
+
     /// A key typed into the open form.
     pub(super) fn form_key(&mut self, key: crossterm::event::KeyEvent) -> Result<(), StoreError> {
         let Some(form) = self.form.as_mut() else {
@@ -888,12 +913,12 @@ impl App {
         };
         form.today = today;
         form.problem = Some(match differing {
-            0 => "Another session changed this record meanwhile; nothing was saved. Their changes \
+            0 => "Another session saved this record meanwhile; nothing was saved. Their changes \
                   are in the form now: Ctrl-S saves yours with them"
                 .into(),
             n => format!(
-                "Another session changed this record meanwhile; nothing was saved. {n} of your \
-                 fields differ from theirs (shown as \"now\"): Ctrl-S saves yours, Esc keeps theirs"
+                "Another session saved this record meanwhile; nothing was saved. ≠ marks where \
+                 yours and theirs differ ({n}): Ctrl-S saves yours, Esc keeps theirs"
             ),
         });
         if let Some(index) = form.fields.iter().position(|f| f.theirs.is_some()) {

@@ -11,7 +11,7 @@ use super::prompt::{Prompt, PromptKind};
 use super::{capitalise, App, Message};
 use crate::domain::care_plan::{goal_may_become, parse_goal_status, parse_progress};
 use crate::domain::dates;
-use crate::domain::task::TaskRow;
+use crate::domain::task::{TaskKind, TaskRow};
 use crate::domain::task_line::{parse_task, TaskFilter, TaskLine};
 use crate::store::{StoreError, TaskChange};
 use crate::ui::text::fit;
@@ -406,6 +406,17 @@ impl App {
             }
             _ => {}
         }
+        // A care-plan review done: the plan's next review is asked for next.
+        let reviewed = match &kind {
+            PromptKind::Complete(refs) => refs.iter().find_map(|r| {
+                self.tasks
+                    .rows
+                    .iter()
+                    .find(|t| t.id == r.id && t.kind == TaskKind::CarePlanReview)
+                    .map(|t| t.patient_id)
+            }),
+            _ => None,
+        };
         let result = match kind {
             PromptKind::Complete(refs) => self.store.complete_tasks(&refs, Some(text), today),
             PromptKind::Snooze(refs) => {
@@ -452,7 +463,13 @@ impl App {
         };
         self.prompt = None;
         match result {
-            Ok(change) => self.changed(change),
+            Ok(change) => {
+                self.changed(change)?;
+                if let Some(patient_id) = reviewed {
+                    self.open_next_review_form(patient_id)?;
+                }
+                Ok(())
+            }
             Err(error @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
                 self.message = Some(Message::Error(capitalise(&error.to_string())));
                 self.reload_view()

@@ -17,12 +17,16 @@ const LABEL_WIDTH: usize = 18;
 
 pub fn render<P>(form: &Form<P>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(2).min(76);
-    // The fields, two lines under them, the borders; at most the screen
-    // less the status line.
-    let height = (form.fields.len() as u16 + 4).min(area.height.saturating_sub(1));
+    // The fields, three lines under them, the borders; over the panes, not
+    // the status line.
+    let panes = Rect {
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    let height = (form.fields.len() as u16 + 5).min(panes.height);
     let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
-        .areas(area);
+        .areas(panes);
     let [rect] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(row);
@@ -38,10 +42,10 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, frame: &mut Frame, area: Rect) {
         ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    if inner.height < 3 {
+    if inner.height < 4 {
         return;
     }
-    let field_rows = (inner.height - 2) as usize;
+    let field_rows = (inner.height - 3) as usize;
     // The focused field stays in view: the list scrolls only when it must.
     let first = form.focused.saturating_sub(field_rows.saturating_sub(1));
     let value_x = inner.x + LABEL_WIDTH as u16 + 2;
@@ -60,6 +64,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, frame: &mut Frame, area: Rect) {
         let mark = match (problem, field.theirs.is_some()) {
             (true, _) => Span::styled("✗", theme.error),
             (false, true) => Span::styled("≠", theme.alert),
+            _ if focused => Span::raw("▶"),
             _ => Span::raw(" "),
         };
         let label_style = if focused {
@@ -92,7 +97,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     }
     let line_width = inner.width as usize;
-    let below = inner.y + inner.height - 2;
+    let below = inner.y + inner.height - 3;
     if let Some(field) = form.fields.get(form.focused) {
         let line = match (&field.theirs, field.meaning(form.today)) {
             (_, Err(problem)) => Line::styled(fit(&problem, line_width), theme.error),
@@ -113,9 +118,12 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, frame: &mut Frame, area: Rect) {
             Rect::new(inner.x, below, inner.width, 1),
         );
     }
+    // The form's problem may take two lines: a conflict says what happened
+    // and what each key does.
     let last = match &form.problem {
-        Some(problem) => Line::styled(fit(problem, line_width), theme.error),
-        None => Line::styled(
+        Some(problem) => Paragraph::new(Line::styled(super::text::clean(problem), theme.error))
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        None => Paragraph::new(Line::styled(
             fit(
                 &format!(
                     "Field {} of {}{}",
@@ -130,10 +138,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, frame: &mut Frame, area: Rect) {
                 line_width,
             ),
             theme.dim,
-        ),
+        )),
     };
-    frame.render_widget(
-        Paragraph::new(last),
-        Rect::new(inner.x, below + 1, inner.width, 1),
-    );
+    frame.render_widget(last, Rect::new(inner.x, below + 1, inner.width, 2));
 }
