@@ -31,9 +31,23 @@ pub struct GoalsPane {
 }
 
 /// The plan's rows: each need, then its goals; then goals without a need.
+/// Needs still being worked on come first (in the plan's order of
+/// domains); a resolved need, or one whose goals are all achieved or
+/// cancelled, goes after them, so a small pane shows what is open.
 fn plan_rows(needs: &[Need], goals: &[Goal]) -> Vec<PlanRow> {
     let mut rows = Vec::with_capacity(needs.len() + goals.len() + 1);
-    for (n, need) in needs.iter().enumerate() {
+    let settled = |need: &Need| {
+        let mut its_goals = goals
+            .iter()
+            .filter(|g| g.need_id == Some(need.id))
+            .peekable();
+        need.resolved || (its_goals.peek().is_some() && its_goals.all(|g| !g.status.is_open()))
+    };
+    let mut order: Vec<usize> = (0..needs.len()).collect();
+    // Stable: the plan's order within each group.
+    order.sort_by_key(|&n| settled(&needs[n]));
+    for n in order {
+        let need = &needs[n];
         rows.push(PlanRow::Need(n));
         rows.extend(
             goals
@@ -167,6 +181,29 @@ mod tests {
             priority: GoalPriority::Medium,
             version: 1,
         }
+    }
+
+    #[test]
+    fn needs_whose_goals_are_all_closed_go_after_open_ones() {
+        let needs = [
+            need(1, NeedDomain::Medical),
+            need(2, NeedDomain::Medical),
+            need(3, NeedDomain::Housing),
+        ];
+        let mut done = goal(10, Some(1));
+        done.status = GoalStatus::Cancelled;
+        let goals = [done, goal(11, Some(2))];
+        assert_eq!(
+            plan_rows(&needs, &goals),
+            [
+                PlanRow::Need(1),
+                PlanRow::Goal(1),
+                PlanRow::Need(2),
+                PlanRow::Need(0),
+                PlanRow::Goal(0),
+            ],
+            "a need without goals yet is open work"
+        );
     }
 
     #[test]
