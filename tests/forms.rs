@@ -436,6 +436,53 @@ fn conditions_medications_allergies_team_and_flags_are_added_where_the_cursor_is
     let team = store.care_team(ZOE).unwrap();
     assert_eq!(team[0].phone.as_deref(), Some("(212) 555-0177"));
     assert_eq!(team[0].organization.as_deref(), Some("Sample Housing Org"));
+
+    // x ends the entry under the cursor, after Enter; Esc keeps it.
+    let on_item = |app: &mut App, starts: &str| {
+        press(app, KeyCode::Char('g'));
+        for _ in 0..60 {
+            if let Some(
+                tend::app::patient::RecordLine::Item(text, _)
+                | tend::app::patient::RecordLine::Flag(text, _),
+            ) = app.patient.selected_line()
+            {
+                if text.starts_with(starts) {
+                    return;
+                }
+            }
+            press(app, KeyCode::Char('j'));
+        }
+        panic!("no entry {starts}");
+    };
+    on_item(&mut app, "Metformin");
+    press(&mut app, KeyCode::Char('x'));
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("Stop: Metformin 500 mg twice daily"),
+        "{shown}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(store.medications(ZOE).unwrap()[0].active, "Esc kept it");
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        message(&app),
+        "Medication stopped; R stamps the list reconciled"
+    );
+    on_item(&mut app, "⚑ DO NOT CALL");
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(message(&app), "Flag taken down");
+    on_item(&mut app, "Housing case manager");
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(message(&app), "Removed from the care team");
+    let shown = screen(&mut app);
+    assert!(!shown.contains("DO NOT CALL"), "{shown}");
+    assert!(!store.medications(ZOE).unwrap()[0].active);
+    assert!(store.flags(ZOE).unwrap().is_empty());
+    assert!(store.care_team(ZOE).unwrap().is_empty());
+    assert_eq!(audit_count(app.store()), before + 8, "one audit row each");
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::domain::language;
 use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
 use crate::store::{
     check_record, CareTeamMember, Medication, PatientCore, PatientDetails, PatientRecord, PlanGoal,
-    StoreError,
+    RecordItem, StoreError,
 };
 use crate::ui::text::fit;
 
@@ -411,7 +411,7 @@ impl App {
         use FieldKind as K;
         let on_top = matches!(
             self.patient.selected_line(),
-            Some(RecordLine::Name(_) | RecordLine::Flag(_))
+            Some(RecordLine::Name(_) | RecordLine::Flag(..))
         );
         let section = if on_top {
             None
@@ -662,6 +662,42 @@ impl App {
         Ok(())
     }
 
+    /// `x` on the record: asks before ending the entry under the cursor.
+    pub(super) fn ask_end_record_item(&mut self) -> Result<(), StoreError> {
+        let Some(patient_id) = self.patient.record.as_ref().map(|r| r.id) else {
+            self.message = Some(Message::Error(
+                "Select a patient in the caseload first".into(),
+            ));
+            return Ok(());
+        };
+        let (text, item) = match self.patient.selected_line() {
+            Some(RecordLine::Item(text, Some(item)) | RecordLine::Flag(text, Some(item))) => {
+                (text.clone(), *item)
+            }
+            _ => {
+                self.message = Some(Message::Info(
+                    "x ends the entry under the cursor: a medication, condition, allergy, \
+                     care team member or flag"
+                        .into(),
+                ));
+                return Ok(());
+            }
+        };
+        let verb = match item {
+            RecordItem::Condition(_) => "Mark resolved",
+            RecordItem::Medication(_) => "Stop",
+            RecordItem::Allergy(_) => "Remove (entered in error or ruled out)",
+            RecordItem::CareTeamMember(_) => "Remove from the care team",
+            RecordItem::Flag(_) => "Take down",
+        };
+        self.prompt = Some(super::prompt::Prompt::new(
+            super::prompt::PromptKind::EndItem { patient_id, item },
+            format!("{verb}: {}? (Enter confirms, Esc cancels)", fit(&text, 40)),
+            "",
+        ));
+        self.update_preview()
+    }
+
     /// A key typed into the open form.
     pub(super) fn form_key(&mut self, key: crossterm::event::KeyEvent) -> Result<(), StoreError> {
         let Some(form) = self.form.as_mut() else {
@@ -801,6 +837,7 @@ impl App {
             }
             FormPurpose::AddCareTeamMember { patient_id } => {
                 let member = CareTeamMember {
+                    id: 0,
                     role: text("role").unwrap_or_default(),
                     name: text("name").unwrap_or_default(),
                     organization: text("organization"),

@@ -49,6 +49,7 @@ pub enum Action {
     AddNeed,
     SetPlanReview,
     ExportCarePlan,
+    EndRecordItem,
 }
 
 impl Action {
@@ -448,6 +449,14 @@ impl Default for Keymap {
                     &[Key::char('a')],
                     "add to the list under the cursor (condition, medication, allergy, care team; a flag on the name)",
                     Some("add"),
+                ),
+                binding(
+                    "end_record_item",
+                    EndRecordItem,
+                    Context::Pane(PaneId::Patient),
+                    &[Key::char('x')],
+                    "end the entry under the cursor: stop a medication, resolve a condition, take down a flag, remove an allergy or a team member",
+                    None,
                 ),
                 binding(
                     "add_goal",

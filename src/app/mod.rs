@@ -499,6 +499,7 @@ impl App {
             Action::AddNeed => self.open_need_form(),
             Action::SetPlanReview => self.open_review_form(),
             Action::ExportCarePlan => self.export_care_plan()?,
+            Action::EndRecordItem => self.ask_end_record_item()?,
             Action::AddProgress => match self.goals.selected() {
                 Some(goal) => {
                     self.prompt = Some(Prompt::new(

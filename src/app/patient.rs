@@ -9,7 +9,8 @@ use crate::domain::language;
 use crate::domain::patient::{age_on, EnrollmentStatus};
 use crate::domain::patient::{ConsentStanding, FlagKind};
 use crate::store::{
-    Allergy, CareTeamMember, Condition, Flag, Medication, PatientRecord, Store, StoreError,
+    Allergy, CareTeamMember, Condition, Flag, Medication, PatientRecord, RecordItem, Store,
+    StoreError,
 };
 
 /// One line of the record, by meaning; the UI gives each its style.
@@ -25,12 +26,13 @@ pub enum RecordLine {
     },
     /// A list's heading; the lines after it belong to its section.
     Heading(Section, String),
-    Item(String),
+    /// An entry of a list, and which one, when `x` can end it.
+    Item(String, Option<RecordItem>),
     /// A note in the timeline (newest first).
     Note(String),
     /// What must be seen first: a flag, a consent that does not allow
     /// sharing. Drawn as an alert, right under the name.
-    Flag(String),
+    Flag(String, Option<RecordItem>),
     Blank,
 }
 
@@ -88,7 +90,7 @@ impl PatientPane {
                     format!("Notes · {outreach} outreach this month · Enter lists all"),
                 ));
                 if notes.is_empty() {
-                    lines.push(RecordLine::Item("none yet; n writes one".into()));
+                    lines.push(RecordLine::Item("none yet; n writes one".into(), None));
                 }
                 lines.extend(
                     notes
@@ -185,18 +187,24 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
             FlagKind::DoNotCall => "DO NOT CALL",
             FlagKind::Other => "NOTE",
         };
-        lines.push(RecordLine::Flag(format!("⚑ {what}: {}", flag.text)));
+        lines.push(RecordLine::Flag(
+            format!("⚑ {what}: {}", flag.text),
+            Some(RecordItem::Flag(flag.id)),
+        ));
     }
     let consent = ConsentStanding::of(record.consent_status, record.consent_expires_on, today);
     if consent.is_flagged() {
-        lines.push(RecordLine::Flag(format!(
-            "⚑ CONSENT {}: do not share",
-            match consent {
-                ConsentStanding::Expired { on } => format!("expired {on}"),
-                ConsentStanding::Revoked => "revoked".to_string(),
-                _ => "missing".to_string(),
-            }
-        )));
+        lines.push(RecordLine::Flag(
+            format!(
+                "⚑ CONSENT {}: do not share",
+                match consent {
+                    ConsentStanding::Expired { on } => format!("expired {on}"),
+                    ConsentStanding::Revoked => "revoked".to_string(),
+                    _ => "missing".to_string(),
+                }
+            ),
+            None,
+        ));
     }
     lines.push(field("Member", record.member_id.clone()));
     lines.push(field(
@@ -323,7 +331,11 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         } else {
             format!(" ({})", c.clinical_status)
         };
-        lines.push(RecordLine::Item(format!("{code}{}{status}", c.display)));
+        let item = (c.clinical_status != "resolved").then_some(RecordItem::Condition(c.id));
+        lines.push(RecordLine::Item(
+            format!("{code}{}{status}", c.display),
+            item,
+        ));
     }
     lines.push(RecordLine::Blank);
     let active_meds = lists.medications.iter().filter(|m| m.active).count();
@@ -342,7 +354,7 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         if let Some(by) = &m.prescriber {
             text.push_str(&format!(" · {by}"));
         }
-        lines.push(RecordLine::Item(text));
+        lines.push(RecordLine::Item(text, Some(RecordItem::Medication(m.id))));
     }
     lines.push(RecordLine::Blank);
     lines.push(RecordLine::Heading(
@@ -350,7 +362,7 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         format!("Allergies ({})", lists.allergies.len()),
     ));
     if lists.allergies.is_empty() {
-        lines.push(RecordLine::Item("none known".into()));
+        lines.push(RecordLine::Item("none known".into(), None));
     }
     for a in &lists.allergies {
         let mut text = a.substance.clone();
@@ -360,7 +372,7 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         if a.criticality == "high" {
             text.push_str(" (high risk)");
         }
-        lines.push(RecordLine::Item(text));
+        lines.push(RecordLine::Item(text, Some(RecordItem::Allergy(a.id))));
     }
     lines.push(RecordLine::Blank);
     lines.push(RecordLine::Heading(
@@ -375,7 +387,10 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         if let Some(org) = &m.organization {
             text.push_str(&format!(" · {org}"));
         }
-        lines.push(RecordLine::Item(text));
+        lines.push(RecordLine::Item(
+            text,
+            Some(RecordItem::CareTeamMember(m.id)),
+        ));
     }
     lines
 }

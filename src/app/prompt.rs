@@ -30,6 +30,11 @@ pub enum PromptKind {
     Progress { goal_id: i64 },
     /// A goal's new status, on the goal as the user saw it.
     GoalStatus { goal_id: i64, version: i64 },
+    /// Confirms ending an entry of the record's lists.
+    EndItem {
+        patient_id: i64,
+        item: crate::store::RecordItem,
+    },
     /// Confirms that the medication list was reconciled today.
     Reconcile { patient_id: i64, version: i64 },
 }

@@ -13,7 +13,7 @@ use crate::domain::care_plan::{goal_may_become, parse_goal_status, parse_progres
 use crate::domain::dates;
 use crate::domain::task::{TaskKind, TaskRow};
 use crate::domain::task_line::{parse_task, TaskFilter, TaskLine};
-use crate::store::{StoreError, TaskChange};
+use crate::store::{RecordItem, StoreError, TaskChange};
 use crate::ui::text::fit;
 
 /// How many changes `u` can undo.
@@ -286,6 +286,7 @@ impl App {
             PromptKind::Reconcile { .. } => {
                 Ok(format!("Enter stamps the list as reconciled on {today}"))
             }
+            PromptKind::EndItem { .. } => Ok("Enter confirms, Esc keeps it".to_string()),
             PromptKind::Progress { .. } => parse_progress(&text).map(|(_, value)| match value {
                 Some(v) => format!("Enter records it, with the value {v}"),
                 None => "Enter records it".to_string(),
@@ -395,6 +396,18 @@ impl App {
                 };
                 return self.after_plan_change(result.map(|()| "Goal status changed"));
             }
+            PromptKind::EndItem { patient_id, item } => {
+                let (patient_id, item) = (*patient_id, *item);
+                self.prompt = None;
+                let result = self.store.end_record_item(patient_id, item);
+                return self.after_plan_change(result.map(|()| match item {
+                    RecordItem::Condition(_) => "Condition marked resolved",
+                    RecordItem::Medication(_) => "Medication stopped; R stamps the list reconciled",
+                    RecordItem::Allergy(_) => "Allergy removed",
+                    RecordItem::CareTeamMember(_) => "Removed from the care team",
+                    RecordItem::Flag(_) => "Flag taken down",
+                }));
+            }
             PromptKind::Reconcile {
                 patient_id,
                 version,
@@ -456,7 +469,8 @@ impl App {
             | PromptKind::Addendum { .. }
             | PromptKind::Progress { .. }
             | PromptKind::GoalStatus { .. }
-            | PromptKind::Reconcile { .. } => {
+            | PromptKind::Reconcile { .. }
+            | PromptKind::EndItem { .. } => {
                 self.prompt = None;
                 return Ok(());
             }

@@ -82,6 +82,21 @@ fn non_empty(what: &str, text: &str) -> Result<String, StoreError> {
     Ok(trimmed.to_string())
 }
 
+/// An entry of one of the record's lists, which `x` ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordItem {
+    /// Marked resolved (kept, shown as such).
+    Condition(i64),
+    /// Marked stopped (kept, no longer listed).
+    Medication(i64),
+    /// Removed: an allergy entered in error or ruled out.
+    Allergy(i64),
+    /// Removed from the team.
+    CareTeamMember(i64),
+    /// Taken down (kept, no longer shown).
+    Flag(i64),
+}
+
 /// Whether an edited record holds together on `today`; the reason when not.
 /// The form checks each field as it is typed; these are the rules that
 /// span fields, checked again here so no caller can store a record that
@@ -506,6 +521,59 @@ impl Store {
                 None,
             )?;
             Ok(id)
+        })
+    }
+
+    /// Ends an entry of the patient's lists (see [`RecordItem`]), with its
+    /// audit row; refused when another session ended it first.
+    pub fn end_record_item(&mut self, patient_id: i64, item: RecordItem) -> Result<(), StoreError> {
+        let (sql, entity, action, detail) = match item {
+            RecordItem::Condition(_) => (
+                "UPDATE condition SET clinical_status = 'resolved', version = version + 1
+                  WHERE id = ?1 AND patient_id = ?2 AND clinical_status <> 'resolved'",
+                "Condition",
+                AuditAction::Update,
+                "resolved",
+            ),
+            RecordItem::Medication(_) => (
+                "UPDATE medication SET status = 'stopped', version = version + 1
+                  WHERE id = ?1 AND patient_id = ?2 AND status = 'active'",
+                "MedicationStatement",
+                AuditAction::Update,
+                "stopped",
+            ),
+            RecordItem::Allergy(_) => (
+                "DELETE FROM allergy WHERE id = ?1 AND patient_id = ?2",
+                "AllergyIntolerance",
+                AuditAction::Delete,
+                "removed",
+            ),
+            RecordItem::CareTeamMember(_) => (
+                "DELETE FROM care_team_member WHERE id = ?1 AND patient_id = ?2",
+                "CareTeam",
+                AuditAction::Delete,
+                "member removed",
+            ),
+            RecordItem::Flag(_) => (
+                "UPDATE patient_flag SET active = 0 WHERE id = ?1 AND patient_id = ?2 AND active = 1",
+                "Flag",
+                AuditAction::Update,
+                "taken down",
+            ),
+        };
+        let (RecordItem::Condition(id)
+        | RecordItem::Medication(id)
+        | RecordItem::Allergy(id)
+        | RecordItem::CareTeamMember(id)
+        | RecordItem::Flag(id)) = item;
+        self.write(|tx| {
+            if tx.conn().execute(sql, params![id, patient_id])? == 0 {
+                return Err(StoreError::Conflict(
+                    "another session changed or removed that entry meanwhile; it is shown as it now is"
+                        .into(),
+                ));
+            }
+            tx.audit(action, entity, Some(id), Some(patient_id), Some(detail))
         })
     }
 

@@ -25,7 +25,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use crate::clock::Clock;
 
 pub use audit::{AuditAction, AuditEvent};
-pub use care_plan::{check_record, Allergy, Flag, Medication, Need, PlanGoal, ProgressEntry};
+pub use care_plan::{
+    check_record, Allergy, Flag, Medication, Need, PlanGoal, ProgressEntry, RecordItem,
+};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use error::{OpenError, StoreError};
 pub use notes::{Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, MERGE_MARK};

@@ -54,6 +54,7 @@ pub struct PatientRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
+    pub id: i64,
     pub code: Option<String>,
     pub display: String,
     pub clinical_status: String,
@@ -61,6 +62,7 @@ pub struct Condition {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CareTeamMember {
+    pub id: i64,
     pub role: String,
     pub name: String,
     pub organization: Option<String>,
@@ -170,7 +172,7 @@ impl Store {
     /// Active conditions first, then by name.
     pub fn conditions(&self, patient_id: i64) -> Result<Vec<Condition>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT code, display, clinical_status FROM condition WHERE patient_id = ?1
+            "SELECT code, display, clinical_status, id FROM condition WHERE patient_id = ?1
               ORDER BY clinical_status <> 'active', display COLLATE NOCASE, id",
         )?;
         let rows = stmt.query_map(params![patient_id], |row| {
@@ -178,6 +180,7 @@ impl Store {
                 code: row.get(0)?,
                 display: row.get(1)?,
                 clinical_status: row.get(2)?,
+                id: row.get(3)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -185,7 +188,7 @@ impl Store {
 
     pub fn care_team(&self, patient_id: i64) -> Result<Vec<CareTeamMember>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT role, name, organization, phone FROM care_team_member
+            "SELECT role, name, organization, phone, id FROM care_team_member
               WHERE patient_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map(params![patient_id], |row| {
@@ -194,6 +197,7 @@ impl Store {
                 name: row.get(1)?,
                 organization: row.get(2)?,
                 phone: row.get(3)?,
+                id: row.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
