@@ -207,6 +207,12 @@ impl Tend {
         }
     }
 
+    /// The private HOME and TMPDIR tend runs with: `tend demo` keeps its
+    /// database in a `tend-demo-*` folder here while it runs.
+    pub fn home(&self) -> &std::path::Path {
+        self._home.path()
+    }
+
     /// Types keys (raw bytes, as a terminal sends them).
     pub fn send(&mut self, keys: &str) {
         let writer = self.writer.as_mut().expect("the terminal is open");
