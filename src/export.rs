@@ -344,6 +344,12 @@ fn goal_lines(
             clean(&entry.note)
         ));
     }
+    for intervention in store.interventions(goal.id)? {
+        line(format!(
+            "  - Intervention: {}",
+            clean(&intervention.describe())
+        ));
+    }
     Ok(())
 }
 

@@ -349,6 +349,37 @@ fn a_goal_needs_a_target_date_after_its_start() {
         "{shown}"
     );
     insta::assert_snapshot!("plan_by_need_80x24", shown);
+
+    // An intervention: a task that serves the goal, in today's list and
+    // under the goal.
+    press(&mut app, KeyCode::Char('i'));
+    typed(&mut app, "Help apply for SNAP kind:referral due:fri\r");
+    assert!(
+        message(&app).starts_with("Added 1 task"),
+        "{}",
+        message(&app)
+    );
+    let linked: (String, Option<i64>) = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT kind, goal_id FROM task WHERE description = 'Help apply for SNAP'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(linked, ("referral".to_string(), Some(goal.id)));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Enter);
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("Interventions") && shown.contains("due 2026-11-27 · Help apply for SNAP"),
+        "{shown}"
+    );
+    let plan = tend::export::careplan_markdown(app.store(), ZOE, fixtures::day(24)).unwrap();
+    assert!(
+        plan.contains("  - Intervention: due 2026-11-27 · Help apply for SNAP"),
+        "{plan}"
+    );
 }
 
 #[test]

@@ -50,6 +50,7 @@ pub enum Action {
     SetPlanReview,
     ExportCarePlan,
     EndRecordItem,
+    AddIntervention,
 }
 
 impl Action {
@@ -465,6 +466,14 @@ impl Default for Keymap {
                     &[Key::char('a')],
                     "add a goal, under the need the cursor is on",
                     Some("goal"),
+                ),
+                binding(
+                    "add_intervention",
+                    AddIntervention,
+                    goals,
+                    &[Key::char('i')],
+                    "add an intervention: a task that serves the selected goal",
+                    None,
                 ),
                 binding(
                     "add_need",

@@ -59,6 +59,8 @@ pub struct GoalDetail {
     pub progress: Vec<String>,
     /// The measured values as a sparkline (empty when none).
     pub trend: String,
+    /// The tasks serving the goal: "due 2026-12-01 · Call the landlord".
+    pub interventions: Vec<String>,
 }
 
 /// What is drawn over the panes.
@@ -500,6 +502,27 @@ impl App {
             Action::SetPlanReview => self.open_review_form(),
             Action::ExportCarePlan => self.export_care_plan()?,
             Action::EndRecordItem => self.ask_end_record_item()?,
+            Action::AddIntervention => match (self.goals.selected(), &self.patient.record) {
+                (Some(goal), Some(patient)) => {
+                    self.prompt = Some(Prompt::new(
+                        PromptKind::Add {
+                            patient_id: patient.id,
+                            goal_id: Some(goal.id),
+                        },
+                        format!(
+                            "Intervention for \u{201c}{}\u{201d} (title due: pri: kind: every:)",
+                            crate::ui::text::fit(&goal.description, 30)
+                        ),
+                        "",
+                    ));
+                    self.update_preview()?;
+                }
+                _ => {
+                    self.message = Some(Message::Error(
+                        "Select a goal (the cursor is on a need or the plan is empty)".into(),
+                    ));
+                }
+            },
             Action::AddProgress => match self.goals.selected() {
                 Some(goal) => {
                     self.prompt = Some(Prompt::new(
@@ -665,6 +688,12 @@ impl App {
                             .map(|e| format!("{}  {}", e.recorded_on, e.note))
                             .collect(),
                         trend: crate::domain::care_plan::sparkline(&values, 24),
+                        interventions: self
+                            .store
+                            .interventions(goal.id)?
+                            .iter()
+                            .map(|i| i.describe())
+                            .collect(),
                         goal,
                     })));
                 }

@@ -305,9 +305,9 @@ impl App {
     pub(super) fn accept_proposal(&mut self, proposal: Proposal) -> Result<(), StoreError> {
         let today = self.today();
         let change = match proposal {
-            Proposal::AddRetry { patient_id, line } => {
-                self.store.add_task(patient_id, &self.user, &line, today)
-            }
+            Proposal::AddRetry { patient_id, line } => self
+                .store
+                .add_task(patient_id, &self.user, &line, today, None),
             Proposal::Complete { task, .. } => {
                 self.store
                     .complete_tasks(&[task], Some("reached (see note)"), today)

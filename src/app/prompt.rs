@@ -14,8 +14,11 @@ pub enum PromptKind {
     Snooze(Vec<TaskRef>),
     /// Give these tasks to another coordinator.
     Reassign(Vec<TaskRef>),
-    /// A new task for this patient.
-    Add { patient_id: i64 },
+    /// A new task for this patient; with a goal, an intervention serving it.
+    Add {
+        patient_id: i64,
+        goal_id: Option<i64>,
+    },
     /// Change this task.
     Edit(TaskRef),
     /// Filter the tasks list.

@@ -128,6 +128,7 @@ impl App {
                 Prompt::new(
                     PromptKind::Add {
                         patient_id: patient.id,
+                        goal_id: None,
                     },
                     format!(
                         "New task for {} {} (title due: pri: kind: every:)",
@@ -455,8 +456,13 @@ impl App {
                     .unwrap_or_else(|| typed.to_string());
                 self.store.reassign_tasks(&refs, &name)
             }
-            PromptKind::Add { patient_id } => match parse_task(text, today) {
-                Ok(line) => self.store.add_task(patient_id, &self.user, &line, today),
+            PromptKind::Add {
+                patient_id,
+                goal_id,
+            } => match parse_task(text, today) {
+                Ok(line) => self
+                    .store
+                    .add_task(patient_id, &self.user, &line, today, goal_id),
                 Err(e) => Err(StoreError::Refused(e.to_string())),
             },
             PromptKind::Edit(task) => match parse_task(text, today) {

@@ -19,6 +19,7 @@ use crate::domain::patient::{
     check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
     ConsentStatus, EnrollmentStatus, FlagKind,
 };
+use crate::domain::task::TaskStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Need {
@@ -80,6 +81,25 @@ fn non_empty(what: &str, text: &str) -> Result<String, StoreError> {
         return Err(StoreError::Refused(format!("{what} cannot be empty")));
     }
     Ok(trimmed.to_string())
+}
+
+/// A task serving a goal (FHIR CarePlan.activity).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intervention {
+    pub title: String,
+    pub status: TaskStatus,
+    pub due_on: Option<NaiveDate>,
+}
+
+impl Intervention {
+    /// "due 2026-12-01 · Call the landlord", "completed · Apply for SNAP".
+    pub fn describe(&self) -> String {
+        match (self.status.is_open(), self.due_on) {
+            (true, Some(due)) => format!("due {due} · {}", self.title),
+            (true, None) => format!("open · {}", self.title),
+            (false, _) => format!("{} · {}", self.status.code(), self.title),
+        }
+    }
 }
 
 /// An entry of one of the record's lists, which `x` ends.
@@ -522,6 +542,24 @@ impl Store {
             )?;
             Ok(id)
         })
+    }
+
+    /// The goal's interventions: open ones first by due date, then the rest.
+    pub fn interventions(&self, goal_id: i64) -> Result<Vec<Intervention>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT description, status, due_on FROM task WHERE goal_id = ?1
+              ORDER BY status NOT IN ('requested', 'in-progress'), due_on IS NULL, due_on, id",
+        )?;
+        let rows = stmt.query_map([goal_id], |row| {
+            let status: String = row.get(1)?;
+            let due: Option<String> = row.get(2)?;
+            Ok(Intervention {
+                title: row.get(0)?,
+                status: TaskStatus::from_code(&status).unwrap_or(TaskStatus::Requested),
+                due_on: due.as_deref().and_then(parse_date),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Ends an entry of the patient's lists (see [`RecordItem`]), with its

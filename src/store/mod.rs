@@ -26,7 +26,8 @@ use crate::clock::Clock;
 
 pub use audit::{AuditAction, AuditEvent};
 pub use care_plan::{
-    check_record, Allergy, Flag, Medication, Need, PlanGoal, ProgressEntry, RecordItem,
+    check_record, Allergy, Flag, Intervention, Medication, Need, PlanGoal, ProgressEntry,
+    RecordItem,
 };
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use error::{OpenError, StoreError};

@@ -343,12 +343,15 @@ impl Store {
 
     /// Adds a task for a patient, owned by `owner` (the user), due when the
     /// line says or today.
+    /// Adds a task for the patient; `goal_id` makes it an intervention of
+    /// that goal of theirs.
     pub fn add_task(
         &mut self,
         patient_id: i64,
         owner: &str,
         line: &TaskLine,
         today: NaiveDate,
+        goal_id: Option<i64>,
     ) -> Result<TaskChange, StoreError> {
         if line.title.trim().is_empty() {
             return Err(StoreError::Refused("a task needs a title".into()));
@@ -372,12 +375,28 @@ impl Store {
                     .prepare_cached("UPDATE task SET recurrence = ?2 WHERE id = ?1")?
                     .execute(params![id, rule.to_string()])?;
             }
+            if let Some(goal) = goal_id {
+                let linked = tx.conn().execute(
+                    "UPDATE task SET goal_id = ?2 WHERE id = ?1
+                       AND EXISTS (SELECT 1 FROM goal WHERE id = ?2 AND patient_id = ?3)",
+                    params![id, goal, patient_id],
+                )?;
+                if linked == 0 {
+                    return Err(StoreError::Refused(
+                        "that goal is not in this patient's plan".into(),
+                    ));
+                }
+            }
             tx.audit(
                 AuditAction::Create,
                 "Task",
                 Some(id),
                 Some(patient_id),
-                Some("add"),
+                Some(if goal_id.is_some() {
+                    "add intervention"
+                } else {
+                    "add"
+                }),
             )?;
             Ok(TaskChange {
                 summary: "added 1 task".into(),

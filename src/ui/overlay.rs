@@ -269,6 +269,18 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                     lines.push(Line::raw(clean(entry).into_owned()));
                 }
             }
+            lines.push(Line::raw(""));
+            if detail.interventions.is_empty() {
+                lines.push(Line::styled(
+                    "No interventions yet; i adds a task that serves it.",
+                    theme.dim,
+                ));
+            } else {
+                lines.push(Line::styled("Interventions", theme.heading));
+                for intervention in &detail.interventions {
+                    lines.push(Line::raw(clean(intervention).into_owned()));
+                }
+            }
             let rect = centered(area, 64, (lines.len() as u16 + 2).clamp(8, 20));
             frame.render_widget(Clear, rect);
             frame.render_widget(
