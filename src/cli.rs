@@ -58,6 +58,10 @@ enum Command {
         /// Seed of the synthetic data
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Write a synthetic roster (CSV, as a spreadsheet exports it) to this file instead,
+        /// for trying `tend import patients`
+        #[arg(long, value_name = "FILE")]
+        roster: Option<PathBuf>,
     },
     /// Search all signed notes for words: patient, date and the matching line
     Search {
@@ -72,6 +76,11 @@ enum Command {
     Export {
         #[command(subcommand)]
         what: Export,
+    },
+    /// Read records into tend
+    Import {
+        #[command(subcommand)]
+        what: Import,
     },
     /// Print today's tasks, most urgent first, then the upcoming ones
     Today {
@@ -96,6 +105,24 @@ enum Export {
         /// Write to this file (created readable by you alone) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Import {
+    /// A member roster (CSV): new members added, known ones updated by member ID
+    Patients {
+        /// The roster: CSV, UTF-8, with a header line
+        file: PathBuf,
+        /// Import the good rows and write the rejected ones, with the reasons, to a file
+        #[arg(long)]
+        partial: bool,
+        /// Where --partial writes the rejected rows [default: FILE.rejected.csv]
+        #[arg(long, value_name = "FILE", requires = "partial")]
+        rejects: Option<PathBuf>,
+        /// Check the file and say what an import would do, without writing anything
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -192,6 +219,27 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Import {
+            what:
+                Import::Patients {
+                    file,
+                    partial,
+                    rejects,
+                    dry_run,
+                },
+        }) => {
+            let db = db_path(cli.db, paths)?;
+            let roster = crate::import::read_roster(&file, clock.today()).map_err(|e| e.0)?;
+            let options = RosterOptions {
+                partial,
+                rejects,
+                dry_run,
+            };
+            // The file's problems are said before the database is touched.
+            report_roster_problems(&file, &roster, &options)?;
+            let mut store = open_store(&db, &config, clock, true)?;
+            import_patients(&mut store, &file, &roster, &options)
+        }
         Some(Command::Today { user, all, json }) => {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
             let who = match (user, all) {
@@ -216,7 +264,24 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Gen { patients, seed }) => {
+        Some(Command::Gen {
+            patients,
+            seed,
+            roster: Some(file),
+        }) => {
+            let text = synth::roster_csv(patients, seed, clock.today(), &config.user);
+            crate::export::write_private(&file, &text)?;
+            println!(
+                "Wrote a synthetic roster of {patients} members to {}.",
+                file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Gen {
+            patients,
+            seed,
+            roster: None,
+        }) => {
             let path = cli
                 .db
                 .ok_or("tend gen needs the database to write: add --db PATH (or set TEND_DB)")?;
@@ -269,6 +334,126 @@ fn open_store(path: &Path, config: &Config, clock: Clock, create: bool) -> CliRe
         ..OpenOptions::default()
     };
     Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())
+}
+
+/// How `tend import patients` was asked to run.
+struct RosterOptions {
+    partial: bool,
+    rejects: Option<PathBuf>,
+    dry_run: bool,
+}
+
+/// Says what is wrong in a read roster, line by line; an error when that
+/// stops the import (any bad row, without --partial).
+fn report_roster_problems(
+    file: &Path,
+    roster: &crate::import::RosterFile,
+    options: &RosterOptions,
+) -> CliResult<()> {
+    let shown = file.display();
+    if !roster.unknown_columns.is_empty() {
+        eprintln!(
+            "{shown}:1: columns tend does not read, ignored: {}",
+            roster.unknown_columns.join(", ")
+        );
+    }
+    for row in &roster.rejected {
+        for problem in &row.problems {
+            eprintln!("{shown}:{}: {problem}", row.line);
+        }
+    }
+    let total = roster.rows.len() + roster.rejected.len();
+    let rejected = roster.rejected.len();
+    if rejected > 0 && !options.partial {
+        let have = if rejected == 1 { "has" } else { "have" };
+        let rows = if total == 1 { "row" } else { "rows" };
+        let mut message =
+            format!("nothing was imported: {rejected} of {total} {rows} {have} problems (above)");
+        match roster.rows.len() {
+            0 => message.push_str("; fix them and import again"),
+            good => message.push_str(&format!(
+                "; fix them, or use --partial to import the other {good} and write these to a file"
+            )),
+        }
+        return Err(message);
+    }
+    Ok(())
+}
+
+/// Imports a read roster (or rehearses the import) and says what happened.
+fn import_patients(
+    store: &mut Store,
+    file: &Path,
+    roster: &crate::import::RosterFile,
+    options: &RosterOptions,
+) -> CliResult<ExitCode> {
+    let shown = file.display();
+    let total = roster.rows.len() + roster.rejected.len();
+    let rejected = roster.rejected.len();
+    if options.dry_run {
+        let counts = store
+            .rehearse_roster(&roster.rows)
+            .map_err(|e| e.to_string())?;
+        println!(
+            "{shown}: {total} rows; an import would create {}, update {}, leave {} unchanged, \
+             reject {rejected}. Nothing was written (--dry-run).",
+            counts.created, counts.updated, counts.unchanged
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    // A bar on a terminal only: piped or logged output stays plain lines.
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(roster.rows.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} members {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let counts = store
+        .import_roster(&roster.rows, &mut |done| bar.set_position(done as u64))
+        .map_err(|e| format!("nothing was imported: {e}"))?;
+    bar.finish_and_clear();
+    let rows = if total == 1 { "row" } else { "rows" };
+    let mut summary = format!(
+        "{shown}: {total} {rows}: {} created, {} updated, {} unchanged, {rejected} rejected",
+        counts.created, counts.updated, counts.unchanged
+    );
+    if rejected > 0 {
+        let path = options.rejects.clone().unwrap_or_else(|| {
+            let mut name = file.file_stem().unwrap_or_default().to_os_string();
+            name.push(".rejected.csv");
+            file.with_file_name(name)
+        });
+        let text = crate::import::rejects_csv(roster)?;
+        crate::export::write_private(&path, &text)?;
+        summary.push_str(&format!(
+            " (written to {}, with the reasons)",
+            path.display()
+        ));
+    }
+    println!("{summary}");
+    if !counts.new_coordinators.is_empty() {
+        const NAMED: usize = 10;
+        let names: Vec<String> = counts
+            .new_coordinators
+            .iter()
+            .take(NAMED)
+            .map(|c| clean(c).into_owned())
+            .collect();
+        let more = counts.new_coordinators.len().saturating_sub(NAMED);
+        println!(
+            "New coordinators ({}): {}{}",
+            counts.new_coordinators.len(),
+            names.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes a synthetic caseload whose first coordinator is the user.

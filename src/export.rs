@@ -237,15 +237,7 @@ pub fn careplan_markdown(
         line("None recorded.".into());
     }
     for c in conditions {
-        let code = c
-            .code
-            .map(|c| format!("{} ", clean(&c)))
-            .unwrap_or_default();
-        line(format!(
-            "- {code}{} ({})",
-            clean(&c.display),
-            c.clinical_status
-        ));
+        line(format!("- {} ({})", clean(&c.label()), c.clinical_status));
     }
     line(String::new());
     line(match record.medications_reconciled_on {

@@ -138,7 +138,7 @@ impl Field {
                 "n" | "no" | "false" | "0" => Ok(Value::Bool(false)),
                 _ => Err("type yes or no".to_string()),
             },
-            FieldKind::Language => parse_language(typed).map(Value::Text),
+            FieldKind::Language => language::parse(typed).map(Value::Text),
             FieldKind::Icd10 => check_icd10(typed).map(|()| Value::Text(typed.to_uppercase())),
             FieldKind::State => check_state(typed).map(|()| Value::Text(typed.to_uppercase())),
             FieldKind::PostalCode => {
@@ -196,34 +196,6 @@ pub fn parse_record_date(typed: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(typed, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(typed, "%m/%d/%Y"))
         .map_err(|_| format!("{typed:?} is not a date: type 1970-02-03 or 02/03/1970"))
-}
-
-/// A language by its name or tag, as the tag.
-fn parse_language(typed: &str) -> Result<String, String> {
-    let lower = typed.to_lowercase();
-    if let Some(tag) = language::known_tags()
-        .find(|tag| *tag == lower || language::name(tag).to_lowercase() == lower)
-    {
-        return Ok(tag.to_string());
-    }
-    // Any other well-formed tag ("tl", "pt-BR") is kept as typed.
-    let well_formed = typed.split('-').enumerate().all(|(i, part)| {
-        let letters = part.chars().all(|c| c.is_ascii_alphanumeric());
-        letters
-            && if i == 0 {
-                (2..=3).contains(&part.len())
-            } else {
-                (2..=8).contains(&part.len())
-            }
-    });
-    if well_formed {
-        Ok(typed.to_string())
-    } else {
-        Err(format!(
-            "{:?} is not a language tend knows: type its name (Spanish) or tag (es)",
-            crate::ui::text::fit(typed, 20)
-        ))
-    }
 }
 
 /// The choice `typed` names: its code, or a label it starts (case aside),

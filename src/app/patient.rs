@@ -321,21 +321,13 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         format!("Conditions ({})", lists.conditions.len()),
     ));
     for c in &lists.conditions {
-        let code = c
-            .code
-            .as_deref()
-            .map(|c| format!("{c} "))
-            .unwrap_or_default();
         let status = if c.clinical_status == "active" {
             String::new()
         } else {
             format!(" ({})", c.clinical_status)
         };
         let item = (c.clinical_status != "resolved").then_some(RecordItem::Condition(c.id));
-        lines.push(RecordLine::Item(
-            format!("{code}{}{status}", c.display),
-            item,
-        ));
+        lines.push(RecordLine::Item(format!("{}{status}", c.label()), item));
     }
     lines.push(RecordLine::Blank);
     let active_meds = lists.medications.iter().filter(|m| m.active).count();

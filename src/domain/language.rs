@@ -27,6 +27,33 @@ pub fn name(tag: &str) -> &str {
         .unwrap_or(tag)
 }
 
+/// A language as typed (its name, "Spanish", or a BCP 47 tag, "es",
+/// "pt-BR"), as the tag to store; why not, when it is neither.
+pub fn parse(typed: &str) -> Result<String, String> {
+    let typed = typed.trim();
+    let lower = typed.to_lowercase();
+    if let Some(tag) = known_tags().find(|tag| *tag == lower || name(tag).to_lowercase() == lower) {
+        return Ok(tag.to_string());
+    }
+    // Any other well-formed tag is kept as typed: a primary subtag of two
+    // or three letters, then subtags of two to eight letters or digits.
+    let well_formed = typed.split('-').enumerate().all(|(i, part)| {
+        let alphanumeric = part.chars().all(|c| c.is_ascii_alphanumeric());
+        let primary = i == 0
+            && (2..=3).contains(&part.len())
+            && part.chars().all(|c| c.is_ascii_alphabetic());
+        alphanumeric && (primary || (i > 0 && (2..=8).contains(&part.len())))
+    });
+    if well_formed {
+        Ok(typed.to_string())
+    } else {
+        Err(format!(
+            "{:?} is not a language tend knows: type its name (Spanish) or tag (es)",
+            typed.chars().take(20).collect::<String>()
+        ))
+    }
+}
+
 /// The tags tend names, for generators and pickers.
 pub fn known_tags() -> impl Iterator<Item = &'static str> {
     NAMES.iter().map(|(code, _)| *code)

@@ -7,6 +7,7 @@ pub mod language;
 pub mod note;
 pub mod patient;
 pub mod recurrence;
+pub mod roster;
 pub mod task;
 pub mod task_line;
 pub mod urgency;

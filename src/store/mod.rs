@@ -12,6 +12,7 @@ mod caseload;
 mod error;
 mod notes;
 mod record;
+mod roster;
 pub mod schema;
 mod task_changes;
 mod tasks;
@@ -33,6 +34,7 @@ pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use error::{OpenError, StoreError};
 pub use notes::{Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, MERGE_MARK};
 pub use record::{CareTeamMember, Condition, PatientRecord};
+pub use roster::RosterCounts;
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
 pub use write::{
@@ -261,6 +263,20 @@ impl Store {
         change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.transact(false, change)
+    }
+
+    /// Runs `change` in a transaction and rolls it back: what a change
+    /// would do, without doing it (`--dry-run`).
+    pub fn rehearse<T>(
+        &mut self,
+        change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
+        // Dropped without a commit: rolled back.
+        change(&mut tx)
     }
 
     fn transact<T>(

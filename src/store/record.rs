@@ -60,6 +60,17 @@ pub struct Condition {
     pub clinical_status: String,
 }
 
+impl Condition {
+    /// "E11.9 Type 2 diabetes"; the code alone when it is all the roster
+    /// gave ("I10"), the name alone when there is no code.
+    pub fn label(&self) -> String {
+        match &self.code {
+            Some(code) if *code != self.display => format!("{code} {}", self.display),
+            _ => self.display.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CareTeamMember {
     pub id: i64,

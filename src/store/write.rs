@@ -61,9 +61,12 @@ impl<'c> Tx<'c> {
     /// `fts5IndexFlush`). Filled in one statement, FTS5 sorts the terms in
     /// memory and writes each list once.
     ///
-    /// `load` must only insert: a row it updated would be indexed twice or
-    /// not at all. If it fails, the caller's transaction rolls back, the
-    /// triggers with it.
+    /// `load` must not update the indexed columns (a patient's names and
+    /// member ID, a note's body) of rows it inserted itself: those rows would
+    /// be indexed twice, which FTS5 reports as a damaged database. Rows that
+    /// were there before keep their update triggers and may change (the
+    /// roster import updates members by member ID). If `load` fails, the
+    /// caller's transaction rolls back, the triggers with it.
     pub fn bulk_load<T>(
         &mut self,
         load: impl FnOnce(&mut Tx<'c>) -> Result<T, StoreError>,

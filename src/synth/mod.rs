@@ -33,7 +33,10 @@
 //!   someone adds 0 to 3 sentences of what was said to its opening line, so
 //!   the notes' words vary as real ones do.
 
+mod roster;
 mod vocab;
+
+pub use roster::roster_csv;
 
 use vocab::Vocab;
 

@@ -1,0 +1,551 @@
+//! A program's member roster as payers and EHRs send it: which column is
+//! which (header names vary), and each cell read into its type or refused
+//! with the reason. Pure: reading the file is `import.rs`'s job.
+
+use chrono::NaiveDate;
+
+use super::language;
+use super::patient::{
+    check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
+    EnrollmentStatus, RiskTier, Sex,
+};
+
+/// A column tend reads from a roster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    MemberId,
+    FirstName,
+    LastName,
+    Dob,
+    Sex,
+    GenderIdentity,
+    Pronouns,
+    Phone,
+    Phone2,
+    Address,
+    City,
+    State,
+    Zip,
+    Language,
+    Interpreter,
+    MedicaidId,
+    Plan,
+    RiskTier,
+    Coordinator,
+    EnrollmentStatus,
+    EnrolledOn,
+    PcpName,
+    PcpPhone,
+    Conditions,
+}
+
+impl Column {
+    pub const ALL: [Column; 24] = [
+        Column::MemberId,
+        Column::FirstName,
+        Column::LastName,
+        Column::Dob,
+        Column::Sex,
+        Column::GenderIdentity,
+        Column::Pronouns,
+        Column::Phone,
+        Column::Phone2,
+        Column::Address,
+        Column::City,
+        Column::State,
+        Column::Zip,
+        Column::Language,
+        Column::Interpreter,
+        Column::MedicaidId,
+        Column::Plan,
+        Column::RiskTier,
+        Column::Coordinator,
+        Column::EnrollmentStatus,
+        Column::EnrolledOn,
+        Column::PcpName,
+        Column::PcpPhone,
+        Column::Conditions,
+    ];
+
+    /// The column's name in messages, as the documentation writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::MemberId => "member_id",
+            Column::FirstName => "first_name",
+            Column::LastName => "last_name",
+            Column::Dob => "dob",
+            Column::Sex => "sex",
+            Column::GenderIdentity => "gender_identity",
+            Column::Pronouns => "pronouns",
+            Column::Phone => "phone",
+            Column::Phone2 => "phone2",
+            Column::Address => "address",
+            Column::City => "city",
+            Column::State => "state",
+            Column::Zip => "zip",
+            Column::Language => "language",
+            Column::Interpreter => "interpreter",
+            Column::MedicaidId => "medicaid_id",
+            Column::Plan => "plan",
+            Column::RiskTier => "risk_tier",
+            Column::Coordinator => "coordinator",
+            Column::EnrollmentStatus => "enrollment_status",
+            Column::EnrolledOn => "enrolled_on",
+            Column::PcpName => "pcp_name",
+            Column::PcpPhone => "pcp_phone",
+            Column::Conditions => "conditions",
+        }
+    }
+
+    /// Other header names that mean this column (already normalised).
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Column::MemberId => &["mrn", "cin", "id"],
+            Column::Dob => &["dateofbirth", "birthdate"],
+            Column::Zip => &["zipcode", "postalcode"],
+            _ => &[],
+        }
+    }
+
+    pub fn is_required(self) -> bool {
+        matches!(
+            self,
+            Column::MemberId | Column::FirstName | Column::LastName | Column::Dob
+        )
+    }
+
+    /// The column a header names, compared without case, spaces or
+    /// underscores ("First Name", "FIRST_NAME" and "firstname" agree).
+    pub fn from_header(header: &str) -> Option<Column> {
+        let key = normalise_header(header);
+        Column::ALL
+            .into_iter()
+            .find(|c| normalise_header(c.name()) == key || c.aliases().contains(&key.as_str()))
+    }
+}
+
+fn normalise_header(header: &str) -> String {
+    header
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A condition as a roster lists it: an ICD-10 code, a name, or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterCondition {
+    pub code: Option<String>,
+    pub name: String,
+}
+
+/// One member as the roster gives them. `None` is a column the file does
+/// not have or a cell left empty: the import leaves what tend holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RosterRow {
+    /// The file's line the row starts on.
+    pub line: u64,
+    pub member_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: Option<Sex>,
+    pub gender_identity: Option<String>,
+    pub pronouns: Option<String>,
+    pub phone: Option<String>,
+    pub phone2: Option<String>,
+    pub address: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<String>,
+    /// A BCP 47 tag.
+    pub language: Option<String>,
+    pub interpreter: Option<bool>,
+    pub medicaid_id: Option<String>,
+    pub plan: Option<String>,
+    pub risk_tier: Option<RiskTier>,
+    /// The coordinator's user name.
+    pub coordinator: Option<String>,
+    pub enrollment_status: Option<EnrollmentStatus>,
+    pub enrolled_on: Option<NaiveDate>,
+    pub pcp_name: Option<String>,
+    pub pcp_phone: Option<String>,
+    pub conditions: Vec<RosterCondition>,
+}
+
+/// What is wrong with one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellError {
+    pub column: Column,
+    pub message: String,
+}
+
+/// Reads the cells of one row (`cell(column)` is the text, `None` when the
+/// file has no such column) into a member, or says what is wrong with the
+/// first bad cell of each column.
+pub fn read_row(
+    line: u64,
+    cell: impl Fn(Column) -> Option<String>,
+    today: NaiveDate,
+) -> Result<RosterRow, Vec<CellError>> {
+    let mut errors = Vec::new();
+    let mut take = |column: Column, read: &dyn Fn(&str) -> Result<(), String>| {
+        let text = cell(column)
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        let Some(text) = text else {
+            if column.is_required() {
+                errors.push(CellError {
+                    column,
+                    message: "is empty; every member needs one".into(),
+                });
+            }
+            return None;
+        };
+        if let Err(message) = no_control_characters(&text).and_then(|()| read(&text)) {
+            errors.push(CellError { column, message });
+            return None;
+        }
+        Some(text)
+    };
+    let any = |_: &str| Ok(());
+    let member_id = take(Column::MemberId, &any);
+    let given_name = take(Column::FirstName, &any);
+    let family_name = take(Column::LastName, &any);
+    let dob = take(Column::Dob, &|t| check_birth_date(t, today));
+    let sex = take(Column::Sex, &|t| parse_sex(t).map(|_| ()));
+    let gender_identity = take(Column::GenderIdentity, &any);
+    let pronouns = take(Column::Pronouns, &any);
+    let phone = take(Column::Phone, &|t| normalize_phone(t).map(|_| ()));
+    let phone2 = take(Column::Phone2, &|t| normalize_phone(t).map(|_| ()));
+    let address = take(Column::Address, &any);
+    let city = take(Column::City, &any);
+    let state = take(Column::State, &check_state);
+    let zip = take(Column::Zip, &check_postal_code);
+    let language = take(Column::Language, &|t| language::parse(t).map(|_| ()));
+    let interpreter = take(Column::Interpreter, &|t| parse_yes_no(t).map(|_| ()));
+    let medicaid_id = take(Column::MedicaidId, &any);
+    let plan = take(Column::Plan, &any);
+    let risk_tier = take(Column::RiskTier, &|t| parse_risk_tier(t).map(|_| ()));
+    let coordinator = take(Column::Coordinator, &any);
+    let enrollment = take(Column::EnrollmentStatus, &|t| {
+        parse_enrollment(t).map(|_| ())
+    });
+    let enrolled_on = take(Column::EnrolledOn, &|t| parse_date(t).map(|_| ()));
+    let pcp_name = take(Column::PcpName, &any);
+    let pcp_phone = take(Column::PcpPhone, &|t| normalize_phone(t).map(|_| ()));
+    let conditions = take(Column::Conditions, &|t| parse_conditions(t).map(|_| ()));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Every value below has been read once already; these cannot fail.
+    Ok(RosterRow {
+        line,
+        member_id: member_id.unwrap_or_default(),
+        given_name: given_name.unwrap_or_default(),
+        family_name: family_name.unwrap_or_default(),
+        birth_date: dob.and_then(|t| parse_date(&t).ok()).unwrap_or_default(),
+        sex: sex.and_then(|t| parse_sex(&t).ok()),
+        gender_identity,
+        pronouns,
+        phone: phone.and_then(|t| normalize_phone(&t).ok()),
+        phone2: phone2.and_then(|t| normalize_phone(&t).ok()),
+        address,
+        city,
+        state: state.map(|s| s.to_uppercase()),
+        zip,
+        language: language.and_then(|t| language::parse(&t).ok()),
+        interpreter: interpreter.and_then(|t| parse_yes_no(&t).ok()),
+        medicaid_id,
+        plan,
+        risk_tier: risk_tier.and_then(|t| parse_risk_tier(&t).ok()),
+        coordinator,
+        enrollment_status: enrollment.and_then(|t| parse_enrollment(&t).ok()),
+        enrolled_on: enrolled_on.and_then(|t| parse_date(&t).ok()),
+        pcp_name,
+        pcp_phone: pcp_phone.and_then(|t| normalize_phone(&t).ok()),
+        conditions: conditions
+            .and_then(|t| parse_conditions(&t).ok())
+            .unwrap_or_default(),
+    })
+}
+
+/// Control characters (an escape sequence, a bell, a NUL) have no place in
+/// a roster: they are refused, and shown in caret form (`^[`) so the
+/// message itself cannot drive the terminal. Line breaks and tabs are text
+/// (a quoted address may span lines): kept, and drawn cleaned.
+fn no_control_characters(text: &str) -> Result<(), String> {
+    let is_text = |c: char| matches!(c, '\n' | '\r' | '\t');
+    match text.chars().find(|c| c.is_control() && !is_text(*c)) {
+        Some(c) => Err(format!(
+            "holds a control character ({}); a roster holds text only",
+            caret(c)
+        )),
+        None => Ok(()),
+    }
+}
+
+fn caret(c: char) -> String {
+    match c as u32 {
+        n @ 0..=0x1f => format!("^{}", char::from(b'@' + n as u8)),
+        0x7f => "^?".into(),
+        n => format!("U+{n:04X}"),
+    }
+}
+
+/// A date as rosters write it: `YYYY-MM-DD` or `MM/DD/YYYY`.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%m/%d/%Y"))
+        .map_err(|_| {
+            // Written the right way but not a day ("02/30/1980"), or not
+            // written as a date at all ("1980/02/03", "Feb 3").
+            let digits = |part: &str, len: std::ops::RangeInclusive<usize>| {
+                len.contains(&part.len()) && part.chars().all(|c| c.is_ascii_digit())
+            };
+            let iso: Vec<&str> = text.split('-').collect();
+            let us: Vec<&str> = text.split('/').collect();
+            let shape_ok = (iso.len() == 3
+                && digits(iso[0], 4..=4)
+                && digits(iso[1], 1..=2)
+                && digits(iso[2], 1..=2))
+                || (us.len() == 3
+                    && digits(us[0], 1..=2)
+                    && digits(us[1], 1..=2)
+                    && digits(us[2], 4..=4));
+            if shape_ok {
+                format!("{text:?} is not a day of the calendar")
+            } else {
+                format!("{text:?} is not a date: write YYYY-MM-DD or MM/DD/YYYY")
+            }
+        })
+}
+
+fn check_birth_date(text: &str, today: NaiveDate) -> Result<(), String> {
+    let date = parse_date(text)?;
+    if date > today {
+        return Err(format!("{date} is in the future"));
+    }
+    if date < earliest_birth_date(today) {
+        return Err(format!("{date} would make the member older than 120"));
+    }
+    Ok(())
+}
+
+fn parse_sex(text: &str) -> Result<Sex, String> {
+    match text.trim().to_lowercase().as_str() {
+        "f" | "female" => Ok(Sex::Female),
+        "m" | "male" => Ok(Sex::Male),
+        "o" | "x" | "other" => Ok(Sex::Other),
+        "u" | "unknown" => Ok(Sex::Unknown),
+        _ => Err(format!(
+            "{text:?} is not a sex tend knows: F, M, X (other) or U (unknown)"
+        )),
+    }
+}
+
+fn parse_yes_no(text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "y" | "yes" | "true" => Ok(true),
+        "n" | "no" | "false" => Ok(false),
+        _ => Err(format!("{text:?} is not Y/N, yes/no or true/false")),
+    }
+}
+
+fn parse_risk_tier(text: &str) -> Result<RiskTier, String> {
+    let lower = text.trim().to_lowercase();
+    lower
+        .parse::<i64>()
+        .ok()
+        .and_then(RiskTier::from_number)
+        .or_else(|| RiskTier::ALL.into_iter().find(|r| r.label() == lower))
+        .ok_or_else(|| format!("{text:?} is not a risk tier: 1–4, or low, medium, high, very high"))
+}
+
+fn parse_enrollment(text: &str) -> Result<EnrollmentStatus, String> {
+    EnrollmentStatus::from_code(&text.trim().to_lowercase()).ok_or_else(|| {
+        format!("{text:?} is not an enrollment status: outreach, enrolled or disenrolled")
+    })
+}
+
+/// Conditions separated by `;`, each an ICD-10 code, a name, or
+/// `CODE name` ("E11.9 Type 2 diabetes").
+pub fn parse_conditions(text: &str) -> Result<Vec<RosterCondition>, String> {
+    let mut conditions = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (first, rest) = match part.split_once(char::is_whitespace) {
+            Some((first, rest)) => (first, rest.trim()),
+            None => (part, ""),
+        };
+        let looks_like_code = first
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && first.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+        let condition = match check_icd10(first) {
+            Ok(()) => RosterCondition {
+                code: Some(first.to_uppercase()),
+                name: if rest.is_empty() {
+                    first.to_uppercase()
+                } else {
+                    rest.to_string()
+                },
+            },
+            // "E1.9 diabetes": a code typed wrong, not a name.
+            Err(problem) if looks_like_code => return Err(problem),
+            Err(_) => RosterCondition {
+                code: None,
+                name: part.to_string(),
+            },
+        };
+        conditions.push(condition);
+    }
+    Ok(conditions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    #[test]
+    fn headers_match_without_case_spaces_or_underscores() {
+        assert_eq!(Column::from_header("First Name"), Some(Column::FirstName));
+        assert_eq!(Column::from_header(" FIRST_NAME "), Some(Column::FirstName));
+        assert_eq!(Column::from_header("MRN"), Some(Column::MemberId));
+        assert_eq!(Column::from_header("CIN"), Some(Column::MemberId));
+        assert_eq!(Column::from_header("Member ID"), Some(Column::MemberId));
+        assert_eq!(Column::from_header("phone 2"), Some(Column::Phone2));
+        assert_eq!(Column::from_header("Date of Birth"), Some(Column::Dob));
+        assert_eq!(Column::from_header("favourite colour"), None);
+    }
+
+    fn row(cells: &[(Column, &str)]) -> Result<RosterRow, Vec<CellError>> {
+        let cells: Vec<(Column, String)> = cells.iter().map(|(c, t)| (*c, t.to_string())).collect();
+        read_row(
+            2,
+            |column| {
+                cells
+                    .iter()
+                    .find(|(c, _)| *c == column)
+                    .map(|(_, t)| t.clone())
+            },
+            today(),
+        )
+    }
+
+    const REQUIRED: [(Column, &str); 4] = [
+        (Column::MemberId, "SYN1"),
+        (Column::FirstName, "Zoë"),
+        (Column::LastName, "Testa"),
+        (Column::Dob, "02/03/1970"),
+    ];
+
+    #[test]
+    fn a_row_is_read_into_its_types() {
+        let mut cells = REQUIRED.to_vec();
+        cells.extend([
+            (Column::Sex, "F"),
+            (Column::Phone, "212 555 0100"),
+            (Column::Language, "Spanish"),
+            (Column::Interpreter, "Yes"),
+            (Column::RiskTier, "very high"),
+            (Column::EnrollmentStatus, "Enrolled"),
+            (Column::State, "ny"),
+            (
+                Column::Conditions,
+                "E11.9 Type 2 diabetes; I10; Housing instability",
+            ),
+        ]);
+        let row = row(&cells).unwrap();
+        assert_eq!(row.birth_date, NaiveDate::from_ymd_opt(1970, 2, 3).unwrap());
+        assert_eq!(row.sex, Some(Sex::Female));
+        assert_eq!(row.phone.as_deref(), Some("(212) 555-0100"));
+        assert_eq!(row.language.as_deref(), Some("es"));
+        assert_eq!(row.interpreter, Some(true));
+        assert_eq!(row.risk_tier, Some(RiskTier::VeryHigh));
+        assert_eq!(row.enrollment_status, Some(EnrollmentStatus::Enrolled));
+        assert_eq!(row.state.as_deref(), Some("NY"));
+        assert_eq!(
+            row.conditions,
+            [
+                RosterCondition {
+                    code: Some("E11.9".into()),
+                    name: "Type 2 diabetes".into()
+                },
+                RosterCondition {
+                    code: Some("I10".into()),
+                    name: "I10".into()
+                },
+                RosterCondition {
+                    code: None,
+                    name: "Housing instability".into()
+                },
+            ]
+        );
+        assert_eq!(row.plan, None, "a column the file lacks is left alone");
+    }
+
+    #[test]
+    fn every_bad_cell_says_what_is_wrong() {
+        let bad = |column: Column, text: &str| {
+            let mut cells = REQUIRED.to_vec();
+            cells.retain(|(c, _)| *c != column);
+            cells.push((column, text));
+            let errors = row(&cells).unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].column, column);
+            errors[0].message.clone()
+        };
+        assert_eq!(
+            bad(Column::Dob, "1970-13-01"),
+            "\"1970-13-01\" is not a day of the calendar"
+        );
+        assert_eq!(
+            bad(Column::Dob, "02/30/1980"),
+            "\"02/30/1980\" is not a day of the calendar"
+        );
+        assert_eq!(
+            bad(Column::Dob, "1980/02/03"),
+            "\"1980/02/03\" is not a date: write YYYY-MM-DD or MM/DD/YYYY"
+        );
+        assert_eq!(
+            bad(Column::Dob, "Feb 3 1970"),
+            "\"Feb 3 1970\" is not a date: write YYYY-MM-DD or MM/DD/YYYY"
+        );
+        assert_eq!(
+            bad(Column::Dob, "2030-01-01"),
+            "2030-01-01 is in the future"
+        );
+        assert_eq!(
+            bad(Column::Dob, "1890-01-01"),
+            "1890-01-01 would make the member older than 120"
+        );
+        assert_eq!(
+            bad(Column::MemberId, " "),
+            "is empty; every member needs one"
+        );
+        assert_eq!(
+            bad(Column::Phone, "555-0100"),
+            "a phone number has 10 digits; this has 7"
+        );
+        assert_eq!(
+            bad(Column::Interpreter, "sometimes"),
+            "\"sometimes\" is not Y/N, yes/no or true/false"
+        );
+        assert_eq!(
+            bad(Column::RiskTier, "5"),
+            "\"5\" is not a risk tier: 1–4, or low, medium, high, very high"
+        );
+        assert_eq!(bad(Column::Conditions, "E1.9 diabetes"), "\"E1.9\" is not an ICD-10 code: a letter, two digits, then a dot and up to four more (E11.9)");
+        assert_eq!(
+            bad(Column::LastName, "Testa\u{1b}[2J"),
+            "holds a control character (^[); a roster holds text only"
+        );
+    }
+}

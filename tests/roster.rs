@@ -1,0 +1,299 @@
+//! `tend import patients`: the built binary on roster files. A corpus of
+//! malformed files (`tests/roster/*.csv`), each with the exact messages it
+//! must get (`*.expected`) and a database left as it was; then re-imports
+//! that update by member ID, `--partial`, `--dry-run`, and the audit row.
+
+mod fixtures;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rusqlite::Connection;
+
+const NOW: &str = "2026-11-24T09:00:00-05:00";
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/roster")
+}
+
+/// `tend --db DB import patients ARGS…`, run in `dir` with a private home.
+fn import(dir: &Path, db: &Path, args: &[&str]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_tend"))
+        .args(["--db", db.to_str().unwrap(), "import", "patients"])
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("USER", "ccuser")
+        .env("TEND_NOW", NOW)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Every table's row count, to see that nothing was written.
+fn counts(db: &Path) -> Vec<(String, i64)> {
+    let conn = Connection::open(db).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let n = conn
+                .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))
+                .unwrap();
+            (t, n)
+        })
+        .collect()
+}
+
+#[test]
+fn every_malformed_roster_gets_its_exact_messages_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // A database with a member in it already, which must come out as it was.
+    let db = fixtures::zoe_db(dir.path());
+    let before = counts(&db);
+    let mut checked = 0;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    for file in files {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let expected = std::fs::read_to_string(file.with_extension("expected"))
+            .unwrap_or_else(|_| panic!("{name} has no .expected file"));
+        let out = import(&corpus(), &db, &[name]);
+        assert_eq!(text(&out.stderr), expected, "{name}");
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert_eq!(text(&out.stdout), "", "{name}");
+        assert_eq!(counts(&db), before, "{name} wrote nothing");
+        checked += 1;
+    }
+    assert!(checked >= 13, "the corpus is there: {checked} files");
+}
+
+#[test]
+fn a_missing_database_is_not_made_for_a_roster_that_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    let out = import(&corpus(), &db, &["bad-date.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!db.exists());
+}
+
+fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+#[test]
+fn re_importing_updates_by_member_id_and_says_how_many_of_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    write(
+        dir.path(),
+        "roster.csv",
+        "\u{feff}Member ID,First Name,Last Name,DOB,Phone,Language,Interpreter,Risk Tier,Coordinator,PCP Name,Conditions,Shoe Size\r\n\
+         SYN1,Zoë,Testa,02/03/1970,212 555 0100,Spanish,Y,high,ccuser,Dr. Example,E11.9 Type 2 diabetes; I10,9\r\n\
+         SYN2,Ana,\"Sample, Jr.\",1980-02-03,,,,,ccuser,,,\r\n",
+    );
+    let out = import(dir.path(), &db, &["roster.csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "roster.csv: 2 rows: 2 created, 0 updated, 0 unchanged, 0 rejected\nNew coordinators (1): ccuser\n"
+    );
+    assert_eq!(
+        text(&out.stderr),
+        "roster.csv:1: columns tend does not read, ignored: Shoe Size\n",
+        "no progress bar when stderr is not a terminal"
+    );
+
+    // The same file again: nothing changes.
+    let out = import(dir.path(), &db, &["roster.csv"]);
+    assert_eq!(
+        text(&out.stdout),
+        "roster.csv: 2 rows: 0 created, 0 updated, 2 unchanged, 0 rejected\n"
+    );
+
+    // A later roster: one member renamed, one new; a cell left empty keeps
+    // what tend holds.
+    write(
+        dir.path(),
+        "later.csv",
+        "member_id,first_name,last_name,dob,phone\nSYN1,Zoë,Testa-Ray,1970-02-03,\nSYN3,Ben,Example,1960-05-05,646 555 0199\n",
+    );
+    let out = import(dir.path(), &db, &["later.csv", "--dry-run"]);
+    assert_eq!(
+        text(&out.stdout),
+        "later.csv: 2 rows; an import would create 1, update 1, leave 0 unchanged, reject 0. Nothing was written (--dry-run).\n"
+    );
+    let out = import(dir.path(), &db, &["later.csv"]);
+    assert_eq!(
+        text(&out.stdout),
+        "later.csv: 2 rows: 1 created, 1 updated, 0 unchanged, 0 rejected\n"
+    );
+
+    let conn = Connection::open(&db).unwrap();
+    let zoe: (String, String, Option<String>, String, i64, i64) = conn
+        .query_row(
+            "SELECT family_name, birth_date, phone_primary, language, interpreter_needed, risk_tier
+               FROM patient WHERE member_id = 'SYN1'",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        zoe,
+        (
+            "Testa-Ray".into(),
+            "1970-02-03".into(),
+            Some("(212) 555-0100".into()),
+            "es".into(),
+            1,
+            3
+        )
+    );
+    let conditions: Vec<(Option<String>, String)> = conn
+        .prepare("SELECT code, display FROM condition ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        conditions,
+        [
+            (Some("E11.9".into()), "Type 2 diabetes".into()),
+            (Some("I10".into()), "I10".into())
+        ],
+        "not added twice by the second import"
+    );
+    let pcp: String = conn
+        .query_row(
+            "SELECT name FROM care_team_member WHERE role = 'PCP'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pcp, "Dr. Example");
+    let family: String = conn
+        .query_row(
+            "SELECT family_name FROM patient WHERE member_id = 'SYN2'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(family, "Sample, Jr.", "a quoted comma is part of the value");
+    let audited: Vec<String> = conn
+        .prepare("SELECT detail FROM audit_event WHERE action = 'E' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        audited,
+        [
+            "roster import: 2 created, 0 updated, 0 unchanged",
+            "roster import: 0 created, 0 updated, 2 unchanged",
+            "roster import: 1 created, 1 updated, 0 unchanged",
+        ],
+        "each import audited, the dry run not"
+    );
+}
+
+#[test]
+fn partial_imports_the_good_rows_and_writes_the_rest_with_their_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    std::fs::copy(
+        corpus().join("impossible-birth-date.csv"),
+        dir.path().join("r.csv"),
+    )
+    .unwrap();
+    let mut body = std::fs::read_to_string(dir.path().join("r.csv")).unwrap();
+    body.push_str("SYN9,Good,Row,1990-09-09\n");
+    write(dir.path(), "r.csv", &body);
+    let out = import(dir.path(), &db, &["r.csv", "--partial"]);
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        "r.csv: 4 rows: 1 created, 0 updated, 0 unchanged, 3 rejected (written to r.rejected.csv, with the reasons)\n"
+    );
+    let rejects = dir.path().join("r.rejected.csv");
+    assert_eq!(
+        std::fs::read_to_string(&rejects).unwrap(),
+        "member_id,first_name,last_name,dob,problem\n\
+         SYN1,Zoe,Testa,02/30/1980,\"line 2: dob: \"\"02/30/1980\"\" is not a day of the calendar\"\n\
+         SYN2,Ana,Sample,2027-01-01,line 3: dob: 2027-01-01 is in the future\n\
+         SYN3,Ben,Example,1880-05-05,line 4: dob: 1880-05-05 would make the member older than 120\n"
+    );
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(
+        std::fs::metadata(&rejects).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "the rejected rows are health information"
+    );
+    let members: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM patient", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(members, 1);
+}
+
+#[test]
+fn a_ten_thousand_row_spreadsheet_export_imports_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    write(
+        dir.path(),
+        "roster.csv",
+        &tend::synth::roster_csv(10_000, 7, today, "ccuser"),
+    );
+    let out = import(dir.path(), &db, &["roster.csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with(
+            "roster.csv: 10000 rows: 10000 created, 0 updated, 0 unchanged, 0 rejected\n"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+    let conn = Connection::open(&db).unwrap();
+    let mine: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM patient p JOIN practitioner c ON c.id = p.coordinator_id
+              WHERE c.username = 'ccuser'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        mine,
+        10_000_usize.div_ceil(154) as i64,
+        "every 154th is the user's"
+    );
+}
