@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
 use crate::domain::task_line::Assignee;
-use crate::store::{OpenOptions, Store};
+use crate::store::{OpenOptions, Scope, Store};
 use crate::synth::{self, GenParams, GenReport};
 use crate::today::{self, TodayRequest};
 use crate::tui::{self, Exit};
@@ -77,6 +77,13 @@ enum Command {
         #[command(subcommand)]
         what: Export,
     },
+    /// Copy the database to a new file while other sessions keep working
+    Backup {
+        /// The copy (a new file; made readable by you alone)
+        file: PathBuf,
+    },
+    /// Check the database: integrity, links between records, search indexes, schema version
+    Check,
     /// Read records into tend
     Import {
         #[command(subcommand)]
@@ -98,6 +105,17 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum Export {
+    /// A spreadsheet report: the day's tasks, or the caseload
+    Csv {
+        /// Which report
+        report: CsvReport,
+        /// The whole team's, not only yours
+        #[arg(long)]
+        all: bool,
+        /// Write to this file (created readable by you alone) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// A patient's care plan as Markdown, for printing or sharing
     Careplan {
         /// The patient's member ID
@@ -106,6 +124,15 @@ enum Export {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+}
+
+/// The spreadsheet reports of `tend export csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CsvReport {
+    /// Open tasks due today or earlier, then the upcoming ones
+    Tasks,
+    /// Patients with their risk, last contact and next due task
+    Caseload,
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,6 +267,61 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             let mut store = open_store(&db, &config, clock, true)?;
             import_patients(&mut store, &file, &roster, &options)
         }
+        Some(Command::Backup { file }) => {
+            let db = db_path(cli.db, paths)?;
+            let mut store = open_store(&db, &config, clock, false)?;
+            let counts = store.backup_to(&file).map_err(|e| e.to_string())?;
+            println!(
+                "Backed up {} to {}: it passes the integrity check and holds {}.",
+                db.display(),
+                file.display(),
+                describe_counts(&counts)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Check) => {
+            let db = db_path(cli.db, paths)?;
+            let report = crate::store::check_file(&db).map_err(|e| e.to_string())?;
+            print!("{}", check_text(&report));
+            Ok(if report.is_healthy() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Some(Command::Export {
+            what: Export::Csv { report, all, out },
+        }) => {
+            let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
+            let text = match report {
+                CsvReport::Tasks => {
+                    let request = TodayRequest {
+                        user: &config.user,
+                        who: if all { Assignee::Team } else { Assignee::Mine },
+                        today: clock.today(),
+                        upcoming_days: config.upcoming_days,
+                        weights: &config.urgency,
+                    };
+                    let day = today::build(&mut store, &request).map_err(|e| e.to_string())?;
+                    crate::export_csv::tasks_csv(&day)
+                }
+                CsvReport::Caseload => crate::export_csv::caseload_csv(
+                    &mut store,
+                    &config.user,
+                    if all { Scope::Team } else { Scope::Mine },
+                    clock.today(),
+                ),
+            }
+            .map_err(|e| e.to_string())?;
+            match out {
+                Some(path) => {
+                    crate::export::write_private(&path, &text)?;
+                    eprintln!("Wrote {}", path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Today { user, all, json }) => {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
             let who = match (user, all) {
@@ -334,6 +416,75 @@ fn open_store(path: &Path, config: &Config, clock: Clock, create: bool) -> CliRe
         ..OpenOptions::default()
     };
     Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())
+}
+
+/// "1,204 patients, 12,511 tasks, …".
+fn describe_counts(counts: &crate::store::RowCounts) -> String {
+    counts
+        .iter()
+        .map(|(table, n)| format!("{n} {table} rows"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What `tend check` found, said plainly, a finding a line.
+fn check_text(report: &crate::store::CheckReport) -> String {
+    let mut out = format!("{}:\n", report.path.display());
+    let mut say = |ok: bool, line: String| {
+        out.push_str(if ok { "  ok       " } else { "  PROBLEM  " });
+        out.push_str(&line);
+        out.push('\n');
+    };
+    say(
+        report.integrity_problems.is_empty(),
+        if report.integrity_problems.is_empty() {
+            "SQLite's integrity check finds the file whole".into()
+        } else {
+            format!(
+                "SQLite's integrity check: {} (restore from a backup)",
+                report.integrity_problems.join("; ")
+            )
+        },
+    );
+    say(
+        report.foreign_key_problems.is_empty(),
+        if report.foreign_key_problems.is_empty() {
+            "every record points at records that exist".into()
+        } else {
+            format!(
+                "{} records point at records that do not exist: {}",
+                report.foreign_key_problems.len(),
+                report.foreign_key_problems.join("; ")
+            )
+        },
+    );
+    match (report.indexes_checked, report.index_problems.is_empty()) {
+        (false, _) => say(
+            true,
+            "search indexes not checked: the file is read-only to you".into(),
+        ),
+        (true, true) => say(true, "the search indexes match the records".into()),
+        (true, false) => say(
+            false,
+            format!("search index: {}", report.index_problems.join("; ")),
+        ),
+    }
+    say(
+        report.schema_version == report.latest,
+        match report.schema_version.cmp(&report.latest) {
+            std::cmp::Ordering::Equal => format!("schema version {} (current)", report.latest),
+            std::cmp::Ordering::Less => format!(
+                "schema version {} is older than this tend's {}: opening it with tend upgrades it",
+                report.schema_version, report.latest
+            ),
+            std::cmp::Ordering::Greater => format!(
+                "schema version {} is newer than this tend's {}: upgrade tend",
+                report.schema_version, report.latest
+            ),
+        },
+    );
+    out.push_str(&format!("  holds    {}\n", describe_counts(&report.counts)));
+    out
 }
 
 /// How `tend import patients` was asked to run.

@@ -11,6 +11,7 @@ pub mod config;
 pub mod crash;
 pub mod domain;
 pub mod export;
+pub mod export_csv;
 pub mod import;
 pub mod store;
 pub mod synth;

@@ -7,6 +7,7 @@
 //! failing halfway through, and no change is ever without its trail.
 
 mod audit;
+mod care;
 mod care_plan;
 mod caseload;
 mod error;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use crate::clock::Clock;
 
 pub use audit::{AuditAction, AuditEvent};
+pub use care::{check_file, CheckReport, RowCounts};
 pub use care_plan::{
     check_record, Allergy, Flag, Intervention, Medication, Need, PlanGoal, ProgressEntry,
     RecordItem,

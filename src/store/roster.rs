@@ -395,7 +395,9 @@ mod tests {
             family_name: "Testa-Ray".into(),
             ..row("SYN1")
         };
-        let rehearsed = store.rehearse_roster(std::slice::from_ref(&renamed)).unwrap();
+        let rehearsed = store
+            .rehearse_roster(std::slice::from_ref(&renamed))
+            .unwrap();
         assert_eq!(rehearsed.updated, 1);
         let id = store.patient_id_by_member("SYN1").unwrap().unwrap();
         assert_eq!(

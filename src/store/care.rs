@@ -1,0 +1,209 @@
+//! Looking after the database file: `tend backup` (a consistent copy taken
+//! while other sessions keep working) and `tend check` (is the file whole,
+//! and of which schema version).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{schema, AuditAction, OpenError, Store, StoreError};
+
+/// The tables whose row counts a backup and a check report.
+const COUNTED: [&str; 8] = [
+    "patient",
+    "task",
+    "communication",
+    "goal",
+    "need",
+    "condition",
+    "medication",
+    "audit_event",
+];
+
+/// Rows in each counted table.
+pub type RowCounts = Vec<(&'static str, i64)>;
+
+fn row_counts(conn: &Connection) -> Result<RowCounts, rusqlite::Error> {
+    COUNTED
+        .iter()
+        .map(|table| {
+            let n: i64 =
+                conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            Ok((*table, n))
+        })
+        .collect()
+}
+
+/// What a check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub path: PathBuf,
+    /// `PRAGMA integrity_check`'s findings; empty when it says "ok".
+    pub integrity_problems: Vec<String>,
+    /// Rows that point at rows that do not exist.
+    pub foreign_key_problems: Vec<String>,
+    /// The full-text indexes that do not match their tables.
+    pub index_problems: Vec<String>,
+    /// Whether the indexes could be checked (not on a read-only file).
+    pub indexes_checked: bool,
+    /// The schema version the file has, and the one this tend writes.
+    pub schema_version: i64,
+    pub latest: i64,
+    pub counts: RowCounts,
+}
+
+impl CheckReport {
+    pub fn is_healthy(&self) -> bool {
+        self.integrity_problems.is_empty()
+            && self.foreign_key_problems.is_empty()
+            && self.index_problems.is_empty()
+            && self.schema_version == self.latest
+    }
+}
+
+/// Checks a database file without changing it (opened read-only, so not
+/// migrated): SQLite's integrity check, the foreign keys, the search
+/// indexes, and the schema version.
+pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
+    if !path.exists() {
+        return Err(OpenError::Missing(path.to_path_buf()));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| OpenError::from_sqlite(path, e))?;
+    let failed = |e: rusqlite::Error| OpenError::from_sqlite(path, e);
+    let schema_version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(failed)?;
+    let is_tend: bool = conn
+        .query_row(
+            "SELECT count(*) = 2 FROM sqlite_master WHERE name IN ('patient', 'audit_event')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(failed)?;
+    if !is_tend {
+        return Err(OpenError::Foreign(path.to_path_buf()));
+    }
+    let lines = |sql: &str| -> Result<Vec<String>, OpenError> {
+        let mut stmt = conn.prepare(sql).map_err(failed)?;
+        let rows = stmt
+            .query_map([], |r| {
+                // integrity_check gives text; foreign_key_check gives
+                // (table, rowid, parent, fkid).
+                let count = r.as_ref().column_count();
+                if count == 1 {
+                    r.get::<_, String>(0)
+                } else {
+                    Ok(format!(
+                        "{} row {} points at a missing {}",
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                        r.get::<_, String>(2)?
+                    ))
+                }
+            })
+            .map_err(failed)?;
+        rows.collect::<Result<_, _>>().map_err(failed)
+    };
+    let mut integrity_problems = lines("PRAGMA integrity_check")?;
+    integrity_problems.retain(|line| line != "ok");
+    let foreign_key_problems = lines("PRAGMA foreign_key_check")?;
+    let mut index_problems = Vec::new();
+    // FTS5 checks an index against its table through an INSERT, which a
+    // read-only connection cannot run; a writable one, in a transaction
+    // that is rolled back, changes nothing either. A file the user cannot
+    // write is left unchecked here, and the report says so.
+    let writable = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .ok()
+        .filter(|c| c.execute_batch("BEGIN").is_ok());
+    let indexes_checked = writable.is_some();
+    if let Some(writable) = &writable {
+        for index in ["communication_fts", "patient_name_index"] {
+            let sql = format!("INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)");
+            if let Err(e) = writable.execute(&sql, []) {
+                index_problems.push(format!("{index}: {e}"));
+            }
+        }
+        let _ = writable.execute_batch("ROLLBACK");
+    }
+    let counts = row_counts(&conn).map_err(failed)?;
+    Ok(CheckReport {
+        path: path.to_path_buf(),
+        integrity_problems,
+        foreign_key_problems,
+        index_problems,
+        indexes_checked,
+        schema_version,
+        latest: schema::LATEST,
+        counts,
+    })
+}
+
+impl Store {
+    /// Copies the database to `dest` (a new file, mode 0600) with SQLite's
+    /// online backup API while other sessions may keep writing: the copy is
+    /// taken in one step, inside one read transaction, so it is the
+    /// database as of one moment. Returns the copy's row counts, read back
+    /// from the copy; the copy is audited here.
+    pub fn backup_to(&mut self, dest: &Path) -> Result<RowCounts, StoreError> {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // A new file only: a backup never overwrites anything.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(dest)
+            .map_err(|e| {
+                StoreError::Refused(format!("cannot make the backup {}: {e}", dest.display()))
+            })?;
+        let copied = (|| -> Result<RowCounts, StoreError> {
+            let mut target = Connection::open(dest)?;
+            {
+                use rusqlite::backup::StepResult;
+                let backup = rusqlite::backup::Backup::new(self.conn(), &mut target)?;
+                // -1: every page in one step, so no other session's write can
+                // land half-way through the copy. A writer holding the lock
+                // at that moment makes the step wait and try again.
+                let mut done = false;
+                for _ in 0..600 {
+                    match backup.step(-1)? {
+                        StepResult::Done => {
+                            done = true;
+                            break;
+                        }
+                        StepResult::More => continue,
+                        StepResult::Busy | StepResult::Locked => {
+                            std::thread::sleep(std::time::Duration::from_millis(50))
+                        }
+                        // A step result this version does not know: try again.
+                        _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+                    }
+                }
+                if !done {
+                    return Err(StoreError::Busy);
+                }
+            }
+            let problems: String = target.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            if problems != "ok" {
+                return Err(StoreError::Refused(format!(
+                    "the copy failed its integrity check: {problems}"
+                )));
+            }
+            Ok(row_counts(&target)?)
+        })();
+        match copied {
+            Ok(counts) => {
+                let detail = format!("backup: {} patients", counts[0].1);
+                self.write(|tx| {
+                    tx.audit(AuditAction::Execute, "Bundle", None, None, Some(&detail))
+                })?;
+                Ok(counts)
+            }
+            Err(error) => {
+                // Half a backup is worse than none: it would be trusted.
+                let _ = std::fs::remove_file(dest);
+                Err(error)
+            }
+        }
+    }
+}
