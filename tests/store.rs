@@ -905,3 +905,36 @@ fn the_name_filter_ignores_case_and_accents_and_follows_changes() {
         "the old name leaves the index"
     );
 }
+
+/// A session opening the file while another is in the middle of a
+/// rollback-journal load (`tend gen`) waits for it, as for any lock, then
+/// opens in WAL; it is not told the file is locked.
+#[test]
+fn opening_during_a_rollback_journal_load_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    drop(create(&path));
+    let loader = Connection::open(&path).unwrap();
+    let mode: String = loader
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+    loader
+        .execute_batch(
+            "BEGIN IMMEDIATE; INSERT INTO practitioner (username, display_name) VALUES ('x', 'x');",
+        )
+        .unwrap();
+    let finishing = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        loader.execute_batch("COMMIT").unwrap();
+        drop(loader);
+    });
+    let store = open(&path, "ccuser").expect("opens once the load is done");
+    finishing.join().unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(store.coordinators().unwrap(), ["x"]);
+}

@@ -131,9 +131,25 @@ impl Store {
             return Err(OpenError::ReadOnly(path.to_path_buf()));
         }
 
-        let journal: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(|e| OpenError::from_sqlite(path, e))?;
+        // Switching to WAL needs a moment when no other connection is in
+        // the middle of a rollback-journal transaction (a `tend gen` load):
+        // SQLite says busy at once, without its busy handler, so tend waits
+        // here, as long as it would wait for any lock.
+        let deadline = std::time::Instant::now() + options.busy_timeout;
+        let journal: String = loop {
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)) {
+                Ok(mode) => break mode,
+                Err(e)
+                    if matches!(
+                        e.sqlite_error_code(),
+                        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(OpenError::from_sqlite(path, e)),
+            }
+        };
         if !journal.eq_ignore_ascii_case("wal") {
             return Err(OpenError::Sqlite {
                 path: path.to_path_buf(),

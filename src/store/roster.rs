@@ -322,13 +322,16 @@ fn import_rows(
 
 impl Store {
     /// Imports roster rows (already checked, one per member ID) in one
-    /// transaction: all of them or, on any failure, none.
+    /// transaction: all of them or, on any failure, none. It stays in WAL
+    /// (unlike the generator's [`Store::bulk_write`]): a roster goes into a
+    /// database coordinators are working in, whose sessions must keep
+    /// reading while it loads, and open while it does.
     pub fn import_roster(
         &mut self,
         rows: &[RosterRow],
         progress: &mut dyn FnMut(usize),
     ) -> Result<RosterCounts, StoreError> {
-        self.bulk_write(|tx| import_rows(tx, rows, progress))
+        self.write(|tx| tx.bulk_load(|tx| import_rows(tx, rows, progress)))
     }
 
     /// What importing the rows would do, without writing anything.
