@@ -85,8 +85,9 @@ fn line_at(bytes: &[u8], offset: usize) -> usize {
         + 1
 }
 
-/// The file's text, or why it is not a UTF-8 text file.
-fn text_of(shown: &str, bytes: &[u8]) -> Result<String, FileError> {
+/// The file's text (borrowed: a 30 MB roster is not held twice), or why it
+/// is not a UTF-8 text file.
+fn text_of<'a>(shown: &str, bytes: &'a [u8]) -> Result<&'a str, FileError> {
     let fail = |what: String| Err(FileError(format!("{shown}{what}")));
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return fail(": the file is UTF-16; save it as CSV UTF-8 and import that".into());
@@ -104,7 +105,7 @@ fn text_of(shown: &str, bytes: &[u8]) -> Result<String, FileError> {
              last_name, dob, ...) and a row for each member"
                 .into(),
         ),
-        Ok(text) => Ok(text.to_string()),
+        Ok(text) => Ok(text),
         Err(e) => {
             let at = e.valid_up_to();
             fail(format!(
