@@ -955,8 +955,8 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
     writeln!(r)?;
     writeln!(
         r,
-        "Not measured: the roster import's throughput (tend has no roster import yet; \
-         issue 7 adds it)."
+        "The roster import's throughput: see \"Roster import\" below \
+         (`cargo bench --bench import`)."
     )?;
     Ok(r)
 }
