@@ -68,6 +68,9 @@ struct Term {
     frames: usize,
     /// The end of the previous read, to find a marker split across reads.
     tail: Vec<u8>,
+    /// Everything tend wrote, for what passes without staying on screen
+    /// (a progress bar cleared at the end).
+    written: Vec<u8>,
 }
 
 const BEGIN_FRAME: &[u8] = b"\x1b[?2026h";
@@ -76,6 +79,7 @@ const END_FRAME: &[u8] = b"\x1b[?2026l";
 impl Term {
     fn feed(&mut self, bytes: &[u8]) {
         self.parser.process(bytes);
+        self.written.extend_from_slice(bytes);
         let mut seen = std::mem::take(&mut self.tail);
         seen.extend_from_slice(bytes);
         // The tail is shorter than a marker, so every marker found is new.
@@ -164,6 +168,7 @@ impl Tend {
             in_frame: false,
             frames: 0,
             tail: Vec::new(),
+            written: Vec::new(),
         }));
         let stop_reader = Arc::new(AtomicBool::new(false));
         let reader_thread = {
@@ -211,6 +216,13 @@ impl Tend {
     /// database in a `tend-demo-*` folder here while it runs.
     pub fn home(&self) -> &std::path::Path {
         self._home.path()
+    }
+
+    /// Whether tend has written `text` at any time (it may be gone from the
+    /// screen since).
+    pub fn has_written(&self, text: &str) -> bool {
+        let term = lock(&self.term);
+        String::from_utf8_lossy(&term.written).contains(text)
     }
 
     /// Types keys (raw bytes, as a terminal sends them).
