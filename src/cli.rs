@@ -264,8 +264,22 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             };
             // The file's problems are said before the database is touched.
             report_roster_problems(&file, &roster, &options)?;
+            if options.dry_run {
+                // A dry run changes nothing, not even by making the
+                // database: a missing one is rehearsed as an empty one.
+                let scratch = tempfile::tempdir()
+                    .map_err(|e| format!("cannot make a scratch folder: {e}"))?;
+                let (target, create) = if db.exists() {
+                    (db.clone(), false)
+                } else {
+                    (scratch.path().join("empty.db"), true)
+                };
+                let mut store = open_store(&target, &config, clock, create)?;
+                return rehearse_patients(&mut store, &file, &db, &roster);
+            }
+            let rejects = write_rejects(&file, &db, &roster, &options)?;
             let mut store = open_store(&db, &config, clock, true)?;
-            import_patients(&mut store, &file, &roster, &options)
+            import_patients(&mut store, &file, &db, &roster, rejects.as_deref())
         }
         Some(Command::Backup { file }) => {
             let db = db_path(cli.db, paths)?;
@@ -535,23 +549,13 @@ fn report_roster_problems(
 fn import_patients(
     store: &mut Store,
     file: &Path,
+    db: &Path,
     roster: &crate::import::RosterFile,
-    options: &RosterOptions,
+    rejects: Option<&Path>,
 ) -> CliResult<ExitCode> {
     let shown = file.display();
     let total = roster.rows.len() + roster.rejected.len();
     let rejected = roster.rejected.len();
-    if options.dry_run {
-        let counts = store
-            .rehearse_roster(&roster.rows)
-            .map_err(|e| e.to_string())?;
-        println!(
-            "{shown}: {total} rows; an import would create {}, update {}, leave {} unchanged, \
-             reject {rejected}. Nothing was written (--dry-run).",
-            counts.created, counts.updated, counts.unchanged
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
     // A bar on a terminal only: piped or logged output stays plain lines.
     let bar = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(roster.rows.len() as u64).with_style(
@@ -570,33 +574,94 @@ fn import_patients(
         "{shown}: {total} {rows}: {} created, {} updated, {} unchanged, {rejected} rejected",
         counts.created, counts.updated, counts.unchanged
     );
-    if rejected > 0 {
-        let path = options.rejects.clone().unwrap_or_else(|| {
-            let mut name = file.file_stem().unwrap_or_default().to_os_string();
-            name.push(".rejected.csv");
-            file.with_file_name(name)
-        });
-        let text = crate::import::rejects_csv(roster)?;
-        crate::export::write_private(&path, &text)?;
+    if let Some(path) = rejects {
         summary.push_str(&format!(
             " (written to {}, with the reasons)",
             path.display()
         ));
     }
     println!("{summary}");
-    if !counts.new_coordinators.is_empty() {
+    say_new_coordinators(&counts.new_coordinators);
+    println!("Database: {}", db.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Says what an import would do, having rehearsed it and rolled it back.
+fn rehearse_patients(
+    store: &mut Store,
+    file: &Path,
+    db: &Path,
+    roster: &crate::import::RosterFile,
+) -> CliResult<ExitCode> {
+    let total = roster.rows.len() + roster.rejected.len();
+    let counts = store
+        .rehearse_roster(&roster.rows)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{}: {total} rows; an import would create {}, update {}, leave {} unchanged, \
+         reject {}. Nothing was written (--dry-run).",
+        file.display(),
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+        roster.rejected.len()
+    );
+    say_new_coordinators(&counts.new_coordinators);
+    println!(
+        "Database: {}{}",
+        db.display(),
+        if db.exists() { "" } else { " (not there yet)" }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the rows `--partial` leaves out, before anything is imported: if
+/// the file cannot be written, nothing is imported either. Never over the
+/// roster itself or the database.
+fn write_rejects(
+    file: &Path,
+    db: &Path,
+    roster: &crate::import::RosterFile,
+    options: &RosterOptions,
+) -> CliResult<Option<PathBuf>> {
+    if roster.rejected.is_empty() {
+        return Ok(None);
+    }
+    let path = options.rejects.clone().unwrap_or_else(|| {
+        let mut name = file.file_stem().unwrap_or_default().to_os_string();
+        name.push(".rejected.csv");
+        file.with_file_name(name)
+    });
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(&path, file) || same(&path, db) {
+        return Err(format!(
+            "nothing was imported: the rejected rows would be written over {}; \
+             choose another file with --rejects",
+            path.display()
+        ));
+    }
+    let text = crate::import::rejects_csv(roster)?;
+    crate::export::write_private(&path, &text).map_err(|e| format!("nothing was imported: {e}"))?;
+    Ok(Some(path))
+}
+
+/// "New coordinators (154): cc0001, … and 144 more", when there are any.
+fn say_new_coordinators(names: &[String]) {
+    if !names.is_empty() {
         const NAMED: usize = 10;
-        let names: Vec<String> = counts
-            .new_coordinators
+        let shown: Vec<String> = names
             .iter()
             .take(NAMED)
             .map(|c| clean(c).into_owned())
             .collect();
-        let more = counts.new_coordinators.len().saturating_sub(NAMED);
+        let more = names.len().saturating_sub(NAMED);
         println!(
             "New coordinators ({}): {}{}",
-            counts.new_coordinators.len(),
-            names.join(", "),
+            names.len(),
+            shown.join(", "),
             if more > 0 {
                 format!(" and {more} more")
             } else {
@@ -604,7 +669,6 @@ fn import_patients(
             }
         );
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes a synthetic caseload whose first coordinator is the user.

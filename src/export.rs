@@ -108,15 +108,22 @@ pub fn careplan_to_folder(
 /// Writes health information to a file only its owner can read (a new
 /// file is made mode 0600).
 pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    // Not through a symbolic link (someone else's file could be behind
+    // it); and an existing file is made private before anything is
+    // written into it, since the mode given here applies to new files only.
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
-        .truncate(true)
+        .custom_flags(libc::O_NOFOLLOW)
         .mode(0o600)
         .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(failed)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .map_err(failed)?;
+    file.set_len(0).map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)
 }
 
 /// The plan as Markdown: who, what must be seen first, needs with their

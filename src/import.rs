@@ -67,22 +67,24 @@ impl<'a> LineCounter<'a> {
             .iter()
             .position(|b| *b != b'\r' && *b != b'\n')
             .map_or(self.bytes.len(), |skip| offset + skip);
-        self.line += self.bytes[self.offset..start]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
+        self.line += line_ends(&self.bytes[self.offset..start]) as u64;
         self.offset = start;
         self.line
     }
 }
 
+/// Line ends in `bytes`: LF, CRLF, or a CR alone (old Macintosh CSV).
+fn line_ends(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
 /// The line (1-based) holding byte `offset` of `bytes`.
 fn line_at(bytes: &[u8], offset: usize) -> usize {
-    bytes[..offset.min(bytes.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+    line_ends(&bytes[..offset.min(bytes.len())]) + 1
 }
 
 /// The file's text (borrowed: a 30 MB roster is not held twice), or why it
@@ -224,28 +226,40 @@ pub fn read_roster(path: &Path, today: NaiveDate) -> Result<RosterFile, FileErro
                 .get(&column)
                 .map(|&i| cells.get(i).cloned().unwrap_or_default())
         };
-        match read_row(line, cell, today) {
-            Ok(row) => {
-                if let Some(first) = first_line_of.get(&row.member_id) {
-                    rejected.push(RejectedRow {
-                        line,
-                        problems: vec![format!(
-                            "{}: {} is also on line {first}",
-                            Column::MemberId.name(),
-                            clean(&row.member_id)
-                        )],
-                        cells,
-                    });
-                } else {
-                    first_line_of.insert(row.member_id.clone(), line);
-                    rows.push(row);
+        // Every row's member ID counts, a rejected row's too: once fixed and
+        // imported again, it must not land on top of a later duplicate.
+        let member_id = cell(Column::MemberId)
+            .map(|id| id.trim().to_string())
+            .unwrap_or_default();
+        let duplicate = match first_line_of.get(&member_id) {
+            Some(first) => Some(format!(
+                "{}: {} is also on line {first}",
+                Column::MemberId.name(),
+                clean(&member_id)
+            )),
+            None => {
+                if !member_id.is_empty() {
+                    first_line_of.insert(member_id, line);
                 }
+                None
             }
-            Err(errors) => rejected.push(RejectedRow {
+        };
+        match (read_row(line, cell, today), duplicate) {
+            (Ok(row), None) => rows.push(row),
+            (Ok(_), Some(duplicate)) => rejected.push(RejectedRow {
                 line,
-                problems: errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.column.name(), e.message))
+                problems: vec![duplicate],
+                cells,
+            }),
+            (Err(errors), duplicate) => rejected.push(RejectedRow {
+                line,
+                problems: duplicate
+                    .into_iter()
+                    .chain(
+                        errors
+                            .iter()
+                            .map(|e| format!("{}: {}", e.column.name(), e.message)),
+                    )
                     .collect(),
                 cells,
             }),
@@ -263,12 +277,22 @@ pub fn read_roster(path: &Path, today: NaiveDate) -> Result<RosterFile, FileErro
 /// so they can be fixed in the spreadsheet and imported again.
 pub fn rejects_csv(roster: &RosterFile) -> Result<String, String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
+    // A row rejected for having too many fields keeps them all: the header
+    // gets unnamed columns enough to hold them.
+    let width = roster
+        .rejected
+        .iter()
+        .map(|r| r.cells.len())
+        .chain([roster.headers.len()])
+        .max()
+        .unwrap_or_default();
     let mut header = roster.headers.clone();
+    header.resize(width, String::new());
     header.push("problem".into());
     writer.write_record(&header).map_err(|e| e.to_string())?;
     for row in &roster.rejected {
         let mut cells = row.cells.clone();
-        cells.resize(roster.headers.len(), String::new());
+        cells.resize(width, String::new());
         cells.push(format!("line {}: {}", row.line, row.problems.join("; ")));
         writer.write_record(&cells).map_err(|e| e.to_string())?;
     }
@@ -307,6 +331,26 @@ mod tests {
         );
         assert_eq!(roster.rows[1].family_name, "Sample\nJones");
         assert_eq!(roster.rows[1].line, 3);
+    }
+
+    #[test]
+    fn a_duplicate_of_a_rejected_row_is_a_duplicate_and_old_mac_lines_count() {
+        let roster = read(b"member_id,first_name,last_name,dob\rSYN1,Zoe,Testa,1970-02-30\rSYN1,Zoe,Testa,1970-02-03\r").unwrap();
+        assert!(roster.rows.is_empty());
+        assert_eq!(roster.rejected[0].line, 2);
+        assert_eq!(
+            roster.rejected[1].problems,
+            ["member_id: SYN1 is also on line 2"],
+            "line 3 is refused though line 2 was"
+        );
+        let extra =
+            read(b"member_id,first_name,last_name,dob\nSYN1,Zoe,Testa,1970-02-03,surplus\n")
+                .unwrap();
+        assert_eq!(
+            rejects_csv(&extra).unwrap(),
+            "member_id,first_name,last_name,dob,,problem\nSYN1,Zoe,Testa,1970-02-03,surplus,line 2: the row has 5 fields; the header has 4 (a comma in a value that is not in quotes?)\n",
+            "no cell of a rejected row is lost"
+        );
     }
 
     #[test]

@@ -146,6 +146,17 @@ fn a_backup_never_overwrites_a_file() {
 fn check_says_plainly_what_it_found() {
     let dir = tempfile::tempdir().unwrap();
     let db = generated(dir.path(), 20);
+    // A draft note is not in the search index (drafts are never searched),
+    // and that is no damage.
+    fixtures::open(&db, "ccuser")
+        .save_draft(
+            1,
+            &tend::domain::note::NoteHeader::default(),
+            "Called; no answer",
+            fixtures::clock().now_utc(),
+            None,
+        )
+        .unwrap();
     let out = tend(&db, &["check"]);
     assert!(out.status.success());
     let said = text(&out.stdout);

@@ -109,11 +109,22 @@ fn re_importing_updates_by_member_id_and_says_how_many_of_each() {
          SYN1,Zoë,Testa,02/03/1970,212 555 0100,Spanish,Y,high,ccuser,Dr. Example,E11.9 Type 2 diabetes; I10,9\r\n\
          SYN2,Ana,\"Sample, Jr.\",1980-02-03,,,,,ccuser,,,\r\n",
     );
+    let database = format!("Database: {}\n", db.display());
+    // A dry run on a database that is not there yet makes none.
+    let out = import(dir.path(), &db, &["roster.csv", "--dry-run"]);
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "roster.csv: 2 rows; an import would create 2, update 0, leave 0 unchanged, reject 0. Nothing was written (--dry-run).\nNew coordinators (1): ccuser\nDatabase: {} (not there yet)\n",
+            db.display()
+        )
+    );
+    assert!(!db.exists());
     let out = import(dir.path(), &db, &["roster.csv"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "roster.csv: 2 rows: 2 created, 0 updated, 0 unchanged, 0 rejected\nNew coordinators (1): ccuser\n"
+        format!("roster.csv: 2 rows: 2 created, 0 updated, 0 unchanged, 0 rejected\nNew coordinators (1): ccuser\n{database}")
     );
     assert_eq!(
         text(&out.stderr),
@@ -125,7 +136,7 @@ fn re_importing_updates_by_member_id_and_says_how_many_of_each() {
     let out = import(dir.path(), &db, &["roster.csv"]);
     assert_eq!(
         text(&out.stdout),
-        "roster.csv: 2 rows: 0 created, 0 updated, 2 unchanged, 0 rejected\n"
+        format!("roster.csv: 2 rows: 0 created, 0 updated, 2 unchanged, 0 rejected\n{database}")
     );
 
     // A later roster: one member renamed, one new; a cell left empty keeps
@@ -138,12 +149,12 @@ fn re_importing_updates_by_member_id_and_says_how_many_of_each() {
     let out = import(dir.path(), &db, &["later.csv", "--dry-run"]);
     assert_eq!(
         text(&out.stdout),
-        "later.csv: 2 rows; an import would create 1, update 1, leave 0 unchanged, reject 0. Nothing was written (--dry-run).\n"
+        format!("later.csv: 2 rows; an import would create 1, update 1, leave 0 unchanged, reject 0. Nothing was written (--dry-run).\n{database}")
     );
     let out = import(dir.path(), &db, &["later.csv"]);
     assert_eq!(
         text(&out.stdout),
-        "later.csv: 2 rows: 1 created, 1 updated, 0 unchanged, 0 rejected\n"
+        format!("later.csv: 2 rows: 1 created, 1 updated, 0 unchanged, 0 rejected\n{database}")
     );
 
     let conn = Connection::open(&db).unwrap();
@@ -236,11 +247,27 @@ fn partial_imports_the_good_rows_and_writes_the_rest_with_their_reasons() {
     let mut body = std::fs::read_to_string(dir.path().join("r.csv")).unwrap();
     body.push_str("SYN9,Good,Row,1990-09-09\n");
     write(dir.path(), "r.csv", &body);
+    // Never over the roster itself.
+    let out = import(
+        dir.path(),
+        &db,
+        &["r.csv", "--partial", "--rejects", "r.csv"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).ends_with("tend: nothing was imported: the rejected rows would be written over r.csv; choose another file with --rejects\n"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!db.exists(), "nothing imported");
     let out = import(dir.path(), &db, &["r.csv", "--partial"]);
     assert!(out.status.success());
     assert_eq!(
         text(&out.stdout),
-        "r.csv: 4 rows: 1 created, 0 updated, 0 unchanged, 3 rejected (written to r.rejected.csv, with the reasons)\n"
+        format!(
+            "r.csv: 4 rows: 1 created, 0 updated, 0 unchanged, 3 rejected (written to r.rejected.csv, with the reasons)\nDatabase: {}\n",
+            db.display()
+        )
     );
     let rejects = dir.path().join("r.rejected.csv");
     assert_eq!(

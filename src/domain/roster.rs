@@ -379,13 +379,17 @@ pub fn parse_conditions(text: &str) -> Result<Vec<RosterCondition>, String> {
             Some((first, rest)) => (first, rest.trim()),
             None => (part, ""),
         };
-        let looks_like_code = first
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && first.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+        // A code: the shape of one, and either a dot or three characters
+        // ending in a digit, so names such as "A1C elevated" or "H1N1
+        // influenza" stay names. A dotted token that is not a code ("E1.9")
+        // is a code typed wrong, and refused.
+        let chars: Vec<char> = first.chars().collect();
+        let starts_like_code =
+            chars.len() >= 3 && chars[0].is_ascii_alphabetic() && chars[1].is_ascii_digit();
+        let dotted = first.contains('.');
+        let is_code = check_icd10(first).is_ok() && (dotted || chars[2].is_ascii_digit());
         let condition = match check_icd10(first) {
-            Ok(()) => RosterCondition {
+            Ok(()) if is_code => RosterCondition {
                 code: Some(first.to_uppercase()),
                 name: if rest.is_empty() {
                     first.to_uppercase()
@@ -393,9 +397,8 @@ pub fn parse_conditions(text: &str) -> Result<Vec<RosterCondition>, String> {
                     rest.to_string()
                 },
             },
-            // "E1.9 diabetes": a code typed wrong, not a name.
-            Err(problem) if looks_like_code => return Err(problem),
-            Err(_) => RosterCondition {
+            Err(problem) if starts_like_code && dotted => return Err(problem),
+            _ => RosterCondition {
                 code: None,
                 name: part.to_string(),
             },
@@ -541,6 +544,24 @@ mod tests {
         assert_eq!(
             bad(Column::RiskTier, "5"),
             "\"5\" is not a risk tier: 1–4, or low, medium, high, very high"
+        );
+        assert_eq!(
+            parse_conditions("A1C elevated; H1N1 influenza; Z59.0").unwrap(),
+            [
+                RosterCondition {
+                    code: None,
+                    name: "A1C elevated".into()
+                },
+                RosterCondition {
+                    code: None,
+                    name: "H1N1 influenza".into()
+                },
+                RosterCondition {
+                    code: Some("Z59.0".into()),
+                    name: "Z59.0".into()
+                },
+            ],
+            "names that look a little like codes stay names"
         );
         assert_eq!(bad(Column::Conditions, "E1.9 diabetes"), "\"E1.9\" is not an ICD-10 code: a letter, two digits, then a dot and up to four more (E11.9)");
         assert_eq!(

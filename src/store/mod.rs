@@ -289,9 +289,11 @@ impl Store {
         &mut self,
         change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        // Immediate, as a real change would be: a rehearsal that reads and
+        // then writes must not fail on another session's commit in between.
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
         // Dropped without a commit: rolled back.
         change(&mut tx)

@@ -44,6 +44,7 @@ struct RosterFields {
     coordinator_id: Option<i64>,
     enrollment_status: String,
     enrolled_on: Option<String>,
+    enrollment_ended_on: Option<String>,
 }
 
 impl RosterFields {
@@ -80,7 +81,19 @@ impl RosterFields {
                 .enrollment_status
                 .map_or_else(|| self.enrollment_status.clone(), |s| s.code().into()),
             enrolled_on: over(&self.enrolled_on, &row.enrolled_on.map(date_text)),
+            enrollment_ended_on: None,
         }
+        .with_end_of(self)
+    }
+
+    /// An end of enrollment stays only while the member is disenrolled: a
+    /// roster that enrolls them again ends it, or the record would break
+    /// the rule every later edit is checked against.
+    fn with_end_of(mut self, stored: &RosterFields) -> RosterFields {
+        if self.enrollment_status == EnrollmentStatus::Disenrolled.code() {
+            self.enrollment_ended_on = stored.enrollment_ended_on.clone();
+        }
+        self
     }
 }
 
@@ -91,7 +104,7 @@ fn stored_fields(tx: &Tx<'_>, member_id: &str) -> Result<Option<(i64, RosterFiel
             "SELECT id, given_name, family_name, birth_date, sex, gender_identity, pronouns,
                     phone_primary, phone_secondary, address_line, city, state, postal_code,
                     language, interpreter_needed, medicaid_id, plan_name, risk_tier,
-                    coordinator_id, enrollment_status, enrolled_on
+                    coordinator_id, enrollment_status, enrolled_on, enrollment_ended_on
                FROM patient WHERE member_id = ?1",
         )?
         .query_row([member_id], |r| {
@@ -118,6 +131,7 @@ fn stored_fields(tx: &Tx<'_>, member_id: &str) -> Result<Option<(i64, RosterFiel
                     coordinator_id: r.get(18)?,
                     enrollment_status: r.get(19)?,
                     enrolled_on: r.get(20)?,
+                    enrollment_ended_on: r.get(21)?,
                 },
             ))
         })
@@ -131,7 +145,8 @@ fn write_fields(tx: &Tx<'_>, patient_id: i64, f: &RosterFields) -> Result<(), St
                 gender_identity = ?6, pronouns = ?7, phone_primary = ?8, phone_secondary = ?9,
                 address_line = ?10, city = ?11, state = ?12, postal_code = ?13, language = ?14,
                 interpreter_needed = ?15, medicaid_id = ?16, plan_name = ?17, risk_tier = ?18,
-                coordinator_id = ?19, enrollment_status = ?20, enrolled_on = ?21
+                coordinator_id = ?19, enrollment_status = ?20, enrolled_on = ?21,
+                enrollment_ended_on = ?22
               WHERE id = ?1",
         )?
         .execute(params![
@@ -156,6 +171,7 @@ fn write_fields(tx: &Tx<'_>, patient_id: i64, f: &RosterFields) -> Result<(), St
             f.coordinator_id,
             f.enrollment_status,
             f.enrolled_on,
+            f.enrollment_ended_on,
         ])?;
     Ok(())
 }
@@ -419,6 +435,34 @@ mod tests {
             "a row without the phone keeps it"
         );
         assert_eq!(record.coordinator_user.as_deref(), Some("jdoe"));
+
+        // Disenrolled with an end date, then enrolled again by the roster:
+        // the end date goes, so the record still holds together.
+        store
+            .conn()
+            .execute(
+                "UPDATE patient SET enrollment_status = 'disenrolled',
+                   enrollment_ended_on = '2026-10-31' WHERE id = ?1",
+                [id],
+            )
+            .unwrap();
+        let back = RosterRow {
+            enrollment_status: Some(EnrollmentStatus::Enrolled),
+            family_name: "Testa-Ray".into(),
+            ..row("SYN1")
+        };
+        store.import_roster(&[back], &mut |_| {}).unwrap();
+        let record = store.patient(id).unwrap().unwrap();
+        assert_eq!(record.enrollment_ended_on, None);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(
+            crate::store::check_record(
+                &crate::store::PatientCore::of(&record),
+                &crate::store::PatientDetails::of(&record),
+                today
+            ),
+            Ok(())
+        );
         assert_eq!(store.patient_count().unwrap(), 2);
     }
 }
