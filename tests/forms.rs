@@ -350,6 +350,54 @@ fn a_goal_needs_a_target_date_after_its_start() {
     );
     insta::assert_snapshot!("plan_by_need_80x24", shown);
 
+    // Edited: a new target; meanwhile another session changed the measure,
+    // which the form takes (it was not touched here) while keeping ours.
+    press(&mut app, KeyCode::Char('e'));
+    assert_eq!(
+        app.form.as_ref().unwrap().field("target").text(),
+        "2027-01-24"
+    );
+    let mut other = open(&path, "colleague");
+    other
+        .update_plan_goal(
+            goal.id,
+            goal.version,
+            &tend::store::PlanGoal {
+                need_id: goal.need_id,
+                words: goal.description.clone(),
+                measure: "SNAP card in hand".into(),
+                priority: goal.priority,
+                start: goal.start_date.unwrap(),
+                target: goal.target_date,
+            },
+        )
+        .unwrap();
+    to_field(&mut app, "Target date");
+    clear(&mut app);
+    typed(&mut app, "2027-02-28");
+    ctrl(&mut app, 's');
+    let form = app.form.as_ref().expect("kept open after the conflict");
+    assert_eq!(
+        form.field("measure").text(),
+        "SNAP card in hand",
+        "theirs taken"
+    );
+    assert_eq!(form.field("target").text(), "2027-02-28", "ours kept");
+    ctrl(&mut app, 's');
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.problem)
+    );
+    assert_eq!(message(&app), "Goal saved");
+    let goal = app.goals.selected().unwrap().clone();
+    assert_eq!(goal.measure.as_deref(), Some("SNAP card in hand"));
+    assert_eq!(
+        goal.target_date,
+        chrono::NaiveDate::from_ymd_opt(2027, 2, 28)
+    );
+    assert_eq!(goal.version, 3);
+
     // An intervention: a task that serves the goal, in today's list and
     // under the goal.
     press(&mut app, KeyCode::Char('i'));

@@ -9,11 +9,12 @@ use super::pane::PaneId;
 use super::patient::{RecordLine, Section};
 use super::{capitalise, App, Message};
 use crate::domain::care_plan::{check_goal, GoalPriority, NeedDomain};
+use crate::domain::goal::Goal;
 use crate::domain::language;
 use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
 use crate::store::{
-    check_record, CareTeamMember, Medication, PatientCore, PatientDetails, PatientRecord, PlanGoal,
-    RecordItem, StoreError,
+    check_record, CareTeamMember, Medication, Need, PatientCore, PatientDetails, PatientRecord,
+    PlanGoal, RecordItem, StoreError,
 };
 use crate::ui::text::fit;
 
@@ -30,6 +31,13 @@ pub enum FormPurpose {
     },
     AddGoal {
         patient_id: i64,
+    },
+    /// Saves a goal's words, measure, need, dates and priority, on the
+    /// version the user saw.
+    EditGoal {
+        patient_id: i64,
+        goal_id: i64,
+        version: i64,
     },
     AddCondition {
         patient_id: i64,
@@ -239,6 +247,83 @@ fn record_fields(record: &PatientRecord, coordinators: &[String]) -> Vec<Field> 
     ]
 }
 
+/// A goal's fields, filled from `goal` when it is being edited, with its
+/// need chosen (`need`).
+fn goal_fields(needs: &[Need], need: Option<i64>, goal: Option<&Goal>) -> Vec<Field> {
+    let choices_of_need: Vec<Choice> = needs
+        .iter()
+        .map(|n| {
+            Choice::new(
+                n.id.to_string(),
+                format!(
+                    "{}: {}",
+                    n.domain.label().to_lowercase(),
+                    fit(&n.description, 40)
+                ),
+            )
+        })
+        .collect();
+    let chosen = need
+        .and_then(|id| choices_of_need.iter().find(|c| c.code == id.to_string()))
+        .map(|c| c.label.clone())
+        .unwrap_or_default();
+    let need_field = Field::new(
+        "need",
+        "Need",
+        FieldKind::Choice(choices_of_need.clone()),
+        &chosen,
+    );
+    let text = |f: fn(&Goal) -> Option<String>| goal.and_then(f).unwrap_or_default();
+    vec![
+        if choices_of_need.is_empty() {
+            need_field
+        } else {
+            need_field.required()
+        },
+        Field::new(
+            "words",
+            "Patient's words",
+            FieldKind::Text,
+            &text(|g| Some(g.description.clone())),
+        )
+        .required(),
+        Field::new(
+            "measure",
+            "Measurable target",
+            FieldKind::Text,
+            &text(|g| g.measure.clone()),
+        )
+        .required(),
+        Field::new(
+            "target",
+            "Target date",
+            FieldKind::Date,
+            &text(|g| g.target_date.map(|d| d.to_string())),
+        )
+        .required(),
+        Field::new(
+            "priority",
+            "Priority",
+            choices(
+                &GoalPriority::ALL,
+                |p| p.code().into(),
+                |p| p.label().into(),
+            ),
+            goal.map_or("medium", |g| g.priority.label()),
+        )
+        .required(),
+        Field::new(
+            "start",
+            "Start",
+            FieldKind::Date,
+            &goal
+                .and_then(|g| g.start_date)
+                .map_or_else(|| "today".to_string(), |d| d.to_string()),
+        )
+        .required(),
+    ]
+}
+
 /// The record as the form holds it; the form's fields have all been read.
 fn record_from(form: &PlanForm) -> Result<(PatientCore, PatientDetails), String> {
     let core = PatientCore {
@@ -321,7 +406,7 @@ fn goal_from(form: &PlanForm) -> Result<PlanGoal, String> {
 fn cross_check(form: &PlanForm) -> Result<(), String> {
     match form.purpose {
         FormPurpose::EditRecord { .. } => record_from(form).map(|_| ()),
-        FormPurpose::AddGoal { .. } => goal_from(form).map(|_| ()),
+        FormPurpose::AddGoal { .. } | FormPurpose::EditGoal { .. } => goal_from(form).map(|_| ()),
         FormPurpose::PlanReview { .. } => match form.date("review") {
             Some(on) if on < form.today => Err(format!("the review date {on} has passed")),
             _ => Ok(()),
@@ -554,59 +639,42 @@ impl App {
             ));
             return;
         };
-        let needs: Vec<Choice> = self
-            .goals
-            .needs
-            .iter()
-            .map(|n| {
-                Choice::new(
-                    n.id.to_string(),
-                    format!(
-                        "{}: {}",
-                        n.domain.label().to_lowercase(),
-                        fit(&n.description, 40)
-                    ),
-                )
-            })
-            .collect();
-        let chosen = self
-            .goals
-            .selected_need()
-            .and_then(|id| needs.iter().find(|c| c.code == id.to_string()))
-            .map(|c| c.label.clone())
-            .unwrap_or_default();
-        let need = Field::new("need", "Need", FieldKind::Choice(needs.clone()), &chosen);
-        let fields = vec![
-            if needs.is_empty() {
-                need
-            } else {
-                need.required()
-            },
-            Field::new("words", "Patient's words", FieldKind::Text, "").required(),
-            Field::new("measure", "Measurable target", FieldKind::Text, "").required(),
-            Field::new("target", "Target date", FieldKind::Date, "").required(),
-            Field::new(
-                "priority",
-                "Priority",
-                choices(
-                    &GoalPriority::ALL,
-                    |p| p.code().into(),
-                    |p| p.label().into(),
-                ),
-                "medium",
-            )
-            .required(),
-            Field::new("start", "Start", FieldKind::Date, "today").required(),
-        ];
+        let fields = goal_fields(&self.goals.needs, self.goals.selected_need(), None);
+        let has_need = !fields[0].text().is_empty() || self.goals.needs.is_empty();
         let mut form = Form::new(
             FormPurpose::AddGoal { patient_id },
             "New goal in the care plan".into(),
             fields,
             self.today(),
         );
-        if !chosen.is_empty() || needs.is_empty() {
+        if has_need {
             form.focus("words");
         }
+        self.form = Some(form);
+    }
+
+    /// `e` on a goal: its words, measure, need, dates and priority.
+    pub(super) fn open_goal_edit_form(&mut self) {
+        let (Some(patient_id), Some(goal)) = (
+            self.patient.record.as_ref().map(|r| r.id),
+            self.goals.selected().cloned(),
+        ) else {
+            self.message = Some(Message::Error(
+                "Select a goal (the cursor is on a need or the plan is empty)".into(),
+            ));
+            return;
+        };
+        let mut form = Form::new(
+            FormPurpose::EditGoal {
+                patient_id,
+                goal_id: goal.id,
+                version: goal.version,
+            },
+            format!("Goal: {}", fit(&goal.description, 50)),
+            goal_fields(&self.goals.needs, goal.need_id, Some(&goal)),
+            self.today(),
+        );
+        form.focus("words");
         self.form = Some(form);
     }
 
@@ -782,6 +850,17 @@ impl App {
                 }),
                 Err(problem) => Err(StoreError::Refused(problem)),
             },
+            FormPurpose::EditGoal {
+                goal_id, version, ..
+            } => match goal_from(form) {
+                Ok(goal) => {
+                    added_goal = Some(goal_id);
+                    self.store
+                        .update_plan_goal(goal_id, version, &goal)
+                        .map(|()| "Goal saved")
+                }
+                Err(problem) => Err(StoreError::Refused(problem)),
+            },
             FormPurpose::AddCondition { patient_id } => {
                 let status = match text("status").as_deref() {
                     Some("recurrence") => "recurrence",
@@ -892,13 +971,24 @@ impl App {
         let patient_id = match self.form.as_ref().map(|f| f.purpose) {
             Some(
                 FormPurpose::EditRecord { patient_id, .. }
-                | FormPurpose::PlanReview { patient_id, .. },
+                | FormPurpose::PlanReview { patient_id, .. }
+                | FormPurpose::EditGoal { patient_id, .. },
             ) => patient_id,
             _ => return Ok(()),
         };
         let today = self.today();
         let now = self.store.patient(patient_id)?;
         let coordinators = self.store.coordinators()?;
+        let goal_now = match self.form.as_ref().map(|f| f.purpose) {
+            Some(FormPurpose::EditGoal { goal_id, .. }) => Some(
+                self.store
+                    .goals(patient_id)?
+                    .into_iter()
+                    .find(|g| g.id == goal_id),
+            ),
+            _ => None,
+        };
+        let needs = self.store.needs(patient_id)?;
         // The panes show the record as it now is.
         self.after_plan_change(Ok("Another session changed this record meanwhile"))?;
         let Some(form) = self.form.as_mut() else {
@@ -911,8 +1001,24 @@ impl App {
             ));
             return Ok(());
         };
-        let theirs: Vec<(&'static str, String)> = match form.purpose {
-            FormPurpose::PlanReview { .. } => vec![("review", date_text(now.plan_review_on))],
+        if let Some(None) = goal_now {
+            self.form = None;
+            self.message = Some(Message::Error(
+                "Another session removed that goal; nothing was saved".into(),
+            ));
+            return Ok(());
+        }
+        let goal_now = goal_now.flatten();
+        let theirs: Vec<(&'static str, String)> = match (form.purpose, &goal_now) {
+            (FormPurpose::EditGoal { .. }, Some(goal)) => {
+                goal_fields(&needs, goal.need_id, Some(goal))
+                    .into_iter()
+                    .map(|f| (f.name, f.text()))
+                    .collect()
+            }
+            (FormPurpose::PlanReview { .. }, _) => {
+                vec![("review", date_text(now.plan_review_on))]
+            }
             _ => record_fields(&now, &coordinators)
                 .into_iter()
                 .map(|f| (f.name, f.text()))
@@ -946,15 +1052,29 @@ impl App {
                 patient_id,
                 version: now.version,
             },
+            FormPurpose::EditGoal {
+                patient_id,
+                goal_id,
+                version,
+            } => FormPurpose::EditGoal {
+                patient_id,
+                goal_id,
+                version: goal_now.as_ref().map_or(version, |g| g.version),
+            },
             other => other,
         };
         form.today = today;
+        let what = match form.purpose {
+            FormPurpose::EditGoal { .. } => "goal",
+            _ => "record",
+        };
         form.problem = Some(match differing {
-            0 => "Another session saved this record meanwhile; nothing was saved. Their changes \
-                  are in the form now: Ctrl-S saves yours with them"
-                .into(),
+            0 => format!(
+                "Another session saved this {what} meanwhile; nothing was saved. Their changes \
+                 are in the form now: Ctrl-S saves yours with them"
+            ),
             n => format!(
-                "Another session saved this record meanwhile; nothing was saved. ≠ marks where \
+                "Another session saved this {what} meanwhile; nothing was saved. ≠ marks where \
                  yours and theirs differ ({n}): Ctrl-S saves yours, Esc keeps theirs"
             ),
         });
@@ -962,7 +1082,7 @@ impl App {
             form.focused = index;
         }
         self.focus = match form.purpose {
-            FormPurpose::PlanReview { .. } => PaneId::Goals,
+            FormPurpose::PlanReview { .. } | FormPurpose::EditGoal { .. } => PaneId::Goals,
             _ => PaneId::Patient,
         };
         Ok(())

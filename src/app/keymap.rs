@@ -51,6 +51,7 @@ pub enum Action {
     ExportCarePlan,
     EndRecordItem,
     AddIntervention,
+    EditGoal,
 }
 
 impl Action {
@@ -473,6 +474,14 @@ impl Default for Keymap {
                     goals,
                     &[Key::char('i')],
                     "add an intervention: a task that serves the selected goal",
+                    None,
+                ),
+                binding(
+                    "edit_goal",
+                    EditGoal,
+                    goals,
+                    &[Key::char('e')],
+                    "edit the goal: the patient's words, measure, need, dates, priority",
                     None,
                 ),
                 binding(

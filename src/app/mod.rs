@@ -502,6 +502,7 @@ impl App {
             Action::SetPlanReview => self.open_review_form(),
             Action::ExportCarePlan => self.export_care_plan()?,
             Action::EndRecordItem => self.ask_end_record_item()?,
+            Action::EditGoal => self.open_goal_edit_form(),
             Action::AddIntervention => match (self.goals.selected(), &self.patient.record) {
                 (Some(goal), Some(patient)) => {
                     self.prompt = Some(Prompt::new(

@@ -329,6 +329,70 @@ impl Store {
         })
     }
 
+    /// Changes a goal's words, measure, priority, need and dates, on the
+    /// goal as the user saw it (`seen`), after the same checks as a new one;
+    /// its status has its own action.
+    pub fn update_plan_goal(
+        &mut self,
+        goal_id: i64,
+        seen: i64,
+        goal: &PlanGoal,
+    ) -> Result<(), StoreError> {
+        check_goal(&goal.words, &goal.measure, Some(goal.start), goal.target)
+            .map_err(|problem| StoreError::Refused(problem.to_string()))?;
+        self.write(|tx| {
+            let (patient_id, version): (i64, i64) = tx
+                .conn()
+                .query_row(
+                    "SELECT patient_id, version FROM goal WHERE id = ?1",
+                    [goal_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::Conflict("that goal no longer exists".into()))?;
+            if version != seen {
+                return Err(StoreError::Conflict(
+                    "another session changed this goal meanwhile; nothing was changed".into(),
+                ));
+            }
+            if let Some(need) = goal.need_id {
+                let owner: Option<i64> = tx
+                    .conn()
+                    .query_row("SELECT patient_id FROM need WHERE id = ?1", [need], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                if owner != Some(patient_id) {
+                    return Err(StoreError::Refused(
+                        "that need is not in this patient's plan".into(),
+                    ));
+                }
+            }
+            tx.conn().execute(
+                "UPDATE goal SET description = ?2, measure = ?3, priority = ?4, start_date = ?5,
+                   target_date = ?6, need_id = ?7, version = version + 1, updated_at = ?8
+                 WHERE id = ?1",
+                params![
+                    goal_id,
+                    goal.words.trim(),
+                    goal.measure.trim(),
+                    goal.priority.code(),
+                    date_text(goal.start),
+                    goal.target.map(date_text),
+                    goal.need_id,
+                    utc_text(tx.now())
+                ],
+            )?;
+            tx.audit(
+                AuditAction::Update,
+                "Goal",
+                Some(goal_id),
+                Some(patient_id),
+                Some("edited"),
+            )
+        })
+    }
+
     /// Records progress on a goal: a line, and a value when it is measured.
     pub fn add_progress(
         &mut self,
