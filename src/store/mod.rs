@@ -10,6 +10,7 @@ mod audit;
 mod care_plan;
 mod caseload;
 mod error;
+pub mod fhir;
 mod notes;
 mod record;
 pub mod schema;
