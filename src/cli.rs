@@ -97,6 +97,15 @@ enum Export {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Everything tend holds about patients as a FHIR R4 Bundle (JSON)
+    Fhir {
+        /// Only this patient (a member ID), with the coordinators their records name
+        #[arg(long, value_name = "MEMBER_ID")]
+        patient: Option<String>,
+        /// Write to this file (created readable by you alone) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs tend and turns any error into one clear line on stderr.
@@ -192,6 +201,12 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Export {
+            what: Export::Fhir { patient, out },
+        }) => {
+            let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
+            export_fhir(&mut store, patient.as_deref(), out.as_deref())
+        }
         Some(Command::Today { user, all, json }) => {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
             let who = match (user, all) {
@@ -241,6 +256,42 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `tend export fhir`: the bundle to a file (saying what it holds) or to
+/// standard output.
+fn export_fhir(
+    store: &mut Store,
+    member_id: Option<&str>,
+    out: Option<&Path>,
+) -> CliResult<ExitCode> {
+    use crate::fhir::export::{export, ExportError, Scope};
+    let scope = member_id.map_or(Scope::All, Scope::Member);
+    let written = match out {
+        Some(path) => export(store, scope, crate::export::create_private(path)?),
+        None => export(store, scope, std::io::stdout().lock()),
+    };
+    let report = written.map_err(|e| match (e, member_id) {
+        (ExportError::NoSuchMember, Some(member)) => {
+            format!("no patient has the member ID {:?}", clean(member.trim()))
+        }
+        (e, _) => e.to_string(),
+    })?;
+    if let Some(path) = out {
+        let counts: Vec<String> = report
+            .resources
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect();
+        eprintln!(
+            "Wrote {} resources about {} patients to {} ({}).",
+            report.total(),
+            report.patients,
+            path.display(),
+            counts.join(", ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The database a command reads: `--db` (or `TEND_DB`), else the default.

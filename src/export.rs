@@ -108,14 +108,20 @@ pub fn careplan_to_folder(
 /// Writes health information to a file only its owner can read (a new
 /// file is made mode 0600).
 pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
-    let mut file = std::fs::OpenOptions::new()
+    create_private(path)?
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Opens a file for health information, emptied, that only its owner can
+/// read (a new file is made mode 0600): for exports written as they are read.
+pub fn create_private(path: &Path) -> Result<std::fs::File, String> {
+    std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .mode(0o600)
         .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod crash;
 pub mod domain;
 pub mod export;
+pub mod fhir;
 pub mod store;
 pub mod synth;
 pub mod templates;
