@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         what: Export,
     },
+    /// Read records into tend
+    Import {
+        #[command(subcommand)]
+        what: Import,
+    },
     /// Print today's tasks, most urgent first, then the upcoming ones
     Today {
         /// Another coordinator's day (a user name)
@@ -105,6 +110,16 @@ enum Export {
         /// Write to this file (created readable by you alone) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Import {
+    /// A FHIR R4 Bundle (JSON), as `tend export fhir` writes: all of it or, if any of it
+    /// cannot be read, nothing (creates the database if it does not exist)
+    Fhir {
+        /// The bundle
+        file: PathBuf,
     },
 }
 
@@ -206,6 +221,28 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
         }) => {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
             export_fhir(&mut store, patient.as_deref(), out.as_deref())
+        }
+        Some(Command::Import {
+            what: Import::Fhir { file },
+        }) => {
+            let path = db_path(cli.db, paths)?;
+            let mut store = open_store(&path, &config, clock, true)?;
+            let report =
+                crate::fhir::import::import_file(&mut store, &file).map_err(|e| e.to_string())?;
+            println!(
+                "Imported {} patients ({} records, {} new coordinators) from {} into {}; {}.",
+                report.patients,
+                report.rows,
+                report.practitioners_added,
+                file.display(),
+                path.display(),
+                if report.kept_ids {
+                    "every record kept its id"
+                } else {
+                    "records got new ids (the database held patients, or the ids were not tend's)"
+                }
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Today { user, all, json }) => {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;

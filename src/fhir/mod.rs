@@ -7,3 +7,4 @@
 pub mod codes;
 pub mod export;
 pub mod ids;
+pub mod import;
