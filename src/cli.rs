@@ -124,6 +124,15 @@ enum Export {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Everything tend holds about patients as a FHIR R4 Bundle (JSON)
+    Fhir {
+        /// Only this patient (a member ID), with the coordinators their records name
+        #[arg(long, value_name = "MEMBER_ID")]
+        patient: Option<String>,
+        /// Write to this file (created readable by you alone) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// The spreadsheet reports of `tend export csv`.
@@ -150,6 +159,12 @@ enum Import {
         /// Check the file and say what an import would do, without writing anything
         #[arg(long)]
         dry_run: bool,
+    },
+    /// A FHIR R4 Bundle (JSON), as `tend export fhir` writes: all of it or, if any of it
+    /// cannot be read, nothing (creates the database if it does not exist)
+    Fhir {
+        /// The bundle
+        file: PathBuf,
     },
 }
 
@@ -336,6 +351,34 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Export {
+            what: Export::Fhir { patient, out },
+        }) => {
+            let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
+            export_fhir(&mut store, patient.as_deref(), out.as_deref())
+        }
+        Some(Command::Import {
+            what: Import::Fhir { file },
+        }) => {
+            let path = db_path(cli.db, paths)?;
+            let mut store = open_store(&path, &config, clock, true)?;
+            let report =
+                crate::fhir::import::import_file(&mut store, &file).map_err(|e| e.to_string())?;
+            println!(
+                "Imported {} patients ({} records, {} new coordinators) from {} into {}; {}.",
+                report.patients,
+                report.rows,
+                report.practitioners_added,
+                file.display(),
+                path.display(),
+                if report.kept_ids {
+                    "every record kept its id"
+                } else {
+                    "records got new ids (the database held patients, or the ids were not tend's)"
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Today { user, all, json }) => {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
             let who = match (user, all) {
@@ -402,6 +445,42 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `tend export fhir`: the bundle to a file (saying what it holds) or to
+/// standard output.
+fn export_fhir(
+    store: &mut Store,
+    member_id: Option<&str>,
+    out: Option<&Path>,
+) -> CliResult<ExitCode> {
+    use crate::fhir::export::{export, ExportError, Scope};
+    let scope = member_id.map_or(Scope::All, Scope::Member);
+    let written = match out {
+        Some(path) => export(store, scope, crate::export::create_private(path)?),
+        None => export(store, scope, std::io::stdout().lock()),
+    };
+    let report = written.map_err(|e| match (e, member_id) {
+        (ExportError::NoSuchMember, Some(member)) => {
+            format!("no patient has the member ID {:?}", clean(member.trim()))
+        }
+        (e, _) => e.to_string(),
+    })?;
+    if let Some(path) = out {
+        let counts: Vec<String> = report
+            .resources
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect();
+        eprintln!(
+            "Wrote {} resources about {} patients to {} ({}).",
+            report.total(),
+            report.patients,
+            path.display(),
+            counts.join(", ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The database a command reads: `--db` (or `TEND_DB`), else the default.

@@ -108,12 +108,20 @@ pub fn careplan_to_folder(
 /// Writes health information to a file only its owner can read (a new
 /// file is made mode 0600).
 pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
+    create_private(path)?
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Opens a file for health information, emptied, that only its owner can
+/// read: for exports written as they are read. Not through a symbolic link
+/// (someone else's file could be behind it); and an existing file is made
+/// private before anything is written into it, since the mode given when
+/// opening applies to new files only.
+pub fn create_private(path: &Path) -> Result<std::fs::File, String> {
     use std::os::unix::fs::PermissionsExt as _;
     let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-    // Not through a symbolic link (someone else's file could be behind
-    // it); and an existing file is made private before anything is
-    // written into it, since the mode given here applies to new files only.
-    let mut file = std::fs::OpenOptions::new()
+    let file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .custom_flags(libc::O_NOFOLLOW)
@@ -123,7 +131,7 @@ pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
     file.set_permissions(std::fs::Permissions::from_mode(0o600))
         .map_err(failed)?;
     file.set_len(0).map_err(failed)?;
-    file.write_all(text.as_bytes()).map_err(failed)
+    Ok(file)
 }
 
 /// The plan as Markdown: who, what must be seen first, needs with their

@@ -12,6 +12,7 @@ pub mod crash;
 pub mod domain;
 pub mod export;
 pub mod export_csv;
+pub mod fhir;
 pub mod import;
 pub mod store;
 pub mod synth;

@@ -11,6 +11,7 @@ mod care;
 mod care_plan;
 mod caseload;
 mod error;
+pub mod fhir;
 mod notes;
 mod record;
 mod roster;

@@ -1,0 +1,275 @@
+//! Every URL, code system and code that tend writes into FHIR, and the
+//! tables that turn tend's codes into FHIR's and back: the export and the
+//! import both read them from here, so the two cannot drift apart.
+//!
+//! Where FHIR R4 or one of its terminologies has a code system for a value,
+//! tend writes that system's code; where tend's own codes say more (a "do
+//! not call" flag, a "collateral contact"), it writes its own code system
+//! beside it, under [`BASE`], and the import reads tend's code first.
+
+use crate::domain::care_plan::GoalPriority;
+use crate::domain::note::Method;
+use crate::domain::patient::{FlagKind, RiskTier};
+use crate::domain::task::TaskKind;
+
+/// Where tend's resources, extensions and code systems are named. The
+/// `.example` domain is reserved: these are names, not addresses to fetch.
+pub const BASE: &str = "https://tend.example/fhir";
+
+/// The FHIR version tend writes and reads.
+pub const FHIR_VERSION: &str = "4.0.1";
+
+/// Identifier systems.
+pub mod id_system {
+    pub const MEMBER_ID: &str = "urn:tend:member-id";
+    pub const MEDICAID_ID: &str = "urn:tend:medicaid-id";
+    /// A coordinator's tend user name.
+    pub const USERNAME: &str = "urn:tend:username";
+}
+
+/// Extensions: FHIR's own where R4 defines one, tend's otherwise.
+pub mod ext {
+    /// R4 core extension on Patient (valueBoolean).
+    pub const INTERPRETER_REQUIRED: &str =
+        "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired";
+    /// R4 core extension on Patient (valueCodeableConcept; tend keeps text).
+    pub const GENDER_IDENTITY: &str =
+        "http://hl7.org/fhir/StructureDefinition/patient-genderIdentity";
+    pub const PRONOUNS: &str = "https://tend.example/fhir/StructureDefinition/pronouns";
+    /// valueCoding from [`super::system::RISK_TIER`].
+    pub const RISK_TIER: &str = "https://tend.example/fhir/StructureDefinition/risk-tier";
+    /// Complex: `status` (valueCode: outreach, enrolled, disenrolled) and
+    /// `period` (valuePeriod: enrolled on, ended on).
+    pub const ENROLLMENT: &str = "https://tend.example/fhir/StructureDefinition/enrollment";
+    pub const PLAN_NAME: &str = "https://tend.example/fhir/StructureDefinition/plan-name";
+    /// Complex: `status` (valueCode: none, active, revoked) and `expires` (valueDate).
+    pub const CONSENT: &str = "https://tend.example/fhir/StructureDefinition/consent-to-share";
+    pub const ADVANCE_DIRECTIVE: &str =
+        "https://tend.example/fhir/StructureDefinition/advance-directive-on-file";
+    pub const BEST_TIME_TO_CALL: &str =
+        "https://tend.example/fhir/StructureDefinition/best-time-to-call";
+    pub const MEDICATIONS_RECONCILED: &str =
+        "https://tend.example/fhir/StructureDefinition/medications-reconciled";
+    /// The last contact that reached the patient (valueDateTime).
+    pub const LAST_CONTACT: &str = "https://tend.example/fhir/StructureDefinition/last-contact";
+    /// On MedicationStatement.dosage: the dose as written (valueString).
+    pub const DOSE: &str = "https://tend.example/fhir/StructureDefinition/dose";
+    /// On MedicationStatement: who prescribed it, as named (valueString).
+    pub const PRESCRIBER: &str = "https://tend.example/fhir/StructureDefinition/prescriber";
+    /// On CarePlan: when the plan is next reviewed (valueDate).
+    pub const NEXT_REVIEW: &str = "https://tend.example/fhir/StructureDefinition/next-review";
+    /// On Task (valueBoolean).
+    pub const HARD_DEADLINE: &str = "https://tend.example/fhir/StructureDefinition/hard-deadline";
+    /// On Task: the repeat rule, "14d", "2w", "1m" (valueString).
+    pub const RECURRENCE: &str = "https://tend.example/fhir/StructureDefinition/recurrence";
+    /// On Task: the occurrence it repeats (valueReference to a Task).
+    pub const PREVIOUS_OCCURRENCE: &str =
+        "https://tend.example/fhir/StructureDefinition/previous-occurrence";
+    /// On Communication (valueCode: outbound, inbound).
+    pub const CONTACT_DIRECTION: &str =
+        "https://tend.example/fhir/StructureDefinition/contact-direction";
+    /// On Communication (valueCode: patient, caregiver, provider, agency).
+    pub const CONTACT_PARTY: &str = "https://tend.example/fhir/StructureDefinition/contact-party";
+    /// On Communication (valueCode: reached, no-answer, left-voicemail,
+    /// wrong-number, declined).
+    pub const CONTACT_OUTCOME: &str =
+        "https://tend.example/fhir/StructureDefinition/contact-outcome";
+    /// On Communication (valueDuration in minutes).
+    pub const CONTACT_DURATION: &str =
+        "https://tend.example/fhir/StructureDefinition/contact-duration";
+    /// On Communication: when the note was signed (valueDateTime).
+    pub const SIGNED: &str = "https://tend.example/fhir/StructureDefinition/signed";
+}
+
+/// Code systems.
+pub mod system {
+    pub const BCP47: &str = "urn:ietf:bcp:47";
+    pub const ICD10CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
+    pub const CONDITION_CLINICAL: &str = "http://terminology.hl7.org/CodeSystem/condition-clinical";
+    /// problem-list-item (R4's condition-category has no health-concern).
+    pub const CONDITION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/condition-category";
+    /// health-concern: US Core's extension of the R4 value set.
+    pub const US_CORE_CONDITION_CATEGORY: &str =
+        "http://hl7.org/fhir/us/core/CodeSystem/condition-category";
+    pub const ALLERGY_CLINICAL: &str =
+        "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
+    pub const GOAL_PRIORITY: &str = "http://terminology.hl7.org/CodeSystem/goal-priority";
+    pub const FLAG_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/flag-category";
+    pub const PARTICIPATION_MODE: &str =
+        "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode";
+    pub const UCUM: &str = "http://unitsofmeasure.org";
+    pub const NEED_DOMAIN: &str = "https://tend.example/fhir/CodeSystem/need-domain";
+    pub const RISK_TIER: &str = "https://tend.example/fhir/CodeSystem/risk-tier";
+    pub const FLAG_KIND: &str = "https://tend.example/fhir/CodeSystem/flag-kind";
+    pub const TASK_KIND: &str = "https://tend.example/fhir/CodeSystem/task-kind";
+    pub const CONTACT_METHOD: &str = "https://tend.example/fhir/CodeSystem/contact-method";
+    pub const OBSERVATION: &str = "https://tend.example/fhir/CodeSystem/observation";
+}
+
+/// Category of a diagnosis Condition.
+pub const PROBLEM_LIST_ITEM: (&str, &str) = ("problem-list-item", "Problem List Item");
+/// Category of a need (a Condition the care plan addresses).
+pub const HEALTH_CONCERN: (&str, &str) = ("health-concern", "Health Concern");
+/// The Observation code of a goal's progress entry.
+pub const GOAL_PROGRESS: (&str, &str) = ("goal-progress", "Progress toward a care-plan goal");
+
+/// FHIR condition-clinical codes; tend stores a condition's status as one of them.
+pub const CONDITION_CLINICAL_CODES: [&str; 6] = [
+    "active",
+    "recurrence",
+    "relapse",
+    "inactive",
+    "remission",
+    "resolved",
+];
+
+/// FHIR AllergyIntolerance.criticality; tend stores one of them.
+pub const CRITICALITY_CODES: [&str; 3] = ["low", "high", "unable-to-assess"];
+
+/// MedicationStatement.status for tend's active and stopped medications.
+pub fn medication_status(active: bool) -> &'static str {
+    if active {
+        "active"
+    } else {
+        "stopped"
+    }
+}
+
+/// Flag.status for a flag shown and one taken down.
+pub fn flag_status(active: bool) -> &'static str {
+    if active {
+        "active"
+    } else {
+        "inactive"
+    }
+}
+
+/// A need's Condition.clinicalStatus.
+pub fn need_status(resolved: bool) -> &'static str {
+    if resolved {
+        "resolved"
+    } else {
+        "active"
+    }
+}
+
+/// Task.intent: an intervention is part of the care plan; any other task
+/// is work ordered for the coordinator.
+pub fn task_intent(serves_goal: bool) -> &'static str {
+    if serves_goal {
+        "plan"
+    } else {
+        "order"
+    }
+}
+
+/// The flag-category code closest to a flag's kind, when one fits: a
+/// "do not call" flag is about contacting the subject. tend's own code goes
+/// beside it, so the import knows the kind exactly.
+pub fn flag_category(kind: FlagKind) -> Option<(&'static str, &'static str)> {
+    match kind {
+        FlagKind::Safety => Some(("safety", "Safety")),
+        FlagKind::DoNotCall => Some(("contact", "Subject Contact")),
+        FlagKind::Other => None,
+    }
+}
+
+/// The v3 ParticipationMode of a contact method, when one fits. A text
+/// message has none in R4's release of the code system, and a collateral
+/// contact says with whom, not how; both keep tend's code alone.
+pub fn participation_mode(method: Method) -> Option<(&'static str, &'static str)> {
+    match method {
+        Method::Phone => Some(("PHONE", "telephone")),
+        Method::InPerson | Method::HomeVisit => Some(("FACE", "face-to-face")),
+        Method::Telehealth => Some(("VIDEOCONF", "videoconferencing")),
+        Method::Letter => Some(("MAILWRIT", "mail")),
+        Method::Text | Method::Collateral => None,
+    }
+}
+
+/// The display of a task kind in tend's task-kind code system.
+pub fn task_kind_display(kind: TaskKind) -> &'static str {
+    match kind {
+        TaskKind::Call => "Call",
+        TaskKind::FollowUp => "Follow-up",
+        TaskKind::Referral => "Referral",
+        TaskKind::Appointment => "Appointment",
+        TaskKind::CarePlanReview => "Care-plan review",
+        TaskKind::Admin => "Administrative",
+        TaskKind::Other => "Other",
+    }
+}
+
+/// The display of a goal priority in FHIR's goal-priority code system.
+pub fn goal_priority_display(priority: GoalPriority) -> &'static str {
+    match priority {
+        GoalPriority::High => "High Priority",
+        GoalPriority::Medium => "Medium Priority",
+        GoalPriority::Low => "Low Priority",
+    }
+}
+
+pub fn risk_tier_code(tier: RiskTier) -> &'static str {
+    match tier {
+        RiskTier::Low => "low",
+        RiskTier::Medium => "medium",
+        RiskTier::High => "high",
+        RiskTier::VeryHigh => "very-high",
+    }
+}
+
+pub fn risk_tier_from_code(code: &str) -> Option<RiskTier> {
+    RiskTier::ALL
+        .into_iter()
+        .find(|tier| risk_tier_code(*tier) == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn risk_tier_codes_round_trip() {
+        for tier in RiskTier::ALL {
+            assert_eq!(risk_tier_from_code(risk_tier_code(tier)), Some(tier));
+        }
+        assert_eq!(risk_tier_from_code("very high"), None);
+    }
+
+    #[test]
+    fn every_extension_url_is_absolute_and_distinct() {
+        let urls = [
+            ext::INTERPRETER_REQUIRED,
+            ext::GENDER_IDENTITY,
+            ext::PRONOUNS,
+            ext::RISK_TIER,
+            ext::ENROLLMENT,
+            ext::PLAN_NAME,
+            ext::CONSENT,
+            ext::ADVANCE_DIRECTIVE,
+            ext::BEST_TIME_TO_CALL,
+            ext::MEDICATIONS_RECONCILED,
+            ext::LAST_CONTACT,
+            ext::DOSE,
+            ext::PRESCRIBER,
+            ext::NEXT_REVIEW,
+            ext::HARD_DEADLINE,
+            ext::RECURRENCE,
+            ext::PREVIOUS_OCCURRENCE,
+            ext::CONTACT_DIRECTION,
+            ext::CONTACT_PARTY,
+            ext::CONTACT_OUTCOME,
+            ext::CONTACT_DURATION,
+            ext::SIGNED,
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for url in urls {
+            assert!(
+                url.starts_with("http://hl7.org/fhir/StructureDefinition/")
+                    || url.starts_with(&format!("{BASE}/StructureDefinition/")),
+                "{url}"
+            );
+            assert!(seen.insert(url), "{url} twice");
+        }
+    }
+}

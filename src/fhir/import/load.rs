@@ -1,0 +1,219 @@
+//! Writing a parsed bundle in one transaction: every row gets its id
+//! (back the one it had, into an empty database), coordinators are matched
+//! by user name, and a member ID already in the database refuses the whole
+//! import.
+
+use std::collections::{HashMap, HashSet};
+
+use super::parse::Parsed;
+use crate::fhir::ids::Kind;
+use crate::store::fhir::{LastIds, PatientData};
+use crate::store::{AuditAction, StoreError, Tx};
+
+/// What an import wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub patients: usize,
+    /// Coordinators added (those already known by user name are reused).
+    pub practitioners_added: usize,
+    /// Rows written, every table together (patients included).
+    pub rows: usize,
+    /// Whether the rows kept the ids their resources carried.
+    pub kept_ids: bool,
+}
+
+/// Loads `parsed`; `source` names the file in the audit row.
+pub fn load(tx: &mut Tx<'_>, parsed: &Parsed, source: &str) -> Result<ImportReport, StoreError> {
+    tx.defer_foreign_keys()?;
+    // Ids are kept only into a database without patients (a restore, a
+    // move): there they cannot meet rows, or the audit rows of rows, that
+    // had them before.
+    let kept_ids = tx.patient_count()? == 0 && parsed.ids_are_tends();
+    let mut ids = Ids {
+        map: HashMap::new(),
+        last: tx.last_ids()?,
+    };
+
+    let mut practitioners_added = 0;
+    let mut claimed = HashSet::new();
+    let mut waiting = Vec::new();
+    for p in &parsed.practitioners {
+        if let Some(id) = tx.practitioner_by_username(&p.username)? {
+            ids.map.insert(p.id, id);
+            continue;
+        }
+        let own = parsed.slots.get(&p.id).and_then(|s| s.number);
+        match own {
+            Some(n) if kept_ids && !tx.practitioner_id_taken(n)? && claimed.insert(n) => {
+                ids.map.insert(p.id, n);
+            }
+            _ => waiting.push(p.id),
+        }
+    }
+    ids.last.practitioner = ids
+        .last
+        .practitioner
+        .max(claimed.iter().copied().max().unwrap_or(0));
+    for key in waiting {
+        let id = ids.next(Kind::Practitioner);
+        ids.map.insert(key, id);
+    }
+    for p in &parsed.practitioners {
+        let id = ids.get(p.id)?;
+        if !tx.practitioner_id_taken(id)? {
+            let mut row = p.clone();
+            row.id = id;
+            tx.insert_practitioner_row(&row)?;
+            practitioners_added += 1;
+        }
+    }
+
+    for (key, slot) in &parsed.slots {
+        if slot.kind == Kind::Practitioner {
+            continue;
+        }
+        let id = match slot.number {
+            Some(n) if kept_ids => n,
+            _ => ids.next(slot.kind),
+        };
+        ids.map.insert(*key, id);
+    }
+
+    let mut rows = 0;
+    for data in &parsed.patients {
+        if tx.member_id_taken(&data.patient.member_id)? {
+            let entry = parsed
+                .patient_entry
+                .get(&data.patient.id)
+                .map_or("a Patient", String::as_str);
+            return Err(StoreError::Refused(format!(
+                "{entry}: a patient with its member ID is already in the database \
+                 (tend does not merge records)"
+            )));
+        }
+        let data = ids.apply(data)?;
+        rows += 1
+            + data.conditions.len()
+            + data.needs.len()
+            + data.medications.len()
+            + data.allergies.len()
+            + data.flags.len()
+            + data.care_team.len()
+            + data.goals.len()
+            + data.progress.len()
+            + data.tasks.len()
+            + data.notes.len();
+        tx.insert_patient_data(&data)?;
+    }
+    let report = ImportReport {
+        patients: parsed.patients.len(),
+        practitioners_added,
+        rows: rows + practitioners_added,
+        kept_ids,
+    };
+    tx.audit(
+        AuditAction::Create,
+        "Bundle",
+        None,
+        None,
+        Some(&format!(
+            "imported from the FHIR bundle {source}: {} patients, {} rows",
+            report.patients, report.rows
+        )),
+    )?;
+    Ok(report)
+}
+
+/// The id each key gets.
+struct Ids {
+    map: HashMap<i64, i64>,
+    /// The last id given in each table.
+    last: LastIds,
+}
+
+impl Ids {
+    fn next(&mut self, kind: Kind) -> i64 {
+        let last = match kind {
+            Kind::Practitioner => &mut self.last.practitioner,
+            Kind::Patient => &mut self.last.patient,
+            Kind::Condition => &mut self.last.condition,
+            Kind::Need => &mut self.last.need,
+            Kind::Medication => &mut self.last.medication,
+            Kind::Allergy => &mut self.last.allergy,
+            Kind::Flag => &mut self.last.flag,
+            Kind::CareTeamMember => &mut self.last.care_team_member,
+            Kind::Goal => &mut self.last.goal,
+            Kind::Progress => &mut self.last.progress,
+            Kind::Task => &mut self.last.task,
+            Kind::Note => &mut self.last.note,
+        };
+        *last += 1;
+        *last
+    }
+
+    fn get(&self, key: i64) -> Result<i64, StoreError> {
+        self.map.get(&key).copied().ok_or_else(|| {
+            // Every key was given an id above; reaching this is a defect.
+            StoreError::Refused("a record of the bundle was given no id (a bug in tend)".into())
+        })
+    }
+
+    fn opt(&self, key: Option<i64>) -> Result<Option<i64>, StoreError> {
+        key.map(|k| self.get(k)).transpose()
+    }
+
+    /// The patient's rows with their ids in place of keys.
+    fn apply(&self, data: &PatientData) -> Result<PatientData, StoreError> {
+        let mut d = data.clone();
+        d.patient.id = self.get(d.patient.id)?;
+        d.patient.coordinator_id = self.opt(d.patient.coordinator_id)?;
+        for c in &mut d.conditions {
+            c.id = self.get(c.id)?;
+            c.patient_id = d.patient.id;
+        }
+        for n in &mut d.needs {
+            n.id = self.get(n.id)?;
+            n.patient_id = d.patient.id;
+        }
+        for m in &mut d.medications {
+            m.id = self.get(m.id)?;
+            m.patient_id = d.patient.id;
+        }
+        for a in &mut d.allergies {
+            a.id = self.get(a.id)?;
+            a.patient_id = d.patient.id;
+        }
+        for f in &mut d.flags {
+            f.id = self.get(f.id)?;
+            f.patient_id = d.patient.id;
+        }
+        for m in &mut d.care_team {
+            m.id = self.get(m.id)?;
+            m.patient_id = d.patient.id;
+        }
+        for g in &mut d.goals {
+            g.id = self.get(g.id)?;
+            g.patient_id = d.patient.id;
+            g.need_id = self.opt(g.need_id)?;
+        }
+        for e in &mut d.progress {
+            e.id = self.get(e.id)?;
+            e.goal_id = self.get(e.goal_id)?;
+            e.author_id = self.opt(e.author_id)?;
+        }
+        for t in &mut d.tasks {
+            t.id = self.get(t.id)?;
+            t.patient_id = d.patient.id;
+            t.owner_id = self.opt(t.owner_id)?;
+            t.previous_id = self.opt(t.previous_id)?;
+            t.goal_id = self.opt(t.goal_id)?;
+        }
+        for n in &mut d.notes {
+            n.id = self.get(n.id)?;
+            n.patient_id = d.patient.id;
+            n.author_id = self.opt(n.author_id)?;
+            n.part_of = self.opt(n.part_of)?;
+        }
+        Ok(d)
+    }
+}

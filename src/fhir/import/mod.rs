@@ -1,0 +1,123 @@
+//! `tend import fhir FILE`: a FHIR R4 Bundle read into the database, all of
+//! it in one transaction or none of it.
+//!
+//! In order, each step refusing the file with one line that names it (and
+//! the entry and element where there is one, never a value from it):
+//! 1. the file is read and parsed as JSON (a syntax error gives its line
+//!    and column);
+//! 2. it must be a Bundle with entries, of FHIR R4 ([`version`] says what
+//!    gives another version away);
+//! 3. every entry has a resource of a type tend keeps, no two entries are
+//!    the same resource, and every reference leads to an entry of the
+//!    bundle or a contained resource;
+//! 4. each resource is read into tend's rows: what tend needs must be
+//!    there, codes must be tend's ([`parse`]); text is kept as written
+//!    (the screen cleans it when it draws it);
+//! 5. the rows are written in one transaction with one audit row; a
+//!    patient whose member ID is already in the database refuses the whole
+//!    import ([`load`]).
+
+mod bundle;
+mod context;
+mod load;
+mod notes;
+mod parse;
+mod plan;
+mod read;
+mod record;
+mod version;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+pub use load::ImportReport;
+
+use crate::store::Store;
+
+/// Why a file was not imported. Nothing of it was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot import {}: {problem}; nothing was imported", file.display())]
+pub struct ImportError {
+    pub file: PathBuf,
+    /// What is wrong, and where in the file.
+    pub problem: String,
+}
+
+/// Imports the bundle in `file`.
+pub fn import_file(store: &mut Store, file: &Path) -> Result<ImportReport, ImportError> {
+    let refuse = |problem: String| ImportError {
+        file: file.to_path_buf(),
+        problem,
+    };
+    let bytes = std::fs::read(file).map_err(|e| refuse(format!("cannot read it ({e})")))?;
+    let json: Value = serde_json::from_slice(&bytes).map_err(|e| refuse(json_problem(&e)))?;
+    let source = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let now = store.clock().now_utc();
+    let parsed = {
+        check_is_bundle(&json).map_err(refuse)?;
+        let entries = bundle::entries(&json).map_err(refuse)?;
+        if let Some(other) = version::other_version(&json, &entries) {
+            return Err(refuse(format!(
+                "it is {other}, and tend reads FHIR R4 ({}) only",
+                crate::fhir::codes::FHIR_VERSION
+            )));
+        }
+        if entries.is_empty() {
+            return Err(refuse("the bundle has no entries".into()));
+        }
+        let index = bundle::Index::new(&entries).map_err(refuse)?;
+        bundle::check_references(&entries, &index).map_err(refuse)?;
+        let ctx = context::Ctx {
+            entries: &entries,
+            index: &index,
+            now,
+        };
+        parse::parse(&ctx).map_err(refuse)?
+    };
+    store
+        .bulk_write(|tx| load::load(tx, &parsed, &source))
+        .map_err(|e| refuse(e.to_string()))
+}
+
+/// A JSON syntax error as one line: what, and where (serde_json's messages
+/// for syntax never quote the text).
+fn json_problem(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let what = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(what, _)| what);
+    match error.classify() {
+        serde_json::error::Category::Io => format!("cannot read it ({what})"),
+        serde_json::error::Category::Eof => format!(
+            "it is not valid JSON: it ends too early, at line {}, column {}",
+            error.line(),
+            error.column()
+        ),
+        _ => format!(
+            "it is not valid JSON: {what} at line {}, column {}",
+            error.line(),
+            error.column()
+        ),
+    }
+}
+
+fn check_is_bundle(json: &Value) -> Result<(), String> {
+    let Some(object) = json.as_object() else {
+        return Err("it is JSON but not a FHIR Bundle (not a JSON object)".into());
+    };
+    match object.get("resourceType").and_then(Value::as_str) {
+        Some("Bundle") => Ok(()),
+        // A resource type is a name of letters; anything else is not echoed.
+        Some(other) if other.len() <= 64 && other.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Err(format!("it is a FHIR {other}, not a Bundle"))
+        }
+        Some(_) => {
+            Err("it is JSON but not a FHIR Bundle (its resourceType is no resource's)".into())
+        }
+        None => Err("it is JSON but not a FHIR Bundle (it has no resourceType)".into()),
+    }
+}

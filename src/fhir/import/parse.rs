@@ -1,0 +1,239 @@
+//! A checked bundle read into tend's rows, grouped by patient, with each
+//! row's id still the key of where it came from (an entry's index, or for a
+//! care-team member a number after the entries') and what id it could keep.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::bundle::Entry;
+use super::context::Ctx;
+use super::read::{Node, Problem};
+use super::{notes, plan, record};
+use crate::fhir::ids::Kind;
+use crate::store::fhir::{PatientData, PractitionerRow};
+
+/// Where a row came from and the row id its resource id carries (in tend's
+/// form, `p-12`), which an import into an empty database gives it back.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot {
+    pub kind: Kind,
+    pub number: Option<i64>,
+}
+
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub practitioners: Vec<PractitionerRow>,
+    pub patients: Vec<PatientData>,
+    /// By key, in the bundle's order (so new ids are given in that order).
+    pub slots: BTreeMap<i64, Slot>,
+    /// The entry each patient came from, "entry 3 (Patient/p-1)", by key
+    /// (for problems found while loading).
+    pub patient_entry: HashMap<i64, String>,
+}
+
+impl Parsed {
+    /// Whether every row carries a row id in tend's form, none of them twice
+    /// in its table: only then can the rows keep them.
+    pub fn ids_are_tends(&self) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        self.slots
+            .values()
+            .all(|slot| slot.number.is_some_and(|n| seen.insert((slot.kind, n))))
+    }
+}
+
+fn at(entry: &Entry<'_>, problem: Problem) -> String {
+    format!("entry {} ({}): {}", entry.index, entry.name(), problem.0)
+}
+
+fn plain(entry: &Entry<'_>, what: &str) -> String {
+    format!("entry {} ({}): {what}", entry.index, entry.name())
+}
+
+pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
+    let mut parsed = Parsed::default();
+    let mut position: HashMap<i64, usize> = HashMap::new();
+    let mut member_ids: HashMap<String, usize> = HashMap::new();
+    let mut usernames: HashMap<String, usize> = HashMap::new();
+    let slot = |parsed: &mut Parsed, key: i64, kind: Kind, id: Option<&str>| {
+        parsed.slots.insert(
+            key,
+            Slot {
+                kind,
+                number: id.and_then(|id| kind.row_of(id)),
+            },
+        );
+    };
+
+    // Practitioners and patients first: everything else hangs from them.
+    for entry in ctx.entries {
+        let key = entry.index as i64;
+        let node = Node::root(entry.resource);
+        match entry.kind() {
+            Some(Kind::Practitioner) => {
+                let row = record::practitioner(key, &node).map_err(|p| at(entry, p))?;
+                if let Some(first) = usernames.insert(row.username.clone(), entry.index) {
+                    return Err(plain(
+                        entry,
+                        &format!("entry {first} has the same user name"),
+                    ));
+                }
+                slot(&mut parsed, key, Kind::Practitioner, entry.id);
+                parsed.practitioners.push(row);
+            }
+            Some(Kind::Patient) => {
+                let row = record::patient(ctx, key, &node).map_err(|p| at(entry, p))?;
+                if let Some(first) = member_ids.insert(row.member_id.clone(), entry.index) {
+                    return Err(plain(
+                        entry,
+                        &format!("entry {first} has the same member ID"),
+                    ));
+                }
+                slot(&mut parsed, key, Kind::Patient, entry.id);
+                position.insert(key, parsed.patients.len());
+                parsed
+                    .patient_entry
+                    .insert(key, format!("entry {} ({})", entry.index, entry.name()));
+                parsed.patients.push(PatientData {
+                    patient: row,
+                    conditions: Vec::new(),
+                    needs: Vec::new(),
+                    medications: Vec::new(),
+                    allergies: Vec::new(),
+                    flags: Vec::new(),
+                    care_team: Vec::new(),
+                    goals: Vec::new(),
+                    progress: Vec::new(),
+                    tasks: Vec::new(),
+                    notes: Vec::new(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    let mut next_key = ctx.entries.len() as i64;
+    let mut has_plan: HashMap<i64, usize> = HashMap::new();
+    // Who each goal, need and note belongs to, to check links between them.
+    let mut owner: HashMap<i64, i64> = HashMap::new();
+    let mut links: Vec<(&Entry<'_>, i64, i64, &str)> = Vec::new();
+    for entry in ctx.entries {
+        let key = entry.index as i64;
+        let node = Node::root(entry.resource);
+        let fail = |p| at(entry, p);
+        // Every Patient entry was read above, so a resource's patient is there.
+        let data = |patient: i64| -> Result<usize, String> {
+            position
+                .get(&patient)
+                .copied()
+                .ok_or_else(|| plain(entry, "its patient is not in the bundle"))
+        };
+        match (entry.resource_type, entry.kind()) {
+            (_, Some(Kind::Practitioner | Kind::Patient)) => continue,
+            ("CareTeam", _) => {
+                let (patient, members) = record::care_team(ctx, &node).map_err(fail)?;
+                let i = data(patient)?;
+                for (mut member, number) in members {
+                    member.id = next_key;
+                    parsed.slots.insert(
+                        next_key,
+                        Slot {
+                            kind: Kind::CareTeamMember,
+                            number,
+                        },
+                    );
+                    next_key += 1;
+                    parsed.patients[i].care_team.push(member);
+                }
+                continue;
+            }
+            ("CarePlan", _) => {
+                let (patient, review) = plan::care_plan(ctx, &node).map_err(fail)?;
+                if let Some(first) = has_plan.insert(patient, entry.index) {
+                    return Err(plain(
+                        entry,
+                        &format!(
+                            "entry {first} is already this patient's CarePlan (tend keeps one)"
+                        ),
+                    ));
+                }
+                let i = data(patient)?;
+                parsed.patients[i].patient.plan_review_on = review;
+                continue;
+            }
+            (_, Some(kind)) => slot(&mut parsed, key, kind, entry.id),
+            (other, None) => {
+                return Err(plain(
+                    entry,
+                    &format!("tend does not keep {other} resources"),
+                ))
+            }
+        }
+        match entry.kind() {
+            Some(Kind::Condition) => {
+                let row = record::condition(ctx, key, &node).map_err(fail)?;
+                let i = data(row.patient_id)?;
+                parsed.patients[i].conditions.push(row);
+            }
+            Some(Kind::Need) => {
+                let row = plan::need(ctx, key, &node).map_err(fail)?;
+                owner.insert(key, row.patient_id);
+                let i = data(row.patient_id)?;
+                parsed.patients[i].needs.push(row);
+            }
+            Some(Kind::Medication) => {
+                let row = record::medication(ctx, key, &node).map_err(fail)?;
+                let i = data(row.patient_id)?;
+                parsed.patients[i].medications.push(row);
+            }
+            Some(Kind::Allergy) => {
+                let row = record::allergy(ctx, key, &node).map_err(fail)?;
+                let i = data(row.patient_id)?;
+                parsed.patients[i].allergies.push(row);
+            }
+            Some(Kind::Flag) => {
+                let row = record::flag(ctx, key, &node).map_err(fail)?;
+                let i = data(row.patient_id)?;
+                parsed.patients[i].flags.push(row);
+            }
+            Some(Kind::Goal) => {
+                let row = plan::goal(ctx, key, &node).map_err(fail)?;
+                owner.insert(key, row.patient_id);
+                if let Some(need) = row.need_id {
+                    links.push((entry, row.patient_id, need, "the need it addresses"));
+                }
+                let i = data(row.patient_id)?;
+                parsed.patients[i].goals.push(row);
+            }
+            Some(Kind::Progress) => {
+                let (patient, row) = plan::progress(ctx, key, &node).map_err(fail)?;
+                links.push((entry, patient, row.goal_id, "the goal in its focus"));
+                let i = data(patient)?;
+                parsed.patients[i].progress.push(row);
+            }
+            Some(Kind::Task) => {
+                let row = plan::task(ctx, key, &node).map_err(fail)?;
+                if let Some(goal) = row.goal_id {
+                    links.push((entry, row.patient_id, goal, "the goal it is based on"));
+                }
+                let i = data(row.patient_id)?;
+                parsed.patients[i].tasks.push(row);
+            }
+            Some(Kind::Note) => {
+                let row = notes::communication(ctx, key, &node).map_err(fail)?;
+                owner.insert(key, row.patient_id);
+                if let Some(note) = row.part_of {
+                    links.push((entry, row.patient_id, note, "the note it is part of"));
+                }
+                let i = data(row.patient_id)?;
+                parsed.patients[i].notes.push(row);
+            }
+            _ => {}
+        }
+    }
+    for (entry, patient, target, what) in links {
+        if owner.get(&target) != Some(&patient) {
+            return Err(plain(entry, &format!("{what} is another patient's")));
+        }
+    }
+    Ok(parsed)
+}

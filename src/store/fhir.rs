@@ -1,0 +1,880 @@
+//! The rows behind a FHIR export and import: every exported column of every
+//! table tend keeps about patients, read whole and written back with their
+//! ids. `crate::fhir` maps these rows to FHIR resources and back; this is the
+//! only part of that work that speaks SQL.
+//!
+//! Not here: the audit trail (never exported), drafts (a note is exported
+//! once it is signed), and each row's edit bookkeeping (`version`,
+//! `updated_at`, a note's `started_at`), which exists for tend's own
+//! conflict checks and starts afresh in the database a bundle is imported
+//! into.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Type;
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::caseload::{parse_date, parse_instant};
+use super::write::{date_text, utc_text};
+use super::{Store, StoreError, Tx};
+use crate::domain::care_plan::{GoalPriority, NeedDomain};
+use crate::domain::goal::GoalStatus;
+use crate::domain::note::{Direction, Method, Outcome, Party};
+use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
+use crate::domain::task::{Priority, TaskKind, TaskStatus};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PractitionerRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+}
+
+/// Every column of `patient` but its edit bookkeeping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatientRow {
+    pub id: i64,
+    pub member_id: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub language: String,
+    pub interpreter_needed: bool,
+    pub phone_primary: Option<String>,
+    pub phone_secondary: Option<String>,
+    /// 1 or 2: which of the two phones the patient prefers.
+    pub preferred_phone: u8,
+    pub medicaid_id: Option<String>,
+    pub plan_name: Option<String>,
+    pub enrollment_status: EnrollmentStatus,
+    pub enrolled_on: Option<NaiveDate>,
+    pub enrollment_ended_on: Option<NaiveDate>,
+    pub risk_tier: RiskTier,
+    pub coordinator_id: Option<i64>,
+    pub last_contact_at: Option<DateTime<Utc>>,
+    pub gender_identity: Option<String>,
+    pub pronouns: Option<String>,
+    pub best_time_to_call: Option<String>,
+    pub address_line: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub consent_status: ConsentStatus,
+    pub consent_expires_on: Option<NaiveDate>,
+    pub advance_directive: bool,
+    pub medications_reconciled_on: Option<NaiveDate>,
+    pub plan_review_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub code: Option<String>,
+    pub display: String,
+    /// FHIR condition-clinical: active, recurrence, relapse, inactive, remission, resolved.
+    pub clinical_status: String,
+    pub onset_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub domain: NeedDomain,
+    pub description: String,
+    pub resolved: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MedicationRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub name: String,
+    pub dose: Option<String>,
+    pub frequency: Option<String>,
+    pub prescriber: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllergyRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub substance: String,
+    pub reaction: Option<String>,
+    /// FHIR AllergyIntolerance.criticality: low, high, unable-to-assess.
+    pub criticality: String,
+}
+
+/// A flag, shown or taken down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub kind: FlagKind,
+    pub text: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareTeamRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub role: String,
+    pub name: String,
+    pub organization: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalRow {
+    pub id: i64,
+    pub patient_id: i64,
+    /// The patient's own words.
+    pub description: String,
+    pub status: GoalStatus,
+    pub start_date: Option<NaiveDate>,
+    pub target_date: Option<NaiveDate>,
+    pub need_id: Option<i64>,
+    pub measure: Option<String>,
+    pub priority: GoalPriority,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressRow {
+    pub id: i64,
+    pub goal_id: i64,
+    pub recorded_on: NaiveDate,
+    pub note: String,
+    pub value: Option<f64>,
+    pub author_id: Option<i64>,
+}
+
+/// Every column of `task` but its edit bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub owner_id: Option<i64>,
+    pub kind: TaskKind,
+    pub description: String,
+    pub status: TaskStatus,
+    pub priority: Priority,
+    pub due_on: Option<NaiveDate>,
+    pub hard_deadline: bool,
+    pub authored_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub outcome: Option<String>,
+    /// A repeat rule: "14d", "2w", "1m".
+    pub recurrence: Option<String>,
+    /// The occurrence this one repeats.
+    pub previous_id: Option<i64>,
+    /// The goal this task serves, when it is an intervention.
+    pub goal_id: Option<i64>,
+}
+
+/// A signed note (drafts are never exported).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub author_id: Option<i64>,
+    pub sent_at: DateTime<Utc>,
+    pub method: Method,
+    pub direction: Direction,
+    pub party: Party,
+    pub outcome: Outcome,
+    pub duration_minutes: Option<i64>,
+    pub body: String,
+    pub signed_at: Option<DateTime<Utc>>,
+    /// The note an addendum corrects.
+    pub part_of: Option<i64>,
+}
+
+/// Everything tend holds about one patient, each list in row order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatientData {
+    pub patient: PatientRow,
+    pub conditions: Vec<ConditionRow>,
+    pub needs: Vec<NeedRow>,
+    pub medications: Vec<MedicationRow>,
+    pub allergies: Vec<AllergyRow>,
+    pub flags: Vec<FlagRow>,
+    pub care_team: Vec<CareTeamRow>,
+    pub goals: Vec<GoalRow>,
+    pub progress: Vec<ProgressRow>,
+    pub tasks: Vec<TaskRow>,
+    pub notes: Vec<NoteRow>,
+}
+
+impl PatientData {
+    /// The practitioners its rows name: coordinator, task owners, note and
+    /// progress authors.
+    pub fn practitioner_ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .patient
+            .coordinator_id
+            .into_iter()
+            .chain(self.tasks.iter().filter_map(|t| t.owner_id))
+            .chain(self.notes.iter().filter_map(|n| n.author_id))
+            .chain(self.progress.iter().filter_map(|p| p.author_id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+/// The highest row id in use in each table a bundle writes to, so that
+/// imported rows can be given ids that are free.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LastIds {
+    pub practitioner: i64,
+    pub patient: i64,
+    pub condition: i64,
+    pub need: i64,
+    pub medication: i64,
+    pub allergy: i64,
+    pub flag: i64,
+    pub care_team_member: i64,
+    pub goal: i64,
+    pub progress: i64,
+    pub task: i64,
+    pub note: i64,
+}
+
+/// A conversion failure for a column that does not hold what tend writes
+/// there. It names the column, never the value (which may be patient data).
+fn unreadable(column: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, Type::Text, format!("not {what}").into())
+}
+
+fn opt_date(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    match row.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(text) => parse_date(&text)
+            .map(Some)
+            .ok_or_else(|| unreadable(i, "a date")),
+    }
+}
+
+fn date(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    opt_date(row, i)?.ok_or_else(|| unreadable(i, "a date"))
+}
+
+fn opt_instant(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match row.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(text) => parse_instant(&text)
+            .map(Some)
+            .ok_or_else(|| unreadable(i, "an RFC 3339 instant")),
+    }
+}
+
+fn instant(row: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    opt_instant(row, i)?.ok_or_else(|| unreadable(i, "an RFC 3339 instant"))
+}
+
+fn code<T>(row: &Row<'_>, i: usize, from_code: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let text: String = row.get(i)?;
+    from_code(&text).ok_or_else(|| unreadable(i, "one of tend's codes"))
+}
+
+impl Store {
+    /// Runs `read` inside one read transaction, so that everything it reads
+    /// comes from the same moment even while other sessions write: an
+    /// export's references then always meet their targets.
+    pub fn read_snapshot<T, E: From<StoreError>>(
+        &self,
+        read: impl FnOnce(&Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.conn()
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(StoreError::from)?;
+        let result = read(self);
+        // Nothing was written: ending the transaction cannot lose anything.
+        let ended = self.conn().execute_batch("ROLLBACK");
+        let value = result?;
+        ended.map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Every patient's row id, in order.
+    pub fn fhir_patient_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id FROM patient ORDER BY id")?;
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+
+    /// Practitioners in id order: all of them, or those with these ids.
+    pub fn fhir_practitioners(
+        &self,
+        only: Option<&[i64]>,
+    ) -> Result<Vec<PractitionerRow>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, username, display_name FROM practitioner ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PractitionerRow {
+                id: r.get(0)?,
+                username: r.get(1)?,
+                display_name: r.get(2)?,
+            })
+        })?;
+        let mut all = Vec::new();
+        for row in rows {
+            let row = row?;
+            if only.is_none_or(|ids| ids.contains(&row.id)) {
+                all.push(row);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Everything tend holds about the patient, or None if there is no such patient.
+    pub fn fhir_patient(&self, patient_id: i64) -> Result<Option<PatientData>, StoreError> {
+        let Some(patient) = self.fhir_patient_row(patient_id)? else {
+            return Ok(None);
+        };
+        let conn = self.conn();
+        let conditions = conn
+            .prepare_cached(
+                "SELECT id, patient_id, code, display, clinical_status, onset_date
+                   FROM condition WHERE patient_id = ?1 ORDER BY id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(ConditionRow {
+                    id: r.get(0)?,
+                    patient_id: r.get(1)?,
+                    code: r.get(2)?,
+                    display: r.get(3)?,
+                    clinical_status: r.get(4)?,
+                    onset_date: opt_date(r, 5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let needs = conn
+            .prepare_cached(
+                "SELECT id, patient_id, domain, description, status, created_at
+                   FROM need WHERE patient_id = ?1 ORDER BY id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(NeedRow {
+                    id: r.get(0)?,
+                    patient_id: r.get(1)?,
+                    domain: code(r, 2, NeedDomain::from_code)?,
+                    description: r.get(3)?,
+                    resolved: r.get::<_, String>(4)? == "resolved",
+                    created_at: instant(r, 5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let medications = conn
+            .prepare_cached(
+                "SELECT id, patient_id, name, dose, frequency, prescriber, status
+                   FROM medication WHERE patient_id = ?1 ORDER BY id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(MedicationRow {
+                    id: r.get(0)?,
+                    patient_id: r.get(1)?,
+                    name: r.get(2)?,
+                    dose: r.get(3)?,
+                    frequency: r.get(4)?,
+                    prescriber: r.get(5)?,
+                    active: r.get::<_, String>(6)? == "active",
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let allergies = conn
+            .prepare_cached(
+                "SELECT id, patient_id, substance, reaction, criticality
+                   FROM allergy WHERE patient_id = ?1 ORDER BY id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(AllergyRow {
+                    id: r.get(0)?,
+                    patient_id: r.get(1)?,
+                    substance: r.get(2)?,
+                    reaction: r.get(3)?,
+                    criticality: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let flags = conn
+            .prepare_cached(
+                "SELECT id, patient_id, kind, text, active, created_at
+                   FROM patient_flag WHERE patient_id = ?1 ORDER BY id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(FlagRow {
+                    id: r.get(0)?,
+                    patient_id: r.get(1)?,
+                    kind: code(r, 2, FlagKind::from_code)?,
+                    text: r.get(3)?,
+                    active: r.get(4)?,
+                    created_at: instant(r, 5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let care_team = conn
+            .prepare_cached(
+                "SELECT id, patient_id, role, name, organization, phone
+                   FROM care_team_member WHERE patient_id = ?1 ORDER BY id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(CareTeamRow {
+                    id: r.get(0)?,
+                    patient_id: r.get(1)?,
+                    role: r.get(2)?,
+                    name: r.get(3)?,
+                    organization: r.get(4)?,
+                    phone: r.get(5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let goals = conn
+            .prepare_cached(
+                "SELECT id, patient_id, description, lifecycle_status, start_date, target_date,
+                        need_id, measure, priority
+                   FROM goal WHERE patient_id = ?1 ORDER BY id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(GoalRow {
+                    id: r.get(0)?,
+                    patient_id: r.get(1)?,
+                    description: r.get(2)?,
+                    status: code(r, 3, GoalStatus::from_code)?,
+                    start_date: opt_date(r, 4)?,
+                    target_date: opt_date(r, 5)?,
+                    need_id: r.get(6)?,
+                    measure: r.get(7)?,
+                    priority: code(r, 8, GoalPriority::from_code)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let progress = conn
+            .prepare_cached(
+                "SELECT gp.id, gp.goal_id, gp.recorded_on, gp.note, gp.value, gp.author_id
+                   FROM goal_progress gp JOIN goal g ON g.id = gp.goal_id
+                  WHERE g.patient_id = ?1 ORDER BY gp.id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(ProgressRow {
+                    id: r.get(0)?,
+                    goal_id: r.get(1)?,
+                    recorded_on: date(r, 2)?,
+                    note: r.get(3)?,
+                    value: r.get(4)?,
+                    author_id: r.get(5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let tasks = conn
+            .prepare_cached(
+                "SELECT id, patient_id, owner_id, kind, description, status, priority, due_on,
+                        hard_deadline, authored_at, completed_at, outcome, recurrence,
+                        previous_id, goal_id
+                   FROM task WHERE patient_id = ?1 ORDER BY id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(TaskRow {
+                    id: r.get(0)?,
+                    patient_id: r.get(1)?,
+                    owner_id: r.get(2)?,
+                    kind: code(r, 3, TaskKind::from_code)?,
+                    description: r.get(4)?,
+                    status: code(r, 5, TaskStatus::from_code)?,
+                    priority: code(r, 6, Priority::from_code)?,
+                    due_on: opt_date(r, 7)?,
+                    hard_deadline: r.get(8)?,
+                    authored_at: instant(r, 9)?,
+                    completed_at: opt_instant(r, 10)?,
+                    outcome: r.get(11)?,
+                    recurrence: r.get(12)?,
+                    previous_id: r.get(13)?,
+                    goal_id: r.get(14)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let notes = conn
+            .prepare_cached(
+                "SELECT id, patient_id, author_id, sent_at, medium, direction, recipient, outcome,
+                        duration_minutes, body, signed_at, part_of
+                   FROM communication WHERE patient_id = ?1 AND status = 'completed'
+                  ORDER BY id",
+            )?
+            .query_map([patient_id], |r| {
+                Ok(NoteRow {
+                    id: r.get(0)?,
+                    patient_id: r.get(1)?,
+                    author_id: r.get(2)?,
+                    sent_at: instant(r, 3)?,
+                    method: code(r, 4, Method::from_code)?,
+                    direction: code(r, 5, Direction::from_code)?,
+                    party: code(r, 6, Party::from_code)?,
+                    outcome: code(r, 7, Outcome::from_code)?,
+                    duration_minutes: r.get(8)?,
+                    body: r.get(9)?,
+                    signed_at: opt_instant(r, 10)?,
+                    part_of: r.get(11)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(PatientData {
+            patient,
+            conditions,
+            needs,
+            medications,
+            allergies,
+            flags,
+            care_team,
+            goals,
+            progress,
+            tasks,
+            notes,
+        }))
+    }
+
+    fn fhir_patient_row(&self, patient_id: i64) -> Result<Option<PatientRow>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT id, member_id, family_name, given_name, birth_date, sex, language,
+                        interpreter_needed, phone_primary, phone_secondary, preferred_phone,
+                        medicaid_id, plan_name, enrollment_status, enrolled_on,
+                        enrollment_ended_on, risk_tier, coordinator_id, last_contact_at,
+                        gender_identity, pronouns, best_time_to_call, address_line, city,
+                        state, postal_code, consent_status, consent_expires_on,
+                        advance_directive, medications_reconciled_on, plan_review_on
+                   FROM patient WHERE id = ?1",
+            )?
+            .query_row([patient_id], |r| {
+                Ok(PatientRow {
+                    id: r.get(0)?,
+                    member_id: r.get(1)?,
+                    family_name: r.get(2)?,
+                    given_name: r.get(3)?,
+                    birth_date: date(r, 4)?,
+                    sex: code(r, 5, Sex::from_code)?,
+                    language: r.get(6)?,
+                    interpreter_needed: r.get(7)?,
+                    phone_primary: r.get(8)?,
+                    phone_secondary: r.get(9)?,
+                    preferred_phone: r.get(10)?,
+                    medicaid_id: r.get(11)?,
+                    plan_name: r.get(12)?,
+                    enrollment_status: code(r, 13, EnrollmentStatus::from_code)?,
+                    enrolled_on: opt_date(r, 14)?,
+                    enrollment_ended_on: opt_date(r, 15)?,
+                    risk_tier: RiskTier::from_number(r.get(16)?)
+                        .ok_or_else(|| unreadable(16, "a risk tier"))?,
+                    coordinator_id: r.get(17)?,
+                    last_contact_at: opt_instant(r, 18)?,
+                    gender_identity: r.get(19)?,
+                    pronouns: r.get(20)?,
+                    best_time_to_call: r.get(21)?,
+                    address_line: r.get(22)?,
+                    city: r.get(23)?,
+                    state: r.get(24)?,
+                    postal_code: r.get(25)?,
+                    consent_status: code(r, 26, ConsentStatus::from_code)?,
+                    consent_expires_on: opt_date(r, 27)?,
+                    advance_directive: r.get(28)?,
+                    medications_reconciled_on: opt_date(r, 29)?,
+                    plan_review_on: opt_date(r, 30)?,
+                })
+            })
+            .optional()?)
+    }
+}
+
+impl Tx<'_> {
+    /// Lets the rows of a load refer to each other in any order: foreign
+    /// keys are checked when the transaction commits (and a violation then
+    /// rolls the whole load back), not row by row.
+    pub fn defer_foreign_keys(&mut self) -> Result<(), StoreError> {
+        self.conn()
+            .execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        Ok(())
+    }
+
+    pub fn patient_count(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM patient", [], |r| r.get(0))?)
+    }
+
+    pub fn last_ids(&self) -> Result<LastIds, StoreError> {
+        let last = |table: &str| -> Result<i64, StoreError> {
+            let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
+            Ok(self.conn().query_row(&sql, [], |r| r.get(0))?)
+        };
+        Ok(LastIds {
+            practitioner: last("practitioner")?,
+            patient: last("patient")?,
+            condition: last("condition")?,
+            need: last("need")?,
+            medication: last("medication")?,
+            allergy: last("allergy")?,
+            flag: last("patient_flag")?,
+            care_team_member: last("care_team_member")?,
+            goal: last("goal")?,
+            progress: last("goal_progress")?,
+            task: last("task")?,
+            note: last("communication")?,
+        })
+    }
+
+    pub fn member_id_taken(&self, member_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT 1 FROM patient WHERE member_id = ?1")?
+            .query_row([member_id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    pub fn practitioner_by_username(&self, username: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT id FROM practitioner WHERE username = ?1")?
+            .query_row([username], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn practitioner_id_taken(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT 1 FROM practitioner WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    pub fn insert_practitioner_row(&mut self, p: &PractitionerRow) -> Result<(), StoreError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO practitioner (id, username, display_name) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![p.id, p.username, p.display_name])?;
+        Ok(())
+    }
+
+    /// Writes a patient and all their rows, with the ids they carry.
+    pub fn insert_patient_data(&mut self, data: &PatientData) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let p = &data.patient;
+        conn.prepare_cached(
+            "INSERT INTO patient (id, member_id, family_name, given_name, birth_date, sex,
+               language, interpreter_needed, phone_primary, phone_secondary, preferred_phone,
+               medicaid_id, plan_name, enrollment_status, enrolled_on, enrollment_ended_on,
+               risk_tier, coordinator_id, last_contact_at, gender_identity, pronouns,
+               best_time_to_call, address_line, city, state, postal_code, consent_status,
+               consent_expires_on, advance_directive, medications_reconciled_on, plan_review_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+               ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+        )?
+        .execute(params![
+            p.id,
+            p.member_id,
+            p.family_name,
+            p.given_name,
+            date_text(p.birth_date),
+            p.sex.code(),
+            p.language,
+            p.interpreter_needed,
+            p.phone_primary,
+            p.phone_secondary,
+            p.preferred_phone,
+            p.medicaid_id,
+            p.plan_name,
+            p.enrollment_status.code(),
+            p.enrolled_on.map(date_text),
+            p.enrollment_ended_on.map(date_text),
+            p.risk_tier.number(),
+            p.coordinator_id,
+            p.last_contact_at.map(utc_text),
+            p.gender_identity,
+            p.pronouns,
+            p.best_time_to_call,
+            p.address_line,
+            p.city,
+            p.state,
+            p.postal_code,
+            p.consent_status.code(),
+            p.consent_expires_on.map(date_text),
+            p.advance_directive,
+            p.medications_reconciled_on.map(date_text),
+            p.plan_review_on.map(date_text),
+        ])?;
+        for c in &data.conditions {
+            conn.prepare_cached(
+                "INSERT INTO condition (id, patient_id, code, display, clinical_status, onset_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                c.id,
+                c.patient_id,
+                c.code,
+                c.display,
+                c.clinical_status,
+                c.onset_date.map(date_text)
+            ])?;
+        }
+        for n in &data.needs {
+            conn.prepare_cached(
+                "INSERT INTO need (id, patient_id, domain, description, status, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                n.id,
+                n.patient_id,
+                n.domain.code(),
+                n.description,
+                if n.resolved { "resolved" } else { "active" },
+                utc_text(n.created_at)
+            ])?;
+        }
+        for m in &data.medications {
+            conn.prepare_cached(
+                "INSERT INTO medication (id, patient_id, name, dose, frequency, prescriber, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                m.id,
+                m.patient_id,
+                m.name,
+                m.dose,
+                m.frequency,
+                m.prescriber,
+                if m.active { "active" } else { "stopped" }
+            ])?;
+        }
+        for a in &data.allergies {
+            conn.prepare_cached(
+                "INSERT INTO allergy (id, patient_id, substance, reaction, criticality)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                a.id,
+                a.patient_id,
+                a.substance,
+                a.reaction,
+                a.criticality
+            ])?;
+        }
+        for f in &data.flags {
+            conn.prepare_cached(
+                "INSERT INTO patient_flag (id, patient_id, kind, text, active, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                f.id,
+                f.patient_id,
+                f.kind.code(),
+                f.text,
+                f.active,
+                utc_text(f.created_at)
+            ])?;
+        }
+        for m in &data.care_team {
+            conn.prepare_cached(
+                "INSERT INTO care_team_member (id, patient_id, role, name, organization, phone)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                m.id,
+                m.patient_id,
+                m.role,
+                m.name,
+                m.organization,
+                m.phone
+            ])?;
+        }
+        for g in &data.goals {
+            conn.prepare_cached(
+                "INSERT INTO goal (id, patient_id, description, lifecycle_status, start_date,
+                   target_date, need_id, measure, priority)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                g.id,
+                g.patient_id,
+                g.description,
+                g.status.code(),
+                g.start_date.map(date_text),
+                g.target_date.map(date_text),
+                g.need_id,
+                g.measure,
+                g.priority.code()
+            ])?;
+        }
+        for e in &data.progress {
+            conn.prepare_cached(
+                "INSERT INTO goal_progress (id, goal_id, recorded_on, note, value, author_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                e.id,
+                e.goal_id,
+                date_text(e.recorded_on),
+                e.note,
+                e.value,
+                e.author_id
+            ])?;
+        }
+        for t in &data.tasks {
+            conn.prepare_cached(
+                "INSERT INTO task (id, patient_id, owner_id, kind, description, status, priority,
+                   due_on, hard_deadline, authored_at, completed_at, outcome, recurrence,
+                   previous_id, goal_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?
+            .execute(params![
+                t.id,
+                t.patient_id,
+                t.owner_id,
+                t.kind.code(),
+                t.description,
+                t.status.code(),
+                t.priority.code(),
+                t.due_on.map(date_text),
+                t.hard_deadline,
+                utc_text(t.authored_at),
+                t.completed_at.map(utc_text),
+                t.outcome,
+                t.recurrence,
+                t.previous_id,
+                t.goal_id
+            ])?;
+        }
+        for n in &data.notes {
+            conn.prepare_cached(
+                "INSERT INTO communication (id, patient_id, author_id, sent_at, medium, direction,
+                   recipient, outcome, duration_minutes, body, status, signed_at, part_of)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'completed', ?11, ?12)",
+            )?
+            .execute(params![
+                n.id,
+                n.patient_id,
+                n.author_id,
+                utc_text(n.sent_at),
+                n.method.code(),
+                n.direction.code(),
+                n.party.code(),
+                n.outcome.code(),
+                n.duration_minutes,
+                n.body,
+                n.signed_at.map(utc_text),
+                n.part_of
+            ])?;
+        }
+        Ok(())
+    }
+}
