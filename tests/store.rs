@@ -938,3 +938,23 @@ fn opening_during_a_rollback_journal_load_waits_for_it() {
     assert_eq!(mode, "wal");
     assert_eq!(store.coordinators().unwrap(), ["x"]);
 }
+
+/// Every generated record holds together by the record's own rules (the
+/// ones a coordinator's edit is checked against).
+#[test]
+fn every_generated_record_passes_the_record_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = demo(dir.path(), 300, 5);
+    for id in 1..=300 {
+        let record = store.patient(id).unwrap().unwrap();
+        assert_eq!(
+            tend::store::check_record(
+                &tend::store::PatientCore::of(&record),
+                &tend::store::PatientDetails::of(&record),
+                today()
+            ),
+            Ok(()),
+            "patient {id}"
+        );
+    }
+}

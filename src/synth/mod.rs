@@ -344,7 +344,12 @@ impl Generator {
             risk_tier: RiskTier::ALL[self.weighted(&[25, 35, 28, 12])],
             coordinator_id: Some(coordinator),
         };
-        let details = self.details();
+        let mut details = self.details();
+        if patient.phone_secondary.is_none() {
+            // Only a second phone on file can be the preferred one (the
+            // record's own rule); the draw stays, so the data after it does.
+            details.preferred_phone = 1;
+        }
         let mut records = PatientRecords {
             patient,
             details,
