@@ -365,10 +365,10 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             let report =
                 crate::fhir::import::import_file(&mut store, &file).map_err(|e| e.to_string())?;
             println!(
-                "Imported {} patients ({} records, {} new coordinators) from {} into {}; {}.",
-                report.patients,
-                report.rows,
-                report.practitioners_added,
+                "Imported {} ({}, {}) from {} into {}; {}.",
+                counted(report.patients, "patient"),
+                counted(report.rows, "record"),
+                counted(report.practitioners_added, "new coordinator"),
                 file.display(),
                 path.display(),
                 if report.kept_ids {
@@ -509,6 +509,15 @@ fn open_store(path: &Path, config: &Config, clock: Clock, create: bool) -> CliRe
         ..OpenOptions::default()
     };
     Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())
+}
+
+/// "1 patient", "3 patients".
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// "1,204 patients, 12,511 tasks, …".

@@ -1627,7 +1627,7 @@ fn the_command_line_writes_a_private_file_and_reads_it_back() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "Imported 1 patients (3 records, 1 new coordinators) from {} into {}; every record \
+            "Imported 1 patient (3 records, 1 new coordinator) from {} into {}; every record \
              kept its id.\n",
             file.display(),
             fresh.display()
