@@ -842,8 +842,11 @@ fn assert_references_resolve(bundle: &Value) {
 
 /// The Python with the validator installed: `TEND_FHIR_PYTHON` (which
 /// .ci/run sets after making its virtual environment), else the
-/// repository's `.venv-fhir`. Without either this test fails, saying how
-/// to install it: a validator that did not run has validated nothing.
+/// repository's `.venv-fhir`, else one this test makes with
+/// `tests/fhir/setup-validator.sh` in Cargo's scratch folder (so `cargo
+/// test` on a fresh machine sets up what it needs). When that cannot be
+/// made either this test fails, saying how to install it: a validator that
+/// did not run has validated nothing.
 fn fhir_python() -> PathBuf {
     const HOW: &str = "the FHIR validator needs a Python with fhir.resources 6.4.0 (FHIR R4 4.0.1 \
         models): in the repository run `python3 -m venv .venv-fhir && .venv-fhir/bin/pip install \
@@ -859,8 +862,31 @@ fn fhir_python() -> PathBuf {
         return python;
     }
     let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-fhir/bin/python");
-    assert!(local.exists(), "{HOW}");
-    local
+    if local.exists() {
+        return local;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/setup-validator.sh");
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-venv");
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(&venv)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HOW}", script.display()));
+    assert!(
+        out.status.success(),
+        "{} failed: {}; {HOW}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let python = PathBuf::from(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .trim(),
+    );
+    assert!(python.exists(), "{HOW}");
+    python
 }
 
 #[test]
