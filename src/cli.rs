@@ -281,13 +281,18 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             report_roster_problems(&file, &roster, &options)?;
             if options.dry_run {
                 // A dry run changes nothing, not even by making the
-                // database: a missing one is rehearsed as an empty one.
+                // database (a missing one is rehearsed as an empty one) or
+                // by upgrading it (an older one is rehearsed on a copy).
                 let scratch = tempfile::tempdir()
                     .map_err(|e| format!("cannot make a scratch folder: {e}"))?;
-                let (target, create) = if db.exists() {
-                    (db.clone(), false)
-                } else {
+                let (target, create) = if !db.exists() {
                     (scratch.path().join("empty.db"), true)
+                } else if crate::store::needs_upgrade(&db).map_err(|e| e.to_string())? {
+                    let copy = scratch.path().join("copy.db");
+                    crate::store::copy_read_only(&db, &copy).map_err(|e| e.to_string())?;
+                    (copy, false)
+                } else {
+                    (db.clone(), false)
                 };
                 let mut store = open_store(&target, &config, clock, create)?;
                 return rehearse_patients(&mut store, &file, &db, &roster);
@@ -686,9 +691,10 @@ fn rehearse_patients(
         .rehearse_roster(&roster.rows)
         .map_err(|e| e.to_string())?;
     println!(
-        "{}: {total} rows; an import would create {}, update {}, leave {} unchanged, \
+        "{}: {}; an import would create {}, update {}, leave {} unchanged, \
          reject {}. Nothing was written (--dry-run).",
         file.display(),
+        counted(total, "row"),
         counts.created,
         counts.updated,
         counts.unchanged,

@@ -324,3 +324,33 @@ fn a_ten_thousand_row_spreadsheet_export_imports_whole() {
         "every 154th is the user's"
     );
 }
+
+/// A dry run on a database of an older schema rehearses on a copy: the
+/// file is not upgraded (nor changed at all) by a run that writes nothing.
+#[test]
+fn a_dry_run_does_not_upgrade_an_older_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v1.db");
+    {
+        let conn = Connection::open(&db).unwrap();
+        let tx = conn.unchecked_transaction().unwrap();
+        tend::store::schema::MIGRATIONS[0].apply(&tx).unwrap();
+        tx.commit().unwrap();
+        conn.execute_batch("PRAGMA user_version = 1; PRAGMA journal_mode = DELETE;")
+            .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    write(
+        dir.path(),
+        "r.csv",
+        "member_id,first_name,last_name,dob\nSYN1,Zoe,Testa,1970-02-03\n",
+    );
+    let out = import(dir.path(), &db, &["r.csv", "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("r.csv: 1 row; an import would create 1,"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the file is as it was");
+}

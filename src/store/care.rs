@@ -157,6 +157,40 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
     })
 }
 
+/// Whether opening the file would upgrade its schema (it is older than
+/// this tend's); read without changing anything.
+pub fn needs_upgrade(path: &Path) -> Result<bool, OpenError> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| OpenError::from_sqlite(path, e))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| OpenError::from_sqlite(path, e))?;
+    Ok(version < schema::LATEST)
+}
+
+/// Copies a database through a read-only connection (SQLite's backup API,
+/// one step), so nothing about the original changes: for rehearsing on an
+/// older database without upgrading it.
+pub fn copy_read_only(path: &Path, dest: &Path) -> Result<(), OpenError> {
+    let failed = |e: rusqlite::Error| OpenError::from_sqlite(path, e);
+    let source =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(failed)?;
+    let mut target = Connection::open_with_flags(
+        dest,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )
+    .map_err(failed)?;
+    let backup = rusqlite::backup::Backup::new(&source, &mut target).map_err(failed)?;
+    // Busy while another session commits: a few tries, then said plainly.
+    for _ in 0..600 {
+        match backup.step(-1).map_err(failed)? {
+            rusqlite::backup::StepResult::Done => return Ok(()),
+            _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    Err(OpenError::Locked(path.to_path_buf()))
+}
+
 impl Store {
     /// Copies the database to `dest` (a new file, mode 0600) with SQLite's
     /// online backup API while other sessions may keep writing: the copy is

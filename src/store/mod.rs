@@ -28,7 +28,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use crate::clock::Clock;
 
 pub use audit::{AuditAction, AuditEvent};
-pub use care::{check_file, CheckReport, RowCounts};
+pub use care::{check_file, copy_read_only, needs_upgrade, CheckReport, RowCounts};
 pub use care_plan::{
     check_record, Allergy, Flag, Intervention, Medication, Need, PlanGoal, ProgressEntry,
     RecordItem,
