@@ -1001,16 +1001,18 @@ fn run() -> Result<()> {
     let text = report(&settings, &results, &rivals)?;
     println!("{text}");
     if let Some(path) = &settings.out {
-        // `benches/inprocess.rs` owns the section between its markers:
-        // keep it, whichever benchmark ran first.
-        let kept = std::fs::read_to_string(path)
-            .ok()
-            .and_then(|old| {
-                let start = old.find("<!-- in-process -->")?;
-                let end = old.find("<!-- /in-process -->")? + "<!-- /in-process -->".len();
+        // `benches/inprocess.rs` and `benches/import.rs` own the sections
+        // between their markers: keep them, whichever benchmark ran first.
+        let old = std::fs::read_to_string(path).unwrap_or_default();
+        let kept: String = ["in-process", "import"]
+            .iter()
+            .filter_map(|name| {
+                let (open, close) = (format!("<!-- {name} -->"), format!("<!-- /{name} -->"));
+                let start = old.find(&open)?;
+                let end = old.find(&close)? + close.len();
                 Some(format!("\n{}\n", &old[start..end]))
             })
-            .unwrap_or_default();
+            .collect();
         std::fs::write(path, format!("{text}{kept}"))?;
         eprintln!("pty bench: wrote {}", path.display());
     }
