@@ -181,6 +181,43 @@ pub struct CellError {
     pub message: String,
 }
 
+/// One row's cells being read, and what was wrong with them so far.
+struct Cells<F> {
+    cell: F,
+    errors: Vec<CellError>,
+}
+
+impl<F: Fn(Column) -> Option<String>> Cells<F> {
+    /// The column's cell read with `parse`; `None` when it is empty or the
+    /// file has no such column (an error for a required one), or when it
+    /// cannot be read (the error noted).
+    fn read<T>(&mut self, column: Column, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+        let text = (self.cell)(column)
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        let Some(text) = text else {
+            if column.is_required() {
+                self.errors.push(CellError {
+                    column,
+                    message: "is empty; every member needs one".into(),
+                });
+            }
+            return None;
+        };
+        match no_control_characters(&text).and_then(|()| parse(&text)) {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.errors.push(CellError { column, message });
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, column: Column) -> Option<String> {
+        self.read(column, |t| Ok(t.to_string()))
+    }
+}
+
 /// Reads the cells of one row (`cell(column)` is the text, `None` when the
 /// file has no such column) into a member, or says what is wrong with the
 /// first bad cell of each column.
@@ -189,86 +226,50 @@ pub fn read_row(
     cell: impl Fn(Column) -> Option<String>,
     today: NaiveDate,
 ) -> Result<RosterRow, Vec<CellError>> {
-    let mut errors = Vec::new();
-    let mut take = |column: Column, read: &dyn Fn(&str) -> Result<(), String>| {
-        let text = cell(column)
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty());
-        let Some(text) = text else {
-            if column.is_required() {
-                errors.push(CellError {
-                    column,
-                    message: "is empty; every member needs one".into(),
-                });
-            }
-            return None;
-        };
-        if let Err(message) = no_control_characters(&text).and_then(|()| read(&text)) {
-            errors.push(CellError { column, message });
-            return None;
-        }
-        Some(text)
+    let mut cells = Cells {
+        cell,
+        errors: Vec::new(),
     };
-    let any = |_: &str| Ok(());
-    let member_id = take(Column::MemberId, &any);
-    let given_name = take(Column::FirstName, &any);
-    let family_name = take(Column::LastName, &any);
-    let dob = take(Column::Dob, &|t| check_birth_date(t, today));
-    let sex = take(Column::Sex, &|t| parse_sex(t).map(|_| ()));
-    let gender_identity = take(Column::GenderIdentity, &any);
-    let pronouns = take(Column::Pronouns, &any);
-    let phone = take(Column::Phone, &|t| normalize_phone(t).map(|_| ()));
-    let phone2 = take(Column::Phone2, &|t| normalize_phone(t).map(|_| ()));
-    let address = take(Column::Address, &any);
-    let city = take(Column::City, &any);
-    let state = take(Column::State, &check_state);
-    let zip = take(Column::Zip, &check_postal_code);
-    let language = take(Column::Language, &|t| language::parse(t).map(|_| ()));
-    let interpreter = take(Column::Interpreter, &|t| parse_yes_no(t).map(|_| ()));
-    let medicaid_id = take(Column::MedicaidId, &any);
-    let plan = take(Column::Plan, &any);
-    let risk_tier = take(Column::RiskTier, &|t| parse_risk_tier(t).map(|_| ()));
-    let coordinator = take(Column::Coordinator, &any);
-    let enrollment = take(Column::EnrollmentStatus, &|t| {
-        parse_enrollment(t).map(|_| ())
-    });
-    let enrolled_on = take(Column::EnrolledOn, &|t| parse_date(t).map(|_| ()));
-    let pcp_name = take(Column::PcpName, &any);
-    let pcp_phone = take(Column::PcpPhone, &|t| normalize_phone(t).map(|_| ()));
-    let conditions = take(Column::Conditions, &|t| parse_conditions(t).map(|_| ()));
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    // Every value below has been read once already; these cannot fail.
-    Ok(RosterRow {
+    let member_id = cells.text(Column::MemberId);
+    let given_name = cells.text(Column::FirstName);
+    let family_name = cells.text(Column::LastName);
+    let birth_date = cells.read(Column::Dob, |t| check_birth_date(t, today));
+    let row = RosterRow {
         line,
         member_id: member_id.unwrap_or_default(),
         given_name: given_name.unwrap_or_default(),
         family_name: family_name.unwrap_or_default(),
-        birth_date: dob.and_then(|t| parse_date(&t).ok()).unwrap_or_default(),
-        sex: sex.and_then(|t| parse_sex(&t).ok()),
-        gender_identity,
-        pronouns,
-        phone: phone.and_then(|t| normalize_phone(&t).ok()),
-        phone2: phone2.and_then(|t| normalize_phone(&t).ok()),
-        address,
-        city,
-        state: state.map(|s| s.to_uppercase()),
-        zip,
-        language: language.and_then(|t| language::parse(&t).ok()),
-        interpreter: interpreter.and_then(|t| parse_yes_no(&t).ok()),
-        medicaid_id,
-        plan,
-        risk_tier: risk_tier.and_then(|t| parse_risk_tier(&t).ok()),
-        coordinator,
-        enrollment_status: enrollment.and_then(|t| parse_enrollment(&t).ok()),
-        enrolled_on: enrolled_on.and_then(|t| parse_date(&t).ok()),
-        pcp_name,
-        pcp_phone: pcp_phone.and_then(|t| normalize_phone(&t).ok()),
-        conditions: conditions
-            .and_then(|t| parse_conditions(&t).ok())
+        birth_date: birth_date.unwrap_or_default(),
+        sex: cells.read(Column::Sex, parse_sex),
+        gender_identity: cells.text(Column::GenderIdentity),
+        pronouns: cells.text(Column::Pronouns),
+        phone: cells.read(Column::Phone, normalize_phone),
+        phone2: cells.read(Column::Phone2, normalize_phone),
+        address: cells.text(Column::Address),
+        city: cells.text(Column::City),
+        state: cells.read(Column::State, |t| check_state(t).map(|()| t.to_uppercase())),
+        zip: cells.read(Column::Zip, |t| {
+            check_postal_code(t).map(|()| t.to_string())
+        }),
+        language: cells.read(Column::Language, language::parse),
+        interpreter: cells.read(Column::Interpreter, parse_yes_no),
+        medicaid_id: cells.text(Column::MedicaidId),
+        plan: cells.text(Column::Plan),
+        risk_tier: cells.read(Column::RiskTier, parse_risk_tier),
+        coordinator: cells.text(Column::Coordinator),
+        enrollment_status: cells.read(Column::EnrollmentStatus, parse_enrollment),
+        enrolled_on: cells.read(Column::EnrolledOn, parse_date),
+        pcp_name: cells.text(Column::PcpName),
+        pcp_phone: cells.read(Column::PcpPhone, normalize_phone),
+        conditions: cells
+            .read(Column::Conditions, parse_conditions)
             .unwrap_or_default(),
-    })
+    };
+    if cells.errors.is_empty() {
+        Ok(row)
+    } else {
+        Err(cells.errors)
+    }
 }
 
 /// Control characters (an escape sequence, a bell, a NUL) have no place in
@@ -323,7 +324,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         })
 }
 
-fn check_birth_date(text: &str, today: NaiveDate) -> Result<(), String> {
+fn check_birth_date(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let date = parse_date(text)?;
     if date > today {
         return Err(format!("{date} is in the future"));
@@ -331,7 +332,7 @@ fn check_birth_date(text: &str, today: NaiveDate) -> Result<(), String> {
     if date < earliest_birth_date(today) {
         return Err(format!("{date} would make the member older than 120"));
     }
-    Ok(())
+    Ok(date)
 }
 
 fn parse_sex(text: &str) -> Result<Sex, String> {
