@@ -180,15 +180,28 @@ pub fn copy_read_only(path: &Path, dest: &Path) -> Result<(), OpenError> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
     )
     .map_err(failed)?;
-    let backup = rusqlite::backup::Backup::new(&source, &mut target).map_err(failed)?;
-    // Busy while another session commits: a few tries, then said plainly.
+    match copy_in_one_step(&source, &mut target).map_err(failed)? {
+        true => Ok(()),
+        false => Err(OpenError::Locked(path.to_path_buf())),
+    }
+}
+
+/// Copies `source` into `target` with SQLite's backup API, every page in
+/// one step (-1), so no other session's write can land half-way through
+/// the copy. A writer holding the lock at that moment makes the step wait
+/// and try again, for up to half a minute; false when it never got in.
+fn copy_in_one_step(source: &Connection, target: &mut Connection) -> rusqlite::Result<bool> {
+    use rusqlite::backup::{Backup, StepResult};
+    let backup = Backup::new(source, target)?;
     for _ in 0..600 {
-        match backup.step(-1).map_err(failed)? {
-            rusqlite::backup::StepResult::Done => return Ok(()),
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(true),
+            StepResult::More => continue,
+            // Busy, locked, or a result this version does not know.
             _ => std::thread::sleep(std::time::Duration::from_millis(50)),
         }
     }
-    Err(OpenError::Locked(path.to_path_buf()))
+    Ok(false)
 }
 
 impl Store {
@@ -215,30 +228,8 @@ impl Store {
                 dest,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
-            {
-                use rusqlite::backup::StepResult;
-                let backup = rusqlite::backup::Backup::new(self.conn(), &mut target)?;
-                // -1: every page in one step, so no other session's write can
-                // land half-way through the copy. A writer holding the lock
-                // at that moment makes the step wait and try again.
-                let mut done = false;
-                for _ in 0..600 {
-                    match backup.step(-1)? {
-                        StepResult::Done => {
-                            done = true;
-                            break;
-                        }
-                        StepResult::More => continue,
-                        StepResult::Busy | StepResult::Locked => {
-                            std::thread::sleep(std::time::Duration::from_millis(50))
-                        }
-                        // A step result this version does not know: try again.
-                        _ => std::thread::sleep(std::time::Duration::from_millis(50)),
-                    }
-                }
-                if !done {
-                    return Err(StoreError::Busy);
-                }
+            if !copy_in_one_step(self.conn(), &mut target)? {
+                return Err(StoreError::Busy);
             }
             let problems: String = target.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             if problems != "ok" {
