@@ -173,6 +173,45 @@ pub fn check_record(
     Ok(())
 }
 
+/// A goal's patient and status, when the goal is still at version `seen`;
+/// a conflict when another session changed or removed it meanwhile.
+fn goal_as_seen(tx: &Tx<'_>, goal_id: i64, seen: i64) -> Result<(i64, String), StoreError> {
+    let (patient_id, status, version): (i64, String, i64) = tx
+        .conn()
+        .query_row(
+            "SELECT patient_id, lifecycle_status, version FROM goal WHERE id = ?1",
+            [goal_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::Conflict("that goal no longer exists".into()))?;
+    if version != seen {
+        return Err(StoreError::Conflict(
+            "another session changed this goal meanwhile; nothing was changed".into(),
+        ));
+    }
+    Ok((patient_id, status))
+}
+
+/// Refuses a need that is not in this patient's plan.
+fn check_need_is_theirs(tx: &Tx<'_>, need: Option<i64>, patient_id: i64) -> Result<(), StoreError> {
+    let Some(need) = need else {
+        return Ok(());
+    };
+    let owner: Option<i64> = tx
+        .conn()
+        .query_row("SELECT patient_id FROM need WHERE id = ?1", [need], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if owner != Some(patient_id) {
+        return Err(StoreError::Refused(
+            "that need is not in this patient's plan".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that the patient's record is still at `seen` and moves it on.
 fn bump_patient(tx: &Tx<'_>, patient_id: i64, seen: i64) -> Result<(), StoreError> {
     let changed = tx.conn().execute(
@@ -242,19 +281,7 @@ impl Store {
         check_goal(&goal.words, &goal.measure, Some(goal.start), goal.target)
             .map_err(|problem| StoreError::Refused(problem.to_string()))?;
         self.write(|tx| {
-            if let Some(need) = goal.need_id {
-                let owner: Option<i64> = tx
-                    .conn()
-                    .query_row("SELECT patient_id FROM need WHERE id = ?1", [need], |r| {
-                        r.get(0)
-                    })
-                    .optional()?;
-                if owner != Some(patient_id) {
-                    return Err(StoreError::Refused(
-                        "that need is not in this patient's plan".into(),
-                    ));
-                }
-            }
+            check_need_is_theirs(tx, goal.need_id, patient_id)?;
             tx.conn().execute(
                 "INSERT INTO goal (patient_id, description, lifecycle_status, start_date,
                    target_date, need_id, measure, priority, updated_at)
@@ -291,20 +318,7 @@ impl Store {
         to: GoalStatus,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
-            let (patient_id, status, version): (i64, String, i64) = tx
-                .conn()
-                .query_row(
-                    "SELECT patient_id, lifecycle_status, version FROM goal WHERE id = ?1",
-                    [goal_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::Conflict("that goal no longer exists".into()))?;
-            if version != seen {
-                return Err(StoreError::Conflict(
-                    "another session changed this goal meanwhile; nothing was changed".into(),
-                ));
-            }
+            let (patient_id, status) = goal_as_seen(tx, goal_id, seen)?;
             let from = GoalStatus::from_code(&status).unwrap_or(GoalStatus::Proposed);
             if !goal_may_become(from, to) {
                 return Err(StoreError::Refused(format!(
@@ -341,33 +355,8 @@ impl Store {
         check_goal(&goal.words, &goal.measure, Some(goal.start), goal.target)
             .map_err(|problem| StoreError::Refused(problem.to_string()))?;
         self.write(|tx| {
-            let (patient_id, version): (i64, i64) = tx
-                .conn()
-                .query_row(
-                    "SELECT patient_id, version FROM goal WHERE id = ?1",
-                    [goal_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::Conflict("that goal no longer exists".into()))?;
-            if version != seen {
-                return Err(StoreError::Conflict(
-                    "another session changed this goal meanwhile; nothing was changed".into(),
-                ));
-            }
-            if let Some(need) = goal.need_id {
-                let owner: Option<i64> = tx
-                    .conn()
-                    .query_row("SELECT patient_id FROM need WHERE id = ?1", [need], |r| {
-                        r.get(0)
-                    })
-                    .optional()?;
-                if owner != Some(patient_id) {
-                    return Err(StoreError::Refused(
-                        "that need is not in this patient's plan".into(),
-                    ));
-                }
-            }
+            let (patient_id, _) = goal_as_seen(tx, goal_id, seen)?;
+            check_need_is_theirs(tx, goal.need_id, patient_id)?;
             tx.conn().execute(
                 "UPDATE goal SET description = ?2, measure = ?3, priority = ?4, start_date = ?5,
                    target_date = ?6, need_id = ?7, version = version + 1, updated_at = ?8
