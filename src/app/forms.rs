@@ -444,10 +444,7 @@ impl App {
     /// `e` on the record: the record form, at the line under the cursor (or
     /// the review date's own form, on the review line).
     pub(super) fn open_record_form(&mut self) -> Result<(), StoreError> {
-        let Some(record) = self.patient.record.clone() else {
-            self.message = Some(Message::Error(
-                "Select a patient in the caseload first".into(),
-            ));
+        let Some(record) = self.shown_record() else {
             return Ok(());
         };
         let line = self.patient.selected_line().cloned();
@@ -485,10 +482,7 @@ impl App {
     /// `a` on the record: a form adding to the list under the cursor (a
     /// flag, on the name or the flags).
     pub(super) fn open_add_to_record(&mut self) {
-        let Some(record) = self.patient.record.as_ref() else {
-            self.message = Some(Message::Error(
-                "Select a patient in the caseload first".into(),
-            ));
+        let Some(record) = self.shown_record() else {
             return;
         };
         let patient_id = record.id;
@@ -602,10 +596,7 @@ impl App {
 
     /// `N` on the plan: a need, in one of the plan's domains.
     pub(super) fn open_need_form(&mut self) {
-        let Some(patient_id) = self.patient.record.as_ref().map(|r| r.id) else {
-            self.message = Some(Message::Error(
-                "Select a patient in the caseload first".into(),
-            ));
+        let Some(patient_id) = self.shown_patient_id() else {
             return;
         };
         let fields = vec![
@@ -633,10 +624,7 @@ impl App {
     /// `a` on the plan: a goal, under the need the cursor is on (or its
     /// goal's need).
     pub(super) fn open_goal_form(&mut self) {
-        let Some(patient_id) = self.patient.record.as_ref().map(|r| r.id) else {
-            self.message = Some(Message::Error(
-                "Select a patient in the caseload first".into(),
-            ));
+        let Some(patient_id) = self.shown_patient_id() else {
             return;
         };
         let fields = goal_fields(&self.goals.needs, self.goals.selected_need(), None);
@@ -655,13 +643,7 @@ impl App {
 
     /// `e` on a goal: its words, measure, need, dates and priority.
     pub(super) fn open_goal_edit_form(&mut self) {
-        let (Some(patient_id), Some(goal)) = (
-            self.patient.record.as_ref().map(|r| r.id),
-            self.goals.selected().cloned(),
-        ) else {
-            self.message = Some(Message::Error(
-                "Select a goal (the cursor is on a need or the plan is empty)".into(),
-            ));
+        let (Some(goal), Some(patient_id)) = (self.selected_goal(), self.shown_patient_id()) else {
             return;
         };
         let mut form = Form::new(
@@ -681,10 +663,7 @@ impl App {
     /// The date the plan is next reviewed (`r` on the plan, `e` on the
     /// record's review line).
     pub(super) fn open_review_form(&mut self) {
-        let Some(record) = self.patient.record.as_ref() else {
-            self.message = Some(Message::Error(
-                "Select a patient in the caseload first".into(),
-            ));
+        let Some(record) = self.shown_record() else {
             return;
         };
         let fields = vec![Field::new(
@@ -732,10 +711,7 @@ impl App {
 
     /// `x` on the record: asks before ending the entry under the cursor.
     pub(super) fn ask_end_record_item(&mut self) -> Result<(), StoreError> {
-        let Some(patient_id) = self.patient.record.as_ref().map(|r| r.id) else {
-            self.message = Some(Message::Error(
-                "Select a patient in the caseload first".into(),
-            ));
+        let Some(patient_id) = self.shown_patient_id() else {
             return Ok(());
         };
         let (text, item) = match self.patient.selected_line() {

@@ -29,7 +29,7 @@ use crate::config::{Config, ThemeName};
 use crate::domain::goal::Goal;
 use crate::domain::note::FollowUpRules;
 use crate::domain::urgency::UrgencyWeights;
-use crate::store::{NoteSummary, Scope, SearchHit, Store, StoreError, TaskChange};
+use crate::store::{NoteSummary, PatientRecord, Scope, SearchHit, Store, StoreError, TaskChange};
 use crate::templates::Template;
 use crate::ui::layout;
 use caseload::{CaseloadPane, FilterOutcome};
@@ -503,48 +503,36 @@ impl App {
             Action::ExportCarePlan => self.export_care_plan()?,
             Action::EndRecordItem => self.ask_end_record_item()?,
             Action::EditGoal => self.open_goal_edit_form(),
-            Action::AddIntervention => match (self.goals.selected(), &self.patient.record) {
-                (Some(goal), Some(patient)) => {
-                    self.prompt = Some(Prompt::new(
+            Action::AddIntervention => {
+                if let (Some(goal), Some(patient_id)) =
+                    (self.selected_goal(), self.shown_patient_id())
+                {
+                    self.ask(
                         PromptKind::Add {
-                            patient_id: patient.id,
+                            patient_id,
                             goal_id: Some(goal.id),
                         },
                         format!(
                             "Intervention for \u{201c}{}\u{201d} (title due: pri: kind: every:)",
                             crate::ui::text::fit(&goal.description, 30)
                         ),
-                        "",
-                    ));
-                    self.update_preview()?;
+                    )?;
                 }
-                _ => {
-                    self.message = Some(Message::Error(
-                        "Select a goal (the cursor is on a need or the plan is empty)".into(),
-                    ));
-                }
-            },
-            Action::AddProgress => match self.goals.selected() {
-                Some(goal) => {
-                    self.prompt = Some(Prompt::new(
+            }
+            Action::AddProgress => {
+                if let Some(goal) = self.selected_goal() {
+                    self.ask(
                         PromptKind::Progress { goal_id: goal.id },
                         format!(
                             "Progress on \u{201c}{}\u{201d} (= a value when measured)",
                             crate::ui::text::fit(&goal.description, 30)
                         ),
-                        "",
-                    ));
-                    self.update_preview()?;
+                    )?;
                 }
-                None => {
-                    self.message = Some(Message::Error(
-                        "Select a goal (the cursor is on a need or the plan is empty)".into(),
-                    ));
-                }
-            },
-            Action::SetGoalStatus => match self.goals.selected() {
-                Some(goal) => {
-                    self.prompt = Some(Prompt::new(
+            }
+            Action::SetGoalStatus => {
+                if let Some(goal) = self.selected_goal() {
+                    self.ask(
                         PromptKind::GoalStatus {
                             goal_id: goal.id,
                             version: goal.version,
@@ -553,19 +541,12 @@ impl App {
                             "The goal is {}; make it (active, on hold, achieved, cancelled, proposed)",
                             goal.status.label()
                         ),
-                        "",
-                    ));
-                    self.update_preview()?;
+                    )?;
                 }
-                None => {
-                    self.message = Some(Message::Error(
-                        "Select a goal (the cursor is on a need or the plan is empty)".into(),
-                    ));
-                }
-            },
-            Action::ReconcileMedications => match &self.patient.record {
-                Some(record) => {
-                    self.prompt = Some(Prompt::new(
+            }
+            Action::ReconcileMedications => {
+                if let Some(record) = self.shown_record() {
+                    self.ask(
                         PromptKind::Reconcile {
                             patient_id: record.id,
                             version: record.version,
@@ -574,16 +555,9 @@ impl App {
                             "Medications of {} {} reviewed with the patient today? (Enter confirms, Esc cancels)",
                             record.given_name, record.family_name
                         ),
-                        "",
-                    ));
-                    self.update_preview()?;
+                    )?;
                 }
-                None => {
-                    self.message = Some(Message::Error(
-                        "Select a patient in the caseload first".into(),
-                    ));
-                }
-            },
+            }
             Action::NewNote => self.open_editor(None)?,
             Action::ResumeDraft => self.resume_draft()?,
             Action::Command => self.open_command(),
@@ -609,13 +583,44 @@ impl App {
         Ok(())
     }
 
-    /// `E`: writes the selected patient's care plan into the export folder
-    /// and says where.
-    fn export_care_plan(&mut self) -> Result<(), StoreError> {
-        let Some(patient_id) = self.patient.record.as_ref().map(|r| r.id) else {
+    /// The record shown in the patient pane, or `None` having said to
+    /// select a patient.
+    fn shown_record(&mut self) -> Option<PatientRecord> {
+        let record = self.patient.record.clone();
+        if record.is_none() {
             self.message = Some(Message::Error(
                 "Select a patient in the caseload first".into(),
             ));
+        }
+        record
+    }
+
+    fn shown_patient_id(&mut self) -> Option<i64> {
+        self.shown_record().map(|r| r.id)
+    }
+
+    /// The goal under the care-plan cursor, or `None` having said to
+    /// select one.
+    fn selected_goal(&mut self) -> Option<Goal> {
+        let goal = self.goals.selected().cloned();
+        if goal.is_none() {
+            self.message = Some(Message::Error(
+                "Select a goal (the cursor is on a need or the plan is empty)".into(),
+            ));
+        }
+        goal
+    }
+
+    /// Opens the one-line prompt for `kind` with its preview.
+    fn ask(&mut self, kind: PromptKind, title: String) -> Result<(), StoreError> {
+        self.prompt = Some(Prompt::new(kind, title, ""));
+        self.update_preview()
+    }
+
+    /// `E`: writes the selected patient's care plan into the export folder
+    /// and says where.
+    fn export_care_plan(&mut self) -> Result<(), StoreError> {
+        let Some(patient_id) = self.shown_patient_id() else {
             return Ok(());
         };
         let folder = match &self.export_dir {

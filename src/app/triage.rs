@@ -119,10 +119,7 @@ impl App {
                 )
             }
             Action::AddTask => {
-                let Some(patient) = &self.patient.record else {
-                    self.message = Some(Message::Error(
-                        "Select a patient in the caseload first".into(),
-                    ));
+                let Some(patient) = self.shown_record() else {
                     return Ok(());
                 };
                 Prompt::new(
