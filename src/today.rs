@@ -50,6 +50,9 @@ pub struct TodayTask {
 
 #[derive(Debug, Serialize)]
 pub struct TodayPatient {
+    /// What every other command takes: `tend export careplan MEMBER_ID`.
+    pub member_id: String,
+    /// tend's own row id, stable within one database only.
     pub id: i64,
     pub name: String,
 }
@@ -113,6 +116,7 @@ fn today_task(task: &TaskRow, today: NaiveDate, weights: &UrgencyWeights) -> Tod
         repeats: task.recurrence.map(|r| r.to_string()),
         owner: task.owner.clone(),
         patient: TodayPatient {
+            member_id: task.patient_member_id.clone(),
             id: task.patient_id,
             name: task.patient_name.clone(),
         },
@@ -169,8 +173,10 @@ impl TodayReport {
                 String::new()
             };
             out.push_str(&format!(
-                "  {:<11} {kind}  {owner}{} {}{flags}\n",
+                "  {:<11} {kind}  {owner}{} {} {}{flags}\n",
                 task.due,
+                // Whole, never cut: a script reads it to name the patient.
+                format!("{:<12}", clean(&task.patient.member_id)),
                 pad(&task.patient.name, 24),
                 clean(&task.title),
             ));

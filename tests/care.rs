@@ -151,7 +151,7 @@ fn check_says_plainly_what_it_found() {
     fixtures::open(&db, "ccuser")
         .save_draft(
             1,
-            &tend::domain::note::NoteHeader::default(),
+            &tend::domain::note::DraftHeader::default(),
             "Called; no answer",
             fixtures::clock().now_utc(),
             None,
@@ -164,7 +164,7 @@ fn check_says_plainly_what_it_found() {
         said.contains("  ok       SQLite's integrity check finds the file whole\n")
             && said.contains("  ok       every record points at records that exist\n")
             && said.contains("  ok       the search indexes match the records\n")
-            && said.contains("  ok       schema version 6 (current)\n"),
+            && said.contains("  ok       schema version 7 (current)\n"),
         "{said}"
     );
 
@@ -202,7 +202,7 @@ fn check_says_plainly_what_it_found() {
     let said = text(&tend(&db, &["check"]).stdout);
     assert!(
         said.contains(
-            "schema version 5 is older than this tend's 6: opening it with tend upgrades it"
+            "schema version 5 is older than this tend's 7: opening it with tend upgrades it"
         ),
         "{said}"
     );

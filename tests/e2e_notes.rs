@@ -166,23 +166,23 @@ fn note_header(screen: &Screen) -> String {
         .join(" ")
 }
 
-/// `n`, then the header `p o p n` (phone, outbound, patient, no answer) and
-/// Enter: the cursor is in the note's text.
+/// `n`, then `Tab` and the header `p o p n` (phone, outbound, patient, no
+/// answer): the cursor is back in the note's text.
 fn open_no_answer_call(tend: &mut Tend) {
     tend.send("n");
-    tend.wait_for("the note editor", |s| {
-        find_pane(s, EDITOR).is_some() && words(s).contains("p phone · i in person · h home visit")
+    tend.wait_for("the note editor, in the text", |s| {
+        find_pane(s, EDITOR).is_some() && words(s).contains("Type the note; it is saved as you type.")
+    });
+    tend.send(TAB);
+    tend.wait_for("the method's choices", |s| {
+        words(s).contains("p phone · i in person · h home visit")
     });
     tend.send("popn");
     tend.wait_for("the header: phone, outbound, patient, no answer", |s| {
         let header = note_header(s);
         header.starts_with("Method: phone Direction: outbound With: patient")
             && header.contains("Outcome: no answer Minutes:")
-            && words(s).contains("type the minutes, or Enter to keep counting")
-    });
-    tend.send(ENTER);
-    tend.wait_for("the cursor in the note's text", |s| {
-        words(s).contains("Type the note; it is saved as you type.")
+            && words(s).contains("Type the note; it is saved as you type.")
     });
 }
 

@@ -74,7 +74,7 @@ fn caseload(dir: &Path, patients: usize) -> (PathBuf, Store) {
     store
         .save_draft(
             sink,
-            &header,
+            &header.into(),
             "A draft never leaves tend",
             clock().now_utc(),
             None,

@@ -45,7 +45,7 @@ fn message(app: &App) -> String {
 }
 
 /// (status, outcome, body) of every note, oldest first.
-fn notes_in_db(path: &Path) -> Vec<(String, String, String)> {
+fn notes_in_db(path: &Path) -> Vec<(String, Option<String>, String)> {
     let conn = Connection::open(path).unwrap();
     let mut stmt = conn
         .prepare("SELECT status, outcome, body FROM communication ORDER BY id")
@@ -68,17 +68,85 @@ fn the_editor_shows_the_call_sheet_and_takes_the_header_in_single_keys() {
     assert!(all.contains("(212) 555-0100"), "the phone is in view");
     assert!(all.contains("Spanish, interpreter"), "so is the language");
     assert!(
-        all.contains("p phone · i in person · h home visit"),
-        "{all}"
+        all.contains("Method: —  Direction: —  With: —"),
+        "nothing is chosen for the user: {all}"
+    );
+    assert!(all.contains("Outcome: —"), "{all}");
+    press(&mut app, KeyCode::Tab);
+    assert!(
+        screen(&mut app).contains("p phone · i in person · h home visit"),
+        "Tab reaches the header"
     );
     keys(&mut app, "pop");
     assert!(screen(&mut app).contains("r reached · n no answer · v left voicemail"));
-    keys(&mut app, "v");
-    press(&mut app, KeyCode::Enter);
-    keys(&mut app, "Left a message about the refill.");
+    keys(&mut app, "vLeft a message about the refill.");
     let all = screen(&mut app);
     assert!(all.contains("Outcome: left voicemail"), "{all}");
     assert!(all.contains("Left a message about the refill."), "{all}");
+}
+
+#[test]
+fn a_sentence_typed_at_once_after_n_is_the_note_and_signing_asks_for_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    let sentence = "Spoke with patient about pharmacy refill and bus pass 7";
+    keys(&mut app, sentence);
+    assert_eq!(app.editor.as_ref().unwrap().text(), sentence);
+    ctrl(&mut app, 's');
+    assert!(app.editor.is_some(), "not signed with nothing chosen");
+    let all = screen(&mut app);
+    assert!(
+        all.contains("To sign, choose the method: p phone"),
+        "signing asks: {all}"
+    );
+    keys(&mut app, "pop");
+    assert!(
+        screen(&mut app).contains("To sign, choose the outcome: r reached · n no answer"),
+        "one key each"
+    );
+    keys(&mut app, "r");
+    assert!(app.editor.is_none(), "signed once the outcome was chosen");
+    let conn = Connection::open(&path).unwrap();
+    let stored: (String, String, String, String, String, String) = conn
+        .query_row(
+            "SELECT status, medium, direction, recipient, outcome, body FROM communication",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "completed".into(),
+            "phone".into(),
+            "outbound".into(),
+            "patient".into(),
+            "reached".into(),
+            sentence.into()
+        )
+    );
+}
+
+#[test]
+fn leaving_signing_s_question_keeps_the_note_open_and_the_key_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "Left word with her son");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    assert!(app.editor.is_some(), "Esc leaves the question, not the note");
+    assert_eq!(
+        message(&app),
+        "Not signed: the method, direction, with, outcome is still to choose; Ctrl-S asks again"
+    );
+    ctrl(&mut app, 's');
+    keys(&mut app, ".");
+    assert_eq!(app.editor.as_ref().unwrap().text(), "Left word with her son.");
+    assert!(notes_in_db(&path).iter().all(|n| n.0 == "preparation"));
 }
 
 #[test]
@@ -87,8 +155,8 @@ fn esc_keeps_a_draft_that_n_brings_back_and_a_new_session_offers() {
     let path = db(dir.path());
     let mut app = app(&path);
     press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     keys(&mut app, "popn");
-    press(&mut app, KeyCode::Enter);
     keys(&mut app, "Talked about housing");
     press(&mut app, KeyCode::Esc);
     assert!(app.editor.is_none());
@@ -97,7 +165,7 @@ fn esc_keeps_a_draft_that_n_brings_back_and_a_new_session_offers() {
         notes_in_db(&path),
         vec![(
             "preparation".into(),
-            "no-answer".into(),
+            Some("no-answer".into()),
             "Talked about housing".into()
         )]
     );
@@ -122,11 +190,6 @@ fn quitting_with_the_editor_open_keeps_every_word() {
     let path = db(dir.path());
     let mut app = app(&path);
     press(&mut app, KeyCode::Char('n'));
-    press(&mut app, KeyCode::Tab);
-    press(&mut app, KeyCode::Tab);
-    press(&mut app, KeyCode::Tab);
-    press(&mut app, KeyCode::Tab);
-    press(&mut app, KeyCode::Tab);
     keys(&mut app, "First words");
     keys(&mut app, " and the last ones");
     // What tend does on q, SIGTERM, SIGHUP or a lost terminal.
@@ -141,8 +204,8 @@ fn signing_an_attempt_proposes_a_retry_the_next_business_day() {
     let path = db(dir.path());
     let mut app = app(&path);
     press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     keys(&mut app, "popn");
-    press(&mut app, KeyCode::Enter);
     keys(&mut app, "No answer on the cell.");
     ctrl(&mut app, 's');
     assert!(app.editor.is_none());
@@ -176,8 +239,8 @@ fn reaching_the_patient_offers_to_close_the_outreach_task() {
     let path = db(dir.path());
     let mut app = app(&path);
     press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     keys(&mut app, "popr");
-    press(&mut app, KeyCode::Enter);
     keys(&mut app, "Reached her; she will come on Friday.");
     ctrl(&mut app, 's');
     assert!(screen(&mut app).contains("Complete the open task \"Monthly outreach call\"?"));
@@ -254,8 +317,8 @@ fn the_timeline_opens_a_note_in_full_and_takes_an_addendum() {
     let path = db(dir.path());
     let mut app = app(&path);
     press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     keys(&mut app, "popr");
-    press(&mut app, KeyCode::Enter);
     keys(&mut app, "Appointment on 12/03.");
     ctrl(&mut app, 's');
     press(&mut app, KeyCode::Esc); // skip the proposal
@@ -290,8 +353,8 @@ fn search_from_the_command_line_jumps_to_the_note() {
     let path = db(dir.path());
     let mut app = app(&path);
     press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     keys(&mut app, "popr");
-    press(&mut app, KeyCode::Enter);
     keys(&mut app, "Asked about the SNAP recertification.");
     ctrl(&mut app, 's');
     press(&mut app, KeyCode::Esc);
@@ -325,8 +388,8 @@ fn reading_a_note_and_searching_are_audited() {
     let path = db(dir.path());
     let mut app = app(&path);
     press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     keys(&mut app, "popr");
-    press(&mut app, KeyCode::Enter);
     keys(&mut app, "Discussed the food pantry.");
     ctrl(&mut app, 's');
     press(&mut app, KeyCode::Esc);
@@ -368,8 +431,8 @@ fn a_long_note_scrolls_to_its_end_and_its_addenda() {
     let mut app = app(&path);
     app.resize(80, 24);
     press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     keys(&mut app, "popr");
-    press(&mut app, KeyCode::Enter);
     let long: String = (1..=60)
         .map(|n| format!("line {n} of the summary\n"))
         .collect();
@@ -423,7 +486,7 @@ fn several_drafts_are_announced_and_offered_one_by_one() {
             Ok(id)
         })
         .unwrap();
-    let header = tend::domain::note::NoteHeader::default();
+    let header = tend::domain::note::DraftHeader::default();
     let started = chrono::DateTime::parse_from_rfc3339("2026-11-24T14:00:00Z")
         .unwrap()
         .to_utc();
@@ -459,6 +522,7 @@ fn an_empty_note_leaves_no_draft_and_ctrl_q_discards_one() {
     let path = db(dir.path());
     let mut app = app(&path);
     press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     keys(&mut app, "pop");
     press(&mut app, KeyCode::Esc);
     assert_eq!(message(&app), "Closed; nothing was written");
@@ -468,8 +532,8 @@ fn an_empty_note_leaves_no_draft_and_ctrl_q_discards_one() {
     );
 
     press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     keys(&mut app, "popn");
-    press(&mut app, KeyCode::Enter);
     keys(&mut app, "Started by mistake");
     press(&mut app, KeyCode::Esc);
     assert_eq!(notes_in_db(&path).len(), 1);

@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::{NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;
 use tend::clock::Clock;
-use tend::domain::note::{NoteHeader, Outcome, Party};
+use tend::domain::note::{Direction, DraftHeader, Method, NoteHeader, Outcome, Party};
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 use tend::store::{AuditAction, NewPatient, OpenOptions, Store, StoreError};
 
@@ -55,16 +55,25 @@ fn store(dir: &Path) -> (Store, i64, i64) {
     (store, a, b)
 }
 
+/// An outbound phone call that reached the patient, every field chosen.
+const CALL: NoteHeader = NoteHeader {
+    method: Method::Phone,
+    direction: Direction::Outbound,
+    party: Party::Patient,
+    outcome: Outcome::Reached,
+    minutes: 0,
+};
+
 /// Saves as one editor does: naming the version it saw last.
 fn save(
     store: &mut Store,
     patient: i64,
-    header: &NoteHeader,
+    header: impl Into<DraftHeader>,
     body: &str,
     started: chrono::DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let seen = store.draft(patient)?.map(|d| d.version);
-    store.save_draft(patient, header, body, started, seen)?;
+    store.save_draft(patient, &header.into(), body, started, seen)?;
     Ok(store.draft(patient)?.map_or(0, |d| d.id))
 }
 
@@ -92,12 +101,12 @@ fn a_draft_is_created_once_and_saved_as_it_is_typed() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, patient, _) = store(dir.path());
     assert_eq!(store.draft(patient).unwrap(), None);
-    let header = NoteHeader::default();
-    let id = save(&mut store, patient, &header, "Called", started()).unwrap();
+    let header = CALL;
+    let id = save(&mut store, patient, header, "Called", started()).unwrap();
     let again = save(
         &mut store,
         patient,
-        &header,
+        header,
         "Called about refill",
         started(),
     )
@@ -126,14 +135,14 @@ fn a_draft_is_created_once_and_saved_as_it_is_typed() {
 fn signing_refuses_an_empty_note_and_a_disenrolled_patient() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, patient, gone) = store(dir.path());
-    let header = NoteHeader::default();
-    save(&mut store, patient, &header, "  \n ", started()).unwrap();
+    let header = CALL;
+    save(&mut store, patient, header, "  \n ", started()).unwrap();
     let error = sign(&mut store, patient).unwrap_err();
     assert!(matches!(error, StoreError::Refused(_)));
     assert!(error.to_string().contains("the note is empty"), "{error}");
     assert!(store.draft(patient).unwrap().is_some(), "still a draft");
 
-    save(&mut store, gone, &header, "Spoke with patient", started()).unwrap();
+    save(&mut store, gone, header, "Spoke with patient", started()).unwrap();
     let error = sign(&mut store, gone).unwrap_err();
     assert!(error.to_string().contains("disenrolled"), "{error}");
     assert_eq!(
@@ -150,12 +159,12 @@ fn a_signed_note_is_final_and_moves_the_last_contact() {
     let (mut store, patient, _) = store(dir.path());
     let header = NoteHeader {
         minutes: 12,
-        ..NoteHeader::default()
+        ..CALL
     };
     save(
         &mut store,
         patient,
-        &header,
+        header,
         "Reviewed medications.\nNext call Friday.",
         started(),
     )
@@ -196,18 +205,18 @@ fn attempts_do_not_move_the_last_contact_but_count_as_outreach() {
     let (mut store, patient, _) = store(dir.path());
     let header = NoteHeader {
         outcome: Outcome::NoAnswer,
-        ..NoteHeader::default()
+        ..CALL
     };
-    save(&mut store, patient, &header, "No answer", started()).unwrap();
+    save(&mut store, patient, header, "No answer", started()).unwrap();
     sign(&mut store, patient).unwrap();
     let collateral = NoteHeader {
         party: Party::Provider,
-        ..NoteHeader::default()
+        ..CALL
     };
     save(
         &mut store,
         patient,
-        &collateral,
+        collateral,
         "Spoke with PCP office",
         started(),
     )
@@ -230,7 +239,7 @@ fn corrections_are_signed_addenda_linked_to_the_original() {
     save(
         &mut store,
         patient,
-        &NoteHeader::default(),
+        CALL,
         "Appointment on 12/03",
         started(),
     )
@@ -247,7 +256,7 @@ fn corrections_are_signed_addenda_linked_to_the_original() {
     save(
         &mut store,
         patient,
-        &NoteHeader::default(),
+        CALL,
         "draft",
         started(),
     )
@@ -264,7 +273,7 @@ fn search_finds_signed_notes_by_their_words_and_never_drafts() {
     save(
         &mut store,
         patient,
-        &NoteHeader::default(),
+        CALL,
         "Discussed housing.\nMet at the café about the SNAP application.",
         started(),
     )
@@ -317,7 +326,7 @@ fn two_windows_on_one_draft_keep_both_texts_and_sign_only_what_was_seen() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, patient, _) = store(dir.path());
     let mut window_b = open(store.path(), "ccuser");
-    let header = NoteHeader::default();
+    let header: DraftHeader = CALL.into();
     let a = store
         .save_draft(patient, &header, "A first", started(), None)
         .unwrap();
@@ -359,7 +368,7 @@ fn a_signed_note_cannot_be_replaced_either() {
     save(
         &mut store,
         patient,
-        &NoteHeader::default(),
+        CALL,
         "Original",
         started(),
     )
@@ -375,4 +384,69 @@ fn a_signed_note_cannot_be_replaced_either() {
     );
     assert!(replace.is_err());
     assert_eq!(store.timeline(patient, 5).unwrap()[0].body, "Original");
+}
+
+#[test]
+fn a_draft_keeps_what_was_not_chosen_and_is_signed_only_once_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient, _) = store(dir.path());
+    let partial = DraftHeader {
+        method: Some(Method::Phone),
+        minutes: 3,
+        ..DraftHeader::default()
+    };
+    save(&mut store, patient, partial, "Spoke about the bus pass", started()).unwrap();
+    let draft = store.draft(patient).unwrap().unwrap();
+    assert_eq!(draft.header, partial, "unchosen fields stay unchosen");
+    let conn = Connection::open(store.path()).unwrap();
+    let stored: (Option<String>, Option<String>) = conn
+        .query_row(
+            "SELECT medium, outcome FROM communication WHERE id = ?1",
+            [draft.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(stored, (Some("phone".into()), None), "NULL, not a guess");
+
+    let error = sign(&mut store, patient).unwrap_err();
+    assert!(matches!(error, StoreError::Refused(_)));
+    assert_eq!(
+        error.to_string(),
+        "the note was not signed: choose its direction, with, outcome first"
+    );
+    assert!(store.timeline(patient, 5).unwrap().is_empty());
+
+    // Nor can anything writing to the file sign it without them.
+    let sneak = conn.execute(
+        "UPDATE communication SET status = 'completed' WHERE id = ?1",
+        [draft.id],
+    );
+    assert!(
+        sneak.unwrap_err().to_string().contains("needs its method, direction, party and outcome"),
+        "the database refuses it too"
+    );
+    let insert = conn.execute(
+        "INSERT INTO communication (patient_id, sent_at, medium, direction, recipient, outcome,
+           body, status) VALUES (?1, '2026-01-01T00:00:00Z', 'phone', 'outbound', 'patient',
+           NULL, 'x', 'completed')",
+        [patient],
+    );
+    assert!(insert.is_err(), "no signed note without an outcome");
+
+    let chosen = DraftHeader {
+        direction: Some(Direction::Inbound),
+        party: Some(Party::Caregiver),
+        outcome: Some(Outcome::Reached),
+        ..partial
+    };
+    save(&mut store, patient, chosen, "Spoke about the bus pass", started()).unwrap();
+    sign(&mut store, patient).unwrap();
+    let note = &store.timeline(patient, 5).unwrap()[0];
+    assert_eq!(note.header.direction, Direction::Inbound);
+    assert_eq!(note.header.party, Party::Caregiver);
+    assert_eq!(
+        store.patient(patient).unwrap().unwrap().last_contact_at,
+        None,
+        "a caregiver reached is not the patient"
+    );
 }

@@ -695,6 +695,34 @@ fn the_caseload_filters_sorts_and_pages() {
         .all(|r| r.next_due.is_none()));
 }
 
+/// Every order, mine and the team's: each patient's position is where the
+/// window shows them (the position query once failed for next due, and
+/// the caseload's `o` with it).
+#[test]
+fn every_sort_in_both_scopes_places_each_patient_where_the_list_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = demo(dir.path(), 120, 3);
+    for scope in [Scope::Mine, Scope::Team] {
+        for sort in CaseloadSort::ALL {
+            for filter in ["", "a"] {
+                let q = query(scope, sort, filter);
+                let all = store.caseload_window(&q, 0, 10_000).unwrap();
+                assert_eq!(all.len(), store.caseload_count(&q).unwrap());
+                assert!(all.len() > 5, "{scope:?} {sort:?} {filter:?}");
+                for (index, row) in all.iter().enumerate() {
+                    assert_eq!(
+                        store.caseload_position(&q, row.id).unwrap(),
+                        Some(index),
+                        "{scope:?} by {} filtered {filter:?}: {}",
+                        sort.label(),
+                        row.member_id
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn my_day_holds_my_open_tasks_up_to_the_horizon_most_urgent_first() {
     let dir = tempfile::tempdir().unwrap();
@@ -841,6 +869,62 @@ fn a_version_1_database_is_upgraded_with_its_data_kept() {
         store.task(1).unwrap().unwrap().status,
         TaskStatus::Completed
     );
+}
+
+#[test]
+fn a_version_6_draft_keeps_its_header_and_later_drafts_may_leave_it_unchosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        let tx = conn.unchecked_transaction().unwrap();
+        for migration in &schema::MIGRATIONS[..6] {
+            migration.apply(&tx).unwrap();
+        }
+        tx.commit().unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 6;
+             INSERT INTO practitioner (id, username, display_name) VALUES (1, 'ccuser', 'ccuser');
+             INSERT INTO patient (id, member_id, family_name, given_name, birth_date,
+               enrollment_status, risk_tier, coordinator_id)
+               VALUES (1, 'SYN1', 'Testa', 'Una', '1970-01-02', 'enrolled', 2, 1),
+                      (2, 'SYN2', 'Testa', 'Ida', '1971-01-02', 'enrolled', 2, 1);
+             INSERT INTO communication (patient_id, author_id, sent_at, medium, direction,
+               recipient, outcome, duration_minutes, body, status, started_at, version)
+               VALUES (1, 1, '2026-11-20T14:00:00Z', 'phone', 'outbound', 'patient',
+                       'no-answer', 4, 'Rang twice', 'preparation', '2026-11-20T14:00:00Z', 2);",
+        )
+        .unwrap();
+    }
+    let mut store = open(&path, "ccuser").unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    let kept = store.draft(1).unwrap().unwrap();
+    assert_eq!(kept.body, "Rang twice");
+    assert_eq!(
+        kept.header.complete().map(|h| h.outcome),
+        Some(tend::domain::note::Outcome::NoAnswer),
+        "what was stored stays as it was"
+    );
+    store
+        .save_draft(
+            2,
+            &tend::domain::note::DraftHeader::default(),
+            "Nothing chosen yet",
+            today().and_hms_opt(14, 0, 0).unwrap().and_utc(),
+            None,
+        )
+        .unwrap();
+    assert_eq!(store.draft(2).unwrap().unwrap().header.outcome, None);
+    let conn = Connection::open(&path).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let sideways = conn.execute(
+        "UPDATE communication SET direction = 'sideways' WHERE patient_id = 2",
+        [],
+    );
+    assert!(sideways.is_err(), "the direction's CHECK still holds");
 }
 
 #[test]

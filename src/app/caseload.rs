@@ -129,10 +129,17 @@ impl CaseloadPane {
         self.reload(store, keep)
     }
 
+    /// The next order; if the list cannot be read in it, the old order
+    /// stays (and the list with it).
     pub fn cycle_sort(&mut self, store: &Store) -> Result<(), StoreError> {
         let keep = self.selected_id();
-        self.query.sort = self.query.sort.next();
-        self.reload(store, keep)
+        let before = self.query.sort;
+        self.query.sort = before.next();
+        let reloaded = self.reload(store, keep);
+        if reloaded.is_err() {
+            self.query.sort = before;
+        }
+        reloaded
     }
 
     pub fn start_filter(&mut self) {

@@ -1,7 +1,14 @@
-//! The note editor: a header filled with single keys (method, direction,
-//! with whom, outcome, minutes) and a body typed with tui-textarea, wrapped
-//! at the editor's width as it is typed. The app saves the draft about
-//! once a second while it changes, and whenever the editor closes.
+//! The note editor: the note's text typed with tui-textarea, and a header
+//! (method, direction, with whom, outcome, minutes) that holds only what its
+//! author chose. The app saves the draft about once a second while it
+//! changes, and whenever the editor closes.
+//!
+//! Keys are never read as something else (issue 12). The editor opens in
+//! the text, so whatever is typed at once after `n` lands in the note. The
+//! header is reached with `Tab`, where one key chooses a field's value and
+//! moves on (`Tab` `p` `o` `p` `n` is an outbound call to the patient, no
+//! answer, then back in the text); any key a field does not take goes into
+//! the text. Signing asks, one key each, for whatever was not chosen.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +17,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::{CursorMove, TextArea};
 use unicode_width::UnicodeWidthStr;
 
-use crate::domain::note::{Direction, Method, NoteHeader, Outcome, Party};
+use crate::domain::note::{Direction, DraftHeader, HeaderField, Method, Outcome, Party};
 use crate::store::Draft;
 
 /// The most a draft may lag behind what was typed.
@@ -19,40 +26,49 @@ pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(1);
 /// Where the editor's keys go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
-    Method,
-    Direction,
-    Party,
-    Outcome,
+    Header(HeaderField),
     Minutes,
     Body,
 }
 
 impl Field {
+    /// `Tab` order: from the text round the header and back.
     const ORDER: [Field; 6] = [
-        Field::Method,
-        Field::Direction,
-        Field::Party,
-        Field::Outcome,
-        Field::Minutes,
         Field::Body,
+        Field::Header(HeaderField::Method),
+        Field::Header(HeaderField::Direction),
+        Field::Header(HeaderField::Party),
+        Field::Header(HeaderField::Outcome),
+        Field::Minutes,
     ];
 
-    fn next(self) -> Field {
-        let i = Field::ORDER.iter().position(|f| *f == self).unwrap_or(0);
-        Field::ORDER[(i + 1).min(Field::ORDER.len() - 1)]
+    fn step(self, by: isize) -> Field {
+        let i = Field::ORDER.iter().position(|f| *f == self).unwrap_or(0) as isize;
+        Field::ORDER[(i + by).rem_euclid(Field::ORDER.len() as isize) as usize]
     }
 
-    fn prev(self) -> Field {
-        let i = Field::ORDER.iter().position(|f| *f == self).unwrap_or(0);
-        Field::ORDER[i.saturating_sub(1)]
+    pub fn next(self) -> Field {
+        self.step(1)
+    }
+
+    pub fn prev(self) -> Field {
+        self.step(-1)
+    }
+
+    /// Where a key that chose this field's value moves on to: the next
+    /// field, except that the outcome, the last one chosen, goes back to
+    /// the text (minutes are counted, and a digit typed next belongs to
+    /// the note).
+    fn after_choice(self) -> Field {
+        match self {
+            Field::Header(HeaderField::Outcome) => Field::Body,
+            other => other.next(),
+        }
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            Field::Method => "Method",
-            Field::Direction => "Direction",
-            Field::Party => "With",
-            Field::Outcome => "Outcome",
+            Field::Header(field) => field.label(),
             Field::Minutes => "Minutes",
             Field::Body => "Note",
         }
@@ -67,8 +83,12 @@ pub enum EditorEvent {
     Unchanged,
     /// Esc: save the draft and close.
     Close,
-    /// Ctrl-S: save and sign.
+    /// Ctrl-S with every header field chosen (or the last one just chosen
+    /// at signing's question): save and sign.
     Sign,
+    /// Signing's question was left with a field still to choose; the key
+    /// that left it went where it would have gone.
+    SigningStopped { edited: bool },
     /// Ctrl-T: choose a template to insert.
     PickTemplate,
     /// Ctrl-O: insert the time.
@@ -89,9 +109,14 @@ pub struct CallSheet {
 pub struct NoteEditor {
     pub patient_id: i64,
     pub sheet: CallSheet,
-    pub header: NoteHeader,
+    /// What the author has chosen; its minutes are not used (see
+    /// [`NoteEditor::header_at`]).
+    pub header: DraftHeader,
     pub field: Field,
     pub body: TextArea<'static>,
+    /// Set by `Ctrl-S` while a header field is still to choose: the
+    /// editor asks for each, one key each, then signs.
+    pub signing: bool,
     /// When the call began: the note is dated then.
     pub started_at: DateTime<Utc>,
     /// Minutes as typed; `None` while they are counted.
@@ -110,7 +135,8 @@ pub struct NoteEditor {
 }
 
 impl NoteEditor {
-    /// A new note, or the draft the user left.
+    /// A new note, or the draft the user left; either way the keys go to
+    /// the text first.
     pub fn new(
         patient_id: i64,
         sheet: CallSheet,
@@ -119,9 +145,8 @@ impl NoteEditor {
     ) -> NoteEditor {
         let version = draft.as_ref().map(|d| d.version);
         let base_minutes = draft.as_ref().map_or(0, |d| d.header.minutes);
-        let (header, body, started_at, minutes_typed, field) = match draft {
+        let (header, body, started_at) = match draft {
             Some(draft) => {
-                let typed = None;
                 // Cleaned: a draft is stored text, which may have come from
                 // anywhere, and tui-textarea draws what it holds as it is.
                 let lines: Vec<String> = draft
@@ -129,9 +154,9 @@ impl NoteEditor {
                     .lines()
                     .map(|l| crate::ui::text::clean(l).into_owned())
                     .collect();
-                (draft.header, lines, draft.started_at, typed, Field::Body)
+                (draft.header, lines, draft.started_at)
             }
-            None => (NoteHeader::default(), Vec::new(), now, None, Field::Method),
+            None => (DraftHeader::default(), Vec::new(), now),
         };
         let mut body = TextArea::new(body);
         body.set_cursor_line_style(ratatui::style::Style::default());
@@ -141,10 +166,11 @@ impl NoteEditor {
             patient_id,
             sheet,
             header,
-            field,
+            field: Field::Body,
             body,
+            signing: false,
             started_at,
-            minutes_typed,
+            minutes_typed: None,
             base_minutes,
             counted_from: now,
             version,
@@ -159,17 +185,25 @@ impl NoteEditor {
     }
 
     /// The header with the minutes as typed, or counted to `now`.
-    pub fn header_at(&self, now: DateTime<Utc>) -> NoteHeader {
+    pub fn header_at(&self, now: DateTime<Utc>) -> DraftHeader {
         let since = (now - self.counted_from).num_seconds().max(0) as u32;
         let counted = self.base_minutes + since.div_ceil(60);
         let minutes = match &self.minutes_typed {
             Some(typed) => typed.parse().unwrap_or(counted),
             None => counted,
         };
-        NoteHeader {
+        DraftHeader {
             minutes,
             ..self.header
         }
+    }
+
+    /// The field signing's question asks for now.
+    pub fn asking(&self) -> Option<HeaderField> {
+        if !self.signing {
+            return None;
+        }
+        self.header.missing().first().copied()
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -217,14 +251,25 @@ impl NoteEditor {
             .join("\n");
         self.body.insert_str(shown);
         self.field = Field::Body;
+        self.signing = false;
         self.dirty = true;
     }
 
     pub fn key(&mut self, key: KeyEvent) -> EditorEvent {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(field) = self.asking() {
+            return self.answer(field, key);
+        }
         match key.code {
             KeyCode::Esc => return EditorEvent::Close,
-            KeyCode::Char('s') if ctrl => return EditorEvent::Sign,
+            KeyCode::Char('s') if ctrl => {
+                // An empty note is refused as such before anything is asked.
+                if self.header.missing().is_empty() || self.text().trim().is_empty() {
+                    return EditorEvent::Sign;
+                }
+                self.signing = true;
+                return EditorEvent::Unchanged;
+            }
             KeyCode::Char('t') if ctrl => return EditorEvent::PickTemplate,
             KeyCode::Char('o') if ctrl => return EditorEvent::InsertTime,
             KeyCode::Char('q') if ctrl => return EditorEvent::Discard,
@@ -241,8 +286,12 @@ impl NoteEditor {
         let changed = match self.field {
             Field::Body => self.body_key(key),
             Field::Minutes => self.minutes_key(key),
-            field => self.choice_key(field, key),
+            Field::Header(field) => self.choice_key(field, key),
         };
+        self.edited(changed)
+    }
+
+    fn edited(&mut self, changed: bool) -> EditorEvent {
         if changed {
             self.dirty = true;
             EditorEvent::Edited
@@ -251,86 +300,116 @@ impl NoteEditor {
         }
     }
 
-    /// A header field: its letters pick a choice and move on; arrows cycle;
-    /// Enter moves on.
-    fn choice_key(&mut self, field: Field, key: KeyEvent) -> bool {
-        fn cycle<T: Copy + PartialEq>(all: &[T], now: T, step: isize) -> T {
-            let i = all.iter().position(|c| *c == now).unwrap_or(0) as isize;
-            all[(i + step).rem_euclid(all.len() as isize) as usize]
+    /// A key while signing asks for `field`: one of its keys chooses it
+    /// (and signs once nothing is left to choose); Esc goes back to the
+    /// note; any other key stops the question and does what it does.
+    fn answer(&mut self, field: HeaderField, key: KeyEvent) -> EditorEvent {
+        if let (KeyCode::Char(c), false) = (key.code, has_command_modifier(key)) {
+            if self.header.choose(field, c) {
+                self.dirty = true;
+                if self.header.missing().is_empty() {
+                    self.signing = false;
+                    return EditorEvent::Sign;
+                }
+                return EditorEvent::Edited;
+            }
         }
-        let step = match key.code {
-            KeyCode::Right | KeyCode::Char(' ') => 1,
-            KeyCode::Left => -1,
+        if key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return EditorEvent::Unchanged; // still asking
+        }
+        self.signing = false;
+        if key.code == KeyCode::Esc {
+            return EditorEvent::SigningStopped { edited: false };
+        }
+        let edited = self.key(key) == EditorEvent::Edited;
+        EditorEvent::SigningStopped { edited }
+    }
+
+    /// A header field: one of its keys chooses and moves on; arrows cycle
+    /// its values; Backspace un-chooses; Enter and ↓ move on, ↑ back. Any
+    /// other key goes into the text.
+    fn choice_key(&mut self, field: HeaderField, key: KeyEvent) -> bool {
+        let here = Field::Header(field);
+        match key.code {
+            KeyCode::Char(c) if !has_command_modifier(key) && self.header.choose(field, c) => {
+                self.field = here.after_choice();
+                true
+            }
+            KeyCode::Right => self.cycle(field, 1),
+            KeyCode::Left => self.cycle(field, -1),
+            KeyCode::Backspace | KeyCode::Delete => {
+                let had = self.header.has(field);
+                self.header.clear(field);
+                had
+            }
             KeyCode::Enter | KeyCode::Down => {
-                self.field = self.field.next();
-                return false;
+                self.field = here.next();
+                false
             }
             KeyCode::Up => {
-                self.field = self.field.prev();
-                return false;
+                self.field = here.prev();
+                false
             }
-            _ => 0,
-        };
-        let picked = match key.code {
-            KeyCode::Char(c) if step == 0 => Some(c.to_ascii_lowercase()),
-            _ => None,
-        };
+            _ => self.into_text(key),
+        }
+    }
+
+    /// Moves the field's value `step` places round its choices (from
+    /// unchosen, → takes the first and ← the last).
+    fn cycle(&mut self, field: HeaderField, step: isize) -> bool {
+        fn next<T: Copy + PartialEq>(all: &[T], now: Option<T>, step: isize) -> Option<T> {
+            let len = all.len() as isize;
+            let at = match now.and_then(|v| all.iter().position(|c| *c == v)) {
+                Some(i) => (i as isize + step).rem_euclid(len),
+                None if step > 0 => 0,
+                None => len - 1,
+            };
+            all.get(at as usize).copied()
+        }
         let h = &mut self.header;
-        let before = *h;
-        match (field, picked) {
-            (Field::Method, Some(c)) => h.method = Method::from_key(c).unwrap_or(h.method),
-            (Field::Method, None) => h.method = cycle(Method::ALL, h.method, step),
-            (Field::Direction, Some(c)) => {
-                h.direction = Direction::from_key(c).unwrap_or(h.direction)
-            }
-            (Field::Direction, None) => h.direction = cycle(Direction::ALL, h.direction, step),
-            (Field::Party, Some(c)) => h.party = Party::from_key(c).unwrap_or(h.party),
-            (Field::Party, None) => h.party = cycle(Party::ALL, h.party, step),
-            (Field::Outcome, Some(c)) => h.outcome = Outcome::from_key(c).unwrap_or(h.outcome),
-            (Field::Outcome, None) => h.outcome = cycle(Outcome::ALL, h.outcome, step),
-            _ => {}
+        match field {
+            HeaderField::Method => h.method = next(Method::ALL, h.method, step),
+            HeaderField::Direction => h.direction = next(Direction::ALL, h.direction, step),
+            HeaderField::Party => h.party = next(Party::ALL, h.party, step),
+            HeaderField::Outcome => h.outcome = next(Outcome::ALL, h.outcome, step),
         }
-        // A letter that picked something moves on to the next field.
-        let known = match (field, picked) {
-            (Field::Method, Some(c)) => Method::from_key(c).is_some(),
-            (Field::Direction, Some(c)) => Direction::from_key(c).is_some(),
-            (Field::Party, Some(c)) => Party::from_key(c).is_some(),
-            (Field::Outcome, Some(c)) => Outcome::from_key(c).is_some(),
-            _ => false,
-        };
-        if known {
-            self.field = self.field.next();
-        }
-        *h != before || known
+        true
     }
 
     fn minutes_key(&mut self, key: KeyEvent) -> bool {
         let typed = self.minutes_typed.get_or_insert_with(String::new);
-        match key.code {
+        let changed = match key.code {
             KeyCode::Char(c) if c.is_ascii_digit() && typed.len() < 4 => {
                 typed.push(c);
                 true
             }
-            KeyCode::Backspace => {
-                typed.pop();
-                if typed.is_empty() {
-                    self.minutes_typed = None;
-                }
-                true
-            }
+            KeyCode::Backspace => typed.pop().is_some(),
             KeyCode::Enter | KeyCode::Down => {
-                if typed.is_empty() {
-                    self.minutes_typed = None;
-                }
                 self.field = Field::Body;
                 false
             }
             KeyCode::Up => {
-                self.field = Field::Outcome;
+                self.field = Field::Header(HeaderField::Outcome);
                 false
             }
-            _ => false,
+            _ => {
+                if typed.is_empty() {
+                    self.minutes_typed = None;
+                }
+                return self.into_text(key);
+            }
+        };
+        if self.minutes_typed.as_ref().is_some_and(String::is_empty) {
+            self.minutes_typed = None;
         }
+        changed
+    }
+
+    /// A key a header field does not take: the text gets it, and the
+    /// keys that follow.
+    fn into_text(&mut self, key: KeyEvent) -> bool {
+        self.field = Field::Body;
+        self.body_key(key)
     }
 
     fn body_key(&mut self, key: KeyEvent) -> bool {
@@ -349,6 +428,12 @@ impl NoteEditor {
         }
         changed
     }
+}
+
+/// Whether Ctrl or Alt is held: such a key is a command, never a value.
+fn has_command_modifier(key: KeyEvent) -> bool {
+    key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }
 
 /// Breaks the cursor's line at its last space when typing at its end runs
@@ -388,6 +473,10 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
     fn editor() -> NoteEditor {
         let now = DateTime::parse_from_rfc3339("2026-11-24T14:00:00Z")
             .unwrap()
@@ -395,27 +484,117 @@ mod tests {
         NoteEditor::new(1, CallSheet::default(), None, now)
     }
 
-    fn type_text(editor: &mut NoteEditor, text: &str) {
-        for c in text.chars() {
-            editor.key(key(KeyCode::Char(c)));
-        }
+    fn type_text(editor: &mut NoteEditor, text: &str) -> Vec<EditorEvent> {
+        text.chars()
+            .map(|c| editor.key(key(KeyCode::Char(c))))
+            .collect()
     }
 
     #[test]
-    fn the_header_takes_one_key_per_field() {
+    fn text_typed_at_once_lands_in_the_note_and_chooses_nothing() {
         let mut e = editor();
-        assert_eq!(e.field, Field::Method);
-        type_text(&mut e, "hopn");
-        assert_eq!(e.header.method, Method::HomeVisit);
-        assert_eq!(e.header.direction, Direction::Outbound);
-        assert_eq!(e.header.party, Party::Patient);
-        assert_eq!(e.header.outcome, Outcome::NoAnswer);
-        assert_eq!(e.field, Field::Minutes);
-        type_text(&mut e, "15");
-        e.key(key(KeyCode::Enter));
         assert_eq!(e.field, Field::Body);
+        let sentence = "Spoke with patient about pharmacy refill and bus pass 7";
+        type_text(&mut e, sentence);
+        assert_eq!(e.text(), sentence);
+        assert_eq!(e.header, DraftHeader::default(), "nothing chosen");
+        assert!(e.minutes_typed.is_none(), "the 7 is text");
+    }
+
+    #[test]
+    fn tab_reaches_the_header_where_one_key_a_field_chooses_then_back_to_the_text() {
+        let mut e = editor();
+        e.key(key(KeyCode::Tab));
+        assert_eq!(e.field, Field::Header(HeaderField::Method));
+        type_text(&mut e, "hopn");
+        let h = e.header;
+        assert_eq!(h.method, Some(Method::HomeVisit));
+        assert_eq!(h.direction, Some(Direction::Outbound));
+        assert_eq!(h.party, Some(Party::Patient));
+        assert_eq!(h.outcome, Some(Outcome::NoAnswer));
+        assert_eq!(e.field, Field::Body, "after the outcome, the text");
+        type_text(&mut e, "2 messages left");
+        assert_eq!(e.text(), "2 messages left", "a digit after the outcome is text");
+    }
+
+    #[test]
+    fn minutes_are_typed_in_their_field_and_anything_else_goes_to_the_text() {
+        let mut e = editor();
+        e.key(key(KeyCode::BackTab));
+        assert_eq!(e.field, Field::Minutes, "Shift-Tab from the text");
+        type_text(&mut e, "15Spoke");
+        assert_eq!(e.minutes_typed.as_deref(), Some("15"));
+        assert_eq!(e.field, Field::Body);
+        assert_eq!(e.text(), "Spoke", "no letter lost");
         let later = e.started_at + chrono::Duration::minutes(40);
         assert_eq!(e.header_at(later).minutes, 15, "typed minutes win");
+    }
+
+    #[test]
+    fn a_key_a_header_field_does_not_take_goes_into_the_text() {
+        let mut e = editor();
+        e.key(key(KeyCode::Tab));
+        type_text(&mut e, "Spoke");
+        assert_eq!(e.header.method, None, "S chooses no method");
+        assert_eq!(e.text(), "Spoke");
+        assert_eq!(e.field, Field::Body);
+    }
+
+    #[test]
+    fn arrows_cycle_and_backspace_unchooses() {
+        let mut e = editor();
+        e.key(key(KeyCode::Tab));
+        e.key(key(KeyCode::Right));
+        assert_eq!(e.header.method, Some(Method::Phone));
+        e.key(key(KeyCode::Left));
+        assert_eq!(e.header.method, Some(Method::Collateral), "cycles round");
+        e.key(key(KeyCode::Backspace));
+        assert_eq!(e.header.method, None);
+        assert_eq!(e.field, Field::Header(HeaderField::Method));
+    }
+
+    #[test]
+    fn signing_asks_for_what_was_not_chosen_one_key_each() {
+        let mut e = editor();
+        type_text(&mut e, "Talked it over");
+        assert_eq!(e.key(ctrl('s')), EditorEvent::Unchanged, "not signed yet");
+        assert_eq!(e.asking(), Some(HeaderField::Method));
+        assert_eq!(type_text(&mut e, "poprx").as_slice()[..4], [
+            EditorEvent::Edited,
+            EditorEvent::Edited,
+            EditorEvent::Edited,
+            EditorEvent::Sign
+        ]);
+        assert_eq!(e.header.outcome, Some(Outcome::Reached));
+        assert_eq!(e.text(), "Talked it overx", "a key after signing is text again");
+    }
+
+    #[test]
+    fn signing_with_everything_chosen_signs_at_once() {
+        let mut e = editor();
+        e.key(key(KeyCode::Tab));
+        type_text(&mut e, "popvLeft a message");
+        assert_eq!(e.key(ctrl('s')), EditorEvent::Sign);
+    }
+
+    #[test]
+    fn a_key_signing_does_not_take_stops_it_and_is_not_lost() {
+        let mut e = editor();
+        type_text(&mut e, "Note");
+        e.key(ctrl('s'));
+        assert_eq!(
+            e.key(key(KeyCode::Char('!'))),
+            EditorEvent::SigningStopped { edited: true }
+        );
+        assert_eq!(e.text(), "Note!");
+        assert_eq!(e.asking(), None);
+        e.key(ctrl('s'));
+        assert_eq!(
+            e.key(key(KeyCode::Esc)),
+            EditorEvent::SigningStopped { edited: false },
+            "Esc goes back to the note, not out of it"
+        );
+        assert_eq!(e.asking(), None);
     }
 
     #[test]
@@ -427,16 +606,17 @@ mod tests {
     }
 
     #[test]
-    fn a_reopened_draft_keeps_counting_from_its_saved_minutes() {
+    fn a_reopened_draft_keeps_its_choices_and_counts_from_its_saved_minutes() {
         let opened = DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z")
             .unwrap()
             .to_utc();
         let draft = Draft {
             id: 1,
             patient_id: 1,
-            header: NoteHeader {
+            header: DraftHeader {
+                outcome: Some(Outcome::LeftVoicemail),
                 minutes: 12,
-                ..NoteHeader::default()
+                ..DraftHeader::default()
             },
             body: "Earlier".into(),
             // Two days before it is reopened.
@@ -445,27 +625,17 @@ mod tests {
         };
         let e = NoteEditor::new(1, CallSheet::default(), Some(draft), opened);
         assert_eq!(e.version, Some(3));
+        assert_eq!(e.field, Field::Body);
+        assert_eq!(e.header.outcome, Some(Outcome::LeftVoicemail));
+        assert_eq!(e.header.method, None);
         assert_eq!(e.header_at(opened).minutes, 12, "not two days' worth");
         let later = opened + chrono::Duration::minutes(5);
         assert_eq!(e.header_at(later).minutes, 17, "and still counting");
     }
 
     #[test]
-    fn unknown_letters_and_arrows_in_the_header() {
-        let mut e = editor();
-        type_text(&mut e, "z");
-        assert_eq!((e.field, e.header.method), (Field::Method, Method::Phone));
-        e.key(key(KeyCode::Right));
-        assert_eq!(e.header.method, Method::InPerson);
-        e.key(key(KeyCode::Left));
-        e.key(key(KeyCode::Left));
-        assert_eq!(e.header.method, Method::Collateral, "cycles round");
-    }
-
-    #[test]
     fn the_body_wraps_as_it_is_typed_with_wide_characters_counted() {
         let mut e = editor();
-        e.field = Field::Body;
         e.wrap_width = 20;
         type_text(
             &mut e,
@@ -485,10 +655,9 @@ mod tests {
     fn keys_the_editor_gives_to_the_app() {
         let mut e = editor();
         assert_eq!(e.key(key(KeyCode::Esc)), EditorEvent::Close);
-        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-        assert_eq!(e.key(ctrl('s')), EditorEvent::Sign);
         assert_eq!(e.key(ctrl('t')), EditorEvent::PickTemplate);
         assert_eq!(e.key(ctrl('o')), EditorEvent::InsertTime);
+        assert_eq!(e.key(ctrl('q')), EditorEvent::Discard);
     }
 
     #[test]
@@ -506,7 +675,6 @@ mod tests {
         let mut e = editor();
         let t0 = Instant::now();
         assert!(!e.save_due(t0), "nothing typed yet");
-        e.field = Field::Body;
         type_text(&mut e, "a");
         assert!(e.save_due(t0));
         e.mark_saved(t0);

@@ -52,6 +52,7 @@ pub enum Action {
     EndRecordItem,
     AddIntervention,
     EditGoal,
+    Zoom,
 }
 
 impl Action {
@@ -378,6 +379,14 @@ impl Default for Keymap {
                     Global,
                     &[Key::plain(K::BackTab)],
                     "previous pane",
+                    None,
+                ),
+                binding(
+                    "zoom",
+                    Zoom,
+                    Global,
+                    &[Key::char('z')],
+                    "zoom this pane to the whole screen, and back",
                     None,
                 ),
                 binding(

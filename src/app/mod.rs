@@ -117,6 +117,8 @@ pub struct App {
     /// Shown in the status line when the data is synthetic and thrown away.
     pub demo: bool,
     pub focus: PaneId,
+    /// `z`: the focused pane takes the whole screen.
+    zoomed: bool,
     pub caseload: CaseloadPane,
     pub patient: PatientPane,
     pub goals: GoalsPane,
@@ -164,6 +166,7 @@ impl App {
             keymap: config.keymap.clone(),
             demo,
             focus: PaneId::Caseload,
+            zoomed: false,
             caseload: CaseloadPane::new(&config.user),
             patient: PatientPane::default(),
             goals: GoalsPane::default(),
@@ -226,6 +229,11 @@ impl App {
         self.clock.today()
     }
 
+    /// The pane that takes the whole screen, when zoomed.
+    pub fn zoom(&self) -> Option<PaneId> {
+        self.zoomed.then_some(self.focus)
+    }
+
     /// The terminal was resized: recompute how many rows each list shows.
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = (width, height);
@@ -237,7 +245,7 @@ impl App {
     }
 
     fn apply_heights(&mut self) -> Result<(), StoreError> {
-        let rows = layout::list_rows(self.size, self.caseload.shows_filter_line());
+        let rows = layout::list_rows(self.size, self.caseload.shows_filter_line(), self.zoom());
         self.caseload.set_height(&self.store, rows.caseload)?;
         self.patient.set_height(rows.patient);
         self.goals.cursor.set_height(rows.goals);
@@ -259,7 +267,7 @@ impl App {
 
     fn report(&mut self, result: Result<(), StoreError>) {
         if let Err(error) = result {
-            self.message = Some(Message::Error(error.to_string()));
+            self.message = Some(Message::Error(capitalise(&error.to_string())));
         }
     }
 
@@ -272,7 +280,7 @@ impl App {
             // Leaving: a record the user will not see is not read (nor
             // audited as viewed).
             self.detail_due = None;
-        } else if !(self.focus == PaneId::Caseload && action.is_some_and(Action::is_movement)) {
+        } else if !(self.focus.is_patient_list() && action.is_some_and(Action::is_movement)) {
             self.settle_detail()?;
         }
         if self.overlay.is_some() {
@@ -399,10 +407,14 @@ impl App {
             Overlay::Timeline { notes, selected } => match key.code {
                 KeyCode::Enter => {
                     let chosen = notes.get(*selected).map(|n| n.part_of.unwrap_or(n.id));
-                    if let (Some(note_id), Some(patient_id)) = (chosen, self.caseload.selected_id())
-                    {
+                    if let (Some(note_id), Some(patient_id)) = (chosen, self.shown_patient) {
                         return self.open_note(note_id, patient_id);
                     }
+                }
+                // The timeline is the patient's on screen: a note for them.
+                _ if action == Some(Action::NewNote) => {
+                    self.overlay = None;
+                    return self.open_editor(None);
                 }
                 KeyCode::Char('/') => {
                     self.overlay = None;
@@ -420,6 +432,12 @@ impl App {
                     let id = note.id;
                     self.overlay = None;
                     self.open_addendum(id);
+                }
+                // The note shown is of the patient on screen (a search
+                // result brings its patient up first).
+                (_, Some(Action::NewNote)) => {
+                    self.overlay = None;
+                    return self.open_editor(None);
                 }
                 (_, Some(Action::MoveDown)) => *scroll += 1,
                 (_, Some(Action::MoveUp)) => *scroll = scroll.saturating_sub(1),
@@ -455,9 +473,9 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
-            Action::NextPane => self.focus = self.focus.next(),
-            Action::PrevPane => self.focus = self.focus.prev(),
-            Action::Focus(pane) => self.focus = pane,
+            Action::NextPane => self.set_focus(self.focus.next())?,
+            Action::PrevPane => self.set_focus(self.focus.prev())?,
+            Action::Focus(pane) => self.set_focus(pane)?,
             Action::Back => self.back()?,
             Action::MoveDown
             | Action::MoveUp
@@ -571,6 +589,16 @@ impl App {
                 }
             }
             Action::Undo => self.undo_last()?,
+            Action::Zoom => {
+                self.zoomed = !self.zoomed;
+                self.apply_heights()?;
+                if self.zoomed {
+                    self.message = Some(Message::Info(format!(
+                        "{} on the whole screen: Tab or 1-4 show another pane, z shows all four",
+                        self.focus.title()
+                    )));
+                }
+            }
             Action::ToggleTaskScope => {
                 self.tasks.scope = match self.tasks.scope {
                     TaskScope::MyDay => TaskScope::Patient,
@@ -578,6 +606,7 @@ impl App {
                 };
                 self.tasks.cursor.select(0);
                 self.load_tasks()?;
+                self.patient_changed()?;
             }
         }
         Ok(())
@@ -646,32 +675,56 @@ impl App {
     }
 
     fn move_in_focus(&mut self, action: Action) -> Result<(), StoreError> {
-        match self.focus {
-            PaneId::Caseload => {
-                if self.caseload.move_cursor(&self.store, action)? {
-                    // The list answers at once; the record and the plan,
-                    // which cost most of a move's bytes, follow once the
-                    // selection rests, so passing over patients neither
-                    // sends their records down the link nor audits them as
-                    // viewed.
-                    if self.detail_delay.is_zero() {
-                        self.patient_changed()?;
-                    } else {
-                        self.detail_due = Some(Instant::now() + self.detail_delay);
-                    }
-                }
-            }
+        let subject_may_change = match self.focus {
+            PaneId::Caseload => self.caseload.move_cursor(&self.store, action)?,
             PaneId::Patient => {
                 self.patient.move_cursor(action);
+                false
             }
             PaneId::Goals => {
                 self.goals.cursor.apply(action);
+                false
             }
-            PaneId::Tasks => {
-                self.tasks.cursor.apply(action);
+            PaneId::Tasks => self.tasks.cursor.apply(action),
+        };
+        if subject_may_change {
+            // The list answers at once; the record and the plan, which
+            // cost most of a move's bytes, follow once the selection rests,
+            // so passing over patients neither sends their records down the
+            // link nor audits them as viewed.
+            if self.detail_delay.is_zero() {
+                self.patient_changed()?;
+            } else {
+                self.detail_due = Some(Instant::now() + self.detail_delay);
             }
         }
         Ok(())
+    }
+
+    /// Moves the focus; the detail panes then show the patient of the
+    /// newly focused list's selection.
+    fn set_focus(&mut self, pane: PaneId) -> Result<(), StoreError> {
+        self.focus = pane;
+        if self.zoomed {
+            // The pane now on the whole screen shows more rows.
+            self.apply_heights()?;
+        }
+        self.patient_changed()
+    }
+
+    /// The patient the detail panes are to show: the selection of the
+    /// focused list (a task in Today shows its patient), or, when the
+    /// patient or care-plan pane has focus, the one they already show.
+    fn subject(&self) -> Option<i64> {
+        match self.focus {
+            PaneId::Caseload => self.caseload.selected_id(),
+            PaneId::Tasks => self
+                .tasks
+                .selected()
+                .map(|t| t.patient_id)
+                .or(self.shown_patient),
+            PaneId::Patient | PaneId::Goals => self.shown_patient,
+        }
     }
 
     fn open(&mut self) -> Result<(), StoreError> {
@@ -713,7 +766,7 @@ impl App {
                     if had_filter != self.caseload.shows_filter_line() {
                         self.apply_heights()?;
                     }
-                    self.patient_changed()?;
+                    self.show_patient(Some(patient_id))?;
                     self.focus = PaneId::Patient;
                 } else {
                     self.message = Some(Message::Error(
@@ -731,15 +784,20 @@ impl App {
             self.apply_heights()?;
             self.patient_changed()?;
         } else if self.focus != PaneId::Caseload {
-            self.focus = PaneId::Caseload;
+            self.set_focus(PaneId::Caseload)?;
         }
         Ok(())
     }
 
-    /// The selected patient may have changed: show their record, goals and
-    /// (when following the patient) tasks, and audit the view.
+    /// The focused list's selection may have changed: show its patient.
     fn patient_changed(&mut self) -> Result<(), StoreError> {
-        let selected = self.caseload.selected_id();
+        self.show_patient(self.subject())
+    }
+
+    /// Shows a patient's record, goals and (when following the patient)
+    /// tasks in the detail panes, and audits the view. Every per-patient key
+    /// then acts on this patient.
+    fn show_patient(&mut self, selected: Option<i64>) -> Result<(), StoreError> {
         if selected == self.shown_patient && self.patient.record.is_some() == selected.is_some() {
             return Ok(());
         }
@@ -771,7 +829,7 @@ impl App {
     fn load_tasks(&mut self) -> Result<(), StoreError> {
         let cx = TaskContext {
             user: &self.user,
-            patient_id: self.caseload.selected_id(),
+            patient_id: self.shown_patient,
             today: self.clock.today(),
             upcoming_days: self.upcoming_days,
             weights: &self.weights,
@@ -788,7 +846,7 @@ impl App {
         match self.refresh_if_changed() {
             Ok(changed) => changed,
             Err(error) => {
-                self.message = Some(Message::Error(error.to_string()));
+                self.message = Some(Message::Error(capitalise(&error.to_string())));
                 true
             }
         }
@@ -808,14 +866,17 @@ impl App {
     fn reload_view(&mut self) -> Result<(), StoreError> {
         let keep = self.caseload.selected_id();
         self.caseload.reload(&self.store, keep)?;
+        self.load_tasks()?;
         if self.detail_due.is_some() {
             // The selection is still moving; the panes follow when it rests.
-        } else if self.caseload.selected_id() == self.shown_patient {
+        } else if self.subject() == self.shown_patient {
             // Same patient: re-read their record, without a new audit row.
             self.load_patient(self.shown_patient)?;
         } else {
+            // The list changed under the selection (a task completed in
+            // Today leaves the next one, perhaps another patient's).
             self.patient_changed()?;
         }
-        self.load_tasks()
+        Ok(())
     }
 }

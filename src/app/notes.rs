@@ -52,10 +52,10 @@ pub fn summary_line(note: &NoteSummary, clock: &Clock) -> String {
 }
 
 impl App {
-    /// `n`: the note editor for the selected patient, with their draft if
-    /// there is one.
+    /// `n`: the note editor for the patient on screen (the one the patient
+    /// pane shows), with their draft if there is one.
     pub(super) fn open_editor(&mut self, patient_id: Option<i64>) -> Result<(), StoreError> {
-        let Some(patient_id) = patient_id.or(self.caseload.selected_id()) else {
+        let Some(patient_id) = patient_id.or(self.shown_patient) else {
             self.message = Some(Message::Error("Select a patient first".into()));
             return Ok(());
         };
@@ -96,7 +96,8 @@ impl App {
         self.message = Some(Message::Info(if reopened {
             "Your draft is back · Ctrl-S signs · Esc keeps it".into()
         } else {
-            "One key a field, Tab moves · Ctrl-S signs · Esc keeps a draft".into()
+            "Type the note · Tab: method, with whom, outcome · Ctrl-S signs · Esc keeps a draft"
+                .into()
         }));
         Ok(())
     }
@@ -108,7 +109,7 @@ impl App {
             return Ok(());
         };
         if self.caseload.reveal(&self.store, patient_id)? {
-            self.patient_changed()?;
+            self.show_patient(Some(patient_id))?;
         }
         self.open_editor(Some(patient_id))
     }
@@ -120,6 +121,22 @@ impl App {
         match editor.key(key) {
             EditorEvent::Edited => self.autosave(false),
             EditorEvent::Unchanged => Ok(()),
+            EditorEvent::SigningStopped { edited } => {
+                let missing: Vec<String> = editor
+                    .header
+                    .missing()
+                    .iter()
+                    .map(|f| f.label().to_lowercase())
+                    .collect();
+                self.message = Some(Message::Error(format!(
+                    "Not signed: the {} is still to choose; Ctrl-S asks again",
+                    missing.join(", ")
+                )));
+                if edited {
+                    self.autosave(false)?;
+                }
+                Ok(())
+            }
             EditorEvent::Close => {
                 if editor.text().trim().is_empty() {
                     // Nothing written: nothing to keep, and nothing to offer
@@ -245,7 +262,14 @@ impl App {
         if merged && seen_before.is_some() {
             return Ok(());
         }
-        let header = editor.header_at(self.clock.now_utc());
+        let Some(header) = editor.header_at(self.clock.now_utc()).complete() else {
+            // The editor asks for every field before it signs; the store
+            // would refuse too.
+            self.message = Some(Message::Error(
+                "Not signed: choose the method, with whom and the outcome first".into(),
+            ));
+            return Ok(());
+        };
         let version = editor.version.unwrap_or(1);
         match self.store.sign_note(patient_id, version) {
             Ok(_) => {}
@@ -348,7 +372,7 @@ impl App {
 
     /// Enter in the patient pane: the timeline of notes.
     pub(super) fn open_timeline(&mut self) -> Result<(), StoreError> {
-        let Some(patient_id) = self.caseload.selected_id() else {
+        let Some(patient_id) = self.shown_patient else {
             return Ok(());
         };
         let notes = self.store.timeline(patient_id, TIMELINE_LENGTH)?;
@@ -411,7 +435,7 @@ impl App {
     /// Enter on a search result: the patient, and the note in full.
     pub(super) fn open_hit(&mut self, hit: &SearchHit) -> Result<(), StoreError> {
         if self.caseload.reveal(&self.store, hit.patient_id)? {
-            self.patient_changed()?;
+            self.show_patient(Some(hit.patient_id))?;
             self.focus = PaneId::Patient;
         }
         self.open_note(hit.note_id, hit.patient_id)
@@ -440,7 +464,7 @@ impl App {
             Ok(_) => {
                 self.message = Some(Message::Info("Addendum signed".into()));
                 self.reload_view()?;
-                if let Some(patient_id) = self.caseload.selected_id() {
+                if let Some(patient_id) = self.shown_patient {
                     self.open_note(note_id, patient_id)?;
                 }
                 Ok(())

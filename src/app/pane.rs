@@ -29,6 +29,12 @@ impl PaneId {
         PaneId::ALL[(self.number() + PaneId::ALL.len() - 2) % PaneId::ALL.len()]
     }
 
+    /// Whether the pane is a list whose selection chooses the patient the
+    /// detail panes show.
+    pub fn is_patient_list(self) -> bool {
+        matches!(self, PaneId::Caseload | PaneId::Tasks)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             PaneId::Caseload => "Caseload",

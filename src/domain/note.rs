@@ -93,7 +93,7 @@ impl Outcome {
     }
 }
 
-/// The header of a note, filled with single keys.
+/// The header of a signed note: every field chosen by its author.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NoteHeader {
     pub method: Method,
@@ -104,24 +104,141 @@ pub struct NoteHeader {
     pub minutes: u32,
 }
 
-impl Default for NoteHeader {
-    /// The commonest note: an outbound call to the patient that reached them.
-    fn default() -> Self {
-        NoteHeader {
-            method: Method::Phone,
-            direction: Direction::Outbound,
-            party: Party::Patient,
-            outcome: Outcome::Reached,
-            minutes: 0,
-        }
-    }
-}
-
 impl NoteHeader {
     /// Whether the note records a contact with the patient (which moves
     /// their "last contact"), rather than an attempt or a collateral contact.
     pub fn reached_patient(&self) -> bool {
         self.outcome == Outcome::Reached && self.party == Party::Patient
+    }
+}
+
+/// One of the header's chosen fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderField {
+    Method,
+    Direction,
+    Party,
+    Outcome,
+}
+
+impl HeaderField {
+    /// In the order the editor shows them and asks for them.
+    pub const ALL: [HeaderField; 4] = [
+        HeaderField::Method,
+        HeaderField::Direction,
+        HeaderField::Party,
+        HeaderField::Outcome,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HeaderField::Method => "Method",
+            HeaderField::Direction => "Direction",
+            HeaderField::Party => "With",
+            HeaderField::Outcome => "Outcome",
+        }
+    }
+
+    /// "p phone · i in person · …": the keys that choose a value.
+    pub fn choices(self) -> Vec<(char, &'static str)> {
+        fn list<T: Copy>(all: &[T], key: fn(T) -> char, label: fn(T) -> &'static str) -> Vec<(char, &'static str)> {
+            all.iter().map(|&c| (key(c), label(c))).collect()
+        }
+        match self {
+            HeaderField::Method => list(Method::ALL, Method::key, Method::label),
+            HeaderField::Direction => list(Direction::ALL, Direction::key, Direction::label),
+            HeaderField::Party => list(Party::ALL, Party::key, Party::label),
+            HeaderField::Outcome => list(Outcome::ALL, Outcome::key, Outcome::label),
+        }
+    }
+}
+
+/// The header of a note being written: a field is `None` until its author
+/// chooses it. Nothing is filled in for them: a guessed outcome signed by
+/// mistake would be a false record of a call, so a note is signed only
+/// once [`DraftHeader::complete`] has every field.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DraftHeader {
+    pub method: Option<Method>,
+    pub direction: Option<Direction>,
+    pub party: Option<Party>,
+    pub outcome: Option<Outcome>,
+    /// Counted from when the editor opened unless typed: a measure, not a
+    /// choice, so always known.
+    pub minutes: u32,
+}
+
+impl DraftHeader {
+    /// The fields still to choose, in the order they are asked for.
+    pub fn missing(&self) -> Vec<HeaderField> {
+        HeaderField::ALL
+            .into_iter()
+            .filter(|f| !self.has(*f))
+            .collect()
+    }
+
+    pub fn has(&self, field: HeaderField) -> bool {
+        match field {
+            HeaderField::Method => self.method.is_some(),
+            HeaderField::Direction => self.direction.is_some(),
+            HeaderField::Party => self.party.is_some(),
+            HeaderField::Outcome => self.outcome.is_some(),
+        }
+    }
+
+    /// Chooses the value `key` stands for in `field`; false (and nothing
+    /// changed) when the key chooses nothing there.
+    pub fn choose(&mut self, field: HeaderField, key: char) -> bool {
+        match field {
+            HeaderField::Method => Method::from_key(key).map(|v| self.method = Some(v)),
+            HeaderField::Direction => Direction::from_key(key).map(|v| self.direction = Some(v)),
+            HeaderField::Party => Party::from_key(key).map(|v| self.party = Some(v)),
+            HeaderField::Outcome => Outcome::from_key(key).map(|v| self.outcome = Some(v)),
+        }
+        .is_some()
+    }
+
+    /// Un-chooses a field.
+    pub fn clear(&mut self, field: HeaderField) {
+        match field {
+            HeaderField::Method => self.method = None,
+            HeaderField::Direction => self.direction = None,
+            HeaderField::Party => self.party = None,
+            HeaderField::Outcome => self.outcome = None,
+        }
+    }
+
+    /// The label of the field's value, or `None` while it is not chosen.
+    pub fn value_label(&self, field: HeaderField) -> Option<&'static str> {
+        match field {
+            HeaderField::Method => self.method.map(Method::label),
+            HeaderField::Direction => self.direction.map(Direction::label),
+            HeaderField::Party => self.party.map(Party::label),
+            HeaderField::Outcome => self.outcome.map(Outcome::label),
+        }
+    }
+
+    /// The header to sign, once every field has been chosen.
+    pub fn complete(&self) -> Option<NoteHeader> {
+        Some(NoteHeader {
+            method: self.method?,
+            direction: self.direction?,
+            party: self.party?,
+            outcome: self.outcome?,
+            minutes: self.minutes,
+        })
+    }
+}
+
+impl From<NoteHeader> for DraftHeader {
+    fn from(h: NoteHeader) -> DraftHeader {
+        DraftHeader {
+            method: Some(h.method),
+            direction: Some(h.direction),
+            party: Some(h.party),
+            outcome: Some(h.outcome),
+            minutes: h.minutes,
+        }
     }
 }
 
@@ -205,6 +322,34 @@ pub fn next_business_day(date: NaiveDate) -> NaiveDate {
 mod tests {
     use super::*;
 
+    const REACHED_PATIENT: NoteHeader = NoteHeader {
+        method: Method::Phone,
+        direction: Direction::Outbound,
+        party: Party::Patient,
+        outcome: Outcome::Reached,
+        minutes: 5,
+    };
+
+    #[test]
+    fn a_draft_header_starts_unchosen_and_signs_only_when_complete() {
+        let mut draft = DraftHeader::default();
+        assert_eq!(draft.missing(), HeaderField::ALL.to_vec());
+        assert_eq!(draft.complete(), None);
+        assert!(!draft.choose(HeaderField::Method, 'x'), "x chooses no method");
+        assert!(draft.choose(HeaderField::Method, 'p'));
+        assert!(draft.choose(HeaderField::Direction, 'o'));
+        assert!(draft.choose(HeaderField::Party, 'p'));
+        assert_eq!(draft.missing(), vec![HeaderField::Outcome]);
+        assert_eq!(draft.value_label(HeaderField::Outcome), None);
+        assert_eq!(draft.complete(), None, "no outcome, no note");
+        assert!(draft.choose(HeaderField::Outcome, 'r'));
+        draft.minutes = 5;
+        assert_eq!(draft.complete(), Some(REACHED_PATIENT));
+        draft.clear(HeaderField::Party);
+        assert_eq!(draft.missing(), vec![HeaderField::Party]);
+        assert_eq!(DraftHeader::from(REACHED_PATIENT).complete(), Some(REACHED_PATIENT));
+    }
+
     #[test]
     fn every_choice_round_trips_and_keys_are_unique_within_a_set() {
         fn check<T: Copy + PartialEq + std::fmt::Debug>(
@@ -255,7 +400,7 @@ mod tests {
 
     #[test]
     fn only_reaching_the_patient_counts_as_a_contact() {
-        let mut header = NoteHeader::default();
+        let mut header = REACHED_PATIENT;
         assert!(header.reached_patient());
         header.outcome = Outcome::LeftVoicemail;
         assert!(!header.reached_patient());
@@ -271,7 +416,7 @@ mod tests {
         let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         let mut header = NoteHeader {
             outcome: Outcome::NoAnswer,
-            ..NoteHeader::default()
+            ..REACHED_PATIENT
         };
         assert_eq!(
             rules.proposal(&header, friday),

@@ -131,6 +131,8 @@ impl TaskStatus {
 pub struct TaskRow {
     pub id: i64,
     pub patient_id: i64,
+    /// The patient's member ID: how every command names a patient.
+    pub patient_member_id: String,
     pub patient_name: String,
     pub patient_risk: RiskTier,
     pub title: String,
@@ -213,6 +215,7 @@ pub(crate) fn sample(id: i64) -> TaskRow {
     TaskRow {
         id,
         patient_id: 1,
+        patient_member_id: "SYN0000001".into(),
         patient_name: "Testa, Una".into(),
         patient_risk: RiskTier::Low,
         title: "Call".into(),

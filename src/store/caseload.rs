@@ -261,12 +261,19 @@ impl Store {
         patient_id: i64,
     ) -> Result<Option<usize>, StoreError> {
         let (filter, mut values) = query.filter_sql();
+        // The window's ORDER BY cannot name a column computed beside it, so
+        // the next due date (only when sorting by it) is computed a level
+        // down, under the same name the sort uses.
+        let next_due = if query.sort == CaseloadSort::NextDue {
+            ", (SELECT min(t.due_on) FROM task t
+                 WHERE t.patient_id = p.id AND t.status IN ('requested', 'in-progress')) AS next_due"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT pos FROM (
-               SELECT p.id, row_number() OVER (ORDER BY {}) - 1 AS pos,
-                 (SELECT min(t.due_on) FROM task t
-                   WHERE t.patient_id = p.id AND t.status IN ('requested', 'in-progress')) AS next_due
-               FROM patient p {filter})
+               SELECT p.id, row_number() OVER (ORDER BY {}) - 1 AS pos
+               FROM (SELECT p.* {next_due} FROM patient p {filter}) p)
              WHERE id = ?",
             query.sort.order_by()
         );

@@ -72,8 +72,31 @@ pub enum StoreError {
     /// The change makes no sense as asked (the message says why).
     #[error("{0}")]
     Refused(String),
-    #[error("database error: {0}")]
+    /// Anything else SQLite or rusqlite reported. Shown as a sentence
+    /// without SQLite's own message, which may quote SQL or a value.
+    #[error("{}", sqlite_sentence(.0))]
     Sqlite(rusqlite::Error),
+}
+
+/// What to tell the person at the keyboard about an unexpected database
+/// error: what kind of failure, that nothing was changed (every change is
+/// one transaction), and what to do.
+fn sqlite_sentence(error: &rusqlite::Error) -> String {
+    let what = match error {
+        // The code's own description ("disk I/O error", "database or disk is
+        // full"), never the message, which may hold SQL.
+        rusqlite::Error::SqliteFailure(code, _) => code.to_string(),
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..) => {
+            "a stored value is not of the kind tend expects".to_string()
+        }
+        rusqlite::Error::QueryReturnedNoRows => "a record it needed is not there".to_string(),
+        _ => "an unexpected error inside tend".to_string(),
+    };
+    format!(
+        "tend could not read or change the database ({what}); nothing was changed: try again, and if it happens again run `tend check` and tell whoever looks after tend"
+    )
 }
 
 impl From<rusqlite::Error> for StoreError {

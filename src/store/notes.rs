@@ -12,7 +12,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::caseload::parse_instant;
 use super::write::utc_text;
 use super::{AuditAction, Store, StoreError};
-use crate::domain::note::{Direction, Method, NoteHeader, Outcome, Party};
+use crate::domain::note::{Direction, DraftHeader, Method, NoteHeader, Outcome, Party};
 use crate::domain::patient::{list_name, EnrollmentStatus};
 
 /// A note being written.
@@ -20,7 +20,8 @@ use crate::domain::patient::{list_name, EnrollmentStatus};
 pub struct Draft {
     pub id: i64,
     pub patient_id: i64,
-    pub header: NoteHeader,
+    /// What its author has chosen so far.
+    pub header: DraftHeader,
     pub body: String,
     pub started_at: DateTime<Utc>,
     /// Bumped by every save.
@@ -71,18 +72,35 @@ pub struct SearchHit {
     pub line: String,
 }
 
-fn header_from(row: &Row<'_>, first: usize) -> rusqlite::Result<NoteHeader> {
-    let medium: String = row.get(first)?;
-    let direction: String = row.get(first + 1)?;
-    let recipient: String = row.get(first + 2)?;
-    let outcome: String = row.get(first + 3)?;
+/// The header as stored: a field its author has not chosen is NULL (only
+/// in a draft; a signed note has all four, see schema version 7).
+fn draft_header_from(row: &Row<'_>, first: usize) -> rusqlite::Result<DraftHeader> {
+    let medium: Option<String> = row.get(first)?;
+    let direction: Option<String> = row.get(first + 1)?;
+    let recipient: Option<String> = row.get(first + 2)?;
+    let outcome: Option<String> = row.get(first + 3)?;
     let minutes: Option<i64> = row.get(first + 4)?;
-    Ok(NoteHeader {
-        method: Method::from_code(&medium).unwrap_or(Method::Phone),
-        direction: Direction::from_code(&direction).unwrap_or(Direction::Outbound),
-        party: Party::from_code(&recipient).unwrap_or(Party::Patient),
-        outcome: Outcome::from_code(&outcome).unwrap_or(Outcome::Reached),
+    Ok(DraftHeader {
+        method: medium.as_deref().and_then(Method::from_code),
+        direction: direction.as_deref().and_then(Direction::from_code),
+        party: recipient.as_deref().and_then(Party::from_code),
+        outcome: outcome.as_deref().and_then(Outcome::from_code),
         minutes: minutes.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
+    })
+}
+
+/// A signed note's header. Signed notes hold all four fields (the
+/// database refuses one without); a code this version of tend does not
+/// know is shown as the commonest value, as before version 7 (issue 13
+/// makes damaged rows show as damaged).
+fn header_from(row: &Row<'_>, first: usize) -> rusqlite::Result<NoteHeader> {
+    let draft = draft_header_from(row, first)?;
+    Ok(NoteHeader {
+        method: draft.method.unwrap_or(Method::Phone),
+        direction: draft.direction.unwrap_or(Direction::Outbound),
+        party: draft.party.unwrap_or(Party::Patient),
+        outcome: draft.outcome.unwrap_or(Outcome::Reached),
+        minutes: draft.minutes,
     })
 }
 
@@ -110,7 +128,7 @@ impl Store {
                         .and_then(parse_instant)
                         .unwrap_or_default(),
                     version: row.get(4)?,
-                    header: header_from(row, 5)?,
+                    header: draft_header_from(row, 5)?,
                 })
             })
             .optional()?)
@@ -147,7 +165,7 @@ impl Store {
     pub fn save_draft(
         &mut self,
         patient_id: i64,
-        header: &NoteHeader,
+        header: &DraftHeader,
         body: &str,
         started_at: DateTime<Utc>,
         seen: Option<i64>,
@@ -178,10 +196,10 @@ impl Store {
                         patient_id,
                         author,
                         utc_text(started_at),
-                        header.method.code(),
-                        header.direction.code(),
-                        header.party.code(),
-                        header.outcome.code(),
+                        header.method.map(|v| v.code()),
+                        header.direction.map(|v| v.code()),
+                        header.party.map(|v| v.code()),
+                        header.outcome.map(|v| v.code()),
                         header.minutes,
                         body,
                         now
@@ -210,10 +228,10 @@ impl Store {
                 )?
                 .execute(params![
                     id,
-                    header.method.code(),
-                    header.direction.code(),
-                    header.party.code(),
-                    header.outcome.code(),
+                    header.method.map(|v| v.code()),
+                    header.direction.map(|v| v.code()),
+                    header.party.map(|v| v.code()),
+                    header.outcome.map(|v| v.code()),
                     header.minutes,
                     merged.as_deref().unwrap_or(body),
                     now
@@ -276,6 +294,18 @@ impl Store {
                 "the note is empty: write what happened before signing".into(),
             ));
         }
+        let Some(header) = draft.header.complete() else {
+            let missing: Vec<String> = draft
+                .header
+                .missing()
+                .iter()
+                .map(|f| f.label().to_lowercase())
+                .collect();
+            return Err(StoreError::Refused(format!(
+                "the note was not signed: choose its {} first",
+                missing.join(", ")
+            )));
+        };
         let status: Option<String> = self
             .conn()
             .prepare_cached("SELECT enrollment_status FROM patient WHERE id = ?1")?
@@ -296,7 +326,7 @@ impl Store {
                       WHERE id = ?1 AND status = 'preparation' AND version = ?3",
                 )?
                 .execute(params![draft.id, utc_text(now), seen])?;
-            if draft.header.reached_patient() {
+            if header.reached_patient() {
                 tx.conn()
                     .prepare_cached(
                         "UPDATE patient SET last_contact_at = ?2

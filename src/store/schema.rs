@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(V4),
     Migration::Code(v5_checks_without_in_lists),
     Migration::Sql(V6),
+    Migration::Code(v7_draft_header_may_be_unchosen),
 ];
 
 /// The schema version this build of tend writes.
@@ -426,21 +427,72 @@ fn v5_checks_without_in_lists(tx: &rusqlite::Transaction<'_>) -> rusqlite::Resul
         ("task", "priority"),
         ("audit_event", "action"),
     ];
+    rewrite_tables(tx, CHECKS, |sql, column| {
+        in_list_as_or_chain(sql, column)
+            .ok_or_else(|| format!("schema v5: CHECK ({column} IN (…)) not found once"))
+    })
+}
+
+/// Version 7: a note's method, direction, party and outcome may be empty
+/// while it is a draft, because they are only ever what its author chose
+/// (issue 12: a default "reached" signed by mistake is a false record of a
+/// call). A signed note must have all four, which triggers enforce for
+/// whatever writes the file. Relaxing NOT NULL is, like version 5's CHECKs,
+/// a change SQLite allows by editing the stored CREATE TABLE text: every
+/// row on disk satisfies both. Drafts saved before this version keep the
+/// values they were stored with.
+fn v7_draft_header_may_be_unchosen(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    const COLUMNS: &[(&str, &str)] = &[
+        ("communication", "medium"),
+        ("communication", "direction"),
+        ("communication", "recipient"),
+        ("communication", "outcome"),
+    ];
+    rewrite_tables(tx, COLUMNS, |sql, column| {
+        without_not_null(sql, column)
+            .ok_or_else(|| format!("schema v7: {column} TEXT NOT NULL not found once"))
+    })?;
+    tx.execute_batch(V7_TRIGGERS)
+}
+
+const V7_TRIGGERS: &str = r#"
+CREATE TRIGGER communication_signed_header_on_insert BEFORE INSERT ON communication
+    WHEN NEW.status = 'completed' AND (NEW.medium IS NULL OR NEW.direction IS NULL
+        OR NEW.recipient IS NULL OR NEW.outcome IS NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'a signed note needs its method, direction, party and outcome');
+END;
+CREATE TRIGGER communication_signed_header_on_sign BEFORE UPDATE OF status ON communication
+    WHEN NEW.status = 'completed' AND (NEW.medium IS NULL OR NEW.direction IS NULL
+        OR NEW.recipient IS NULL OR NEW.outcome IS NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'a signed note needs its method, direction, party and outcome');
+END;
+"#;
+
+/// Rewrites the stored `CREATE TABLE` text of each `(table, column)` with
+/// `edit`, under `writable_schema`, then bumps `schema_version` so every
+/// connection reads the new text. Only for edits SQLite documents as safe
+/// this way (constraints every stored row already satisfies); an edit that
+/// finds nothing to change fails the migration, and the upgrade rolls back.
+fn rewrite_tables(
+    tx: &rusqlite::Transaction<'_>,
+    edits: &[(&str, &str)],
+    edit: impl Fn(&str, &str) -> Result<String, String>,
+) -> rusqlite::Result<()> {
     let schema_version: i64 = tx.query_row("PRAGMA schema_version", [], |row| row.get(0))?;
     tx.execute_batch("PRAGMA writable_schema = ON")?;
     let rewritten = (|| -> rusqlite::Result<()> {
-        for (table, column) in CHECKS {
+        for (table, column) in edits {
             let sql: String = tx.query_row(
                 "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
                 [table],
                 |row| row.get(0),
             )?;
-            let new_sql = in_list_as_or_chain(&sql, column).ok_or_else(|| {
+            let new_sql = edit(&sql, column).map_err(|why| {
                 rusqlite::Error::SqliteFailure(
                     rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
-                    Some(format!(
-                        "schema v5: CHECK ({column} IN (…)) not found once in table {table}"
-                    )),
+                    Some(format!("{why} in table {table}")),
                 )
             })?;
             tx.execute(
@@ -453,6 +505,24 @@ fn v5_checks_without_in_lists(tx: &rusqlite::Transaction<'_>) -> rusqlite::Resul
     tx.execute_batch("PRAGMA writable_schema = OFF")?;
     rewritten?;
     tx.execute_batch(&format!("PRAGMA schema_version = {}", schema_version + 1))
+}
+
+/// `CREATE TABLE` text with the column declared on its own line as
+/// `column TEXT NOT NULL…` made nullable; None unless exactly one line
+/// declares it so.
+pub(crate) fn without_not_null(sql: &str, column: &str) -> Option<String> {
+    let declares = |line: &str| {
+        let mut words = line.split_whitespace();
+        words.next() == Some(column) && line.contains(" NOT NULL")
+    };
+    let mut found = sql.lines().filter(|line| declares(line));
+    let line = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let start = sql.find(line)?;
+    let relaxed = line.replacen(" NOT NULL", "", 1);
+    Some(format!("{}{relaxed}{}", &sql[..start], &sql[start + line.len()..]))
 }
 
 /// `CREATE TABLE` text with `CHECK (column IN ('a', 'b'))` written as
@@ -507,5 +577,19 @@ mod tests {
         assert_eq!(in_list_as_or_chain(twice, "a"), None, "ambiguous");
         let odd = "CREATE TABLE t (a CHECK (a IN ('x', 'it''s')))";
         assert_eq!(in_list_as_or_chain(odd, "a"), None, "only plain words");
+    }
+
+    #[test]
+    fn a_not_null_column_becomes_nullable() {
+        let sql = "CREATE TABLE t (\n    id INTEGER,\n    medium    TEXT NOT NULL,\n    mediums TEXT NOT NULL,\n    dir TEXT NOT NULL CHECK (dir IN ('a', 'b'))\n)";
+        assert_eq!(
+            without_not_null(sql, "medium").unwrap(),
+            "CREATE TABLE t (\n    id INTEGER,\n    medium    TEXT,\n    mediums TEXT NOT NULL,\n    dir TEXT NOT NULL CHECK (dir IN ('a', 'b'))\n)"
+        );
+        assert!(without_not_null(sql, "dir")
+            .unwrap()
+            .contains("dir TEXT CHECK (dir IN ('a', 'b'))"));
+        assert_eq!(without_not_null(sql, "id"), None, "nullable already");
+        assert_eq!(without_not_null(sql, "body"), None, "no such column");
     }
 }

@@ -24,7 +24,8 @@ pub struct RankedDay {
 
 const COLUMNS: &str = "t.id, t.patient_id, p.family_name, p.given_name, p.risk_tier,
     t.description, t.kind, t.priority, t.status, t.due_on, t.hard_deadline,
-    (SELECT username FROM practitioner o WHERE o.id = t.owner_id), t.recurrence, t.version";
+    (SELECT username FROM practitioner o WHERE o.id = t.owner_id), t.recurrence, t.version,
+    p.member_id";
 
 fn read_task(row: &Row<'_>) -> rusqlite::Result<TaskRow> {
     let family: String = row.get(2)?;
@@ -38,6 +39,7 @@ fn read_task(row: &Row<'_>) -> rusqlite::Result<TaskRow> {
     Ok(TaskRow {
         id: row.get(0)?,
         patient_id: row.get(1)?,
+        patient_member_id: row.get(14)?,
         patient_name: list_name(&family, &given),
         patient_risk: RiskTier::from_number(risk).unwrap_or(RiskTier::Low),
         title: row.get(5)?,
@@ -153,6 +155,7 @@ impl Store {
             keys.push(TaskRow {
                 id: row.get(0)?,
                 patient_id: 0,
+                patient_member_id: String::new(),
                 patient_name: String::new(),
                 patient_risk: RiskTier::from_number(row.get(5)?).unwrap_or(RiskTier::Low),
                 title: String::new(),

@@ -3,15 +3,15 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::layout;
-use super::text::fit;
+use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::editor::{Field, NoteEditor};
 use crate::app::App;
-use crate::domain::note::{Direction, Method, Outcome, Party};
+use crate::domain::note::{DraftHeader, HeaderField};
 
 pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, area: Rect) {
     let areas = layout::editor_areas(area);
@@ -25,69 +25,98 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
             theme.title_focused,
         ))
         .title_bottom(Span::styled(
-            " Tab field · Ctrl-S sign · Esc keep draft · Ctrl-T template · Ctrl-O time · Ctrl-Q discard ",
+            " Tab header · Ctrl-S sign · Esc keep draft · Ctrl-T template · Ctrl-O time · Ctrl-Q discard ",
             theme.dim,
         ));
     let inner = block.inner(areas.editor);
     frame.render_widget(block, areas.editor);
-    let [header, choices, body] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(1),
+    let [header, hint, body] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(2),
         Constraint::Min(0),
     ])
     .areas(inner);
 
     let h = editor.header_at(app.clock.now_utc());
+    let asking = editor.asking();
     let minutes = match &editor.minutes_typed {
         Some(typed) => format!("{typed}_"),
         None => format!("{} (counting)", h.minutes),
     };
-    let field = |f: Field, value: String| -> Vec<Span<'static>> {
-        let style = if editor.field == f {
-            theme.selected_focused
-        } else {
-            ratatui::style::Style::new()
+    let field = |f: Field, value: Option<String>| -> Vec<Span<'static>> {
+        let focused = editor.field == f || asking.is_some_and(|a| Field::Header(a) == f);
+        let (text, style) = match value {
+            Some(value) => (value, ratatui::style::Style::new()),
+            // Not chosen: said so, never shown as a value.
+            None => ("—".to_string(), theme.dim),
         };
         vec![
             Span::styled(format!("{}: ", f.label()), theme.label),
-            Span::styled(value, style),
+            Span::styled(text, if focused { theme.selected_focused } else { style }),
             Span::raw("  "),
         ]
     };
-    let mut first = field(Field::Method, h.method.label().into());
-    first.extend(field(Field::Direction, h.direction.label().into()));
-    first.extend(field(Field::Party, h.party.label().into()));
-    let mut second = field(Field::Outcome, h.outcome.label().into());
-    second.extend(field(Field::Minutes, minutes));
+    let chosen = |f: HeaderField| {
+        (
+            Field::Header(f),
+            h.value_label(f).map(str::to_string),
+        )
+    };
+    let mut first = Vec::new();
+    for f in [HeaderField::Method, HeaderField::Direction, HeaderField::Party] {
+        let (f, value) = chosen(f);
+        first.extend(field(f, value));
+    }
+    let (outcome, value) = chosen(HeaderField::Outcome);
+    let mut second = field(outcome, value);
+    second.extend(field(Field::Minutes, Some(minutes)));
     frame.render_widget(
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         header,
     );
-    frame.render_widget(
-        Line::styled(
-            fit(&choice_hint(editor.field), choices.width as usize),
-            theme.dim,
+    let (hint_text, hint_style) = match asking {
+        Some(f) => (
+            format!(
+                "To sign, choose the {}: {} · Esc back to the note",
+                f.label().to_lowercase(),
+                choice_list(f)
+            ),
+            theme.alert,
         ),
-        choices,
+        None => (field_hint(editor.field, &h), theme.dim),
+    };
+    frame.render_widget(
+        Paragraph::new(clean(&hint_text).into_owned())
+            .style(hint_style)
+            .wrap(Wrap { trim: true }),
+        hint,
     );
     frame.render_widget(&editor.body, body);
 }
 
-/// The keys of the focused header field: "p phone · i in person · …".
-fn choice_hint(field: Field) -> String {
-    fn list<T: Copy>(all: &[T], key: fn(T) -> char, label: fn(T) -> &'static str) -> String {
-        all.iter()
-            .map(|&c| format!("{} {}", key(c), label(c)))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    }
+/// "p phone · i in person · …": the keys that choose the field's value.
+fn choice_list(field: HeaderField) -> String {
+    field
+        .choices()
+        .iter()
+        .map(|(key, label)| format!("{key} {label}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// What the focused field takes.
+fn field_hint(field: Field, header: &DraftHeader) -> String {
     match field {
-        Field::Method => list(Method::ALL, Method::key, Method::label),
-        Field::Direction => list(Direction::ALL, Direction::key, Direction::label),
-        Field::Party => list(Party::ALL, Party::key, Party::label),
-        Field::Outcome => list(Outcome::ALL, Outcome::key, Outcome::label),
-        Field::Minutes => "type the minutes, or Enter to keep counting".into(),
-        Field::Body => "Type the note; it is saved as you type. Ctrl-Z undoes.".into(),
+        Field::Header(f) => format!("{} · ← → cycle, Backspace clears", choice_list(f)),
+        Field::Minutes => {
+            "Type the minutes, or Enter to keep counting; other keys go into the note".into()
+        }
+        Field::Body if header.missing().is_empty() => {
+            "Type the note; it is saved as you type. Ctrl-Z undoes.".into()
+        }
+        Field::Body => {
+            "Type the note; it is saved as you type. Tab chooses method, with whom, outcome.".into()
+        }
     }
 }
 

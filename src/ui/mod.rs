@@ -32,14 +32,22 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_too_small(frame, area);
         return;
     }
-    let areas = layout::areas(area);
+    let areas = layout::areas(area, app.zoom());
     if let Some(note) = &app.editor {
         editor::render(app, note, &theme, frame, area);
     } else {
-        caseload::render(app, &theme, frame, areas.caseload);
-        patient::render(app, &theme, frame, areas.patient);
-        goals::render(app, &theme, frame, areas.goals);
-        tasks::render(app, &theme, frame, areas.tasks);
+        for pane in PaneId::ALL {
+            let rect = areas.of(pane);
+            if rect.is_empty() {
+                continue; // another pane is zoomed
+            }
+            match pane {
+                PaneId::Caseload => caseload::render(app, &theme, frame, rect),
+                PaneId::Patient => patient::render(app, &theme, frame, rect),
+                PaneId::Goals => goals::render(app, &theme, frame, rect),
+                PaneId::Tasks => tasks::render(app, &theme, frame, rect),
+            }
+        }
     }
     status::render(app, &theme, frame, areas.status);
     if let Some(prompt) = &app.prompt {

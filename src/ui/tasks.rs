@@ -2,17 +2,19 @@
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::Span;
+use chrono::NaiveDate;
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
+use super::layout;
 use super::text::fit;
 use super::theme::Theme;
 use super::{pane_block, render_list};
 use crate::app::pane::PaneId;
 use crate::app::tasks::TaskScope;
 use crate::app::App;
-use crate::domain::task::{due_label, is_due_by};
+use crate::domain::task::{due_label, is_due_by, TaskRow};
 
 /// Widest due label: "99d overdue".
 const DUE_WIDTH: u16 = 11;
@@ -85,17 +87,16 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let show_patient = pane.scope == TaskScope::MyDay;
     let show_owner = pane.shows_owners() && inner.width >= 60;
+    if layout::task_row_height(app.zoom() == Some(PaneId::Tasks), inner.width) == 2 {
+        return render_two_line_rows(app, theme, frame, inner, show_patient, show_owner);
+    }
     let patient_width: u16 = if show_patient {
         (inner.width / 3).clamp(10, 22)
     } else {
         0
     };
     let owner_width = if show_owner { OWNER_WIDTH } else { 0 };
-    let mut widths = vec![
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(DUE_WIDTH),
-    ];
+    let mut widths = lead_widths();
     if show_owner {
         widths.push(Constraint::Length(owner_width));
     }
@@ -111,32 +112,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let range = pane.cursor.visible();
     let rows = pane.rows[range.clone()].iter().map(|task| {
-        let due_style = match task.due_on {
-            Some(due) if due < today => theme.overdue,
-            Some(due) if due == today => theme.today,
-            _ => Style::new(),
-        };
-        let row_style = if is_due_by(task, today) || pane.scope == TaskScope::Patient {
-            Style::new()
-        } else {
-            theme.dim
-        };
-        // A hard deadline shows as its kind letter in reverse video.
-        let mark_style = if task.hard_deadline {
-            theme.deadline
-        } else {
-            Style::new()
-        };
-        let marked = if pane.marked.contains(&task.id) {
-            Span::styled("•", theme.status_key)
-        } else {
-            Span::raw(" ")
-        };
-        let mut cells = vec![
-            Cell::from(marked),
-            Cell::from(Span::styled(task.kind.mark().to_string(), mark_style)),
-            Cell::from(Span::styled(due_label(task.due_on, today), due_style)),
-        ];
+        let mut cells = lead_cells(app, theme, task, today);
         if show_owner {
             let owner = task.owner.as_deref().unwrap_or("");
             cells.push(Cell::from(fit(owner, owner_width as usize)));
@@ -144,13 +120,96 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         if show_patient {
             cells.push(Cell::from(fit(&task.patient_name, patient_width as usize)));
         }
-        let title = match task.recurrence {
-            Some(rule) => format!("{} ↻{rule}", task.title),
-            None => task.title.clone(),
-        };
-        cells.push(Cell::from(fit(&title, title_width)));
-        Row::new(cells).style(row_style)
+        cells.push(Cell::from(fit(&title_of(task), title_width)));
+        Row::new(cells).style(row_style(app, theme, task, today))
     });
     let table = Table::new(rows, widths).column_spacing(1);
     render_list(app, theme, PaneId::Tasks, frame, inner, table, &pane.cursor);
+}
+
+/// Zoomed on a narrow screen: each task on two rows, the patient (and
+/// owner) on the first, the whole title on the second.
+fn render_two_line_rows(
+    app: &App,
+    theme: &Theme,
+    frame: &mut Frame,
+    inner: Rect,
+    show_patient: bool,
+    show_owner: bool,
+) {
+    let pane = &app.tasks;
+    let today = app.today();
+    let mut widths = lead_widths();
+    widths.push(Constraint::Min(0));
+    // The highlight mark, three fixed columns and their spaces.
+    let rest = inner.width.saturating_sub(2 + 1 + 1 + DUE_WIDTH + 3) as usize;
+    let range = pane.cursor.visible();
+    let rows = pane.rows[range].iter().map(|task| {
+        let mut who = Vec::new();
+        if show_patient {
+            who.push(task.patient_name.clone());
+        }
+        if show_owner {
+            who.push(format!("({})", task.owner.as_deref().unwrap_or("nobody")));
+        }
+        let mut cells = lead_cells(app, theme, task, today);
+        cells.push(Cell::from(Text::from(vec![
+            Line::raw(fit(&who.join(" "), rest)),
+            Line::raw(fit(&title_of(task), rest)),
+        ])));
+        Row::new(cells)
+            .height(2)
+            .style(row_style(app, theme, task, today))
+    });
+    let table = Table::new(rows, widths).column_spacing(1);
+    render_list(app, theme, PaneId::Tasks, frame, inner, table, &pane.cursor);
+}
+
+/// The mark, kind and due columns every task row starts with.
+fn lead_widths() -> Vec<Constraint> {
+    vec![
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(DUE_WIDTH),
+    ]
+}
+
+fn lead_cells<'a>(app: &App, theme: &Theme, task: &TaskRow, today: NaiveDate) -> Vec<Cell<'a>> {
+    let due_style = match task.due_on {
+        Some(due) if due < today => theme.overdue,
+        Some(due) if due == today => theme.today,
+        _ => Style::new(),
+    };
+    // A hard deadline shows as its kind letter in reverse video.
+    let mark_style = if task.hard_deadline {
+        theme.deadline
+    } else {
+        Style::new()
+    };
+    let marked = if app.tasks.marked.contains(&task.id) {
+        Span::styled("•", theme.status_key)
+    } else {
+        Span::raw(" ")
+    };
+    vec![
+        Cell::from(marked),
+        Cell::from(Span::styled(task.kind.mark().to_string(), mark_style)),
+        Cell::from(Span::styled(due_label(task.due_on, today), due_style)),
+    ]
+}
+
+/// Upcoming tasks are dimmed in the day's list.
+fn row_style(app: &App, theme: &Theme, task: &TaskRow, today: NaiveDate) -> Style {
+    if is_due_by(task, today) || app.tasks.scope == TaskScope::Patient {
+        Style::new()
+    } else {
+        theme.dim
+    }
+}
+
+fn title_of(task: &TaskRow) -> String {
+    match task.recurrence {
+        Some(rule) => format!("{} ↻{rule}", task.title),
+        None => task.title.clone(),
+    }
 }
