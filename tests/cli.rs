@@ -332,6 +332,30 @@ fn today_prints_the_day_as_text_and_as_json() {
     // The same count of lines in the text.
     let text_lines = text.lines().filter(|l| l.starts_with("  ")).count();
     assert_eq!(text_lines, tasks.len());
+
+    // Each task names its patient as every other command does, by member ID
+    // (checked against the database), in the JSON and in the text.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for task in tasks {
+        let member_id = task["patient"]["member_id"].as_str().unwrap();
+        let stored: String = conn
+            .query_row(
+                "SELECT member_id FROM patient WHERE id = ?1",
+                [task["patient"]["id"].as_i64().unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(member_id, stored);
+        assert!(
+            text.lines().any(|l| l.contains(member_id)
+                && l.contains(task["patient"]["name"].as_str().unwrap())),
+            "{member_id} in the text"
+        );
+    }
+    // So a script goes from today's list to the patient's care plan.
+    let first = tasks[0]["patient"]["member_id"].as_str().unwrap();
+    let out = sandbox.run(&["--db", db.to_str().unwrap(), "export", "careplan", first]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]

@@ -499,3 +499,163 @@ fn esc_keeps_a_draft_that_n_reopens_and_q_leaves() {
         "nothing proposed, nothing added"
     );
 }
+
+/// (status, medium, direction, recipient, outcome, body, member ID) of each
+/// note, as stored: a header field nobody chose is NULL.
+type StoredNote = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+fn stored_notes(path: &Path) -> Vec<StoredNote> {
+    let conn = connect(path);
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.status, c.medium, c.direction, c.recipient, c.outcome, c.body, p.member_id
+               FROM communication c JOIN patient p ON p.id = c.patient_id ORDER BY c.id",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows
+}
+
+/// What a new user typed (issue 12): `n` and, without waiting, a sentence.
+/// It lands in the note word for word, the header stays unchosen (stored as
+/// such), and signing asks for each field with one key.
+#[test]
+fn a_sentence_typed_at_once_after_n_is_the_note_and_signing_asks_for_the_header() {
+    const SENTENCE: &str = "Spoke with patient about pharmacy refill and bus pass";
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut tend = start(&path);
+    // One write, as a fast typist's keys arrive over a slow link.
+    tend.send(&format!("n{SENTENCE}"));
+    let screen = tend.wait_for("the sentence in the note", |s| {
+        note_lines(s).is_some_and(|lines| lines == [SENTENCE])
+    });
+    assert_eq!(
+        note_header(&screen),
+        "Method: — Direction: — With: — Outcome: — Minutes: 0 (counting)",
+        "nothing chosen for the user:\n{}",
+        framed(&screen)
+    );
+    // The draft is saved as typed (about a second behind), its header
+    // empty.
+    let started = Instant::now();
+    let draft = loop {
+        if let Some(draft) = stored_notes(&path).into_iter().find(|n| n.5 == SENTENCE) {
+            break draft;
+        }
+        assert!(started.elapsed() < DEADLINE, "the draft was never saved");
+        std::thread::sleep(POLL_EVERY);
+    };
+    assert_eq!(
+        (draft.0.as_str(), draft.1, draft.2, draft.3, draft.4),
+        ("preparation", None, None, None, None)
+    );
+
+    tend.send(CTRL_S);
+    tend.wait_for("signing asks for the method", |s| {
+        words(s).contains("To sign, the method? p phone · i in person")
+    });
+    tend.send("pop");
+    tend.wait_for("then for the outcome", |s| {
+        words(s).contains("To sign, the outcome? r reached · n no answer")
+            && note_header(s).starts_with("Method: phone Direction: outbound With: patient")
+    });
+    tend.send("n");
+    tend.wait_for("signed, and a retry proposed", |s| {
+        find_pane(s, EDITOR).is_none() && words(s).contains("Add \"Retry outreach call\"")
+    });
+    tend.send(ESC);
+    tend.wait_for("the proposal skipped", |s| shows_message(s, "Skipped"));
+    tend.send("q");
+    assert!(tend.wait_exit().success());
+    assert_eq!(
+        stored_notes(&path),
+        vec![(
+            "completed".into(),
+            Some("phone".into()),
+            Some("outbound".into()),
+            Some("patient".into()),
+            Some("no-answer".into()),
+            SENTENCE.into(),
+            "SYN1".into()
+        )]
+    );
+}
+
+/// From Today: the task's patient is the one on screen and the one `n`
+/// writes for, whatever the caseload has selected.
+#[test]
+fn a_note_written_from_today_is_for_the_selected_task_s_patient() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixtures::morning_db(dir.path());
+    let mut tend = Tend::start(Options::new(80, 24), &["--db", path.to_str().unwrap()]);
+    let screen = tend.wait_for_panes();
+    let in_caseload = caseload(&screen).unwrap().selected.unwrap();
+    tend.send("4");
+    tend.wait_for("Today focused", |s| focused(s) == Some(TODAY));
+    // Down to the first task of another patient than the caseload's.
+    let mut listed;
+    loop {
+        let screen = tend.screen();
+        let today = find_pane(&screen, TODAY).unwrap();
+        listed = today.selected(&screen).map(|(_, row)| row).unwrap_or_default();
+        if !listed.is_empty() && !listed.contains(in_caseload.as_str()) {
+            break;
+        }
+        tend.send_and_wait_for_frame("j");
+    }
+    // "Testa7, Una" in the row; the patient pane says "Una Testa7".
+    let family = listed
+        .split_whitespace()
+        .find(|w| w.starts_with("Testa"))
+        .unwrap()
+        .trim_end_matches(',')
+        .to_string();
+    let number: u32 = family.trim_start_matches("Testa").parse().unwrap();
+    let member_id = format!("SYN{number:07}");
+    tend.wait_for("the task's patient in the patient pane", |s| {
+        patient_name(s).as_deref() == Some(format!("Una {family}").as_str())
+    });
+    tend.send("nCalled about the task");
+    tend.wait_for("the editor for the task's patient", |s| {
+        words(s).contains(&format!("Note for Una {family}"))
+            && words(s).contains("Called about the task")
+    });
+    tend.send(CTRL_S);
+    tend.send("popr");
+    tend.wait_for("signed", |s| !words(s).contains("Note for Una"));
+    assert_eq!(
+        stored_notes(&path),
+        vec![(
+            "completed".into(),
+            Some("phone".into()),
+            Some("outbound".into()),
+            Some("patient".into()),
+            Some("reached".into()),
+            "Called about the task".into(),
+            member_id
+        )]
+    );
+}

@@ -98,12 +98,12 @@ fn a_sentence_typed_at_once_after_n_is_the_note_and_signing_asks_for_the_header(
     assert!(app.editor.is_some(), "not signed with nothing chosen");
     let all = screen(&mut app);
     assert!(
-        all.contains("To sign, choose the method: p phone"),
+        all.contains("To sign, the method? p phone"),
         "signing asks: {all}"
     );
     keys(&mut app, "pop");
     assert!(
-        screen(&mut app).contains("To sign, choose the outcome: r reached · n no answer"),
+        screen(&mut app).contains("To sign, the outcome? r reached · n no answer"),
         "one key each"
     );
     keys(&mut app, "r");

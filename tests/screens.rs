@@ -746,3 +746,114 @@ fn an_empty_database_explains_itself() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, PaneId::Caseload);
 }
+
+/// `z` in Today at 80x24: the list takes the whole screen and every task
+/// on it shows whole — its patient's name and its title — where four panes
+/// leave a title nine characters.
+#[test]
+fn zoomed_today_at_80x24_shows_each_task_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_db(dir.path()), ThemeName::Default);
+    press(&mut app, KeyCode::Char('4'));
+    let four = text(&draw(&mut app, 80, 24));
+    let first = app.tasks.rows[0].clone();
+    assert!(!four.contains(&first.title), "cut short in four panes");
+    press(&mut app, KeyCode::Char('z'));
+    let screen = draw(&mut app, 80, 24);
+    insta::assert_snapshot!("today_zoomed_80x24", text(&screen));
+    let shown = text(&screen);
+    assert!(!shown.contains("1 Caseload"), "one pane only");
+    let on_screen = app.tasks.cursor.visible();
+    assert!(on_screen.len() >= 10, "{on_screen:?}");
+    for task in &app.tasks.rows[on_screen] {
+        assert!(shown.contains(&task.title), "{:?} whole:\n{shown}", task.title);
+        assert!(shown.contains(&task.patient_name), "{shown}");
+    }
+    // Moving past the last row shown keeps the selection in view.
+    for _ in 0..12 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let selected = app.tasks.selected().unwrap().title.clone();
+    let shown = text(&draw(&mut app, 80, 24));
+    assert!(shown.contains(&selected), "{shown}");
+    // z again: the four panes.
+    press(&mut app, KeyCode::Char('z'));
+    let shown = text(&draw(&mut app, 80, 24));
+    assert!(shown.contains("1 Caseload") && shown.contains("4 Today"));
+}
+
+/// Wider, each task keeps one row; `2` and Tab while zoomed show another
+/// pane on the whole screen, the patient pane with the selected task's
+/// patient, and back in the caseload its own selection.
+#[test]
+fn zoomed_panes_at_120x40_and_tab_between_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_db(dir.path()), ThemeName::Default);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('z'));
+    let screen = draw(&mut app, 120, 40);
+    insta::assert_snapshot!("today_zoomed_120x40", text(&screen));
+    assert!(app.tasks.cursor.visible().len() >= 35, "one row a task");
+    let patient = app.tasks.selected().unwrap().patient_name.clone();
+    let name_shown = |app: &App| {
+        let record = app.patient.record.as_ref().unwrap();
+        format!("{}, {}", record.family_name, record.given_name)
+    };
+    press(&mut app, KeyCode::Char('2'));
+    let shown = text(&draw(&mut app, 120, 40));
+    assert!(shown.contains("2 Patient") && !shown.contains("4 Today"), "{shown}");
+    assert_eq!(name_shown(&app), patient, "the selected task's patient");
+    press(&mut app, KeyCode::Tab); // Care plan, zoomed
+    assert!(text(&draw(&mut app, 120, 40)).contains("3 Care plan"));
+    press(&mut app, KeyCode::Tab); // Today
+    press(&mut app, KeyCode::Tab); // Caseload: its selection is shown
+    let shown = text(&draw(&mut app, 120, 40));
+    assert!(shown.contains("1 Caseload") && !shown.contains("2 Patient"), "{shown}");
+    let listed = app.caseload.selected().unwrap();
+    assert_eq!(
+        name_shown(&app),
+        format!("{}, {}", listed.family_name, listed.given_name)
+    );
+}
+
+/// `o` through every order, mine and then the team's: each says so in the
+/// title, keeps the selected patient selected, lists the rows in that
+/// order, and no database error reaches the status line.
+#[test]
+fn every_sort_of_the_caseload_works_in_both_scopes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(&demo_db(dir.path()), ThemeName::Default);
+    for scope in ["mine", "team"] {
+        if scope == "team" {
+            press(&mut app, KeyCode::Char('t'));
+        }
+        press(&mut app, KeyCode::Char('j'));
+        let kept = app.caseload.selected_id();
+        for label in ["risk", "last contact", "next due", "name"] {
+            press(&mut app, KeyCode::Char('o'));
+            let screen = draw(&mut app, 80, 24);
+            let title = row_text(&screen, 0);
+            assert!(
+                title.contains(&format!("{scope} ")) && title.contains(&format!("by {label}")),
+                "{title}"
+            );
+            assert!(
+                matches!(app.message, Some(Message::Info(ref m)) if *m == format!("Sorted by {label}")),
+                "{:?}",
+                app.message
+            );
+            assert_eq!(app.caseload.selected_id(), kept, "{scope} by {label}");
+            let rows = app.caseload.visible();
+            let in_order = rows.windows(2).all(|w| match label {
+                "risk" => w[0].risk_tier >= w[1].risk_tier,
+                "last contact" => {
+                    w[0].last_contact_at.is_none()
+                        || w[1].last_contact_at.is_some_and(|b| w[0].last_contact_at <= Some(b))
+                }
+                "next due" => w[1].next_due.is_none() || w[0].next_due.is_some_and(|a| Some(a) <= w[1].next_due),
+                _ => w[0].family_name.to_lowercase() <= w[1].family_name.to_lowercase(),
+            });
+            assert!(in_order, "{scope} by {label}");
+        }
+    }
+}

@@ -83,9 +83,19 @@ pub enum StoreError {
 /// one transaction), and what to do.
 fn sqlite_sentence(error: &rusqlite::Error) -> String {
     let what = match error {
-        // The code's own description ("disk I/O error", "database or disk is
-        // full"), never the message, which may hold SQL.
-        rusqlite::Error::SqliteFailure(code, _) => code.to_string(),
+        // From the code, never the message, which may hold SQL or a value.
+        rusqlite::Error::SqliteFailure(failure, _) => match failure.code {
+            ErrorCode::DiskFull => "the disk is full",
+            ErrorCode::SystemIoFailure => "the disk could not be read or written",
+            ErrorCode::ReadOnly => "the file cannot be written",
+            ErrorCode::PermissionDenied | ErrorCode::CannotOpen => {
+                "the file or its folder cannot be opened"
+            }
+            ErrorCode::ConstraintViolation => "a rule of the database refused the change",
+            ErrorCode::OutOfMemory => "the machine is out of memory",
+            _ => "an unexpected error inside tend",
+        }
+        .to_string(),
         rusqlite::Error::FromSqlConversionFailure(..)
         | rusqlite::Error::InvalidColumnType(..)
         | rusqlite::Error::IntegralValueOutOfRange(..) => {
@@ -126,5 +136,31 @@ impl StoreError {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever goes wrong in the database, the status line says what to do
+    /// in a sentence, and never shows SQL (the caseload's sort once showed
+    /// "database error: no such column: next_due in SELECT pos FROM (…").
+    #[test]
+    fn an_unexpected_database_error_is_a_sentence_without_sql() {
+        let failure = |code| {
+            StoreError::from(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                Some("no such column: next_due in SELECT pos FROM (SELECT p.id".into()),
+            ))
+            .to_string()
+        };
+        let said = failure(rusqlite::ffi::SQLITE_ERROR);
+        assert_eq!(
+            said,
+            "tend could not read or change the database (an unexpected error inside tend); nothing was changed: try again, and if it happens again run `tend check` and tell whoever looks after tend"
+        );
+        assert!(failure(rusqlite::ffi::SQLITE_FULL).contains("(the disk is full)"));
+        assert!(!failure(rusqlite::ffi::SQLITE_IOERR).contains("SELECT"));
     }
 }

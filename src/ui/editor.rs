@@ -77,7 +77,7 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
     let (hint_text, hint_style) = match asking {
         Some(f) => (
             format!(
-                "To sign, choose the {}: {} · Esc back to the note",
+                "To sign, the {}? {} · Esc: not now",
                 f.label().to_lowercase(),
                 choice_list(f)
             ),
