@@ -4,6 +4,7 @@
 
 use super::keymap::{Context, Keymap};
 use super::pane::PaneId;
+use crate::domain::note::HeaderField;
 use crate::domain::urgency::UrgencyWeights;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +42,54 @@ pub fn help_lines(keymap: &Keymap, pane: PaneId, weights: &UrgencyWeights) -> Ve
         lines.push(HelpLine::Blank);
         lines.push(HelpLine::Heading("How Today is ranked".into()));
         lines.extend(ranking_rule(weights).into_iter().map(HelpLine::Text));
+    }
+    lines.push(HelpLine::Blank);
+    lines.push(HelpLine::Heading("In the note editor (n)".into()));
+    lines.extend(note_editor_help().into_iter().map(HelpLine::Text));
+    lines
+}
+
+/// How the note editor takes keys, with the header's choices as the domain
+/// defines them.
+pub fn note_editor_help() -> Vec<String> {
+    let mut lines = vec![
+        "Keys go to the note's text first: type at once.".to_string(),
+        "Tab goes round the header, where one key chooses a field and moves on;".into(),
+        "  any other key goes into the text. Shift-Tab: the minutes.".into(),
+    ];
+    for field in HeaderField::ALL {
+        let choices: Vec<String> = field
+            .choices()
+            .iter()
+            .map(|(key, label)| format!("{key} {label}"))
+            .collect();
+        lines.extend(packed(&format!("  {}: ", field.label()), &choices));
+    }
+    lines.extend([
+        "Ctrl-S signs, asking first for each field not chosen (one key each).".to_string(),
+        "Esc keeps the draft · Ctrl-T template · Ctrl-O time · Ctrl-Z undo".into(),
+        "Ctrl-Q throws the draft away (after y).".into(),
+    ]);
+    lines
+}
+
+/// Items joined by " · " after `lead`, in lines that fit the help overlay
+/// at 80 columns (each further line indented under the first item).
+fn packed(lead: &str, items: &[String]) -> Vec<String> {
+    const WIDTH: usize = 72;
+    let indent = " ".repeat(lead.chars().count());
+    let mut lines = vec![lead.to_string()];
+    for item in items {
+        let line = lines.last_mut().expect("one line at least");
+        let fresh = line.chars().count() == indent.chars().count();
+        if !fresh && line.chars().count() + 3 + item.chars().count() > WIDTH {
+            lines.push(format!("{indent}{item}"));
+        } else {
+            if !fresh {
+                line.push_str(" · ");
+            }
+            line.push_str(item);
+        }
     }
     lines
 }
@@ -98,6 +147,15 @@ mod tests {
         assert!(ranking_rule(&weights)
             .join("\n")
             .contains("+7.5 a risk tier"));
+    }
+
+    #[test]
+    fn the_editor_s_keys_fit_the_help_at_80_columns() {
+        let lines = note_editor_help();
+        assert!(lines.iter().all(|l| l.chars().count() <= 74), "{lines:#?}");
+        let text = lines.join("\n");
+        assert!(text.contains("  Outcome: r reached · n no answer"), "{text}");
+        assert!(text.contains("c collateral contact"), "every choice: {text}");
     }
 
     #[test]
