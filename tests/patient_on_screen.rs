@@ -83,6 +83,7 @@ fn a_task_in_today_shows_its_patient_and_n_writes_for_them() {
     assert_eq!(shown(&app), from_caseload);
 
     press(&mut app, KeyCode::Char('4'));
+    rest(&mut app);
     assert_eq!(shown(&app), selected_task_patient(&app), "Today's selection");
     // Down the list to a task of a patient the caseload does not select.
     while selected_task_patient(&app) == from_caseload {
@@ -104,9 +105,20 @@ fn a_task_in_today_shows_its_patient_and_n_writes_for_them() {
     write_and_sign(&mut app, "Called about the discharge papers");
     assert_eq!(noted_patients(&path), vec![task_patient]);
 
-    // Back in the caseload, its own selection is shown again.
+    // Back in the caseload, its own selection is shown again, once the
+    // focus rests there (passing over it with Tab costs no record).
     press(&mut app, KeyCode::Char('1'));
+    rest(&mut app);
     assert_eq!(shown(&app), from_caseload);
+
+    // Over a pane with Tab, and straight to a key: the key acts on the
+    // patient of the list the focus came to.
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(
+        app.editor.as_ref().unwrap().patient_id,
+        selected_task_patient(&app)
+    );
 }
 
 #[test]
@@ -218,4 +230,24 @@ fn a_search_result_brings_its_patient_up_and_n_writes_for_them() {
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(app.editor.as_ref().unwrap().patient_id, patient);
     assert_eq!(noted_patients(&path), vec![patient, patient]);
+}
+
+#[test]
+fn the_patient_pane_focused_keeps_following_the_list_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = morning_db(dir.path());
+    let mut app = app(&path);
+    // A move in the caseload, then at once to the patient pane: the record
+    // that follows is the caseload's new selection.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Tab);
+    rest(&mut app);
+    assert_eq!(Some(shown(&app)), app.caseload.selected_id());
+    // From Today to the care plan: still the task's patient.
+    press(&mut app, KeyCode::Char('4'));
+    keys(&mut app, "jjj");
+    press(&mut app, KeyCode::Char('3'));
+    rest(&mut app);
+    assert_eq!(shown(&app), selected_task_patient(&app));
+    assert_ne!(Some(shown(&app)), app.caseload.selected_id());
 }

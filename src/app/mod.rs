@@ -119,6 +119,9 @@ pub struct App {
     pub focus: PaneId,
     /// `z`: the focused pane takes the whole screen.
     zoomed: bool,
+    /// The list whose selection the patient and care-plan panes show: the
+    /// caseload or Today, whichever had focus last.
+    patient_list: PaneId,
     pub caseload: CaseloadPane,
     pub patient: PatientPane,
     pub goals: GoalsPane,
@@ -167,6 +170,7 @@ impl App {
             demo,
             focus: PaneId::Caseload,
             zoomed: false,
+            patient_list: PaneId::Caseload,
             caseload: CaseloadPane::new(&config.user),
             patient: PatientPane::default(),
             goals: GoalsPane::default(),
@@ -280,7 +284,7 @@ impl App {
             // Leaving: a record the user will not see is not read (nor
             // audited as viewed).
             self.detail_due = None;
-        } else if !(self.focus.is_patient_list() && action.is_some_and(Action::is_movement)) {
+        } else if !action.is_some_and(|a| self.passes_over(a)) {
             self.settle_detail()?;
         }
         if self.overlay.is_some() {
@@ -320,6 +324,15 @@ impl App {
                 Ok(())
             }
         }
+    }
+
+    /// Whether the action only moves on (a selection in a patient list, or
+    /// the focus), so the detail panes may stay behind until it rests.
+    fn passes_over(&self, action: Action) -> bool {
+        matches!(
+            action,
+            Action::NextPane | Action::PrevPane | Action::Focus(_)
+        ) || (self.focus.is_patient_list() && action.is_movement())
     }
 
     /// What the key does in the panes, when it goes to them (no overlay,
@@ -688,43 +701,70 @@ impl App {
             PaneId::Tasks => self.tasks.cursor.apply(action),
         };
         if subject_may_change {
-            // The list answers at once; the record and the plan, which
-            // cost most of a move's bytes, follow once the selection rests,
-            // so passing over patients neither sends their records down the
-            // link nor audits them as viewed.
-            if self.detail_delay.is_zero() {
-                self.patient_changed()?;
-            } else {
-                self.detail_due = Some(Instant::now() + self.detail_delay);
-            }
+            self.follow_selection()?;
         }
         Ok(())
+    }
+
+    /// The detail panes are to show the focused list's selection. The list
+    /// answers at once; the record and the plan, which cost most of a move's
+    /// bytes, follow once the selection rests, so passing over patients (or
+    /// over Today with Tab) neither sends their records down the link nor
+    /// audits them as viewed. Any key but a move brings them up first.
+    fn follow_selection(&mut self) -> Result<(), StoreError> {
+        if self.detail_delay.is_zero() {
+            self.patient_changed()
+        } else {
+            self.detail_due = Some(Instant::now() + self.detail_delay);
+            Ok(())
+        }
     }
 
     /// Moves the focus; the detail panes then show the patient of the
     /// newly focused list's selection.
     fn set_focus(&mut self, pane: PaneId) -> Result<(), StoreError> {
         self.focus = pane;
+        if pane.is_patient_list() {
+            self.patient_list = pane;
+        }
         if self.zoomed {
             // The pane now on the whole screen shows more rows.
             self.apply_heights()?;
         }
-        self.patient_changed()
+        if self.subject() != self.shown_patient {
+            self.follow_selection()?;
+        }
+        Ok(())
     }
 
-    /// The patient the detail panes are to show: the selection of the
-    /// focused list (a task in Today shows its patient), or, when the
-    /// patient or care-plan pane has focus, the one they already show.
+    /// The patient the detail panes are to show: the selection of the list
+    /// that had focus last (a task in Today shows its patient). The patient
+    /// and care-plan panes, focused, keep following it.
     fn subject(&self) -> Option<i64> {
-        match self.focus {
-            PaneId::Caseload => self.caseload.selected_id(),
+        match self.patient_list {
             PaneId::Tasks => self
                 .tasks
                 .selected()
                 .map(|t| t.patient_id)
                 .or(self.shown_patient),
-            PaneId::Patient | PaneId::Goals => self.shown_patient,
+            _ => self.caseload.selected_id(),
         }
+    }
+
+    /// Puts the patient at the caseload's selection (widening it if need
+    /// be) and on screen; false if they are no longer in the database.
+    fn bring_up(&mut self, patient_id: i64) -> Result<bool, StoreError> {
+        let had_filter = self.caseload.shows_filter_line();
+        if !self.caseload.reveal(&self.store, patient_id)? {
+            return Ok(false);
+        }
+        if had_filter != self.caseload.shows_filter_line() {
+            self.apply_heights()?;
+        }
+        self.patient_list = PaneId::Caseload;
+        self.detail_due = None;
+        self.patient_changed()?;
+        Ok(true)
     }
 
     fn open(&mut self) -> Result<(), StoreError> {
@@ -761,12 +801,7 @@ impl App {
                 let Some(patient_id) = self.tasks.selected().map(|t| t.patient_id) else {
                     return Ok(());
                 };
-                let had_filter = self.caseload.shows_filter_line();
-                if self.caseload.reveal(&self.store, patient_id)? {
-                    if had_filter != self.caseload.shows_filter_line() {
-                        self.apply_heights()?;
-                    }
-                    self.show_patient(Some(patient_id))?;
+                if self.bring_up(patient_id)? {
                     self.focus = PaneId::Patient;
                 } else {
                     self.message = Some(Message::Error(
@@ -789,15 +824,12 @@ impl App {
         Ok(())
     }
 
-    /// The focused list's selection may have changed: show its patient.
+    /// The followed list's selection may have changed: shows its patient's
+    /// record, goals and (when following the patient) tasks in the detail
+    /// panes, and audits the view. Every per-patient key then acts on this
+    /// patient.
     fn patient_changed(&mut self) -> Result<(), StoreError> {
-        self.show_patient(self.subject())
-    }
-
-    /// Shows a patient's record, goals and (when following the patient)
-    /// tasks in the detail panes, and audits the view. Every per-patient key
-    /// then acts on this patient.
-    fn show_patient(&mut self, selected: Option<i64>) -> Result<(), StoreError> {
+        let selected = self.subject();
         if selected == self.shown_patient && self.patient.record.is_some() == selected.is_some() {
             return Ok(());
         }

@@ -108,9 +108,7 @@ impl App {
             self.message = Some(Message::Info("No draft is waiting".into()));
             return Ok(());
         };
-        if self.caseload.reveal(&self.store, patient_id)? {
-            self.show_patient(Some(patient_id))?;
-        }
+        self.bring_up(patient_id)?;
         self.open_editor(Some(patient_id))
     }
 
@@ -434,8 +432,7 @@ impl App {
 
     /// Enter on a search result: the patient, and the note in full.
     pub(super) fn open_hit(&mut self, hit: &SearchHit) -> Result<(), StoreError> {
-        if self.caseload.reveal(&self.store, hit.patient_id)? {
-            self.show_patient(Some(hit.patient_id))?;
+        if self.bring_up(hit.patient_id)? {
             self.focus = PaneId::Patient;
         }
         self.open_note(hit.note_id, hit.patient_id)
