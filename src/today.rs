@@ -172,11 +172,11 @@ impl TodayReport {
             } else {
                 String::new()
             };
+            // The member ID whole, never cut: a script reads it.
             out.push_str(&format!(
-                "  {:<11} {kind}  {owner}{} {} {}{flags}\n",
+                "  {:<11} {kind}  {owner}{:<12} {} {}{flags}\n",
                 task.due,
-                // Whole, never cut: a script reads it to name the patient.
-                format!("{:<12}", clean(&task.patient.member_id)),
+                clean(&task.patient.member_id),
                 pad(&task.patient.name, 24),
                 clean(&task.title),
             ));

@@ -347,8 +347,9 @@ fn today_prints_the_day_as_text_and_as_json() {
             .unwrap();
         assert_eq!(member_id, stored);
         assert!(
-            text.lines().any(|l| l.contains(member_id)
-                && l.contains(task["patient"]["name"].as_str().unwrap())),
+            text.lines()
+                .any(|l| l.contains(member_id)
+                    && l.contains(task["patient"]["name"].as_str().unwrap())),
             "{member_id} in the text"
         );
     }

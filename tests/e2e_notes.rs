@@ -171,7 +171,8 @@ fn note_header(screen: &Screen) -> String {
 fn open_no_answer_call(tend: &mut Tend) {
     tend.send("n");
     tend.wait_for("the note editor, in the text", |s| {
-        find_pane(s, EDITOR).is_some() && words(s).contains("Type the note; it is saved as you type.")
+        find_pane(s, EDITOR).is_some()
+            && words(s).contains("Type the note; it is saved as you type.")
     });
     tend.send(TAB);
     tend.wait_for("the method's choices", |s| {
@@ -620,7 +621,10 @@ fn a_note_written_from_today_is_for_the_selected_task_s_patient() {
     loop {
         let screen = tend.screen();
         let today = find_pane(&screen, TODAY).unwrap();
-        listed = today.selected(&screen).map(|(_, row)| row).unwrap_or_default();
+        listed = today
+            .selected(&screen)
+            .map(|(_, row)| row)
+            .unwrap_or_default();
         if !listed.is_empty() && !listed.contains(in_caseload.as_str()) {
             break;
         }

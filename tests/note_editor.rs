@@ -113,7 +113,16 @@ fn a_sentence_typed_at_once_after_n_is_the_note_and_signing_asks_for_the_header(
         .query_row(
             "SELECT status, medium, direction, recipient, outcome, body FROM communication",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
         )
         .unwrap();
     assert_eq!(
@@ -138,14 +147,20 @@ fn leaving_signing_s_question_keeps_the_note_open_and_the_key_typed() {
     keys(&mut app, "Left word with her son");
     ctrl(&mut app, 's');
     press(&mut app, KeyCode::Esc);
-    assert!(app.editor.is_some(), "Esc leaves the question, not the note");
+    assert!(
+        app.editor.is_some(),
+        "Esc leaves the question, not the note"
+    );
     assert_eq!(
         message(&app),
         "Not signed: the method, direction, with, outcome is still to choose; Ctrl-S asks again"
     );
     ctrl(&mut app, 's');
     keys(&mut app, ".");
-    assert_eq!(app.editor.as_ref().unwrap().text(), "Left word with her son.");
+    assert_eq!(
+        app.editor.as_ref().unwrap().text(),
+        "Left word with her son."
+    );
     assert!(notes_in_db(&path).iter().all(|n| n.0 == "preparation"));
 }
 

@@ -236,14 +236,7 @@ fn attempts_do_not_move_the_last_contact_but_count_as_outreach() {
 fn corrections_are_signed_addenda_linked_to_the_original() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, patient, _) = store(dir.path());
-    save(
-        &mut store,
-        patient,
-        CALL,
-        "Appointment on 12/03",
-        started(),
-    )
-    .unwrap();
+    save(&mut store, patient, CALL, "Appointment on 12/03", started()).unwrap();
     let original = sign(&mut store, patient).unwrap();
     let addendum = store
         .add_addendum(original, "Correction: the appointment is on 12/04")
@@ -253,14 +246,7 @@ fn corrections_are_signed_addenda_linked_to_the_original() {
     assert_eq!(found.part_of, Some(original));
     assert_eq!(audit_count(&store, "addendum"), 1);
     assert!(store.add_addendum(original, "   ").is_err());
-    save(
-        &mut store,
-        patient,
-        CALL,
-        "draft",
-        started(),
-    )
-    .unwrap();
+    save(&mut store, patient, CALL, "draft", started()).unwrap();
     let draft_id = store.draft(patient).unwrap().unwrap().id;
     let error = store.add_addendum(draft_id, "x").unwrap_err();
     assert!(error.to_string().contains("addenda are for signed notes"));
@@ -365,14 +351,7 @@ fn two_windows_on_one_draft_keep_both_texts_and_sign_only_what_was_seen() {
 fn a_signed_note_cannot_be_replaced_either() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, patient, _) = store(dir.path());
-    save(
-        &mut store,
-        patient,
-        CALL,
-        "Original",
-        started(),
-    )
-    .unwrap();
+    save(&mut store, patient, CALL, "Original", started()).unwrap();
     let id = sign(&mut store, patient).unwrap();
     let conn = Connection::open(store.path()).unwrap();
     let replace = conn.execute(
@@ -395,7 +374,14 @@ fn a_draft_keeps_what_was_not_chosen_and_is_signed_only_once_it_is() {
         minutes: 3,
         ..DraftHeader::default()
     };
-    save(&mut store, patient, partial, "Spoke about the bus pass", started()).unwrap();
+    save(
+        &mut store,
+        patient,
+        partial,
+        "Spoke about the bus pass",
+        started(),
+    )
+    .unwrap();
     let draft = store.draft(patient).unwrap().unwrap();
     assert_eq!(draft.header, partial, "unchosen fields stay unchosen");
     let conn = Connection::open(store.path()).unwrap();
@@ -422,7 +408,10 @@ fn a_draft_keeps_what_was_not_chosen_and_is_signed_only_once_it_is() {
         [draft.id],
     );
     assert!(
-        sneak.unwrap_err().to_string().contains("needs its method, direction, party and outcome"),
+        sneak
+            .unwrap_err()
+            .to_string()
+            .contains("needs its method, direction, party and outcome"),
         "the database refuses it too"
     );
     let insert = conn.execute(
@@ -439,7 +428,14 @@ fn a_draft_keeps_what_was_not_chosen_and_is_signed_only_once_it_is() {
         outcome: Some(Outcome::Reached),
         ..partial
     };
-    save(&mut store, patient, chosen, "Spoke about the bus pass", started()).unwrap();
+    save(
+        &mut store,
+        patient,
+        chosen,
+        "Spoke about the bus pass",
+        started(),
+    )
+    .unwrap();
     sign(&mut store, patient).unwrap();
     let note = &store.timeline(patient, 5).unwrap()[0];
     assert_eq!(note.header.direction, Direction::Inbound);

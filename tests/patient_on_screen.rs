@@ -84,7 +84,11 @@ fn a_task_in_today_shows_its_patient_and_n_writes_for_them() {
 
     press(&mut app, KeyCode::Char('4'));
     rest(&mut app);
-    assert_eq!(shown(&app), selected_task_patient(&app), "Today's selection");
+    assert_eq!(
+        shown(&app),
+        selected_task_patient(&app),
+        "Today's selection"
+    );
     // Down the list to a task of a patient the caseload does not select.
     while selected_task_patient(&app) == from_caseload {
         press(&mut app, KeyCode::Char('j'));

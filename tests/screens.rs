@@ -766,7 +766,11 @@ fn zoomed_today_at_80x24_shows_each_task_whole() {
     let on_screen = app.tasks.cursor.visible();
     assert!(on_screen.len() >= 10, "{on_screen:?}");
     for task in &app.tasks.rows[on_screen] {
-        assert!(shown.contains(&task.title), "{:?} whole:\n{shown}", task.title);
+        assert!(
+            shown.contains(&task.title),
+            "{:?} whole:\n{shown}",
+            task.title
+        );
         assert!(shown.contains(&task.patient_name), "{shown}");
     }
     // Moving past the last row shown keeps the selection in view.
@@ -801,14 +805,20 @@ fn zoomed_panes_at_120x40_and_tab_between_them() {
     };
     press(&mut app, KeyCode::Char('2'));
     let shown = text(&draw(&mut app, 120, 40));
-    assert!(shown.contains("2 Patient") && !shown.contains("4 Today"), "{shown}");
+    assert!(
+        shown.contains("2 Patient") && !shown.contains("4 Today"),
+        "{shown}"
+    );
     assert_eq!(name_shown(&app), patient, "the selected task's patient");
     press(&mut app, KeyCode::Tab); // Care plan, zoomed
     assert!(text(&draw(&mut app, 120, 40)).contains("3 Care plan"));
     press(&mut app, KeyCode::Tab); // Today
     press(&mut app, KeyCode::Tab); // Caseload: its selection is shown
     let shown = text(&draw(&mut app, 120, 40));
-    assert!(shown.contains("1 Caseload") && !shown.contains("2 Patient"), "{shown}");
+    assert!(
+        shown.contains("1 Caseload") && !shown.contains("2 Patient"),
+        "{shown}"
+    );
     let listed = app.caseload.selected().unwrap();
     assert_eq!(
         name_shown(&app),
@@ -848,9 +858,14 @@ fn every_sort_of_the_caseload_works_in_both_scopes() {
                 "risk" => w[0].risk_tier >= w[1].risk_tier,
                 "last contact" => {
                     w[0].last_contact_at.is_none()
-                        || w[1].last_contact_at.is_some_and(|b| w[0].last_contact_at <= Some(b))
+                        || w[1]
+                            .last_contact_at
+                            .is_some_and(|b| w[0].last_contact_at <= Some(b))
                 }
-                "next due" => w[1].next_due.is_none() || w[0].next_due.is_some_and(|a| Some(a) <= w[1].next_due),
+                "next due" => {
+                    w[1].next_due.is_none()
+                        || w[0].next_due.is_some_and(|a| Some(a) <= w[1].next_due)
+                }
                 _ => w[0].family_name.to_lowercase() <= w[1].family_name.to_lowercase(),
             });
             assert!(in_order, "{scope} by {label}");

@@ -88,7 +88,9 @@ pub enum EditorEvent {
     Sign,
     /// Signing's question was left with a field still to choose; the key
     /// that left it went where it would have gone.
-    SigningStopped { edited: bool },
+    SigningStopped {
+        edited: bool,
+    },
     /// Ctrl-T: choose a template to insert.
     PickTemplate,
     /// Ctrl-O: insert the time.
@@ -350,7 +352,7 @@ impl NoteEditor {
                 self.field = here.prev();
                 false
             }
-            _ => self.into_text(key),
+            _ => self.type_into_text(key),
         }
     }
 
@@ -396,7 +398,7 @@ impl NoteEditor {
                 if typed.is_empty() {
                     self.minutes_typed = None;
                 }
-                return self.into_text(key);
+                return self.type_into_text(key);
             }
         };
         if self.minutes_typed.as_ref().is_some_and(String::is_empty) {
@@ -407,7 +409,7 @@ impl NoteEditor {
 
     /// A key a header field does not take: the text gets it, and the
     /// keys that follow.
-    fn into_text(&mut self, key: KeyEvent) -> bool {
+    fn type_into_text(&mut self, key: KeyEvent) -> bool {
         self.field = Field::Body;
         self.body_key(key)
     }
@@ -514,7 +516,11 @@ mod tests {
         assert_eq!(h.outcome, Some(Outcome::NoAnswer));
         assert_eq!(e.field, Field::Body, "after the outcome, the text");
         type_text(&mut e, "2 messages left");
-        assert_eq!(e.text(), "2 messages left", "a digit after the outcome is text");
+        assert_eq!(
+            e.text(),
+            "2 messages left",
+            "a digit after the outcome is text"
+        );
     }
 
     #[test]
@@ -559,14 +565,21 @@ mod tests {
         type_text(&mut e, "Talked it over");
         assert_eq!(e.key(ctrl('s')), EditorEvent::Unchanged, "not signed yet");
         assert_eq!(e.asking(), Some(HeaderField::Method));
-        assert_eq!(type_text(&mut e, "poprx").as_slice()[..4], [
-            EditorEvent::Edited,
-            EditorEvent::Edited,
-            EditorEvent::Edited,
-            EditorEvent::Sign
-        ]);
+        assert_eq!(
+            type_text(&mut e, "poprx").as_slice()[..4],
+            [
+                EditorEvent::Edited,
+                EditorEvent::Edited,
+                EditorEvent::Edited,
+                EditorEvent::Sign
+            ]
+        );
         assert_eq!(e.header.outcome, Some(Outcome::Reached));
-        assert_eq!(e.text(), "Talked it overx", "a key after signing is text again");
+        assert_eq!(
+            e.text(),
+            "Talked it overx",
+            "a key after signing is text again"
+        );
     }
 
     #[test]

@@ -154,8 +154,14 @@ mod tests {
         let lines = note_editor_help();
         assert!(lines.iter().all(|l| l.chars().count() <= 74), "{lines:#?}");
         let text = lines.join("\n");
-        assert!(text.contains("  Outcome: r reached · n no answer"), "{text}");
-        assert!(text.contains("c collateral contact"), "every choice: {text}");
+        assert!(
+            text.contains("  Outcome: r reached · n no answer"),
+            "{text}"
+        );
+        assert!(
+            text.contains("c collateral contact"),
+            "every choice: {text}"
+        );
     }
 
     #[test]

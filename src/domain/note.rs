@@ -141,7 +141,11 @@ impl HeaderField {
 
     /// "p phone · i in person · …": the keys that choose a value.
     pub fn choices(self) -> Vec<(char, &'static str)> {
-        fn list<T: Copy>(all: &[T], key: fn(T) -> char, label: fn(T) -> &'static str) -> Vec<(char, &'static str)> {
+        fn list<T: Copy>(
+            all: &[T],
+            key: fn(T) -> char,
+            label: fn(T) -> &'static str,
+        ) -> Vec<(char, &'static str)> {
             all.iter().map(|&c| (key(c), label(c))).collect()
         }
         match self {
@@ -335,7 +339,10 @@ mod tests {
         let mut draft = DraftHeader::default();
         assert_eq!(draft.missing(), HeaderField::ALL.to_vec());
         assert_eq!(draft.complete(), None);
-        assert!(!draft.choose(HeaderField::Method, 'x'), "x chooses no method");
+        assert!(
+            !draft.choose(HeaderField::Method, 'x'),
+            "x chooses no method"
+        );
         assert!(draft.choose(HeaderField::Method, 'p'));
         assert!(draft.choose(HeaderField::Direction, 'o'));
         assert!(draft.choose(HeaderField::Party, 'p'));
@@ -347,7 +354,10 @@ mod tests {
         assert_eq!(draft.complete(), Some(REACHED_PATIENT));
         draft.clear(HeaderField::Party);
         assert_eq!(draft.missing(), vec![HeaderField::Party]);
-        assert_eq!(DraftHeader::from(REACHED_PATIENT).complete(), Some(REACHED_PATIENT));
+        assert_eq!(
+            DraftHeader::from(REACHED_PATIENT).complete(),
+            Some(REACHED_PATIENT)
+        );
     }
 
     #[test]

@@ -522,7 +522,11 @@ pub(crate) fn without_not_null(sql: &str, column: &str) -> Option<String> {
     }
     let start = sql.find(line)?;
     let relaxed = line.replacen(" NOT NULL", "", 1);
-    Some(format!("{}{relaxed}{}", &sql[..start], &sql[start + line.len()..]))
+    Some(format!(
+        "{}{relaxed}{}",
+        &sql[..start],
+        &sql[start + line.len()..]
+    ))
 }
 
 /// `CREATE TABLE` text with `CHECK (column IN ('a', 'b'))` written as

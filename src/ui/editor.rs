@@ -52,18 +52,24 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
         };
         vec![
             Span::styled(format!("{}: ", f.label()), theme.label),
-            Span::styled(text, if focused { theme.selected_focused } else { style }),
+            Span::styled(
+                text,
+                if focused {
+                    theme.selected_focused
+                } else {
+                    style
+                },
+            ),
             Span::raw("  "),
         ]
     };
-    let chosen = |f: HeaderField| {
-        (
-            Field::Header(f),
-            h.value_label(f).map(str::to_string),
-        )
-    };
+    let chosen = |f: HeaderField| (Field::Header(f), h.value_label(f).map(str::to_string));
     let mut first = Vec::new();
-    for f in [HeaderField::Method, HeaderField::Direction, HeaderField::Party] {
+    for f in [
+        HeaderField::Method,
+        HeaderField::Direction,
+        HeaderField::Party,
+    ] {
         let (f, value) = chosen(f);
         first.extend(field(f, value));
     }

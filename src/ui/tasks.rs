@@ -1,8 +1,8 @@
 //! The tasks pane: my day, or the selected patient's tasks.
 
+use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use chrono::NaiveDate;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
