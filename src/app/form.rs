@@ -138,7 +138,9 @@ impl Field {
                 "n" | "no" | "false" | "0" => Ok(Value::Bool(false)),
                 _ => Err("type yes or no".to_string()),
             },
-            FieldKind::Language => language::parse(typed).map(Value::Text),
+            FieldKind::Language => {
+                language::parse(typed).map(|answer| Value::Text(answer.code().to_string()))
+            }
             FieldKind::Icd10 => check_icd10(typed).map(|()| Value::Text(typed.to_uppercase())),
             FieldKind::State => check_state(typed).map(|()| Value::Text(typed.to_uppercase())),
             FieldKind::PostalCode => {
@@ -161,7 +163,7 @@ impl Field {
                 .find(|c| c.code == code)
                 .map(|c| format!("→ {}", c.label))
                 .unwrap_or_default(),
-            (FieldKind::Language, Value::Text(tag)) => format!("→ {}", language::name(&tag)),
+            (FieldKind::Language, Value::Text(code)) => format!("→ {}", language::name(&code)),
             (FieldKind::Phone, Value::Text(phone)) if phone != self.text().trim() => {
                 format!("→ {phone}")
             }

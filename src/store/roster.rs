@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::write::{date_text, utc_text};
 use super::{AuditAction, NewCareTeamMember, NewCondition, NewPatient, Store, StoreError, Tx};
+use crate::domain::language::PreferredLanguage;
 use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 use crate::domain::roster::RosterRow;
 
@@ -70,8 +71,8 @@ impl RosterFields {
             postal_code: over(&self.postal_code, &row.zip),
             language: row
                 .language
-                .clone()
-                .unwrap_or_else(|| self.language.clone()),
+                .as_ref()
+                .map_or_else(|| self.language.clone(), |l| l.code().to_string()),
             interpreter_needed: row.interpreter.unwrap_or(self.interpreter_needed),
             medicaid_id: over(&self.medicaid_id, &row.medicaid_id),
             plan_name: over(&self.plan_name, &row.plan),
@@ -287,7 +288,13 @@ fn import_rows(
                     given_name: row.given_name.clone(),
                     birth_date: row.birth_date,
                     sex: row.sex.unwrap_or(Sex::Unknown),
-                    language: row.language.clone().unwrap_or_else(|| "en".into()),
+                    // A roster that does not say has not said English.
+                    language: row
+                        .language
+                        .as_ref()
+                        .unwrap_or(&PreferredLanguage::Unknown)
+                        .code()
+                        .to_string(),
                     interpreter_needed: row.interpreter.unwrap_or(false),
                     phone_primary: row.phone.clone(),
                     phone_secondary: row.phone2.clone(),
