@@ -213,7 +213,7 @@ pub fn parse(typed: &str) -> Result<PreferredLanguage, String> {
     let typed = typed.trim();
     let folded = fold(typed);
     if folded.is_empty() {
-        return Err("type a language (Spanish, es), unknown or declined".into());
+        return Err("write a language (Spanish, es), unknown or declined".into());
     }
     let registry = registry();
     if let Some(key) = registry.exact(&folded).find(|k| k.common) {
@@ -246,7 +246,7 @@ pub fn parse(typed: &str) -> Result<PreferredLanguage, String> {
         ([], _) => None,
         (many, _) => {
             return Err(format!(
-                "{:?} names {} languages: type one with its code, {}",
+                "{:?} names {} languages: write one with its code, {}",
                 short(typed),
                 many.len(),
                 many.iter()
@@ -265,7 +265,7 @@ pub fn parse(typed: &str) -> Result<PreferredLanguage, String> {
     Err(match code {
         Some(Err(problem)) => problem,
         _ => format!(
-            "{:?} is not a language tend knows: type its name (Spanish), a code (es, spa, pt-BR), unknown or declined",
+            "{:?} is not a language tend knows: write its name (Spanish), a code (es, spa, pt-BR), unknown or declined",
             short(typed)
         ),
     })
@@ -759,7 +759,7 @@ mod tests {
     fn what_is_no_language_is_refused_with_the_reason() {
         assert_eq!(
             parse("Klingon language").unwrap_err(),
-            "\"Klingon language\" is not a language tend knows: type its name (Spanish), a code (es, spa, pt-BR), unknown or declined"
+            "\"Klingon language\" is not a language tend knows: write its name (Spanish), a code (es, spa, pt-BR), unknown or declined"
         );
         for typed in ["12", "xyz", "English!", "en_US", "Mandarinn", "jjj"] {
             assert!(parse(typed).is_err(), "{typed}");

@@ -103,6 +103,7 @@ impl Column {
             Column::MemberId => &["mrn", "cin", "id"],
             Column::Dob => &["dateofbirth", "birthdate"],
             Column::Zip => &["zipcode", "postalcode"],
+            Column::Language => &["preferredlanguage", "primarylanguage", "spokenlanguage"],
             _ => &[],
         }
     }

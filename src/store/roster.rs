@@ -69,10 +69,13 @@ impl RosterFields {
             city: over(&self.city, &row.city),
             state: over(&self.state, &row.state),
             postal_code: over(&self.postal_code, &row.zip),
-            language: row
-                .language
-                .as_ref()
-                .map_or_else(|| self.language.clone(), |l| l.code().to_string()),
+            // A roster that does not know the language (an empty cell, or
+            // "Unknown") says nothing new: what a coordinator learnt stays.
+            // "Declined" is an answer, and is taken.
+            language: match &row.language {
+                None | Some(PreferredLanguage::Unknown) => self.language.clone(),
+                Some(answer) => answer.code().to_string(),
+            },
             interpreter_needed: row.interpreter.unwrap_or(self.interpreter_needed),
             medicaid_id: over(&self.medicaid_id, &row.medicaid_id),
             plan_name: over(&self.plan_name, &row.plan),
