@@ -37,8 +37,9 @@ fn at(text: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// A generated caseload of `patients`, and two hand-made patients who use
-/// every column (and what the generator never writes: text with escape
+/// A generated caseload of `patients`, and three hand-made patients who use
+/// every column (the second with no language known, the third having
+/// declined to say) (and what the generator never writes: text with escape
 /// sequences, a second phone alone, addenda, repeats, ended entries), and a
 /// draft that must not leave tend.
 fn caseload(dir: &Path, patients: usize) -> (PathBuf, Store) {
@@ -60,6 +61,12 @@ fn caseload(dir: &Path, patients: usize) -> (PathBuf, Store) {
             let (full, bare) = every_column(me, night);
             tx.insert_patient_data(&full)?;
             tx.insert_patient_data(&bare)?;
+            // One who was asked which language and declined to say.
+            let mut declined = bare.clone();
+            declined.patient.id = SINK + 3;
+            declined.patient.member_id = "SYNSINK03".into();
+            declined.patient.language = "und-x-declined".into();
+            tx.insert_patient_data(&declined)?;
             tx.audit(AuditAction::Create, "Patient", None, None, Some("test"))?;
             Ok(full.patient.id)
         })
@@ -468,7 +475,8 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
             given_name: "Bo".into(),
             birth_date: date(2001, 12, 31),
             sex: Sex::Unknown,
-            language: "es".into(),
+            // Not known: no `communication` at all.
+            language: "und".into(),
             interpreter_needed: false,
             phone_primary: None,
             phone_secondary: Some("(212) 555-0199".into()),
@@ -633,7 +641,7 @@ fn export_then_import_into_an_empty_database_gives_the_same_bundle_and_rows() {
     let (first, report) = export_all(&mut store, Scope::All);
     let (again, _) = export_all(&mut store, Scope::All);
     assert_eq!(first, again, "the same database exports the same bytes");
-    assert_eq!(report.patients, 42);
+    assert_eq!(report.patients, 43);
 
     let bundle_path = dir.path().join("bundle.json");
     std::fs::write(&bundle_path, &first).unwrap();
@@ -641,7 +649,7 @@ fn export_then_import_into_an_empty_database_gives_the_same_bundle_and_rows() {
     let mut imported = open(&target, "ccuser");
     let result = import_file(&mut imported, &bundle_path).unwrap();
     assert!(result.kept_ids);
-    assert_eq!(result.patients, 42);
+    assert_eq!(result.patients, 43);
 
     let (second, _) = export_all(&mut imported, Scope::All);
     assert!(first == second, "the bundle read back exports unchanged");
@@ -666,7 +674,7 @@ fn export_then_import_into_an_empty_database_gives_the_same_bundle_and_rows() {
         vec![(
             None,
             Some(format!(
-                "imported from the FHIR bundle bundle.json: 42 patients, {} rows",
+                "imported from the FHIR bundle bundle.json: 43 patients, {} rows",
                 result.rows
             ))
         )]
@@ -674,6 +682,124 @@ fn export_then_import_into_an_empty_database_gives_the_same_bundle_and_rows() {
     // Imported notes are searchable as signed notes are.
     let hits = imported.search_notes("landlord Thursday", 5).unwrap();
     assert_eq!(hits.len(), 1);
+}
+
+/// The preferred language goes out as a BCP 47 coding with its name; an
+/// unknown one leaves `communication` out; one the patient declined to give
+/// is the data-absent-reason `asked-declined`. The import reads back each,
+/// ISO 639 codes of any part as their tag, and refuses a code that is no
+/// language without repeating it.
+#[test]
+fn languages_go_out_as_bcp_47_or_as_why_they_are_absent_and_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = caseload(dir.path(), 3);
+    let (text, _) = export_all(&mut store, Scope::All);
+    let bundle: Value = serde_json::from_str(&text).unwrap();
+    let patient = |id: i64| -> Value {
+        bundle["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["resource"])
+            .find(|r| r["resourceType"] == "Patient" && r["id"] == format!("p-{id}"))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        patient(SINK + 1)["communication"],
+        json!([{
+            "language": { "coding": [{
+                "system": "urn:ietf:bcp:47", "code": "pt-BR", "display": "Portuguese (pt-BR)"
+            }]},
+            "preferred": true
+        }])
+    );
+    assert_eq!(patient(SINK + 2).get("communication"), None, "unknown");
+    // Every language code is a valid BCP 47 tag in its canonical form.
+    let mut languages = 0;
+    for entry in bundle["entry"].as_array().unwrap() {
+        for code in at_path(&entry["resource"], "communication[].language.coding[].code") {
+            let code = code.as_str().unwrap();
+            let tag = language_tags::LanguageTag::parse(code).unwrap();
+            assert!(tag.is_valid(), "{code}");
+            assert_eq!(tag.canonicalize().unwrap().as_str(), code);
+            languages += 1;
+        }
+    }
+    assert_eq!(languages, 4, "the generated three and pt-BR");
+    assert_eq!(
+        patient(SINK + 3)["communication"],
+        json!([{
+            "language": { "extension": [{
+                "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+                "valueCode": "asked-declined"
+            }]},
+            "preferred": true
+        }])
+    );
+
+    let (_, zoe) = zoe(dir.path());
+    let coding = |code: &str| json!({ "coding": [{ "system": "urn:ietf:bcp:47", "code": code }] });
+    let absent = |reason: &str| {
+        json!({ "extension": [{
+            "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+            "valueCode": reason
+        }]})
+    };
+    let imported = |name: &str, communication: Option<Value>| -> Result<String, String> {
+        let mut bundle = zoe.clone();
+        let patient = bundle["entry"][1]["resource"].as_object_mut().unwrap();
+        match communication {
+            Some(c) => patient.insert("communication".into(), c),
+            None => patient.remove("communication"),
+        };
+        let file = dir.path().join(format!("{name}.json"));
+        std::fs::write(&file, bundle.to_string()).unwrap();
+        let db = dir.path().join(format!("{name}.db"));
+        import_file(&mut open(&db, "ccuser"), &file).map_err(|e| e.to_string())?;
+        Ok(rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT language FROM patient", [], |r| r.get(0))
+            .unwrap())
+    };
+    assert_eq!(
+        imported("as-is", None).unwrap(),
+        "und",
+        "none is unknown, not English"
+    );
+    for (name, communication, stored) in [
+        ("spa", json!([{ "language": coding("spa") }]), "es"),
+        ("extlang", json!([{ "language": coding("zh-cmn") }]), "cmn"),
+        (
+            "preferred",
+            json!([{ "language": coding("es") }, { "language": coding("yue"), "preferred": true }]),
+            "yue",
+        ),
+        ("absent", json!([{ "language": absent("unknown") }]), "und"),
+        (
+            "declined",
+            json!([{ "language": absent("asked-declined") }]),
+            "und-x-declined",
+        ),
+    ] {
+        assert_eq!(
+            imported(name, Some(communication)).unwrap(),
+            stored,
+            "{name}"
+        );
+    }
+    let error = imported(
+        "klingon",
+        Some(json!([{ "language": coding("Klingon language") }])),
+    )
+    .unwrap_err();
+    assert!(
+        error.ends_with(
+            "entry 1 (Patient/p-1): communication[0].language.coding[0].code is not a BCP 47 language tag; nothing was imported"
+        ),
+        "{error}"
+    );
+    assert!(!error.contains("Klingon"), "never the value: {error}");
 }
 
 /// `value` with every id renamed as `names` says: resource and contained
@@ -1203,6 +1329,29 @@ const CODE_RULES: &[CodeRule] = &[
             "completed",
             "entered-in-error",
             "unknown",
+        ],
+    ),
+    // http://hl7.org/fhir/ValueSet/data-absent-reason (a language declined)
+    (
+        "Patient",
+        "communication[].language.extension[].valueCode",
+        "",
+        &[
+            "unknown",
+            "asked-unknown",
+            "temp-unknown",
+            "not-asked",
+            "asked-declined",
+            "masked",
+            "not-applicable",
+            "unsupported",
+            "as-text",
+            "error",
+            "not-a-number",
+            "negative-infinity",
+            "positive-infinity",
+            "not-performed",
+            "not-permitted",
         ],
     ),
     // http://terminology.hl7.org/ValueSet/v3-ParticipationMode (R4's release)

@@ -206,6 +206,80 @@ fn a_saved_record_is_one_audited_change_shown_at_once() {
     assert_eq!(record.version, 2);
 }
 
+/// The language field completes names from the whole ISO 639-3 registry:
+/// the line under the form offers them as the name is typed, Tab takes the
+/// first while the text is no language yet, and the record stores the tag
+/// and shows the name. Unknown and declined are answers like any other.
+#[test]
+fn the_language_field_completes_from_the_registry_and_stores_the_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = zoe_db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('e'));
+    to_field(&mut app, "Language");
+    clear(&mut app);
+    typed(&mut app, "fuzh");
+    let shown = screen(&mut app);
+    assert!(shown.contains("Tab: Min Dong Chinese (cdo)"), "{shown}");
+    insta::assert_snapshot!("record_form_language_80x24", shown);
+    press(&mut app, KeyCode::Tab);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.fields[form.focused].label, "Language", "Tab completed");
+    assert!(screen(&mut app).contains("Min Dong Chinese"));
+    ctrl(&mut app, 's');
+    assert_eq!(message(&app), "Record saved");
+    let language_line = |app: &App| {
+        app.patient.lines.iter().find_map(|l| match l {
+            tend::app::patient::RecordLine::Field {
+                label: "Language",
+                value,
+                ..
+            } => Some(value.clone()),
+            _ => None,
+        })
+    };
+    assert_eq!(
+        language_line(&app).as_deref(),
+        Some("Min Dong Chinese, interpreter"),
+        "the pane shows the name"
+    );
+    assert_eq!(
+        open(&path, "ccuser")
+            .patient(ZOE)
+            .unwrap()
+            .unwrap()
+            .language,
+        "cdo"
+    );
+
+    for (typed_text, stored, shown) in [
+        ("Declined", "und-x-declined", "Declined to answer"),
+        ("unknown", "und", "Unknown"),
+        ("pt-br", "pt-BR", "Portuguese (pt-BR)"),
+    ] {
+        press(&mut app, KeyCode::Char('e'));
+        to_field(&mut app, "Language");
+        clear(&mut app);
+        typed(&mut app, typed_text);
+        ctrl(&mut app, 's');
+        assert_eq!(message(&app), "Record saved", "{typed_text}");
+        assert_eq!(
+            open(&path, "ccuser")
+                .patient(ZOE)
+                .unwrap()
+                .unwrap()
+                .language,
+            stored
+        );
+        assert_eq!(
+            language_line(&app),
+            Some(format!("{shown}, interpreter")),
+            "{typed_text}"
+        );
+    }
+}
+
 /// Another session saved the record while the form was open: nothing of
 /// ours is written, the form says so, takes theirs where we had not typed,
 /// shows theirs beside ours where we had; a second save keeps both.

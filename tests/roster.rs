@@ -235,6 +235,140 @@ fn re_importing_updates_by_member_id_and_says_how_many_of_each() {
     );
 }
 
+/// Each member of `good/payer-languages.csv`, what its language cell says
+/// and the tag tend must store: the spellings payers' rosters and EHRs use,
+/// ISO 639-1, 639-2/B, 639-2/T and 639-3 codes and BCP 47 tags.
+const PAYER_LANGUAGES: [(&str, &str, &str); 46] = [
+    ("SYN0100001", "Mandarin", "cmn"),
+    ("SYN0100002", "MANDARIN", "cmn"),
+    ("SYN0100003", "Mandarin Chinese", "cmn"),
+    ("SYN0100004", "Cantonese", "yue"),
+    ("SYN0100005", "Chinese", "zh"),
+    ("SYN0100006", "Fuzhounese", "cdo"),
+    ("SYN0100007", "Haitian Creole", "ht"),
+    ("SYN0100008", "Creole", "ht"),
+    ("SYN0100009", "Haitian", "ht"),
+    ("SYN0100010", "Farsi", "fa"),
+    ("SYN0100011", "Persian", "fa"),
+    ("SYN0100012", "Punjabi", "pa"),
+    ("SYN0100013", "Urdu", "ur"),
+    ("SYN0100014", "Yiddish", "yi"),
+    ("SYN0100015", "Tagalog", "tl"),
+    ("SYN0100016", "ASL", "ase"),
+    ("SYN0100017", "Other", "mis"),
+    ("SYN0100018", "Unknown", "und"),
+    ("SYN0100019", "Declined", "und-x-declined"),
+    ("SYN0100020", "Refused", "und-x-declined"),
+    ("SYN0100021", "English", "en"),
+    ("SYN0100022", "Spanish", "es"),
+    ("SYN0100023", "es", "es"),
+    ("SYN0100024", "ES", "es"),
+    ("SYN0100025", "spa", "es"),
+    ("SYN0100026", "ger", "de"),
+    ("SYN0100027", "deu", "de"),
+    ("SYN0100028", "chi", "zh"),
+    ("SYN0100029", "zho", "zh"),
+    ("SYN0100030", "per", "fa"),
+    ("SYN0100031", "fas", "fa"),
+    ("SYN0100032", "cmn", "cmn"),
+    ("SYN0100033", "yue", "yue"),
+    ("SYN0100034", "hat", "ht"),
+    ("SYN0100035", "pt-BR", "pt-BR"),
+    ("SYN0100036", "pt-br", "pt-BR"),
+    ("SYN0100037", "zh-Hant-TW", "zh-Hant-TW"),
+    ("SYN0100038", "zh-cmn", "cmn"),
+    ("SYN0100039", "zh-yue", "yue"),
+    ("SYN0100040", "es-419", "es-419"),
+    ("SYN0100041", "sgn-US", "ase"),
+    ("SYN0100042", "en-US", "en-US"),
+    ("SYN0100043", "Cape Verdean Creole", "kea"),
+    ("SYN0100044", "Somali", "so"),
+    ("SYN0100045", "und", "und"),
+    // No language given: a new member's language is unknown, not English.
+    ("SYN0100046", "", "und"),
+];
+
+/// `(member_id, language)` of every member, by member ID.
+fn stored_languages(db: &Path) -> Vec<(String, String)> {
+    Connection::open(db)
+        .unwrap()
+        .prepare("SELECT member_id, language FROM patient ORDER BY member_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// A payer's roster of 46 members whose "Primary Language" says what such
+/// files say (issue 12: a roster was refused whole for "Mandarin"): it
+/// imports whole, every member with the tag expected; a later roster that
+/// does not know a member's language keeps what tend holds.
+#[test]
+fn a_payer_roster_with_every_spelling_of_a_language_imports_with_the_tags_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let good = corpus().join("good");
+    // The file says what the table says it says.
+    let mut file = csv::Reader::from_path(good.join("payer-languages.csv")).unwrap();
+    let cells: Vec<(String, String)> = file
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[6].to_string())
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        PAYER_LANGUAGES
+            .iter()
+            .map(|(m, cell, _)| (m.to_string(), cell.to_string()))
+            .collect::<Vec<_>>()
+    );
+
+    let out = import(&good, &db, &["payer-languages.csv"]);
+    assert_eq!(text(&out.stderr), "");
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "payer-languages.csv: 46 rows: 46 created, 0 updated, 0 unchanged, 0 rejected\nDatabase: {}\n",
+            db.display()
+        )
+    );
+    let expected: Vec<(String, String)> = PAYER_LANGUAGES
+        .iter()
+        .map(|(m, _, tag)| (m.to_string(), tag.to_string()))
+        .collect();
+    assert_eq!(stored_languages(&db), expected);
+
+    // The same file again changes nothing; a later file that does not know
+    // the language (an empty cell, "Unknown") keeps what tend holds, and
+    // one that says "Declined" or another language is taken.
+    let out = import(&good, &db, &["payer-languages.csv"]);
+    assert!(text(&out.stdout).contains("0 updated, 46 unchanged"));
+    write(
+        dir.path(),
+        "later.csv",
+        "member_id,first_name,last_name,dob,language\n\
+         SYN0100001,Ben,Sample,02/08/1953,\n\
+         SYN0100002,Cai,Testa,03/15/1956,Unknown\n\
+         SYN0100003,Dara,Demo,04/22/1959,Declined\n\
+         SYN0100018,Hana,Placeholder,07/06/2004,Farsi\n",
+    );
+    let out = import(dir.path(), &db, &["later.csv"]);
+    assert!(
+        text(&out.stdout).starts_with("later.csv: 4 rows: 0 created, 2 updated, 2 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
+    let after = stored_languages(&db);
+    assert_eq!(after[0].1, "cmn", "an empty cell keeps it");
+    assert_eq!(after[1].1, "cmn", "so does Unknown");
+    assert_eq!(after[2].1, "und-x-declined", "Declined is an answer");
+    assert_eq!(after[17].1, "fa", "an unknown language is learnt");
+}
+
 #[test]
 fn partial_imports_the_good_rows_and_writes_the_rest_with_their_reasons() {
     let dir = tempfile::tempdir().unwrap();

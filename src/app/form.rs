@@ -4,13 +4,21 @@
 //! without change. What a save does is the caller's (see `forms.rs`); the
 //! form only holds the text and says what each field means or why it
 //! cannot be used.
+//!
+//! A language field completes names from the whole registry: once its text
+//! is edited, the line under the form lists what it may become, the first
+//! one to take named with its key. `Tab` takes it while the text does not
+//! yet read as a language (and otherwise goes to the next field, as
+//! everywhere), `Right` at the end of the text takes it always (the text
+//! may read as another language: "man" is Mandingo's code), and
+//! `Ctrl-N`/`Ctrl-P` bring the next or previous one first.
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::line_input::{InputEvent, LineInput};
 use crate::domain::dates;
-use crate::domain::language;
+use crate::domain::language::{self, Suggestion};
 use crate::domain::patient::{check_icd10, check_postal_code, check_state, normalize_phone};
 
 /// What a field holds, and so how its text is read.
@@ -77,7 +85,12 @@ pub struct Field {
     /// editing it, when that differs from what the user has: shown beside
     /// the field so neither is lost.
     pub theirs: Option<String>,
+    /// Which of a language field's suggestions comes first (`Ctrl-N`).
+    pub pick: usize,
 }
+
+/// How many completions a language field offers at once.
+const SUGGESTIONS: usize = 5;
 
 impl Field {
     pub fn new(name: &'static str, label: &'static str, kind: FieldKind, text: &str) -> Field {
@@ -90,6 +103,7 @@ impl Field {
             initial: input.text(),
             input,
             theirs: None,
+            pick: 0,
         }
     }
 
@@ -138,7 +152,9 @@ impl Field {
                 "n" | "no" | "false" | "0" => Ok(Value::Bool(false)),
                 _ => Err("type yes or no".to_string()),
             },
-            FieldKind::Language => language::parse(typed).map(Value::Text),
+            FieldKind::Language => {
+                language::parse(typed).map(|answer| Value::Text(answer.code().to_string()))
+            }
             FieldKind::Icd10 => check_icd10(typed).map(|()| Value::Text(typed.to_uppercase())),
             FieldKind::State => check_state(typed).map(|()| Value::Text(typed.to_uppercase())),
             FieldKind::PostalCode => {
@@ -161,13 +177,65 @@ impl Field {
                 .find(|c| c.code == code)
                 .map(|c| format!("→ {}", c.label))
                 .unwrap_or_default(),
-            (FieldKind::Language, Value::Text(tag)) => format!("→ {}", language::name(&tag)),
+            (FieldKind::Language, Value::Text(code)) => format!("→ {}", language::name(&code)),
             (FieldKind::Phone, Value::Text(phone)) if phone != self.text().trim() => {
                 format!("→ {phone}")
             }
             (FieldKind::YesNo, Value::Bool(b)) => if b { "→ yes" } else { "→ no" }.to_string(),
             _ => String::new(),
         })
+    }
+
+    /// What a language field's edited text may be completed to, the one
+    /// `Tab` or `Right` takes first; none for other fields, for text not
+    /// edited (passing through the field offers nothing), and never the
+    /// language the text already reads as.
+    pub fn suggestions(&self) -> Vec<Suggestion> {
+        if self.kind != FieldKind::Language || !self.is_changed() {
+            return Vec::new();
+        }
+        let text = self.text();
+        let reads = language::parse(&text).ok();
+        let mut suggestions = language::complete(&text, SUGGESTIONS + 1);
+        suggestions.retain(|s| Some(&s.answer) != reads.as_ref());
+        suggestions.truncate(SUGGESTIONS);
+        if !suggestions.is_empty() {
+            let first = self.pick % suggestions.len();
+            suggestions.rotate_left(first);
+        }
+        suggestions
+    }
+
+    /// The line under the form while completions are offered: what the
+    /// text means (if it reads), the completion a key takes, the others.
+    pub fn completion_line(&self, today: NaiveDate) -> Option<String> {
+        let suggestions = self.suggestions();
+        let (first, others) = suggestions.split_first()?;
+        let mut line = match self.meaning(today) {
+            Ok(meaning) => format!("{meaning} · Right: {}", first.shown()),
+            Err(_) => format!("Tab: {}", first.shown()),
+        };
+        if !others.is_empty() {
+            line.push_str(" · Ctrl-N: ");
+            line.push_str(
+                &others
+                    .iter()
+                    .map(Suggestion::shown)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+        Some(line)
+    }
+
+    /// Takes the first suggestion, if there is one: whether it did.
+    fn complete(&mut self) -> bool {
+        let Some(first) = self.suggestions().into_iter().next() else {
+            return false;
+        };
+        self.input = LineInput::new(&first.name);
+        self.pick = 0;
+        true
     }
 
     /// What may be typed, for the line under the form.
@@ -183,7 +251,9 @@ impl Field {
                 .collect::<Vec<_>>()
                 .join(", "),
             FieldKind::YesNo => "yes or no".into(),
-            FieldKind::Language => "a language: Spanish, or its tag: es".into(),
+            FieldKind::Language => {
+                "a language's name or code: Spanish, es, spa, pt-BR; or unknown, declined".into()
+            }
             FieldKind::Icd10 => "an ICD-10 code: E11.9 (optional)".into(),
             FieldKind::State => "two letters: NY".into(),
             FieldKind::PostalCode => "ZIP: 10001 or 10001-1234".into(),
@@ -323,6 +393,9 @@ impl<P> Form<P> {
 
     pub fn key(&mut self, key: KeyEvent) -> FormEvent {
         let last = self.fields.len().saturating_sub(1);
+        if let Some(event) = self.completion_key(key) {
+            return event;
+        }
         match key.code {
             KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 return FormEvent::Save
@@ -343,9 +416,39 @@ impl<P> Form<P> {
             return FormEvent::Unchanged;
         };
         match field.input.key(key) {
-            InputEvent::Edited => FormEvent::Edited,
+            InputEvent::Edited => {
+                field.pick = 0;
+                FormEvent::Edited
+            }
             _ => FormEvent::Unchanged,
         }
+    }
+
+    /// The keys of completion in a field that offers some: `Tab` while the
+    /// text does not read, `Right` at its end, `Ctrl-N`/`Ctrl-P`. `None`
+    /// leaves the key to the form.
+    fn completion_key(&mut self, key: KeyEvent) -> Option<FormEvent> {
+        let today = self.today;
+        let field = self.fields.get_mut(self.focused)?;
+        let offered = field.suggestions().len();
+        if offered == 0 {
+            return None;
+        }
+        let control = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('n') if control => field.pick = (field.pick + 1) % offered,
+            KeyCode::Char('p') if control => field.pick = (field.pick + offered - 1) % offered,
+            KeyCode::Tab if field.value(today).is_err() => {
+                field.complete();
+                return Some(FormEvent::Edited);
+            }
+            KeyCode::Right if field.input.at_end() => {
+                field.complete();
+                return Some(FormEvent::Edited);
+            }
+            _ => return None,
+        }
+        Some(FormEvent::Unchanged)
     }
 }
 
@@ -450,6 +553,93 @@ mod tests {
         assert!(typed(FieldKind::Icd10, "diabetes").is_err());
         assert_eq!(typed(FieldKind::State, "ny"), Ok(Value::Text("NY".into())));
         assert!(typed(FieldKind::PostalCode, "1234").is_err());
+    }
+
+    #[test]
+    fn a_language_field_completes_names_from_the_whole_registry() {
+        let mut form = Form::new(
+            (),
+            "Test".into(),
+            vec![
+                Field::new("lang", "Language", FieldKind::Language, "English"),
+                Field::new("next", "Next", FieldKind::Text, ""),
+            ],
+            today(),
+        );
+        let retype = |form: &mut Form<()>, text: &str| {
+            while !form.fields[form.focused].text().is_empty() {
+                form.key(key(KeyCode::Backspace));
+            }
+            for c in text.chars() {
+                form.key(key(KeyCode::Char(c)));
+            }
+        };
+        assert!(
+            form.fields[0].suggestions().is_empty(),
+            "passing through the field offers nothing"
+        );
+        retype(&mut form, "mand");
+        let line = form.fields[0].completion_line(today()).unwrap();
+        assert!(
+            line.starts_with("Tab: Mandarin Chinese (cmn) · Ctrl-N: "),
+            "{line}"
+        );
+        assert_eq!(form.key(key(KeyCode::Tab)), FormEvent::Edited);
+        assert_eq!(form.focused, 0, "Tab took the completion");
+        assert_eq!(form.fields[0].text(), "Mandarin Chinese");
+        assert_eq!(form.text("lang").as_deref(), Some("cmn"));
+        assert_eq!(form.key(key(KeyCode::Tab)), FormEvent::Unchanged);
+        assert_eq!(form.focused, 1, "and then went to the next field");
+
+        // "man" reads already (Mandingo's code): Tab goes on, Right at the
+        // end takes the completion, Ctrl-N and Ctrl-P choose which.
+        form.key(key(KeyCode::BackTab));
+        retype(&mut form, "man");
+        let field = &form.fields[0];
+        let offered = field.suggestions();
+        assert!(offered.len() > 2);
+        assert_eq!(
+            field.completion_line(today()).unwrap(),
+            format!(
+                "→ Mandingo · Right: Mandarin Chinese (cmn) · Ctrl-N: {}",
+                offered[1..]
+                    .iter()
+                    .map(Suggestion::shown)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        );
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(form.key(ctrl('n')), FormEvent::Unchanged);
+        assert_eq!(form.key(ctrl('n')), FormEvent::Unchanged);
+        assert_eq!(form.key(ctrl('p')), FormEvent::Unchanged);
+        assert_eq!(form.fields[0].suggestions()[0], offered[1]);
+        form.key(key(KeyCode::Left));
+        assert_eq!(
+            form.key(key(KeyCode::Right)),
+            FormEvent::Unchanged,
+            "Right inside the text moves the cursor"
+        );
+        assert_eq!(form.key(key(KeyCode::Right)), FormEvent::Edited);
+        assert_eq!(form.fields[0].text(), offered[1].name);
+        assert_eq!(form.text("lang").as_deref(), Some(offered[1].answer.code()));
+
+        // Text that reads and offers nothing more: Tab goes on.
+        form.key(key(KeyCode::BackTab));
+        retype(&mut form, "Declined to answer");
+        assert_eq!(form.fields[0].completion_line(today()), None);
+        assert_eq!(
+            form.fields[0].meaning(today()),
+            Ok("→ Declined to answer".into())
+        );
+        assert_eq!(form.text("lang").as_deref(), Some("und-x-declined"));
+        form.key(key(KeyCode::Tab));
+        assert_eq!(form.focused, 1);
+        // Nothing to offer and no language: the reason is shown.
+        form.key(key(KeyCode::BackTab));
+        retype(&mut form, "Klingon l");
+        assert_eq!(form.fields[0].completion_line(today()), None);
+        assert!(form.fields[0].value(today()).is_err());
     }
 
     #[test]

@@ -125,7 +125,7 @@ fn record_fields(record: &PatientRecord, coordinators: &[String]) -> Vec<Field> 
             "language",
             "Language",
             K::Language,
-            language::name(&record.language),
+            &language::name(&record.language),
         )
         .required(),
         Field::new(

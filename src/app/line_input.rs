@@ -36,6 +36,11 @@ impl LineInput {
         self.area.lines().first().cloned().unwrap_or_default()
     }
 
+    /// Whether the cursor is after the last character.
+    pub fn at_end(&self) -> bool {
+        self.area.cursor().1 >= self.text().chars().count()
+    }
+
     /// The widget to draw.
     pub fn widget(&self) -> &TextArea<'static> {
         &self.area
@@ -79,6 +84,9 @@ mod tests {
         assert_eq!(input.key(key(KeyCode::Left)), InputEvent::Unchanged);
         assert_eq!(input.key(key(KeyCode::Char('x'))), InputEvent::Edited);
         assert_eq!(input.text(), "axb");
+        assert!(!input.at_end());
+        input.key(key(KeyCode::End));
+        assert!(input.at_end());
         assert_eq!(input.key(key(KeyCode::Tab)), InputEvent::Complete);
         assert_eq!(
             input.key(key(KeyCode::Enter)),

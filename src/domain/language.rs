@@ -1,70 +1,865 @@
-//! Preferred languages, stored as BCP 47 tags (as FHIR `Patient.communication.language`)
-//! and shown by name.
+//! A patient's preferred language: what they answered when asked which
+//! language they want to be spoken to in. Stored as BCP 47, as FHIR's
+//! `Patient.communication.language` is, and shown by its English name.
+//!
+//! **Registries, not a list.** Every language ISO 639-3 knows (about
+//! 7,900), with its ISO 639-1 code where it has one and its English
+//! reference name, comes from the `isolang` crate; parsing, validating and
+//! canonicalising BCP 47 tags (case, extended language subtags such as
+//! `zh-cmn` → `cmn`, deprecated codes such as `iw` → `he`, regions, scripts
+//! and variants) from the `language-tags` crate, which carries the IANA
+//! Language Subtag Registry. tend keeps only what those cannot know: the
+//! twenty ISO 639-2/B codes (`ger`, `chi`, `per`, …; a closed list ISO froze
+//! in 1998), and [`ALIASES`], the spellings rosters use that no registry
+//! name gives ("Mandarin", "Farsi", "Haitian Creole", "ASL").
+//!
+//! **Three kinds of answer**, each stored in `patient.language` as a valid
+//! BCP 47 tag, so anything reading that column (a report, `sqlite3`, the
+//! CSV export) meets a tag and nothing else:
+//!
+//! - a language: its canonical tag, the shortest form BCP 47 allows
+//!   (`es`, not `spa`; `cmn`; `pt-BR`). "Other", as rosters say for a
+//!   language not on their list, is `mis`, which ISO 639-2 and BCP 47
+//!   reserve for a language without a code of its own: the patient does
+//!   speak a language, tend cannot say which. It is a language (exported
+//!   as a code like any other) and shown as "Other language".
+//! - unknown: `und` ("undetermined", BCP 47 and ISO 639-2's own answer for
+//!   this). Not English: a value nobody chose is not a language. A patient
+//!   created with no language (a roster without the column, a FHIR patient
+//!   without `communication`) is unknown.
+//! - declined: `und-x-declined`, the patient was asked and chose not to
+//!   say. A reader that knows only BCP 47 sees "undetermined", which is
+//!   true; the private-use subtag (BCP 47's own place for a distinction
+//!   that has no registered code) keeps it apart from unknown for tend.
+//!   FHIR says it as the data-absent-reason `asked-declined`.
+//!
+//! **Reading what people type** (a form, a roster cell, a FHIR code), case,
+//! accents and surrounding spaces aside, first match wins:
+//!
+//! 1. the common spellings: [`ALIASES`], [`UNKNOWN_SPELLINGS`],
+//!    [`DECLINED_SPELLINGS`];
+//! 2. a code or tag: ISO 639-1 (`es`), 639-2/B and /T (`ger`, `deu`),
+//!    639-3 (`cmn`), any valid BCP 47 tag (`zh-Hant-TW`), made canonical;
+//!    private-use languages `qaa`–`qtz` are valid BCP 47 and kept;
+//! 3. a name with its code, as tend shows languages whose name alone is
+//!    not enough: "Swahili (swh)", "Portuguese (pt-BR)";
+//! 4. a registry name ("Spanish", "Mandarin Chinese"). ISO 639-3 gives a
+//!    hundred-odd names to more than one language ("Swahili" is both the
+//!    macrolanguage `sw` and `swh`): the one with an ISO 639-1 code wins,
+//!    else tend asks for the code.
+//!
+//! [`PreferredLanguage::name`] is always read back as the same answer (a
+//! test checks every language of the registry), so the record form can show
+//! names and save what it shows.
 
-/// Languages tend names; any other tag is shown as the tag itself.
-const NAMES: &[(&str, &str)] = &[
-    ("en", "English"),
-    ("es", "Spanish"),
-    ("zh", "Chinese"),
-    ("yue", "Cantonese"),
-    ("ht", "Haitian Creole"),
-    ("ru", "Russian"),
-    ("bn", "Bengali"),
-    ("ar", "Arabic"),
-    ("ko", "Korean"),
-    ("vi", "Vietnamese"),
-    ("fr", "French"),
-    ("pl", "Polish"),
-    ("so", "Somali"),
-    ("ase", "ASL"),
+use std::sync::OnceLock;
+
+use isolang::Language;
+use language_tags::{LanguageTag, ValidationError};
+
+/// What is stored for a patient whose language is not known.
+pub const UNKNOWN_CODE: &str = "und";
+/// What is stored for a patient who declined to say.
+pub const DECLINED_CODE: &str = "und-x-declined";
+/// ISO 639-2's "uncoded languages": what a roster's "Other" is stored as.
+pub const OTHER_CODE: &str = "mis";
+
+/// Spellings rosters and EHRs use that no registry name gives, and the
+/// tag each means. Only such spellings belong here: a name the registry
+/// has ("Urdu", "Yiddish", "Tagalog", "Filipino", "Somali", "Burmese",
+/// "Hmong", "American Sign Language") is found there.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("Mandarin", "cmn"),            // ISO: Mandarin Chinese
+    ("Cantonese", "yue"),           // ISO: Yue Chinese
+    ("Toishanese", "yue"),          // a Yue variety; ISO 639-3 has no code of its own
+    ("Taishanese", "yue"),          // the same
+    ("Fuzhounese", "cdo"),          // ISO: Min Dong Chinese
+    ("Foochow", "cdo"),             // the same
+    ("Taiwanese", "nan"),           // ISO: Min Nan Chinese
+    ("Hokkien", "nan"),             // the same
+    ("Shanghainese", "wuu"),        // ISO: Wu Chinese
+    ("Haitian Creole", "ht"),       // ISO: Haitian
+    ("Creole", "ht"),               // as US rosters use it
+    ("Kreyol", "ht"),               // Haitian Creole's own name, accent aside
+    ("Cape Verdean Creole", "kea"), // ISO: Kabuverdianu
+    ("Cape Verdean", "kea"),
+    ("Farsi", "fa"),                // ISO: Persian
+    ("Punjabi", "pa"),              // ISO: Panjabi
+    ("Pashto", "ps"),               // ISO: Pushto
+    ("Greek", "el"),                // ISO: Modern Greek
+    ("Cambodian", "km"),            // ISO: Khmer
+    ("Laotian", "lo"),              // ISO: Lao
+    ("Ilocano", "ilo"),             // ISO: Iloko
+    ("Fulani", "ff"),               // ISO: Fulah
+    ("Kirundi", "rn"),              // ISO: Rundi
+    ("ASL", "ase"), // before the code `asl` (Asilulu): ASL on a US roster is American Sign Language
+    ("Other", OTHER_CODE), // a language the roster's list lacks
+    ("Other language", OTHER_CODE), // how tend shows it
 ];
 
-pub fn name(tag: &str) -> &str {
-    NAMES
-        .iter()
-        .find(|(code, _)| *code == tag)
-        .map(|(_, name)| *name)
-        .unwrap_or(tag)
+/// Spellings of "not known", besides the tag `und`.
+pub const UNKNOWN_SPELLINGS: &[&str] = &["Unknown", "Unk", "Undetermined", "Not known"];
+
+/// Spellings of "asked, and declined to say", besides `und-x-declined`.
+pub const DECLINED_SPELLINGS: &[&str] = &[
+    "Declined to answer",
+    "Declined",
+    "Declined to specify",
+    "Patient declined",
+    "Refused",
+    "Patient refused",
+    "asked-declined",
+];
+
+/// The name shown for [`OTHER_CODE`] (ISO's own, "Uncoded languages",
+/// says something else to a coordinator).
+const OTHER_NAME: &str = "Other language";
+
+/// ISO 639-2/B codes and the /T (and ISO 639-3) code of the same language.
+/// ISO 639-2 has had these twenty since 1998 and adds no more; `isolang`
+/// does not carry them.
+const BIBLIOGRAPHIC: [(&str, &str); 20] = [
+    ("alb", "sqi"),
+    ("arm", "hye"),
+    ("baq", "eus"),
+    ("bur", "mya"),
+    ("chi", "zho"),
+    ("cze", "ces"),
+    ("dut", "nld"),
+    ("fre", "fra"),
+    ("geo", "kat"),
+    ("ger", "deu"),
+    ("gre", "ell"),
+    ("ice", "isl"),
+    ("mac", "mkd"),
+    ("mao", "mri"),
+    ("may", "msa"),
+    ("per", "fas"),
+    ("rum", "ron"),
+    ("slo", "slk"),
+    ("tib", "bod"),
+    ("wel", "cym"),
+];
+
+/// A valid BCP 47 tag in canonical form, of a language (never `und…`).
+/// Only [`parse`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tag(String);
+
+impl Tag {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The language subtag: `pt` of `pt-BR`.
+    pub fn primary(&self) -> &str {
+        primary_of(&self.0)
+    }
 }
 
-/// A language as typed (its name, "Spanish", or a BCP 47 tag, "es",
-/// "pt-BR"), as the tag to store; why not, when it is neither.
-pub fn parse(typed: &str) -> Result<String, String> {
-    let typed = typed.trim();
-    let lower = typed.to_lowercase();
-    if let Some(tag) = known_tags().find(|tag| *tag == lower || name(tag).to_lowercase() == lower) {
-        return Ok(tag.to_string());
+/// A patient's answer to "which language do you prefer?".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PreferredLanguage {
+    Tag(Tag),
+    /// Not known (not asked, or not recorded).
+    Unknown,
+    /// Asked, and chose not to say.
+    Declined,
+}
+
+impl PreferredLanguage {
+    /// What `patient.language` holds.
+    pub fn code(&self) -> &str {
+        match self {
+            PreferredLanguage::Tag(tag) => tag.as_str(),
+            PreferredLanguage::Unknown => UNKNOWN_CODE,
+            PreferredLanguage::Declined => DECLINED_CODE,
+        }
     }
-    // Any other well-formed tag is kept as typed: a primary subtag of two
-    // or three letters, then subtags of two to eight letters or digits.
-    let well_formed = typed.split('-').enumerate().all(|(i, part)| {
-        let alphanumeric = part.chars().all(|c| c.is_ascii_alphanumeric());
-        let primary = i == 0
-            && (2..=3).contains(&part.len())
-            && part.chars().all(|c| c.is_ascii_alphabetic());
-        alphanumeric && (primary || (i > 0 && (2..=8).contains(&part.len())))
-    });
-    if well_formed {
-        Ok(typed.to_string())
+
+    /// The language's English name ("Spanish", "Mandarin Chinese"), with
+    /// its tag where the name alone would be read as another language or
+    /// says less than the tag ("Swahili (swh)", "Portuguese (pt-BR)"); the
+    /// tag itself for a language no registry names (`qaa`). [`parse`]
+    /// reads it back as this same answer.
+    pub fn name(&self) -> String {
+        let tag = match self {
+            PreferredLanguage::Unknown => return UNKNOWN_SPELLINGS[0].to_string(),
+            PreferredLanguage::Declined => return DECLINED_SPELLINGS[0].to_string(),
+            PreferredLanguage::Tag(tag) => tag,
+        };
+        match base_name(tag.primary()) {
+            None => tag.as_str().to_string(),
+            Some(base)
+                if tag.primary().len() == tag.as_str().len()
+                    && parse(base).as_ref() == Ok(self) =>
+            {
+                base.to_string()
+            }
+            Some(base) => format!("{base} ({})", tag.as_str()),
+        }
+    }
+}
+
+/// The name to show for what `patient.language` holds; the stored text
+/// itself if it is not a language (a value put there by other means).
+pub fn name(stored: &str) -> String {
+    parse(stored).map_or_else(|_| stored.to_string(), |answer| answer.name())
+}
+
+/// What a person typed or a file says ("Mandarin", "spa", "pt-br",
+/// "Declined"), as an answer; why not, when it is none.
+pub fn parse(typed: &str) -> Result<PreferredLanguage, String> {
+    let typed = typed.trim();
+    let folded = fold(typed);
+    if folded.is_empty() {
+        return Err("write a language (Spanish, es), unknown or declined".into());
+    }
+    let registry = registry();
+    if let Some(key) = registry.exact(&folded).find(|k| k.common) {
+        if let Some(answer) = key.target.answer() {
+            return Ok(answer);
+        }
+    }
+    let code = read_code(typed);
+    if let Some(Ok(answer)) = code {
+        return Ok(answer);
+    }
+    if let Some(answer) = name_with_code(typed) {
+        return answer;
+    }
+    let mut named: Vec<Language> = Vec::new();
+    for key in registry.exact(&folded) {
+        if let Target::Language(language) = key.target {
+            if !named.contains(&language) {
+                named.push(language);
+            }
+        }
+    }
+    let with_two_letters: Vec<Language> = named
+        .iter()
+        .copied()
+        .filter(|l| l.to_639_1().is_some())
+        .collect();
+    let chosen = match (named.as_slice(), with_two_letters.as_slice()) {
+        ([one], _) | (_, [one]) => Some(*one),
+        ([], _) => None,
+        (many, _) => {
+            return Err(format!(
+                "{:?} names {} languages: write one with its code, {}",
+                short(typed),
+                many.len(),
+                many.iter()
+                    .map(|l| format!("{} ({})", l.to_name(), code_of(*l)))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ))
+        }
+    };
+    if let Some(answer) = chosen
+        .and_then(|l| read_code(code_of(l)))
+        .and_then(Result::ok)
+    {
+        return Ok(answer);
+    }
+    Err(match code {
+        Some(Err(problem)) => problem,
+        _ => format!(
+            "{:?} is not a language tend knows: write its name (Spanish), a code (es, spa, pt-BR), unknown or declined",
+            short(typed)
+        ),
+    })
+}
+
+/// A BCP 47 tag or ISO 639 code only (as a FHIR coding of
+/// `urn:ietf:bcp:47` holds), not a name.
+pub fn parse_code(code: &str) -> Result<PreferredLanguage, String> {
+    read_code(code.trim()).unwrap_or_else(|| {
+        Err(format!(
+            "{:?} is not a BCP 47 language tag",
+            short(code.trim())
+        ))
+    })
+}
+
+/// A language the form offers for what has been typed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub answer: PreferredLanguage,
+    /// Its name, as the field takes it ([`PreferredLanguage::name`]).
+    pub name: String,
+}
+
+impl Suggestion {
+    /// The name with its tag, to choose by: "Mandarin Chinese (cmn)".
+    pub fn shown(&self) -> String {
+        match &self.answer {
+            PreferredLanguage::Tag(tag) if !self.name.ends_with(')') => {
+                format!("{} ({})", self.name, tag.as_str())
+            }
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// Up to `limit` answers whose name, or a word of it, or a common spelling
+/// starts with `typed` (case and accents aside), the likeliest first: the
+/// common spellings, then languages with an ISO 639-1 code (the widely
+/// spoken ones), then other names starting so, then names with a later word
+/// starting so; shorter names first within each.
+pub fn complete(typed: &str, limit: usize) -> Vec<Suggestion> {
+    let query = fold(typed);
+    if query.is_empty() || limit == 0 {
+        return Vec::new();
+    }
+    let registry = registry();
+    let mut found: Vec<(u8, usize, &Key)> = registry
+        .starting(&query)
+        .map(|key| {
+            let group = match (key.whole, key.common, key.target) {
+                (false, _, _) => 3,
+                (true, true, _) => 0,
+                (true, false, Target::Language(l)) if l.to_639_1().is_some() => 1,
+                _ => 2,
+            };
+            (group, key.name.len(), key)
+        })
+        .collect();
+    found.sort_by(|a, b| (a.0, a.1, a.2.name).cmp(&(b.0, b.1, b.2.name)));
+    let mut suggestions: Vec<Suggestion> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (_, _, key) in found {
+        let code = key.target.code();
+        if seen.contains(&code) {
+            continue;
+        }
+        seen.push(code);
+        if let Some(answer) = key.target.answer() {
+            if suggestions.iter().any(|s| s.answer == answer) {
+                continue;
+            }
+            suggestions.push(Suggestion {
+                name: answer.name(),
+                answer,
+            });
+            if suggestions.len() == limit {
+                break;
+            }
+        }
+    }
+    suggestions
+}
+
+/// A code or tag read and made canonical: `None` when `text` is not one at
+/// all (not well-formed, or a language subtag no registry has), so it may
+/// be a name; an error when it is a tag but an invalid one (`pt-XX`).
+fn read_code(text: &str) -> Option<Result<PreferredLanguage, String>> {
+    let tag = LanguageTag::parse(text).ok()?;
+    let primary = tag.primary_language().to_ascii_lowercase();
+    let shortest = shortest_code(&primary);
+    let tag = if shortest == primary {
+        tag
+    } else {
+        let rest = &tag.as_str()[primary.len()..];
+        LanguageTag::parse(&format!("{shortest}{rest}")).ok()?
+    };
+    let tag = match tag.canonicalize() {
+        Ok(tag) => tag,
+        Err(problem) => return Some(Err(invalid(text, &problem))),
+    };
+    match tag.validate() {
+        Ok(()) => {}
+        // The registry `language-tags` carries may be older than isolang's
+        // ISO 639-3 table: a language either knows is a language.
+        Err(ValidationError::PrimaryLanguageNotInRegistry) if iso_language(&primary).is_some() => {}
+        Err(ValidationError::PrimaryLanguageNotInRegistry) => return None,
+        Err(problem) => return Some(Err(invalid(text, &problem))),
+    }
+    let canonical = tag.into_string();
+    Some(Ok(if canonical == DECLINED_CODE {
+        PreferredLanguage::Declined
+    } else if primary_of(&canonical) == UNKNOWN_CODE {
+        PreferredLanguage::Unknown
+    } else {
+        PreferredLanguage::Tag(Tag(canonical))
+    }))
+}
+
+fn invalid(text: &str, problem: &ValidationError) -> String {
+    format!("{:?} is not a valid language tag: {problem}", short(text))
+}
+
+/// "Swahili (swh)", "Portuguese (pt-BR)": the name must be the code's.
+fn name_with_code(typed: &str) -> Option<Result<PreferredLanguage, String>> {
+    let (named, code) = typed.strip_suffix(')')?.rsplit_once('(')?;
+    let answer = match read_code(code.trim())? {
+        Ok(answer) => answer,
+        Err(problem) => return Some(Err(problem)),
+    };
+    let PreferredLanguage::Tag(tag) = &answer else {
+        return None;
+    };
+    let agrees = base_name(tag.primary()).is_some_and(|base| fold(base) == fold(named));
+    Some(if agrees {
+        Ok(answer)
     } else {
         Err(format!(
-            "{:?} is not a language tend knows: type its name (Spanish) or tag (es)",
-            typed.chars().take(20).collect::<String>()
+            "{:?}: {} is the code of {}",
+            short(typed),
+            tag.as_str(),
+            base_name(tag.primary()).unwrap_or("another language")
         ))
+    })
+}
+
+/// The language subtag of a tag.
+fn primary_of(tag: &str) -> &str {
+    tag.split('-').next().unwrap_or(tag)
+}
+
+/// A language code as BCP 47 writes it: a 639-2/B code as its /T code,
+/// and a three-letter code as the language's ISO 639-1 code if it has one.
+fn shortest_code(code: &str) -> &str {
+    let code = BIBLIOGRAPHIC
+        .iter()
+        .find(|(b, _)| *b == code)
+        .map_or(code, |(_, t)| t);
+    Language::from_639_3(code)
+        .and_then(|l| l.to_639_1())
+        .unwrap_or(code)
+}
+
+fn iso_language(code: &str) -> Option<Language> {
+    match code.len() {
+        2 => Language::from_639_1(code),
+        3 => Language::from_639_3(code),
+        _ => None,
     }
 }
 
-/// The tags tend names, for generators and pickers.
-pub fn known_tags() -> impl Iterator<Item = &'static str> {
-    NAMES.iter().map(|(code, _)| *code)
+/// The code BCP 47 uses for an ISO 639-3 language.
+fn code_of(language: Language) -> &'static str {
+    language.to_639_1().unwrap_or(language.to_639_3())
+}
+
+/// The English name of a language subtag, if a registry names it.
+fn base_name(primary: &str) -> Option<&'static str> {
+    if primary == OTHER_CODE {
+        return Some(OTHER_NAME);
+    }
+    iso_language(primary).map(|l| l.to_name())
+}
+
+/// At most 20 characters of what was typed, for a message.
+fn short(text: &str) -> String {
+    text.chars().take(20).collect()
+}
+
+/// Lower case, accents and other marks on Latin letters taken off, runs of
+/// spaces made one: how names are compared.
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            if !('\u{300}'..='\u{36f}').contains(&c) {
+                folded.push(base_letter(c));
+            }
+        }
+    }
+    folded
+}
+
+fn base_letter(c: char) -> char {
+    match c {
+        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'ď' | 'đ' => 'd',
+        'è'..='ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+        'ğ' => 'g',
+        'ḥ' => 'h',
+        'ì'..='ï' | 'ī' | 'į' | 'ı' => 'i',
+        'ł' | 'ľ' => 'l',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò'..='ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'ř' => 'r',
+        'ś' | 'š' | 'ş' | 'ṣ' => 's',
+        'ť' | 'ţ' | 'ṭ' => 't',
+        'ù'..='ü' | 'ū' | 'ů' | 'ű' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        '’' | 'ʼ' => '\'',
+        other => other,
+    }
+}
+
+/// What a name in the index leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Language(Language),
+    /// A common spelling's tag.
+    Code(&'static str),
+    Unknown,
+    Declined,
+}
+
+impl Target {
+    fn code(self) -> &'static str {
+        match self {
+            Target::Language(language) => code_of(language),
+            Target::Code(code) => code,
+            Target::Unknown => UNKNOWN_CODE,
+            Target::Declined => DECLINED_CODE,
+        }
+    }
+
+    fn answer(self) -> Option<PreferredLanguage> {
+        match self {
+            Target::Unknown => Some(PreferredLanguage::Unknown),
+            Target::Declined => Some(PreferredLanguage::Declined),
+            other => read_code(other.code()).and_then(Result::ok),
+        }
+    }
+}
+
+/// One name of the index, folded.
+#[derive(Debug)]
+struct Key {
+    folded: String,
+    /// As written, to sort by.
+    name: &'static str,
+    target: Target,
+    /// The whole name (else the name from a later word on, for completing
+    /// "Chinese" to "Mandarin Chinese").
+    whole: bool,
+    /// One of tend's common spellings, not a registry name.
+    common: bool,
+}
+
+/// Every registry name and common spelling, folded and sorted, built once
+/// (about 16,000 keys, a few milliseconds): lookups are then a binary
+/// search, and completing a keystroke allocates nothing per name.
+struct Index {
+    keys: Vec<Key>,
+}
+
+impl Index {
+    fn build() -> Index {
+        let mut keys = Vec::new();
+        let mut add = |name: &'static str, target: Target, common: bool| {
+            let folded = fold(name);
+            let starts = folded
+                .char_indices()
+                .filter(|(i, _)| *i > 0 && matches!(folded.as_bytes()[i - 1], b' ' | b'-'))
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>();
+            for start in starts {
+                keys.push(Key {
+                    folded: folded[start..].to_string(),
+                    name,
+                    target,
+                    whole: false,
+                    common,
+                });
+            }
+            keys.push(Key {
+                folded,
+                name,
+                target,
+                whole: true,
+                common,
+            });
+        };
+        for (spelling, code) in ALIASES {
+            add(spelling, Target::Code(code), true);
+        }
+        for spelling in UNKNOWN_SPELLINGS {
+            add(spelling, Target::Unknown, true);
+        }
+        for spelling in DECLINED_SPELLINGS {
+            add(spelling, Target::Declined, true);
+        }
+        for language in isolang::languages() {
+            add(language.to_name(), Target::Language(language), false);
+        }
+        keys.sort_by(|a, b| a.folded.cmp(&b.folded));
+        Index { keys }
+    }
+
+    fn starting<'a>(&'a self, query: &'a str) -> impl Iterator<Item = &'a Key> {
+        let first = self.keys.partition_point(|k| k.folded.as_str() < query);
+        self.keys[first..]
+            .iter()
+            .take_while(move |k| k.folded.starts_with(query))
+    }
+
+    /// The whole names equal to `folded`.
+    fn exact<'a>(&'a self, folded: &'a str) -> impl Iterator<Item = &'a Key> {
+        self.starting(folded)
+            .take_while(move |k| k.folded == folded)
+            .filter(|k| k.whole)
+    }
+}
+
+fn registry() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(Index::build)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn tag(typed: &str) -> String {
+        match parse(typed) {
+            Ok(answer) => answer.code().to_string(),
+            Err(problem) => panic!("{typed:?}: {problem}"),
+        }
+    }
+
     #[test]
-    fn known_tags_have_names_and_unknown_ones_show_as_is() {
-        assert_eq!(super::name("es"), "Spanish");
-        assert_eq!(super::name("tl"), "tl");
-        assert!(super::known_tags().all(|t| super::name(t) != t));
+    fn the_spellings_rosters_use_read_as_their_tags() {
+        for (typed, expected) in [
+            ("Mandarin", "cmn"),
+            ("Cantonese", "yue"),
+            ("Chinese", "zh"),
+            ("Fuzhounese", "cdo"),
+            ("Foochow", "cdo"),
+            ("Haitian Creole", "ht"),
+            ("Creole", "ht"),
+            ("Kreyòl", "ht"),
+            ("Farsi", "fa"),
+            ("Punjabi", "pa"),
+            ("Urdu", "ur"),
+            ("Yiddish", "yi"),
+            ("Tagalog", "tl"),
+            ("Filipino", "fil"),
+            ("ASL", "ase"),
+            ("American Sign Language", "ase"),
+            ("Burmese", "my"),
+            ("Cape Verdean Creole", "kea"),
+            ("Toishanese", "yue"),
+            ("Hmong", "hmn"),
+            ("Somali", "so"),
+            ("Greek", "el"),
+            ("Other", "mis"),
+            ("  mandarin  ", "cmn"),
+            ("HAITIAN   CREOLE", "ht"),
+        ] {
+            assert_eq!(tag(typed), expected, "{typed}");
+        }
+    }
+
+    #[test]
+    fn registry_names_read_case_and_accents_aside() {
+        for (typed, expected) in [
+            ("Spanish", "es"),
+            ("spanish", "es"),
+            ("Mandarin Chinese", "cmn"),
+            ("Haitian", "ht"),
+            ("Persian", "fa"),
+            ("Panjabi", "pa"),
+            ("Norwegian Bokmål", "nb"),
+            ("norwegian bokmal", "nb"),
+            ("Kabuverdianu", "kea"),
+            // Two languages share the name; the one with an ISO 639-1 code
+            // (the macrolanguage) is meant.
+            ("Swahili", "sw"),
+            ("Nepali", "ne"),
+        ] {
+            assert_eq!(tag(typed), expected, "{typed}");
+        }
+        let ambiguous = parse("Konkani").unwrap_err();
+        assert!(
+            ambiguous.contains("(kok)") && ambiguous.contains("(knn)"),
+            "{ambiguous}"
+        );
+    }
+
+    #[test]
+    fn codes_of_every_part_of_iso_639_read_as_the_shortest_tag() {
+        for (typed, expected) in [
+            ("es", "es"),
+            ("ES", "es"),
+            ("spa", "es"),
+            ("ger", "de"),
+            ("deu", "de"),
+            ("chi", "zh"),
+            ("zho", "zh"),
+            ("per", "fa"),
+            ("fas", "fa"),
+            ("fre", "fr"),
+            ("eng", "en"),
+            ("cmn", "cmn"),
+            ("yue", "yue"),
+            ("ase", "ase"),
+            ("hat", "ht"),
+        ] {
+            assert_eq!(tag(typed), expected, "{typed}");
+        }
+    }
+
+    #[test]
+    fn bcp_47_tags_are_made_canonical_and_checked_against_the_registry() {
+        for (typed, expected) in [
+            ("pt-BR", "pt-BR"),
+            ("pt-br", "pt-BR"),
+            ("zh-Hant-TW", "zh-Hant-TW"),
+            ("ZH-HANT-tw", "zh-Hant-TW"),
+            ("zh-cmn", "cmn"),
+            ("zh-yue", "yue"),
+            ("zh-cmn-Hans-CN", "cmn-Hans-CN"),
+            ("sgn-US", "ase"),
+            ("iw", "he"),
+            ("en-Latn-US", "en-US"),
+            ("es-419", "es-419"),
+            ("spa-MX", "es-MX"),
+            ("sr-Latn", "sr-Latn"),
+            // Private use, qaa–qtz: valid BCP 47, the two parties' own.
+            ("qaa", "qaa"),
+            ("qqq", "qqq"),
+        ] {
+            assert_eq!(tag(typed), expected, "{typed}");
+        }
+        assert_eq!(
+            parse("pt-YY").unwrap_err(),
+            "\"pt-YY\" is not a valid language tag: the region is not in the IANA Language Subtag Registry"
+        );
+    }
+
+    #[test]
+    fn unknown_and_declined_are_answers_of_their_own() {
+        for typed in ["Unknown", "unk", "UNDETERMINED", "und", "Und"] {
+            assert_eq!(parse(typed), Ok(PreferredLanguage::Unknown), "{typed}");
+        }
+        for typed in [
+            "Declined",
+            "refused",
+            "Patient declined",
+            "asked-declined",
+            "und-x-declined",
+            "Declined to answer",
+        ] {
+            assert_eq!(parse(typed), Ok(PreferredLanguage::Declined), "{typed}");
+        }
+        assert_eq!(PreferredLanguage::Unknown.code(), "und");
+        assert_eq!(PreferredLanguage::Declined.code(), "und-x-declined");
+        assert_eq!(PreferredLanguage::Unknown.name(), "Unknown");
+        assert_eq!(PreferredLanguage::Declined.name(), "Declined to answer");
+        assert_ne!(parse("Other"), parse("Unknown"), "other is a language");
+        // Both stored forms are valid BCP 47.
+        for stored in [UNKNOWN_CODE, DECLINED_CODE, OTHER_CODE] {
+            assert!(LanguageTag::parse(stored).unwrap().is_valid(), "{stored}");
+        }
+    }
+
+    #[test]
+    fn what_is_no_language_is_refused_with_the_reason() {
+        assert_eq!(
+            parse("Klingon language").unwrap_err(),
+            "\"Klingon language\" is not a language tend knows: write its name (Spanish), a code (es, spa, pt-BR), unknown or declined"
+        );
+        for typed in ["12", "xyz", "English!", "en_US", "Mandarinn", "jjj"] {
+            assert!(parse(typed).is_err(), "{typed}");
+        }
+        assert!(parse("").is_err());
+        assert!(parse("Spanish (fr)")
+            .unwrap_err()
+            .contains("fr is the code of French"));
+        assert!(parse_code("Spanish").is_err(), "a code, not a name");
+        assert_eq!(parse_code("spa").unwrap().code(), "es");
+    }
+
+    #[test]
+    fn names_are_the_registrys_and_read_back_as_the_same_language() {
+        for (stored, shown) in [
+            ("es", "Spanish"),
+            ("cmn", "Mandarin Chinese"),
+            ("yue", "Yue Chinese"),
+            ("ht", "Haitian"),
+            ("ase", "American Sign Language"),
+            ("mis", "Other language"),
+            ("swh", "Swahili (swh)"),
+            ("pt-BR", "Portuguese (pt-BR)"),
+            ("zh-Hant-TW", "Chinese (zh-Hant-TW)"),
+            ("qaa", "qaa"),
+            ("und", "Unknown"),
+            ("und-x-declined", "Declined to answer"),
+            ("not a tag", "not a tag"),
+        ] {
+            assert_eq!(name(stored), shown, "{stored}");
+        }
+        // Every language of ISO 639-3 has a name tend reads back as it.
+        let mut checked = 0;
+        for language in isolang::languages() {
+            let answer = parse_code(code_of(language)).unwrap();
+            assert_eq!(
+                parse(&answer.name()).as_ref(),
+                Ok(&answer),
+                "{}",
+                answer.name()
+            );
+            checked += 1;
+        }
+        assert!(checked > 7_800, "{checked}");
+    }
+
+    #[test]
+    fn completion_offers_the_likeliest_languages_first() {
+        let shown = |typed: &str| -> Vec<String> {
+            complete(typed, 3).iter().map(Suggestion::shown).collect()
+        };
+        assert_eq!(shown("mand")[0], "Mandarin Chinese (cmn)");
+        assert_eq!(shown("SPAN")[0], "Spanish (es)");
+        assert_eq!(shown("fuzh"), ["Min Dong Chinese (cdo)"]);
+        assert_eq!(shown("farsi"), ["Persian (fa)"]);
+        assert_eq!(shown("unk"), ["Unknown"]);
+        assert_eq!(shown("decl"), ["Declined to answer"]);
+        assert_eq!(shown("bokm"), ["Norwegian Bokmål (nb)"]);
+        // A later word of a name: "Chinese" finds the Chinese languages.
+        let chinese = complete("chinese", 20);
+        assert_eq!(chinese[0].shown(), "Chinese (zh)");
+        assert!(chinese.iter().any(|s| s.shown() == "Yue Chinese (yue)"));
+        // Each language once, however many spellings lead to it.
+        let mut codes: Vec<&str> = chinese.iter().map(|s| s.answer.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), chinese.len());
+        assert!(complete("", 5).is_empty());
+        assert!(complete("qxqx", 5).is_empty());
+        // What a suggestion fills in reads as it.
+        for s in complete("a", 50) {
+            assert_eq!(parse(&s.name), Ok(s.answer.clone()), "{}", s.name);
+        }
+    }
+
+    #[test]
+    fn every_alias_is_a_spelling_the_registry_lacks_and_leads_to_a_language() {
+        for (spelling, code) in ALIASES {
+            assert!(
+                registry().exact(&fold(spelling)).all(|k| k.common),
+                "{spelling} is a registry name: it needs no alias"
+            );
+            assert!(
+                matches!(read_code(code), Some(Ok(PreferredLanguage::Tag(t))) if t.as_str() == *code),
+                "{code} is a canonical tag"
+            );
+        }
+        for (b, t) in BIBLIOGRAPHIC {
+            assert!(
+                Language::from_639_3(b).is_none(),
+                "{b} is no ISO 639-3 code"
+            );
+            assert!(Language::from_639_3(t).is_some(), "{t} is");
+        }
+    }
+
+    #[test]
+    fn folding_takes_case_accents_and_extra_spaces_off() {
+        assert_eq!(fold("  Kreyòl   Ayisyen "), "kreyol ayisyen");
+        assert_eq!(fold("Arbëreshë"), "arbereshe");
+        assert_eq!(fold("E\u{301}we"), "ewe");
     }
 }

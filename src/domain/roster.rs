@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::language;
+use super::language::{self, PreferredLanguage};
 use super::patient::{
     check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
     EnrollmentStatus, RiskTier, Sex,
@@ -103,6 +103,7 @@ impl Column {
             Column::MemberId => &["mrn", "cin", "id"],
             Column::Dob => &["dateofbirth", "birthdate"],
             Column::Zip => &["zipcode", "postalcode"],
+            Column::Language => &["preferredlanguage", "primarylanguage", "spokenlanguage"],
             _ => &[],
         }
     }
@@ -159,8 +160,7 @@ pub struct RosterRow {
     pub city: Option<String>,
     pub state: Option<String>,
     pub zip: Option<String>,
-    /// A BCP 47 tag.
-    pub language: Option<String>,
+    pub language: Option<PreferredLanguage>,
     pub interpreter: Option<bool>,
     pub medicaid_id: Option<String>,
     pub plan: Option<String>,
@@ -470,7 +470,7 @@ mod tests {
         assert_eq!(row.birth_date, NaiveDate::from_ymd_opt(1970, 2, 3).unwrap());
         assert_eq!(row.sex, Some(Sex::Female));
         assert_eq!(row.phone.as_deref(), Some("(212) 555-0100"));
-        assert_eq!(row.language.as_deref(), Some("es"));
+        assert_eq!(row.language.as_ref().map(|l| l.code()), Some("es"));
         assert_eq!(row.interpreter, Some(true));
         assert_eq!(row.risk_tier, Some(RiskTier::VeryHigh));
         assert_eq!(row.enrollment_status, Some(EnrollmentStatus::Enrolled));

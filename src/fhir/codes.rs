@@ -32,6 +32,12 @@ pub mod ext {
     /// R4 core extension on Patient (valueBoolean).
     pub const INTERPRETER_REQUIRED: &str =
         "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired";
+    /// R4 core extension on any element whose value is missing, saying why
+    /// (valueCode from http://hl7.org/fhir/ValueSet/data-absent-reason):
+    /// tend writes it on `Patient.communication.language` for a patient who
+    /// declined to say ([`super::ASKED_DECLINED`]).
+    pub const DATA_ABSENT_REASON: &str =
+        "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
     /// R4 core extension on Patient (valueCodeableConcept; tend keeps text).
     pub const GENDER_IDENTITY: &str =
         "http://hl7.org/fhir/StructureDefinition/patient-genderIdentity";
@@ -105,6 +111,10 @@ pub mod system {
     pub const CONTACT_METHOD: &str = "https://tend.example/fhir/CodeSystem/contact-method";
     pub const OBSERVATION: &str = "https://tend.example/fhir/CodeSystem/observation";
 }
+
+/// The data-absent-reason code of a preferred language the patient was
+/// asked for and declined to give.
+pub const ASKED_DECLINED: &str = "asked-declined";
 
 /// Category of a diagnosis Condition.
 pub const PROBLEM_LIST_ITEM: (&str, &str) = ("problem-list-item", "Problem List Item");

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::domain::care_plan::{check_goal, goal_may_become, GoalPriority, NeedDomain};
 use crate::domain::goal::GoalStatus;
+use crate::domain::language;
 use crate::domain::patient::{
     check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
     ConsentStatus, EnrollmentStatus, FlagKind,
@@ -161,8 +162,13 @@ pub fn check_record(
     {
         return Err("only a disenrolled patient has an enrollment end date".into());
     }
-    if core.language.trim().is_empty() {
-        return Err("a patient has a preferred language".into());
+    // The form writes what `language::parse` made; anything else (empty, a
+    // name, a tag not in canonical form) is not what the column holds.
+    if language::parse(&core.language).map_or(true, |answer| answer.code() != core.language) {
+        return Err(
+            "a patient's preferred language is stored as its BCP 47 tag (und: unknown, und-x-declined: declined)"
+                .into(),
+        );
     }
     if let Some(state) = &details.state {
         check_state(state)?;

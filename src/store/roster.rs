@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::write::{date_text, utc_text};
 use super::{AuditAction, NewCareTeamMember, NewCondition, NewPatient, Store, StoreError, Tx};
+use crate::domain::language::PreferredLanguage;
 use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 use crate::domain::roster::RosterRow;
 
@@ -68,10 +69,13 @@ impl RosterFields {
             city: over(&self.city, &row.city),
             state: over(&self.state, &row.state),
             postal_code: over(&self.postal_code, &row.zip),
-            language: row
-                .language
-                .clone()
-                .unwrap_or_else(|| self.language.clone()),
+            // A roster that does not know the language (an empty cell, or
+            // "Unknown") says nothing new: what a coordinator learnt stays.
+            // "Declined" is an answer, and is taken.
+            language: match &row.language {
+                None | Some(PreferredLanguage::Unknown) => self.language.clone(),
+                Some(answer) => answer.code().to_string(),
+            },
             interpreter_needed: row.interpreter.unwrap_or(self.interpreter_needed),
             medicaid_id: over(&self.medicaid_id, &row.medicaid_id),
             plan_name: over(&self.plan_name, &row.plan),
@@ -287,7 +291,13 @@ fn import_rows(
                     given_name: row.given_name.clone(),
                     birth_date: row.birth_date,
                     sex: row.sex.unwrap_or(Sex::Unknown),
-                    language: row.language.clone().unwrap_or_else(|| "en".into()),
+                    // A roster that does not say has not said English.
+                    language: row
+                        .language
+                        .as_ref()
+                        .unwrap_or(&PreferredLanguage::Unknown)
+                        .code()
+                        .to_string(),
                     interpreter_needed: row.interpreter.unwrap_or(false),
                     phone_primary: row.phone.clone(),
                     phone_secondary: row.phone2.clone(),

@@ -525,7 +525,8 @@ pub struct PatientCore {
     pub given_name: String,
     pub birth_date: NaiveDate,
     pub sex: Sex,
-    /// A BCP 47 tag: "en", "es".
+    /// As `language::PreferredLanguage::code` gives it: a BCP 47 tag ("en",
+    /// "pt-BR"), `und` when unknown, `und-x-declined` when declined.
     pub language: String,
     pub interpreter_needed: bool,
     pub phone_primary: Option<String>,

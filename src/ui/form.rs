@@ -99,19 +99,25 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let line_width = inner.width as usize;
     let below = inner.y + inner.height - 3;
     if let Some(field) = form.fields.get(form.focused) {
-        let line = match (&field.theirs, field.meaning(form.today)) {
-            (_, Err(problem)) => Line::styled(fit(&problem, line_width), theme.error),
-            (Some(theirs), _) => Line::styled(
+        let line = match (
+            &field.theirs,
+            field.completion_line(form.today),
+            field.meaning(form.today),
+        ) {
+            // A language being typed: what it may be completed to.
+            (None, Some(completion), _) => Line::styled(fit(&completion, line_width), theme.dim),
+            (_, _, Err(problem)) => Line::styled(fit(&problem, line_width), theme.error),
+            (Some(theirs), _, _) => Line::styled(
                 fit(
                     &format!("Saved meanwhile by another session: {theirs}"),
                     line_width,
                 ),
                 theme.alert,
             ),
-            (None, Ok(meaning)) if !meaning.is_empty() => {
+            (None, _, Ok(meaning)) if !meaning.is_empty() => {
                 Line::styled(fit(&meaning, line_width), theme.dim)
             }
-            (None, Ok(_)) => Line::styled(fit(&field.hint(), line_width), theme.dim),
+            (None, _, Ok(_)) => Line::styled(fit(&field.hint(), line_width), theme.dim),
         };
         frame.render_widget(
             Paragraph::new(line),

@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::json::{coding, concept, date, extension, instant, reference, text_concept};
+use crate::domain::language::{self, PreferredLanguage};
 use crate::fhir::codes::{self, ext, id_system, system};
 use crate::fhir::ids::{self, Kind};
 use crate::store::fhir::{
@@ -103,12 +104,31 @@ pub fn patient(p: &PatientRow) -> Value {
             "state": p.state,
             "postalCode": p.postal_code,
         }],
-        "communication": [{
-            "language": { "coding": [{ "system": system::BCP47, "code": p.language }] },
-            "preferred": true,
-        }],
+        "communication": [communication(&p.language)],
         "generalPractitioner": [p.coordinator_id.map(|id| reference(Kind::Practitioner.reference(id)))],
     })
+}
+
+/// The preferred language: a BCP 47 coding with the language's name; for a
+/// patient who declined to say, no coding but the data-absent-reason
+/// `asked-declined` on the language; for an unknown language, no
+/// `communication` at all (an optional element whose data is missing is
+/// left out, as US Core asks). A stored value that is no language (put
+/// there by other means) goes out as it is.
+fn communication(stored: &str) -> Value {
+    let language = match language::parse(stored) {
+        Ok(PreferredLanguage::Unknown) => return Value::Null,
+        Ok(PreferredLanguage::Declined) => json!({
+            "extension": [extension(
+                ext::DATA_ABSENT_REASON,
+                "valueCode",
+                Some(json!(codes::ASKED_DECLINED)),
+            )],
+        }),
+        Ok(answer) => concept(system::BCP47, answer.code(), Some(&answer.name())),
+        Err(_) => concept(system::BCP47, stored, None),
+    };
+    json!({ "language": language, "preferred": true })
 }
 
 pub fn condition(c: &ConditionRow) -> Value {

@@ -6,6 +6,7 @@
 use super::context::Ctx;
 use super::read::{Node, Read};
 use crate::domain::care_plan::NeedDomain;
+use crate::domain::language::{self, PreferredLanguage};
 use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, Sex};
 use crate::fhir::codes::{self, ext, id_system, system};
 use crate::fhir::ids::Kind;
@@ -30,6 +31,29 @@ pub fn practitioner(key: i64, r: &Node<'_>) -> Read<PractitionerRow> {
         username,
         display_name,
     })
+}
+
+/// A `communication.language` as the export writes it: a BCP 47 coding
+/// (an ISO 639 code is taken too, as its tag), or the data-absent-reason
+/// `asked-declined` for a patient who declined to say (any other reason is
+/// unknown); `None` when it says neither.
+fn preferred_language(concept: &Node<'_>) -> Read<Option<PreferredLanguage>> {
+    if let Some(code) = concept.code_from(system::BCP47)? {
+        return language::parse_code(code.str()?)
+            .map(Some)
+            .map_err(|_| code.problem("is not a BCP 47 language tag"));
+    }
+    let reason = concept
+        .extension(ext::DATA_ABSENT_REASON)?
+        .field("valueCode")
+        .opt_str()?;
+    Ok(reason.map(|reason| {
+        if reason == codes::ASKED_DECLINED {
+            PreferredLanguage::Declined
+        } else {
+            PreferredLanguage::Unknown
+        }
+    }))
 }
 
 /// The value of the identifier from `system`.
@@ -102,16 +126,13 @@ pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<PatientRow> {
     }
     let [phone_primary, phone_secondary] = phones;
 
+    // The preferred language, else the first; none at all is unknown.
     let mut language = None;
     for communication in r.field("communication").items()? {
-        let code = communication
-            .field("language")
-            .code_from(system::BCP47)?
-            .map(|code| code.str().map(str::to_string))
-            .transpose()?;
+        let answer = preferred_language(&communication.field("language"))?;
         let preferred = communication.field("preferred").opt_bool()? == Some(true);
         if language.is_none() || preferred {
-            language = code.or(language);
+            language = answer.or(language);
         }
     }
 
@@ -165,7 +186,10 @@ pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<PatientRow> {
             .field("gender")
             .opt_code(Sex::from_code, &Sex::ALL.map(|s| s.code()))?
             .unwrap_or(Sex::Unknown),
-        language: language.unwrap_or_else(|| "en".to_string()),
+        language: language
+            .unwrap_or(PreferredLanguage::Unknown)
+            .code()
+            .to_string(),
         interpreter_needed: r
             .extension(ext::INTERPRETER_REQUIRED)?
             .field("valueBoolean")
