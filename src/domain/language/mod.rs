@@ -52,7 +52,14 @@
 //! test checks every language of the registry), so the record form can show
 //! names and save what it shows.
 
-use std::sync::OnceLock;
+mod index;
+mod spellings;
+
+pub use index::{complete, fold, Suggestion};
+pub use spellings::{ALIASES, DECLINED_SPELLINGS, UNKNOWN_SPELLINGS};
+
+use index::registry;
+use spellings::BIBLIOGRAPHIC;
 
 use isolang::Language;
 use language_tags::{LanguageTag, ValidationError};
@@ -64,82 +71,9 @@ pub const DECLINED_CODE: &str = "und-x-declined";
 /// ISO 639-2's "uncoded languages": what a roster's "Other" is stored as.
 pub const OTHER_CODE: &str = "mis";
 
-/// Spellings rosters and EHRs use that no registry name gives, and the
-/// tag each means. Only such spellings belong here: a name the registry
-/// has ("Urdu", "Yiddish", "Tagalog", "Filipino", "Somali", "Burmese",
-/// "Hmong", "American Sign Language") is found there.
-pub const ALIASES: &[(&str, &str)] = &[
-    ("Mandarin", "cmn"),            // ISO: Mandarin Chinese
-    ("Cantonese", "yue"),           // ISO: Yue Chinese
-    ("Toishanese", "yue"),          // a Yue variety; ISO 639-3 has no code of its own
-    ("Taishanese", "yue"),          // the same
-    ("Fuzhounese", "cdo"),          // ISO: Min Dong Chinese
-    ("Foochow", "cdo"),             // the same
-    ("Taiwanese", "nan"),           // ISO: Min Nan Chinese
-    ("Hokkien", "nan"),             // the same
-    ("Shanghainese", "wuu"),        // ISO: Wu Chinese
-    ("Haitian Creole", "ht"),       // ISO: Haitian
-    ("Creole", "ht"),               // as US rosters use it
-    ("Kreyol", "ht"),               // Haitian Creole's own name, accent aside
-    ("Cape Verdean Creole", "kea"), // ISO: Kabuverdianu
-    ("Cape Verdean", "kea"),
-    ("Farsi", "fa"),                // ISO: Persian
-    ("Punjabi", "pa"),              // ISO: Panjabi
-    ("Pashto", "ps"),               // ISO: Pushto
-    ("Greek", "el"),                // ISO: Modern Greek
-    ("Cambodian", "km"),            // ISO: Khmer
-    ("Laotian", "lo"),              // ISO: Lao
-    ("Ilocano", "ilo"),             // ISO: Iloko
-    ("Fulani", "ff"),               // ISO: Fulah
-    ("Kirundi", "rn"),              // ISO: Rundi
-    ("ASL", "ase"), // before the code `asl` (Asilulu): ASL on a US roster is American Sign Language
-    ("Other", OTHER_CODE), // a language the roster's list lacks
-    ("Other language", OTHER_CODE), // how tend shows it
-];
-
-/// Spellings of "not known", besides the tag `und`.
-pub const UNKNOWN_SPELLINGS: &[&str] = &["Unknown", "Unk", "Undetermined", "Not known"];
-
-/// Spellings of "asked, and declined to say", besides `und-x-declined`.
-pub const DECLINED_SPELLINGS: &[&str] = &[
-    "Declined to answer",
-    "Declined",
-    "Declined to specify",
-    "Patient declined",
-    "Refused",
-    "Patient refused",
-    "asked-declined",
-];
-
 /// The name shown for [`OTHER_CODE`] (ISO's own, "Uncoded languages",
 /// says something else to a coordinator).
 const OTHER_NAME: &str = "Other language";
-
-/// ISO 639-2/B codes and the /T (and ISO 639-3) code of the same language.
-/// ISO 639-2 has had these twenty since 1998 and adds no more; `isolang`
-/// does not carry them.
-const BIBLIOGRAPHIC: [(&str, &str); 20] = [
-    ("alb", "sqi"),
-    ("arm", "hye"),
-    ("baq", "eus"),
-    ("bur", "mya"),
-    ("chi", "zho"),
-    ("cze", "ces"),
-    ("dut", "nld"),
-    ("fre", "fra"),
-    ("geo", "kat"),
-    ("ger", "deu"),
-    ("gre", "ell"),
-    ("ice", "isl"),
-    ("mac", "mkd"),
-    ("mao", "mri"),
-    ("may", "msa"),
-    ("per", "fas"),
-    ("rum", "ron"),
-    ("slo", "slk"),
-    ("tib", "bod"),
-    ("wel", "cym"),
-];
 
 /// A valid BCP 47 tag in canonical form, of a language (never `und…`).
 /// Only [`parse`] makes one.
@@ -216,10 +150,8 @@ pub fn parse(typed: &str) -> Result<PreferredLanguage, String> {
         return Err("write a language (Spanish, es), unknown or declined".into());
     }
     let registry = registry();
-    if let Some(key) = registry.exact(&folded).find(|k| k.common) {
-        if let Some(answer) = key.target.answer() {
-            return Ok(answer);
-        }
+    if let Some(answer) = registry.common_spelling(&folded) {
+        return Ok(answer);
     }
     let code = read_code(typed);
     if let Some(Ok(answer)) = code {
@@ -228,14 +160,7 @@ pub fn parse(typed: &str) -> Result<PreferredLanguage, String> {
     if let Some(answer) = name_with_code(typed) {
         return answer;
     }
-    let mut named: Vec<Language> = Vec::new();
-    for key in registry.exact(&folded) {
-        if let Target::Language(language) = key.target {
-            if !named.contains(&language) {
-                named.push(language);
-            }
-        }
-    }
+    let named = registry.languages_named(&folded);
     let with_two_letters: Vec<Language> = named
         .iter()
         .copied()
@@ -280,74 +205,6 @@ pub fn parse_code(code: &str) -> Result<PreferredLanguage, String> {
             short(code.trim())
         ))
     })
-}
-
-/// A language the form offers for what has been typed so far.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suggestion {
-    pub answer: PreferredLanguage,
-    /// Its name, as the field takes it ([`PreferredLanguage::name`]).
-    pub name: String,
-}
-
-impl Suggestion {
-    /// The name with its tag, to choose by: "Mandarin Chinese (cmn)".
-    pub fn shown(&self) -> String {
-        match &self.answer {
-            PreferredLanguage::Tag(tag) if !self.name.ends_with(')') => {
-                format!("{} ({})", self.name, tag.as_str())
-            }
-            _ => self.name.clone(),
-        }
-    }
-}
-
-/// Up to `limit` answers whose name, or a word of it, or a common spelling
-/// starts with `typed` (case and accents aside), the likeliest first: the
-/// common spellings, then languages with an ISO 639-1 code (the widely
-/// spoken ones), then other names starting so, then names with a later word
-/// starting so; shorter names first within each.
-pub fn complete(typed: &str, limit: usize) -> Vec<Suggestion> {
-    let query = fold(typed);
-    if query.is_empty() || limit == 0 {
-        return Vec::new();
-    }
-    let registry = registry();
-    let mut found: Vec<(u8, usize, &Key)> = registry
-        .starting(&query)
-        .map(|key| {
-            let group = match (key.whole, key.common, key.target) {
-                (false, _, _) => 3,
-                (true, true, _) => 0,
-                (true, false, Target::Language(l)) if l.to_639_1().is_some() => 1,
-                _ => 2,
-            };
-            (group, key.name.len(), key)
-        })
-        .collect();
-    found.sort_by(|a, b| (a.0, a.1, a.2.name).cmp(&(b.0, b.1, b.2.name)));
-    let mut suggestions: Vec<Suggestion> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for (_, _, key) in found {
-        let code = key.target.code();
-        if seen.contains(&code) {
-            continue;
-        }
-        seen.push(code);
-        if let Some(answer) = key.target.answer() {
-            if suggestions.iter().any(|s| s.answer == answer) {
-                continue;
-            }
-            suggestions.push(Suggestion {
-                name: answer.name(),
-                answer,
-            });
-            if suggestions.len() == limit {
-                break;
-            }
-        }
-    }
-    suggestions
 }
 
 /// A code or tag read and made canonical: `None` when `text` is not one at
@@ -453,159 +310,6 @@ fn base_name(primary: &str) -> Option<&'static str> {
 /// At most 20 characters of what was typed, for a message.
 fn short(text: &str) -> String {
     text.chars().take(20).collect()
-}
-
-/// Lower case, accents and other marks on Latin letters taken off, runs of
-/// spaces made one: how names are compared.
-pub fn fold(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !folded.is_empty() {
-            folded.push(' ');
-        }
-        for c in word.chars().flat_map(char::to_lowercase) {
-            if !('\u{300}'..='\u{36f}').contains(&c) {
-                folded.push(base_letter(c));
-            }
-        }
-    }
-    folded
-}
-
-fn base_letter(c: char) -> char {
-    match c {
-        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
-        'ç' | 'ć' | 'č' => 'c',
-        'ď' | 'đ' => 'd',
-        'è'..='ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
-        'ğ' => 'g',
-        'ḥ' => 'h',
-        'ì'..='ï' | 'ī' | 'į' | 'ı' => 'i',
-        'ł' | 'ľ' => 'l',
-        'ñ' | 'ń' | 'ň' => 'n',
-        'ò'..='ö' | 'ø' | 'ō' | 'ő' => 'o',
-        'ř' => 'r',
-        'ś' | 'š' | 'ş' | 'ṣ' => 's',
-        'ť' | 'ţ' | 'ṭ' => 't',
-        'ù'..='ü' | 'ū' | 'ů' | 'ű' => 'u',
-        'ý' | 'ÿ' => 'y',
-        'ź' | 'ż' | 'ž' => 'z',
-        '’' | 'ʼ' => '\'',
-        other => other,
-    }
-}
-
-/// What a name in the index leads to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Language(Language),
-    /// A common spelling's tag.
-    Code(&'static str),
-    Unknown,
-    Declined,
-}
-
-impl Target {
-    fn code(self) -> &'static str {
-        match self {
-            Target::Language(language) => code_of(language),
-            Target::Code(code) => code,
-            Target::Unknown => UNKNOWN_CODE,
-            Target::Declined => DECLINED_CODE,
-        }
-    }
-
-    fn answer(self) -> Option<PreferredLanguage> {
-        match self {
-            Target::Unknown => Some(PreferredLanguage::Unknown),
-            Target::Declined => Some(PreferredLanguage::Declined),
-            other => read_code(other.code()).and_then(Result::ok),
-        }
-    }
-}
-
-/// One name of the index, folded.
-#[derive(Debug)]
-struct Key {
-    folded: String,
-    /// As written, to sort by.
-    name: &'static str,
-    target: Target,
-    /// The whole name (else the name from a later word on, for completing
-    /// "Chinese" to "Mandarin Chinese").
-    whole: bool,
-    /// One of tend's common spellings, not a registry name.
-    common: bool,
-}
-
-/// Every registry name and common spelling, folded and sorted, built once
-/// (about 16,000 keys, a few milliseconds): lookups are then a binary
-/// search, and completing a keystroke allocates nothing per name.
-struct Index {
-    keys: Vec<Key>,
-}
-
-impl Index {
-    fn build() -> Index {
-        let mut keys = Vec::new();
-        let mut add = |name: &'static str, target: Target, common: bool| {
-            let folded = fold(name);
-            let starts = folded
-                .char_indices()
-                .filter(|(i, _)| *i > 0 && matches!(folded.as_bytes()[i - 1], b' ' | b'-'))
-                .map(|(i, _)| i)
-                .collect::<Vec<_>>();
-            for start in starts {
-                keys.push(Key {
-                    folded: folded[start..].to_string(),
-                    name,
-                    target,
-                    whole: false,
-                    common,
-                });
-            }
-            keys.push(Key {
-                folded,
-                name,
-                target,
-                whole: true,
-                common,
-            });
-        };
-        for (spelling, code) in ALIASES {
-            add(spelling, Target::Code(code), true);
-        }
-        for spelling in UNKNOWN_SPELLINGS {
-            add(spelling, Target::Unknown, true);
-        }
-        for spelling in DECLINED_SPELLINGS {
-            add(spelling, Target::Declined, true);
-        }
-        for language in isolang::languages() {
-            add(language.to_name(), Target::Language(language), false);
-        }
-        keys.sort_by(|a, b| a.folded.cmp(&b.folded));
-        Index { keys }
-    }
-
-    fn starting<'a>(&'a self, query: &'a str) -> impl Iterator<Item = &'a Key> {
-        let first = self.keys.partition_point(|k| k.folded.as_str() < query);
-        self.keys[first..]
-            .iter()
-            .take_while(move |k| k.folded.starts_with(query))
-    }
-
-    /// The whole names equal to `folded`.
-    fn exact<'a>(&'a self, folded: &'a str) -> impl Iterator<Item = &'a Key> {
-        self.starting(folded)
-            .take_while(move |k| k.folded == folded)
-            .filter(|k| k.whole)
-    }
-}
-
-fn registry() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(Index::build)
 }
 
 #[cfg(test)]
@@ -839,7 +543,7 @@ mod tests {
     fn every_alias_is_a_spelling_the_registry_lacks_and_leads_to_a_language() {
         for (spelling, code) in ALIASES {
             assert!(
-                registry().exact(&fold(spelling)).all(|k| k.common),
+                registry().languages_named(&fold(spelling)).is_empty(),
                 "{spelling} is a registry name: it needs no alias"
             );
             assert!(
