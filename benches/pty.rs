@@ -266,6 +266,21 @@ impl Session {
         }
     }
 
+    /// Reads what has arrived since the last frame (a frame that follows a
+    /// key later, such as the record after a rest) and returns its length.
+    fn take_pending(&mut self) -> Result<usize> {
+        let mut buffer = [0u8; 64 * 1024];
+        let mut taken = 0;
+        loop {
+            let (n, _) = self.read_some(&mut buffer, Duration::ZERO)?;
+            if n == 0 {
+                return Ok(taken);
+            }
+            taken += n;
+            self.parser.process(&buffer[..n]);
+        }
+    }
+
     fn send(&mut self, keys: &[u8]) -> Result<Instant> {
         self.writer.write_all(keys)?;
         self.writer.flush()?;
@@ -377,6 +392,7 @@ impl Drop for Session {
 // ---------------------------------------------------------------------------
 // Measurements.
 
+#[derive(Default)]
 struct Moves {
     times: Vec<Duration>,
     bytes: Vec<usize>,
@@ -423,6 +439,9 @@ struct SessionResult {
     /// `j`/`k` in the caseload, each followed by a rest: the list's frame
     /// and the record and plan that follow.
     caseload_rest: Moves,
+    /// The same in Today, whose selected task's patient the record and
+    /// plan follow.
+    today_rest: Moves,
     tab: Moves,
     peak_rss_kib: u64,
     stray_bytes: usize,
@@ -461,16 +480,22 @@ fn keystroke_session(
         }
         panes.push(moves);
     }
-    session.press(b"1")?;
-    let mut caseload_rest = Moves::new();
-    for i in 0..rest_presses {
-        let key: &[u8] = if i % 2 == 0 { b"j" } else { b"k" };
-        let before = session.appearance();
-        let (time, bytes) = session.press_and_rest(key)?;
-        caseload_rest.changed += usize::from(session.appearance() != before);
-        caseload_rest.times.push(time);
-        caseload_rest.bytes.push(bytes);
+    let mut rests = Vec::new();
+    for pane in [b"1", b"4"] {
+        session.press_and_rest(pane)?;
+        let mut moves = Moves::new();
+        for i in 0..rest_presses {
+            let key: &[u8] = if i % 2 == 0 { b"j" } else { b"k" };
+            let before = session.appearance();
+            let (time, bytes) = session.press_and_rest(key)?;
+            moves.changed += usize::from(session.appearance() != before);
+            moves.times.push(time);
+            moves.bytes.push(bytes);
+        }
+        rests.push(moves);
     }
+    let today_rest = rests.pop().unwrap_or_default();
+    let caseload_rest = rests.pop().unwrap_or_default();
     let mut tab = Moves::new();
     for _ in 0..presses {
         let before = session.appearance();
@@ -486,6 +511,7 @@ fn keystroke_session(
     Ok(SessionResult {
         panes,
         caseload_rest,
+        today_rest,
         tab,
         peak_rss_kib,
         stray_bytes,
@@ -731,7 +757,8 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
          above, its moves are the list's alone. This row presses `j`/`k` one at a \
          time and reads until tend has been quiet for {} ms: the time is to the end \
          of the last frame (the rest included), the bytes are the list's and the \
-         record's and plan's together.",
+         record's and plan's together. Today's selection is followed the same way \
+         (a task shows its patient), in the row after it.",
         REST.as_millis()
     )?;
     writeln!(
@@ -830,6 +857,12 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
                     "`j`/`k` in 1 Caseload, then rest (the record and plan follow)".to_string(),
                     &s.small.caseload_rest,
                     &s.large.caseload_rest,
+                ),
+                (
+                    "`j`/`k` in 4 Today, then rest (the task's patient's record and plan follow)"
+                        .to_string(),
+                    &s.small.today_rest,
+                    &s.large.today_rest,
                 ),
                 ("`Tab`".to_string(), &s.small.tab, &s.large.tab),
             ]);
@@ -931,7 +964,7 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
             session
                 .panes
                 .iter()
-                .chain([&session.caseload_rest, &session.tab])
+                .chain([&session.caseload_rest, &session.today_rest, &session.tab])
                 .map(Moves::max_bytes)
                 .max()
                 .unwrap_or(0)

@@ -87,14 +87,40 @@ pub fn fold(text: &str) -> String {
         if !folded.is_empty() {
             folded.push(' ');
         }
-        folded.extend(
-            word.nfd()
-                .filter(|c| !is_combining_mark(*c))
-                .flat_map(char::to_lowercase)
-                .map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c }),
-        );
+        folded.extend(folded_chars(word));
     }
     folded
+}
+
+/// Whether two names are the same once folded, without allocating: most
+/// pairs differ at their first letter.
+pub(super) fn same_folded(a: &str, b: &str) -> bool {
+    // The common cases, cheaply: plain ASCII names, and different plain
+    // first letters.
+    if a.is_ascii() && b.is_ascii() && !a.contains("  ") && !b.contains("  ") {
+        return a.eq_ignore_ascii_case(b);
+    }
+    if let (Some(x), Some(y)) = (a.as_bytes().first(), b.as_bytes().first()) {
+        if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() && !x.eq_ignore_ascii_case(y) {
+            return false;
+        }
+    }
+    let mut a_words = a.split_whitespace();
+    let mut b_words = b.split_whitespace();
+    loop {
+        match (a_words.next(), b_words.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if folded_chars(x).eq(folded_chars(y)) => {}
+            _ => return false,
+        }
+    }
+}
+
+fn folded_chars(word: &str) -> impl Iterator<Item = char> + '_ {
+    word.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c })
 }
 
 /// What a name in the index leads to.
@@ -225,7 +251,13 @@ impl Index {
     }
 }
 
+static INDEX: OnceLock<Index> = OnceLock::new();
+
 pub(super) fn registry() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(Index::build)
+}
+
+/// Whether [`registry`] has been built (by a parse or a completion).
+pub(super) fn is_built() -> bool {
+    INDEX.get().is_some()
 }
