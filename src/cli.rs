@@ -207,7 +207,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             };
             // The database first: its problems are worth knowing even
             // without a terminal.
-            let store = open_store(&path, &config, clock, create)?;
+            let store = open_for_screen(&path, &config, clock, create)?;
             require_terminal()?;
             show(store, &config, false)
         }
@@ -218,7 +218,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 .tempdir()
                 .map_err(|e| format!("cannot create a folder for the demo database: {e}"))?;
             let path = dir.path().join("demo.db");
-            let mut store = open_store(&path, &config, clock, true)?;
+            let mut store = open_for_screen(&path, &config, clock, true)?;
             generate(&mut store, &config, patients, seed)?;
             show(store, &config, true)
             // `dir` is dropped here: the demo database goes with it.
@@ -511,6 +511,17 @@ fn load_config(explicit: Option<&Path>, paths: Option<&Paths>) -> CliResult<Conf
 fn open_store(path: &Path, config: &Config, clock: Clock, create: bool) -> CliResult<Store> {
     let options = OpenOptions {
         create,
+        ..OpenOptions::default()
+    };
+    Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())
+}
+
+/// For the screen, where someone types: room is kept aside for when the
+/// disk fills, so a note or an audit row can still be written.
+fn open_for_screen(path: &Path, config: &Config, clock: Clock, create: bool) -> CliResult<Store> {
+    let options = OpenOptions {
+        create,
+        hold_reserve: true,
         ..OpenOptions::default()
     };
     Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())

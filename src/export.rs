@@ -119,19 +119,7 @@ pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
 /// private before anything is written into it, since the mode given when
 /// opening applies to new files only.
 pub fn create_private(path: &Path) -> Result<std::fs::File, String> {
-    use std::os::unix::fs::PermissionsExt as _;
-    let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .mode(0o600)
-        .open(path)
-        .map_err(failed)?;
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))
-        .map_err(failed)?;
-    file.set_len(0).map_err(failed)?;
-    Ok(file)
+    crate::private::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The plan as Markdown: who, what must be seen first, needs with their

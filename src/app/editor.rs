@@ -99,6 +99,24 @@ pub enum EditorEvent {
     Discard,
 }
 
+/// Where the note being typed is safe, as of its last save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// In the database (or nothing typed yet).
+    Database,
+    /// Not in the database (its disk is full) but in this file; saved
+    /// again each second, into the database as soon as it can be.
+    Aside(std::path::PathBuf),
+    /// Nowhere but on the screen, for this reason: tried again each second.
+    Nowhere(String),
+}
+
+impl Kept {
+    pub fn is_in_database(&self) -> bool {
+        *self == Kept::Database
+    }
+}
+
 /// What the side of the editor shows: the person on the phone.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallSheet {
@@ -132,6 +150,8 @@ pub struct NoteEditor {
     pub version: Option<i64>,
     /// Columns at which typed text wraps.
     pub wrap_width: usize,
+    /// Where the text was last saved.
+    pub kept: Kept,
     dirty: bool,
     last_saved: Option<Instant>,
 }
@@ -177,6 +197,7 @@ impl NoteEditor {
             counted_from: now,
             version,
             wrap_width: 72,
+            kept: Kept::Database,
             dirty: false,
             last_saved: None,
         }
@@ -212,13 +233,19 @@ impl NoteEditor {
         self.dirty
     }
 
-    /// Whether an autosave is due: there are unsaved changes and the last
-    /// save is at least [`AUTOSAVE_EVERY`] old.
+    /// Whether an autosave is due: there are unsaved changes, or the text
+    /// is not in the database yet, and the last save is at least
+    /// [`AUTOSAVE_EVERY`] old.
     pub fn save_due(&self, now: Instant) -> bool {
-        self.dirty
+        (self.dirty || !self.kept.is_in_database())
             && self
                 .last_saved
                 .is_none_or(|at| now.duration_since(at) >= AUTOSAVE_EVERY)
+    }
+
+    /// The text is to be saved again (a draft brought back from aside).
+    pub fn mark_unsaved(&mut self) {
+        self.dirty = true;
     }
 
     pub fn mark_saved(&mut self, at: Instant) {

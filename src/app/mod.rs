@@ -29,7 +29,10 @@ use crate::config::{Config, ThemeName};
 use crate::domain::goal::Goal;
 use crate::domain::note::FollowUpRules;
 use crate::domain::urgency::UrgencyWeights;
-use crate::store::{NoteSummary, PatientRecord, Scope, SearchHit, Store, StoreError, TaskChange};
+use crate::store::{
+    KeptBack, NoteSummary, PatientRecord, Scope, SearchHit, Store, StoreError, TaskChange,
+    ViewAudited,
+};
 use crate::templates::Template;
 use crate::ui::layout;
 use caseload::{CaseloadPane, FilterOutcome};
@@ -154,6 +157,11 @@ pub struct App {
     detail_due: Option<Instant>,
     /// `PRAGMA data_version` when the view was last read.
     data_version: i64,
+    /// What is wrong with the disk, while anything waits to be written or
+    /// the database is read-only: the status line shows it throughout.
+    pub disk_trouble: Option<String>,
+    /// The patient shown whose view's audit row waits aside.
+    pub view_kept_aside: Option<i64>,
     quit: bool,
 }
 
@@ -190,6 +198,8 @@ impl App {
             detail_delay: config.detail_delay,
             detail_due: None,
             data_version,
+            disk_trouble: None,
+            view_kept_aside: None,
             quit: false,
             store,
         };
@@ -205,20 +215,56 @@ impl App {
                 )));
             }
         }
+        if let Some(why) = app.store.read_only() {
+            app.disk_trouble = Some(format!("Read-only: {why}"));
+        }
+        // What an earlier session kept aside (a full disk) goes into the
+        // database now if it can.
+        if app.store.write_kept_aside(None).is_err() {
+            app.disk_trouble
+                .get_or_insert_with(|| "The disk is full: drafts kept aside wait for room".into());
+        }
         app.patient_changed()?;
         app.load_tasks()?;
-        let drafts = app.store.drafts()?;
-        if let Some(newest) = drafts.first() {
-            let name = crate::ui::text::fit(&newest.patient_name, 30);
-            app.message = Some(Message::Info(match drafts.len() {
+        app.offer_drafts()?;
+        app.notice_reserve_used();
+        Ok(app)
+    }
+
+    /// Says at start-up how many drafts were left unsigned (in the database
+    /// or kept aside), and lines them up for `d`.
+    fn offer_drafts(&mut self) -> Result<(), StoreError> {
+        let mut waiting: Vec<(i64, String)> = self
+            .store
+            .drafts_kept_aside()
+            .iter()
+            .map(|d| (d.patient_id, format!("patient {}", d.patient_id)))
+            .collect();
+        for draft in self.store.drafts()? {
+            if let Some(aside) = waiting.iter_mut().find(|(id, _)| *id == draft.patient_id) {
+                aside.1 = draft.patient_name;
+            } else {
+                waiting.push((draft.patient_id, draft.patient_name));
+            }
+        }
+        for (id, name) in waiting.iter_mut() {
+            if name.starts_with("patient ") {
+                if let Some(record) = self.store.patient(*id)? {
+                    *name = crate::domain::patient::list_name(&record.family_name, &record.given_name);
+                }
+            }
+        }
+        if let Some((_, newest)) = waiting.first() {
+            let name = crate::ui::text::fit(newest, 30);
+            self.message = Some(Message::Info(match waiting.len() {
                 1 => format!("A draft note for {name} was not signed: d reopens it"),
                 n => format!(
                     "{n} draft notes were not signed, newest for {name}: d reopens them one by one"
                 ),
             }));
-            app.pending_drafts = drafts.iter().map(|d| d.patient_id).collect();
         }
-        Ok(app)
+        self.pending_drafts = waiting.into_iter().map(|(id, _)| id).collect();
+        Ok(())
     }
 
     pub fn store(&self) -> &Store {
@@ -833,13 +879,23 @@ impl App {
         if selected == self.shown_patient && self.patient.record.is_some() == selected.is_some() {
             return Ok(());
         }
-        // The view is audited before the record is shown: if the audit row
-        // cannot be written, the record is not shown.
+        // The view is audited before the record is shown. When the database
+        // cannot take the row (a full disk), it is kept aside and written
+        // later, and the record is shown all the same: a safety flag must
+        // be readable whatever the disk.
+        self.view_kept_aside = None;
         if let Some(id) = selected {
-            if let Err(error) = self.store.record_view(id) {
-                self.load_patient(None)?;
-                self.shown_patient = None;
-                return Err(error);
+            match self.store.record_view(id) {
+                ViewAudited::Database => {}
+                kept => {
+                    self.view_kept_aside = Some(id);
+                    self.disk_trouble = Some(match kept {
+                        ViewAudited::Aside(_) => {
+                            "The disk is full: views are audited in a file beside the database until there is room".into()
+                        }
+                        _ => "The disk is full: views are audited in memory until there is room; do not quit".into(),
+                    });
+                }
             }
         }
         self.load_patient(selected)?;
@@ -875,12 +931,54 @@ impl App {
     pub fn tick(&mut self) -> bool {
         let saved = self.autosave(false);
         self.report(saved);
+        let taken_back = self.take_back_kept_aside();
         match self.refresh_if_changed() {
-            Ok(changed) => changed,
+            Ok(changed) => changed || taken_back,
             Err(error) => {
                 self.message = Some(Message::Error(capitalise(&error.to_string())));
                 true
             }
+        }
+    }
+
+    /// Writes into the database what waited aside (audit rows, drafts),
+    /// when it can; returns whether the screen has something new to say.
+    fn take_back_kept_aside(&mut self) -> bool {
+        self.notice_reserve_used();
+        if self.disk_trouble.is_none() || self.store.read_only().is_some() {
+            return false;
+        }
+        let open = self.editor.as_ref().map(|e| e.patient_id);
+        let editor_waits = self.editor.as_ref().is_some_and(|e| !e.kept.is_in_database());
+        match self.store.write_kept_aside(open) {
+            Ok(back)
+                if !self.store.audits_waiting()
+                    && !editor_waits
+                    && !self.store.lacks_room_aside() =>
+            {
+                self.view_kept_aside = None;
+                self.disk_trouble = None;
+                self.message = Some(Message::Info(match back {
+                    KeptBack { drafts: 0, audits: 0 } => "There is room on the disk again".into(),
+                    KeptBack { drafts: 0, .. } => {
+                        "There is room again: the audit rows kept aside are in the database".into()
+                    }
+                    _ => "There is room again: what was kept aside is in the database (d reopens drafts)".into(),
+                }));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Says so when tend has no room kept aside for a full disk (it was
+    /// used, or the disk has too little left to keep it): once the disk is
+    /// full, notes and audit rows can only be kept in files.
+    fn notice_reserve_used(&mut self) {
+        if self.disk_trouble.is_none() && self.store.lacks_room_aside() {
+            self.disk_trouble = Some(
+                "The disk is (nearly) full: tend has no room left aside for notes; free some space soon".into(),
+            );
         }
     }
 

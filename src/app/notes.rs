@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crossterm::event::KeyEvent;
 
-use super::editor::{CallSheet, EditorEvent, NoteEditor};
+use super::editor::{CallSheet, EditorEvent, Kept, NoteEditor};
 use super::pane::PaneId;
 use super::prompt::{Prompt, PromptKind};
 use super::{capitalise, App, Message, Overlay};
@@ -15,7 +15,7 @@ use crate::domain::language;
 use crate::domain::note::FollowUp;
 use crate::domain::task::TaskKind;
 use crate::domain::task_line::TaskLine;
-use crate::store::{AuditAction, NoteSummary, SearchHit, StoreError, TaskRef};
+use crate::store::{AuditAction, Draft, DraftKept, NoteSummary, SearchHit, StoreError, TaskRef};
 use crate::ui::text::fit;
 
 /// How many notes the timeline reads.
@@ -87,10 +87,32 @@ impl App {
             language: lang,
             goals,
         };
-        let draft = self.store.draft(patient_id)?;
+        // A draft kept aside (the disk was full) is newer than any in the
+        // database: it is what was typed last.
+        let aside = self
+            .store
+            .drafts_kept_aside()
+            .into_iter()
+            .find(|d| d.patient_id == patient_id);
+        let draft = match &aside {
+            Some(kept) => Some(Draft {
+                id: 0,
+                patient_id,
+                header: kept.header,
+                body: kept.body.clone(),
+                started_at: kept.started_at,
+                version: kept.seen.unwrap_or(0),
+            }),
+            None => self.store.draft(patient_id)?,
+        };
         let reopened = draft.is_some();
         let mut editor = NoteEditor::new(patient_id, sheet, draft, self.clock.now_utc());
         editor.wrap_width = crate::ui::layout::editor_text_width(self.size);
+        if let Some(kept) = aside {
+            editor.version = kept.seen;
+            editor.kept = Kept::Aside(kept.path);
+            editor.mark_unsaved();
+        }
         self.editor = Some(editor);
         self.pending_drafts.retain(|p| *p != patient_id);
         self.message = Some(Message::Info(if reopened {
@@ -136,16 +158,30 @@ impl App {
                 Ok(())
             }
             EditorEvent::Close => {
-                if editor.text().trim().is_empty() {
+                if editor.text().trim().is_empty() && editor.kept.is_in_database() {
                     // Nothing written: nothing to keep, and nothing to offer
                     // back at every start.
                     return self.discard_draft(false);
                 }
                 self.autosave(true)?;
+                let Some(editor) = self.editor.as_ref() else {
+                    return Ok(());
+                };
+                self.message = Some(match &editor.kept {
+                    Kept::Database => Message::Info("Draft saved; n on this patient reopens it".into()),
+                    Kept::Aside(path) => Message::Error(format!(
+                        "The disk is full: the draft is kept in {}; it goes into the database when there is room, and n reopens it",
+                        path.display()
+                    )),
+                    Kept::Nowhere(_) => {
+                        // Closing would lose it: the editor stays.
+                        self.message = Some(Message::Error(
+                            "The note is not saved anywhere (the disk is full): it stays open; free some space, then Esc".into(),
+                        ));
+                        return Ok(());
+                    }
+                });
                 self.editor = None;
-                self.message = Some(Message::Info(
-                    "Draft saved; n on this patient reopens it".into(),
-                ));
                 Ok(())
             }
             EditorEvent::Discard => {
@@ -171,9 +207,11 @@ impl App {
             return Ok(());
         };
         // A new note with no text yet is not a draft worth keeping.
-        let untouched_new =
-            editor.version.is_none() && (!editor.is_dirty() || editor.text().trim().is_empty());
-        let due = (now && editor.is_dirty()) || editor.save_due(Instant::now());
+        let untouched_new = editor.version.is_none()
+            && editor.kept.is_in_database()
+            && (!editor.is_dirty() || editor.text().trim().is_empty());
+        let due = (now && (editor.is_dirty() || !editor.kept.is_in_database()))
+            || editor.save_due(Instant::now());
         if untouched_new || !due {
             return Ok(());
         }
@@ -182,27 +220,50 @@ impl App {
 
     /// Writes the editor's header and text to its draft, whatever has
     /// changed; if another window saved the same draft meanwhile, both texts
-    /// are kept and the editor shows them.
+    /// are kept and the editor shows them. When the database cannot take it
+    /// (a full disk), the draft is kept aside in a file, and the editor
+    /// says where; failing even that, the editor says the note is on the
+    /// screen only.
     fn save_draft_now(&mut self) -> Result<(), StoreError> {
         let now = self.clock.now_utc();
         let Some(editor) = self.editor.as_mut() else {
             return Ok(());
         };
         let at = Instant::now();
-        let saved = self.store.save_draft(
+        let kept = self.store.keep_draft(
             editor.patient_id,
             &editor.header_at(now),
             &editor.text(),
             editor.started_at,
             editor.version,
-        )?;
-        editor.version = Some(saved.version);
+        );
         editor.mark_saved(at);
-        if let Some(merged) = saved.merged {
-            editor.replace_text(&merged);
-            self.message = Some(Message::Error(
-                "This draft was also open in another window: both texts are kept, check before signing".into(),
-            ));
+        match kept {
+            DraftKept::Database(saved) => {
+                let was_aside = !editor.kept.is_in_database();
+                editor.version = Some(saved.version);
+                editor.kept = Kept::Database;
+                if let Some(merged) = saved.merged {
+                    editor.replace_text(&merged);
+                    self.message = Some(Message::Error(
+                        "This draft was also open in another window: both texts are kept, check before signing".into(),
+                    ));
+                } else if was_aside {
+                    self.message = Some(Message::Info(
+                        "There is room again: the note is saved in the database".into(),
+                    ));
+                }
+            }
+            DraftKept::Aside { path, .. } => {
+                editor.kept = Kept::Aside(path);
+                self.disk_trouble = Some("The disk is full: the note is kept in a file beside the database".into());
+            }
+            DraftKept::Nowhere { why } => {
+                // Tried again each second; the text stays dirty meanwhile.
+                editor.mark_unsaved();
+                editor.kept = Kept::Nowhere(why);
+                self.disk_trouble = Some("The disk is full: the note is not saved anywhere yet".into());
+            }
         }
         Ok(())
     }
@@ -256,6 +317,12 @@ impl App {
         let Some(editor) = self.editor.as_ref() else {
             return Ok(());
         };
+        if !editor.kept.is_in_database() {
+            self.message = Some(Message::Error(
+                "Not signed: the disk is full, so the note cannot go into the record yet; it is kept (see above) and stays open".into(),
+            ));
+            return Ok(());
+        }
         let merged = matches!(&self.message, Some(Message::Error(m)) if m.starts_with("This draft was also open"));
         if merged && seen_before.is_some() {
             return Ok(());

@@ -31,6 +31,10 @@ pub enum OpenError {
     },
     #[error("cannot open {path}: {message}")]
     Sqlite { path: PathBuf, message: String },
+    /// The disk (or the file system) the database is on refused to write:
+    /// full, most often. tend then opens the file read-only.
+    #[error("cannot open {0} for writing: its disk is full or cannot be written (free some space, or ask whoever looks after the server)")]
+    NoRoom(PathBuf),
 }
 
 impl OpenError {
@@ -41,6 +45,7 @@ impl OpenError {
             Some(ErrorCode::DatabaseCorrupt) => OpenError::NotADatabase(path),
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => OpenError::Locked(path),
             Some(ErrorCode::ReadOnly) => OpenError::ReadOnly(path),
+            Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => OpenError::NoRoom(path),
             Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => OpenError::Sqlite {
                 path,
                 message: "permission denied or no such folder (tend needs to read and write the file and its folder)".into(),
@@ -66,6 +71,12 @@ pub enum StoreError {
         "a change was refused because it kept no audit row (a bug in tend); nothing was changed"
     )]
     Unaudited,
+    /// Nothing could be written: the disk is full (or failing).
+    #[error("the disk holding the database is full; nothing was changed: free some space (or ask whoever looks after the server)")]
+    DiskFull,
+    /// The database was opened read-only (see [`OpenError::NoRoom`]).
+    #[error("tend opened the database read-only because its disk was full; nothing was changed: free some space and start tend again")]
+    ReadOnly,
     /// Another session changed the same records first.
     #[error("{0}")]
     Conflict(String),
@@ -118,16 +129,31 @@ impl From<rusqlite::Error> for StoreError {
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
                 StoreError::Corrupt(error.to_string())
             }
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
             _ => StoreError::Sqlite(error),
         }
     }
 }
 
 impl StoreError {
+    /// Whether the write failed for want of room (or of a disk that
+    /// writes): what the reserve and keeping aside are for.
+    pub fn is_no_room(&self) -> bool {
+        match self {
+            StoreError::DiskFull | StoreError::ReadOnly => true,
+            StoreError::Sqlite(e) => matches!(
+                e.sqlite_error_code(),
+                Some(ErrorCode::SystemIoFailure | ErrorCode::DiskFull | ErrorCode::ReadOnly)
+            ),
+            _ => false,
+        }
+    }
+
     pub(crate) fn into_open_error(self, path: &Path) -> OpenError {
         match self {
             StoreError::Busy => OpenError::Locked(path.to_path_buf()),
             StoreError::Corrupt(_) => OpenError::NotADatabase(path.to_path_buf()),
+            StoreError::DiskFull | StoreError::ReadOnly => OpenError::NoRoom(path.to_path_buf()),
             StoreError::Sqlite(e) => OpenError::from_sqlite(path, e),
             other @ (StoreError::Unaudited | StoreError::Conflict(_) | StoreError::Refused(_)) => {
                 OpenError::Sqlite {
@@ -160,7 +186,7 @@ mod tests {
             said,
             "tend could not read or change the database (an unexpected error inside tend); nothing was changed: try again, and if it happens again run `tend check` and tell whoever looks after tend"
         );
-        assert!(failure(rusqlite::ffi::SQLITE_FULL).contains("(the disk is full)"));
+        assert!(failure(rusqlite::ffi::SQLITE_IOERR).contains("(the disk could not be read or written)"));
         assert!(!failure(rusqlite::ffi::SQLITE_IOERR).contains("SELECT"));
     }
 }

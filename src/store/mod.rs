@@ -6,6 +6,7 @@
 //! ([`Store::write`]), so a second tend process waits its turn instead of
 //! failing halfway through, and no change is ever without its trail.
 
+mod aside;
 mod audit;
 mod care;
 mod care_plan;
@@ -14,7 +15,9 @@ mod error;
 pub mod fhir;
 mod notes;
 mod record;
+mod reserve;
 mod roster;
+mod safekeeping;
 pub mod schema;
 mod task_changes;
 mod tasks;
@@ -27,7 +30,10 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use crate::clock::Clock;
 
+pub use aside::{KeptDraft, PendingAudit};
 pub use audit::{AuditAction, AuditEvent};
+pub use reserve::{Reserve, RESERVE_BYTES};
+pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use care::{check_file, copy_read_only, needs_upgrade, CheckReport, RowCounts};
 pub use care_plan::{
     check_record, Allergy, Flag, Intervention, Medication, Need, PlanGoal, ProgressEntry,
@@ -54,6 +60,9 @@ pub struct OpenOptions {
     /// Create the file (mode 0600) when it does not exist.
     pub create: bool,
     pub busy_timeout: Duration,
+    /// Keep room aside beside the database for when its disk fills (see
+    /// [`Reserve`]): for sessions where someone types.
+    pub hold_reserve: bool,
 }
 
 impl Default for OpenOptions {
@@ -61,6 +70,7 @@ impl Default for OpenOptions {
         OpenOptions {
             create: false,
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
+            hold_reserve: false,
         }
     }
 }
@@ -73,6 +83,21 @@ pub struct Store {
     clock: Clock,
     /// How long a write waits for another session's to finish.
     busy_timeout: Duration,
+    /// Room kept aside for a full disk.
+    reserve: Reserve,
+    /// Whether this session keeps the reserve (makes it again when it can).
+    holds_reserve: bool,
+    /// Where drafts and audit rows wait when the database cannot take them.
+    aside: aside::Aside,
+    /// Audit rows that could not be written anywhere yet (not even aside):
+    /// written as soon as they can be.
+    unwritten_audits: Vec<PendingAudit>,
+    /// Whether something may be waiting aside, so that only then each tick
+    /// looks for it.
+    maybe_aside: bool,
+    /// Set when the database could only be opened read-only (its disk was
+    /// full): why, for the screen to say.
+    read_only: Option<String>,
 }
 
 impl Store {
@@ -80,6 +105,33 @@ impl Store {
     /// that are not tend's, are newer than this tend, are read-only or stay
     /// locked. A refused file is never modified.
     pub fn open(
+        path: &Path,
+        agent: &str,
+        clock: Clock,
+        options: &OpenOptions,
+    ) -> Result<Store, OpenError> {
+        let reserve = Reserve::beside(path);
+        let opened = match Store::open_writable(path, agent, clock, options) {
+            // A full disk: the reserve makes room, and the open is tried
+            // again; failing that, the file is read and nothing is written.
+            Err(OpenError::NoRoom(_)) if reserve.release() => {
+                Store::open_writable(path, agent, clock, options)
+            }
+            other => other,
+        };
+        let mut store = match opened {
+            Err(OpenError::NoRoom(_)) => Store::open_read_only(path, agent, clock, options)?,
+            other => other?,
+        };
+        store.maybe_aside = true;
+        store.holds_reserve = options.hold_reserve;
+        if store.read_only.is_none() && store.holds_reserve {
+            store.hold_reserve_if_room();
+        }
+        Ok(store)
+    }
+
+    fn open_writable(
         path: &Path,
         agent: &str,
         clock: Clock,
@@ -170,15 +222,80 @@ impl Store {
         )
         .map_err(|e| OpenError::from_sqlite(path, e))?;
 
-        let mut store = Store {
+        let mut store = Store::with_connection(conn, path, agent, clock, options);
+        store.migrate().map_err(|e| e.into_open_error(path))?;
+        Ok(store)
+    }
+
+    /// The database read without writing anything, not even SQLite's
+    /// shared-memory file: for a full disk. First as a reader of the
+    /// write-ahead log, which sees every committed change; if SQLite cannot
+    /// do that without writing, the file alone (`immutable`), which may
+    /// miss the latest changes not yet copied into it, and says so.
+    fn open_read_only(
+        path: &Path,
+        agent: &str,
+        clock: Clock,
+        options: &OpenOptions,
+    ) -> Result<Store, OpenError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let uri = |query: &str| {
+            let mut uri = String::from("file:");
+            for byte in path.as_os_str().as_encoded_bytes() {
+                match byte {
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'.' | b'-' | b'_' => {
+                        uri.push(*byte as char)
+                    }
+                    other => uri.push_str(&format!("%{other:02X}")),
+                }
+            }
+            format!("{uri}?{query}")
+        };
+        let readable = |conn: &Connection| {
+            conn.query_row("SELECT count(*) FROM patient", [], |r| r.get::<_, i64>(0))
+                .is_ok()
+        };
+        let mut why = "its disk is full, so nothing can be saved until there is room".to_string();
+        let conn = match Connection::open_with_flags(uri("mode=ro"), flags) {
+            Ok(conn) if readable(&conn) => conn,
+            _ => {
+                why.push_str(", and the latest changes of other sessions may not show");
+                Connection::open_with_flags(uri("mode=ro&immutable=1"), flags)
+                    .map_err(|e| OpenError::from_sqlite(path, e))?
+            }
+        };
+        let version = read_schema_version(&conn, path)?;
+        if version != schema::LATEST {
+            // An old file would need an upgrade, which writes.
+            return Err(OpenError::NoRoom(path.to_path_buf()));
+        }
+        let mut store = Store::with_connection(conn, path, agent, clock, options);
+        store.read_only = Some(why);
+        Ok(store)
+    }
+
+    fn with_connection(
+        conn: Connection,
+        path: &Path,
+        agent: &str,
+        clock: Clock,
+        options: &OpenOptions,
+    ) -> Store {
+        Store {
             busy_timeout: options.busy_timeout,
             conn,
             path: path.to_path_buf(),
             agent: agent.to_string(),
             clock,
-        };
-        store.migrate().map_err(|e| e.into_open_error(path))?;
-        Ok(store)
+            reserve: Reserve::beside(path),
+            holds_reserve: false,
+            aside: aside::Aside::for_database(path),
+            unwritten_audits: Vec::new(),
+            maybe_aside: false,
+            read_only: None,
+        }
     }
 
     /// Brings the schema up to date. Also proves the file is writable: even
@@ -305,6 +422,9 @@ impl Store {
         audit_required: bool,
         change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        if self.read_only.is_some() {
+            return Err(StoreError::ReadOnly);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -312,19 +432,6 @@ impl Store {
         let value = change(&mut tx)?;
         tx.commit(audit_required)?;
         Ok(value)
-    }
-
-    /// Records that the user opened a patient's record.
-    pub fn record_view(&mut self, patient_id: i64) -> Result<(), StoreError> {
-        self.write(|tx| {
-            tx.audit(
-                AuditAction::Read,
-                "Patient",
-                Some(patient_id),
-                Some(patient_id),
-                None,
-            )
-        })
     }
 
     /// How many patients the database holds.

@@ -270,6 +270,7 @@ impl Store {
             )?;
             Ok(true)
         })
+        .inspect(|_| self.forget_kept_draft(patient_id))
     }
 
     /// Signs the user's draft for the patient as version `seen` holds it
@@ -343,6 +344,7 @@ impl Store {
             )?;
             Ok(draft.id)
         })
+        .inspect(|_| self.forget_kept_draft(patient_id))
     }
 
     /// Adds a signed correction to a signed note.

@@ -129,6 +129,30 @@ impl<'c> Tx<'c> {
         Ok(())
     }
 
+    /// Writes an audit row kept aside while the database could not take
+    /// it, with the time it was recorded and its author (which may be
+    /// earlier than this transaction, never another person's row: only the
+    /// author's own rows are kept for them).
+    pub fn audit_as_recorded(&mut self, row: &super::PendingAudit) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit_event
+                   (recorded_at, agent, action, entity_type, entity_id, patient_id, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                utc_text(row.recorded_at),
+                row.agent,
+                row.action,
+                row.entity_type,
+                row.entity_id,
+                row.patient_id,
+                row.detail
+            ])?;
+        self.audited = true;
+        Ok(())
+    }
+
     /// The id of the practitioner with this user name, adding them if new.
     pub fn practitioner(&mut self, username: &str, display_name: &str) -> Result<i64, StoreError> {
         let existing = self

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::layout;
 use super::text::{clean, fit};
 use super::theme::Theme;
-use crate::app::editor::{Field, NoteEditor};
+use crate::app::editor::{Field, Kept, NoteEditor};
 use crate::app::App;
 use crate::domain::note::{DraftHeader, HeaderField};
 
@@ -80,8 +80,19 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         header,
     );
-    let (hint_text, hint_style) = match asking {
-        Some(f) => (
+    let (hint_text, hint_style) = match (&editor.kept, asking) {
+        (Kept::Aside(path), _) => (
+            format!(
+                "NOT IN THE RECORD YET (disk full): kept in {} until there is room",
+                path.display()
+            ),
+            theme.error,
+        ),
+        (Kept::Nowhere(_), _) => (
+            "NOT SAVED ANYWHERE (disk full): keep tend open and free some space; Esc keeps the note open until it is saved".to_string(),
+            theme.error,
+        ),
+        (Kept::Database, Some(f)) => (
             format!(
                 "To sign, the {}? {} · Esc: not now",
                 f.label().to_lowercase(),
@@ -89,7 +100,7 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
             ),
             theme.alert,
         ),
-        None => (field_hint(editor.field, &h), theme.dim),
+        (Kept::Database, None) => (field_hint(editor.field, &h), theme.dim),
     };
     frame.render_widget(
         Paragraph::new(clean(&hint_text).into_owned())

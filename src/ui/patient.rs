@@ -17,11 +17,16 @@ const LABEL_WIDTH: usize = 9;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let pane = &app.patient;
-    let detail = pane
+    let mut detail = pane
         .record
         .as_ref()
         .map(|r| fit(&r.member_id, 12))
         .unwrap_or_default();
+    if app.view_kept_aside.is_some() && app.view_kept_aside == pane.record.as_ref().map(|r| r.id) {
+        // The record is shown though its view's audit row could not go
+        // into the database yet (a full disk): said where it is seen.
+        detail.push_str(" ⚠ audit aside");
+    }
     let block = pane_block(app, theme, PaneId::Patient, detail);
     let inner = block.inner(area);
     frame.render_widget(block, area);

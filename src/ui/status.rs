@@ -2,6 +2,7 @@
 //! last message.
 
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
@@ -16,6 +17,17 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(" DEMO ", theme.demo));
         spans.push(Span::raw(" "));
     }
+    // While anything waits to be written, or nothing can be: always shown,
+    // whatever the message.
+    if app.disk_trouble.is_some() {
+        let badge = if app.store().read_only().is_some() {
+            " READ-ONLY "
+        } else {
+            " DISK FULL "
+        };
+        spans.push(Span::styled(badge, theme.error.add_modifier(Modifier::REVERSED)));
+        spans.push(Span::raw(" "));
+    }
     spans.push(Span::styled(fit(&app.user, 16), theme.status_key));
     spans.push(Span::styled(
         format!(" {} │ ", app.today().format("%a %Y-%m-%d")),
@@ -26,7 +38,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     match &app.message {
         Some(Message::Info(text)) => spans.push(Span::styled(fit(text, room), theme.status)),
         Some(Message::Error(text)) => spans.push(Span::styled(fit(text, room), theme.error)),
-        None => spans.extend(key_hints(app, theme, room)),
+        None => match &app.disk_trouble {
+            Some(trouble) => spans.push(Span::styled(fit(trouble, room), theme.error)),
+            None => spans.extend(key_hints(app, theme, room)),
+        },
     }
     frame.render_widget(Line::from(spans), area);
 }
