@@ -13,7 +13,7 @@ use tend::domain::task_line::TaskFilter;
 use tend::domain::urgency::UrgencyWeights;
 use tend::store::{
     schema, AuditAction, CaseloadQuery, CaseloadSort, NewPatient, NewTask, OpenError, OpenOptions,
-    Scope, Store, StoreError,
+    Scope, Store, StoreError, ViewAudited,
 };
 use tend::synth::{self, GenParams};
 
@@ -224,6 +224,7 @@ fn a_database_locked_by_another_program_is_refused_with_a_clear_message() {
     let options = OpenOptions {
         create: false,
         busy_timeout: Duration::from_millis(100),
+        ..OpenOptions::default()
     };
     let error = Store::open(&path, "ccuser", clock(), &options)
         .err()
@@ -274,7 +275,7 @@ fn every_change_commits_with_its_audit_row_and_unaudited_changes_are_refused() {
             Ok(id)
         })
         .unwrap();
-    store.record_view(id).unwrap();
+    assert_eq!(store.record_view(id), ViewAudited::Database);
 
     let trail = store.recent_audit(10).unwrap();
     assert_eq!(trail.len(), 2);
@@ -299,7 +300,7 @@ fn another_connections_commit_changes_the_data_version_and_neither_sees_locked()
     let mut store_b = open(&path, "cc0001").unwrap();
     let before = store_a.data_version().unwrap();
     let b_before = store_b.data_version().unwrap();
-    store_b.record_view(1).unwrap();
+    assert_eq!(store_b.record_view(1), ViewAudited::Database);
     assert_ne!(store_a.data_version().unwrap(), before, "A sees B's commit");
     assert_eq!(
         store_b.data_version().unwrap(),
@@ -323,7 +324,7 @@ fn another_connections_commit_changes_the_data_version_and_neither_sees_locked()
         }
     });
     for _ in 0..50 {
-        store_b.record_view(3).unwrap();
+        assert_eq!(store_b.record_view(3), ViewAudited::Database);
     }
     writer.join().unwrap();
     assert!(store_a.recent_audit(200).unwrap().len() >= 101);

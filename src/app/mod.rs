@@ -250,7 +250,8 @@ impl App {
         for (id, name) in waiting.iter_mut() {
             if name.starts_with("patient ") {
                 if let Some(record) = self.store.patient(*id)? {
-                    *name = crate::domain::patient::list_name(&record.family_name, &record.given_name);
+                    *name =
+                        crate::domain::patient::list_name(&record.family_name, &record.given_name);
                 }
             }
         }
@@ -929,9 +930,10 @@ impl App {
     /// database, re-reads what is on screen. Returns whether anything may
     /// have changed (and so whether to draw).
     pub fn tick(&mut self) -> bool {
+        let trouble_before = self.disk_trouble.clone();
         let saved = self.autosave(false);
         self.report(saved);
-        let taken_back = self.take_back_kept_aside();
+        let taken_back = self.take_back_kept_aside() || self.disk_trouble != trouble_before;
         match self.refresh_if_changed() {
             Ok(changed) => changed || taken_back,
             Err(error) => {
@@ -949,7 +951,10 @@ impl App {
             return false;
         }
         let open = self.editor.as_ref().map(|e| e.patient_id);
-        let editor_waits = self.editor.as_ref().is_some_and(|e| !e.kept.is_in_database());
+        let editor_waits = self
+            .editor
+            .as_ref()
+            .is_some_and(|e| !e.kept.is_in_database());
         match self.store.write_kept_aside(open) {
             Ok(back)
                 if !self.store.audits_waiting()

@@ -256,13 +256,15 @@ impl App {
             }
             DraftKept::Aside { path, .. } => {
                 editor.kept = Kept::Aside(path);
-                self.disk_trouble = Some("The disk is full: the note is kept in a file beside the database".into());
+                self.disk_trouble =
+                    Some("The disk is full: the note is kept in a file beside the database".into());
             }
             DraftKept::Nowhere { why } => {
                 // Tried again each second; the text stays dirty meanwhile.
                 editor.mark_unsaved();
                 editor.kept = Kept::Nowhere(why);
-                self.disk_trouble = Some("The disk is full: the note is not saved anywhere yet".into());
+                self.disk_trouble =
+                    Some("The disk is full: the note is not saved anywhere yet".into());
             }
         }
         Ok(())

@@ -66,16 +66,18 @@ pub struct Aside {
 }
 
 impl Aside {
-    /// Beside `database`, then in the user's data folder.
-    pub fn for_database(database: &Path) -> Aside {
+    /// Beside `database`, then in `fallback` or else the user's data
+    /// folder.
+    pub fn for_database(database: &Path, fallback: Option<PathBuf>) -> Aside {
         let name = database
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "tend.db".into());
         let mut folders = vec![database.with_file_name(format!(".{name}.kept"))];
-        if let Some(base) = directories::BaseDirs::new() {
-            folders.push(base.data_local_dir().join("tend").join("kept"));
-        }
+        let fallback = fallback.or_else(|| {
+            directories::BaseDirs::new().map(|b| b.data_local_dir().join("tend").join("kept"))
+        });
+        folders.extend(fallback);
         Aside { folders }
     }
 
@@ -107,7 +109,8 @@ impl Aside {
         let mut last_error = String::from("there is nowhere to keep it");
         for folder in &self.folders {
             let path = folder.join(&name);
-            match crate::private::folder(folder).and_then(|()| crate::private::replace(&path, &bytes))
+            match crate::private::folder(folder)
+                .and_then(|()| crate::private::replace(&path, &bytes))
             {
                 Ok(()) => {
                     // One copy only: the one just written is the newest.
@@ -144,7 +147,7 @@ impl Aside {
                 found.push((modified, draft));
             }
         }
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
         found.into_iter().map(|(_, d)| d).collect()
     }
 
@@ -209,7 +212,7 @@ impl Aside {
             })
             .filter(|row| row.agent == agent)
             .collect();
-        rows.sort_by(|a, b| a.recorded_at.cmp(&b.recorded_at));
+        rows.sort_by_key(|row| row.recorded_at);
         rows
     }
 
@@ -287,14 +290,26 @@ mod tests {
             .unwrap()
             .to_utc();
         let path = aside
-            .keep_draft("cc user/x", 7, &header, "Rang twice\nno answer", at, Some(3))
+            .keep_draft(
+                "cc user/x",
+                7,
+                &header,
+                "Rang twice\nno answer",
+                at,
+                Some(3),
+            )
             .unwrap();
         assert!(path.starts_with(dir.path().join("beside")));
         assert!(path.ends_with("draft-cc%20user%2Fx-7.json"));
         let kept = aside.drafts("cc user/x");
         assert_eq!(kept.len(), 1);
         assert_eq!(
-            (kept[0].patient_id, kept[0].header, kept[0].body.as_str(), kept[0].seen),
+            (
+                kept[0].patient_id,
+                kept[0].header,
+                kept[0].body.as_str(),
+                kept[0].seen
+            ),
             (7, header, "Rang twice\nno answer", Some(3))
         );
         assert!(aside.drafts("someone-else").is_empty());
@@ -333,7 +348,10 @@ mod tests {
         };
         let path = aside.keep_audit(&row(2)).unwrap();
         aside.keep_audit(&row(1)).unwrap();
-        let mut file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
         file.write_all(b"{\"recorded_at\":\"2026-11-24T").unwrap();
         aside.keep_audit(&row(3)).unwrap();
         assert_eq!(aside.audits("ccuser"), vec![row(1), row(2), row(3)]);

@@ -186,7 +186,8 @@ mod tests {
             said,
             "tend could not read or change the database (an unexpected error inside tend); nothing was changed: try again, and if it happens again run `tend check` and tell whoever looks after tend"
         );
-        assert!(failure(rusqlite::ffi::SQLITE_IOERR).contains("(the disk could not be read or written)"));
+        assert!(failure(rusqlite::ffi::SQLITE_IOERR)
+            .contains("(the disk could not be read or written)"));
         assert!(!failure(rusqlite::ffi::SQLITE_IOERR).contains("SELECT"));
     }
 }

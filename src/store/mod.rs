@@ -32,8 +32,6 @@ use crate::clock::Clock;
 
 pub use aside::{KeptDraft, PendingAudit};
 pub use audit::{AuditAction, AuditEvent};
-pub use reserve::{Reserve, RESERVE_BYTES};
-pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use care::{check_file, copy_read_only, needs_upgrade, CheckReport, RowCounts};
 pub use care_plan::{
     check_record, Allergy, Flag, Intervention, Medication, Need, PlanGoal, ProgressEntry,
@@ -43,7 +41,9 @@ pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use error::{OpenError, StoreError};
 pub use notes::{Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, MERGE_MARK};
 pub use record::{CareTeamMember, Condition, PatientRecord};
+pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
+pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
 pub use write::{
@@ -63,6 +63,9 @@ pub struct OpenOptions {
     /// Keep room aside beside the database for when its disk fills (see
     /// [`Reserve`]): for sessions where someone types.
     pub hold_reserve: bool,
+    /// Where to keep drafts and audit rows when neither the database nor
+    /// the folder beside it can take them; `None`: the user's data folder.
+    pub aside_fallback: Option<PathBuf>,
 }
 
 impl Default for OpenOptions {
@@ -71,6 +74,7 @@ impl Default for OpenOptions {
             create: false,
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             hold_reserve: false,
+            aside_fallback: None,
         }
     }
 }
@@ -291,7 +295,7 @@ impl Store {
             clock,
             reserve: Reserve::beside(path),
             holds_reserve: false,
-            aside: aside::Aside::for_database(path),
+            aside: aside::Aside::for_database(path, options.aside_fallback.clone()),
             unwritten_audits: Vec::new(),
             maybe_aside: false,
             read_only: None,

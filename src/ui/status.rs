@@ -25,7 +25,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             " DISK FULL "
         };
-        spans.push(Span::styled(badge, theme.error.add_modifier(Modifier::REVERSED)));
+        spans.push(Span::styled(
+            badge,
+            theme.error.add_modifier(Modifier::REVERSED),
+        ));
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(fit(&app.user, 16), theme.status_key));

@@ -117,7 +117,9 @@ pub struct Tend {
     stop_reader: Arc<AtomicBool>,
     reader: Option<JoinHandle<()>>,
     /// HOME and TMPDIR, so config, data and the demo database are private.
-    _home: tempfile::TempDir,
+    home: std::path::PathBuf,
+    /// The temporary folder behind `home`, when this session made it.
+    _home_dir: Option<tempfile::TempDir>,
 }
 
 impl Tend {
@@ -128,6 +130,15 @@ impl Tend {
 
     pub fn start(options: Options, args: &[&str]) -> Tend {
         let home = tempfile::tempdir().expect("a temporary home");
+        let path = home.path().to_path_buf();
+        let mut tend = Tend::start_in(options, args, path);
+        tend._home_dir = Some(home);
+        tend
+    }
+
+    /// Starts tend with `home` as its HOME and TMPDIR (another session's,
+    /// to see what it left there).
+    pub fn start_in(options: Options, args: &[&str], home: std::path::PathBuf) -> Tend {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: options.rows,
@@ -141,15 +152,15 @@ impl Tend {
         command.args(args);
         command.env_clear();
         command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        command.env("HOME", home.path());
-        command.env("TMPDIR", home.path());
+        command.env("HOME", &home);
+        command.env("TMPDIR", &home);
         command.env("USER", "ccuser");
         command.env("TERM", "xterm-256color");
         command.env("TEND_NOW", NOW);
         if options.no_color {
             command.env("NO_COLOR", "1");
         }
-        command.cwd(home.path());
+        command.cwd(&home);
         command.set_controlling_tty(options.controlling_tty);
         let child = pair.slave.spawn_command(command).expect("tend starts");
         // Only tend holds the terminal's side now, so once tend has gone
@@ -208,14 +219,15 @@ impl Tend {
             term,
             stop_reader,
             reader: Some(reader_thread),
-            _home: home,
+            home,
+            _home_dir: None,
         }
     }
 
     /// The private HOME and TMPDIR tend runs with: `tend demo` keeps its
     /// database in a `tend-demo-*` folder here while it runs.
     pub fn home(&self) -> &std::path::Path {
-        self._home.path()
+        &self.home
     }
 
     /// Whether tend has written `text` at any time (it may be gone from the
