@@ -83,7 +83,7 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
     let (hint_text, hint_style) = match (&editor.kept, asking) {
         (Kept::Aside(path), _) => (
             format!(
-                "NOT IN THE RECORD YET (disk full): kept in {} until there is room",
+                "NOT IN THE RECORD YET (disk full: free some space): kept in {} until there is room",
                 path.display()
             ),
             theme.error,
