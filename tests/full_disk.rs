@@ -207,7 +207,10 @@ fn a_note_typed_while_the_disk_fills_survives_a_hang_up_and_comes_back() {
     paste(&mut tend, &summary("second"));
     tend.send(" And filled again.");
     let screen = tend.wait_for("the editor saying where the note is", |s| {
-        shows(s, "NOT IN THE RECORD YET (disk full: free some space): kept in")
+        shows(
+            s,
+            "NOT IN THE RECORD YET (disk full: free some space): kept in",
+        )
     });
     assert!(shows(&screen, "And filled again."), "{}", framed(&screen));
 

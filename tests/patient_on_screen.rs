@@ -6,36 +6,14 @@
 
 mod fixtures;
 
-use fixtures::{morning_db, screen};
+use fixtures::{app, ctrl, keys, morning_db, press, screen};
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use rusqlite::Connection;
 use tend::app::{App, Overlay};
-use tend::config::Config;
-
-fn app(path: &Path) -> App {
-    let config = Config::defaults(Some("ccuser".into())).unwrap();
-    let mut app = App::new(fixtures::open(path, "ccuser"), &config, false).unwrap();
-    app.resize(100, 30);
-    app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
 
 /// As the event loop does once a moved selection has rested.
 fn rest(app: &mut App) {

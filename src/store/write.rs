@@ -110,23 +110,16 @@ impl<'c> Tx<'c> {
         patient_id: Option<i64>,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO audit_event
-                   (recorded_at, agent, action, entity_type, entity_id, patient_id, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                utc_text(self.now),
-                self.agent,
-                action.code(),
-                entity_type,
-                entity_id,
-                patient_id,
-                detail
-            ])?;
-        self.audited = true;
-        Ok(())
+        let (now, agent) = (self.now, self.agent.to_string());
+        self.insert_audit(
+            now,
+            &agent,
+            action.code(),
+            entity_type,
+            entity_id,
+            patient_id,
+            detail,
+        )
     }
 
     /// Writes an audit row kept aside while the database could not take
@@ -134,6 +127,28 @@ impl<'c> Tx<'c> {
     /// earlier than this transaction, never another person's row: only the
     /// author's own rows are kept for them).
     pub fn audit_as_recorded(&mut self, row: &super::PendingAudit) -> Result<(), StoreError> {
+        self.insert_audit(
+            row.recorded_at,
+            &row.agent,
+            &row.action,
+            &row.entity_type,
+            row.entity_id,
+            row.patient_id,
+            row.detail.as_deref(),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)] // the audit row's columns
+    fn insert_audit(
+        &mut self,
+        recorded_at: DateTime<Utc>,
+        agent: &str,
+        action: &str,
+        entity_type: &str,
+        entity_id: Option<i64>,
+        patient_id: Option<i64>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
         self.tx
             .prepare_cached(
                 "INSERT INTO audit_event
@@ -141,13 +156,13 @@ impl<'c> Tx<'c> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
-                utc_text(row.recorded_at),
-                row.agent,
-                row.action,
-                row.entity_type,
-                row.entity_id,
-                row.patient_id,
-                row.detail
+                utc_text(recorded_at),
+                agent,
+                action,
+                entity_type,
+                entity_id,
+                patient_id,
+                detail
             ])?;
         self.audited = true;
         Ok(())
