@@ -6,6 +6,7 @@
 //! ([`Store::write`]), so a second tend process waits its turn instead of
 //! failing halfway through, and no change is ever without its trail.
 
+mod access;
 mod audit;
 mod care;
 mod care_plan;
@@ -26,6 +27,8 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use crate::clock::Clock;
+
+use access::reachable;
 
 pub use audit::{AuditAction, AuditEvent};
 pub use care::{check_file, copy_read_only, needs_upgrade, CheckReport, RowCounts};
@@ -85,7 +88,9 @@ impl Store {
         clock: Clock,
         options: &OpenOptions,
     ) -> Result<Store, OpenError> {
-        let exists = path.exists();
+        // A file this account cannot reach is not a missing one: say who
+        // can read it, rather than that there is none.
+        let exists = reachable(path)?;
         if !exists && !options.create {
             return Err(OpenError::Missing(path.to_path_buf()));
         }
