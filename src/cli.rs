@@ -176,10 +176,23 @@ pub fn main() -> ExitCode {
     match run(cli, paths) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("tend: {message}");
+            eprintln!("tend: {}", clean_lines(&message));
             ExitCode::from(1)
         }
     }
+}
+
+/// A message for the terminal, each of its lines cleaned: every message
+/// that quotes a value (a member ID, a name, a file's text) cleans it where
+/// it quotes it, and cleaning the whole message again as it is printed
+/// (which changes nothing already clean) keeps one written later from
+/// driving the terminal if it forgets to.
+fn clean_lines(message: &str) -> String {
+    message
+        .split('\n')
+        .map(|line| clean(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// An error worded for the user.
@@ -271,7 +284,17 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 },
         }) => {
             let db = db_path(cli.db, paths)?;
-            let roster = crate::import::read_roster(&file, clock.today()).map_err(|e| e.0)?;
+            // A roster names coordinators tend knows: the database's, and
+            // the person importing it (whose name comes from their login).
+            let known = Store::coordinators_in(&db).map_err(|e| e.to_string())?;
+            let coordinators = crate::domain::roster::Coordinators::new(
+                known
+                    .iter()
+                    .map(String::as_str)
+                    .chain([config.user.as_str()]),
+            );
+            let roster =
+                crate::import::read_roster(&file, clock.today(), &coordinators).map_err(|e| e.0)?;
             let options = RosterOptions {
                 partial,
                 rejects,
@@ -608,16 +631,16 @@ fn report_roster_problems(
     roster: &crate::import::RosterFile,
     options: &RosterOptions,
 ) -> CliResult<()> {
-    let shown = file.display();
+    let shown = clean(&file.display().to_string()).into_owned();
     if !roster.unknown_columns.is_empty() {
         eprintln!(
             "{shown}:1: columns tend does not read, ignored: {}",
-            roster.unknown_columns.join(", ")
+            clean(&roster.unknown_columns.join(", "))
         );
     }
     for row in &roster.rejected {
         for problem in &row.problems {
-            eprintln!("{shown}:{}: {problem}", row.line);
+            eprintln!("{shown}:{}: {}", row.line, clean(problem));
         }
     }
     let total = roster.rows.len() + roster.rejected.len();
@@ -742,25 +765,14 @@ fn write_rejects(
     Ok(Some(path))
 }
 
-/// "New coordinators (154): cc0001, … and 144 more", when there are any.
+/// Says so when the import made the person importing it a coordinator of
+/// the database: the one coordinator a roster can add (any other it names
+/// must be one tend knows already).
 fn say_new_coordinators(names: &[String]) {
-    if !names.is_empty() {
-        const NAMED: usize = 10;
-        let shown: Vec<String> = names
-            .iter()
-            .take(NAMED)
-            .map(|c| clean(c).into_owned())
-            .collect();
-        let more = names.len().saturating_sub(NAMED);
+    for name in names {
         println!(
-            "New coordinators ({}): {}{}",
-            names.len(),
-            shown.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
+            "New coordinator: {} (you, importing the roster)",
+            clean(name)
         );
     }
 }
