@@ -225,7 +225,12 @@ enum Import {
     },
 }
 
-/// Runs tend and turns any error into one clear line on stderr.
+/// Runs tend and turns any error into one clear line on stderr. Every
+/// message that quotes a value (a member ID, a name, a file's text or name)
+/// cleans it where it quotes it; the whole line is cleaned again as it is
+/// printed (which changes nothing already clean), so one written later
+/// that forgets cannot drive the terminal or forge a line with a line
+/// break: an error is one line.
 pub fn main() -> ExitCode {
     let paths = Paths::from_env();
     crate::crash::install_panic_hook(paths.as_ref().map(|p| p.state_dir.clone()));
@@ -233,23 +238,10 @@ pub fn main() -> ExitCode {
     match run(cli, paths) {
         Ok(code) => code,
         Err(message) => {
-            errln!("tend: {}", clean_lines(&message));
+            errln!("tend: {}", clean(&message));
             ExitCode::from(1)
         }
     }
-}
-
-/// A message for the terminal, each of its lines cleaned: every message
-/// that quotes a value (a member ID, a name, a file's text) cleans it where
-/// it quotes it, and cleaning the whole message again as it is printed
-/// (which changes nothing already clean) keeps one written later from
-/// driving the terminal if it forgets to.
-fn clean_lines(message: &str) -> String {
-    message
-        .split('\n')
-        .map(|line| clean(line).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// An error worded for the user.
