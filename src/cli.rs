@@ -473,7 +473,8 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             };
             let report = today::build(&mut store, &request).map_err(|e| e.to_string())?;
             if json {
-                let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+                let text =
+                    crate::safe_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
                 outln!("{text}")?;
             } else {
                 out!("{}", report.to_text(show_owner))?;

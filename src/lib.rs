@@ -14,6 +14,7 @@ pub mod export;
 pub mod export_csv;
 pub mod fhir;
 pub mod import;
+pub mod safe_json;
 pub mod store;
 pub mod synth;
 pub mod templates;

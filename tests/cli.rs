@@ -359,6 +359,54 @@ fn today_prints_the_day_as_text_and_as_json() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// `tend today --json` carried raw U+009B and U+202E (issue 13): what
+/// would drive a terminal or reorder its text is written as a `\u` escape,
+/// the same data to a JSON reader, safe to print.
+#[test]
+fn today_as_json_escapes_what_would_drive_a_terminal() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("day.db", 30);
+    let hostile = "\u{9b}2J \u{202e}dne\u{200b} \u{1b}]52;c;eA==\u{7}\u{2066}";
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        // As a database written before names were normalised may hold.
+        conn.execute(
+            "UPDATE patient SET given_name = given_name || ?1",
+            [hostile],
+        )
+        .unwrap();
+        conn.execute("UPDATE task SET description = description || ?1", [hostile])
+            .unwrap();
+    }
+    let out = sandbox.run(&["--db", db.to_str().unwrap(), "today", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for (at, c) in text.char_indices() {
+        let forbidden = ((c as u32) < 0x20 && c != '\n')
+            || matches!(c as u32, 0x7f..=0x9f | 0x200b..=0x200f | 0x202a..=0x202e | 0x2066..=0x2069);
+        assert!(!forbidden, "{c:?} at byte {at}");
+    }
+    assert!(text.contains(r"\u009b2J \u202edne\u200b \u001b]52;c;eA==\u0007\u2066"));
+    // The same data when read.
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let tasks = json["tasks"].as_array().unwrap();
+    assert!(!tasks.is_empty());
+    for task in tasks {
+        let (title, given): (String, String) = conn
+            .query_row(
+                "SELECT t.description, p.given_name FROM task t JOIN patient p
+                   ON p.id = t.patient_id WHERE t.id = ?1",
+                [task["id"].as_i64().unwrap()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(task["title"], title.as_str());
+        assert!(task["patient"]["name"].as_str().unwrap().contains(&given));
+        assert!(title.ends_with(hostile));
+    }
+}
+
 #[test]
 fn today_for_another_coordinator_or_the_team() {
     let sandbox = Sandbox::new();
