@@ -823,6 +823,7 @@ fn every_value_in_the_markdown_is_text_to_a_markdown_viewer() {
         "- [ ] not a task",
         "<script>alert(1)</script>",
         "1. not a list",
+        "write to me@example.org",
     ];
     let conn = rusqlite::Connection::open(&path).unwrap();
     // Names as a database written before names were normalised may hold
@@ -868,6 +869,18 @@ fn every_value_in_the_markdown_is_text_to_a_markdown_viewer() {
         .unwrap();
     store
         .add_condition(ZOE, None, hostile[1], "active")
+        .unwrap();
+    store
+        .add_care_team_member(
+            ZOE,
+            &tend::store::CareTeamMember {
+                id: 0,
+                role: hostile[4].into(),
+                name: hostile[0].into(),
+                organization: Some(hostile[11].into()),
+                phone: None,
+            },
+        )
         .unwrap();
     let line = tend::domain::task_line::parse_task("Intervention", day(24)).unwrap();
     let task = store
