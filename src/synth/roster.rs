@@ -13,6 +13,9 @@ use super::vocab::Vocab;
 use super::{Generator, CASELOAD_SIZE};
 use crate::domain::language;
 
+/// The languages members speak, as often as the roster gives them.
+const LANGUAGES: [&str; 10] = ["en", "en", "en", "es", "es", "zh", "ht", "ru", "bn", "ko"];
+
 /// The header line, as a spreadsheet would have it.
 const HEADERS: [&str; 22] = [
     "Member ID",
@@ -53,6 +56,13 @@ pub fn roster_csv(members: usize, seed: u64, today: NaiveDate, user: &str) -> St
         now: today.and_hms_opt(12, 0, 0).expect("noon exists").and_utc(),
     };
     let coordinators = members.div_ceil(CASELOAD_SIZE).max(1);
+    // Each language's name once: looking one up scans the registry's table
+    // (as the screen does, for one patient at a time), which for every row
+    // of a 10,000-member roster took minutes in a debug build.
+    let names: std::collections::HashMap<&str, String> = LANGUAGES
+        .iter()
+        .map(|code| (*code, language::name(code).to_string()))
+        .collect();
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -63,9 +73,7 @@ pub fn roster_csv(members: usize, seed: u64, today: NaiveDate, user: &str) -> St
         row.clear();
         let vocab = gen.vocab;
         let birth = today - Duration::days(gen.rng.gen_range(19 * 365..85 * 365));
-        let language = *["en", "en", "en", "es", "es", "zh", "ht", "ru", "bn", "ko"]
-            .choose(&mut gen.rng)
-            .expect("not empty");
+        let language = *LANGUAGES.choose(&mut gen.rng).expect("not empty");
         let coordinator = match index % coordinators {
             0 => user.to_string(),
             _ => String::new(),
@@ -95,7 +103,7 @@ pub fn roster_csv(members: usize, seed: u64, today: NaiveDate, user: &str) -> St
             gen.pick(&vocab.towns).clone(),
             "NY".to_string(),
             format!("000{:02}", gen.rng.gen_range(0..100)),
-            language::name(language).to_string(),
+            names[language].clone(),
             if language != "en" && gen.rng.gen_bool(0.7) {
                 "Y"
             } else {
