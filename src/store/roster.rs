@@ -366,7 +366,8 @@ impl Store {
     /// read without changing it (no upgrade, no switch to WAL): a roster's
     /// coordinator column is checked against them before the file's
     /// problems are said and before the database is opened to write. None
-    /// when there is no database there yet, or an empty file (a new one).
+    /// when there is no database there yet, or an empty file (a new one);
+    /// an error naming who may read it when this account cannot.
     pub fn coordinators_in(path: &Path) -> Result<Vec<String>, OpenError> {
         if !super::reachable(path)? {
             return Ok(Vec::new());
