@@ -17,6 +17,63 @@ use crate::today::{self, TodayRequest};
 use crate::tui::{self, Exit};
 use crate::ui::text::{clean, pad};
 
+/// `println!` to standard output, through [`write_out`]: a closed pipe
+/// ends the output quietly. Evaluates to a [`CliResult`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` to standard output, through [`write_out`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_out(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` to standard error, through [`write_err`].
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        write_err(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Whether the reader of standard output has gone.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes to standard output. `println!` panics when the reader has gone
+/// (`tend today --all | head -1`: Rust ignores SIGPIPE, so the write fails
+/// with EPIPE), which ended tend with exit status 101 and a crash report.
+/// Here a closed pipe ends the output quietly, as for any Unix tool: the
+/// rest is dropped, the command finishes (its audit row is written before
+/// it prints) and exits 0, as `head` had all it wanted. Any other failure
+/// (a full disk behind `> file`) is an error like any other.
+fn write_out(text: std::fmt::Arguments<'_>) -> CliResult<()> {
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(format!("cannot write to standard output: {e}")),
+    }
+}
+
+/// Writes to standard error; if that fails too (`2>&1 | head -1`) there is
+/// nowhere left to say so, and the rest is dropped quietly.
+fn write_err(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_fmt(text).and_then(|()| stderr.flush());
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tend",
@@ -168,7 +225,12 @@ enum Import {
     },
 }
 
-/// Runs tend and turns any error into one clear line on stderr.
+/// Runs tend and turns any error into one clear line on stderr. Every
+/// message that quotes a value (a member ID, a name, a file's text or name)
+/// cleans it where it quotes it; the whole line is cleaned again as it is
+/// printed (which changes nothing already clean), so one written later
+/// that forgets cannot drive the terminal or forge a line with a line
+/// break: an error is one line.
 pub fn main() -> ExitCode {
     let paths = Paths::from_env();
     crate::crash::install_panic_hook(paths.as_ref().map(|p| p.state_dir.clone()));
@@ -176,7 +238,7 @@ pub fn main() -> ExitCode {
     match run(cli, paths) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("tend: {message}");
+            errln!("tend: {}", clean(&message));
             ExitCode::from(1)
         }
     }
@@ -230,15 +292,15 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 .search_notes_audited(&words, limit)
                 .map_err(|e| e.to_string())?;
             for hit in &hits {
-                println!(
+                outln!(
                     "{}  {}  {}",
                     hit.sent_at.format("%Y-%m-%d"),
                     pad(&hit.patient_name, 24),
                     clean(hit.line.trim())
-                );
+                )?;
             }
             if hits.is_empty() {
-                println!("No signed note holds {}.", clean(&words));
+                outln!("No signed note holds {}.", clean(&words))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -251,13 +313,13 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             match out {
                 Some(path) => {
                     crate::export::write_private(&path, &text)?;
-                    eprintln!(
+                    errln!(
                         "Wrote the care plan of {} to {}",
                         clean(member_id.trim()),
-                        path.display()
+                        clean(&path.display().to_string())
                     );
                 }
-                None => print!("{text}"),
+                None => out!("{text}")?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -271,7 +333,17 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 },
         }) => {
             let db = db_path(cli.db, paths)?;
-            let roster = crate::import::read_roster(&file, clock.today()).map_err(|e| e.0)?;
+            // A roster names coordinators tend knows: the database's, and
+            // the person importing it (whose name comes from their login).
+            let known = Store::coordinators_in(&db).map_err(|e| e.to_string())?;
+            let coordinators = crate::domain::roster::Coordinators::new(
+                known
+                    .iter()
+                    .map(String::as_str)
+                    .chain([config.user.as_str()]),
+            );
+            let roster =
+                crate::import::read_roster(&file, clock.today(), &coordinators).map_err(|e| e.0)?;
             let options = RosterOptions {
                 partial,
                 rejects,
@@ -305,18 +377,18 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             let db = db_path(cli.db, paths)?;
             let mut store = open_store(&db, &config, clock, false)?;
             let counts = store.backup_to(&file).map_err(|e| e.to_string())?;
-            println!(
+            outln!(
                 "Backed up {} to {}: it passes the integrity check and holds {}.",
                 db.display(),
                 file.display(),
                 describe_counts(&counts)
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => {
             let db = db_path(cli.db, paths)?;
             let report = crate::store::check_file(&db).map_err(|e| e.to_string())?;
-            print!("{}", check_text(&report));
+            out!("{}", check_text(&report))?;
             Ok(if report.is_healthy() {
                 ExitCode::SUCCESS
             } else {
@@ -350,9 +422,9 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             match out {
                 Some(path) => {
                     crate::export::write_private(&path, &text)?;
-                    eprintln!("Wrote {}", path.display());
+                    errln!("Wrote {}", clean(&path.display().to_string()));
                 }
-                None => print!("{text}"),
+                None => out!("{text}")?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -369,7 +441,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             let mut store = open_store(&path, &config, clock, true)?;
             let report =
                 crate::fhir::import::import_file(&mut store, &file).map_err(|e| e.to_string())?;
-            println!(
+            outln!(
                 "Imported {} ({}, {}) from {} into {}; {}.",
                 counted(report.patients, "patient"),
                 counted(report.rows, "record"),
@@ -381,7 +453,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 } else {
                     "records got new ids (the database held patients, or the ids were not tend's)"
                 }
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Today { user, all, json }) => {
@@ -401,10 +473,11 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             };
             let report = today::build(&mut store, &request).map_err(|e| e.to_string())?;
             if json {
-                let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-                println!("{text}");
+                let text =
+                    crate::safe_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+                outln!("{text}")?;
             } else {
-                print!("{}", report.to_text(show_owner));
+                out!("{}", report.to_text(show_owner))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -415,10 +488,10 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
         }) => {
             let text = synth::roster_csv(patients, seed, clock.today(), &config.user);
             crate::export::write_private(&file, &text)?;
-            println!(
+            outln!(
                 "Wrote a synthetic roster of {patients} members to {}.",
                 file.display()
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Gen {
@@ -432,7 +505,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             let started = Instant::now();
             let mut store = open_store(&path, &config, clock, true)?;
             let report = generate(&mut store, &config, patients, seed)?;
-            println!(
+            outln!(
                 "Wrote {} patients for {} coordinators ({} of them yours, as {}), {} conditions, \
                  {} care-team members, {} goals, {} tasks and {} notes to {} in {:.1} s.",
                 report.patients,
@@ -446,7 +519,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 report.notes,
                 path.display(),
                 started.elapsed().as_secs_f64()
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -465,23 +538,33 @@ fn export_fhir(
         Some(path) => export(store, scope, crate::export::create_private(path)?),
         None => export(store, scope, std::io::stdout().lock()),
     };
-    let report = written.map_err(|e| match (e, member_id) {
-        (ExportError::NoSuchMember, Some(member)) => {
-            format!("no patient has the member ID {:?}", clean(member.trim()))
+    let report = match written {
+        Ok(report) => report,
+        // The reader of standard output has gone (`| head`): quietly done.
+        Err(ExportError::Write(e))
+            if out.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            return Ok(ExitCode::SUCCESS)
         }
-        (e, _) => e.to_string(),
-    })?;
+        Err(ExportError::NoSuchMember) if member_id.is_some() => {
+            return Err(format!(
+                "no patient has the member ID {:?}",
+                clean(member_id.unwrap_or_default().trim())
+            ))
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     if let Some(path) = out {
         let counts: Vec<String> = report
             .resources
             .iter()
             .map(|(kind, n)| format!("{n} {kind}"))
             .collect();
-        eprintln!(
+        errln!(
             "Wrote {} resources about {} patients to {} ({}).",
             report.total(),
             report.patients,
-            path.display(),
+            clean(&path.display().to_string()),
             counts.join(", ")
         );
     }
@@ -619,16 +702,16 @@ fn report_roster_problems(
     roster: &crate::import::RosterFile,
     options: &RosterOptions,
 ) -> CliResult<()> {
-    let shown = file.display();
+    let shown = clean(&file.display().to_string()).into_owned();
     if !roster.unknown_columns.is_empty() {
-        eprintln!(
+        errln!(
             "{shown}:1: columns tend does not read, ignored: {}",
-            roster.unknown_columns.join(", ")
+            clean(&roster.unknown_columns.join(", "))
         );
     }
     for row in &roster.rejected {
         for problem in &row.problems {
-            eprintln!("{shown}:{}: {problem}", row.line);
+            errln!("{shown}:{}: {}", row.line, clean(problem));
         }
     }
     let total = roster.rows.len() + roster.rejected.len();
@@ -657,7 +740,7 @@ fn import_patients(
     roster: &crate::import::RosterFile,
     rejects: Option<&Path>,
 ) -> CliResult<ExitCode> {
-    let shown = file.display();
+    let shown = clean(&file.display().to_string()).into_owned();
     let total = roster.rows.len() + roster.rejected.len();
     let rejected = roster.rejected.len();
     // A bar on a terminal only: piped or logged output stays plain lines.
@@ -681,12 +764,12 @@ fn import_patients(
     if let Some(path) = rejects {
         summary.push_str(&format!(
             " (written to {}, with the reasons)",
-            path.display()
+            clean(&path.display().to_string())
         ));
     }
-    println!("{summary}");
-    say_new_coordinators(&counts.new_coordinators);
-    println!("Database: {}", db.display());
+    outln!("{summary}")?;
+    say_new_coordinators(&counts.new_coordinators)?;
+    outln!("Database: {}", clean(&db.display().to_string()))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -701,22 +784,22 @@ fn rehearse_patients(
     let counts = store
         .rehearse_roster(&roster.rows)
         .map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "{}: {}; an import would create {}, update {}, leave {} unchanged, \
          reject {}. Nothing was written (--dry-run).",
-        file.display(),
+        clean(&file.display().to_string()),
         counted(total, "row"),
         counts.created,
         counts.updated,
         counts.unchanged,
         roster.rejected.len()
-    );
-    say_new_coordinators(&counts.new_coordinators);
-    println!(
+    )?;
+    say_new_coordinators(&counts.new_coordinators)?;
+    outln!(
         "Database: {}{}",
-        db.display(),
+        clean(&db.display().to_string()),
         if db.exists() { "" } else { " (not there yet)" }
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -753,27 +836,17 @@ fn write_rejects(
     Ok(Some(path))
 }
 
-/// "New coordinators (154): cc0001, … and 144 more", when there are any.
-fn say_new_coordinators(names: &[String]) {
-    if !names.is_empty() {
-        const NAMED: usize = 10;
-        let shown: Vec<String> = names
-            .iter()
-            .take(NAMED)
-            .map(|c| clean(c).into_owned())
-            .collect();
-        let more = names.len().saturating_sub(NAMED);
-        println!(
-            "New coordinators ({}): {}{}",
-            names.len(),
-            shown.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
-        );
+/// Says so when the import made the person importing it a coordinator of
+/// the database: the one coordinator a roster can add (any other it names
+/// must be one tend knows already).
+fn say_new_coordinators(names: &[String]) -> CliResult<()> {
+    for name in names {
+        outln!(
+            "New coordinator: {} (you, importing the roster)",
+            clean(name)
+        )?;
     }
+    Ok(())
 }
 
 /// Writes a synthetic caseload whose first coordinator is the user.
@@ -811,7 +884,7 @@ fn show(store: Store, config: &Config, demo: bool) -> CliResult<ExitCode> {
     let exit = tui::run(&mut app);
     // However the screen ended, the note being typed is kept as a draft.
     if let Err(error) = app.save_open_draft() {
-        eprintln!("tend: the open note could not be saved: {error}");
+        errln!("tend: the open note could not be saved: {error}");
     }
     match exit {
         Ok(Exit::Quit) => Ok(ExitCode::SUCCESS),

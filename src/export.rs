@@ -1,9 +1,12 @@
 //! A patient's care plan as readable Markdown, for printing or sharing with
 //! the patient and the care team (`tend export careplan MEMBER_ID`).
 //!
-//! Everything taken from the database goes through the text cleaner, so a
-//! field holding escape sequences cannot drive the terminal of whoever later
-//! prints the file with `cat`.
+//! Everything taken from the database goes through [`md_text`]: the text
+//! cleaner, so a field holding escape sequences cannot drive the terminal
+//! of whoever later prints the file with `cat`, then Markdown's own
+//! escapes, so a value is text to a Markdown viewer too: a name such as
+//! `![x](https://example.org/pixel.png)` is not an image the viewer fetches,
+//! nor a link, a heading, emphasis, a table or raw HTML.
 
 use std::io::Write as _;
 use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
@@ -139,8 +142,8 @@ pub fn careplan_markdown(
     };
     line(format!(
         "# Care plan: {} {}",
-        clean(&record.given_name),
-        clean(&record.family_name)
+        md_text(&record.given_name),
+        md_text(&record.family_name)
     ));
     line(String::new());
     let mut language = language::name(&record.language).to_string();
@@ -149,13 +152,13 @@ pub fn careplan_markdown(
     }
     line(format!(
         "Member {} · born {} ({} years) · {}",
-        clean(&record.member_id),
+        md_text(&record.member_id),
         record.birth_date,
         age_on(record.birth_date, today),
         language
     ));
     if let Some(coordinator) = &record.coordinator {
-        line(format!("Care coordinator: {}", clean(coordinator)));
+        line(format!("Care coordinator: {}", md_text(coordinator)));
     }
     if let Some(review) = record.plan_review_on {
         line(if review < today {
@@ -175,7 +178,7 @@ pub fn careplan_markdown(
         line(format!(
             "- **{}**: {}",
             flag.kind.label(),
-            clean(&flag.text)
+            md_text(&flag.text)
         ));
     }
     line(format!("- Consent to share: {}", consent.describe()));
@@ -197,7 +200,7 @@ pub fn careplan_markdown(
         line(format!(
             "### {}: {}{}",
             need.domain.label(),
-            clean(&need.description),
+            md_text(&need.description),
             if need.resolved { " (resolved)" } else { "" }
         ));
         let mine: Vec<&Goal> = goals
@@ -240,7 +243,7 @@ pub fn careplan_markdown(
         line("None recorded.".into());
     }
     for c in conditions {
-        line(format!("- {} ({})", clean(&c.label()), c.clinical_status));
+        line(format!("- {} ({})", md_text(&c.label()), c.clinical_status));
     }
     line(String::new());
     line(match record.medications_reconciled_on {
@@ -256,14 +259,14 @@ pub fn careplan_markdown(
         let how: Vec<String> = [m.dose, m.frequency]
             .into_iter()
             .flatten()
-            .map(|t| clean(&t).into_owned())
+            .map(|t| md_text(&t))
             .collect();
-        let mut text = format!("- {}", clean(&m.name));
+        let mut text = format!("- {}", md_text(&m.name));
         if !how.is_empty() {
             text.push_str(&format!(": {}", how.join(", ")));
         }
         if let Some(by) = m.prescriber {
-            text.push_str(&format!(" (prescribed by {})", clean(&by)));
+            text.push_str(&format!(" (prescribed by {})", md_text(&by)));
         }
         if !m.active {
             text.push_str(" (stopped)");
@@ -280,11 +283,11 @@ pub fn careplan_markdown(
     for a in allergies {
         let reaction = a
             .reaction
-            .map(|r| format!(": {}", clean(&r)))
+            .map(|r| format!(": {}", md_text(&r)))
             .unwrap_or_default();
         line(format!(
             "- {}{reaction} (criticality {})",
-            clean(&a.substance),
+            md_text(&a.substance),
             a.criticality
         ));
     }
@@ -296,9 +299,9 @@ pub fn careplan_markdown(
         line("None recorded.".into());
     }
     for m in team {
-        let mut text = format!("- {}: {}", clean(&m.role), clean(&m.name));
+        let mut text = format!("- {}: {}", md_text(&m.role), md_text(&m.name));
         for part in [m.organization, m.phone].into_iter().flatten() {
-            text.push_str(&format!(", {}", clean(&part)));
+            text.push_str(&format!(", {}", md_text(&part)));
         }
         line(text);
     }
@@ -314,12 +317,12 @@ fn goal_lines(
     line(String::new());
     line(format!(
         "- **{}** ({} priority, {})",
-        clean(&goal.description),
+        md_text(&goal.description),
         goal.priority.label(),
         goal.status.label()
     ));
     if let Some(measure) = &goal.measure {
-        line(format!("  - Measure: {}", clean(measure)));
+        line(format!("  - Measure: {}", md_text(measure)));
     }
     let mut dates = Vec::new();
     if let Some(start) = goal.start_date {
@@ -336,13 +339,13 @@ fn goal_lines(
         line(format!(
             "  - {}: {}{value}",
             entry.recorded_on,
-            clean(&entry.note)
+            md_text(&entry.note)
         ));
     }
     for intervention in store.interventions(goal.id)? {
         line(format!(
             "  - Intervention: {}",
-            clean(&intervention.describe())
+            md_text(&intervention.describe())
         ));
     }
     Ok(())
@@ -353,5 +356,59 @@ fn capitalised(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+/// A value from the database as Markdown text. Cleaned first, as on screen
+/// (control characters in caret form, bidi and zero-width characters by
+/// name; a line break becomes `^J`, so a value never starts a line of its
+/// own); then every ASCII punctuation character that could begin or close
+/// Markdown syntax is escaped with a backslash, which CommonMark (§2.4)
+/// allows before any ASCII punctuation and reads as the character itself.
+/// That covers CommonMark (links, images, emphasis, code, raw HTML,
+/// entities, headings' closing `#`) and the extensions viewers add (GFM
+/// tables, strikethrough and autolinks of `www.` and `https:`, footnotes,
+/// math, superscript, emoji `:codes:`). Left as they are, since nothing
+/// reads them as syntax in the middle of a line and names use them: `'`,
+/// `"`, `,`, `;`, `?`, `/`, `%`, and `-` after a value's first character
+/// ("Ana-Lucía", "O'Brien").
+fn md_text(text: &str) -> String {
+    let cleaned = clean(text);
+    let mut out = String::with_capacity(cleaned.len() + 8);
+    for (i, c) in cleaned.chars().enumerate() {
+        let syntax = match c {
+            '\'' | '"' | ',' | ';' | '?' | '/' | '%' => false,
+            '-' => i == 0,
+            c => c.is_ascii_punctuation(),
+        };
+        if syntax {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_text;
+
+    #[test]
+    fn values_are_markdown_text() {
+        assert_eq!(
+            md_text("![x](https://example.org/pixel.png)"),
+            r"\!\[x\]\(https\://example\.org/pixel\.png\)"
+        );
+        assert_eq!(
+            md_text("Ana-Lucía O'Brien, 20%?"),
+            "Ana-Lucía O'Brien, 20%?"
+        );
+        assert_eq!(md_text("- item"), r"\- item");
+        assert_eq!(md_text("<b>&amp;</b>"), r"\<b\>\&amp;\</b\>");
+        assert_eq!(md_text("a\u{1b}[31m\nb"), r"a\^\[\[31m\^Jb");
+        assert_eq!(
+            md_text(r"*_`~|#=+$^{}:@.!\"),
+            r"\*\_\`\~\|\#\=\+\$\^\{\}\:\@\.\!\\"
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::domain::roster::{read_row, Column, RosterRow};
+use crate::domain::roster::{read_row, Column, Coordinators, RosterRow};
 
 /// A row the import refuses, with the reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,9 +175,15 @@ fn clean(text: &str) -> String {
     crate::ui::text::clean(text).into_owned()
 }
 
-/// Reads a roster file. `shown` is how messages name it.
-pub fn read_roster(path: &Path, today: NaiveDate) -> Result<RosterFile, FileError> {
-    let shown = path.display().to_string();
+/// Reads a roster file; a coordinator it names must be one of
+/// `coordinators`.
+pub fn read_roster(
+    path: &Path,
+    today: NaiveDate,
+    coordinators: &Coordinators,
+) -> Result<RosterFile, FileError> {
+    // How messages name the file: a file name can hold anything.
+    let shown = clean(&path.display().to_string());
     let bytes = std::fs::read(path).map_err(|e| FileError(format!("{shown}: cannot read: {e}")))?;
     let text = text_of(&shown, &bytes)?;
     let mut reader = csv::ReaderBuilder::new()
@@ -244,7 +250,7 @@ pub fn read_roster(path: &Path, today: NaiveDate) -> Result<RosterFile, FileErro
                 None
             }
         };
-        match (read_row(line, cell, today), duplicate) {
+        match (read_row(line, cell, today, coordinators), duplicate) {
             (Ok(row), None) => rows.push(row),
             (Ok(_), Some(duplicate)) => rejected.push(RejectedRow {
                 line,
@@ -311,7 +317,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.csv");
         std::fs::write(&path, bytes).unwrap();
-        read_roster(&path, today())
+        read_roster(&path, today(), &Coordinators::new(["ccuser"]))
             .map_err(|FileError(m)| FileError(m.replace(&path.display().to_string(), "r.csv")))
     }
 
@@ -329,7 +335,10 @@ mod tests {
             roster.rows[0].address.as_deref(),
             Some("12 Example St, Apt 4")
         );
-        assert_eq!(roster.rows[1].family_name, "Sample\nJones");
+        assert_eq!(
+            roster.rows[1].family_name, "Sample Jones",
+            "read across the quoted line break, which a name keeps as a space"
+        );
         assert_eq!(roster.rows[1].line, 3);
     }
 

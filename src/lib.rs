@@ -15,6 +15,7 @@ pub mod export_csv;
 pub mod fhir;
 pub mod import;
 pub mod private;
+pub mod safe_json;
 pub mod store;
 pub mod synth;
 pub mod templates;

@@ -797,3 +797,149 @@ fn the_record_is_saved_whole_on_the_version_seen_or_refused_whole() {
         1
     );
 }
+
+/// Every value in the Markdown is text to a Markdown viewer (issue 13: a
+/// name like `![x](https://example.org/pixel.png)` became an image the
+/// viewer fetched). The export of a plan whose every field holds Markdown
+/// (images, links, autolinks, raw HTML, entities, emphasis, a table, a
+/// heading's closing hashes, footnotes, math) is rendered by comrak, a
+/// CommonMark and GitHub Flavored Markdown implementation nobody here
+/// wrote, with every extension that makes links or markup on: no image, no
+/// link, no raw HTML, and each value shown as it was written.
+#[test]
+fn every_value_in_the_markdown_is_text_to_a_markdown_viewer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = zoe_db(dir.path());
+    let mut store = open(&path, "ccuser");
+    let hostile = [
+        "![x](https://example.org/pixel.png)",
+        "<img src=https://example.org/a.png>",
+        "[click](https://example.org/x) and <https://example.org/y>",
+        "https://example.org/auto www.example.org/w",
+        "Housing *em* _u_ ~~s~~ ==hi== | a | b | #",
+        "`code` $x^2$ [^1] [[wiki]] :+1: ^sup^",
+        "&lt;img src=x&gt; &amp; &#60;b&#62;",
+        "[ref]\n\n[ref]: https://example.org/ref",
+        "- [ ] not a task",
+        "<script>alert(1)</script>",
+        "1. not a list",
+        "write to me@example.org",
+    ];
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    // Names as a database written before names were normalised may hold
+    // them (the form and the importers would keep this punctuation too).
+    conn.execute(
+        "UPDATE patient SET given_name = ?1, family_name = ?2 WHERE id = ?3",
+        rusqlite::params![hostile[0], hostile[1], ZOE],
+    )
+    .unwrap();
+    let need = store
+        .add_need(ZOE, NeedDomain::Housing, hostile[4])
+        .unwrap();
+    let goal_id = store
+        .add_plan_goal(
+            ZOE,
+            &PlanGoal {
+                need_id: Some(need),
+                words: hostile[5].into(),
+                measure: hostile[6].into(),
+                ..goal(None)
+            },
+        )
+        .unwrap();
+    store
+        .add_progress(goal_id, day(20), hostile[7], None)
+        .unwrap();
+    store.add_flag(ZOE, FlagKind::Safety, hostile[2]).unwrap();
+    store
+        .add_medication(
+            ZOE,
+            &Medication {
+                name: hostile[0].into(),
+                dose: Some(hostile[8].into()),
+                frequency: Some(hostile[3].into()),
+                prescriber: Some(hostile[2].into()),
+                active: true,
+                ..Medication::default()
+            },
+        )
+        .unwrap();
+    store
+        .add_allergy(ZOE, hostile[9], Some(hostile[10]), "high")
+        .unwrap();
+    store
+        .add_condition(ZOE, None, hostile[1], "active")
+        .unwrap();
+    store
+        .add_care_team_member(
+            ZOE,
+            &tend::store::CareTeamMember {
+                id: 0,
+                role: hostile[4].into(),
+                name: hostile[0].into(),
+                organization: Some(hostile[11].into()),
+                phone: None,
+            },
+        )
+        .unwrap();
+    let line = tend::domain::task_line::parse_task("Intervention", day(24)).unwrap();
+    let task = store
+        .add_task(ZOE, "ccuser", &line, day(24), Some(goal_id))
+        .unwrap();
+    conn.execute(
+        "UPDATE task SET description = ?1 WHERE goal_id = ?2",
+        rusqlite::params![hostile[3], goal_id],
+    )
+    .unwrap();
+    drop(task);
+
+    let text = tend::export::careplan_markdown(&store, ZOE, day(24)).unwrap();
+    let mut options = comrak::Options::default();
+    let ext = &mut options.extension;
+    ext.strikethrough = true;
+    ext.table = true;
+    ext.autolink = true;
+    ext.tasklist = true;
+    ext.superscript = true;
+    ext.footnotes = true;
+    ext.description_lists = true;
+    ext.math_dollars = true;
+    ext.math_code = true;
+    ext.wikilinks_title_after_pipe = true;
+    ext.underline = true;
+    ext.subscript = true;
+    ext.spoiler = true;
+    ext.highlight = true;
+    ext.alerts = true;
+    options.parse.relaxed_autolinks = true;
+    // Raw HTML passed through, as a lax viewer would.
+    options.render.r#unsafe = true;
+    let html = comrak::markdown_to_html(&text, &options);
+    for markup in [
+        "<img", "<a ", "<script", "<em>", "<u>", "<del>", "<mark>", "<code", "<sup", "<table",
+        "<input", "math", "footnote", "<ol", "<b>",
+    ] {
+        assert!(
+            !html.contains(markup),
+            "{markup} in:\n{html}\nfrom:\n{text}"
+        );
+    }
+    // Each value shown as written (HTML-escaped, a line break as ^J).
+    let shown = |value: &str| {
+        value
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\n', "^J")
+    };
+    for value in hostile {
+        assert!(
+            html.contains(&shown(value)),
+            "{value:?} is not shown as written in:\n{html}"
+        );
+    }
+    // The export's own markup still works: the headings and bold labels.
+    assert!(html.contains("<h2>To know first</h2>"), "{html}");
+    assert!(html.contains("<strong>Safety</strong>"), "{html}");
+}

@@ -359,6 +359,54 @@ fn today_prints_the_day_as_text_and_as_json() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// `tend today --json` carried raw U+009B and U+202E (issue 13): what
+/// would drive a terminal or reorder its text is written as a `\u` escape,
+/// the same data to a JSON reader, safe to print.
+#[test]
+fn today_as_json_escapes_what_would_drive_a_terminal() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("day.db", 30);
+    let hostile = "\u{9b}2J \u{202e}dne\u{200b} \u{1b}]52;c;eA==\u{7}\u{2066}";
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        // As a database written before names were normalised may hold.
+        conn.execute(
+            "UPDATE patient SET given_name = given_name || ?1",
+            [hostile],
+        )
+        .unwrap();
+        conn.execute("UPDATE task SET description = description || ?1", [hostile])
+            .unwrap();
+    }
+    let out = sandbox.run(&["--db", db.to_str().unwrap(), "today", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for (at, c) in text.char_indices() {
+        let forbidden = ((c as u32) < 0x20 && c != '\n')
+            || matches!(c as u32, 0x7f..=0x9f | 0x200b..=0x200f | 0x202a..=0x202e | 0x2066..=0x2069);
+        assert!(!forbidden, "{c:?} at byte {at}");
+    }
+    assert!(text.contains(r"\u009b2J \u202edne\u200b \u001b]52;c;eA==\u0007\u2066"));
+    // The same data when read.
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let tasks = json["tasks"].as_array().unwrap();
+    assert!(!tasks.is_empty());
+    for task in tasks {
+        let (title, given): (String, String) = conn
+            .query_row(
+                "SELECT t.description, p.given_name FROM task t JOIN patient p
+                   ON p.id = t.patient_id WHERE t.id = ?1",
+                [task["id"].as_i64().unwrap()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(task["title"], title.as_str());
+        assert!(task["patient"]["name"].as_str().unwrap().contains(&given));
+        assert!(title.ends_with(hostile));
+    }
+}
+
 #[test]
 fn today_for_another_coordinator_or_the_team() {
     let sandbox = Sandbox::new();
@@ -467,4 +515,181 @@ fn export_careplan_writes_markdown_readable_by_its_owner_and_is_audited() {
 
     let text = assert_one_clear_line(&sandbox.run(&["--db", db, "export", "careplan", "NOPE"]));
     assert_eq!(text, "tend: no patient has the member ID \"NOPE\"\n");
+}
+
+/// Runs `tend ARGS`, reads the first line of its output and closes the
+/// pipe, as `| head -1` does; then the exit status and standard error.
+fn first_line_then_close(sandbox: &Sandbox, args: &[&str]) -> (String, Output) {
+    use std::io::BufRead;
+    let mut child = sandbox
+        .command()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    {
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        reader.read_line(&mut first).unwrap();
+        // The reader goes here: the pipe is closed.
+    }
+    (first, child.wait_with_output().unwrap())
+}
+
+/// `tend today --all | head -1` panicked with exit status 101 and a crash
+/// report (issue 13): Rust ignores SIGPIPE, so a write to a closed pipe
+/// fails, and `println!` panics. Every command that prints ends quietly
+/// instead, exit 0. Each output here is more than twice the 64 KiB a pipe
+/// holds, so tend is still writing when the pipe closes.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("big.db", 3000);
+    let db = db.to_str().unwrap();
+    for args in [
+        &["--db", db, "today", "--all"][..],
+        &["--db", db, "today", "--all", "--json"],
+        &["--db", db, "export", "csv", "tasks", "--all"],
+        &["--db", db, "export", "csv", "caseload", "--all"],
+        &["--db", db, "search", "--limit", "100000", "call"],
+    ] {
+        let whole = sandbox.run(args);
+        assert!(whole.status.success(), "{args:?}: {}", stderr(&whole));
+        assert!(
+            whole.stdout.len() > 2 * 65536,
+            "{args:?} writes {} bytes",
+            whole.stdout.len()
+        );
+        let (first, out) = first_line_then_close(&sandbox, args);
+        assert_eq!(
+            first,
+            stdout(&whole).lines().next().unwrap().to_string() + "\n"
+        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+    // The FHIR export of 3,000 patients (some 200 MB) is written as it is
+    // read: the closed pipe stops it.
+    let (first, out) = first_line_then_close(&sandbox, &["--db", db, "export", "fhir"]);
+    assert_eq!(first, "{\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let state = sandbox.path(".local/state/tend");
+    let reports: Vec<_> = std::fs::read_dir(&state)
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(reports.is_empty(), "crash reports: {reports:?}");
+}
+
+/// An account of the operating system made for one test (root only), and
+/// removed after it.
+struct Account {
+    name: String,
+    uid: u32,
+    gid: u32,
+}
+
+impl Account {
+    fn create() -> Account {
+        let name = format!("tendt{}", std::process::id());
+        let made = Command::new("useradd")
+            .args([
+                "--no-create-home",
+                "--user-group",
+                "--shell",
+                "/usr/sbin/nologin",
+            ])
+            .arg(&name)
+            .status()
+            .unwrap();
+        assert!(made.success(), "useradd {name}");
+        let id = |flag: &str| -> u32 {
+            let out = Command::new("id").args([flag, &name]).output().unwrap();
+            String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+        };
+        Account {
+            uid: id("-u"),
+            gid: id("-g"),
+            name,
+        }
+    }
+}
+
+impl Drop for Account {
+    fn drop(&mut self) {
+        let _ = Command::new("userdel").arg(&self.name).status();
+    }
+}
+
+/// A coordinator whose account may not read the database was told there
+/// was none and to make a demo one (issue 13). The file exists and cannot
+/// be read: tend says so, and by whom it can. Run as a real account made
+/// for the test, since root reads every file.
+#[test]
+fn a_database_this_account_cannot_read_is_named_with_who_can() {
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!(
+            "skipped: making an account to run tend as needs root, and root reads every file"
+        );
+        return;
+    }
+    let account = Account::create();
+    let sandbox = Sandbox::new();
+    // Made by root: tend.db 0600 in a 0700 folder, as tend makes them.
+    let db = sandbox.gen("private/tend.db", 5);
+    let folder = db.parent().unwrap();
+    assert_eq!(
+        std::fs::metadata(folder).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    let run_as_account = |args: &[&str]| {
+        let mut command = sandbox.command();
+        command
+            .env("USER", &account.name)
+            .uid(account.uid)
+            .gid(account.gid)
+            .args(args);
+        command.output().unwrap()
+    };
+    let path = db.to_str().unwrap();
+    let text = assert_one_clear_line(&run_as_account(&["--db", path, "today"]));
+    assert_eq!(
+        text,
+        format!(
+            "tend: {path} cannot be reached from this account ({}): the folder {} belongs to root \
+             (mode 0700) and does not let this account in; ask root or an administrator to give \
+             your account access\n",
+            account.name,
+            folder.display()
+        )
+    );
+    assert!(!text.contains("no tend database"));
+
+    // The folder open, the file still private: it exists and who can read it.
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let text = assert_one_clear_line(&run_as_account(&["--db", path, "today"]));
+    assert_eq!(
+        text,
+        format!(
+            "tend: {path} exists but this account ({}) cannot read it: it belongs to root (mode \
+             0600); ask root or an administrator to give your account access\n",
+            account.name
+        )
+    );
+    // Readable by a group the account is not in: the group is named too.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let text = assert_one_clear_line(&run_as_account(&["--db", path, "import", "fhir", path]));
+    assert!(
+        text.contains("it belongs to root and the group root (mode 0640)"),
+        "{text}"
+    );
+    // And a file that is not there is still missing, not unreadable.
+    let missing = sandbox.path("missing.db");
+    let text = assert_one_clear_line(&run_as_account(&[
+        "--db",
+        missing.to_str().unwrap(),
+        "today",
+    ]));
+    assert!(text.contains("there is no tend database at"), "{text}");
 }

@@ -57,7 +57,7 @@ fn caseload(dir: &Path, patients: usize) -> (PathBuf, Store) {
     let sink = store
         .write(|tx| {
             let me = tx.practitioner("ccuser", "ccuser")?;
-            let night = tx.practitioner("cc-night", "Night \u{202e}Coordinator")?;
+            let night = tx.practitioner("cc-night", "Night Coordinator")?;
             let (full, bare) = every_column(me, night);
             tx.insert_patient_data(&full)?;
             tx.insert_patient_data(&bare)?;
@@ -99,7 +99,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
         patient: PatientRow {
             id: p,
             member_id: "SYNSINK01".into(),
-            family_name: "Testa-\u{1b}[31mRed".into(),
+            family_name: "Testa-Red".into(),
             given_name: "Zoë Ann".into(),
             birth_date: date(1961, 2, 28),
             sex: Sex::Other,
@@ -118,8 +118,11 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
             last_contact_at: Some(at("2026-11-20T15:04:05Z")),
             gender_identity: Some("nonbinary".into()),
             pronouns: Some("they/them".into()),
-            best_time_to_call: Some("after 2 pm, not Mondays".into()),
-            address_line: Some("1 Example Street, Apt 2".into()),
+            // Free text is kept as written: what would drive a terminal
+            // (an escape sequence, a C1 CSI, a bidi override, a zero-width
+            // space) goes out escaped and comes back the same.
+            best_time_to_call: Some("after 2 pm\u{9b}2J, not \u{202e}Mondays\u{200b}".into()),
+            address_line: Some("1 Example Street\u{1b}[31m, Apt 2".into()),
             city: Some("Sampleton".into()),
             state: Some("NY".into()),
             postal_code: Some("10001".into()),
@@ -523,6 +526,21 @@ fn export_all(store: &mut Store, scope: Scope<'_>) -> (String, ExportReport) {
 }
 
 /// Every exported column of the patient tables, row by row in id order.
+/// Text holding no control character but the line end, and none that
+/// would reorder or hide text on a terminal: no C1 control, bidi control,
+/// zero-width character or other default-ignorable character (listed here
+/// independently of tend's own list).
+fn assert_printable(text: &str) {
+    for (at, c) in text.char_indices() {
+        let bad = ((c as u32) < 0x20 && c != '\n')
+            || matches!(c as u32,
+                0x7f..=0x9f | 0xad | 0x34f | 0x61c | 0x115f | 0x1160 | 0x17b4 | 0x17b5
+                | 0x180b..=0x180f | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f
+                | 0x3164 | 0xfe00..=0xfe0f | 0xfeff | 0xffa0 | 0xe0000..=0xe0fff);
+        assert!(!bad, "{c:?} at byte {at}");
+    }
+}
+
 const KEY_TABLES: &[(&str, &str)] = &[
     ("practitioner", "id, username, display_name"),
     (
@@ -658,11 +676,16 @@ fn export_then_import_into_an_empty_database_gives_the_same_bundle_and_rows() {
         assert!(!before.is_empty(), "{table} is exercised");
         assert_eq!(before, rows(&target, table, columns), "{table}");
     }
-    // Text is kept as written, escape sequences and all.
-    let family = &rows(&target, "patient", "family_name")
-        .into_iter()
-        .find(|r| r[0] == Sql::Text("Testa-\u{1b}[31mRed".into()));
-    assert!(family.is_some());
+    // Text is kept as written, escape sequences and all; in the bundle,
+    // what would drive a terminal is a \u escape, so it is safe to print.
+    let kept = rows(&target, "patient", "best_time_to_call, address_line");
+    assert!(kept.contains(&vec![
+        Sql::Text("after 2 pm\u{9b}2J, not \u{202e}Mondays\u{200b}".into()),
+        Sql::Text("1 Example Street\u{1b}[31m, Apt 2".into())
+    ]));
+    assert!(first.contains(r#""after 2 pm\u009b2J, not \u202eMondays\u200b""#));
+    assert!(first.contains(r#""1 Example Street\u001b[31m, Apt 2""#));
+    assert_printable(&first);
 
     // The draft stayed behind; each export and the import left one audit row.
     let draft = "A draft never leaves tend";
@@ -1690,6 +1713,48 @@ fn a_file_that_is_not_a_fhir_r4_bundle_is_refused_whole() {
         "entry 1 (Patient/p-1): a patient with its member ID is already in the database (tend \
          does not merge records)"
     );
+}
+
+/// Names that identify a person come in in their one form (NFC, without
+/// invisible or control characters), as from a roster or a form: a family
+/// name with a zero-width space and an escape sequence, given names typed
+/// with a combining diaeresis and behind a bidi override, a coordinator's
+/// user name with a zero-width space, who is then the coordinator the
+/// database knows rather than a second one no one could tell apart.
+#[test]
+fn names_that_identify_a_person_come_in_in_their_one_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, mut bundle) = zoe(dir.path());
+    let patient = &mut bundle["entry"][1]["resource"];
+    patient["identifier"][0]["value"] = json!("SYN2");
+    patient["name"][0]["family"] = json!("Tes\u{200b}ta-\u{1b}[31mRed");
+    patient["name"][0]["given"] = json!(["Zoe\u{308}", "\u{202e}Ann"]);
+    let practitioner = &mut bundle["entry"][0]["resource"];
+    practitioner["identifier"][0]["value"] = json!("ccuser\u{200b}");
+    practitioner["name"][0]["text"] = json!("Casey \u{202e}Coordinator\u{feff}");
+    let file = dir.path().join("names.json");
+    std::fs::write(&file, bundle.to_string()).unwrap();
+
+    let empty = dir.path().join("empty.db");
+    import_file(&mut open(&empty, "ccuser"), &file).unwrap();
+    assert_eq!(
+        rows(&empty, "practitioner", "username, display_name"),
+        [vec![
+            Sql::Text("ccuser".into()),
+            Sql::Text("Casey Coordinator".into())
+        ]]
+    );
+    assert_eq!(
+        rows(&empty, "patient", "family_name, given_name"),
+        [vec![
+            Sql::Text("Testa-[31mRed".into()),
+            Sql::Text("Zo\u{eb} Ann".into())
+        ]]
+    );
+    // Into the database that knows ccuser: no second ccuser.
+    let report = import_file(&mut open(&db, "ccuser"), &file).unwrap();
+    assert_eq!(report.practitioners_added, 0);
+    assert_eq!(rows(&db, "practitioner", "username").len(), 1);
 }
 
 #[test]

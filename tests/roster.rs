@@ -80,7 +80,7 @@ fn every_malformed_roster_gets_its_exact_messages_and_nothing_is_written() {
         assert_eq!(counts(&db), before, "{name} wrote nothing");
         checked += 1;
     }
-    assert!(checked >= 13, "the corpus is there: {checked} files");
+    assert!(checked >= 14, "the corpus is there: {checked} files");
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn re_importing_updates_by_member_id_and_says_how_many_of_each() {
     assert_eq!(
         text(&out.stdout),
         format!(
-            "roster.csv: 2 rows; an import would create 2, update 0, leave 0 unchanged, reject 0. Nothing was written (--dry-run).\nNew coordinators (1): ccuser\nDatabase: {} (not there yet)\n",
+            "roster.csv: 2 rows; an import would create 2, update 0, leave 0 unchanged, reject 0. Nothing was written (--dry-run).\nNew coordinator: ccuser (you, importing the roster)\nDatabase: {} (not there yet)\n",
             db.display()
         )
     );
@@ -124,7 +124,7 @@ fn re_importing_updates_by_member_id_and_says_how_many_of_each() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        format!("roster.csv: 2 rows: 2 created, 0 updated, 0 unchanged, 0 rejected\nNew coordinators (1): ccuser\n{database}")
+        format!("roster.csv: 2 rows: 2 created, 0 updated, 0 unchanged, 0 rejected\nNew coordinator: ccuser (you, importing the roster)\n{database}")
     );
     assert_eq!(
         text(&out.stderr),
@@ -233,6 +233,81 @@ fn re_importing_updates_by_member_id_and_says_how_many_of_each() {
         ],
         "each import audited, the dry run not"
     );
+}
+
+/// A roster names coordinators tend knows, and names in their one form:
+/// a coordinator cell holding a known name and a zero-width space is that
+/// coordinator (and makes no second one); a name tend does not know, or one
+/// dressed as a formula, is a problem of its line; a patient's name with a
+/// decomposed accent and a zero-width space is stored as typed in NFC.
+#[test]
+fn a_roster_names_only_coordinators_tend_knows_in_their_one_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixtures::zoe_db(dir.path());
+    {
+        let mut store = fixtures::open(&db, "ccuser");
+        store
+            .write(|tx| {
+                tx.practitioner("cc0002", "Casey Cover")?;
+                tx.audit(
+                    tend::store::AuditAction::Create,
+                    "Practitioner",
+                    None,
+                    None,
+                    None,
+                )
+            })
+            .unwrap();
+    }
+    write(
+        dir.path(),
+        "look-alike.csv",
+        "member_id,first_name,last_name,dob,coordinator\n\
+         SYN2,Zoe\u{0301}\u{200B},Testa,1970-02-03,cc0002\u{200B}\n\
+         SYN3,Ana,Sample,1980-02-03,=cc0002\n\
+         SYN4,Bea,Example,1980-02-03,cc0003\n\
+         SYN5,Cy,Example,1980-02-03,\n",
+    );
+    let out = import(dir.path(), &db, &["look-alike.csv", "--partial"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        "look-alike.csv:3: coordinator: \"=cc0002\" is not a coordinator tend knows (did you mean cc0002?)\n\
+         look-alike.csv:4: coordinator: \"cc0003\" is not a coordinator tend knows (a roster names one it knows: cc0002 or ccuser)\n"
+    );
+    assert!(
+        text(&out.stdout)
+            .starts_with("look-alike.csv: 4 rows: 2 created, 0 updated, 0 unchanged, 2 rejected"),
+        "{}",
+        text(&out.stdout)
+    );
+    let conn = Connection::open(&db).unwrap();
+    let coordinators: Vec<String> = conn
+        .prepare("SELECT username FROM practitioner ORDER BY username")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        coordinators,
+        ["cc0002", "ccuser"],
+        "no coordinator was added"
+    );
+    let (given, coordinator): (String, String) = conn
+        .query_row(
+            "SELECT p.given_name, c.username FROM patient p JOIN practitioner c
+               ON c.id = p.coordinator_id WHERE p.member_id = 'SYN2'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (given.as_str(), coordinator.as_str()),
+        ("Zo\u{e9}", "cc0002")
+    );
+    let rejects = std::fs::read_to_string(dir.path().join("look-alike.rejected.csv")).unwrap();
+    assert!(rejects.contains("SYN4,Bea,Example,1980-02-03,cc0003,\"line 4: coordinator: \"\"cc0003\"\" is not a coordinator tend knows"), "{rejects}");
 }
 
 /// Each member of `good/payer-languages.csv`, what its language cell says

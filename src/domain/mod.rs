@@ -4,6 +4,7 @@ pub mod care_plan;
 pub mod dates;
 pub mod goal;
 pub mod language;
+pub mod names;
 pub mod note;
 pub mod patient;
 pub mod recurrence;

@@ -2,9 +2,12 @@
 //! which (header names vary), and each cell read into its type or refused
 //! with the reason. Pure: reading the file is `import.rs`'s job.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 
 use super::language::{self, PreferredLanguage};
+use super::names::person_name;
 use super::patient::{
     check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
     EnrollmentStatus, RiskTier, Sex,
@@ -174,6 +177,58 @@ pub struct RosterRow {
     pub conditions: Vec<RosterCondition>,
 }
 
+/// The coordinators a roster may name: the ones tend knows already. A
+/// roster assigns members to people; it does not create them, or a cell
+/// holding `cc0002` and a zero-width space, or `=cc0002`, would make a
+/// second coordinator no one can tell from the first.
+#[derive(Debug, Clone, Default)]
+pub struct Coordinators {
+    known: BTreeSet<String>,
+}
+
+impl Coordinators {
+    pub fn new<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Coordinators {
+        Coordinators {
+            known: names.into_iter().map(|n| n.as_ref().to_string()).collect(),
+        }
+    }
+
+    /// The user name a cell names, normalised as every person's name is
+    /// (NFC, no invisible or control characters), or why it names no one.
+    fn read(&self, text: &str) -> Result<String, String> {
+        let name = person_name(text);
+        if self.known.contains(&name) {
+            return Ok(name);
+        }
+        Err(format!(
+            "{text:?} is not a coordinator tend knows ({})",
+            self.hint(&name)
+        ))
+    }
+
+    /// A known name the cell may have meant (the same but for case or a
+    /// leading `=`, `+`, `-` or `@`), or the ones tend knows.
+    fn hint(&self, name: &str) -> String {
+        let key = |s: &str| {
+            s.trim_start_matches(['=', '+', '-', '@', ' '])
+                .to_lowercase()
+        };
+        if let Some(close) = self.known.iter().find(|k| key(k) == key(name)) {
+            return format!("did you mean {close}?");
+        }
+        const NAMED: usize = 5;
+        let mut names: Vec<&str> = self.known.iter().take(NAMED).map(String::as_str).collect();
+        let more = self.known.len().saturating_sub(NAMED);
+        let list = match (names.pop(), more) {
+            (None, _) => return "it knows none yet".into(),
+            (Some(last), 0) if names.is_empty() => last.to_string(),
+            (Some(last), 0) => format!("{} or {last}", names.join(", ")),
+            (Some(last), more) => format!("{}, {last} or {more} more", names.join(", ")),
+        };
+        format!("a roster names one it knows: {list}")
+    }
+}
+
 /// What is wrong with one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellError {
@@ -216,23 +271,37 @@ impl<F: Fn(Column) -> Option<String>> Cells<F> {
     fn text(&mut self, column: Column) -> Option<String> {
         self.read(column, |t| Ok(t.to_string()))
     }
+
+    /// A name that identifies a person, in its canonical form.
+    fn name(&mut self, column: Column) -> Option<String> {
+        self.read(column, |t| {
+            let name = person_name(t);
+            if name.is_empty() {
+                Err("holds no letters, only invisible characters".into())
+            } else {
+                Ok(name)
+            }
+        })
+    }
 }
 
 /// Reads the cells of one row (`cell(column)` is the text, `None` when the
 /// file has no such column) into a member, or says what is wrong with the
-/// first bad cell of each column.
+/// first bad cell of each column. Names are normalised (see
+/// [`person_name`]); a coordinator must be one of `coordinators`.
 pub fn read_row(
     line: u64,
     cell: impl Fn(Column) -> Option<String>,
     today: NaiveDate,
+    coordinators: &Coordinators,
 ) -> Result<RosterRow, Vec<CellError>> {
     let mut cells = Cells {
         cell,
         errors: Vec::new(),
     };
     let member_id = cells.text(Column::MemberId);
-    let given_name = cells.text(Column::FirstName);
-    let family_name = cells.text(Column::LastName);
+    let given_name = cells.name(Column::FirstName);
+    let family_name = cells.name(Column::LastName);
     let birth_date = cells.read(Column::Dob, |t| check_birth_date(t, today));
     let row = RosterRow {
         line,
@@ -256,7 +325,7 @@ pub fn read_row(
         medicaid_id: cells.text(Column::MedicaidId),
         plan: cells.text(Column::Plan),
         risk_tier: cells.read(Column::RiskTier, parse_risk_tier),
-        coordinator: cells.text(Column::Coordinator),
+        coordinator: cells.read(Column::Coordinator, |t| coordinators.read(t)),
         enrollment_status: cells.read(Column::EnrollmentStatus, parse_enrollment),
         enrolled_on: cells.read(Column::EnrolledOn, parse_date),
         pcp_name: cells.text(Column::PcpName),
@@ -440,6 +509,7 @@ mod tests {
                     .map(|(_, t)| t.clone())
             },
             today(),
+            &Coordinators::new(["ccuser", "cc0002"]),
         )
     }
 
@@ -568,6 +638,37 @@ mod tests {
         assert_eq!(
             bad(Column::LastName, "Testa\u{1b}[2J"),
             "holds a control character (^[); a roster holds text only"
+        );
+        assert_eq!(
+            bad(Column::LastName, "\u{200B}\u{200D}"),
+            "holds no letters, only invisible characters"
+        );
+        assert_eq!(
+            bad(Column::Coordinator, "jdoe"),
+            "\"jdoe\" is not a coordinator tend knows (a roster names one it knows: cc0002 or ccuser)"
+        );
+        assert_eq!(
+            bad(Column::Coordinator, "=CC0002"),
+            "\"=CC0002\" is not a coordinator tend knows (did you mean cc0002?)"
+        );
+    }
+
+    #[test]
+    fn names_are_read_in_their_one_form_and_coordinators_only_if_known() {
+        let mut cells = REQUIRED.to_vec();
+        cells.retain(|(c, _)| *c != Column::FirstName);
+        cells.extend([
+            (Column::FirstName, "Zoe\u{0308}\u{200B}"),
+            (Column::Coordinator, "cc0002\u{200B}"),
+        ]);
+        let row = row(&cells).unwrap();
+        assert_eq!(row.given_name, "Zoë");
+        assert_eq!(row.coordinator.as_deref(), Some("cc0002"));
+        let many = Coordinators::new((1..=9).map(|n| format!("cc000{n}")));
+        assert_eq!(
+            many.read("cc0010").unwrap_err(),
+            "\"cc0010\" is not a coordinator tend knows (a roster names one it knows: cc0001, \
+             cc0002, cc0003, cc0004, cc0005 or 4 more)"
         );
     }
 }

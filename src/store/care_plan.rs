@@ -127,7 +127,8 @@ pub fn check_record(
     details: &PatientDetails,
     today: NaiveDate,
 ) -> Result<(), String> {
-    if core.given_name.trim().is_empty() || core.family_name.trim().is_empty() {
+    let blank = |name: &str| crate::domain::names::person_name(name).is_empty();
+    if blank(&core.given_name) || blank(&core.family_name) {
         return Err("a patient has a given and a family name".into());
     }
     if core.birth_date > today {

@@ -10,6 +10,10 @@ use rusqlite::ErrorCode;
 pub enum OpenError {
     #[error("there is no tend database at {0}: check the path, or create a demo one with `tend gen --db {0}`")]
     Missing(PathBuf),
+    /// The file, or a folder on the way to it, does not let this account
+    /// in: the message names who it belongs to.
+    #[error("{0}")]
+    NoAccess(String),
     #[error("{0} is not a tend database or is damaged; it was not changed: choose another file with --db, or restore it from a backup")]
     NotADatabase(PathBuf),
     #[error("{0} is an SQLite database but not tend's; it was not changed: choose another file with --db")]

@@ -6,6 +6,7 @@
 //! ([`Store::write`]), so a second tend process waits its turn instead of
 //! failing halfway through, and no change is ever without its trail.
 
+mod access;
 mod aside;
 mod audit;
 mod care;
@@ -29,6 +30,8 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use crate::clock::Clock;
+
+use access::reachable;
 
 pub use aside::{KeptDraft, PendingAudit};
 pub use audit::{AuditAction, AuditEvent};
@@ -141,7 +144,9 @@ impl Store {
         clock: Clock,
         options: &OpenOptions,
     ) -> Result<Store, OpenError> {
-        let exists = path.exists();
+        // A file this account cannot reach is not a missing one: say who
+        // can read it, rather than that there is none.
+        let exists = reachable(path)?;
         if !exists && !options.create {
             return Err(OpenError::Missing(path.to_path_buf()));
         }

@@ -4,10 +4,14 @@
 //! holds: a payer's file that does not know a phone number must not erase
 //! the one a coordinator found.
 
-use rusqlite::{params, OptionalExtension};
+use std::path::Path;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::write::{date_text, utc_text};
-use super::{AuditAction, NewCareTeamMember, NewCondition, NewPatient, Store, StoreError, Tx};
+use super::{
+    AuditAction, NewCareTeamMember, NewCondition, NewPatient, OpenError, Store, StoreError, Tx,
+};
 use crate::domain::language::PreferredLanguage;
 use crate::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 use crate::domain::roster::RosterRow;
@@ -257,10 +261,21 @@ fn import_rows(
                     .prepare_cached("SELECT id FROM practitioner WHERE username = ?1")?
                     .query_row([user], |r| r.get(0))
                     .optional()?;
-                if known.is_none() {
-                    counts.new_coordinators.push(user.clone());
+                match known {
+                    Some(id) => Some(id),
+                    // The one coordinator a roster may add: the person
+                    // importing it, whose name comes from their login.
+                    None if user == tx.agent() => {
+                        counts.new_coordinators.push(user.clone());
+                        Some(tx.practitioner(user, user)?)
+                    }
+                    None => {
+                        return Err(StoreError::Refused(format!(
+                            "line {}: {user:?} is not a coordinator tend knows",
+                            row.line
+                        )))
+                    }
                 }
-                Some(tx.practitioner(user, user)?)
             }
             None => None,
         };
@@ -347,6 +362,37 @@ fn import_rows(
 }
 
 impl Store {
+    /// The user names of the coordinators the database at `path` knows,
+    /// read without changing it (no upgrade, no switch to WAL): a roster's
+    /// coordinator column is checked against them before the file's
+    /// problems are said and before the database is opened to write. None
+    /// when there is no database there yet, or an empty file (a new one);
+    /// an error naming who may read it when this account cannot.
+    pub fn coordinators_in(path: &Path) -> Result<Vec<String>, OpenError> {
+        if !super::reachable(path)? {
+            return Ok(Vec::new());
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| OpenError::from_sqlite(path, e))?;
+        conn.busy_timeout(super::DEFAULT_BUSY_TIMEOUT)
+            .map_err(|e| OpenError::from_sqlite(path, e))?;
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect())
+            .map_err(|e| OpenError::from_sqlite(path, e))?;
+        if !tables.iter().any(|t| t == "practitioner") {
+            // A new, empty file holds no one; a database of another
+            // program is refused by name when it is opened.
+            return Ok(Vec::new());
+        }
+        conn.prepare("SELECT username FROM practitioner")
+            .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect())
+            .map_err(|e| OpenError::from_sqlite(path, e))
+    }
+
     /// Imports roster rows (already checked, one per member ID) in one
     /// transaction: all of them or, on any failure, none. It stays in WAL
     /// (unlike the generator's [`Store::bulk_write`]): a roster goes into a
@@ -403,9 +449,22 @@ mod tests {
         let mut store = store(dir.path());
         let first = RosterRow {
             phone: Some("(212) 555-0100".into()),
-            coordinator: Some("jdoe".into()),
+            coordinator: Some("ccuser".into()),
             ..row("SYN1")
         };
+        let stranger = RosterRow {
+            coordinator: Some("jdoe".into()),
+            ..row("SYN9")
+        };
+        assert_eq!(
+            store
+                .import_roster(&[first.clone(), stranger], &mut |_| {})
+                .unwrap_err()
+                .to_string(),
+            "line 2: \"jdoe\" is not a coordinator tend knows",
+            "a roster adds no coordinator but the one importing it"
+        );
+        assert_eq!(store.patient_count().unwrap(), 0);
         let counts = store
             .import_roster(&[first.clone(), row("SYN2")], &mut |_| {})
             .unwrap();
@@ -413,7 +472,7 @@ mod tests {
             (counts.created, counts.updated, counts.unchanged),
             (2, 0, 0)
         );
-        assert_eq!(counts.new_coordinators, ["jdoe"]);
+        assert_eq!(counts.new_coordinators, ["ccuser"]);
 
         let again = store
             .import_roster(&[first, row("SYN2")], &mut |_| {})
@@ -444,7 +503,7 @@ mod tests {
             Some("(212) 555-0100"),
             "a row without the phone keeps it"
         );
-        assert_eq!(record.coordinator_user.as_deref(), Some("jdoe"));
+        assert_eq!(record.coordinator_user.as_deref(), Some("ccuser"));
 
         // Disenrolled with an end date, then enrolled again by the roster:
         // the end date goes, so the record still holds together.

@@ -9,6 +9,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::{AuditAction, StoreError};
 use crate::domain::care_plan::{GoalPriority, NeedDomain};
 use crate::domain::goal::GoalStatus;
+use crate::domain::names::person_name;
 use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
 
@@ -50,6 +51,11 @@ impl<'c> Tx<'c> {
 
     pub(crate) fn conn(&self) -> &rusqlite::Connection {
         &self.tx
+    }
+
+    /// Who is making the change (the login of the person running tend).
+    pub(crate) fn agent(&self) -> &str {
+        &self.agent
     }
 
     /// Runs a bulk load (the generator; later, the importers) with the two
@@ -184,6 +190,8 @@ impl<'c> Tx<'c> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    /// Adds a patient; their names are stored in their one form
+    /// ([`person_name`]: NFC, no invisible or control characters).
     pub fn insert_patient(&mut self, p: &NewPatient) -> Result<i64, StoreError> {
         self.tx
             .prepare_cached(
@@ -194,8 +202,8 @@ impl<'c> Tx<'c> {
             )?
             .execute(params![
                 p.member_id,
-                p.family_name,
-                p.given_name,
+                person_name(&p.family_name),
+                person_name(&p.given_name),
                 date_text(p.birth_date),
                 p.sex.code(),
                 p.language,
@@ -213,7 +221,8 @@ impl<'c> Tx<'c> {
     }
 
     /// Sets the roster's part of a patient's record: who they are, how to
-    /// reach them, coverage, enrollment, risk and coordinator.
+    /// reach them, coverage, enrollment, risk and coordinator. Names are
+    /// stored in their one form ([`person_name`]).
     pub fn set_patient_core(&mut self, patient_id: i64, p: &PatientCore) -> Result<(), StoreError> {
         let coordinator_id: Option<i64> = match &p.coordinator {
             Some(user) => Some(
@@ -241,8 +250,8 @@ impl<'c> Tx<'c> {
             )?
             .execute(params![
                 patient_id,
-                p.family_name,
-                p.given_name,
+                person_name(&p.family_name),
+                person_name(&p.given_name),
                 date_text(p.birth_date),
                 p.sex.code(),
                 p.language,

@@ -13,6 +13,9 @@ use super::vocab::Vocab;
 use super::{Generator, CASELOAD_SIZE};
 use crate::domain::language;
 
+/// The languages members speak, as often as the roster gives them.
+const LANGUAGES: [&str; 10] = ["en", "en", "en", "es", "es", "zh", "ht", "ru", "bn", "ko"];
+
 /// The header line, as a spreadsheet would have it.
 const HEADERS: [&str; 22] = [
     "Member ID",
@@ -41,7 +44,9 @@ const HEADERS: [&str; 22] = [
 
 /// A roster of `members` synthetic members (member IDs `SYN0000001` on, the
 /// same ones `tend gen` makes), as CSV text. The first of every 65 is the
-/// user's, as in `tend gen`.
+/// user's, as in `tend gen`; the others' coordinator cells are empty (not
+/// yet assigned), since a roster names only coordinators tend knows and
+/// the roster is made to try the import into a new database.
 pub fn roster_csv(members: usize, seed: u64, today: NaiveDate, user: &str) -> String {
     let mut gen = Generator {
         vocab: Vocab::embedded(),
@@ -51,6 +56,13 @@ pub fn roster_csv(members: usize, seed: u64, today: NaiveDate, user: &str) -> St
         now: today.and_hms_opt(12, 0, 0).expect("noon exists").and_utc(),
     };
     let coordinators = members.div_ceil(CASELOAD_SIZE).max(1);
+    // Each language's name once: looking one up scans the registry's table
+    // (as the screen does, for one patient at a time), which for every row
+    // of a 10,000-member roster took minutes in a debug build.
+    let names: std::collections::HashMap<&str, String> = LANGUAGES
+        .iter()
+        .map(|code| (*code, language::name(code).to_string()))
+        .collect();
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -61,12 +73,10 @@ pub fn roster_csv(members: usize, seed: u64, today: NaiveDate, user: &str) -> St
         row.clear();
         let vocab = gen.vocab;
         let birth = today - Duration::days(gen.rng.gen_range(19 * 365..85 * 365));
-        let language = *["en", "en", "en", "es", "es", "zh", "ht", "ru", "bn", "ko"]
-            .choose(&mut gen.rng)
-            .expect("not empty");
+        let language = *LANGUAGES.choose(&mut gen.rng).expect("not empty");
         let coordinator = match index % coordinators {
             0 => user.to_string(),
-            n => format!("cc{n:04}"),
+            _ => String::new(),
         };
         let enrolled = gen.rng.gen_bool(0.8);
         let how_many = gen.rng.gen_range(1..=3);
@@ -93,7 +103,7 @@ pub fn roster_csv(members: usize, seed: u64, today: NaiveDate, user: &str) -> St
             gen.pick(&vocab.towns).clone(),
             "NY".to_string(),
             format!("000{:02}", gen.rng.gen_range(0..100)),
-            language::name(language).to_string(),
+            names[language].clone(),
             if language != "en" && gen.rng.gen_bool(0.7) {
                 "Y"
             } else {
@@ -138,7 +148,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("roster.csv");
         std::fs::write(&path, &text).unwrap();
-        let roster = crate::import::read_roster(&path, today).unwrap();
+        let roster = crate::import::read_roster(
+            &path,
+            today,
+            &crate::domain::roster::Coordinators::new(["ccuser"]),
+        )
+        .unwrap();
         assert_eq!(roster.rejected, [], "every synthetic row is valid");
         assert_eq!(roster.rows.len(), 200);
         assert_eq!(roster.rows[0].member_id, "SYN0000001");

@@ -6,7 +6,9 @@
 //! their resources, every list in row order) and every id comes from a row
 //! id, so exporting the same database twice writes the same bytes, and
 //! references are relative (`Patient/p-12`), resolved against each entry's
-//! `fullUrl` (`https://tend.example/fhir/Patient/p-12`).
+//! `fullUrl` (`https://tend.example/fhir/Patient/p-12`). Text that would
+//! drive a terminal (a C1 control, a bidi override) is written as a `\u`
+//! escape ([`crate::safe_json`]): the same data, safe to `cat`.
 
 mod json;
 mod notes;
@@ -117,7 +119,7 @@ fn write_bundle(
         entry: &entries,
     };
     let mut out = std::io::BufWriter::new(out);
-    let written = serde_json::to_writer_pretty(&mut out, &bundle)
+    let written = crate::safe_json::to_writer_pretty(&mut out, &bundle)
         .map_err(|e| match entries.failure.take() {
             Some(store_error) => ExportError::Store(store_error),
             None => ExportError::Write(e.into()),

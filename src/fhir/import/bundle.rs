@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::read::Node;
 use crate::fhir::codes::{self, system};
 use crate::fhir::ids::Kind;
+use crate::ui::text::clean;
 
 /// One entry of the bundle.
 #[derive(Debug, Clone)]
@@ -21,12 +22,22 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    /// `Patient/p-12`, or the type alone for a resource without an id.
+    /// `Patient/p-12`, or the type alone for a resource without an id, as
+    /// messages name it: cleaned, since both come from the file and a
+    /// message goes to a terminal.
     pub fn name(&self) -> String {
-        match self.id {
-            Some(id) => format!("{}/{id}", self.resource_type),
-            None => self.resource_type.to_string(),
-        }
+        clean(
+            &self
+                .reference_key()
+                .unwrap_or_else(|| self.resource_type.to_string()),
+        )
+        .into_owned()
+    }
+
+    /// `Patient/p-12` as the file writes it, which references use; None
+    /// for a resource without an id.
+    fn reference_key(&self) -> Option<String> {
+        self.id.map(|id| format!("{}/{id}", self.resource_type))
     }
 
     /// The tend table its resource goes to, or None for one tend does
@@ -80,14 +91,18 @@ pub fn entries(bundle: &Value) -> Result<Vec<Entry<'_>>, String> {
             .ok()
             .flatten()
             .ok_or_else(|| format!("entry {index}: its resource has no resourceType"))?;
-        let id = resource
-            .field("id")
-            .opt_str()
-            .map_err(|_| format!("entry {index} ({resource_type}): its id is not text"))?;
-        let full_url = item
-            .field("fullUrl")
-            .opt_str()
-            .map_err(|_| format!("entry {index} ({resource_type}): its fullUrl is not text"))?;
+        let id = resource.field("id").opt_str().map_err(|_| {
+            format!(
+                "entry {index} ({}): its id is not text",
+                clean(resource_type)
+            )
+        })?;
+        let full_url = item.field("fullUrl").opt_str().map_err(|_| {
+            format!(
+                "entry {index} ({}): its fullUrl is not text",
+                clean(resource_type)
+            )
+        })?;
         entries.push(Entry {
             index,
             resource_type,
@@ -109,8 +124,7 @@ impl Index {
         let mut by_key = HashMap::new();
         for entry in entries {
             let keys = entry
-                .id
-                .map(|_| entry.name())
+                .reference_key()
                 .into_iter()
                 .chain(entry.full_url.map(str::to_string));
             for key in keys {
@@ -156,10 +170,13 @@ pub fn check_references(entries: &[Entry<'_>], index: &Index) -> Result<(), Stri
                 index.resolve(target).is_some()
             };
             if !found && problem.is_none() {
+                // The path's keys and the target are the file's text.
                 problem = Some(format!(
-                    "entry {} ({}), {path}: {target} is not in the bundle",
+                    "entry {} ({}), {}: {} is not in the bundle",
                     entry.index,
-                    entry.name()
+                    entry.name(),
+                    clean(path),
+                    clean(target)
                 ));
             }
         });

@@ -34,21 +34,27 @@ use serde_json::Value;
 pub use load::ImportReport;
 
 use crate::store::Store;
+use crate::ui::text::clean;
 
 /// Why a file was not imported. Nothing of it was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot import {}: {problem}; nothing was imported", file.display())]
+#[error("cannot import {}: {problem}; nothing was imported", clean(&file.display().to_string()))]
 pub struct ImportError {
     pub file: PathBuf,
-    /// What is wrong, and where in the file.
+    /// What is wrong, and where in the file: cleaned (a resource's id or
+    /// type, a reference, quoted from the file, shows an escape sequence
+    /// as `^[`), so the message is safe to print on a terminal.
     pub problem: String,
 }
 
 /// Imports the bundle in `file`.
 pub fn import_file(store: &mut Store, file: &Path) -> Result<ImportReport, ImportError> {
+    // Each problem that quotes the file cleans what it quotes; cleaning
+    // the whole line again here (which changes nothing already clean) is
+    // what keeps a problem written later from forgetting to.
     let refuse = |problem: String| ImportError {
         file: file.to_path_buf(),
-        problem,
+        problem: clean(&problem).into_owned(),
     };
     let bytes = std::fs::read(file).map_err(|e| refuse(format!("cannot read it ({e})")))?;
     let json: Value = serde_json::from_slice(&bytes).map_err(|e| refuse(json_problem(&e)))?;

@@ -164,7 +164,10 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
             (other, None) => {
                 return Err(plain(
                     entry,
-                    &format!("tend does not keep {other} resources"),
+                    &format!(
+                        "tend does not keep {} resources",
+                        crate::ui::text::clean(other)
+                    ),
                 ))
             }
         }

@@ -7,6 +7,7 @@ use super::context::Ctx;
 use super::read::{Node, Read};
 use crate::domain::care_plan::NeedDomain;
 use crate::domain::language::{self, PreferredLanguage};
+use crate::domain::names::person_name as canonical_name;
 use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, Sex};
 use crate::fhir::codes::{self, ext, id_system, system};
 use crate::fhir::ids::Kind;
@@ -21,10 +22,17 @@ pub fn practitioner(key: i64, r: &Node<'_>) -> Read<PractitionerRow> {
             id_system::USERNAME
         ))
     })?;
+    // A user name and a display name identify a person: in their one form.
+    let username = canonical_name(&username);
+    if username.is_empty() {
+        return Err(r
+            .field("identifier")
+            .problem("has a user name of invisible characters only"));
+    }
     let name = r.field("name").first()?;
     let display_name = match name.field("text").opt_str()? {
-        Some(text) => text.to_string(),
-        None => person_name(&name)?.unwrap_or_else(|| username.clone()),
+        Some(text) => canonical_name(text),
+        None => person_name(&name)?.map_or_else(|| username.clone(), |n| canonical_name(&n)),
     };
     Ok(PractitionerRow {
         id: key,
@@ -83,14 +91,26 @@ pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<PatientRow> {
             id_system::MEMBER_ID
         ))
     })?;
+    // Names in their one form (NFC, no invisible or control characters),
+    // as wherever a name that identifies a person comes in.
     let name = r.field("name").first()?;
-    let family_name = name.field("family").str()?.to_string();
+    let family = name.field("family");
+    let family_name = canonical_name(family.str()?);
+    if family_name.is_empty() {
+        return Err(family.problem("holds no letters, only invisible characters"));
+    }
     let mut given = Vec::new();
     for part in name.field("given").items()? {
         given.push(part.str()?);
     }
     if given.is_empty() {
         return Err(name.field("given").problem("is missing"));
+    }
+    let given_name = canonical_name(&given.join(" "));
+    if given_name.is_empty() {
+        return Err(name
+            .field("given")
+            .problem("holds no letters, only invisible characters"));
     }
 
     // Phones: tend's own place for each (the element id it writes), else
@@ -180,7 +200,7 @@ pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<PatientRow> {
         id: key,
         member_id,
         family_name,
-        given_name: given.join(" "),
+        given_name,
         birth_date: r.field("birthDate").date()?,
         sex: r
             .field("gender")
