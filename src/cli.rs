@@ -508,12 +508,11 @@ fn load_config(explicit: Option<&Path>, paths: Option<&Paths>) -> CliResult<Conf
     result.map_err(|e| e.to_string())
 }
 
+/// Opens the database for a command, or for the screen before it is drawn:
+/// either waits its turn behind other tend sessions' writes, saying so on a
+/// terminal (the screen then waits only briefly: see `show`).
 fn open_store(path: &Path, config: &Config, clock: Clock, create: bool) -> CliResult<Store> {
-    let options = OpenOptions {
-        create,
-        ..OpenOptions::default()
-    };
-    Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())
+    Store::open(path, &config.user, clock, &OpenOptions::batch(create)).map_err(|e| e.to_string())
 }
 
 /// "1 patient", "3 patients".
@@ -795,7 +794,10 @@ fn require_terminal() -> CliResult<()> {
 /// Shows the screen; the exit status says how it ended: 0 when the user
 /// quit, 128 + the signal's number when a signal ended it (SIGHUP's 129 when
 /// the terminal went away), as shells report.
-fn show(store: Store, config: &Config, demo: bool) -> CliResult<ExitCode> {
+fn show(mut store: Store, config: &Config, demo: bool) -> CliResult<ExitCode> {
+    // A write on the screen must not freeze it: it waits a few seconds,
+    // then says another session is writing (the draft keeps the text).
+    store.set_patience(crate::store::DEFAULT_BUSY_TIMEOUT, false);
     let mut app = App::new(store, config, demo).map_err(|e| e.to_string())?;
     let exit = tui::run(&mut app);
     // However the screen ended, the note being typed is kept as a draft.

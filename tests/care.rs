@@ -233,3 +233,73 @@ fn spreadsheet_reports_keep_formulas_as_text() {
          today,2026-11-24,0,call,routine,no,Monthly outreach call,,ccuser,\"'=HYPERLINK(\"\"http://x\"\"), Zoë\"\n"
     );
 }
+
+/// Issue 13, item 6: 32 processes importing 200-member rosters at once
+/// (three each, one after another). Before, a writer gave up after 5 s
+/// ("locked by another program", "database is busy"); now each waits its
+/// turn behind the others, and every import lands.
+#[test]
+fn thirty_two_processes_importing_at_once_all_wait_their_turn() {
+    const PROCESSES: usize = 32;
+    const ROUNDS: usize = 3;
+    const MEMBERS: usize = 200;
+    let dir = tempfile::tempdir().unwrap();
+    // The rosters' coordinators (ccuser, cc0001…cc0003) are the
+    // generated caseload's.
+    let db = generated(dir.path(), 200);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    // One synthetic roster as a spreadsheet exports it (the generator is
+    // slow in a debug build: about 40 ms a member), and every import gets
+    // members of its own: the generator numbers them SYN0000001… whatever
+    // the seed, so each copy gets a prefix.
+    let roster = synth::roster_csv(MEMBERS, 13, today, "ccuser");
+    let rosters: Vec<Vec<PathBuf>> = (0..PROCESSES)
+        .map(|p| {
+            (0..ROUNDS)
+                .map(|r| {
+                    let csv = roster.replace("\r\nSYN", &format!("\r\nP{p:02}R{r}-"));
+                    let path = dir.path().join(format!("roster-{p:02}-{r}.csv"));
+                    std::fs::write(&path, csv).unwrap();
+                    path
+                })
+                .collect()
+        })
+        .collect();
+    let workers: Vec<_> = rosters
+        .into_iter()
+        .map(|mine| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                mine.iter()
+                    .map(|roster| tend(&db, &["import", "patients", roster.to_str().unwrap()]))
+                    .collect::<Vec<Output>>()
+            })
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for (p, worker) in workers.into_iter().enumerate() {
+        for (r, out) in worker.join().unwrap().into_iter().enumerate() {
+            if !out.status.success() {
+                failures.push(format!("{p}/{r}: {}", text(&out.stderr)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "imports that failed: {failures:#?}");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM patient"),
+        (200 + PROCESSES * ROUNDS * MEMBERS) as i64
+    );
+    for p in 0..PROCESSES {
+        for r in 0..ROUNDS {
+            let sql = format!("SELECT count(*) FROM patient WHERE member_id LIKE 'P{p:02}R{r}-%'");
+            assert_eq!(count(&db, &sql), MEMBERS as i64, "roster {p}/{r}");
+        }
+    }
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM audit_event WHERE detail LIKE 'roster import: 200 created,%'"
+        ),
+        (PROCESSES * ROUNDS) as i64
+    );
+}

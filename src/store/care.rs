@@ -182,7 +182,13 @@ pub fn copy_read_only(path: &Path, dest: &Path) -> Result<(), OpenError> {
     .map_err(failed)?;
     match copy_in_one_step(&source, &mut target).map_err(failed)? {
         true => Ok(()),
-        false => Err(OpenError::Locked(path.to_path_buf())),
+        false => Err(OpenError::Locked {
+            path: path.to_path_buf(),
+            busy: super::Busy {
+                holder: super::lock_holder(path),
+                waited: None,
+            },
+        }),
     }
 }
 
@@ -229,7 +235,10 @@ impl Store {
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             if !copy_in_one_step(self.conn(), &mut target)? {
-                return Err(StoreError::Busy);
+                return Err(StoreError::Busy(super::Busy {
+                    holder: super::lock_holder(self.path()),
+                    waited: None,
+                }));
             }
             let problems: String = target.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             if problems != "ok" {

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::ErrorCode;
 
+use super::wait::Busy;
+
 /// Why a database could not be opened. The file is never changed.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -20,10 +22,11 @@ pub enum OpenError {
         found: i64,
         known: i64,
     },
-    #[error("{0} is read-only, and tend must write to it to keep the audit trail: make it writable (chmod u+w, and the folder it is in) or copy it")]
+    #[error("{0} is read-only, and tend must write to it to keep the audit trail: make it writable (chmod u+w, and the folder it is in), or ask whoever looks after tend")]
     ReadOnly(PathBuf),
-    #[error("{0} is locked by another program: close that program (or finish what it is doing) and start tend again")]
-    Locked(PathBuf),
+    /// Another session kept the file locked for longer than tend waits.
+    #[error("{}", busy.open_refused(path))]
+    Locked { path: PathBuf, busy: Busy },
     #[error("cannot open {path}: {source}")]
     Io {
         path: PathBuf,
@@ -39,7 +42,13 @@ impl OpenError {
         match error.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => OpenError::NotADatabase(path),
             Some(ErrorCode::DatabaseCorrupt) => OpenError::NotADatabase(path),
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => OpenError::Locked(path),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => OpenError::Locked {
+                busy: Busy {
+                    holder: super::wait::lock_holder(&path),
+                    waited: None,
+                },
+                path,
+            },
             Some(ErrorCode::ReadOnly) => OpenError::ReadOnly(path),
             Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => OpenError::Sqlite {
                 path,
@@ -56,10 +65,9 @@ impl OpenError {
 /// An error while reading or changing an open store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "the database is busy with another tend session's change; nothing was changed, try again"
-    )]
-    Busy,
+    /// Another session held the write lock for longer than tend waits.
+    #[error("{}", .0.change_refused())]
+    Busy(Busy),
     #[error("the database is damaged: {0}")]
     Corrupt(String),
     #[error(
@@ -112,7 +120,7 @@ fn sqlite_sentence(error: &rusqlite::Error) -> String {
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> StoreError {
         if super::is_busy(&error) {
-            return StoreError::Busy;
+            return StoreError::Busy(Busy::unknown());
         }
         match error.sqlite_error_code() {
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
@@ -126,7 +134,10 @@ impl From<rusqlite::Error> for StoreError {
 impl StoreError {
     pub(crate) fn into_open_error(self, path: &Path) -> OpenError {
         match self {
-            StoreError::Busy => OpenError::Locked(path.to_path_buf()),
+            StoreError::Busy(busy) => OpenError::Locked {
+                path: path.to_path_buf(),
+                busy,
+            },
             StoreError::Corrupt(_) => OpenError::NotADatabase(path.to_path_buf()),
             StoreError::Sqlite(e) => OpenError::from_sqlite(path, e),
             other @ (StoreError::Unaudited | StoreError::Conflict(_) | StoreError::Refused(_)) => {

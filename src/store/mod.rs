@@ -18,6 +18,7 @@ mod roster;
 pub mod schema;
 mod task_changes;
 mod tasks;
+mod wait;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -40,12 +41,15 @@ pub use record::{CareTeamMember, Condition, PatientRecord};
 pub use roster::RosterCounts;
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
+pub use wait::{lock_holder, Busy, Holder, BATCH_BUSY_TIMEOUT};
 pub use write::{
     NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask, PatientCore,
     PatientDetails, Tx,
 };
 
-/// How long a statement waits for another process's write lock before giving up.
+/// How long a write on the screen waits for another tend session's write
+/// to finish before giving up (the screen must not freeze), and how long
+/// any write waits for another program that holds the lock (see `wait`).
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How to open a store.
@@ -53,7 +57,14 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct OpenOptions {
     /// Create the file (mode 0600) when it does not exist.
     pub create: bool,
+    /// How long a write (and the opening, which writes) waits for another
+    /// tend session to finish writing: [`DEFAULT_BUSY_TIMEOUT`] for the
+    /// screen, [`BATCH_BUSY_TIMEOUT`] for commands.
     pub busy_timeout: Duration,
+    /// Whether a long wait says so on standard error, when that is a
+    /// terminal ("waiting for another tend session … 12 s"). Never while
+    /// the screen is up.
+    pub announce_waits: bool,
 }
 
 impl Default for OpenOptions {
@@ -61,6 +72,20 @@ impl Default for OpenOptions {
         OpenOptions {
             create: false,
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
+            announce_waits: false,
+        }
+    }
+}
+
+impl OpenOptions {
+    /// For a command run from the shell (an import, a backup, an export):
+    /// it waits its turn behind other tend sessions for as long as
+    /// [`BATCH_BUSY_TIMEOUT`], saying so on a terminal.
+    pub fn batch(create: bool) -> OpenOptions {
+        OpenOptions {
+            create,
+            busy_timeout: BATCH_BUSY_TIMEOUT,
+            announce_waits: true,
         }
     }
 }
@@ -73,6 +98,8 @@ pub struct Store {
     clock: Clock,
     /// How long a write waits for another session's to finish.
     busy_timeout: Duration,
+    /// Whether a long wait says so on a terminal.
+    announce_waits: bool,
 }
 
 impl Store {
@@ -111,10 +138,31 @@ impl Store {
         .map_err(|e| OpenError::from_sqlite(path, e))?;
         conn.busy_timeout(options.busy_timeout)
             .map_err(|e| OpenError::from_sqlite(path, e))?;
+        let patience = wait::Patience {
+            tend: options.busy_timeout,
+            announce: options.announce_waits,
+        };
+        fn waiting<T>(
+            conn: &Connection,
+            path: &Path,
+            patience: wait::Patience,
+            attempt: impl FnMut() -> rusqlite::Result<T>,
+        ) -> Result<T, OpenError> {
+            wait::wait_for_lock(conn, path, patience, patience.tend, attempt).map_err(|e| match e {
+                wait::WaitError::Busy(busy) => OpenError::Locked {
+                    path: path.to_path_buf(),
+                    busy,
+                },
+                wait::WaitError::Sqlite(e) => OpenError::from_sqlite(path, e),
+            })
+        }
 
         // Look before touching anything: the version check and the "is this
-        // ours" check only read.
-        let version = read_schema_version(&conn, path)?;
+        // ours" check only read. (A read waits only while another session
+        // recovers the write-ahead log, or writes under a rollback journal.)
+        let version: i64 = waiting(&conn, path, patience, || {
+            conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+        })?;
         if version > schema::LATEST {
             return Err(OpenError::Newer {
                 path: path.to_path_buf(),
@@ -134,23 +182,15 @@ impl Store {
 
         // Switching to WAL needs a moment when no other connection is in
         // the middle of a rollback-journal transaction (a `tend gen` load):
-        // SQLite says busy at once, without its busy handler, so tend waits
-        // here, as long as it would wait for any lock.
-        let deadline = std::time::Instant::now() + options.busy_timeout;
-        let journal: String = loop {
-            match conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)) {
-                Ok(mode) => break mode,
-                Err(e)
-                    if matches!(
-                        e.sqlite_error_code(),
-                        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-                    ) && std::time::Instant::now() < deadline =>
-                {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(e) => return Err(OpenError::from_sqlite(path, e)),
+        // SQLite may say busy at once, without its busy handler, so tend
+        // waits here between tries, as long as it would wait for any lock.
+        let journal: String = waiting(&conn, path, patience, || {
+            let asked = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0));
+            if asked.as_ref().is_err_and(is_busy) {
+                std::thread::sleep(Duration::from_millis(20));
             }
-        };
+            asked
+        })?;
         if !journal.eq_ignore_ascii_case("wal") {
             return Err(OpenError::Sqlite {
                 path: path.to_path_buf(),
@@ -172,6 +212,7 @@ impl Store {
 
         let mut store = Store {
             busy_timeout: options.busy_timeout,
+            announce_waits: options.announce_waits,
             conn,
             path: path.to_path_buf(),
             agent: agent.to_string(),
@@ -185,9 +226,7 @@ impl Store {
     /// an up-to-date store takes the write lock once, so a read-only or locked
     /// file is refused at start, not at the first change.
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_immediate()?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         for (index, migration) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             migration.apply(&tx)?;
@@ -263,7 +302,7 @@ impl Store {
         self.conn.busy_timeout(self.busy_timeout)?;
         let switched = match asked {
             Ok(mode) => mode.eq_ignore_ascii_case("delete"),
-            Err(StoreError::Busy) => false,
+            Err(StoreError::Busy(_)) => false,
             Err(other) => return Err(other),
         };
         let loaded = self.write(|tx| tx.bulk_load(|tx| load(tx)));
@@ -292,9 +331,7 @@ impl Store {
     ) -> Result<T, StoreError> {
         // Immediate, as a real change would be: a rehearsal that reads and
         // then writes must not fail on another session's commit in between.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_immediate()?;
         let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
         // Dropped without a commit: rolled back.
         change(&mut tx)
@@ -305,13 +342,38 @@ impl Store {
         audit_required: bool,
         change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_immediate()?;
         let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
         let value = change(&mut tx)?;
         tx.commit(audit_required)?;
         Ok(value)
+    }
+
+    /// Begins a write transaction, waiting behind other sessions' writes as
+    /// long as the store's patience allows (see `wait`).
+    fn begin_immediate(&self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        let patience = wait::Patience {
+            tend: self.busy_timeout,
+            announce: self.announce_waits,
+        };
+        let conn = &self.conn;
+        wait::wait_for_lock(conn, &self.path, patience, self.busy_timeout, || {
+            rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        })
+        .map_err(|e| match e {
+            wait::WaitError::Busy(busy) => StoreError::Busy(busy),
+            wait::WaitError::Sqlite(e) => e.into(),
+        })
+    }
+
+    /// Changes how long writes wait for other tend sessions, and whether
+    /// they say so: the screen opens the store as a command does (waiting
+    /// its turn, saying so), then waits only briefly once it is drawn.
+    pub fn set_patience(&mut self, busy_timeout: Duration, announce_waits: bool) {
+        self.busy_timeout = busy_timeout;
+        self.announce_waits = announce_waits;
+        // Best effort: a failure leaves the timeout it had.
+        let _ = self.conn.busy_timeout(busy_timeout);
     }
 
     /// Records that the user opened a patient's record.
@@ -374,11 +436,6 @@ fn is_writable(path: &Path) -> bool {
     };
     // SAFETY: a valid NUL-terminated path; access(2) only reads it.
     unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
-}
-
-fn read_schema_version(conn: &Connection, path: &Path) -> Result<i64, OpenError> {
-    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(|e| OpenError::from_sqlite(path, e))
 }
 
 fn has_tables(conn: &Connection, path: &Path) -> Result<bool, OpenError> {
