@@ -512,8 +512,17 @@ fn load_config(explicit: Option<&Path>, paths: Option<&Paths>) -> CliResult<Conf
 /// either waits its turn behind other tend sessions' writes, saying so on a
 /// terminal (the screen then waits only briefly: see `show`).
 fn open_store(path: &Path, config: &Config, clock: Clock, create: bool) -> CliResult<Store> {
-    Store::open(path, &config.user, clock, &OpenOptions::batch(create)).map_err(|e| e.to_string())
+    let store = Store::open(path, &config.user, clock, &OpenOptions::batch(create))
+        .map_err(|e| e.to_string())?;
+    if store.rolled_back_interrupted_change() {
+        eprintln!("tend: {}: {ROLLED_BACK}", path.display());
+    }
+    Ok(store)
 }
+
+/// Said when opening a database rolled back a change that was interrupted.
+const ROLLED_BACK: &str = "a change to it (an import, or a generated caseload) had been \
+     interrupted, and was rolled back: nothing of that change is kept, the rest is as it was";
 
 /// "1 patient", "3 patients".
 fn counted(n: usize, what: &str) -> String {
@@ -536,6 +545,9 @@ fn describe_counts(counts: &crate::store::RowCounts) -> String {
 /// What `tend check` found, said plainly, a finding a line.
 fn check_text(report: &crate::store::CheckReport) -> String {
     let mut out = format!("{}:\n", report.path.display());
+    if report.rolled_back {
+        out.push_str(&format!("  note     {ROLLED_BACK}\n"));
+    }
     let mut say = |ok: bool, line: String| {
         out.push_str(if ok { "  ok       " } else { "  PROBLEM  " });
         out.push_str(&line);

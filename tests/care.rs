@@ -5,7 +5,8 @@
 mod fixtures;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
 
 use rusqlite::Connection;
 use tend::synth::{self, GenParams};
@@ -302,4 +303,251 @@ fn thirty_two_processes_importing_at_once_all_wait_their_turn() {
         ),
         (PROCESSES * ROUNDS) as i64
     );
+}
+
+/// The size of a file, 0 when it is not there.
+fn size(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// `path` with `suffix` added to its name (`tend.db` → `tend.db-wal`).
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Starts tend without waiting for it.
+fn spawn_tend(db: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_tend"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .current_dir(db.parent().unwrap())
+        .env_clear()
+        .env("HOME", db.parent().unwrap())
+        .env("USER", "ccuser")
+        .env("TEND_NOW", NOW)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until `ready` says so or the child ends, then kills it with
+/// SIGKILL; true when the kill landed before the child ended by itself.
+fn kill_when(child: &mut Child, ready: impl Fn() -> bool) -> bool {
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if ready() {
+            let landed = child.try_wait().unwrap().is_none();
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return landed;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
+
+/// A reproducible stream of numbers for the kill points (printed when a
+/// test fails, through the kill point in its messages).
+fn kill_points(seed: u64) -> impl FnMut(u64) -> u64 {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    move |below| rng.gen_range(1..below.max(2))
+}
+
+/// Issue 13, item 4: `tend import fhir` killed at random moments of its
+/// load (when its write-ahead log has grown to a random size), then `tend
+/// check` and reopening. The import runs in WAL now: a kill leaves
+/// uncommitted pages in the log, which nothing reads, and no journal that
+/// a check could trip over. Every time the database is whole and holds all
+/// of the import or none of it.
+#[test]
+fn a_fhir_import_killed_at_random_moments_leaves_all_of_it_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = generated(dir.path(), 200);
+    let bundle = dir.path().join("bundle.json");
+    let out = tend(
+        &source,
+        &["export", "fhir", "--out", bundle.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let empty = |name: &str| {
+        let path = dir.path().join(name);
+        // Made and closed: the file holds the schema, and no log.
+        drop(fixtures::open(&path, "ccuser"));
+        assert!(!beside(&path, "-wal").exists());
+        path
+    };
+    // One import to the end: how big the log grows, and what "all" is.
+    let whole = empty("whole.db");
+    let mut child = spawn_tend(&whole, &["import", "fhir", bundle.to_str().unwrap()]);
+    let mut largest_log = 0;
+    while child.try_wait().unwrap().is_none() {
+        largest_log = largest_log.max(size(&beside(&whole, "-wal")));
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(
+        largest_log > 0,
+        "the import wrote through the write-ahead log"
+    );
+    let all = count(&whole, "SELECT count(*) FROM patient");
+    assert_eq!(all, 200);
+
+    let mut next = kill_points(4);
+    let mut landed = 0;
+    for attempt in 0..8 {
+        let db = empty(&format!("killed{attempt}.db"));
+        let wal = beside(&db, "-wal");
+        let at = next(largest_log);
+        let mut child = spawn_tend(&db, &["import", "fhir", bundle.to_str().unwrap()]);
+        if kill_when(&mut child, || size(&wal) >= at) {
+            landed += 1;
+        }
+        assert!(
+            !beside(&db, "-journal").exists(),
+            "kill at {at} log bytes: the import ran under a rollback journal"
+        );
+        let out = tend(&db, &["check"]);
+        let said = text(&out.stdout);
+        assert!(
+            out.status.success()
+                && said.contains("  ok       SQLite's integrity check finds the file whole"),
+            "kill at {at} log bytes: {said}{}",
+            text(&out.stderr)
+        );
+        let patients = count(&db, "SELECT count(*) FROM patient");
+        let audited = count(
+            &db,
+            "SELECT count(*) FROM audit_event WHERE detail LIKE 'imported from the FHIR bundle%'",
+        );
+        assert!(
+            (patients, audited) == (0, 0) || (patients, audited) == (all, 1),
+            "kill at {at} log bytes: {patients} patients, {audited} import rows"
+        );
+        // Reopened by tend, it takes the import again or says it is there.
+        let again = tend(&db, &["import", "fhir", bundle.to_str().unwrap()]);
+        assert_eq!(
+            again.status.success(),
+            patients == 0,
+            "{}",
+            text(&again.stderr)
+        );
+        assert_eq!(count(&db, "SELECT count(*) FROM patient"), all);
+    }
+    assert!(
+        landed >= 4,
+        "only {landed} of 8 kills landed during the import"
+    );
+}
+
+/// Issue 13, item 4, as it was met: a change killed half-way under a
+/// rollback journal (here `tend gen`, which still loads that way; an
+/// import by an older tend did too) leaves a "hot" journal. `tend check`
+/// used to call the file read-only and advise copying it, and a copy
+/// without its journal is damaged. Now: someone who cannot write the file
+/// is told what happened and that the next tend that can write it rolls it
+/// back; the owner's `tend check` rolls it back and says so; and a tend
+/// command opening the file says the same.
+#[test]
+fn an_interrupted_change_is_rolled_back_and_said_never_called_read_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    use std::os::unix::process::CommandExt as _;
+    const MAGIC: [u8; 8] = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+    let hot =
+        |db: &Path| std::fs::read(beside(db, "-journal")).is_ok_and(|j| j.starts_with(&MAGIC));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut interrupted = Vec::new();
+    for name in ["others.db", "mine.db", "command.db"] {
+        let db = dir.path().join(name);
+        // 4,000 patients are more than the 16 MiB page cache holds, so
+        // SQLite writes into the database file before the load commits:
+        // from then until the commit, the journal is hot.
+        let mut child = spawn_tend(&db, &["gen", "--patients", "4000"]);
+        assert!(
+            kill_when(&mut child, || hot(&db) && size(&db) > 1 << 20),
+            "tend gen ended before it could be killed with a hot journal"
+        );
+        assert!(hot(&db));
+        interrupted.push(db);
+    }
+
+    // Someone who may read the file but not write it.
+    let db = &interrupted[0];
+    for file in [db.clone(), beside(db, "-journal")] {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tend"));
+    command
+        .args(["--db", db.to_str().unwrap(), "check"])
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("TEND_NOW", NOW);
+    if unsafe { libc::geteuid() } == 0 {
+        command.uid(65534).gid(65534);
+    } else {
+        std::fs::set_permissions(db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    let before = std::fs::read(db).unwrap();
+    let out = command.output().unwrap();
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_eq!(
+        said,
+        format!(
+            "tend: {0}: a change to it (an import, or a generated caseload) was interrupted, and \
+             its journal {0}-journal holds what undoes it; the next tend that can write the file \
+             and its folder rolls it back, keeping nothing of the interrupted change: run `tend \
+             check` as someone who can (the file's owner), and until then leave the file and its \
+             journal where they are\n",
+            db.display()
+        )
+    );
+    assert!(
+        !said.contains("read-only") && !said.contains("copy"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(db).unwrap(), before, "nothing changed");
+    assert!(hot(db));
+    std::fs::set_permissions(db, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    // The owner's check rolls it back, says so, and finds the file whole:
+    // the generated caseload is not there at all.
+    for db in &interrupted[..2] {
+        let out = tend(db, &["check"]);
+        let said = text(&out.stdout);
+        assert!(out.status.success(), "{said}{}", text(&out.stderr));
+        assert!(
+            said.contains(
+                "  note     a change to it (an import, or a generated caseload) had been \
+                 interrupted, and was rolled back: nothing of that change is kept, the rest is as \
+                 it was\n"
+            ) && said.contains("  ok       SQLite's integrity check finds the file whole\n"),
+            "{said}"
+        );
+        assert!(!hot(db));
+        assert_eq!(count(db, "SELECT count(*) FROM patient"), 0);
+        assert_eq!(count(db, "SELECT count(*) FROM audit_event"), 0);
+    }
+
+    // Any tend command that opens the file rolls it back too, and says so.
+    let db = &interrupted[2];
+    let out = tend(db, &["export", "csv", "caseload"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "tend: {}: a change to it (an import, or a generated caseload) had been interrupted, \
+             and was rolled back: nothing of that change is kept, the rest is as it was\n",
+            db.display()
+        )
+    );
+    assert!(!hot(db));
+    let report = tend::store::check_file(db).unwrap();
+    assert!(report.is_healthy() && !report.rolled_back, "{report:?}");
 }

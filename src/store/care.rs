@@ -38,6 +38,9 @@ fn row_counts(conn: &Connection) -> Result<RowCounts, rusqlite::Error> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckReport {
     pub path: PathBuf,
+    /// Whether a change that had been interrupted (a process killed half-way
+    /// through it, under a rollback journal) was rolled back first.
+    pub rolled_back: bool,
     /// `PRAGMA integrity_check`'s findings; empty when it says "ok".
     pub integrity_problems: Vec<String>,
     /// Rows that point at rows that do not exist.
@@ -64,16 +67,33 @@ impl CheckReport {
 /// Checks a database file without changing it (opened read-only, so not
 /// migrated): SQLite's integrity check, the foreign keys, the search
 /// indexes, and the schema version.
+///
+/// One exception: a change interrupted under a rollback journal (a process
+/// killed half-way through it) is rolled back first, as the next tend to
+/// open the file would do, when this process can write the file; the
+/// report says so. When it cannot, the check stops and says who can.
 pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
     if !path.exists() {
         return Err(OpenError::Missing(path.to_path_buf()));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| OpenError::from_sqlite(path, e))?;
     let failed = |e: rusqlite::Error| OpenError::from_sqlite(path, e);
-    let schema_version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(failed)?;
+    let open = || {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        Ok::<_, rusqlite::Error>((conn, version))
+    };
+    let mut rolled_back = false;
+    let (conn, schema_version) = match open() {
+        Err(e) if super::error::has_hot_journal(&e) => {
+            if !super::is_writable_with_folder(path) {
+                return Err(OpenError::Interrupted(path.to_path_buf()));
+            }
+            roll_back_interrupted_change(path).map_err(failed)?;
+            rolled_back = true;
+            open().map_err(failed)?
+        }
+        opened => opened.map_err(failed)?,
+    };
     let is_tend: bool = conn
         .query_row(
             "SELECT count(*) = 2 FROM sqlite_master WHERE name IN ('patient', 'audit_event')",
@@ -147,6 +167,7 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
     let counts = row_counts(&conn).map_err(failed)?;
     Ok(CheckReport {
         path: path.to_path_buf(),
+        rolled_back,
         integrity_problems,
         foreign_key_problems,
         index_problems,
@@ -155,6 +176,21 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
         latest: schema::LATEST,
         counts,
     })
+}
+
+/// Rolls back a change interrupted under a rollback journal, as SQLite does
+/// at the first read of a connection that can write: the journal holds the
+/// pages as they were before the change, and they are put back.
+fn roll_back_interrupted_change(path: &Path) -> rusqlite::Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(super::DEFAULT_BUSY_TIMEOUT)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(())
 }
 
 /// Whether opening the file would upgrade its schema (it is older than

@@ -22,6 +22,12 @@ pub enum OpenError {
         found: i64,
         known: i64,
     },
+    /// A change was interrupted under a rollback journal (a `tend gen`, or
+    /// an import by an older tend, killed half-way) and this process cannot
+    /// write the file to roll it back. Copying the file alone now would
+    /// give a damaged database, or one holding part of the change.
+    #[error("{0}: a change to it (an import, or a generated caseload) was interrupted, and its journal {0}-journal holds what undoes it; the next tend that can write the file and its folder rolls it back, keeping nothing of the interrupted change: run `tend check` as someone who can (the file's owner), and until then leave the file and its journal where they are")]
+    Interrupted(PathBuf),
     #[error("{0} is read-only, and tend must write to it to keep the audit trail: make it writable (chmod u+w, and the folder it is in), or ask whoever looks after tend")]
     ReadOnly(PathBuf),
     /// Another session kept the file locked for longer than tend waits.
@@ -39,6 +45,9 @@ pub enum OpenError {
 impl OpenError {
     pub(crate) fn from_sqlite(path: &Path, error: rusqlite::Error) -> OpenError {
         let path = path.to_path_buf();
+        if has_hot_journal(&error) {
+            return OpenError::Interrupted(path);
+        }
         match error.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => OpenError::NotADatabase(path),
             Some(ErrorCode::DatabaseCorrupt) => OpenError::NotADatabase(path),
@@ -60,6 +69,14 @@ impl OpenError {
             },
         }
     }
+}
+
+/// Whether SQLite refused a read because the file holds an interrupted
+/// change that a read-only connection cannot roll back (a "hot journal").
+pub(crate) fn has_hot_journal(error: &rusqlite::Error) -> bool {
+    error
+        .sqlite_error()
+        .is_some_and(|e| e.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK)
 }
 
 /// An error while reading or changing an open store.

@@ -100,6 +100,8 @@ pub struct Store {
     busy_timeout: Duration,
     /// Whether a long wait says so on a terminal.
     announce_waits: bool,
+    /// Whether opening rolled back a change that had been interrupted.
+    rolled_back: bool,
 }
 
 impl Store {
@@ -116,18 +118,20 @@ impl Store {
         if !exists && !options.create {
             return Err(OpenError::Missing(path.to_path_buf()));
         }
+        // A change killed half-way under a rollback journal (a `tend gen`,
+        // or an import by an older tend): SQLite rolls it back at the first
+        // read of a connection that can write, and tend says it did.
+        let interrupted = exists && has_interrupted_change(path);
         if !exists {
             create_private_file(path)?;
-        } else if !is_writable(path)
-            || !is_writable(
-                path.parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new(".")),
-            )
-        {
+        } else if !is_writable_with_folder(path) {
             // SQLite would open such a file read-only, or fail later creating
             // its WAL files; say plainly why instead.
-            return Err(OpenError::ReadOnly(path.to_path_buf()));
+            return Err(if interrupted {
+                OpenError::Interrupted(path.to_path_buf())
+            } else {
+                OpenError::ReadOnly(path.to_path_buf())
+            });
         }
         let conn = Connection::open_with_flags(
             path,
@@ -211,6 +215,7 @@ impl Store {
         .map_err(|e| OpenError::from_sqlite(path, e))?;
 
         let mut store = Store {
+            rolled_back: interrupted,
             busy_timeout: options.busy_timeout,
             announce_waits: options.announce_waits,
             conn,
@@ -238,6 +243,13 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether opening the file rolled back a change that had been
+    /// interrupted (a process killed half-way through a change under a
+    /// rollback journal): none of that change is in the database.
+    pub fn rolled_back_interrupted_change(&self) -> bool {
+        self.rolled_back
     }
 
     pub fn agent(&self) -> &str {
@@ -426,6 +438,33 @@ fn create_private_file(path: &Path) -> Result<(), OpenError> {
         .open(path)
         .map_err(io_error)?;
     Ok(())
+}
+
+/// Whether this process may write to the file and to its folder (where
+/// SQLite makes its journal and write-ahead log).
+pub(crate) fn is_writable_with_folder(path: &Path) -> bool {
+    is_writable(path)
+        && is_writable(
+            path.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
+}
+
+/// Whether the database holds a change interrupted under a rollback
+/// journal ("hot journal"): asked of SQLite itself through a read-only
+/// connection, which refuses to read such a file (and changes nothing),
+/// and only when a journal is there at all. A journal that another
+/// process is still writing is not hot, and is not reported.
+pub(crate) fn has_interrupted_change(path: &Path) -> bool {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if std::fs::metadata(&journal).map_or(true, |m| m.len() == 0) {
+        return false;
+    }
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|conn| conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))
+        .is_err_and(|e| error::has_hot_journal(&e))
 }
 
 /// Whether this process may write to `path` (a file or a folder).
