@@ -304,12 +304,15 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
         Some(Command::Backup { file }) => {
             let db = db_path(cli.db, paths)?;
             let mut store = open_store(&db, &config, clock, false)?;
-            let counts = store.backup_to(&file).map_err(|e| e.to_string())?;
+            let backup = store.backup_to(&file).map_err(|e| e.to_string())?;
+            for line in leftover_lines(&backup.leftovers) {
+                eprintln!("tend: {line}");
+            }
             println!(
                 "Backed up {} to {}: it passes the integrity check and holds {}.",
                 db.display(),
                 file.display(),
-                describe_counts(&counts)
+                describe_counts(&backup.counts)
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -542,6 +545,24 @@ fn describe_counts(counts: &crate::store::RowCounts) -> String {
         .join(", ")
 }
 
+/// What became of the temporary copies killed backups had left.
+fn leftover_lines(leftovers: &[crate::store::Leftover]) -> Vec<String> {
+    leftovers
+        .iter()
+        .map(|l| match &l.problem {
+            None => format!(
+                "removed {}, the unfinished copy of a backup that was interrupted",
+                l.path.display()
+            ),
+            Some(problem) => format!(
+                "{} is the unfinished copy of a backup that was interrupted, and holds health \
+                 information: {problem}; remove it",
+                l.path.display()
+            ),
+        })
+        .collect()
+}
+
 /// What `tend check` found, said plainly, a finding a line.
 fn check_text(report: &crate::store::CheckReport) -> String {
     let mut out = format!("{}:\n", report.path.display());
@@ -601,6 +622,18 @@ fn check_text(report: &crate::store::CheckReport) -> String {
             ),
         },
     );
+    let leftovers: Vec<(bool, String)> = report
+        .leftovers
+        .iter()
+        .map(|l| l.problem.is_none())
+        .zip(leftover_lines(&report.leftovers))
+        .collect();
+    for (_, line) in leftovers.iter().filter(|(removed, _)| !removed) {
+        say(false, line.clone());
+    }
+    for (_, line) in leftovers.iter().filter(|(removed, _)| *removed) {
+        out.push_str(&format!("  note     {line}\n"));
+    }
     out.push_str(&format!("  holds    {}\n", describe_counts(&report.counts)));
     out
 }

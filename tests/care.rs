@@ -551,3 +551,154 @@ fn an_interrupted_change_is_rolled_back_and_said_never_called_read_only() {
     let report = tend::store::check_file(db).unwrap();
     assert!(report.is_healthy() && !report.rolled_back, "{report:?}");
 }
+
+/// Issue 13, item 3: `tend backup` killed when its copy has reached a
+/// random number of bytes. Nothing ever appears at the backup's name
+/// unless it is whole and audited; what a kill leaves under the temporary
+/// name is removed by the next `tend check` (odd attempts) or the next
+/// `tend backup` (even ones).
+#[test]
+fn a_backup_killed_at_random_byte_counts_leaves_nothing_at_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = generated(dir.path(), 1000);
+    let backups = dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    let full = size(&db);
+    let mut next = kill_points(3);
+    let mut landed = 0;
+    let mut cleaned_by = (0, 0);
+    for attempt in 0..10 {
+        let target = backups.join(format!("nightly-{attempt}.db"));
+        let at = next(full);
+        let mut child = spawn_tend(&db, &["backup", target.to_str().unwrap()]);
+        let temp = backups.join(format!(".nightly-{attempt}.db.tend-partial-{}", child.id()));
+        let killed = kill_when(&mut child, || size(&temp) >= at);
+        let audited = count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM audit_event WHERE detail = 'backup: 1000 patients, to {}'",
+                target.display()
+            ),
+        );
+        if target.exists() {
+            // Killed after the copy got its name (or not killed at all):
+            // then it is whole, and audited.
+            let report = tend::store::check_file(&target).unwrap();
+            assert!(report.is_healthy(), "kill at {at} bytes: {report:?}");
+            assert_eq!(count(&target, "SELECT count(*) FROM patient"), 1000);
+            assert_eq!(
+                audited, 1,
+                "kill at {at} bytes: a copy without its audit row"
+            );
+            continue;
+        }
+        assert!(
+            killed,
+            "kill at {at} bytes: the backup ended without making {target:?}"
+        );
+        landed += 1;
+        let left: Vec<PathBuf> = std::fs::read_dir(&backups)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert!(
+            left.iter()
+                .all(|p| p.to_str().unwrap().starts_with(temp.to_str().unwrap())),
+            "kill at {at} bytes: only the temporary copy is left: {left:?}"
+        );
+        assert!(
+            !left.is_empty() || size(&temp) == 0,
+            "kill at {at} bytes: {left:?}"
+        );
+        if left.is_empty() {
+            continue;
+        }
+        let said = if attempt % 2 == 1 {
+            let out = tend(&db, &["check"]);
+            assert!(out.status.success(), "{}", text(&out.stdout));
+            cleaned_by.0 += 1;
+            text(&out.stdout)
+        } else {
+            let other = backups.join(format!("other-{attempt}.db"));
+            let out = tend(&db, &["backup", other.to_str().unwrap()]);
+            assert!(out.status.success(), "{}", text(&out.stderr));
+            assert!(other.exists());
+            std::fs::remove_file(&other).unwrap();
+            cleaned_by.1 += 1;
+            text(&out.stderr)
+        };
+        assert!(
+            said.contains(&format!(
+                "removed {}, the unfinished copy of a backup that was interrupted\n",
+                temp.display()
+            )),
+            "kill at {at} bytes: {said}"
+        );
+        assert_eq!(
+            std::fs::read_dir(&backups).unwrap().count(),
+            0,
+            "kill at {at} bytes: the leftovers are gone"
+        );
+    }
+    eprintln!(
+        "{landed} of 10 kills landed during the copy; cleaned by check, backup: {cleaned_by:?}"
+    );
+    assert!(
+        landed >= 5 && cleaned_by.0 > 0 && cleaned_by.1 > 0,
+        "only {landed} of 10 kills landed during the copy ({cleaned_by:?} cleaned by check, backup)"
+    );
+}
+
+/// What looks like a killed backup's leftover is removed only when it
+/// provably is one: the process its name gives is gone and nobody holds its
+/// lock. Another backup at work keeps its file.
+#[test]
+fn a_temporary_copy_someone_still_works_on_is_left_alone() {
+    use std::os::unix::io::AsRawFd as _;
+    let dir = tempfile::tempdir().unwrap();
+    let db = generated(dir.path(), 5);
+    // A live process: its file stays.
+    let mut alive = Command::new("sleep").arg("60").spawn().unwrap();
+    let live = dir
+        .path()
+        .join(format!(".copy.db.tend-partial-{}", alive.id()));
+    std::fs::write(&live, "pages").unwrap();
+    // A dead process whose file someone holds locked (a process of the same
+    // number in another namespace, say): it stays too, while locked.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let gone_pid = gone.id();
+    gone.wait().unwrap();
+    let locked = dir
+        .path()
+        .join(format!(".other.db.tend-partial-{gone_pid}"));
+    std::fs::write(&locked, "pages").unwrap();
+    let holder = std::fs::File::open(&locked).unwrap();
+    assert_eq!(unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_EX) }, 0);
+
+    let out = tend(&db, &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(
+        !text(&out.stdout).contains("removed"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(live.exists() && locked.exists());
+
+    drop(holder);
+    let out = tend(&db, &["check"]);
+    assert!(
+        text(&out.stdout).contains(&format!("  note     removed {}, ", locked.display())),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!locked.exists() && live.exists());
+    alive.kill().unwrap();
+    alive.wait().unwrap();
+    let out = tend(&db, &["check"]);
+    assert!(
+        text(&out.stdout).contains(&format!("  note     removed {}, ", live.display())),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!live.exists());
+}

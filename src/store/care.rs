@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{schema, AuditAction, OpenError, Store, StoreError};
+use super::backup::{clean_leftovers_of, Leftover};
+use super::{schema, OpenError};
 
 /// The tables whose row counts a backup and a check report.
 const COUNTED: [&str; 8] = [
@@ -23,7 +24,7 @@ const COUNTED: [&str; 8] = [
 /// Rows in each counted table.
 pub type RowCounts = Vec<(&'static str, i64)>;
 
-fn row_counts(conn: &Connection) -> Result<RowCounts, rusqlite::Error> {
+pub(super) fn row_counts(conn: &Connection) -> Result<RowCounts, rusqlite::Error> {
     COUNTED
         .iter()
         .map(|table| {
@@ -49,6 +50,10 @@ pub struct CheckReport {
     pub index_problems: Vec<String>,
     /// Whether the indexes could be checked (not on a read-only file).
     pub indexes_checked: bool,
+    /// Temporary copies killed backups had left (beside the database, or
+    /// where the audit trail says its backups were written), and what
+    /// became of each: removed, or why not.
+    pub leftovers: Vec<Leftover>,
     /// The schema version the file has, and the one this tend writes.
     pub schema_version: i64,
     pub latest: i64,
@@ -60,6 +65,7 @@ impl CheckReport {
         self.integrity_problems.is_empty()
             && self.foreign_key_problems.is_empty()
             && self.index_problems.is_empty()
+            && self.leftovers.iter().all(|l| l.problem.is_none())
             && self.schema_version == self.latest
     }
 }
@@ -165,7 +171,12 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
         let _ = writable.execute_batch("ROLLBACK");
     }
     let counts = row_counts(&conn).map_err(failed)?;
+    let leftovers = clean_leftovers_of(&conn, path).map_err(|e| OpenError::Sqlite {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     Ok(CheckReport {
+        leftovers,
         path: path.to_path_buf(),
         rolled_back,
         integrity_problems,
@@ -232,7 +243,10 @@ pub fn copy_read_only(path: &Path, dest: &Path) -> Result<(), OpenError> {
 /// one step (-1), so no other session's write can land half-way through
 /// the copy. A writer holding the lock at that moment makes the step wait
 /// and try again, for up to half a minute; false when it never got in.
-fn copy_in_one_step(source: &Connection, target: &mut Connection) -> rusqlite::Result<bool> {
+pub(super) fn copy_in_one_step(
+    source: &Connection,
+    target: &mut Connection,
+) -> rusqlite::Result<bool> {
     use rusqlite::backup::{Backup, StepResult};
     let backup = Backup::new(source, target)?;
     for _ in 0..600 {
@@ -244,60 +258,4 @@ fn copy_in_one_step(source: &Connection, target: &mut Connection) -> rusqlite::R
         }
     }
     Ok(false)
-}
-
-impl Store {
-    /// Copies the database to `dest` (a new file, mode 0600) with SQLite's
-    /// online backup API while other sessions may keep writing: the copy is
-    /// taken in one step, inside one read transaction, so it is the
-    /// database as of one moment. Returns the copy's row counts, read back
-    /// from the copy; the copy is audited here.
-    pub fn backup_to(&mut self, dest: &Path) -> Result<RowCounts, StoreError> {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        // A new file only: a backup never overwrites anything.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(dest)
-            .map_err(|e| {
-                StoreError::Refused(format!("cannot make the backup {}: {e}", dest.display()))
-            })?;
-        let copied = (|| -> Result<RowCounts, StoreError> {
-            // Without SQLITE_OPEN_URI: a file named "file:x?mode=memory"
-            // is a file, not a database in memory.
-            let mut target = Connection::open_with_flags(
-                dest,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            if !copy_in_one_step(self.conn(), &mut target)? {
-                return Err(StoreError::Busy(super::Busy {
-                    holder: super::lock_holder(self.path()),
-                    waited: None,
-                }));
-            }
-            let problems: String = target.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-            if problems != "ok" {
-                return Err(StoreError::Refused(format!(
-                    "the copy failed its integrity check: {problems}"
-                )));
-            }
-            Ok(row_counts(&target)?)
-        })();
-        // The audit row goes in before tend says the copy exists; without it
-        // there is no copy either.
-        let audited = copied.and_then(|counts| {
-            let detail = format!("backup: {} patients", counts[0].1);
-            self.write(|tx| tx.audit(AuditAction::Execute, "Bundle", None, None, Some(&detail)))?;
-            Ok(counts)
-        });
-        match audited {
-            Ok(counts) => Ok(counts),
-            Err(error) => {
-                // Half a backup is worse than none: it would be trusted.
-                let _ = std::fs::remove_file(dest);
-                Err(error)
-            }
-        }
-    }
 }

@@ -7,6 +7,7 @@
 //! failing halfway through, and no change is ever without its trail.
 
 mod audit;
+mod backup;
 mod care;
 mod care_plan;
 mod caseload;
@@ -29,6 +30,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use crate::clock::Clock;
 
 pub use audit::{AuditAction, AuditEvent};
+pub use backup::{Backup, Leftover};
 pub use care::{check_file, copy_read_only, needs_upgrade, CheckReport, RowCounts};
 pub use care_plan::{
     check_record, Allergy, Flag, Intervention, Medication, Need, PlanGoal, ProgressEntry,
@@ -415,8 +417,9 @@ impl Store {
 }
 
 /// Creates an empty file readable and writable by its owner only, and its
-/// folder (0700) if that does not exist.
-fn create_private_file(path: &Path) -> Result<(), OpenError> {
+/// folder (0700) if that does not exist. Never over anything already there,
+/// a symbolic link included (`create_new` does not follow one).
+pub(crate) fn create_private_file(path: &Path) -> Result<std::fs::File, OpenError> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let io_error = |source| OpenError::Io {
         path: path.to_path_buf(),
@@ -436,8 +439,7 @@ fn create_private_file(path: &Path) -> Result<(), OpenError> {
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .map_err(io_error)?;
-    Ok(())
+        .map_err(io_error)
 }
 
 /// Whether this process may write to the file and to its folder (where
