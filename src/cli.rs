@@ -132,6 +132,10 @@ enum Export {
         /// Write to this file (created readable by you alone) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Leave out records that cannot be read (text damaged on the disk), naming each,
+        /// instead of stopping at the first
+        #[arg(long)]
+        skip_damaged: bool,
     },
 }
 
@@ -314,7 +318,16 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 file.display(),
                 describe_counts(&backup.counts)
             );
-            Ok(ExitCode::SUCCESS)
+            if backup.damaged_text.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            // The copy is kept (it is as good as the database), but the
+            // damage is not "all well": the exit status says so to a script.
+            eprintln!(
+                "tend: the copy holds {}, as the database does; run `tend check`",
+                damaged_text_sentence(&backup.damaged_text)
+            );
+            Ok(ExitCode::from(1))
         }
         Some(Command::Check) => {
             let db = db_path(cli.db, paths)?;
@@ -360,10 +373,15 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Export {
-            what: Export::Fhir { patient, out },
+            what:
+                Export::Fhir {
+                    patient,
+                    out,
+                    skip_damaged,
+                },
         }) => {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
-            export_fhir(&mut store, patient.as_deref(), out.as_deref())
+            export_fhir(&mut store, patient.as_deref(), out.as_deref(), skip_damaged)
         }
         Some(Command::Import {
             what: Import::Fhir { file },
@@ -461,19 +479,44 @@ fn export_fhir(
     store: &mut Store,
     member_id: Option<&str>,
     out: Option<&Path>,
+    skip_damaged: bool,
 ) -> CliResult<ExitCode> {
-    use crate::fhir::export::{export, ExportError, Scope};
+    use crate::fhir::export::{export_with, ExportError, Scope};
     let scope = member_id.map_or(Scope::All, Scope::Member);
     let written = match out {
-        Some(path) => export(store, scope, crate::export::create_private(path)?),
-        None => export(store, scope, std::io::stdout().lock()),
+        Some(path) => export_with(
+            store,
+            scope,
+            crate::export::create_private(path)?,
+            skip_damaged,
+        ),
+        None => export_with(store, scope, std::io::stdout().lock(), skip_damaged),
     };
-    let report = written.map_err(|e| match (e, member_id) {
-        (ExportError::NoSuchMember, Some(member)) => {
-            format!("no patient has the member ID {:?}", clean(member.trim()))
+    let report = written.map_err(|e| {
+        let removed = out.is_some_and(|path| std::fs::remove_file(path).is_ok());
+        match (e, member_id) {
+            // Nothing was written yet (the file, made empty, is gone).
+            (ExportError::NoSuchMember, Some(member)) => {
+                format!("no patient has the member ID {:?}", clean(member.trim()))
+            }
+            // Half a bundle would be taken for a whole one.
+            (e, _) => {
+                let mut message = clean(&e.to_string()).into_owned();
+                match out {
+                    Some(path) if removed => message.push_str(&format!(
+                        " ({} was removed: it held an unfinished bundle)",
+                        path.display()
+                    )),
+                    Some(_) => {}
+                    None => message.push_str(" (what was written above is an unfinished bundle)"),
+                }
+                message
+            }
         }
-        (e, _) => e.to_string(),
     })?;
+    for record in &report.skipped {
+        eprintln!("tend: left out {}", clean(&record.to_string()));
+    }
     if let Some(path) = out {
         let counts: Vec<String> = report
             .resources
@@ -545,6 +588,26 @@ fn describe_counts(counts: &crate::store::RowCounts) -> String {
         .join(", ")
 }
 
+/// "damaged text (not UTF-8) in 2 records: communication row 12 (body;
+/// patient SYN0000012), …": the records by table, row, column and member
+/// ID, never their text.
+fn damaged_text_sentence(damaged: &[crate::store::DamagedText]) -> String {
+    const NAMED: usize = 20;
+    let mut named: Vec<String> = damaged
+        .iter()
+        .take(NAMED)
+        .map(|d| clean(&d.describe()).into_owned())
+        .collect();
+    if damaged.len() > NAMED {
+        named.push(format!("and {} more", damaged.len() - NAMED));
+    }
+    format!(
+        "damaged text (bytes that are not UTF-8) in {}: {}",
+        counted(damaged.len(), "record"),
+        named.join(", ")
+    )
+}
+
 /// What became of the temporary copies killed backups had left.
 fn leftover_lines(leftovers: &[crate::store::Leftover]) -> Vec<String> {
     leftovers
@@ -594,6 +657,19 @@ fn check_text(report: &crate::store::CheckReport) -> String {
                 "{} records point at records that do not exist: {}",
                 report.foreign_key_problems.len(),
                 report.foreign_key_problems.join("; ")
+            )
+        },
+    );
+    say(
+        report.damaged_text.is_empty(),
+        if report.damaged_text.is_empty() {
+            "every stored text reads as text".into()
+        } else {
+            format!(
+                "{}; tend shows such text marked as damaged, and `tend export fhir` stops at it \
+                 (or leaves it out, with --skip-damaged): restore it from a backup made before \
+                 the damage",
+                damaged_text_sentence(&report.damaged_text)
             )
         },
     );

@@ -702,3 +702,272 @@ fn a_temporary_copy_someone_still_works_on_is_left_alone() {
     );
     assert!(!live.exists());
 }
+
+/// Issue 13, item 5, as it was met: 64 bytes flipped inside one note's
+/// text, in the database file itself. SQLite's integrity check cannot see
+/// it (the page is whole; only what the text says is wrong). Now `tend
+/// check` names the record, `tend backup` says the copy holds it, the
+/// timeline shows the note marked damaged instead of losing it, and `tend
+/// export fhir` names it and stops, or leaves it out (with its addendum)
+/// as asked.
+#[test]
+fn a_note_damaged_on_the_disk_is_named_shown_and_exported_as_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = generated(dir.path(), 20);
+    let member: String = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT member_id FROM patient WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    // A phrase that is in the note's text only (the search index keeps
+    // words, not phrases).
+    let phrase = "the housing voucher interview moved to Thursday at ten; she will bring \
+                  her ID and the landlord's letter";
+    let (note, addendum) = {
+        let mut store = fixtures::open(&db, "ccuser");
+        let note = store
+            .write(|tx| {
+                let author = tx.practitioner("ccuser", "ccuser")?;
+                let id = tx.insert_communication(&tend::store::NewCommunication {
+                    patient_id: 1,
+                    author_id: Some(author),
+                    sent_at: chrono::DateTime::parse_from_rfc3339("2026-11-24T13:30:00Z")
+                        .unwrap()
+                        .into(),
+                    medium: "phone".into(),
+                    direction: "outbound".into(),
+                    recipient: "patient".into(),
+                    outcome: "reached".into(),
+                    reached: true,
+                    duration_minutes: Some(12),
+                    body: format!("Called. Told her {phrase}. Follow up Friday."),
+                })?;
+                tx.audit(
+                    tend::store::AuditAction::Create,
+                    "Communication",
+                    Some(id),
+                    Some(1),
+                    None,
+                )?;
+                Ok(id)
+            })
+            .unwrap();
+        let addendum = store
+            .add_addendum(note, "Correction: the interview is at eleven.")
+            .unwrap();
+        (note, addendum)
+        // The store is closed here: its log is copied into the file.
+    };
+    assert!(!beside(&db, "-wal").exists());
+    let mut bytes = std::fs::read(&db).unwrap();
+    let found: Vec<usize> = bytes
+        .windows(phrase.len())
+        .enumerate()
+        .filter(|(_, w)| *w == phrase.as_bytes())
+        .map(|(at, _)| at)
+        .collect();
+    assert_eq!(found.len(), 1, "the phrase is in the file once");
+    for byte in &mut bytes[found[0] + 10..found[0] + 74] {
+        *byte ^= 0x80;
+    }
+    assert!(std::str::from_utf8(&bytes[found[0]..found[0] + phrase.len()]).is_err());
+    std::fs::write(&db, &bytes).unwrap();
+    let named = format!("communication row {note} (body; patient {member})");
+
+    // tend check: the file is whole to SQLite, and the text is damaged.
+    let out = tend(&db, &["check"]);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("  ok       SQLite's integrity check finds the file whole\n"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "  PROBLEM  damaged text (bytes that are not UTF-8) in 1 record: {named}; tend shows \
+             such text marked as damaged, and `tend export fhir` stops at it (or leaves it out, \
+             with --skip-damaged): restore it from a backup made before the damage\n"
+        )),
+        "{said}"
+    );
+    assert!(!said.contains("landlord"), "no text of the note: {said}");
+
+    // tend backup: the copy is made and kept, and the damage is said.
+    let copy = dir.path().join("copy.db");
+    let out = tend(&db, &["backup", copy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "tend: the copy holds damaged text (bytes that are not UTF-8) in 1 record: {named}, \
+             as the database does; run `tend check`\n"
+        )
+    );
+    assert!(copy.exists());
+
+    // The timeline shows it, marked, with what can be read; the rest whole.
+    let store = fixtures::open(&db, "ccuser");
+    let timeline = store.timeline(1, 100).unwrap();
+    let shown = timeline
+        .iter()
+        .find(|n| n.id == note)
+        .expect("the note is shown");
+    assert!(shown.damaged);
+    assert!(
+        shown.body.starts_with(tend::store::DAMAGED_NOTE),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown.body.contains("Called. Told her the housin\u{fffd}"),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Follow up Friday."), "{}", shown.body);
+    assert!(timeline.iter().filter(|n| n.id != note).all(|n| !n.damaged));
+    assert!(timeline.iter().any(|n| n.id == addendum));
+    drop(store);
+
+    // tend export fhir: stops, naming the record, and leaves no half file.
+    let bundle = dir.path().join("bundle.json");
+    let out = tend(&db, &["export", "fhir", "--out", bundle.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "tend: cannot export Communication/com-{note} (patient {member}): its text is damaged \
+             (bytes that are not UTF-8); the export stopped there: `tend check` names every \
+             damaged record, and --skip-damaged exports the rest, leaving such records out ({} \
+             was removed: it held an unfinished bundle)\n",
+            bundle.display()
+        )
+    );
+    assert!(!bundle.exists());
+
+    // With --skip-damaged: the rest, and the note's addendum left out
+    // with it; the bundle reads back whole into another database.
+    let out = tend(
+        &db,
+        &[
+            "export",
+            "fhir",
+            "--out",
+            bundle.to_str().unwrap(),
+            "--skip-damaged",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(
+        said.starts_with(&format!(
+            "tend: left out Communication/com-{note} (patient {member}): its text is damaged \
+             (bytes that are not UTF-8)\n\
+             tend: left out Communication/com-{addendum} (patient {member}): left out with \
+             Communication/com-{note}, which is damaged\n\
+             Wrote "
+        )),
+        "{said}"
+    );
+    let json = std::fs::read_to_string(&bundle).unwrap();
+    assert!(
+        !json.contains(&format!("com-{note}\"")) && !json.contains(&format!("com-{addendum}\""))
+    );
+    let notes = count(
+        &db,
+        "SELECT count(*) FROM communication WHERE status = 'completed'",
+    );
+    let restored = dir.path().join("restored.db");
+    let out = tend(&restored, &["import", "fhir", bundle.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        count(&restored, "SELECT count(*) FROM communication"),
+        notes - 2
+    );
+    assert_eq!(
+        count(&restored, "SELECT count(*) FROM patient"),
+        count(&db, "SELECT count(*) FROM patient")
+    );
+}
+
+/// A damaged goal and a damaged coordinator, exported with
+/// `--skip-damaged`: each is left out and named, with what cannot go
+/// without the goal (its progress entries, the intervention serving it);
+/// references to the coordinator are left out of the records that keep
+/// them; and the bundle reads back into another database.
+#[test]
+fn an_export_leaving_out_damaged_records_leaves_no_reference_to_them() {
+    use tend::fhir::export::{export, export_with, ExportError, Scope};
+    let dir = tempfile::tempdir().unwrap();
+    let db = generated(dir.path(), 20);
+    let conn = Connection::open(&db).unwrap();
+    let (goal, patient): (i64, i64) = conn
+        .query_row(
+            "SELECT g.id, g.patient_id FROM goal g
+              WHERE (SELECT count(*) FROM goal_progress WHERE goal_id = g.id) >= 2
+              ORDER BY g.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let task: i64 = conn
+        .query_row(
+            "SELECT id FROM task WHERE patient_id = ?1 ORDER BY id LIMIT 1",
+            [patient],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let progress: Vec<i64> = conn
+        .prepare("SELECT id FROM goal_progress WHERE goal_id = ?1 ORDER BY id")
+        .unwrap()
+        .query_map([goal], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    conn.execute("UPDATE task SET goal_id = ?1 WHERE id = ?2", [goal, task])
+        .unwrap();
+    // Text whose bytes are not UTF-8, as damage on the disk leaves it.
+    conn.execute(
+        "UPDATE goal SET description = CAST(x'57616c6bff20646169' AS TEXT) WHERE id = ?1",
+        [goal],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE practitioner SET display_name = CAST(x'4d61ff' AS TEXT) WHERE id = 1",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut store = fixtures::open(&db, "ccuser");
+    let Err(ExportError::Damaged(first)) = export(&mut store, Scope::All, Vec::new()) else {
+        panic!("the export did not stop at the damaged coordinator");
+    };
+    assert_eq!(
+        first.to_string(),
+        "Practitioner/pr-1: its text is damaged (bytes that are not UTF-8)"
+    );
+
+    let mut bundle = Vec::new();
+    let report = export_with(&mut store, Scope::All, &mut bundle, true).unwrap();
+    let left: Vec<&str> = report.skipped.iter().map(|r| r.resource.as_str()).collect();
+    let mut expected = vec!["Practitioner/pr-1".to_string(), format!("Goal/g-{goal}")];
+    expected.extend(progress.iter().map(|id| format!("Observation/gp-{id}")));
+    expected.push(format!("Task/t-{task}"));
+    assert_eq!(left, expected);
+    assert!(report.skipped[2..]
+        .iter()
+        .all(|r| r.why == format!("left out with Goal/g-{goal}, which is damaged")));
+    let json = String::from_utf8(bundle).unwrap();
+    for gone in &expected {
+        assert!(
+            !json.contains(&format!("\"{gone}\"")),
+            "{gone} is still referred to"
+        );
+    }
+    let file = dir.path().join("bundle.json");
+    std::fs::write(&file, json).unwrap();
+    let mut restored = fixtures::open(&dir.path().join("restored.db"), "ccuser");
+    let imported = tend::fhir::import::import_file(&mut restored, &file).unwrap();
+    assert_eq!(imported.patients, 20);
+}

@@ -9,7 +9,9 @@
 //! 2. the copy is written to `.FILE.tend-partial-PID` beside FILE, made mode
 //!    0600, held under an exclusive `flock` for as long as this process
 //!    works on it;
-//! 3. the copy passes the integrity check, and is synced to the disk;
+//! 3. the copy passes the integrity check, is read for damaged text (a
+//!    copy of damaged pages is still made, and the damage is said), and is
+//!    synced to the disk;
 //! 4. a second audit row records the backup;
 //! 5. only then is it given its name, by `link(2)` (which, unlike
 //!    `rename(2)`, never replaces a file that is there), and the temporary
@@ -29,6 +31,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use super::care::{copy_in_one_step, row_counts};
+use super::damage::{damaged_text, DamagedText};
 use super::{AuditAction, RowCounts, Store, StoreError};
 
 /// What a backup made, and what it tidied up on the way.
@@ -36,6 +39,9 @@ use super::{AuditAction, RowCounts, Store, StoreError};
 pub struct Backup {
     /// Rows in each counted table, read back from the copy.
     pub counts: RowCounts,
+    /// Records of the copy whose text is damaged (as it is in the
+    /// database: the copy is of the pages as they are).
+    pub damaged_text: Vec<DamagedText>,
     /// Files that killed backups had left, and what became of them.
     pub leftovers: Vec<Leftover>,
 }
@@ -117,13 +123,17 @@ impl Store {
             return Err(refuse(format!("cannot lock its temporary file ({error})")));
         }
 
-        let made = self.copy_to(&temp, &file).and_then(|counts| {
-            let detail = format!("backup: {} patients, to {}", counts[0].1, target.display());
-            self.write(|tx| tx.audit(AuditAction::Execute, "Bundle", None, None, Some(&detail)))?;
-            Ok(counts)
-        });
-        let counts = match made {
-            Ok(counts) => counts,
+        let made = self
+            .copy_to(&temp, &file)
+            .and_then(|(counts, damaged_text)| {
+                let detail = format!("backup: {} patients, to {}", counts[0].1, target.display());
+                self.write(|tx| {
+                    tx.audit(AuditAction::Execute, "Bundle", None, None, Some(&detail))
+                })?;
+                Ok((counts, damaged_text))
+            });
+        let (counts, damaged_text) = match made {
+            Ok(made) => made,
             Err(error) => {
                 // Half a backup is worse than none: it would be trusted.
                 remove_with_side_files(&temp);
@@ -148,14 +158,22 @@ impl Store {
             let _ = dir.sync_all();
         }
         drop(file);
-        Ok(Backup { counts, leftovers })
+        Ok(Backup {
+            counts,
+            damaged_text,
+            leftovers,
+        })
     }
 
     /// Copies the database into `temp` (made empty, locked) and checks the
-    /// copy: its integrity and its row counts. The copy is left as a plain
+    /// copy: its integrity, its row counts and any damaged text. The copy is left as a plain
     /// rollback-journal database, which opens read-only anywhere (a copy in
     /// WAL mode needs its folder writable to be read).
-    fn copy_to(&self, temp: &Path, file: &std::fs::File) -> Result<RowCounts, StoreError> {
+    fn copy_to(
+        &self,
+        temp: &Path,
+        file: &std::fs::File,
+    ) -> Result<(RowCounts, Vec<DamagedText>), StoreError> {
         // Without SQLITE_OPEN_URI: a file named "file:x?mode=memory" is a
         // file, not a database in memory.
         let mut target = Connection::open_with_flags(
@@ -176,11 +194,12 @@ impl Store {
             )));
         }
         let counts = row_counts(&target)?;
+        let damaged = damaged_text(&target)?;
         drop(target);
         file.sync_all().map_err(|e| {
             StoreError::Refused(format!("the copy could not be written to the disk: {e}"))
         })?;
-        Ok(counts)
+        Ok((counts, damaged))
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use super::backup::{clean_leftovers_of, Leftover};
+use super::damage::{damaged_text, DamagedText};
 use super::{schema, OpenError};
 
 /// The tables whose row counts a backup and a check report.
@@ -50,6 +51,8 @@ pub struct CheckReport {
     pub index_problems: Vec<String>,
     /// Whether the indexes could be checked (not on a read-only file).
     pub indexes_checked: bool,
+    /// Records whose stored text is not valid UTF-8 (damaged on the disk).
+    pub damaged_text: Vec<DamagedText>,
     /// Temporary copies killed backups had left (beside the database, or
     /// where the audit trail says its backups were written), and what
     /// became of each: removed, or why not.
@@ -65,6 +68,7 @@ impl CheckReport {
         self.integrity_problems.is_empty()
             && self.foreign_key_problems.is_empty()
             && self.index_problems.is_empty()
+            && self.damaged_text.is_empty()
             && self.leftovers.iter().all(|l| l.problem.is_none())
             && self.schema_version == self.latest
     }
@@ -170,6 +174,7 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
         }
         let _ = writable.execute_batch("ROLLBACK");
     }
+    let damaged_text = damaged_text(&conn).map_err(failed)?;
     let counts = row_counts(&conn).map_err(failed)?;
     let leftovers = clean_leftovers_of(&conn, path).map_err(|e| OpenError::Sqlite {
         path: path.to_path_buf(),
@@ -183,6 +188,7 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
         foreign_key_problems,
         index_problems,
         indexes_checked,
+        damaged_text,
         schema_version,
         latest: schema::LATEST,
         counts,

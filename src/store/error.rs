@@ -87,6 +87,10 @@ pub enum StoreError {
     Busy(Busy),
     #[error("the database is damaged: {0}")]
     Corrupt(String),
+    /// A record that cannot be read for what it holds (text damaged on the
+    /// disk, say): named by table, row and member ID, never by its text.
+    #[error("{0}: run `tend check`, which names every such record")]
+    Damaged(super::fhir::DamagedRow),
     #[error(
         "a change was refused because it kept no audit row (a bug in tend); nothing was changed"
     )]
@@ -157,12 +161,13 @@ impl StoreError {
             },
             StoreError::Corrupt(_) => OpenError::NotADatabase(path.to_path_buf()),
             StoreError::Sqlite(e) => OpenError::from_sqlite(path, e),
-            other @ (StoreError::Unaudited | StoreError::Conflict(_) | StoreError::Refused(_)) => {
-                OpenError::Sqlite {
-                    path: path.to_path_buf(),
-                    message: other.to_string(),
-                }
-            }
+            other @ (StoreError::Unaudited
+            | StoreError::Conflict(_)
+            | StoreError::Refused(_)
+            | StoreError::Damaged(_)) => OpenError::Sqlite {
+                path: path.to_path_buf(),
+                message: other.to_string(),
+            },
         }
     }
 }

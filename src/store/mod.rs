@@ -11,6 +11,7 @@ mod backup;
 mod care;
 mod care_plan;
 mod caseload;
+mod damage;
 mod error;
 pub mod fhir;
 mod notes;
@@ -37,8 +38,11 @@ pub use care_plan::{
     RecordItem,
 };
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
+pub use damage::DamagedText;
 pub use error::{OpenError, StoreError};
-pub use notes::{Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, MERGE_MARK};
+pub use notes::{
+    Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
+};
 pub use record::{CareTeamMember, Condition, PatientRecord};
 pub use roster::RosterCounts;
 pub use task_changes::{TaskChange, TaskRef};
