@@ -195,11 +195,7 @@ impl Store {
         // SQLite may say busy at once, without its busy handler, so tend
         // waits here between tries, as long as it would wait for any lock.
         let journal: String = waiting(&conn, path, patience, || {
-            let asked = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0));
-            if asked.as_ref().is_err_and(is_busy) {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            asked
+            conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
         })?;
         if !journal.eq_ignore_ascii_case("wal") {
             return Err(OpenError::Sqlite {

@@ -153,9 +153,15 @@ pub(crate) fn wait_for_lock<T>(
         if let Err(e) = conn.busy_timeout(SLICE.min(patience.tend).max(Duration::from_millis(1))) {
             break Err(WaitError::Sqlite(e));
         }
+        let tried = Instant::now();
         match attempt() {
             Ok(value) => break Ok(value),
             Err(e) if is_busy(&e) => {
+                // Some refusals come at once, without SQLite's busy handler:
+                // never spin on them.
+                if tried.elapsed() < Duration::from_millis(5) {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 let holder = lock_holder(db);
                 let waited = started.elapsed();
                 let limit = match holder {
