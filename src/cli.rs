@@ -189,6 +189,10 @@ enum Export {
         /// Write to this file (created readable by you alone) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Leave out records that cannot be read (text damaged on the disk), naming each,
+        /// instead of stopping at the first
+        #[arg(long)]
+        skip_damaged: bool,
     },
 }
 
@@ -376,14 +380,26 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
         Some(Command::Backup { file }) => {
             let db = db_path(cli.db, paths)?;
             let mut store = open_store(&db, &config, clock, false)?;
-            let counts = store.backup_to(&file).map_err(|e| e.to_string())?;
+            let backup = store.backup_to(&file).map_err(|e| e.to_string())?;
+            for line in leftover_lines(&backup.leftovers) {
+                errln!("tend: {line}");
+            }
             outln!(
                 "Backed up {} to {}: it passes the integrity check and holds {}.",
-                db.display(),
-                file.display(),
-                describe_counts(&counts)
+                clean(&db.display().to_string()),
+                clean(&file.display().to_string()),
+                describe_counts(&backup.counts)
             )?;
-            Ok(ExitCode::SUCCESS)
+            if backup.damaged_text.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            // The copy is kept (it is as good as the database), but the
+            // damage is not "all well": the exit status says so to a script.
+            errln!(
+                "tend: the copy holds {}, as the database does; run `tend check`",
+                damaged_text_sentence(&backup.damaged_text)
+            );
+            Ok(ExitCode::from(1))
         }
         Some(Command::Check) => {
             let db = db_path(cli.db, paths)?;
@@ -429,10 +445,15 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Export {
-            what: Export::Fhir { patient, out },
+            what:
+                Export::Fhir {
+                    patient,
+                    out,
+                    skip_damaged,
+                },
         }) => {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
-            export_fhir(&mut store, patient.as_deref(), out.as_deref())
+            export_fhir(&mut store, patient.as_deref(), out.as_deref(), skip_damaged)
         }
         Some(Command::Import {
             what: Import::Fhir { file },
@@ -531,29 +552,50 @@ fn export_fhir(
     store: &mut Store,
     member_id: Option<&str>,
     out: Option<&Path>,
+    skip_damaged: bool,
 ) -> CliResult<ExitCode> {
-    use crate::fhir::export::{export, ExportError, Scope};
+    use crate::fhir::export::{export_with, ExportError, Scope};
     let scope = member_id.map_or(Scope::All, Scope::Member);
     let written = match out {
-        Some(path) => export(store, scope, crate::export::create_private(path)?),
-        None => export(store, scope, std::io::stdout().lock()),
+        Some(path) => export_with(
+            store,
+            scope,
+            crate::export::create_private(path)?,
+            skip_damaged,
+        ),
+        None => export_with(store, scope, std::io::stdout().lock(), skip_damaged),
     };
-    let report = match written {
-        Ok(report) => report,
-        // The reader of standard output has gone (`| head`): quietly done.
-        Err(ExportError::Write(e))
-            if out.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe =>
-        {
-            return Ok(ExitCode::SUCCESS)
+    // The reader of standard output has gone (`| head`): quietly done.
+    if let Err(ExportError::Write(e)) = &written {
+        if out.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(ExitCode::SUCCESS);
         }
-        Err(ExportError::NoSuchMember) if member_id.is_some() => {
-            return Err(format!(
-                "no patient has the member ID {:?}",
-                clean(member_id.unwrap_or_default().trim())
-            ))
+    }
+    let report = written.map_err(|e| {
+        let removed = out.is_some_and(|path| std::fs::remove_file(path).is_ok());
+        match (e, member_id) {
+            // Nothing was written yet (the file, made empty, is gone).
+            (ExportError::NoSuchMember, Some(member)) => {
+                format!("no patient has the member ID {:?}", clean(member.trim()))
+            }
+            // Half a bundle would be taken for a whole one.
+            (e, _) => {
+                let mut message = clean(&e.to_string()).into_owned();
+                match out {
+                    Some(path) if removed => message.push_str(&format!(
+                        " ({} was removed: it held an unfinished bundle)",
+                        clean(&path.display().to_string())
+                    )),
+                    Some(_) => {}
+                    None => message.push_str(" (what was written above is an unfinished bundle)"),
+                }
+                message
+            }
         }
-        Err(e) => return Err(e.to_string()),
-    };
+    })?;
+    for record in &report.skipped {
+        errln!("tend: left out {}", clean(&record.to_string()));
+    }
     if let Some(path) = out {
         let counts: Vec<String> = report
             .resources
@@ -591,24 +633,43 @@ fn load_config(explicit: Option<&Path>, paths: Option<&Paths>) -> CliResult<Conf
     result.map_err(|e| e.to_string())
 }
 
+/// Opens the database for a command, or for the screen before it is drawn:
+/// either waits its turn behind other tend sessions' writes, saying so on a
+/// terminal (the screen then waits only briefly: see `show`).
 fn open_store(path: &Path, config: &Config, clock: Clock, create: bool) -> CliResult<Store> {
-    let options = OpenOptions {
-        create,
-        ..OpenOptions::default()
-    };
-    Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())
+    opened(
+        path,
+        Store::open(path, &config.user, clock, &OpenOptions::batch(create)),
+    )
 }
 
-/// For the screen, where someone types: room is kept aside for when the
-/// disk fills, so a note or an audit row can still be written.
+/// The store opened, having said if opening rolled back an interrupted
+/// change.
+fn opened(path: &Path, store: Result<Store, crate::store::OpenError>) -> CliResult<Store> {
+    let store = store.map_err(|e| e.to_string())?;
+    if store.rolled_back_interrupted_change() {
+        errln!(
+            "tend: {}: {ROLLED_BACK}",
+            clean(&path.display().to_string())
+        );
+    }
+    Ok(store)
+}
+
+/// For the screen, where someone types: as for a command, and room is
+/// kept aside for when the disk fills, so a note or an audit row can still
+/// be written.
 fn open_for_screen(path: &Path, config: &Config, clock: Clock, create: bool) -> CliResult<Store> {
     let options = OpenOptions {
-        create,
         hold_reserve: true,
-        ..OpenOptions::default()
+        ..OpenOptions::batch(create)
     };
-    Store::open(path, &config.user, clock, &options).map_err(|e| e.to_string())
+    opened(path, Store::open(path, &config.user, clock, &options))
 }
+
+/// Said when opening a database rolled back a change that was interrupted.
+const ROLLED_BACK: &str = "a change to it (an import, or a generated caseload) had been \
+     interrupted, and was rolled back: nothing of that change is kept, the rest is as it was";
 
 /// "1 patient", "3 patients".
 fn counted(n: usize, what: &str) -> String {
@@ -628,9 +689,50 @@ fn describe_counts(counts: &crate::store::RowCounts) -> String {
         .join(", ")
 }
 
+/// "damaged text (not UTF-8) in 2 records: communication row 12 (body;
+/// patient SYN0000012), …": the records by table, row, column and member
+/// ID, never their text.
+fn damaged_text_sentence(damaged: &[crate::store::DamagedText]) -> String {
+    const NAMED: usize = 20;
+    let mut named: Vec<String> = damaged
+        .iter()
+        .take(NAMED)
+        .map(|d| clean(&d.describe()).into_owned())
+        .collect();
+    if damaged.len() > NAMED {
+        named.push(format!("and {} more", damaged.len() - NAMED));
+    }
+    format!(
+        "damaged text (bytes that are not UTF-8) in {}: {}",
+        counted(damaged.len(), "record"),
+        named.join(", ")
+    )
+}
+
+/// What became of the temporary copies killed backups had left.
+fn leftover_lines(leftovers: &[crate::store::Leftover]) -> Vec<String> {
+    leftovers
+        .iter()
+        .map(|l| match &l.problem {
+            None => format!(
+                "removed {}, the unfinished copy of a backup that was interrupted",
+                l.path.display()
+            ),
+            Some(problem) => format!(
+                "{} is the unfinished copy of a backup that was interrupted, and holds health \
+                 information: {problem}; remove it",
+                l.path.display()
+            ),
+        })
+        .collect()
+}
+
 /// What `tend check` found, said plainly, a finding a line.
 fn check_text(report: &crate::store::CheckReport) -> String {
     let mut out = format!("{}:\n", report.path.display());
+    if report.rolled_back {
+        out.push_str(&format!("  note     {ROLLED_BACK}\n"));
+    }
     let mut say = |ok: bool, line: String| {
         out.push_str(if ok { "  ok       " } else { "  PROBLEM  " });
         out.push_str(&line);
@@ -659,6 +761,19 @@ fn check_text(report: &crate::store::CheckReport) -> String {
             )
         },
     );
+    say(
+        report.damaged_text.is_empty(),
+        if report.damaged_text.is_empty() {
+            "every stored text reads as text".into()
+        } else {
+            format!(
+                "{}; tend shows such text marked as damaged, and `tend export fhir` stops at it \
+                 (or leaves it out, with --skip-damaged): restore it from a backup made before \
+                 the damage",
+                damaged_text_sentence(&report.damaged_text)
+            )
+        },
+    );
     match (report.indexes_checked, report.index_problems.is_empty()) {
         (false, _) => say(
             true,
@@ -684,6 +799,18 @@ fn check_text(report: &crate::store::CheckReport) -> String {
             ),
         },
     );
+    let leftovers: Vec<(bool, String)> = report
+        .leftovers
+        .iter()
+        .map(|l| l.problem.is_none())
+        .zip(leftover_lines(&report.leftovers))
+        .collect();
+    for (_, line) in leftovers.iter().filter(|(removed, _)| !removed) {
+        say(false, line.clone());
+    }
+    for (_, line) in leftovers.iter().filter(|(removed, _)| *removed) {
+        out.push_str(&format!("  note     {line}\n"));
+    }
     out.push_str(&format!("  holds    {}\n", describe_counts(&report.counts)));
     out
 }
@@ -879,7 +1006,10 @@ fn require_terminal() -> CliResult<()> {
 /// Shows the screen; the exit status says how it ended: 0 when the user
 /// quit, 128 + the signal's number when a signal ended it (SIGHUP's 129 when
 /// the terminal went away), as shells report.
-fn show(store: Store, config: &Config, demo: bool) -> CliResult<ExitCode> {
+fn show(mut store: Store, config: &Config, demo: bool) -> CliResult<ExitCode> {
+    // A write on the screen must not freeze it: it waits a few seconds,
+    // then says another session is writing (the draft keeps the text).
+    store.set_patience(crate::store::DEFAULT_BUSY_TIMEOUT, false);
     let mut app = App::new(store, config, demo).map_err(|e| e.to_string())?;
     let exit = tui::run(&mut app);
     // However the screen ended, the note being typed is kept as a draft.

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{schema, AuditAction, OpenError, Store, StoreError};
+use super::backup::{clean_leftovers_of, Leftover};
+use super::damage::{damaged_text, DamagedText};
+use super::{schema, OpenError};
 
 /// The tables whose row counts a backup and a check report.
 const COUNTED: [&str; 8] = [
@@ -23,7 +25,7 @@ const COUNTED: [&str; 8] = [
 /// Rows in each counted table.
 pub type RowCounts = Vec<(&'static str, i64)>;
 
-fn row_counts(conn: &Connection) -> Result<RowCounts, rusqlite::Error> {
+pub(super) fn row_counts(conn: &Connection) -> Result<RowCounts, rusqlite::Error> {
     COUNTED
         .iter()
         .map(|table| {
@@ -38,6 +40,9 @@ fn row_counts(conn: &Connection) -> Result<RowCounts, rusqlite::Error> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckReport {
     pub path: PathBuf,
+    /// Whether a change that had been interrupted (a process killed half-way
+    /// through it, under a rollback journal) was rolled back first.
+    pub rolled_back: bool,
     /// `PRAGMA integrity_check`'s findings; empty when it says "ok".
     pub integrity_problems: Vec<String>,
     /// Rows that point at rows that do not exist.
@@ -46,6 +51,12 @@ pub struct CheckReport {
     pub index_problems: Vec<String>,
     /// Whether the indexes could be checked (not on a read-only file).
     pub indexes_checked: bool,
+    /// Records whose stored text is not valid UTF-8 (damaged on the disk).
+    pub damaged_text: Vec<DamagedText>,
+    /// Temporary copies killed backups had left (beside the database, or
+    /// where the audit trail says its backups were written), and what
+    /// became of each: removed, or why not.
+    pub leftovers: Vec<Leftover>,
     /// The schema version the file has, and the one this tend writes.
     pub schema_version: i64,
     pub latest: i64,
@@ -57,6 +68,8 @@ impl CheckReport {
         self.integrity_problems.is_empty()
             && self.foreign_key_problems.is_empty()
             && self.index_problems.is_empty()
+            && self.damaged_text.is_empty()
+            && self.leftovers.iter().all(|l| l.problem.is_none())
             && self.schema_version == self.latest
     }
 }
@@ -64,16 +77,33 @@ impl CheckReport {
 /// Checks a database file without changing it (opened read-only, so not
 /// migrated): SQLite's integrity check, the foreign keys, the search
 /// indexes, and the schema version.
+///
+/// One exception: a change interrupted under a rollback journal (a process
+/// killed half-way through it) is rolled back first, as the next tend to
+/// open the file would do, when this process can write the file; the
+/// report says so. When it cannot, the check stops and says who can.
 pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
     if !path.exists() {
         return Err(OpenError::Missing(path.to_path_buf()));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| OpenError::from_sqlite(path, e))?;
     let failed = |e: rusqlite::Error| OpenError::from_sqlite(path, e);
-    let schema_version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(failed)?;
+    let open = || {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        Ok::<_, rusqlite::Error>((conn, version))
+    };
+    let mut rolled_back = false;
+    let (conn, schema_version) = match open() {
+        Err(e) if super::error::has_hot_journal(&e) => {
+            if !super::is_writable_with_folder(path) {
+                return Err(OpenError::Interrupted(path.to_path_buf()));
+            }
+            roll_back_interrupted_change(path).map_err(failed)?;
+            rolled_back = true;
+            open().map_err(failed)?
+        }
+        opened => opened.map_err(failed)?,
+    };
     let is_tend: bool = conn
         .query_row(
             "SELECT count(*) = 2 FROM sqlite_master WHERE name IN ('patient', 'audit_event')",
@@ -144,17 +174,40 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
         }
         let _ = writable.execute_batch("ROLLBACK");
     }
+    let damaged_text = damaged_text(&conn).map_err(failed)?;
     let counts = row_counts(&conn).map_err(failed)?;
-    Ok(CheckReport {
+    let leftovers = clean_leftovers_of(&conn, path).map_err(|e| OpenError::Sqlite {
         path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    Ok(CheckReport {
+        leftovers,
+        path: path.to_path_buf(),
+        rolled_back,
         integrity_problems,
         foreign_key_problems,
         index_problems,
         indexes_checked,
+        damaged_text,
         schema_version,
         latest: schema::LATEST,
         counts,
     })
+}
+
+/// Rolls back a change interrupted under a rollback journal, as SQLite does
+/// at the first read of a connection that can write: the journal holds the
+/// pages as they were before the change, and they are put back.
+fn roll_back_interrupted_change(path: &Path) -> rusqlite::Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(super::DEFAULT_BUSY_TIMEOUT)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(())
 }
 
 /// Whether opening the file would upgrade its schema (it is older than
@@ -182,7 +235,13 @@ pub fn copy_read_only(path: &Path, dest: &Path) -> Result<(), OpenError> {
     .map_err(failed)?;
     match copy_in_one_step(&source, &mut target).map_err(failed)? {
         true => Ok(()),
-        false => Err(OpenError::Locked(path.to_path_buf())),
+        false => Err(OpenError::Locked {
+            path: path.to_path_buf(),
+            busy: super::Busy {
+                holder: super::lock_holder(path),
+                waited: None,
+            },
+        }),
     }
 }
 
@@ -190,7 +249,10 @@ pub fn copy_read_only(path: &Path, dest: &Path) -> Result<(), OpenError> {
 /// one step (-1), so no other session's write can land half-way through
 /// the copy. A writer holding the lock at that moment makes the step wait
 /// and try again, for up to half a minute; false when it never got in.
-fn copy_in_one_step(source: &Connection, target: &mut Connection) -> rusqlite::Result<bool> {
+pub(super) fn copy_in_one_step(
+    source: &Connection,
+    target: &mut Connection,
+) -> rusqlite::Result<bool> {
     use rusqlite::backup::{Backup, StepResult};
     let backup = Backup::new(source, target)?;
     for _ in 0..600 {
@@ -202,57 +264,4 @@ fn copy_in_one_step(source: &Connection, target: &mut Connection) -> rusqlite::R
         }
     }
     Ok(false)
-}
-
-impl Store {
-    /// Copies the database to `dest` (a new file, mode 0600) with SQLite's
-    /// online backup API while other sessions may keep writing: the copy is
-    /// taken in one step, inside one read transaction, so it is the
-    /// database as of one moment. Returns the copy's row counts, read back
-    /// from the copy; the copy is audited here.
-    pub fn backup_to(&mut self, dest: &Path) -> Result<RowCounts, StoreError> {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        // A new file only: a backup never overwrites anything.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(dest)
-            .map_err(|e| {
-                StoreError::Refused(format!("cannot make the backup {}: {e}", dest.display()))
-            })?;
-        let copied = (|| -> Result<RowCounts, StoreError> {
-            // Without SQLITE_OPEN_URI: a file named "file:x?mode=memory"
-            // is a file, not a database in memory.
-            let mut target = Connection::open_with_flags(
-                dest,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            if !copy_in_one_step(self.conn(), &mut target)? {
-                return Err(StoreError::Busy);
-            }
-            let problems: String = target.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-            if problems != "ok" {
-                return Err(StoreError::Refused(format!(
-                    "the copy failed its integrity check: {problems}"
-                )));
-            }
-            Ok(row_counts(&target)?)
-        })();
-        // The audit row goes in before tend says the copy exists; without it
-        // there is no copy either.
-        let audited = copied.and_then(|counts| {
-            let detail = format!("backup: {} patients", counts[0].1);
-            self.write(|tx| tx.audit(AuditAction::Execute, "Bundle", None, None, Some(&detail)))?;
-            Ok(counts)
-        });
-        match audited {
-            Ok(counts) => Ok(counts),
-            Err(error) => {
-                // Half a backup is worse than none: it would be trusted.
-                let _ = std::fs::remove_file(dest);
-                Err(error)
-            }
-        }
-    }
 }

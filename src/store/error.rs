@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::ErrorCode;
 
+use super::wait::Busy;
+
 /// Why a database could not be opened. The file is never changed.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -24,10 +26,17 @@ pub enum OpenError {
         found: i64,
         known: i64,
     },
-    #[error("{0} is read-only, and tend must write to it to keep the audit trail: make it writable (chmod u+w, and the folder it is in) or copy it")]
+    /// A change was interrupted under a rollback journal (a `tend gen`, or
+    /// an import by an older tend, killed half-way) and this process cannot
+    /// write the file to roll it back. Copying the file alone now would
+    /// give a damaged database, or one holding part of the change.
+    #[error("{0}: a change to it (an import, or a generated caseload) was interrupted, and its journal {0}-journal holds what undoes it; the next tend that can write the file and its folder rolls it back, keeping nothing of the interrupted change: run `tend check` as someone who can (the file's owner), and until then leave the file and its journal where they are")]
+    Interrupted(PathBuf),
+    #[error("{0} is read-only, and tend must write to it to keep the audit trail: make it writable (chmod u+w, and the folder it is in), or ask whoever looks after tend")]
     ReadOnly(PathBuf),
-    #[error("{0} is locked by another program: close that program (or finish what it is doing) and start tend again")]
-    Locked(PathBuf),
+    /// Another session kept the file locked for longer than tend waits.
+    #[error("{}", busy.open_refused(path))]
+    Locked { path: PathBuf, busy: Busy },
     #[error("cannot open {path}: {source}")]
     Io {
         path: PathBuf,
@@ -44,10 +53,19 @@ pub enum OpenError {
 impl OpenError {
     pub(crate) fn from_sqlite(path: &Path, error: rusqlite::Error) -> OpenError {
         let path = path.to_path_buf();
+        if has_hot_journal(&error) {
+            return OpenError::Interrupted(path);
+        }
         match error.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => OpenError::NotADatabase(path),
             Some(ErrorCode::DatabaseCorrupt) => OpenError::NotADatabase(path),
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => OpenError::Locked(path),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => OpenError::Locked {
+                busy: Busy {
+                    holder: super::wait::lock_holder(&path),
+                    waited: None,
+                },
+                path,
+            },
             Some(ErrorCode::ReadOnly) => OpenError::ReadOnly(path),
             Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => OpenError::NoRoom(path),
             Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => OpenError::Sqlite {
@@ -62,15 +80,26 @@ impl OpenError {
     }
 }
 
+/// Whether SQLite refused a read because the file holds an interrupted
+/// change that a read-only connection cannot roll back (a "hot journal").
+pub(crate) fn has_hot_journal(error: &rusqlite::Error) -> bool {
+    error
+        .sqlite_error()
+        .is_some_and(|e| e.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK)
+}
+
 /// An error while reading or changing an open store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "the database is busy with another tend session's change; nothing was changed, try again"
-    )]
-    Busy,
+    /// Another session held the write lock for longer than tend waits.
+    #[error("{}", .0.change_refused())]
+    Busy(Busy),
     #[error("the database is damaged: {0}")]
     Corrupt(String),
+    /// A record that cannot be read for what it holds (text damaged on the
+    /// disk, say): named by table, row and member ID, never by its text.
+    #[error("{0}: run `tend check`, which names every such record")]
+    Damaged(super::fhir::DamagedRow),
     #[error(
         "a change was refused because it kept no audit row (a bug in tend); nothing was changed"
     )]
@@ -127,7 +156,7 @@ fn sqlite_sentence(error: &rusqlite::Error) -> String {
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> StoreError {
         if super::is_busy(&error) {
-            return StoreError::Busy;
+            return StoreError::Busy(Busy::unknown());
         }
         match error.sqlite_error_code() {
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
@@ -155,16 +184,20 @@ impl StoreError {
 
     pub(crate) fn into_open_error(self, path: &Path) -> OpenError {
         match self {
-            StoreError::Busy => OpenError::Locked(path.to_path_buf()),
+            StoreError::Busy(busy) => OpenError::Locked {
+                path: path.to_path_buf(),
+                busy,
+            },
             StoreError::Corrupt(_) => OpenError::NotADatabase(path.to_path_buf()),
             StoreError::DiskFull | StoreError::ReadOnly => OpenError::NoRoom(path.to_path_buf()),
             StoreError::Sqlite(e) => OpenError::from_sqlite(path, e),
-            other @ (StoreError::Unaudited | StoreError::Conflict(_) | StoreError::Refused(_)) => {
-                OpenError::Sqlite {
-                    path: path.to_path_buf(),
-                    message: other.to_string(),
-                }
-            }
+            other @ (StoreError::Unaudited
+            | StoreError::Conflict(_)
+            | StoreError::Refused(_)
+            | StoreError::Damaged(_)) => OpenError::Sqlite {
+                path: path.to_path_buf(),
+                message: other.to_string(),
+            },
         }
     }
 }

@@ -228,6 +228,66 @@ impl PatientData {
     }
 }
 
+/// A row an export could not read: damaged on the disk (text that is not
+/// UTF-8), or holding a value tend never writes there. Named by table, row
+/// id and the member ID of its patient, never by what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DamagedRow {
+    pub table: &'static str,
+    pub id: i64,
+    pub member_id: Option<String>,
+    pub damage: Damage,
+}
+
+/// What is wrong with a [`DamagedRow`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// Stored text whose bytes are not UTF-8.
+    Text,
+    /// A value that is not what tend writes there (not a date, not one of
+    /// its codes).
+    Value,
+}
+
+impl Damage {
+    pub fn says(self) -> &'static str {
+        match self {
+            Damage::Text => "its text is damaged (bytes that are not UTF-8)",
+            Damage::Value => "it holds a value that is not what tend writes there",
+        }
+    }
+}
+
+impl std::fmt::Display for DamagedRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} row {}", self.table, self.id)?;
+        if let Some(member) = &self.member_id {
+            write!(f, " (patient {member})")?;
+        }
+        write!(f, " cannot be read: {}", self.damage.says())
+    }
+}
+
+/// What a conversion failure says about the row: None for an error that
+/// is not about a stored value (the database could not be read at all).
+fn damage_of(error: &rusqlite::Error) -> Option<Damage> {
+    match error {
+        rusqlite::Error::FromSqlConversionFailure(_, _, inner)
+            if inner.is::<std::str::Utf8Error>() =>
+        {
+            Some(Damage::Text)
+        }
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..) => Some(Damage::Value),
+        _ => None,
+    }
+}
+
+/// Where an export's reads put the rows they cannot read: nowhere (the
+/// first one stops the export, named), or a list (they are left out).
+type Skipping<'a> = Option<&'a mut Vec<DamagedRow>>;
+
 /// The highest row id in use in each table a bundle writes to, so that
 /// imported rows can be given ids that are free.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -311,43 +371,121 @@ impl Store {
         Ok(ids.collect::<Result<_, _>>()?)
     }
 
-    /// Practitioners in id order: all of them, or those with these ids.
+    /// Practitioners in id order: all of them, or those with these ids. A
+    /// damaged one is an error naming it ([`StoreError::Damaged`]).
     pub fn fhir_practitioners(
         &self,
         only: Option<&[i64]>,
     ) -> Result<Vec<PractitionerRow>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id, username, display_name FROM practitioner ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(PractitionerRow {
-                id: r.get(0)?,
-                username: r.get(1)?,
-                display_name: r.get(2)?,
-            })
-        })?;
-        let mut all = Vec::new();
-        for row in rows {
-            let row = row?;
-            if only.is_none_or(|ids| ids.contains(&row.id)) {
-                all.push(row);
-            }
-        }
-        Ok(all)
+        self.practitioner_rows(only, None)
     }
 
-    /// Everything tend holds about the patient, or None if there is no such patient.
+    /// Like [`Store::fhir_practitioners`], leaving damaged ones out: they
+    /// are added to `skipped`.
+    pub fn fhir_practitioners_skipping(
+        &self,
+        only: Option<&[i64]>,
+        skipped: &mut Vec<DamagedRow>,
+    ) -> Result<Vec<PractitionerRow>, StoreError> {
+        self.practitioner_rows(only, Some(skipped))
+    }
+
+    fn practitioner_rows(
+        &self,
+        only: Option<&[i64]>,
+        mut skip: Skipping<'_>,
+    ) -> Result<Vec<PractitionerRow>, StoreError> {
+        let all = self.rows(
+            "SELECT id, username, display_name FROM practitioner ORDER BY id",
+            [],
+            "practitioner",
+            &mut skip,
+            |r| {
+                Ok(PractitionerRow {
+                    id: r.get(0)?,
+                    username: r.get(1)?,
+                    display_name: r.get(2)?,
+                })
+            },
+        )?;
+        Ok(all
+            .into_iter()
+            .filter(|row| only.is_none_or(|ids| ids.contains(&row.id)))
+            .collect())
+    }
+
+    /// Reads the rows `sql` selects for `param` (their id first) with `map`.
+    /// A row `map` cannot read for what it holds is named: the error, or
+    /// an entry of `skip`'s list when there is one.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        table: &'static str,
+        skip: &mut Skipping<'_>,
+        map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        let mut read = Vec::new();
+        while let Some(row) = rows.next()? {
+            match map(row) {
+                Ok(value) => read.push(value),
+                Err(error) => {
+                    let Some(damage) = damage_of(&error) else {
+                        return Err(error.into());
+                    };
+                    let id: i64 = row.get(0)?;
+                    let damaged = DamagedRow {
+                        table,
+                        id,
+                        member_id: super::damage::member_of(self.conn(), table, id)?,
+                        damage,
+                    };
+                    match skip {
+                        Some(list) => list.push(damaged),
+                        None => return Err(StoreError::Damaged(damaged)),
+                    }
+                }
+            }
+        }
+        Ok(read)
+    }
+
+    /// Everything tend holds about the patient, or None if there is no such
+    /// patient. A damaged row is an error naming it ([`StoreError::Damaged`]).
     pub fn fhir_patient(&self, patient_id: i64) -> Result<Option<PatientData>, StoreError> {
-        let Some(patient) = self.fhir_patient_row(patient_id)? else {
+        self.patient_data(patient_id, None)
+    }
+
+    /// Like [`Store::fhir_patient`], leaving damaged rows out: they are
+    /// added to `skipped` (and None is returned when the patient's own row
+    /// is one). The rows that refer to one stay as they are: the caller
+    /// decides what becomes of them.
+    pub fn fhir_patient_skipping(
+        &self,
+        patient_id: i64,
+        skipped: &mut Vec<DamagedRow>,
+    ) -> Result<Option<PatientData>, StoreError> {
+        self.patient_data(patient_id, Some(skipped))
+    }
+
+    fn patient_data(
+        &self,
+        patient_id: i64,
+        mut skip: Skipping<'_>,
+    ) -> Result<Option<PatientData>, StoreError> {
+        let Some(patient) = self.fhir_patient_row(patient_id, &mut skip)? else {
             return Ok(None);
         };
-        let conn = self.conn();
-        let conditions = conn
-            .prepare_cached(
-                "SELECT id, patient_id, code, display, clinical_status, onset_date
+        let skip = &mut skip;
+        let conditions = self.rows(
+            "SELECT id, patient_id, code, display, clinical_status, onset_date
                    FROM condition WHERE patient_id = ?1 ORDER BY id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "condition",
+            skip,
+            |r| {
                 Ok(ConditionRow {
                     id: r.get(0)?,
                     patient_id: r.get(1)?,
@@ -356,14 +494,15 @@ impl Store {
                     clinical_status: r.get(4)?,
                     onset_date: opt_date(r, 5)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        let needs = conn
-            .prepare_cached(
-                "SELECT id, patient_id, domain, description, status, created_at
+            },
+        )?;
+        let needs = self.rows(
+            "SELECT id, patient_id, domain, description, status, created_at
                    FROM need WHERE patient_id = ?1 ORDER BY id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "need",
+            skip,
+            |r| {
                 Ok(NeedRow {
                     id: r.get(0)?,
                     patient_id: r.get(1)?,
@@ -372,14 +511,15 @@ impl Store {
                     resolved: r.get::<_, String>(4)? == "resolved",
                     created_at: instant(r, 5)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        let medications = conn
-            .prepare_cached(
-                "SELECT id, patient_id, name, dose, frequency, prescriber, status
+            },
+        )?;
+        let medications = self.rows(
+            "SELECT id, patient_id, name, dose, frequency, prescriber, status
                    FROM medication WHERE patient_id = ?1 ORDER BY id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "medication",
+            skip,
+            |r| {
                 Ok(MedicationRow {
                     id: r.get(0)?,
                     patient_id: r.get(1)?,
@@ -389,14 +529,15 @@ impl Store {
                     prescriber: r.get(5)?,
                     active: r.get::<_, String>(6)? == "active",
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        let allergies = conn
-            .prepare_cached(
-                "SELECT id, patient_id, substance, reaction, criticality
+            },
+        )?;
+        let allergies = self.rows(
+            "SELECT id, patient_id, substance, reaction, criticality
                    FROM allergy WHERE patient_id = ?1 ORDER BY id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "allergy",
+            skip,
+            |r| {
                 Ok(AllergyRow {
                     id: r.get(0)?,
                     patient_id: r.get(1)?,
@@ -404,14 +545,15 @@ impl Store {
                     reaction: r.get(3)?,
                     criticality: r.get(4)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        let flags = conn
-            .prepare_cached(
-                "SELECT id, patient_id, kind, text, active, created_at
+            },
+        )?;
+        let flags = self.rows(
+            "SELECT id, patient_id, kind, text, active, created_at
                    FROM patient_flag WHERE patient_id = ?1 ORDER BY id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "patient_flag",
+            skip,
+            |r| {
                 Ok(FlagRow {
                     id: r.get(0)?,
                     patient_id: r.get(1)?,
@@ -420,14 +562,15 @@ impl Store {
                     active: r.get(4)?,
                     created_at: instant(r, 5)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        let care_team = conn
-            .prepare_cached(
-                "SELECT id, patient_id, role, name, organization, phone
+            },
+        )?;
+        let care_team = self.rows(
+            "SELECT id, patient_id, role, name, organization, phone
                    FROM care_team_member WHERE patient_id = ?1 ORDER BY id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "care_team_member",
+            skip,
+            |r| {
                 Ok(CareTeamRow {
                     id: r.get(0)?,
                     patient_id: r.get(1)?,
@@ -436,15 +579,16 @@ impl Store {
                     organization: r.get(4)?,
                     phone: r.get(5)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        let goals = conn
-            .prepare_cached(
-                "SELECT id, patient_id, description, lifecycle_status, start_date, target_date,
+            },
+        )?;
+        let goals = self.rows(
+            "SELECT id, patient_id, description, lifecycle_status, start_date, target_date,
                         need_id, measure, priority
                    FROM goal WHERE patient_id = ?1 ORDER BY id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "goal",
+            skip,
+            |r| {
                 Ok(GoalRow {
                     id: r.get(0)?,
                     patient_id: r.get(1)?,
@@ -456,15 +600,16 @@ impl Store {
                     measure: r.get(7)?,
                     priority: code(r, 8, GoalPriority::from_code)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        let progress = conn
-            .prepare_cached(
-                "SELECT gp.id, gp.goal_id, gp.recorded_on, gp.note, gp.value, gp.author_id
+            },
+        )?;
+        let progress = self.rows(
+            "SELECT gp.id, gp.goal_id, gp.recorded_on, gp.note, gp.value, gp.author_id
                    FROM goal_progress gp JOIN goal g ON g.id = gp.goal_id
                   WHERE g.patient_id = ?1 ORDER BY gp.id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "goal_progress",
+            skip,
+            |r| {
                 Ok(ProgressRow {
                     id: r.get(0)?,
                     goal_id: r.get(1)?,
@@ -473,16 +618,17 @@ impl Store {
                     value: r.get(4)?,
                     author_id: r.get(5)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        let tasks = conn
-            .prepare_cached(
-                "SELECT id, patient_id, owner_id, kind, description, status, priority, due_on,
+            },
+        )?;
+        let tasks = self.rows(
+            "SELECT id, patient_id, owner_id, kind, description, status, priority, due_on,
                         hard_deadline, authored_at, completed_at, outcome, recurrence,
                         previous_id, goal_id
                    FROM task WHERE patient_id = ?1 ORDER BY id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "task",
+            skip,
+            |r| {
                 Ok(TaskRow {
                     id: r.get(0)?,
                     patient_id: r.get(1)?,
@@ -500,16 +646,17 @@ impl Store {
                     previous_id: r.get(13)?,
                     goal_id: r.get(14)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
-        let notes = conn
-            .prepare_cached(
-                "SELECT id, patient_id, author_id, sent_at, medium, direction, recipient, outcome,
+            },
+        )?;
+        let notes = self.rows(
+            "SELECT id, patient_id, author_id, sent_at, medium, direction, recipient, outcome,
                         duration_minutes, body, signed_at, part_of
                    FROM communication WHERE patient_id = ?1 AND status = 'completed'
                   ORDER BY id",
-            )?
-            .query_map([patient_id], |r| {
+            [patient_id],
+            "communication",
+            skip,
+            |r| {
                 Ok(NoteRow {
                     id: r.get(0)?,
                     patient_id: r.get(1)?,
@@ -524,8 +671,8 @@ impl Store {
                     signed_at: opt_instant(r, 10)?,
                     part_of: r.get(11)?,
                 })
-            })?
-            .collect::<Result<_, _>>()?;
+            },
+        )?;
         Ok(Some(PatientData {
             patient,
             conditions,
@@ -541,10 +688,13 @@ impl Store {
         }))
     }
 
-    fn fhir_patient_row(&self, patient_id: i64) -> Result<Option<PatientRow>, StoreError> {
+    fn fhir_patient_row(
+        &self,
+        patient_id: i64,
+        skip: &mut Skipping<'_>,
+    ) -> Result<Option<PatientRow>, StoreError> {
         Ok(self
-            .conn()
-            .prepare_cached(
+            .rows(
                 "SELECT id, member_id, family_name, given_name, birth_date, sex, language,
                         interpreter_needed, phone_primary, phone_secondary, preferred_phone,
                         medicaid_id, plan_name, enrollment_status, enrolled_on,
@@ -553,44 +703,47 @@ impl Store {
                         state, postal_code, consent_status, consent_expires_on,
                         advance_directive, medications_reconciled_on, plan_review_on
                    FROM patient WHERE id = ?1",
+                [patient_id],
+                "patient",
+                skip,
+                |r| {
+                    Ok(PatientRow {
+                        id: r.get(0)?,
+                        member_id: r.get(1)?,
+                        family_name: r.get(2)?,
+                        given_name: r.get(3)?,
+                        birth_date: date(r, 4)?,
+                        sex: code(r, 5, Sex::from_code)?,
+                        language: r.get(6)?,
+                        interpreter_needed: r.get(7)?,
+                        phone_primary: r.get(8)?,
+                        phone_secondary: r.get(9)?,
+                        preferred_phone: r.get(10)?,
+                        medicaid_id: r.get(11)?,
+                        plan_name: r.get(12)?,
+                        enrollment_status: code(r, 13, EnrollmentStatus::from_code)?,
+                        enrolled_on: opt_date(r, 14)?,
+                        enrollment_ended_on: opt_date(r, 15)?,
+                        risk_tier: RiskTier::from_number(r.get(16)?)
+                            .ok_or_else(|| unreadable(16, "a risk tier"))?,
+                        coordinator_id: r.get(17)?,
+                        last_contact_at: opt_instant(r, 18)?,
+                        gender_identity: r.get(19)?,
+                        pronouns: r.get(20)?,
+                        best_time_to_call: r.get(21)?,
+                        address_line: r.get(22)?,
+                        city: r.get(23)?,
+                        state: r.get(24)?,
+                        postal_code: r.get(25)?,
+                        consent_status: code(r, 26, ConsentStatus::from_code)?,
+                        consent_expires_on: opt_date(r, 27)?,
+                        advance_directive: r.get(28)?,
+                        medications_reconciled_on: opt_date(r, 29)?,
+                        plan_review_on: opt_date(r, 30)?,
+                    })
+                },
             )?
-            .query_row([patient_id], |r| {
-                Ok(PatientRow {
-                    id: r.get(0)?,
-                    member_id: r.get(1)?,
-                    family_name: r.get(2)?,
-                    given_name: r.get(3)?,
-                    birth_date: date(r, 4)?,
-                    sex: code(r, 5, Sex::from_code)?,
-                    language: r.get(6)?,
-                    interpreter_needed: r.get(7)?,
-                    phone_primary: r.get(8)?,
-                    phone_secondary: r.get(9)?,
-                    preferred_phone: r.get(10)?,
-                    medicaid_id: r.get(11)?,
-                    plan_name: r.get(12)?,
-                    enrollment_status: code(r, 13, EnrollmentStatus::from_code)?,
-                    enrolled_on: opt_date(r, 14)?,
-                    enrollment_ended_on: opt_date(r, 15)?,
-                    risk_tier: RiskTier::from_number(r.get(16)?)
-                        .ok_or_else(|| unreadable(16, "a risk tier"))?,
-                    coordinator_id: r.get(17)?,
-                    last_contact_at: opt_instant(r, 18)?,
-                    gender_identity: r.get(19)?,
-                    pronouns: r.get(20)?,
-                    best_time_to_call: r.get(21)?,
-                    address_line: r.get(22)?,
-                    city: r.get(23)?,
-                    state: r.get(24)?,
-                    postal_code: r.get(25)?,
-                    consent_status: code(r, 26, ConsentStatus::from_code)?,
-                    consent_expires_on: opt_date(r, 27)?,
-                    advance_directive: r.get(28)?,
-                    medications_reconciled_on: opt_date(r, 29)?,
-                    plan_review_on: opt_date(r, 30)?,
-                })
-            })
-            .optional()?)
+            .pop())
     }
 }
 

@@ -9,9 +9,11 @@
 mod access;
 mod aside;
 mod audit;
+mod backup;
 mod care;
 mod care_plan;
 mod caseload;
+mod damage;
 mod error;
 pub mod fhir;
 mod notes;
@@ -22,6 +24,7 @@ mod safekeeping;
 pub mod schema;
 mod task_changes;
 mod tasks;
+mod wait;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -35,26 +38,33 @@ use access::reachable;
 
 pub use aside::{KeptDraft, PendingAudit};
 pub use audit::{AuditAction, AuditEvent};
+pub use backup::{Backup, Leftover};
 pub use care::{check_file, copy_read_only, needs_upgrade, CheckReport, RowCounts};
 pub use care_plan::{
     check_record, Allergy, Flag, Intervention, Medication, Need, PlanGoal, ProgressEntry,
     RecordItem,
 };
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
+pub use damage::DamagedText;
 pub use error::{OpenError, StoreError};
-pub use notes::{Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, MERGE_MARK};
+pub use notes::{
+    Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
+};
 pub use record::{CareTeamMember, Condition, PatientRecord};
 pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
 pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
+pub use wait::{lock_holder, Busy, Holder, BATCH_BUSY_TIMEOUT};
 pub use write::{
     NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask, PatientCore,
     PatientDetails, Tx,
 };
 
-/// How long a statement waits for another process's write lock before giving up.
+/// How long a write on the screen waits for another tend session's write
+/// to finish before giving up (the screen must not freeze), and how long
+/// any write waits for another program that holds the lock (see `wait`).
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How to open a store.
@@ -62,6 +72,9 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct OpenOptions {
     /// Create the file (mode 0600) when it does not exist.
     pub create: bool,
+    /// How long a write (and the opening, which writes) waits for another
+    /// tend session to finish writing: [`DEFAULT_BUSY_TIMEOUT`] for the
+    /// screen, [`BATCH_BUSY_TIMEOUT`] for commands.
     pub busy_timeout: Duration,
     /// Keep room aside beside the database for when its disk fills (see
     /// [`Reserve`]): for sessions where someone types.
@@ -69,6 +82,10 @@ pub struct OpenOptions {
     /// Where to keep drafts and audit rows when neither the database nor
     /// the folder beside it can take them; `None`: the user's data folder.
     pub aside_fallback: Option<PathBuf>,
+    /// Whether a long wait says so on standard error, when that is a
+    /// terminal ("waiting for another tend session … 12 s"). Never while
+    /// the screen is up.
+    pub announce_waits: bool,
 }
 
 impl Default for OpenOptions {
@@ -78,6 +95,21 @@ impl Default for OpenOptions {
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             hold_reserve: false,
             aside_fallback: None,
+            announce_waits: false,
+        }
+    }
+}
+
+impl OpenOptions {
+    /// For a command run from the shell (an import, a backup, an export):
+    /// it waits its turn behind other tend sessions for as long as
+    /// [`BATCH_BUSY_TIMEOUT`], saying so on a terminal.
+    pub fn batch(create: bool) -> OpenOptions {
+        OpenOptions {
+            create,
+            busy_timeout: BATCH_BUSY_TIMEOUT,
+            announce_waits: true,
+            ..OpenOptions::default()
         }
     }
 }
@@ -105,6 +137,10 @@ pub struct Store {
     /// Set when the database could only be opened read-only (its disk was
     /// full): why, for the screen to say.
     read_only: Option<String>,
+    /// Whether a long wait says so on a terminal.
+    announce_waits: bool,
+    /// Whether opening rolled back a change that had been interrupted.
+    rolled_back: bool,
 }
 
 impl Store {
@@ -150,18 +186,20 @@ impl Store {
         if !exists && !options.create {
             return Err(OpenError::Missing(path.to_path_buf()));
         }
+        // A change killed half-way under a rollback journal (a `tend gen`,
+        // or an import by an older tend): SQLite rolls it back at the first
+        // read of a connection that can write, and tend says it did.
+        let interrupted = exists && has_interrupted_change(path);
         if !exists {
             create_private_file(path)?;
-        } else if !is_writable(path)
-            || !is_writable(
-                path.parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new(".")),
-            )
-        {
+        } else if !is_writable_with_folder(path) {
             // SQLite would open such a file read-only, or fail later creating
             // its WAL files; say plainly why instead.
-            return Err(OpenError::ReadOnly(path.to_path_buf()));
+            return Err(if interrupted {
+                OpenError::Interrupted(path.to_path_buf())
+            } else {
+                OpenError::ReadOnly(path.to_path_buf())
+            });
         }
         let conn = Connection::open_with_flags(
             path,
@@ -172,10 +210,31 @@ impl Store {
         .map_err(|e| OpenError::from_sqlite(path, e))?;
         conn.busy_timeout(options.busy_timeout)
             .map_err(|e| OpenError::from_sqlite(path, e))?;
+        let patience = wait::Patience {
+            tend: options.busy_timeout,
+            announce: options.announce_waits,
+        };
+        fn waiting<T>(
+            conn: &Connection,
+            path: &Path,
+            patience: wait::Patience,
+            attempt: impl FnMut() -> rusqlite::Result<T>,
+        ) -> Result<T, OpenError> {
+            wait::wait_for_lock(conn, path, patience, patience.tend, attempt).map_err(|e| match e {
+                wait::WaitError::Busy(busy) => OpenError::Locked {
+                    path: path.to_path_buf(),
+                    busy,
+                },
+                wait::WaitError::Sqlite(e) => OpenError::from_sqlite(path, e),
+            })
+        }
 
         // Look before touching anything: the version check and the "is this
-        // ours" check only read.
-        let version = read_schema_version(&conn, path)?;
+        // ours" check only read. (A read waits only while another session
+        // recovers the write-ahead log, or writes under a rollback journal.)
+        let version: i64 = waiting(&conn, path, patience, || {
+            conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+        })?;
         if version > schema::LATEST {
             return Err(OpenError::Newer {
                 path: path.to_path_buf(),
@@ -195,23 +254,11 @@ impl Store {
 
         // Switching to WAL needs a moment when no other connection is in
         // the middle of a rollback-journal transaction (a `tend gen` load):
-        // SQLite says busy at once, without its busy handler, so tend waits
-        // here, as long as it would wait for any lock.
-        let deadline = std::time::Instant::now() + options.busy_timeout;
-        let journal: String = loop {
-            match conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)) {
-                Ok(mode) => break mode,
-                Err(e)
-                    if matches!(
-                        e.sqlite_error_code(),
-                        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-                    ) && std::time::Instant::now() < deadline =>
-                {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(e) => return Err(OpenError::from_sqlite(path, e)),
-            }
-        };
+        // SQLite may say busy at once, without its busy handler, so tend
+        // waits here between tries, as long as it would wait for any lock.
+        let journal: String = waiting(&conn, path, patience, || {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        })?;
         if !journal.eq_ignore_ascii_case("wal") {
             return Err(OpenError::Sqlite {
                 path: path.to_path_buf(),
@@ -232,6 +279,7 @@ impl Store {
         .map_err(|e| OpenError::from_sqlite(path, e))?;
 
         let mut store = Store::with_connection(conn, path, agent, clock, options);
+        store.rolled_back = interrupted;
         store.migrate().map_err(|e| e.into_open_error(path))?;
         Ok(store)
     }
@@ -275,7 +323,9 @@ impl Store {
                     .map_err(|e| OpenError::from_sqlite(path, e))?
             }
         };
-        let version = read_schema_version(&conn, path)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|e| OpenError::from_sqlite(path, e))?;
         if version != schema::LATEST {
             // An old file would need an upgrade, which writes.
             return Err(OpenError::NoRoom(path.to_path_buf()));
@@ -293,7 +343,9 @@ impl Store {
         options: &OpenOptions,
     ) -> Store {
         Store {
+            rolled_back: false,
             busy_timeout: options.busy_timeout,
+            announce_waits: options.announce_waits,
             conn,
             path: path.to_path_buf(),
             agent: agent.to_string(),
@@ -311,9 +363,7 @@ impl Store {
     /// an up-to-date store takes the write lock once, so a read-only or locked
     /// file is refused at start, not at the first change.
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_immediate()?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         for (index, migration) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             migration.apply(&tx)?;
@@ -325,6 +375,13 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether opening the file rolled back a change that had been
+    /// interrupted (a process killed half-way through a change under a
+    /// rollback journal): none of that change is in the database.
+    pub fn rolled_back_interrupted_change(&self) -> bool {
+        self.rolled_back
     }
 
     pub fn agent(&self) -> &str {
@@ -389,7 +446,7 @@ impl Store {
         self.conn.busy_timeout(self.busy_timeout)?;
         let switched = match asked {
             Ok(mode) => mode.eq_ignore_ascii_case("delete"),
-            Err(StoreError::Busy) => false,
+            Err(StoreError::Busy(_)) => false,
             Err(other) => return Err(other),
         };
         let loaded = self.write(|tx| tx.bulk_load(|tx| load(tx)));
@@ -418,9 +475,7 @@ impl Store {
     ) -> Result<T, StoreError> {
         // Immediate, as a real change would be: a rehearsal that reads and
         // then writes must not fail on another session's commit in between.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_immediate()?;
         let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
         // Dropped without a commit: rolled back.
         change(&mut tx)
@@ -434,13 +489,38 @@ impl Store {
         if self.read_only.is_some() {
             return Err(StoreError::ReadOnly);
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_immediate()?;
         let mut tx = Tx::new(tx, &self.agent, self.clock.now_utc());
         let value = change(&mut tx)?;
         tx.commit(audit_required)?;
         Ok(value)
+    }
+
+    /// Begins a write transaction, waiting behind other sessions' writes as
+    /// long as the store's patience allows (see `wait`).
+    fn begin_immediate(&self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        let patience = wait::Patience {
+            tend: self.busy_timeout,
+            announce: self.announce_waits,
+        };
+        let conn = &self.conn;
+        wait::wait_for_lock(conn, &self.path, patience, self.busy_timeout, || {
+            rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        })
+        .map_err(|e| match e {
+            wait::WaitError::Busy(busy) => StoreError::Busy(busy),
+            wait::WaitError::Sqlite(e) => e.into(),
+        })
+    }
+
+    /// Changes how long writes wait for other tend sessions, and whether
+    /// they say so: the screen opens the store as a command does (waiting
+    /// its turn, saying so), then waits only briefly once it is drawn.
+    pub fn set_patience(&mut self, busy_timeout: Duration, announce_waits: bool) {
+        self.busy_timeout = busy_timeout;
+        self.announce_waits = announce_waits;
+        // Best effort: a failure leaves the timeout it had.
+        let _ = self.conn.busy_timeout(busy_timeout);
     }
 
     /// How many patients the database holds.
@@ -457,8 +537,9 @@ impl Store {
 }
 
 /// Creates an empty file readable and writable by its owner only, and its
-/// folder (0700) if that does not exist.
-fn create_private_file(path: &Path) -> Result<(), OpenError> {
+/// folder (0700) if that does not exist. Never over anything already there,
+/// a symbolic link included (`create_new` does not follow one).
+pub(crate) fn create_private_file(path: &Path) -> Result<std::fs::File, OpenError> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let io_error = |source| OpenError::Io {
         path: path.to_path_buf(),
@@ -478,8 +559,34 @@ fn create_private_file(path: &Path) -> Result<(), OpenError> {
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .map_err(io_error)?;
-    Ok(())
+        .map_err(io_error)
+}
+
+/// Whether this process may write to the file and to its folder (where
+/// SQLite makes its journal and write-ahead log).
+pub(crate) fn is_writable_with_folder(path: &Path) -> bool {
+    is_writable(path)
+        && is_writable(
+            path.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
+}
+
+/// Whether the database holds a change interrupted under a rollback
+/// journal ("hot journal"): asked of SQLite itself through a read-only
+/// connection, which refuses to read such a file (and changes nothing),
+/// and only when a journal is there at all. A journal that another
+/// process is still writing is not hot, and is not reported.
+pub(crate) fn has_interrupted_change(path: &Path) -> bool {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if std::fs::metadata(&journal).map_or(true, |m| m.len() == 0) {
+        return false;
+    }
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|conn| conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))
+        .is_err_and(|e| error::has_hot_journal(&e))
 }
 
 /// Whether this process may write to `path` (a file or a folder).
@@ -490,11 +597,6 @@ fn is_writable(path: &Path) -> bool {
     };
     // SAFETY: a valid NUL-terminated path; access(2) only reads it.
     unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
-}
-
-fn read_schema_version(conn: &Connection, path: &Path) -> Result<i64, OpenError> {
-    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(|e| OpenError::from_sqlite(path, e))
 }
 
 fn has_tables(conn: &Connection, path: &Path) -> Result<bool, OpenError> {

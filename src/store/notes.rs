@@ -56,10 +56,20 @@ pub struct NoteSummary {
     pub sent_at: DateTime<Utc>,
     pub header: NoteHeader,
     pub author: Option<String>,
+    /// The note's text; for a damaged one, [`DAMAGED_NOTE`] and then what
+    /// could be read of it.
     pub body: String,
     /// The note this one corrects, for an addendum.
     pub part_of: Option<i64>,
+    /// Whether the stored text is damaged (bytes that are not UTF-8, from
+    /// damage on the disk): the body then says so before what it shows.
+    pub damaged: bool,
 }
+
+/// The first line of a note whose stored text is damaged, in the timeline.
+pub const DAMAGED_NOTE: &str = "[this note's text is damaged on the disk: below is what can be \
+     read of it, with \u{fffd} where bytes are lost; `tend check` names it, and a backup from \
+     before the damage holds it whole]";
 
 /// A search result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -398,13 +408,31 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params![patient_id, limit as i64], |row| {
             let sent: String = row.get(1)?;
+            // As bytes: text damaged on the disk is shown as damaged, with
+            // what can be read of it, instead of failing the whole
+            // timeline (the note used to vanish from it).
+            let (body, damaged) = match std::str::from_utf8(row.get_ref(3)?.as_bytes()?) {
+                Ok(text) => (text.to_string(), false),
+                Err(_) => (
+                    format!(
+                        "{DAMAGED_NOTE}\n{}",
+                        String::from_utf8_lossy(row.get_ref(3)?.as_bytes()?)
+                    ),
+                    true,
+                ),
+            };
+            let author = row
+                .get_ref(2)?
+                .as_bytes_or_null()?
+                .map(|name| String::from_utf8_lossy(name).into_owned());
             Ok(NoteSummary {
                 id: row.get(0)?,
                 sent_at: parse_instant(&sent).unwrap_or_default(),
-                author: row.get(2)?,
-                body: row.get(3)?,
+                author,
+                body,
                 part_of: row.get(4)?,
                 header: header_from(row, 5)?,
+                damaged,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -16,7 +16,7 @@ mod plan;
 mod record;
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 
 use serde::ser::{Error as _, SerializeSeq};
@@ -24,7 +24,8 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::fhir::codes::BASE;
-use crate::store::fhir::PatientData;
+use crate::fhir::ids::Kind;
+use crate::store::fhir::{DamagedRow, PatientData};
 use crate::store::{AuditAction, Store, StoreError};
 
 /// Which patients to export.
@@ -42,6 +43,67 @@ pub struct ExportReport {
     pub patients: usize,
     /// Resources written, by type.
     pub resources: BTreeMap<String, usize>,
+    /// Records left out (with `skip_damaged`): damaged ones, and those that
+    /// cannot go without one of them.
+    pub skipped: Vec<DamagedRecord>,
+}
+
+/// A record an export could not write, named by its resource and its
+/// patient's member ID, never by what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DamagedRecord {
+    /// `Communication/com-12`.
+    pub resource: String,
+    pub member_id: Option<String>,
+    /// What is wrong with it, or which damaged record it goes with.
+    pub why: String,
+}
+
+impl std::fmt::Display for DamagedRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.resource)?;
+        if let Some(member) = &self.member_id {
+            write!(f, " (patient {member})")?;
+        }
+        write!(f, ": {}", self.why)
+    }
+}
+
+impl DamagedRecord {
+    fn of(row: &DamagedRow) -> DamagedRecord {
+        let resource = match kind_of(row.table) {
+            Some(kind) => kind.reference(row.id),
+            None => format!("{} row {}", row.table, row.id),
+        };
+        let mut why = row.damage.says().to_string();
+        if row.table == "patient" {
+            why.push_str("; every resource about the patient goes with it");
+        }
+        DamagedRecord {
+            resource,
+            member_id: row.member_id.clone(),
+            why,
+        }
+    }
+}
+
+/// The kind of resource a table's rows become.
+fn kind_of(table: &str) -> Option<Kind> {
+    Some(match table {
+        "practitioner" => Kind::Practitioner,
+        "patient" => Kind::Patient,
+        "condition" => Kind::Condition,
+        "need" => Kind::Need,
+        "medication" => Kind::Medication,
+        "allergy" => Kind::Allergy,
+        "patient_flag" => Kind::Flag,
+        "care_team_member" => Kind::CareTeamMember,
+        "goal" => Kind::Goal,
+        "goal_progress" => Kind::Progress,
+        "task" => Kind::Task,
+        "communication" => Kind::Note,
+        _ => return None,
+    })
 }
 
 impl ExportReport {
@@ -54,19 +116,46 @@ impl ExportReport {
 pub enum ExportError {
     #[error("no patient has that member ID")]
     NoSuchMember,
+    /// A record that cannot be read (its text damaged on the disk, say);
+    /// the export stopped there.
+    #[error("cannot export {0}; the export stopped there: `tend check` names every damaged record, and --skip-damaged exports the rest, leaving such records out")]
+    Damaged(DamagedRecord),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("cannot write the bundle: {0}")]
     Write(std::io::Error),
 }
 
+impl From<StoreError> for ExportError {
+    fn from(error: StoreError) -> ExportError {
+        match error {
+            StoreError::Damaged(row) => ExportError::Damaged(DamagedRecord::of(&row)),
+            other => ExportError::Store(other),
+        }
+    }
+}
+
 /// Writes the bundle to `out`, after the audit row that records the export
 /// (health information leaves tend: the trail says so even if writing then
-/// fails half-way).
+/// fails half-way). A record that cannot be read stops it, named.
 pub fn export(
     store: &mut Store,
     scope: Scope<'_>,
     out: impl Write,
+) -> Result<ExportReport, ExportError> {
+    export_with(store, scope, out, false)
+}
+
+/// Like [`export`]; with `skip_damaged`, a record that cannot be read is
+/// left out instead (named in the report's `skipped`), with the records
+/// that cannot go without it: a goal's progress entries and the
+/// interventions that serve it, a note's addenda. References to it from
+/// others are left out of them (a task's owner, a goal's need).
+pub fn export_with(
+    store: &mut Store,
+    scope: Scope<'_>,
+    out: impl Write,
+    skip_damaged: bool,
 ) -> Result<ExportReport, ExportError> {
     let patient = match scope {
         Scope::All => None,
@@ -89,7 +178,7 @@ pub fn export(
         )
     })?;
     let timestamp = json::instant(store.clock().now_utc());
-    store.read_snapshot(|store| write_bundle(store, patient, timestamp, out))
+    store.read_snapshot(|store| write_bundle(store, patient, timestamp, out, skip_damaged))
 }
 
 fn write_bundle(
@@ -97,12 +186,20 @@ fn write_bundle(
     patient: Option<i64>,
     timestamp: Value,
     out: impl Write,
+    skip_damaged: bool,
 ) -> Result<ExportReport, ExportError> {
     let (patients, practitioners) = match patient {
         None => (store.fhir_patient_ids()?, None),
         Some(id) => {
-            let data = store.fhir_patient(id)?.ok_or(ExportError::NoSuchMember)?;
-            (vec![id], Some(data.practitioner_ids()))
+            let data = if skip_damaged {
+                store.fhir_patient_skipping(id, &mut Vec::new())?
+            } else {
+                store.fhir_patient(id)?
+            };
+            // A patient whose own record is damaged is left out: with it,
+            // everything (the export is of nobody).
+            let ids = data.map(|d| d.practitioner_ids()).unwrap_or_default();
+            (vec![id], Some(ids))
         }
     };
     let entries = Entries {
@@ -111,6 +208,8 @@ fn write_bundle(
         practitioners: practitioners.as_deref(),
         report: RefCell::new(ExportReport::default()),
         failure: RefCell::new(None),
+        skip_damaged,
+        skipped_practitioners: RefCell::new(HashSet::new()),
     };
     let bundle = BundleOut {
         resource_type: "Bundle",
@@ -121,7 +220,7 @@ fn write_bundle(
     let mut out = std::io::BufWriter::new(out);
     let written = crate::safe_json::to_writer_pretty(&mut out, &bundle)
         .map_err(|e| match entries.failure.take() {
-            Some(store_error) => ExportError::Store(store_error),
+            Some(store_error) => ExportError::from(store_error),
             None => ExportError::Write(e.into()),
         })
         .and_then(|()| {
@@ -152,6 +251,10 @@ struct Entries<'a> {
     report: RefCell<ExportReport>,
     /// A store error met while writing, which serde can only carry as text.
     failure: RefCell<Option<StoreError>>,
+    /// Whether damaged records are left out rather than stopping the export.
+    skip_damaged: bool,
+    /// The practitioners left out, damaged: references to them are too.
+    skipped_practitioners: RefCell<HashSet<i64>>,
 }
 
 impl Entries<'_> {
@@ -180,19 +283,49 @@ impl Entries<'_> {
 impl Serialize for Entries<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
-        let practitioners = self
-            .store
-            .fhir_practitioners(self.practitioners)
-            .map_err(|e| self.fail(e))?;
+        let mut damaged = Vec::new();
+        let practitioners = if self.skip_damaged {
+            self.store
+                .fhir_practitioners_skipping(self.practitioners, &mut damaged)
+        } else {
+            self.store.fhir_practitioners(self.practitioners)
+        }
+        .map_err(|e| self.fail(e))?;
+        for row in damaged.drain(..) {
+            self.skipped_practitioners.borrow_mut().insert(row.id);
+            self.report
+                .borrow_mut()
+                .skipped
+                .push(DamagedRecord::of(&row));
+        }
         for p in &practitioners {
             seq.serialize_element(&self.entry(record::practitioner(p)))?;
         }
         for &id in self.patients {
-            let data = self
-                .store
-                .fhir_patient(id)
-                .map_err(|e| self.fail(e))?
-                .ok_or_else(|| S::Error::custom("a patient vanished during the export"))?;
+            let data = if self.skip_damaged {
+                self.store.fhir_patient_skipping(id, &mut damaged)
+            } else {
+                self.store.fhir_patient(id)
+            }
+            .map_err(|e| self.fail(e))?;
+            let mut left_out: Vec<DamagedRecord> = damaged.iter().map(DamagedRecord::of).collect();
+            let data = match data {
+                Some(mut data) => {
+                    left_out.extend(prune(
+                        &mut data,
+                        &damaged,
+                        &self.skipped_practitioners.borrow(),
+                    ));
+                    Some(data)
+                }
+                None if damaged.iter().any(|row| row.table == "patient") => None,
+                None => {
+                    return Err(S::Error::custom("a patient vanished during the export"));
+                }
+            };
+            damaged.clear();
+            self.report.borrow_mut().skipped.extend(left_out);
+            let Some(data) = data else { continue };
             for resource in patient_resources(&data) {
                 seq.serialize_element(&self.entry(resource))?;
             }
@@ -200,6 +333,98 @@ impl Serialize for Entries<'_> {
         }
         seq.end()
     }
+}
+
+/// Takes out of a patient's rows those that cannot go without a record
+/// that was left out (`gone`, this patient's damaged rows, and the damaged
+/// practitioners), and the references to such records from the rows that
+/// can; returns the rows taken out, named.
+fn prune(
+    data: &mut PatientData,
+    gone: &[DamagedRow],
+    practitioners: &HashSet<i64>,
+) -> Vec<DamagedRecord> {
+    let gone_ids = |table: &str| -> HashSet<i64> {
+        gone.iter()
+            .filter(|r| r.table == table)
+            .map(|r| r.id)
+            .collect()
+    };
+    let member = Some(data.patient.member_id.clone());
+    let with = |resource: String, other: String| DamagedRecord {
+        resource,
+        member_id: member.clone(),
+        why: format!("left out with {other}, which is damaged"),
+    };
+    let mut left = Vec::new();
+    let goals = gone_ids("goal");
+    let needs = gone_ids("need");
+    let mut tasks = gone_ids("task");
+    let mut notes = gone_ids("communication");
+    // A progress entry is about its goal; an intervention serves its goal
+    // (and says so in its intent): neither goes without it.
+    data.progress.retain(|e| {
+        let keep = !goals.contains(&e.goal_id);
+        if !keep {
+            left.push(with(
+                Kind::Progress.reference(e.id),
+                Kind::Goal.reference(e.goal_id),
+            ));
+        }
+        keep
+    });
+    data.tasks.retain(|t| match t.goal_id {
+        Some(goal) if goals.contains(&goal) => {
+            left.push(with(Kind::Task.reference(t.id), Kind::Goal.reference(goal)));
+            tasks.insert(t.id);
+            false
+        }
+        _ => true,
+    });
+    // An addendum corrects its note: it does not go alone (nor does an
+    // addendum to an addendum left out).
+    loop {
+        let before = data.notes.len();
+        data.notes.retain(|n| match n.part_of {
+            Some(note) if notes.contains(&note) => {
+                left.push(with(Kind::Note.reference(n.id), Kind::Note.reference(note)));
+                false
+            }
+            _ => true,
+        });
+        if data.notes.len() == before {
+            break;
+        }
+        notes.extend(left.iter().filter_map(|r| {
+            r.resource
+                .strip_prefix("Communication/com-")
+                .and_then(|id| id.parse::<i64>().ok())
+        }));
+    }
+    let drop_practitioner = |id: &mut Option<i64>| {
+        if id.is_some_and(|id| practitioners.contains(&id)) {
+            *id = None;
+        }
+    };
+    drop_practitioner(&mut data.patient.coordinator_id);
+    for goal in &mut data.goals {
+        if goal.need_id.is_some_and(|need| needs.contains(&need)) {
+            goal.need_id = None;
+        }
+    }
+    for entry in &mut data.progress {
+        drop_practitioner(&mut entry.author_id);
+    }
+    for task in &mut data.tasks {
+        drop_practitioner(&mut task.owner_id);
+        if task.previous_id.is_some_and(|t| tasks.contains(&t)) {
+            task.previous_id = None;
+        }
+    }
+    for note in &mut data.notes {
+        drop_practitioner(&mut note.author_id);
+    }
+    left
 }
 
 /// One patient's resources, in the bundle's order.

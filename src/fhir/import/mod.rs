@@ -84,8 +84,20 @@ pub fn import_file(store: &mut Store, file: &Path) -> Result<ImportReport, Impor
         };
         parse::parse(&ctx).map_err(refuse)?
     };
+    // In the write-ahead log, as the roster import, not under the rollback
+    // journal of `Store::bulk_write` (issue 13). Killed half-way, a load
+    // under a rollback journal leaves the database file holding part of it
+    // (the pages that did not fit in the cache), and only the journal beside
+    // it can undo that: a check read-only could not, and a copy of the file
+    // without its journal was damaged or held the half import. In WAL a
+    // killed load's pages sit uncommitted in the log, where nothing reads
+    // them: there is nothing to roll back. And other sessions keep reading
+    // and writing while it loads (under the rollback journal they could not
+    // even open the file once the cache spilled). The price is every page
+    // written twice, to the log and then to the file: 21 MB instead of 11
+    // for a 1,000-patient bundle, in less time (no journal to sync).
     store
-        .bulk_write(|tx| load::load(tx, &parsed, &source))
+        .write(|tx| tx.bulk_load(|tx| load::load(tx, &parsed, &source)))
         .map_err(|e| refuse(e.to_string()))
 }
 
