@@ -138,15 +138,29 @@ impl PreferredLanguage {
 /// `primary` alone. Once the name index is built (a form or an import has
 /// read names), it answers; until then the registry's table is scanned
 /// (about 8,000 comparisons, a tenth of a millisecond), so showing a
-/// patient's language never waits the 6 ms the index takes to build.
+/// patient's language never waits the 6 ms the index takes to build; the
+/// answer is kept for each language, so a list or an export of thousands of
+/// patients, who speak a few dozen languages, scans a few dozen times.
 fn names_only(name: &str, primary: &str) -> bool {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
     if primary == OTHER_CODE {
         return true;
     }
-    if index::is_built() {
-        return matches!(parse(name), Ok(PreferredLanguage::Tag(tag)) if tag.as_str() == primary);
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(answer) = known.lock().ok().and_then(|k| k.get(primary).copied()) {
+        return answer;
     }
-    scanned_names_only(name, primary)
+    let answer = if index::is_built() {
+        matches!(parse(name), Ok(PreferredLanguage::Tag(tag)) if tag.as_str() == primary)
+    } else {
+        scanned_names_only(name, primary)
+    };
+    if let Ok(mut known) = known.lock() {
+        known.insert(primary.to_string(), answer);
+    }
+    answer
 }
 
 /// [`names_only`] without the index: no other language has that name
