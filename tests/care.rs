@@ -827,6 +827,11 @@ fn a_note_damaged_on_the_disk_is_named_shown_and_exported_as_asked() {
     assert!(shown.body.contains("Follow up Friday."), "{}", shown.body);
     assert!(timeline.iter().filter(|n| n.id != note).all(|n| !n.damaged));
     assert!(timeline.iter().any(|n| n.id == addendum));
+    // A search whose words the damaged note holds finds it, marked, rather
+    // than failing whole.
+    let hits = store.search_notes("Friday", 50).unwrap();
+    let hit = hits.iter().find(|h| h.note_id == note).expect("found");
+    assert!(hit.line.ends_with("Follow up Friday."), "{}", hit.line);
     drop(store);
 
     // tend export fhir: stops, naming the record, and leaves no half file.

@@ -228,6 +228,12 @@ impl App {
         app.load_tasks()?;
         app.offer_drafts()?;
         app.notice_reserve_used();
+        if app.store.rolled_back_interrupted_change() {
+            // Said on standard error too, but the screen covers that.
+            app.message = Some(Message::Info(
+                "An interrupted change (an import or a generated caseload) was rolled back as tend opened the database: nothing of it is kept".into(),
+            ));
+        }
         Ok(app)
     }
 

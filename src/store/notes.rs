@@ -66,6 +66,21 @@ pub struct NoteSummary {
     pub damaged: bool,
 }
 
+/// A note's text read as bytes: text damaged on the disk is shown as
+/// damaged, with what can be read of it, instead of failing the whole
+/// timeline or search (the note used to vanish from them). Returns the text
+/// and whether it was damaged.
+fn note_text(row: &Row<'_>, index: usize) -> rusqlite::Result<(String, bool)> {
+    let bytes = row.get_ref(index)?.as_bytes()?;
+    Ok(match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), false),
+        Err(_) => (
+            format!("{DAMAGED_NOTE}\n{}", String::from_utf8_lossy(bytes)),
+            true,
+        ),
+    })
+}
+
 /// The first line of a note whose stored text is damaged, in the timeline.
 pub const DAMAGED_NOTE: &str = "[this note's text is damaged on the disk: below is what can be \
      read of it, with \u{fffd} where bytes are lost; `tend check` names it, and a backup from \
@@ -408,19 +423,7 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params![patient_id, limit as i64], |row| {
             let sent: String = row.get(1)?;
-            // As bytes: text damaged on the disk is shown as damaged, with
-            // what can be read of it, instead of failing the whole
-            // timeline (the note used to vanish from it).
-            let (body, damaged) = match std::str::from_utf8(row.get_ref(3)?.as_bytes()?) {
-                Ok(text) => (text.to_string(), false),
-                Err(_) => (
-                    format!(
-                        "{DAMAGED_NOTE}\n{}",
-                        String::from_utf8_lossy(row.get_ref(3)?.as_bytes()?)
-                    ),
-                    true,
-                ),
-            };
+            let (body, damaged) = note_text(row, 3)?;
             let author = row
                 .get_ref(2)?
                 .as_bytes_or_null()?
@@ -506,7 +509,7 @@ impl Store {
             let family: String = row.get(2)?;
             let given: String = row.get(3)?;
             let sent: String = row.get(4)?;
-            let body: String = row.get(5)?;
+            let (body, _) = note_text(row, 5)?;
             let line = body
                 .lines()
                 .find(|l| {
