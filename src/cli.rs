@@ -13,9 +13,9 @@ use crate::config::{self, Config, Paths, ThemeName};
 use crate::domain::task_line::Assignee;
 use crate::store::{OpenOptions, Scope, Store};
 use crate::synth::{self, GenParams, GenReport};
+use crate::text::{clean, pad};
 use crate::today::{self, TodayRequest};
 use crate::tui::{self, Exit};
-use crate::ui::text::{clean, pad};
 
 /// `println!` to standard output, through [`write_out`]: a closed pipe
 /// ends the output quietly. Evaluates to a [`CliResult`].

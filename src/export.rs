@@ -18,7 +18,7 @@ use crate::domain::goal::Goal;
 use crate::domain::language;
 use crate::domain::patient::{age_on, ConsentStanding};
 use crate::store::{AuditAction, Store, StoreError};
-use crate::ui::text::clean;
+use crate::text::clean;
 
 /// Finds a patient by member ID and writes their plan, with an audit row
 /// for the export (it carries health information out of tend).

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 
 use crate::domain::patient::age_on;
 use crate::store::{AuditAction, CaseloadQuery, CaseloadSort, Scope, Store, StoreError};
+use crate::text::clean;
 use crate::today::TodayReport;
-use crate::ui::text::clean;
 
 /// A cell as it is safe to hand to a spreadsheet.
 pub fn cell(text: &str) -> String {

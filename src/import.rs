@@ -172,7 +172,7 @@ fn map_headers(
 /// Text from the file as it may appear in a message: control characters
 /// in caret form, so a message cannot drive the terminal.
 fn clean(text: &str) -> String {
-    crate::ui::text::clean(text).into_owned()
+    crate::text::clean(text).into_owned()
 }
 
 /// Reads a roster file; a coordinator it names must be one of

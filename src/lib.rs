@@ -19,6 +19,7 @@ pub mod safe_json;
 pub mod store;
 pub mod synth;
 pub mod templates;
+pub mod text;
 pub mod today;
 pub mod tui;
 pub mod ui;

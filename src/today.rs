@@ -8,7 +8,7 @@ use crate::domain::task::{due_label, is_due_by, TaskRow};
 use crate::domain::task_line::{Assignee, TaskFilter};
 use crate::domain::urgency::{days_overdue, UrgencyWeights};
 use crate::store::{AuditAction, Store, StoreError};
-use crate::ui::text::{clean, pad};
+use crate::text::{clean, pad};
 
 /// Whose day, and how far ahead.
 pub struct TodayRequest<'a> {

@@ -174,7 +174,7 @@ impl NoteEditor {
                 let lines: Vec<String> = draft
                     .body
                     .lines()
-                    .map(|l| crate::ui::text::clean(l).into_owned())
+                    .map(|l| crate::text::clean(l).into_owned())
                     .collect();
                 (draft.header, lines, draft.started_at)
             }
@@ -258,7 +258,7 @@ impl NoteEditor {
     pub fn replace_text(&mut self, text: &str) {
         let lines: Vec<String> = text
             .lines()
-            .map(|l| crate::ui::text::clean(l).into_owned())
+            .map(|l| crate::text::clean(l).into_owned())
             .collect();
         self.body = TextArea::new(lines);
         self.body
@@ -275,7 +275,7 @@ impl NoteEditor {
             .replace("\r\n", "\n")
             .replace('\t', "    ")
             .split('\n')
-            .map(|line| crate::ui::text::clean(line).into_owned())
+            .map(|line| crate::text::clean(line).into_owned())
             .collect::<Vec<_>>()
             .join("\n");
         self.body.insert_str(shown);
@@ -447,7 +447,7 @@ impl NoteEditor {
             return self.body.undo();
         }
         if let KeyCode::Char(c) = key.code {
-            if crate::ui::text::is_unsafe(c) {
+            if crate::text::is_unsafe(c) {
                 return false;
             }
         }

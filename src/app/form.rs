@@ -286,7 +286,7 @@ fn choose<'a>(choices: &'a [Choice], typed: &str) -> Result<&'a Choice, String> 
         [one] => Ok(one),
         [] => Err(format!(
             "{:?} is none of: {}",
-            crate::ui::text::fit(typed, 20),
+            crate::text::fit(typed, 20),
             choices
                 .iter()
                 .map(|c| c.label.as_str())
@@ -295,7 +295,7 @@ fn choose<'a>(choices: &'a [Choice], typed: &str) -> Result<&'a Choice, String> 
         )),
         many => Err(format!(
             "{:?} could be {}",
-            crate::ui::text::fit(typed, 20),
+            crate::text::fit(typed, 20),
             many.iter()
                 .map(|c| c.label.as_str())
                 .collect::<Vec<_>>()

@@ -16,7 +16,7 @@ use crate::store::{
     check_record, CareTeamMember, Medication, Need, PatientCore, PatientDetails, PatientRecord,
     PlanGoal, RecordItem, StoreError,
 };
-use crate::ui::text::fit;
+use crate::text::fit;
 
 /// What saving a form does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -26,7 +26,7 @@ pub struct LineInput {
 impl LineInput {
     /// A field holding `text` (cleaned: it may come from the database).
     pub fn new(text: &str) -> LineInput {
-        let mut area = TextArea::new(vec![crate::ui::text::clean(text).into_owned()]);
+        let mut area = TextArea::new(vec![crate::text::clean(text).into_owned()]);
         area.move_cursor(CursorMove::End);
         area.set_cursor_line_style(ratatui::style::Style::default());
         LineInput { area }
@@ -51,7 +51,7 @@ impl LineInput {
             KeyCode::Enter => return InputEvent::Submit(self.text()),
             KeyCode::Esc => return InputEvent::Cancel,
             KeyCode::Tab => return InputEvent::Complete,
-            KeyCode::Char(c) if crate::ui::text::is_unsafe(c) => return InputEvent::Unchanged,
+            KeyCode::Char(c) if crate::text::is_unsafe(c) => return InputEvent::Unchanged,
             // tui-textarea's own newline keys.
             KeyCode::Char('m' | 'j') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 return InputEvent::Unchanged

@@ -10,6 +10,7 @@ mod forms;
 pub mod goals;
 pub mod help;
 pub mod keymap;
+pub mod layout;
 pub mod line_input;
 pub mod list;
 pub mod notes;
@@ -34,7 +35,6 @@ use crate::store::{
     ViewAudited,
 };
 use crate::templates::Template;
-use crate::ui::layout;
 use caseload::{CaseloadPane, FilterOutcome};
 use editor::NoteEditor;
 pub use forms::{FormPurpose, PlanForm};
@@ -262,7 +262,7 @@ impl App {
             }
         }
         if let Some((_, newest)) = waiting.first() {
-            let name = crate::ui::text::fit(newest, 30);
+            let name = crate::text::fit(newest, 30);
             self.message = Some(Message::Info(match waiting.len() {
                 1 => format!("A draft note for {name} was not signed: d reopens it"),
                 n => format!(
@@ -598,7 +598,7 @@ impl App {
                         },
                         format!(
                             "Intervention for \u{201c}{}\u{201d} (title due: pri: kind: every:)",
-                            crate::ui::text::fit(&goal.description, 30)
+                            crate::text::fit(&goal.description, 30)
                         ),
                     )?;
                 }
@@ -609,7 +609,7 @@ impl App {
                         PromptKind::Progress { goal_id: goal.id },
                         format!(
                             "Progress on \u{201c}{}\u{201d} (= a value when measured)",
-                            crate::ui::text::fit(&goal.description, 30)
+                            crate::text::fit(&goal.description, 30)
                         ),
                     )?;
                 }

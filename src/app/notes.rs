@@ -16,7 +16,7 @@ use crate::domain::note::FollowUp;
 use crate::domain::task::TaskKind;
 use crate::domain::task_line::TaskLine;
 use crate::store::{AuditAction, Draft, DraftKept, NoteSummary, SearchHit, StoreError, TaskRef};
-use crate::ui::text::fit;
+use crate::text::fit;
 
 /// How many notes the timeline reads.
 pub const TIMELINE_LENGTH: usize = 200;
@@ -107,7 +107,7 @@ impl App {
         };
         let reopened = draft.is_some();
         let mut editor = NoteEditor::new(patient_id, sheet, draft, self.clock.now_utc());
-        editor.wrap_width = crate::ui::layout::editor_text_width(self.size);
+        editor.wrap_width = crate::app::layout::editor_text_width(self.size);
         if let Some(kept) = aside {
             editor.version = kept.seen;
             editor.kept = Kept::Aside(kept.path);

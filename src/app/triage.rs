@@ -14,7 +14,7 @@ use crate::domain::dates;
 use crate::domain::task::{TaskKind, TaskRow};
 use crate::domain::task_line::{parse_task, TaskFilter, TaskLine};
 use crate::store::{RecordItem, StoreError, TaskChange};
-use crate::ui::text::fit;
+use crate::text::fit;
 
 /// How many changes `u` can undo.
 const UNDO_DEPTH: usize = 100;

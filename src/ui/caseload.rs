@@ -5,7 +5,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::text::fit;
 use super::theme::Theme;
 use super::{pane_block, render_list};
 use crate::app::pane::PaneId;
@@ -14,6 +13,7 @@ use crate::domain::days_between;
 use crate::domain::patient::{age_on, list_name, RiskTier};
 use crate::domain::task::due_short;
 use crate::store::Scope;
+use crate::text::fit;
 
 /// Days without contact after which the "Last" column is marked.
 const STALE_CONTACT_DAYS: i64 = 30;

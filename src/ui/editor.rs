@@ -6,12 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::layout;
-use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::editor::{Field, Kept, NoteEditor};
+use crate::app::layout;
 use crate::app::App;
 use crate::domain::note::{DraftHeader, HeaderField};
+use crate::text::{clean, fit};
 
 pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, area: Rect) {
     let areas = layout::editor_areas(area);

@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::text::fit;
 use super::theme::Theme;
 use crate::app::form::Form;
+use crate::text::fit;
 
 /// Columns of the labels.
 const LABEL_WIDTH: usize = 18;
@@ -127,7 +127,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, frame: &mut Frame, area: Rect) {
     // The form's problem may take two lines: a conflict says what happened
     // and what each key does.
     let last = match &form.problem {
-        Some(problem) => Paragraph::new(Line::styled(super::text::clean(problem), theme.error))
+        Some(problem) => Paragraph::new(Line::styled(crate::text::clean(problem), theme.error))
             .wrap(ratatui::widgets::Wrap { trim: true }),
         None => Paragraph::new(Line::styled(
             fit(

@@ -6,13 +6,14 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::text::fit;
 use super::theme::Theme;
-use super::{layout, pane_block, render_list};
+use super::{pane_block, render_list};
 use crate::app::goals::PlanRow;
+use crate::app::layout;
 use crate::app::pane::PaneId;
 use crate::app::App;
 use crate::domain::care_plan::sparkline;
+use crate::text::fit;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let pane = &app.goals;

@@ -1,18 +1,16 @@
 //! Drawing only: `render` reads the app and draws a frame; it does no I/O
 //! and changes nothing. Every piece of stored text goes through
-//! [`text::clean`] (via [`text::fit`]) before it is drawn.
+//! [`crate::text::clean`] (via [`crate::text::fit`]) before it is drawn.
 
 mod caseload;
 mod editor;
 mod form;
 mod goals;
-pub mod layout;
 mod overlay;
 mod patient;
 mod prompt;
 mod status;
 mod tasks;
-pub mod text;
 pub mod theme;
 
 use ratatui::layout::{Alignment, Rect};
@@ -20,6 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, HighlightSpacing, Paragraph, Table, TableState, Wrap};
 use ratatui::Frame;
 
+use crate::app::layout;
 use crate::app::list::ListCursor;
 use crate::app::pane::PaneId;
 use crate::app::App;

@@ -5,11 +5,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::help::{help_lines, HelpLine};
 use crate::app::notes::{summary_line, Proposal};
 use crate::app::{App, Overlay};
+use crate::text::{clean, fit};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     match overlay {
@@ -306,7 +306,7 @@ fn render_help(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area:
             HelpLine::Blank => Line::raw(""),
         })
         .collect();
-    let rows = super::layout::help_rows(lines.len(), area.height);
+    let rows = crate::app::layout::help_rows(lines.len(), area.height);
     let rect = centered(area, area.width.saturating_sub(4).min(80), rows as u16 + 2);
     let max_scroll = lines.len().saturating_sub(rows);
     frame.render_widget(Clear, rect);

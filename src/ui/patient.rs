@@ -6,11 +6,11 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::pane_block;
-use super::text::fit;
 use super::theme::Theme;
 use crate::app::pane::PaneId;
 use crate::app::patient::RecordLine;
 use crate::app::App;
+use crate::text::fit;
 
 /// Columns for field labels ("Language ").
 const LABEL_WIDTH: usize = 9;

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::text::fit;
 use super::theme::Theme;
 use crate::app::prompt::Prompt;
+use crate::text::fit;
 
 /// Rows the prompt takes: a border with the title, the line, the preview,
 /// and the bottom border.

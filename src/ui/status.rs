@@ -6,10 +6,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::text::fit;
 use super::theme::Theme;
 use crate::app::keymap::Context;
 use crate::app::{App, Message};
+use crate::text::fit;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();

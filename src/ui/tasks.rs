@@ -7,14 +7,14 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::layout;
-use super::text::fit;
 use super::theme::Theme;
 use super::{pane_block, render_list};
+use crate::app::layout;
 use crate::app::pane::PaneId;
 use crate::app::tasks::TaskScope;
 use crate::app::App;
 use crate::domain::task::{due_label, is_due_by, TaskRow};
+use crate::text::fit;
 
 /// Widest due label: "99d overdue".
 const DUE_WIDTH: u16 = 11;

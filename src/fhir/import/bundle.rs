@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::read::Node;
 use crate::fhir::codes::{self, system};
 use crate::fhir::ids::Kind;
-use crate::ui::text::clean;
+use crate::text::clean;
 
 /// One entry of the bundle.
 #[derive(Debug, Clone)]

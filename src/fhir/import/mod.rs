@@ -34,7 +34,7 @@ use serde_json::Value;
 pub use load::ImportReport;
 
 use crate::store::Store;
-use crate::ui::text::clean;
+use crate::text::clean;
 
 /// Why a file was not imported. Nothing of it was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -164,10 +164,7 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
             (other, None) => {
                 return Err(plain(
                     entry,
-                    &format!(
-                        "tend does not keep {} resources",
-                        crate::ui::text::clean(other)
-                    ),
+                    &format!("tend does not keep {} resources", crate::text::clean(other)),
                 ))
             }
         }
