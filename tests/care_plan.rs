@@ -396,17 +396,17 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
     press(&mut app, KeyCode::Char('+'));
     type_line(&mut app, "A1c at the clinic = 8.4");
     assert_eq!(
-        app.prompt.as_ref().unwrap().preview,
+        app.prompt().unwrap().preview,
         Ok("Enter records it, with the value 8.4".to_string())
     );
     press(&mut app, KeyCode::Enter);
-    assert!(app.prompt.is_none());
+    assert!(app.prompt().is_none());
 
     // A value that is not a number keeps the line open, with the reason.
     press(&mut app, KeyCode::Char('+'));
     type_line(&mut app, "= high");
     press(&mut app, KeyCode::Enter);
-    assert!(app.prompt.is_some(), "still open to be fixed");
+    assert!(app.prompt().is_some(), "still open to be fixed");
     let shown = fixtures::screen(&mut app);
     assert!(
         shown.contains("After = comes the measured value, a number"),
@@ -417,7 +417,7 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
     }
     type_line(&mut app, "7.6");
     press(&mut app, KeyCode::Enter);
-    assert!(app.prompt.is_none());
+    assert!(app.prompt().is_none());
 
     let entries = app.store().progress(goal_id).unwrap();
     assert_eq!(
@@ -538,21 +538,18 @@ fn goal_status_and_reconciliation_from_the_screen() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('S'));
     type_line(&mut app, "hold");
-    assert_eq!(
-        app.prompt.as_ref().unwrap().preview,
-        Ok("→ on hold".to_string())
-    );
+    assert_eq!(app.prompt().unwrap().preview, Ok("→ on hold".to_string()));
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), GoalStatus::OnHold);
 
     press(&mut app, KeyCode::Char('S'));
     type_line(&mut app, "ach");
     assert_eq!(
-        app.prompt.as_ref().unwrap().preview,
+        app.prompt().unwrap().preview,
         Err("a goal that is on hold cannot become achieved".to_string())
     );
     press(&mut app, KeyCode::Enter);
-    assert!(app.prompt.is_some(), "kept open to be fixed");
+    assert!(app.prompt().is_some(), "kept open to be fixed");
     press(&mut app, KeyCode::Esc);
     assert_eq!(status(&app), GoalStatus::OnHold);
 

@@ -59,7 +59,7 @@ fn to_field(app: &mut App, label: &str) {
         press(app, KeyCode::BackTab);
     }
     for _ in 0..40 {
-        let form = app.form.as_ref().expect("a form is open");
+        let form = app.form().expect("a form is open");
         if form.fields[form.focused].label == label {
             return;
         }
@@ -92,7 +92,7 @@ fn the_record_form_at_80x24_starts_on_the_line_under_the_cursor() {
         press(&mut app, KeyCode::Char('j'));
     }
     press(&mut app, KeyCode::Char('e'));
-    let form = app.form.as_ref().expect("e opens the record form");
+    let form = app.form().expect("e opens the record form");
     assert_eq!(form.fields[form.focused].label, "Phone");
     insta::assert_snapshot!("record_form_80x24", screen(&mut app));
     // Taller: every field at once.
@@ -124,7 +124,7 @@ fn fields_are_checked_as_typed_and_a_bad_record_is_not_saved() {
     to_field(&mut app, "Pronouns");
     typed(&mut app, "she/her");
     ctrl(&mut app, 's');
-    let form = app.form.as_ref().expect("the form stays open");
+    let form = app.form().expect("the form stays open");
     assert_eq!(form.fields[form.focused].label, "Phone");
     assert_eq!(
         form.problem.as_deref(),
@@ -140,19 +140,19 @@ fn fields_are_checked_as_typed_and_a_bad_record_is_not_saved() {
     assert!(screen(&mut app).contains("is not a date tend knows"));
     clear(&mut app);
     typed(&mut app, "2027-06-30");
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert_eq!(
         form.problem.as_deref(),
         Some("Only a consent on file has an expiry date"),
         "Zoë's consent is not on file"
     );
     ctrl(&mut app, 's');
-    assert!(app.form.is_some(), "not saved");
+    assert!(app.form().is_some(), "not saved");
     assert_eq!(audit_count(app.store()), before, "nothing written");
 
     // Esc leaves without change.
     press(&mut app, KeyCode::Esc);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert_eq!(message(&app), "Cancelled; nothing was saved");
     let record = open(&path, "ccuser").patient(ZOE).unwrap().unwrap();
     assert_eq!(record.pronouns, None);
@@ -181,9 +181,9 @@ fn a_saved_record_is_one_audited_change_shown_at_once() {
     let before = audit_count(app.store());
     ctrl(&mut app, 's');
     assert!(
-        app.form.is_none(),
+        app.form().is_none(),
         "saved: {:?}",
-        app.form.as_ref().map(|f| &f.problem)
+        app.form().map(|f| &f.problem)
     );
     assert_eq!(message(&app), "Record saved");
     assert_eq!(audit_count(app.store()), before + 1, "one audit row");
@@ -224,7 +224,7 @@ fn the_language_field_completes_from_the_registry_and_stores_the_tag() {
     assert!(shown.contains("Tab: Min Dong Chinese (cdo)"), "{shown}");
     insta::assert_snapshot!("record_form_language_80x24", shown);
     press(&mut app, KeyCode::Tab);
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert_eq!(form.fields[form.focused].label, "Language", "Tab completed");
     assert!(screen(&mut app).contains("Min Dong Chinese"));
     ctrl(&mut app, 's');
@@ -314,7 +314,7 @@ fn an_edit_that_meets_another_sessions_loses_neither() {
         .unwrap();
 
     ctrl(&mut app, 's');
-    let form = app.form.as_ref().expect("the form stays open");
+    let form = app.form().expect("the form stays open");
     let problem = form.problem.clone().unwrap_or_default();
     assert!(
         problem.starts_with("Another session saved this record meanwhile; nothing was saved"),
@@ -349,11 +349,7 @@ fn an_edit_that_meets_another_sessions_loses_neither() {
     // Saving again is a choice made seeing both: ours where we typed,
     // theirs elsewhere.
     ctrl(&mut app, 's');
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.problem)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.problem));
     let stored = open(&path, "ccuser").patient(ZOE).unwrap().unwrap();
     assert_eq!(stored.pronouns.as_deref(), Some("she/her"));
     assert_eq!(stored.best_time_to_call.as_deref(), Some("after 5pm"));
@@ -372,11 +368,11 @@ fn a_goal_needs_a_target_date_after_its_start() {
     press(&mut app, KeyCode::Enter);
     typed(&mut app, "Runs out of food at month's end");
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert_eq!(message(&app), "Need added to the plan: a adds a goal to it");
 
     press(&mut app, KeyCode::Char('a'));
-    let form = app.form.as_ref().expect("a opens the goal form");
+    let form = app.form().expect("a opens the goal form");
     assert_eq!(
         form.field("need").text(),
         "food: Runs out of food at month's end",
@@ -385,7 +381,7 @@ fn a_goal_needs_a_target_date_after_its_start() {
     assert_eq!(form.fields[form.focused].label, "Patient's words");
     typed(&mut app, "I want food every day of the month");
     ctrl(&mut app, 's');
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert_eq!(
         form.problem.as_deref(),
         Some("Measurable target is required")
@@ -395,16 +391,16 @@ fn a_goal_needs_a_target_date_after_its_start() {
     press(&mut app, KeyCode::Enter);
     typed(&mut app, "2026-11-01");
     assert_eq!(
-        app.form.as_ref().unwrap().problem.as_deref(),
+        app.form().unwrap().problem.as_deref(),
         Some("The target date 2026-11-01 is before the goal's start 2026-11-24")
     );
     ctrl(&mut app, 's');
-    assert!(app.form.is_some(), "refused");
+    assert!(app.form().is_some(), "refused");
     clear(&mut app);
     typed(&mut app, "+2m");
-    assert_eq!(app.form.as_ref().unwrap().problem, None);
+    assert_eq!(app.form().unwrap().problem, None);
     ctrl(&mut app, 's');
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert_eq!(message(&app), "Goal added to the plan: + records progress");
     let goal = app
         .goals
@@ -427,10 +423,7 @@ fn a_goal_needs_a_target_date_after_its_start() {
     // Edited: a new target; meanwhile another session changed the measure,
     // which the form takes (it was not touched here) while keeping ours.
     press(&mut app, KeyCode::Char('e'));
-    assert_eq!(
-        app.form.as_ref().unwrap().field("target").text(),
-        "2027-01-24"
-    );
+    assert_eq!(app.form().unwrap().field("target").text(), "2027-01-24");
     let mut other = open(&path, "colleague");
     other
         .update_plan_goal(
@@ -450,7 +443,7 @@ fn a_goal_needs_a_target_date_after_its_start() {
     clear(&mut app);
     typed(&mut app, "2027-02-28");
     ctrl(&mut app, 's');
-    let form = app.form.as_ref().expect("kept open after the conflict");
+    let form = app.form().expect("kept open after the conflict");
     assert_eq!(
         form.field("measure").text(),
         "SNAP card in hand",
@@ -458,11 +451,7 @@ fn a_goal_needs_a_target_date_after_its_start() {
     );
     assert_eq!(form.field("target").text(), "2027-02-28", "ours kept");
     ctrl(&mut app, 's');
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.problem)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.problem));
     assert_eq!(message(&app), "Goal saved");
     let goal = app.goals.selected().unwrap().clone();
     assert_eq!(goal.measure.as_deref(), Some("SNAP card in hand"));
@@ -651,7 +640,7 @@ fn the_review_date_moves_its_task_and_e_writes_the_plan_to_the_export_folder() {
     press(&mut app, KeyCode::Char('r'));
     typed(&mut app, "2026-11-01");
     assert_eq!(
-        app.form.as_ref().unwrap().problem.as_deref(),
+        app.form().unwrap().problem.as_deref(),
         Some("The review date 2026-11-01 has passed")
     );
     clear(&mut app);
@@ -710,7 +699,7 @@ fn completing_the_review_task_asks_for_the_next_review() {
     }
     press(&mut app, KeyCode::Char('x'));
     typed(&mut app, "Reviewed with the patient\r");
-    let form = app.form.as_ref().expect("the next review is asked for");
+    let form = app.form().expect("the next review is asked for");
     assert_eq!(
         form.title,
         "Plan of Zoë Testa reviewed: when is the next review? (Esc: later)"
@@ -720,7 +709,7 @@ fn completing_the_review_task_asks_for_the_next_review() {
         Ok("→ Mon 2027-05-24")
     );
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     let store = open(&path, "ccuser");
     let record = store.patient(ZOE).unwrap().unwrap();
     assert_eq!(

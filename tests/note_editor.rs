@@ -93,9 +93,9 @@ fn a_sentence_typed_at_once_after_n_is_the_note_and_signing_asks_for_the_header(
     press(&mut app, KeyCode::Char('n'));
     let sentence = "Spoke with patient about pharmacy refill and bus pass 7";
     keys(&mut app, sentence);
-    assert_eq!(app.editor.as_ref().unwrap().text(), sentence);
+    assert_eq!(app.editor().unwrap().text(), sentence);
     ctrl(&mut app, 's');
-    assert!(app.editor.is_some(), "not signed with nothing chosen");
+    assert!(app.editor().is_some(), "not signed with nothing chosen");
     let all = screen(&mut app);
     assert!(
         all.contains("To sign, the method? p phone"),
@@ -107,7 +107,7 @@ fn a_sentence_typed_at_once_after_n_is_the_note_and_signing_asks_for_the_header(
         "one key each"
     );
     keys(&mut app, "r");
-    assert!(app.editor.is_none(), "signed once the outcome was chosen");
+    assert!(app.editor().is_none(), "signed once the outcome was chosen");
     let conn = Connection::open(&path).unwrap();
     let stored: (String, String, String, String, String, String) = conn
         .query_row(
@@ -148,7 +148,7 @@ fn leaving_signing_s_question_keeps_the_note_open_and_the_key_typed() {
     ctrl(&mut app, 's');
     press(&mut app, KeyCode::Esc);
     assert!(
-        app.editor.is_some(),
+        app.editor().is_some(),
         "Esc leaves the question, not the note"
     );
     assert_eq!(
@@ -157,10 +157,7 @@ fn leaving_signing_s_question_keeps_the_note_open_and_the_key_typed() {
     );
     ctrl(&mut app, 's');
     keys(&mut app, ".");
-    assert_eq!(
-        app.editor.as_ref().unwrap().text(),
-        "Left word with her son."
-    );
+    assert_eq!(app.editor().unwrap().text(), "Left word with her son.");
     assert!(notes_in_db(&path).iter().all(|n| n.0 == "preparation"));
 }
 
@@ -174,7 +171,7 @@ fn esc_keeps_a_draft_that_n_brings_back_and_a_new_session_offers() {
     keys(&mut app, "popn");
     keys(&mut app, "Talked about housing");
     press(&mut app, KeyCode::Esc);
-    assert!(app.editor.is_none());
+    assert!(app.editor().is_none());
     assert_eq!(message(&app), "Draft saved; n on this patient reopens it");
     assert_eq!(
         notes_in_db(&path),
@@ -186,7 +183,7 @@ fn esc_keeps_a_draft_that_n_brings_back_and_a_new_session_offers() {
     );
 
     press(&mut app, KeyCode::Char('n'));
-    let editor = app.editor.as_ref().unwrap();
+    let editor = app.editor().unwrap();
     assert_eq!(editor.text(), "Talked about housing");
     keys(&mut app, " and food.");
     drop(app); // as if the connection dropped with the editor open
@@ -195,7 +192,7 @@ fn esc_keeps_a_draft_that_n_brings_back_and_a_new_session_offers() {
     let mut next = self::app(&path);
     assert!(message(&next).starts_with("A draft note for Testa, Zoë was not signed: d reopens it"));
     press(&mut next, KeyCode::Char('d'));
-    let text = next.editor.as_ref().unwrap().text();
+    let text = next.editor().unwrap().text();
     assert!(text.starts_with("Talked about housing"), "{text}");
 }
 
@@ -223,7 +220,7 @@ fn signing_an_attempt_proposes_a_retry_the_next_business_day() {
     keys(&mut app, "popn");
     keys(&mut app, "No answer on the cell.");
     ctrl(&mut app, 's');
-    assert!(app.editor.is_none());
+    assert!(app.editor().is_none());
     assert_eq!(notes_in_db(&path)[0].0, "completed");
     assert!(screen(&mut app).contains("Add \"Retry outreach call\" due Wed 2026-11-25?"));
     press(&mut app, KeyCode::Enter);
@@ -280,7 +277,7 @@ fn an_empty_note_is_not_signed_and_nothing_is_lost() {
     let mut app = app(&path);
     press(&mut app, KeyCode::Char('n'));
     ctrl(&mut app, 's');
-    assert!(app.editor.is_some(), "still open");
+    assert!(app.editor().is_some(), "still open");
     assert_eq!(
         message(&app),
         "The note is empty: write what happened before signing"
@@ -299,7 +296,7 @@ fn templates_and_the_time_go_into_the_note() {
     assert!(all.contains("2 post-discharge follow-up"), "{all}");
     press(&mut app, KeyCode::Char('2'));
     ctrl(&mut app, 'o');
-    let text = app.editor.as_ref().unwrap().text();
+    let text = app.editor().unwrap().text();
     assert!(
         text.starts_with("Post-discharge follow-up.\nDischarged from:"),
         "{text}"
@@ -346,7 +343,7 @@ fn the_timeline_opens_a_note_in_full_and_takes_an_addendum() {
         "{all}"
     );
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Timeline { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Timeline { .. })));
     press(&mut app, KeyCode::Enter);
     assert!(screen(&mut app).contains("outbound phone · with patient · reached"));
     press(&mut app, KeyCode::Char('a'));
@@ -384,7 +381,7 @@ fn search_from_the_command_line_jumps_to_the_note() {
         "{all}"
     );
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Note { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Note { .. })));
 
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char(':'));
@@ -466,7 +463,7 @@ fn a_long_note_scrolls_to_its_end_and_its_addenda() {
         press(&mut app, KeyCode::Char('j'));
     }
     assert!(
-        matches!(app.overlay, Some(Overlay::Note { .. })),
+        matches!(app.overlay(), Some(Overlay::Note { .. })),
         "j scrolls, not closes"
     );
     assert!(screen(&mut app).contains("THE END"));
@@ -519,10 +516,10 @@ fn several_drafts_are_announced_and_offered_one_by_one() {
         message(&app)
     );
     press(&mut app, KeyCode::Char('d'));
-    let first = app.editor.as_ref().unwrap().text();
+    let first = app.editor().unwrap().text();
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('d'));
-    let then = app.editor.as_ref().unwrap().text();
+    let then = app.editor().unwrap().text();
     let mut both = [first, then];
     both.sort();
     assert_eq!(
@@ -557,10 +554,10 @@ fn an_empty_note_leaves_no_draft_and_ctrl_q_discards_one() {
     assert!(screen(&mut app).contains("Throw this draft away?"));
     press(&mut app, KeyCode::Char('x'));
     assert_eq!(message(&app), "Kept");
-    assert!(app.editor.is_some());
+    assert!(app.editor().is_some());
     ctrl(&mut app, 'q');
     press(&mut app, KeyCode::Char('y'));
-    assert!(app.editor.is_none());
+    assert!(app.editor().is_none());
     assert_eq!(message(&app), "Draft discarded");
     assert!(notes_in_db(&path).is_empty());
     let discarded: i64 = Connection::open(&path)

@@ -46,8 +46,8 @@ fn write_and_sign(app: &mut App, text: &str) {
     keys(app, text);
     ctrl(app, 's');
     keys(app, "popr");
-    assert!(app.editor.is_none(), "signed");
-    if matches!(app.overlay, Some(Overlay::Proposal(_))) {
+    assert!(app.editor().is_none(), "signed");
+    if matches!(app.overlay(), Some(Overlay::Proposal(_))) {
         press(app, KeyCode::Esc); // skip the proposed follow-up
     }
 }
@@ -82,7 +82,7 @@ fn a_task_in_today_shows_its_patient_and_n_writes_for_them() {
     };
 
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.editor.as_ref().unwrap().patient_id, task_patient);
+    assert_eq!(app.editor().unwrap().patient_id, task_patient);
     assert!(screen(&mut app).contains(&name), "the editor names them");
     write_and_sign(&mut app, "Called about the discharge papers");
     assert_eq!(noted_patients(&path), vec![task_patient]);
@@ -98,7 +98,7 @@ fn a_task_in_today_shows_its_patient_and_n_writes_for_them() {
     press(&mut app, KeyCode::Char('4'));
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(
-        app.editor.as_ref().unwrap().patient_id,
+        app.editor().unwrap().patient_id,
         selected_task_patient(&app)
     );
 }
@@ -114,7 +114,7 @@ fn n_right_after_moving_in_today_waits_for_nothing_and_goes_to_the_task_s_patien
     // them up to it.
     let task_patient = selected_task_patient(&app);
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.editor.as_ref().unwrap().patient_id, task_patient);
+    assert_eq!(app.editor().unwrap().patient_id, task_patient);
     assert_eq!(shown(&app), task_patient);
 }
 
@@ -153,7 +153,7 @@ fn completing_a_task_in_today_moves_the_patient_pane_to_the_next_task_s_patient(
     assert_ne!(next, first, "one task per patient in this morning");
     assert_eq!(shown(&app), next);
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.editor.as_ref().unwrap().patient_id, next);
+    assert_eq!(app.editor().unwrap().patient_id, next);
 }
 
 #[test]
@@ -171,10 +171,10 @@ fn n_in_the_timeline_writes_for_the_patient_whose_timeline_it_is() {
     press(&mut app, KeyCode::Char('2'));
     assert_eq!(shown(&app), patient, "the patient pane keeps its patient");
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Timeline { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Timeline { .. })));
     press(&mut app, KeyCode::Char('n'));
-    assert!(app.overlay.is_none());
-    assert_eq!(app.editor.as_ref().unwrap().patient_id, patient);
+    assert!(app.overlay().is_none());
+    assert_eq!(app.editor().unwrap().patient_id, patient);
     write_and_sign(&mut app, "Second call");
     assert_eq!(noted_patients(&path), vec![patient, patient]);
 }
@@ -200,17 +200,17 @@ fn a_search_result_brings_its_patient_up_and_n_writes_for_them() {
     press(&mut app, KeyCode::Char(':'));
     keys(&mut app, "search voucher");
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Search { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Search { .. })));
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Note { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Note { .. })));
     assert_eq!(shown(&app), patient, "the result's patient is on screen");
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.editor.as_ref().unwrap().patient_id, patient);
+    assert_eq!(app.editor().unwrap().patient_id, patient);
     write_and_sign(&mut app, "Voucher used");
 
     // And after closing the note, n is still for them.
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.editor.as_ref().unwrap().patient_id, patient);
+    assert_eq!(app.editor().unwrap().patient_id, patient);
     assert_eq!(noted_patients(&path), vec![patient, patient]);
 }
 

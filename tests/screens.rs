@@ -206,7 +206,7 @@ fn help_lists_the_focused_panes_keys_from_the_keymap() {
     let one_up = text(&draw(&mut app, 80, 24));
     assert_ne!(one_up, bottom, "k scrolls back at once");
     press(&mut app, KeyCode::Char('x'));
-    assert_eq!(app.overlay, None, "any other key closes help");
+    assert_eq!(app.overlay(), None, "any other key closes help");
 
     press(&mut app, KeyCode::Char('4'));
     press(&mut app, KeyCode::Char('?'));
@@ -313,7 +313,7 @@ fn the_record_follows_the_caseload_once_the_selection_rests() {
     let next = app.caseload.selected_id().unwrap();
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(app.patient.record.as_ref().unwrap().id, next);
-    assert_eq!(app.editor.as_ref().map(|e| e.patient_id), Some(next));
+    assert_eq!(app.editor().map(|e| e.patient_id), Some(next));
 }
 
 /// Quitting while the panes are behind does not read (nor audit) a record
@@ -456,7 +456,7 @@ fn the_filter_narrows_the_caseload_as_you_type() {
     press(&mut app, KeyCode::Backspace);
     assert_eq!(app.caseload.cursor.len(), count);
     press(&mut app, KeyCode::Enter);
-    assert!(app.caseload.filter_input.is_none());
+    assert!(app.filter_input().is_none());
     assert_eq!(
         app.caseload.query.filter,
         piece.to_lowercase(),
@@ -557,7 +557,7 @@ fn goals_show_status_and_target_and_enter_shows_the_whole_goal() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Enter);
     let goal = app.goals.selected().unwrap().clone();
-    let Some(Overlay::Goal(detail)) = &app.overlay else {
+    let Some(Overlay::Goal(detail)) = app.overlay() else {
         panic!("the goal overlay is open");
     };
     assert_eq!(detail.goal, goal);
@@ -567,7 +567,7 @@ fn goals_show_status_and_target_and_enter_shows_the_whole_goal() {
     assert!(all.contains(goal.status.label()));
     assert!(all.contains("Measure"), "{all}");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.overlay(), None);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.focus, PaneId::Caseload, "Esc goes back to the caseload");
 }

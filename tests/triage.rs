@@ -168,10 +168,10 @@ fn an_unreadable_date_says_why_and_changes_nothing() {
     keys(&mut app, "someday");
     assert!(screen(&mut app).contains("\"someday\" is not a date tend knows"));
     press(&mut app, KeyCode::Enter);
-    assert!(app.prompt.is_some(), "the prompt stays open to be fixed");
+    assert!(app.prompt().is_some(), "the prompt stays open to be fixed");
     assert!(message(&app).contains("is not a date tend knows"));
     press(&mut app, KeyCode::Esc);
-    assert!(app.prompt.is_none());
+    assert!(app.prompt().is_none());
     assert_eq!(message(&app), "Cancelled; nothing was changed");
     assert_eq!(task_in_db(&path, &title), before);
     assert!(audit_details(&path).is_empty());
@@ -187,14 +187,14 @@ fn reassign_completes_names_and_refuses_unknown_coordinators() {
     keys(&mut app, "nobody");
     assert!(screen(&mut app).contains("there is no coordinator named \"nobody\""));
     press(&mut app, KeyCode::Enter);
-    assert!(app.prompt.is_some());
+    assert!(app.prompt().is_some());
     assert_eq!(task_in_db(&path, &title).2, "ccuser");
     press(&mut app, KeyCode::Esc);
 
     press(&mut app, KeyCode::Char('r'));
     keys(&mut app, "cc-c");
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.prompt.as_ref().unwrap().input.text(), "cc-cover");
+    assert_eq!(app.prompt().unwrap().input.text(), "cc-cover");
     press(&mut app, KeyCode::Enter);
     assert_eq!(task_in_db(&path, &title).2, "cc-cover");
     assert!(
@@ -284,7 +284,7 @@ fn edit_changes_what_the_line_says() {
     }
     press(&mut app, KeyCode::Char('e'));
     assert_eq!(
-        app.prompt.as_ref().unwrap().input.text(),
+        app.prompt().unwrap().input.text(),
         "Referral check due:2026-11-22 pri:routine kind:other"
     );
     for _ in 0.."due:2026-11-22 pri:routine kind:other".len() {

@@ -17,8 +17,6 @@ pub struct CaseloadPane {
     /// Index (in the whole list) of `rows[0]`.
     window_offset: usize,
     rows: Vec<CaseloadRow>,
-    /// The filter being typed, while `/` is active.
-    pub filter_input: Option<LineInput>,
 }
 
 /// What a key typed into the filter did.
@@ -42,13 +40,7 @@ impl CaseloadPane {
             cursor: ListCursor::default(),
             window_offset: 0,
             rows: Vec::new(),
-            filter_input: None,
         }
-    }
-
-    /// Whether the filter line is on screen (typing, or a filter is set).
-    pub fn shows_filter_line(&self) -> bool {
-        self.filter_input.is_some() || !self.query.filter.is_empty()
     }
 
     pub fn selected(&self) -> Option<&CaseloadRow> {
@@ -142,13 +134,13 @@ impl CaseloadPane {
         reloaded
     }
 
-    pub fn start_filter(&mut self) {
-        self.filter_input = Some(LineInput::new(&self.query.filter));
+    /// The filter line, to type in: it starts with the filter in force.
+    pub fn start_filter(&self) -> LineInput {
+        LineInput::new(&self.query.filter)
     }
 
-    /// Clears the filter (and stops typing one), keeping the selected patient.
+    /// Clears the filter, keeping the selected patient.
     pub fn clear_filter(&mut self, store: &Store) -> Result<(), StoreError> {
-        self.filter_input = None;
         if self.query.filter.is_empty() {
             return Ok(());
         }
@@ -157,20 +149,23 @@ impl CaseloadPane {
         self.reload(store, keep)
     }
 
-    /// A key typed while the filter is open.
+    /// A key typed into the filter line (`command`: what the keymap reads
+    /// it as there).
     pub fn filter_key(
         &mut self,
         store: &Store,
+        input: &mut LineInput,
+        command: Option<Action>,
         key: KeyEvent,
     ) -> Result<FilterOutcome, StoreError> {
-        let Some(input) = self.filter_input.as_mut() else {
-            return Ok(FilterOutcome::Unchanged);
+        let event = match command {
+            Some(Action::Submit) => InputEvent::Submit(input.text()),
+            Some(Action::Cancel) => InputEvent::Cancel,
+            Some(_) => InputEvent::Unchanged,
+            None => input.key(key),
         };
-        match input.key(key) {
-            InputEvent::Submit(_) => {
-                self.filter_input = None;
-                Ok(FilterOutcome::Closed)
-            }
+        match event {
+            InputEvent::Submit(_) => Ok(FilterOutcome::Closed),
             InputEvent::Cancel => {
                 self.clear_filter(store)?;
                 Ok(FilterOutcome::Closed)
@@ -191,7 +186,6 @@ impl CaseloadPane {
         let mut position = store.caseload_position(&self.query, patient_id)?;
         if position.is_none() && !self.query.filter.is_empty() {
             self.query.filter.clear();
-            self.filter_input = None;
             position = store.caseload_position(&self.query, patient_id)?;
         }
         if position.is_none() && self.query.scope == Scope::Mine {

@@ -203,6 +203,12 @@ impl NoteEditor {
         }
     }
 
+    /// Whether a header field (or the minutes), not the text, has the
+    /// cursor: the header's keys then come first.
+    pub fn in_header(&self) -> bool {
+        self.field != Field::Body
+    }
+
     pub fn text(&self) -> String {
         self.body.lines().join("\n")
     }

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use super::form::{Choice, Field, FieldKind, Form, FormEvent};
+use super::layers::Modal;
 use super::pane::PaneId;
 use super::patient::{RecordLine, Section};
 use super::{capitalise, App, Message};
@@ -475,7 +476,7 @@ impl App {
         if let Some(name) = line.as_ref().and_then(field_for) {
             form.focus(name);
         }
-        self.form = Some(form);
+        self.layers.open(Modal::Form(form));
         Ok(())
     }
 
@@ -591,7 +592,12 @@ impl App {
                 return;
             }
         };
-        self.form = Some(Form::new(purpose, title.to_string(), fields, today));
+        self.layers.open(Modal::Form(Form::new(
+            purpose,
+            title.to_string(),
+            fields,
+            today,
+        )));
     }
 
     /// `N` on the plan: a need, in one of the plan's domains.
@@ -613,12 +619,12 @@ impl App {
             .required(),
             Field::new("description", "The need", FieldKind::Text, "").required(),
         ];
-        self.form = Some(Form::new(
+        self.layers.open(Modal::Form(Form::new(
             FormPurpose::AddNeed { patient_id },
             "New need in the care plan".into(),
             fields,
             self.today(),
-        ));
+        )));
     }
 
     /// `a` on the plan: a goal, under the need the cursor is on (or its
@@ -638,7 +644,7 @@ impl App {
         if has_need {
             form.focus("words");
         }
-        self.form = Some(form);
+        self.layers.open(Modal::Form(form));
     }
 
     /// `e` on a goal: its words, measure, need, dates and priority.
@@ -657,7 +663,7 @@ impl App {
             self.today(),
         );
         form.focus("words");
-        self.form = Some(form);
+        self.layers.open(Modal::Form(form));
     }
 
     /// The date the plan is next reviewed (`r` on the plan, `e` on the
@@ -673,7 +679,7 @@ impl App {
             &date_text(record.plan_review_on),
         )
         .required()];
-        self.form = Some(Form::new(
+        self.layers.open(Modal::Form(Form::new(
             FormPurpose::PlanReview {
                 patient_id: record.id,
                 version: record.version,
@@ -681,7 +687,7 @@ impl App {
             "Next review of the care plan (its task follows the date)".into(),
             fields,
             self.today(),
-        ));
+        )));
     }
 
     /// After a care-plan review task is completed: when the plan is next
@@ -693,7 +699,7 @@ impl App {
         };
         let fields =
             vec![Field::new("review", "Next review by", FieldKind::Date, "+6m").required()];
-        self.form = Some(Form::new(
+        self.layers.open(Modal::Form(Form::new(
             FormPurpose::PlanReview {
                 patient_id,
                 version: record.version,
@@ -705,7 +711,7 @@ impl App {
             ),
             fields,
             self.today(),
-        ));
+        )));
         Ok(())
     }
 
@@ -734,24 +740,24 @@ impl App {
             RecordItem::CareTeamMember(_) => "Remove from the care team",
             RecordItem::Flag(_) => "Take down",
         };
-        self.prompt = Some(super::prompt::Prompt::new(
+        self.layers.open(Modal::Prompt(super::prompt::Prompt::new(
             super::prompt::PromptKind::EndItem { patient_id, item },
             format!("{verb}: {}? (Enter confirms, Esc cancels)", fit(&text, 40)),
             "",
-        ));
+        )));
         self.update_preview()
     }
 
     /// A key typed into the open form.
     pub(super) fn form_key(&mut self, key: crossterm::event::KeyEvent) -> Result<(), StoreError> {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.layers.form_mut() else {
             return Ok(());
         };
         match form.key(key) {
             FormEvent::Save => self.save_form(),
             FormEvent::Cancel => {
                 let changed = form.is_changed();
-                self.form = None;
+                self.layers.take_form();
                 self.message = Some(Message::Info(
                     if changed {
                         "Cancelled; nothing was saved"
@@ -777,7 +783,7 @@ impl App {
 
     /// Saves the form in one transaction, or keeps it open saying why not.
     fn save_form(&mut self) -> Result<(), StoreError> {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.layers.form_mut() else {
             return Ok(());
         };
         if let Some((index, problem)) = form.first_problem() {
@@ -915,7 +921,7 @@ impl App {
         };
         match result {
             Ok(done) => {
-                self.form = None;
+                self.layers.take_form();
                 self.after_plan_change(Ok(done))?;
                 if let Some(id) = added_need {
                     self.goals.select_need(id);
@@ -927,7 +933,7 @@ impl App {
             }
             Err(StoreError::Conflict(_)) => self.form_conflict(),
             Err(error @ StoreError::Refused(_)) => {
-                if let Some(form) = self.form.as_mut() {
+                if let Some(form) = self.layers.form_mut() {
                     form.problem = Some(capitalise(&error.to_string()));
                 }
                 Ok(())
@@ -944,7 +950,7 @@ impl App {
     /// moves to the version now saved, so a second save is a choice made
     /// knowing both: say so, show theirs, lose neither.
     fn form_conflict(&mut self) -> Result<(), StoreError> {
-        let patient_id = match self.form.as_ref().map(|f| f.purpose) {
+        let patient_id = match self.layers.form().map(|f| f.purpose) {
             Some(
                 FormPurpose::EditRecord { patient_id, .. }
                 | FormPurpose::PlanReview { patient_id, .. }
@@ -955,7 +961,7 @@ impl App {
         let today = self.today();
         let now = self.store.patient(patient_id)?;
         let coordinators = self.store.coordinators()?;
-        let goal_now = match self.form.as_ref().map(|f| f.purpose) {
+        let goal_now = match self.layers.form().map(|f| f.purpose) {
             Some(FormPurpose::EditGoal { goal_id, .. }) => Some(
                 self.store
                     .goals(patient_id)?
@@ -967,18 +973,18 @@ impl App {
         let needs = self.store.needs(patient_id)?;
         // The panes show the record as it now is.
         self.after_plan_change(Ok("Another session changed this record meanwhile"))?;
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.layers.form_mut() else {
             return Ok(());
         };
         let Some(now) = now else {
-            self.form = None;
+            self.layers.take_form();
             self.message = Some(Message::Error(
                 "That patient is no longer in the database; nothing was saved".into(),
             ));
             return Ok(());
         };
         if let Some(None) = goal_now {
-            self.form = None;
+            self.layers.take_form();
             self.message = Some(Message::Error(
                 "Another session removed that goal; nothing was saved".into(),
             ));

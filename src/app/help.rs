@@ -18,18 +18,19 @@ pub enum HelpLine {
     Blank,
 }
 
-pub fn help_lines(keymap: &Keymap, pane: PaneId, weights: &UrgencyWeights) -> Vec<HelpLine> {
+/// The help of a layer: the keys of `context` and of the contexts it
+/// falls back to, from the keymap; for Today the ranking rule with the
+/// weights in force; for the panes and the editor, how the editor takes
+/// keys and the header's choices.
+pub fn help_lines(keymap: &Keymap, context: Context, weights: &UrgencyWeights) -> Vec<HelpLine> {
     let mut lines = Vec::new();
     let mut section = None;
-    for binding in keymap.bindings_for(pane) {
+    for binding in keymap.bindings_in(context) {
         if section != Some(binding.context) {
             if section.is_some() {
                 lines.push(HelpLine::Blank);
             }
-            lines.push(HelpLine::Heading(match binding.context {
-                Context::Pane(_) => format!("In {}", pane.title()),
-                Context::Global => "Everywhere".to_string(),
-            }));
+            lines.push(HelpLine::Heading(binding.context.heading()));
             section = Some(binding.context);
         }
         let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
@@ -38,25 +39,63 @@ pub fn help_lines(keymap: &Keymap, pane: PaneId, weights: &UrgencyWeights) -> Ve
             description: binding.description,
         });
     }
-    if pane == PaneId::Tasks {
+    if context == Context::Pane(PaneId::Tasks) {
         lines.push(HelpLine::Blank);
         lines.push(HelpLine::Heading("How Today is ranked".into()));
         lines.extend(ranking_rule(weights).into_iter().map(HelpLine::Text));
     }
-    lines.push(HelpLine::Blank);
-    lines.push(HelpLine::Heading("In the note editor (n)".into()));
-    lines.extend(note_editor_help().into_iter().map(HelpLine::Text));
+    match context {
+        Context::Pane(_) => {
+            lines.push(HelpLine::Blank);
+            lines.push(HelpLine::Heading("In the note editor (n)".into()));
+            lines.extend(note_editor_help(keymap).into_iter().map(HelpLine::Text));
+        }
+        Context::Editor | Context::EditorHeader => {
+            lines.push(HelpLine::Blank);
+            lines.push(HelpLine::Heading("The header".into()));
+            lines.extend(header_help().into_iter().map(HelpLine::Text));
+        }
+        _ => {}
+    }
     lines
 }
 
-/// How the note editor takes keys, with the header's choices as the domain
-/// defines them.
-pub fn note_editor_help() -> Vec<String> {
+/// How the note editor takes keys, with its keys as the keymap has them and
+/// the header's choices as the domain defines them.
+pub fn note_editor_help(keymap: &Keymap) -> Vec<String> {
+    let key = |name| keymap.key_name(name);
     let mut lines = vec![
         "Keys go to the note's text first: type at once.".to_string(),
-        "Tab goes round the header, where one key chooses a field and moves on;".into(),
-        "  any other key goes into the text. Shift-Tab: the minutes.".into(),
+        format!(
+            "{} goes round the header, where one key chooses a field and moves on;",
+            key("editor_header")
+        ),
+        format!(
+            "  any other key goes into the text. {}: the minutes.",
+            key("editor_minutes")
+        ),
     ];
+    lines.extend(header_help());
+    lines.extend([
+        format!(
+            "{} signs, asking first for each field not chosen (one key each).",
+            key("editor_sign")
+        ),
+        format!(
+            "{} keeps the draft · {} template · {} time · {} undo",
+            key("editor_close"),
+            key("editor_template"),
+            key("editor_time"),
+            key("editor_undo")
+        ),
+        format!("{} throws the draft away (after y).", key("editor_discard")),
+    ]);
+    lines
+}
+
+/// Each header field's choices, one key each.
+fn header_help() -> Vec<String> {
+    let mut lines = Vec::new();
     for field in HeaderField::ALL {
         let choices: Vec<String> = field
             .choices()
@@ -65,11 +104,6 @@ pub fn note_editor_help() -> Vec<String> {
             .collect();
         lines.extend(packed(&format!("  {}: ", field.label()), &choices));
     }
-    lines.extend([
-        "Ctrl-S signs, asking first for each field not chosen (one key each).".to_string(),
-        "Esc keeps the draft · Ctrl-T template · Ctrl-O time · Ctrl-Z undo".into(),
-        "Ctrl-Q throws the draft away (after y).".into(),
-    ]);
     lines
 }
 
@@ -151,7 +185,7 @@ mod tests {
 
     #[test]
     fn the_editor_s_keys_fit_the_help_at_80_columns() {
-        let lines = note_editor_help();
+        let lines = note_editor_help(&Keymap::default());
         assert!(lines.iter().all(|l| l.chars().count() <= 74), "{lines:#?}");
         let text = lines.join("\n");
         assert!(
@@ -169,7 +203,36 @@ mod tests {
         let keymap = Keymap::default();
         let weights = UrgencyWeights::default();
         let heading = HelpLine::Heading("How Today is ranked".into());
-        assert!(help_lines(&keymap, PaneId::Tasks, &weights).contains(&heading));
-        assert!(!help_lines(&keymap, PaneId::Caseload, &weights).contains(&heading));
+        let tasks = Context::Pane(PaneId::Tasks);
+        assert!(help_lines(&keymap, tasks, &weights).contains(&heading));
+        let caseload = Context::Pane(PaneId::Caseload);
+        assert!(!help_lines(&keymap, caseload, &weights).contains(&heading));
+    }
+
+    #[test]
+    fn the_help_of_a_layer_lists_its_own_keys_as_rebound() {
+        let mut keymap = Keymap::default();
+        let weights = UrgencyWeights::default();
+        let form = help_lines(&keymap, Context::Form, &weights);
+        assert!(form.contains(&HelpLine::Heading("In a form".into())));
+        assert!(
+            !form.contains(&HelpLine::Heading("Everywhere".into())),
+            "a form's letters are text: no pane keys there"
+        );
+        keymap
+            .set_keys(
+                "editor_sign",
+                vec![crate::app::keymap::Key::parse("alt-s").unwrap()],
+            )
+            .unwrap();
+        let editor = help_lines(&keymap, Context::Editor, &weights);
+        assert!(editor.contains(&HelpLine::Key {
+            keys: "Alt-s".into(),
+            description:
+                "sign the note, asking first for each header field not chosen (one key each)",
+        }));
+        assert!(note_editor_help(&keymap)
+            .iter()
+            .any(|l| l.starts_with("Alt-s signs")));
     }
 }

@@ -5,15 +5,18 @@
 
 pub mod caseload;
 pub mod editor;
+mod effects;
 pub mod form;
 mod forms;
 pub mod goals;
 pub mod help;
 pub mod keymap;
+pub mod layers;
 pub mod layout;
 pub mod line_input;
 pub mod list;
 pub mod notes;
+pub mod overlays;
 pub mod pane;
 pub mod patient;
 pub mod prompt;
@@ -23,23 +26,23 @@ mod triage;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use crate::clock::Clock;
 use crate::config::{Config, ThemeName};
 use crate::domain::goal::Goal;
 use crate::domain::note::FollowUpRules;
 use crate::domain::urgency::UrgencyWeights;
-use crate::store::{
-    KeptBack, NoteSummary, PatientRecord, Scope, SearchHit, Store, StoreError, TaskChange,
-    ViewAudited,
-};
+use crate::store::{KeptBack, PatientRecord, Scope, Store, StoreError, TaskChange, ViewAudited};
 use crate::templates::Template;
 use caseload::{CaseloadPane, FilterOutcome};
 use editor::NoteEditor;
+use effects::Effect;
 pub use forms::{FormPurpose, PlanForm};
 use goals::GoalsPane;
-use keymap::{Action, Keymap};
+use keymap::{Action, Context, Keymap};
+use layers::{Layers, Modal, Top};
+pub use overlays::{GoalDetail, Overlay};
 use pane::PaneId;
 use patient::PatientPane;
 use prompt::{Prompt, PromptKind};
@@ -50,53 +53,6 @@ use tasks::{TaskContext, TaskScope, TasksPane};
 pub enum Message {
     Info(String),
     Error(String),
-}
-
-/// A goal with what the overlay shows besides it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GoalDetail {
-    pub goal: Goal,
-    /// "Medical: Diabetes not under control".
-    pub need: Option<String>,
-    /// The progress entries, oldest first: "2026-11-10  A1c below 8: 9.1".
-    pub progress: Vec<String>,
-    /// The measured values as a sparkline (empty when none).
-    pub trend: String,
-    /// The tasks serving the goal: "due 2026-12-01 · Call the landlord".
-    pub interventions: Vec<String>,
-}
-
-/// What is drawn over the panes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Overlay {
-    /// The keys of the focused pane.
-    Help { scroll: usize },
-    /// One goal in full.
-    Goal(Box<GoalDetail>),
-    /// Choosing a template to insert into the note (Ctrl-T).
-    Templates { selected: usize },
-    /// What the signed note calls for, taken with Enter.
-    Proposal(notes::Proposal),
-    /// The patient's notes, newest first.
-    Timeline {
-        notes: Vec<NoteSummary>,
-        selected: usize,
-    },
-    /// One note in full, with its addenda.
-    Note {
-        note: NoteSummary,
-        addenda: Vec<NoteSummary>,
-        /// Lines scrolled past, for notes longer than the screen.
-        scroll: usize,
-    },
-    /// "Discard this draft?" from the note editor (Ctrl-Q).
-    ConfirmDiscard,
-    /// Notes matching a search.
-    Search {
-        words: String,
-        hits: Vec<SearchHit>,
-        selected: usize,
-    },
 }
 
 /// "Text" with its first letter in capitals, for messages built from
@@ -129,13 +85,8 @@ pub struct App {
     pub patient: PatientPane,
     pub goals: GoalsPane,
     pub tasks: TasksPane,
-    pub overlay: Option<Overlay>,
-    /// The one-line prompt of a triage action, while it is open.
-    pub prompt: Option<Prompt>,
-    /// The form being filled in, while one is open.
-    pub form: Option<PlanForm>,
-    /// The note being written, while the editor is open.
-    pub editor: Option<NoteEditor>,
+    /// What is open over the panes: the one layer on top takes each key.
+    layers: Layers,
     /// Drafts left from an earlier session (patients, newest first),
     /// offered back one by one with `d`.
     pub pending_drafts: Vec<i64>,
@@ -144,7 +95,8 @@ pub struct App {
     pub message: Option<Message>,
     /// Changes made in this session, newest last, for `u`.
     undo: Vec<TaskChange>,
-    /// Where `E` writes care plans, when configured.
+    /// Where `E` writes care plans: the configured folder, else the
+    /// `exports` folder in tend's data folder (`None`: no home to put it in).
     export_dir: Option<std::path::PathBuf>,
     /// The terminal's size, as last reported.
     pub size: (u16, u16),
@@ -183,16 +135,16 @@ impl App {
             patient: PatientPane::default(),
             goals: GoalsPane::default(),
             tasks: TasksPane::default(),
-            overlay: None,
-            prompt: None,
-            form: None,
-            editor: None,
+            layers: Layers::default(),
             pending_drafts: Vec::new(),
             templates: config.templates.clone(),
             follow_up: config.follow_up.clone(),
             message: None,
             undo: Vec::new(),
-            export_dir: config.export_dir.clone(),
+            // Resolved here, once, so that `E` itself reads no environment.
+            export_dir: config.export_dir.clone().or_else(|| {
+                crate::config::Paths::from_env().map(|paths| paths.data_dir.join("exports"))
+            }),
             size: (80, 24),
             shown_patient: None,
             detail_delay: config.detail_delay,
@@ -278,6 +230,50 @@ impl App {
         &self.store
     }
 
+    /// The layer that takes the next key.
+    pub fn top(&self) -> Top {
+        self.layers.top()
+    }
+
+    /// The layers over the panes, for drawing.
+    pub fn layers(&self) -> &Layers {
+        &self.layers
+    }
+
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.layers.overlay()
+    }
+
+    pub fn editor(&self) -> Option<&NoteEditor> {
+        self.layers.editor()
+    }
+
+    pub fn form(&self) -> Option<&PlanForm> {
+        self.layers.form()
+    }
+
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.layers.prompt()
+    }
+
+    /// The keymap's context of the layer on top: what `?` lists and the
+    /// status line hints.
+    pub fn context(&self) -> Context {
+        match self.layers.top() {
+            Top::Panes => Context::Pane(self.focus),
+            Top::Overlay => self
+                .layers
+                .overlay()
+                .map_or(Context::Global, Overlay::context),
+            Top::Editor => match self.layers.editor() {
+                Some(editor) if editor.in_header() => Context::EditorHeader,
+                _ => Context::Editor,
+            },
+            Top::Form => Context::Form,
+            Top::Prompt | Top::Filter => Context::LineInput,
+        }
+    }
+
     pub fn should_quit(&self) -> bool {
         self.quit
     }
@@ -294,7 +290,7 @@ impl App {
     /// The terminal was resized: recompute how many rows each list shows.
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = (width, height);
-        if let Some(editor) = self.editor.as_mut() {
+        if let Some(editor) = self.layers.editor_mut() {
             editor.wrap_width = layout::editor_text_width(self.size);
         }
         let result = self.apply_heights();
@@ -302,7 +298,7 @@ impl App {
     }
 
     fn apply_heights(&mut self) -> Result<(), StoreError> {
-        let rows = layout::list_rows(self.size, self.caseload.shows_filter_line(), self.zoom());
+        let rows = layout::list_rows(self.size, self.shows_filter_line(), self.zoom());
         self.caseload.set_height(&self.store, rows.caseload)?;
         self.patient.set_height(rows.patient);
         self.goals.cursor.set_height(rows.goals);
@@ -310,9 +306,20 @@ impl App {
         Ok(())
     }
 
+    /// Whether the caseload shows its filter line: being typed, or a
+    /// filter in force.
+    pub fn shows_filter_line(&self) -> bool {
+        self.layers.filter().is_some() || !self.caseload.query.filter.is_empty()
+    }
+
+    /// The filter being typed, while the filter line has the keys.
+    pub fn filter_input(&self) -> Option<&line_input::LineInput> {
+        self.layers.filter()
+    }
+
     /// How far the help overlay can scroll: its lines less the rows shown.
-    fn help_max_scroll(&self) -> usize {
-        let lines = help::help_lines(&self.keymap, self.focus, &self.weights).len();
+    fn help_max_scroll(&self, of: Context) -> usize {
+        let lines = help::help_lines(&self.keymap, of, &self.weights).len();
         lines.saturating_sub(layout::help_rows(lines, self.size.1))
     }
 
@@ -340,31 +347,13 @@ impl App {
         } else if !action.is_some_and(|a| self.passes_over(a)) {
             self.settle_detail()?;
         }
-        if self.overlay.is_some() {
-            return self.overlay_key(key);
-        }
-        if self.editor.is_some() {
-            return self.editor_key(key);
-        }
-        if self.form.is_some() {
-            return self.form_key(key);
-        }
-        if self.prompt.is_some() {
-            return self.prompt_key(key);
-        }
-        if self.caseload.filter_input.is_some() {
-            let before = self.caseload.shows_filter_line();
-            match self.caseload.filter_key(&self.store, key)? {
-                FilterOutcome::Changed => self.patient_changed()?,
-                FilterOutcome::Closed => {
-                    if before != self.caseload.shows_filter_line() {
-                        self.apply_heights()?;
-                    }
-                    self.patient_changed()?;
-                }
-                FilterOutcome::Unchanged => {}
-            }
-            return Ok(());
+        match self.layers.top() {
+            Top::Overlay => return self.overlay_key(key),
+            Top::Editor => return self.editor_key(key),
+            Top::Form => return self.form_key(key),
+            Top::Prompt => return self.prompt_key(key),
+            Top::Filter => return self.filter_key(key),
+            Top::Panes => {}
         }
         match self.keymap.action(self.focus, &key) {
             Some(action) => self.perform(action),
@@ -391,12 +380,7 @@ impl App {
     /// What the key does in the panes, when it goes to them (no overlay,
     /// editor, prompt or filter line has it).
     fn pane_action(&self, key: &KeyEvent) -> Option<Action> {
-        let to_panes = self.overlay.is_none()
-            && self.editor.is_none()
-            && self.form.is_none()
-            && self.prompt.is_none()
-            && self.caseload.filter_input.is_none();
-        to_panes
+        (self.layers.top() == Top::Panes)
             .then(|| self.keymap.action(self.focus, key))
             .flatten()
     }
@@ -430,106 +414,62 @@ impl App {
         Ok(())
     }
 
+    /// A key for the overlay on top: it answers from its own keys, and
+    /// what it asks for beyond itself is carried out here.
     fn overlay_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
-        let action = self.keymap.action(self.focus, &key);
-        let help_max = self.help_max_scroll();
-        let templates = self.templates.len();
-        let Some(overlay) = self.overlay.as_mut() else {
+        let Some(context) = self.layers.overlay().map(Overlay::context) else {
             return Ok(());
         };
-        let step = |selected: &mut usize, len: usize| match action {
-            Some(Action::MoveDown) => *selected = (*selected + 1).min(len.saturating_sub(1)),
-            Some(Action::MoveUp) => *selected = selected.saturating_sub(1),
-            _ => {}
+        let action = self.keymap.command(context, &key);
+        let number = self.keymap.numbered(context, &key);
+        let of = match self.layers.overlay() {
+            Some(Overlay::Help { of, .. }) => *of,
+            _ => context,
         };
-        let is_move = matches!(action, Some(Action::MoveDown | Action::MoveUp));
-        match overlay {
-            Overlay::Help { scroll } if is_move => {
-                step(scroll, help_max + 1);
+        let limits = overlays::Limits {
+            help_scroll: self.help_max_scroll(of),
+            templates: self.templates.len(),
+        };
+        let Some(overlay) = self.layers.overlay_mut() else {
+            return Ok(());
+        };
+        match overlay.key(action, number, &limits) {
+            overlays::Outcome::Stay => Ok(()),
+            overlays::Outcome::Close => {
+                self.layers.take_overlay();
+                Ok(())
             }
-            Overlay::Templates { selected } => match key.code {
-                KeyCode::Char(c @ '1'..='9') => {
-                    let index = c as usize - '1' as usize;
-                    self.overlay = None;
-                    return self.insert_template(index);
-                }
-                KeyCode::Enter => {
-                    let index = *selected;
-                    self.overlay = None;
-                    return self.insert_template(index);
-                }
-                _ if is_move => step(selected, templates),
-                _ => self.overlay = None,
-            },
-            Overlay::Proposal(_) => {
-                let Some(Overlay::Proposal(proposal)) = self.overlay.take() else {
-                    return Ok(());
-                };
-                if key.code == KeyCode::Enter {
-                    return self.accept_proposal(proposal);
-                }
-                self.message = Some(Message::Info("Skipped".into()));
+            overlays::Outcome::CloseThen(effect) => {
+                self.layers.take_overlay();
+                self.apply(effect)
             }
-            Overlay::Timeline { notes, selected } => match key.code {
-                KeyCode::Enter => {
-                    let chosen = notes.get(*selected).map(|n| n.part_of.unwrap_or(n.id));
-                    if let (Some(note_id), Some(patient_id)) = (chosen, self.shown_patient) {
-                        return self.open_note(note_id, patient_id);
-                    }
+        }
+    }
+
+    /// A key for the caseload's filter line.
+    fn filter_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
+        let command = self.keymap.command(Context::LineInput, &key);
+        if command == Some(Action::Help) {
+            self.layers.show(Overlay::Help {
+                scroll: 0,
+                of: Context::LineInput,
+            });
+            return Ok(());
+        }
+        let before = self.shows_filter_line();
+        let Some(input) = self.layers.filter_mut() else {
+            return Ok(());
+        };
+        match self.caseload.filter_key(&self.store, input, command, key)? {
+            FilterOutcome::Changed => self.patient_changed()?,
+            FilterOutcome::Closed => {
+                self.layers.take_filter();
+                if before != self.shows_filter_line() {
+                    self.apply_heights()?;
                 }
-                // The timeline is the patient's on screen: a note for them.
-                _ if action == Some(Action::NewNote) => {
-                    self.overlay = None;
-                    return self.open_editor(None);
-                }
-                KeyCode::Char('/') => {
-                    self.overlay = None;
-                    self.prompt = Some(Prompt::new(
-                        PromptKind::Search,
-                        "Search all notes for".into(),
-                        "",
-                    ));
-                }
-                _ if is_move => step(selected, notes.len()),
-                _ => self.overlay = None,
-            },
-            Overlay::Note { note, scroll, .. } => match (key.code, action) {
-                (KeyCode::Char('a'), _) => {
-                    let id = note.id;
-                    self.overlay = None;
-                    self.open_addendum(id);
-                }
-                // The note shown is of the patient on screen (a search
-                // result brings its patient up first).
-                (_, Some(Action::NewNote)) => {
-                    self.overlay = None;
-                    return self.open_editor(None);
-                }
-                (_, Some(Action::MoveDown)) => *scroll += 1,
-                (_, Some(Action::MoveUp)) => *scroll = scroll.saturating_sub(1),
-                (_, Some(Action::PageDown)) => *scroll += 10,
-                (_, Some(Action::PageUp)) => *scroll = scroll.saturating_sub(10),
-                (_, Some(Action::Top)) => *scroll = 0,
-                _ => self.overlay = None,
-            },
-            Overlay::ConfirmDiscard => {
-                self.overlay = None;
-                if key.code == KeyCode::Char('y') {
-                    return self.discard_draft(true);
-                }
-                self.message = Some(Message::Info("Kept".into()));
+                self.patient_changed()?;
             }
-            Overlay::Search { hits, selected, .. } => match key.code {
-                KeyCode::Enter => {
-                    if let Some(hit) = hits.get(*selected).cloned() {
-                        self.overlay = None;
-                        return self.open_hit(&hit);
-                    }
-                }
-                _ if is_move => step(selected, hits.len()),
-                _ => self.overlay = None,
-            },
-            _ => self.overlay = None,
+            FilterOutcome::Unchanged => {}
         }
         Ok(())
     }
@@ -538,7 +478,10 @@ impl App {
         self.message = None;
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Help => self.layers.show(Overlay::Help {
+                scroll: 0,
+                of: Context::Pane(self.focus),
+            }),
             Action::NextPane => self.set_focus(self.focus.next())?,
             Action::PrevPane => self.set_focus(self.focus.prev())?,
             Action::Focus(pane) => self.set_focus(pane)?,
@@ -551,7 +494,8 @@ impl App {
             | Action::PageUp => self.move_in_focus(action)?,
             Action::Open => self.open()?,
             Action::Filter => {
-                self.caseload.start_filter();
+                self.layers
+                    .open(Modal::Filter(self.caseload.start_filter()));
                 self.apply_heights()?;
             }
             Action::ToggleTeam => {
@@ -584,7 +528,11 @@ impl App {
             Action::AddGoal => self.open_goal_form(),
             Action::AddNeed => self.open_need_form(),
             Action::SetPlanReview => self.open_review_form(),
-            Action::ExportCarePlan => self.export_care_plan()?,
+            Action::ExportCarePlan => {
+                if let Some(patient_id) = self.shown_patient_id() {
+                    self.apply(Effect::ExportCarePlan(patient_id))?;
+                }
+            }
             Action::EndRecordItem => self.ask_end_record_item()?,
             Action::EditGoal => self.open_goal_edit_form(),
             Action::AddIntervention => {
@@ -674,6 +622,29 @@ impl App {
                 self.load_tasks()?;
                 self.patient_changed()?;
             }
+            // The keys of the layers over the panes: the panes' contexts
+            // bind none of these, so none reaches here.
+            Action::Choose
+            | Action::ChooseNumbered
+            | Action::Addendum
+            | Action::SearchNotes
+            | Action::Yes
+            | Action::Save
+            | Action::Cancel
+            | Action::Submit
+            | Action::Complete
+            | Action::NextField
+            | Action::PrevField
+            | Action::NextChoice
+            | Action::PrevChoice
+            | Action::ClearChoice
+            | Action::NextSuggestion
+            | Action::PrevSuggestion
+            | Action::AcceptCompletion
+            | Action::InsertTemplate
+            | Action::InsertTime
+            | Action::DiscardDraft
+            | Action::UndoTyping => {}
         }
         Ok(())
     }
@@ -706,38 +677,15 @@ impl App {
         goal
     }
 
-    /// Opens the one-line prompt for `kind` with its preview.
-    fn ask(&mut self, kind: PromptKind, title: String) -> Result<(), StoreError> {
-        self.prompt = Some(Prompt::new(kind, title, ""));
-        self.update_preview()
+    /// Opens a one-line prompt.
+    pub(super) fn open_prompt_of(&mut self, prompt: Prompt) {
+        self.layers.open(Modal::Prompt(prompt));
     }
 
-    /// `E`: writes the selected patient's care plan into the export folder
-    /// and says where.
-    fn export_care_plan(&mut self) -> Result<(), StoreError> {
-        let Some(patient_id) = self.shown_patient_id() else {
-            return Ok(());
-        };
-        let folder = match &self.export_dir {
-            Some(folder) => folder.clone(),
-            None => match crate::config::Paths::from_env() {
-                Some(paths) => paths.data_dir.join("exports"),
-                None => {
-                    self.message = Some(Message::Error(
-                        "No export folder: set export_dir in the config".into(),
-                    ));
-                    return Ok(());
-                }
-            },
-        };
-        let today = self.today();
-        self.message = Some(
-            match crate::export::careplan_to_folder(&mut self.store, patient_id, today, &folder) {
-                Ok(path) => Message::Info(format!("Care plan written to {}", path.display())),
-                Err(problem) => Message::Error(capitalise(&problem)),
-            },
-        );
-        Ok(())
+    /// Opens the one-line prompt for `kind` with its preview.
+    fn ask(&mut self, kind: PromptKind, title: String) -> Result<(), StoreError> {
+        self.open_prompt_of(Prompt::new(kind, title, ""));
+        self.update_preview()
     }
 
     fn move_in_focus(&mut self, action: Action) -> Result<(), StoreError> {
@@ -807,11 +755,13 @@ impl App {
     /// Puts the patient at the caseload's selection (widening it if need
     /// be) and on screen; false if they are no longer in the database.
     fn bring_up(&mut self, patient_id: i64) -> Result<bool, StoreError> {
-        let had_filter = self.caseload.shows_filter_line();
+        // A patient brought up ends the typing of a filter.
+        self.layers.take_filter();
+        let had_filter = self.shows_filter_line();
         if !self.caseload.reveal(&self.store, patient_id)? {
             return Ok(false);
         }
-        if had_filter != self.caseload.shows_filter_line() {
+        if had_filter != self.shows_filter_line() {
             self.apply_heights()?;
         }
         self.patient_list = PaneId::Caseload;
@@ -833,7 +783,7 @@ impl App {
                     let need = self.goals.need_of(&goal);
                     let entries = self.store.progress(goal.id)?;
                     let values: Vec<f64> = entries.iter().filter_map(|e| e.value).collect();
-                    self.overlay = Some(Overlay::Goal(Box::new(GoalDetail {
+                    self.layers.show(Overlay::Goal(Box::new(GoalDetail {
                         need,
                         progress: entries
                             .iter()
@@ -956,10 +906,10 @@ impl App {
         if self.disk_trouble.is_none() || self.store.read_only().is_some() {
             return false;
         }
-        let open = self.editor.as_ref().map(|e| e.patient_id);
+        let open = self.layers.editor().map(|e| e.patient_id);
         let editor_waits = self
-            .editor
-            .as_ref()
+            .layers
+            .editor()
             .is_some_and(|e| !e.kept.is_in_database());
         match self.store.write_kept_aside(open) {
             Ok(back)

@@ -7,6 +7,7 @@ use std::time::Instant;
 use crossterm::event::KeyEvent;
 
 use super::editor::{CallSheet, EditorEvent, Kept, NoteEditor};
+use super::layers::Modal;
 use super::pane::PaneId;
 use super::prompt::{Prompt, PromptKind};
 use super::{capitalise, App, Message, Overlay};
@@ -113,7 +114,7 @@ impl App {
             editor.kept = Kept::Aside(kept.path);
             editor.mark_unsaved();
         }
-        self.editor = Some(editor);
+        self.layers.open(Modal::Editor(editor));
         self.pending_drafts.retain(|p| *p != patient_id);
         self.message = Some(Message::Info(if reopened {
             "Your draft is back · Ctrl-S signs · Esc keeps it".into()
@@ -135,7 +136,7 @@ impl App {
     }
 
     pub(super) fn editor_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
-        let Some(editor) = self.editor.as_mut() else {
+        let Some(editor) = self.layers.editor_mut() else {
             return Ok(());
         };
         match editor.key(key) {
@@ -164,7 +165,7 @@ impl App {
                     return self.discard_draft(false);
                 }
                 self.autosave(true)?;
-                let Some(editor) = self.editor.as_ref() else {
+                let Some(editor) = self.layers.editor() else {
                     return Ok(());
                 };
                 self.message = Some(match &editor.kept {
@@ -181,16 +182,16 @@ impl App {
                         return Ok(());
                     }
                 });
-                self.editor = None;
+                self.layers.take_editor();
                 Ok(())
             }
             EditorEvent::Discard => {
-                self.overlay = Some(Overlay::ConfirmDiscard);
+                self.layers.show(Overlay::ConfirmDiscard);
                 Ok(())
             }
             EditorEvent::Sign => self.sign(),
             EditorEvent::PickTemplate => {
-                self.overlay = Some(Overlay::Templates { selected: 0 });
+                self.layers.show(Overlay::Templates { selected: 0 });
                 Ok(())
             }
             EditorEvent::InsertTime => {
@@ -203,7 +204,7 @@ impl App {
 
     /// Saves the open draft when a save is due, or at once with `now`.
     pub(super) fn autosave(&mut self, now: bool) -> Result<(), StoreError> {
-        let Some(editor) = self.editor.as_ref() else {
+        let Some(editor) = self.layers.editor() else {
             return Ok(());
         };
         // A new note with no text yet is not a draft worth keeping.
@@ -226,7 +227,7 @@ impl App {
     /// screen only.
     fn save_draft_now(&mut self) -> Result<(), StoreError> {
         let now = self.clock.now_utc();
-        let Some(editor) = self.editor.as_mut() else {
+        let Some(editor) = self.layers.editor_mut() else {
             return Ok(());
         };
         let at = Instant::now();
@@ -273,12 +274,12 @@ impl App {
     /// Closes the editor and deletes its draft; `said` makes it say so (an
     /// empty note closes quietly).
     pub(super) fn discard_draft(&mut self, said: bool) -> Result<(), StoreError> {
-        let Some(editor) = self.editor.take() else {
+        let Some(editor) = self.layers.take_editor() else {
             return Ok(());
         };
         if let Some(seen) = editor.version {
             if let Err(error) = self.store.discard_draft(editor.patient_id, seen) {
-                self.editor = Some(editor);
+                self.layers.open(Modal::Editor(editor));
                 return match error {
                     StoreError::Conflict(reason) => {
                         self.message = Some(Message::Error(capitalise(&reason)));
@@ -303,7 +304,7 @@ impl App {
     }
 
     fn sign(&mut self) -> Result<(), StoreError> {
-        let Some(editor) = self.editor.as_ref() else {
+        let Some(editor) = self.layers.editor() else {
             return Ok(());
         };
         if editor.text().trim().is_empty() {
@@ -316,7 +317,7 @@ impl App {
         // What is signed is exactly what the screen shows, minutes included.
         let seen_before = editor.version;
         self.save_draft_now()?;
-        let Some(editor) = self.editor.as_ref() else {
+        let Some(editor) = self.layers.editor() else {
             return Ok(());
         };
         if !editor.kept.is_in_database() {
@@ -346,7 +347,7 @@ impl App {
             }
             Err(error) => return Err(error),
         }
-        self.editor = None;
+        self.layers.take_editor();
         self.message = Some(Message::Info("Signed".into()));
         self.reload_view()?;
         self.propose_follow_up(patient_id, &header)
@@ -387,7 +388,7 @@ impl App {
             None => None,
         };
         if let Some(proposal) = proposal {
-            self.overlay = Some(Overlay::Proposal(proposal));
+            self.layers.show(Overlay::Proposal(proposal));
         }
         Ok(())
     }
@@ -419,7 +420,7 @@ impl App {
         let Some(template) = self.templates.get(index).cloned() else {
             return Ok(());
         };
-        if let Some(editor) = self.editor.as_mut() {
+        if let Some(editor) = self.layers.editor_mut() {
             editor.insert(&template.text);
         }
         self.autosave(false)
@@ -428,7 +429,7 @@ impl App {
     /// Text pasted into the terminal: into the note, or the open one-line
     /// field (its first line).
     pub fn paste(&mut self, text: &str) {
-        let result = if let Some(editor) = self.editor.as_mut() {
+        let result = if let Some(editor) = self.layers.editor_mut() {
             editor.insert(text);
             self.autosave(false)
         } else {
@@ -447,7 +448,7 @@ impl App {
             self.message = Some(Message::Info("No notes yet; n writes one".into()));
             return Ok(());
         }
-        self.overlay = Some(Overlay::Timeline { notes, selected: 0 });
+        self.layers.show(Overlay::Timeline { notes, selected: 0 });
         Ok(())
     }
 
@@ -472,7 +473,7 @@ impl App {
                 None,
             )
         })?;
-        self.overlay = Some(Overlay::Note {
+        self.layers.show(Overlay::Note {
             note,
             addenda,
             scroll: 0,
@@ -491,7 +492,7 @@ impl App {
             return Ok(());
         }
         self.message = Some(Message::Info(format!("{} notes match", hits.len())));
-        self.overlay = Some(Overlay::Search {
+        self.layers.show(Overlay::Search {
             words: words.trim().to_string(),
             hits,
             selected: 0,
@@ -509,20 +510,20 @@ impl App {
 
     /// `:` opens the command line.
     pub(super) fn open_command(&mut self) {
-        self.prompt = Some(Prompt::new(
+        self.layers.open(Modal::Prompt(Prompt::new(
             PromptKind::Command,
             "Command: search WORDS".into(),
             "",
-        ));
+        )));
     }
 
     /// `a` in a note's view: a one-line addendum.
     pub(super) fn open_addendum(&mut self, note_id: i64) {
-        self.prompt = Some(Prompt::new(
+        self.layers.open(Modal::Prompt(Prompt::new(
             PromptKind::Addendum { note_id },
             "Addendum (a correction, signed with your name when you press Enter)".into(),
             "",
-        ));
+        )));
     }
 
     pub(super) fn add_addendum(&mut self, note_id: i64, text: &str) -> Result<(), StoreError> {

@@ -5,6 +5,7 @@ use chrono::Duration;
 use crossterm::event::KeyEvent;
 
 use super::keymap::Action;
+use super::layers::Modal;
 use super::line_input::InputEvent;
 use super::pane::PaneId;
 use super::prompt::{Prompt, PromptKind};
@@ -145,19 +146,19 @@ impl App {
                 return Ok(());
             }
         };
-        self.prompt = Some(prompt);
+        self.layers.open(Modal::Prompt(prompt));
         self.update_preview()
     }
 
     /// A key typed into the open prompt.
     pub(super) fn prompt_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
-        let Some(prompt) = self.prompt.as_mut() else {
+        let Some(prompt) = self.layers.prompt_mut() else {
             return Ok(());
         };
         match prompt.input.key(key) {
             InputEvent::Submit(text) => self.submit(&text),
             InputEvent::Cancel => {
-                let kind = self.prompt.take().map(|p| p.kind);
+                let kind = self.layers.take_prompt().map(|p| p.kind);
                 if kind == Some(PromptKind::TaskFilter) {
                     self.set_task_filter(TaskFilter::default(), String::new())?;
                 } else {
@@ -177,7 +178,7 @@ impl App {
     /// Tab in the reassign prompt: the coordinator's name, as far as it is
     /// unambiguous.
     fn complete_coordinator(&mut self) -> Result<(), StoreError> {
-        let Some(prompt) = self.prompt.as_mut() else {
+        let Some(prompt) = self.layers.prompt_mut() else {
             return Ok(());
         };
         if !matches!(prompt.kind, PromptKind::Reassign(_)) {
@@ -200,7 +201,7 @@ impl App {
     /// Recomputes what the prompt's line means.
     pub(super) fn update_preview(&mut self) -> Result<(), StoreError> {
         let today = self.today();
-        let Some(prompt) = self.prompt.as_ref() else {
+        let Some(prompt) = self.layers.prompt() else {
             return Ok(());
         };
         let text = prompt.input.text();
@@ -297,7 +298,7 @@ impl App {
                 Err(e) => Err(e.to_string()),
             },
         };
-        if let Some(prompt) = self.prompt.as_mut() {
+        if let Some(prompt) = self.layers.prompt_mut() {
             prompt.preview = preview;
         }
         Ok(())
@@ -355,7 +356,7 @@ impl App {
     /// Enter in the prompt: do what it says, or keep it open and say why not.
     fn submit(&mut self, text: &str) -> Result<(), StoreError> {
         let today = self.today();
-        let Some(prompt) = self.prompt.as_ref() else {
+        let Some(prompt) = self.layers.prompt() else {
             return Ok(());
         };
         // A line that cannot be used keeps the prompt open to be fixed.
@@ -367,27 +368,27 @@ impl App {
         // Prompts that are not task changes.
         match &kind {
             PromptKind::Command => {
-                self.prompt = None;
+                self.layers.take_prompt();
                 let words = text.trim().strip_prefix("search").unwrap_or("");
                 return self.search(words);
             }
             PromptKind::Search => {
-                self.prompt = None;
+                self.layers.take_prompt();
                 return self.search(text);
             }
             PromptKind::Addendum { note_id } => {
                 let note_id = *note_id;
-                self.prompt = None;
+                self.layers.take_prompt();
                 return self.add_addendum(note_id, text);
             }
             PromptKind::Progress { goal_id } => {
                 let goal_id = *goal_id;
-                self.prompt = None;
+                self.layers.take_prompt();
                 return self.add_progress(goal_id, text, today);
             }
             PromptKind::GoalStatus { goal_id, version } => {
                 let (goal_id, version) = (*goal_id, *version);
-                self.prompt = None;
+                self.layers.take_prompt();
                 let result = match parse_goal_status(text) {
                     Some(to) => self.store.set_goal_status(goal_id, version, to),
                     None => Err(StoreError::Refused("not a goal status".into())),
@@ -396,7 +397,7 @@ impl App {
             }
             PromptKind::EndItem { patient_id, item } => {
                 let (patient_id, item) = (*patient_id, *item);
-                self.prompt = None;
+                self.layers.take_prompt();
                 let result = self.store.end_record_item(patient_id, item);
                 return self.after_plan_change(result.map(|()| match item {
                     RecordItem::Condition(_) => "Condition marked resolved",
@@ -411,7 +412,7 @@ impl App {
                 version,
             } => {
                 let (patient_id, version) = (*patient_id, *version);
-                self.prompt = None;
+                self.layers.take_prompt();
                 let result = self.store.reconcile_medications(patient_id, version, today);
                 return self.after_plan_change(result.map(|()| "Medications reconciled today"));
             }
@@ -474,11 +475,11 @@ impl App {
             | PromptKind::GoalStatus { .. }
             | PromptKind::Reconcile { .. }
             | PromptKind::EndItem { .. } => {
-                self.prompt = None;
+                self.layers.take_prompt();
                 return Ok(());
             }
         };
-        self.prompt = None;
+        self.layers.take_prompt();
         match result {
             Ok(change) => {
                 self.changed(change)?;

@@ -34,7 +34,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
 
     let mut list_area = inner;
-    if pane.shows_filter_line() {
+    if app.shows_filter_line() {
         let [filter_area, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
         list_area = rest;
@@ -144,7 +144,7 @@ fn render_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [prompt, field] =
         Layout::horizontal([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     frame.render_widget(Span::styled("/ ", theme.status_key), prompt);
-    match &pane.filter_input {
+    match app.filter_input() {
         Some(input) => frame.render_widget(input.widget(), field),
         None => frame.render_widget(
             Line::from(vec![

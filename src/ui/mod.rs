@@ -18,6 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, HighlightSpacing, Paragraph, Table, TableState, Wrap};
 use ratatui::Frame;
 
+use crate::app::layers::Modal;
 use crate::app::layout;
 use crate::app::list::ListCursor;
 use crate::app::pane::PaneId;
@@ -32,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let areas = layout::areas(area, app.zoom());
-    if let Some(note) = &app.editor {
+    if let Some(note) = app.editor() {
         editor::render(app, note, &theme, frame, area);
     } else {
         for pane in PaneId::ALL {
@@ -49,13 +50,15 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
     }
     status::render(app, &theme, frame, areas.status);
-    if let Some(prompt) = &app.prompt {
-        prompt::render(prompt, &theme, frame, area);
+    // The layers over the panes, bottom to top, as they take keys.
+    match app.layers().modal() {
+        Some(Modal::Prompt(prompt)) => prompt::render(prompt, &theme, frame, area),
+        Some(Modal::Form(open)) => form::render(open, &theme, frame, area),
+        // The editor is drawn in place of the panes (above); the filter
+        // line inside the caseload.
+        Some(Modal::Editor(_) | Modal::Filter(_)) | None => {}
     }
-    if let Some(open) = &app.form {
-        form::render(open, &theme, frame, area);
-    }
-    if let Some(overlay) = &app.overlay {
+    if let Some(overlay) = app.overlay() {
         overlay::render(app, overlay, &theme, frame, area);
     }
 }

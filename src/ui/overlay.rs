@@ -7,13 +7,14 @@ use ratatui::Frame;
 
 use super::theme::Theme;
 use crate::app::help::{help_lines, HelpLine};
+use crate::app::keymap::Context;
 use crate::app::notes::{summary_line, Proposal};
 use crate::app::{App, Overlay};
 use crate::text::{clean, fit};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     match overlay {
-        Overlay::Help { scroll } => render_help(app, *scroll, theme, frame, area),
+        Overlay::Help { scroll, of } => render_help(app, *scroll, *of, theme, frame, area),
         Overlay::ConfirmDiscard => {
             let rect = centered(area, 60, 3);
             frame.render_widget(Clear, rect);
@@ -293,8 +294,15 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
     }
 }
 
-fn render_help(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lines: Vec<Line> = help_lines(&app.keymap, app.focus, &app.weights)
+fn render_help(
+    app: &App,
+    scroll: usize,
+    of: Context,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let lines: Vec<Line> = help_lines(&app.keymap, of, &app.weights)
         .into_iter()
         .map(|line| match line {
             HelpLine::Heading(text) => Line::styled(text, theme.heading),

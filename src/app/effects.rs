@@ -1,0 +1,83 @@
+//! What a layer asks for beyond its own state: a note opened, a template
+//! inserted, a care plan exported. Layers return an [`Effect`]; `App`
+//! carries each out here, in one place, so that no key handler reaches
+//! into the store, the file system or another layer itself.
+
+use super::keymap::Context;
+use super::notes::Proposal;
+use super::overlays::Overlay;
+use super::prompt::{Prompt, PromptKind};
+use super::{capitalise, App, Message};
+use crate::store::{SearchHit, StoreError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// A line in the status bar.
+    Say(Message),
+    /// The help of a layer, over it.
+    ShowHelp(Context),
+    /// The template of that place into the note being written.
+    InsertTemplate(usize),
+    /// The task (or other change) a signed note called for.
+    TakeProposal(Proposal),
+    /// A note of the patient on screen, in full.
+    OpenNote(i64),
+    /// A new note for the patient on screen.
+    NewNote,
+    /// The prompt for words to search all notes for.
+    AskSearch,
+    /// The prompt for an addendum to the note.
+    AskAddendum(i64),
+    /// Throw the open draft away.
+    DiscardDraft,
+    /// A search result's patient on screen, and the note in full.
+    OpenHit(SearchHit),
+    /// Write the patient's care plan into the export folder.
+    ExportCarePlan(i64),
+}
+
+impl App {
+    /// Carries out what a layer asked for.
+    pub(super) fn apply(&mut self, effect: Effect) -> Result<(), StoreError> {
+        match effect {
+            Effect::Say(message) => self.message = Some(message),
+            Effect::ShowHelp(of) => self.layers.show(Overlay::Help { scroll: 0, of }),
+            Effect::InsertTemplate(index) => self.insert_template(index)?,
+            Effect::TakeProposal(proposal) => self.accept_proposal(proposal)?,
+            Effect::OpenNote(note_id) => {
+                if let Some(patient_id) = self.shown_patient {
+                    self.open_note(note_id, patient_id)?;
+                }
+            }
+            Effect::NewNote => self.open_editor(None)?,
+            Effect::AskSearch => self.open_prompt_of(Prompt::new(
+                PromptKind::Search,
+                "Search all notes for".into(),
+                "",
+            )),
+            Effect::AskAddendum(note_id) => self.open_addendum(note_id),
+            Effect::DiscardDraft => self.discard_draft(true)?,
+            Effect::OpenHit(hit) => self.open_hit(&hit)?,
+            Effect::ExportCarePlan(patient_id) => self.export_care_plan(patient_id),
+        }
+        Ok(())
+    }
+
+    /// `E`: writes the patient's care plan into the export folder and says
+    /// where.
+    fn export_care_plan(&mut self, patient_id: i64) {
+        let Some(folder) = self.export_dir.clone() else {
+            self.message = Some(Message::Error(
+                "No export folder: set export_dir in the config".into(),
+            ));
+            return;
+        };
+        let today = self.today();
+        self.message = Some(
+            match crate::export::careplan_to_folder(&mut self.store, patient_id, today, &folder) {
+                Ok(path) => Message::Info(format!("Care plan written to {}", path.display())),
+                Err(problem) => Message::Error(capitalise(&problem)),
+            },
+        );
+    }
+}

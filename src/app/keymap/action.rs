@@ -1,0 +1,178 @@
+//! What a key can ask for, and where.
+
+use crate::app::pane::PaneId;
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    // Moving, in the panes and in overlays.
+    MoveDown,
+    MoveUp,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    // The panes.
+    NextPane,
+    PrevPane,
+    Focus(PaneId),
+    Open,
+    Back,
+    Help,
+    Quit,
+    Filter,
+    ToggleTeam,
+    CycleSort,
+    ToggleTaskScope,
+    CompleteTask,
+    SnoozeTask,
+    ReassignTask,
+    EditTask,
+    AddTask,
+    MarkTask,
+    FilterTasks,
+    Undo,
+    NewNote,
+    ResumeDraft,
+    Command,
+    AddProgress,
+    ReconcileMedications,
+    SetGoalStatus,
+    EditRecord,
+    AddToRecord,
+    AddGoal,
+    AddNeed,
+    SetPlanReview,
+    ExportCarePlan,
+    EndRecordItem,
+    AddIntervention,
+    EditGoal,
+    Zoom,
+    // Overlays.
+    /// Enter in a list overlay: take or open what is selected.
+    Choose,
+    /// A digit in a numbered list: the item of that number.
+    ChooseNumbered,
+    /// `a` on a note: an addendum.
+    Addendum,
+    /// `/` in the timeline: search all notes.
+    SearchNotes,
+    /// `y`: yes to the question asked.
+    Yes,
+    // Layers that take text: the editor, forms, prompts and the filter line.
+    /// Sign the note, save the form.
+    Save,
+    /// Close the layer (a note's draft is kept; a form is given up).
+    Cancel,
+    /// Enter in a one-line prompt.
+    Submit,
+    /// Tab in a one-line prompt: complete the name typed.
+    Complete,
+    NextField,
+    PrevField,
+    /// The editor's header: the next or previous value of the field.
+    NextChoice,
+    PrevChoice,
+    /// The editor's header: the field back to "not chosen".
+    ClearChoice,
+    /// A form's suggestions for the field.
+    NextSuggestion,
+    PrevSuggestion,
+    /// A form: take the completion offered.
+    AcceptCompletion,
+    InsertTemplate,
+    InsertTime,
+    DiscardDraft,
+    UndoTyping,
+}
+
+impl Action {
+    /// Whether the action moves a selection (and does nothing else).
+    pub fn is_movement(self) -> bool {
+        matches!(
+            self,
+            Action::MoveDown
+                | Action::MoveUp
+                | Action::Top
+                | Action::Bottom
+                | Action::PageDown
+                | Action::PageUp
+        )
+    }
+}
+
+/// The overlays, as far as their keys go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OverlayKind {
+    Help,
+    Goal,
+    Templates,
+    Proposal,
+    Timeline,
+    Note,
+    ConfirmDiscard,
+    Search,
+}
+
+/// Where a binding works: the layer on top decides which context a key is
+/// looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// The panes, whichever has focus; and, below their own keys, overlays.
+    Global,
+    Pane(PaneId),
+    Overlay(OverlayKind),
+    /// The note editor's text.
+    Editor,
+    /// The note editor's header fields (the editor's keys work there too).
+    EditorHeader,
+    Form,
+    /// A one-line prompt, or the caseload's filter line.
+    LineInput,
+}
+
+impl Context {
+    /// Where a key not bound here is looked up next. Layers that take text
+    /// have no fallback: a letter typed there is text, never a pane's key.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::Pane(_) | Context::Overlay(_) => Some(Context::Global),
+            Context::EditorHeader => Some(Context::Editor),
+            Context::Global | Context::Editor | Context::Form | Context::LineInput => None,
+        }
+    }
+
+    /// Whether the layer takes typed text, so that a plain printable key
+    /// cannot be bound there.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Context::Editor | Context::EditorHeader | Context::Form | Context::LineInput
+        )
+    }
+
+    /// The heading the help overlay gives its keys.
+    pub fn heading(self) -> String {
+        match self {
+            Context::Global => "Everywhere".into(),
+            Context::Pane(pane) => format!("In {}", pane.title()),
+            Context::Overlay(kind) => format!(
+                "In {} (any other key closes it)",
+                match kind {
+                    OverlayKind::Help => "the help",
+                    OverlayKind::Goal => "a goal's view",
+                    OverlayKind::Templates => "the templates",
+                    OverlayKind::Proposal => "what the note calls for",
+                    OverlayKind::Timeline => "the timeline",
+                    OverlayKind::Note => "a note's view",
+                    OverlayKind::ConfirmDiscard => "the question",
+                    OverlayKind::Search => "the search results",
+                }
+            ),
+            Context::Editor => "In the note editor".into(),
+            Context::EditorHeader => "In the note's header".into(),
+            Context::Form => "In a form".into(),
+            Context::LineInput => "In a prompt or the filter line".into(),
+        }
+    }
+}

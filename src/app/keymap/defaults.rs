@@ -1,0 +1,130 @@
+//! The default keymap: a data table, one binding a line. The names are
+//! what `[keys]` in the config file rebinds; the descriptions are what `?`
+//! shows; the hints are the words of the status line.
+
+use super::action::{Action::*, Context, OverlayKind};
+use super::{Binding, Key, Keymap};
+use crate::app::pane::PaneId;
+
+/// One binding; the keys as the config file writes them.
+fn b(
+    name: &'static str,
+    action: super::Action,
+    context: Context,
+    keys: &[&str],
+    description: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        name,
+        action,
+        context,
+        keys: keys
+            .iter()
+            .map(|k| Key::parse(k).unwrap_or_else(|e| panic!("default key of {name}: {e}")))
+            .collect(),
+        description,
+        hint,
+    }
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        use Context::{Editor, EditorHeader, Form, Global, LineInput};
+        let caseload = Context::Pane(PaneId::Caseload);
+        let patient = Context::Pane(PaneId::Patient);
+        let goals = Context::Pane(PaneId::Goals);
+        let tasks = Context::Pane(PaneId::Tasks);
+        let overlay = Context::Overlay;
+        #[rustfmt::skip]
+        let bindings = vec![
+            b("help", Help, Global, &["?", "f1"], "show the keys of this pane", Some("help")),
+            b("quit", Quit, Global, &["q"], "quit tend", Some("quit")),
+            b("back", Back, Global, &["esc"], "back, or clear the filter", None),
+            b("undo", Undo, Global, &["u"], "undo the last change, again for the one before", None),
+            b("new_note", NewNote, Global, &["n"], "write a note for the selected patient (their draft, if any)", Some("note")),
+            b("resume_draft", ResumeDraft, Global, &["d"], "reopen the draft note left unsigned", None),
+            b("command", Command, Global, &[":"], "command line: search WORDS", None),
+            b("move_down", MoveDown, Global, &["j", "down"], "move down", None),
+            b("move_up", MoveUp, Global, &["k", "up"], "move up", None),
+            b("top", Top, Global, &["g", "home"], "go to the top", None),
+            b("bottom", Bottom, Global, &["G", "end"], "go to the bottom", None),
+            b("page_down", PageDown, Global, &["pagedown", "ctrl-d"], "page down", None),
+            b("page_up", PageUp, Global, &["pageup", "ctrl-u"], "page up", None),
+            b("next_pane", NextPane, Global, &["tab"], "next pane", None),
+            b("prev_pane", PrevPane, Global, &["shift-tab"], "previous pane", None),
+            b("zoom", Zoom, Global, &["z"], "zoom this pane to the whole screen, and back", None),
+            b("focus_caseload", Focus(PaneId::Caseload), Global, &["1"], "go to the caseload", None),
+            b("focus_patient", Focus(PaneId::Patient), Global, &["2"], "go to the patient's record", None),
+            b("focus_goals", Focus(PaneId::Goals), Global, &["3"], "go to the care-plan goals", None),
+            b("focus_tasks", Focus(PaneId::Tasks), Global, &["4"], "go to today's tasks", None),
+            b("open", Open, caseload, &["enter"], "open the patient's record", Some("open")),
+            b("open_timeline", Open, patient, &["enter"], "show the patient's notes (/ there searches all notes)", Some("notes")),
+            b("reconcile_medications", ReconcileMedications, patient, &["R"], "medications reconciled today (one stamp, audited)", None),
+            b("edit_record", EditRecord, patient, &["e"], "edit the record, starting at the line under the cursor", Some("edit")),
+            b("add_to_record", AddToRecord, patient, &["a"], "add to the list under the cursor (condition, medication, allergy, care team; a flag on the name)", Some("add")),
+            b("end_record_item", EndRecordItem, patient, &["x"], "end the entry under the cursor: stop a medication, resolve a condition, take down a flag, remove an allergy or a team member", None),
+            b("add_goal", AddGoal, goals, &["a"], "add a goal, under the need the cursor is on", Some("goal")),
+            b("add_intervention", AddIntervention, goals, &["i"], "add an intervention: a task that serves the selected goal", None),
+            b("edit_goal", EditGoal, goals, &["e"], "edit the goal: the patient's words, measure, need, dates, priority", None),
+            b("add_need", AddNeed, goals, &["N"], "add a need to the plan", Some("need")),
+            b("set_plan_review", SetPlanReview, goals, &["r"], "set the date the plan is next reviewed", None),
+            b("export_care_plan", ExportCarePlan, Global, &["E"], "export the patient's care plan as Markdown to the export folder", None),
+            b("set_goal_status", SetGoalStatus, goals, &["S"], "change the goal's status: active, on hold, achieved, cancelled, proposed", Some("status")),
+            b("filter", Filter, caseload, &["/"], "filter by name or member ID as you type", Some("filter")),
+            b("toggle_team", ToggleTeam, caseload, &["t"], "switch between my patients and the whole team", Some("team")),
+            b("cycle_sort", CycleSort, caseload, &["o"], "sort by name, risk, last contact, next due", Some("sort")),
+            b("open_goal", Open, goals, &["enter"], "show the whole goal", Some("open")),
+            b("add_progress", AddProgress, goals, &["+"], "record progress on the goal: a line, and = a value when measured", Some("progress")),
+            b("complete_task", CompleteTask, tasks, &["x"], "complete (with an optional outcome); marked tasks too", Some("done")),
+            b("snooze_task", SnoozeTask, tasks, &["s"], "move to another day (Enter alone: tomorrow)", Some("snooze")),
+            b("reassign_task", ReassignTask, tasks, &["r"], "give to another coordinator (cross-coverage)", Some("reassign")),
+            b("edit_task", EditTask, tasks, &["e"], "edit the title, due date, priority, kind, repeat", None),
+            b("add_task", AddTask, tasks, &["a"], "add a task for the patient shown: title due: pri: kind: every:", Some("add")),
+            b("mark_task", MarkTask, tasks, &["space"], "mark or unmark, to act on several at once", Some("mark")),
+            b("filter_tasks", FilterTasks, tasks, &["/"], "filter: words, kind:, who:mine|team|NAME", None),
+            b("open_task_patient", Open, tasks, &["enter"], "open the task's patient", Some("open")),
+            b("toggle_task_scope", ToggleTaskScope, tasks, &["p"], "switch between my day and the selected patient's tasks", Some("patient/day")),
+            // Overlays: their own keys, then the moves above; any other key closes them.
+            b("template_insert", Choose, overlay(OverlayKind::Templates), &["enter"], "insert the selected template", Some("insert")),
+            b("template_by_number", ChooseNumbered, overlay(OverlayKind::Templates), &["1", "2", "3", "4", "5", "6", "7", "8", "9"], "insert the template of that number", None),
+            b("proposal_take", Choose, overlay(OverlayKind::Proposal), &["enter"], "take what the note calls for (any other key skips it)", Some("take")),
+            b("timeline_open", Choose, overlay(OverlayKind::Timeline), &["enter"], "show the selected note in full, with its addenda", Some("open")),
+            b("timeline_search", SearchNotes, overlay(OverlayKind::Timeline), &["/"], "search all notes", Some("search")),
+            b("note_addendum", Addendum, overlay(OverlayKind::Note), &["a"], "add an addendum (a signed correction)", Some("addendum")),
+            b("discard_yes", Yes, overlay(OverlayKind::ConfirmDiscard), &["y"], "yes, throw the draft away (any other key keeps it)", Some("discard")),
+            b("search_open", Choose, overlay(OverlayKind::Search), &["enter"], "open the result's patient and the note", Some("open")),
+            // The note editor. Keys go to the text first: only keys with
+            // Ctrl (or that type nothing) can be bound here.
+            b("editor_sign", Save, Editor, &["ctrl-s"], "sign the note, asking first for each header field not chosen (one key each)", Some("sign")),
+            b("editor_close", Cancel, Editor, &["esc"], "close, keeping the draft", Some("keep draft")),
+            b("editor_header", NextField, Editor, &["tab"], "go round the header: one key chooses a field and moves on", Some("header")),
+            b("editor_minutes", PrevField, Editor, &["shift-tab"], "go back round the header, to the minutes first", None),
+            b("editor_template", InsertTemplate, Editor, &["ctrl-t"], "insert a template", Some("template")),
+            b("editor_time", InsertTime, Editor, &["ctrl-o"], "insert the time", None),
+            b("editor_undo", UndoTyping, Editor, &["ctrl-z"], "undo the last typing", None),
+            b("editor_discard", DiscardDraft, Editor, &["ctrl-q"], "throw the draft away (after y)", None),
+            b("editor_help", Help, Editor, &["f1"], "show these keys", None),
+            b("header_next_value", NextChoice, EditorHeader, &["right"], "the field's next value", None),
+            b("header_prev_value", PrevChoice, EditorHeader, &["left"], "the field's previous value", None),
+            b("header_clear", ClearChoice, EditorHeader, &["backspace", "delete"], "the field back to not chosen", None),
+            b("header_next_field", MoveDown, EditorHeader, &["enter", "down"], "the next field", None),
+            b("header_prev_field", MoveUp, EditorHeader, &["up"], "the field before", None),
+            // Forms.
+            b("form_save", Save, Form, &["ctrl-s"], "save (Enter on the last field saves too)", Some("save")),
+            b("form_cancel", Cancel, Form, &["esc"], "close without saving", Some("cancel")),
+            b("form_next_field", NextField, Form, &["enter", "tab", "down"], "the next field (Tab first completes a value that does not read yet)", Some("next")),
+            b("form_prev_field", PrevField, Form, &["shift-tab", "up"], "the field before", None),
+            b("form_next_suggestion", NextSuggestion, Form, &["ctrl-n"], "the next suggestion for the field", None),
+            b("form_prev_suggestion", PrevSuggestion, Form, &["ctrl-p"], "the suggestion before", None),
+            b("form_take_suggestion", AcceptCompletion, Form, &["right"], "take the suggestion (at the end of the text)", None),
+            b("form_help", Help, Form, &["f1"], "show these keys", None),
+            // One-line prompts and the caseload's filter line.
+            b("line_submit", Submit, LineInput, &["enter"], "do it (the filter line: keep the filter)", Some("ok")),
+            b("line_cancel", Cancel, LineInput, &["esc"], "cancel, changing nothing", Some("cancel")),
+            b("line_complete", Complete, LineInput, &["tab"], "complete a coordinator's name", None),
+            b("line_help", Help, LineInput, &["f1"], "show these keys", None),
+        ];
+        Keymap { bindings }
+    }
+}

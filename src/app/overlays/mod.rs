@@ -1,0 +1,142 @@
+//! What is drawn over the panes (and over the editor or a form): each
+//! overlay's state, and in a file of its own the keys it answers. An
+//! overlay changes only itself; anything else it asks for — a note opened,
+//! a template inserted, a draft thrown away — it returns as an [`Effect`]
+//! that [`App`](super::App) carries out in one place.
+
+mod confirm_discard;
+mod help;
+mod note;
+mod proposal;
+mod search;
+mod templates;
+mod timeline;
+
+use super::effects::Effect;
+use super::keymap::{Action, Context, OverlayKind};
+use super::notes::Proposal;
+use crate::domain::goal::Goal;
+use crate::store::{NoteSummary, SearchHit};
+
+/// A goal with what the overlay shows besides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalDetail {
+    pub goal: Goal,
+    /// "Medical: Diabetes not under control".
+    pub need: Option<String>,
+    /// The progress entries, oldest first: "2026-11-10  A1c below 8: 9.1".
+    pub progress: Vec<String>,
+    /// The measured values as a sparkline (empty when none).
+    pub trend: String,
+    /// The tasks serving the goal: "due 2026-12-01 · Call the landlord".
+    pub interventions: Vec<String>,
+}
+
+/// What is drawn over the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// The keys of the layer under it (`of`).
+    Help { scroll: usize, of: Context },
+    /// One goal in full.
+    Goal(Box<GoalDetail>),
+    /// Choosing a template to insert into the note (Ctrl-T).
+    Templates { selected: usize },
+    /// What the signed note calls for, taken with Enter.
+    Proposal(Proposal),
+    /// The patient's notes, newest first.
+    Timeline {
+        notes: Vec<NoteSummary>,
+        selected: usize,
+    },
+    /// One note in full, with its addenda.
+    Note {
+        note: NoteSummary,
+        addenda: Vec<NoteSummary>,
+        /// Lines scrolled past, for notes longer than the screen.
+        scroll: usize,
+    },
+    /// "Discard this draft?" from the note editor (Ctrl-Q).
+    ConfirmDiscard,
+    /// Notes matching a search.
+    Search {
+        words: String,
+        hits: Vec<SearchHit>,
+        selected: usize,
+    },
+}
+
+/// What an overlay does with a key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// It stays open (having perhaps moved its selection).
+    Stay,
+    /// It closes.
+    Close,
+    /// It closes, and asks for something else to happen.
+    CloseThen(Effect),
+}
+
+/// What an overlay may need to know of the rest of the screen.
+pub struct Limits {
+    /// How far the help can scroll.
+    pub help_scroll: usize,
+    /// How many templates there are.
+    pub templates: usize,
+}
+
+impl Overlay {
+    pub fn kind(&self) -> OverlayKind {
+        match self {
+            Overlay::Help { .. } => OverlayKind::Help,
+            Overlay::Goal(_) => OverlayKind::Goal,
+            Overlay::Templates { .. } => OverlayKind::Templates,
+            Overlay::Proposal(_) => OverlayKind::Proposal,
+            Overlay::Timeline { .. } => OverlayKind::Timeline,
+            Overlay::Note { .. } => OverlayKind::Note,
+            Overlay::ConfirmDiscard => OverlayKind::ConfirmDiscard,
+            Overlay::Search { .. } => OverlayKind::Search,
+        }
+    }
+
+    /// The keymap's context for this overlay's keys.
+    pub fn context(&self) -> Context {
+        Context::Overlay(self.kind())
+    }
+
+    /// A key, as the keymap reads it in this overlay's context (`action`;
+    /// `number` for numbered keys). A key the overlay does not answer
+    /// closes it.
+    pub fn key(
+        &mut self,
+        action: Option<Action>,
+        number: Option<usize>,
+        limits: &Limits,
+    ) -> Outcome {
+        if action == Some(Action::Help) && self.kind() != OverlayKind::Help {
+            // `?` over an overlay: the overlay's own keys.
+            return Outcome::CloseThen(Effect::ShowHelp(self.context()));
+        }
+        match self {
+            Overlay::Help { scroll, .. } => help::key(scroll, action, limits.help_scroll),
+            Overlay::Goal(_) => Outcome::Close,
+            Overlay::Templates { selected } => {
+                templates::key(selected, action, number, limits.templates)
+            }
+            Overlay::Proposal(proposal) => proposal::key(proposal, action),
+            Overlay::Timeline { notes, selected } => timeline::key(notes, selected, action),
+            Overlay::Note { note, scroll, .. } => note::key(note, scroll, action),
+            Overlay::ConfirmDiscard => confirm_discard::key(action),
+            Overlay::Search { hits, selected, .. } => search::key(hits, selected, action),
+        }
+    }
+}
+
+/// Moves a list overlay's selection; false for a key that is not a move.
+fn step(selected: &mut usize, len: usize, action: Option<Action>) -> bool {
+    match action {
+        Some(Action::MoveDown) => *selected = (*selected + 1).min(len.saturating_sub(1)),
+        Some(Action::MoveUp) => *selected = selected.saturating_sub(1),
+        _ => return false,
+    }
+    true
+}
