@@ -4,13 +4,15 @@
 //! writes come from their published value sets; and every kind of bad input
 //! is refused with its message and the database left as it was.
 
+mod common;
 mod fixtures;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use fixtures::{clock, open, zoe_db};
+use common::{clock, open};
+use fixtures::zoe_db;
 use rusqlite::types::Value as Sql;
 use serde_json::{json, Value};
 use tend::domain::care_plan::{GoalPriority, NeedDomain};
@@ -1801,7 +1803,7 @@ fn tend(dir: &Path, args: &[&str]) -> std::process::Output {
         .env_clear()
         .env("HOME", dir)
         .env("USER", "ccuser")
-        .env("TEND_NOW", fixtures::NOW)
+        .env("TEND_NOW", common::NOW)
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap()
