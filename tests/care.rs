@@ -2,6 +2,7 @@
 //! and `tend check` on a whole file, a damaged one and an old one; the
 //! spreadsheet reports of `tend export csv`.
 
+mod common;
 mod fixtures;
 
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 use tend::synth::{self, GenParams};
 
-const NOW: &str = "2026-11-24T09:00:00-05:00";
+use common::NOW;
 
 fn tend(db: &Path, args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
@@ -34,7 +35,7 @@ fn text(bytes: &[u8]) -> String {
 
 fn generated(dir: &Path, patients: usize) -> PathBuf {
     let path = dir.join("tend.db");
-    let mut store = fixtures::open(&path, "ccuser");
+    let mut store = common::open(&path, "ccuser");
     synth::generate(
         &mut store,
         &GenParams {
@@ -149,12 +150,12 @@ fn check_says_plainly_what_it_found() {
     let db = generated(dir.path(), 20);
     // A draft note is not in the search index (drafts are never searched),
     // and that is no damage.
-    fixtures::open(&db, "ccuser")
+    common::open(&db, "ccuser")
         .save_draft(
             1,
             &tend::domain::note::DraftHeader::default(),
             "Called; no answer",
-            fixtures::clock().now_utc(),
+            common::clock().now_utc(),
             None,
         )
         .unwrap();
@@ -378,7 +379,7 @@ fn a_fhir_import_killed_at_random_moments_leaves_all_of_it_or_none() {
     let empty = |name: &str| {
         let path = dir.path().join(name);
         // Made and closed: the file holds the schema, and no log.
-        drop(fixtures::open(&path, "ccuser"));
+        drop(common::open(&path, "ccuser"));
         assert!(!beside(&path, "-wal").exists());
         path
     };
@@ -725,7 +726,7 @@ fn a_note_damaged_on_the_disk_is_named_shown_and_exported_as_asked() {
     let phrase = "the housing voucher interview moved to Thursday at ten; she will bring \
                   her ID and the landlord's letter";
     let (note, addendum) = {
-        let mut store = fixtures::open(&db, "ccuser");
+        let mut store = common::open(&db, "ccuser");
         let note = store
             .write(|tx| {
                 let author = tx.practitioner("ccuser", "ccuser")?;
@@ -807,7 +808,7 @@ fn a_note_damaged_on_the_disk_is_named_shown_and_exported_as_asked() {
     assert!(copy.exists());
 
     // The timeline shows it, marked, with what can be read; the rest whole.
-    let store = fixtures::open(&db, "ccuser");
+    let store = common::open(&db, "ccuser");
     let timeline = store.timeline(1, 100).unwrap();
     let shown = timeline
         .iter()
@@ -944,7 +945,7 @@ fn an_export_leaving_out_damaged_records_leaves_no_reference_to_them() {
     .unwrap();
     drop(conn);
 
-    let mut store = fixtures::open(&db, "ccuser");
+    let mut store = common::open(&db, "ccuser");
     let Err(ExportError::Damaged(first)) = export(&mut store, Scope::All, Vec::new()) else {
         panic!("the export did not stop at the damaged coordinator");
     };
@@ -972,7 +973,7 @@ fn an_export_leaving_out_damaged_records_leaves_no_reference_to_them() {
     }
     let file = dir.path().join("bundle.json");
     std::fs::write(&file, json).unwrap();
-    let mut restored = fixtures::open(&dir.path().join("restored.db"), "ccuser");
+    let mut restored = common::open(&dir.path().join("restored.db"), "ccuser");
     let imported = tend::fhir::import::import_file(&mut restored, &file).unwrap();
     assert_eq!(imported.patients, 20);
 }

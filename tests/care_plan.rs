@@ -2,16 +2,16 @@
 //! round trips against a real SQLite file, the plan's rules, version
 //! conflicts and the audit row of every change.
 
+mod common;
 mod fixtures;
 
 use chrono::NaiveDate;
-use fixtures::{day, open, zoe_db};
+use common::{keys, open, press};
+use fixtures::{day, zoe_db, ZOE};
 use tend::domain::care_plan::{sparkline, GoalPriority, NeedDomain};
 use tend::domain::goal::GoalStatus;
 use tend::domain::patient::FlagKind;
 use tend::store::{AuditAction, Medication, PlanGoal, Store, StoreError};
-
-const ZOE: i64 = 1;
 
 fn store(dir: &std::path::Path) -> Store {
     open(&zoe_db(dir), "ccuser")
@@ -358,24 +358,11 @@ fn the_record_puts_flags_and_consent_first_then_medications_and_allergies() {
     assert_eq!(at("Metformin 500 mg twice a day"), meds + 1);
     assert!(at("Allergies (1)") > meds);
     assert!(at("Penicillin: hives (high risk)") > meds);
-    let screen = fixtures::screen(&mut app);
+    let screen = common::screen(&mut app);
     assert!(
         screen.contains("⚑ SAFETY: Two-person home visits only"),
         "{screen}"
     );
-}
-
-fn press(app: &mut tend::app::App, code: crossterm::event::KeyCode) {
-    app.handle_key(crossterm::event::KeyEvent::new(
-        code,
-        crossterm::event::KeyModifiers::NONE,
-    ));
-}
-
-fn type_line(app: &mut tend::app::App, text: &str) {
-    for c in text.chars() {
-        press(app, crossterm::event::KeyCode::Char(c));
-    }
 }
 
 /// `+` on a goal and one line records progress; a value after `=` joins the
@@ -394,7 +381,7 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
     press(&mut app, KeyCode::Char('3'));
 
     press(&mut app, KeyCode::Char('+'));
-    type_line(&mut app, "A1c at the clinic = 8.4");
+    keys(&mut app, "A1c at the clinic = 8.4");
     assert_eq!(
         app.prompt().unwrap().preview,
         Ok("Enter records it, with the value 8.4".to_string())
@@ -404,10 +391,10 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
 
     // A value that is not a number keeps the line open, with the reason.
     press(&mut app, KeyCode::Char('+'));
-    type_line(&mut app, "= high");
+    keys(&mut app, "= high");
     press(&mut app, KeyCode::Enter);
     assert!(app.prompt().is_some(), "still open to be fixed");
-    let shown = fixtures::screen(&mut app);
+    let shown = common::screen(&mut app);
     assert!(
         shown.contains("After = comes the measured value, a number"),
         "{shown}"
@@ -415,7 +402,7 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
     for _ in 0..4 {
         press(&mut app, KeyCode::Backspace);
     }
-    type_line(&mut app, "7.6");
+    keys(&mut app, "7.6");
     press(&mut app, KeyCode::Enter);
     assert!(app.prompt().is_none());
 
@@ -430,12 +417,12 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
             ("Measured 7.6", Some(7.6))
         ]
     );
-    let shown = fixtures::screen(&mut app);
+    let shown = common::screen(&mut app);
     assert!(shown.contains("█▁ 7.6"), "{shown}");
 
     // Enter shows the goal in full, its progress with it.
     press(&mut app, KeyCode::Enter);
-    let shown = fixtures::screen(&mut app);
+    let shown = common::screen(&mut app);
     for expected in [
         "Measure  A1c below 8",
         "Status   active · high priority",
@@ -537,13 +524,16 @@ fn goal_status_and_reconciliation_from_the_screen() {
 
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('S'));
-    type_line(&mut app, "hold");
-    assert_eq!(app.prompt().unwrap().preview, Ok("→ on hold".to_string()));
+    keys(&mut app, "hold");
+    assert_eq!(
+        app.prompt().unwrap().preview,
+        Ok("→ on hold".to_string())
+    );
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), GoalStatus::OnHold);
 
     press(&mut app, KeyCode::Char('S'));
-    type_line(&mut app, "ach");
+    keys(&mut app, "ach");
     assert_eq!(
         app.prompt().unwrap().preview,
         Err("a goal that is on hold cannot become achieved".to_string())
@@ -555,13 +545,13 @@ fn goal_status_and_reconciliation_from_the_screen() {
 
     // Another session resumes the goal while this one has the prompt open.
     press(&mut app, KeyCode::Char('S'));
-    type_line(&mut app, "cancelled");
+    keys(&mut app, "cancelled");
     open(&path, "colleague")
         .set_goal_status(goal_id, 2, GoalStatus::Active)
         .unwrap();
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), GoalStatus::Active, "theirs is kept");
-    let shown = fixtures::screen(&mut app);
+    let shown = common::screen(&mut app);
     assert!(
         shown.contains("Another session changed this goal meanwhile"),
         "{shown}"
@@ -578,7 +568,7 @@ fn goal_status_and_reconciliation_from_the_screen() {
         app.store().medications_reconciled(ZOE).unwrap().1,
         Some(day(24))
     );
-    let shown = fixtures::screen(&mut app);
+    let shown = common::screen(&mut app);
     assert!(shown.contains("Medications reconciled today"), "{shown}");
 }
 

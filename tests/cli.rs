@@ -1,12 +1,14 @@
 //! The command line without a screen: `tend gen`, and the one clear sentence
 //! each kind of bad input gets. Runs the built binary.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const NOW: &str = "2026-11-24T09:00:00-05:00";
+use common::NOW;
 
 /// A private home for one test: config, data and state folders inside it.
 struct Sandbox {

@@ -333,12 +333,30 @@ fn q_quits_from_a_small_terminal() {
 /// between the first frame and the first key is not lost.
 #[test]
 fn a_resize_right_after_start_up_is_not_lost() {
-    for _ in 0..30 {
+    for attempt in 1..=30 {
         let mut tend = Tend::demo(60, 20);
         tend.wait_for("the terminal-too-small message", |s| {
             words(s).contains("needs a terminal of at least 80×24")
         });
         tend.resize(80, 24);
-        tend.wait_for_panes();
+        // What the user sees once the window has its size: the message
+        // gone and the demo caseload in its pane, as if started at 80x24.
+        let screen = tend.wait_for_panes();
+        assert!(
+            !words(&screen).contains("needs a terminal"),
+            "attempt {attempt}: the too-small message is still shown:\n{}",
+            framed(&screen)
+        );
+        assert_eq!(
+            caseload(&screen).map(|c| c.count),
+            Some(60),
+            "attempt {attempt}: the caseload shows the demo's 60 patients:\n{}",
+            framed(&screen)
+        );
+        assert!(
+            status_line(&screen).starts_with(STATUS_START),
+            "attempt {attempt}: the status line is the demo's:\n{}",
+            framed(&screen)
+        );
     }
 }

@@ -12,24 +12,12 @@
 mod common;
 mod fixtures;
 
-use std::path::Path;
-
+use common::start_on_zoe as start;
 use common::*;
-use fixtures::{day, open, zoe_db};
+use fixtures::{day, zoe_db};
 use rusqlite::{Connection, OpenFlags};
 use tend::domain::care_plan::GoalPriority;
 use tend::store::PlanGoal;
-
-const ENTER: &str = "\r";
-
-fn start(path: &Path) -> Tend {
-    let tend = Tend::start(Options::new(80, 24), &["--db", path.to_str().unwrap()]);
-    tend.wait_for("the caseload with Zoë Testa selected", |s| {
-        PANES.iter().all(|title| find_pane(s, title).is_some())
-            && caseload(s).is_some_and(|c| c.selected.as_deref() == Some("Testa, Zoë"))
-    });
-    tend
-}
 
 #[test]
 fn progress_status_and_reconciliation_typed_in_the_binary_reach_the_database() {

@@ -11,6 +11,7 @@ use fixtures::zoe_db as db;
 use std::path::Path;
 use std::time::Instant;
 
+use common::start_on_zoe as start;
 use common::*;
 use rusqlite::Connection;
 use vt100::Screen;
@@ -132,15 +133,6 @@ fn tasks_in_db(path: &Path) -> Vec<(String, String, String, Option<String>)> {
 // The screen.
 
 /// tend on the database, at 80x24, with the caseload showing Zoë Testa.
-fn start(path: &Path) -> Tend {
-    let tend = Tend::start(Options::new(80, 24), &["--db", path.to_str().unwrap()]);
-    tend.wait_for("the caseload with Zoë Testa selected", |s| {
-        PANES.iter().all(|title| find_pane(s, title).is_some())
-            && caseload(s).is_some_and(|c| c.selected.as_deref() == Some("Testa, Zoë"))
-    });
-    tend
-}
-
 /// The lines of the note's text in the editor: its pane's rows below the
 /// header (two rows and a spare) and the line of key hints, without the
 /// empty rows at the end.

@@ -4,13 +4,15 @@
 //! writes come from their published value sets; and every kind of bad input
 //! is refused with its message and the database left as it was.
 
+mod common;
 mod fixtures;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use fixtures::{clock, open, zoe_db};
+use common::{clock, open};
+use fixtures::zoe_db;
 use rusqlite::types::Value as Sql;
 use serde_json::{json, Value};
 use tend::domain::care_plan::{GoalPriority, NeedDomain};
@@ -1566,153 +1568,147 @@ fn the_small_bundle_is_what_the_bad_input_tests_spoil() {
     );
 }
 
-#[test]
-fn a_file_that_is_not_a_fhir_r4_bundle_is_refused_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, bundle) = zoe(dir.path());
-    // An empty database, so only the file's shape can refuse it.
-    let empty = dir.path().join("empty.db");
-    drop(open(&empty, "ccuser"));
-    assert_eq!(
-        refused(
-            &empty,
-            "broken.json",
-            "{\"resourceType\": \"Bundle\",\n  \"entry\": [\n    {\"resource\": }\n  ]\n}"
-        ),
-        "it is not valid JSON: expected value at line 3, column 18"
-    );
-    assert_eq!(
-        refused(
-            &empty,
-            "cut.json",
-            "{\"resourceType\": \"Bundle\", \"entry\": [{"
-        ),
-        "it is not valid JSON: it ends too early, at line 1, column 38"
-    );
-    assert_eq!(
-        refused(&empty, "list.json", "[1, 2]"),
-        "it is JSON but not a FHIR Bundle (not a JSON object)"
-    );
-    assert_eq!(
-        refused(
-            &empty,
-            "patient.json",
-            &bundle["entry"][1]["resource"].to_string()
-        ),
-        "it is a FHIR Patient, not a Bundle"
-    );
-    assert_eq!(
-        refused(
-            &empty,
-            "nothing.json",
-            r#"{"resourceType": "Bundle", "type": "collection"}"#
-        ),
-        "the bundle has no entries"
-    );
+/// Files tend refuses whole, each its own test (named by the case, so one
+/// refusal that changes does not hide the others): the file's name, its
+/// content made from the small bundle tend exports (`zoe`), and the reason
+/// the refusal gives. Each goes into an empty database, so only the file
+/// can be the reason.
+macro_rules! refused_whole {
+    ($($case:ident: $file:literal, $content:expr, $reason:expr;)*) => {
+        $(
+            #[test]
+            fn $case() {
+                let dir = tempfile::tempdir().unwrap();
+                let (_, bundle) = zoe(dir.path());
+                let empty = dir.path().join("empty.db");
+                drop(open(&empty, "ccuser"));
+                let content: fn(&Value) -> String = $content;
+                assert_eq!(refused(&empty, $file, &content(&bundle)), $reason);
+            }
+        )*
+    };
+}
 
-    // R5: MedicationStatement.medication is a CodeableReference there.
-    let r5 = json!({
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [
-            {"fullUrl": "urn:uuid:1", "resource": bundle["entry"][1]["resource"].clone()},
-            {"fullUrl": "urn:uuid:2", "resource": {
-                "resourceType": "MedicationStatement",
-                "id": "ms1",
-                "status": "recorded",
-                "medication": {"concept": {"text": "Metformin"}},
-                "subject": {"reference": "Patient/p-1"}
-            }}
-        ]
-    });
-    assert_eq!(
-        refused(&empty, "r5.json", &r5.to_string()),
-        "it is a FHIR R5 bundle (entry 1, MedicationStatement/ms1 has medication, which R4 \
-         does not), and tend reads FHIR R4 (4.0.1) only"
-    );
-    let mut declared = bundle.clone();
-    declared["meta"] = json!({"profile": ["http://hl7.org/fhir/StructureDefinition/Bundle|5.0.0"]});
-    assert_eq!(
-        refused(&empty, "r5-meta.json", &declared.to_string()),
-        "it is a FHIR R5 bundle (its meta.profile says so), and tend reads FHIR R4 (4.0.1) only"
-    );
-    let mut stu3 = bundle.clone();
-    stu3["entry"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"resource": {
-            "resourceType": "Condition",
-            "id": "c1",
-            "clinicalStatus": "active",
-            "code": {"text": "Asthma"},
-            "subject": {"reference": "Patient/p-1"}
-        }}));
-    assert_eq!(
-        refused(&empty, "stu3.json", &stu3.to_string()),
-        "it is a FHIR STU3 bundle (entry 4, Condition/c1 has clinicalStatus as a code, where R4 \
-         has a CodeableConcept), and tend reads FHIR R4 (4.0.1) only"
-    );
+/// A file that is not a FHIR R4 bundle, or one whose content tend cannot
+/// take, is refused whole.
+mod a_file_that_is_not_a_fhir_r4_bundle_is_refused_whole {
+    use super::*;
 
-    let mut broken = bundle.clone();
-    broken["entry"][3]["resource"]["for"]["reference"] = json!("Patient/p-99");
-    assert_eq!(
-        refused(&empty, "broken-reference.json", &broken.to_string()),
-        "entry 3 (Task/t-1), for.reference: Patient/p-99 is not in the bundle"
-    );
-    let mut missing = bundle.clone();
-    missing["entry"][1]["resource"]
-        .as_object_mut()
-        .unwrap()
-        .remove("birthDate");
-    assert_eq!(
-        refused(&empty, "no-birth-date.json", &missing.to_string()),
-        "entry 1 (Patient/p-1): birthDate is missing"
-    );
-    let mut wrong_code = bundle.clone();
-    wrong_code["entry"][3]["resource"]["status"] = json!("draft");
-    assert_eq!(
-        refused(&empty, "draft-task.json", &wrong_code.to_string()),
-        "entry 3 (Task/t-1): status is not one of requested, in-progress, completed, cancelled"
-    );
-    let mut wrong_target = bundle.clone();
-    wrong_target["entry"][3]["resource"]["owner"]["reference"] = json!("Patient/p-1");
-    assert_eq!(
-        refused(&empty, "owner.json", &wrong_target.to_string()),
-        "entry 3 (Task/t-1): owner.reference refers to Patient/p-1, not to a Practitioner"
-    );
-    let mut foreign = bundle.clone();
-    foreign["entry"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"resource": {
-            "resourceType": "Encounter",
-            "id": "e1",
-            "status": "finished",
-            "class": {"code": "AMB"},
-            "subject": {"reference": "Patient/p-1"}
-        }}));
-    assert_eq!(
-        refused(&empty, "encounter.json", &foreign.to_string()),
-        "entry 4 (Encounter/e1): tend does not keep Encounter resources"
-    );
-    let mut twice = bundle.clone();
-    let copy = twice["entry"][3].clone();
-    twice["entry"].as_array_mut().unwrap().push(copy);
-    assert_eq!(
-        refused(&empty, "twice.json", &twice.to_string()),
-        "entry 4 (Task/t-1): entry 3 is the same resource"
-    );
+    /// The small bundle, changed by `spoil`.
+    fn spoiled(bundle: &Value, spoil: impl FnOnce(&mut Value)) -> String {
+        let mut bundle = bundle.clone();
+        spoil(&mut bundle);
+        bundle.to_string()
+    }
 
-    // The bundle tend wrote goes into the empty database; into the one it
-    // came from it would make a second Zoë.
-    let good = dir.path().join("good.json");
-    std::fs::write(&good, bundle.to_string()).unwrap();
-    import_file(&mut open(&empty, "ccuser"), &good).unwrap();
-    assert_eq!(
-        refused(&db, "again.json", &bundle.to_string()),
-        "entry 1 (Patient/p-1): a patient with its member ID is already in the database (tend \
-         does not merge records)"
-    );
+    refused_whole! {
+        broken_json: "broken.json",
+            |_| "{\"resourceType\": \"Bundle\",\n  \"entry\": [\n    {\"resource\": }\n  ]\n}".into(),
+            "it is not valid JSON: expected value at line 3, column 18";
+        cut_json: "cut.json",
+            |_| "{\"resourceType\": \"Bundle\", \"entry\": [{".into(),
+            "it is not valid JSON: it ends too early, at line 1, column 38";
+        a_list: "list.json",
+            |_| "[1, 2]".into(),
+            "it is JSON but not a FHIR Bundle (not a JSON object)";
+        a_patient: "patient.json",
+            |bundle| bundle["entry"][1]["resource"].to_string(),
+            "it is a FHIR Patient, not a Bundle";
+        no_entries: "nothing.json",
+            |_| r#"{"resourceType": "Bundle", "type": "collection"}"#.into(),
+            "the bundle has no entries";
+        // R5: MedicationStatement.medication is a CodeableReference there.
+        r5_by_its_content: "r5.json",
+            |bundle| json!({
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [
+                    {"fullUrl": "urn:uuid:1", "resource": bundle["entry"][1]["resource"].clone()},
+                    {"fullUrl": "urn:uuid:2", "resource": {
+                        "resourceType": "MedicationStatement",
+                        "id": "ms1",
+                        "status": "recorded",
+                        "medication": {"concept": {"text": "Metformin"}},
+                        "subject": {"reference": "Patient/p-1"}
+                    }}
+                ]
+            })
+            .to_string(),
+            "it is a FHIR R5 bundle (entry 1, MedicationStatement/ms1 has medication, which R4 \
+             does not), and tend reads FHIR R4 (4.0.1) only";
+        r5_by_its_meta: "r5-meta.json",
+            |bundle| spoiled(bundle, |b| {
+                b["meta"] =
+                    json!({"profile": ["http://hl7.org/fhir/StructureDefinition/Bundle|5.0.0"]});
+            }),
+            "it is a FHIR R5 bundle (its meta.profile says so), and tend reads FHIR R4 (4.0.1) only";
+        stu3: "stu3.json",
+            |bundle| spoiled(bundle, |b| {
+                b["entry"].as_array_mut().unwrap().push(json!({"resource": {
+                    "resourceType": "Condition",
+                    "id": "c1",
+                    "clinicalStatus": "active",
+                    "code": {"text": "Asthma"},
+                    "subject": {"reference": "Patient/p-1"}
+                }}));
+            }),
+            "it is a FHIR STU3 bundle (entry 4, Condition/c1 has clinicalStatus as a code, where R4 \
+             has a CodeableConcept), and tend reads FHIR R4 (4.0.1) only";
+        a_reference_outside_the_bundle: "broken-reference.json",
+            |bundle| spoiled(bundle, |b| {
+                b["entry"][3]["resource"]["for"]["reference"] = json!("Patient/p-99");
+            }),
+            "entry 3 (Task/t-1), for.reference: Patient/p-99 is not in the bundle";
+        no_birth_date: "no-birth-date.json",
+            |bundle| spoiled(bundle, |b| {
+                b["entry"][1]["resource"].as_object_mut().unwrap().remove("birthDate");
+            }),
+            "entry 1 (Patient/p-1): birthDate is missing";
+        a_code_tend_does_not_know: "draft-task.json",
+            |bundle| spoiled(bundle, |b| {
+                b["entry"][3]["resource"]["status"] = json!("draft");
+            }),
+            "entry 3 (Task/t-1): status is not one of requested, in-progress, completed, cancelled";
+        a_reference_to_the_wrong_kind: "owner.json",
+            |bundle| spoiled(bundle, |b| {
+                b["entry"][3]["resource"]["owner"]["reference"] = json!("Patient/p-1");
+            }),
+            "entry 3 (Task/t-1): owner.reference refers to Patient/p-1, not to a Practitioner";
+        a_resource_tend_does_not_keep: "encounter.json",
+            |bundle| spoiled(bundle, |b| {
+                b["entry"].as_array_mut().unwrap().push(json!({"resource": {
+                    "resourceType": "Encounter",
+                    "id": "e1",
+                    "status": "finished",
+                    "class": {"code": "AMB"},
+                    "subject": {"reference": "Patient/p-1"}
+                }}));
+            }),
+            "entry 4 (Encounter/e1): tend does not keep Encounter resources";
+        the_same_resource_twice: "twice.json",
+            |bundle| spoiled(bundle, |b| {
+                let copy = b["entry"][3].clone();
+                b["entry"].as_array_mut().unwrap().push(copy);
+            }),
+            "entry 4 (Task/t-1): entry 3 is the same resource";
+    }
+
+    /// The bundle tend wrote goes into an empty database; into the one it
+    /// came from it would make a second Zoë.
+    #[test]
+    fn a_patient_already_in_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, bundle) = zoe(dir.path());
+        let empty = dir.path().join("empty.db");
+        let good = dir.path().join("good.json");
+        std::fs::write(&good, bundle.to_string()).unwrap();
+        import_file(&mut open(&empty, "ccuser"), &good).unwrap();
+        assert_eq!(
+            refused(&db, "again.json", &bundle.to_string()),
+            "entry 1 (Patient/p-1): a patient with its member ID is already in the database (tend \
+             does not merge records)"
+        );
+    }
 }
 
 /// Names that identify a person come in in their one form (NFC, without
@@ -1801,7 +1797,7 @@ fn tend(dir: &Path, args: &[&str]) -> std::process::Output {
         .env_clear()
         .env("HOME", dir)
         .env("USER", "ccuser")
-        .env("TEND_NOW", fixtures::NOW)
+        .env("TEND_NOW", common::NOW)
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap()

@@ -3,48 +3,17 @@
 //! the database: validation as you type, Esc without change, one audited
 //! transaction per save, and an edit that meets another session's.
 
+mod common;
 mod fixtures;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use fixtures::{open, screen, zoe_db};
+use common::{
+    app_80x24_at_once as app, ctrl, message, open, press, screen, settings_at_once, typed,
+};
+use crossterm::event::KeyCode;
+use fixtures::{zoe_db, ZOE};
 use tend::app::pane::PaneId;
-use tend::app::{App, Message};
-use tend::config::Config;
+use tend::app::App;
 use tend::store::{PatientCore, PatientDetails, Store};
-
-const ZOE: i64 = 1;
-
-fn config() -> Config {
-    let mut config = Config::defaults(Some("ccuser".into())).unwrap();
-    config.detail_delay = std::time::Duration::ZERO;
-    config
-}
-
-fn app(path: &std::path::Path) -> App {
-    let mut app = App::new(open(path, "ccuser"), &config(), false).unwrap();
-    app.resize(80, 24);
-    app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-/// Types text; `\r` is Enter and `\t` Tab, as a terminal sends them.
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        let code = match c {
-            '\r' => KeyCode::Enter,
-            '\t' => KeyCode::Tab,
-            c => KeyCode::Char(c),
-        };
-        press(app, code);
-    }
-}
 
 /// Empties the focused field (the form opens with the record's text in it).
 fn clear(app: &mut App) {
@@ -70,13 +39,6 @@ fn to_field(app: &mut App, label: &str) {
 
 fn audit_count(store: &Store) -> usize {
     store.recent_audit(1000).unwrap().len()
-}
-
-fn message(app: &App) -> String {
-    match &app.message {
-        Some(Message::Info(m) | Message::Error(m)) => m.clone(),
-        None => String::new(),
-    }
 }
 
 #[test]
@@ -632,7 +594,7 @@ fn the_review_date_moves_its_task_and_e_writes_the_plan_to_the_export_folder() {
     let dir = tempfile::tempdir().unwrap();
     let path = zoe_db(dir.path());
     let exports = dir.path().join("exports");
-    let mut config = config();
+    let mut config = settings_at_once();
     config.export_dir = Some(exports.clone());
     let mut app = App::new(open(&path, "ccuser"), &config, false).unwrap();
     app.resize(80, 24);

@@ -27,11 +27,11 @@ fn open_for_screen(path: &Path, fallback: &Path) -> Store {
         aside_fallback: Some(fallback.to_path_buf()),
         ..OpenOptions::default()
     };
-    Store::open(path, "ccuser", fixtures::clock(), &options).unwrap()
+    Store::open(path, "ccuser", clock(), &options).unwrap()
 }
 
 fn started() -> DateTime<Utc> {
-    fixtures::clock().now_utc()
+    clock().now_utc()
 }
 
 /// Zoë Testa's database on the small disk; her patient id is 1.
@@ -270,7 +270,7 @@ fn on_a_full_disk_the_record_is_shown_with_a_banner_and_its_view_kept_aside() {
     };
     let other_disk = tempfile::tempdir().unwrap();
     let path = zoe_on(&disk);
-    fixtures::open(&path, "ccuser")
+    open(&path, "ccuser")
         .add_flag(1, FlagKind::Safety, "Two-person home visits only")
         .unwrap();
     disk.fill();
@@ -278,7 +278,7 @@ fn on_a_full_disk_the_record_is_shown_with_a_banner_and_its_view_kept_aside() {
     let config = tend::config::Config::defaults(Some("ccuser".into())).unwrap();
     let mut app = tend::app::App::new(store, &config, false).unwrap();
     app.resize(100, 30);
-    let screen = fixtures::screen(&mut app);
+    let screen = screen(&mut app);
     assert!(screen.contains("Zoë Testa"), "the record:\n{screen}");
     assert!(
         screen.contains("SAFETY: Two-person home visits only"),

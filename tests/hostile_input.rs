@@ -7,6 +7,7 @@
 //! zero-width character, and show the value escaped (caret form `^[`, or
 //! `<U+202E>`; a roster's cells in Rust's `\u{202e}` quoting).
 
+mod common;
 mod escapes;
 mod fixtures;
 
@@ -26,7 +27,7 @@ fn tend(dir: &Path, db: &Path, args: &[&str]) -> Output {
         .env_clear()
         .env("HOME", dir)
         .env("USER", "ccuser")
-        .env("TEND_NOW", fixtures::NOW)
+        .env("TEND_NOW", common::NOW)
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap()
@@ -65,7 +66,7 @@ fn assert_refused(context: &str, out: &Output, expected: &str) -> String {
 /// Practitioner/pr-1, Patient/p-1, CarePlan/cp-1, Task/t-1.
 fn zoe_bundle(dir: &Path) -> (PathBuf, Value) {
     let db = fixtures::zoe_db(dir);
-    let mut store = fixtures::open(&db, "ccuser");
+    let mut store = common::open(&db, "ccuser");
     let mut bytes = Vec::new();
     tend::fhir::export::export(&mut store, tend::fhir::export::Scope::All, &mut bytes).unwrap();
     (db, serde_json::from_slice(&bytes).unwrap())
@@ -236,7 +237,7 @@ fn every_refusal_of_a_fhir_import_shows_the_file_s_text_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let (zoe, bundle) = zoe_bundle(dir.path());
     let empty = dir.path().join("empty.db");
-    drop(fixtures::open(&empty, "ccuser"));
+    drop(common::open(&empty, "ccuser"));
     let file = dir.path().join("bundle.json");
     let mut runs = 0;
     for Escape { name, raw } in CORPUS {

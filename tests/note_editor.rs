@@ -2,47 +2,20 @@
 //! and what it proposes next, the timeline, addenda and search, driven by
 //! keys over a real database.
 
+mod common;
 mod fixtures;
 
-use fixtures::{screen, zoe_db as db};
+use common::{app, ctrl, keys, message, press, screen};
+use fixtures::zoe_db as db;
 
 use std::path::Path;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use rusqlite::Connection;
-use tend::app::{App, Message, Overlay};
-use tend::config::Config;
+use tend::app::Overlay;
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 use tend::store::{AuditAction, NewPatient};
-
-fn app(path: &Path) -> App {
-    let config = Config::defaults(Some("ccuser".into())).unwrap();
-    let mut app = App::new(fixtures::open(path, "ccuser"), &config, false).unwrap();
-    app.resize(100, 30);
-    app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn message(app: &App) -> String {
-    match &app.message {
-        Some(Message::Info(m) | Message::Error(m)) => m.clone(),
-        None => String::new(),
-    }
-}
 
 /// (status, outcome, body) of every note, oldest first.
 fn notes_in_db(path: &Path) -> Vec<(String, Option<String>, String)> {
@@ -473,7 +446,7 @@ fn a_long_note_scrolls_to_its_end_and_its_addenda() {
 fn several_drafts_are_announced_and_offered_one_by_one() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(dir.path());
-    let mut store = fixtures::open(&path, "ccuser");
+    let mut store = common::open(&path, "ccuser");
     let second = store
         .write(|tx| {
             let me = tx.practitioner("ccuser", "ccuser")?;

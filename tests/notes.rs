@@ -1,23 +1,17 @@
 //! Notes in the store: drafts, signing, immutability, addenda, the timeline
 //! and full-text search, against real SQLite files.
 
+mod common;
+
 use std::path::Path;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;
-use tend::clock::Clock;
 use tend::domain::note::{Direction, DraftHeader, Method, NoteHeader, Outcome, Party};
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
-use tend::store::{AuditAction, NewPatient, OpenOptions, Store, StoreError};
+use tend::store::{AuditAction, NewPatient, Store, StoreError};
 
-fn open(path: &Path, user: &str) -> Store {
-    let options = OpenOptions {
-        create: true,
-        ..OpenOptions::default()
-    };
-    let clock = Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
-    Store::open(path, user, clock, &options).unwrap()
-}
+use common::open;
 
 /// A store with one enrolled patient (id returned) and one disenrolled.
 fn store(dir: &Path) -> (Store, i64, i64) {

@@ -4,9 +4,11 @@
 //! patient pane shows — from Today, from the timeline and from a search
 //! result. Driven by keys over a real database.
 
+mod common;
 mod fixtures;
 
-use fixtures::{app, ctrl, keys, morning_db, press, screen};
+use common::{app, ctrl, keys, press, screen};
+use fixtures::morning_db;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

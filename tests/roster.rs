@@ -3,6 +3,7 @@
 //! must get (`*.expected`) and a database left as it was; then re-imports
 //! that update by member ID, `--partial`, `--dry-run`, and the audit row.
 
+mod common;
 mod fixtures;
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use std::process::{Command, Output};
 
 use rusqlite::Connection;
 
-const NOW: &str = "2026-11-24T09:00:00-05:00";
+use common::NOW;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/roster")
@@ -245,7 +246,7 @@ fn a_roster_names_only_coordinators_tend_knows_in_their_one_form() {
     let dir = tempfile::tempdir().unwrap();
     let db = fixtures::zoe_db(dir.path());
     {
-        let mut store = fixtures::open(&db, "ccuser");
+        let mut store = common::open(&db, "ccuser");
         store
             .write(|tx| {
                 tx.practitioner("cc0002", "Casey Cover")?;

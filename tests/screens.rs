@@ -1,6 +1,8 @@
 //! The screen as a user sees it: the app over a real database, drawn through
 //! ratatui's TestBackend, driven by key presses.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -11,35 +13,13 @@ use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 use tend::app::pane::PaneId;
 use tend::app::{App, Message, Overlay};
-use tend::clock::Clock;
 use tend::config::{Config, ThemeName};
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 use tend::domain::task::{Priority, TaskKind, TaskStatus};
-use tend::store::{AuditAction, NewPatient, NewTask, OpenOptions, Scope, Store};
+use tend::store::{AuditAction, NewPatient, NewTask, Scope};
 use tend::synth::{self, GenParams};
 
-const NOW: &str = "2026-11-24T09:00:00-05:00";
-
-fn clock() -> Clock {
-    Clock::parse(NOW).unwrap()
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-}
-
-fn open(path: &Path, user: &str) -> Store {
-    Store::open(
-        path,
-        user,
-        clock(),
-        &OpenOptions {
-            create: true,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap()
-}
+use common::{clock, keys, open, press, settings_at_once, today};
 
 /// A demo database (the same one `tend demo` shows) in a temporary folder.
 fn demo_db(dir: &Path) -> PathBuf {
@@ -61,9 +41,8 @@ fn demo_db(dir: &Path) -> PathBuf {
 /// caseload at once here, since each screen is drawn right after its keys;
 /// the delay has a test of its own.
 fn config(theme: ThemeName) -> Config {
-    let mut config = Config::defaults(Some("ccuser".into())).unwrap();
+    let mut config = settings_at_once();
     config.theme = theme;
-    config.detail_delay = std::time::Duration::ZERO;
     config
 }
 
@@ -107,16 +86,6 @@ fn row_text(buffer: &Buffer, y: u16) -> String {
         .nth(y as usize)
         .unwrap_or("")
         .to_string()
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn type_str(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
 }
 
 fn status_line(buffer: &Buffer) -> String {
@@ -431,7 +400,7 @@ fn the_filter_narrows_the_caseload_as_you_type() {
     let family = app.caseload.selected().unwrap().family_name.clone();
     let piece: String = family.chars().take(4).collect();
     press(&mut app, KeyCode::Char('/'));
-    type_str(&mut app, &piece.to_lowercase());
+    keys(&mut app, &piece.to_lowercase());
     let count = app.caseload.cursor.len();
     assert!(count > 0 && count < 60, "{count}");
     let screen = draw(&mut app, 80, 24);
@@ -446,11 +415,11 @@ fn the_filter_narrows_the_caseload_as_you_type() {
         );
     }
     // Keys typed into the filter do not act on the panes.
-    type_str(&mut app, "q");
+    keys(&mut app, "q");
     assert!(!app.should_quit());
     press(&mut app, KeyCode::Backspace);
     assert_eq!(app.caseload.cursor.len(), count);
-    type_str(&mut app, "#");
+    keys(&mut app, "#");
     assert_eq!(app.caseload.cursor.len(), 0);
     assert!(text(&draw(&mut app, 80, 24)).contains("No patient matches"));
     press(&mut app, KeyCode::Backspace);
@@ -522,7 +491,7 @@ fn enter_on_a_task_reveals_a_patient_hidden_by_the_filter_or_scope() {
     let mut app = app_on(&demo_db(dir.path()), ThemeName::Default);
     let task = app.tasks.rows[0].clone();
     press(&mut app, KeyCode::Char('/'));
-    type_str(&mut app, "zzzz");
+    keys(&mut app, "zzzz");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.caseload.cursor.len(), 0);
     press(&mut app, KeyCode::Char('4'));

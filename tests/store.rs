@@ -1,12 +1,13 @@
 //! The store against real SQLite files in a temporary folder.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
-use tend::clock::Clock;
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 use tend::domain::task::{Priority, TaskKind, TaskStatus};
 use tend::domain::task_line::TaskFilter;
@@ -17,29 +18,15 @@ use tend::store::{
 };
 use tend::synth::{self, GenParams};
 
-const NOW: &str = "2026-11-24T09:00:00-05:00";
+use common::{clock, today};
 
-fn clock() -> Clock {
-    Clock::parse(NOW).unwrap()
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-}
-
+/// Creates (or opens) the store at `path` as ccuser.
 fn create(path: &Path) -> Store {
-    Store::open(
-        path,
-        "ccuser",
-        clock(),
-        &OpenOptions {
-            create: true,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap()
+    common::open(path, "ccuser")
 }
 
+/// Opens the store at `path` without creating it, and gives back the
+/// error: unlike `common::open`, for the tests of what opening refuses.
 fn open(path: &Path, agent: &str) -> Result<Store, OpenError> {
     Store::open(path, agent, clock(), &OpenOptions::default())
 }

@@ -2,37 +2,20 @@
 //! and undo, driven by key presses over a real database, checked in the
 //! database afterwards.
 
+mod common;
 mod fixtures;
 
-use fixtures::{day, morning_db, open, screen};
+use common::{app_on_today as app, keys, message, open, press, screen};
+use fixtures::{day, morning_db};
 
 use std::path::Path;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use rusqlite::Connection;
 use tend::app::pane::PaneId;
-use tend::app::{App, Message};
-use tend::config::Config;
+use tend::app::App;
 use tend::domain::task::TaskKind;
 use tend::store::TaskRef;
-
-fn app(path: &Path) -> App {
-    let config = Config::defaults(Some("ccuser".into())).unwrap();
-    let mut app = App::new(open(path, "ccuser"), &config, false).unwrap();
-    app.resize(120, 40);
-    press(&mut app, KeyCode::Char('4'));
-    app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
 
 /// (status, due_on, owner, outcome) of the task with this title.
 fn task_in_db(path: &Path, title: &str) -> (String, Option<String>, String, Option<String>) {
@@ -50,13 +33,6 @@ fn task_in_db(path: &Path, title: &str) -> (String, Option<String>, String, Opti
 
 fn selected_title(app: &App) -> String {
     app.tasks.selected().unwrap().title.clone()
-}
-
-fn message(app: &App) -> String {
-    match &app.message {
-        Some(Message::Info(m) | Message::Error(m)) => m.clone(),
-        None => String::new(),
-    }
 }
 
 fn audit_details(path: &Path) -> Vec<(String, String)> {

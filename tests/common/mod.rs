@@ -1,6 +1,18 @@
-//! The end-to-end harness: the built `tend` binary in a real
-//! pseudo-terminal, driven by key presses, with a vt100 parser as the screen
-//! the user sees. Shared by the `e2e*` test files (`mod common;`).
+//! The helpers every test file shares (`mod common;`), one copy each:
+//!
+//! - `in_process`: the app in-process (re-exported here): `open` a store at
+//!   the tests' `NOW`, build an `app` over it, `press`, `ctrl`, `keys` and
+//!   `typed` send it keys, `screen` draws it, `message` reads its status.
+//! - this file: the end-to-end harness, the built `tend` binary in a real
+//!   pseudo-terminal (`Tend`), driven by key presses, with a vt100 parser as
+//!   the screen the user sees.
+//! - `screen`: reading that screen (re-exported here): rows, panes, the
+//!   caseload, the status line.
+//!
+//! The databases tests start from are in `tests/fixtures` (`mod fixtures;`,
+//! which opens them with `common::open`).
+//!
+//! About the end-to-end harness:
 //!
 //! Tests wait for what a user would see, never for an amount of time: the
 //! deadline only turns a broken build into a failure instead of a hang.
@@ -10,6 +22,7 @@
 // Each test file uses a different part of the harness.
 #![allow(dead_code)]
 
+pub mod in_process;
 pub mod screen;
 
 use std::io::{Read, Write};
@@ -21,6 +34,9 @@ use std::time::{Duration, Instant};
 use portable_pty::{native_pty_system, Child, CommandBuilder, ExitStatus, MasterPty, PtySize};
 use vt100::Screen;
 
+// A test file that uses only part of the helpers leaves the rest unused.
+#[allow(unused_imports)]
+pub use in_process::*;
 pub use screen::*;
 
 /// "Now" for every test, so the demo caseload and its dates are fixed.
@@ -396,6 +412,18 @@ impl Drop for Tend {
         }
         self.stop_reading();
     }
+}
+
+/// Starts tend at 80x24 over the database at `path`, made by
+/// `fixtures::zoe_db`, and waits until it shows the four panes with Zoë
+/// Testa selected in the caseload.
+pub fn start_on_zoe(path: &std::path::Path) -> Tend {
+    let tend = Tend::start(Options::new(80, 24), &["--db", path.to_str().unwrap()]);
+    tend.wait_for("the caseload with Zoë Testa selected", |s| {
+        PANES.iter().all(|title| find_pane(s, title).is_some())
+            && caseload(s).is_some_and(|c| c.selected.as_deref() == Some("Testa, Zoë"))
+    });
+    tend
 }
 
 fn lock(term: &Mutex<Term>) -> MutexGuard<'_, Term> {
