@@ -13,8 +13,8 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use tend::app::tasks::DAY_ROWS_SHOWN;
 use tend::app::App;
+use tend::app::Settings;
 use tend::clock::Clock;
-use tend::config::Config;
 use tend::domain::task_line::{Assignee, TaskFilter};
 use tend::store::{CaseloadQuery, CaseloadSort, OpenOptions, Scope, Store};
 use tend::synth::{self, GenParams};
@@ -114,7 +114,7 @@ fn section(size: usize, presses: usize, runs: usize) -> String {
     );
 
     // Keystroke to frame, inside the process.
-    let config = Config::defaults(Some(USER.into())).expect("default settings");
+    let config = Settings::defaults(USER);
     let mut app = App::new(open(&path), &config, false).expect("the app starts");
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
     app.resize(80, 24);

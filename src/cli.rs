@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::App;
+use crate::app::{App, Settings};
 use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
 use crate::domain::task_line::Assignee;
@@ -630,7 +630,11 @@ fn load_config(explicit: Option<&Path>, paths: Option<&Paths>) -> CliResult<Conf
         (None, Some(paths)) => Config::load(&paths.default_config(), false, login),
         (None, None) => Config::defaults(login),
     };
-    result.map_err(|e| e.to_string())
+    let config = result.map_err(|e| e.to_string())?;
+    // The keys are checked whatever the command, so a config is refused
+    // (or taken) whole.
+    Settings::from_config(&config).map_err(|e| e.to_string())?;
+    Ok(config)
 }
 
 /// Opens the database for a command, or for the screen before it is drawn:
@@ -1010,7 +1014,8 @@ fn show(mut store: Store, config: &Config, demo: bool) -> CliResult<ExitCode> {
     // A write on the screen must not freeze it: it waits a few seconds,
     // then says another session is writing (the draft keeps the text).
     store.set_patience(crate::store::DEFAULT_BUSY_TIMEOUT, false);
-    let mut app = App::new(store, config, demo).map_err(|e| e.to_string())?;
+    let settings = Settings::from_config(config).map_err(|e| e.to_string())?;
+    let mut app = App::new(store, &settings, demo).map_err(|e| e.to_string())?;
     let exit = tui::run(&mut app);
     // However the screen ended, the note being typed is kept as a draft.
     if let Err(error) = app.save_open_draft() {

@@ -11,7 +11,6 @@ use std::time::Duration;
 use directories::ProjectDirs;
 use serde::Deserialize;
 
-use crate::app::keymap::{Key, Keymap};
 use crate::domain::note::FollowUpRules;
 use crate::domain::urgency::UrgencyWeights;
 use crate::templates::Template;
@@ -101,9 +100,22 @@ pub struct Config {
     pub follow_up: FollowUpRules,
     /// Note templates: the shipped ones, and the user's once loaded.
     pub templates: Vec<Template>,
-    pub keymap: Keymap,
+    /// The `[keys]` table as written: applied to the keymap (and checked)
+    /// by the app's settings, which know the keys.
+    pub keys: Vec<KeyRebinding>,
+    /// The line of `[keys]`, for a conflict between rebindings.
+    pub keys_line: usize,
     /// The file the settings came from, if any.
     pub source: Option<PathBuf>,
+}
+
+/// One line of `[keys]`: a binding's name and the keys it is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRebinding {
+    pub name: String,
+    pub keys: Vec<String>,
+    /// Where it is in the file.
+    pub line: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -234,25 +246,15 @@ impl Config {
             ));
         }
 
-        let mut keymap = Keymap::default();
-        for (name, spanned) in &file.keys {
-            let line = line_of(text, spanned.span().start);
-            let key_path = format!("keys.{name}");
-            let keys = spanned
-                .get_ref()
-                .0
-                .iter()
-                .map(|t| Key::parse(t))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|m| invalid(line, key_path.clone(), m))?;
-            keymap
-                .set_keys(name, keys)
-                .map_err(|m| invalid(line, key_path.clone(), m))?;
-        }
-        if let Some(conflict) = keymap.conflict() {
-            let line = find_key_line(text, "[keys]");
-            return Err(invalid(line, "keys".into(), conflict));
-        }
+        let keys = file
+            .keys
+            .iter()
+            .map(|(name, spanned)| KeyRebinding {
+                name: name.clone(),
+                keys: spanned.get_ref().0.clone(),
+                line: line_of(text, spanned.span().start),
+            })
+            .collect();
 
         Ok(Config {
             user,
@@ -263,7 +265,8 @@ impl Config {
             urgency: file.urgency,
             follow_up: file.follow_up,
             templates: crate::templates::load(None).unwrap_or_default(),
-            keymap,
+            keys,
+            keys_line: find_key_line(text, "[keys]"),
             source: path.map(Path::to_path_buf),
         })
     }
@@ -377,10 +380,20 @@ mod tests {
         assert_eq!(config.user, "cc-test");
         assert_eq!(config.theme, ThemeName::Mono);
         assert_eq!(config.upcoming_days, 3);
-        assert_eq!(config.keymap.keys_of("quit"), Some(&[Key::char('Q')][..]));
         assert_eq!(
-            config.keymap.keys_of("move_down").map(<[Key]>::len),
-            Some(2)
+            config.keys,
+            [
+                KeyRebinding {
+                    name: "move_down".into(),
+                    keys: vec!["j".into(), "ctrl-n".into()],
+                    line: 6
+                },
+                KeyRebinding {
+                    name: "quit".into(),
+                    keys: vec!["Q".into()],
+                    line: 5
+                },
+            ]
         );
     }
 
@@ -408,28 +421,6 @@ mod tests {
         let err = parse("theme = \"neon\"\n").unwrap_err().to_string();
         assert!(err.contains("line 1, key `theme`"), "{err}");
         assert!(err.contains("neon"), "{err}");
-    }
-
-    #[test]
-    fn bad_key_overrides_name_the_line_and_the_action() {
-        let err = parse("[keys]\nquit = \"q\"\nfly = \"f\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("line 3, key `keys.fly`"), "{err}");
-        assert!(err.contains("not an action"), "{err}");
-        let err = parse("[keys]\nquit = \"hyper-q\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("line 2, key `keys.quit`"), "{err}");
-        let err = parse("[keys]\nquit = 5\n").unwrap_err().to_string();
-        assert!(
-            err.contains(
-                "line 2, key `keys.quit`: invalid type: integer `5`, expected a key such as"
-            ),
-            "{err}"
-        );
-        let err = parse("[keys]\nquit = \"j\"\n").unwrap_err().to_string();
-        assert!(err.contains("bound to both quit and move_down"), "{err}");
     }
 
     #[test]
@@ -468,83 +459,5 @@ mod tests {
     fn without_a_login_name_the_user_must_be_configured() {
         let err = Config::parse("", Path::new("c.toml"), None).unwrap_err();
         assert!(err.to_string().contains("set `user`"), "{err}");
-    }
-}
-
-#[cfg(test)]
-mod example_tests {
-    use super::*;
-
-    const EXAMPLE: &str = include_str!("../config.example.toml");
-
-    #[test]
-    fn the_example_config_is_valid_and_gives_the_defaults() {
-        let config =
-            Config::parse(EXAMPLE, Path::new("config.example.toml"), Some("me".into())).unwrap();
-        assert_eq!(config.theme, ThemeName::Default);
-        assert_eq!(config.upcoming_days, DEFAULT_UPCOMING_DAYS);
-        assert_eq!(
-            config.detail_delay,
-            Duration::from_millis(DEFAULT_DETAIL_DELAY_MS)
-        );
-        assert_eq!(
-            config.urgency,
-            UrgencyWeights::default(),
-            "the documented weights are the defaults"
-        );
-    }
-
-    #[test]
-    fn the_example_documents_every_setting_and_every_action() {
-        for setting in [
-            "user",
-            "theme",
-            "upcoming_days",
-            "detail_delay_ms",
-            "export_dir",
-            "[urgency]",
-            "[follow_up]",
-            "[keys]",
-        ] {
-            assert!(EXAMPLE.contains(setting), "{setting} undocumented");
-        }
-        let keymap = Keymap::default();
-        for pane in crate::app::pane::PaneId::ALL {
-            for binding in keymap.bindings_for(pane) {
-                let line = format!("# {} = ", binding.name);
-                assert!(EXAMPLE.contains(&line), "{} undocumented", binding.name);
-            }
-        }
-    }
-
-    #[test]
-    fn the_documented_defaults_are_the_real_defaults() {
-        // Uncommenting every key line must change nothing.
-        let uncommented: String = EXAMPLE
-            .lines()
-            .map(|l| match l.strip_prefix("# ") {
-                Some(rest)
-                    if rest.split_once(" = ").is_some_and(|(name, _)| {
-                        name != "user" && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                    }) =>
-                {
-                    rest
-                }
-                _ => l,
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        let config = Config::parse(&uncommented, Path::new("x.toml"), Some("me".into())).unwrap();
-        let defaults = Keymap::default();
-        for pane in crate::app::pane::PaneId::ALL {
-            for binding in defaults.bindings_for(pane) {
-                assert_eq!(
-                    config.keymap.keys_of(binding.name),
-                    Some(binding.keys.as_slice()),
-                    "{}",
-                    binding.name
-                );
-            }
-        }
     }
 }

@@ -19,7 +19,7 @@ use std::io;
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
-use crate::domain::names::is_default_ignorable;
+use crate::text::is_default_ignorable;
 
 /// Whether `c` is written as a `\u` escape.
 fn escaped(c: char) -> bool {

@@ -339,7 +339,7 @@ fn the_record_puts_flags_and_consent_first_then_medications_and_allergies() {
             .add_allergy(ZOE, "Penicillin", Some("hives"), "high")
             .unwrap();
     }
-    let mut config = tend::config::Config::defaults(Some("ccuser".into())).unwrap();
+    let mut config = tend::app::Settings::defaults("ccuser");
     config.detail_delay = std::time::Duration::ZERO;
     let mut app = tend::app::App::new(open(&path, "ccuser"), &config, false).unwrap();
     app.resize(120, 60);
@@ -375,7 +375,7 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
     let goal_id = open(&path, "ccuser")
         .add_plan_goal(ZOE, &goal(None))
         .unwrap();
-    let config = tend::config::Config::defaults(Some("ccuser".into())).unwrap();
+    let config = tend::app::Settings::defaults("ccuser");
     let mut app = tend::app::App::new(open(&path, "ccuser"), &config, false).unwrap();
     app.resize(100, 30);
     press(&mut app, KeyCode::Char('3'));
@@ -509,7 +509,7 @@ fn goal_status_and_reconciliation_from_the_screen() {
     let goal_id = open(&path, "ccuser")
         .add_plan_goal(ZOE, &goal(None))
         .unwrap();
-    let config = tend::config::Config::defaults(Some("ccuser".into())).unwrap();
+    let config = tend::app::Settings::defaults("ccuser");
     let mut app = tend::app::App::new(open(&path, "ccuser"), &config, false).unwrap();
     app.resize(100, 30);
     let status = |app: &tend::app::App| {
@@ -525,10 +525,7 @@ fn goal_status_and_reconciliation_from_the_screen() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('S'));
     keys(&mut app, "hold");
-    assert_eq!(
-        app.prompt().unwrap().preview,
-        Ok("→ on hold".to_string())
-    );
+    assert_eq!(app.prompt().unwrap().preview, Ok("→ on hold".to_string()));
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), GoalStatus::OnHold);
 

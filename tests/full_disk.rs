@@ -275,7 +275,7 @@ fn on_a_full_disk_the_record_is_shown_with_a_banner_and_its_view_kept_aside() {
         .unwrap();
     disk.fill();
     let store = open_for_screen(&path, &other_disk.path().join("kept"));
-    let config = tend::config::Config::defaults(Some("ccuser".into())).unwrap();
+    let config = tend::app::Settings::defaults("ccuser");
     let mut app = tend::app::App::new(store, &config, false).unwrap();
     app.resize(100, 30);
     let screen = screen(&mut app);

@@ -13,7 +13,7 @@ use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 use tend::app::pane::PaneId;
 use tend::app::{App, Message, Overlay};
-use tend::config::{Config, ThemeName};
+use tend::app::{Settings, ThemeName};
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
 use tend::domain::task::{Priority, TaskKind, TaskStatus};
 use tend::store::{AuditAction, NewPatient, NewTask, Scope};
@@ -40,7 +40,7 @@ fn demo_db(dir: &Path) -> PathBuf {
 /// The settings the screens are drawn with. The detail panes follow the
 /// caseload at once here, since each screen is drawn right after its keys;
 /// the delay has a test of its own.
-fn config(theme: ThemeName) -> Config {
+fn config(theme: ThemeName) -> Settings {
     let mut config = settings_at_once();
     config.theme = theme;
     config
@@ -233,7 +233,7 @@ fn focus_moves_with_tab_shift_tab_and_numbers_and_shows_in_the_status_line() {
 #[test]
 fn the_record_follows_the_caseload_once_the_selection_rests() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::defaults(Some("ccuser".into())).unwrap();
+    let config = Settings::defaults("ccuser");
     assert_eq!(config.detail_delay, std::time::Duration::from_millis(150));
     let mut app = App::new(open(&demo_db(dir.path()), "ccuser"), &config, true).unwrap();
     let first = app.caseload.selected_id().unwrap();
@@ -290,7 +290,7 @@ fn the_record_follows_the_caseload_once_the_selection_rests() {
 #[test]
 fn quitting_during_the_delay_leaves_the_passed_record_unread() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::defaults(Some("ccuser".into())).unwrap();
+    let config = Settings::defaults("ccuser");
     let mut app = App::new(open(&demo_db(dir.path()), "ccuser"), &config, true).unwrap();
     let first = app.caseload.selected_id().unwrap();
     press(&mut app, KeyCode::Char('j'));

@@ -6,7 +6,9 @@ use crossterm::event::KeyEvent;
 use super::keymap::Action;
 use super::line_input::{InputEvent, LineInput};
 use super::list::ListCursor;
-use crate::store::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope, Store, StoreError};
+// The scope is the caseload's: the screen reads it from here.
+pub use crate::store::Scope;
+use crate::store::{CaseloadQuery, CaseloadRow, CaseloadSort, Store, StoreError};
 
 /// Rows read beyond each edge of the screen, so most moves need no query.
 const WINDOW_MARGIN: usize = 100;

@@ -20,6 +20,7 @@ pub mod overlays;
 pub mod pane;
 pub mod patient;
 pub mod prompt;
+pub mod settings;
 pub mod tasks;
 mod triage;
 
@@ -29,7 +30,6 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 
 use crate::clock::Clock;
-use crate::config::{Config, ThemeName};
 use crate::domain::goal::Goal;
 use crate::domain::note::FollowUpRules;
 use crate::domain::urgency::UrgencyWeights;
@@ -46,6 +46,7 @@ pub use overlays::{GoalDetail, Overlay};
 use pane::PaneId;
 use patient::PatientPane;
 use prompt::{Prompt, PromptKind};
+pub use settings::{Settings, ThemeName};
 use tasks::{TaskContext, TaskScope, TasksPane};
 
 /// A line for the status bar.
@@ -118,7 +119,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Store, config: &Config, demo: bool) -> Result<App, StoreError> {
+    pub fn new(store: Store, config: &Settings, demo: bool) -> Result<App, StoreError> {
         let data_version = store.data_version()?;
         let mut app = App {
             clock: store.clock(),
@@ -141,10 +142,7 @@ impl App {
             follow_up: config.follow_up.clone(),
             message: None,
             undo: Vec::new(),
-            // Resolved here, once, so that `E` itself reads no environment.
-            export_dir: config.export_dir.clone().or_else(|| {
-                crate::config::Paths::from_env().map(|paths| paths.data_dir.join("exports"))
-            }),
+            export_dir: config.export_dir.clone(),
             size: (80, 24),
             shown_patient: None,
             detail_delay: config.detail_delay,

@@ -14,43 +14,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt,
-/// Unicode 15.1): characters a renderer shows as nothing when it does not
-/// support them, and that terminals disagree about (some give them a
-/// column, most none). The bidi controls are among them.
-pub fn is_default_ignorable(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}'
-        | '\u{115F}'..='\u{1160}'
-        | '\u{17B4}'..='\u{17B5}'
-        | '\u{180B}'..='\u{180F}'
-        | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}'
-        | '\u{3164}'
-        | '\u{FE00}'..='\u{FE0F}'
-        | '\u{FEFF}'
-        | '\u{FFA0}'
-        | '\u{FFF0}'..='\u{FFF8}'
-        | '\u{1BCA0}'..='\u{1BCA3}'
-        | '\u{1D173}'..='\u{1D17A}'
-        | '\u{E0000}'..='\u{E0FFF}')
-}
-
-/// Characters that reorder the text around them (bidi embeddings,
-/// overrides, isolates and marks: the "Trojan Source" characters).
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c,
-        '\u{061C}' | '\u{200E}' | '\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}')
-}
-
-/// Variation selectors: they choose a glyph for the character before them
-/// (an emoji's colour form, a CJK variant) and carry no text of their own.
-pub fn is_variation_selector(c: char) -> bool {
-    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
-}
+pub use crate::text::{is_bidi_control, is_default_ignorable, is_variation_selector};
 
 /// A name that identifies a person, in its one canonical form: NFC, no
 /// default-ignorable or control characters (a line break or tab, and the

@@ -358,8 +358,8 @@ mod tests {
     use ratatui::{TerminalOptions, Viewport};
 
     use super::*;
+    use crate::app::Settings;
     use crate::clock::Clock;
-    use crate::config::Config;
     use crate::store::{OpenOptions, Store};
     use crate::synth::{self, GenParams};
 
@@ -397,7 +397,7 @@ mod tests {
             user: "ccuser".into(),
         };
         synth::generate(&mut store, &params).unwrap();
-        let config = Config::defaults(Some("ccuser".into())).unwrap();
+        let config = Settings::defaults("ccuser");
         App::new(store, &config, false).unwrap()
     }
 

@@ -12,7 +12,6 @@ use crate::app::App;
 use crate::domain::days_between;
 use crate::domain::patient::{age_on, list_name, RiskTier};
 use crate::domain::task::due_short;
-use crate::store::Scope;
 use crate::text::fit;
 
 /// Days without contact after which the "Last" column is marked.
@@ -21,8 +20,8 @@ const STALE_CONTACT_DAYS: i64 = 30;
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let pane = &app.caseload;
     let scope = match pane.query.scope {
-        Scope::Mine => "mine",
-        Scope::Team => "team",
+        crate::app::caseload::Scope::Mine => "mine",
+        crate::app::caseload::Scope::Team => "team",
     };
     let detail = format!(
         "{scope} {} · by {}",
@@ -62,7 +61,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let today = app.today();
     let wide = inner.width >= 60;
-    let team = pane.query.scope == Scope::Team && inner.width >= 76;
+    let team = pane.query.scope == crate::app::caseload::Scope::Team && inner.width >= 76;
     // Fixed columns, then the name takes what is left.
     let mut fixed: Vec<(&str, u16)> = vec![("Age", 3), ("Risk", 4), ("Last", 4), ("Next", 5)];
     if wide {

@@ -9,7 +9,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::config::ThemeName;
+use crate::app::ThemeName;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {

@@ -15,9 +15,9 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use tend::app::Settings;
 use tend::app::{App, Message};
 use tend::clock::Clock;
-use tend::config::Config;
 use tend::store::{OpenOptions, Store};
 
 use super::NOW;
@@ -45,14 +45,14 @@ pub fn open(path: &Path, user: &str) -> Store {
 /// ccuser's default settings: what a user without a config file gets. The
 /// detail panes follow a moved selection only once it rests
 /// (`detail_delay`), as in the binary.
-pub fn settings() -> Config {
-    Config::defaults(Some("ccuser".into())).unwrap()
+pub fn settings() -> Settings {
+    Settings::defaults("ccuser")
 }
 
 /// ccuser's default settings, except that the detail panes follow the
 /// selection at once: for tests that draw right after their keys and want
 /// the panes to have caught up (the delay has tests of its own).
-pub fn settings_at_once() -> Config {
+pub fn settings_at_once() -> Settings {
     let mut config = settings();
     config.detail_delay = std::time::Duration::ZERO;
     config
@@ -60,7 +60,7 @@ pub fn settings_at_once() -> Config {
 
 /// The app over `path` as ccuser with `config`, not in demo mode, at
 /// `cols`x`rows`.
-pub fn app_with(path: &Path, config: &Config, cols: u16, rows: u16) -> App {
+pub fn app_with(path: &Path, config: &Settings, cols: u16, rows: u16) -> App {
     let mut app = App::new(open(path, "ccuser"), config, false).unwrap();
     app.resize(cols, rows);
     app
