@@ -11,10 +11,10 @@ use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
 use crate::domain::task_line::Assignee;
+use crate::reports::today::{self, TodayRequest};
 use crate::store::{OpenOptions, Scope, Store};
 use crate::synth::{self, GenParams, GenReport};
 use crate::text::{clean, pad};
-use crate::today::{self, TodayRequest};
 use crate::tui::{self, Exit};
 
 /// `println!` to standard output, through [`write_out`]: a closed pipe
@@ -312,11 +312,15 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             what: Export::Careplan { member_id, out },
         }) => {
             let mut store = open_store(&db_path(cli.db, paths)?, &config, clock, false)?;
-            let text = crate::export::careplan_for_member(&mut store, &member_id, clock.today())
-                .map_err(|e| e.to_string())?;
+            let text = crate::reports::careplan::careplan_for_member(
+                &mut store,
+                &member_id,
+                clock.today(),
+            )
+            .map_err(|e| e.to_string())?;
             match out {
                 Some(path) => {
-                    crate::export::write_private(&path, &text)?;
+                    crate::reports::careplan::write_private(&path, &text)?;
                     errln!(
                         "Wrote the care plan of {} to {}",
                         clean(member_id.trim()),
@@ -425,9 +429,9 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                         weights: &config.urgency,
                     };
                     let day = today::build(&mut store, &request).map_err(|e| e.to_string())?;
-                    crate::export_csv::tasks_csv(&day)
+                    crate::reports::csv::tasks_csv(&day)
                 }
-                CsvReport::Caseload => crate::export_csv::caseload_csv(
+                CsvReport::Caseload => crate::reports::csv::caseload_csv(
                     &mut store,
                     &config.user,
                     if all { Scope::Team } else { Scope::Mine },
@@ -437,7 +441,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             .map_err(|e| e.to_string())?;
             match out {
                 Some(path) => {
-                    crate::export::write_private(&path, &text)?;
+                    crate::reports::careplan::write_private(&path, &text)?;
                     errln!("Wrote {}", clean(&path.display().to_string()));
                 }
                 None => out!("{text}")?,
@@ -508,7 +512,7 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
             roster: Some(file),
         }) => {
             let text = synth::roster_csv(patients, seed, clock.today(), &config.user);
-            crate::export::write_private(&file, &text)?;
+            crate::reports::careplan::write_private(&file, &text)?;
             outln!(
                 "Wrote a synthetic roster of {patients} members to {}.",
                 file.display()
@@ -560,7 +564,7 @@ fn export_fhir(
         Some(path) => export_with(
             store,
             scope,
-            crate::export::create_private(path)?,
+            crate::reports::careplan::create_private(path)?,
             skip_damaged,
         ),
         None => export_with(store, scope, std::io::stdout().lock(), skip_damaged),
@@ -959,7 +963,8 @@ fn write_rejects(
         ));
     }
     let text = crate::import::rejects_csv(roster)?;
-    crate::export::write_private(&path, &text).map_err(|e| format!("nothing was imported: {e}"))?;
+    crate::reports::careplan::write_private(&path, &text)
+        .map_err(|e| format!("nothing was imported: {e}"))?;
     Ok(Some(path))
 }
 
