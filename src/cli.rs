@@ -341,45 +341,12 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
                 },
         }) => {
             let db = db_path(cli.db, paths)?;
-            // A roster names coordinators tend knows: the database's, and
-            // the person importing it (whose name comes from their login).
-            let known = Store::coordinators_in(&db).map_err(|e| e.to_string())?;
-            let coordinators = crate::domain::roster::Coordinators::new(
-                known
-                    .iter()
-                    .map(String::as_str)
-                    .chain([config.user.as_str()]),
-            );
-            let roster =
-                crate::import::read_roster(&file, clock.today(), &coordinators).map_err(|e| e.0)?;
-            let options = RosterOptions {
+            let options = crate::roster::Options {
                 partial,
                 rejects,
                 dry_run,
             };
-            // The file's problems are said before the database is touched.
-            report_roster_problems(&file, &roster, &options)?;
-            if options.dry_run {
-                // A dry run changes nothing, not even by making the
-                // database (a missing one is rehearsed as an empty one) or
-                // by upgrading it (an older one is rehearsed on a copy).
-                let scratch = tempfile::tempdir()
-                    .map_err(|e| format!("cannot make a scratch folder: {e}"))?;
-                let (target, create) = if !db.exists() {
-                    (scratch.path().join("empty.db"), true)
-                } else if crate::store::needs_upgrade(&db).map_err(|e| e.to_string())? {
-                    let copy = scratch.path().join("copy.db");
-                    crate::store::copy_read_only(&db, &copy).map_err(|e| e.to_string())?;
-                    (copy, false)
-                } else {
-                    (db.clone(), false)
-                };
-                let mut store = open_store(&target, &config, clock, create)?;
-                return rehearse_patients(&mut store, &file, &db, &roster);
-            }
-            let rejects = write_rejects(&file, &db, &roster, &options)?;
-            let mut store = open_store(&db, &config, clock, true)?;
-            import_patients(&mut store, &file, &db, &roster, rejects.as_deref())
+            import_patients(&file, &db, &config, clock, options)
         }
         Some(Command::Backup { file }) => {
             let db = db_path(cli.db, paths)?;
@@ -819,166 +786,41 @@ fn check_text(report: &crate::store::CheckReport) -> String {
     out
 }
 
-/// How `tend import patients` was asked to run.
-struct RosterOptions {
-    partial: bool,
-    rejects: Option<PathBuf>,
-    dry_run: bool,
-}
-
-/// Says what is wrong in a read roster, line by line; an error when that
-/// stops the import (any bad row, without --partial).
-fn report_roster_problems(
-    file: &Path,
-    roster: &crate::import::RosterFile,
-    options: &RosterOptions,
-) -> CliResult<()> {
-    let shown = clean(&file.display().to_string()).into_owned();
-    if !roster.unknown_columns.is_empty() {
-        errln!(
-            "{shown}:1: columns tend does not read, ignored: {}",
-            clean(&roster.unknown_columns.join(", "))
-        );
-    }
-    for row in &roster.rejected {
-        for problem in &row.problems {
-            errln!("{shown}:{}: {}", row.line, clean(problem));
-        }
-    }
-    let total = roster.rows.len() + roster.rejected.len();
-    let rejected = roster.rejected.len();
-    if rejected > 0 && !options.partial {
-        let have = if rejected == 1 { "has" } else { "have" };
-        let rows = if total == 1 { "row" } else { "rows" };
-        let mut message =
-            format!("nothing was imported: {rejected} of {total} {rows} {have} problems (above)");
-        match roster.rows.len() {
-            0 => message.push_str("; fix them and import again"),
-            good => message.push_str(&format!(
-                "; fix them, or use --partial to import the other {good} and write these to a file"
-            )),
-        }
-        return Err(message);
-    }
-    Ok(())
-}
-
-/// Imports a read roster (or rehearses the import) and says what happened.
+/// `tend import patients`: the roster's problems on standard error before
+/// the database is touched, then what the import did (or would do).
 fn import_patients(
-    store: &mut Store,
     file: &Path,
     db: &Path,
-    roster: &crate::import::RosterFile,
-    rejects: Option<&Path>,
+    config: &Config,
+    clock: Clock,
+    options: crate::roster::Options,
 ) -> CliResult<ExitCode> {
-    let shown = clean(&file.display().to_string()).into_owned();
-    let total = roster.rows.len() + roster.rejected.len();
-    let rejected = roster.rejected.len();
+    let dry_run = options.dry_run;
+    let import = crate::roster::RosterImport::read(file, db, &config.user, clock.today(), options)
+        .map_err(|e| e.to_string())?;
+    for line in import.problems() {
+        errln!("{line}");
+    }
+    import.check().map_err(|e| e.to_string())?;
+    let target = import.prepare().map_err(|e| e.to_string())?;
+    let mut store = open_store(target.path(), config, clock, target.create())?;
     // A bar on a terminal only: piped or logged output stays plain lines.
-    let bar = if std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(roster.rows.len() as u64).with_style(
+    let bar = if !dry_run && std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(import.roster().rows.len() as u64).with_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} members {eta}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         )
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let counts = store
-        .import_roster(&roster.rows, &mut |done| bar.set_position(done as u64))
-        .map_err(|e| format!("nothing was imported: {e}"))?;
-    bar.finish_and_clear();
-    let rows = if total == 1 { "row" } else { "rows" };
-    let mut summary = format!(
-        "{shown}: {total} {rows}: {} created, {} updated, {} unchanged, {rejected} rejected",
-        counts.created, counts.updated, counts.unchanged
-    );
-    if let Some(path) = rejects {
-        summary.push_str(&format!(
-            " (written to {}, with the reasons)",
-            clean(&path.display().to_string())
-        ));
-    }
-    outln!("{summary}")?;
-    say_new_coordinators(&counts.new_coordinators)?;
-    outln!("Database: {}", clean(&db.display().to_string()))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Says what an import would do, having rehearsed it and rolled it back.
-fn rehearse_patients(
-    store: &mut Store,
-    file: &Path,
-    db: &Path,
-    roster: &crate::import::RosterFile,
-) -> CliResult<ExitCode> {
-    let total = roster.rows.len() + roster.rejected.len();
-    let counts = store
-        .rehearse_roster(&roster.rows)
-        .map_err(|e| e.to_string())?;
-    outln!(
-        "{}: {}; an import would create {}, update {}, leave {} unchanged, \
-         reject {}. Nothing was written (--dry-run).",
-        clean(&file.display().to_string()),
-        counted(total, "row"),
-        counts.created,
-        counts.updated,
-        counts.unchanged,
-        roster.rejected.len()
-    )?;
-    say_new_coordinators(&counts.new_coordinators)?;
-    outln!(
-        "Database: {}{}",
-        clean(&db.display().to_string()),
-        if db.exists() { "" } else { " (not there yet)" }
-    )?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Writes the rows `--partial` leaves out, before anything is imported: if
-/// the file cannot be written, nothing is imported either. Never over the
-/// roster itself or the database.
-fn write_rejects(
-    file: &Path,
-    db: &Path,
-    roster: &crate::import::RosterFile,
-    options: &RosterOptions,
-) -> CliResult<Option<PathBuf>> {
-    if roster.rejected.is_empty() {
-        return Ok(None);
-    }
-    let path = options.rejects.clone().unwrap_or_else(|| {
-        let mut name = file.file_stem().unwrap_or_default().to_os_string();
-        name.push(".rejected.csv");
-        file.with_file_name(name)
+    let report = import.run(&mut store, &target, &mut |done| {
+        bar.set_position(done as u64)
     });
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if same(&path, file) || same(&path, db) {
-        return Err(format!(
-            "nothing was imported: the rejected rows would be written over {}; \
-             choose another file with --rejects",
-            path.display()
-        ));
+    bar.finish_and_clear();
+    for line in report.map_err(|e| e.to_string())?.lines() {
+        outln!("{line}")?;
     }
-    let text = crate::import::rejects_csv(roster)?;
-    crate::reports::careplan::write_private(&path, &text)
-        .map_err(|e| format!("nothing was imported: {e}"))?;
-    Ok(Some(path))
-}
-
-/// Says so when the import made the person importing it a coordinator of
-/// the database: the one coordinator a roster can add (any other it names
-/// must be one tend knows already).
-fn say_new_coordinators(names: &[String]) -> CliResult<()> {
-    for name in names {
-        outln!(
-            "New coordinator: {} (you, importing the roster)",
-            clean(name)
-        )?;
-    }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes a synthetic caseload whose first coordinator is the user.
