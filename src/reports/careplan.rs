@@ -99,21 +99,6 @@ pub fn careplan_to_folder(
     ))
 }
 
-/// Writes health information to a file only its owner can read (a new
-/// file is made mode 0600).
-pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
-    create_private(path)?
-        .write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// Opens a file for health information, emptied, that only its owner can
-/// read (see [`crate::private::file`]): for exports written as they are read.
-pub fn create_private(path: &Path) -> Result<std::fs::File, String> {
-    crate::private::file(path, crate::private::Open::Emptied)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
 /// The plan as Markdown: who, what must be seen first, needs with their
 /// goals and progress, then the clinical lists and the team.
 pub fn careplan_markdown(
