@@ -251,3 +251,112 @@ impl ImportReport {
         lines
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use super::*;
+    use crate::clock::Clock;
+    use crate::store::OpenOptions;
+
+    const ROSTER: &str = "member_id,first_name,last_name,dob,shoe_size\n\
+                          SYN1,Zoe,Testa,1970-02-03,9\n\
+                          SYN2,Ana,Sample,1970-02-30,7\n";
+
+    fn options(partial: bool, dry_run: bool) -> Options {
+        Options {
+            partial,
+            rejects: None,
+            dry_run,
+        }
+    }
+
+    /// The steps as the CLI takes them, the store opened between.
+    fn import(file: &Path, db: &Path, options: Options) -> Result<ImportReport, RosterError> {
+        let clock = Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
+        let import = RosterImport::read(file, db, "ccuser", clock.today(), options)?;
+        import.check()?;
+        let target = import.prepare()?;
+        let open = OpenOptions::batch(target.create());
+        let mut store = Store::open(target.path(), "ccuser", clock, &open).unwrap();
+        let mut done = 0;
+        let report = import.run(&mut store, &target, &mut |n| done = n)?;
+        if !report.dry_run {
+            assert_eq!(done, import.roster().rows.len(), "progress reaches the end");
+        }
+        Ok(report)
+    }
+
+    #[test]
+    fn problems_are_said_a_line_each_and_stop_the_import_without_partial() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, db) = (dir.path().join("r.csv"), dir.path().join("t.db"));
+        std::fs::write(&file, ROSTER).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let read = RosterImport::read(&file, &db, "ccuser", today, options(false, false)).unwrap();
+        let shown = file.display();
+        assert_eq!(
+            read.problems(),
+            [
+                format!("{shown}:1: columns tend does not read, ignored: shoe_size"),
+                format!("{shown}:3: dob: \"1970-02-30\" is not a day of the calendar"),
+            ]
+        );
+        assert_eq!(
+            read.check().unwrap_err().to_string(),
+            "nothing was imported: 1 of 2 rows has problems (above); fix them, or use \
+             --partial to import the other 1 and write these to a file"
+        );
+        assert!(!db.exists(), "the database is not touched");
+    }
+
+    #[test]
+    fn a_dry_run_makes_no_database_and_an_import_writes_its_rejects_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, db) = (dir.path().join("r.csv"), dir.path().join("t.db"));
+        std::fs::write(&file, ROSTER).unwrap();
+
+        let rehearsed = import(&file, &db, options(true, true)).unwrap();
+        assert_eq!(rehearsed.counts.created, 1);
+        assert!(!db.exists(), "a dry run makes no database");
+        let rejects = dir.path().join("r.rejected.csv");
+        assert!(!rejects.exists(), "nor a rejects file");
+        assert_eq!(
+            rehearsed.lines().last().unwrap(),
+            &format!("Database: {} (not there yet)", db.display())
+        );
+
+        let imported = import(&file, &db, options(true, false)).unwrap();
+        assert_eq!(imported.counts.created, 1);
+        assert_eq!(imported.rejects_file.as_deref(), Some(rejects.as_path()));
+        let mode = std::fs::metadata(&rejects).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the rejected rows are health information");
+        let rejected = std::fs::read_to_string(&rejects).unwrap();
+        assert!(
+            rejected.contains("SYN2,Ana,Sample,1970-02-30,7,\"line 3: dob:"),
+            "{rejected}"
+        );
+        assert_eq!(
+            imported.lines()[0],
+            format!(
+                "{}: 2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected (written to {}, with \
+                 the reasons)",
+                file.display(),
+                rejects.display()
+            )
+        );
+
+        // Never over the roster itself: refused before the database is opened.
+        let over = Options {
+            rejects: Some(file.clone()),
+            ..options(true, false)
+        };
+        let refused = import(&file, &db, over).unwrap_err();
+        assert!(
+            matches!(refused, RosterError::RejectsOverInput(_)),
+            "{refused}"
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), ROSTER);
+    }
+}
