@@ -62,23 +62,13 @@ impl color_eyre::section::PanicMessage for WhereOnly {
 }
 
 fn write_report(dir: &Path, report: &str) -> Option<PathBuf> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .ok()?;
+    crate::private::folder(dir).ok()?;
     let path = dir.join(format!(
         "crash-{}-{}.txt",
         Utc::now().format("%Y%m%dT%H%M%S"),
         std::process::id()
     ));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .ok()?;
+    let mut file = crate::private::file(&path, crate::private::Open::New).ok()?;
     std::io::Write::write_all(&mut file, report.as_bytes()).ok()?;
     Some(path)
 }

@@ -490,7 +490,7 @@ fn the_care_plan_exports_as_markdown() {
     store
         .add_allergy(ZOE, "Penicillin", Some("hives"), "high")
         .unwrap();
-    let text = tend::export::careplan_markdown(&store, ZOE, day(24)).unwrap();
+    let text = tend::reports::careplan::careplan_markdown(&store, ZOE, day(24)).unwrap();
     assert!(
         !text.contains('\u{1b}'),
         "no escape sequence reaches the file"
@@ -877,7 +877,7 @@ fn every_value_in_the_markdown_is_text_to_a_markdown_viewer() {
     .unwrap();
     drop(task);
 
-    let text = tend::export::careplan_markdown(&store, ZOE, day(24)).unwrap();
+    let text = tend::reports::careplan::careplan_markdown(&store, ZOE, day(24)).unwrap();
     let mut options = comrak::Options::default();
     let ext = &mut options.extension;
     ext.strikethrough = true;

@@ -448,7 +448,8 @@ fn a_goal_needs_a_target_date_after_its_start() {
         shown.contains("Interventions") && shown.contains("due 2026-11-27 · Help apply for SNAP"),
         "{shown}"
     );
-    let plan = tend::export::careplan_markdown(app.store(), ZOE, fixtures::day(24)).unwrap();
+    let plan =
+        tend::reports::careplan::careplan_markdown(app.store(), ZOE, fixtures::day(24)).unwrap();
     assert!(
         plan.contains("  - Intervention: due 2026-11-27 · Help apply for SNAP"),
         "{plan}"

@@ -74,7 +74,12 @@ impl App {
         };
         let today = self.today();
         self.message = Some(
-            match crate::export::careplan_to_folder(&mut self.store, patient_id, today, &folder) {
+            match crate::reports::careplan::careplan_to_folder(
+                &mut self.store,
+                patient_id,
+                today,
+                &folder,
+            ) {
                 Ok(path) => Message::Info(format!("Care plan written to {}", path.display())),
                 Err(problem) => Message::Error(capitalise(&problem)),
             },

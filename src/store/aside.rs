@@ -179,13 +179,7 @@ impl Aside {
         for folder in &self.folders {
             let path = folder.join(&name);
             let appended = crate::private::folder(folder).and_then(|()| {
-                use std::os::unix::fs::OpenOptionsExt;
-                let mut file = std::fs::OpenOptions::new()
-                    .append(true)
-                    .create(true)
-                    .custom_flags(libc::O_NOFOLLOW)
-                    .mode(0o600)
-                    .open(&path)?;
+                let mut file = crate::private::file(&path, crate::private::Open::Append)?;
                 file.write_all(&line)?;
                 file.sync_all()
             });

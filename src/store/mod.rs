@@ -538,28 +538,18 @@ impl Store {
 
 /// Creates an empty file readable and writable by its owner only, and its
 /// folder (0700) if that does not exist. Never over anything already there,
-/// a symbolic link included (`create_new` does not follow one).
+/// a symbolic link included.
 pub(crate) fn create_private_file(path: &Path) -> Result<std::fs::File, OpenError> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let io_error = |source| OpenError::Io {
         path: path.to_path_buf(),
         source,
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.exists() {
-            std::fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)
-                .map_err(io_error)?;
+            crate::private::folder(dir).map_err(io_error)?;
         }
     }
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(io_error)
+    crate::private::file(path, crate::private::Open::New).map_err(io_error)
 }
 
 /// Whether this process may write to the file and to its folder (where

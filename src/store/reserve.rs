@@ -49,7 +49,7 @@ impl Reserve {
             return true;
         }
         let written = (|| -> std::io::Result<()> {
-            let mut file = crate::private::create(&self.path)?;
+            let mut file = crate::private::file(&self.path, crate::private::Open::Emptied)?;
             let zeros = vec![0u8; 64 << 10];
             let mut left = RESERVE_BYTES;
             while left > 0 {

@@ -148,7 +148,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("roster.csv");
         std::fs::write(&path, &text).unwrap();
-        let roster = crate::import::read_roster(
+        let roster = crate::roster::read_roster(
             &path,
             today,
             &crate::domain::roster::Coordinators::new(["ccuser"]),

@@ -9,7 +9,6 @@
 //! nor a link, a heading, emphasis, a table or raw HTML.
 
 use std::io::Write as _;
-use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -75,10 +74,7 @@ pub fn careplan_to_folder(
         .filter(char::is_ascii_alphanumeric)
         .take(32)
         .collect();
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(folder)
+    crate::private::folder(folder)
         .map_err(|e| format!("cannot make the export folder {}: {e}", folder.display()))?;
     let text = careplan_audited(store, patient_id, today).map_err(|e| e.to_string())?;
     for n in 1..1000 {
@@ -86,13 +82,8 @@ pub fn careplan_to_folder(
             1 => folder.join(format!("careplan-{member}-{today}.md")),
             n => folder.join(format!("careplan-{member}-{today}-{n}.md")),
         };
-        // create_new: an earlier export (or anyone's file) is never replaced.
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path);
-        match file {
+        // New: an earlier export (or anyone's file) is never replaced.
+        match crate::private::file(&path, crate::private::Open::New) {
             Ok(mut file) => {
                 file.write_all(text.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -106,23 +97,6 @@ pub fn careplan_to_folder(
         "{} holds too many exports for today",
         folder.display()
     ))
-}
-
-/// Writes health information to a file only its owner can read (a new
-/// file is made mode 0600).
-pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
-    create_private(path)?
-        .write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// Opens a file for health information, emptied, that only its owner can
-/// read: for exports written as they are read. Not through a symbolic link
-/// (someone else's file could be behind it); and an existing file is made
-/// private before anything is written into it, since the mode given when
-/// opening applies to new files only.
-pub fn create_private(path: &Path) -> Result<std::fs::File, String> {
-    crate::private::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The plan as Markdown: who, what must be seen first, needs with their

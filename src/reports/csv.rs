@@ -8,10 +8,10 @@
 
 use chrono::NaiveDate;
 
+use super::today::TodayReport;
 use crate::domain::patient::age_on;
 use crate::store::{AuditAction, CaseloadQuery, CaseloadSort, Scope, Store, StoreError};
 use crate::text::clean;
-use crate::today::TodayReport;
 
 /// A cell as it is safe to hand to a spreadsheet.
 pub fn cell(text: &str) -> String {

@@ -279,32 +279,6 @@ pub fn read_roster(
     })
 }
 
-/// The rejected rows as CSV: the file's own columns and a `problem` column,
-/// so they can be fixed in the spreadsheet and imported again.
-pub fn rejects_csv(roster: &RosterFile) -> Result<String, String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    // A row rejected for having too many fields keeps them all: the header
-    // gets unnamed columns enough to hold them.
-    let width = roster
-        .rejected
-        .iter()
-        .map(|r| r.cells.len())
-        .chain([roster.headers.len()])
-        .max()
-        .unwrap_or_default();
-    let mut header = roster.headers.clone();
-    header.resize(width, String::new());
-    header.push("problem".into());
-    writer.write_record(&header).map_err(|e| e.to_string())?;
-    for row in &roster.rejected {
-        let mut cells = row.cells.clone();
-        cells.resize(width, String::new());
-        cells.push(format!("line {}: {}", row.line, row.problems.join("; ")));
-        writer.write_record(&cells).map_err(|e| e.to_string())?;
-    }
-    String::from_utf8(writer.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,7 +330,7 @@ mod tests {
             read(b"member_id,first_name,last_name,dob\nSYN1,Zoe,Testa,1970-02-03,surplus\n")
                 .unwrap();
         assert_eq!(
-            rejects_csv(&extra).unwrap(),
+            super::super::rejects::rejects_csv(&extra).unwrap(),
             "member_id,first_name,last_name,dob,,problem\nSYN1,Zoe,Testa,1970-02-03,surplus,line 2: the row has 5 fields; the header has 4 (a comma in a value that is not in quotes?)\n",
             "no cell of a rejected row is lost"
         );

@@ -1,0 +1,41 @@
+//! `tend backup FILE`: a copy of the database, checked, made while other
+//! sessions keep working.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::check::{damaged_text_sentence, describe_counts, leftover_lines};
+use super::context::Context;
+use super::error::CliResult;
+use crate::text::clean;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BackupArgs {
+    /// The copy (a new file; made readable by you alone)
+    file: PathBuf,
+}
+
+pub(crate) fn run(cx: &Context, args: BackupArgs) -> CliResult<ExitCode> {
+    let db = cx.db_path()?;
+    let mut store = cx.open_store(&db, false)?;
+    let backup = store.backup_to(&args.file)?;
+    for line in leftover_lines(&backup.leftovers) {
+        errln!("tend: {line}");
+    }
+    outln!(
+        "Backed up {} to {}: it passes the integrity check and holds {}.",
+        clean(&db.display().to_string()),
+        clean(&args.file.display().to_string()),
+        describe_counts(&backup.counts)
+    )?;
+    if backup.damaged_text.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // The copy is kept (it is as good as the database), but the damage is
+    // not "all well": the exit status says so to a script.
+    errln!(
+        "tend: the copy holds {}, as the database does; run `tend check`",
+        damaged_text_sentence(&backup.damaged_text)
+    );
+    Ok(ExitCode::from(1))
+}

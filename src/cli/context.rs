@@ -1,0 +1,103 @@
+//! What every command starts from: the clock, the settings, and which
+//! database to open (and how, saying so when opening it rolled back an
+//! interrupted change).
+
+use std::path::{Path, PathBuf};
+
+use super::error::{CliError, CliResult};
+use crate::app::Settings;
+use crate::clock::Clock;
+use crate::config::{self, Config, Paths, ThemeName};
+use crate::store::{OpenOptions, Store};
+use crate::text::clean;
+
+/// Said when opening a database rolled back a change that was interrupted.
+pub(crate) const ROLLED_BACK: &str = "a change to it (an import, or a generated caseload) had \
+     been interrupted, and was rolled back: nothing of that change is kept, the rest is as it was";
+
+pub(crate) struct Context {
+    pub clock: Clock,
+    pub config: Config,
+    /// `--db` (or `TEND_DB`).
+    pub db: Option<PathBuf>,
+    /// The user's folders, when there is a home directory.
+    pub paths: Option<Paths>,
+}
+
+impl Context {
+    /// The clock (`TEND_NOW`), the config file (`--config`, else the
+    /// user's), the note templates, and `NO_COLOR`.
+    pub fn new(
+        db: Option<PathBuf>,
+        config: Option<&Path>,
+        paths: Option<Paths>,
+    ) -> CliResult<Self> {
+        let clock = Clock::from_env()?;
+        let mut config = load_config(config, paths.as_ref())?;
+        if let Some(paths) = &paths {
+            config.templates = crate::templates::load(Some(&paths.templates_dir()))
+                .map_err(CliError::Templates)?;
+        }
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            config.theme = ThemeName::Mono;
+        }
+        Ok(Context {
+            clock,
+            config,
+            db,
+            paths,
+        })
+    }
+
+    /// The database a command reads: `--db` (or `TEND_DB`), else the
+    /// default.
+    pub fn db_path(&self) -> CliResult<PathBuf> {
+        match &self.db {
+            Some(path) => Ok(path.clone()),
+            None => Ok(self.paths.as_ref().ok_or(CliError::NoHome)?.default_db()),
+        }
+    }
+
+    /// Opens the database for a command: it waits its turn behind other
+    /// tend sessions' writes, saying so on a terminal.
+    pub fn open_store(&self, path: &Path, create: bool) -> CliResult<Store> {
+        self.open(path, &OpenOptions::batch(create))
+    }
+
+    /// Opens it for the screen, where someone types: as for a command, and
+    /// room is kept aside for when the disk fills, so a note or an audit row
+    /// can still be written.
+    pub fn open_for_screen(&self, path: &Path, create: bool) -> CliResult<Store> {
+        let options = OpenOptions {
+            hold_reserve: true,
+            ..OpenOptions::batch(create)
+        };
+        self.open(path, &options)
+    }
+
+    /// The store opened, having said if opening rolled back an interrupted
+    /// change.
+    fn open(&self, path: &Path, options: &OpenOptions) -> CliResult<Store> {
+        let store = Store::open(path, &self.config.user, self.clock, options)?;
+        if store.rolled_back_interrupted_change() {
+            errln!(
+                "tend: {}: {ROLLED_BACK}",
+                clean(&path.display().to_string())
+            );
+        }
+        Ok(store)
+    }
+}
+
+fn load_config(explicit: Option<&Path>, paths: Option<&Paths>) -> CliResult<Config> {
+    let login = config::login_name();
+    let config = match (explicit, paths) {
+        (Some(path), _) => Config::load(path, true, login),
+        (None, Some(paths)) => Config::load(&paths.default_config(), false, login),
+        (None, None) => Config::defaults(login),
+    }?;
+    // The keys are checked whatever the command, so a config is refused
+    // (or taken) whole.
+    Settings::from_config(&config)?;
+    Ok(config)
+}

@@ -1,0 +1,71 @@
+//! Why a command failed, worded for the user: `tend: MESSAGE` on standard
+//! error and exit status 1. The layers below word their own errors (each
+//! passes through as it is); the ones here are the command line's.
+
+use std::path::PathBuf;
+
+use crate::clock::ClockError;
+use crate::config::ConfigError;
+use crate::fhir::export::ExportError;
+use crate::fhir::import::ImportError;
+use crate::roster::RosterError;
+use crate::store::{OpenError, StoreError};
+use crate::synth::GenError;
+use crate::text::clean;
+
+/// What a command returns.
+pub type CliResult<T> = Result<T, CliError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Clock(#[from] ClockError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A note template that cannot be read.
+    #[error("{0}")]
+    Templates(String),
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Roster(#[from] RosterError),
+    #[error(transparent)]
+    FhirImport(#[from] ImportError),
+    #[error(transparent)]
+    Generate(#[from] GenError),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error("cannot find your home directory for the default database; use --db PATH")]
+    NoHome,
+    #[error(
+        "the screen needs a terminal (standard input and output are not one); \
+         for scripts, `tend gen` writes a database without the screen"
+    )]
+    NoTerminal,
+    #[error("the terminal failed: {0}")]
+    Terminal(std::io::Error),
+    #[error("cannot create a folder for the demo database: {0}")]
+    DemoFolder(std::io::Error),
+    #[error("tend gen needs the database to write: add --db PATH (or set TEND_DB)")]
+    GenNeedsDb,
+    /// A file asked for with `--out` (or `tend gen --roster`).
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
+    /// `tend export fhir --patient` with a member ID nobody has.
+    #[error("no patient has the member ID {0:?}")]
+    NoSuchMember(String),
+    /// The FHIR export stopped half-way; `what_became` says what became of
+    /// the half-written bundle (removed, or already printed).
+    #[error("{}{what_became}", clean(&.error.to_string()))]
+    FhirExport {
+        error: ExportError,
+        what_became: String,
+    },
+}

@@ -1,0 +1,106 @@
+//! `tend import patients|fhir`: records read into tend. The work is done
+//! by `roster` and `fhir::import`; here it is asked for and said.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::context::Context;
+use super::error::CliResult;
+use super::output::counted;
+use crate::roster::{Options, RosterImport};
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum Import {
+    /// A member roster (CSV): new members added, known ones updated by member ID
+    Patients {
+        /// The roster: CSV, UTF-8, with a header line
+        file: PathBuf,
+        /// Import the good rows and write the rejected ones, with the reasons, to a file
+        #[arg(long)]
+        partial: bool,
+        /// Where --partial writes the rejected rows [default: FILE.rejected.csv]
+        #[arg(long, value_name = "FILE", requires = "partial")]
+        rejects: Option<PathBuf>,
+        /// Check the file and say what an import would do, without writing anything
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A FHIR R4 Bundle (JSON), as `tend export fhir` writes: all of it or, if any of it
+    /// cannot be read, nothing (creates the database if it does not exist)
+    Fhir {
+        /// The bundle
+        file: PathBuf,
+    },
+}
+
+pub(crate) fn run(cx: &Context, what: Import) -> CliResult<ExitCode> {
+    match what {
+        Import::Patients {
+            file,
+            partial,
+            rejects,
+            dry_run,
+        } => {
+            let options = Options {
+                partial,
+                rejects,
+                dry_run,
+            };
+            patients(cx, file, options)
+        }
+        Import::Fhir { file } => fhir(cx, file),
+    }
+}
+
+/// `tend import patients`: the roster's problems on standard error before
+/// the database is touched, then what the import did (or would do).
+fn patients(cx: &Context, file: PathBuf, options: Options) -> CliResult<ExitCode> {
+    let db = cx.db_path()?;
+    let dry_run = options.dry_run;
+    let import = RosterImport::read(&file, &db, &cx.config.user, cx.clock.today(), options)?;
+    for line in import.problems() {
+        errln!("{line}");
+    }
+    import.check()?;
+    let target = import.prepare()?;
+    let mut store = cx.open_store(target.path(), target.create())?;
+    // A bar on a terminal only: piped or logged output stays plain lines.
+    let bar = if !dry_run && std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(import.roster().rows.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} members {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let report = import.run(&mut store, &target, &mut |done| {
+        bar.set_position(done as u64)
+    });
+    bar.finish_and_clear();
+    for line in report?.lines() {
+        outln!("{line}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tend import fhir`: a bundle, all of it or nothing.
+fn fhir(cx: &Context, file: PathBuf) -> CliResult<ExitCode> {
+    let path = cx.db_path()?;
+    let mut store = cx.open_store(&path, true)?;
+    let report = crate::fhir::import::import_file(&mut store, &file)?;
+    outln!(
+        "Imported {} ({}, {}) from {} into {}; {}.",
+        counted(report.patients, "patient"),
+        counted(report.rows, "record"),
+        counted(report.practitioners_added, "new coordinator"),
+        file.display(),
+        path.display(),
+        if report.kept_ids {
+            "every record kept its id"
+        } else {
+            "records got new ids (the database held patients, or the ids were not tend's)"
+        }
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

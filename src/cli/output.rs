@@ -1,0 +1,93 @@
+//! What the command line writes: only here does tend print. A closed pipe
+//! ends standard output quietly, as for any Unix tool.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::error::{CliError, CliResult};
+
+/// `println!` to standard output, through [`write_out`]: a closed pipe
+/// ends the output quietly. Evaluates to a [`CliResult`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` to standard output, through [`write_out`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_out(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` to standard error, through [`write_err`].
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_err(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Whether the reader of standard output has gone.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to standard output. `println!` panics when the reader has gone
+/// (`tend today --all | head -1`: Rust ignores SIGPIPE, so the write fails
+/// with EPIPE), which ended tend with exit status 101 and a crash report.
+/// Here a closed pipe ends the output quietly, as for any Unix tool: the
+/// rest is dropped, the command finishes (its audit row is written before
+/// it prints) and exits 0, as `head` had all it wanted. Any other failure
+/// (a full disk behind `> file`) is an error like any other.
+pub(crate) fn write_out(text: std::fmt::Arguments<'_>) -> CliResult<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(CliError::Stdout(e)),
+    }
+}
+
+/// Writes to standard error; if that fails too (`2>&1 | head -1`) there is
+/// nowhere left to say so, and the rest is dropped quietly.
+pub(crate) fn write_err(text: std::fmt::Arguments<'_>) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_fmt(text).and_then(|()| stderr.flush());
+}
+
+/// "1 patient", "3 patients".
+pub(crate) fn counted(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// Writes health information to a file (`--out FILE`) only its owner can
+/// read.
+pub(crate) fn write_private(path: &Path, text: &str) -> CliResult<()> {
+    create_private(path)?
+        .write_all(text.as_bytes())
+        .map_err(|source| cannot_write(path, source))
+}
+
+/// Opens a file for health information, emptied, that only its owner can
+/// read (see [`crate::private::file`]): for exports written as they are read.
+pub(crate) fn create_private(path: &Path) -> CliResult<std::fs::File> {
+    crate::private::file(path, crate::private::Open::Emptied)
+        .map_err(|source| cannot_write(path, source))
+}
+
+fn cannot_write(path: &Path, source: std::io::Error) -> CliError {
+    CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
