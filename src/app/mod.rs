@@ -20,7 +20,9 @@ pub mod overlays;
 pub mod pane;
 pub mod patient;
 pub mod prompt;
+mod safekeeping;
 pub mod settings;
+mod subject;
 pub mod tasks;
 mod triage;
 
@@ -33,7 +35,7 @@ use crate::clock::Clock;
 use crate::domain::goal::Goal;
 use crate::domain::note::FollowUpRules;
 use crate::domain::urgency::UrgencyWeights;
-use crate::store::{KeptBack, PatientRecord, Scope, Store, StoreError, TaskChange, ViewAudited};
+use crate::store::{PatientRecord, Scope, Store, StoreError, TaskChange};
 use crate::templates::Template;
 use caseload::{CaseloadPane, FilterOutcome};
 use editor::NoteEditor;
@@ -47,7 +49,7 @@ use pane::PaneId;
 use patient::PatientPane;
 use prompt::{Prompt, PromptKind};
 pub use settings::{Settings, ThemeName};
-use tasks::{TaskContext, TaskScope, TasksPane};
+use tasks::{TaskScope, TasksPane};
 
 /// A line for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,43 +187,6 @@ impl App {
             ));
         }
         Ok(app)
-    }
-
-    /// Says at start-up how many drafts were left unsigned (in the database
-    /// or kept aside), and lines them up for `d`.
-    fn offer_drafts(&mut self) -> Result<(), StoreError> {
-        let mut waiting: Vec<(i64, String)> = self
-            .store
-            .drafts_kept_aside()
-            .iter()
-            .map(|d| (d.patient_id, format!("patient {}", d.patient_id)))
-            .collect();
-        for draft in self.store.drafts()? {
-            if let Some(aside) = waiting.iter_mut().find(|(id, _)| *id == draft.patient_id) {
-                aside.1 = draft.patient_name;
-            } else {
-                waiting.push((draft.patient_id, draft.patient_name));
-            }
-        }
-        for (id, name) in waiting.iter_mut() {
-            if name.starts_with("patient ") {
-                if let Some(record) = self.store.patient(*id)? {
-                    *name =
-                        crate::domain::patient::list_name(&record.family_name, &record.given_name);
-                }
-            }
-        }
-        if let Some((_, newest)) = waiting.first() {
-            let name = crate::text::fit(newest, 30);
-            self.message = Some(Message::Info(match waiting.len() {
-                1 => format!("A draft note for {name} was not signed: d reopens it"),
-                n => format!(
-                    "{n} draft notes were not signed, newest for {name}: d reopens them one by one"
-                ),
-            }));
-        }
-        self.pending_drafts = waiting.into_iter().map(|(id, _)| id).collect();
-        Ok(())
     }
 
     pub fn store(&self) -> &Store {
@@ -381,35 +346,6 @@ impl App {
         (self.layers.top() == Top::Panes)
             .then(|| self.keymap.action(self.focus, key))
             .flatten()
-    }
-
-    /// When the detail panes are due to follow the caseload selection, if
-    /// they are behind it: the event loop wakes then.
-    pub fn detail_due(&self) -> Option<Instant> {
-        self.detail_due
-    }
-
-    /// Brings the patient and care-plan panes up to the caseload selection
-    /// once it has rested until `now`; returns whether they changed.
-    pub fn settle_detail_at(&mut self, now: Instant) -> bool {
-        if self.detail_due.is_some_and(|due| due <= now) {
-            let settled = self.settle_detail();
-            self.report(settled);
-            return true;
-        }
-        false
-    }
-
-    /// Brings the detail panes up to the caseload selection now.
-    fn settle_detail(&mut self) -> Result<(), StoreError> {
-        if let Some(due) = self.detail_due.take() {
-            if let Err(error) = self.patient_changed() {
-                // Still behind the selection: the next key tries again.
-                self.detail_due = Some(due);
-                return Err(error);
-            }
-        }
-        Ok(())
     }
 
     /// A key for the overlay on top: it answers from its own keys, and
@@ -705,69 +641,6 @@ impl App {
         Ok(())
     }
 
-    /// The detail panes are to show the focused list's selection. The list
-    /// answers at once; the record and the plan, which cost most of a move's
-    /// bytes, follow once the selection rests, so passing over patients (or
-    /// over Today with Tab) neither sends their records down the link nor
-    /// audits them as viewed. Any key but a move brings them up first.
-    fn follow_selection(&mut self) -> Result<(), StoreError> {
-        if self.detail_delay.is_zero() {
-            self.patient_changed()
-        } else {
-            self.detail_due = Some(Instant::now() + self.detail_delay);
-            Ok(())
-        }
-    }
-
-    /// Moves the focus; the detail panes then show the patient of the
-    /// newly focused list's selection.
-    fn set_focus(&mut self, pane: PaneId) -> Result<(), StoreError> {
-        self.focus = pane;
-        if pane.is_patient_list() {
-            self.patient_list = pane;
-        }
-        if self.zoomed {
-            // The pane now on the whole screen shows more rows.
-            self.apply_heights()?;
-        }
-        if self.subject() != self.shown_patient {
-            self.follow_selection()?;
-        }
-        Ok(())
-    }
-
-    /// The patient the detail panes are to show: the selection of the list
-    /// that had focus last (a task in Today shows its patient). The patient
-    /// and care-plan panes, focused, keep following it.
-    fn subject(&self) -> Option<i64> {
-        match self.patient_list {
-            PaneId::Tasks => self
-                .tasks
-                .selected()
-                .map(|t| t.patient_id)
-                .or(self.shown_patient),
-            _ => self.caseload.selected_id(),
-        }
-    }
-
-    /// Puts the patient at the caseload's selection (widening it if need
-    /// be) and on screen; false if they are no longer in the database.
-    fn bring_up(&mut self, patient_id: i64) -> Result<bool, StoreError> {
-        // A patient brought up ends the typing of a filter.
-        self.layers.take_filter();
-        let had_filter = self.shows_filter_line();
-        if !self.caseload.reveal(&self.store, patient_id)? {
-            return Ok(false);
-        }
-        if had_filter != self.shows_filter_line() {
-            self.apply_heights()?;
-        }
-        self.patient_list = PaneId::Caseload;
-        self.detail_due = None;
-        self.patient_changed()?;
-        Ok(true)
-    }
-
     fn open(&mut self) -> Result<(), StoreError> {
         match self.focus {
             PaneId::Caseload => {
@@ -821,150 +694,6 @@ impl App {
             self.patient_changed()?;
         } else if self.focus != PaneId::Caseload {
             self.set_focus(PaneId::Caseload)?;
-        }
-        Ok(())
-    }
-
-    /// The followed list's selection may have changed: shows its patient's
-    /// record, goals and (when following the patient) tasks in the detail
-    /// panes, and audits the view. Every per-patient key then acts on this
-    /// patient.
-    fn patient_changed(&mut self) -> Result<(), StoreError> {
-        let selected = self.subject();
-        if selected == self.shown_patient && self.patient.record.is_some() == selected.is_some() {
-            return Ok(());
-        }
-        // The view is audited before the record is shown. When the database
-        // cannot take the row (a full disk), it is kept aside and written
-        // later, and the record is shown all the same: a safety flag must
-        // be readable whatever the disk.
-        self.view_kept_aside = None;
-        if let Some(id) = selected {
-            match self.store.record_view(id) {
-                ViewAudited::Database => {}
-                kept => {
-                    self.view_kept_aside = Some(id);
-                    self.disk_trouble = Some(match kept {
-                        ViewAudited::Aside(_) => {
-                            "The disk is full: views are audited in a file beside the database until there is room".into()
-                        }
-                        _ => "The disk is full: views are audited in memory until there is room; do not quit".into(),
-                    });
-                }
-            }
-        }
-        self.load_patient(selected)?;
-        self.shown_patient = selected;
-        if self.tasks.scope == TaskScope::Patient {
-            self.tasks.cursor.select(0);
-            self.load_tasks()?;
-        }
-        Ok(())
-    }
-
-    fn load_patient(&mut self, id: Option<i64>) -> Result<(), StoreError> {
-        let today = self.today();
-        self.patient.load(&self.store, id, today)?;
-        self.goals.load(&self.store, id)?;
-        Ok(())
-    }
-
-    fn load_tasks(&mut self) -> Result<(), StoreError> {
-        let cx = TaskContext {
-            user: &self.user,
-            patient_id: self.shown_patient,
-            today: self.clock.today(),
-            upcoming_days: self.upcoming_days,
-            weights: &self.weights,
-        };
-        self.tasks.load(&self.store, &cx)
-    }
-
-    /// Called about once a second when idle: if another session changed the
-    /// database, re-reads what is on screen. Returns whether anything may
-    /// have changed (and so whether to draw).
-    pub fn tick(&mut self) -> bool {
-        let trouble_before = self.disk_trouble.clone();
-        let saved = self.autosave(false);
-        self.report(saved);
-        let taken_back = self.take_back_kept_aside() || self.disk_trouble != trouble_before;
-        match self.refresh_if_changed() {
-            Ok(changed) => changed || taken_back,
-            Err(error) => {
-                self.message = Some(Message::Error(capitalise(&error.to_string())));
-                true
-            }
-        }
-    }
-
-    /// Writes into the database what waited aside (audit rows, drafts),
-    /// when it can; returns whether the screen has something new to say.
-    fn take_back_kept_aside(&mut self) -> bool {
-        self.notice_reserve_used();
-        if self.disk_trouble.is_none() || self.store.read_only().is_some() {
-            return false;
-        }
-        let open = self.layers.editor().map(|e| e.patient_id);
-        let editor_waits = self
-            .layers
-            .editor()
-            .is_some_and(|e| !e.kept.is_in_database());
-        match self.store.write_kept_aside(open) {
-            Ok(back)
-                if !self.store.audits_waiting()
-                    && !editor_waits
-                    && !self.store.lacks_room_aside() =>
-            {
-                self.view_kept_aside = None;
-                self.disk_trouble = None;
-                self.message = Some(Message::Info(match back {
-                    KeptBack { drafts: 0, audits: 0 } => "There is room on the disk again".into(),
-                    KeptBack { drafts: 0, .. } => {
-                        "There is room again: the audit rows kept aside are in the database".into()
-                    }
-                    _ => "There is room again: what was kept aside is in the database (d reopens drafts)".into(),
-                }));
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Says so when tend has no room kept aside for a full disk (it was
-    /// used, or the disk has too little left to keep it): once the disk is
-    /// full, notes and audit rows can only be kept in files.
-    fn notice_reserve_used(&mut self) {
-        if self.disk_trouble.is_none() && self.store.lacks_room_aside() {
-            self.disk_trouble = Some(
-                "The disk is (nearly) full: tend has no room left aside for notes; free some space soon".into(),
-            );
-        }
-    }
-
-    fn refresh_if_changed(&mut self) -> Result<bool, StoreError> {
-        let version = self.store.data_version()?;
-        if version == self.data_version {
-            return Ok(false);
-        }
-        self.data_version = version;
-        self.reload_view()?;
-        Ok(true)
-    }
-
-    /// Re-reads everything on screen after a change, keeping the selection.
-    fn reload_view(&mut self) -> Result<(), StoreError> {
-        let keep = self.caseload.selected_id();
-        self.caseload.reload(&self.store, keep)?;
-        self.load_tasks()?;
-        if self.detail_due.is_some() {
-            // The selection is still moving; the panes follow when it rests.
-        } else if self.subject() == self.shown_patient {
-            // Same patient: re-read their record, without a new audit row.
-            self.load_patient(self.shown_patient)?;
-        } else {
-            // The list changed under the selection (a task completed in
-            // Today leaves the next one, perhaps another patient's).
-            self.patient_changed()?;
         }
         Ok(())
     }
