@@ -3,7 +3,7 @@
 //! it holds is always safe to store and to draw.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_textarea::{CursorMove, TextArea};
+use ratatui_textarea::{CursorMove, TextArea};
 
 /// What a key typed into the field did.
 #[derive(Debug, Clone, PartialEq, Eq)]
