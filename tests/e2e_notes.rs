@@ -318,10 +318,9 @@ fn a_note_typed_and_signed_proposes_a_retry_call() {
 }
 
 /// The same sentence typed key by key, as a person types, with a frame
-/// drawn after each key: the screen shows it whole on two lines. (tend wraps
-/// one column short of the editor's width, so the cursor after the last
-/// character always fits; when it did not, tui-textarea scrolled the text a
-/// column left and every line lost its first character on screen.)
+/// drawn after each key: the screen shows it whole on two rows, and the
+/// draft is the sentence on one line. (The text is one column narrower than
+/// the editor, so the cursor after a row that fills it is still drawn.)
 #[test]
 fn a_sentence_typed_key_by_key_is_shown_whole_after_it_wraps() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,4 +1,4 @@
-//! A one-line text field (tui-textarea underneath): the caseload filter and
+//! A one-line text field (ratatui-textarea underneath): the caseload filter and
 //! every prompt. It never takes a newline or a control character, so what
 //! it holds is always safe to store and to draw.
 
@@ -52,7 +52,8 @@ impl LineInput {
             KeyCode::Esc => return InputEvent::Cancel,
             KeyCode::Tab => return InputEvent::Complete,
             KeyCode::Char(c) if crate::text::is_unsafe(c) => return InputEvent::Unchanged,
-            // tui-textarea's own newline keys.
+            // The text area's newline key (Ctrl-M), and Ctrl-J, which a
+            // terminal sends for a newline.
             KeyCode::Char('m' | 'j') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 return InputEvent::Unchanged
             }
