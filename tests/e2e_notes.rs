@@ -22,10 +22,16 @@ const CTRL_S: &str = "\x13";
 /// The editor's title: " Note for Zoë Testa ".
 const EDITOR: &str = "Note for Zoë Testa";
 
-/// A sentence longer than the editor is wide: at 80 columns the text wraps
-/// at 78 (the editor's inner width), at the last space that fits.
-const LINE_1: &str = "Called the mobile and the home numbers at nine; no answer on either, and the";
+/// A sentence longer than the editor is wide. At 80 columns the text is 77
+/// columns wide (the editor's inner width, 78, less the column kept for the
+/// cursor) and wraps on screen at the last space that fits: LINE_1 and its
+/// space on the first row, LINE_2 on the next. The note stores the sentence
+/// as typed, on one line.
+const LINE_1: &str = "Called the mobile and the home numbers at nine; no answer on either and the";
 const LINE_2: &str = "voicemail box was full.";
+
+/// Columns of the note's text at 80 columns.
+const TEXT_WIDTH: usize = 77;
 
 /// A sentence that fits on one line.
 const SHORT: &str = "Talked about the housing application and the food pantry.";
@@ -217,14 +223,14 @@ fn signal(tend: &Tend, signal: libc::c_int) {
 // ---------------------------------------------------------------------------
 // The tests.
 
-/// A note typed (wrapping as it goes), signed with Ctrl-S, and the retry
-/// call it proposes taken with Enter.
+/// A note typed (wrapped on screen as it goes), signed with Ctrl-S, and
+/// the retry call it proposes taken with Enter.
 #[test]
 fn a_note_typed_and_signed_proposes_a_retry_call() {
     // The sentence is wider than the editor, and LINE_1 is where it wraps.
-    assert!(LINE_1.chars().count() <= 78);
+    assert!(LINE_1.chars().count() < TEXT_WIDTH);
     let next_word = LINE_2.split(' ').next().unwrap();
-    assert!(LINE_1.chars().count() + 1 + next_word.chars().count() > 78);
+    assert!(LINE_1.chars().count() + 1 + next_word.chars().count() > TEXT_WIDTH);
     let sentence = format!("{LINE_1} {LINE_2}");
 
     let dir = tempfile::tempdir().unwrap();
@@ -278,11 +284,11 @@ fn a_note_typed_and_signed_proposes_a_retry_call() {
     tend.wait_for("the main screen and the cursor back", restored);
     assert_cooked(&tend);
 
-    // One signed note, its text as the screen showed it: a newline where it
-    // wrapped.
+    // One signed note, its text as typed: no newline where the screen
+    // wrapped it.
     assert_eq!(
         notes_in_db(&path),
-        vec![no_answer_call("completed", &format!("{LINE_1}\n{LINE_2}"))]
+        vec![no_answer_call("completed", &sentence)]
     );
     assert_eq!(
         tasks_in_db(&path),
@@ -304,10 +310,9 @@ fn a_note_typed_and_signed_proposes_a_retry_call() {
 }
 
 /// The same sentence typed key by key, as a person types, with a frame
-/// drawn after each key: the screen shows it whole on two lines. (tend wraps
-/// one column short of the editor's width, so the cursor after the last
-/// character always fits; when it did not, tui-textarea scrolled the text a
-/// column left and every line lost its first character on screen.)
+/// drawn after each key: the screen shows it whole on two rows, and the
+/// draft is the sentence on one line. (The text is one column narrower than
+/// the editor, so the cursor after a row that fills it is still drawn.)
 #[test]
 fn a_sentence_typed_key_by_key_is_shown_whole_after_it_wraps() {
     let dir = tempfile::tempdir().unwrap();
@@ -324,11 +329,19 @@ fn a_sentence_typed_key_by_key_is_shown_whole_after_it_wraps() {
         "\n{}",
         framed(&screen)
     );
+    // A wider terminal shows the paragraph on one row: the wrap was the
+    // screen's, not the note's.
+    tend.resize(140, 30);
+    let sentence = format!("{LINE_1} {LINE_2}");
+    tend.wait_for("the sentence on one row", |s| {
+        note_lines(s).is_some_and(|lines| lines == [sentence.as_str()])
+    });
     tend.send(ESC);
     wait_for_message(&tend, "Draft saved; n on this patient reopens it");
     assert_eq!(
         draft_body(&path).as_deref(),
-        Some(format!("{LINE_1}\n{LINE_2}").as_str())
+        Some(format!("{LINE_1} {LINE_2}").as_str()),
+        "the paragraph as typed, not as the screen wrapped it"
     );
 }
 

@@ -1,4 +1,4 @@
-//! The note editor: the note's text typed with tui-textarea, and a header
+//! The note editor: the note's text typed with ratatui-textarea, and a header
 //! (method, direction, with whom, outcome, minutes) that holds only what its
 //! author chose. The app saves the draft about once a second while it
 //! changes, and whenever the editor closes.
@@ -9,13 +9,17 @@
 //! moves on (`Tab` `p` `o` `p` `n` is an outbound call to the patient, no
 //! answer, then back in the text); any key a field does not take goes into
 //! the text. Signing asks, one key each, for whatever was not chosen.
+//!
+//! The text is kept as the paragraphs typed: a long paragraph is wrapped
+//! on screen only (at a word, or inside a word longer than the line), so
+//! what is stored does not depend on the width of the terminal it was
+//! typed in. Enter starts a new paragraph.
 
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_textarea::{CursorMove, TextArea};
-use unicode_width::UnicodeWidthStr;
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::domain::note::{Direction, DraftHeader, HeaderField, Method, Outcome, Party};
 use crate::store::Draft;
@@ -148,8 +152,6 @@ pub struct NoteEditor {
     /// The draft's version this editor saved or loaded last (`None` until
     /// the first save of a new note).
     pub version: Option<i64>,
-    /// Columns at which typed text wraps.
-    pub wrap_width: usize,
     /// Where the text was last saved.
     pub kept: Kept,
     dirty: bool,
@@ -170,7 +172,9 @@ impl NoteEditor {
         let (header, body, started_at) = match draft {
             Some(draft) => {
                 // Cleaned: a draft is stored text, which may have come from
-                // anywhere, and tui-textarea draws what it holds as it is.
+                // anywhere, and the text area draws what it holds as it is.
+                // Its lines are kept as they are: a draft saved before
+                // the wrap was soft has its line breaks where they were.
                 let lines: Vec<String> = draft
                     .body
                     .lines()
@@ -180,10 +184,7 @@ impl NoteEditor {
             }
             None => (DraftHeader::default(), Vec::new(), now),
         };
-        let mut body = TextArea::new(body);
-        body.set_cursor_line_style(ratatui::style::Style::default());
-        body.move_cursor(CursorMove::Bottom);
-        body.move_cursor(CursorMove::End);
+        let body = text_area(body);
         NoteEditor {
             patient_id,
             sheet,
@@ -196,7 +197,6 @@ impl NoteEditor {
             base_minutes,
             counted_from: now,
             version,
-            wrap_width: 72,
             kept: Kept::Database,
             dirty: false,
             last_saved: None,
@@ -266,11 +266,7 @@ impl NoteEditor {
             .lines()
             .map(|l| crate::text::clean(l).into_owned())
             .collect();
-        self.body = TextArea::new(lines);
-        self.body
-            .set_cursor_line_style(ratatui::style::Style::default());
-        self.body.move_cursor(CursorMove::Bottom);
-        self.body.move_cursor(CursorMove::End);
+        self.body = text_area(lines);
     }
 
     /// Inserts text at the cursor (a template, the time, a paste). Control
@@ -457,47 +453,26 @@ impl NoteEditor {
                 return false;
             }
         }
-        let changed = self.body.input(key);
-        if changed && matches!(key.code, KeyCode::Char(_)) && !ctrl {
-            wrap_at_cursor(&mut self.body, self.wrap_width);
-        }
-        changed
+        self.body.input(key)
     }
+}
+
+/// The note's text area: soft-wrapped at a word (inside a word only when
+/// it is longer than the line), no highlighted cursor line, the cursor at
+/// the end of the text.
+fn text_area(lines: Vec<String>) -> TextArea<'static> {
+    let mut area = TextArea::new(lines);
+    area.set_wrap_mode(WrapMode::WordOrGlyph);
+    area.set_cursor_line_style(ratatui::style::Style::default());
+    area.move_cursor(CursorMove::Bottom);
+    area.move_cursor(CursorMove::End);
+    area
 }
 
 /// Whether Ctrl or Alt is held: such a key is a command, never a value.
 fn has_command_modifier(key: KeyEvent) -> bool {
     key.modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-}
-
-/// Breaks the cursor's line at its last space when typing at its end runs
-/// past `width` columns, as vim's `textwidth` does. Wide characters count
-/// two columns.
-pub fn wrap_at_cursor(area: &mut TextArea<'_>, width: usize) {
-    let (row, col) = area.cursor();
-    let Some(line) = area.lines().get(row) else {
-        return;
-    };
-    if col != line.chars().count() || line.width() <= width || width < 10 {
-        return;
-    }
-    // The last space at which the first part still fits.
-    let mut split = None;
-    let mut used = 0;
-    for (index, c) in line.chars().enumerate() {
-        if c == ' ' && used <= width {
-            split = Some(index);
-        }
-        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-    }
-    let Some(space) = split.filter(|s| *s > 0) else {
-        return; // one long word: leave it
-    };
-    area.move_cursor(CursorMove::Jump(row as u16, space as u16));
-    area.delete_next_char();
-    area.insert_newline();
-    area.move_cursor(CursorMove::End);
 }
 
 #[cfg(test)]
@@ -679,22 +654,104 @@ mod tests {
         assert_eq!(e.header_at(later).minutes, 17, "and still counting");
     }
 
-    #[test]
-    fn the_body_wraps_as_it_is_typed_with_wide_characters_counted() {
-        let mut e = editor();
-        e.wrap_width = 20;
-        type_text(
-            &mut e,
-            "Spoke with Zoë about the café voucher and 美玲's ride 👋 today",
-        );
-        for line in e.body.lines() {
-            assert!(line.width() <= 20, "{line:?} is {} wide", line.width());
+    /// The text area drawn `width` columns wide: its rows, and where the
+    /// cursor (a reversed cell) is.
+    fn draw(e: &NoteEditor, width: u16, height: u16) -> (Vec<String>, Option<(u16, u16)>) {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        use ratatui::style::Modifier;
+        use ratatui::widgets::Widget;
+        let area = Rect::new(0, 0, width, height);
+        let mut buffer = Buffer::empty(area);
+        (&e.body).render(area, &mut buffer);
+        let mut rows = Vec::new();
+        let mut cursor = None;
+        for y in 0..height {
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in 0..width {
+                let cell = &buffer[(x, y)];
+                if cell.modifier.contains(Modifier::REVERSED) {
+                    cursor = Some((y, x));
+                }
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                row.push_str(cell.symbol());
+                skip = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
+            }
+            rows.push(row.trim_end().to_string());
         }
+        (rows, cursor)
+    }
+
+    #[test]
+    fn a_long_paragraph_is_stored_whole_and_wrapped_only_on_screen() {
+        let mut e = editor();
+        let sentence = "Spoke with Zoë about the café voucher and 美玲's ride 👋 today";
+        for c in sentence.chars() {
+            e.key(key(KeyCode::Char(c)));
+            draw(&e, 20, 5);
+        }
+        assert_eq!(e.text(), sentence, "no line break where it wraps");
+        assert!(e.is_dirty());
+        let (rows, cursor) = draw(&e, 20, 5);
+        // The crate's word wrap moves the space a row ends on to the start
+        // of the next row when it does not fit.
+        assert_eq!(
+            rows,
+            [
+                "Spoke with Zoë about",
+                " the café voucher",
+                "and 美玲's ride 👋",
+                "today",
+                ""
+            ]
+        );
+        assert_eq!(cursor, Some((3, 5)), "after the last word");
+
+        // Up and down go by rows on screen and keep the column; a wide
+        // character the column falls inside takes the cursor to its start.
+        e.key(key(KeyCode::Up));
+        e.key(key(KeyCode::Char('X')));
+        e.key(key(KeyCode::Up));
+        e.key(key(KeyCode::Char('Y')));
+        assert_eq!(
+            draw(&e, 20, 5).0[1..3],
+            [" the Ycafé voucher", "and X美玲's ride 👋"]
+        );
+        e.key(key(KeyCode::Down));
+        e.key(key(KeyCode::Down));
+        e.key(key(KeyCode::Char('!')));
         assert_eq!(
             e.text(),
-            "Spoke with Zoë about\nthe café voucher and\n美玲's ride 👋 today"
+            "Spoke with Zoë about the Ycafé voucher and X美玲's ride 👋 today!"
         );
-        assert!(e.is_dirty());
+        assert_eq!(draw(&e, 20, 5).1, Some((3, 6)));
+    }
+
+    #[test]
+    fn a_word_longer_than_the_row_is_cut_and_a_wide_character_never_split() {
+        let mut e = editor();
+        for c in "abcdefghijklmnopqrs美 x".chars() {
+            e.key(key(KeyCode::Char(c)));
+            draw(&e, 20, 3);
+        }
+        assert_eq!(
+            draw(&e, 20, 3),
+            (
+                vec!["abcdefghijklmnopqrs".into(), "美 x".into(), "".into()],
+                Some((1, 4))
+            )
+        );
+        e.key(key(KeyCode::Enter));
+        e.key(key(KeyCode::Char('y')));
+        assert_eq!(
+            e.text(),
+            "abcdefghijklmnopqrs美 x\ny",
+            "Enter starts a paragraph"
+        );
     }
 
     #[test]

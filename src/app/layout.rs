@@ -163,11 +163,3 @@ pub fn editor_areas(area: Rect) -> EditorAreas {
         EditorAreas { sheet, editor }
     }
 }
-
-/// Columns the note's text wraps at: the editor's inner width less one, so
-/// the cursor after the last character still fits (else the text area
-/// scrolls sideways and hides the start of every line).
-pub fn editor_text_width(size: (u16, u16)) -> usize {
-    let areas = editor_areas(Rect::new(0, 0, size.0, size.1));
-    areas.editor.width.saturating_sub(3).max(20) as usize
-}

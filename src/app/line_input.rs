@@ -1,9 +1,9 @@
-//! A one-line text field (tui-textarea underneath): the caseload filter and
+//! A one-line text field (ratatui-textarea underneath): the caseload filter and
 //! every prompt. It never takes a newline or a control character, so what
 //! it holds is always safe to store and to draw.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_textarea::{CursorMove, TextArea};
+use ratatui_textarea::{CursorMove, TextArea};
 
 /// What a key typed into the field did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +52,8 @@ impl LineInput {
             KeyCode::Esc => return InputEvent::Cancel,
             KeyCode::Tab => return InputEvent::Complete,
             KeyCode::Char(c) if crate::text::is_unsafe(c) => return InputEvent::Unchanged,
-            // tui-textarea's own newline keys.
+            // The text area's newline key (Ctrl-M), and Ctrl-J, which a
+            // terminal sends for a newline.
             KeyCode::Char('m' | 'j') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 return InputEvent::Unchanged
             }

@@ -252,9 +252,6 @@ impl App {
     /// The terminal was resized: recompute how many rows each list shows.
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = (width, height);
-        if let Some(editor) = self.layers.editor_mut() {
-            editor.wrap_width = layout::editor_text_width(self.size);
-        }
         let result = self.apply_heights();
         self.report(result);
     }

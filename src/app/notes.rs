@@ -108,7 +108,6 @@ impl App {
         };
         let reopened = draft.is_some();
         let mut editor = NoteEditor::new(patient_id, sheet, draft, self.clock.now_utc());
-        editor.wrap_width = crate::app::layout::editor_text_width(self.size);
         if let Some(kept) = aside {
             editor.version = kept.seen;
             editor.kept = Kept::Aside(kept.path);

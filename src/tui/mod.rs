@@ -172,7 +172,7 @@ impl Signals {
     }
 }
 
-/// Notices a terminal that has hung up. crossterm 0.28 retries a read that
+/// Notices a terminal that has hung up. crossterm (0.28 and 0.29) retries a read that
 /// returns EOF or EIO forever, so its reader cannot tell us; poll(2) on the
 /// terminal reports the hang-up without consuming input.
 struct HangupWatch {

@@ -108,7 +108,13 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
             .wrap(Wrap { trim: true }),
         hint,
     );
-    frame.render_widget(&editor.body, body);
+    // One column is kept free at the right: the text wraps before it, so
+    // the cursor after a row that fills the width is still on screen.
+    let text = Rect {
+        width: body.width.saturating_sub(1),
+        ..body
+    };
+    frame.render_widget(&editor.body, text);
 }
 
 /// "p phone · i in person · …": the keys that choose the field's value.

@@ -46,9 +46,22 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let text_width = inner.width.saturating_sub(2) as usize;
     // The cursor counts two rows an entry; a need's heading takes one, so
     // the rows after the cursor's view fill what the headings leave.
+    // Only whole entries: a goal cut after its first row would show its
+    // words without its status (ratatui 0.30's table draws a partial last
+    // row).
     let first = pane.cursor.scroll();
-    let rows = pane.rows[first..(first + inner.height as usize).min(pane.rows.len())]
+    let mut room = inner.height as usize;
+    let rows = pane.rows[first..]
         .iter()
+        .take_while(|row| {
+            let height = match row {
+                PlanRow::Goal(_) => layout::GOAL_ROW_HEIGHT,
+                PlanRow::Need(_) | PlanRow::Unlinked => 1,
+            };
+            let fits = height <= room;
+            room = room.saturating_sub(height);
+            fits
+        })
         .map(|row| match *row {
             PlanRow::Need(n) => {
                 let need = &pane.needs[n];

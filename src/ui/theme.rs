@@ -3,9 +3,9 @@
 //! all, only reverse video, bold and underline, so nothing that matters is
 //! shown by colour alone.
 //!
-//! Mono uses no colour at all, not even "reset": crossterm 0.28 writes a
-//! full SGR reset for any colour under `NO_COLOR`, which would also clear
-//! the reverse video that marks the selection.
+//! Mono uses no colour at all, not even "reset": crossterm (0.28 and 0.29
+//! alike) writes a full SGR reset for any colour under `NO_COLOR`, which
+//! would also clear the reverse video that marks the selection.
 
 use ratatui::style::{Color, Modifier, Style};
 
