@@ -29,15 +29,15 @@ use crate::clock::Clock;
 use crate::config::{Config, ThemeName};
 use crate::domain::goal::Goal;
 use crate::domain::note::FollowUpRules;
+use crate::domain::patient::Patient;
 use crate::domain::urgency::UrgencyWeights;
 use crate::store::{
-    KeptBack, NoteSummary, PatientRecord, Scope, SearchHit, Store, StoreError, TaskChange,
-    ViewAudited,
+    KeptBack, NoteSummary, Scope, SearchHit, Store, StoreError, TaskChange, ViewAudited,
 };
 use crate::templates::Template;
 use caseload::{CaseloadPane, FilterOutcome};
 use editor::NoteEditor;
-pub use forms::{FormPurpose, PlanForm};
+pub use forms::{GoalField, OpenForm, RecordField, ReviewField};
 use goals::GoalsPane;
 use keymap::{Action, Keymap};
 use pane::PaneId;
@@ -133,7 +133,7 @@ pub struct App {
     /// The one-line prompt of a triage action, while it is open.
     pub prompt: Option<Prompt>,
     /// The form being filled in, while one is open.
-    pub form: Option<PlanForm>,
+    pub form: Option<OpenForm>,
     /// The note being written, while the editor is open.
     pub editor: Option<NoteEditor>,
     /// Drafts left from an earlier session (patients, newest first),
@@ -680,7 +680,7 @@ impl App {
 
     /// The record shown in the patient pane, or `None` having said to
     /// select a patient.
-    fn shown_record(&mut self) -> Option<PatientRecord> {
+    fn shown_record(&mut self) -> Option<Patient> {
         let record = self.patient.record.clone();
         if record.is_none() {
             self.message = Some(Message::Error(

@@ -10,7 +10,7 @@ use super::language::{self, PreferredLanguage};
 use super::names::person_name;
 use super::patient::{
     check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
-    EnrollmentStatus, RiskTier, Sex,
+    EnrollmentStatus, Patient, Practitioner, RiskTier, Sex,
 };
 
 /// A column tend reads from a roster.
@@ -157,16 +157,16 @@ pub struct RosterRow {
     pub sex: Option<Sex>,
     pub gender_identity: Option<String>,
     pub pronouns: Option<String>,
-    pub phone: Option<String>,
-    pub phone2: Option<String>,
-    pub address: Option<String>,
+    pub phone_primary: Option<String>,
+    pub phone_secondary: Option<String>,
+    pub address_line: Option<String>,
     pub city: Option<String>,
     pub state: Option<String>,
-    pub zip: Option<String>,
+    pub postal_code: Option<String>,
     pub language: Option<PreferredLanguage>,
-    pub interpreter: Option<bool>,
+    pub interpreter_needed: Option<bool>,
     pub medicaid_id: Option<String>,
-    pub plan: Option<String>,
+    pub plan_name: Option<String>,
     pub risk_tier: Option<RiskTier>,
     /// The coordinator's user name.
     pub coordinator: Option<String>,
@@ -175,6 +175,68 @@ pub struct RosterRow {
     pub pcp_name: Option<String>,
     pub pcp_phone: Option<String>,
     pub conditions: Vec<RosterCondition>,
+}
+
+impl RosterRow {
+    /// The patient as tend holds them (`stored`) with what the row says laid
+    /// over it, the coordinator the row names already found (`coordinator`).
+    /// A cell the row leaves empty keeps what is stored: a payer's file that
+    /// does not know a phone number must not erase the one a coordinator
+    /// found.
+    pub fn laid_over(&self, stored: &Patient, coordinator: Option<Practitioner>) -> Patient {
+        let over = |stored: &Option<String>, given: &Option<String>| {
+            given.clone().or_else(|| stored.clone())
+        };
+        let enrollment_status = self.enrollment_status.unwrap_or(stored.enrollment_status);
+        Patient {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            birth_date: self.birth_date,
+            sex: self.sex.unwrap_or(stored.sex),
+            gender_identity: over(&stored.gender_identity, &self.gender_identity),
+            pronouns: over(&stored.pronouns, &self.pronouns),
+            phone_primary: over(&stored.phone_primary, &self.phone_primary),
+            phone_secondary: over(&stored.phone_secondary, &self.phone_secondary),
+            address_line: over(&stored.address_line, &self.address_line),
+            city: over(&stored.city, &self.city),
+            state: over(&stored.state, &self.state),
+            postal_code: over(&stored.postal_code, &self.postal_code),
+            // A roster that does not know the language (an empty cell, or
+            // "Unknown") says nothing new: what a coordinator learnt stays.
+            // "Declined" is an answer, and is taken.
+            language: match &self.language {
+                None | Some(PreferredLanguage::Unknown) => stored.language.clone(),
+                Some(answer) => answer.code().to_string(),
+            },
+            interpreter_needed: self.interpreter_needed.unwrap_or(stored.interpreter_needed),
+            medicaid_id: over(&stored.medicaid_id, &self.medicaid_id),
+            plan_name: over(&stored.plan_name, &self.plan_name),
+            risk_tier: self.risk_tier.unwrap_or(stored.risk_tier),
+            coordinator: coordinator.or_else(|| stored.coordinator.clone()),
+            enrollment_status,
+            enrolled_on: self.enrolled_on.or(stored.enrolled_on),
+            // An end of enrollment stays only while the member is
+            // disenrolled: a roster that enrolls them again ends it, or the
+            // record would break the rule every later edit is checked
+            // against.
+            enrollment_ended_on: stored
+                .enrollment_ended_on
+                .filter(|_| enrollment_status == EnrollmentStatus::Disenrolled),
+            ..stored.clone()
+        }
+    }
+
+    /// A member tend does not hold yet, as the row gives them: what the row
+    /// leaves empty is what a new record starts with (a roster that does
+    /// not say has not said English; a member new to the program is someone
+    /// to reach).
+    pub fn new_patient(&self, coordinator: Option<Practitioner>) -> Patient {
+        let blank = Patient {
+            member_id: self.member_id.clone(),
+            ..Patient::default()
+        };
+        self.laid_over(&blank, coordinator)
+    }
 }
 
 /// The coordinators a roster may name: the ones tend knows already. A
@@ -312,18 +374,18 @@ pub fn read_row(
         sex: cells.read(Column::Sex, parse_sex),
         gender_identity: cells.text(Column::GenderIdentity),
         pronouns: cells.text(Column::Pronouns),
-        phone: cells.read(Column::Phone, normalize_phone),
-        phone2: cells.read(Column::Phone2, normalize_phone),
-        address: cells.text(Column::Address),
+        phone_primary: cells.read(Column::Phone, normalize_phone),
+        phone_secondary: cells.read(Column::Phone2, normalize_phone),
+        address_line: cells.text(Column::Address),
         city: cells.text(Column::City),
         state: cells.read(Column::State, |t| check_state(t).map(|()| t.to_uppercase())),
-        zip: cells.read(Column::Zip, |t| {
+        postal_code: cells.read(Column::Zip, |t| {
             check_postal_code(t).map(|()| t.to_string())
         }),
         language: cells.read(Column::Language, language::parse),
-        interpreter: cells.read(Column::Interpreter, parse_yes_no),
+        interpreter_needed: cells.read(Column::Interpreter, parse_yes_no),
         medicaid_id: cells.text(Column::MedicaidId),
-        plan: cells.text(Column::Plan),
+        plan_name: cells.text(Column::Plan),
         risk_tier: cells.read(Column::RiskTier, parse_risk_tier),
         coordinator: cells.read(Column::Coordinator, |t| coordinators.read(t)),
         enrollment_status: cells.read(Column::EnrollmentStatus, parse_enrollment),
@@ -539,9 +601,9 @@ mod tests {
         let row = row(&cells).unwrap();
         assert_eq!(row.birth_date, NaiveDate::from_ymd_opt(1970, 2, 3).unwrap());
         assert_eq!(row.sex, Some(Sex::Female));
-        assert_eq!(row.phone.as_deref(), Some("(212) 555-0100"));
+        assert_eq!(row.phone_primary.as_deref(), Some("(212) 555-0100"));
         assert_eq!(row.language.as_ref().map(|l| l.code()), Some("es"));
-        assert_eq!(row.interpreter, Some(true));
+        assert_eq!(row.interpreter_needed, Some(true));
         assert_eq!(row.risk_tier, Some(RiskTier::VeryHigh));
         assert_eq!(row.enrollment_status, Some(EnrollmentStatus::Enrolled));
         assert_eq!(row.state.as_deref(), Some("NY"));
@@ -562,7 +624,7 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(row.plan, None, "a column the file lacks is left alone");
+        assert_eq!(row.plan_name, None, "a column the file lacks is left alone");
     }
 
     #[test]

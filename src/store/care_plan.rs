@@ -8,18 +8,13 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
+use super::codec::code;
 use super::write::{date_text, utc_text};
-use super::{
-    AuditAction, CareTeamMember, NewCareTeamMember, NewCondition, PatientCore, PatientDetails,
-    Store, StoreError, Tx,
-};
-use crate::domain::care_plan::{check_goal, goal_may_become, GoalPriority, NeedDomain};
-use crate::domain::goal::GoalStatus;
-use crate::domain::language;
-use crate::domain::patient::{
-    check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
-    ConsentStatus, EnrollmentStatus, FlagKind,
-};
+use super::{AuditAction, CareTeamMember, NewCareTeamMember, NewCondition, Store, StoreError, Tx};
+use crate::domain::care_plan::{goal_may_become, NeedDomain};
+use crate::domain::clinical::{AllergyCriticality, ConditionStatus};
+use crate::domain::goal::{Goal, GoalStatus};
+use crate::domain::patient::{check_icd10, normalize_phone, FlagKind, Patient};
 use crate::domain::task::TaskStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,18 +23,6 @@ pub struct Need {
     pub domain: NeedDomain,
     pub description: String,
     pub resolved: bool,
-}
-
-/// A goal as a coordinator enters it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanGoal {
-    pub need_id: Option<i64>,
-    /// The patient's own words.
-    pub words: String,
-    pub measure: String,
-    pub priority: GoalPriority,
-    pub start: NaiveDate,
-    pub target: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,8 +48,7 @@ pub struct Allergy {
     pub id: i64,
     pub substance: String,
     pub reaction: Option<String>,
-    /// FHIR AllergyIntolerance.criticality: low, high, unable-to-assess.
-    pub criticality: String,
+    pub criticality: AllergyCriticality,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,68 +98,6 @@ pub enum RecordItem {
     CareTeamMember(i64),
     /// Taken down (kept, no longer shown).
     Flag(i64),
-}
-
-/// Whether an edited record holds together on `today`; the reason when not.
-/// The form checks each field as it is typed; these are the rules that
-/// span fields, checked again here so no caller can store a record that
-/// breaks them.
-pub fn check_record(
-    core: &PatientCore,
-    details: &PatientDetails,
-    today: NaiveDate,
-) -> Result<(), String> {
-    let blank = |name: &str| crate::domain::names::person_name(name).is_empty();
-    if blank(&core.given_name) || blank(&core.family_name) {
-        return Err("a patient has a given and a family name".into());
-    }
-    if core.birth_date > today {
-        return Err(format!("the birth date {} is after today", core.birth_date));
-    }
-    if core.birth_date < earliest_birth_date(today) {
-        return Err(format!(
-            "the birth date {} would make the patient older than 120",
-            core.birth_date
-        ));
-    }
-    for phone in [&core.phone_primary, &core.phone_secondary]
-        .into_iter()
-        .flatten()
-    {
-        normalize_phone(phone)?;
-    }
-    if details.preferred_phone == 2 && core.phone_secondary.is_none() {
-        return Err("the preferred phone is the second, but there is no second phone".into());
-    }
-    if details.consent_status != ConsentStatus::Active && details.consent_expires_on.is_some() {
-        return Err("only a consent on file has an expiry date".into());
-    }
-    if let (Some(from), Some(to)) = (core.enrolled_on, core.enrollment_ended_on) {
-        if to < from {
-            return Err(format!(
-                "enrollment cannot end ({to}) before it began ({from})"
-            ));
-        }
-    }
-    if core.enrollment_ended_on.is_some() && core.enrollment_status != EnrollmentStatus::Disenrolled
-    {
-        return Err("only a disenrolled patient has an enrollment end date".into());
-    }
-    // The form writes what `language::parse` made; anything else (empty, a
-    // name, a tag not in canonical form) is not what the column holds.
-    if language::parse(&core.language).map_or(true, |answer| answer.code() != core.language) {
-        return Err(
-            "a patient's preferred language is stored as its BCP 47 tag (und: unknown, und-x-declined: declined)"
-                .into(),
-        );
-    }
-    if let Some(state) = &details.state {
-        check_state(state)?;
-    }
-    if let Some(zip) = &details.postal_code {
-        check_postal_code(zip)?;
-    }
-    Ok(())
 }
 
 /// A goal's patient and status, when the goal is still at version `seen`;
@@ -282,11 +202,13 @@ impl Store {
         })
     }
 
-    /// Adds a goal to the plan, active from `start`, after checking it is a
-    /// goal (the patient's words, a measure, a target date after the start).
-    pub fn add_plan_goal(&mut self, patient_id: i64, goal: &PlanGoal) -> Result<i64, StoreError> {
-        check_goal(&goal.words, &goal.measure, Some(goal.start), goal.target)
+    /// Adds a goal to its patient's plan, active from its start, after
+    /// checking it is a goal (the patient's words, a measure, a target
+    /// date after the start). Its status and version are the store's.
+    pub fn add_plan_goal(&mut self, goal: &Goal) -> Result<i64, StoreError> {
+        goal.check()
             .map_err(|problem| StoreError::Refused(problem.to_string()))?;
+        let patient_id = goal.patient_id;
         self.write(|tx| {
             check_need_is_theirs(tx, goal.need_id, patient_id)?;
             tx.conn().execute(
@@ -295,11 +217,11 @@ impl Store {
                  VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     patient_id,
-                    goal.words.trim(),
-                    date_text(goal.start),
-                    goal.target.map(date_text),
+                    goal.description.trim(),
+                    goal.start_date.map(date_text),
+                    goal.target_date.map(date_text),
                     goal.need_id,
-                    goal.measure.trim(),
+                    goal.measure.as_deref().map(str::trim),
                     goal.priority.code(),
                     utc_text(tx.now())
                 ],
@@ -357,9 +279,9 @@ impl Store {
         &mut self,
         goal_id: i64,
         seen: i64,
-        goal: &PlanGoal,
+        goal: &Goal,
     ) -> Result<(), StoreError> {
-        check_goal(&goal.words, &goal.measure, Some(goal.start), goal.target)
+        goal.check()
             .map_err(|problem| StoreError::Refused(problem.to_string()))?;
         self.write(|tx| {
             let (patient_id, _) = goal_as_seen(tx, goal_id, seen)?;
@@ -370,11 +292,11 @@ impl Store {
                  WHERE id = ?1",
                 params![
                     goal_id,
-                    goal.words.trim(),
-                    goal.measure.trim(),
+                    goal.description.trim(),
+                    goal.measure.as_deref().map(str::trim),
                     goal.priority.code(),
-                    date_text(goal.start),
-                    goal.target.map(date_text),
+                    goal.start_date.map(date_text),
+                    goal.target_date.map(date_text),
                     goal.need_id,
                     utc_text(tx.now())
                 ],
@@ -534,33 +456,37 @@ impl Store {
         })
     }
 
-    /// Saves the record as the user edited it, on the record as they saw it
-    /// (`seen`): refused whole, with nothing written, when another session
-    /// changed the record meanwhile or the record does not hold together
-    /// (see [`check_record`]).
-    pub fn update_patient_record(
-        &mut self,
-        patient_id: i64,
-        seen: i64,
-        core: &PatientCore,
-        details: &PatientDetails,
-    ) -> Result<(), StoreError> {
+    /// Saves the record as the user edited it, on the version they saw
+    /// (`edited.version`): refused whole, with nothing written, when
+    /// another session changed the record meanwhile or the record does not
+    /// hold together (see [`Patient::check`]).
+    pub fn update_patient_record(&mut self, edited: &Patient) -> Result<(), StoreError> {
+        let patient_id = edited.id;
         let record = self
             .patient(patient_id)?
             .ok_or_else(|| StoreError::Conflict("that patient no longer exists".into()))?;
         let today = self.clock().today();
-        check_record(core, details, today).map_err(StoreError::Refused)?;
-        // The review date and the reconciliation stamp have actions of their
-        // own (the review keeps its task in step): an edit leaves them be.
-        let details = PatientDetails {
+        edited.check(today).map_err(StoreError::Refused)?;
+        // The review date, the reconciliation stamp and the last contact
+        // have actions of their own (the review keeps its task in step): an
+        // edit leaves them be.
+        let patient = Patient {
             medications_reconciled_on: record.medications_reconciled_on,
             plan_review_on: record.plan_review_on,
-            ..details.clone()
+            last_contact_at: record.last_contact_at,
+            ..edited.clone()
         };
         self.write(|tx| {
-            bump_patient(tx, patient_id, seen)?;
-            tx.set_patient_core(patient_id, core)?;
-            tx.set_patient_details(patient_id, &details)?;
+            if let Some(coordinator) = &patient.coordinator {
+                if tx.practitioner_by_username(&coordinator.username)? != Some(coordinator.id) {
+                    return Err(StoreError::Refused(format!(
+                        "there is no coordinator named {:?}",
+                        coordinator.username
+                    )));
+                }
+            }
+            bump_patient(tx, patient_id, edited.version)?;
+            tx.update_patient(&patient)?;
             tx.audit(
                 AuditAction::Update,
                 "Patient",
@@ -578,7 +504,7 @@ impl Store {
         patient_id: i64,
         code: Option<&str>,
         display: &str,
-        clinical_status: &'static str,
+        clinical_status: ConditionStatus,
     ) -> Result<i64, StoreError> {
         let display = non_empty("a condition's name", display)?;
         let code = code.map(str::trim).filter(|c| !c.is_empty());
@@ -765,7 +691,7 @@ impl Store {
                 id: row.get(0)?,
                 substance: row.get(1)?,
                 reaction: row.get(2)?,
-                criticality: row.get(3)?,
+                criticality: code(row, 3, AllergyCriticality::from_code)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -776,14 +702,9 @@ impl Store {
         patient_id: i64,
         substance: &str,
         reaction: Option<&str>,
-        criticality: &str,
+        criticality: AllergyCriticality,
     ) -> Result<i64, StoreError> {
         let substance = non_empty("an allergy's substance", substance)?;
-        if !["low", "high", "unable-to-assess"].contains(&criticality) {
-            return Err(StoreError::Refused(format!(
-                "criticality is low, high or unable-to-assess, not {criticality:?}"
-            )));
-        }
         let reaction = reaction.map(str::trim).filter(|r| !r.is_empty());
         self.write(|tx| {
             let id = tx.insert_allergy(patient_id, &substance, reaction, criticality)?;
