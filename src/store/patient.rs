@@ -36,14 +36,12 @@ pub(crate) fn patient_from_row(r: &Row<'_>) -> rusqlite::Result<Patient> {
             .flatten()
             .unwrap_or_default()
     };
-    let coordinator = match r.get::<_, Option<i64>>(24)? {
-        Some(id) => Some(Practitioner {
-            id,
-            username: name(25),
-            display_name: name(26),
-        }),
-        None => None,
-    };
+    let coordinator = r.get::<_, Option<i64>>(24)?.map(|id| Practitioner {
+        id,
+        username: name(25),
+        display_name: name(26),
+    });
+
     Ok(Patient {
         id: r.get(0)?,
         member_id: r.get(1)?,
