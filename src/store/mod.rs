@@ -43,14 +43,14 @@ pub use aside::{KeptDraft, PendingAudit};
 pub use audit::{AuditAction, AuditEvent};
 pub use backup::{Backup, Leftover};
 pub use care::{check_file, copy_read_only, needs_upgrade, CheckReport, RowCounts};
-pub use care_plan::{Allergy, Flag, Intervention, Medication, Need, ProgressEntry, RecordItem};
+pub use care_plan::{Intervention, Need, ProgressEntry};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use damage::DamagedText;
 pub use error::{OpenError, StoreError};
 pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
 };
-pub use record::{CareTeamMember, Condition};
+pub use record::{Allergy, CareTeamMember, Condition, Flag, Medication, RecordItem};
 pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
 pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
