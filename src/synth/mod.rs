@@ -34,11 +34,13 @@
 //!   someone adds 0 to 3 sentences of what was said to its opening line, so
 //!   the notes' words vary as real ones do.
 
+mod records;
 mod roster;
 mod vocab;
 
 pub use roster::roster_csv;
 
+use records::{GoalRecords, PatientRecords, UNSAVED};
 use vocab::Vocab;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -46,7 +48,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::care_plan::{GoalPriority, NeedDomain};
+use crate::domain::care_plan::GoalPriority;
 use crate::domain::clinical::{AllergyCriticality, ConditionStatus};
 use crate::domain::goal::{Goal, GoalStatus};
 use crate::domain::patient::{
@@ -177,97 +179,6 @@ fn write_coordinators(
         });
     }
     Ok(written)
-}
-
-/// Stands for the patient's id in records made before the patient is
-/// written; [`PatientRecords::write`] puts the real one in.
-const UNSAVED: i64 = 0;
-
-/// A patient and what is recorded about them, made but not yet written.
-struct PatientRecords {
-    patient: Patient,
-    flags: Vec<(FlagKind, String)>,
-    medications: Vec<Medication>,
-    /// Substance, reaction, criticality.
-    allergies: Vec<(String, String, AllergyCriticality)>,
-    conditions: Vec<NewCondition>,
-    care_team: Vec<NewCareTeamMember>,
-    /// The plan's needs, by domain and description.
-    needs: Vec<(NeedDomain, String)>,
-    goals: Vec<GoalRecords>,
-    tasks: Vec<NewTask>,
-    notes: Vec<NewCommunication>,
-}
-
-/// A goal, the index of its need in [`PatientRecords::needs`], and its
-/// progress entries.
-struct GoalRecords {
-    need: usize,
-    goal: Goal,
-    progress: Vec<Progress>,
-}
-
-/// A progress entry: when, what, and the value when measured.
-type Progress = (NaiveDate, String, Option<f64>);
-
-impl PatientRecords {
-    /// Writes the patient, then the rest with the patient's new id.
-    fn write(self, tx: &mut Tx<'_>, report: &mut GenReport) -> Result<(), StoreError> {
-        let patient_id = tx.insert_patient(&self.patient)?;
-        report.patients += 1;
-        if let Some(review) = self.patient.plan_review_on {
-            tx.plan_review_task(patient_id, review)?;
-            report.tasks += 1;
-        }
-        for (kind, text) in &self.flags {
-            tx.insert_flag(patient_id, *kind, text)?;
-        }
-        for medication in &self.medications {
-            tx.insert_medication(patient_id, medication)?;
-        }
-        for (substance, reaction, criticality) in &self.allergies {
-            tx.insert_allergy(patient_id, substance, Some(reaction), *criticality)?;
-        }
-        for mut condition in self.conditions {
-            condition.patient_id = patient_id;
-            tx.insert_condition(&condition)?;
-            report.conditions += 1;
-        }
-        for mut member in self.care_team {
-            member.patient_id = patient_id;
-            tx.insert_care_team_member(&member)?;
-            report.care_team_members += 1;
-        }
-        let mut need_ids = Vec::with_capacity(self.needs.len());
-        for (domain, description) in &self.needs {
-            need_ids.push(tx.insert_need(patient_id, *domain, description)?);
-        }
-        for GoalRecords {
-            need,
-            mut goal,
-            progress,
-        } in self.goals
-        {
-            goal.patient_id = patient_id;
-            goal.need_id = need_ids.get(need).copied();
-            let goal_id = tx.insert_goal(&goal)?;
-            report.goals += 1;
-            for (on, note, value) in &progress {
-                tx.insert_progress(goal_id, *on, note, *value, self.patient.coordinator_id())?;
-            }
-        }
-        for mut task in self.tasks {
-            task.patient_id = patient_id;
-            tx.insert_task(&task)?;
-            report.tasks += 1;
-        }
-        for mut note in self.notes {
-            note.patient_id = patient_id;
-            tx.insert_communication(&note)?;
-            report.notes += 1;
-        }
-        Ok(())
-    }
 }
 
 /// Makes the records: the random draws, in a fixed order.
