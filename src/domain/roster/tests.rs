@@ -189,3 +189,64 @@ fn names_are_read_in_their_one_form_and_coordinators_only_if_known() {
          cc0002, cc0003, cc0004, cc0005 or 4 more)"
     );
 }
+
+#[test]
+fn a_row_laid_over_a_patient_keeps_what_its_empty_cells_do_not_say() {
+    let coordinator = Practitioner {
+        id: 2,
+        username: "cc0002".into(),
+        display_name: "Coordinator Two".into(),
+    };
+    let stored = Patient {
+        id: 7,
+        member_id: "SYN1".into(),
+        family_name: "Testa".into(),
+        given_name: "Zoë".into(),
+        language: "es".into(),
+        phone_primary: Some("(212) 555-0100".into()),
+        postal_code: Some("10001".into()),
+        enrollment_status: EnrollmentStatus::Disenrolled,
+        enrollment_ended_on: NaiveDate::from_ymd_opt(2026, 10, 31),
+        coordinator: Some(coordinator.clone()),
+        version: 3,
+        ..Patient::default()
+    };
+    let row = RosterRow {
+        member_id: "SYN1".into(),
+        family_name: "Testa-Ray".into(),
+        given_name: "Zoë".into(),
+        language: Some(PreferredLanguage::Unknown),
+        phone_secondary: Some("(212) 555-0101".into()),
+        ..RosterRow::default()
+    };
+    let merged = row.laid_over(&stored, None);
+    assert_eq!(merged.family_name, "Testa-Ray");
+    assert_eq!(
+        merged.phone_primary, stored.phone_primary,
+        "an empty cell keeps it"
+    );
+    assert_eq!(merged.phone_secondary.as_deref(), Some("(212) 555-0101"));
+    assert_eq!(
+        merged.language, "es",
+        "a roster that does not know says nothing"
+    );
+    assert_eq!(merged.coordinator, Some(coordinator));
+    assert_eq!((merged.id, merged.version), (7, 3), "the record's own");
+    assert_eq!(merged.enrollment_ended_on, stored.enrollment_ended_on);
+
+    let enrolled = RosterRow {
+        enrollment_status: Some(EnrollmentStatus::Enrolled),
+        ..row.clone()
+    };
+    assert_eq!(
+        enrolled.laid_over(&stored, None).enrollment_ended_on,
+        None,
+        "enrolled again: the end date goes"
+    );
+
+    let new = row.new_patient(None);
+    assert_eq!(new.member_id, "SYN1");
+    assert_eq!(new.language, "und", "not said is not English");
+    assert_eq!(new.enrollment_status, EnrollmentStatus::Outreach);
+    assert_eq!(new.id, 0);
+}
