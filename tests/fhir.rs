@@ -14,7 +14,7 @@ use fixtures::{clock, open, zoe_db};
 use rusqlite::types::Value as Sql;
 use serde_json::{json, Value};
 use tend::domain::care_plan::{GoalPriority, NeedDomain};
-use tend::domain::clinical::{AllergyCriticality, ConditionStatus};
+use tend::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use tend::domain::goal::{Goal, GoalStatus};
 use tend::domain::note::{Direction, Method, NoteHeader, Outcome, Party};
 use tend::domain::patient::{
@@ -24,8 +24,8 @@ use tend::domain::task::{Priority, TaskKind, TaskStatus};
 use tend::fhir::export::{export, ExportError, ExportReport, Scope};
 use tend::fhir::import::import_file;
 use tend::store::fhir::{
-    AllergyRow, CareTeamRow, ConditionRow, FlagRow, MedicationRow, NeedRow, NoteRow, PatientData,
-    ProgressRow, TaskRow,
+    AllergyRow, CareTeamRow, FlagRow, MedicationRow, NeedRow, NoteRow, PatientData, ProgressRow,
+    TaskRow,
 };
 use tend::store::{AuditAction, Store};
 use tend::synth::{self, GenParams};
@@ -141,7 +141,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
             version: 1,
         },
         conditions: vec![
-            ConditionRow {
+            Condition {
                 id: SINK + 10,
                 patient_id: p,
                 code: Some("E11.9".into()),
@@ -149,7 +149,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
                 clinical_status: ConditionStatus::Remission,
                 onset_date: Some(date(2015, 3, 1)),
             },
-            ConditionRow {
+            Condition {
                 id: SINK + 11,
                 patient_id: p,
                 code: None,

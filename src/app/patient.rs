@@ -5,13 +5,11 @@ use chrono::NaiveDate;
 use super::keymap::Action;
 use super::list::ListCursor;
 use crate::clock::Clock;
-use crate::domain::clinical::{AllergyCriticality, ConditionStatus};
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use crate::domain::language;
 use crate::domain::patient::{age_on, EnrollmentStatus};
 use crate::domain::patient::{ConsentStanding, FlagKind, Patient};
-use crate::store::{
-    Allergy, CareTeamMember, Condition, Flag, Medication, RecordItem, Store, StoreError,
-};
+use crate::store::{Allergy, CareTeamMember, Flag, Medication, RecordItem, Store, StoreError};
 
 /// One line of the record, by meaning; the UI gives each its style.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,33 @@
-//! The record's clinical lists' choices: a condition's clinical status and
-//! an allergy's criticality, as FHIR codes them (tend stores the codes).
+//! The record's clinical lists: a condition (the one type the record, the
+//! roster import, FHIR and the generator share), and the choices of a
+//! condition's clinical status and an allergy's criticality, as FHIR codes
+//! them (tend stores the codes).
+
+use chrono::NaiveDate;
+
+/// A condition on the record (FHIR `Condition`, problem-list item).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The row id; 0 for one not yet stored.
+    pub id: i64,
+    pub patient_id: i64,
+    /// ICD-10-CM, when known.
+    pub code: Option<String>,
+    pub display: String,
+    pub clinical_status: ConditionStatus,
+    pub onset_date: Option<NaiveDate>,
+}
+
+impl Condition {
+    /// "E11.9 Type 2 diabetes"; the code alone when it is all the roster
+    /// gave ("I10"), the name alone when there is no code.
+    pub fn label(&self) -> String {
+        match &self.code {
+            Some(code) if *code != self.display => format!("{code} {}", self.display),
+            _ => self.display.clone(),
+        }
+    }
+}
 
 /// FHIR `Condition.clinicalStatus` (condition-clinical).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -50,14 +50,14 @@ pub use error::{OpenError, StoreError};
 pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
 };
-pub use record::{Allergy, CareTeamMember, Condition, Flag, Medication, RecordItem};
+pub use record::{Allergy, CareTeamMember, Flag, Medication, RecordItem};
 pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
 pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
 pub use wait::{lock_holder, Busy, Holder, BATCH_BUSY_TIMEOUT};
-pub use write::{NewCareTeamMember, NewCommunication, NewCondition, NewTask, Tx};
+pub use write::{NewCareTeamMember, NewCommunication, NewTask, Tx};
 
 /// How long a write on the screen waits for another tend session's write
 /// to finish before giving up (the screen must not freeze), and how long

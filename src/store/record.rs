@@ -9,29 +9,10 @@ use chrono::NaiveDate;
 use rusqlite::params;
 
 use super::care_plan::{bump_patient, non_empty};
-use super::codec::{code, date_text, parse_date};
-use super::{AuditAction, NewCareTeamMember, NewCondition, Store, StoreError};
-use crate::domain::clinical::{AllergyCriticality, ConditionStatus};
+use super::codec::{code, date_text, opt_date, parse_date};
+use super::{AuditAction, NewCareTeamMember, Store, StoreError, Tx};
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use crate::domain::patient::{check_icd10, normalize_phone, FlagKind, Patient};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    pub id: i64,
-    pub code: Option<String>,
-    pub display: String,
-    pub clinical_status: ConditionStatus,
-}
-
-impl Condition {
-    /// "E11.9 Type 2 diabetes"; the code alone when it is all the roster
-    /// gave ("I10"), the name alone when there is no code.
-    pub fn label(&self) -> String {
-        match &self.code {
-            Some(code) if *code != self.display => format!("{code} {}", self.display),
-            _ => self.display.clone(),
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CareTeamMember {
@@ -82,21 +63,52 @@ pub enum RecordItem {
     Flag(i64),
 }
 
+/// Every column of `condition`, in `condition_from_row`'s order.
+pub(crate) const CONDITION_SELECT: &str =
+    "SELECT id, patient_id, code, display, clinical_status, onset_date FROM condition";
+
+pub(crate) fn condition_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Condition> {
+    Ok(Condition {
+        id: r.get(0)?,
+        patient_id: r.get(1)?,
+        code: r.get(2)?,
+        display: r.get(3)?,
+        clinical_status: code(r, 4, ConditionStatus::from_code)?,
+        onset_date: opt_date(r, 5)?,
+    })
+}
+
+impl Tx<'_> {
+    /// Adds a condition with every field as given (its id too, unless it
+    /// is 0: then the database picks one).
+    pub fn insert_condition(&mut self, c: &Condition) -> Result<i64, StoreError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO condition (id, patient_id, code, display, clinical_status,
+                   onset_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                (c.id != 0).then_some(c.id),
+                c.patient_id,
+                c.code,
+                c.display,
+                c.clinical_status.code(),
+                c.onset_date.map(date_text)
+            ])?;
+        Ok(self.conn().last_insert_rowid())
+    }
+}
+
 impl Store {
     /// Active conditions first, then by name.
     pub fn conditions(&self, patient_id: i64) -> Result<Vec<Condition>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT code, display, clinical_status, id FROM condition WHERE patient_id = ?1
-              ORDER BY clinical_status <> 'active', display COLLATE NOCASE, id",
-        )?;
-        let rows = stmt.query_map(params![patient_id], |row| {
-            Ok(Condition {
-                code: row.get(0)?,
-                display: row.get(1)?,
-                clinical_status: code(row, 2, ConditionStatus::from_code)?,
-                id: row.get(3)?,
-            })
-        })?;
+        let sql = format!(
+            "{CONDITION_SELECT} WHERE patient_id = ?1
+              ORDER BY clinical_status <> 'active', display COLLATE NOCASE, id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![patient_id], condition_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -248,7 +260,8 @@ impl Store {
             check_icd10(code).map_err(StoreError::Refused)?;
         }
         self.write(|tx| {
-            let id = tx.insert_condition(&NewCondition {
+            let id = tx.insert_condition(&Condition {
+                id: 0,
                 patient_id,
                 code: code.map(str::to_uppercase),
                 display,

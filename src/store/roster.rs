@@ -9,8 +9,8 @@ use std::path::Path;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::write::utc_text;
-use super::{AuditAction, NewCareTeamMember, NewCondition, OpenError, Store, StoreError, Tx};
-use crate::domain::clinical::ConditionStatus;
+use super::{AuditAction, NewCareTeamMember, OpenError, Store, StoreError, Tx};
+use crate::domain::clinical::{Condition, ConditionStatus};
 use crate::domain::patient::Practitioner;
 use crate::domain::roster::RosterRow;
 
@@ -40,7 +40,8 @@ fn merge_lists(tx: &mut Tx<'_>, patient_id: i64, row: &RosterRow) -> Result<bool
                 r.get(0)
             })?;
         if !known {
-            tx.insert_condition(&NewCondition {
+            tx.insert_condition(&Condition {
+                id: 0,
                 patient_id,
                 code: condition.code.clone(),
                 display: condition.name.clone(),

@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{AuditAction, StoreError};
 use crate::domain::care_plan::NeedDomain;
-use crate::domain::clinical::{AllergyCriticality, ConditionStatus};
+use crate::domain::clinical::AllergyCriticality;
 use crate::domain::patient::FlagKind;
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
 
@@ -241,22 +241,6 @@ impl<'c> Tx<'c> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    pub fn insert_condition(&mut self, c: &NewCondition) -> Result<i64, StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO condition (patient_id, code, display, clinical_status, onset_date)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                c.patient_id,
-                c.code,
-                c.display,
-                c.clinical_status.code(),
-                c.onset_date.map(date_text)
-            ])?;
-        Ok(self.tx.last_insert_rowid())
-    }
-
     pub fn insert_care_team_member(&mut self, m: &NewCareTeamMember) -> Result<i64, StoreError> {
         self.tx
             .prepare_cached(
@@ -409,15 +393,6 @@ impl<'c> Tx<'c> {
         }
         Ok(id)
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct NewCondition {
-    pub patient_id: i64,
-    pub code: Option<String>,
-    pub display: String,
-    pub clinical_status: ConditionStatus,
-    pub onset_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]

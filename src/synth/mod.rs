@@ -49,15 +49,14 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::domain::care_plan::GoalPriority;
-use crate::domain::clinical::{AllergyCriticality, ConditionStatus};
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use crate::domain::goal::{Goal, GoalStatus};
 use crate::domain::patient::{
     ConsentStatus, EnrollmentStatus, FlagKind, Patient, Practitioner, RiskTier, Sex,
 };
 use crate::domain::task::{Priority, TaskStatus};
 use crate::store::{
-    AuditAction, Medication, NewCareTeamMember, NewCommunication, NewCondition, NewTask, Store,
-    StoreError, Tx,
+    AuditAction, Medication, NewCareTeamMember, NewCommunication, NewTask, Store, StoreError, Tx,
 };
 
 /// Patients per coordinator: a typical Health Home caseload (50 to 75).
@@ -401,7 +400,8 @@ impl Generator {
                 ConditionStatus::Remission
             };
             let onset_date = Some(self.days_from_today(-15 * 365, -60));
-            out.conditions.push(NewCondition {
+            out.conditions.push(Condition {
+                id: 0,
                 patient_id: UNSAVED,
                 code: Some(condition.code.clone()),
                 display: condition.display.clone(),

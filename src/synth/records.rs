@@ -6,12 +6,10 @@ use chrono::NaiveDate;
 
 use super::GenReport;
 use crate::domain::care_plan::NeedDomain;
-use crate::domain::clinical::AllergyCriticality;
+use crate::domain::clinical::{AllergyCriticality, Condition};
 use crate::domain::goal::Goal;
 use crate::domain::patient::{FlagKind, Patient};
-use crate::store::{
-    Medication, NewCareTeamMember, NewCommunication, NewCondition, NewTask, StoreError, Tx,
-};
+use crate::store::{Medication, NewCareTeamMember, NewCommunication, NewTask, StoreError, Tx};
 
 /// Stands for the patient's id in records made before the patient is
 /// written; [`PatientRecords::write`] puts the real one in.
@@ -24,7 +22,7 @@ pub(super) struct PatientRecords {
     pub(super) medications: Vec<Medication>,
     /// Substance, reaction, criticality.
     pub(super) allergies: Vec<(String, String, AllergyCriticality)>,
-    pub(super) conditions: Vec<NewCondition>,
+    pub(super) conditions: Vec<Condition>,
     pub(super) care_team: Vec<NewCareTeamMember>,
     /// The plan's needs, by domain and description.
     pub(super) needs: Vec<(NeedDomain, String)>,

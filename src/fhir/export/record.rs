@@ -4,11 +4,12 @@
 use serde_json::{json, Value};
 
 use super::json::{coding, concept, date, extension, instant, reference, text_concept};
+use crate::domain::clinical::Condition;
 use crate::domain::language::{self, PreferredLanguage};
 use crate::domain::patient::{Patient, Practitioner};
 use crate::fhir::codes::{self, ext, id_system, system};
 use crate::fhir::ids::{self, Kind};
-use crate::store::fhir::{AllergyRow, CareTeamRow, ConditionRow, FlagRow, MedicationRow};
+use crate::store::fhir::{AllergyRow, CareTeamRow, FlagRow, MedicationRow};
 
 pub fn practitioner(p: &Practitioner) -> Value {
     json!({
@@ -130,7 +131,7 @@ fn communication(stored: &str) -> Value {
     json!({ "language": language, "preferred": true })
 }
 
-pub fn condition(c: &ConditionRow) -> Value {
+pub fn condition(c: &Condition) -> Value {
     let (category, category_display) = codes::PROBLEM_LIST_ITEM;
     json!({
         "resourceType": "Condition",

@@ -7,14 +7,14 @@ use super::context::Ctx;
 use super::read::{Node, Read};
 use crate::domain::care_plan::NeedDomain;
 use crate::domain::choice::ChoiceList;
-use crate::domain::clinical::{AllergyCriticality, ConditionStatus};
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use crate::domain::language::{self, PreferredLanguage};
 use crate::domain::names::person_name as canonical_name;
 use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, Sex};
 use crate::domain::patient::{Patient, Practitioner};
 use crate::fhir::codes::{self, ext, id_system, system};
 use crate::fhir::ids::Kind;
-use crate::store::fhir::{AllergyRow, CareTeamRow, ConditionRow, FlagRow, MedicationRow};
+use crate::store::fhir::{AllergyRow, CareTeamRow, FlagRow, MedicationRow};
 
 pub fn practitioner(key: i64, r: &Node<'_>) -> Read<Practitioner> {
     let username = identifier(r, id_system::USERNAME)?.ok_or_else(|| {
@@ -279,9 +279,9 @@ pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<Patient> {
 }
 
 /// A diagnosis.
-pub fn condition(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<ConditionRow> {
+pub fn condition(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<Condition> {
     let code = r.field("code");
-    Ok(ConditionRow {
+    Ok(Condition {
         id: key,
         patient_id: ctx.required_target(&r.field("subject"), Kind::Patient)?,
         code: code

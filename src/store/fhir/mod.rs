@@ -16,9 +16,10 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::codec::{code, date, date_text, instant, opt_date, opt_instant, utc_text};
 use super::goal::{goal_from_row, GOAL_SELECT};
 use super::patient::{patient_from_row, PATIENT_SELECT};
+use super::record::{condition_from_row, CONDITION_SELECT};
 use super::{Store, StoreError, Tx};
 use crate::domain::care_plan::NeedDomain;
-use crate::domain::clinical::{AllergyCriticality, ConditionStatus};
+use crate::domain::clinical::AllergyCriticality;
 use crate::domain::note::{Direction, Method, Outcome, Party};
 use crate::domain::patient::{FlagKind, Patient, Practitioner};
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
@@ -202,21 +203,11 @@ impl Store {
         };
         let skip = &mut skip;
         let conditions = self.rows(
-            "SELECT id, patient_id, code, display, clinical_status, onset_date
-                   FROM condition WHERE patient_id = ?1 ORDER BY id",
+            &format!("{CONDITION_SELECT} WHERE patient_id = ?1 ORDER BY id"),
             [patient_id],
             "condition",
             skip,
-            |r| {
-                Ok(ConditionRow {
-                    id: r.get(0)?,
-                    patient_id: r.get(1)?,
-                    code: r.get(2)?,
-                    display: r.get(3)?,
-                    clinical_status: code(r, 4, ConditionStatus::from_code)?,
-                    onset_date: opt_date(r, 5)?,
-                })
-            },
+            condition_from_row,
         )?;
         let needs = self.rows(
             "SELECT id, patient_id, domain, description, status, created_at
@@ -488,21 +479,10 @@ impl Tx<'_> {
     /// Writes a patient and all their rows, with the ids they carry.
     pub fn insert_patient_data(&mut self, data: &PatientData) -> Result<(), StoreError> {
         self.insert_patient(&data.patient)?;
-        let conn = self.conn();
         for c in &data.conditions {
-            conn.prepare_cached(
-                "INSERT INTO condition (id, patient_id, code, display, clinical_status, onset_date)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                c.id,
-                c.patient_id,
-                c.code,
-                c.display,
-                c.clinical_status.code(),
-                c.onset_date.map(date_text)
-            ])?;
+            self.insert_condition(c)?;
         }
+        let conn = self.conn();
         for n in &data.needs {
             conn.prepare_cached(
                 "INSERT INTO need (id, patient_id, domain, description, status, created_at)

@@ -1,25 +1,15 @@
-//! The rows of a patient's bundle other than the patient and its goals
-//! (which are the domain's `Patient` and `Goal`), and what a row that
+//! The rows of a patient's bundle other than the patient, its conditions
+//! and its goals (which are the domain's `Patient`, `Condition` and `Goal`), and what a row that
 //! cannot be read is called.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::care_plan::NeedDomain;
-use crate::domain::clinical::{AllergyCriticality, ConditionStatus};
+use crate::domain::clinical::{AllergyCriticality, Condition};
 use crate::domain::goal::Goal;
 use crate::domain::note::{Direction, Method, Outcome, Party};
 use crate::domain::patient::{FlagKind, Patient};
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConditionRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub code: Option<String>,
-    pub display: String,
-    pub clinical_status: ConditionStatus,
-    pub onset_date: Option<NaiveDate>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedRow {
@@ -127,7 +117,7 @@ pub struct NoteRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatientData {
     pub patient: Patient,
-    pub conditions: Vec<ConditionRow>,
+    pub conditions: Vec<Condition>,
     pub needs: Vec<NeedRow>,
     pub medications: Vec<MedicationRow>,
     pub allergies: Vec<AllergyRow>,
