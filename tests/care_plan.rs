@@ -9,9 +9,11 @@ use chrono::NaiveDate;
 use common::{keys, open, press};
 use fixtures::{day, zoe_db, ZOE};
 use tend::domain::care_plan::{sparkline, GoalPriority, NeedDomain};
+use tend::domain::clinical::{AllergyCriticality, ConditionStatus};
+use tend::domain::goal::Goal;
 use tend::domain::goal::GoalStatus;
 use tend::domain::patient::FlagKind;
-use tend::store::{AuditAction, Medication, PlanGoal, Store, StoreError};
+use tend::store::{AuditAction, Medication, Store, StoreError};
 
 fn store(dir: &std::path::Path) -> Store {
     open(&zoe_db(dir), "ccuser")
@@ -27,14 +29,18 @@ fn audited(store: &Store, entity: &str) -> Vec<(AuditAction, Option<i64>)> {
         .collect()
 }
 
-fn goal(need: Option<i64>) -> PlanGoal {
-    PlanGoal {
+fn goal(need: Option<i64>) -> Goal {
+    Goal {
+        id: 0,
+        patient_id: ZOE,
         need_id: need,
-        words: "I want my sugar under control".into(),
-        measure: "A1c below 8".into(),
+        description: "I want my sugar under control".into(),
+        measure: Some("A1c below 8".into()),
         priority: GoalPriority::High,
-        start: day(24),
-        target: Some(fixtures::day(30) + chrono::Duration::days(90)),
+        status: GoalStatus::Active,
+        start_date: Some(day(24)),
+        target_date: Some(fixtures::day(30) + chrono::Duration::days(90)),
+        version: 0,
     }
 }
 
@@ -57,7 +63,7 @@ fn needs_and_goals_round_trip_grouped_by_domain() {
     assert_eq!(needs[1].description, "Facing eviction in January");
     assert!(!needs[0].resolved);
 
-    let id = store.add_plan_goal(ZOE, &goal(Some(medical))).unwrap();
+    let id = store.add_plan_goal(&goal(Some(medical))).unwrap();
     let saved = store
         .goals(ZOE)
         .unwrap()
@@ -80,15 +86,15 @@ fn a_goal_without_a_target_or_ending_before_it_starts_is_refused_and_nothing_is_
     let dir = tempfile::tempdir().unwrap();
     let mut store = store(dir.path());
     let before = store.goals(ZOE).unwrap().len();
-    let refused = |store: &mut Store, goal: PlanGoal| match store.add_plan_goal(ZOE, &goal) {
+    let refused = |store: &mut Store, goal: Goal| match store.add_plan_goal(&goal) {
         Err(StoreError::Refused(message)) => message,
         other => panic!("expected a refusal, got {other:?}"),
     };
     assert_eq!(
         refused(
             &mut store,
-            PlanGoal {
-                target: None,
+            Goal {
+                target_date: None,
                 ..goal(None)
             }
         ),
@@ -97,8 +103,8 @@ fn a_goal_without_a_target_or_ending_before_it_starts_is_refused_and_nothing_is_
     assert_eq!(
         refused(
             &mut store,
-            PlanGoal {
-                target: Some(day(20)),
+            Goal {
+                target_date: Some(day(20)),
                 ..goal(None)
             }
         ),
@@ -107,8 +113,8 @@ fn a_goal_without_a_target_or_ending_before_it_starts_is_refused_and_nothing_is_
     assert_eq!(
         refused(
             &mut store,
-            PlanGoal {
-                measure: " ".into(),
+            Goal {
+                measure: Some(" ".into()),
                 ..goal(None)
             }
         ),
@@ -116,7 +122,7 @@ fn a_goal_without_a_target_or_ending_before_it_starts_is_refused_and_nothing_is_
     );
     // A need of another patient's cannot hold this patient's goal.
     assert!(matches!(
-        store.add_plan_goal(ZOE, &goal(Some(999))),
+        store.add_plan_goal(&goal(Some(999))),
         Err(StoreError::Refused(_))
     ));
     assert_eq!(store.goals(ZOE).unwrap().len(), before);
@@ -127,7 +133,7 @@ fn a_goal_without_a_target_or_ending_before_it_starts_is_refused_and_nothing_is_
 fn goal_status_moves_follow_the_rules_and_refuse_a_stale_version() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = store(dir.path());
-    let id = store.add_plan_goal(ZOE, &goal(None)).unwrap();
+    let id = store.add_plan_goal(&goal(None)).unwrap();
     let status = |store: &Store| {
         let g = store
             .goals(ZOE)
@@ -171,7 +177,7 @@ fn goal_status_moves_follow_the_rules_and_refuse_a_stale_version() {
 fn progress_entries_keep_their_values_in_date_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = store(dir.path());
-    let id = store.add_plan_goal(ZOE, &goal(None)).unwrap();
+    let id = store.add_plan_goal(&goal(None)).unwrap();
     store
         .add_progress(id, day(20), "Lab: A1c 8.4", Some(8.4))
         .unwrap();
@@ -256,10 +262,13 @@ fn medications_allergies_and_flags_round_trip_and_reconciliation_is_one_stamp() 
     assert_eq!(store.medications_reconciled(ZOE).unwrap().1, Some(day(24)));
 
     store
-        .add_allergy(ZOE, "Penicillin", Some("hives"), "high")
+        .add_allergy(ZOE, "Penicillin", Some("hives"), AllergyCriticality::High)
         .unwrap();
-    store.add_allergy(ZOE, "Latex", None, "low").unwrap();
-    assert!(store.add_allergy(ZOE, "Dust", None, "severe").is_err());
+    store
+        .add_allergy(ZOE, "Latex", None, AllergyCriticality::Low)
+        .unwrap();
+    // Only FHIR's criticalities can be given: the type holds no other.
+    assert_eq!(AllergyCriticality::from_code("severe"), None);
     let allergies = store.allergies(ZOE).unwrap();
     assert_eq!(
         allergies[0].substance, "Penicillin",
@@ -309,17 +318,15 @@ fn the_record_puts_flags_and_consent_first_then_medications_and_allergies() {
             .unwrap();
         store
             .write(|tx| {
-                tx.set_patient_details(
-                    ZOE,
-                    &tend::store::PatientDetails {
-                        pronouns: Some("she/her".into()),
-                        preferred_phone: 1,
-                        consent_status: tend::domain::patient::ConsentStatus::Active,
-                        consent_expires_on: Some(day(1)),
-                        medications_reconciled_on: Some(day(3)),
-                        ..Default::default()
-                    },
-                )?;
+                let now = tx.patient(ZOE)?.unwrap();
+                tx.update_patient(&tend::domain::patient::Patient {
+                    pronouns: Some("she/her".into()),
+                    preferred_phone: 1,
+                    consent_status: tend::domain::patient::ConsentStatus::Active,
+                    consent_expires_on: Some(day(1)),
+                    medications_reconciled_on: Some(day(3)),
+                    ..now
+                })?;
                 tx.audit(AuditAction::Update, "Patient", Some(ZOE), Some(ZOE), None)
             })
             .unwrap();
@@ -336,7 +343,7 @@ fn the_record_puts_flags_and_consent_first_then_medications_and_allergies() {
             )
             .unwrap();
         store
-            .add_allergy(ZOE, "Penicillin", Some("hives"), "high")
+            .add_allergy(ZOE, "Penicillin", Some("hives"), AllergyCriticality::High)
             .unwrap();
     }
     let mut config = tend::app::Settings::defaults("ccuser");
@@ -372,9 +379,7 @@ fn progress_takes_one_key_and_a_line_and_shows_as_a_trend() {
     use crossterm::event::KeyCode;
     let dir = tempfile::tempdir().unwrap();
     let path = zoe_db(dir.path());
-    let goal_id = open(&path, "ccuser")
-        .add_plan_goal(ZOE, &goal(None))
-        .unwrap();
+    let goal_id = open(&path, "ccuser").add_plan_goal(&goal(None)).unwrap();
     let config = tend::app::Settings::defaults("ccuser");
     let mut app = tend::app::App::new(open(&path, "ccuser"), &config, false).unwrap();
     app.resize(100, 30);
@@ -447,7 +452,7 @@ fn the_care_plan_exports_as_markdown() {
     store
         .add_need(ZOE, NeedDomain::Housing, "Facing eviction in January")
         .unwrap();
-    let sugar = store.add_plan_goal(ZOE, &goal(Some(medical))).unwrap();
+    let sugar = store.add_plan_goal(&goal(Some(medical))).unwrap();
     store
         .add_progress(sugar, day(10), "Lab: A1c", Some(9.1))
         .unwrap();
@@ -455,17 +460,15 @@ fn the_care_plan_exports_as_markdown() {
         .add_progress(sugar, day(20), "Takes them most days \u{1b}[31mnow", None)
         .unwrap();
     store
-        .add_plan_goal(
-            ZOE,
-            &PlanGoal {
-                need_id: None,
-                words: "Walk every evening".into(),
-                measure: "20 minutes, 5 days a week".into(),
-                priority: GoalPriority::Low,
-                start: day(1),
-                target: Some(day(23)),
-            },
-        )
+        .add_plan_goal(&Goal {
+            need_id: None,
+            description: "Walk every evening".into(),
+            measure: Some("20 minutes, 5 days a week".into()),
+            priority: GoalPriority::Low,
+            start_date: Some(day(1)),
+            target_date: Some(day(23)),
+            ..goal(None)
+        })
         .unwrap();
     store
         .add_flag(
@@ -488,7 +491,7 @@ fn the_care_plan_exports_as_markdown() {
         )
         .unwrap();
     store
-        .add_allergy(ZOE, "Penicillin", Some("hives"), "high")
+        .add_allergy(ZOE, "Penicillin", Some("hives"), AllergyCriticality::High)
         .unwrap();
     let text = tend::reports::careplan::careplan_markdown(&store, ZOE, day(24)).unwrap();
     assert!(
@@ -506,9 +509,7 @@ fn goal_status_and_reconciliation_from_the_screen() {
     use crossterm::event::KeyCode;
     let dir = tempfile::tempdir().unwrap();
     let path = zoe_db(dir.path());
-    let goal_id = open(&path, "ccuser")
-        .add_plan_goal(ZOE, &goal(None))
-        .unwrap();
+    let goal_id = open(&path, "ccuser").add_plan_goal(&goal(None)).unwrap();
     let config = tend::app::Settings::defaults("ccuser");
     let mut app = tend::app::App::new(open(&path, "ccuser"), &config, false).unwrap();
     app.resize(100, 30);
@@ -629,15 +630,16 @@ fn a_plan_past_its_review_is_a_task_in_todays_list() {
 /// reconciliation stamp are left to their own actions.
 #[test]
 fn the_record_is_saved_whole_on_the_version_seen_or_refused_whole() {
-    use tend::domain::patient::{ConsentStatus, EnrollmentStatus, RiskTier, Sex};
-    use tend::store::{PatientCore, PatientDetails};
+    use tend::domain::patient::{
+        ConsentStatus, EnrollmentStatus, Patient, Practitioner, RiskTier, Sex,
+    };
     let dir = tempfile::tempdir().unwrap();
     let mut store = store(dir.path());
     let before = store.patient(ZOE).unwrap().unwrap();
     let seen = before.version;
     store.reconcile_medications(ZOE, seen, day(3)).unwrap();
     let seen = seen + 1;
-    let core = PatientCore {
+    let edited = Patient {
         family_name: "Testa-Ray".into(),
         given_name: "Zoë".into(),
         birth_date: NaiveDate::from_ymd_opt(1970, 2, 3).unwrap(),
@@ -652,9 +654,6 @@ fn the_record_is_saved_whole_on_the_version_seen_or_refused_whole() {
         enrolled_on: Some(NaiveDate::from_ymd_opt(2025, 1, 6).unwrap()),
         enrollment_ended_on: Some(day(20)),
         risk_tier: RiskTier::VeryHigh,
-        coordinator: before.coordinator_user.clone(),
-    };
-    let details = PatientDetails {
         gender_identity: Some("woman".into()),
         pronouns: Some("she/her".into()),
         preferred_phone: 2,
@@ -668,76 +667,74 @@ fn the_record_is_saved_whole_on_the_version_seen_or_refused_whole() {
         advance_directive: true,
         medications_reconciled_on: None,
         plan_review_on: Some(day(1)),
+        version: seen,
+        ..before.clone()
     };
-    let refused = |store: &mut Store, c: PatientCore, d: PatientDetails| {
-        store
-            .update_patient_record(ZOE, seen, &c, &d)
-            .unwrap_err()
-            .to_string()
-    };
-    let cases: Vec<(PatientCore, PatientDetails, &str)> = vec![
+    let refused =
+        |store: &mut Store, p: Patient| store.update_patient_record(&p).unwrap_err().to_string();
+    let cases: Vec<(Patient, &str)> = vec![
         (
-            PatientCore {
+            Patient {
                 phone_secondary: None,
-                ..core.clone()
+                ..edited.clone()
             },
-            details.clone(),
             "the preferred phone is the second, but there is no second phone",
         ),
         (
-            core.clone(),
-            PatientDetails {
+            Patient {
                 consent_status: ConsentStatus::None,
-                ..details.clone()
+                ..edited.clone()
             },
             "only a consent on file has an expiry date",
         ),
         (
-            PatientCore {
+            Patient {
                 birth_date: day(25),
-                ..core.clone()
+                ..edited.clone()
             },
-            details.clone(),
             "the birth date 2026-11-25 is after today",
         ),
         (
-            PatientCore {
+            Patient {
                 enrollment_ended_on: Some(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
-                ..core.clone()
+                ..edited.clone()
             },
-            details.clone(),
             "enrollment cannot end (2024-01-01) before it began (2025-01-06)",
         ),
         (
-            PatientCore {
+            Patient {
                 phone_primary: Some("555-0101".into()),
-                ..core.clone()
+                ..edited.clone()
             },
-            details.clone(),
             "a phone number has 10 digits; this has 7",
         ),
         (
-            PatientCore {
-                coordinator: Some("nobody".into()),
-                ..core.clone()
+            Patient {
+                coordinator: Some(Practitioner {
+                    id: 999,
+                    username: "nobody".into(),
+                    display_name: "Nobody".into(),
+                }),
+                ..edited.clone()
             },
-            details.clone(),
             "there is no coordinator named \"nobody\"",
         ),
         (
-            core.clone(),
-            PatientDetails {
+            Patient {
                 state: Some("New York".into()),
-                ..details.clone()
+                ..edited.clone()
             },
             "a state is its two-letter abbreviation (NY)",
         ),
     ];
-    for (c, d, expected) in cases {
-        assert_eq!(refused(&mut store, c, d), expected);
+    for (p, expected) in cases {
+        assert_eq!(refused(&mut store, p), expected);
     }
     assert!(matches!(
-        store.update_patient_record(ZOE, seen - 1, &core, &details),
+        store.update_patient_record(&Patient {
+            version: seen - 1,
+            ..edited.clone()
+        }),
         Err(StoreError::Conflict(_))
     ));
     let unchanged = store.patient(ZOE).unwrap().unwrap();
@@ -751,26 +748,22 @@ fn the_record_is_saved_whole_on_the_version_seen_or_refused_whole() {
         "nothing written"
     );
 
-    store
-        .update_patient_record(ZOE, seen, &core, &details)
-        .unwrap();
+    store.update_patient_record(&edited).unwrap();
     let record = store.patient(ZOE).unwrap().unwrap();
-    assert_eq!(record.version, seen + 1);
     assert_eq!(
-        PatientCore::of(&record),
-        core,
-        "every roster field round trips"
-    );
-    assert_eq!(
-        PatientDetails::of(&record),
-        PatientDetails {
+        record,
+        Patient {
+            version: seen + 1,
             medications_reconciled_on: Some(day(3)),
             plan_review_on: None,
-            ..details.clone()
+            ..edited.clone()
         },
-        "every detail round trips, except what an edit is not to touch"
+        "every field round trips, except what an edit is not to touch"
     );
-    assert_eq!(record.address, ["12 Example Street", "Sampleton, NY 00012"]);
+    assert_eq!(
+        record.address_lines(),
+        ["12 Example Street", "Sampleton, NY 00012"]
+    );
     assert_eq!(
         store
             .recent_audit(10)
@@ -821,15 +814,12 @@ fn every_value_in_the_markdown_is_text_to_a_markdown_viewer() {
         .add_need(ZOE, NeedDomain::Housing, hostile[4])
         .unwrap();
     let goal_id = store
-        .add_plan_goal(
-            ZOE,
-            &PlanGoal {
-                need_id: Some(need),
-                words: hostile[5].into(),
-                measure: hostile[6].into(),
-                ..goal(None)
-            },
-        )
+        .add_plan_goal(&Goal {
+            need_id: Some(need),
+            description: hostile[5].into(),
+            measure: Some(hostile[6].into()),
+            ..goal(None)
+        })
         .unwrap();
     store
         .add_progress(goal_id, day(20), hostile[7], None)
@@ -849,10 +839,10 @@ fn every_value_in_the_markdown_is_text_to_a_markdown_viewer() {
         )
         .unwrap();
     store
-        .add_allergy(ZOE, hostile[9], Some(hostile[10]), "high")
+        .add_allergy(ZOE, hostile[9], Some(hostile[10]), AllergyCriticality::High)
         .unwrap();
     store
-        .add_condition(ZOE, None, hostile[1], "active")
+        .add_condition(ZOE, None, hostile[1], ConditionStatus::Active)
         .unwrap();
     store
         .add_care_team_member(

@@ -17,24 +17,25 @@ use common::*;
 use fixtures::{day, zoe_db};
 use rusqlite::{Connection, OpenFlags};
 use tend::domain::care_plan::GoalPriority;
-use tend::store::PlanGoal;
+use tend::domain::goal::{Goal, GoalStatus};
 
 #[test]
 fn progress_status_and_reconciliation_typed_in_the_binary_reach_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = zoe_db(dir.path());
     let goal = open(&path, "ccuser")
-        .add_plan_goal(
-            1,
-            &PlanGoal {
-                need_id: None,
-                words: "Keep my blood pressure down".into(),
-                measure: "Home readings under 140/90".into(),
-                priority: GoalPriority::High,
-                start: day(1),
-                target: Some(day(30)),
-            },
-        )
+        .add_plan_goal(&Goal {
+            id: 0,
+            patient_id: 1,
+            need_id: None,
+            description: "Keep my blood pressure down".into(),
+            measure: Some("Home readings under 140/90".into()),
+            priority: GoalPriority::High,
+            status: GoalStatus::Active,
+            start_date: Some(day(1)),
+            target_date: Some(day(30)),
+            version: 0,
+        })
         .unwrap();
 
     let mut tend = start(&path);

@@ -16,15 +16,18 @@ use fixtures::zoe_db;
 use rusqlite::types::Value as Sql;
 use serde_json::{json, Value};
 use tend::domain::care_plan::{GoalPriority, NeedDomain};
-use tend::domain::goal::GoalStatus;
+use tend::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use tend::domain::goal::{Goal, GoalStatus};
 use tend::domain::note::{Direction, Method, NoteHeader, Outcome, Party};
-use tend::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
+use tend::domain::patient::{
+    ConsentStatus, EnrollmentStatus, FlagKind, Patient, Practitioner, RiskTier, Sex,
+};
 use tend::domain::task::{Priority, TaskKind, TaskStatus};
 use tend::fhir::export::{export, ExportError, ExportReport, Scope};
 use tend::fhir::import::import_file;
 use tend::store::fhir::{
-    AllergyRow, CareTeamRow, ConditionRow, FlagRow, GoalRow, MedicationRow, NeedRow, NoteRow,
-    PatientData, PatientRow, ProgressRow, TaskRow,
+    AllergyRow, CareTeamRow, FlagRow, MedicationRow, NeedRow, NoteRow, PatientData, ProgressRow,
+    TaskRow,
 };
 use tend::store::{AuditAction, Store};
 use tend::synth::{self, GenParams};
@@ -98,7 +101,7 @@ const SINK: i64 = 900_000;
 fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
     let p = SINK + 1;
     let full = PatientData {
-        patient: PatientRow {
+        patient: Patient {
             id: p,
             member_id: "SYNSINK01".into(),
             family_name: "Testa-Red".into(),
@@ -116,7 +119,11 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
             enrolled_on: Some(date(2024, 1, 5)),
             enrollment_ended_on: Some(date(2026, 10, 31)),
             risk_tier: RiskTier::VeryHigh,
-            coordinator_id: Some(me),
+            coordinator: Some(Practitioner {
+                id: me,
+                username: "ccuser".into(),
+                display_name: "ccuser".into(),
+            }),
             last_contact_at: Some(at("2026-11-20T15:04:05Z")),
             gender_identity: Some("nonbinary".into()),
             pronouns: Some("they/them".into()),
@@ -133,22 +140,23 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
             advance_directive: true,
             medications_reconciled_on: Some(date(2026, 11, 2)),
             plan_review_on: Some(date(2027, 1, 15)),
+            version: 1,
         },
         conditions: vec![
-            ConditionRow {
+            Condition {
                 id: SINK + 10,
                 patient_id: p,
                 code: Some("E11.9".into()),
                 display: "Type 2 diabetes".into(),
-                clinical_status: "remission".into(),
+                clinical_status: ConditionStatus::Remission,
                 onset_date: Some(date(2015, 3, 1)),
             },
-            ConditionRow {
+            Condition {
                 id: SINK + 11,
                 patient_id: p,
                 code: None,
                 display: "Chronic back pain".into(),
-                clinical_status: "active".into(),
+                clinical_status: ConditionStatus::Active,
                 onset_date: None,
             },
         ],
@@ -205,14 +213,14 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
                 patient_id: p,
                 substance: "Penicillin".into(),
                 reaction: Some("hives".into()),
-                criticality: "high".into(),
+                criticality: AllergyCriticality::High,
             },
             AllergyRow {
                 id: SINK + 41,
                 patient_id: p,
                 substance: "Latex".into(),
                 reaction: None,
-                criticality: "unable-to-assess".into(),
+                criticality: AllergyCriticality::UnableToAssess,
             },
         ],
         flags: vec![
@@ -260,7 +268,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
             },
         ],
         goals: vec![
-            GoalRow {
+            Goal {
                 id: SINK + 70,
                 patient_id: p,
                 description: "I want to keep my apartment".into(),
@@ -270,8 +278,9 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
                 need_id: Some(SINK + 20),
                 measure: Some("Rent paid on time 3 months running".into()),
                 priority: GoalPriority::High,
+                version: 1,
             },
-            GoalRow {
+            Goal {
                 id: SINK + 71,
                 patient_id: p,
                 description: "Get SNAP back".into(),
@@ -281,6 +290,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
                 need_id: None,
                 measure: None,
                 priority: GoalPriority::Low,
+                version: 1,
             },
         ],
         progress: vec![
@@ -473,7 +483,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
         ],
     };
     let bare = PatientData {
-        patient: PatientRow {
+        patient: Patient {
             id: SINK + 2,
             member_id: "SYNSINK02".into(),
             family_name: "Bare".into(),
@@ -492,7 +502,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
             enrolled_on: None,
             enrollment_ended_on: None,
             risk_tier: RiskTier::Low,
-            coordinator_id: None,
+            coordinator: None,
             last_contact_at: None,
             gender_identity: None,
             pronouns: None,
@@ -506,6 +516,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
             advance_directive: false,
             medications_reconciled_on: None,
             plan_review_on: None,
+            version: 1,
         },
         conditions: vec![],
         needs: vec![],

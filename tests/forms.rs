@@ -12,8 +12,11 @@ use common::{
 use crossterm::event::KeyCode;
 use fixtures::{zoe_db, ZOE};
 use tend::app::pane::PaneId;
-use tend::app::App;
-use tend::store::{PatientCore, PatientDetails, Store};
+use tend::app::{App, GoalField};
+use tend::domain::clinical::AllergyCriticality;
+use tend::domain::goal::Goal;
+use tend::domain::patient::Patient;
+use tend::store::Store;
 
 /// Empties the focused field (the form opens with the record's text in it).
 fn clear(app: &mut App) {
@@ -261,18 +264,11 @@ fn an_edit_that_meets_another_sessions_loses_neither() {
     let mut other = open(&path, "colleague");
     let record = other.patient(ZOE).unwrap().unwrap();
     other
-        .update_patient_record(
-            ZOE,
-            record.version,
-            &PatientCore {
-                medicaid_id: Some("ZZ99999Z".into()),
-                ..PatientCore::of(&record)
-            },
-            &PatientDetails {
-                best_time_to_call: Some("mornings".into()),
-                ..PatientDetails::of(&record)
-            },
-        )
+        .update_patient_record(&Patient {
+            medicaid_id: Some("ZZ99999Z".into()),
+            best_time_to_call: Some("mornings".into()),
+            ..record
+        })
         .unwrap();
 
     ctrl(&mut app, 's');
@@ -336,7 +332,7 @@ fn a_goal_needs_a_target_date_after_its_start() {
     press(&mut app, KeyCode::Char('a'));
     let form = app.form().expect("a opens the goal form");
     assert_eq!(
-        form.field("need").text(),
+        form.get(GoalField::Need).text(),
         "food: Runs out of food at month's end",
         "under the need just added"
     );
@@ -385,19 +381,18 @@ fn a_goal_needs_a_target_date_after_its_start() {
     // Edited: a new target; meanwhile another session changed the measure,
     // which the form takes (it was not touched here) while keeping ours.
     press(&mut app, KeyCode::Char('e'));
-    assert_eq!(app.form().unwrap().field("target").text(), "2027-01-24");
+    assert_eq!(
+        app.form().unwrap().get(GoalField::TargetDate).text(),
+        "2027-01-24"
+    );
     let mut other = open(&path, "colleague");
     other
         .update_plan_goal(
             goal.id,
             goal.version,
-            &tend::store::PlanGoal {
-                need_id: goal.need_id,
-                words: goal.description.clone(),
-                measure: "SNAP card in hand".into(),
-                priority: goal.priority,
-                start: goal.start_date.unwrap(),
-                target: goal.target_date,
+            &Goal {
+                measure: Some("SNAP card in hand".into()),
+                ..goal.clone()
             },
         )
         .unwrap();
@@ -407,11 +402,15 @@ fn a_goal_needs_a_target_date_after_its_start() {
     ctrl(&mut app, 's');
     let form = app.form().expect("kept open after the conflict");
     assert_eq!(
-        form.field("measure").text(),
+        form.get(GoalField::Measure).text(),
         "SNAP card in hand",
         "theirs taken"
     );
-    assert_eq!(form.field("target").text(), "2027-02-28", "ours kept");
+    assert_eq!(
+        form.get(GoalField::TargetDate).text(),
+        "2027-02-28",
+        "ours kept"
+    );
     ctrl(&mut app, 's');
     assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.problem));
     assert_eq!(message(&app), "Goal saved");
@@ -537,7 +536,10 @@ fn conditions_medications_allergies_team_and_flags_are_added_where_the_cursor_is
         (meds[0].dose.as_deref(), meds[0].frequency.as_deref()),
         (Some("500 mg"), Some("twice daily"))
     );
-    assert_eq!(store.allergies(ZOE).unwrap()[0].criticality, "high");
+    assert_eq!(
+        store.allergies(ZOE).unwrap()[0].criticality,
+        AllergyCriticality::High
+    );
     let team = store.care_team(ZOE).unwrap();
     assert_eq!(team[0].phone.as_deref(), Some("(212) 555-0177"));
     assert_eq!(team[0].organization.as_deref(), Some("Sample Housing Org"));

@@ -15,7 +15,8 @@ use crossterm::event::KeyCode;
 use rusqlite::Connection;
 use tend::app::Overlay;
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
-use tend::store::{AuditAction, NewPatient};
+use tend::domain::patient::{Patient, Practitioner};
+use tend::store::AuditAction;
 
 /// (status, outcome, body) of every note, oldest first.
 fn notes_in_db(path: &Path) -> Vec<(String, Option<String>, String)> {
@@ -450,7 +451,7 @@ fn several_drafts_are_announced_and_offered_one_by_one() {
     let second = store
         .write(|tx| {
             let me = tx.practitioner("ccuser", "ccuser")?;
-            let id = tx.insert_patient(&NewPatient {
+            let id = tx.insert_patient(&Patient {
                 member_id: "SYN2".into(),
                 family_name: "Sampleton".into(),
                 given_name: "Ada".into(),
@@ -465,7 +466,11 @@ fn several_drafts_are_announced_and_offered_one_by_one() {
                 enrollment_status: EnrollmentStatus::Enrolled,
                 enrolled_on: None,
                 risk_tier: RiskTier::Low,
-                coordinator_id: Some(me),
+                coordinator: Some(Practitioner {
+                    id: me,
+                    ..Practitioner::default()
+                }),
+                ..Patient::default()
             })?;
             tx.audit(AuditAction::Create, "Patient", Some(id), Some(id), None)?;
             Ok(id)

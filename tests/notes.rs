@@ -9,7 +9,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;
 use tend::domain::note::{Direction, DraftHeader, Method, NoteHeader, Outcome, Party};
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
-use tend::store::{AuditAction, NewPatient, Store, StoreError};
+use tend::domain::patient::{Patient, Practitioner};
+use tend::store::{AuditAction, Store, StoreError};
 
 use common::open;
 
@@ -24,7 +25,7 @@ fn store(dir: &Path) -> (Store, i64, i64) {
                 .into_iter()
                 .enumerate()
             {
-                ids.push(tx.insert_patient(&NewPatient {
+                ids.push(tx.insert_patient(&Patient {
                     member_id: format!("SYN{n}"),
                     family_name: format!("Testa{n}"),
                     given_name: "Una".into(),
@@ -39,7 +40,11 @@ fn store(dir: &Path) -> (Store, i64, i64) {
                     enrollment_status: status,
                     enrolled_on: None,
                     risk_tier: RiskTier::Low,
-                    coordinator_id: Some(me),
+                    coordinator: Some(Practitioner {
+                        id: me,
+                        ..Practitioner::default()
+                    }),
+                    ..Patient::default()
                 })?);
             }
             tx.audit(AuditAction::Create, "Bundle", None, None, None)?;

@@ -15,8 +15,9 @@ use tend::app::pane::PaneId;
 use tend::app::{App, Message, Overlay};
 use tend::app::{Settings, ThemeName};
 use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use tend::domain::patient::{Patient, Practitioner};
 use tend::domain::task::{Priority, TaskKind, TaskStatus};
-use tend::store::{AuditAction, NewPatient, NewTask, Scope};
+use tend::store::{AuditAction, NewTask, Scope};
 use tend::synth::{self, GenParams};
 
 use common::{clock, keys, open, press, settings_at_once, today};
@@ -605,7 +606,7 @@ fn stored_control_characters_and_bidi_overrides_never_reach_the_terminal() {
     store
         .write(|tx| {
             let me = tx.practitioner("ccuser", "ccuser")?;
-            let id = tx.insert_patient(&NewPatient {
+            let id = tx.insert_patient(&Patient {
                 member_id: "SYN\u{202e}0001".into(),
                 family_name: "Evil\x1b[2J\x1b]0;owned\x07".into(),
                 given_name: "Bell\x07\u{9b}31m".into(),
@@ -620,7 +621,11 @@ fn stored_control_characters_and_bidi_overrides_never_reach_the_terminal() {
                 enrollment_status: EnrollmentStatus::Enrolled,
                 enrolled_on: None,
                 risk_tier: RiskTier::Low,
-                coordinator_id: Some(me),
+                coordinator: Some(Practitioner {
+                    id: me,
+                    ..Practitioner::default()
+                }),
+                ..Patient::default()
             })?;
             tx.insert_task(&NewTask {
                 patient_id: id,

@@ -8,13 +8,13 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
-use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
+use tend::domain::patient::{EnrollmentStatus, Patient, RiskTier, Sex};
 use tend::domain::task::{Priority, TaskKind, TaskStatus};
 use tend::domain::task_line::TaskFilter;
 use tend::domain::urgency::UrgencyWeights;
 use tend::store::{
-    schema, AuditAction, CaseloadQuery, CaseloadSort, NewPatient, NewTask, OpenError, OpenOptions,
-    Scope, Store, StoreError, ViewAudited,
+    schema, AuditAction, CaseloadQuery, CaseloadSort, NewTask, OpenError, OpenOptions, Scope,
+    Store, StoreError, ViewAudited,
 };
 use tend::synth::{self, GenParams};
 
@@ -247,7 +247,7 @@ fn every_change_commits_with_its_audit_row_and_unaudited_changes_are_refused() {
 
     let id = store
         .write(|tx| {
-            let id = tx.insert_patient(&NewPatient {
+            let id = tx.insert_patient(&Patient {
                 member_id: "SYN9".into(),
                 family_name: "Testa".into(),
                 given_name: "Una".into(),
@@ -262,7 +262,8 @@ fn every_change_commits_with_its_audit_row_and_unaudited_changes_are_refused() {
                 enrollment_status: EnrollmentStatus::Enrolled,
                 enrolled_on: None,
                 risk_tier: RiskTier::High,
-                coordinator_id: None,
+                coordinator: None,
+                ..Patient::default()
             })?;
             tx.audit(AuditAction::Create, "Patient", Some(id), Some(id), None)?;
             Ok(id)
@@ -1025,14 +1026,6 @@ fn every_generated_record_passes_the_record_rules() {
     let (_, store) = demo(dir.path(), 300, 5);
     for id in 1..=300 {
         let record = store.patient(id).unwrap().unwrap();
-        assert_eq!(
-            tend::store::check_record(
-                &tend::store::PatientCore::of(&record),
-                &tend::store::PatientDetails::of(&record),
-                today()
-            ),
-            Ok(()),
-            "patient {id}"
-        );
+        assert_eq!(record.check(today()), Ok(()), "patient {id}");
     }
 }

@@ -172,6 +172,7 @@ mod tests {
     fn goal(id: i64, need_id: Option<i64>) -> Goal {
         Goal {
             id,
+            patient_id: 1,
             description: format!("goal {id}"),
             status: GoalStatus::Active,
             start_date: None,

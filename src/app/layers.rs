@@ -11,7 +11,7 @@
 //! keys are taken in and the order layers are drawn in cannot disagree.
 
 use super::editor::NoteEditor;
-use super::forms::PlanForm;
+use super::forms::OpenForm;
 use super::line_input::LineInput;
 use super::overlays::Overlay;
 use super::prompt::Prompt;
@@ -23,7 +23,7 @@ pub enum Modal {
     /// The one-line prompt of an action.
     Prompt(Prompt),
     /// A form being filled in.
-    Form(PlanForm),
+    Form(OpenForm),
     /// The note being written.
     Editor(NoteEditor),
 }
@@ -108,7 +108,7 @@ impl Layers {
 
     modal_access!(Filter, LineInput, filter, filter_mut, take_filter);
     modal_access!(Prompt, Prompt, prompt, prompt_mut, take_prompt);
-    modal_access!(Form, PlanForm, form, form_mut, take_form);
+    modal_access!(Form, OpenForm, form, form_mut, take_form);
     modal_access!(Editor, NoteEditor, editor, editor_mut, take_editor);
 
     pub fn overlay(&self) -> Option<&Overlay> {

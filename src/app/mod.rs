@@ -39,7 +39,7 @@ use crate::store::{Scope, Store, StoreError, TaskChange};
 use crate::templates::Template;
 use caseload::{CaseloadPane, FilterOutcome};
 use editor::NoteEditor;
-pub use forms::{FormPurpose, PlanForm};
+pub use forms::{GoalField, OpenForm, RecordField, ReviewField};
 use goals::GoalsPane;
 use keymap::{Action, Context, Keymap};
 use layers::{Layers, Modal, Top};
@@ -210,7 +210,7 @@ impl App {
         self.layers.editor()
     }
 
-    pub fn form(&self) -> Option<&PlanForm> {
+    pub fn form(&self) -> Option<&OpenForm> {
         self.layers.form()
     }
 

@@ -10,7 +10,8 @@ use super::prompt::PromptKind;
 use super::tasks::TaskScope;
 use super::{App, Message};
 use crate::domain::goal::Goal;
-use crate::store::{PatientRecord, Scope, StoreError};
+use crate::domain::patient::Patient;
+use crate::store::{Scope, StoreError};
 
 impl App {
     pub(super) fn perform(&mut self, action: Action) -> Result<(), StoreError> {
@@ -190,7 +191,7 @@ impl App {
 
     /// The record shown in the patient pane, or `None` having said to
     /// select a patient.
-    pub(super) fn shown_record(&mut self) -> Option<PatientRecord> {
+    pub(super) fn shown_record(&mut self) -> Option<Patient> {
         let record = self.patient.record.clone();
         if record.is_none() {
             self.message = Some(Message::Error(

@@ -5,13 +5,11 @@ use chrono::NaiveDate;
 use super::keymap::Action;
 use super::list::ListCursor;
 use crate::clock::Clock;
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use crate::domain::language;
 use crate::domain::patient::{age_on, EnrollmentStatus};
-use crate::domain::patient::{ConsentStanding, FlagKind};
-use crate::store::{
-    Allergy, CareTeamMember, Condition, Flag, Medication, PatientRecord, RecordItem, Store,
-    StoreError,
-};
+use crate::domain::patient::{ConsentStanding, FlagKind, Patient};
+use crate::store::{Allergy, CareTeamMember, Flag, Medication, RecordItem, Store, StoreError};
 
 /// One line of the record, by meaning; the UI gives each its style.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +52,7 @@ const NOTES_SHOWN: usize = 10;
 /// row redrawn), and so a later edit knows which line it is about.
 #[derive(Default)]
 pub struct PatientPane {
-    pub record: Option<PatientRecord>,
+    pub record: Option<Patient>,
     pub lines: Vec<RecordLine>,
     pub cursor: ListCursor,
 }
@@ -174,7 +172,7 @@ pub struct RecordLists {
 /// (flags, a consent that does not allow sharing), who, how to reach them,
 /// in which language, their coverage and standing, then conditions,
 /// medications, allergies and team.
-pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) -> Vec<RecordLine> {
+pub fn record_lines(record: &Patient, lists: &RecordLists, clock: &Clock) -> Vec<RecordLine> {
     let today = clock.today();
     let name = match &record.pronouns {
         Some(pronouns) => format!("{} {} ({pronouns})", record.given_name, record.family_name),
@@ -239,7 +237,7 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
     if let Some(best) = &record.best_time_to_call {
         lines.push(field("Call at", best.clone()));
     }
-    for (i, line) in record.address.iter().enumerate() {
+    for (i, line) in record.address_lines().iter().enumerate() {
         lines.push(field(if i == 0 { "Address" } else { "" }, line.clone()));
     }
     let language_name = language::name(&record.language).to_string();
@@ -287,7 +285,7 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
     };
     lines.push(field("Contact", last_contact));
     if let Some(coordinator) = &record.coordinator {
-        lines.push(field("Coord.", coordinator.clone()));
+        lines.push(field("Coord.", coordinator.display_name.clone()));
     }
     lines.push(RecordLine::Field {
         label: "Consent",
@@ -321,12 +319,13 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         format!("Conditions ({})", lists.conditions.len()),
     ));
     for c in &lists.conditions {
-        let status = if c.clinical_status == "active" {
+        let status = if c.clinical_status == ConditionStatus::Active {
             String::new()
         } else {
-            format!(" ({})", c.clinical_status)
+            format!(" ({})", c.clinical_status.code())
         };
-        let item = (c.clinical_status != "resolved").then_some(RecordItem::Condition(c.id));
+        let item =
+            (c.clinical_status != ConditionStatus::Resolved).then_some(RecordItem::Condition(c.id));
         lines.push(RecordLine::Item(format!("{}{status}", c.label()), item));
     }
     lines.push(RecordLine::Blank);
@@ -361,7 +360,7 @@ pub fn record_lines(record: &PatientRecord, lists: &RecordLists, clock: &Clock) 
         if let Some(reaction) = &a.reaction {
             text.push_str(&format!(": {reaction}"));
         }
-        if a.criticality == "high" {
+        if a.criticality == AllergyCriticality::High {
             text.push_str(" (high risk)");
         }
         lines.push(RecordLine::Item(text, Some(RecordItem::Allergy(a.id))));

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use super::choice::choice_list;
 use super::goal::GoalStatus;
 
 /// The domains a Health Home care plan groups needs by.
@@ -72,6 +73,8 @@ impl NeedDomain {
     }
 }
 
+choice_list!(NeedDomain, |d| d.label());
+
 /// FHIR `Goal.priority` (goal-priority value set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GoalPriority {
@@ -104,6 +107,8 @@ impl GoalPriority {
         }
     }
 }
+
+choice_list!(GoalPriority, |p| p.label());
 
 /// Whether a goal may move from `from` to `to`. A proposed goal is agreed
 /// (active) or dropped; an active one is paused, achieved or dropped; a

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 pub use super::care_plan::GoalPriority;
+use super::care_plan::{check_goal, GoalProblem};
 
 /// FHIR `Goal.lifecycleStatus`, the subset a care plan uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,9 +58,13 @@ impl GoalStatus {
     }
 }
 
+/// The one goal: what the plan shows, a form edits, the store keeps and a
+/// bundle carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Goal {
+    /// The row id; 0 for a goal not yet stored.
     pub id: i64,
+    pub patient_id: i64,
     /// The goal in the patient's own words.
     pub description: String,
     pub status: GoalStatus,
@@ -75,6 +80,17 @@ pub struct Goal {
 }
 
 impl Goal {
+    /// Whether it is a goal a plan can hold (see [`check_goal`]): the
+    /// patient's words, a measure, a target date after the start.
+    pub fn check(&self) -> Result<(), GoalProblem> {
+        check_goal(
+            &self.description,
+            self.measure.as_deref().unwrap_or(""),
+            self.start_date,
+            self.target_date,
+        )
+    }
+
     /// An open goal whose target date has passed.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.status.is_open() && self.target_date.is_some_and(|target| target < today)
@@ -90,6 +106,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let mut goal = Goal {
             id: 1,
+            patient_id: 1,
             description: "Walk 20 minutes a day".into(),
             status: GoalStatus::Active,
             start_date: None,

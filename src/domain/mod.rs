@@ -1,6 +1,8 @@
 //! Plain types and rules of care coordination: no I/O, no SQL, no drawing.
 
 pub mod care_plan;
+pub mod choice;
+pub mod clinical;
 pub mod dates;
 pub mod goal;
 pub mod language;

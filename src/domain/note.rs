@@ -4,7 +4,9 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 /// Defines a closed set of choices, each with its stored code, its label and
-/// the key that picks it in the note editor.
+/// the key that picks it in the note editor; each is a [`ChoiceList`].
+///
+/// [`ChoiceList`]: crate::domain::choice::ChoiceList
 macro_rules! choices {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = ($code:literal, $label:literal, $key:literal)),+ $(,)? }) => {
         $(#[$meta])*
@@ -33,6 +35,18 @@ macro_rules! choices {
 
             pub fn from_key(key: char) -> Option<$name> {
                 $name::ALL.iter().copied().find(|c| c.key() == key)
+            }
+        }
+
+        impl $crate::domain::choice::ChoiceList for $name {
+            const ALL: &'static [$name] = $name::ALL;
+
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+
+            fn label(self) -> &'static str {
+                $name::label(self)
             }
         }
     };

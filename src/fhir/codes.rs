@@ -123,18 +123,9 @@ pub const HEALTH_CONCERN: (&str, &str) = ("health-concern", "Health Concern");
 /// The Observation code of a goal's progress entry.
 pub const GOAL_PROGRESS: (&str, &str) = ("goal-progress", "Progress toward a care-plan goal");
 
-/// FHIR condition-clinical codes; tend stores a condition's status as one of them.
-pub const CONDITION_CLINICAL_CODES: [&str; 6] = [
-    "active",
-    "recurrence",
-    "relapse",
-    "inactive",
-    "remission",
-    "resolved",
-];
-
-/// FHIR AllergyIntolerance.criticality; tend stores one of them.
-pub const CRITICALITY_CODES: [&str; 3] = ["low", "high", "unable-to-assess"];
+// A condition's clinical status and an allergy's criticality are FHIR's
+// codes, kept with their labels in `domain::clinical` (one list for the
+// forms, the store, this mapping and the generator).
 
 /// MedicationStatement.status for tend's active and stopped medications.
 pub fn medication_status(active: bool) -> &'static str {

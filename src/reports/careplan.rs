@@ -132,7 +132,10 @@ pub fn careplan_markdown(
         language
     ));
     if let Some(coordinator) = &record.coordinator {
-        line(format!("Care coordinator: {}", md_text(coordinator)));
+        line(format!(
+            "Care coordinator: {}",
+            md_text(&coordinator.display_name)
+        ));
     }
     if let Some(review) = record.plan_review_on {
         line(if review < today {
@@ -217,7 +220,11 @@ pub fn careplan_markdown(
         line("None recorded.".into());
     }
     for c in conditions {
-        line(format!("- {} ({})", md_text(&c.label()), c.clinical_status));
+        line(format!(
+            "- {} ({})",
+            md_text(&c.label()),
+            c.clinical_status.code()
+        ));
     }
     line(String::new());
     line(match record.medications_reconciled_on {
@@ -262,7 +269,7 @@ pub fn careplan_markdown(
         line(format!(
             "- {}{reaction} (criticality {})",
             md_text(&a.substance),
-            a.criticality
+            a.criticality.code()
         ));
     }
     line(String::new());

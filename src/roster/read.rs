@@ -306,7 +306,7 @@ mod tests {
         assert_eq!(roster.rows.len(), 2);
         assert_eq!(roster.rows[0].given_name, "Zoë");
         assert_eq!(
-            roster.rows[0].address.as_deref(),
+            roster.rows[0].address_line.as_deref(),
             Some("12 Example St, Apt 4")
         );
         assert_eq!(

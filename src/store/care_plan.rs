@@ -1,6 +1,5 @@
-//! The care plan and the clinical lists around it: needs, goals with their
-//! progress, medications and their reconciliation, allergies, and the flags
-//! that must be seen first. Every change is one transaction with its audit
+//! The care plan: needs, goals with their progress and interventions, and
+//! the review date (the record's lists are `record.rs`). Every change is one transaction with its audit
 //! row; a change to a goal or the record names the version it saw, and one
 //! that another session changed meanwhile is refused with nothing written.
 
@@ -9,17 +8,9 @@ use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
 use super::write::{date_text, utc_text};
-use super::{
-    AuditAction, CareTeamMember, NewCareTeamMember, NewCondition, PatientCore, PatientDetails,
-    Store, StoreError, Tx,
-};
-use crate::domain::care_plan::{check_goal, goal_may_become, GoalPriority, NeedDomain};
-use crate::domain::goal::GoalStatus;
-use crate::domain::language;
-use crate::domain::patient::{
-    check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
-    ConsentStatus, EnrollmentStatus, FlagKind,
-};
+use super::{AuditAction, Store, StoreError, Tx};
+use crate::domain::care_plan::{goal_may_become, NeedDomain};
+use crate::domain::goal::{Goal, GoalStatus};
 use crate::domain::task::TaskStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,18 +21,6 @@ pub struct Need {
     pub resolved: bool,
 }
 
-/// A goal as a coordinator enters it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanGoal {
-    pub need_id: Option<i64>,
-    /// The patient's own words.
-    pub words: String,
-    pub measure: String,
-    pub priority: GoalPriority,
-    pub start: NaiveDate,
-    pub target: Option<NaiveDate>,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProgressEntry {
     pub id: i64,
@@ -50,33 +29,7 @@ pub struct ProgressEntry {
     pub value: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Medication {
-    pub id: i64,
-    pub name: String,
-    pub dose: Option<String>,
-    pub frequency: Option<String>,
-    pub prescriber: Option<String>,
-    pub active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Allergy {
-    pub id: i64,
-    pub substance: String,
-    pub reaction: Option<String>,
-    /// FHIR AllergyIntolerance.criticality: low, high, unable-to-assess.
-    pub criticality: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Flag {
-    pub id: i64,
-    pub kind: FlagKind,
-    pub text: String,
-}
-
-fn non_empty(what: &str, text: &str) -> Result<String, StoreError> {
+pub(super) fn non_empty(what: &str, text: &str) -> Result<String, StoreError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(StoreError::Refused(format!("{what} cannot be empty")));
@@ -101,83 +54,6 @@ impl Intervention {
             (false, _) => format!("{} · {}", self.status.code(), self.title),
         }
     }
-}
-
-/// An entry of one of the record's lists, which `x` ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordItem {
-    /// Marked resolved (kept, shown as such).
-    Condition(i64),
-    /// Marked stopped (kept, no longer listed).
-    Medication(i64),
-    /// Removed: an allergy entered in error or ruled out.
-    Allergy(i64),
-    /// Removed from the team.
-    CareTeamMember(i64),
-    /// Taken down (kept, no longer shown).
-    Flag(i64),
-}
-
-/// Whether an edited record holds together on `today`; the reason when not.
-/// The form checks each field as it is typed; these are the rules that
-/// span fields, checked again here so no caller can store a record that
-/// breaks them.
-pub fn check_record(
-    core: &PatientCore,
-    details: &PatientDetails,
-    today: NaiveDate,
-) -> Result<(), String> {
-    let blank = |name: &str| crate::domain::names::person_name(name).is_empty();
-    if blank(&core.given_name) || blank(&core.family_name) {
-        return Err("a patient has a given and a family name".into());
-    }
-    if core.birth_date > today {
-        return Err(format!("the birth date {} is after today", core.birth_date));
-    }
-    if core.birth_date < earliest_birth_date(today) {
-        return Err(format!(
-            "the birth date {} would make the patient older than 120",
-            core.birth_date
-        ));
-    }
-    for phone in [&core.phone_primary, &core.phone_secondary]
-        .into_iter()
-        .flatten()
-    {
-        normalize_phone(phone)?;
-    }
-    if details.preferred_phone == 2 && core.phone_secondary.is_none() {
-        return Err("the preferred phone is the second, but there is no second phone".into());
-    }
-    if details.consent_status != ConsentStatus::Active && details.consent_expires_on.is_some() {
-        return Err("only a consent on file has an expiry date".into());
-    }
-    if let (Some(from), Some(to)) = (core.enrolled_on, core.enrollment_ended_on) {
-        if to < from {
-            return Err(format!(
-                "enrollment cannot end ({to}) before it began ({from})"
-            ));
-        }
-    }
-    if core.enrollment_ended_on.is_some() && core.enrollment_status != EnrollmentStatus::Disenrolled
-    {
-        return Err("only a disenrolled patient has an enrollment end date".into());
-    }
-    // The form writes what `language::parse` made; anything else (empty, a
-    // name, a tag not in canonical form) is not what the column holds.
-    if language::parse(&core.language).map_or(true, |answer| answer.code() != core.language) {
-        return Err(
-            "a patient's preferred language is stored as its BCP 47 tag (und: unknown, und-x-declined: declined)"
-                .into(),
-        );
-    }
-    if let Some(state) = &details.state {
-        check_state(state)?;
-    }
-    if let Some(zip) = &details.postal_code {
-        check_postal_code(zip)?;
-    }
-    Ok(())
 }
 
 /// A goal's patient and status, when the goal is still at version `seen`;
@@ -220,7 +96,7 @@ fn check_need_is_theirs(tx: &Tx<'_>, need: Option<i64>, patient_id: i64) -> Resu
 }
 
 /// Checks that the patient's record is still at `seen` and moves it on.
-fn bump_patient(tx: &Tx<'_>, patient_id: i64, seen: i64) -> Result<(), StoreError> {
+pub(super) fn bump_patient(tx: &Tx<'_>, patient_id: i64, seen: i64) -> Result<(), StoreError> {
     let changed = tx.conn().execute(
         "UPDATE patient SET version = version + 1, updated_at = ?3
           WHERE id = ?1 AND version = ?2",
@@ -282,11 +158,13 @@ impl Store {
         })
     }
 
-    /// Adds a goal to the plan, active from `start`, after checking it is a
-    /// goal (the patient's words, a measure, a target date after the start).
-    pub fn add_plan_goal(&mut self, patient_id: i64, goal: &PlanGoal) -> Result<i64, StoreError> {
-        check_goal(&goal.words, &goal.measure, Some(goal.start), goal.target)
+    /// Adds a goal to its patient's plan, active from its start, after
+    /// checking it is a goal (the patient's words, a measure, a target
+    /// date after the start). Its status and version are the store's.
+    pub fn add_plan_goal(&mut self, goal: &Goal) -> Result<i64, StoreError> {
+        goal.check()
             .map_err(|problem| StoreError::Refused(problem.to_string()))?;
+        let patient_id = goal.patient_id;
         self.write(|tx| {
             check_need_is_theirs(tx, goal.need_id, patient_id)?;
             tx.conn().execute(
@@ -295,11 +173,11 @@ impl Store {
                  VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     patient_id,
-                    goal.words.trim(),
-                    date_text(goal.start),
-                    goal.target.map(date_text),
+                    goal.description.trim(),
+                    goal.start_date.map(date_text),
+                    goal.target_date.map(date_text),
                     goal.need_id,
-                    goal.measure.trim(),
+                    goal.measure.as_deref().map(str::trim),
                     goal.priority.code(),
                     utc_text(tx.now())
                 ],
@@ -357,9 +235,9 @@ impl Store {
         &mut self,
         goal_id: i64,
         seen: i64,
-        goal: &PlanGoal,
+        goal: &Goal,
     ) -> Result<(), StoreError> {
-        check_goal(&goal.words, &goal.measure, Some(goal.start), goal.target)
+        goal.check()
             .map_err(|problem| StoreError::Refused(problem.to_string()))?;
         self.write(|tx| {
             let (patient_id, _) = goal_as_seen(tx, goal_id, seen)?;
@@ -370,11 +248,11 @@ impl Store {
                  WHERE id = ?1",
                 params![
                     goal_id,
-                    goal.words.trim(),
-                    goal.measure.trim(),
+                    goal.description.trim(),
+                    goal.measure.as_deref().map(str::trim),
                     goal.priority.code(),
-                    date_text(goal.start),
-                    goal.target.map(date_text),
+                    goal.start_date.map(date_text),
+                    goal.target_date.map(date_text),
                     goal.need_id,
                     utc_text(tx.now())
                 ],
@@ -459,151 +337,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Active medications first, then stopped ones; by name.
-    pub fn medications(&self, patient_id: i64) -> Result<Vec<Medication>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, name, dose, frequency, prescriber, status FROM medication
-              WHERE patient_id = ?1 ORDER BY status <> 'active', name COLLATE NOCASE, id",
-        )?;
-        let rows = stmt.query_map([patient_id], |row| {
-            Ok(Medication {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                dose: row.get(2)?,
-                frequency: row.get(3)?,
-                prescriber: row.get(4)?,
-                active: row.get::<_, String>(5)? == "active",
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    pub fn add_medication(
-        &mut self,
-        patient_id: i64,
-        medication: &Medication,
-    ) -> Result<i64, StoreError> {
-        let name = non_empty("a medication's name", &medication.name)?;
-        let optional = |text: &Option<String>| {
-            text.as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-        };
-        let medication = Medication {
-            name,
-            dose: optional(&medication.dose),
-            frequency: optional(&medication.frequency),
-            prescriber: optional(&medication.prescriber),
-            ..medication.clone()
-        };
-        self.write(|tx| {
-            let id = tx.insert_medication(patient_id, &medication)?;
-            tx.audit(
-                AuditAction::Create,
-                "MedicationStatement",
-                Some(id),
-                Some(patient_id),
-                None,
-            )?;
-            Ok(id)
-        })
-    }
-
-    /// Stamps the medication list as reconciled on `on`: one action, on the
-    /// record as the user saw it (`seen`).
-    pub fn reconcile_medications(
-        &mut self,
-        patient_id: i64,
-        seen: i64,
-        on: NaiveDate,
-    ) -> Result<(), StoreError> {
-        self.write(|tx| {
-            bump_patient(tx, patient_id, seen)?;
-            tx.conn().execute(
-                "UPDATE patient SET medications_reconciled_on = ?2 WHERE id = ?1",
-                params![patient_id, date_text(on)],
-            )?;
-            tx.audit(
-                AuditAction::Update,
-                "Patient",
-                Some(patient_id),
-                Some(patient_id),
-                Some("medications reconciled"),
-            )
-        })
-    }
-
-    /// Saves the record as the user edited it, on the record as they saw it
-    /// (`seen`): refused whole, with nothing written, when another session
-    /// changed the record meanwhile or the record does not hold together
-    /// (see [`check_record`]).
-    pub fn update_patient_record(
-        &mut self,
-        patient_id: i64,
-        seen: i64,
-        core: &PatientCore,
-        details: &PatientDetails,
-    ) -> Result<(), StoreError> {
-        let record = self
-            .patient(patient_id)?
-            .ok_or_else(|| StoreError::Conflict("that patient no longer exists".into()))?;
-        let today = self.clock().today();
-        check_record(core, details, today).map_err(StoreError::Refused)?;
-        // The review date and the reconciliation stamp have actions of their
-        // own (the review keeps its task in step): an edit leaves them be.
-        let details = PatientDetails {
-            medications_reconciled_on: record.medications_reconciled_on,
-            plan_review_on: record.plan_review_on,
-            ..details.clone()
-        };
-        self.write(|tx| {
-            bump_patient(tx, patient_id, seen)?;
-            tx.set_patient_core(patient_id, core)?;
-            tx.set_patient_details(patient_id, &details)?;
-            tx.audit(
-                AuditAction::Update,
-                "Patient",
-                Some(patient_id),
-                Some(patient_id),
-                Some("record"),
-            )
-        })
-    }
-
-    /// Adds a condition (a name, an optional ICD-10 code, a FHIR clinical
-    /// status).
-    pub fn add_condition(
-        &mut self,
-        patient_id: i64,
-        code: Option<&str>,
-        display: &str,
-        clinical_status: &'static str,
-    ) -> Result<i64, StoreError> {
-        let display = non_empty("a condition's name", display)?;
-        let code = code.map(str::trim).filter(|c| !c.is_empty());
-        if let Some(code) = code {
-            check_icd10(code).map_err(StoreError::Refused)?;
-        }
-        self.write(|tx| {
-            let id = tx.insert_condition(&NewCondition {
-                patient_id,
-                code: code.map(str::to_uppercase),
-                display,
-                clinical_status,
-                onset_date: None,
-            })?;
-            tx.audit(
-                AuditAction::Create,
-                "Condition",
-                Some(id),
-                Some(patient_id),
-                None,
-            )?;
-            Ok(id)
-        })
-    }
-
     /// The goal's interventions: open ones first by due date, then the rest.
     pub fn interventions(&self, goal_id: i64) -> Result<Vec<Intervention>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
@@ -620,98 +353,6 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Ends an entry of the patient's lists (see [`RecordItem`]), with its
-    /// audit row; refused when another session ended it first.
-    pub fn end_record_item(&mut self, patient_id: i64, item: RecordItem) -> Result<(), StoreError> {
-        let (sql, entity, action, detail) = match item {
-            RecordItem::Condition(_) => (
-                "UPDATE condition SET clinical_status = 'resolved', version = version + 1
-                  WHERE id = ?1 AND patient_id = ?2 AND clinical_status <> 'resolved'",
-                "Condition",
-                AuditAction::Update,
-                "resolved",
-            ),
-            RecordItem::Medication(_) => (
-                "UPDATE medication SET status = 'stopped', version = version + 1
-                  WHERE id = ?1 AND patient_id = ?2 AND status = 'active'",
-                "MedicationStatement",
-                AuditAction::Update,
-                "stopped",
-            ),
-            RecordItem::Allergy(_) => (
-                "DELETE FROM allergy WHERE id = ?1 AND patient_id = ?2",
-                "AllergyIntolerance",
-                AuditAction::Delete,
-                "removed",
-            ),
-            RecordItem::CareTeamMember(_) => (
-                "DELETE FROM care_team_member WHERE id = ?1 AND patient_id = ?2",
-                "CareTeam",
-                AuditAction::Delete,
-                "member removed",
-            ),
-            RecordItem::Flag(_) => (
-                "UPDATE patient_flag SET active = 0 WHERE id = ?1 AND patient_id = ?2 AND active = 1",
-                "Flag",
-                AuditAction::Update,
-                "taken down",
-            ),
-        };
-        let (RecordItem::Condition(id)
-        | RecordItem::Medication(id)
-        | RecordItem::Allergy(id)
-        | RecordItem::CareTeamMember(id)
-        | RecordItem::Flag(id)) = item;
-        self.write(|tx| {
-            if tx.conn().execute(sql, params![id, patient_id])? == 0 {
-                return Err(StoreError::Conflict(
-                    "another session changed or removed that entry meanwhile; it is shown as it now is"
-                        .into(),
-                ));
-            }
-            tx.audit(action, entity, Some(id), Some(patient_id), Some(detail))
-        })
-    }
-
-    /// Adds a member of the patient's care team.
-    pub fn add_care_team_member(
-        &mut self,
-        patient_id: i64,
-        member: &CareTeamMember,
-    ) -> Result<i64, StoreError> {
-        let role = non_empty("a care team member's role", &member.role)?;
-        let name = non_empty("a care team member's name", &member.name)?;
-        let phone = match member.phone.as_deref().map(str::trim) {
-            Some(typed) if !typed.is_empty() => {
-                Some(normalize_phone(typed).map_err(StoreError::Refused)?)
-            }
-            _ => None,
-        };
-        let organization = member
-            .organization
-            .as_deref()
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-            .map(str::to_string);
-        self.write(|tx| {
-            let id = tx.insert_care_team_member(&NewCareTeamMember {
-                patient_id,
-                role,
-                name,
-                organization,
-                phone,
-            })?;
-            tx.audit(
-                AuditAction::Create,
-                "CareTeam",
-                Some(id),
-                Some(patient_id),
-                None,
-            )?;
-            Ok(id)
-        })
     }
 
     /// Sets the date the care plan is next to be reviewed, and keeps one open
@@ -738,100 +379,6 @@ impl Store {
                 Some(patient_id),
                 Some(&detail),
             )
-        })
-    }
-
-    /// The record's version and the date its medications were last
-    /// reconciled.
-    pub fn medications_reconciled(
-        &self,
-        patient_id: i64,
-    ) -> Result<(i64, Option<NaiveDate>), StoreError> {
-        let (version, on): (i64, Option<String>) = self.conn().query_row(
-            "SELECT version, medications_reconciled_on FROM patient WHERE id = ?1",
-            [patient_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        Ok((version, on.as_deref().and_then(parse_date)))
-    }
-
-    pub fn allergies(&self, patient_id: i64) -> Result<Vec<Allergy>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, substance, reaction, criticality FROM allergy
-              WHERE patient_id = ?1 ORDER BY criticality = 'high' DESC, substance COLLATE NOCASE",
-        )?;
-        let rows = stmt.query_map([patient_id], |row| {
-            Ok(Allergy {
-                id: row.get(0)?,
-                substance: row.get(1)?,
-                reaction: row.get(2)?,
-                criticality: row.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    pub fn add_allergy(
-        &mut self,
-        patient_id: i64,
-        substance: &str,
-        reaction: Option<&str>,
-        criticality: &str,
-    ) -> Result<i64, StoreError> {
-        let substance = non_empty("an allergy's substance", substance)?;
-        if !["low", "high", "unable-to-assess"].contains(&criticality) {
-            return Err(StoreError::Refused(format!(
-                "criticality is low, high or unable-to-assess, not {criticality:?}"
-            )));
-        }
-        let reaction = reaction.map(str::trim).filter(|r| !r.is_empty());
-        self.write(|tx| {
-            let id = tx.insert_allergy(patient_id, &substance, reaction, criticality)?;
-            tx.audit(
-                AuditAction::Create,
-                "AllergyIntolerance",
-                Some(id),
-                Some(patient_id),
-                None,
-            )?;
-            Ok(id)
-        })
-    }
-
-    /// The patient's active flags, safety first.
-    pub fn flags(&self, patient_id: i64) -> Result<Vec<Flag>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, kind, text FROM patient_flag WHERE patient_id = ?1 AND active = 1
-              ORDER BY kind <> 'safety', kind <> 'do-not-call', id",
-        )?;
-        let rows = stmt.query_map([patient_id], |row| {
-            let kind: String = row.get(1)?;
-            Ok(Flag {
-                id: row.get(0)?,
-                kind: FlagKind::from_code(&kind).unwrap_or(FlagKind::Other),
-                text: row.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    pub fn add_flag(
-        &mut self,
-        patient_id: i64,
-        kind: FlagKind,
-        text: &str,
-    ) -> Result<i64, StoreError> {
-        let text = non_empty("a flag", text)?;
-        self.write(|tx| {
-            let id = tx.insert_flag(patient_id, kind, &text)?;
-            tx.audit(
-                AuditAction::Create,
-                "Flag",
-                Some(id),
-                Some(patient_id),
-                None,
-            )?;
-            Ok(id)
         })
     }
 }

@@ -13,10 +13,13 @@ mod backup;
 mod care;
 mod care_plan;
 mod caseload;
+mod codec;
 mod damage;
 mod error;
 pub mod fhir;
+mod goal;
 mod notes;
+mod patient;
 mod record;
 mod reserve;
 mod roster;
@@ -40,27 +43,21 @@ pub use aside::{KeptDraft, PendingAudit};
 pub use audit::{AuditAction, AuditEvent};
 pub use backup::{Backup, Leftover};
 pub use care::{check_file, copy_read_only, needs_upgrade, CheckReport, RowCounts};
-pub use care_plan::{
-    check_record, Allergy, Flag, Intervention, Medication, Need, PlanGoal, ProgressEntry,
-    RecordItem,
-};
+pub use care_plan::{Intervention, Need, ProgressEntry};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use damage::DamagedText;
 pub use error::{OpenError, StoreError};
 pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
 };
-pub use record::{CareTeamMember, Condition, PatientRecord};
+pub use record::{Allergy, CareTeamMember, Flag, Medication, RecordItem};
 pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
 pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
 pub use wait::{lock_holder, Busy, Holder, BATCH_BUSY_TIMEOUT};
-pub use write::{
-    NewCareTeamMember, NewCommunication, NewCondition, NewGoal, NewPatient, NewTask, PatientCore,
-    PatientDetails, Tx,
-};
+pub use write::{NewCareTeamMember, NewCommunication, NewTask, Tx};
 
 /// How long a write on the screen waits for another tend session's write
 /// to finish before giving up (the screen must not freeze), and how long

@@ -1,75 +1,18 @@
-//! One patient's record: demographics, conditions, care team, goals.
+//! One patient's record beyond the patient row (`patient.rs`): the edit of
+//! the record, and its lists (conditions, medications and their
+//! reconciliation, allergies, care team, and the flags that must be seen
+//! first). Every change is one transaction with its audit row; a change to
+//! the record names the version it saw, and one that another session
+//! changed meanwhile is refused with nothing written.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension};
+use chrono::NaiveDate;
+use rusqlite::params;
 
-use super::caseload::{parse_date, parse_instant};
-use super::{Store, StoreError};
-use crate::domain::goal::{Goal, GoalPriority, GoalStatus};
-use crate::domain::patient::{ConsentStatus, EnrollmentStatus, RiskTier, Sex};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PatientRecord {
-    pub id: i64,
-    pub member_id: String,
-    pub family_name: String,
-    pub given_name: String,
-    pub birth_date: NaiveDate,
-    pub sex: Sex,
-    pub language: String,
-    pub interpreter_needed: bool,
-    pub phone_primary: Option<String>,
-    pub phone_secondary: Option<String>,
-    pub medicaid_id: Option<String>,
-    pub plan_name: Option<String>,
-    pub enrollment_status: EnrollmentStatus,
-    pub enrolled_on: Option<NaiveDate>,
-    pub risk_tier: RiskTier,
-    pub coordinator: Option<String>,
-    pub last_contact_at: Option<DateTime<Utc>>,
-    pub gender_identity: Option<String>,
-    pub pronouns: Option<String>,
-    /// Which phone the patient prefers: 1 the first, 2 the second.
-    pub preferred_phone: u8,
-    pub best_time_to_call: Option<String>,
-    /// Street, city, state and postal code, as far as known.
-    pub address: Vec<String>,
-    pub enrollment_ended_on: Option<NaiveDate>,
-    pub consent_status: ConsentStatus,
-    pub consent_expires_on: Option<NaiveDate>,
-    pub advance_directive: bool,
-    pub medications_reconciled_on: Option<NaiveDate>,
-    pub plan_review_on: Option<NaiveDate>,
-    /// The address as stored, field by field, for editing (`address` is the
-    /// same as lines to show).
-    pub address_line: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
-    /// The assigned coordinator's user name (`coordinator` is their name).
-    pub coordinator_user: Option<String>,
-    /// Bumped by every change to the record, so an edit names what it saw.
-    pub version: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    pub id: i64,
-    pub code: Option<String>,
-    pub display: String,
-    pub clinical_status: String,
-}
-
-impl Condition {
-    /// "E11.9 Type 2 diabetes"; the code alone when it is all the roster
-    /// gave ("I10"), the name alone when there is no code.
-    pub fn label(&self) -> String {
-        match &self.code {
-            Some(code) if *code != self.display => format!("{code} {}", self.display),
-            _ => self.display.clone(),
-        }
-    }
-}
+use super::care_plan::{bump_patient, non_empty};
+use super::codec::{code, date_text, opt_date, parse_date};
+use super::{AuditAction, NewCareTeamMember, Store, StoreError, Tx};
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use crate::domain::patient::{check_icd10, normalize_phone, FlagKind, Patient};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CareTeamMember {
@@ -80,120 +23,92 @@ pub struct CareTeamMember {
     pub phone: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Medication {
+    pub id: i64,
+    pub name: String,
+    pub dose: Option<String>,
+    pub frequency: Option<String>,
+    pub prescriber: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allergy {
+    pub id: i64,
+    pub substance: String,
+    pub reaction: Option<String>,
+    pub criticality: AllergyCriticality,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    pub id: i64,
+    pub kind: FlagKind,
+    pub text: String,
+}
+
+/// An entry of one of the record's lists, which `x` ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordItem {
+    /// Marked resolved (kept, shown as such).
+    Condition(i64),
+    /// Marked stopped (kept, no longer listed).
+    Medication(i64),
+    /// Removed: an allergy entered in error or ruled out.
+    Allergy(i64),
+    /// Removed from the team.
+    CareTeamMember(i64),
+    /// Taken down (kept, no longer shown).
+    Flag(i64),
+}
+
+/// Every column of `condition`, in `condition_from_row`'s order.
+pub(crate) const CONDITION_SELECT: &str =
+    "SELECT id, patient_id, code, display, clinical_status, onset_date FROM condition";
+
+pub(crate) fn condition_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Condition> {
+    Ok(Condition {
+        id: r.get(0)?,
+        patient_id: r.get(1)?,
+        code: r.get(2)?,
+        display: r.get(3)?,
+        clinical_status: code(r, 4, ConditionStatus::from_code)?,
+        onset_date: opt_date(r, 5)?,
+    })
+}
+
+impl Tx<'_> {
+    /// Adds a condition with every field as given (its id too, unless it
+    /// is 0: then the database picks one).
+    pub fn insert_condition(&mut self, c: &Condition) -> Result<i64, StoreError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO condition (id, patient_id, code, display, clinical_status,
+                   onset_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                (c.id != 0).then_some(c.id),
+                c.patient_id,
+                c.code,
+                c.display,
+                c.clinical_status.code(),
+                c.onset_date.map(date_text)
+            ])?;
+        Ok(self.conn().last_insert_rowid())
+    }
+}
+
 impl Store {
-    /// The patient with this member ID, if any.
-    pub fn patient_id_by_member(&self, member_id: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT id FROM patient WHERE member_id = ?1")?
-            .query_row([member_id.trim()], |r| r.get(0))
-            .optional()?)
-    }
-
-    pub fn patient(&self, id: i64) -> Result<Option<PatientRecord>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT p.id, p.member_id, p.family_name, p.given_name, p.birth_date, p.sex,
-                    p.language, p.interpreter_needed, p.phone_primary, p.phone_secondary,
-                    p.medicaid_id, p.plan_name, p.enrollment_status, p.enrolled_on,
-                    p.risk_tier, c.display_name, p.last_contact_at,
-                    p.gender_identity, p.pronouns, p.preferred_phone, p.best_time_to_call,
-                    p.address_line, p.city, p.state, p.postal_code, p.enrollment_ended_on,
-                    p.consent_status, p.consent_expires_on, p.advance_directive,
-                    p.medications_reconciled_on, p.plan_review_on, p.version, c.username
-               FROM patient p LEFT JOIN practitioner c ON c.id = p.coordinator_id
-              WHERE p.id = ?1",
-        )?;
-        let record = stmt
-            .query_row(params![id], |row| {
-                let birth: String = row.get(4)?;
-                let sex: String = row.get(5)?;
-                let enrollment: String = row.get(12)?;
-                let enrolled_on: Option<String> = row.get(13)?;
-                let risk: i64 = row.get(14)?;
-                let last_contact: Option<String> = row.get(16)?;
-                let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-                    Ok(row
-                        .get::<_, Option<String>>(i)?
-                        .as_deref()
-                        .and_then(parse_date))
-                };
-                let city_line = [row.get::<_, Option<String>>(22)?, {
-                    let state: Option<String> = row.get(23)?;
-                    let zip: Option<String> = row.get(24)?;
-                    let both = [state, zip]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    (!both.is_empty()).then_some(both)
-                }]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ");
-                let address = [row.get::<_, Option<String>>(21)?, Some(city_line)]
-                    .into_iter()
-                    .flatten()
-                    .filter(|l| !l.trim().is_empty())
-                    .collect();
-                let consent: String = row.get(26)?;
-                Ok(PatientRecord {
-                    id: row.get(0)?,
-                    member_id: row.get(1)?,
-                    family_name: row.get(2)?,
-                    given_name: row.get(3)?,
-                    birth_date: parse_date(&birth).unwrap_or_default(),
-                    sex: Sex::from_code(&sex).unwrap_or(Sex::Unknown),
-                    language: row.get(6)?,
-                    interpreter_needed: row.get(7)?,
-                    phone_primary: row.get(8)?,
-                    phone_secondary: row.get(9)?,
-                    medicaid_id: row.get(10)?,
-                    plan_name: row.get(11)?,
-                    enrollment_status: EnrollmentStatus::from_code(&enrollment)
-                        .unwrap_or(EnrollmentStatus::Outreach),
-                    enrolled_on: enrolled_on.as_deref().and_then(parse_date),
-                    risk_tier: RiskTier::from_number(risk).unwrap_or(RiskTier::Low),
-                    coordinator: row.get(15)?,
-                    last_contact_at: last_contact.as_deref().and_then(parse_instant),
-                    gender_identity: row.get(17)?,
-                    pronouns: row.get(18)?,
-                    preferred_phone: row.get(19)?,
-                    best_time_to_call: row.get(20)?,
-                    address,
-                    enrollment_ended_on: date(25)?,
-                    consent_status: ConsentStatus::from_code(&consent)
-                        .unwrap_or(ConsentStatus::None),
-                    consent_expires_on: date(27)?,
-                    advance_directive: row.get(28)?,
-                    medications_reconciled_on: date(29)?,
-                    plan_review_on: date(30)?,
-                    version: row.get(31)?,
-                    address_line: row.get(21)?,
-                    city: row.get(22)?,
-                    state: row.get(23)?,
-                    postal_code: row.get(24)?,
-                    coordinator_user: row.get(32)?,
-                })
-            })
-            .optional()?;
-        Ok(record)
-    }
-
     /// Active conditions first, then by name.
     pub fn conditions(&self, patient_id: i64) -> Result<Vec<Condition>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT code, display, clinical_status, id FROM condition WHERE patient_id = ?1
-              ORDER BY clinical_status <> 'active', display COLLATE NOCASE, id",
-        )?;
-        let rows = stmt.query_map(params![patient_id], |row| {
-            Ok(Condition {
-                code: row.get(0)?,
-                display: row.get(1)?,
-                clinical_status: row.get(2)?,
-                id: row.get(3)?,
-            })
-        })?;
+        let sql = format!(
+            "{CONDITION_SELECT} WHERE patient_id = ?1
+              ORDER BY clinical_status <> 'active', display COLLATE NOCASE, id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![patient_id], condition_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -214,32 +129,334 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Open goals first, soonest target first; then closed ones.
-    pub fn goals(&self, patient_id: i64) -> Result<Vec<Goal>, StoreError> {
+    /// Active medications first, then stopped ones; by name.
+    pub fn medications(&self, patient_id: i64) -> Result<Vec<Medication>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, description, lifecycle_status, start_date, target_date,
-                    need_id, measure, priority, version FROM goal
-              WHERE patient_id = ?1
-              ORDER BY lifecycle_status IN ('completed', 'cancelled'),
-                       target_date IS NULL, target_date, id",
+            "SELECT id, name, dose, frequency, prescriber, status FROM medication
+              WHERE patient_id = ?1 ORDER BY status <> 'active', name COLLATE NOCASE, id",
         )?;
-        let rows = stmt.query_map(params![patient_id], |row| {
-            let status: String = row.get(2)?;
-            let start: Option<String> = row.get(3)?;
-            let target: Option<String> = row.get(4)?;
-            Ok(Goal {
+        let rows = stmt.query_map([patient_id], |row| {
+            Ok(Medication {
                 id: row.get(0)?,
-                description: row.get(1)?,
-                status: GoalStatus::from_code(&status).unwrap_or(GoalStatus::Proposed),
-                start_date: start.as_deref().and_then(parse_date),
-                target_date: target.as_deref().and_then(parse_date),
-                need_id: row.get(5)?,
-                measure: row.get(6)?,
-                priority: GoalPriority::from_code(&row.get::<_, String>(7)?)
-                    .unwrap_or(GoalPriority::Medium),
-                version: row.get(8)?,
+                name: row.get(1)?,
+                dose: row.get(2)?,
+                frequency: row.get(3)?,
+                prescriber: row.get(4)?,
+                active: row.get::<_, String>(5)? == "active",
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn add_medication(
+        &mut self,
+        patient_id: i64,
+        medication: &Medication,
+    ) -> Result<i64, StoreError> {
+        let name = non_empty("a medication's name", &medication.name)?;
+        let optional = |text: &Option<String>| {
+            text.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        let medication = Medication {
+            name,
+            dose: optional(&medication.dose),
+            frequency: optional(&medication.frequency),
+            prescriber: optional(&medication.prescriber),
+            ..medication.clone()
+        };
+        self.write(|tx| {
+            let id = tx.insert_medication(patient_id, &medication)?;
+            tx.audit(
+                AuditAction::Create,
+                "MedicationStatement",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Stamps the medication list as reconciled on `on`: one action, on the
+    /// record as the user saw it (`seen`).
+    pub fn reconcile_medications(
+        &mut self,
+        patient_id: i64,
+        seen: i64,
+        on: NaiveDate,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            bump_patient(tx, patient_id, seen)?;
+            tx.conn().execute(
+                "UPDATE patient SET medications_reconciled_on = ?2 WHERE id = ?1",
+                params![patient_id, date_text(on)],
+            )?;
+            tx.audit(
+                AuditAction::Update,
+                "Patient",
+                Some(patient_id),
+                Some(patient_id),
+                Some("medications reconciled"),
+            )
+        })
+    }
+
+    /// Saves the record as the user edited it, on the version they saw
+    /// (`edited.version`): refused whole, with nothing written, when
+    /// another session changed the record meanwhile or the record does not
+    /// hold together (see [`Patient::check`]).
+    pub fn update_patient_record(&mut self, edited: &Patient) -> Result<(), StoreError> {
+        let patient_id = edited.id;
+        let record = self
+            .patient(patient_id)?
+            .ok_or_else(|| StoreError::Conflict("that patient no longer exists".into()))?;
+        let today = self.clock().today();
+        edited.check(today).map_err(StoreError::Refused)?;
+        // The review date, the reconciliation stamp and the last contact
+        // have actions of their own (the review keeps its task in step): an
+        // edit leaves them be.
+        let patient = Patient {
+            medications_reconciled_on: record.medications_reconciled_on,
+            plan_review_on: record.plan_review_on,
+            last_contact_at: record.last_contact_at,
+            ..edited.clone()
+        };
+        self.write(|tx| {
+            if let Some(coordinator) = &patient.coordinator {
+                if tx.practitioner_by_username(&coordinator.username)? != Some(coordinator.id) {
+                    return Err(StoreError::Refused(format!(
+                        "there is no coordinator named {:?}",
+                        coordinator.username
+                    )));
+                }
+            }
+            bump_patient(tx, patient_id, edited.version)?;
+            tx.update_patient(&patient)?;
+            tx.audit(
+                AuditAction::Update,
+                "Patient",
+                Some(patient_id),
+                Some(patient_id),
+                Some("record"),
+            )
+        })
+    }
+
+    /// Adds a condition (a name, an optional ICD-10 code, a FHIR clinical
+    /// status).
+    pub fn add_condition(
+        &mut self,
+        patient_id: i64,
+        code: Option<&str>,
+        display: &str,
+        clinical_status: ConditionStatus,
+    ) -> Result<i64, StoreError> {
+        let display = non_empty("a condition's name", display)?;
+        let code = code.map(str::trim).filter(|c| !c.is_empty());
+        if let Some(code) = code {
+            check_icd10(code).map_err(StoreError::Refused)?;
+        }
+        self.write(|tx| {
+            let id = tx.insert_condition(&Condition {
+                id: 0,
+                patient_id,
+                code: code.map(str::to_uppercase),
+                display,
+                clinical_status,
+                onset_date: None,
+            })?;
+            tx.audit(
+                AuditAction::Create,
+                "Condition",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Ends an entry of the patient's lists (see [`RecordItem`]), with its
+    /// audit row; refused when another session ended it first.
+    pub fn end_record_item(&mut self, patient_id: i64, item: RecordItem) -> Result<(), StoreError> {
+        let (sql, entity, action, detail) = match item {
+            RecordItem::Condition(_) => (
+                "UPDATE condition SET clinical_status = 'resolved', version = version + 1
+                  WHERE id = ?1 AND patient_id = ?2 AND clinical_status <> 'resolved'",
+                "Condition",
+                AuditAction::Update,
+                "resolved",
+            ),
+            RecordItem::Medication(_) => (
+                "UPDATE medication SET status = 'stopped', version = version + 1
+                  WHERE id = ?1 AND patient_id = ?2 AND status = 'active'",
+                "MedicationStatement",
+                AuditAction::Update,
+                "stopped",
+            ),
+            RecordItem::Allergy(_) => (
+                "DELETE FROM allergy WHERE id = ?1 AND patient_id = ?2",
+                "AllergyIntolerance",
+                AuditAction::Delete,
+                "removed",
+            ),
+            RecordItem::CareTeamMember(_) => (
+                "DELETE FROM care_team_member WHERE id = ?1 AND patient_id = ?2",
+                "CareTeam",
+                AuditAction::Delete,
+                "member removed",
+            ),
+            RecordItem::Flag(_) => (
+                "UPDATE patient_flag SET active = 0 WHERE id = ?1 AND patient_id = ?2 AND active = 1",
+                "Flag",
+                AuditAction::Update,
+                "taken down",
+            ),
+        };
+        let (RecordItem::Condition(id)
+        | RecordItem::Medication(id)
+        | RecordItem::Allergy(id)
+        | RecordItem::CareTeamMember(id)
+        | RecordItem::Flag(id)) = item;
+        self.write(|tx| {
+            if tx.conn().execute(sql, params![id, patient_id])? == 0 {
+                return Err(StoreError::Conflict(
+                    "another session changed or removed that entry meanwhile; it is shown as it now is"
+                        .into(),
+                ));
+            }
+            tx.audit(action, entity, Some(id), Some(patient_id), Some(detail))
+        })
+    }
+
+    /// Adds a member of the patient's care team.
+    pub fn add_care_team_member(
+        &mut self,
+        patient_id: i64,
+        member: &CareTeamMember,
+    ) -> Result<i64, StoreError> {
+        let role = non_empty("a care team member's role", &member.role)?;
+        let name = non_empty("a care team member's name", &member.name)?;
+        let phone = match member.phone.as_deref().map(str::trim) {
+            Some(typed) if !typed.is_empty() => {
+                Some(normalize_phone(typed).map_err(StoreError::Refused)?)
+            }
+            _ => None,
+        };
+        let organization = member
+            .organization
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_string);
+        self.write(|tx| {
+            let id = tx.insert_care_team_member(&NewCareTeamMember {
+                patient_id,
+                role,
+                name,
+                organization,
+                phone,
+            })?;
+            tx.audit(
+                AuditAction::Create,
+                "CareTeam",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// The record's version and the date its medications were last
+    /// reconciled.
+    pub fn medications_reconciled(
+        &self,
+        patient_id: i64,
+    ) -> Result<(i64, Option<NaiveDate>), StoreError> {
+        let (version, on): (i64, Option<String>) = self.conn().query_row(
+            "SELECT version, medications_reconciled_on FROM patient WHERE id = ?1",
+            [patient_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((version, on.as_deref().and_then(parse_date)))
+    }
+
+    pub fn allergies(&self, patient_id: i64) -> Result<Vec<Allergy>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, substance, reaction, criticality FROM allergy
+              WHERE patient_id = ?1 ORDER BY criticality = 'high' DESC, substance COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([patient_id], |row| {
+            Ok(Allergy {
+                id: row.get(0)?,
+                substance: row.get(1)?,
+                reaction: row.get(2)?,
+                criticality: code(row, 3, AllergyCriticality::from_code)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn add_allergy(
+        &mut self,
+        patient_id: i64,
+        substance: &str,
+        reaction: Option<&str>,
+        criticality: AllergyCriticality,
+    ) -> Result<i64, StoreError> {
+        let substance = non_empty("an allergy's substance", substance)?;
+        let reaction = reaction.map(str::trim).filter(|r| !r.is_empty());
+        self.write(|tx| {
+            let id = tx.insert_allergy(patient_id, &substance, reaction, criticality)?;
+            tx.audit(
+                AuditAction::Create,
+                "AllergyIntolerance",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// The patient's active flags, safety first.
+    pub fn flags(&self, patient_id: i64) -> Result<Vec<Flag>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, kind, text FROM patient_flag WHERE patient_id = ?1 AND active = 1
+              ORDER BY kind <> 'safety', kind <> 'do-not-call', id",
+        )?;
+        let rows = stmt.query_map([patient_id], |row| {
+            let kind: String = row.get(1)?;
+            Ok(Flag {
+                id: row.get(0)?,
+                kind: FlagKind::from_code(&kind).unwrap_or(FlagKind::Other),
+                text: row.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn add_flag(
+        &mut self,
+        patient_id: i64,
+        kind: FlagKind,
+        text: &str,
+    ) -> Result<i64, StoreError> {
+        let text = non_empty("a flag", text)?;
+        self.write(|tx| {
+            let id = tx.insert_flag(patient_id, kind, &text)?;
+            tx.audit(
+                AuditAction::Create,
+                "Flag",
+                Some(id),
+                Some(patient_id),
+                None,
+            )?;
+            Ok(id)
+        })
     }
 }

@@ -7,10 +7,9 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{AuditAction, StoreError};
-use crate::domain::care_plan::{GoalPriority, NeedDomain};
-use crate::domain::goal::GoalStatus;
-use crate::domain::names::person_name;
-use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
+use crate::domain::care_plan::NeedDomain;
+use crate::domain::clinical::AllergyCriticality;
+use crate::domain::patient::FlagKind;
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
 
 /// A write transaction in progress. Dropping it without [`Tx::commit`] rolls back.
@@ -190,120 +189,6 @@ impl<'c> Tx<'c> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// Adds a patient; their names are stored in their one form
-    /// ([`person_name`]: NFC, no invisible or control characters).
-    pub fn insert_patient(&mut self, p: &NewPatient) -> Result<i64, StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO patient (member_id, family_name, given_name, birth_date, sex,
-                   language, interpreter_needed, phone_primary, phone_secondary, medicaid_id,
-                   plan_name, enrollment_status, enrolled_on, risk_tier, coordinator_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )?
-            .execute(params![
-                p.member_id,
-                person_name(&p.family_name),
-                person_name(&p.given_name),
-                date_text(p.birth_date),
-                p.sex.code(),
-                p.language,
-                p.interpreter_needed,
-                p.phone_primary,
-                p.phone_secondary,
-                p.medicaid_id,
-                p.plan_name,
-                p.enrollment_status.code(),
-                p.enrolled_on.map(date_text),
-                p.risk_tier.number(),
-                p.coordinator_id,
-            ])?;
-        Ok(self.tx.last_insert_rowid())
-    }
-
-    /// Sets the roster's part of a patient's record: who they are, how to
-    /// reach them, coverage, enrollment, risk and coordinator. Names are
-    /// stored in their one form ([`person_name`]).
-    pub fn set_patient_core(&mut self, patient_id: i64, p: &PatientCore) -> Result<(), StoreError> {
-        let coordinator_id: Option<i64> = match &p.coordinator {
-            Some(user) => Some(
-                self.tx
-                    .query_row(
-                        "SELECT id FROM practitioner WHERE username = ?1",
-                        [user],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .ok_or_else(|| {
-                        StoreError::Refused(format!("there is no coordinator named {user:?}"))
-                    })?,
-            ),
-            None => None,
-        };
-        self.tx
-            .prepare_cached(
-                "UPDATE patient SET family_name = ?2, given_name = ?3, birth_date = ?4, sex = ?5,
-                   language = ?6, interpreter_needed = ?7, phone_primary = ?8,
-                   phone_secondary = ?9, medicaid_id = ?10, plan_name = ?11,
-                   enrollment_status = ?12, enrolled_on = ?13, enrollment_ended_on = ?14,
-                   risk_tier = ?15, coordinator_id = ?16
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                patient_id,
-                person_name(&p.family_name),
-                person_name(&p.given_name),
-                date_text(p.birth_date),
-                p.sex.code(),
-                p.language,
-                p.interpreter_needed,
-                p.phone_primary,
-                p.phone_secondary,
-                p.medicaid_id,
-                p.plan_name,
-                p.enrollment_status.code(),
-                p.enrolled_on.map(date_text),
-                p.enrollment_ended_on.map(date_text),
-                p.risk_tier.number(),
-                coordinator_id,
-            ])?;
-        Ok(())
-    }
-
-    /// Sets the parts of a patient's record beyond the roster's: identity,
-    /// contact, address, consent, directive and review dates.
-    pub fn set_patient_details(
-        &mut self,
-        patient_id: i64,
-        d: &PatientDetails,
-    ) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "UPDATE patient SET gender_identity = ?2, pronouns = ?3, preferred_phone = ?4,
-                   best_time_to_call = ?5, address_line = ?6, city = ?7, state = ?8,
-                   postal_code = ?9, consent_status = ?10, consent_expires_on = ?11,
-                   advance_directive = ?12, medications_reconciled_on = ?13,
-                   plan_review_on = ?14
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                patient_id,
-                d.gender_identity,
-                d.pronouns,
-                d.preferred_phone.clamp(1, 2),
-                d.best_time_to_call,
-                d.address_line,
-                d.city,
-                d.state,
-                d.postal_code,
-                d.consent_status.code(),
-                d.consent_expires_on.map(date_text),
-                d.advance_directive,
-                d.medications_reconciled_on.map(date_text),
-                d.plan_review_on.map(date_text)
-            ])?;
-        Ok(())
-    }
-
     pub fn insert_medication(
         &mut self,
         patient_id: i64,
@@ -325,20 +210,19 @@ impl<'c> Tx<'c> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// `criticality` is FHIR's: low, high or unable-to-assess.
     pub fn insert_allergy(
         &mut self,
         patient_id: i64,
         substance: &str,
         reaction: Option<&str>,
-        criticality: &str,
+        criticality: AllergyCriticality,
     ) -> Result<i64, StoreError> {
         self.tx
             .prepare_cached(
                 "INSERT INTO allergy (patient_id, substance, reaction, criticality)
                  VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![patient_id, substance, reaction, criticality])?;
+            .execute(params![patient_id, substance, reaction, criticality.code()])?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -357,22 +241,6 @@ impl<'c> Tx<'c> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    pub fn insert_condition(&mut self, c: &NewCondition) -> Result<i64, StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO condition (patient_id, code, display, clinical_status, onset_date)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                c.patient_id,
-                c.code,
-                c.display,
-                c.clinical_status,
-                c.onset_date.map(date_text)
-            ])?;
-        Ok(self.tx.last_insert_rowid())
-    }
-
     pub fn insert_care_team_member(&mut self, m: &NewCareTeamMember) -> Result<i64, StoreError> {
         self.tx
             .prepare_cached(
@@ -385,26 +253,6 @@ impl<'c> Tx<'c> {
                 m.name,
                 m.organization,
                 m.phone
-            ])?;
-        Ok(self.tx.last_insert_rowid())
-    }
-
-    pub fn insert_goal(&mut self, g: &NewGoal) -> Result<i64, StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO goal (patient_id, description, lifecycle_status, start_date,
-                   target_date, need_id, measure, priority)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                g.patient_id,
-                g.description,
-                g.status.code(),
-                g.start_date.map(date_text),
-                g.target_date.map(date_text),
-                g.need_id,
-                g.measure,
-                g.priority.code()
             ])?;
         Ok(self.tx.last_insert_rowid())
     }
@@ -547,121 +395,6 @@ impl<'c> Tx<'c> {
     }
 }
 
-/// The record beyond the roster (schema v6); see [`Tx::set_patient_details`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PatientDetails {
-    pub gender_identity: Option<String>,
-    pub pronouns: Option<String>,
-    /// 1 or 2: which phone the patient prefers.
-    pub preferred_phone: u8,
-    pub best_time_to_call: Option<String>,
-    pub address_line: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
-    pub consent_status: ConsentStatus,
-    pub consent_expires_on: Option<NaiveDate>,
-    pub advance_directive: bool,
-    pub medications_reconciled_on: Option<NaiveDate>,
-    pub plan_review_on: Option<NaiveDate>,
-}
-
-/// The roster's part of a patient's record, as a coordinator edits it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PatientCore {
-    pub family_name: String,
-    pub given_name: String,
-    pub birth_date: NaiveDate,
-    pub sex: Sex,
-    /// As `language::PreferredLanguage::code` gives it: a BCP 47 tag ("en",
-    /// "pt-BR"), `und` when unknown, `und-x-declined` when declined.
-    pub language: String,
-    pub interpreter_needed: bool,
-    pub phone_primary: Option<String>,
-    pub phone_secondary: Option<String>,
-    pub medicaid_id: Option<String>,
-    pub plan_name: Option<String>,
-    pub enrollment_status: EnrollmentStatus,
-    pub enrolled_on: Option<NaiveDate>,
-    pub enrollment_ended_on: Option<NaiveDate>,
-    pub risk_tier: RiskTier,
-    /// The coordinator's user name.
-    pub coordinator: Option<String>,
-}
-
-impl PatientCore {
-    /// The record's roster part as it is now.
-    pub fn of(record: &super::PatientRecord) -> PatientCore {
-        PatientCore {
-            family_name: record.family_name.clone(),
-            given_name: record.given_name.clone(),
-            birth_date: record.birth_date,
-            sex: record.sex,
-            language: record.language.clone(),
-            interpreter_needed: record.interpreter_needed,
-            phone_primary: record.phone_primary.clone(),
-            phone_secondary: record.phone_secondary.clone(),
-            medicaid_id: record.medicaid_id.clone(),
-            plan_name: record.plan_name.clone(),
-            enrollment_status: record.enrollment_status,
-            enrolled_on: record.enrolled_on,
-            enrollment_ended_on: record.enrollment_ended_on,
-            risk_tier: record.risk_tier,
-            coordinator: record.coordinator_user.clone(),
-        }
-    }
-}
-
-impl PatientDetails {
-    /// The record's details as they are now.
-    pub fn of(record: &super::PatientRecord) -> PatientDetails {
-        PatientDetails {
-            gender_identity: record.gender_identity.clone(),
-            pronouns: record.pronouns.clone(),
-            preferred_phone: record.preferred_phone,
-            best_time_to_call: record.best_time_to_call.clone(),
-            address_line: record.address_line.clone(),
-            city: record.city.clone(),
-            state: record.state.clone(),
-            postal_code: record.postal_code.clone(),
-            consent_status: record.consent_status,
-            consent_expires_on: record.consent_expires_on,
-            advance_directive: record.advance_directive,
-            medications_reconciled_on: record.medications_reconciled_on,
-            plan_review_on: record.plan_review_on,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct NewPatient {
-    pub member_id: String,
-    pub family_name: String,
-    pub given_name: String,
-    pub birth_date: NaiveDate,
-    pub sex: Sex,
-    pub language: String,
-    pub interpreter_needed: bool,
-    pub phone_primary: Option<String>,
-    pub phone_secondary: Option<String>,
-    pub medicaid_id: Option<String>,
-    pub plan_name: Option<String>,
-    pub enrollment_status: EnrollmentStatus,
-    pub enrolled_on: Option<NaiveDate>,
-    pub risk_tier: RiskTier,
-    pub coordinator_id: Option<i64>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewCondition {
-    pub patient_id: i64,
-    pub code: Option<String>,
-    pub display: String,
-    /// FHIR condition-clinical code: active, remission, resolved, ...
-    pub clinical_status: &'static str,
-    pub onset_date: Option<NaiveDate>,
-}
-
 #[derive(Debug, Clone)]
 pub struct NewCareTeamMember {
     pub patient_id: i64,
@@ -669,18 +402,6 @@ pub struct NewCareTeamMember {
     pub name: String,
     pub organization: Option<String>,
     pub phone: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewGoal {
-    pub patient_id: i64,
-    pub description: String,
-    pub status: GoalStatus,
-    pub start_date: Option<NaiveDate>,
-    pub target_date: Option<NaiveDate>,
-    pub need_id: Option<i64>,
-    pub measure: Option<String>,
-    pub priority: GoalPriority,
 }
 
 #[derive(Debug, Clone)]

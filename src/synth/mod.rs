@@ -34,11 +34,13 @@
 //!   someone adds 0 to 3 sentences of what was said to its opening line, so
 //!   the notes' words vary as real ones do.
 
+mod records;
 mod roster;
 mod vocab;
 
 pub use roster::roster_csv;
 
+use records::{GoalRecords, PatientRecords, UNSAVED};
 use vocab::Vocab;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -46,13 +48,15 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::care_plan::{GoalPriority, NeedDomain};
-use crate::domain::goal::GoalStatus;
-use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
+use crate::domain::care_plan::GoalPriority;
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use crate::domain::goal::{Goal, GoalStatus};
+use crate::domain::patient::{
+    ConsentStatus, EnrollmentStatus, FlagKind, Patient, Practitioner, RiskTier, Sex,
+};
 use crate::domain::task::{Priority, TaskStatus};
 use crate::store::{
-    AuditAction, Medication, NewCareTeamMember, NewCommunication, NewCondition, NewGoal,
-    NewPatient, NewTask, PatientDetails, Store, StoreError, Tx,
+    AuditAction, Medication, NewCareTeamMember, NewCommunication, NewTask, Store, StoreError, Tx,
 };
 
 /// Patients per coordinator: a typical Health Home caseload (50 to 75).
@@ -132,7 +136,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
                     now,
                 };
                 for index in 0..params.patients {
-                    let coordinator = coordinators[index % coordinators.len()];
+                    let coordinator = &coordinators[index % coordinators.len()];
                     // A send fails only when the writer has stopped on an
                     // error, which it reports.
                     if send.send(gen.patient(index, coordinator)).is_err() {
@@ -155,109 +159,25 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     Ok(report)
 }
 
-/// The coordinators, the user first; their ids in that order.
-fn write_coordinators(tx: &mut Tx<'_>, params: &GenParams) -> Result<Vec<i64>, StoreError> {
+/// The coordinators, the user first.
+fn write_coordinators(
+    tx: &mut Tx<'_>,
+    params: &GenParams,
+) -> Result<Vec<Practitioner>, StoreError> {
     let coordinators = params.patients.div_ceil(CASELOAD_SIZE).max(1);
-    let mut ids = Vec::with_capacity(coordinators);
-    ids.push(tx.practitioner(&params.user, &params.user)?);
-    for n in 1..coordinators {
-        let username = format!("cc{n:04}");
-        ids.push(tx.practitioner(&username, &format!("Demo Coordinator {n}"))?);
+    let mut written = Vec::with_capacity(coordinators);
+    for n in 0..coordinators {
+        let (username, display_name) = match n {
+            0 => (params.user.clone(), params.user.clone()),
+            n => (format!("cc{n:04}"), format!("Demo Coordinator {n}")),
+        };
+        written.push(Practitioner {
+            id: tx.practitioner(&username, &display_name)?,
+            username,
+            display_name,
+        });
     }
-    Ok(ids)
-}
-
-/// Stands for the patient's id in records made before the patient is
-/// written; [`PatientRecords::write`] puts the real one in.
-const UNSAVED: i64 = 0;
-
-/// A patient and what is recorded about them, made but not yet written.
-struct PatientRecords {
-    patient: NewPatient,
-    details: PatientDetails,
-    flags: Vec<(FlagKind, String)>,
-    medications: Vec<Medication>,
-    /// Substance, reaction, criticality.
-    allergies: Vec<(String, String, &'static str)>,
-    conditions: Vec<NewCondition>,
-    care_team: Vec<NewCareTeamMember>,
-    /// The plan's needs, by domain and description.
-    needs: Vec<(NeedDomain, String)>,
-    goals: Vec<GoalRecords>,
-    tasks: Vec<NewTask>,
-    notes: Vec<NewCommunication>,
-}
-
-/// A goal, the index of its need in [`PatientRecords::needs`], and its
-/// progress entries.
-struct GoalRecords {
-    need: usize,
-    goal: NewGoal,
-    progress: Vec<Progress>,
-}
-
-/// A progress entry: when, what, and the value when measured.
-type Progress = (NaiveDate, String, Option<f64>);
-
-impl PatientRecords {
-    /// Writes the patient, then the rest with the patient's new id.
-    fn write(self, tx: &mut Tx<'_>, report: &mut GenReport) -> Result<(), StoreError> {
-        let patient_id = tx.insert_patient(&self.patient)?;
-        report.patients += 1;
-        tx.set_patient_details(patient_id, &self.details)?;
-        if let Some(review) = self.details.plan_review_on {
-            tx.plan_review_task(patient_id, review)?;
-            report.tasks += 1;
-        }
-        for (kind, text) in &self.flags {
-            tx.insert_flag(patient_id, *kind, text)?;
-        }
-        for medication in &self.medications {
-            tx.insert_medication(patient_id, medication)?;
-        }
-        for (substance, reaction, criticality) in &self.allergies {
-            tx.insert_allergy(patient_id, substance, Some(reaction), criticality)?;
-        }
-        for mut condition in self.conditions {
-            condition.patient_id = patient_id;
-            tx.insert_condition(&condition)?;
-            report.conditions += 1;
-        }
-        for mut member in self.care_team {
-            member.patient_id = patient_id;
-            tx.insert_care_team_member(&member)?;
-            report.care_team_members += 1;
-        }
-        let mut need_ids = Vec::with_capacity(self.needs.len());
-        for (domain, description) in &self.needs {
-            need_ids.push(tx.insert_need(patient_id, *domain, description)?);
-        }
-        for GoalRecords {
-            need,
-            mut goal,
-            progress,
-        } in self.goals
-        {
-            goal.patient_id = patient_id;
-            goal.need_id = need_ids.get(need).copied();
-            let goal_id = tx.insert_goal(&goal)?;
-            report.goals += 1;
-            for (on, note, value) in &progress {
-                tx.insert_progress(goal_id, *on, note, *value, self.patient.coordinator_id)?;
-            }
-        }
-        for mut task in self.tasks {
-            task.patient_id = patient_id;
-            tx.insert_task(&task)?;
-            report.tasks += 1;
-        }
-        for mut note in self.notes {
-            note.patient_id = patient_id;
-            tx.insert_communication(&note)?;
-            report.notes += 1;
-        }
-        Ok(())
-    }
+    Ok(written)
 }
 
 /// Makes the records: the random draws, in a fixed order.
@@ -306,7 +226,7 @@ impl Generator {
     }
 
     /// One patient and everything recorded about them, ready to write.
-    fn patient(&mut self, index: usize, coordinator: i64) -> PatientRecords {
+    fn patient(&mut self, index: usize, coordinator: &Practitioner) -> PatientRecords {
         let family_name = self.family_name();
         let given_name = self.pick(&self.vocab.given_names).clone();
         let age_days = self.rng.gen_range(19 * 365..85 * 365);
@@ -325,7 +245,7 @@ impl Generator {
             .then(|| self.days_from_today(-3 * 365, -20));
         let phone_primary = Some(self.phone());
         let phone_secondary = self.rng.gen_bool(0.5).then(|| self.phone());
-        let patient = NewPatient {
+        let mut patient = Patient {
             member_id: format!("SYN{:07}", index + 1),
             family_name,
             given_name,
@@ -344,17 +264,17 @@ impl Generator {
             enrollment_status,
             enrolled_on,
             risk_tier: RiskTier::ALL[self.weighted(&[25, 35, 28, 12])],
-            coordinator_id: Some(coordinator),
+            coordinator: Some(coordinator.clone()),
+            ..Patient::default()
         };
-        let mut details = self.details();
+        self.details(&mut patient);
         if patient.phone_secondary.is_none() {
             // Only a second phone on file can be the preferred one (the
             // record's own rule); the draw stays, so the data after it does.
-            details.preferred_phone = 1;
+            patient.preferred_phone = 1;
         }
         let mut records = PatientRecords {
             patient,
-            details,
             flags: self.flags(),
             medications: self.medications(),
             allergies: self.allergies(),
@@ -368,15 +288,15 @@ impl Generator {
         self.conditions(&mut records);
         self.care_team(&mut records);
         self.goals(&mut records);
-        self.tasks(&mut records, coordinator);
-        self.notes(&mut records, coordinator);
+        self.tasks(&mut records, coordinator.id);
+        self.notes(&mut records, coordinator.id);
         records
     }
 
     /// Identity, contact, address, consent and dates: most patients have
     /// consent on file (some expired), a quarter an advance directive, and
     /// plan reviews fall from a month ago to five months ahead.
-    fn details(&mut self) -> PatientDetails {
+    fn details(&mut self, patient: &mut Patient) {
         let vocab = self.vocab;
         let pronouns = self
             .rng
@@ -393,7 +313,9 @@ impl Generator {
         ][self.weighted(&[85, 12, 3])];
         let consent_expires_on =
             (consent_status == ConsentStatus::Active).then(|| self.days_from_today(-45, 365));
-        PatientDetails {
+        // Each draw in the order it was always made, so a seed keeps
+        // making the same data.
+        *patient = Patient {
             gender_identity: None,
             pronouns,
             preferred_phone: if self.rng.gen_bool(0.2) { 2 } else { 1 },
@@ -414,7 +336,8 @@ impl Generator {
                 .gen_bool(0.7)
                 .then(|| self.days_from_today(-200, -1)),
             plan_review_on: Some(self.days_from_today(-30, 150)),
-        }
+            ..patient.clone()
+        };
     }
 
     /// One patient in ten has a flag: a safety concern or a calling rule.
@@ -452,7 +375,7 @@ impl Generator {
     }
 
     /// A quarter of patients have a known allergy.
-    fn allergies(&mut self) -> Vec<(String, String, &'static str)> {
+    fn allergies(&mut self) -> Vec<(String, String, AllergyCriticality)> {
         if !self.rng.gen_bool(0.25) {
             return Vec::new();
         }
@@ -460,9 +383,9 @@ impl Generator {
         let entry = self.pick(&vocab.allergies);
         let (substance, reaction) = entry.split_once(": ").unwrap_or((entry, "unknown"));
         let criticality = if reaction == "anaphylaxis" {
-            "high"
+            AllergyCriticality::High
         } else {
-            "low"
+            AllergyCriticality::Low
         };
         vec![(substance.to_string(), reaction.to_string(), criticality)]
     }
@@ -472,12 +395,13 @@ impl Generator {
         let vocab = self.vocab;
         for condition in vocab.conditions.choose_multiple(&mut self.rng, n) {
             let clinical_status = if self.rng.gen_bool(0.9) {
-                "active"
+                ConditionStatus::Active
             } else {
-                "remission"
+                ConditionStatus::Remission
             };
             let onset_date = Some(self.days_from_today(-15 * 365, -60));
-            out.conditions.push(NewCondition {
+            out.conditions.push(Condition {
+                id: 0,
                 patient_id: UNSAVED,
                 code: Some(condition.code.clone()),
                 display: condition.display.clone(),
@@ -575,7 +499,8 @@ impl Generator {
                 .collect();
             out.goals.push(GoalRecords {
                 need,
-                goal: NewGoal {
+                goal: Goal {
+                    id: 0,
                     patient_id: UNSAVED,
                     description: words.words.clone(),
                     status,
@@ -584,6 +509,7 @@ impl Generator {
                     need_id: None,
                     measure: Some(words.measure.clone()),
                     priority,
+                    version: 1,
                 },
                 progress,
             });

@@ -15,7 +15,7 @@ use crate::text::fit;
 /// Columns of the labels.
 const LABEL_WIDTH: usize = 18;
 
-pub fn render<P>(form: &Form<P>, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(2).min(76);
     // The fields, three lines under them, the borders; over the panes, not
     // the status line.

@@ -406,7 +406,14 @@ fn prune(
             *id = None;
         }
     };
-    drop_practitioner(&mut data.patient.coordinator_id);
+    if data
+        .patient
+        .coordinator
+        .as_ref()
+        .is_some_and(|c| practitioners.contains(&c.id))
+    {
+        data.patient.coordinator = None;
+    }
     for goal in &mut data.goals {
         if goal.need_id.is_some_and(|need| needs.contains(&need)) {
             goal.need_id = None;

@@ -4,9 +4,10 @@
 use serde_json::{json, Value};
 
 use super::json::{coding, concept, date, extension, instant, reference, text_concept};
+use crate::domain::goal::Goal;
 use crate::fhir::codes::{self, ext, system};
 use crate::fhir::ids::{self, Kind};
-use crate::store::fhir::{GoalRow, NeedRow, PatientData, ProgressRow, TaskRow};
+use crate::store::fhir::{NeedRow, PatientData, ProgressRow, TaskRow};
 
 /// A need: a Condition of the health-concern category, its domain a second
 /// category from tend's need-domain code system.
@@ -26,7 +27,7 @@ pub fn need(n: &NeedRow) -> Value {
     })
 }
 
-pub fn goal(g: &GoalRow) -> Value {
+pub fn goal(g: &Goal) -> Value {
     let target = (g.measure.is_some() || g.target_date.is_some()).then(|| {
         json!({
             "measure": g.measure.as_deref().map(text_concept),

@@ -4,14 +4,14 @@
 use serde_json::{json, Value};
 
 use super::json::{coding, concept, date, extension, instant, reference, text_concept};
+use crate::domain::clinical::Condition;
 use crate::domain::language::{self, PreferredLanguage};
+use crate::domain::patient::{Patient, Practitioner};
 use crate::fhir::codes::{self, ext, id_system, system};
 use crate::fhir::ids::{self, Kind};
-use crate::store::fhir::{
-    AllergyRow, CareTeamRow, ConditionRow, FlagRow, MedicationRow, PatientRow, PractitionerRow,
-};
+use crate::store::fhir::{AllergyRow, CareTeamRow, FlagRow, MedicationRow};
 
-pub fn practitioner(p: &PractitionerRow) -> Value {
+pub fn practitioner(p: &Practitioner) -> Value {
     json!({
         "resourceType": "Practitioner",
         "id": Kind::Practitioner.id(p.id),
@@ -20,7 +20,7 @@ pub fn practitioner(p: &PractitionerRow) -> Value {
     })
 }
 
-pub fn patient(p: &PatientRow) -> Value {
+pub fn patient(p: &Patient) -> Value {
     // The phones keep their place in tend (first, second) as the element
     // id, since either may be missing; the one the patient prefers ranks 1.
     let phone = |slot: u8, number: &Option<String>| {
@@ -105,7 +105,7 @@ pub fn patient(p: &PatientRow) -> Value {
             "postalCode": p.postal_code,
         }],
         "communication": [communication(&p.language)],
-        "generalPractitioner": [p.coordinator_id.map(|id| reference(Kind::Practitioner.reference(id)))],
+        "generalPractitioner": [p.coordinator_id().map(|id| reference(Kind::Practitioner.reference(id)))],
     })
 }
 
@@ -131,12 +131,12 @@ fn communication(stored: &str) -> Value {
     json!({ "language": language, "preferred": true })
 }
 
-pub fn condition(c: &ConditionRow) -> Value {
+pub fn condition(c: &Condition) -> Value {
     let (category, category_display) = codes::PROBLEM_LIST_ITEM;
     json!({
         "resourceType": "Condition",
         "id": Kind::Condition.id(c.id),
-        "clinicalStatus": concept(system::CONDITION_CLINICAL, &c.clinical_status, None),
+        "clinicalStatus": concept(system::CONDITION_CLINICAL, c.clinical_status.code(), None),
         "category": [concept(system::CONDITION_CATEGORY, category, Some(category_display))],
         "code": {
             "coding": [c.code.as_ref().map(|code| coding(system::ICD10CM, code, None))],
@@ -177,7 +177,7 @@ pub fn allergy(a: &AllergyRow) -> Value {
         "resourceType": "AllergyIntolerance",
         "id": Kind::Allergy.id(a.id),
         "clinicalStatus": concept(system::ALLERGY_CLINICAL, "active", Some("Active")),
-        "criticality": a.criticality,
+        "criticality": a.criticality.code(),
         "code": text_concept(&a.substance),
         "patient": reference(Kind::Patient.reference(a.patient_id)),
         "reaction": [a.reaction.as_deref().map(|r| json!({ "manifestation": [text_concept(r)] }))],

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::parse::Parsed;
+use crate::domain::patient::Practitioner;
 use crate::fhir::ids::Kind;
 use crate::store::fhir::{LastIds, PatientData};
 use crate::store::{AuditAction, StoreError, Tx};
@@ -91,7 +92,7 @@ pub fn load(tx: &mut Tx<'_>, parsed: &Parsed, source: &str) -> Result<ImportRepo
                  (tend does not merge records)"
             )));
         }
-        let data = ids.apply(data)?;
+        let data = ids.apply(data, &parsed.practitioners)?;
         rows += 1
             + data.conditions.len()
             + data.needs.len()
@@ -163,10 +164,19 @@ impl Ids {
     }
 
     /// The patient's rows with their ids in place of keys.
-    fn apply(&self, data: &PatientData) -> Result<PatientData, StoreError> {
+    fn apply(
+        &self,
+        data: &PatientData,
+        practitioners: &[Practitioner],
+    ) -> Result<PatientData, StoreError> {
         let mut d = data.clone();
         d.patient.id = self.get(d.patient.id)?;
-        d.patient.coordinator_id = self.opt(d.patient.coordinator_id)?;
+        if let Some(coordinator) = &mut d.patient.coordinator {
+            if let Some(named) = practitioners.iter().find(|p| p.id == coordinator.id) {
+                coordinator.clone_from(named);
+            }
+            coordinator.id = self.get(coordinator.id)?;
+        }
         for c in &mut d.conditions {
             c.id = self.get(c.id)?;
             c.patient_id = d.patient.id;

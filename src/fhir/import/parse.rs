@@ -8,8 +8,9 @@ use super::bundle::Entry;
 use super::context::Ctx;
 use super::read::{Node, Problem};
 use super::{notes, plan, record};
+use crate::domain::patient::Practitioner;
 use crate::fhir::ids::Kind;
-use crate::store::fhir::{PatientData, PractitionerRow};
+use crate::store::fhir::PatientData;
 
 /// Where a row came from and the row id its resource id carries (in tend's
 /// form, `p-12`), which an import into an empty database gives it back.
@@ -21,7 +22,7 @@ pub struct Slot {
 
 #[derive(Debug, Default)]
 pub struct Parsed {
-    pub practitioners: Vec<PractitionerRow>,
+    pub practitioners: Vec<Practitioner>,
     pub patients: Vec<PatientData>,
     /// By key, in the bundle's order (so new ids are given in that order).
     pub slots: BTreeMap<i64, Slot>,

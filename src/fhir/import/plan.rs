@@ -7,11 +7,12 @@ use super::context::Ctx;
 use super::read::{Node, Read};
 use super::record::{clinical_status, need_domain};
 use crate::domain::care_plan::GoalPriority;
+use crate::domain::goal::Goal;
 use crate::domain::goal::GoalStatus;
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
 use crate::fhir::codes::{ext, system};
 use crate::fhir::ids::Kind;
-use crate::store::fhir::{GoalRow, NeedRow, ProgressRow, TaskRow};
+use crate::store::fhir::{NeedRow, ProgressRow, TaskRow};
 
 pub fn need(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<NeedRow> {
     let description = r.field("code");
@@ -28,7 +29,7 @@ pub fn need(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<NeedRow> {
     })
 }
 
-pub fn goal(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<GoalRow> {
+pub fn goal(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<Goal> {
     let status = r.field("lifecycleStatus");
     let priority = match r.field("priority").code_from(system::GOAL_PRIORITY)? {
         Some(code) => code.opt_code(
@@ -46,7 +47,7 @@ pub fn goal(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<GoalRow> {
         }
     }
     let description = r.field("description");
-    Ok(GoalRow {
+    Ok(Goal {
         id: key,
         patient_id: ctx.required_target(&r.field("subject"), Kind::Patient)?,
         description: description
@@ -61,6 +62,8 @@ pub fn goal(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<GoalRow> {
         need_id,
         measure: target.field("measure").concept_text()?.map(str::to_string),
         priority: priority.unwrap_or(GoalPriority::Medium),
+        // The version is the database's own: an imported goal starts at 1.
+        version: 1,
     })
 }
 

@@ -6,16 +6,17 @@
 use super::context::Ctx;
 use super::read::{Node, Read};
 use crate::domain::care_plan::NeedDomain;
+use crate::domain::choice::ChoiceList;
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use crate::domain::language::{self, PreferredLanguage};
 use crate::domain::names::person_name as canonical_name;
 use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, Sex};
+use crate::domain::patient::{Patient, Practitioner};
 use crate::fhir::codes::{self, ext, id_system, system};
 use crate::fhir::ids::Kind;
-use crate::store::fhir::{
-    AllergyRow, CareTeamRow, ConditionRow, FlagRow, MedicationRow, PatientRow, PractitionerRow,
-};
+use crate::store::fhir::{AllergyRow, CareTeamRow, FlagRow, MedicationRow};
 
-pub fn practitioner(key: i64, r: &Node<'_>) -> Read<PractitionerRow> {
+pub fn practitioner(key: i64, r: &Node<'_>) -> Read<Practitioner> {
     let username = identifier(r, id_system::USERNAME)?.ok_or_else(|| {
         r.field("identifier").problem(&format!(
             "has no {} (tend knows coordinators by user name)",
@@ -34,7 +35,7 @@ pub fn practitioner(key: i64, r: &Node<'_>) -> Read<PractitionerRow> {
         Some(text) => canonical_name(text),
         None => person_name(&name)?.map_or_else(|| username.clone(), |n| canonical_name(&n)),
     };
-    Ok(PractitionerRow {
+    Ok(Practitioner {
         id: key,
         username,
         display_name,
@@ -84,7 +85,7 @@ fn person_name(name: &Node<'_>) -> Read<Option<String>> {
     Ok((!parts.is_empty()).then(|| parts.join(" ")))
 }
 
-pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<PatientRow> {
+pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<Patient> {
     let member_id = identifier(r, id_system::MEMBER_ID)?.ok_or_else(|| {
         r.field("identifier").problem(&format!(
             "has no {} (tend needs each patient's member ID)",
@@ -196,7 +197,7 @@ pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<PatientRow> {
         .unwrap_or_default();
 
     let coordinator = r.field("generalPractitioner").first()?;
-    Ok(PatientRow {
+    Ok(Patient {
         id: key,
         member_id,
         family_name,
@@ -227,7 +228,14 @@ pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<PatientRow> {
         enrolled_on: period.field("start").opt_date()?,
         enrollment_ended_on: period.field("end").opt_date()?,
         risk_tier,
-        coordinator_id: ctx.target(&coordinator, Kind::Practitioner)?,
+        // Named by the bundle's key until the load gives it its row id and
+        // the names of the bundle's Practitioner.
+        coordinator: ctx
+            .target(&coordinator, Kind::Practitioner)?
+            .map(|key| Practitioner {
+                id: key,
+                ..Practitioner::default()
+            }),
         last_contact_at: r
             .extension(ext::LAST_CONTACT)?
             .field("valueDateTime")
@@ -265,13 +273,15 @@ pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<PatientRow> {
             .opt_date()?,
         // The care plan's review date comes from the patient's CarePlan.
         plan_review_on: None,
+        // The version is the database's own: an imported record starts at 1.
+        version: 1,
     })
 }
 
 /// A diagnosis.
-pub fn condition(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<ConditionRow> {
+pub fn condition(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<Condition> {
     let code = r.field("code");
-    Ok(ConditionRow {
+    Ok(Condition {
         id: key,
         patient_id: ctx.required_target(&r.field("subject"), Kind::Patient)?,
         code: code
@@ -282,9 +292,9 @@ pub fn condition(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<ConditionRow> {
             .concept_text()?
             .ok_or_else(|| code.field("text").problem("is missing"))?
             .to_string(),
-        clinical_status: clinical_status(r, &codes::CONDITION_CLINICAL_CODES)?
-            .unwrap_or("active")
-            .to_string(),
+        clinical_status: clinical_status(r, &ConditionStatus::codes())?
+            .and_then(ConditionStatus::from_code)
+            .unwrap_or_default(),
         onset_date: r.field("onsetDateTime").opt_date()?,
     })
 }
@@ -370,12 +380,8 @@ pub fn allergy(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<AllergyRow> {
         reaction: reaction.concept_text()?.map(str::to_string),
         criticality: r
             .field("criticality")
-            .opt_code(
-                |c| codes::CRITICALITY_CODES.into_iter().find(|a| *a == c),
-                &codes::CRITICALITY_CODES,
-            )?
-            .unwrap_or("unable-to-assess")
-            .to_string(),
+            .opt_code(AllergyCriticality::from_code, &AllergyCriticality::codes())?
+            .unwrap_or(AllergyCriticality::UnableToAssess),
     })
 }
 

@@ -1,7 +1,9 @@
 //! The rows behind a FHIR export and import: every exported column of every
 //! table tend keeps about patients, read whole and written back with their
 //! ids. `crate::fhir` maps these rows to FHIR resources and back; this is the
-//! only part of that work that speaks SQL.
+//! only part of that work that speaks SQL. The patient and its goals are the
+//! domain's own types, read and written through the store's one mapping of
+//! their rows (`patient.rs`, `goal.rs`).
 //!
 //! Not here: the audit trail (never exported), drafts (a note is exported
 //! once it is signed), and each row's edit bookkeeping (`version`,
@@ -9,264 +11,22 @@
 //! conflict checks and starts afresh in the database a bundle is imported
 //! into.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Type;
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::caseload::{parse_date, parse_instant};
-use super::write::{date_text, utc_text};
+use super::codec::{code, date, date_text, instant, opt_date, opt_instant, utc_text};
+use super::goal::{goal_from_row, GOAL_SELECT};
+use super::patient::{patient_from_row, PATIENT_SELECT};
+use super::record::{condition_from_row, CONDITION_SELECT};
 use super::{Store, StoreError, Tx};
-use crate::domain::care_plan::{GoalPriority, NeedDomain};
-use crate::domain::goal::GoalStatus;
+use crate::domain::care_plan::NeedDomain;
+use crate::domain::clinical::AllergyCriticality;
 use crate::domain::note::{Direction, Method, Outcome, Party};
-use crate::domain::patient::{ConsentStatus, EnrollmentStatus, FlagKind, RiskTier, Sex};
+use crate::domain::patient::{FlagKind, Patient, Practitioner};
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PractitionerRow {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-}
+mod rows;
 
-/// Every column of `patient` but its edit bookkeeping.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PatientRow {
-    pub id: i64,
-    pub member_id: String,
-    pub family_name: String,
-    pub given_name: String,
-    pub birth_date: NaiveDate,
-    pub sex: Sex,
-    pub language: String,
-    pub interpreter_needed: bool,
-    pub phone_primary: Option<String>,
-    pub phone_secondary: Option<String>,
-    /// 1 or 2: which of the two phones the patient prefers.
-    pub preferred_phone: u8,
-    pub medicaid_id: Option<String>,
-    pub plan_name: Option<String>,
-    pub enrollment_status: EnrollmentStatus,
-    pub enrolled_on: Option<NaiveDate>,
-    pub enrollment_ended_on: Option<NaiveDate>,
-    pub risk_tier: RiskTier,
-    pub coordinator_id: Option<i64>,
-    pub last_contact_at: Option<DateTime<Utc>>,
-    pub gender_identity: Option<String>,
-    pub pronouns: Option<String>,
-    pub best_time_to_call: Option<String>,
-    pub address_line: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
-    pub consent_status: ConsentStatus,
-    pub consent_expires_on: Option<NaiveDate>,
-    pub advance_directive: bool,
-    pub medications_reconciled_on: Option<NaiveDate>,
-    pub plan_review_on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConditionRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub code: Option<String>,
-    pub display: String,
-    /// FHIR condition-clinical: active, recurrence, relapse, inactive, remission, resolved.
-    pub clinical_status: String,
-    pub onset_date: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NeedRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub domain: NeedDomain,
-    pub description: String,
-    pub resolved: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MedicationRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub name: String,
-    pub dose: Option<String>,
-    pub frequency: Option<String>,
-    pub prescriber: Option<String>,
-    pub active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllergyRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub substance: String,
-    pub reaction: Option<String>,
-    /// FHIR AllergyIntolerance.criticality: low, high, unable-to-assess.
-    pub criticality: String,
-}
-
-/// A flag, shown or taken down.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlagRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub kind: FlagKind,
-    pub text: String,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CareTeamRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub role: String,
-    pub name: String,
-    pub organization: Option<String>,
-    pub phone: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GoalRow {
-    pub id: i64,
-    pub patient_id: i64,
-    /// The patient's own words.
-    pub description: String,
-    pub status: GoalStatus,
-    pub start_date: Option<NaiveDate>,
-    pub target_date: Option<NaiveDate>,
-    pub need_id: Option<i64>,
-    pub measure: Option<String>,
-    pub priority: GoalPriority,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProgressRow {
-    pub id: i64,
-    pub goal_id: i64,
-    pub recorded_on: NaiveDate,
-    pub note: String,
-    pub value: Option<f64>,
-    pub author_id: Option<i64>,
-}
-
-/// Every column of `task` but its edit bookkeeping.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub owner_id: Option<i64>,
-    pub kind: TaskKind,
-    pub description: String,
-    pub status: TaskStatus,
-    pub priority: Priority,
-    pub due_on: Option<NaiveDate>,
-    pub hard_deadline: bool,
-    pub authored_at: DateTime<Utc>,
-    pub completed_at: Option<DateTime<Utc>>,
-    pub outcome: Option<String>,
-    /// A repeat rule: "14d", "2w", "1m".
-    pub recurrence: Option<String>,
-    /// The occurrence this one repeats.
-    pub previous_id: Option<i64>,
-    /// The goal this task serves, when it is an intervention.
-    pub goal_id: Option<i64>,
-}
-
-/// A signed note (drafts are never exported).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub author_id: Option<i64>,
-    pub sent_at: DateTime<Utc>,
-    pub method: Method,
-    pub direction: Direction,
-    pub party: Party,
-    pub outcome: Outcome,
-    pub duration_minutes: Option<i64>,
-    pub body: String,
-    pub signed_at: Option<DateTime<Utc>>,
-    /// The note an addendum corrects.
-    pub part_of: Option<i64>,
-}
-
-/// Everything tend holds about one patient, each list in row order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PatientData {
-    pub patient: PatientRow,
-    pub conditions: Vec<ConditionRow>,
-    pub needs: Vec<NeedRow>,
-    pub medications: Vec<MedicationRow>,
-    pub allergies: Vec<AllergyRow>,
-    pub flags: Vec<FlagRow>,
-    pub care_team: Vec<CareTeamRow>,
-    pub goals: Vec<GoalRow>,
-    pub progress: Vec<ProgressRow>,
-    pub tasks: Vec<TaskRow>,
-    pub notes: Vec<NoteRow>,
-}
-
-impl PatientData {
-    /// The practitioners its rows name: coordinator, task owners, note and
-    /// progress authors.
-    pub fn practitioner_ids(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self
-            .patient
-            .coordinator_id
-            .into_iter()
-            .chain(self.tasks.iter().filter_map(|t| t.owner_id))
-            .chain(self.notes.iter().filter_map(|n| n.author_id))
-            .chain(self.progress.iter().filter_map(|p| p.author_id))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-}
-
-/// A row an export could not read: damaged on the disk (text that is not
-/// UTF-8), or holding a value tend never writes there. Named by table, row
-/// id and the member ID of its patient, never by what it holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DamagedRow {
-    pub table: &'static str,
-    pub id: i64,
-    pub member_id: Option<String>,
-    pub damage: Damage,
-}
-
-/// What is wrong with a [`DamagedRow`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Damage {
-    /// Stored text whose bytes are not UTF-8.
-    Text,
-    /// A value that is not what tend writes there (not a date, not one of
-    /// its codes).
-    Value,
-}
-
-impl Damage {
-    pub fn says(self) -> &'static str {
-        match self {
-            Damage::Text => "its text is damaged (bytes that are not UTF-8)",
-            Damage::Value => "it holds a value that is not what tend writes there",
-        }
-    }
-}
-
-impl std::fmt::Display for DamagedRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} row {}", self.table, self.id)?;
-        if let Some(member) = &self.member_id {
-            write!(f, " (patient {member})")?;
-        }
-        write!(f, " cannot be read: {}", self.damage.says())
-    }
-}
+pub use rows::*;
 
 /// What a conversion failure says about the row: None for an error that
 /// is not about a stored value (the database could not be read at all).
@@ -306,43 +66,6 @@ pub struct LastIds {
     pub note: i64,
 }
 
-/// A conversion failure for a column that does not hold what tend writes
-/// there. It names the column, never the value (which may be patient data).
-fn unreadable(column: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(column, Type::Text, format!("not {what}").into())
-}
-
-fn opt_date(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    match row.get::<_, Option<String>>(i)? {
-        None => Ok(None),
-        Some(text) => parse_date(&text)
-            .map(Some)
-            .ok_or_else(|| unreadable(i, "a date")),
-    }
-}
-
-fn date(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
-    opt_date(row, i)?.ok_or_else(|| unreadable(i, "a date"))
-}
-
-fn opt_instant(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    match row.get::<_, Option<String>>(i)? {
-        None => Ok(None),
-        Some(text) => parse_instant(&text)
-            .map(Some)
-            .ok_or_else(|| unreadable(i, "an RFC 3339 instant")),
-    }
-}
-
-fn instant(row: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    opt_instant(row, i)?.ok_or_else(|| unreadable(i, "an RFC 3339 instant"))
-}
-
-fn code<T>(row: &Row<'_>, i: usize, from_code: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let text: String = row.get(i)?;
-    from_code(&text).ok_or_else(|| unreadable(i, "one of tend's codes"))
-}
-
 impl Store {
     /// Runs `read` inside one read transaction, so that everything it reads
     /// comes from the same moment even while other sessions write: an
@@ -376,7 +99,7 @@ impl Store {
     pub fn fhir_practitioners(
         &self,
         only: Option<&[i64]>,
-    ) -> Result<Vec<PractitionerRow>, StoreError> {
+    ) -> Result<Vec<Practitioner>, StoreError> {
         self.practitioner_rows(only, None)
     }
 
@@ -386,7 +109,7 @@ impl Store {
         &self,
         only: Option<&[i64]>,
         skipped: &mut Vec<DamagedRow>,
-    ) -> Result<Vec<PractitionerRow>, StoreError> {
+    ) -> Result<Vec<Practitioner>, StoreError> {
         self.practitioner_rows(only, Some(skipped))
     }
 
@@ -394,14 +117,14 @@ impl Store {
         &self,
         only: Option<&[i64]>,
         mut skip: Skipping<'_>,
-    ) -> Result<Vec<PractitionerRow>, StoreError> {
+    ) -> Result<Vec<Practitioner>, StoreError> {
         let all = self.rows(
             "SELECT id, username, display_name FROM practitioner ORDER BY id",
             [],
             "practitioner",
             &mut skip,
             |r| {
-                Ok(PractitionerRow {
+                Ok(Practitioner {
                     id: r.get(0)?,
                     username: r.get(1)?,
                     display_name: r.get(2)?,
@@ -480,21 +203,11 @@ impl Store {
         };
         let skip = &mut skip;
         let conditions = self.rows(
-            "SELECT id, patient_id, code, display, clinical_status, onset_date
-                   FROM condition WHERE patient_id = ?1 ORDER BY id",
+            &format!("{CONDITION_SELECT} WHERE patient_id = ?1 ORDER BY id"),
             [patient_id],
             "condition",
             skip,
-            |r| {
-                Ok(ConditionRow {
-                    id: r.get(0)?,
-                    patient_id: r.get(1)?,
-                    code: r.get(2)?,
-                    display: r.get(3)?,
-                    clinical_status: r.get(4)?,
-                    onset_date: opt_date(r, 5)?,
-                })
-            },
+            condition_from_row,
         )?;
         let needs = self.rows(
             "SELECT id, patient_id, domain, description, status, created_at
@@ -543,7 +256,7 @@ impl Store {
                     patient_id: r.get(1)?,
                     substance: r.get(2)?,
                     reaction: r.get(3)?,
-                    criticality: r.get(4)?,
+                    criticality: code(r, 4, AllergyCriticality::from_code)?,
                 })
             },
         )?;
@@ -582,25 +295,11 @@ impl Store {
             },
         )?;
         let goals = self.rows(
-            "SELECT id, patient_id, description, lifecycle_status, start_date, target_date,
-                        need_id, measure, priority
-                   FROM goal WHERE patient_id = ?1 ORDER BY id",
+            &format!("{GOAL_SELECT} WHERE patient_id = ?1 ORDER BY id"),
             [patient_id],
             "goal",
             skip,
-            |r| {
-                Ok(GoalRow {
-                    id: r.get(0)?,
-                    patient_id: r.get(1)?,
-                    description: r.get(2)?,
-                    status: code(r, 3, GoalStatus::from_code)?,
-                    start_date: opt_date(r, 4)?,
-                    target_date: opt_date(r, 5)?,
-                    need_id: r.get(6)?,
-                    measure: r.get(7)?,
-                    priority: code(r, 8, GoalPriority::from_code)?,
-                })
-            },
+            goal_from_row,
         )?;
         let progress = self.rows(
             "SELECT gp.id, gp.goal_id, gp.recorded_on, gp.note, gp.value, gp.author_id
@@ -692,56 +391,14 @@ impl Store {
         &self,
         patient_id: i64,
         skip: &mut Skipping<'_>,
-    ) -> Result<Option<PatientRow>, StoreError> {
+    ) -> Result<Option<Patient>, StoreError> {
         Ok(self
             .rows(
-                "SELECT id, member_id, family_name, given_name, birth_date, sex, language,
-                        interpreter_needed, phone_primary, phone_secondary, preferred_phone,
-                        medicaid_id, plan_name, enrollment_status, enrolled_on,
-                        enrollment_ended_on, risk_tier, coordinator_id, last_contact_at,
-                        gender_identity, pronouns, best_time_to_call, address_line, city,
-                        state, postal_code, consent_status, consent_expires_on,
-                        advance_directive, medications_reconciled_on, plan_review_on
-                   FROM patient WHERE id = ?1",
+                &format!("{PATIENT_SELECT} WHERE p.id = ?1"),
                 [patient_id],
                 "patient",
                 skip,
-                |r| {
-                    Ok(PatientRow {
-                        id: r.get(0)?,
-                        member_id: r.get(1)?,
-                        family_name: r.get(2)?,
-                        given_name: r.get(3)?,
-                        birth_date: date(r, 4)?,
-                        sex: code(r, 5, Sex::from_code)?,
-                        language: r.get(6)?,
-                        interpreter_needed: r.get(7)?,
-                        phone_primary: r.get(8)?,
-                        phone_secondary: r.get(9)?,
-                        preferred_phone: r.get(10)?,
-                        medicaid_id: r.get(11)?,
-                        plan_name: r.get(12)?,
-                        enrollment_status: code(r, 13, EnrollmentStatus::from_code)?,
-                        enrolled_on: opt_date(r, 14)?,
-                        enrollment_ended_on: opt_date(r, 15)?,
-                        risk_tier: RiskTier::from_number(r.get(16)?)
-                            .ok_or_else(|| unreadable(16, "a risk tier"))?,
-                        coordinator_id: r.get(17)?,
-                        last_contact_at: opt_instant(r, 18)?,
-                        gender_identity: r.get(19)?,
-                        pronouns: r.get(20)?,
-                        best_time_to_call: r.get(21)?,
-                        address_line: r.get(22)?,
-                        city: r.get(23)?,
-                        state: r.get(24)?,
-                        postal_code: r.get(25)?,
-                        consent_status: code(r, 26, ConsentStatus::from_code)?,
-                        consent_expires_on: opt_date(r, 27)?,
-                        advance_directive: r.get(28)?,
-                        medications_reconciled_on: opt_date(r, 29)?,
-                        plan_review_on: opt_date(r, 30)?,
-                    })
-                },
+                patient_from_row,
             )?
             .pop())
     }
@@ -810,7 +467,7 @@ impl Tx<'_> {
             .is_some())
     }
 
-    pub fn insert_practitioner_row(&mut self, p: &PractitionerRow) -> Result<(), StoreError> {
+    pub fn insert_practitioner_row(&mut self, p: &Practitioner) -> Result<(), StoreError> {
         self.conn()
             .prepare_cached(
                 "INSERT INTO practitioner (id, username, display_name) VALUES (?1, ?2, ?3)",
@@ -821,65 +478,11 @@ impl Tx<'_> {
 
     /// Writes a patient and all their rows, with the ids they carry.
     pub fn insert_patient_data(&mut self, data: &PatientData) -> Result<(), StoreError> {
-        let conn = self.conn();
-        let p = &data.patient;
-        conn.prepare_cached(
-            "INSERT INTO patient (id, member_id, family_name, given_name, birth_date, sex,
-               language, interpreter_needed, phone_primary, phone_secondary, preferred_phone,
-               medicaid_id, plan_name, enrollment_status, enrolled_on, enrollment_ended_on,
-               risk_tier, coordinator_id, last_contact_at, gender_identity, pronouns,
-               best_time_to_call, address_line, city, state, postal_code, consent_status,
-               consent_expires_on, advance_directive, medications_reconciled_on, plan_review_on)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-               ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
-        )?
-        .execute(params![
-            p.id,
-            p.member_id,
-            p.family_name,
-            p.given_name,
-            date_text(p.birth_date),
-            p.sex.code(),
-            p.language,
-            p.interpreter_needed,
-            p.phone_primary,
-            p.phone_secondary,
-            p.preferred_phone,
-            p.medicaid_id,
-            p.plan_name,
-            p.enrollment_status.code(),
-            p.enrolled_on.map(date_text),
-            p.enrollment_ended_on.map(date_text),
-            p.risk_tier.number(),
-            p.coordinator_id,
-            p.last_contact_at.map(utc_text),
-            p.gender_identity,
-            p.pronouns,
-            p.best_time_to_call,
-            p.address_line,
-            p.city,
-            p.state,
-            p.postal_code,
-            p.consent_status.code(),
-            p.consent_expires_on.map(date_text),
-            p.advance_directive,
-            p.medications_reconciled_on.map(date_text),
-            p.plan_review_on.map(date_text),
-        ])?;
+        self.insert_patient(&data.patient)?;
         for c in &data.conditions {
-            conn.prepare_cached(
-                "INSERT INTO condition (id, patient_id, code, display, clinical_status, onset_date)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                c.id,
-                c.patient_id,
-                c.code,
-                c.display,
-                c.clinical_status,
-                c.onset_date.map(date_text)
-            ])?;
+            self.insert_condition(c)?;
         }
+        let conn = self.conn();
         for n in &data.needs {
             conn.prepare_cached(
                 "INSERT INTO need (id, patient_id, domain, description, status, created_at)
@@ -919,7 +522,7 @@ impl Tx<'_> {
                 a.patient_id,
                 a.substance,
                 a.reaction,
-                a.criticality
+                a.criticality.code()
             ])?;
         }
         for f in &data.flags {
@@ -951,23 +554,9 @@ impl Tx<'_> {
             ])?;
         }
         for g in &data.goals {
-            conn.prepare_cached(
-                "INSERT INTO goal (id, patient_id, description, lifecycle_status, start_date,
-                   target_date, need_id, measure, priority)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                g.id,
-                g.patient_id,
-                g.description,
-                g.status.code(),
-                g.start_date.map(date_text),
-                g.target_date.map(date_text),
-                g.need_id,
-                g.measure,
-                g.priority.code()
-            ])?;
+            self.insert_goal(g)?;
         }
+        let conn = self.conn();
         for e in &data.progress {
             conn.prepare_cached(
                 "INSERT INTO goal_progress (id, goal_id, recorded_on, note, value, author_id)

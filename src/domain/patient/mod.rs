@@ -1,10 +1,19 @@
-//! Patients: risk tiers, enrollment, age and names.
+//! Patients: the one `Patient` every part of tend reads and writes (see
+//! `record.rs`), and the choices and rules of its fields: risk tiers,
+//! enrollment, consent, age and names.
 
 use chrono::{Datelike, NaiveDate};
 
+use super::choice::choice_list;
+
+mod record;
+
+pub use record::{Patient, Practitioner};
+
 /// The program's risk stratification, 1 (low) to 4 (very high).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum RiskTier {
+    #[default]
     Low = 1,
     Medium = 2,
     High = 3,
@@ -36,6 +45,16 @@ impl RiskTier {
         }
     }
 
+    /// The tier's number as text: how forms and FHIR name it.
+    pub fn code(self) -> &'static str {
+        match self {
+            RiskTier::Low => "1",
+            RiskTier::Medium => "2",
+            RiskTier::High => "3",
+            RiskTier::VeryHigh => "4",
+        }
+    }
+
     /// Four characters wide, for list columns.
     pub fn short(self) -> &'static str {
         match self {
@@ -48,9 +67,10 @@ impl RiskTier {
 }
 
 /// Where a member stands with the program.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum EnrollmentStatus {
     /// Assigned to the program, not yet engaged: the coordinator is reaching out.
+    #[default]
     Outreach,
     Enrolled,
     Disenrolled,
@@ -77,11 +97,12 @@ impl EnrollmentStatus {
 }
 
 /// FHIR administrative gender (the `sex` on the insurance record).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Sex {
     Female,
     Male,
     Other,
+    #[default]
     Unknown,
 }
 
@@ -110,6 +131,16 @@ impl Sex {
         }
     }
 }
+
+choice_list!(RiskTier, |r| r.label());
+choice_list!(EnrollmentStatus, |s| s.code());
+choice_list!(Sex, |s| s.code());
+choice_list!(ConsentStatus, |c| match c {
+    ConsentStatus::Active => "on file",
+    ConsentStatus::None => "none",
+    ConsentStatus::Revoked => "revoked",
+});
+choice_list!(FlagKind, |k| k.label());
 
 /// Age in completed years on `today` (a birthday on 29 February counts from 1 March
 /// in common years, as most US programs do).

@@ -10,7 +10,7 @@ use super::language::{self, PreferredLanguage};
 use super::names::person_name;
 use super::patient::{
     check_icd10, check_postal_code, check_state, earliest_birth_date, normalize_phone,
-    EnrollmentStatus, RiskTier, Sex,
+    EnrollmentStatus, Patient, Practitioner, RiskTier, Sex,
 };
 
 /// A column tend reads from a roster.
@@ -157,16 +157,16 @@ pub struct RosterRow {
     pub sex: Option<Sex>,
     pub gender_identity: Option<String>,
     pub pronouns: Option<String>,
-    pub phone: Option<String>,
-    pub phone2: Option<String>,
-    pub address: Option<String>,
+    pub phone_primary: Option<String>,
+    pub phone_secondary: Option<String>,
+    pub address_line: Option<String>,
     pub city: Option<String>,
     pub state: Option<String>,
-    pub zip: Option<String>,
+    pub postal_code: Option<String>,
     pub language: Option<PreferredLanguage>,
-    pub interpreter: Option<bool>,
+    pub interpreter_needed: Option<bool>,
     pub medicaid_id: Option<String>,
-    pub plan: Option<String>,
+    pub plan_name: Option<String>,
     pub risk_tier: Option<RiskTier>,
     /// The coordinator's user name.
     pub coordinator: Option<String>,
@@ -175,6 +175,68 @@ pub struct RosterRow {
     pub pcp_name: Option<String>,
     pub pcp_phone: Option<String>,
     pub conditions: Vec<RosterCondition>,
+}
+
+impl RosterRow {
+    /// The patient as tend holds them (`stored`) with what the row says laid
+    /// over it, the coordinator the row names already found (`coordinator`).
+    /// A cell the row leaves empty keeps what is stored: a payer's file that
+    /// does not know a phone number must not erase the one a coordinator
+    /// found.
+    pub fn laid_over(&self, stored: &Patient, coordinator: Option<Practitioner>) -> Patient {
+        let over = |stored: &Option<String>, given: &Option<String>| {
+            given.clone().or_else(|| stored.clone())
+        };
+        let enrollment_status = self.enrollment_status.unwrap_or(stored.enrollment_status);
+        Patient {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            birth_date: self.birth_date,
+            sex: self.sex.unwrap_or(stored.sex),
+            gender_identity: over(&stored.gender_identity, &self.gender_identity),
+            pronouns: over(&stored.pronouns, &self.pronouns),
+            phone_primary: over(&stored.phone_primary, &self.phone_primary),
+            phone_secondary: over(&stored.phone_secondary, &self.phone_secondary),
+            address_line: over(&stored.address_line, &self.address_line),
+            city: over(&stored.city, &self.city),
+            state: over(&stored.state, &self.state),
+            postal_code: over(&stored.postal_code, &self.postal_code),
+            // A roster that does not know the language (an empty cell, or
+            // "Unknown") says nothing new: what a coordinator learnt stays.
+            // "Declined" is an answer, and is taken.
+            language: match &self.language {
+                None | Some(PreferredLanguage::Unknown) => stored.language.clone(),
+                Some(answer) => answer.code().to_string(),
+            },
+            interpreter_needed: self.interpreter_needed.unwrap_or(stored.interpreter_needed),
+            medicaid_id: over(&stored.medicaid_id, &self.medicaid_id),
+            plan_name: over(&stored.plan_name, &self.plan_name),
+            risk_tier: self.risk_tier.unwrap_or(stored.risk_tier),
+            coordinator: coordinator.or_else(|| stored.coordinator.clone()),
+            enrollment_status,
+            enrolled_on: self.enrolled_on.or(stored.enrolled_on),
+            // An end of enrollment stays only while the member is
+            // disenrolled: a roster that enrolls them again ends it, or the
+            // record would break the rule every later edit is checked
+            // against.
+            enrollment_ended_on: stored
+                .enrollment_ended_on
+                .filter(|_| enrollment_status == EnrollmentStatus::Disenrolled),
+            ..stored.clone()
+        }
+    }
+
+    /// A member tend does not hold yet, as the row gives them: what the row
+    /// leaves empty is what a new record starts with (a roster that does
+    /// not say has not said English; a member new to the program is someone
+    /// to reach).
+    pub fn new_patient(&self, coordinator: Option<Practitioner>) -> Patient {
+        let blank = Patient {
+            member_id: self.member_id.clone(),
+            ..Patient::default()
+        };
+        self.laid_over(&blank, coordinator)
+    }
 }
 
 /// The coordinators a roster may name: the ones tend knows already. A
@@ -312,18 +374,18 @@ pub fn read_row(
         sex: cells.read(Column::Sex, parse_sex),
         gender_identity: cells.text(Column::GenderIdentity),
         pronouns: cells.text(Column::Pronouns),
-        phone: cells.read(Column::Phone, normalize_phone),
-        phone2: cells.read(Column::Phone2, normalize_phone),
-        address: cells.text(Column::Address),
+        phone_primary: cells.read(Column::Phone, normalize_phone),
+        phone_secondary: cells.read(Column::Phone2, normalize_phone),
+        address_line: cells.text(Column::Address),
         city: cells.text(Column::City),
         state: cells.read(Column::State, |t| check_state(t).map(|()| t.to_uppercase())),
-        zip: cells.read(Column::Zip, |t| {
+        postal_code: cells.read(Column::Zip, |t| {
             check_postal_code(t).map(|()| t.to_string())
         }),
         language: cells.read(Column::Language, language::parse),
-        interpreter: cells.read(Column::Interpreter, parse_yes_no),
+        interpreter_needed: cells.read(Column::Interpreter, parse_yes_no),
         medicaid_id: cells.text(Column::MedicaidId),
-        plan: cells.text(Column::Plan),
+        plan_name: cells.text(Column::Plan),
         risk_tier: cells.read(Column::RiskTier, parse_risk_tier),
         coordinator: cells.read(Column::Coordinator, |t| coordinators.read(t)),
         enrollment_status: cells.read(Column::EnrollmentStatus, parse_enrollment),
@@ -479,196 +541,4 @@ pub fn parse_conditions(text: &str) -> Result<Vec<RosterCondition>, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-    }
-
-    #[test]
-    fn headers_match_without_case_spaces_or_underscores() {
-        assert_eq!(Column::from_header("First Name"), Some(Column::FirstName));
-        assert_eq!(Column::from_header(" FIRST_NAME "), Some(Column::FirstName));
-        assert_eq!(Column::from_header("MRN"), Some(Column::MemberId));
-        assert_eq!(Column::from_header("CIN"), Some(Column::MemberId));
-        assert_eq!(Column::from_header("Member ID"), Some(Column::MemberId));
-        assert_eq!(Column::from_header("phone 2"), Some(Column::Phone2));
-        assert_eq!(Column::from_header("Date of Birth"), Some(Column::Dob));
-        assert_eq!(Column::from_header("favourite colour"), None);
-    }
-
-    fn row(cells: &[(Column, &str)]) -> Result<RosterRow, Vec<CellError>> {
-        let cells: Vec<(Column, String)> = cells.iter().map(|(c, t)| (*c, t.to_string())).collect();
-        read_row(
-            2,
-            |column| {
-                cells
-                    .iter()
-                    .find(|(c, _)| *c == column)
-                    .map(|(_, t)| t.clone())
-            },
-            today(),
-            &Coordinators::new(["ccuser", "cc0002"]),
-        )
-    }
-
-    const REQUIRED: [(Column, &str); 4] = [
-        (Column::MemberId, "SYN1"),
-        (Column::FirstName, "Zoë"),
-        (Column::LastName, "Testa"),
-        (Column::Dob, "02/03/1970"),
-    ];
-
-    #[test]
-    fn a_row_is_read_into_its_types() {
-        let mut cells = REQUIRED.to_vec();
-        cells.extend([
-            (Column::Sex, "F"),
-            (Column::Phone, "212 555 0100"),
-            (Column::Language, "Spanish"),
-            (Column::Interpreter, "Yes"),
-            (Column::RiskTier, "very high"),
-            (Column::EnrollmentStatus, "Enrolled"),
-            (Column::State, "ny"),
-            (
-                Column::Conditions,
-                "E11.9 Type 2 diabetes; I10; Housing instability",
-            ),
-        ]);
-        let row = row(&cells).unwrap();
-        assert_eq!(row.birth_date, NaiveDate::from_ymd_opt(1970, 2, 3).unwrap());
-        assert_eq!(row.sex, Some(Sex::Female));
-        assert_eq!(row.phone.as_deref(), Some("(212) 555-0100"));
-        assert_eq!(row.language.as_ref().map(|l| l.code()), Some("es"));
-        assert_eq!(row.interpreter, Some(true));
-        assert_eq!(row.risk_tier, Some(RiskTier::VeryHigh));
-        assert_eq!(row.enrollment_status, Some(EnrollmentStatus::Enrolled));
-        assert_eq!(row.state.as_deref(), Some("NY"));
-        assert_eq!(
-            row.conditions,
-            [
-                RosterCondition {
-                    code: Some("E11.9".into()),
-                    name: "Type 2 diabetes".into()
-                },
-                RosterCondition {
-                    code: Some("I10".into()),
-                    name: "I10".into()
-                },
-                RosterCondition {
-                    code: None,
-                    name: "Housing instability".into()
-                },
-            ]
-        );
-        assert_eq!(row.plan, None, "a column the file lacks is left alone");
-    }
-
-    #[test]
-    fn every_bad_cell_says_what_is_wrong() {
-        let bad = |column: Column, text: &str| {
-            let mut cells = REQUIRED.to_vec();
-            cells.retain(|(c, _)| *c != column);
-            cells.push((column, text));
-            let errors = row(&cells).unwrap_err();
-            assert_eq!(errors.len(), 1, "{errors:?}");
-            assert_eq!(errors[0].column, column);
-            errors[0].message.clone()
-        };
-        assert_eq!(
-            bad(Column::Dob, "1970-13-01"),
-            "\"1970-13-01\" is not a day of the calendar"
-        );
-        assert_eq!(
-            bad(Column::Dob, "02/30/1980"),
-            "\"02/30/1980\" is not a day of the calendar"
-        );
-        assert_eq!(
-            bad(Column::Dob, "1980/02/03"),
-            "\"1980/02/03\" is not a date: write YYYY-MM-DD or MM/DD/YYYY"
-        );
-        assert_eq!(
-            bad(Column::Dob, "Feb 3 1970"),
-            "\"Feb 3 1970\" is not a date: write YYYY-MM-DD or MM/DD/YYYY"
-        );
-        assert_eq!(
-            bad(Column::Dob, "2030-01-01"),
-            "2030-01-01 is in the future"
-        );
-        assert_eq!(
-            bad(Column::Dob, "1890-01-01"),
-            "1890-01-01 would make the member older than 120"
-        );
-        assert_eq!(
-            bad(Column::MemberId, " "),
-            "is empty; every member needs one"
-        );
-        assert_eq!(
-            bad(Column::Phone, "555-0100"),
-            "a phone number has 10 digits; this has 7"
-        );
-        assert_eq!(
-            bad(Column::Interpreter, "sometimes"),
-            "\"sometimes\" is not Y/N, yes/no or true/false"
-        );
-        assert_eq!(
-            bad(Column::RiskTier, "5"),
-            "\"5\" is not a risk tier: 1–4, or low, medium, high, very high"
-        );
-        assert_eq!(
-            parse_conditions("A1C elevated; H1N1 influenza; Z59.0").unwrap(),
-            [
-                RosterCondition {
-                    code: None,
-                    name: "A1C elevated".into()
-                },
-                RosterCondition {
-                    code: None,
-                    name: "H1N1 influenza".into()
-                },
-                RosterCondition {
-                    code: Some("Z59.0".into()),
-                    name: "Z59.0".into()
-                },
-            ],
-            "names that look a little like codes stay names"
-        );
-        assert_eq!(bad(Column::Conditions, "E1.9 diabetes"), "\"E1.9\" is not an ICD-10 code: a letter, two digits, then a dot and up to four more (E11.9)");
-        assert_eq!(
-            bad(Column::LastName, "Testa\u{1b}[2J"),
-            "holds a control character (^[); a roster holds text only"
-        );
-        assert_eq!(
-            bad(Column::LastName, "\u{200B}\u{200D}"),
-            "holds no letters, only invisible characters"
-        );
-        assert_eq!(
-            bad(Column::Coordinator, "jdoe"),
-            "\"jdoe\" is not a coordinator tend knows (a roster names one it knows: cc0002 or ccuser)"
-        );
-        assert_eq!(
-            bad(Column::Coordinator, "=CC0002"),
-            "\"=CC0002\" is not a coordinator tend knows (did you mean cc0002?)"
-        );
-    }
-
-    #[test]
-    fn names_are_read_in_their_one_form_and_coordinators_only_if_known() {
-        let mut cells = REQUIRED.to_vec();
-        cells.retain(|(c, _)| *c != Column::FirstName);
-        cells.extend([
-            (Column::FirstName, "Zoe\u{0308}\u{200B}"),
-            (Column::Coordinator, "cc0002\u{200B}"),
-        ]);
-        let row = row(&cells).unwrap();
-        assert_eq!(row.given_name, "Zoë");
-        assert_eq!(row.coordinator.as_deref(), Some("cc0002"));
-        let many = Coordinators::new((1..=9).map(|n| format!("cc000{n}")));
-        assert_eq!(
-            many.read("cc0010").unwrap_err(),
-            "\"cc0010\" is not a coordinator tend knows (a roster names one it knows: cc0001, \
-             cc0002, cc0003, cc0004, cc0005 or 4 more)"
-        );
-    }
-}
+mod tests;

@@ -1,9 +1,14 @@
 //! The one form component every edit uses: labelled one-line fields, each
 //! checked as it is typed (dates, phone numbers, choices, required fields),
 //! `Tab`/`Enter` to the next field, `Ctrl-S` to save, `Esc` to cancel
-//! without change. What a save does is the caller's (see `forms.rs`); the
-//! form only holds the text and says what each field means or why it
-//! cannot be used.
+//! without change. What a form is for (its fields, checks, save and
+//! conflicts) is one file of `forms/`; the engine only holds the text and
+//! says what each field means or why it cannot be used.
+//!
+//! A form's fields are named by an enum of its own ([`FieldId`], made by
+//! `field_ids!`): the fields are built in the enum's order, so an id is
+//! the index of its field, a typo is a compile error and `focus` cannot
+//! miss.
 //!
 //! A language field completes names from the whole registry: once its text
 //! is edited, the line under the form lists what it may become, the first
@@ -16,7 +21,10 @@
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use std::any::{type_name, TypeId};
+
 use super::line_input::{InputEvent, LineInput};
+use crate::domain::choice::ChoiceList;
 use crate::domain::dates;
 use crate::domain::language::{self, Suggestion};
 use crate::domain::patient::{check_icd10, check_postal_code, check_state, normalize_phone};
@@ -59,6 +67,24 @@ impl Choice {
     }
 }
 
+impl FieldKind {
+    /// A choice of one of a domain list's values, by its code; the words
+    /// shown are its label, in lower case.
+    pub fn choice_of<T: ChoiceList>() -> FieldKind {
+        FieldKind::Choice(
+            T::ALL
+                .iter()
+                .map(|c| Choice::new(c.code(), choice_text(*c)))
+                .collect(),
+        )
+    }
+}
+
+/// The words a choice list's value is shown (and a form opens) with.
+pub fn choice_text<T: ChoiceList>(value: T) -> String {
+    value.label().to_lowercase()
+}
+
 /// A field's text, read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -72,8 +98,6 @@ pub enum Value {
 }
 
 pub struct Field {
-    /// The name the caller reads it by.
-    pub name: &'static str,
     pub label: &'static str,
     pub kind: FieldKind,
     pub required: bool,
@@ -93,10 +117,9 @@ pub struct Field {
 const SUGGESTIONS: usize = 5;
 
 impl Field {
-    pub fn new(name: &'static str, label: &'static str, kind: FieldKind, text: &str) -> Field {
+    pub fn new(label: &'static str, kind: FieldKind, text: &str) -> Field {
         let input = LineInput::new(text);
         Field {
-            name,
             label,
             kind,
             required: false,
@@ -317,9 +340,37 @@ pub enum FormEvent {
     Unchanged,
 }
 
-pub struct Form<P> {
-    /// What a save does.
-    pub purpose: P,
+/// The fields of one form, named: an enum whose every variant is a field,
+/// in the order shown. Made by `field_ids!`, which keeps `ALL` and `index`
+/// in step.
+pub trait FieldId: Copy + Eq + std::fmt::Debug + 'static {
+    const ALL: &'static [Self];
+    /// Its field's position in the form.
+    fn index(self) -> usize;
+}
+
+/// Declares a form's field ids: a field-less enum and its [`FieldId`].
+macro_rules! field_ids {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $crate::app::form::FieldId for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+    };
+}
+
+pub(crate) use field_ids;
+
+pub struct Form {
     pub title: String,
     pub fields: Vec<Field>,
     pub focused: usize,
@@ -327,56 +378,97 @@ pub struct Form<P> {
     /// the store's refusal), or what happened to it (a conflict).
     pub problem: Option<String>,
     pub today: NaiveDate,
+    /// The enum that names the fields, so that reading one by another
+    /// form's id is caught.
+    ids: TypeId,
 }
 
-impl<P> Form<P> {
-    pub fn new(purpose: P, title: String, fields: Vec<Field>, today: NaiveDate) -> Form<P> {
+impl Form {
+    /// A form with a field for each of `I`'s ids, in order, made by `field`.
+    pub fn new<I: FieldId>(title: String, field: impl Fn(I) -> Field, today: NaiveDate) -> Form {
         Form {
-            purpose,
             title,
-            fields,
+            fields: I::ALL.iter().map(|&id| field(id)).collect(),
             focused: 0,
             problem: None,
             today,
+            ids: TypeId::of::<I>(),
         }
     }
 
-    /// Puts the cursor in the named field.
-    pub fn focus(&mut self, name: &str) {
-        if let Some(index) = self.fields.iter().position(|f| f.name == name) {
-            self.focused = index;
-        }
+    fn index<I: FieldId>(&self, id: I) -> usize {
+        assert!(
+            self.ids == TypeId::of::<I>(),
+            "a form's field read by another form's id ({})",
+            type_name::<I>()
+        );
+        id.index()
     }
 
-    pub fn field(&self, name: &str) -> &Field {
-        self.fields
-            .iter()
-            .find(|f| f.name == name)
-            .unwrap_or_else(|| panic!("the form has no field named {name}"))
+    /// Puts the cursor in the field.
+    pub fn focus<I: FieldId>(&mut self, id: I) {
+        self.focused = self.index(id);
     }
 
-    /// The named field's value; the form has been checked (see
+    pub fn get<I: FieldId>(&self, id: I) -> &Field {
+        &self.fields[self.index(id)]
+    }
+
+    /// The field's value; the form has been checked (see
     /// [`Form::first_problem`]) before a caller reads values.
-    pub fn value(&self, name: &str) -> Value {
-        self.field(name).value(self.today).unwrap_or(Value::Empty)
+    pub fn value<I: FieldId>(&self, id: I) -> Value {
+        self.get(id).value(self.today).unwrap_or(Value::Empty)
     }
 
-    pub fn text(&self, name: &str) -> Option<String> {
-        match self.value(name) {
+    pub fn text<I: FieldId>(&self, id: I) -> Option<String> {
+        match self.value(id) {
             Value::Text(text) | Value::Choice(text) => Some(text),
             _ => None,
         }
     }
 
-    pub fn date(&self, name: &str) -> Option<NaiveDate> {
-        match self.value(name) {
+    pub fn date<I: FieldId>(&self, id: I) -> Option<NaiveDate> {
+        match self.value(id) {
             Value::Date(date) => Some(date),
             _ => None,
         }
     }
 
-    pub fn yes(&self, name: &str) -> bool {
-        self.value(name) == Value::Bool(true)
+    pub fn yes<I: FieldId>(&self, id: I) -> bool {
+        self.value(id) == Value::Bool(true)
+    }
+
+    /// The choice list's value the field holds.
+    pub fn choice<T: ChoiceList, I: FieldId>(&self, id: I) -> Option<T> {
+        self.text(id).as_deref().and_then(T::from_code)
+    }
+
+    /// Another session saved first: `theirs` is each field's text as
+    /// saved now, in order. A field the user left alone takes theirs; one
+    /// they changed keeps their text and shows theirs beside it; theirs
+    /// becomes what counts as unchanged. Returns how many fields differ;
+    /// the cursor goes to the first.
+    pub fn take_theirs(&mut self, theirs: &[String]) -> usize {
+        let mut differing = 0;
+        for (field, theirs) in self.fields.iter_mut().zip(theirs) {
+            if *theirs == field.initial {
+                continue;
+            }
+            if !field.is_changed() {
+                // Untouched here: theirs is simply the newer value.
+                field.reset(theirs);
+            } else if field.text() != *theirs {
+                field.theirs = Some(theirs.clone());
+                field.initial = theirs.clone();
+                differing += 1;
+            } else {
+                field.initial = theirs.clone();
+            }
+        }
+        if let Some(index) = self.fields.iter().position(|f| f.theirs.is_some()) {
+            self.focused = index;
+        }
+        differing
     }
 
     /// The first field that cannot be used, and why.
@@ -453,245 +545,4 @@ impl<P> Form<P> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-    }
-
-    fn typed(kind: FieldKind, text: &str) -> Result<Value, String> {
-        Field::new("f", "The field", kind, text).value(today())
-    }
-
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    #[test]
-    fn dates_read_as_expressions_or_as_dates_of_record() {
-        assert_eq!(
-            typed(FieldKind::Date, "fri"),
-            Ok(Value::Date(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()))
-        );
-        assert_eq!(
-            typed(FieldKind::Date, "2026-12-05"),
-            Ok(Value::Date(NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()))
-        );
-        assert!(typed(FieldKind::Date, "someday")
-            .unwrap_err()
-            .contains("is not a date"));
-        assert_eq!(
-            typed(FieldKind::RecordDate, "02/03/1970"),
-            Ok(Value::Date(NaiveDate::from_ymd_opt(1970, 2, 3).unwrap()))
-        );
-        assert_eq!(
-            typed(FieldKind::RecordDate, "tom").unwrap_err(),
-            "\"tom\" is not a date: type 1970-02-03 or 02/03/1970"
-        );
-        assert!(typed(FieldKind::RecordDate, "1970-02-30").is_err());
-    }
-
-    #[test]
-    fn phones_choices_and_yes_no_say_what_is_wrong() {
-        assert_eq!(
-            typed(FieldKind::Phone, "212 555 0134"),
-            Ok(Value::Text("(212) 555-0134".into()))
-        );
-        assert_eq!(
-            typed(FieldKind::Phone, "555 0134").unwrap_err(),
-            "a phone number has 10 digits; this has 7"
-        );
-        let choices = FieldKind::Choice(vec![
-            Choice::new("high-priority", "high"),
-            Choice::new("medium-priority", "medium"),
-            Choice::new("low-priority", "low"),
-            Choice::new("x", "hidden"),
-        ]);
-        assert_eq!(
-            typed(choices.clone(), "Med"),
-            Ok(Value::Choice("medium-priority".into()))
-        );
-        assert_eq!(
-            typed(choices.clone(), "low-priority"),
-            Ok(Value::Choice("low-priority".into()))
-        );
-        assert_eq!(
-            typed(choices.clone(), "h").unwrap_err(),
-            "\"h\" could be high or hidden"
-        );
-        assert_eq!(
-            typed(choices, "urgent").unwrap_err(),
-            "\"urgent\" is none of: high, medium, low, hidden"
-        );
-        assert_eq!(typed(FieldKind::YesNo, "Y"), Ok(Value::Bool(true)));
-        assert_eq!(
-            typed(FieldKind::YesNo, "maybe").unwrap_err(),
-            "type yes or no"
-        );
-    }
-
-    #[test]
-    fn languages_codes_and_addresses_are_read_or_refused() {
-        assert_eq!(
-            typed(FieldKind::Language, "spanish"),
-            Ok(Value::Text("es".into()))
-        );
-        assert_eq!(
-            typed(FieldKind::Language, "es"),
-            Ok(Value::Text("es".into()))
-        );
-        assert_eq!(
-            typed(FieldKind::Language, "pt-BR"),
-            Ok(Value::Text("pt-BR".into()))
-        );
-        assert!(typed(FieldKind::Language, "Klingon language").is_err());
-        assert_eq!(
-            typed(FieldKind::Icd10, "e11.9"),
-            Ok(Value::Text("E11.9".into()))
-        );
-        assert!(typed(FieldKind::Icd10, "diabetes").is_err());
-        assert_eq!(typed(FieldKind::State, "ny"), Ok(Value::Text("NY".into())));
-        assert!(typed(FieldKind::PostalCode, "1234").is_err());
-    }
-
-    #[test]
-    fn a_language_field_completes_names_from_the_whole_registry() {
-        let mut form = Form::new(
-            (),
-            "Test".into(),
-            vec![
-                Field::new("lang", "Language", FieldKind::Language, "English"),
-                Field::new("next", "Next", FieldKind::Text, ""),
-            ],
-            today(),
-        );
-        let retype = |form: &mut Form<()>, text: &str| {
-            while !form.fields[form.focused].text().is_empty() {
-                form.key(key(KeyCode::Backspace));
-            }
-            for c in text.chars() {
-                form.key(key(KeyCode::Char(c)));
-            }
-        };
-        assert!(
-            form.fields[0].suggestions().is_empty(),
-            "passing through the field offers nothing"
-        );
-        retype(&mut form, "mand");
-        let line = form.fields[0].completion_line(today()).unwrap();
-        assert!(
-            line.starts_with("Tab: Mandarin Chinese (cmn) · Ctrl-N: "),
-            "{line}"
-        );
-        assert_eq!(form.key(key(KeyCode::Tab)), FormEvent::Edited);
-        assert_eq!(form.focused, 0, "Tab took the completion");
-        assert_eq!(form.fields[0].text(), "Mandarin Chinese");
-        assert_eq!(form.text("lang").as_deref(), Some("cmn"));
-        assert_eq!(form.key(key(KeyCode::Tab)), FormEvent::Unchanged);
-        assert_eq!(form.focused, 1, "and then went to the next field");
-
-        // "man" reads already (Mandingo's code): Tab goes on, Right at the
-        // end takes the completion, Ctrl-N and Ctrl-P choose which.
-        form.key(key(KeyCode::BackTab));
-        retype(&mut form, "man");
-        let field = &form.fields[0];
-        let offered = field.suggestions();
-        assert!(offered.len() > 2);
-        assert_eq!(
-            field.completion_line(today()).unwrap(),
-            format!(
-                "→ Mandingo · Right: Mandarin Chinese (cmn) · Ctrl-N: {}",
-                offered[1..]
-                    .iter()
-                    .map(Suggestion::shown)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        );
-        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-        assert_eq!(form.key(ctrl('n')), FormEvent::Unchanged);
-        assert_eq!(form.key(ctrl('n')), FormEvent::Unchanged);
-        assert_eq!(form.key(ctrl('p')), FormEvent::Unchanged);
-        assert_eq!(form.fields[0].suggestions()[0], offered[1]);
-        form.key(key(KeyCode::Left));
-        assert_eq!(
-            form.key(key(KeyCode::Right)),
-            FormEvent::Unchanged,
-            "Right inside the text moves the cursor"
-        );
-        assert_eq!(form.key(key(KeyCode::Right)), FormEvent::Edited);
-        assert_eq!(form.fields[0].text(), offered[1].name);
-        assert_eq!(form.text("lang").as_deref(), Some(offered[1].answer.code()));
-
-        // Text that reads and offers nothing more: Tab goes on.
-        form.key(key(KeyCode::BackTab));
-        retype(&mut form, "Declined to answer");
-        assert_eq!(form.fields[0].completion_line(today()), None);
-        assert_eq!(
-            form.fields[0].meaning(today()),
-            Ok("→ Declined to answer".into())
-        );
-        assert_eq!(form.text("lang").as_deref(), Some("und-x-declined"));
-        form.key(key(KeyCode::Tab));
-        assert_eq!(form.focused, 1);
-        // Nothing to offer and no language: the reason is shown.
-        form.key(key(KeyCode::BackTab));
-        retype(&mut form, "Klingon l");
-        assert_eq!(form.fields[0].completion_line(today()), None);
-        assert!(form.fields[0].value(today()).is_err());
-    }
-
-    #[test]
-    fn required_fields_refuse_empty_and_optional_ones_read_as_empty() {
-        let required = Field::new("w", "The patient's words", FieldKind::Text, " ").required();
-        assert_eq!(
-            required.value(today()),
-            Err("The patient's words is required".into())
-        );
-        assert_eq!(typed(FieldKind::Date, ""), Ok(Value::Empty));
-    }
-
-    #[test]
-    fn keys_move_between_fields_edit_save_and_cancel() {
-        let mut form = Form::new(
-            (),
-            "Test".into(),
-            vec![
-                Field::new("a", "A", FieldKind::Text, "x"),
-                Field::new("b", "B", FieldKind::Date, ""),
-            ],
-            today(),
-        );
-        assert_eq!(form.key(key(KeyCode::Char('y'))), FormEvent::Edited);
-        assert!(form.is_changed());
-        assert_eq!(form.text("a").as_deref(), Some("xy"));
-        assert_eq!(form.key(key(KeyCode::Enter)), FormEvent::Unchanged);
-        assert_eq!(form.focused, 1, "Enter goes to the next field");
-        assert_eq!(form.key(key(KeyCode::Tab)), FormEvent::Unchanged);
-        assert_eq!(form.focused, 1, "and stops at the last");
-        for c in "tom".chars() {
-            form.key(key(KeyCode::Char(c)));
-        }
-        assert_eq!(form.date("b"), NaiveDate::from_ymd_opt(2026, 11, 25));
-        assert_eq!(
-            form.field("b").meaning(today()),
-            Ok("→ Wed 2026-11-25".into())
-        );
-        assert_eq!(
-            form.key(key(KeyCode::Enter)),
-            FormEvent::Save,
-            "Enter on the last saves"
-        );
-        assert_eq!(form.key(key(KeyCode::BackTab)), FormEvent::Unchanged);
-        assert_eq!(form.focused, 0);
-        assert_eq!(
-            form.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-            FormEvent::Save
-        );
-        assert_eq!(form.key(key(KeyCode::Esc)), FormEvent::Cancel);
-        assert_eq!(form.first_problem(), None);
-        form.fields[1].reset("never");
-        assert_eq!(form.first_problem().map(|(i, _)| i), Some(1));
-    }
-}
+mod tests;
