@@ -93,6 +93,34 @@ fn a_paragraph_typed_past_the_screen_width_is_stored_as_one_line() {
     assert_eq!(the_note(&path), ("completed".into(), draft));
 }
 
+/// A long paragraph, signed and read in the notes' view, scrolls to its
+/// last word: the view counts its rows as they wrap, at words.
+#[test]
+fn a_long_paragraph_is_read_to_its_end_in_the_notes_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&db(dir.path()));
+    app.resize(80, 24);
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "popr");
+    let paragraph = "Discussed the prior authorization, transportation, \
+                     pharmacy reconciliation and appointment. "
+        .repeat(30);
+    app.paste(&paragraph);
+    keys(&mut app, "THE END");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert!(!screen(&mut app).contains("THE END"), "below the fold");
+    for _ in 0..100 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let shown = screen(&mut app);
+    assert!(shown.contains("THE END"), "{shown}");
+}
+
 #[test]
 fn a_draft_stored_with_line_breaks_keeps_them() {
     let dir = tempfile::tempdir().unwrap();
