@@ -8,9 +8,10 @@ mod fixtures;
 use std::path::Path;
 
 use common::{app, ctrl, keys, press, screen};
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use fixtures::zoe_db as db;
 use rusqlite::Connection;
+use tend::app::editor::{CallSheet, NoteEditor};
 use tend::app::App;
 
 /// Wider than the editor at 80 columns (77 columns of text).
@@ -94,6 +95,34 @@ fn a_paragraph_typed_past_the_screen_width_is_stored_as_one_line() {
     assert_eq!(the_note(&path), ("completed".into(), draft));
 }
 
+/// A long paragraph, signed and read in the notes' view, scrolls to its
+/// last word: the view counts its rows as they wrap, at words.
+#[test]
+fn a_long_paragraph_is_read_to_its_end_in_the_notes_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&db(dir.path()));
+    app.resize(80, 24);
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "popr");
+    let paragraph = "Discussed the prior authorization, transportation, \
+                     pharmacy reconciliation and appointment. "
+        .repeat(30);
+    app.paste(&paragraph);
+    keys(&mut app, "THE END");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert!(!screen(&mut app).contains("THE END"), "below the fold");
+    for _ in 0..100 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let shown = screen(&mut app);
+    assert!(shown.contains("THE END"), "{shown}");
+}
+
 #[test]
 fn a_draft_stored_with_line_breaks_keeps_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -129,5 +158,119 @@ fn the_editor_wraps_a_paragraph_at_80x24() {
     assert_eq!(
         app.editor().unwrap().text(),
         format!("{PARAGRAPH}\n{LONG_WORD}")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The editor's text area alone, drawn 20 columns wide.
+
+fn editor() -> NoteEditor {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T14:00:00Z")
+        .unwrap()
+        .to_utc();
+    NoteEditor::new(1, CallSheet::default(), None, now)
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// The text area drawn `width` columns wide: its rows, and where the
+/// cursor (a reversed cell) is.
+fn draw(e: &NoteEditor, width: u16, height: u16) -> (Vec<String>, Option<(u16, u16)>) {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::Modifier;
+    use ratatui::widgets::Widget;
+    let area = Rect::new(0, 0, width, height);
+    let mut buffer = Buffer::empty(area);
+    (&e.body).render(area, &mut buffer);
+    let mut rows = Vec::new();
+    let mut cursor = None;
+    for y in 0..height {
+        let mut row = String::new();
+        let mut skip = 0;
+        for x in 0..width {
+            let cell = &buffer[(x, y)];
+            if cell.modifier.contains(Modifier::REVERSED) {
+                cursor = Some((y, x));
+            }
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            row.push_str(cell.symbol());
+            skip = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
+        }
+        rows.push(row.trim_end().to_string());
+    }
+    (rows, cursor)
+}
+
+#[test]
+fn a_long_paragraph_is_stored_whole_and_wrapped_only_on_screen() {
+    let mut e = editor();
+    let sentence = "Spoke with Zoë about the café voucher and 美玲's ride 👋 today";
+    for c in sentence.chars() {
+        e.key(key(KeyCode::Char(c)));
+        draw(&e, 20, 5);
+    }
+    assert_eq!(e.text(), sentence, "no line break where it wraps");
+    assert!(e.is_dirty());
+    let (rows, cursor) = draw(&e, 20, 5);
+    // The crate's word wrap moves the space a row ends on to the start
+    // of the next row when it does not fit.
+    assert_eq!(
+        rows,
+        [
+            "Spoke with Zoë about",
+            " the café voucher",
+            "and 美玲's ride 👋",
+            "today",
+            ""
+        ]
+    );
+    assert_eq!(cursor, Some((3, 5)), "after the last word");
+
+    // Up and down go by rows on screen and keep the column; a wide
+    // character the column falls inside takes the cursor to its start.
+    e.key(key(KeyCode::Up));
+    e.key(key(KeyCode::Char('X')));
+    e.key(key(KeyCode::Up));
+    e.key(key(KeyCode::Char('Y')));
+    assert_eq!(
+        draw(&e, 20, 5).0[1..3],
+        [" the Ycafé voucher", "and X美玲's ride 👋"]
+    );
+    e.key(key(KeyCode::Down));
+    e.key(key(KeyCode::Down));
+    e.key(key(KeyCode::Char('!')));
+    assert_eq!(
+        e.text(),
+        "Spoke with Zoë about the Ycafé voucher and X美玲's ride 👋 today!"
+    );
+    assert_eq!(draw(&e, 20, 5).1, Some((3, 6)));
+}
+
+#[test]
+fn a_word_longer_than_the_row_is_cut_and_a_wide_character_never_split() {
+    let mut e = editor();
+    for c in "abcdefghijklmnopqrs美 x".chars() {
+        e.key(key(KeyCode::Char(c)));
+        draw(&e, 20, 3);
+    }
+    assert_eq!(
+        draw(&e, 20, 3),
+        (
+            vec!["abcdefghijklmnopqrs".into(), "美 x".into(), "".into()],
+            Some((1, 4))
+        )
+    );
+    e.key(key(KeyCode::Enter));
+    e.key(key(KeyCode::Char('y')));
+    assert_eq!(
+        e.text(),
+        "abcdefghijklmnopqrs美 x\ny",
+        "Enter starts a paragraph"
     );
 }

@@ -1,6 +1,6 @@
-//! A one-line text field (ratatui-textarea underneath): the caseload filter and
-//! every prompt. It never takes a newline or a control character, so what
-//! it holds is always safe to store and to draw.
+//! A one-line text field (ratatui-textarea underneath): the caseload filter
+//! and every prompt. It never takes a newline or a control character, so
+//! what it holds is always safe to store and to draw.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};

@@ -172,9 +172,10 @@ impl Signals {
     }
 }
 
-/// Notices a terminal that has hung up. crossterm (0.28 and 0.29) retries a read that
-/// returns EOF or EIO forever, so its reader cannot tell us; poll(2) on the
-/// terminal reports the hang-up without consuming input.
+/// Notices a terminal that has hung up. crossterm (0.28 and 0.29 alike)
+/// retries a read that returns EOF or EIO forever, so its reader cannot
+/// tell us; poll(2) on the terminal reports the hang-up without consuming
+/// input.
 struct HangupWatch {
     fd: Option<RawFd>,
     _tty: Option<std::fs::File>,

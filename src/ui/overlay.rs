@@ -154,17 +154,13 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
             );
             frame.render_widget(Clear, rect);
             // Wrapped lines can outnumber the text's: the last screenful
-            // is reached by scrolling up to the count of wrapped rows.
-            let inner_width = rect.width.saturating_sub(2).max(1) as usize;
-            let rows: usize = lines
-                .iter()
-                .map(|l| l.width().max(1).div_ceil(inner_width))
-                .sum();
+            // is reached by scrolling up to the count of rows as they wrap
+            // (at words, so more than the text's width over the row's).
+            let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+            let rows = text.line_count(rect.width.saturating_sub(2).max(1));
             let last = rows.saturating_sub(rect.height.saturating_sub(2) as usize);
             frame.render_widget(
-                Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
-                    .scroll(((*scroll).min(last) as u16, 0))
+                text.scroll(((*scroll).min(last) as u16, 0))
                     .block(overlay_block(
                         theme,
                         " Signed note · j k scroll · a adds an addendum · Esc closes ",
