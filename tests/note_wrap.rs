@@ -212,7 +212,7 @@ fn a_long_paragraph_is_stored_whole_and_wrapped_only_on_screen() {
     let mut e = editor();
     let sentence = "Spoke with Zoë about the café voucher and 美玲's ride 👋 today";
     for c in sentence.chars() {
-        e.key(key(KeyCode::Char(c)));
+        press_editor(&mut e, key(KeyCode::Char(c)));
         draw(&e, 20, 5);
     }
     assert_eq!(e.text(), sentence, "no line break where it wraps");
@@ -234,17 +234,17 @@ fn a_long_paragraph_is_stored_whole_and_wrapped_only_on_screen() {
 
     // Up and down go by rows on screen and keep the column; a wide
     // character the column falls inside takes the cursor to its start.
-    e.key(key(KeyCode::Up));
-    e.key(key(KeyCode::Char('X')));
-    e.key(key(KeyCode::Up));
-    e.key(key(KeyCode::Char('Y')));
+    press_editor(&mut e, key(KeyCode::Up));
+    press_editor(&mut e, key(KeyCode::Char('X')));
+    press_editor(&mut e, key(KeyCode::Up));
+    press_editor(&mut e, key(KeyCode::Char('Y')));
     assert_eq!(
         draw(&e, 20, 5).0[1..3],
         [" the Ycafé voucher", "and X美玲's ride 👋"]
     );
-    e.key(key(KeyCode::Down));
-    e.key(key(KeyCode::Down));
-    e.key(key(KeyCode::Char('!')));
+    press_editor(&mut e, key(KeyCode::Down));
+    press_editor(&mut e, key(KeyCode::Down));
+    press_editor(&mut e, key(KeyCode::Char('!')));
     assert_eq!(
         e.text(),
         "Spoke with Zoë about the Ycafé voucher and X美玲's ride 👋 today!"
@@ -256,7 +256,7 @@ fn a_long_paragraph_is_stored_whole_and_wrapped_only_on_screen() {
 fn a_word_longer_than_the_row_is_cut_and_a_wide_character_never_split() {
     let mut e = editor();
     for c in "abcdefghijklmnopqrs美 x".chars() {
-        e.key(key(KeyCode::Char(c)));
+        press_editor(&mut e, key(KeyCode::Char(c)));
         draw(&e, 20, 3);
     }
     assert_eq!(
@@ -266,11 +266,17 @@ fn a_word_longer_than_the_row_is_cut_and_a_wide_character_never_split() {
             Some((1, 4))
         )
     );
-    e.key(key(KeyCode::Enter));
-    e.key(key(KeyCode::Char('y')));
+    press_editor(&mut e, key(KeyCode::Enter));
+    press_editor(&mut e, key(KeyCode::Char('y')));
     assert_eq!(
         e.text(),
         "abcdefghijklmnopqrs美 x\ny",
         "Enter starts a paragraph"
     );
+}
+
+/// A key as the app gives the editor: read by the default keymap first.
+fn press_editor(editor: &mut NoteEditor, key: KeyEvent) -> tend::app::editor::EditorEvent {
+    let command = tend::app::keymap::Keymap::default().command(editor.context(), &key);
+    editor.key(command, key)
 }

@@ -160,13 +160,7 @@ impl CaseloadPane {
         command: Option<Action>,
         key: KeyEvent,
     ) -> Result<FilterOutcome, StoreError> {
-        let event = match command {
-            Some(Action::Submit) => InputEvent::Submit(input.text()),
-            Some(Action::Cancel) => InputEvent::Cancel,
-            Some(_) => InputEvent::Unchanged,
-            None => input.key(key),
-        };
-        match event {
+        match input.key(command, key) {
             InputEvent::Submit(_) => Ok(FilterOutcome::Closed),
             InputEvent::Cancel => {
                 self.clear_filter(store)?;

@@ -21,6 +21,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
+use super::keymap::{Action, Context};
 use crate::domain::note::{Direction, DraftHeader, HeaderField, Method, Outcome, Party};
 use crate::store::Draft;
 
@@ -286,14 +287,25 @@ impl NoteEditor {
         self.dirty = true;
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> EditorEvent {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if let Some(field) = self.asking() {
-            return self.answer(field, key);
+    /// The keymap's context for the next key: the header's keys come first
+    /// while a header field (or the minutes) has the cursor.
+    pub fn context(&self) -> Context {
+        if self.in_header() {
+            Context::EditorHeader
+        } else {
+            Context::Editor
         }
-        match key.code {
-            KeyCode::Esc => return EditorEvent::Close,
-            KeyCode::Char('s') if ctrl => {
+    }
+
+    /// A key, with what the keymap reads it as in [`NoteEditor::context`]
+    /// (`command`). A key the keymap does not bind is typed.
+    pub fn key(&mut self, command: Option<Action>, key: KeyEvent) -> EditorEvent {
+        if let Some(field) = self.asking() {
+            return self.answer(field, command, key);
+        }
+        match command {
+            Some(Action::Cancel) => return EditorEvent::Close,
+            Some(Action::Save) => {
                 // An empty note is refused as such before anything is asked.
                 if self.header.missing().is_empty() || self.text().trim().is_empty() {
                     return EditorEvent::Sign;
@@ -301,23 +313,23 @@ impl NoteEditor {
                 self.signing = true;
                 return EditorEvent::Unchanged;
             }
-            KeyCode::Char('t') if ctrl => return EditorEvent::PickTemplate,
-            KeyCode::Char('o') if ctrl => return EditorEvent::InsertTime,
-            KeyCode::Char('q') if ctrl => return EditorEvent::Discard,
-            KeyCode::Tab => {
+            Some(Action::InsertTemplate) => return EditorEvent::PickTemplate,
+            Some(Action::InsertTime) => return EditorEvent::InsertTime,
+            Some(Action::DiscardDraft) => return EditorEvent::Discard,
+            Some(Action::NextField) => {
                 self.field = self.field.next();
                 return EditorEvent::Unchanged;
             }
-            KeyCode::BackTab => {
+            Some(Action::PrevField) => {
                 self.field = self.field.prev();
                 return EditorEvent::Unchanged;
             }
             _ => {}
         }
         let changed = match self.field {
-            Field::Body => self.body_key(key),
-            Field::Minutes => self.minutes_key(key),
-            Field::Header(field) => self.choice_key(field, key),
+            Field::Body => self.body_key(command, key),
+            Field::Minutes => self.minutes_key(command, key),
+            Field::Header(field) => self.choice_key(field, command, key),
         };
         self.edited(changed)
     }
@@ -334,7 +346,12 @@ impl NoteEditor {
     /// A key while signing asks for `field`: one of its keys chooses it
     /// (and signs once nothing is left to choose); Esc goes back to the
     /// note; any other key stops the question and does what it does.
-    fn answer(&mut self, field: HeaderField, key: KeyEvent) -> EditorEvent {
+    fn answer(
+        &mut self,
+        field: HeaderField,
+        command: Option<Action>,
+        key: KeyEvent,
+    ) -> EditorEvent {
         if let (KeyCode::Char(c), false) = (key.code, has_command_modifier(key)) {
             if self.header.choose(field, c) {
                 self.dirty = true;
@@ -345,43 +362,45 @@ impl NoteEditor {
                 return EditorEvent::Edited;
             }
         }
-        if key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        if command == Some(Action::Save) {
             return EditorEvent::Unchanged; // still asking
         }
         self.signing = false;
-        if key.code == KeyCode::Esc {
+        if command == Some(Action::Cancel) {
             return EditorEvent::SigningStopped { edited: false };
         }
-        let edited = self.key(key) == EditorEvent::Edited;
+        let edited = self.key(command, key) == EditorEvent::Edited;
         EditorEvent::SigningStopped { edited }
     }
 
     /// A header field: one of its keys chooses and moves on; arrows cycle
     /// its values; Backspace un-chooses; Enter and ↓ move on, ↑ back. Any
     /// other key goes into the text.
-    fn choice_key(&mut self, field: HeaderField, key: KeyEvent) -> bool {
+    fn choice_key(&mut self, field: HeaderField, command: Option<Action>, key: KeyEvent) -> bool {
         let here = Field::Header(field);
-        match key.code {
-            KeyCode::Char(c) if !has_command_modifier(key) && self.header.choose(field, c) => {
+        if let KeyCode::Char(c) = key.code {
+            if !has_command_modifier(key) && self.header.choose(field, c) {
                 self.field = here.after_choice();
-                true
+                return true;
             }
-            KeyCode::Right => self.cycle(field, 1),
-            KeyCode::Left => self.cycle(field, -1),
-            KeyCode::Backspace | KeyCode::Delete => {
+        }
+        match command {
+            Some(Action::NextChoice) => self.cycle(field, 1),
+            Some(Action::PrevChoice) => self.cycle(field, -1),
+            Some(Action::ClearChoice) => {
                 let had = self.header.has(field);
                 self.header.clear(field);
                 had
             }
-            KeyCode::Enter | KeyCode::Down => {
+            Some(Action::MoveDown) => {
                 self.field = here.next();
                 false
             }
-            KeyCode::Up => {
+            Some(Action::MoveUp) => {
                 self.field = here.prev();
                 false
             }
-            _ => self.type_into_text(key),
+            _ => self.type_into_text(command, key),
         }
     }
 
@@ -407,19 +426,23 @@ impl NoteEditor {
         true
     }
 
-    fn minutes_key(&mut self, key: KeyEvent) -> bool {
+    fn minutes_key(&mut self, command: Option<Action>, key: KeyEvent) -> bool {
         let typed = self.minutes_typed.get_or_insert_with(String::new);
-        let changed = match key.code {
-            KeyCode::Char(c) if c.is_ascii_digit() && typed.len() < 4 => {
+        let digit = match key.code {
+            KeyCode::Char(c) if c.is_ascii_digit() && !has_command_modifier(key) => Some(c),
+            _ => None,
+        };
+        let changed = match (digit, command) {
+            (Some(c), _) if typed.len() < 4 => {
                 typed.push(c);
                 true
             }
-            KeyCode::Backspace => typed.pop().is_some(),
-            KeyCode::Enter | KeyCode::Down => {
+            (None, Some(Action::ClearChoice)) => typed.pop().is_some(),
+            (None, Some(Action::MoveDown)) => {
                 self.field = Field::Body;
                 false
             }
-            KeyCode::Up => {
+            (None, Some(Action::MoveUp)) => {
                 self.field = Field::Header(HeaderField::Outcome);
                 false
             }
@@ -427,7 +450,7 @@ impl NoteEditor {
                 if typed.is_empty() {
                     self.minutes_typed = None;
                 }
-                return self.type_into_text(key);
+                return self.type_into_text(command, key);
             }
         };
         if self.minutes_typed.as_ref().is_some_and(String::is_empty) {
@@ -438,14 +461,13 @@ impl NoteEditor {
 
     /// A key a header field does not take: the text gets it, and the
     /// keys that follow.
-    fn type_into_text(&mut self, key: KeyEvent) -> bool {
+    fn type_into_text(&mut self, command: Option<Action>, key: KeyEvent) -> bool {
         self.field = Field::Body;
-        self.body_key(key)
+        self.body_key(command, key)
     }
 
-    fn body_key(&mut self, key: KeyEvent) -> bool {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('z') {
+    fn body_key(&mut self, command: Option<Action>, key: KeyEvent) -> bool {
+        if command == Some(Action::UndoTyping) {
             return self.body.undo();
         }
         if let KeyCode::Char(c) = key.code {
@@ -479,6 +501,12 @@ fn has_command_modifier(key: KeyEvent) -> bool {
 mod tests {
     use super::*;
 
+    /// A key as the app gives it: read by the default keymap first.
+    fn press(editor: &mut NoteEditor, key: KeyEvent) -> EditorEvent {
+        let command = crate::app::keymap::Keymap::default().command(editor.context(), &key);
+        editor.key(command, key)
+    }
+
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
@@ -496,7 +524,7 @@ mod tests {
 
     fn type_text(editor: &mut NoteEditor, text: &str) -> Vec<EditorEvent> {
         text.chars()
-            .map(|c| editor.key(key(KeyCode::Char(c))))
+            .map(|c| press(editor, key(KeyCode::Char(c))))
             .collect()
     }
 
@@ -514,7 +542,7 @@ mod tests {
     #[test]
     fn tab_reaches_the_header_where_one_key_a_field_chooses_then_back_to_the_text() {
         let mut e = editor();
-        e.key(key(KeyCode::Tab));
+        press(&mut e, key(KeyCode::Tab));
         assert_eq!(e.field, Field::Header(HeaderField::Method));
         type_text(&mut e, "hopn");
         let h = e.header;
@@ -534,7 +562,7 @@ mod tests {
     #[test]
     fn minutes_are_typed_in_their_field_and_anything_else_goes_to_the_text() {
         let mut e = editor();
-        e.key(key(KeyCode::BackTab));
+        press(&mut e, key(KeyCode::BackTab));
         assert_eq!(e.field, Field::Minutes, "Shift-Tab from the text");
         type_text(&mut e, "15Spoke");
         assert_eq!(e.minutes_typed.as_deref(), Some("15"));
@@ -547,7 +575,7 @@ mod tests {
     #[test]
     fn a_key_a_header_field_does_not_take_goes_into_the_text() {
         let mut e = editor();
-        e.key(key(KeyCode::Tab));
+        press(&mut e, key(KeyCode::Tab));
         type_text(&mut e, "Spoke");
         assert_eq!(e.header.method, None, "S chooses no method");
         assert_eq!(e.text(), "Spoke");
@@ -557,12 +585,12 @@ mod tests {
     #[test]
     fn arrows_cycle_and_backspace_unchooses() {
         let mut e = editor();
-        e.key(key(KeyCode::Tab));
-        e.key(key(KeyCode::Right));
+        press(&mut e, key(KeyCode::Tab));
+        press(&mut e, key(KeyCode::Right));
         assert_eq!(e.header.method, Some(Method::Phone));
-        e.key(key(KeyCode::Left));
+        press(&mut e, key(KeyCode::Left));
         assert_eq!(e.header.method, Some(Method::Collateral), "cycles round");
-        e.key(key(KeyCode::Backspace));
+        press(&mut e, key(KeyCode::Backspace));
         assert_eq!(e.header.method, None);
         assert_eq!(e.field, Field::Header(HeaderField::Method));
     }
@@ -571,7 +599,11 @@ mod tests {
     fn signing_asks_for_what_was_not_chosen_one_key_each() {
         let mut e = editor();
         type_text(&mut e, "Talked it over");
-        assert_eq!(e.key(ctrl('s')), EditorEvent::Unchanged, "not signed yet");
+        assert_eq!(
+            press(&mut e, ctrl('s')),
+            EditorEvent::Unchanged,
+            "not signed yet"
+        );
         assert_eq!(e.asking(), Some(HeaderField::Method));
         assert_eq!(
             type_text(&mut e, "poprx").as_slice()[..4],
@@ -593,25 +625,25 @@ mod tests {
     #[test]
     fn signing_with_everything_chosen_signs_at_once() {
         let mut e = editor();
-        e.key(key(KeyCode::Tab));
+        press(&mut e, key(KeyCode::Tab));
         type_text(&mut e, "popvLeft a message");
-        assert_eq!(e.key(ctrl('s')), EditorEvent::Sign);
+        assert_eq!(press(&mut e, ctrl('s')), EditorEvent::Sign);
     }
 
     #[test]
     fn a_key_signing_does_not_take_stops_it_and_is_not_lost() {
         let mut e = editor();
         type_text(&mut e, "Note");
-        e.key(ctrl('s'));
+        press(&mut e, ctrl('s'));
         assert_eq!(
-            e.key(key(KeyCode::Char('!'))),
+            press(&mut e, key(KeyCode::Char('!'))),
             EditorEvent::SigningStopped { edited: true }
         );
         assert_eq!(e.text(), "Note!");
         assert_eq!(e.asking(), None);
-        e.key(ctrl('s'));
+        press(&mut e, ctrl('s'));
         assert_eq!(
-            e.key(key(KeyCode::Esc)),
+            press(&mut e, key(KeyCode::Esc)),
             EditorEvent::SigningStopped { edited: false },
             "Esc goes back to the note, not out of it"
         );
@@ -657,10 +689,10 @@ mod tests {
     #[test]
     fn keys_the_editor_gives_to_the_app() {
         let mut e = editor();
-        assert_eq!(e.key(key(KeyCode::Esc)), EditorEvent::Close);
-        assert_eq!(e.key(ctrl('t')), EditorEvent::PickTemplate);
-        assert_eq!(e.key(ctrl('o')), EditorEvent::InsertTime);
-        assert_eq!(e.key(ctrl('q')), EditorEvent::Discard);
+        assert_eq!(press(&mut e, key(KeyCode::Esc)), EditorEvent::Close);
+        assert_eq!(press(&mut e, ctrl('t')), EditorEvent::PickTemplate);
+        assert_eq!(press(&mut e, ctrl('o')), EditorEvent::InsertTime);
+        assert_eq!(press(&mut e, ctrl('q')), EditorEvent::Discard);
     }
 
     #[test]

@@ -107,6 +107,31 @@ fn header_help() -> Vec<String> {
     lines
 }
 
+/// The keys of a layer that carry a hint, as one line for its frame:
+/// "Tab header · Ctrl-S sign · Esc keep draft". Bindings with the same hint
+/// share it ("Tab/Enter next"). From the keymap, so a rebound key shows as
+/// rebound.
+pub fn hint_line(keymap: &Keymap, context: Context) -> String {
+    let mut parts: Vec<(String, &str)> = Vec::new();
+    for binding in keymap.all().iter().filter(|b| b.context == context) {
+        let (Some(hint), Some(key)) = (binding.hint, binding.keys.first()) else {
+            continue;
+        };
+        match parts.iter_mut().find(|(_, h)| *h == hint) {
+            Some((keys, _)) => {
+                keys.push('/');
+                keys.push_str(&key.to_string());
+            }
+            None => parts.push((key.to_string(), hint)),
+        }
+    }
+    parts
+        .iter()
+        .map(|(keys, hint)| format!("{keys} {hint}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// Items joined by " · " after `lead`, in lines that fit the help overlay
 /// at 80 columns (each further line indented under the first item).
 fn packed(lead: &str, items: &[String]) -> Vec<String> {
@@ -196,6 +221,26 @@ mod tests {
             text.contains("c collateral contact"),
             "every choice: {text}"
         );
+    }
+
+    #[test]
+    fn the_frames_hints_come_from_the_keymap() {
+        let mut keymap = Keymap::default();
+        assert_eq!(
+            hint_line(&keymap, Context::Editor),
+            "Tab header · Ctrl-S sign · Esc keep draft · Ctrl-T template · Ctrl-O time · Ctrl-Q discard"
+        );
+        assert_eq!(
+            hint_line(&keymap, Context::Form),
+            "Tab/Enter next · Shift-Tab back · Ctrl-S saves · Esc cancels"
+        );
+        keymap
+            .set_keys(
+                "form_save",
+                vec![crate::app::keymap::Key::parse("f2").unwrap()],
+            )
+            .unwrap();
+        assert!(hint_line(&keymap, Context::Form).contains("F2 saves"));
     }
 
     #[test]

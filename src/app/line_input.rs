@@ -5,6 +5,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
+use super::keymap::Action;
+
 /// What a key typed into the field did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputEvent {
@@ -46,11 +48,20 @@ impl LineInput {
         &self.area
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> InputEvent {
+    /// A key, with what the keymap reads it as in a prompt (`command`; a
+    /// form's field, whose form has taken its own keys, gives none). Other
+    /// keys edit the line.
+    pub fn key(&mut self, command: Option<Action>, key: KeyEvent) -> InputEvent {
+        match command {
+            Some(Action::Submit) => return InputEvent::Submit(self.text()),
+            Some(Action::Cancel) => return InputEvent::Cancel,
+            Some(Action::Complete) => return InputEvent::Complete,
+            _ => {}
+        }
         match key.code {
-            KeyCode::Enter => return InputEvent::Submit(self.text()),
-            KeyCode::Esc => return InputEvent::Cancel,
-            KeyCode::Tab => return InputEvent::Complete,
+            // One line: it takes no line break and no tab, whatever key
+            // the keymap gave those to.
+            KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab => return InputEvent::Unchanged,
             KeyCode::Char(c) if crate::text::is_unsafe(c) => return InputEvent::Unchanged,
             // The text area's newline key (Ctrl-M), and Ctrl-J, which a
             // terminal sends for a newline.
@@ -72,6 +83,12 @@ impl LineInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::keymap::{Context, Keymap};
+
+    /// A key as a prompt gets it: read by the default keymap first.
+    fn press(input: &mut LineInput, key: KeyEvent) -> InputEvent {
+        input.key(Keymap::default().command(Context::LineInput, &key), key)
+    }
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -80,29 +97,44 @@ mod tests {
     #[test]
     fn typing_editing_and_the_keys_that_end_it() {
         let mut input = LineInput::new("ab");
-        assert_eq!(input.key(key(KeyCode::Char('c'))), InputEvent::Edited);
-        assert_eq!(input.key(key(KeyCode::Backspace)), InputEvent::Edited);
-        assert_eq!(input.key(key(KeyCode::Left)), InputEvent::Unchanged);
-        assert_eq!(input.key(key(KeyCode::Char('x'))), InputEvent::Edited);
+        assert_eq!(
+            press(&mut input, key(KeyCode::Char('c'))),
+            InputEvent::Edited
+        );
+        assert_eq!(
+            press(&mut input, key(KeyCode::Backspace)),
+            InputEvent::Edited
+        );
+        assert_eq!(press(&mut input, key(KeyCode::Left)), InputEvent::Unchanged);
+        assert_eq!(
+            press(&mut input, key(KeyCode::Char('x'))),
+            InputEvent::Edited
+        );
         assert_eq!(input.text(), "axb");
         assert!(!input.at_end());
-        input.key(key(KeyCode::End));
+        press(&mut input, key(KeyCode::End));
         assert!(input.at_end());
-        assert_eq!(input.key(key(KeyCode::Tab)), InputEvent::Complete);
+        assert_eq!(press(&mut input, key(KeyCode::Tab)), InputEvent::Complete);
         assert_eq!(
-            input.key(key(KeyCode::Enter)),
+            press(&mut input, key(KeyCode::Enter)),
             InputEvent::Submit("axb".into())
         );
-        assert_eq!(input.key(key(KeyCode::Esc)), InputEvent::Cancel);
+        assert_eq!(press(&mut input, key(KeyCode::Esc)), InputEvent::Cancel);
     }
 
     #[test]
     fn no_newline_or_control_character_gets_in() {
         let mut input = LineInput::new("");
-        input.key(key(KeyCode::Char('\u{1b}')));
-        input.key(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::CONTROL));
-        input.key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL));
-        input.key(key(KeyCode::Char('\u{7}')));
+        press(&mut input, key(KeyCode::Char('\u{1b}')));
+        press(
+            &mut input,
+            KeyEvent::new(KeyCode::Char('m'), KeyModifiers::CONTROL),
+        );
+        press(
+            &mut input,
+            KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL),
+        );
+        press(&mut input, key(KeyCode::Char('\u{7}')));
         assert_eq!(input.text(), "");
         assert_eq!(input.widget().lines().len(), 1);
     }

@@ -7,6 +7,7 @@ use std::time::Instant;
 use crossterm::event::KeyEvent;
 
 use super::editor::{CallSheet, EditorEvent, Kept, NoteEditor};
+use super::keymap::Action;
 use super::layers::Modal;
 use super::pane::PaneId;
 use super::prompt::{Prompt, PromptKind};
@@ -135,10 +136,21 @@ impl App {
     }
 
     pub(super) fn editor_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
+        let Some(context) = self.layers.editor().map(NoteEditor::context) else {
+            return Ok(());
+        };
+        let command = self.keymap.command(context, &key);
+        if command == Some(Action::Help) {
+            self.layers.show(Overlay::Help {
+                scroll: 0,
+                of: context,
+            });
+            return Ok(());
+        }
         let Some(editor) = self.layers.editor_mut() else {
             return Ok(());
         };
-        match editor.key(key) {
+        match editor.key(command, key) {
             EditorEvent::Edited => self.autosave(false),
             EditorEvent::Unchanged => Ok(()),
             EditorEvent::SigningStopped { edited } => {
@@ -149,8 +161,9 @@ impl App {
                     .map(|f| f.label().to_lowercase())
                     .collect();
                 self.message = Some(Message::Error(format!(
-                    "Not signed: the {} is still to choose; Ctrl-S asks again",
-                    missing.join(", ")
+                    "Not signed: the {} is still to choose; {} asks again",
+                    missing.join(", "),
+                    self.keymap.key_name("editor_sign")
                 )));
                 if edited {
                     self.autosave(false)?;

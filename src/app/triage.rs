@@ -4,12 +4,12 @@
 use chrono::Duration;
 use crossterm::event::KeyEvent;
 
-use super::keymap::Action;
+use super::keymap::{Action, Context};
 use super::layers::Modal;
 use super::line_input::InputEvent;
 use super::pane::PaneId;
 use super::prompt::{Prompt, PromptKind};
-use super::{capitalise, App, Message};
+use super::{capitalise, App, Message, Overlay};
 use crate::domain::care_plan::{goal_may_become, parse_goal_status, parse_progress};
 use crate::domain::dates;
 use crate::domain::task::{TaskKind, TaskRow};
@@ -152,10 +152,18 @@ impl App {
 
     /// A key typed into the open prompt.
     pub(super) fn prompt_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
+        let command = self.keymap.command(Context::LineInput, &key);
+        if command == Some(Action::Help) {
+            self.layers.show(Overlay::Help {
+                scroll: 0,
+                of: Context::LineInput,
+            });
+            return Ok(());
+        }
         let Some(prompt) = self.layers.prompt_mut() else {
             return Ok(());
         };
-        match prompt.input.key(key) {
+        match prompt.input.key(command, key) {
             InputEvent::Submit(text) => self.submit(&text),
             InputEvent::Cancel => {
                 let kind = self.layers.take_prompt().map(|p| p.kind);

@@ -46,8 +46,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .to_string()
         } else {
             format!(
-                "No patient matches {:?}. Esc clears the filter.",
-                fit(&pane.query.filter, 30)
+                "No patient matches {:?}. {} clears the filter.",
+                fit(&pane.query.filter, 30),
+                app.keymap.key_name("back")
             )
         };
         frame.render_widget(
@@ -151,7 +152,10 @@ fn render_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     &pane.query.filter,
                     field.width.saturating_sub(14) as usize,
                 )),
-                Span::styled("  Esc clears", theme.dim),
+                Span::styled(
+                    format!("  {} clears", app.keymap.key_name("back")),
+                    theme.dim,
+                ),
             ]),
             field,
         ),

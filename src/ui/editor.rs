@@ -8,6 +8,8 @@ use ratatui::Frame;
 
 use super::theme::Theme;
 use crate::app::editor::{Field, Kept, NoteEditor};
+use crate::app::help::hint_line;
+use crate::app::keymap::{Context, Keymap};
 use crate::app::layout;
 use crate::app::App;
 use crate::domain::note::{DraftHeader, HeaderField};
@@ -25,7 +27,7 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
             theme.title_focused,
         ))
         .title_bottom(Span::styled(
-            " Tab header · Ctrl-S sign · Esc keep draft · Ctrl-T template · Ctrl-O time · Ctrl-Q discard ",
+            format!(" {} ", hint_line(&app.keymap, Context::Editor)),
             theme.dim,
         ));
     let inner = block.inner(areas.editor);
@@ -89,18 +91,22 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
             theme.error,
         ),
         (Kept::Nowhere(_), _) => (
-            "NOT SAVED ANYWHERE (disk full): keep tend open and free some space; Esc keeps the note open until it is saved".to_string(),
+            format!(
+                "NOT SAVED ANYWHERE (disk full): keep tend open and free some space; {} keeps the note open until it is saved",
+                app.keymap.key_name("editor_close")
+            ),
             theme.error,
         ),
         (Kept::Database, Some(f)) => (
             format!(
-                "To sign, the {}? {} · Esc: not now",
+                "To sign, the {}? {} · {}: not now",
                 f.label().to_lowercase(),
-                choice_list(f)
+                choice_list(f),
+                app.keymap.key_name("editor_close")
             ),
             theme.alert,
         ),
-        (Kept::Database, None) => (field_hint(editor.field, &h), theme.dim),
+        (Kept::Database, None) => (field_hint(&app.keymap, editor.field, &h), theme.dim),
     };
     frame.render_widget(
         Paragraph::new(clean(&hint_text).into_owned())
@@ -128,18 +134,28 @@ fn choice_list(field: HeaderField) -> String {
 }
 
 /// What the focused field takes.
-fn field_hint(field: Field, header: &DraftHeader) -> String {
+fn field_hint(keymap: &Keymap, field: Field, header: &DraftHeader) -> String {
+    let key = |name| keymap.key_name(name);
     match field {
-        Field::Header(f) => format!("{} · ← → cycle, Backspace clears", choice_list(f)),
-        Field::Minutes => {
-            "Type the minutes, or Enter to keep counting; other keys go into the note".into()
-        }
-        Field::Body if header.missing().is_empty() => {
-            "Type the note; it is saved as you type. Ctrl-Z undoes.".into()
-        }
-        Field::Body => {
-            "Type the note; it is saved as you type. Tab chooses method, with whom, outcome.".into()
-        }
+        Field::Header(f) => format!(
+            "{} · {} {} cycle, {} clears",
+            choice_list(f),
+            key("header_prev_value"),
+            key("header_next_value"),
+            key("header_clear")
+        ),
+        Field::Minutes => format!(
+            "Type the minutes, or {} to keep counting; other keys go into the note",
+            key("header_next_field")
+        ),
+        Field::Body if header.missing().is_empty() => format!(
+            "Type the note; it is saved as you type. {} undoes.",
+            key("editor_undo")
+        ),
+        Field::Body => format!(
+            "Type the note; it is saved as you type. {} chooses method, with whom, outcome.",
+            key("editor_header")
+        ),
     }
 }
 

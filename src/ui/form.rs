@@ -15,7 +15,9 @@ use crate::text::fit;
 /// Columns of the labels.
 const LABEL_WIDTH: usize = 18;
 
-pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// `keys`: the form's keys for the frame, and the key that saves on the
+/// last field, from the keymap.
+pub fn render(form: &Form, keys: &FormKeys, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(2).min(76);
     // The fields, three lines under them, the borders; over the panes, not
     // the status line.
@@ -36,10 +38,7 @@ pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
         .border_type(BorderType::Double)
         .border_style(theme.border_overlay)
         .title(Span::styled(format!(" {title} "), theme.title_focused))
-        .title_bottom(Span::styled(
-            " Tab/Enter next · Shift-Tab back · Ctrl-S saves · Esc cancels ",
-            theme.dim,
-        ));
+        .title_bottom(Span::styled(format!(" {} ", keys.hints), theme.dim));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     if inner.height < 4 {
@@ -136,7 +135,7 @@ pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
                     form.focused + 1,
                     form.fields.len(),
                     if form.focused + 1 == form.fields.len() {
-                        " · Enter saves"
+                        keys.saves_at_end.as_str()
                     } else {
                         ""
                     }
@@ -147,4 +146,12 @@ pub fn render(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
         )),
     };
     frame.render_widget(last, Rect::new(inner.x, below + 1, inner.width, 2));
+}
+
+/// What the form's frame says of its keys.
+pub struct FormKeys {
+    /// "Tab/Enter next · Shift-Tab back · Ctrl-S saves · Esc cancels".
+    pub hints: String,
+    /// " · Enter saves", shown on the last field.
+    pub saves_at_end: String,
 }

@@ -18,6 +18,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, HighlightSpacing, Paragraph, Table, TableState, Wrap};
 use ratatui::Frame;
 
+use crate::app::help::hint_line;
+use crate::app::keymap::Context;
 use crate::app::layers::Modal;
 use crate::app::layout;
 use crate::app::list::ListCursor;
@@ -52,8 +54,17 @@ pub fn render(app: &App, frame: &mut Frame) {
     status::render(app, &theme, frame, areas.status);
     // The layers over the panes, bottom to top, as they take keys.
     match app.layers().modal() {
-        Some(Modal::Prompt(prompt)) => prompt::render(prompt, &theme, frame, area),
-        Some(Modal::Form(open)) => form::render(open, &theme, frame, area),
+        Some(Modal::Prompt(prompt)) => {
+            let hints = hint_line(&app.keymap, Context::LineInput);
+            prompt::render(prompt, &hints, &theme, frame, area);
+        }
+        Some(Modal::Form(open)) => {
+            let keys = form::FormKeys {
+                hints: hint_line(&app.keymap, Context::Form),
+                saves_at_end: format!(" · {} saves", app.keymap.key_name("form_enter")),
+            };
+            form::render(open, &keys, &theme, frame, area);
+        }
         // The editor is drawn in place of the panes (above); the filter
         // line inside the caseload.
         Some(Modal::Editor(_) | Modal::Filter(_)) | None => {}

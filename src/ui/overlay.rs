@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::theme::Theme;
-use crate::app::help::{help_lines, HelpLine};
+use crate::app::help::{help_lines, hint_line, HelpLine};
 use crate::app::keymap::Context;
 use crate::app::notes::{summary_line, Proposal};
 use crate::app::{App, Overlay};
@@ -54,7 +54,14 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
             frame.render_widget(
                 Paragraph::new(lines)
                     .scroll((first as u16, 0))
-                    .block(overlay_block(theme, " Insert a template · 1-9 or Enter ")),
+                    .block(overlay_block(
+                        theme,
+                        &format!(
+                            " Insert a template · {} or {} ",
+                            numbered_keys(app),
+                            app.keymap.key_name("template_insert")
+                        ),
+                    )),
                 rect,
             );
         }
@@ -74,7 +81,11 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
             frame.render_widget(
                 Paragraph::new(text).block(overlay_block(
                     theme,
-                    " Next step · Enter does it · Esc skips ",
+                    &format!(
+                        " Next step · {} · {} skips ",
+                        hint_line(&app.keymap, overlay.context()),
+                        app.keymap.key_name("back")
+                    ),
                 )),
                 rect,
             );
@@ -103,10 +114,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
             let rect = centered(area, width, lines.len() as u16 + 2);
             frame.render_widget(Clear, rect);
             frame.render_widget(
-                Paragraph::new(lines).block(overlay_block(
-                    theme,
-                    " Notes · Enter reads one · / searches all notes · Esc closes ",
-                )),
+                Paragraph::new(lines).block(overlay_block(theme, &closes(app, "Notes", overlay))),
                 rect,
             );
         }
@@ -163,7 +171,15 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                 text.scroll(((*scroll).min(last) as u16, 0))
                     .block(overlay_block(
                         theme,
-                        " Signed note · j k scroll · a adds an addendum · Esc closes ",
+                        &closes(
+                            app,
+                            &format!(
+                                "Signed note · {} {} scroll",
+                                app.keymap.key_name("move_down"),
+                                app.keymap.key_name("move_up")
+                            ),
+                            overlay,
+                        ),
                     )),
                 rect,
             );
@@ -196,10 +212,10 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                     Line::styled(fit(&text, width as usize - 2), style)
                 })
                 .collect();
-            let title = format!(
-                " {} notes hold \"{}\" · Enter opens · Esc closes ",
-                hits.len(),
-                fit(words, 20)
+            let title = closes(
+                app,
+                &format!("{} notes hold \"{}\"", hits.len(), fit(words, 20)),
+                overlay,
             );
             let rect = centered(area, width, lines.len() as u16 + 2);
             frame.render_widget(Clear, rect);
@@ -283,7 +299,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
             frame.render_widget(
                 Paragraph::new(lines)
                     .wrap(Wrap { trim: false })
-                    .block(overlay_block(theme, " Goal · Esc closes ")),
+                    .block(overlay_block(theme, &closes(app, "Goal", overlay))),
                 rect,
             );
         }
@@ -340,4 +356,27 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         .flex(Flex::Center)
         .areas(row);
     rect
+}
+
+/// An overlay's title: what it shows, its keys from the keymap, and the
+/// key that closes it ("Notes · Enter reads one · / searches all notes ·
+/// Esc closes").
+fn closes(app: &App, what: &str, overlay: &Overlay) -> String {
+    let hints = hint_line(&app.keymap, overlay.context());
+    let close = app.keymap.key_name("back");
+    if hints.is_empty() {
+        format!(" {what} · {close} closes ")
+    } else {
+        format!(" {what} · {hints} · {close} closes ")
+    }
+}
+
+/// "1-9": the first and last of the templates' numbered keys.
+fn numbered_keys(app: &App) -> String {
+    let keys = app.keymap.keys_of("template_by_number").unwrap_or_default();
+    match (keys.first(), keys.last()) {
+        (Some(first), Some(last)) if first != last => format!("{first}-{last}"),
+        (Some(only), _) => only.to_string(),
+        _ => String::new(),
+    }
 }

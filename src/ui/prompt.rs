@@ -14,7 +14,8 @@ use crate::text::fit;
 /// and the bottom border.
 pub const HEIGHT: u16 = 4;
 
-pub fn render(prompt: &Prompt, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// `hints`: the prompt's keys, from the keymap.
+pub fn render(prompt: &Prompt, hints: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rect = Rect::new(
         area.x,
         area.y + area.height.saturating_sub(HEIGHT + 1),
@@ -27,7 +28,7 @@ pub fn render(prompt: &Prompt, theme: &Theme, frame: &mut Frame, area: Rect) {
         .border_type(BorderType::Double)
         .border_style(theme.border_overlay)
         .title(Span::styled(format!(" {title} "), theme.title_focused))
-        .title_bottom(Span::styled(" Enter does it · Esc cancels ", theme.dim));
+        .title_bottom(Span::styled(format!(" {hints} "), theme.dim));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     if inner.height == 0 {

@@ -19,10 +19,11 @@
 //! `Ctrl-N`/`Ctrl-P` bring the next or previous one first.
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use std::any::{type_name, TypeId};
 
+use super::keymap::Action;
 use super::line_input::{InputEvent, LineInput};
 use crate::domain::choice::ChoiceList;
 use crate::domain::dates;
@@ -483,22 +484,22 @@ impl Form {
         self.fields.iter().any(Field::is_changed)
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> FormEvent {
+    /// A key, with what the keymap reads it as in a form (`command`). A
+    /// key the keymap does not bind is typed into the focused field.
+    pub fn key(&mut self, command: Option<Action>, key: KeyEvent) -> FormEvent {
         let last = self.fields.len().saturating_sub(1);
-        if let Some(event) = self.completion_key(key) {
+        if let Some(event) = self.completion_key(command) {
             return event;
         }
-        match key.code {
-            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return FormEvent::Save
-            }
-            KeyCode::Esc => return FormEvent::Cancel,
-            KeyCode::Enter if self.focused == last => return FormEvent::Save,
-            KeyCode::Enter | KeyCode::Tab | KeyCode::Down => {
+        match command {
+            Some(Action::Save) => return FormEvent::Save,
+            Some(Action::Cancel) => return FormEvent::Cancel,
+            Some(Action::Submit) if self.focused == last => return FormEvent::Save,
+            Some(Action::Submit | Action::Complete | Action::NextField) => {
                 self.focused = (self.focused + 1).min(last);
                 return FormEvent::Unchanged;
             }
-            KeyCode::BackTab | KeyCode::Up => {
+            Some(Action::PrevField) => {
                 self.focused = self.focused.saturating_sub(1);
                 return FormEvent::Unchanged;
             }
@@ -507,7 +508,7 @@ impl Form {
         let Some(field) = self.fields.get_mut(self.focused) else {
             return FormEvent::Unchanged;
         };
-        match field.input.key(key) {
+        match field.input.key(None, key) {
             InputEvent::Edited => {
                 field.pick = 0;
                 FormEvent::Edited
@@ -516,25 +517,24 @@ impl Form {
         }
     }
 
-    /// The keys of completion in a field that offers some: `Tab` while the
-    /// text does not read, `Right` at its end, `Ctrl-N`/`Ctrl-P`. `None`
-    /// leaves the key to the form.
-    fn completion_key(&mut self, key: KeyEvent) -> Option<FormEvent> {
+    /// Completion in a field that offers some: `Complete` (Tab) while the
+    /// text does not read, `AcceptCompletion` (→) at its end, the next and
+    /// previous suggestion. `None` leaves the key to the form.
+    fn completion_key(&mut self, command: Option<Action>) -> Option<FormEvent> {
         let today = self.today;
         let field = self.fields.get_mut(self.focused)?;
         let offered = field.suggestions().len();
         if offered == 0 {
             return None;
         }
-        let control = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('n') if control => field.pick = (field.pick + 1) % offered,
-            KeyCode::Char('p') if control => field.pick = (field.pick + offered - 1) % offered,
-            KeyCode::Tab if field.value(today).is_err() => {
+        match command {
+            Some(Action::NextSuggestion) => field.pick = (field.pick + 1) % offered,
+            Some(Action::PrevSuggestion) => field.pick = (field.pick + offered - 1) % offered,
+            Some(Action::Complete) if field.value(today).is_err() => {
                 field.complete();
                 return Some(FormEvent::Edited);
             }
-            KeyCode::Right if field.input.at_end() => {
+            Some(Action::AcceptCompletion) if field.input.at_end() => {
                 field.complete();
                 return Some(FormEvent::Edited);
             }

@@ -1,4 +1,5 @@
 use super::*;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
@@ -10,6 +11,13 @@ fn typed(kind: FieldKind, text: &str) -> Result<Value, String> {
 
 field_ids! {
     enum Two { A, B }
+}
+
+/// A key as the app gives a form: read by the default keymap first.
+fn press(form: &mut Form, key: KeyEvent) -> FormEvent {
+    let command =
+        crate::app::keymap::Keymap::default().command(crate::app::keymap::Context::Form, &key);
+    form.key(command, key)
 }
 
 fn key(code: KeyCode) -> KeyEvent {
@@ -115,10 +123,10 @@ fn a_language_field_completes_names_from_the_whole_registry() {
     );
     let retype = |form: &mut Form, text: &str| {
         while !form.fields[form.focused].text().is_empty() {
-            form.key(key(KeyCode::Backspace));
+            press(form, key(KeyCode::Backspace));
         }
         for c in text.chars() {
-            form.key(key(KeyCode::Char(c)));
+            press(form, key(KeyCode::Char(c)));
         }
     };
     assert!(
@@ -131,16 +139,16 @@ fn a_language_field_completes_names_from_the_whole_registry() {
         line.starts_with("Tab: Mandarin Chinese (cmn) · Ctrl-N: "),
         "{line}"
     );
-    assert_eq!(form.key(key(KeyCode::Tab)), FormEvent::Edited);
+    assert_eq!(press(&mut form, key(KeyCode::Tab)), FormEvent::Edited);
     assert_eq!(form.focused, 0, "Tab took the completion");
     assert_eq!(form.fields[0].text(), "Mandarin Chinese");
     assert_eq!(form.text(Two::A).as_deref(), Some("cmn"));
-    assert_eq!(form.key(key(KeyCode::Tab)), FormEvent::Unchanged);
+    assert_eq!(press(&mut form, key(KeyCode::Tab)), FormEvent::Unchanged);
     assert_eq!(form.focused, 1, "and then went to the next field");
 
     // "man" reads already (Mandingo's code): Tab goes on, Right at the
     // end takes the completion, Ctrl-N and Ctrl-P choose which.
-    form.key(key(KeyCode::BackTab));
+    press(&mut form, key(KeyCode::BackTab));
     retype(&mut form, "man");
     let field = &form.fields[0];
     let offered = field.suggestions();
@@ -157,22 +165,22 @@ fn a_language_field_completes_names_from_the_whole_registry() {
         )
     );
     let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-    assert_eq!(form.key(ctrl('n')), FormEvent::Unchanged);
-    assert_eq!(form.key(ctrl('n')), FormEvent::Unchanged);
-    assert_eq!(form.key(ctrl('p')), FormEvent::Unchanged);
+    assert_eq!(press(&mut form, ctrl('n')), FormEvent::Unchanged);
+    assert_eq!(press(&mut form, ctrl('n')), FormEvent::Unchanged);
+    assert_eq!(press(&mut form, ctrl('p')), FormEvent::Unchanged);
     assert_eq!(form.fields[0].suggestions()[0], offered[1]);
-    form.key(key(KeyCode::Left));
+    press(&mut form, key(KeyCode::Left));
     assert_eq!(
-        form.key(key(KeyCode::Right)),
+        press(&mut form, key(KeyCode::Right)),
         FormEvent::Unchanged,
         "Right inside the text moves the cursor"
     );
-    assert_eq!(form.key(key(KeyCode::Right)), FormEvent::Edited);
+    assert_eq!(press(&mut form, key(KeyCode::Right)), FormEvent::Edited);
     assert_eq!(form.fields[0].text(), offered[1].name);
     assert_eq!(form.text(Two::A).as_deref(), Some(offered[1].answer.code()));
 
     // Text that reads and offers nothing more: Tab goes on.
-    form.key(key(KeyCode::BackTab));
+    press(&mut form, key(KeyCode::BackTab));
     retype(&mut form, "Declined to answer");
     assert_eq!(form.fields[0].completion_line(today()), None);
     assert_eq!(
@@ -180,10 +188,10 @@ fn a_language_field_completes_names_from_the_whole_registry() {
         Ok("→ Declined to answer".into())
     );
     assert_eq!(form.text(Two::A).as_deref(), Some("und-x-declined"));
-    form.key(key(KeyCode::Tab));
+    press(&mut form, key(KeyCode::Tab));
     assert_eq!(form.focused, 1);
     // Nothing to offer and no language: the reason is shown.
-    form.key(key(KeyCode::BackTab));
+    press(&mut form, key(KeyCode::BackTab));
     retype(&mut form, "Klingon l");
     assert_eq!(form.fields[0].completion_line(today()), None);
     assert!(form.fields[0].value(today()).is_err());
@@ -209,15 +217,15 @@ fn keys_move_between_fields_edit_save_and_cancel() {
         },
         today(),
     );
-    assert_eq!(form.key(key(KeyCode::Char('y'))), FormEvent::Edited);
+    assert_eq!(press(&mut form, key(KeyCode::Char('y'))), FormEvent::Edited);
     assert!(form.is_changed());
     assert_eq!(form.text(Two::A).as_deref(), Some("xy"));
-    assert_eq!(form.key(key(KeyCode::Enter)), FormEvent::Unchanged);
+    assert_eq!(press(&mut form, key(KeyCode::Enter)), FormEvent::Unchanged);
     assert_eq!(form.focused, 1, "Enter goes to the next field");
-    assert_eq!(form.key(key(KeyCode::Tab)), FormEvent::Unchanged);
+    assert_eq!(press(&mut form, key(KeyCode::Tab)), FormEvent::Unchanged);
     assert_eq!(form.focused, 1, "and stops at the last");
     for c in "tom".chars() {
-        form.key(key(KeyCode::Char(c)));
+        press(&mut form, key(KeyCode::Char(c)));
     }
     assert_eq!(form.date(Two::B), NaiveDate::from_ymd_opt(2026, 11, 25));
     assert_eq!(
@@ -225,17 +233,23 @@ fn keys_move_between_fields_edit_save_and_cancel() {
         Ok("→ Wed 2026-11-25".into())
     );
     assert_eq!(
-        form.key(key(KeyCode::Enter)),
+        press(&mut form, key(KeyCode::Enter)),
         FormEvent::Save,
         "Enter on the last saves"
     );
-    assert_eq!(form.key(key(KeyCode::BackTab)), FormEvent::Unchanged);
+    assert_eq!(
+        press(&mut form, key(KeyCode::BackTab)),
+        FormEvent::Unchanged
+    );
     assert_eq!(form.focused, 0);
     assert_eq!(
-        form.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        press(
+            &mut form,
+            KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)
+        ),
         FormEvent::Save
     );
-    assert_eq!(form.key(key(KeyCode::Esc)), FormEvent::Cancel);
+    assert_eq!(press(&mut form, key(KeyCode::Esc)), FormEvent::Cancel);
     assert_eq!(form.first_problem(), None);
     form.fields[1].reset("never");
     assert_eq!(form.first_problem().map(|(i, _)| i), Some(1));

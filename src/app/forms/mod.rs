@@ -19,7 +19,9 @@ mod review;
 use std::ops::{Deref, DerefMut};
 
 use super::form::{FieldId, Form, FormEvent};
+use super::keymap::{Action, Context};
 use super::layers::Modal;
+use super::overlays::Overlay;
 use super::pane::PaneId;
 use super::patient::{RecordLine, Section};
 use super::{capitalise, App, Message};
@@ -333,10 +335,18 @@ impl App {
 
     /// A key typed into the open form.
     pub(super) fn form_key(&mut self, key: crossterm::event::KeyEvent) -> Result<(), StoreError> {
+        let command = self.keymap.command(Context::Form, &key);
+        if command == Some(Action::Help) {
+            self.layers.show(Overlay::Help {
+                scroll: 0,
+                of: Context::Form,
+            });
+            return Ok(());
+        }
         let Some(open) = self.layers.form_mut() else {
             return Ok(());
         };
-        match open.form.key(key) {
+        match open.form.key(command, key) {
             FormEvent::Save => self.save_form(),
             FormEvent::Cancel => {
                 let changed = open.is_changed();
