@@ -95,7 +95,7 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
     let mut rolled_back = false;
     let (conn, schema_version) = match open() {
         Err(e) if super::error::has_hot_journal(&e) => {
-            if !super::is_writable_with_folder(path) {
+            if !super::open::is_writable_with_folder(path) {
                 return Err(OpenError::Interrupted(path.to_path_buf()));
             }
             roll_back_interrupted_change(path).map_err(failed)?;

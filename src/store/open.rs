@@ -1,0 +1,341 @@
+//! Opening a store file: the options, the checks that refuse a file that
+//! is not tend's (too new, read-only, locked), the migrations that bring
+//! its schema up to date, and the read-only fallback when its disk is full.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::clock::Clock;
+
+use super::access::reachable;
+use super::{
+    aside, create_private_file, error, schema, wait, OpenError, Reserve, Store, StoreError,
+    BATCH_BUSY_TIMEOUT, DEFAULT_BUSY_TIMEOUT,
+};
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Create the file (mode 0600) when it does not exist.
+    pub create: bool,
+    /// How long a write (and the opening, which writes) waits for another
+    /// tend session to finish writing: [`DEFAULT_BUSY_TIMEOUT`] for the
+    /// screen, [`BATCH_BUSY_TIMEOUT`] for commands.
+    pub busy_timeout: Duration,
+    /// Keep room aside beside the database for when its disk fills (see
+    /// [`Reserve`]): for sessions where someone types.
+    pub hold_reserve: bool,
+    /// Where to keep drafts and audit rows when neither the database nor
+    /// the folder beside it can take them; `None`: the user's data folder.
+    pub aside_fallback: Option<PathBuf>,
+    /// Whether a long wait says so on standard error, when that is a
+    /// terminal ("waiting for another tend session … 12 s"). Never while
+    /// the screen is up.
+    pub announce_waits: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            create: false,
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+            hold_reserve: false,
+            aside_fallback: None,
+            announce_waits: false,
+        }
+    }
+}
+
+impl OpenOptions {
+    /// For a command run from the shell (an import, a backup, an export):
+    /// it waits its turn behind other tend sessions for as long as
+    /// [`BATCH_BUSY_TIMEOUT`], saying so on a terminal.
+    pub fn batch(create: bool) -> OpenOptions {
+        OpenOptions {
+            create,
+            busy_timeout: BATCH_BUSY_TIMEOUT,
+            announce_waits: true,
+            ..OpenOptions::default()
+        }
+    }
+}
+
+impl Store {
+    /// Opens (and if asked, creates) the database at `path`, refusing files
+    /// that are not tend's, are newer than this tend, are read-only or stay
+    /// locked. A refused file is never modified.
+    pub fn open(
+        path: &Path,
+        agent: &str,
+        clock: Clock,
+        options: &OpenOptions,
+    ) -> Result<Store, OpenError> {
+        let reserve = Reserve::beside(path);
+        let opened = match Store::open_writable(path, agent, clock, options) {
+            // A full disk: the reserve makes room, and the open is tried
+            // again; failing that, the file is read and nothing is written.
+            Err(OpenError::NoRoom(_)) if reserve.release() => {
+                Store::open_writable(path, agent, clock, options)
+            }
+            other => other,
+        };
+        let mut store = match opened {
+            Err(OpenError::NoRoom(_)) => Store::open_read_only(path, agent, clock, options)?,
+            other => other?,
+        };
+        store.maybe_aside = true;
+        store.holds_reserve = options.hold_reserve;
+        if store.read_only.is_none() && store.holds_reserve {
+            store.hold_reserve_if_room();
+        }
+        Ok(store)
+    }
+
+    fn open_writable(
+        path: &Path,
+        agent: &str,
+        clock: Clock,
+        options: &OpenOptions,
+    ) -> Result<Store, OpenError> {
+        // A file this account cannot reach is not a missing one: say who
+        // can read it, rather than that there is none.
+        let exists = reachable(path)?;
+        if !exists && !options.create {
+            return Err(OpenError::Missing(path.to_path_buf()));
+        }
+        // A change killed half-way under a rollback journal (a `tend gen`,
+        // or an import by an older tend): SQLite rolls it back at the first
+        // read of a connection that can write, and tend says it did.
+        let interrupted = exists && has_interrupted_change(path);
+        if !exists {
+            create_private_file(path)?;
+        } else if !is_writable_with_folder(path) {
+            // SQLite would open such a file read-only, or fail later creating
+            // its WAL files; say plainly why instead.
+            return Err(if interrupted {
+                OpenError::Interrupted(path.to_path_buf())
+            } else {
+                OpenError::ReadOnly(path.to_path_buf())
+            });
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| OpenError::from_sqlite(path, e))?;
+        conn.busy_timeout(options.busy_timeout)
+            .map_err(|e| OpenError::from_sqlite(path, e))?;
+        let patience = wait::Patience {
+            tend: options.busy_timeout,
+            announce: options.announce_waits,
+        };
+        fn waiting<T>(
+            conn: &Connection,
+            path: &Path,
+            patience: wait::Patience,
+            attempt: impl FnMut() -> rusqlite::Result<T>,
+        ) -> Result<T, OpenError> {
+            wait::wait_for_lock(conn, path, patience, patience.tend, attempt).map_err(|e| match e {
+                wait::WaitError::Busy(busy) => OpenError::Locked {
+                    path: path.to_path_buf(),
+                    busy,
+                },
+                wait::WaitError::Sqlite(e) => OpenError::from_sqlite(path, e),
+            })
+        }
+
+        // Look before touching anything: the version check and the "is this
+        // ours" check only read. (A read waits only while another session
+        // recovers the write-ahead log, or writes under a rollback journal.)
+        let version: i64 = waiting(&conn, path, patience, || {
+            conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+        })?;
+        if version > schema::LATEST {
+            return Err(OpenError::Newer {
+                path: path.to_path_buf(),
+                found: version,
+                known: schema::LATEST,
+            });
+        }
+        if version == 0 && has_tables(&conn, path)? {
+            return Err(OpenError::Foreign(path.to_path_buf()));
+        }
+        if conn
+            .is_readonly(rusqlite::DatabaseName::Main)
+            .unwrap_or(true)
+        {
+            return Err(OpenError::ReadOnly(path.to_path_buf()));
+        }
+
+        // Switching to WAL needs a moment when no other connection is in
+        // the middle of a rollback-journal transaction (a `tend gen` load):
+        // SQLite may say busy at once, without its busy handler, so tend
+        // waits here between tries, as long as it would wait for any lock.
+        let journal: String = waiting(&conn, path, patience, || {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        })?;
+        if !journal.eq_ignore_ascii_case("wal") {
+            return Err(OpenError::Sqlite {
+                path: path.to_path_buf(),
+                message: format!("could not switch to WAL journaling (got {journal})"),
+            });
+        }
+        // recursive_triggers: a REPLACE's implicit delete fires DELETE
+        // triggers too, so nothing slips past the guards on signed notes.
+        // cache_size: SQLite's default 2 MB page cache held too little of a
+        // 100,000-patient caseload, so a name filter's 3,600 lookups each
+        // went to the operating system (6.5 ms; 2.6 ms with 16 MiB). The
+        // cache fills only as pages are read, and stays well inside the
+        // 50 MB memory budget.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA recursive_triggers = ON;
+             PRAGMA cache_size = -16384;",
+        )
+        .map_err(|e| OpenError::from_sqlite(path, e))?;
+
+        let mut store = Store::with_connection(conn, path, agent, clock, options);
+        store.rolled_back = interrupted;
+        store.migrate().map_err(|e| e.into_open_error(path))?;
+        Ok(store)
+    }
+
+    /// The database read without writing anything, not even SQLite's
+    /// shared-memory file: for a full disk. First as a reader of the
+    /// write-ahead log, which sees every committed change; if SQLite cannot
+    /// do that without writing, the file alone (`immutable`), which may
+    /// miss the latest changes not yet copied into it, and says so.
+    fn open_read_only(
+        path: &Path,
+        agent: &str,
+        clock: Clock,
+        options: &OpenOptions,
+    ) -> Result<Store, OpenError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let uri = |query: &str| {
+            let mut uri = String::from("file:");
+            for byte in path.as_os_str().as_encoded_bytes() {
+                match byte {
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'.' | b'-' | b'_' => {
+                        uri.push(*byte as char)
+                    }
+                    other => uri.push_str(&format!("%{other:02X}")),
+                }
+            }
+            format!("{uri}?{query}")
+        };
+        let readable = |conn: &Connection| {
+            conn.query_row("SELECT count(*) FROM patient", [], |r| r.get::<_, i64>(0))
+                .is_ok()
+        };
+        let mut why = "its disk is full, so nothing can be saved until there is room".to_string();
+        let conn = match Connection::open_with_flags(uri("mode=ro"), flags) {
+            Ok(conn) if readable(&conn) => conn,
+            _ => {
+                why.push_str(", and the latest changes of other sessions may not show");
+                Connection::open_with_flags(uri("mode=ro&immutable=1"), flags)
+                    .map_err(|e| OpenError::from_sqlite(path, e))?
+            }
+        };
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|e| OpenError::from_sqlite(path, e))?;
+        if version != schema::LATEST {
+            // An old file would need an upgrade, which writes.
+            return Err(OpenError::NoRoom(path.to_path_buf()));
+        }
+        let mut store = Store::with_connection(conn, path, agent, clock, options);
+        store.read_only = Some(why);
+        Ok(store)
+    }
+
+    fn with_connection(
+        conn: Connection,
+        path: &Path,
+        agent: &str,
+        clock: Clock,
+        options: &OpenOptions,
+    ) -> Store {
+        Store {
+            rolled_back: false,
+            busy_timeout: options.busy_timeout,
+            announce_waits: options.announce_waits,
+            conn,
+            path: path.to_path_buf(),
+            agent: agent.to_string(),
+            clock,
+            reserve: Reserve::beside(path),
+            holds_reserve: false,
+            aside: aside::Aside::for_database(path, options.aside_fallback.clone()),
+            unwritten_audits: Vec::new(),
+            maybe_aside: false,
+            read_only: None,
+        }
+    }
+
+    /// Brings the schema up to date. Also proves the file is writable: even
+    /// an up-to-date store takes the write lock once, so a read-only or locked
+    /// file is refused at start, not at the first change.
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let tx = self.begin_immediate()?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        for (index, migration) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+            migration.apply(&tx)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Whether this process may write to the file and to its folder (where
+/// SQLite makes its journal and write-ahead log).
+pub(crate) fn is_writable_with_folder(path: &Path) -> bool {
+    is_writable(path)
+        && is_writable(
+            path.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
+}
+
+/// Whether the database holds a change interrupted under a rollback
+/// journal ("hot journal"): asked of SQLite itself through a read-only
+/// connection, which refuses to read such a file (and changes nothing),
+/// and only when a journal is there at all. A journal that another
+/// process is still writing is not hot, and is not reported.
+pub(crate) fn has_interrupted_change(path: &Path) -> bool {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if std::fs::metadata(&journal).map_or(true, |m| m.len() == 0) {
+        return false;
+    }
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|conn| conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))
+        .is_err_and(|e| error::has_hot_journal(&e))
+}
+
+/// Whether this process may write to `path` (a file or a folder).
+fn is_writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
+}
+
+fn has_tables(conn: &Connection, path: &Path) -> Result<bool, OpenError> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+        [],
+        |row| row.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+    .map_err(|e| OpenError::from_sqlite(path, e))
+}
