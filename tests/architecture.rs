@@ -99,7 +99,6 @@ fn may_use(from: Layer, to: Layer) -> bool {
 }
 
 #[test]
-#[ignore = "enabled when issue 14's restructure lands"]
 fn no_layer_imports_one_above_it_and_no_file_is_too_long() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut problems = Vec::new();
