@@ -6,7 +6,7 @@
 use super::keymap::Context;
 use super::notes::Proposal;
 use super::overlays::Overlay;
-use super::prompt::{Prompt, PromptKind};
+use super::prompts::Search;
 use super::{capitalise, App, Message};
 use crate::store::{SearchHit, StoreError};
 
@@ -50,12 +50,8 @@ impl App {
                 }
             }
             Effect::NewNote => self.open_editor(None)?,
-            Effect::AskSearch => self.open_prompt_of(Prompt::new(
-                PromptKind::Search,
-                "Search all notes for".into(),
-                "",
-            )),
-            Effect::AskAddendum(note_id) => self.open_addendum(note_id),
+            Effect::AskSearch => self.ask(Search, "Search all notes for".into(), "")?,
+            Effect::AskAddendum(note_id) => self.open_addendum(note_id)?,
             Effect::DiscardDraft => self.discard_draft(true)?,
             Effect::OpenHit(hit) => self.open_hit(&hit)?,
             Effect::ExportCarePlan(patient_id) => self.export_care_plan(patient_id),

@@ -14,7 +14,7 @@ use super::editor::NoteEditor;
 use super::forms::OpenForm;
 use super::line_input::LineInput;
 use super::overlays::Overlay;
-use super::prompt::Prompt;
+use super::prompts::Prompt;
 
 /// The one layer between the panes and an overlay, while it is open.
 pub enum Modal {

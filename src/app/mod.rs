@@ -20,7 +20,7 @@ pub mod overlays;
 pub mod pane;
 mod panes;
 pub mod patient;
-pub mod prompt;
+pub mod prompts;
 mod safekeeping;
 pub mod settings;
 mod subject;
@@ -42,11 +42,11 @@ use editor::NoteEditor;
 pub use forms::{GoalField, OpenForm, RecordField, ReviewField};
 use goals::GoalsPane;
 use keymap::{Action, Context, Keymap};
-use layers::{Layers, Modal, Top};
+use layers::{Layers, Top};
 pub use overlays::{GoalDetail, Overlay};
 use pane::PaneId;
 use patient::PatientPane;
-use prompt::{Prompt, PromptKind};
+use prompts::Prompt;
 pub use settings::{Settings, ThemeName};
 use tasks::TasksPane;
 
@@ -402,16 +402,5 @@ impl App {
             FilterOutcome::Unchanged => {}
         }
         Ok(())
-    }
-
-    /// Opens a one-line prompt.
-    pub(super) fn open_prompt_of(&mut self, prompt: Prompt) {
-        self.layers.open(Modal::Prompt(prompt));
-    }
-
-    /// Opens the one-line prompt for `kind` with its preview.
-    fn ask(&mut self, kind: PromptKind, title: String) -> Result<(), StoreError> {
-        self.open_prompt_of(Prompt::new(kind, title, ""));
-        self.update_preview()
     }
 }

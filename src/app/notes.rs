@@ -10,7 +10,7 @@ use super::editor::{CallSheet, EditorEvent, Kept, NoteEditor};
 use super::keymap::Action;
 use super::layers::Modal;
 use super::pane::PaneId;
-use super::prompt::{Prompt, PromptKind};
+use super::prompts::{Addendum, CommandLine};
 use super::{capitalise, App, Message, Overlay};
 use crate::clock::Clock;
 use crate::domain::language;
@@ -521,21 +521,17 @@ impl App {
     }
 
     /// `:` opens the command line.
-    pub(super) fn open_command(&mut self) {
-        self.layers.open(Modal::Prompt(Prompt::new(
-            PromptKind::Command,
-            "Command: search WORDS".into(),
-            "",
-        )));
+    pub(super) fn open_command(&mut self) -> Result<(), StoreError> {
+        self.ask(CommandLine, "Command: search WORDS".into(), "")
     }
 
     /// `a` in a note's view: a one-line addendum.
-    pub(super) fn open_addendum(&mut self, note_id: i64) {
-        self.layers.open(Modal::Prompt(Prompt::new(
-            PromptKind::Addendum { note_id },
+    pub(super) fn open_addendum(&mut self, note_id: i64) -> Result<(), StoreError> {
+        self.ask(
+            Addendum { note_id },
             "Addendum (a correction, signed with your name when you press Enter)".into(),
             "",
-        )));
+        )
     }
 
     pub(super) fn add_addendum(&mut self, note_id: i64, text: &str) -> Result<(), StoreError> {

@@ -6,7 +6,7 @@ use super::keymap::{Action, Context};
 use super::layers::Modal;
 use super::overlays::{GoalDetail, Overlay};
 use super::pane::PaneId;
-use super::prompt::PromptKind;
+use super::prompts::{AddTask, GoalStatus, Progress, Reconcile};
 use super::tasks::TaskScope;
 use super::{App, Message};
 use crate::domain::goal::Goal;
@@ -80,7 +80,7 @@ impl App {
                     (self.selected_goal(), self.shown_patient_id())
                 {
                     self.ask(
-                        PromptKind::Add {
+                        AddTask {
                             patient_id,
                             goal_id: Some(goal.id),
                         },
@@ -88,24 +88,26 @@ impl App {
                             "Intervention for \u{201c}{}\u{201d} (title due: pri: kind: every:)",
                             crate::text::fit(&goal.description, 30)
                         ),
+                        "",
                     )?;
                 }
             }
             Action::AddProgress => {
                 if let Some(goal) = self.selected_goal() {
                     self.ask(
-                        PromptKind::Progress { goal_id: goal.id },
+                        Progress { goal_id: goal.id },
                         format!(
                             "Progress on \u{201c}{}\u{201d} (= a value when measured)",
                             crate::text::fit(&goal.description, 30)
                         ),
+                        "",
                     )?;
                 }
             }
             Action::SetGoalStatus => {
                 if let Some(goal) = self.selected_goal() {
                     self.ask(
-                        PromptKind::GoalStatus {
+                        GoalStatus {
                             goal_id: goal.id,
                             version: goal.version,
                         },
@@ -113,13 +115,14 @@ impl App {
                             "The goal is {}; make it (active, on hold, achieved, cancelled, proposed)",
                             goal.status.label()
                         ),
+                        "",
                     )?;
                 }
             }
             Action::ReconcileMedications => {
                 if let Some(record) = self.shown_record() {
                     self.ask(
-                        PromptKind::Reconcile {
+                        Reconcile {
                             patient_id: record.id,
                             version: record.version,
                         },
@@ -127,12 +130,13 @@ impl App {
                             "Medications of {} {} reviewed with the patient today? (Enter confirms, Esc cancels)",
                             record.given_name, record.family_name
                         ),
+                        "",
                     )?;
                 }
             }
             Action::NewNote => self.open_editor(None)?,
             Action::ResumeDraft => self.resume_draft()?,
-            Action::Command => self.open_command(),
+            Action::Command => self.open_command()?,
             Action::MarkTask => {
                 self.tasks.toggle_mark();
                 let marked = self.tasks.marked.len();

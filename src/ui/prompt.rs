@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::theme::Theme;
-use crate::app::prompt::Prompt;
+use crate::app::prompts::Prompt;
 use crate::text::fit;
 
 /// Rows the prompt takes: a border with the title, the line, the preview,

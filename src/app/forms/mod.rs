@@ -325,12 +325,11 @@ impl App {
             RecordItem::CareTeamMember(_) => "Remove from the care team",
             RecordItem::Flag(_) => "Take down",
         };
-        self.layers.open(Modal::Prompt(super::prompt::Prompt::new(
-            super::prompt::PromptKind::EndItem { patient_id, item },
+        self.ask(
+            super::prompts::EndItem { patient_id, item },
             format!("{verb}: {}? (Enter confirms, Esc cancels)", fit(&text, 40)),
             "",
-        )));
-        self.update_preview()
+        )
     }
 
     /// A key typed into the open form.
