@@ -3,12 +3,10 @@
 //!
 //! `App` is a thin router: each pane's behaviour lives in its own module.
 
-pub mod caseload;
 pub mod editor;
 mod effects;
 pub mod form;
 mod forms;
-pub mod goals;
 pub mod help;
 pub mod keymap;
 pub mod layers;
@@ -19,12 +17,12 @@ pub mod notes;
 pub mod overlays;
 pub mod pane;
 mod panes;
-pub mod patient;
+// The panes' state, where the rest of the app and the screen read it.
+pub use panes::{caseload, goals, patient, tasks};
 pub mod prompts;
 mod safekeeping;
 pub mod settings;
 mod subject;
-pub mod tasks;
 mod triage;
 
 use std::time::{Duration, Instant};

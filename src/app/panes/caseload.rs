@@ -3,10 +3,13 @@
 
 use crossterm::event::KeyEvent;
 
-use super::keymap::Action;
-use super::line_input::{InputEvent, LineInput};
-use super::list::ListCursor;
+use crate::app::keymap::Action;
+use crate::app::line_input::{InputEvent, LineInput};
+use crate::app::list::ListCursor;
 // The scope is the caseload's: the screen reads it from here.
+use crate::app::layers::Modal;
+use crate::app::pane::PaneId;
+use crate::app::{App, Message};
 pub use crate::store::Scope;
 use crate::store::{CaseloadQuery, CaseloadRow, CaseloadSort, Store, StoreError};
 
@@ -194,5 +197,48 @@ impl CaseloadPane {
             self.ensure_window(store)?;
         }
         Ok(position.is_some())
+    }
+}
+
+impl App {
+    /// The caseload's own keys: moves, open, the filter, team and sort.
+    pub(super) fn caseload_action(&mut self, action: Action) -> Result<(), StoreError> {
+        if action.is_movement() {
+            let moved = self.caseload.move_cursor(&self.store, action)?;
+            if moved {
+                self.follow_selection()?;
+            }
+            return Ok(());
+        }
+        match action {
+            Action::Open if self.caseload.selected().is_some() => self.focus = PaneId::Patient,
+            Action::Filter => {
+                self.layers
+                    .open(Modal::Filter(self.caseload.start_filter()));
+                self.apply_heights()?;
+            }
+            Action::ToggleTeam => {
+                self.caseload.toggle_scope(&self.store)?;
+                let scope = match self.caseload.query.scope {
+                    Scope::Mine => "my patients",
+                    Scope::Team => "the whole team",
+                };
+                self.message = Some(Message::Info(format!(
+                    "Showing {scope} ({} patients)",
+                    self.caseload.cursor.len()
+                )));
+                self.patient_changed()?;
+            }
+            Action::CycleSort => {
+                self.caseload.cycle_sort(&self.store)?;
+                self.message = Some(Message::Info(format!(
+                    "Sorted by {}",
+                    self.caseload.query.sort.label()
+                )));
+            }
+            // The keymap gives the caseload no other action.
+            _ => {}
+        }
+        Ok(())
     }
 }

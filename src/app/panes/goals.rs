@@ -1,9 +1,14 @@
 //! The care-plan pane: the selected patient's plan by need, each need
 //! followed by its goals.
 
-use super::list::ListCursor;
+use crate::app::keymap::Action;
+use crate::app::list::ListCursor;
+use crate::app::overlays::{GoalDetail, Overlay};
+use crate::app::prompts::{AddTask, GoalStatus, Progress};
+use crate::app::App;
 use crate::domain::goal::Goal;
 use crate::store::{Need, Store, StoreError};
+use crate::text::fit;
 
 /// One row of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +156,97 @@ impl GoalsPane {
         ) {
             self.cursor.select(row);
         }
+    }
+}
+
+impl App {
+    /// The care plan's own keys: moves, a goal in full, needs, goals,
+    /// interventions, progress, status, the review date.
+    pub(super) fn goals_action(&mut self, action: Action) -> Result<(), StoreError> {
+        match action {
+            _ if action.is_movement() => {
+                self.goals.cursor.apply(action);
+            }
+            Action::Open => self.show_goal()?,
+            Action::AddGoal => self.open_goal_form(),
+            Action::AddNeed => self.open_need_form(),
+            Action::SetPlanReview => self.open_review_form(),
+            Action::EditGoal => self.open_goal_edit_form(),
+            Action::AddIntervention => {
+                if let (Some(goal), Some(patient_id)) =
+                    (self.selected_goal(), self.shown_patient_id())
+                {
+                    self.ask(
+                        AddTask {
+                            patient_id,
+                            goal_id: Some(goal.id),
+                        },
+                        format!(
+                            "Intervention for \u{201c}{}\u{201d} (title due: pri: kind: every:)",
+                            fit(&goal.description, 30)
+                        ),
+                        "",
+                    )?;
+                }
+            }
+            Action::AddProgress => {
+                if let Some(goal) = self.selected_goal() {
+                    self.ask(
+                        Progress { goal_id: goal.id },
+                        format!(
+                            "Progress on \u{201c}{}\u{201d} (= a value when measured)",
+                            fit(&goal.description, 30)
+                        ),
+                        "",
+                    )?;
+                }
+            }
+            Action::SetGoalStatus => {
+                if let Some(goal) = self.selected_goal() {
+                    self.ask(
+                        GoalStatus {
+                            goal_id: goal.id,
+                            version: goal.version,
+                        },
+                        format!(
+                            "The goal is {}; make it (active, on hold, achieved, cancelled, proposed)",
+                            goal.status.label()
+                        ),
+                        "",
+                    )?;
+                }
+            }
+            // The keymap gives the care plan no other action.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Enter on a goal: the goal in full, with its progress and the tasks
+    /// serving it.
+    fn show_goal(&mut self) -> Result<(), StoreError> {
+        let Some(goal) = self.goals.selected().cloned() else {
+            return Ok(());
+        };
+        let need = self.goals.need_of(&goal);
+        let entries = self.store.progress(goal.id)?;
+        let values: Vec<f64> = entries.iter().filter_map(|e| e.value).collect();
+        self.layers.show(Overlay::Goal(Box::new(GoalDetail {
+            need,
+            progress: entries
+                .iter()
+                .map(|e| format!("{}  {}", e.recorded_on, e.note))
+                .collect(),
+            trend: crate::domain::care_plan::sparkline(&values, 24),
+            interventions: self
+                .store
+                .interventions(goal.id)?
+                .iter()
+                .map(|i| i.describe())
+                .collect(),
+            goal,
+        })));
+        Ok(())
     }
 }
 

@@ -2,8 +2,10 @@
 
 use chrono::NaiveDate;
 
-use super::keymap::Action;
-use super::list::ListCursor;
+use crate::app::keymap::Action;
+use crate::app::list::ListCursor;
+use crate::app::prompts::Reconcile;
+use crate::app::App;
 use crate::clock::Clock;
 use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use crate::domain::language;
@@ -70,35 +72,34 @@ impl PatientPane {
             Some(id) => store.patient(id)?,
             None => None,
         };
-        self.lines = match &self.record {
-            Some(record) => {
-                let lists = RecordLists {
-                    flags: store.flags(record.id)?,
-                    conditions: store.conditions(record.id)?,
-                    medications: store.medications(record.id)?,
-                    allergies: store.allergies(record.id)?,
-                    care_team: store.care_team(record.id)?,
-                };
-                let mut lines = record_lines(record, &lists, &store.clock());
-                let notes = store.timeline(record.id, NOTES_SHOWN)?;
-                let outreach = store.outreach_this_month(record.id, today)?;
-                lines.push(RecordLine::Blank);
-                lines.push(RecordLine::Heading(
-                    Section::Notes,
-                    format!("Notes · {outreach} outreach this month · Enter lists all"),
-                ));
-                if notes.is_empty() {
-                    lines.push(RecordLine::Item("none yet; n writes one".into(), None));
+        self.lines =
+            match &self.record {
+                Some(record) => {
+                    let lists = RecordLists {
+                        flags: store.flags(record.id)?,
+                        conditions: store.conditions(record.id)?,
+                        medications: store.medications(record.id)?,
+                        allergies: store.allergies(record.id)?,
+                        care_team: store.care_team(record.id)?,
+                    };
+                    let mut lines = record_lines(record, &lists, &store.clock());
+                    let notes = store.timeline(record.id, NOTES_SHOWN)?;
+                    let outreach = store.outreach_this_month(record.id, today)?;
+                    lines.push(RecordLine::Blank);
+                    lines.push(RecordLine::Heading(
+                        Section::Notes,
+                        format!("Notes · {outreach} outreach this month · Enter lists all"),
+                    ));
+                    if notes.is_empty() {
+                        lines.push(RecordLine::Item("none yet; n writes one".into(), None));
+                    }
+                    lines.extend(notes.iter().map(|n| {
+                        RecordLine::Note(crate::app::notes::summary_line(n, &store.clock()))
+                    }));
+                    lines
                 }
-                lines.extend(
-                    notes
-                        .iter()
-                        .map(|n| RecordLine::Note(super::notes::summary_line(n, &store.clock()))),
-                );
-                lines
-            }
-            None => Vec::new(),
-        };
+                None => Vec::new(),
+            };
         self.cursor.set_len(self.lines.len());
         if !same_patient {
             self.cursor.select(0);
@@ -384,4 +385,38 @@ pub fn record_lines(record: &Patient, lists: &RecordLists, clock: &Clock) -> Vec
         ));
     }
     lines
+}
+
+impl App {
+    /// The record's own keys: moves, the timeline, the record's form and
+    /// lists, the reconciliation.
+    pub(super) fn patient_action(&mut self, action: Action) -> Result<(), StoreError> {
+        match action {
+            _ if action.is_movement() => {
+                self.patient.move_cursor(action);
+            }
+            Action::Open => self.open_timeline()?,
+            Action::EditRecord => self.open_record_form()?,
+            Action::AddToRecord => self.open_add_to_record(),
+            Action::EndRecordItem => self.ask_end_record_item()?,
+            Action::ReconcileMedications => {
+                if let Some(record) = self.shown_record() {
+                    self.ask(
+                        Reconcile {
+                            patient_id: record.id,
+                            version: record.version,
+                        },
+                        format!(
+                            "Medications of {} {} reviewed with the patient today? (Enter confirms, Esc cancels)",
+                            record.given_name, record.family_name
+                        ),
+                        "",
+                    )?;
+                }
+            }
+            // The keymap gives the record no other action.
+            _ => {}
+        }
+        Ok(())
+    }
 }

@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, NaiveDate};
 
-use super::list::ListCursor;
+use crate::app::keymap::Action;
+use crate::app::list::ListCursor;
+use crate::app::pane::PaneId;
+use crate::app::{App, Message};
 use crate::domain::task::TaskRow;
 use crate::domain::task_line::{Assignee, TaskFilter};
 use crate::domain::urgency::UrgencyWeights;
@@ -116,7 +119,7 @@ impl TasksPane {
         if !self.marked.remove(&id) {
             self.marked.insert(id);
         }
-        self.cursor.apply(super::keymap::Action::MoveDown);
+        self.cursor.apply(Action::MoveDown);
     }
 
     /// What an action applies to: the marked tasks, or else the selected one.
@@ -137,5 +140,60 @@ impl TasksPane {
     /// Whether the list shows other coordinators' tasks (so it names owners).
     pub fn shows_owners(&self) -> bool {
         self.scope == TaskScope::Patient || self.filter.who != Assignee::Mine
+    }
+}
+
+impl App {
+    /// Today's own keys: moves, a task's patient, triage (through the
+    /// prompts), marks, my day or the patient's tasks.
+    pub(super) fn tasks_action(&mut self, action: Action) -> Result<(), StoreError> {
+        if action.is_movement() {
+            let moved = self.tasks.cursor.apply(action);
+            if moved {
+                self.follow_selection()?;
+            }
+            return Ok(());
+        }
+        match action {
+            Action::Open => {
+                let Some(patient_id) = self.tasks.selected().map(|t| t.patient_id) else {
+                    return Ok(());
+                };
+                if self.bring_up(patient_id)? {
+                    self.focus = PaneId::Patient;
+                } else {
+                    self.message = Some(Message::Error(
+                        "That task's patient is no longer in the database".into(),
+                    ));
+                }
+            }
+            Action::CompleteTask
+            | Action::SnoozeTask
+            | Action::ReassignTask
+            | Action::EditTask
+            | Action::AddTask
+            | Action::FilterTasks => self.open_prompt(action)?,
+            Action::MarkTask => {
+                self.tasks.toggle_mark();
+                let marked = self.tasks.marked.len();
+                if marked > 0 {
+                    self.message = Some(Message::Info(format!(
+                        "{marked} marked: x completes, s snoozes, r reassigns them all"
+                    )));
+                }
+            }
+            Action::ToggleTaskScope => {
+                self.tasks.scope = match self.tasks.scope {
+                    TaskScope::MyDay => TaskScope::Patient,
+                    TaskScope::Patient => TaskScope::MyDay,
+                };
+                self.tasks.cursor.select(0);
+                self.load_tasks()?;
+                self.patient_changed()?;
+            }
+            // The keymap gives Today no other action.
+            _ => {}
+        }
+        Ok(())
     }
 }
