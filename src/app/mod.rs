@@ -190,6 +190,12 @@ impl App {
         &self.store
     }
 
+    /// The key of a binding, as the screen names it ("Ctrl-S"): messages
+    /// and previews say the keys as the user has them.
+    pub fn key(&self, binding: &str) -> String {
+        self.keymap.key_name(binding)
+    }
+
     /// The layer that takes the next key.
     pub fn top(&self) -> Top {
         self.layers.top()

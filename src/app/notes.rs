@@ -117,10 +117,18 @@ impl App {
         self.layers.open(Modal::Editor(editor));
         self.pending_drafts.retain(|p| *p != patient_id);
         self.message = Some(Message::Info(if reopened {
-            "Your draft is back · Ctrl-S signs · Esc keeps it".into()
+            format!(
+                "Your draft is back · {} signs · {} keeps it",
+                self.key("editor_sign"),
+                self.key("editor_close")
+            )
         } else {
-            "Type the note · Tab: method, with whom, outcome · Ctrl-S signs · Esc keeps a draft"
-                .into()
+            format!(
+                "Type the note · {}: method, with whom, outcome · {} signs · {} keeps a draft",
+                self.key("editor_header"),
+                self.key("editor_sign"),
+                self.key("editor_close")
+            )
         }));
         Ok(())
     }
@@ -189,7 +197,10 @@ impl App {
                     Kept::Nowhere(_) => {
                         // Closing would lose it: the editor stays.
                         self.message = Some(Message::Error(
-                            "The note is not saved anywhere (the disk is full): it stays open; free some space, then Esc".into(),
+                            format!(
+                                "The note is not saved anywhere (the disk is full): it stays open; free some space, then {}",
+                                self.key("editor_close")
+                            ),
                         ));
                         return Ok(());
                     }
@@ -529,7 +540,10 @@ impl App {
     pub(super) fn open_addendum(&mut self, note_id: i64) -> Result<(), StoreError> {
         self.ask(
             Addendum { note_id },
-            "Addendum (a correction, signed with your name when you press Enter)".into(),
+            format!(
+                "Addendum (a correction, signed with your name when you press {})",
+                self.key("line_submit")
+            ),
             "",
         )
     }

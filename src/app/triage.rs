@@ -59,7 +59,10 @@ impl App {
                 let names = self.store.coordinators()?;
                 self.ask(
                     Reassign { tasks: refs, names },
-                    format!("Give {what} to (a coordinator; Tab completes)"),
+                    format!(
+                        "Give {what} to (a coordinator; {} completes)",
+                        self.key("line_complete")
+                    ),
                     "",
                 )
             }

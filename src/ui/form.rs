@@ -100,7 +100,7 @@ pub fn render(form: &Form, keys: &FormKeys, theme: &Theme, frame: &mut Frame, ar
     if let Some(field) = form.fields.get(form.focused) {
         let line = match (
             &field.theirs,
-            field.completion_line(form.today),
+            field.completion_line(form.today, &keys.completion),
             field.meaning(form.today),
         ) {
             // A language being typed: what it may be completed to.
@@ -154,4 +154,6 @@ pub struct FormKeys {
     pub hints: String,
     /// " · Enter saves", shown on the last field.
     pub saves_at_end: String,
+    /// The keys of completion.
+    pub completion: crate::app::form::CompletionKeys,
 }

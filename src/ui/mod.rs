@@ -62,6 +62,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             let keys = form::FormKeys {
                 hints: hint_line(&app.keymap, Context::Form),
                 saves_at_end: format!(" · {} saves", app.keymap.key_name("form_enter")),
+                completion: crate::app::form::CompletionKeys::from_keymap(&app.keymap),
             };
             form::render(open, &keys, &theme, frame, area);
         }

@@ -232,15 +232,15 @@ impl Field {
 
     /// The line under the form while completions are offered: what the
     /// text means (if it reads), the completion a key takes, the others.
-    pub fn completion_line(&self, today: NaiveDate) -> Option<String> {
+    pub fn completion_line(&self, today: NaiveDate, keys: &CompletionKeys) -> Option<String> {
         let suggestions = self.suggestions();
         let (first, others) = suggestions.split_first()?;
         let mut line = match self.meaning(today) {
-            Ok(meaning) => format!("{meaning} · Right: {}", first.shown()),
-            Err(_) => format!("Tab: {}", first.shown()),
+            Ok(meaning) => format!("{meaning} · {}: {}", keys.take, first.shown()),
+            Err(_) => format!("{}: {}", keys.complete, first.shown()),
         };
         if !others.is_empty() {
-            line.push_str(" · Ctrl-N: ");
+            line.push_str(&format!(" · {}: ", keys.next));
             line.push_str(
                 &others
                     .iter()
@@ -541,6 +541,27 @@ impl Form {
             _ => return None,
         }
         Some(FormEvent::Unchanged)
+    }
+}
+
+/// The keys the completion line names, as the keymap has them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionKeys {
+    /// Takes the first suggestion when the text reads ("Right").
+    pub take: String,
+    /// Completes a text that does not read ("Tab").
+    pub complete: String,
+    /// The next suggestion ("Ctrl-N").
+    pub next: String,
+}
+
+impl CompletionKeys {
+    pub fn from_keymap(keymap: &super::keymap::Keymap) -> CompletionKeys {
+        CompletionKeys {
+            take: keymap.key_name("form_take_suggestion"),
+            complete: keymap.key_name("form_complete"),
+            next: keymap.key_name("form_next_suggestion"),
+        }
     }
 }
 

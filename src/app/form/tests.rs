@@ -134,7 +134,12 @@ fn a_language_field_completes_names_from_the_whole_registry() {
         "passing through the field offers nothing"
     );
     retype(&mut form, "mand");
-    let line = form.fields[0].completion_line(today()).unwrap();
+    let line = form.fields[0]
+        .completion_line(
+            today(),
+            &CompletionKeys::from_keymap(&crate::app::keymap::Keymap::default()),
+        )
+        .unwrap();
     assert!(
         line.starts_with("Tab: Mandarin Chinese (cmn) · Ctrl-N: "),
         "{line}"
@@ -154,9 +159,14 @@ fn a_language_field_completes_names_from_the_whole_registry() {
     let offered = field.suggestions();
     assert!(offered.len() > 2);
     assert_eq!(
-        field.completion_line(today()).unwrap(),
+        field
+            .completion_line(
+                today(),
+                &CompletionKeys::from_keymap(&crate::app::keymap::Keymap::default())
+            )
+            .unwrap(),
         format!(
-            "→ Mandingo · Right: Mandarin Chinese (cmn) · Ctrl-N: {}",
+            "→ Mandingo · →: Mandarin Chinese (cmn) · Ctrl-N: {}",
             offered[1..]
                 .iter()
                 .map(Suggestion::shown)
@@ -182,7 +192,13 @@ fn a_language_field_completes_names_from_the_whole_registry() {
     // Text that reads and offers nothing more: Tab goes on.
     press(&mut form, key(KeyCode::BackTab));
     retype(&mut form, "Declined to answer");
-    assert_eq!(form.fields[0].completion_line(today()), None);
+    assert_eq!(
+        form.fields[0].completion_line(
+            today(),
+            &CompletionKeys::from_keymap(&crate::app::keymap::Keymap::default())
+        ),
+        None
+    );
     assert_eq!(
         form.fields[0].meaning(today()),
         Ok("→ Declined to answer".into())
@@ -193,7 +209,13 @@ fn a_language_field_completes_names_from_the_whole_registry() {
     // Nothing to offer and no language: the reason is shown.
     press(&mut form, key(KeyCode::BackTab));
     retype(&mut form, "Klingon l");
-    assert_eq!(form.fields[0].completion_line(today()), None);
+    assert_eq!(
+        form.fields[0].completion_line(
+            today(),
+            &CompletionKeys::from_keymap(&crate::app::keymap::Keymap::default())
+        ),
+        None
+    );
     assert!(form.fields[0].value(today()).is_err());
 }
 

@@ -327,7 +327,12 @@ impl App {
         };
         self.ask(
             super::prompts::EndItem { patient_id, item },
-            format!("{verb}: {}? (Enter confirms, Esc cancels)", fit(&text, 40)),
+            format!(
+                "{verb}: {}? ({} confirms, {} cancels)",
+                fit(&text, 40),
+                self.key("line_submit"),
+                self.key("line_cancel")
+            ),
             "",
         )
     }

@@ -46,8 +46,12 @@ impl App {
                 self.apply_heights()?;
                 if self.zoomed {
                     self.message = Some(Message::Info(format!(
-                        "{} on the whole screen: Tab or 1-4 show another pane, z shows all four",
-                        self.focus.title()
+                        "{} on the whole screen: {} or {}-{} show another pane, {} shows all four",
+                        self.focus.title(),
+                        self.key("next_pane"),
+                        self.key("focus_caseload"),
+                        self.key("focus_tasks"),
+                        self.key("zoom")
                     )));
                 }
             }

@@ -407,8 +407,11 @@ impl App {
                             version: record.version,
                         },
                         format!(
-                            "Medications of {} {} reviewed with the patient today? (Enter confirms, Esc cancels)",
-                            record.given_name, record.family_name
+                            "Medications of {} {} reviewed with the patient today? ({} confirms, {} cancels)",
+                            record.given_name,
+                            record.family_name,
+                            self.key("line_submit"),
+                            self.key("line_cancel")
                         ),
                         "",
                     )?;

@@ -10,11 +10,11 @@ pub struct Addendum {
 }
 
 impl Purpose for Addendum {
-    fn preview(&self, _app: &App, text: &str) -> Result<String, String> {
+    fn preview(&self, app: &App, text: &str) -> Result<String, String> {
         if text.trim().is_empty() {
             Err("type the correction".to_string())
         } else {
-            Ok("Enter signs the addendum".to_string())
+            Ok(format!("{} signs the addendum", app.key("line_submit")))
         }
     }
 

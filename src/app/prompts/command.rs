@@ -11,11 +11,12 @@ pub struct CommandLine;
 pub struct Search;
 
 impl Purpose for CommandLine {
-    fn preview(&self, _app: &App, text: &str) -> Result<String, String> {
+    fn preview(&self, app: &App, text: &str) -> Result<String, String> {
         match text.trim().split_once(' ') {
-            Some(("search", words)) if !words.trim().is_empty() => {
-                Ok("Enter searches all signed notes".to_string())
-            }
+            Some(("search", words)) if !words.trim().is_empty() => Ok(format!(
+                "{} searches all signed notes",
+                app.key("line_submit")
+            )),
             _ if text.trim().is_empty() => Err("type a command: search WORDS".to_string()),
             _ => Err(format!(
                 "{:?} is not a command: try search WORDS",
@@ -31,11 +32,14 @@ impl Purpose for CommandLine {
 }
 
 impl Purpose for Search {
-    fn preview(&self, _app: &App, text: &str) -> Result<String, String> {
+    fn preview(&self, app: &App, text: &str) -> Result<String, String> {
         if text.trim().is_empty() {
             Err("type the words to look for".to_string())
         } else {
-            Ok("Enter searches all signed notes".to_string())
+            Ok(format!(
+                "{} searches all signed notes",
+                app.key("line_submit")
+            ))
         }
     }
 

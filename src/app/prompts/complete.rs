@@ -9,12 +9,13 @@ use crate::store::{StoreError, TaskRef};
 pub struct Complete(pub Vec<TaskRef>);
 
 impl Purpose for Complete {
-    fn preview(&self, _app: &App, text: &str) -> Result<String, String> {
+    fn preview(&self, app: &App, text: &str) -> Result<String, String> {
+        let enter = app.key("line_submit");
         Ok(match (self.0.len(), text.trim().is_empty()) {
-            (1, true) => "Enter completes it".to_string(),
-            (1, false) => "Enter completes it with this outcome".to_string(),
-            (n, true) => format!("Enter completes all {n}"),
-            (n, false) => format!("Enter completes all {n} with this outcome"),
+            (1, true) => format!("{enter} completes it"),
+            (1, false) => format!("{enter} completes it with this outcome"),
+            (n, true) => format!("{enter} completes all {n}"),
+            (n, false) => format!("{enter} completes all {n} with this outcome"),
         })
     }
 

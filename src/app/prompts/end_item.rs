@@ -11,8 +11,12 @@ pub struct EndItem {
 }
 
 impl Purpose for EndItem {
-    fn preview(&self, _app: &App, _text: &str) -> Result<String, String> {
-        Ok("Enter confirms, Esc keeps it".to_string())
+    fn preview(&self, app: &App, _text: &str) -> Result<String, String> {
+        Ok(format!(
+            "{} confirms, {} keeps it",
+            app.key("line_submit"),
+            app.key("line_cancel")
+        ))
     }
 
     fn submit(self: Box<Self>, app: &mut App, _text: &str) -> Result<(), StoreError> {

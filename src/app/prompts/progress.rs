@@ -10,10 +10,11 @@ pub struct Progress {
 }
 
 impl Purpose for Progress {
-    fn preview(&self, _app: &App, text: &str) -> Result<String, String> {
+    fn preview(&self, app: &App, text: &str) -> Result<String, String> {
+        let enter = app.key("line_submit");
         parse_progress(text).map(|(_, value)| match value {
-            Some(v) => format!("Enter records it, with the value {v}"),
-            None => "Enter records it".to_string(),
+            Some(v) => format!("{enter} records it, with the value {v}"),
+            None => format!("{enter} records it"),
         })
     }
 

@@ -23,7 +23,7 @@ impl Reassign {
 }
 
 impl Purpose for Reassign {
-    fn preview(&self, _app: &App, text: &str) -> Result<String, String> {
+    fn preview(&self, app: &App, text: &str) -> Result<String, String> {
         let typed = text.trim();
         match self.starting(typed).as_slice() {
             _ if typed.is_empty() => Err("type a coordinator's user name".to_string()),
@@ -31,8 +31,9 @@ impl Purpose for Reassign {
             _ if self.names.iter().any(|n| n == typed) => Ok(format!("→ {typed}")),
             [one] => Ok(format!("→ {one}")),
             many => Err(format!(
-                "{} coordinators start so; Tab completes: {}",
+                "{} coordinators start so; {} completes: {}",
                 many.len(),
+                app.key("line_complete"),
                 many.iter().take(6).copied().collect::<Vec<_>>().join(" ")
             )),
         }

@@ -13,7 +13,8 @@ pub struct Reconcile {
 impl Purpose for Reconcile {
     fn preview(&self, app: &App, _text: &str) -> Result<String, String> {
         Ok(format!(
-            "Enter stamps the list as reconciled on {}",
+            "{} stamps the list as reconciled on {}",
+            app.key("line_submit"),
             app.today()
         ))
     }

@@ -14,8 +14,9 @@ impl Purpose for Snooze {
         let today = app.today();
         if text.trim().is_empty() {
             return Ok(format!(
-                "→ {} (Enter: tomorrow)",
-                dates::show(today + Duration::days(1))
+                "→ {} ({}: tomorrow)",
+                dates::show(today + Duration::days(1)),
+                app.key("line_submit")
             ));
         }
         dates::parse(text, today)
