@@ -62,7 +62,7 @@ impl App {
     /// `E`: writes the patient's care plan into the export folder and says
     /// where.
     fn export_care_plan(&mut self, patient_id: i64) {
-        let Some(folder) = self.export_dir.clone() else {
+        let Some(folder) = self.settings.export_dir.clone() else {
             self.message = Some(Message::Error(
                 "No export folder: set export_dir in the config".into(),
             ));

@@ -25,21 +25,18 @@ pub mod settings;
 mod subject;
 mod triage;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 
 use crate::clock::Clock;
-use crate::domain::note::FollowUpRules;
-use crate::domain::urgency::UrgencyWeights;
 use crate::store::{Scope, Store, StoreError, TaskChange};
-use crate::templates::Template;
 use caseload::{CaseloadPane, FilterOutcome};
 use editor::NoteEditor;
 pub use forms::{GoalField, OpenForm, RecordField, ReviewField};
 use goals::GoalsPane;
-use keymap::{Action, Context, Keymap};
+use keymap::{Action, Context};
 use layers::{Layers, Top};
 pub use overlays::{GoalDetail, Overlay};
 use pane::PaneId;
@@ -68,11 +65,9 @@ pub(crate) fn capitalise(text: &str) -> String {
 pub struct App {
     store: Store,
     pub clock: Clock,
-    pub user: String,
-    pub theme: ThemeName,
-    pub upcoming_days: u32,
-    pub weights: UrgencyWeights,
-    pub keymap: Keymap,
+    /// Who the user is, the theme, the keymap, the rules: what the command
+    /// line built from the config.
+    pub settings: Settings,
     /// Shown in the status line when the data is synthetic and thrown away.
     pub demo: bool,
     pub focus: PaneId,
@@ -90,20 +85,13 @@ pub struct App {
     /// Drafts left from an earlier session (patients, newest first),
     /// offered back one by one with `d`.
     pub pending_drafts: Vec<i64>,
-    pub templates: Vec<Template>,
-    pub follow_up: FollowUpRules,
     pub message: Option<Message>,
     /// Changes made in this session, newest last, for `u`.
     undo: Vec<TaskChange>,
-    /// Where `E` writes care plans: the configured folder, else the
-    /// `exports` folder in tend's data folder (`None`: no home to put it in).
-    export_dir: Option<std::path::PathBuf>,
     /// The terminal's size, as last reported.
     pub size: (u16, u16),
     /// The patient whose record was last shown (and audited).
     shown_patient: Option<i64>,
-    /// How long the caseload selection rests before the detail panes follow.
-    detail_delay: Duration,
     /// When the detail panes are to follow a selection that moved; see
     /// [`App::settle_detail`].
     detail_due: Option<Instant>,
@@ -122,11 +110,7 @@ impl App {
         let data_version = store.data_version()?;
         let mut app = App {
             clock: store.clock(),
-            user: config.user.clone(),
-            theme: config.theme,
-            upcoming_days: config.upcoming_days,
-            weights: config.urgency.clone(),
-            keymap: config.keymap.clone(),
+            settings: config.clone(),
             demo,
             focus: PaneId::Caseload,
             zoomed: false,
@@ -137,14 +121,10 @@ impl App {
             tasks: TasksPane::default(),
             layers: Layers::default(),
             pending_drafts: Vec::new(),
-            templates: config.templates.clone(),
-            follow_up: config.follow_up.clone(),
             message: None,
             undo: Vec::new(),
-            export_dir: config.export_dir.clone(),
             size: (80, 24),
             shown_patient: None,
-            detail_delay: config.detail_delay,
             detail_due: None,
             data_version,
             disk_trouble: None,
@@ -160,7 +140,7 @@ impl App {
             if !app.caseload.cursor.is_empty() {
                 app.message = Some(Message::Info(format!(
                     "No patients are assigned to {}; showing the whole team (t toggles)",
-                    app.user
+                    app.settings.user
                 )));
             }
         }
@@ -193,7 +173,7 @@ impl App {
     /// The key of a binding, as the screen names it ("Ctrl-S"): messages
     /// and previews say the keys as the user has them.
     pub fn key(&self, binding: &str) -> String {
-        self.keymap.key_name(binding)
+        self.settings.keymap.key_name(binding)
     }
 
     /// The layer that takes the next key.
@@ -282,7 +262,7 @@ impl App {
 
     /// How far the help overlay can scroll: its lines less the rows shown.
     fn help_max_scroll(&self, of: Context) -> usize {
-        let lines = help::help_lines(&self.keymap, of, &self.weights).len();
+        let lines = help::help_lines(&self.settings.keymap, of, &self.settings.urgency).len();
         lines.saturating_sub(layout::help_rows(lines, self.size.1))
     }
 
@@ -318,7 +298,7 @@ impl App {
             Top::Filter => return self.filter_key(key),
             Top::Panes => {}
         }
-        match self.keymap.action(self.focus, &key) {
+        match self.settings.keymap.action(self.focus, &key) {
             Some(action) => self.perform(action),
             None => {
                 self.message = Some(Message::Info(format!(
@@ -344,7 +324,7 @@ impl App {
     /// editor, prompt or filter line has it).
     fn pane_action(&self, key: &KeyEvent) -> Option<Action> {
         (self.layers.top() == Top::Panes)
-            .then(|| self.keymap.action(self.focus, key))
+            .then(|| self.settings.keymap.action(self.focus, key))
             .flatten()
     }
 
@@ -354,15 +334,15 @@ impl App {
         let Some(context) = self.layers.overlay().map(Overlay::context) else {
             return Ok(());
         };
-        let action = self.keymap.command(context, &key);
-        let number = self.keymap.numbered(context, &key);
+        let action = self.settings.keymap.command(context, &key);
+        let number = self.settings.keymap.numbered(context, &key);
         let of = match self.layers.overlay() {
             Some(Overlay::Help { of, .. }) => *of,
             _ => context,
         };
         let limits = overlays::Limits {
             help_scroll: self.help_max_scroll(of),
-            templates: self.templates.len(),
+            templates: self.settings.templates.len(),
         };
         let Some(overlay) = self.layers.overlay_mut() else {
             return Ok(());
@@ -382,7 +362,7 @@ impl App {
 
     /// A key for the caseload's filter line.
     fn filter_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
-        let command = self.keymap.command(Context::LineInput, &key);
+        let command = self.settings.keymap.command(Context::LineInput, &key);
         if command == Some(Action::Help) {
             self.layers.show(Overlay::Help {
                 scroll: 0,

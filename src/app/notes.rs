@@ -147,7 +147,7 @@ impl App {
         let Some(context) = self.layers.editor().map(NoteEditor::context) else {
             return Ok(());
         };
-        let command = self.keymap.command(context, &key);
+        let command = self.settings.keymap.command(context, &key);
         if command == Some(Action::Help) {
             self.layers.show(Overlay::Help {
                 scroll: 0,
@@ -171,7 +171,7 @@ impl App {
                 self.message = Some(Message::Error(format!(
                     "Not signed: the {} is still to choose; {} asks again",
                     missing.join(", "),
-                    self.keymap.key_name("editor_sign")
+                    self.settings.keymap.key_name("editor_sign")
                 )));
                 if edited {
                     self.autosave(false)?;
@@ -381,7 +381,7 @@ impl App {
         patient_id: i64,
         header: &crate::domain::note::NoteHeader,
     ) -> Result<(), StoreError> {
-        let proposal = match self.follow_up.proposal(header, self.today()) {
+        let proposal = match self.settings.follow_up.proposal(header, self.today()) {
             Some(FollowUp::Retry { due, title }) => Some(Proposal::AddRetry {
                 patient_id,
                 line: TaskLine {
@@ -399,9 +399,10 @@ impl App {
                 .into_iter()
                 .find(|t| {
                     t.kind == TaskKind::Call
-                        && t.owner.as_deref() == Some(self.user.as_str())
+                        && t.owner.as_deref() == Some(self.settings.user.as_str())
                         && t.due_on.is_some_and(|d| {
-                            d <= self.today() + chrono::Duration::days(self.upcoming_days.into())
+                            d <= self.today()
+                                + chrono::Duration::days(self.settings.upcoming_days.into())
                         })
                 })
                 .map(|t| Proposal::Complete {
@@ -420,9 +421,10 @@ impl App {
     pub(super) fn accept_proposal(&mut self, proposal: Proposal) -> Result<(), StoreError> {
         let today = self.today();
         let change = match proposal {
-            Proposal::AddRetry { patient_id, line } => self
-                .store
-                .add_task(patient_id, &self.user, &line, today, None),
+            Proposal::AddRetry { patient_id, line } => {
+                self.store
+                    .add_task(patient_id, &self.settings.user, &line, today, None)
+            }
             Proposal::Complete { task, .. } => {
                 self.store
                     .complete_tasks(&[task], Some("reached (see note)"), today)
@@ -440,7 +442,7 @@ impl App {
 
     /// A template picked with Ctrl-T.
     pub(super) fn insert_template(&mut self, index: usize) -> Result<(), StoreError> {
-        let Some(template) = self.templates.get(index).cloned() else {
+        let Some(template) = self.settings.templates.get(index).cloned() else {
             return Ok(());
         };
         if let Some(editor) = self.layers.editor_mut() {

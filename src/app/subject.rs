@@ -45,10 +45,10 @@ impl App {
     /// over Today with Tab) neither sends their records down the link nor
     /// audits them as viewed. Any key but a move brings them up first.
     pub(super) fn follow_selection(&mut self) -> Result<(), StoreError> {
-        if self.detail_delay.is_zero() {
+        if self.settings.detail_delay.is_zero() {
             self.patient_changed()
         } else {
-            self.detail_due = Some(Instant::now() + self.detail_delay);
+            self.detail_due = Some(Instant::now() + self.settings.detail_delay);
             Ok(())
         }
     }
@@ -148,11 +148,11 @@ impl App {
 
     pub(super) fn load_tasks(&mut self) -> Result<(), StoreError> {
         let cx = TaskContext {
-            user: &self.user,
+            user: &self.settings.user,
             patient_id: self.shown_patient,
             today: self.clock.today(),
-            upcoming_days: self.upcoming_days,
-            weights: &self.weights,
+            upcoming_days: self.settings.upcoming_days,
+            weights: &self.settings.urgency,
         };
         self.tasks.load(&self.store, &cx)
     }

@@ -48,7 +48,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             format!(
                 "No patient matches {:?}. {} clears the filter.",
                 fit(&pane.query.filter, 30),
-                app.keymap.key_name("back")
+                app.settings.keymap.key_name("back")
             )
         };
         frame.render_widget(
@@ -153,7 +153,7 @@ fn render_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     field.width.saturating_sub(14) as usize,
                 )),
                 Span::styled(
-                    format!("  {} clears", app.keymap.key_name("back")),
+                    format!("  {} clears", app.settings.keymap.key_name("back")),
                     theme.dim,
                 ),
             ]),

@@ -27,7 +27,7 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
             theme.title_focused,
         ))
         .title_bottom(Span::styled(
-            format!(" {} ", hint_line(&app.keymap, Context::Editor)),
+            format!(" {} ", hint_line(&app.settings.keymap, Context::Editor)),
             theme.dim,
         ));
     let inner = block.inner(areas.editor);
@@ -93,7 +93,7 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
         (Kept::Nowhere(_), _) => (
             format!(
                 "NOT SAVED ANYWHERE (disk full): keep tend open and free some space; {} keeps the note open until it is saved",
-                app.keymap.key_name("editor_close")
+                app.settings.keymap.key_name("editor_close")
             ),
             theme.error,
         ),
@@ -102,11 +102,11 @@ pub fn render(app: &App, editor: &NoteEditor, theme: &Theme, frame: &mut Frame, 
                 "To sign, the {}? {} · {}: not now",
                 f.label().to_lowercase(),
                 choice_list(f),
-                app.keymap.key_name("editor_close")
+                app.settings.keymap.key_name("editor_close")
             ),
             theme.alert,
         ),
-        (Kept::Database, None) => (field_hint(&app.keymap, editor.field, &h), theme.dim),
+        (Kept::Database, None) => (field_hint(&app.settings.keymap, editor.field, &h), theme.dim),
     };
     frame.render_widget(
         Paragraph::new(clean(&hint_text).into_owned())

@@ -29,7 +29,7 @@ use theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    let theme = Theme::new(app.theme);
+    let theme = Theme::new(app.settings.theme);
     if layout::is_too_small(area.width, area.height) {
         render_too_small(frame, area);
         return;
@@ -55,14 +55,14 @@ pub fn render(app: &App, frame: &mut Frame) {
     // The layers over the panes, bottom to top, as they take keys.
     match app.layers().modal() {
         Some(Modal::Prompt(prompt)) => {
-            let hints = hint_line(&app.keymap, Context::LineInput);
+            let hints = hint_line(&app.settings.keymap, Context::LineInput);
             prompt::render(prompt, &hints, &theme, frame, area);
         }
         Some(Modal::Form(open)) => {
             let keys = form::FormKeys {
-                hints: hint_line(&app.keymap, Context::Form),
-                saves_at_end: format!(" · {} saves", app.keymap.key_name("form_enter")),
-                completion: crate::app::form::CompletionKeys::from_keymap(&app.keymap),
+                hints: hint_line(&app.settings.keymap, Context::Form),
+                saves_at_end: format!(" · {} saves", app.settings.keymap.key_name("form_enter")),
+                completion: crate::app::form::CompletionKeys::from_keymap(&app.settings.keymap),
             };
             form::render(open, &keys, &theme, frame, area);
         }

@@ -27,6 +27,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
         }
         Overlay::Templates { selected } => {
             let lines: Vec<Line> = app
+                .settings
                 .templates
                 .iter()
                 .enumerate()
@@ -59,7 +60,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                         &format!(
                             " Insert a template · {} or {} ",
                             numbered_keys(app),
-                            app.keymap.key_name("template_insert")
+                            app.settings.keymap.key_name("template_insert")
                         ),
                     )),
                 rect,
@@ -83,8 +84,8 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                     theme,
                     &format!(
                         " Next step · {} · {} skips ",
-                        hint_line(&app.keymap, overlay.context()),
-                        app.keymap.key_name("back")
+                        hint_line(&app.settings.keymap, overlay.context()),
+                        app.settings.keymap.key_name("back")
                     ),
                 )),
                 rect,
@@ -175,8 +176,8 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                             app,
                             &format!(
                                 "Signed note · {} {} scroll",
-                                app.keymap.key_name("move_down"),
-                                app.keymap.key_name("move_up")
+                                app.settings.keymap.key_name("move_down"),
+                                app.settings.keymap.key_name("move_up")
                             ),
                             overlay,
                         ),
@@ -314,7 +315,7 @@ fn render_help(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let lines: Vec<Line> = help_lines(&app.keymap, of, &app.weights)
+    let lines: Vec<Line> = help_lines(&app.settings.keymap, of, &app.settings.urgency)
         .into_iter()
         .map(|line| match line {
             HelpLine::Heading(text) => Line::styled(text, theme.heading),
@@ -362,8 +363,8 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// key that closes it ("Notes · Enter reads one · / searches all notes ·
 /// Esc closes").
 fn closes(app: &App, what: &str, overlay: &Overlay) -> String {
-    let hints = hint_line(&app.keymap, overlay.context());
-    let close = app.keymap.key_name("back");
+    let hints = hint_line(&app.settings.keymap, overlay.context());
+    let close = app.settings.keymap.key_name("back");
     if hints.is_empty() {
         format!(" {what} · {close} closes ")
     } else {
@@ -373,7 +374,11 @@ fn closes(app: &App, what: &str, overlay: &Overlay) -> String {
 
 /// "1-9": the first and last of the templates' numbered keys.
 fn numbered_keys(app: &App) -> String {
-    let keys = app.keymap.keys_of("template_by_number").unwrap_or_default();
+    let keys = app
+        .settings
+        .keymap
+        .keys_of("template_by_number")
+        .unwrap_or_default();
     match (keys.first(), keys.last()) {
         (Some(first), Some(last)) if first != last => format!("{first}-{last}"),
         (Some(only), _) => only.to_string(),

@@ -31,7 +31,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled(fit(&app.user, 16), theme.status_key));
+    spans.push(Span::styled(fit(&app.settings.user, 16), theme.status_key));
     spans.push(Span::styled(
         format!(" {} │ ", app.today().format("%a %Y-%m-%d")),
         theme.status,
@@ -55,6 +55,7 @@ fn key_hints<'a>(app: &App, theme: &Theme, room: usize) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
     let mut used = 0;
     let (global, own): (Vec<_>, Vec<_>) = app
+        .settings
         .keymap
         .bindings_for(app.focus)
         .partition(|b| b.context == Context::Global);

@@ -339,7 +339,7 @@ impl App {
 
     /// A key typed into the open form.
     pub(super) fn form_key(&mut self, key: crossterm::event::KeyEvent) -> Result<(), StoreError> {
-        let command = self.keymap.command(Context::Form, &key);
+        let command = self.settings.keymap.command(Context::Form, &key);
         if command == Some(Action::Help) {
             self.layers.show(Overlay::Help {
                 scroll: 0,

@@ -100,7 +100,7 @@ impl App {
 
     /// A key typed into the open prompt.
     pub(super) fn prompt_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
-        let command = self.keymap.command(Context::LineInput, &key);
+        let command = self.settings.keymap.command(Context::LineInput, &key);
         if command == Some(Action::Help) {
             self.layers.show(Overlay::Help {
                 scroll: 0,

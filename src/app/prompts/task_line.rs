@@ -30,9 +30,13 @@ impl Purpose for AddTask {
     fn submit(self: Box<Self>, app: &mut App, text: &str) -> Result<(), StoreError> {
         let today = app.today();
         let result = match parse_task(text, today) {
-            Ok(line) => app
-                .store
-                .add_task(self.patient_id, &app.user, &line, today, self.goal_id),
+            Ok(line) => app.store.add_task(
+                self.patient_id,
+                &app.settings.user,
+                &line,
+                today,
+                self.goal_id,
+            ),
             Err(e) => Err(StoreError::Refused(e.to_string())),
         };
         app.task_change_made(result)
