@@ -1034,10 +1034,11 @@ fn run() -> Result<()> {
     let text = report(&settings, &results, &rivals)?;
     println!("{text}");
     if let Some(path) = &settings.out {
-        // `benches/inprocess.rs` and `benches/import.rs` own the sections
-        // between their markers: keep them, whichever benchmark ran first.
+        // `benches/inprocess.rs`, `benches/import.rs` and `benches/audit.rs`
+        // own the sections between their markers: keep them, whichever
+        // benchmark ran first.
         let old = std::fs::read_to_string(path).unwrap_or_default();
-        let kept: String = ["in-process", "import"]
+        let kept: String = ["in-process", "import", "audit"]
             .iter()
             .filter_map(|name| {
                 let (open, close) = (format!("<!-- {name} -->"), format!("<!-- /{name} -->"));

@@ -166,7 +166,8 @@ fn check_says_plainly_what_it_found() {
         said.contains("  ok       SQLite's integrity check finds the file whole\n")
             && said.contains("  ok       every record points at records that exist\n")
             && said.contains("  ok       the search indexes match the records\n")
-            && said.contains("  ok       schema version 7 (current)\n"),
+            && said.contains("  ok       schema version 9 (current)\n")
+            && said.contains("  ok       the audit trail is whole: 3 rows chained, "),
         "{said}"
     );
 
@@ -204,7 +205,7 @@ fn check_says_plainly_what_it_found() {
     let said = text(&tend(&db, &["check"]).stdout);
     assert!(
         said.contains(
-            "schema version 5 is older than this tend's 7: opening it with tend upgrades it"
+            "schema version 5 is older than this tend's 9: opening it with tend upgrades it"
         ),
         "{said}"
     );

@@ -695,3 +695,115 @@ fn a_database_this_account_cannot_read_is_named_with_who_can() {
     ]));
     assert!(text.contains("there is no tend database at"), "{text}");
 }
+
+/// `tend backup` prints the trail's head and keeps it in the user's heads
+/// file; `tend audit verify` and `tend check` hold the trail against it, so
+/// rows cut from the end — which leave no broken link — are found, and a
+/// changed row is named by both.
+#[test]
+fn the_audit_trail_is_verified_against_the_heads_recorded_before() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("trail.db", 20);
+    let path = db.to_str().unwrap();
+    let verify = |sandbox: &Sandbox| sandbox.run(&["--db", path, "audit", "verify"]);
+
+    let out = verify(&sandbox);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("  ok       the audit trail is whole: 2 rows chained, "),
+        "{text}"
+    );
+
+    let backup = sandbox.path("copy.db");
+    let out = sandbox.run(&["--db", path, "backup", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    let head_line = said
+        .lines()
+        .find_map(|l| l.strip_prefix("Audit head: "))
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_string();
+    assert!(
+        head_line.starts_with("tend-audit-head row=4 sha256="),
+        "{head_line}"
+    );
+    let heads = sandbox.path(".local/state/tend/audit-heads");
+    let kept = std::fs::read_to_string(&heads).unwrap();
+    assert!(kept.starts_with(&format!("{head_line} at=2026-11-24T09:00:00-05:00 db=")));
+    assert_eq!(
+        std::fs::metadata(&heads).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let out = sandbox.run(&["--db", path, "audit", "head"]);
+    assert_eq!(stdout(&out), format!("{head_line}\n"));
+    let out = verify(&sandbox);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("  ok       2 heads recorded earlier still in the trail\n"));
+
+    // The last rows cut off, with the guards tend keeps dropped first.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_event_is_kept; DELETE FROM audit_event WHERE id >= 3;")
+        .unwrap();
+    drop(conn);
+    let out = verify(&sandbox);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains(
+            "  PROBLEM  the head recorded earlier (audit row 4) is no longer in the trail: rows \
+             were removed from its end\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    // Against a heads file given by hand, too (the backup's own head).
+    let given = sandbox.path("heads.txt");
+    std::fs::write(&given, format!("{head_line}\n")).unwrap();
+    std::fs::remove_file(&heads).unwrap();
+    let out = sandbox.run(&[
+        "--db",
+        path,
+        "audit",
+        "verify",
+        "--head",
+        given.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("(audit row 4) is no longer in the trail"));
+
+    // A row changed: named by verify and by check.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_event_is_final; UPDATE audit_event SET agent = 'x' WHERE id = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let problem =
+        "  PROBLEM  audit row 1 was changed after it was written: its contents no longer \
+                   give its hash\n";
+    let out = verify(&sandbox);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains(problem), "{}", stdout(&out));
+    let out = sandbox.run(&["--db", path, "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains(problem), "{}", stdout(&out));
+
+    // A heads file that is not one is named, with its line.
+    std::fs::write(&given, "tend-audit-head row=4 sha256=zz\n").unwrap();
+    let out = sandbox.run(&[
+        "--db",
+        path,
+        "audit",
+        "verify",
+        "--head",
+        given.to_str().unwrap(),
+    ]);
+    let text = assert_one_clear_line(&out);
+    assert_eq!(
+        text,
+        format!(
+            "tend: {}: line 1: not a head tend wrote (tend-audit-head row=ID sha256=HEX)\n",
+            given.display()
+        )
+    );
+}

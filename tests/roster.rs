@@ -544,7 +544,15 @@ fn a_dry_run_does_not_upgrade_an_older_database() {
     {
         let conn = Connection::open(&db).unwrap();
         let tx = conn.unchecked_transaction().unwrap();
-        tend::store::schema::MIGRATIONS[0].apply(&tx).unwrap();
+        tend::store::schema::MIGRATIONS[0]
+            .apply(
+                &tx,
+                &tend::store::schema::Upgrade {
+                    agent: "ccuser",
+                    now: chrono::DateTime::UNIX_EPOCH,
+                },
+            )
+            .unwrap();
         tx.commit().unwrap();
         conn.execute_batch("PRAGMA user_version = 1; PRAGMA journal_mode = DELETE;")
             .unwrap();

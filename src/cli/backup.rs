@@ -28,6 +28,14 @@ pub(crate) fn run(cx: &Context, args: BackupArgs) -> CliResult<ExitCode> {
         clean(&args.file.display().to_string()),
         describe_counts(&backup.counts)
     )?;
+    // The trail's head after the backup's own row: kept outside the
+    // database, it shows later whether the trail was rewritten since.
+    if let Some(head) = store.audit_head()? {
+        outln!("Audit head: {head}")?;
+        if let Err(why) = super::audit::keep_head(cx, &db, &head) {
+            errln!("tend: {why}");
+        }
+    }
     if backup.damaged_text.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }

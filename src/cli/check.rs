@@ -10,7 +10,9 @@ use super::output::counted;
 use crate::text::clean;
 
 pub(crate) fn run(cx: &Context) -> CliResult<ExitCode> {
-    let report = crate::store::check_file(&cx.db_path()?)?;
+    let db = cx.db_path()?;
+    let heads = super::audit::recorded_heads(cx, &db)?;
+    let report = crate::store::check_file_against(&db, &heads)?;
     out!("{}", check_text(&report))?;
     Ok(if report.is_healthy() {
         ExitCode::SUCCESS
@@ -149,6 +151,9 @@ fn check_text(report: &crate::store::CheckReport) -> String {
     }
     for (_, line) in leftovers.iter().filter(|(removed, _)| *removed) {
         out.push_str(&format!("  note     {line}\n"));
+    }
+    if report.audit.chained {
+        out.push_str(&super::audit::chain_lines(&report.audit));
     }
     out.push_str(&format!("  holds    {}\n", describe_counts(&report.counts)));
     out

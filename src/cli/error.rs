@@ -58,6 +58,10 @@ pub enum CliError {
     },
     #[error("cannot write to standard output: {0}")]
     Stdout(std::io::Error),
+    /// A file of recorded audit heads that cannot be read, or holds a line
+    /// that is not one.
+    #[error("{0}")]
+    AuditHeads(String),
     /// `tend export fhir --patient` with a member ID nobody has.
     #[error("no patient has the member ID {0:?}")]
     NoSuchMember(String),

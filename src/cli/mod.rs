@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod output;
+mod audit;
 mod backup;
 mod check;
 mod context;
@@ -72,6 +73,11 @@ enum Command {
     },
     /// Print today's tasks, most urgent first, then the upcoming ones
     Today(today::TodayArgs),
+    /// The audit trail: verify its hash chain, print its head
+    Audit {
+        #[command(subcommand)]
+        what: audit::Audit,
+    },
 }
 
 /// Runs tend and turns any error into one clear line on stderr. Every
@@ -105,5 +111,6 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
         Some(Command::Check) => check::run(&cx),
         Some(Command::Import { what }) => import::run(&cx, what),
         Some(Command::Today(args)) => today::run(&cx, args),
+        Some(Command::Audit { what }) => audit::run(&cx, what),
     }
 }

@@ -50,6 +50,12 @@ pub struct AuditEvent {
 }
 
 impl Store {
+    /// The head of the audit trail (its last row's id and hash), to be
+    /// kept outside the database; None for an empty trail.
+    pub fn audit_head(&self) -> Result<Option<super::Head>, StoreError> {
+        Ok(super::Head::of(self.conn())?)
+    }
+
     /// The newest audit rows, newest first.
     pub fn recent_audit(&self, limit: usize) -> Result<Vec<AuditEvent>, StoreError> {
         let mut stmt = self.conn().prepare_cached(

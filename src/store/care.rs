@@ -61,6 +61,8 @@ pub struct CheckReport {
     pub schema_version: i64,
     pub latest: i64,
     pub counts: RowCounts,
+    /// The audit trail's hash chain, walked (see `store::chain`).
+    pub audit: super::ChainReport,
 }
 
 impl CheckReport {
@@ -71,6 +73,7 @@ impl CheckReport {
             && self.damaged_text.is_empty()
             && self.leftovers.iter().all(|l| l.problem.is_none())
             && self.schema_version == self.latest
+            && self.audit.problems.is_empty()
     }
 }
 
@@ -83,6 +86,11 @@ impl CheckReport {
 /// open the file would do, when this process can write the file; the
 /// report says so. When it cannot, the check stops and says who can.
 pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
+    check_file_against(path, &[])
+}
+
+/// [`check_file`], holding the audit trail against heads recorded earlier.
+pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckReport, OpenError> {
     if !path.exists() {
         return Err(OpenError::Missing(path.to_path_buf()));
     }
@@ -176,6 +184,7 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
     }
     let damaged_text = damaged_text(&conn).map_err(failed)?;
     let counts = row_counts(&conn).map_err(failed)?;
+    let audit = super::chain::verify(&conn, heads).map_err(failed)?;
     let leftovers = clean_leftovers_of(&conn, path).map_err(|e| OpenError::Sqlite {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -192,6 +201,7 @@ pub fn check_file(path: &Path) -> Result<CheckReport, OpenError> {
         schema_version,
         latest: schema::LATEST,
         counts,
+        audit,
     })
 }
 

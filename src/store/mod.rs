@@ -13,11 +13,13 @@ mod backup;
 mod care;
 mod care_plan;
 mod caseload;
+mod chain;
 mod codec;
 mod damage;
 mod error;
 pub mod fhir;
 mod goal;
+mod lock;
 mod notes;
 mod open;
 mod patient;
@@ -26,6 +28,7 @@ mod reserve;
 mod roster;
 mod safekeeping;
 pub mod schema;
+mod schema_rewrite;
 mod task_changes;
 mod tasks;
 mod wait;
@@ -43,9 +46,12 @@ use access::reachable;
 pub use aside::{KeptDraft, PendingAudit};
 pub use audit::{AuditAction, AuditEvent};
 pub use backup::{Backup, Leftover};
-pub use care::{check_file, copy_read_only, needs_upgrade, CheckReport, RowCounts};
+pub use care::{
+    check_file, check_file_against, copy_read_only, needs_upgrade, CheckReport, RowCounts,
+};
 pub use care_plan::{Intervention, Need, ProgressEntry};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
+pub use chain::{verify_file, ChainProblem, ChainReport, Head};
 pub use damage::DamagedText;
 pub use error::{OpenError, StoreError};
 pub use notes::{

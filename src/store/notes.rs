@@ -360,13 +360,7 @@ impl Store {
                     )?
                     .execute(params![patient_id, utc_text(draft.started_at)])?;
             }
-            tx.audit(
-                AuditAction::Update,
-                "Communication",
-                Some(draft.id),
-                Some(patient_id),
-                Some("sign"),
-            )?;
+            tx.audit_signed_note(AuditAction::Update, draft.id, patient_id, "sign")?;
             Ok(draft.id)
         })
         .inspect(|_| self.forget_kept_draft(patient_id))
@@ -401,13 +395,7 @@ impl Store {
                 )?
                 .execute(params![note_id, author, now, body])?;
             let id = tx.conn().last_insert_rowid();
-            tx.audit(
-                AuditAction::Create,
-                "Communication",
-                Some(id),
-                Some(patient_id),
-                Some("addendum"),
-            )?;
+            tx.audit_signed_note(AuditAction::Create, id, patient_id, "addendum")?;
             Ok(id)
         })
     }

@@ -282,10 +282,15 @@ impl Store {
     /// an up-to-date store takes the write lock once, so a read-only or locked
     /// file is refused at start, not at the first change.
     fn migrate(&mut self) -> Result<(), StoreError> {
+        let agent = self.agent.clone();
+        let by = schema::Upgrade {
+            agent: &agent,
+            now: self.clock.now_utc(),
+        };
         let tx = self.begin_immediate()?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         for (index, migration) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-            migration.apply(&tx)?;
+            migration.apply(&tx, &by)?;
             tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
         }
         tx.commit()?;

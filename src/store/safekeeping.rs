@@ -125,17 +125,39 @@ impl Store {
     /// session, to be written as soon as anything can. A view is never
     /// left unaudited, and never stops a record from being shown.
     pub fn record_view(&mut self, patient_id: i64) -> ViewAudited {
+        self.record_kept(
+            AuditAction::Read,
+            "Patient",
+            Some(patient_id),
+            Some(patient_id),
+            None,
+        )
+    }
+
+    /// Records something that happened to the session itself (the screen
+    /// locked, an unlock refused), the same way as a view: never lost to a
+    /// full disk.
+    pub fn record_session_event(&mut self, detail: &str) -> ViewAudited {
+        self.record_kept(
+            AuditAction::Execute,
+            "Practitioner",
+            None,
+            None,
+            Some(detail),
+        )
+    }
+
+    fn record_kept(
+        &mut self,
+        action: AuditAction,
+        entity_type: &str,
+        entity_id: Option<i64>,
+        patient_id: Option<i64>,
+        detail: Option<&str>,
+    ) -> ViewAudited {
         let at = self.clock.now_utc();
         let written = self.with_room(|s| {
-            s.write(|tx| {
-                tx.audit(
-                    AuditAction::Read,
-                    "Patient",
-                    Some(patient_id),
-                    Some(patient_id),
-                    None,
-                )
-            })
+            s.write(|tx| tx.audit(action, entity_type, entity_id, patient_id, detail))
         });
         if written.is_ok() {
             return ViewAudited::Database;
@@ -144,11 +166,11 @@ impl Store {
         let row = PendingAudit {
             recorded_at: at,
             agent: self.agent.clone(),
-            action: AuditAction::Read.code().to_string(),
-            entity_type: "Patient".into(),
-            entity_id: Some(patient_id),
-            patient_id: Some(patient_id),
-            detail: None,
+            action: action.code().to_string(),
+            entity_type: entity_type.into(),
+            entity_id,
+            patient_id,
+            detail: detail.map(str::to_string),
         };
         match self.aside.keep_audit(&row) {
             Ok(path) => ViewAudited::Aside(path),

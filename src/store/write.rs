@@ -6,6 +6,7 @@
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use super::chain::{self, Hash, Seal};
 use super::{AuditAction, StoreError};
 use crate::domain::care_plan::NeedDomain;
 use crate::domain::clinical::AllergyCriticality;
@@ -18,6 +19,12 @@ pub struct Tx<'c> {
     agent: String,
     now: DateTime<Utc>,
     audited: bool,
+    /// The trail's last row (id and hash) as this transaction left it,
+    /// read at its first audit row: the transaction holds the write lock,
+    /// so no other row can come between.
+    chain_tip: Option<(i64, Hash)>,
+    /// Inside [`Tx::bulk_load`], whose end seals the notes it wrote at once.
+    loading: bool,
 }
 
 pub(crate) fn utc_text(at: DateTime<Utc>) -> String {
@@ -35,6 +42,8 @@ impl<'c> Tx<'c> {
             agent: agent.to_string(),
             now,
             audited: false,
+            chain_tip: None,
+            loading: false,
         }
     }
 
@@ -85,7 +94,10 @@ impl<'c> Tx<'c> {
         self.tx.execute_batch(
             "DROP TRIGGER communication_fts_insert; DROP TRIGGER patient_name_index_insert;",
         )?;
-        let loaded = load(self)?;
+        self.loading = true;
+        let loaded = load(self);
+        self.loading = false;
+        let loaded = loaded?;
         self.tx.execute(
             "INSERT INTO communication_fts (rowid, body)
              SELECT id, body FROM communication WHERE id > ?1 AND status = 'completed'",
@@ -98,7 +110,32 @@ impl<'c> Tx<'c> {
         )?;
         self.tx
             .execute_batch(super::schema::SEARCH_INDEX_INSERT_TRIGGERS)?;
+        self.seal_loaded_notes(last_note)?;
         Ok(loaded)
+    }
+
+    /// Seals the signed notes a bulk load wrote (ids above `after`) into
+    /// the audit chain with one row: their combined hash and the range of
+    /// their ids (see `store::chain`). A row each would double the size of
+    /// a generated database's trail for no gain in what can be detected.
+    fn seal_loaded_notes(&mut self, after: i64) -> Result<(), StoreError> {
+        let Some(sealed) = chain::seal_notes_after(&self.tx, after)? else {
+            return Ok(());
+        };
+        let (now, agent) = (self.now, self.agent.to_string());
+        self.insert_audit(
+            now,
+            &agent,
+            AuditAction::Create.code(),
+            "Communication",
+            Some(sealed.last),
+            None,
+            Some(&format!("sealed {} signed notes loaded", sealed.count)),
+            Some(Seal {
+                hash: sealed.hash,
+                from: Some(sealed.first),
+            }),
+        )
     }
 
     /// The instant this change is stamped with.
@@ -124,6 +161,33 @@ impl<'c> Tx<'c> {
             entity_id,
             patient_id,
             detail,
+            None,
+        )
+    }
+
+    /// Writes the audit row that signs a note (or adds an addendum): it
+    /// carries the hash of the note as stored now, sealing it into the
+    /// chain (see `store::chain`).
+    pub(crate) fn audit_signed_note(
+        &mut self,
+        action: AuditAction,
+        note_id: i64,
+        patient_id: i64,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let hash = chain::stored_note_hash(&self.tx, note_id)?.ok_or_else(|| {
+            StoreError::Refused(format!("note {note_id} is not there to be signed"))
+        })?;
+        let (now, agent) = (self.now, self.agent.to_string());
+        self.insert_audit(
+            now,
+            &agent,
+            action.code(),
+            "Communication",
+            Some(note_id),
+            Some(patient_id),
+            Some(detail),
+            Some(Seal { hash, from: None }),
         )
     }
 
@@ -140,9 +204,11 @@ impl<'c> Tx<'c> {
             row.entity_id,
             row.patient_id,
             row.detail.as_deref(),
+            None,
         )
     }
 
+    /// Appends a row to the trail, chained to the row before it.
     #[allow(clippy::too_many_arguments)] // the audit row's columns
     fn insert_audit(
         &mut self,
@@ -153,22 +219,23 @@ impl<'c> Tx<'c> {
         entity_id: Option<i64>,
         patient_id: Option<i64>,
         detail: Option<&str>,
+        seal: Option<Seal>,
     ) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO audit_event
-                   (recorded_at, agent, action, entity_type, entity_id, patient_id, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                utc_text(recorded_at),
+        let tip = chain::append(
+            &self.tx,
+            self.chain_tip,
+            &chain::NewRow {
+                recorded_at: &utc_text(recorded_at),
                 agent,
                 action,
                 entity_type,
                 entity_id,
                 patient_id,
-                detail
-            ])?;
+                detail,
+                seal,
+            },
+        )?;
+        self.chain_tip = Some(tip);
         self.audited = true;
         Ok(())
     }
@@ -361,8 +428,10 @@ impl<'c> Tx<'c> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// Adds a note of a contact or attempt; one that reached someone moves the
-    /// patient's "last contact" forward.
+    /// Adds a signed note of a contact or attempt; one that reached someone
+    /// moves the patient's "last contact" forward. Outside a bulk load (whose
+    /// end seals all it wrote), the note is sealed into the audit chain with
+    /// a row of its own.
     pub fn insert_communication(&mut self, c: &NewCommunication) -> Result<i64, StoreError> {
         let sent_at = utc_text(c.sent_at);
         self.tx
@@ -390,6 +459,9 @@ impl<'c> Tx<'c> {
                       WHERE id = ?1 AND (last_contact_at IS NULL OR last_contact_at < ?2)",
                 )?
                 .execute(params![c.patient_id, sent_at])?;
+        }
+        if !self.loading {
+            self.audit_signed_note(AuditAction::Create, id, c.patient_id, "written")?;
         }
         Ok(id)
     }
