@@ -22,6 +22,10 @@ pub const DEFAULT_UPCOMING_DAYS: u32 = 7;
 /// sending each one's record down a slow link (key repeat and a laggy link
 /// space keys 30 to 100 ms apart), short enough to feel immediate.
 pub const DEFAULT_DETAIL_DELAY_MS: u64 = 150;
+/// Minutes without a key before the screen locks, unless configured.
+pub const DEFAULT_LOCK_AFTER_MINUTES: f64 = 15.0;
+/// The longest a screen may be left open without locking.
+pub const MAX_LOCK_AFTER_MINUTES: f64 = 30.0;
 
 /// Colour themes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -75,6 +79,7 @@ struct ConfigFile {
     theme: ThemeName,
     upcoming_days: Option<u32>,
     detail_delay_ms: Option<u64>,
+    lock_after_minutes: Option<f64>,
     export_dir: Option<PathBuf>,
     urgency: UrgencyWeights,
     follow_up: FollowUpRules,
@@ -91,6 +96,9 @@ pub struct Config {
     /// How long the selection rests in the caseload before the patient and
     /// care-plan panes follow it (`detail_delay_ms`; zero: at once).
     pub detail_delay: Duration,
+    /// How long the screen may go without a key before it locks
+    /// (`lock_after_minutes`).
+    pub lock_after: Duration,
     /// Where `E` writes care plans (`export_dir`); unset: the `exports`
     /// folder in tend's data folder.
     pub export_dir: Option<PathBuf>,
@@ -234,6 +242,23 @@ impl Config {
             ));
         }
 
+        let lock_after_minutes = file
+            .lock_after_minutes
+            .unwrap_or(DEFAULT_LOCK_AFTER_MINUTES);
+        // At most 30: a screen left open on a desk must lock (HIPAA's
+        // automatic logoff); a fraction of a minute is allowed, for a
+        // demonstration or a test.
+        if !(lock_after_minutes > 0.0 && lock_after_minutes <= MAX_LOCK_AFTER_MINUTES) {
+            let line = find_key_line(text, "lock_after_minutes");
+            return Err(invalid(
+                line,
+                "lock_after_minutes".into(),
+                format!(
+                    "{lock_after_minutes} is out of range: use more than 0 and at most                      {MAX_LOCK_AFTER_MINUTES} minutes (an idle screen must lock)"
+                ),
+            ));
+        }
+
         if !(1..=30).contains(&file.follow_up.retry_in_business_days) {
             let line = find_key_line(text, "retry_in_business_days");
             return Err(invalid(
@@ -261,6 +286,7 @@ impl Config {
             theme: file.theme,
             upcoming_days,
             detail_delay: Duration::from_millis(detail_delay_ms),
+            lock_after: Duration::from_secs_f64(lock_after_minutes * 60.0),
             export_dir: file.export_dir.filter(|p| !p.as_os_str().is_empty()),
             urgency: file.urgency,
             follow_up: file.follow_up,

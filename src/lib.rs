@@ -15,6 +15,7 @@ pub mod private;
 pub mod reports;
 pub mod roster;
 pub mod safe_json;
+pub mod secret;
 pub mod store;
 pub mod synth;
 pub mod templates;

@@ -50,6 +50,7 @@ const MODULES: &[(&str, Layer)] = &[
     ("clock", Helpers),
     ("private", Helpers),
     ("safe_json", Helpers),
+    ("secret", Helpers),
     ("domain", Domain),
     ("store", Store),
     ("fhir", Services),

@@ -1,8 +1,9 @@
-//! What sits over the panes, as a stack of at most three layers: the panes
+//! What sits over the panes, as a stack of at most four layers: the panes
 //! at the bottom, then at most one modal layer (the caseload's filter line,
 //! a prompt, a form or the note editor), then at most one overlay (help, a
 //! goal, the timeline, …), which may sit over a modal one (the templates
-//! over the editor, the help of a form).
+//! over the editor, the help of a form), and over everything the lock
+//! screen, which hides all of it.
 //!
 //! Exactly one layer takes a key: the top one ([`Layers::top`]). The types
 //! leave no room for the combinations that cannot happen — a form and the
@@ -13,6 +14,7 @@
 use super::editor::NoteEditor;
 use super::forms::OpenForm;
 use super::line_input::LineInput;
+use super::lock::LockScreen;
 use super::overlays::Overlay;
 use super::prompts::Prompt;
 
@@ -37,6 +39,7 @@ pub enum Top {
     Form,
     Editor,
     Overlay,
+    Lock,
 }
 
 /// The layers over the panes.
@@ -44,6 +47,7 @@ pub enum Top {
 pub struct Layers {
     modal: Option<Modal>,
     overlay: Option<Overlay>,
+    lock: Option<LockScreen>,
 }
 
 macro_rules! modal_access {
@@ -78,6 +82,9 @@ macro_rules! modal_access {
 impl Layers {
     /// The layer that takes the next key.
     pub fn top(&self) -> Top {
+        if self.lock.is_some() {
+            return Top::Lock;
+        }
         if self.overlay.is_some() {
             return Top::Overlay;
         }
@@ -127,6 +134,20 @@ impl Layers {
     /// Closes the overlay, giving it back.
     pub fn take_overlay(&mut self) -> Option<Overlay> {
         self.overlay.take()
+    }
+
+    /// The lock screen, while the screen is locked: everything under it
+    /// stays as it was, and none of it is drawn.
+    pub fn lock(&self) -> Option<&LockScreen> {
+        self.lock.as_ref()
+    }
+
+    pub fn lock_mut(&mut self) -> Option<&mut LockScreen> {
+        self.lock.as_mut()
+    }
+
+    pub fn set_lock(&mut self, lock: Option<LockScreen>) {
+        self.lock = lock;
     }
 }
 

@@ -13,6 +13,7 @@ pub mod layers;
 pub mod layout;
 pub mod line_input;
 pub mod list;
+pub mod lock;
 pub mod notes;
 pub mod overlays;
 pub mod pane;
@@ -103,6 +104,8 @@ pub struct App {
     /// The patient shown whose view's audit row waits aside.
     pub view_kept_aside: Option<i64>,
     quit: bool,
+    /// When the last key came: the screen locks `lock_after` later.
+    last_key: Instant,
 }
 
 impl App {
@@ -130,6 +133,7 @@ impl App {
             disk_trouble: None,
             view_kept_aside: None,
             quit: false,
+            last_key: Instant::now(),
             store,
         };
         app.caseload.reload(&app.store, None)?;
@@ -217,6 +221,7 @@ impl App {
             },
             Top::Form => Context::Form,
             Top::Prompt | Top::Filter => Context::LineInput,
+            Top::Lock => Context::Lock,
         }
     }
 
@@ -268,6 +273,7 @@ impl App {
 
     /// Handles one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
+        self.last_key = Instant::now();
         let result = self.dispatch_key(key);
         self.report(result);
     }
@@ -279,6 +285,15 @@ impl App {
     }
 
     fn dispatch_key(&mut self, key: KeyEvent) -> Result<(), StoreError> {
+        // The lock first: nothing under it sees a key, and Ctrl-L locks
+        // from any layer, even one that takes text.
+        if self.layers.lock().is_some() {
+            return self.lock_key(key);
+        }
+        if self.settings.keymap.command(Context::Anywhere, &key) == Some(Action::LockScreen) {
+            self.lock(lock::Locked::Asked);
+            return Ok(());
+        }
         // Any key but another move through the caseload first brings the
         // detail panes up to the selection, so `n`, Enter or `x` always act
         // on the patient the highlight is on.
@@ -296,6 +311,7 @@ impl App {
             Top::Form => return self.form_key(key),
             Top::Prompt => return self.prompt_key(key),
             Top::Filter => return self.filter_key(key),
+            Top::Lock => return self.lock_key(key),
             Top::Panes => {}
         }
         match self.settings.keymap.action(self.focus, &key) {

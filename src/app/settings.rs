@@ -22,6 +22,8 @@ pub struct Settings {
     pub upcoming_days: u32,
     /// How long a selection rests before the detail panes follow it.
     pub detail_delay: Duration,
+    /// How long the screen may go without a key before it locks.
+    pub lock_after: Duration,
     /// Where `E` writes care plans: the configured folder, else the
     /// `exports` folder in tend's data folder; `None` when there is no home
     /// folder to put it in.
@@ -69,6 +71,7 @@ impl Settings {
             theme: config.theme,
             upcoming_days: config.upcoming_days,
             detail_delay: config.detail_delay,
+            lock_after: config.lock_after,
             export_dir: config
                 .export_dir
                 .clone()

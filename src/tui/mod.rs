@@ -306,6 +306,7 @@ pub fn run(app: &mut App) -> io::Result<Exit> {
         if app.should_quit() {
             return Ok(Exit::Quit);
         }
+        dirty |= app.lock_if_idle(Instant::now());
         dirty |= app.settle_detail_at(Instant::now());
         if last_refresh.elapsed() >= REFRESH_EVERY {
             last_refresh = Instant::now();

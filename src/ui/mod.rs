@@ -6,6 +6,7 @@ mod caseload;
 mod editor;
 mod form;
 mod goals;
+mod lock;
 mod overlay;
 mod patient;
 mod prompt;
@@ -30,6 +31,11 @@ use theme::Theme;
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = Theme::new(app.settings.theme);
+    // Locked: the lock screen alone, whatever the size of the terminal.
+    if let Some(locked) = app.lock_screen() {
+        lock::render(app, locked, &theme, frame, area);
+        return;
+    }
     if layout::is_too_small(area.width, area.height) {
         render_too_small(frame, area);
         return;

@@ -84,6 +84,8 @@ pub enum Action {
     InsertTime,
     DiscardDraft,
     UndoTyping,
+    /// Lock the screen (from any layer).
+    LockScreen,
 }
 
 impl Action {
@@ -129,6 +131,11 @@ pub enum Context {
     Form,
     /// A one-line prompt, or the caseload's filter line.
     LineInput,
+    /// Every layer, even those that take text: looked up before the layer
+    /// on top (the lock).
+    Anywhere,
+    /// The lock screen, which takes the passphrase as text.
+    Lock,
 }
 
 impl Context {
@@ -138,7 +145,12 @@ impl Context {
         match self {
             Context::Pane(_) | Context::Overlay(_) => Some(Context::Global),
             Context::EditorHeader => Some(Context::Editor),
-            Context::Global | Context::Editor | Context::Form | Context::LineInput => None,
+            Context::Global
+            | Context::Editor
+            | Context::Form
+            | Context::LineInput
+            | Context::Anywhere
+            | Context::Lock => None,
         }
     }
 
@@ -147,7 +159,12 @@ impl Context {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Context::Editor | Context::EditorHeader | Context::Form | Context::LineInput
+            Context::Editor
+                | Context::EditorHeader
+                | Context::Form
+                | Context::LineInput
+                | Context::Anywhere
+                | Context::Lock
         )
     }
 
@@ -173,6 +190,8 @@ impl Context {
             Context::EditorHeader => "In the note's header".into(),
             Context::Form => "In a form".into(),
             Context::LineInput => "In a prompt or the filter line".into(),
+            Context::Anywhere => "In any layer".into(),
+            Context::Lock => "In the lock screen".into(),
         }
     }
 }

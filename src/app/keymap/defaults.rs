@@ -30,7 +30,7 @@ fn b(
 
 impl Default for Keymap {
     fn default() -> Keymap {
-        use Context::{Editor, EditorHeader, Form, Global, LineInput};
+        use Context::{Anywhere, Editor, EditorHeader, Form, Global, LineInput, Lock};
         let caseload = Context::Pane(PaneId::Caseload);
         let patient = Context::Pane(PaneId::Patient);
         let goals = Context::Pane(PaneId::Goals);
@@ -126,6 +126,12 @@ impl Default for Keymap {
             b("line_cancel", Cancel, LineInput, &["esc"], "cancel, changing nothing (the filter line: clear the filter)", Some("cancels")),
             b("line_complete", Complete, LineInput, &["tab"], "complete a coordinator's name", None),
             b("line_help", Help, LineInput, &["f1"], "show these keys", None),
+            // Every layer, even where text is typed.
+            b("lock", LockScreen, Anywhere, &["ctrl-l"], "lock the screen now (your passphrase unlocks it; an open note is saved first)", None),
+            // The lock screen, which takes the passphrase as text.
+            b("lock_submit", Submit, Lock, &["enter"], "unlock with the passphrase typed (or take the one chosen)", Some("unlocks")),
+            b("lock_back", Cancel, Lock, &["esc"], "clear what was typed; while choosing a first passphrase, do not lock", None),
+            b("lock_leave", Quit, Lock, &["ctrl-q"], "save everything and leave tend", Some("saves and leaves")),
         ];
         Keymap { bindings }
     }

@@ -74,9 +74,13 @@ impl Keymap {
     }
 
     /// The bindings that work in `context`: its own, then those it falls
-    /// back to.
+    /// back to, then those that work in any layer (but the lock screen).
     pub fn bindings_in(&self, context: Context) -> impl Iterator<Item = &Binding> {
-        let chain: Vec<Context> = std::iter::successors(Some(context), |c| c.parent()).collect();
+        let mut chain: Vec<Context> =
+            std::iter::successors(Some(context), |c| c.parent()).collect();
+        if !matches!(context, Context::Anywhere | Context::Lock) {
+            chain.push(Context::Anywhere);
+        }
         chain
             .into_iter()
             .flat_map(move |c| self.bindings.iter().filter(move |b| b.context == c))
@@ -138,6 +142,19 @@ impl Keymap {
             for key in &b.keys {
                 if let Some(other) = seen.insert((b.context, *key), b.name) {
                     return Some(format!("{key} is bound to both {other} and {}", b.name));
+                }
+            }
+        }
+        // A key that works in any layer is taken before the layer on top
+        // sees it, so it must be no layer's own.
+        for b in self
+            .bindings
+            .iter()
+            .filter(|b| b.context != Context::Anywhere)
+        {
+            for key in &b.keys {
+                if let Some(anywhere) = seen.get(&(Context::Anywhere, *key)) {
+                    return Some(format!("{key} is bound to both {anywhere} and {}", b.name));
                 }
             }
         }
