@@ -254,7 +254,8 @@ impl Config {
                 line,
                 "lock_after_minutes".into(),
                 format!(
-                    "{lock_after_minutes} is out of range: use more than 0 and at most                      {MAX_LOCK_AFTER_MINUTES} minutes (an idle screen must lock)"
+                    "{lock_after_minutes} is out of range: use more than 0 and at most \
+                     {MAX_LOCK_AFTER_MINUTES} minutes (an idle screen must lock)"
                 ),
             ));
         }
@@ -467,6 +468,31 @@ mod tests {
         );
         let config = parse("detail_delay_ms = 0\n").unwrap();
         assert!(config.detail_delay.is_zero());
+    }
+
+    #[test]
+    fn the_screen_locks_after_at_most_thirty_minutes() {
+        assert_eq!(parse("").unwrap().lock_after, Duration::from_secs(15 * 60));
+        assert_eq!(
+            parse("lock_after_minutes = 30\n").unwrap().lock_after,
+            Duration::from_secs(30 * 60)
+        );
+        assert_eq!(
+            parse("lock_after_minutes = 0.5\n").unwrap().lock_after,
+            Duration::from_secs(30)
+        );
+        for bad in ["45", "0", "-1"] {
+            let err = parse(&format!("user = \"cc\"\nlock_after_minutes = {bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!(
+                    "line 2, key `lock_after_minutes`: {bad} is out of range: use more than 0 \
+                     and at most 30 minutes (an idle screen must lock)"
+                )),
+                "{err}"
+            );
+        }
     }
 
     #[test]
