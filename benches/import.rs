@@ -18,6 +18,14 @@ const USER: &str = "ccuser";
 /// Runs `tend ARGS` in `dir`; its wall time and the largest RSS any child
 /// has had so far (children run one at a time, smallest first).
 fn run(dir: &Path, args: &[&str]) -> (Duration, u64, String) {
+    // Who tend's user is comes from the system; the config names USER, as
+    // it may on a database only this account can change.
+    std::fs::create_dir_all(dir.join(".config/tend")).expect("a config folder");
+    std::fs::write(
+        dir.join(".config/tend/config.toml"),
+        format!("user = \"{USER}\"\n"),
+    )
+    .expect("a config");
     let started = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_tend"))
         .args(args)

@@ -91,6 +91,9 @@ struct ConfigFile {
 pub struct Config {
     /// Who the user is: written into every audit row; "my patients" are theirs.
     pub user: String,
+    /// The line of the file's `user`, when it names one (see
+    /// [`Config::check_user_for`]).
+    pub user_line: Option<usize>,
     pub theme: ThemeName,
     pub upcoming_days: u32,
     /// How long the selection rests in the caseload before the patient and
@@ -212,6 +215,7 @@ impl Config {
             key: Some(key),
             message,
         };
+        let user_line = file.user.as_ref().map(|_| find_key_line(text, "user"));
         let user = match file.user.map(|u| u.trim().to_string()) {
             Some(u) if !u.is_empty() => u,
             Some(_) => {
@@ -284,6 +288,7 @@ impl Config {
 
         Ok(Config {
             user,
+            user_line,
             theme: file.theme,
             upcoming_days,
             detail_delay: Duration::from_millis(detail_delay_ms),
@@ -299,6 +304,51 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Refuses a `user` the file names that is not the login, on a
+    /// database other accounts can change: there, who you are comes from
+    /// the system. On a database this account owns alone (or one not made
+    /// yet, which tend makes private), or in the demo, the file may name
+    /// anyone: every row in it is this account's own work.
+    pub fn check_user_for(&self, db: &Path, login: Option<&str>) -> Result<(), ConfigError> {
+        let Some(line) = self.user_line else {
+            return Ok(());
+        };
+        if login == Some(self.user.as_str()) || owned_alone(db) {
+            return Ok(());
+        }
+        Err(ConfigError::Invalid {
+            path: self
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("config.toml")),
+            line,
+            key: Some("user".into()),
+            message: format!(
+                "names {:?}, but {} is not this account's alone, and there who you are comes \
+                 from the system: you are {}; remove the key (it may name someone only on a \
+                 database no other account can change)",
+                self.user,
+                db.display(),
+                login.unwrap_or("an account without a name")
+            ),
+        })
+    }
+}
+
+/// Whether the file at `path` belongs to this account (the real user id)
+/// and no other account may change it: then every row in it is this
+/// account's own, whatever name the config gives. True for a file not made
+/// yet (tend makes it private).
+fn owned_alone(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::metadata(path) {
+        // SAFETY: getuid has no preconditions and cannot fail.
+        Ok(meta) => meta.uid() == unsafe { libc::getuid() } && meta.mode() & 0o022 == 0,
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
+}
+
 /// The 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
@@ -311,13 +361,11 @@ fn find_key_line(text: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-/// The login name, the default `user`: `$USER` or `$LOGNAME`, else the
-/// name of the account tend runs as.
+/// The login name, the default `user`: the name of the account tend runs
+/// as, from the password database (the real user id), never `$USER` or
+/// `$LOGNAME`, which anyone can set.
 pub fn login_name() -> Option<String> {
-    ["USER", "LOGNAME"]
-        .iter()
-        .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
-        .or_else(account_name)
+    account_name()
 }
 
 fn account_name() -> Option<String> {
@@ -328,7 +376,7 @@ fn account_name() -> Option<String> {
     // are given; `found` is non-null only when `entry` was filled.
     let status = unsafe {
         libc::getpwuid_r(
-            libc::geteuid(),
+            libc::getuid(),
             &mut entry,
             buffer.as_mut_ptr(),
             buffer.len(),

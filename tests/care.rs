@@ -16,6 +16,7 @@ use common::NOW;
 
 fn tend(db: &Path, args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
+    common::home_as_ccuser(home.path());
     Command::new(env!("CARGO_BIN_EXE_tend"))
         .arg("--db")
         .arg(db)
@@ -321,6 +322,7 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
 
 /// Starts tend without waiting for it.
 fn spawn_tend(db: &Path, args: &[&str]) -> Child {
+    common::home_as_ccuser(db.parent().unwrap());
     Command::new(env!("CARGO_BIN_EXE_tend"))
         .arg("--db")
         .arg(db)
@@ -491,7 +493,8 @@ fn an_interrupted_change_is_rolled_back_and_said_never_called_read_only() {
         .env("HOME", dir.path())
         .env("TEND_NOW", NOW);
     if unsafe { libc::geteuid() } == 0 {
-        command.uid(65534).gid(65534);
+        // As themselves: no config of theirs names anyone.
+        command.uid(65534).gid(65534).env("HOME", "/nonexistent");
     } else {
         std::fs::set_permissions(db, std::fs::Permissions::from_mode(0o444)).unwrap();
     }

@@ -19,6 +19,7 @@ impl Sandbox {
     fn new() -> Sandbox {
         let dir = tempfile::tempdir().unwrap();
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        common::home_as_ccuser(dir.path());
         Sandbox { dir }
     }
 
@@ -173,9 +174,10 @@ fn a_read_only_database_is_refused_with_what_to_do() {
     let before = std::fs::read(&path).unwrap();
     let mut command = sandbox.command();
     command.args(["--db", path.to_str().unwrap()]);
-    // File modes do not bind root: run as an ordinary user when we are root.
+    // File modes do not bind root: run as an ordinary user when we are root
+    // (as themselves: the file is not theirs, so no config names anyone).
     if unsafe { libc::geteuid() } == 0 {
-        command.uid(65534).gid(65534);
+        command.uid(65534).gid(65534).env("HOME", "/nonexistent");
     }
     let text = assert_one_clear_line(&command.output().unwrap());
     assert!(text.contains("is read-only"), "{text}");
@@ -594,7 +596,12 @@ struct Account {
 
 impl Account {
     fn create() -> Account {
-        let name = format!("tendt{}", std::process::id());
+        Account::create_named("")
+    }
+
+    /// An account whose name ends in `tag`, for tests that need two.
+    fn create_named(tag: &str) -> Account {
+        let name = format!("tendt{}{tag}", std::process::id());
         let made = Command::new("useradd")
             .args([
                 "--no-create-home",
@@ -649,6 +656,8 @@ fn a_database_this_account_cannot_read_is_named_with_who_can() {
         let mut command = sandbox.command();
         command
             .env("USER", &account.name)
+            // A home of its own, with no config naming anyone.
+            .env("HOME", "/nonexistent")
             .uid(account.uid)
             .gid(account.gid)
             .args(args);
@@ -806,4 +815,111 @@ fn the_audit_trail_is_verified_against_the_heads_recorded_before() {
             given.display()
         )
     );
+}
+
+/// Who the user is comes from the system (issue 15, item 1): two real
+/// accounts on one shared database, each written into the audit trail as
+/// its login whatever `USER` says; a config naming someone else is refused
+/// there with a sentence, while on a database only its account can change
+/// it may name anyone (the tests' own `ccuser`).
+#[test]
+fn on_a_shared_database_who_you_are_comes_from_the_system() {
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: making accounts to run tend as needs root");
+        return;
+    }
+    let (ana, ben) = (Account::create_named("a"), Account::create_named("b"));
+    let sandbox = Sandbox::new();
+    // The team's folder and file, which every account may change.
+    let shared = sandbox.path("team");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let db = sandbox.gen("team/tend.db", 5);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let member: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT member_id FROM patient ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let path = db.to_str().unwrap();
+    // Each account's own home, readable by it.
+    let home_of = |account: &Account, config: Option<&str>| {
+        let home = sandbox.path(&format!("home-{}", account.name));
+        std::fs::create_dir_all(home.join(".config/tend")).unwrap();
+        if let Some(text) = config {
+            std::fs::write(home.join(".config/tend/config.toml"), text).unwrap();
+        }
+        std::process::Command::new("chown")
+            .args(["-R", &format!("{}:{}", account.uid, account.gid)])
+            .arg(&home)
+            .status()
+            .unwrap();
+        home
+    };
+    let run_as = |account: &Account, home: &Path, args: &[&str]| {
+        let mut command = sandbox.command();
+        command
+            .env("HOME", home)
+            .env("USER", "someone-else")
+            .env("LOGNAME", "someone-else")
+            .uid(account.uid)
+            .gid(account.gid)
+            .args(args);
+        command.output().unwrap()
+    };
+    for account in [&ana, &ben] {
+        let home = home_of(account, None);
+        let out_file = shared.join(format!("plan-{}.md", account.name));
+        let out = run_as(
+            account,
+            &home,
+            &[
+                "--db",
+                path,
+                "export",
+                "careplan",
+                &member,
+                "--out",
+                out_file.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let agents: Vec<String> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .prepare("SELECT agent FROM audit_event WHERE entity_type = 'CarePlan' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        agents,
+        [ana.name.clone(), ben.name.clone()],
+        "as their logins, not USER"
+    );
+
+    // A config naming someone else, on the shared file: refused, one sentence.
+    let home = home_of(&ana, Some("user = \"ccuser\"\n"));
+    let out = run_as(&ana, &home, &["--db", path, "today"]);
+    let text = assert_one_clear_line(&out);
+    assert_eq!(
+        text,
+        format!(
+            "tend: {}/.config/tend/config.toml, line 1, key `user`: names \"ccuser\", but {path} \
+             is not this account's alone, and there who you are comes from the system: you are \
+             {}; remove the key (it may name someone only on a database no other account can \
+             change)\n",
+            home.display(),
+            ana.name
+        )
+    );
+    // Naming oneself is no impersonation.
+    let home = home_of(&ana, Some(&format!("user = \"{}\"\n", ana.name)));
+    assert!(run_as(&ana, &home, &["--db", path, "today"])
+        .status
+        .success());
 }

@@ -1803,6 +1803,7 @@ fn a_refusal_half_way_through_the_load_leaves_nothing_behind() {
 }
 
 fn tend(dir: &Path, args: &[&str]) -> std::process::Output {
+    common::home_as_ccuser(dir);
     std::process::Command::new(env!("CARGO_BIN_EXE_tend"))
         .args(args)
         .env_clear()

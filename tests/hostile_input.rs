@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 
 /// `tend --db DB ARGS…` in `dir`, with a private home.
 fn tend(dir: &Path, db: &Path, args: &[&str]) -> Output {
+    common::home_as_ccuser(dir);
     Command::new(env!("CARGO_BIN_EXE_tend"))
         .arg("--db")
         .arg(db)

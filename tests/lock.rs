@@ -284,7 +284,7 @@ fn in_a_terminal_an_idle_screen_locks_and_unlocks() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(dir.path());
     let config = dir.path().join("config.toml");
-    std::fs::write(&config, "lock_after_minutes = 0.05\n").unwrap();
+    std::fs::write(&config, "user = \"ccuser\"\nlock_after_minutes = 0.05\n").unwrap();
     let mut tend = Tend::start(
         Options::new(80, 24),
         &[

@@ -20,6 +20,7 @@ fn corpus() -> PathBuf {
 /// `tend --db DB import patients ARGS…`, run in `dir` with a private home.
 fn import(dir: &Path, db: &Path, args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
+    common::home_as_ccuser(home.path());
     Command::new(env!("CARGO_BIN_EXE_tend"))
         .args(["--db", db.to_str().unwrap(), "import", "patients"])
         .args(args)

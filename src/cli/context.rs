@@ -27,13 +27,23 @@ pub(crate) struct Context {
 impl Context {
     /// The clock (`TEND_NOW`), the config file (`--config`, else the
     /// user's), the note templates, and `NO_COLOR`.
+    ///
+    /// Who the user is comes from the system (the login of the real user
+    /// id); the config's `user` may name someone else only on a database
+    /// this account alone can read (or in the `demo`, whose database is
+    /// its own), never on one it shares.
     pub fn new(
         db: Option<PathBuf>,
         config: Option<&Path>,
         paths: Option<Paths>,
+        demo: bool,
     ) -> CliResult<Self> {
         let clock = Clock::from_env()?;
         let mut config = load_config(config, paths.as_ref())?;
+        let database = db.clone().or_else(|| paths.as_ref().map(Paths::default_db));
+        if let (false, Some(database)) = (demo, &database) {
+            config.check_user_for(database, config::login_name().as_deref())?;
+        }
         if let Some(paths) = &paths {
             config.templates = crate::templates::load(Some(&paths.templates_dir()))
                 .map_err(CliError::Templates)?;

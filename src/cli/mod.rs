@@ -100,7 +100,8 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
-    let cx = Context::new(cli.db, cli.config.as_deref(), paths)?;
+    let demo = matches!(cli.command, Some(Command::Demo(_)));
+    let cx = Context::new(cli.db, cli.config.as_deref(), paths, demo)?;
     match cli.command {
         None => screen::run(&cx),
         Some(Command::Demo(args)) => screen::demo(&cx, args),

@@ -39,6 +39,19 @@ use vt100::Screen;
 pub use in_process::*;
 pub use screen::*;
 
+/// Makes `home` a home whose config names the user `ccuser`: who tend's
+/// user is comes from the system (the tests run as root, or whoever runs
+/// them), and a config may name someone else on a database its account
+/// alone can read, which every test database is.
+pub fn home_as_ccuser(home: &std::path::Path) {
+    let folder = home.join(".config/tend");
+    std::fs::create_dir_all(&folder).unwrap();
+    let config = folder.join("config.toml");
+    if !config.exists() {
+        std::fs::write(config, "user = \"ccuser\"\n").unwrap();
+    }
+}
+
 /// "Now" for every test, so the demo caseload and its dates are fixed.
 pub const NOW: &str = "2026-11-24T09:00:00-05:00";
 /// How long to wait for something that normally takes a fraction of a second.
@@ -164,6 +177,7 @@ impl Tend {
             })
             .expect("a pseudo-terminal");
 
+        home_as_ccuser(&home);
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_tend"));
         command.args(args);
         command.env_clear();
