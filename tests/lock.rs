@@ -164,6 +164,10 @@ fn a_note_being_written_is_saved_at_the_lock_and_back_untouched_after() {
     // A resize while locked keeps the lock.
     app.resize(120, 40);
     assert_shows_nothing_of_hers(&screen(&mut app));
+    // A paste goes into the passphrase, never into the note under the lock.
+    app.paste("written by someone else");
+    assert!(screen(&mut app).contains("Passphrase: •••••••••••••••••••••••"));
+    press(&mut app, KeyCode::Esc);
     keys(&mut app, "correct horse");
     press(&mut app, KeyCode::Enter);
     let editor = app.editor().expect("the editor is still open");

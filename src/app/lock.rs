@@ -61,6 +61,17 @@ impl LockScreen {
     pub fn typed_len(&self) -> usize {
         self.typed.chars().count()
     }
+
+    /// Text pasted on the lock screen: the passphrase, as typed (a line
+    /// break or other control character is not part of one).
+    pub(super) fn paste(&mut self, text: &str) {
+        for c in text.chars().filter(|c| !c.is_control()) {
+            if self.typed.len() >= MAX_TYPED {
+                break;
+            }
+            self.typed.push(c);
+        }
+    }
 }
 
 impl App {

@@ -454,6 +454,13 @@ impl App {
     /// Text pasted into the terminal: into the note, or the open one-line
     /// field (its first line).
     pub fn paste(&mut self, text: &str) {
+        self.last_key = std::time::Instant::now();
+        // Locked, a paste is the passphrase (from a password manager), and
+        // never reaches the note under the lock.
+        if let Some(lock) = self.layers.lock_mut() {
+            lock.paste(text);
+            return;
+        }
         let result = if let Some(editor) = self.layers.editor_mut() {
             editor.insert(text);
             self.autosave(false)

@@ -19,6 +19,10 @@ impl App {
     /// Brings the patient and care-plan panes up to the caseload selection
     /// once it has rested until `now`; returns whether they changed.
     pub fn settle_detail_at(&mut self, now: Instant) -> bool {
+        // Locked, no record is read (nor audited as viewed): nobody sees it.
+        if self.layers.lock().is_some() {
+            return false;
+        }
         if self.detail_due.is_some_and(|due| due <= now) {
             let settled = self.settle_detail();
             self.report(settled);
