@@ -374,9 +374,17 @@ fn a_fhir_import_killed_at_random_moments_leaves_all_of_it_or_none() {
     let dir = tempfile::tempdir().unwrap();
     let source = generated(dir.path(), 200);
     let bundle = dir.path().join("bundle.json");
+    // Every patient, whatever their consent: the import is what is tested.
     let out = tend(
         &source,
-        &["export", "fhir", "--out", bundle.to_str().unwrap()],
+        &[
+            "export",
+            "fhir",
+            "--out",
+            bundle.to_str().unwrap(),
+            "--reason",
+            "a test of the import",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let empty = |name: &str| {
@@ -841,7 +849,15 @@ fn a_note_damaged_on_the_disk_is_named_shown_and_exported_as_asked() {
 
     // tend export fhir: stops, naming the record, and leaves no half file.
     let bundle = dir.path().join("bundle.json");
-    let out = tend(&db, &["export", "fhir", "--out", bundle.to_str().unwrap()]);
+    const EVERYONE: [&str; 2] = ["--reason", "a test of damaged records"];
+    let out = tend(
+        &db,
+        &[
+            &["export", "fhir", "--out", bundle.to_str().unwrap()][..],
+            &EVERYONE,
+        ]
+        .concat(),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
@@ -865,6 +881,8 @@ fn a_note_damaged_on_the_disk_is_named_shown_and_exported_as_asked() {
             "--out",
             bundle.to_str().unwrap(),
             "--skip-damaged",
+            EVERYONE[0],
+            EVERYONE[1],
         ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -470,6 +470,14 @@ fn search_prints_patient_date_and_the_matching_line() {
 fn export_careplan_writes_markdown_readable_by_its_owner_and_is_audited() {
     let sandbox = Sandbox::new();
     let db = sandbox.gen("plan.db", 30);
+    // Their consent to share on file: the plan may leave tend.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "UPDATE patient SET consent_status = 'active', consent_expires_on = NULL
+              WHERE member_id = 'SYN0000001'",
+        )
+        .unwrap();
     let db = db.to_str().unwrap();
     let out = sandbox.run(&["--db", db, "export", "careplan", "SYN0000001"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -836,14 +844,18 @@ fn on_a_shared_database_who_you_are_comes_from_the_system() {
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
     let db = sandbox.gen("team/tend.db", 5);
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let member: String = rusqlite::Connection::open(&db)
-        .unwrap()
-        .query_row(
-            "SELECT member_id FROM patient ORDER BY id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    // A patient whose consent to share is on file: their plan may leave.
+    conn.execute_batch(
+        "UPDATE patient SET consent_status = 'active', consent_expires_on = NULL WHERE id = 1",
+    )
+    .unwrap();
+    let member: String = conn
+        .query_row("SELECT member_id FROM patient WHERE id = 1", [], |r| {
+            r.get(0)
+        })
         .unwrap();
+    drop(conn);
     let path = db.to_str().unwrap();
     // Each account's own home, readable by it.
     let home_of = |account: &Account, config: Option<&str>| {
@@ -922,4 +934,133 @@ fn on_a_shared_database_who_you_are_comes_from_the_system() {
     assert!(run_as(&ana, &home, &["--db", path, "today"])
         .status
         .success());
+}
+
+/// Consent is enforced where health information leaves tend (issue 15,
+/// item 7): the FHIR export leaves out patients whose consent to share is
+/// missing, expired or revoked, says how many and why, and takes them only
+/// for a stated reason, which the audit trail keeps; a care plan of a
+/// patient who revoked consent is refused the same way.
+#[test]
+fn records_leave_tend_only_with_consent_or_a_stated_reason() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("consent.db", 30);
+    let path = db.to_str().unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    // One revoked, one expired, one missing; the rest on file.
+    conn.execute_batch(
+        "UPDATE patient SET consent_status = 'active', consent_expires_on = NULL;
+         UPDATE patient SET consent_status = 'revoked' WHERE id = 1;
+         UPDATE patient SET consent_expires_on = '2026-11-01' WHERE id = 2;
+         UPDATE patient SET consent_status = 'none' WHERE id = 3;",
+    )
+    .unwrap();
+    let revoked: String = conn
+        .query_row("SELECT member_id FROM patient WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let patients_in = |bundle: &Path| -> usize {
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(bundle).unwrap()).unwrap();
+        json["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["resource"]["resourceType"] == "Patient")
+            .count()
+    };
+
+    let bundle = sandbox.path("shared.json");
+    let out = sandbox.run(&[
+        "--db",
+        path,
+        "export",
+        "fhir",
+        "--out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "tend: left out 3 patients whose consent to share is not in force (1 missing, 1 \
+             expired, 1 revoked); --reason \"…\" exports them too, and the reason goes into the \
+             audit trail\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(patients_in(&bundle), 27);
+
+    let all = sandbox.path("all.json");
+    let out = sandbox.run(&[
+        "--db",
+        path,
+        "export",
+        "fhir",
+        "--out",
+        all.to_str().unwrap(),
+        "--reason",
+        "transfer of care to the county ACT team",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(patients_in(&all), 30);
+    let said: String = conn
+        .query_row(
+            "SELECT detail FROM audit_event WHERE entity_type = 'Consent' ORDER BY id DESC",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        said,
+        "exported every patient as FHIR R4, 3 patient(s) without consent to share in force; \
+         reason given: transfer of care to the county ACT team"
+    );
+
+    // One patient, who revoked consent: refused, nothing written.
+    let one = sandbox.path("one.json");
+    let out = sandbox.run(&[
+        "--db",
+        path,
+        "export",
+        "fhir",
+        "--patient",
+        &revoked,
+        "--out",
+        one.to_str().unwrap(),
+    ]);
+    let text = assert_one_clear_line(&out);
+    assert_eq!(
+        text,
+        format!(
+            "tend: {revoked}'s consent to share is revoked: nothing was exported; give --reason \
+             \"…\" to export anyway (the reason goes into the audit trail)\n"
+        )
+    );
+    assert!(!one.exists(), "no half file left");
+    let out = sandbox.run(&["--db", path, "export", "careplan", &revoked]);
+    assert_eq!(
+        assert_one_clear_line(&out),
+        format!(
+            "tend: {revoked}'s consent to share is revoked: nothing was exported; give --reason \
+             \"…\" to export anyway (the reason goes into the audit trail)\n"
+        )
+    );
+    assert!(out.stdout.is_empty());
+    let out = sandbox.run(&[
+        "--db", path, "export", "careplan", &revoked, "--reason", "x",
+    ]);
+    assert!(assert_one_clear_line(&out).contains("--reason needs a reason"));
+    let out = sandbox.run(&[
+        "--db",
+        path,
+        "export",
+        "careplan",
+        &revoked,
+        "--reason",
+        "subpoena 2026-114",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("# Care plan"), "{}", stdout(&out));
 }

@@ -1820,6 +1820,11 @@ fn the_command_line_writes_a_private_file_and_reads_it_back() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = zoe(dir.path());
+    // Her consent to share on file: her records may leave tend.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("UPDATE patient SET consent_status = 'active'")
+        .unwrap();
     let db = db.to_str().unwrap();
     let file = dir.path().join("zoe.json");
     let out = tend(
@@ -1918,5 +1923,60 @@ fn the_command_line_writes_a_private_file_and_reads_it_back() {
              nothing was imported\n",
             missing.display()
         )
+    );
+}
+
+/// `tend audit export --format fhir` (issue 15): the audit trail as
+/// AuditEvent resources, accepted by the independent validator; a patient
+/// named by member ID, the user by login, the export itself audited.
+#[test]
+fn the_validator_accepts_the_audit_trail_as_audit_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = caseload(dir.path(), 20);
+    for patient in 1..=5 {
+        let _ = store.record_view(patient);
+    }
+    let mut bytes = Vec::new();
+    let filter = tend::store::AuditFilter::default();
+    let count = tend::fhir::export::audit::audit_events(&mut store, &filter, &mut bytes).unwrap();
+    let bundle_path = dir.path().join("audit.json");
+    std::fs::write(&bundle_path, &bytes).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/validate.py");
+    let out = std::process::Command::new(fhir_python())
+        .arg(&script)
+        .arg(&bundle_path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the validator refused the bundle:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("AuditEvent {count}\n")),
+        "{stdout}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let events = json["entry"].as_array().unwrap();
+    assert_eq!(events.len(), count);
+    let view = events
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["action"] == "R")
+        .expect("a record viewed");
+    assert_eq!(view["agent"][0]["who"]["identifier"]["value"], "ccuser");
+    assert_eq!(
+        view["entity"][0]["what"]["identifier"]["system"],
+        "urn:tend:member-id"
+    );
+    assert!(view["entity"][0]["what"]["identifier"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("SYN"));
+    let last = &events.last().unwrap()["resource"];
+    assert_eq!(
+        last["entity"][0]["description"],
+        "audit trail exported as FHIR R4 AuditEvent"
     );
 }

@@ -21,6 +21,40 @@ pub(crate) enum Audit {
     Verify(VerifyArgs),
     /// Print the head of the audit trail (also kept in your heads file)
     Head,
+    /// Write the audit trail out, as CSV or as FHIR R4 AuditEvent resources,
+    /// filtered by user, patient, action and dates (the export is audited too)
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExportArgs {
+    /// csv (a spreadsheet opens it as it is) or fhir (a Bundle of AuditEvents)
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+    /// Only what this user did (a login)
+    #[arg(long, value_name = "LOGIN")]
+    user: Option<String>,
+    /// Only rows about this patient
+    #[arg(long, value_name = "MEMBER_ID")]
+    patient: Option<String>,
+    /// Only this action: create, read, update, delete or execute (or C, R, U, D, E)
+    #[arg(long, value_name = "ACTION")]
+    action: Option<String>,
+    /// From this day on (YYYY-MM-DD, in tend's time zone)
+    #[arg(long, value_name = "DATE")]
+    from: Option<chrono::NaiveDate>,
+    /// Up to and including this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    to: Option<chrono::NaiveDate>,
+    /// Write to this file (created readable by you alone) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Csv,
+    Fhir,
 }
 
 #[derive(Debug, clap::Args)]
@@ -35,6 +69,97 @@ pub(crate) fn run(cx: &Context, what: Audit) -> CliResult<ExitCode> {
     match what {
         Audit::Verify(args) => verify(cx, &args),
         Audit::Head => head(cx),
+        Audit::Export(args) => export(cx, args),
+    }
+}
+
+fn export(cx: &Context, args: ExportArgs) -> CliResult<ExitCode> {
+    use crate::store::{AuditAction, AuditFilter};
+    let mut store = cx.open_store(&cx.db_path()?, false)?;
+    let action = match args.action.as_deref().map(str::trim) {
+        None => None,
+        Some(word) => Some(
+            ["create", "read", "update", "delete", "execute"]
+                .iter()
+                .position(|w| w.eq_ignore_ascii_case(word))
+                .and_then(|i| AuditAction::from_code(["C", "R", "U", "D", "E"][i]))
+                .or_else(|| AuditAction::from_code(&word.to_uppercase()))
+                .ok_or_else(|| {
+                    CliError::AuditHeads(format!(
+                        "--action {:?}: use create, read, update, delete or execute",
+                        clean(word)
+                    ))
+                })?,
+        ),
+    };
+    let patient_id = match &args.patient {
+        None => None,
+        Some(member) => Some(
+            store
+                .patient_id_by_member(member)?
+                .ok_or_else(|| CliError::NoSuchMember(clean(member.trim()).into_owned()))?,
+        ),
+    };
+    // Days in tend's time zone (the clock's offset), as the screen shows them.
+    let offset = *cx.clock.now().offset();
+    let start_of = |day: chrono::NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(offset).single())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let filter = AuditFilter {
+        agent: args.user.map(|u| u.trim().to_string()),
+        patient_id,
+        action,
+        from: args.from.and_then(start_of),
+        until: args.to.and_then(|d| d.succ_opt()).and_then(start_of),
+    };
+    let write = |store: &mut crate::store::Store, out: &mut dyn std::io::Write| match args.format {
+        Format::Csv => crate::reports::audit::audit_csv(store, &filter, out),
+        Format::Fhir => crate::fhir::export::audit::audit_events(store, &filter, out),
+    };
+    match &args.out {
+        Some(path) => {
+            let mut file = super::output::create_private(path)?;
+            let count = write(&mut store, &mut file)?;
+            errln!(
+                "Wrote {} to {}",
+                counted(count, "audit row"),
+                clean(&path.display().to_string())
+            );
+        }
+        None => {
+            let mut out = PipeWatch {
+                inner: std::io::stdout().lock(),
+                closed: false,
+            };
+            let written = write(&mut store, &mut out);
+            // The reader has gone (`| head`): quietly done, as for any tool.
+            if !out.closed {
+                written?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Standard output, noticing when its reader has gone.
+struct PipeWatch<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Write for PipeWatch<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(bytes).inspect_err(|e| {
+            self.closed |= e.kind() == std::io::ErrorKind::BrokenPipe;
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| {
+            self.closed |= e.kind() == std::io::ErrorKind::BrokenPipe;
+        })
     }
 }
 

@@ -62,6 +62,13 @@ pub enum CliError {
     /// that is not one.
     #[error("{0}")]
     AuditHeads(String),
+    /// One patient's records asked for, whose consent to share is not in
+    /// force, without a reason.
+    #[error("{member}'s consent to share is {standing}: nothing was exported; give --reason \"…\" to export anyway (the reason goes into the audit trail)")]
+    NoConsent { member: String, standing: String },
+    /// `--reason` with next to nothing in it.
+    #[error("--reason needs a reason someone reading the audit trail will understand (at least 5 characters)")]
+    NoReason,
     /// `tend export fhir --patient` with a member ID nobody has.
     #[error("no patient has the member ID {0:?}")]
     NoSuchMember(String),

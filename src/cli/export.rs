@@ -32,6 +32,10 @@ pub(crate) enum Export {
         /// Write to this file (created readable by you alone) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Why the plan may leave tend although the patient's consent to share is missing,
+        /// expired or revoked (kept in the audit trail)
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
     /// Everything tend holds about patients as a FHIR R4 Bundle (JSON)
     Fhir {
@@ -45,6 +49,10 @@ pub(crate) enum Export {
         /// instead of stopping at the first
         #[arg(long)]
         skip_damaged: bool,
+        /// Why patients whose consent to share is missing, expired or revoked may leave
+        /// tend too (kept in the audit trail); without it they are left out
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
 }
 
@@ -82,7 +90,12 @@ pub(crate) fn run(cx: &Context, what: Export) -> CliResult<ExitCode> {
                 None => out!("{text}")?,
             }
         }
-        Export::Careplan { member_id, out } => {
+        Export::Careplan {
+            member_id,
+            out,
+            reason,
+        } => {
+            check_consent(&mut store, &member_id, reason.as_deref(), cx)?;
             let text =
                 reports::careplan::careplan_for_member(&mut store, &member_id, cx.clock.today())?;
             match out {
@@ -101,9 +114,65 @@ pub(crate) fn run(cx: &Context, what: Export) -> CliResult<ExitCode> {
             patient,
             out,
             skip_damaged,
-        } => fhir(&mut store, patient.as_deref(), out.as_deref(), skip_damaged)?,
+            reason,
+        } => {
+            let consent = consent_rule(reason.as_deref())?;
+            fhir(
+                &mut store,
+                patient.as_deref(),
+                out.as_deref(),
+                skip_damaged,
+                consent,
+            )?
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `--reason` asks for: consent required, or overridden for a reason
+/// that says something.
+fn consent_rule(reason: Option<&str>) -> CliResult<crate::fhir::export::Consent<'_>> {
+    use crate::fhir::export::Consent;
+    match reason.map(str::trim) {
+        None => Ok(Consent::Required),
+        Some(reason) if reason.chars().count() >= 5 => Ok(Consent::Overridden(reason)),
+        Some(_) => Err(CliError::NoReason),
+    }
+}
+
+/// A care plan leaves tend only with the patient's consent to share in
+/// force, or for a stated reason, which the audit trail keeps.
+fn check_consent(
+    store: &mut Store,
+    member_id: &str,
+    reason: Option<&str>,
+    cx: &Context,
+) -> CliResult<()> {
+    let Some(patient) = store.patient_id_by_member(member_id)? else {
+        return Ok(()); // said by the export itself
+    };
+    let standing = store
+        .without_consent(cx.clock.today())?
+        .into_iter()
+        .find(|(id, _)| *id == patient);
+    let Some((_, standing)) = standing else {
+        return Ok(());
+    };
+    match consent_rule(reason)? {
+        crate::fhir::export::Consent::Overridden(reason) => {
+            store.record_sharing_without_consent(
+                "exported the care plan as Markdown",
+                Some(patient),
+                1,
+                reason,
+            )?;
+            Ok(())
+        }
+        _ => Err(CliError::NoConsent {
+            member: clean(member_id.trim()).into_owned(),
+            standing: standing.describe().to_lowercase(),
+        }),
+    }
 }
 
 /// `tend export fhir`: the bundle to a file (saying what it holds) or to
@@ -113,12 +182,19 @@ fn fhir(
     member_id: Option<&str>,
     out: Option<&Path>,
     skip_damaged: bool,
+    consent: crate::fhir::export::Consent<'_>,
 ) -> CliResult<()> {
-    use crate::fhir::export::{export_with, ExportError, Scope};
+    use crate::fhir::export::{export_shared, ExportError, Scope};
     let scope = member_id.map_or(Scope::All, Scope::Member);
     let written = match out {
-        Some(path) => export_with(store, scope, create_private(path)?, skip_damaged),
-        None => export_with(store, scope, std::io::stdout().lock(), skip_damaged),
+        Some(path) => export_shared(store, scope, create_private(path)?, skip_damaged, consent),
+        None => export_shared(
+            store,
+            scope,
+            std::io::stdout().lock(),
+            skip_damaged,
+            consent,
+        ),
     };
     // The reader of standard output has gone (`| head`): quietly done.
     if let Err(ExportError::Write(e)) = &written {
@@ -133,6 +209,10 @@ fn fhir(
             (ExportError::NoSuchMember, Some(member)) => {
                 CliError::NoSuchMember(clean(member.trim()).into_owned())
             }
+            (ExportError::NoConsent(standing), Some(member)) => CliError::NoConsent {
+                member: clean(member.trim()).into_owned(),
+                standing: standing.describe().to_lowercase(),
+            },
             // Half a bundle would be taken for a whole one.
             (error, _) => CliError::FhirExport {
                 error,
@@ -150,6 +230,9 @@ fn fhir(
     for record in &report.skipped {
         errln!("tend: left out {}", clean(&record.to_string()));
     }
+    if !report.without_consent.is_empty() {
+        errln!("tend: {}", left_out_sentence(&report.without_consent));
+    }
     if let Some(path) = out {
         let counts: Vec<String> = report
             .resources
@@ -165,4 +248,29 @@ fn fhir(
         );
     }
     Ok(())
+}
+
+/// "left out 3 patients whose consent to share is not in force (2 missing,
+/// 1 revoked); --reason …".
+fn left_out_sentence(standings: &[crate::domain::patient::ConsentStanding]) -> String {
+    use crate::domain::patient::ConsentStanding;
+    let count = |f: fn(&ConsentStanding) -> bool| standings.iter().filter(|s| f(s)).count();
+    let kinds: Vec<String> = [
+        (count(|s| matches!(s, ConsentStanding::Missing)), "missing"),
+        (
+            count(|s| matches!(s, ConsentStanding::Expired { .. })),
+            "expired",
+        ),
+        (count(|s| matches!(s, ConsentStanding::Revoked)), "revoked"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, kind)| format!("{n} {kind}"))
+    .collect();
+    format!(
+        "left out {} whose consent to share is not in force ({}); --reason \"…\" exports them \
+         too, and the reason goes into the audit trail",
+        super::output::counted(standings.len(), "patient"),
+        kinds.join(", ")
+    )
 }

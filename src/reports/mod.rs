@@ -8,6 +8,7 @@
 //! Below the app and the CLI, above the store: reports use `domain`,
 //! `store` and the text cleaner, never what draws or prints.
 
+pub mod audit;
 pub mod careplan;
 pub mod csv;
 pub mod today;

@@ -15,6 +15,7 @@ mod care_plan;
 mod caseload;
 mod chain;
 mod codec;
+mod consent;
 mod damage;
 mod error;
 pub mod fhir;
@@ -44,7 +45,7 @@ use crate::clock::Clock;
 use access::reachable;
 
 pub use aside::{KeptDraft, PendingAudit};
-pub use audit::{AuditAction, AuditEvent};
+pub use audit::{AuditAction, AuditEvent, AuditFilter, AuditRow};
 pub use backup::{Backup, Leftover};
 pub use care::{
     check_file, check_file_against, copy_read_only, needs_upgrade, CheckReport, RowCounts,
@@ -65,6 +66,7 @@ pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
 pub use wait::{lock_holder, Busy, Holder, BATCH_BUSY_TIMEOUT};
+pub(crate) use write::utc_text;
 pub use write::{NewCareTeamMember, NewCommunication, NewTask, Tx};
 
 /// How long a write on the screen waits for another tend session's write

@@ -10,6 +10,7 @@
 //! drive a terminal (a C1 control, a bidi override) is written as a `\u`
 //! escape ([`crate::safe_json`]): the same data, safe to `cat`.
 
+pub mod audit;
 mod json;
 mod notes;
 mod plan;
@@ -23,6 +24,7 @@ use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use crate::domain::patient::ConsentStanding;
 use crate::fhir::codes::BASE;
 use crate::fhir::ids::Kind;
 use crate::store::fhir::{DamagedRow, PatientData};
@@ -37,10 +39,28 @@ pub enum Scope<'a> {
     Member(&'a str),
 }
 
+/// Whose records leave tend, as far as consent to share goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent<'a> {
+    /// Not asked: every patient in the scope (the library's own export,
+    /// for round trips and tests; the command line never exports so).
+    NotChecked,
+    /// Only patients whose consent to share is on file and in force; the
+    /// others are left out (counted in the report), and one asked for by
+    /// member ID is refused.
+    Required,
+    /// Everyone in the scope, for the reason the user stated, which the
+    /// audit trail records with the export.
+    Overridden(&'a str),
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportReport {
     pub patients: usize,
+    /// Patients left out for want of consent to share (with
+    /// [`Consent::Required`]), and how each one's stands.
+    pub without_consent: Vec<ConsentStanding>,
     /// Resources written, by type.
     pub resources: BTreeMap<String, usize>,
     /// Records left out (with `skip_damaged`): damaged ones, and those that
@@ -116,6 +136,9 @@ impl ExportReport {
 pub enum ExportError {
     #[error("no patient has that member ID")]
     NoSuchMember,
+    /// The one patient asked for has no consent to share in force.
+    #[error("the patient's consent to share is {}: nothing was exported; give --reason \"…\" to export anyway (the reason goes into the audit trail)", .0.describe().to_lowercase())]
+    NoConsent(ConsentStanding),
     /// A record that cannot be read (its text damaged on the disk, say);
     /// the export stopped there.
     #[error("cannot export {0}; the export stopped there: `tend check` names every damaged record, and --skip-damaged exports the rest, leaving such records out")]
@@ -157,6 +180,18 @@ pub fn export_with(
     out: impl Write,
     skip_damaged: bool,
 ) -> Result<ExportReport, ExportError> {
+    export_shared(store, scope, out, skip_damaged, Consent::NotChecked)
+}
+
+/// Like [`export_with`], with consent to share enforced as `consent` says
+/// (as of the store's today): what the command line runs.
+pub fn export_shared(
+    store: &mut Store,
+    scope: Scope<'_>,
+    out: impl Write,
+    skip_damaged: bool,
+    consent: Consent<'_>,
+) -> Result<ExportReport, ExportError> {
     let patient = match scope {
         Scope::All => None,
         Scope::Member(member_id) => Some(
@@ -165,31 +200,59 @@ pub fn export_with(
                 .ok_or(ExportError::NoSuchMember)?,
         ),
     };
-    store.write(|tx| {
-        tx.audit(
-            AuditAction::Execute,
-            "Bundle",
-            None,
-            patient,
-            Some(match patient {
-                Some(_) => "exported the patient as FHIR R4",
-                None => "exported every patient as FHIR R4",
-            }),
-        )
-    })?;
+    let without: Vec<(i64, ConsentStanding)> = match consent {
+        Consent::NotChecked => Vec::new(),
+        _ => store
+            .without_consent(store.clock().today())?
+            .into_iter()
+            .filter(|(id, _)| patient.is_none_or(|p| p == *id))
+            .collect(),
+    };
+    let what = match patient {
+        Some(_) => "exported the patient as FHIR R4",
+        None => "exported every patient as FHIR R4",
+    };
+    match (consent, patient, without.first()) {
+        (Consent::Required, Some(_), Some((_, standing))) => {
+            return Err(ExportError::NoConsent(*standing))
+        }
+        (Consent::Overridden(reason), _, Some(_)) => {
+            store.record_sharing_without_consent(what, patient, without.len(), reason)?
+        }
+        _ => {}
+    }
+    store.write(|tx| tx.audit(AuditAction::Execute, "Bundle", None, patient, Some(what)))?;
+    let left_out: HashSet<i64> = match consent {
+        Consent::Required => without.iter().map(|(id, _)| *id).collect(),
+        _ => HashSet::new(),
+    };
     let timestamp = json::instant(store.clock().now_utc());
-    store.read_snapshot(|store| write_bundle(store, patient, timestamp, out, skip_damaged))
+    let mut report = store.read_snapshot(|store| {
+        write_bundle(store, patient, &left_out, timestamp, out, skip_damaged)
+    })?;
+    if consent == Consent::Required {
+        report.without_consent = without.into_iter().map(|(_, s)| s).collect();
+    }
+    Ok(report)
 }
 
 fn write_bundle(
     store: &Store,
     patient: Option<i64>,
+    left_out: &HashSet<i64>,
     timestamp: Value,
     out: impl Write,
     skip_damaged: bool,
 ) -> Result<ExportReport, ExportError> {
     let (patients, practitioners) = match patient {
-        None => (store.fhir_patient_ids()?, None),
+        None => (
+            store
+                .fhir_patient_ids()?
+                .into_iter()
+                .filter(|id| !left_out.contains(id))
+                .collect(),
+            None,
+        ),
         Some(id) => {
             let data = if skip_damaged {
                 store.fhir_patient_skipping(id, &mut Vec::new())?
