@@ -624,6 +624,18 @@ fn the_review_date_moves_its_task_and_e_writes_the_plan_to_the_export_folder() {
     );
     assert!(screen(&mut app).contains("P in 3d       Testa, Zoë     Care-pla…"));
 
+    // Her consent to share is not on file: the plan does not leave tend.
+    press(&mut app, KeyCode::Char('E'));
+    assert_eq!(
+        message(&app),
+        "No care plan written: the patient's consent to share is missing; `tend export \
+         careplan` with --reason writes one for a stated reason (audited)"
+    );
+    assert!(!exports.exists() || std::fs::read_dir(&exports).unwrap().next().is_none());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("UPDATE patient SET consent_status = 'active'")
+        .unwrap();
     press(&mut app, KeyCode::Char('E'));
     let written = exports.join("careplan-SYN1-2026-11-24.md");
     assert_eq!(

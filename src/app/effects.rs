@@ -69,6 +69,22 @@ impl App {
             return;
         };
         let today = self.today();
+        // The plan leaves tend in that file: only with consent to share.
+        match self.store.consent_lacking(patient_id, today) {
+            Ok(None) => {}
+            Ok(Some(standing)) => {
+                self.message = Some(Message::Error(format!(
+                    "No care plan written: the patient's consent to share is {}; `tend export \
+                     careplan` with --reason writes one for a stated reason (audited)",
+                    standing.describe().to_lowercase()
+                )));
+                return;
+            }
+            Err(error) => {
+                self.message = Some(Message::Error(capitalise(&error.to_string())));
+                return;
+            }
+        }
         self.message = Some(
             match crate::reports::careplan::careplan_to_folder(
                 &mut self.store,

@@ -151,11 +151,7 @@ fn check_consent(
     let Some(patient) = store.patient_id_by_member(member_id)? else {
         return Ok(()); // said by the export itself
     };
-    let standing = store
-        .without_consent(cx.clock.today())?
-        .into_iter()
-        .find(|(id, _)| *id == patient);
-    let Some((_, standing)) = standing else {
+    let Some(standing) = store.consent_lacking(patient, cx.clock.today())? else {
         return Ok(());
     };
     match consent_rule(reason)? {

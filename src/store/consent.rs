@@ -9,18 +9,40 @@ use super::{AuditAction, Store, StoreError};
 use crate::domain::patient::{ConsentStanding, ConsentStatus};
 
 impl Store {
+    /// How one patient's consent to share stands on `today` when it is not
+    /// in force (missing, expired or revoked); None when it is.
+    pub fn consent_lacking(
+        &self,
+        patient_id: i64,
+        today: NaiveDate,
+    ) -> Result<Option<ConsentStanding>, StoreError> {
+        Ok(self
+            .without_consent_where("id = ?2", patient_id, today)?
+            .first()
+            .map(|(_, standing)| *standing))
+    }
+
     /// The patients whose consent to share is missing, expired (before
     /// `today`) or revoked, by id, with how it stands.
     pub fn without_consent(
         &self,
         today: NaiveDate,
     ) -> Result<Vec<(i64, ConsentStanding)>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
+        self.without_consent_where("?2 IS NULL", None::<i64>, today)
+    }
+
+    fn without_consent_where(
+        &self,
+        only: &str,
+        patient_id: impl rusqlite::ToSql,
+        today: NaiveDate,
+    ) -> Result<Vec<(i64, ConsentStanding)>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT id, consent_status, consent_expires_on FROM patient
-              WHERE consent_status != 'active' OR consent_expires_on < ?1
-              ORDER BY id",
-        )?;
-        let rows = stmt.query_map(params![date_text(today)], |row| {
+              WHERE (consent_status != 'active' OR consent_expires_on < ?1) AND {only}
+              ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(params![date_text(today), patient_id], |row| {
             let id: i64 = row.get(0)?;
             let status: String = row.get(1)?;
             let expires: Option<String> = row.get(2)?;
