@@ -521,3 +521,87 @@ fn a_head_is_written_and_read_back() {
         "line 1: not a head tend wrote (tend-audit-head row=ID sha256=HEX)"
     );
 }
+
+/// A database of schema 7 — its trail ordinary rows, its notes signed
+/// before the chain — upgraded by opening it: its rows chained in the
+/// order of their ids, its signed notes sealed by one row written by who
+/// upgraded it, and from then on a change to either is found.
+#[test]
+fn an_older_trail_and_its_signed_notes_are_chained_at_the_upgrade() {
+    use tend::store::schema::{Upgrade, MIGRATIONS};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v7.db");
+    {
+        let conn = Connection::open(&db).unwrap();
+        let tx = conn.unchecked_transaction().unwrap();
+        let by = Upgrade {
+            agent: "ccuser",
+            now: chrono::DateTime::UNIX_EPOCH,
+        };
+        for migration in &MIGRATIONS[..7] {
+            migration.apply(&tx, &by).unwrap();
+        }
+        tx.commit().unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 7;
+             INSERT INTO practitioner (id, username, display_name) VALUES (1, 'ccuser', 'ccuser');
+             INSERT INTO patient (id, member_id, family_name, given_name, birth_date,
+               enrollment_status, risk_tier, coordinator_id)
+               VALUES (1, 'SYN1', 'Testa', 'Una', '1970-01-02', 'enrolled', 2, 1);
+             INSERT INTO communication (id, patient_id, author_id, sent_at, medium, direction,
+               recipient, outcome, duration_minutes, body, status, started_at, signed_at)
+               VALUES (7, 1, 1, '2026-11-20T14:00:00Z', 'phone', 'outbound', 'patient',
+                       'reached', 4, 'Spoke about the refill', 'completed',
+                       '2026-11-20T14:00:00Z', '2026-11-20T14:05:00Z'),
+                      (8, 1, 1, '2026-11-21T14:00:00Z', 'phone', 'outbound', 'patient',
+                       'no-answer', 1, 'No answer', 'completed',
+                       '2026-11-21T14:00:00Z', '2026-11-21T14:01:00Z');
+             INSERT INTO audit_event (recorded_at, agent, action, entity_type, entity_id,
+               patient_id, detail)
+               VALUES ('2026-11-20T14:05:00Z', 'ccuser', 'U', 'Communication', 7, 1, 'sign'),
+                      ('2026-11-21T14:01:00Z', 'ccuser', 'U', 'Communication', 8, 1, 'sign'),
+                      ('2026-11-22T09:00:00Z', 'ccuser', 'R', 'Patient', 1, 1, NULL);",
+        )
+        .unwrap();
+    }
+    // Opened by tend: upgraded.
+    drop(open(&db, "cc-admin"));
+    let report = verify_file(&db, &[]).unwrap();
+    assert_eq!(report.problems, []);
+    assert_eq!((report.rows, report.notes), (4, 2));
+    let conn = Connection::open(&db).unwrap();
+    let (agent, detail, from, to): (String, String, i64, i64) = conn
+        .query_row(
+            "SELECT agent, detail, sealed_from, entity_id FROM audit_event WHERE id = 4",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (agent.as_str(), detail.as_str(), from, to),
+        (
+            "cc-admin",
+            "sealed 2 signed notes at the upgrade to the audit chain",
+            7,
+            8
+        )
+    );
+    drop(conn);
+    // A row from before the upgrade changed, and a note signed before it.
+    tamper(
+        &db,
+        "UPDATE audit_event SET detail = 'export' WHERE id = 3;
+         UPDATE communication SET body = 'Declined all services' WHERE id = 7;",
+    );
+    assert_eq!(
+        problems(&db, &[]),
+        [
+            ChainProblem::Changed { row: 3 },
+            ChainProblem::LoadChanged {
+                row: 4,
+                first: 7,
+                last: 8
+            }
+        ]
+    );
+}
