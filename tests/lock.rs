@@ -42,6 +42,18 @@ fn session_events(path: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
+/// The text of the draft note kept in the database.
+fn draft_body(path: &std::path::Path) -> String {
+    Connection::open(path)
+        .unwrap()
+        .query_row(
+            "SELECT body FROM communication WHERE status = 'preparation'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 fn stage(app: &tend::app::App) -> Option<Stage> {
     app.lock_screen().map(|l| l.stage.clone())
 }
@@ -152,14 +164,7 @@ fn a_note_being_written_is_saved_at_the_lock_and_back_untouched_after() {
     ctrl(&mut app, 'l');
     assert_shows_nothing_of_hers(&screen(&mut app));
     assert!(!screen(&mut app).contains("bus pass"));
-    let saved: String = Connection::open(&path)
-        .unwrap()
-        .query_row(
-            "SELECT body FROM communication WHERE status = 'preparation'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let saved = draft_body(&path);
     assert_eq!(saved, words, "saved before the lock");
     // A resize while locked keeps the lock.
     app.resize(120, 40);
@@ -216,14 +221,7 @@ fn an_idle_lock_with_no_passphrase_set_can_only_save_and_leave() {
     assert!(app.lock_screen().is_some());
     press(&mut app, KeyCode::Enter);
     assert!(app.should_quit());
-    let saved: String = Connection::open(&path)
-        .unwrap()
-        .query_row(
-            "SELECT body FROM communication WHERE status = 'preparation'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let saved = draft_body(&path);
     assert_eq!(saved, "Left a voicemail");
 }
 
@@ -257,14 +255,7 @@ fn the_fifth_refused_unlock_saves_everything_and_leaves() {
             "left after five refused unlocks"
         ]
     );
-    let saved: String = Connection::open(&path)
-        .unwrap()
-        .query_row(
-            "SELECT body FROM communication WHERE status = 'preparation'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let saved = draft_body(&path);
     assert_eq!(saved, "Called twice");
 }
 
