@@ -85,6 +85,10 @@ fn the_first_ctrl_l_chooses_a_passphrase_and_the_screen_shows_nothing_of_any_pat
         locked.contains("No passphrase is set for you yet"),
         "{locked}"
     );
+    assert!(
+        locked.contains("Enter takes it · Esc does not lock"),
+        "{locked}"
+    );
     // Too short: said, and asked again.
     keys(&mut app, "short");
     press(&mut app, KeyCode::Enter);

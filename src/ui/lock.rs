@@ -72,7 +72,12 @@ pub fn render(app: &App, lock: &LockScreen, theme: &Theme, frame: &mut Frame, ar
             app.key("lock_submit"),
             app.key("lock_leave")
         ),
-        _ => hint_line(&app.settings.keymap, Context::Lock),
+        Stage::Choose { .. } => format!(
+            "{} takes it · {} does not lock",
+            app.key("lock_submit"),
+            app.key("lock_back")
+        ),
+        Stage::Unlock => hint_line(&app.settings.keymap, Context::Lock),
     };
     lines.push(Line::from(Span::styled(hints, theme.dim)));
     let block = Block::bordered()
