@@ -1051,6 +1051,24 @@ fn fhir_python() -> PathBuf {
     python
 }
 
+/// Runs the independent validator over a bundle file; its output (a line
+/// per resource type), having asserted that it accepted the bundle.
+fn validate(bundle_path: &Path) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/validate.py");
+    let out = std::process::Command::new(fhir_python())
+        .arg(&script)
+        .arg(bundle_path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "the validator refused the bundle:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 #[test]
 fn the_validator_accepts_every_resource_type_tend_exports() {
     let dir = tempfile::tempdir().unwrap();
@@ -1059,18 +1077,7 @@ fn the_validator_accepts_every_resource_type_tend_exports() {
     let bundle_path = dir.path().join("bundle.json");
     std::fs::write(&bundle_path, &text).unwrap();
 
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/validate.py");
-    let out = std::process::Command::new(fhir_python())
-        .arg(&script)
-        .arg(&bundle_path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the validator refused the bundle:\n{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = validate(&bundle_path);
     let validated: BTreeMap<String, usize> = stdout
         .lines()
         .filter(|line| !line.starts_with("valid:"))
@@ -1941,18 +1948,7 @@ fn the_validator_accepts_the_audit_trail_as_audit_events() {
     let count = tend::fhir::export::audit::audit_events(&mut store, &filter, &mut bytes).unwrap();
     let bundle_path = dir.path().join("audit.json");
     std::fs::write(&bundle_path, &bytes).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/validate.py");
-    let out = std::process::Command::new(fhir_python())
-        .arg(&script)
-        .arg(&bundle_path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the validator refused the bundle:\n{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = validate(&bundle_path);
     assert!(
         stdout.contains(&format!("AuditEvent {count}\n")),
         "{stdout}"

@@ -200,13 +200,16 @@ pub fn export_shared(
                 .ok_or(ExportError::NoSuchMember)?,
         ),
     };
-    let without: Vec<(i64, ConsentStanding)> = match consent {
-        Consent::NotChecked => Vec::new(),
-        _ => store
-            .without_consent(store.clock().today())?
+    let today = store.clock().today();
+    // One patient's standing is read for that patient alone.
+    let without: Vec<(i64, ConsentStanding)> = match (consent, patient) {
+        (Consent::NotChecked, _) => Vec::new(),
+        (_, Some(id)) => store
+            .consent_lacking(id, today)?
+            .map(|standing| (id, standing))
             .into_iter()
-            .filter(|(id, _)| patient.is_none_or(|p| p == *id))
             .collect(),
+        (_, None) => store.without_consent(today)?,
     };
     let what = match patient {
         Some(_) => "exported the patient as FHIR R4",
