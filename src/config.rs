@@ -368,6 +368,30 @@ pub fn login_name() -> Option<String> {
     account_name()
 }
 
+/// Whether the system knows an account by this login (the password
+/// database, as `getpwnam_r(3)` reads it: files, LDAP, whatever the
+/// server is set up with).
+pub fn account_exists(login: &str) -> bool {
+    let Ok(name) = std::ffi::CString::new(login) else {
+        return false;
+    };
+    let mut buffer = vec![0 as libc::c_char; 4096];
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: getpwnam_r reads the NUL-terminated name and writes only into
+    // `entry` and `buffer`, whose sizes are given.
+    let status = unsafe {
+        libc::getpwnam_r(
+            name.as_ptr(),
+            &mut entry,
+            buffer.as_mut_ptr(),
+            buffer.len(),
+            &mut found,
+        )
+    };
+    status == 0 && !found.is_null()
+}
+
 fn account_name() -> Option<String> {
     let mut buffer = vec![0 as libc::c_char; 4096];
     let mut entry: libc::passwd = unsafe { std::mem::zeroed() };

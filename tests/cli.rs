@@ -1064,3 +1064,211 @@ fn records_leave_tend_only_with_consent_or_a_stated_reason() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("# Care plan"), "{}", stdout(&out));
 }
+
+/// Two coordinators with accounts of their own on one team database (issue
+/// 15, item 3): each is who the system says, whatever `USER` says; each
+/// sees their own team's day and notes only; someone the admin never added
+/// is told to ask one, in one sentence; a coordinator may not add users;
+/// and a login the server has no account for is never added.
+#[test]
+fn two_accounts_on_one_team_database_each_see_their_own_team() {
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: making accounts to run tend as needs root");
+        return;
+    }
+    let north = Account::create_named("n");
+    let south = Account::create_named("s");
+    let stranger = Account::create_named("x");
+    let sandbox = Sandbox::new();
+    let db = sandbox.gen("team/tend.db", 200);
+    let path = db.to_str().unwrap();
+    // The admin is root as the system knows it: no config naming anyone.
+    let as_root = |args: &[&str]| {
+        let mut command = sandbox.command();
+        command
+            .env("HOME", "/nonexistent")
+            .args(["--db", path])
+            .args(args);
+        command.output().unwrap()
+    };
+    for args in [
+        vec!["admin", "user", "add", "root", "--role", "admin"],
+        vec![
+            "admin",
+            "user",
+            "add",
+            &north.name,
+            "--role",
+            "coordinator",
+            "--team",
+            "north",
+        ],
+        vec![
+            "admin",
+            "user",
+            "add",
+            &south.name,
+            "--role",
+            "coordinator",
+            "--team",
+            "south",
+        ],
+    ] {
+        let out = as_root(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let text = assert_one_clear_line(&as_root(&[
+        "admin",
+        "user",
+        "add",
+        "nobody-here",
+        "--role",
+        "coordinator",
+    ]));
+    assert!(
+        text.contains("there is no account \"nobody-here\" on this server"),
+        "{text}"
+    );
+
+    // Each coordinator holds a third of the generated caseload (set up
+    // behind tend's back: tend has no command to hand over a caseload).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for (account, old) in [(&north, "cc0001"), (&south, "cc0002")] {
+        conn.execute(
+            "UPDATE patient SET coordinator_id = (SELECT id FROM practitioner WHERE username = ?1)
+              WHERE coordinator_id = (SELECT id FROM practitioner WHERE username = ?2)",
+            [&account.name, old],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE task SET owner_id = (SELECT id FROM practitioner WHERE username = ?1)
+              WHERE owner_id = (SELECT id FROM practitioner WHERE username = ?2)",
+            [&account.name, old],
+        )
+        .unwrap();
+    }
+    let members_of = |account: &Account| -> Vec<String> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT member_id FROM patient WHERE coordinator_id =
+                   (SELECT id FROM practitioner WHERE username = ?1)",
+            )
+            .unwrap();
+        stmt.query_map([&account.name], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let (north_members, south_members) = (members_of(&north), members_of(&south));
+    assert!(!north_members.is_empty() && !south_members.is_empty());
+    let names_of = |members: &[String]| -> Vec<String> {
+        members
+            .iter()
+            .map(|m| {
+                conn.query_row(
+                    "SELECT family_name || ', ' || given_name FROM patient WHERE member_id = ?1",
+                    [m],
+                    |r| r.get(0),
+                )
+                .unwrap()
+            })
+            .collect()
+    };
+    let (north_names, south_names) = (names_of(&north_members), names_of(&south_members));
+    // Closed, so that its write-ahead log (root's, 0600) is gone.
+    drop(conn);
+    // Shared for the test only: a team install gives the file to a group.
+    let folder = db.parent().unwrap();
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o666)).unwrap();
+
+    let run_as = |account: &Account, user_env: &str, args: &[&str]| {
+        let mut command = sandbox.command();
+        command
+            .env("USER", user_env)
+            .env("LOGNAME", user_env)
+            .env("HOME", "/nonexistent")
+            .uid(account.uid)
+            .gid(account.gid)
+            .args(["--db", path])
+            .args(args);
+        command.output().unwrap()
+    };
+    // North's whole team day, asked with USER naming south's coordinator.
+    let out = run_as(&north, &south.name, &["today", "--all", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let day: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tasks = day["tasks"].as_array().unwrap();
+    assert!(!tasks.is_empty());
+    for task in tasks {
+        let member = task["patient"]["member_id"].as_str().unwrap().to_string();
+        assert!(north_members.contains(&member), "{member} is not north's");
+    }
+    let out = run_as(&north, &south.name, &["today"]);
+    assert!(
+        stdout(&out).starts_with(&format!("Today for {},", north.name)),
+        "{}",
+        stdout(&out)
+    );
+    // Search: every note found is of one of the searcher's patients.
+    for (account, own, other) in [
+        (&north, &north_names, &south_names),
+        (&south, &south_names, &north_names),
+    ] {
+        let out = run_as(account, "root", &["search", "the"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let found = stdout(&out);
+        assert!(!found.starts_with("No signed note"), "{found}");
+        for line in found.lines() {
+            assert!(
+                own.iter().any(|n| line.contains(n.as_str())),
+                "not theirs: {line}"
+            );
+            assert!(
+                !other.iter().any(|n| line.contains(n.as_str())),
+                "the other team's: {line}"
+            );
+        }
+    }
+    // The FHIR export of a coordinator holds none of the other team.
+    let out = run_as(
+        &south,
+        &north.name,
+        &["export", "fhir", "--reason", "test of reach"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = stdout(&out);
+    assert!(south_members.iter().any(|m| bundle.contains(m.as_str())));
+    assert!(!north_members
+        .iter()
+        .any(|m| bundle.contains(&format!("\"{m}\""))));
+
+    // Someone never added: one sentence, whatever USER says.
+    let text = assert_one_clear_line(&run_as(&stranger, &north.name, &["today"]));
+    assert_eq!(
+        text,
+        format!(
+            "tend: you ({}) are not a user of this team's tend database: ask one of its admins to add you\n",
+            stranger.name
+        )
+    );
+    // A coordinator may not add users, and nothing is written.
+    let text = assert_one_clear_line(&run_as(
+        &north,
+        "root",
+        &["admin", "user", "add", &stranger.name, "--role", "admin"],
+    ));
+    assert_eq!(
+        text,
+        "tend: your role (coordinator) may not add or change users; nothing was changed\n"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let users: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM practitioner WHERE role IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(users, 3);
+}

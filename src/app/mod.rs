@@ -7,6 +7,7 @@ pub mod editor;
 mod effects;
 pub mod form;
 mod forms;
+mod glass;
 pub mod help;
 pub mod keymap;
 pub mod layers;

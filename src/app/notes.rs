@@ -542,7 +542,11 @@ impl App {
 
     /// `:` opens the command line.
     pub(super) fn open_command(&mut self) -> Result<(), StoreError> {
-        self.ask(CommandLine, "Command: search WORDS".into(), "")
+        self.ask(
+            CommandLine,
+            "Command: search WORDS · glass MEMBER-ID REASON".into(),
+            "",
+        )
     }
 
     /// `a` in a note's view: a one-line addendum.

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use super::context::Context;
 use super::error::{CliError, CliResult};
 use super::output::counted;
+use crate::domain::role::Right;
 use crate::store::{ChainReport, Head};
 use crate::text::clean;
 
@@ -75,7 +76,7 @@ pub(crate) fn run(cx: &Context, what: Audit) -> CliResult<ExitCode> {
 
 fn export(cx: &Context, args: ExportArgs) -> CliResult<ExitCode> {
     use crate::store::{AuditAction, AuditFilter};
-    let mut store = cx.open_store(&cx.db_path()?, false)?;
+    let mut store = cx.open_store(&cx.db_path()?, false, Right::ReadAudit)?;
     let action = match args.action.as_deref().map(str::trim) {
         None => None,
         Some(word) => Some(
@@ -96,7 +97,7 @@ fn export(cx: &Context, args: ExportArgs) -> CliResult<ExitCode> {
         None => None,
         Some(member) => Some(
             store
-                .patient_id_by_member(member)?
+                .any_patient_id_by_member(member)?
                 .ok_or_else(|| CliError::NoSuchMember(clean(member.trim()).into_owned()))?,
         ),
     };

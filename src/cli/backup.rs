@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::check::{damaged_text_sentence, describe_counts, leftover_lines};
 use super::context::Context;
 use super::error::CliResult;
+use crate::domain::role::Right;
 use crate::text::clean;
 
 #[derive(Debug, clap::Args)]
@@ -17,7 +18,7 @@ pub(crate) struct BackupArgs {
 
 pub(crate) fn run(cx: &Context, args: BackupArgs) -> CliResult<ExitCode> {
     let db = cx.db_path()?;
-    let mut store = cx.open_store(&db, false)?;
+    let mut store = cx.open_store(&db, false, Right::Backup)?;
     let backup = store.backup_to(&args.file)?;
     for line in leftover_lines(&backup.leftovers) {
         errln!("tend: {line}");

@@ -8,6 +8,7 @@ use super::error::{CliError, CliResult};
 use crate::app::Settings;
 use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
+use crate::domain::role::Right;
 use crate::store::{OpenOptions, Store};
 use crate::text::clean;
 
@@ -68,10 +69,10 @@ impl Context {
         }
     }
 
-    /// Opens the database for a command: it waits its turn behind other
-    /// tend sessions' writes, saying so on a terminal.
-    pub fn open_store(&self, path: &Path, create: bool) -> CliResult<Store> {
-        self.open(path, &OpenOptions::batch(create))
+    /// Opens the database for a command that needs `right`: it waits its
+    /// turn behind other tend sessions' writes, saying so on a terminal.
+    pub fn open_store(&self, path: &Path, create: bool, right: Right) -> CliResult<Store> {
+        self.open(path, &OpenOptions::batch(create), right)
     }
 
     /// Opens it for the screen, where someone types: as for a command, and
@@ -82,13 +83,16 @@ impl Context {
             hold_reserve: true,
             ..OpenOptions::batch(create)
         };
-        self.open(path, &options)
+        self.open(path, &options, Right::ReadCharts)
     }
 
-    /// The store opened, having said if opening rolled back an interrupted
-    /// change.
-    fn open(&self, path: &Path, options: &OpenOptions) -> CliResult<Store> {
-        let store = Store::open(path, &self.config.user, self.clock, options)?;
+    /// The store opened with the user signed in (on a team's database, an
+    /// active user whose role has `right`), having said if opening rolled
+    /// back an interrupted change.
+    fn open(&self, path: &Path, options: &OpenOptions, right: Right) -> CliResult<Store> {
+        let mut store = Store::open(path, &self.config.user, self.clock, options)?;
+        store.sign_in()?;
+        store.require(right)?;
         if store.rolled_back_interrupted_change() {
             errln!(
                 "tend: {}: {ROLLED_BACK}",

@@ -69,6 +69,9 @@ pub enum CliError {
     /// `--reason` with next to nothing in it.
     #[error("--reason needs a reason someone reading the audit trail will understand (at least 5 characters)")]
     NoReason,
+    /// `tend admin user add` with a login the server has no account for.
+    #[error("there is no account {0:?} on this server: a tend user is someone who logs in here (ask whoever looks after the server to create the account first)")]
+    NoAccount(String),
     /// `tend export fhir --patient` with a member ID nobody has.
     #[error("no patient has the member ID {0:?}")]
     NoSuchMember(String),

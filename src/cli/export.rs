@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::context::Context;
 use super::error::{CliError, CliResult};
 use super::output::{create_private, write_private};
+use crate::domain::role::Right;
 use crate::domain::task_line::Assignee;
 use crate::reports;
 use crate::store::{Scope, Store};
@@ -66,7 +67,7 @@ pub(crate) enum CsvReport {
 }
 
 pub(crate) fn run(cx: &Context, what: Export) -> CliResult<ExitCode> {
-    let mut store = cx.open_store(&cx.db_path()?, false)?;
+    let mut store = cx.open_store(&cx.db_path()?, false, Right::ReadCharts)?;
     match what {
         Export::Csv { report, all, out } => {
             let text = match report {

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use super::context::Context;
 use super::error::{CliError, CliResult};
+use crate::domain::role::Right;
 use crate::store::Store;
 use crate::synth::{self, GenParams, GenReport};
 
@@ -41,7 +42,7 @@ pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
     }
     let path = cx.db.clone().ok_or(CliError::GenNeedsDb)?;
     let started = Instant::now();
-    let mut store = cx.open_store(&path, true)?;
+    let mut store = cx.open_store(&path, true, Right::Import)?;
     let report = generate(&mut store, cx, patients, seed)?;
     outln!(
         "Wrote {} patients for {} coordinators ({} of them yours, as {}), {} conditions, \

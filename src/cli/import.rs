@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use super::context::Context;
 use super::error::CliResult;
 use super::output::counted;
+use crate::domain::role::Right;
 use crate::roster::{Options, RosterImport};
 
 #[derive(Debug, clap::Subcommand)]
@@ -64,7 +65,7 @@ fn patients(cx: &Context, file: PathBuf, options: Options) -> CliResult<ExitCode
     }
     import.check()?;
     let target = import.prepare()?;
-    let mut store = cx.open_store(target.path(), target.create())?;
+    let mut store = cx.open_store(target.path(), target.create(), Right::Import)?;
     // A bar on a terminal only: piped or logged output stays plain lines.
     let bar = if !dry_run && std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(import.roster().rows.len() as u64).with_style(
@@ -87,7 +88,7 @@ fn patients(cx: &Context, file: PathBuf, options: Options) -> CliResult<ExitCode
 /// `tend import fhir`: a bundle, all of it or nothing.
 fn fhir(cx: &Context, file: PathBuf) -> CliResult<ExitCode> {
     let path = cx.db_path()?;
-    let mut store = cx.open_store(&path, true)?;
+    let mut store = cx.open_store(&path, true, Right::Import)?;
     let report = crate::fhir::import::import_file(&mut store, &file)?;
     outln!(
         "Imported {} ({}, {}) from {} into {}; {}.",

@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod output;
+mod admin;
 mod audit;
 mod backup;
 mod check;
@@ -78,6 +79,11 @@ enum Command {
         #[command(subcommand)]
         what: audit::Audit,
     },
+    /// A team's users and roles, cover, and broken glass to review
+    Admin {
+        #[command(subcommand)]
+        what: admin::Admin,
+    },
 }
 
 /// Runs tend and turns any error into one clear line on stderr. Every
@@ -113,5 +119,6 @@ fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
         Some(Command::Import { what }) => import::run(&cx, what),
         Some(Command::Today(args)) => today::run(&cx, args),
         Some(Command::Audit { what }) => audit::run(&cx, what),
+        Some(Command::Admin { what }) => admin::run(&cx, what),
     }
 }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use super::context::Context;
 use super::error::CliResult;
+use crate::domain::role::Right;
 use crate::text::{clean, pad};
 
 #[derive(Debug, clap::Args)]
@@ -17,7 +18,7 @@ pub(crate) struct SearchArgs {
 }
 
 pub(crate) fn run(cx: &Context, args: SearchArgs) -> CliResult<ExitCode> {
-    let mut store = cx.open_store(&cx.db_path()?, false)?;
+    let mut store = cx.open_store(&cx.db_path()?, false, Right::ReadCharts)?;
     let words = args.words.join(" ");
     let hits = store.search_notes_audited(&words, args.limit)?;
     for hit in &hits {

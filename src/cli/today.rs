@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use super::context::Context;
 use super::error::CliResult;
+use crate::domain::role::Right;
 use crate::domain::task_line::Assignee;
 use crate::reports::today::{self, TodayRequest};
 
@@ -22,7 +23,7 @@ pub(crate) struct TodayArgs {
 }
 
 pub(crate) fn run(cx: &Context, args: TodayArgs) -> CliResult<ExitCode> {
-    let mut store = cx.open_store(&cx.db_path()?, false)?;
+    let mut store = cx.open_store(&cx.db_path()?, false, Right::ReadCharts)?;
     let who = match (args.user, args.all) {
         (_, true) => Assignee::Team,
         (Some(name), false) => Assignee::Named(name),

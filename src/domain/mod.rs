@@ -10,6 +10,7 @@ pub mod names;
 pub mod note;
 pub mod patient;
 pub mod recurrence;
+pub mod role;
 pub mod roster;
 pub mod task;
 pub mod task_line;

@@ -38,9 +38,10 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Vec<(i64, ConsentStanding)>, StoreError> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT id, consent_status, consent_expires_on FROM patient
-              WHERE (consent_status != 'active' OR consent_expires_on < ?1) AND {only}
-              ORDER BY id"
+            "SELECT id, consent_status, consent_expires_on FROM patient p
+              WHERE (consent_status != 'active' OR consent_expires_on < ?1) AND {only} AND {}
+              ORDER BY id",
+            self.reach("p")
         ))?;
         let rows = stmt.query_map(params![date_text(today), patient_id], |row| {
             let id: i64 = row.get(0)?;

@@ -116,6 +116,21 @@ pub enum StoreError {
     /// The change makes no sense as asked (the message says why).
     #[error("{0}")]
     Refused(String),
+    /// The login is not a user of this team's database.
+    #[error("you ({login}) are not a user of this team's tend database: ask one of its admins to add you")]
+    NotAUser { login: String },
+    /// The login was a user here and has been deactivated.
+    #[error("your account ({login}) is no longer active on this team's tend database: ask one of its admins if that is a mistake")]
+    Deactivated { login: String },
+    /// The user's role does not have the right to what was asked.
+    #[error("your role ({role}) may not {}{}", .right.describe(), if .right.changes() { "; nothing was changed" } else { "" })]
+    NotAllowed {
+        role: crate::domain::role::Role,
+        right: crate::domain::role::Right,
+    },
+    /// A patient outside the user's teams (and cover).
+    #[error("that member is not in your teams' caseloads; to open their record anyway, break the glass with a reason (`:glass MEMBER-ID REASON` on the screen), which your supervisor reviews")]
+    OutOfReach,
     /// Anything else SQLite or rusqlite reported. Shown as a sentence
     /// without SQLite's own message, which may quote SQL or a value.
     #[error("{}", sqlite_sentence(.0))]
@@ -194,6 +209,10 @@ impl StoreError {
             other @ (StoreError::Unaudited
             | StoreError::Conflict(_)
             | StoreError::Refused(_)
+            | StoreError::NotAUser { .. }
+            | StoreError::Deactivated { .. }
+            | StoreError::NotAllowed { .. }
+            | StoreError::OutOfReach
             | StoreError::Damaged(_)) => OpenError::Sqlite {
                 path: path.to_path_buf(),
                 message: other.to_string(),

@@ -24,6 +24,7 @@ mod lock;
 mod notes;
 mod open;
 mod patient;
+mod reach;
 mod record;
 mod reserve;
 mod roster;
@@ -32,6 +33,7 @@ pub mod schema;
 mod schema_rewrite;
 mod task_changes;
 mod tasks;
+mod team;
 mod wait;
 mod write;
 
@@ -59,12 +61,14 @@ pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
 };
 pub use open::OpenOptions;
+pub use reach::Access;
 pub use record::{Allergy, CareTeamMember, Flag, Medication, RecordItem};
 pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
 pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
+pub use team::{Cover, GlassOpened, User, GLASS_OPEN_FOR, REASON_MIN_CHARS};
 pub use wait::{lock_holder, Busy, Holder, BATCH_BUSY_TIMEOUT};
 pub(crate) use write::utc_text;
 pub use write::{NewCareTeamMember, NewCommunication, NewTask, Tx};
@@ -101,6 +105,8 @@ pub struct Store {
     announce_waits: bool,
     /// Whether opening rolled back a change that had been interrupted.
     rolled_back: bool,
+    /// Who the user is on this database, and so what they reach.
+    access: reach::Access,
 }
 
 impl Store {
@@ -161,6 +167,7 @@ impl Store {
         &mut self,
         load: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.require(crate::domain::role::Right::Import)?;
         let journal = |conn: &Connection, mode: &str| -> Result<String, StoreError> {
             Ok(
                 conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |row| {

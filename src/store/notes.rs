@@ -484,14 +484,17 @@ impl Store {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let mut stmt = self.conn().prepare_cached(
+        // Only notes of patients in the user's reach: a coordinator's
+        // search never shows a line of another team's note.
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT c.id, c.patient_id, p.family_name, p.given_name, c.sent_at, c.body
                FROM communication_fts f
                JOIN communication c ON c.id = f.rowid
                JOIN patient p ON p.id = c.patient_id
-              WHERE communication_fts MATCH ?1
+              WHERE communication_fts MATCH ?1 AND {}
               ORDER BY f.rank LIMIT ?2",
-        )?;
+            self.reach("p")
+        ))?;
         let lowered: Vec<String> = words.split_whitespace().map(str::to_lowercase).collect();
         let rows = stmt.query_map(params![terms.join(" "), limit as i64], |row| {
             let family: String = row.get(2)?;

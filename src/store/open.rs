@@ -263,6 +263,7 @@ impl Store {
     ) -> Store {
         Store {
             rolled_back: false,
+            access: Default::default(),
             busy_timeout: options.busy_timeout,
             announce_waits: options.announce_waits,
             conn,

@@ -92,8 +92,20 @@ fn patient_where(
 }
 
 impl Store {
-    /// The patient with this member ID, if any.
+    /// The patient with this member ID, if any; one outside the user's
+    /// reach is refused ([`StoreError::OutOfReach`]).
     pub fn patient_id_by_member(&self, member_id: &str) -> Result<Option<i64>, StoreError> {
+        let id = self.any_patient_id_by_member(member_id)?;
+        if let Some(id) = id {
+            self.require_reach(id)?;
+        }
+        Ok(id)
+    }
+
+    /// The patient with this member ID, whether in reach or not: for the
+    /// audit trail's filters and for breaking the glass, which show no
+    /// chart.
+    pub fn any_patient_id_by_member(&self, member_id: &str) -> Result<Option<i64>, StoreError> {
         Ok(self
             .conn()
             .prepare_cached("SELECT id FROM patient WHERE member_id = ?1")?
@@ -101,8 +113,14 @@ impl Store {
             .optional()?)
     }
 
+    /// A patient's record; one outside the user's reach is refused
+    /// ([`StoreError::OutOfReach`]): every way onto a chart passes here.
     pub fn patient(&self, id: i64) -> Result<Option<Patient>, StoreError> {
-        patient_where(self.conn(), "p.id = ?1", &id)
+        let found = patient_where(self.conn(), "p.id = ?1", &id)?;
+        if found.is_some() {
+            self.require_reach(id)?;
+        }
+        Ok(found)
     }
 
     /// Every tend user, by user name: who a patient may be assigned to.

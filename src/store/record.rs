@@ -215,6 +215,10 @@ impl Store {
             .ok_or_else(|| StoreError::Conflict("that patient no longer exists".into()))?;
         let today = self.clock().today();
         edited.check(today).map_err(StoreError::Refused)?;
+        let holder = |p: &Patient| p.coordinator.as_ref().map(|c| c.id);
+        if holder(edited) != holder(&record) {
+            self.require(crate::domain::role::Right::AssignPatients)?;
+        }
         // The review date, the reconciliation stamp and the last contact
         // have actions of their own (the review keeps its task in step): an
         // edit leaves them be.

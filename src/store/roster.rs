@@ -87,6 +87,19 @@ fn merge_lists(tx: &mut Tx<'_>, patient_id: i64, row: &RosterRow) -> Result<bool
     Ok(changed)
 }
 
+/// Whether a practitioner may hold patients: anyone tend knows on a
+/// database that is one person's own; on a team's, an active user with a
+/// role, never a name a roster or an old record brought in.
+fn is_active_user(tx: &Tx<'_>, id: i64) -> Result<bool, StoreError> {
+    Ok(tx.conn().query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM practitioner WHERE role IS NOT NULL)
+             OR EXISTS (SELECT 1 FROM practitioner
+                         WHERE id = ?1 AND role IS NOT NULL AND active = 1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
 /// Imports the rows in `tx`, calling `progress` with how many are done.
 fn import_rows(
     tx: &mut Tx<'_>,
@@ -111,6 +124,12 @@ fn import_rows(
                     })
                     .optional()?;
                 match known {
+                    Some(known) if !is_active_user(tx, known.id)? => {
+                        return Err(StoreError::Refused(format!(
+                            "line {}: {user:?} is not an active user of this team's database (an admin adds users with `tend admin user add`)",
+                            row.line
+                        )))
+                    }
                     Some(known) => Some(known),
                     // The one coordinator a roster may add: the person
                     // importing it, whose name comes from their login.
@@ -215,6 +234,7 @@ impl Store {
         rows: &[RosterRow],
         progress: &mut dyn FnMut(usize),
     ) -> Result<RosterCounts, StoreError> {
+        self.require(crate::domain::role::Right::Import)?;
         self.write(|tx| tx.bulk_load(|tx| import_rows(tx, rows, progress)))
     }
 

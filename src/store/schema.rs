@@ -71,10 +71,66 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Code(v7_draft_header_may_be_unchosen),
     Migration::Audited(super::chain::v8_audit_chain),
     Migration::Sql(V9),
+    Migration::Sql(V10),
 ];
 
 /// The schema version this build of tend writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Version 10: a team on one server. Each user's role and whether they may
+/// still sign in; teams and who is in them; who covers whom, from when to
+/// when; and each record opened by breaking the glass, with its reason and
+/// its review. A database where nobody has a role yet is one person's own
+/// (see `store::access_scope`).
+const V10: &str = "
+ALTER TABLE practitioner ADD COLUMN role TEXT
+    CHECK (role IS NULL OR role = 'coordinator' OR role = 'supervisor'
+           OR role = 'auditor' OR role = 'admin');
+ALTER TABLE practitioner ADD COLUMN active INTEGER NOT NULL DEFAULT 1
+    CHECK (active = 0 OR active = 1);
+
+CREATE TABLE team (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE team_member (
+    practitioner_id INTEGER NOT NULL REFERENCES practitioner(id),
+    team_id         INTEGER NOT NULL REFERENCES team(id),
+    PRIMARY KEY (practitioner_id, team_id)
+) WITHOUT ROWID;
+CREATE INDEX team_member_by_team ON team_member (team_id, practitioner_id);
+
+-- 'covering' works 'covered''s patients and tasks from starts_on to
+-- ends_on (local dates, both included); it ends by itself.
+CREATE TABLE coverage (
+    id          INTEGER PRIMARY KEY,
+    covering_id INTEGER NOT NULL REFERENCES practitioner(id),
+    covered_id  INTEGER NOT NULL REFERENCES practitioner(id),
+    starts_on   TEXT NOT NULL,   -- YYYY-MM-DD
+    ends_on     TEXT NOT NULL,   -- YYYY-MM-DD
+    CHECK (covering_id != covered_id),
+    CHECK (starts_on <= ends_on)
+);
+CREATE INDEX coverage_by_covering ON coverage (covering_id, ends_on);
+
+-- A patient outside the user's reach, opened for a stated reason; in reach
+-- for that user until 'until'. Listed for review until a supervisor (or an
+-- admin) reviews it.
+CREATE TABLE glass (
+    id              INTEGER PRIMARY KEY,
+    practitioner_id INTEGER NOT NULL REFERENCES practitioner(id),
+    patient_id      INTEGER NOT NULL REFERENCES patient(id),
+    reason          TEXT NOT NULL,
+    opened_at       TEXT NOT NULL,   -- UTC RFC 3339
+    until           TEXT NOT NULL,   -- UTC RFC 3339
+    reviewed_by     INTEGER REFERENCES practitioner(id),
+    reviewed_at     TEXT,
+    review_note     TEXT
+);
+CREATE INDEX glass_by_practitioner ON glass (practitioner_id, until);
+CREATE INDEX glass_unreviewed ON glass (opened_at) WHERE reviewed_at IS NULL;
+";
 
 /// Version 9: the screen's lock. Each user's unlock passphrase, as an
 /// Argon2id hash (PHC string), never the passphrase.

@@ -56,31 +56,46 @@ fn read_task(row: &Row<'_>) -> rusqlite::Result<TaskRow> {
     })
 }
 
-/// The conditions of a day's list: open, due by `until`, the filter's owner
-/// and kind (its words are matched in Rust: see `TaskFilter::matches_words`).
-fn day_clauses(user: &str, filter: &TaskFilter, until: NaiveDate) -> (String, Vec<Value>) {
-    let mut clauses = vec![
-        "t.status IN ('requested', 'in-progress')".to_string(),
-        "t.due_on <= ?".to_string(),
-    ];
-    let mut values = vec![Value::Text(date_text(until))];
-    let owner = match &filter.who {
-        Assignee::Mine => Some(user),
-        Assignee::Named(name) => Some(name.as_str()),
-        Assignee::Team => None,
-    };
-    if let Some(owner) = owner {
-        clauses.push("t.owner_id = (SELECT id FROM practitioner WHERE username = ?)".into());
-        values.push(Value::Text(owner.to_string()));
-    }
-    if let Some(kind) = filter.kind {
-        clauses.push("t.kind = ?".into());
-        values.push(Value::Text(kind.code().into()));
-    }
-    (clauses.join(" AND "), values)
-}
-
 impl Store {
+    /// The conditions of a day's list: open, due by `until`, of patients in
+    /// the user's reach, the filter's owner (mine: the user's and those of
+    /// whoever they cover) and kind (its words are matched in Rust: see
+    /// `TaskFilter::matches_words`).
+    fn day_clauses(
+        &self,
+        user: &str,
+        filter: &TaskFilter,
+        until: NaiveDate,
+    ) -> (String, Vec<Value>) {
+        let mut clauses = vec![
+            "t.status IN ('requested', 'in-progress')".to_string(),
+            "t.due_on <= ?".to_string(),
+        ];
+        let mut values = vec![Value::Text(date_text(until))];
+        let reach = self.reach("p");
+        if reach != "1" {
+            clauses.push(reach);
+        }
+        match &filter.who {
+            Assignee::Mine => {
+                let (mine, mine_values) = self.mine("t.owner_id", user);
+                clauses.push(mine);
+                values.extend(mine_values);
+            }
+            Assignee::Named(name) => {
+                clauses
+                    .push("t.owner_id = (SELECT id FROM practitioner WHERE username = ?)".into());
+                values.push(Value::Text(name.to_string()));
+            }
+            Assignee::Team => {}
+        }
+        if let Some(kind) = filter.kind {
+            clauses.push("t.kind = ?".into());
+            values.push(Value::Text(kind.code().into()));
+        }
+        (clauses.join(" AND "), values)
+    }
+
     /// Open tasks due on or before `until`, for `user` or whoever the filter
     /// names, of the filter's kind and holding its words; by due date (the
     /// caller ranks them: see `domain::urgency`).
@@ -90,7 +105,7 @@ impl Store {
         filter: &TaskFilter,
         until: NaiveDate,
     ) -> Result<Vec<TaskRow>, StoreError> {
-        let (clauses, values) = day_clauses(user, filter, until);
+        let (clauses, values) = self.day_clauses(user, filter, until);
         let sql = format!(
             "SELECT {COLUMNS} FROM task t JOIN patient p ON p.id = t.patient_id
               WHERE {clauses} ORDER BY t.due_on, t.id"
@@ -124,7 +139,7 @@ impl Store {
         // Both reads see the same moment: a task another session changes
         // in between cannot be counted one way and shown another.
         let snapshot = self.conn().unchecked_transaction()?;
-        let (clauses, values) = day_clauses(user, filter, until);
+        let (clauses, values) = self.day_clauses(user, filter, until);
         // The text is read only when words must be matched against it.
         let text = if filter.words.is_empty() {
             "NULL, NULL, NULL"

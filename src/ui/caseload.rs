@@ -23,8 +23,16 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         crate::app::caseload::Scope::Mine => "mine",
         crate::app::caseload::Scope::Team => "team",
     };
+    // Cover shows in the user's own list: whose patients are in it, and
+    // (below) each covered patient's coordinator.
+    let covering =
+        if pane.query.scope == crate::app::caseload::Scope::Mine && !pane.covering.is_empty() {
+            format!(" covering {}", pane.covering.join(", "))
+        } else {
+            String::new()
+        };
     let detail = format!(
-        "{scope} {} · by {}",
+        "{scope}{covering} {} · by {}",
         pane.cursor.len(),
         pane.query.sort.label()
     );
@@ -62,7 +70,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let today = app.today();
     let wide = inner.width >= 60;
-    let team = pane.query.scope == crate::app::caseload::Scope::Team && inner.width >= 76;
+    let team = (pane.query.scope == crate::app::caseload::Scope::Team || !covering.is_empty())
+        && inner.width >= 76;
     // Fixed columns, then the name takes what is left.
     let mut fixed: Vec<(&str, u16)> = vec![("Age", 3), ("Risk", 4), ("Last", 4), ("Next", 5)];
     if wide {
@@ -83,10 +92,15 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let rows = pane.visible();
     let table_rows = rows.iter().map(|row| {
-        let mut cells = vec![Cell::from(fit(
-            &list_name(&row.family_name, &row.given_name),
-            name_width as usize,
-        ))];
+        let mut name = list_name(&row.family_name, &row.given_name);
+        // A covered patient in the user's own list, without room for the
+        // coordinator column, says whose they are after the name.
+        if !covering.is_empty() && !team {
+            if let Some(holder) = row.coordinator.as_deref().filter(|h| *h != pane.query.user) {
+                name = format!("{name} · {holder}");
+            }
+        }
+        let mut cells = vec![Cell::from(fit(&name, name_width as usize))];
         if wide {
             cells.push(Cell::from(fit(&row.member_id, 10)));
         }

@@ -86,7 +86,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
 
     let show_patient = pane.scope == TaskScope::MyDay;
-    let show_owner = pane.shows_owners() && inner.width >= 60;
+    // Tasks of someone the user covers, in their own day, name their owner.
+    let covered = pane
+        .rows
+        .iter()
+        .any(|t| t.owner.as_deref() != Some(app.settings.user.as_str()));
+    let show_owner = (pane.shows_owners() || covered) && inner.width >= 60;
     if layout::task_row_height(app.zoom() == Some(PaneId::Tasks), inner.width) == 2 {
         return render_two_line_rows(app, theme, frame, inner, show_patient, show_owner);
     }

@@ -22,6 +22,8 @@ pub struct CaseloadPane {
     /// Index (in the whole list) of `rows[0]`.
     window_offset: usize,
     rows: Vec<CaseloadRow>,
+    /// Whose patients the user covers today (their own list shows them).
+    pub covering: Vec<String>,
 }
 
 /// What a key typed into the filter did.
@@ -45,6 +47,7 @@ impl CaseloadPane {
             cursor: ListCursor::default(),
             window_offset: 0,
             rows: Vec::new(),
+            covering: Vec::new(),
         }
     }
 
@@ -74,6 +77,7 @@ impl CaseloadPane {
     /// Re-counts and re-reads the list, keeping `keep` selected if it is still
     /// in it, else the same position.
     pub fn reload(&mut self, store: &Store, keep: Option<i64>) -> Result<(), StoreError> {
+        self.covering = store.covered_today(&self.query.user)?;
         let len = store.caseload_count(&self.query)?;
         self.cursor.set_len(len);
         if let Some(id) = keep {

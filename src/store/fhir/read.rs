@@ -56,11 +56,13 @@ impl Store {
         Ok(value)
     }
 
-    /// Every patient's row id, in order.
+    /// Every patient's row id in the user's reach, in order.
     pub fn fhir_patient_ids(&self) -> Result<Vec<i64>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id FROM patient ORDER BY id")?;
+        self.require(crate::domain::role::Right::ReadCharts)?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT p.id FROM patient p WHERE {} ORDER BY p.id",
+            self.reach("p")
+        ))?;
         let ids = stmt.query_map([], |r| r.get(0))?;
         Ok(ids.collect::<Result<_, _>>()?)
     }

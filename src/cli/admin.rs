@@ -1,0 +1,250 @@
+//! `tend admin`: a team's users (role, teams, active or not), who covers
+//! whom, and records opened by breaking the glass. Every change is audited
+//! by the store; every refusal is one sentence.
+
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+
+use super::context::Context;
+use super::error::{CliError, CliResult};
+use crate::domain::role::{Right, Role};
+use crate::store::Store;
+use crate::text::clean;
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum Admin {
+    /// Add users, set their role and teams, deactivate them
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// Who covers whom, from when to when (it ends by itself)
+    Cover {
+        #[command(subcommand)]
+        what: CoverCommand,
+    },
+    /// Records opened by breaking the glass, for review
+    Glass {
+        #[command(subcommand)]
+        what: GlassCommand,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum UserCommand {
+    /// Add a user: an account on this server (the first must be an admin,
+    /// added by the database's owner; that makes the database a team's)
+    Add {
+        /// Their login on this server
+        login: String,
+        /// coordinator, supervisor, auditor or admin
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// A team they work in (more than one --team for a supervisor of several)
+        #[arg(long = "team", value_name = "TEAM")]
+        teams: Vec<String>,
+        /// The name shown for them [default: the login]
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Change a user's role, teams (all of them, as given) or name
+    Set {
+        login: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
+        /// Their teams, replacing the ones they had
+        #[arg(long = "team", value_name = "TEAM")]
+        teams: Vec<String>,
+        /// Take them out of every team
+        #[arg(long, conflicts_with = "teams")]
+        no_team: bool,
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Stop a user from signing in (what they wrote stays theirs)
+    Deactivate { login: String },
+    /// Let a deactivated user sign in again
+    Activate { login: String },
+    /// List the users with their role, teams and whether they are active
+    List,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum CoverCommand {
+    /// COVERING works COVERED's patients and tasks from --from to --to
+    Add {
+        covering: String,
+        covered: String,
+        /// First day (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Last day, included (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        to: NaiveDate,
+    },
+    /// Cover in force today or yet to come
+    List,
+    /// End a period of cover early (its number from `list`)
+    End { id: i64 },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum GlassCommand {
+    /// Records opened by breaking the glass and not yet reviewed
+    List {
+        /// The reviewed ones too
+        #[arg(long)]
+        all: bool,
+    },
+    /// Mark one reviewed, with what you concluded
+    Review {
+        id: i64,
+        #[arg(long, value_name = "TEXT")]
+        note: String,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::from_code(text).ok_or_else(|| "use coordinator, supervisor, auditor or admin".to_string())
+}
+
+pub(crate) fn run(cx: &Context, what: Admin) -> CliResult<ExitCode> {
+    match what {
+        Admin::User { what } => user(cx, what),
+        Admin::Cover { what } => cover(cx, what),
+        Admin::Glass { what } => glass(cx, what),
+    }
+}
+
+fn user(cx: &Context, what: UserCommand) -> CliResult<ExitCode> {
+    let right = match what {
+        UserCommand::List => Right::SetCover,
+        _ => Right::ManageUsers,
+    };
+    let mut store = open(cx, right)?;
+    match what {
+        UserCommand::Add {
+            login,
+            role,
+            teams,
+            name,
+        } => {
+            if !crate::config::account_exists(&login) {
+                return Err(CliError::NoAccount(clean(&login).into_owned()));
+            }
+            store.add_user(&login, name.as_deref().unwrap_or(""), role, &teams)?;
+            outln!("added {} as {role}", clean(&login))?;
+        }
+        UserCommand::Set {
+            login,
+            role,
+            teams,
+            no_team,
+            name,
+        } => {
+            let teams = (no_team || !teams.is_empty()).then_some(teams);
+            store.set_user(&login, role, teams.as_deref(), name.as_deref())?;
+            outln!("changed {}", clean(&login))?;
+        }
+        UserCommand::Deactivate { login } => {
+            store.set_user_active(&login, false)?;
+            outln!("deactivated {}", clean(&login))?;
+        }
+        UserCommand::Activate { login } => {
+            store.set_user_active(&login, true)?;
+            outln!("reactivated {}", clean(&login))?;
+        }
+        UserCommand::List => {
+            for u in store.users()? {
+                let role = u.role.map_or("(not a user)", Role::code);
+                let active = if u.active { "" } else { "  deactivated" };
+                let teams = if u.teams.is_empty() {
+                    "-".to_string()
+                } else {
+                    u.teams.join(",")
+                };
+                outln!(
+                    "{:<16} {:<12} {:<20} {}{active}",
+                    clean(&u.login),
+                    role,
+                    clean(&teams),
+                    clean(&u.display_name)
+                )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cover(cx: &Context, what: CoverCommand) -> CliResult<ExitCode> {
+    let mut store = open(cx, Right::SetCover)?;
+    match what {
+        CoverCommand::Add {
+            covering,
+            covered,
+            from,
+            to,
+        } => {
+            let from = from.unwrap_or(cx.clock.today());
+            let id = store.add_cover(&covering, &covered, from, to)?;
+            outln!(
+                "cover {id}: {} covers {} from {from} to {to}",
+                clean(&covering),
+                clean(&covered)
+            )?;
+        }
+        CoverCommand::List => {
+            for c in store.covers(cx.clock.today())? {
+                outln!(
+                    "{:>4}  {} covers {}  {} to {}",
+                    c.id,
+                    clean(&c.covering),
+                    clean(&c.covered),
+                    c.starts_on,
+                    c.ends_on
+                )?;
+            }
+        }
+        CoverCommand::End { id } => {
+            store.end_cover(id)?;
+            outln!("cover {id} ended")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn glass(cx: &Context, what: GlassCommand) -> CliResult<ExitCode> {
+    let mut store = open(cx, Right::ReviewGlass)?;
+    match what {
+        GlassCommand::List { all } => {
+            for g in store.glass_opened(all)? {
+                let at = cx.clock.local(g.opened_at).format("%Y-%m-%d %H:%M");
+                let review = match (&g.reviewed_by, &g.review_note) {
+                    (Some(by), note) => format!(
+                        "  reviewed by {}: {}",
+                        clean(by),
+                        clean(note.as_deref().unwrap_or(""))
+                    ),
+                    (None, _) => String::new(),
+                };
+                outln!(
+                    "{:>4}  {at}  {} opened {}: {}{review}",
+                    g.id,
+                    clean(&g.user),
+                    clean(&g.member_id),
+                    clean(&g.reason)
+                )?;
+            }
+        }
+        GlassCommand::Review { id, note } => {
+            store.review_glass(id, &note)?;
+            outln!("broken glass {id} reviewed")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open(cx: &Context, right: Right) -> CliResult<Store> {
+    cx.open_store(&cx.db_path()?, false, right)
+}

@@ -1,0 +1,162 @@
+//! Who the signed-in user is on this database, and which patients are in
+//! their reach: the one place every read of patients asks.
+//!
+//! A database where nobody has a role yet is one person's own (made by
+//! `tend gen`, `tend demo`, or a coordinator working alone): its user sees
+//! and does everything, as before roles existed. Once an admin is added
+//! (`tend admin user add`), the database is a team's, and every login must
+//! be an active user of it. Then a coordinator reaches the patients held by
+//! anyone in their teams, and those of whoever they cover today; a
+//! supervisor also those nobody holds yet; an admin everyone; an auditor no
+//! patient at all. A patient outside that is reached only by breaking the
+//! glass ([`Store::break_glass`]), for a while, for a stated reason.
+//!
+//! The reach is SQL, not a list of ids read once: cover ends by itself
+//! and glass closes by itself, in a screen left open all day, because every
+//! query asks with the clock's present moment.
+
+use rusqlite::{params, types::Value, OptionalExtension};
+
+use super::{utc_text, write::date_text, Store, StoreError};
+use crate::domain::role::{Right, Role};
+
+/// How the user of this session stands on the database.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Access {
+    /// Nobody has a role on this database: it is its user's own.
+    #[default]
+    Own,
+    /// An active user of a team's database.
+    User { id: i64, role: Role },
+}
+
+impl Access {
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Access::Own => None,
+            Access::User { role, .. } => Some(*role),
+        }
+    }
+}
+
+impl Store {
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// Signs the session's user in: on a team's database they must be an
+    /// active user (one sentence otherwise, naming only their own login).
+    pub fn sign_in(&mut self) -> Result<&Access, StoreError> {
+        self.access = Access::Own;
+        if !self.is_team_database()? {
+            return Ok(&self.access);
+        }
+        let found: Option<(i64, Option<String>, bool)> = self
+            .conn()
+            .prepare_cached("SELECT id, role, active FROM practitioner WHERE username = ?1")?
+            .query_row([&self.agent], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let login = self.agent.clone();
+        match found {
+            Some((id, Some(role), true)) => {
+                let role = Role::from_code(&role).ok_or(StoreError::NotAUser { login })?;
+                self.access = Access::User { id, role };
+                Ok(&self.access)
+            }
+            Some((_, Some(_), false)) => Err(StoreError::Deactivated { login }),
+            _ => Err(StoreError::NotAUser { login }),
+        }
+    }
+
+    /// Whether anyone has a role here: then the database is a team's.
+    pub fn is_team_database(&self) -> Result<bool, StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM practitioner WHERE role IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Refuses, with a sentence and before anything is written, what the
+    /// user's role may not do.
+    pub fn require(&self, right: Right) -> Result<(), StoreError> {
+        match &self.access {
+            Access::User { role, .. } if !role.may(right) => {
+                Err(StoreError::NotAllowed { role: *role, right })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// An SQL condition on the patient table (as `p`) that holds for the
+    /// patients in the user's reach now. Only integers and dates the store
+    /// wrote itself are spliced in.
+    pub(crate) fn reach(&self, p: &str) -> String {
+        let (me, role) = match &self.access {
+            Access::Own => return "1".into(),
+            Access::User { role, .. } if role.sees_everyone() => return "1".into(),
+            Access::User { role, .. } if !role.may(Right::ReadCharts) => return "0".into(),
+            Access::User { id, role } => (*id, *role),
+        };
+        let today = date_text(self.clock.today());
+        let now = utc_text(self.clock.now_utc());
+        let unassigned = if role.may(Right::SeeUnassigned) {
+            format!(" OR {p}.coordinator_id IS NULL")
+        } else {
+            String::new()
+        };
+        format!(
+            "({p}.coordinator_id IN (
+                 SELECT {me}
+                 UNION SELECT b.practitioner_id FROM team_member a
+                        JOIN team_member b ON b.team_id = a.team_id
+                       WHERE a.practitioner_id = {me}
+                 UNION SELECT covered_id FROM coverage
+                       WHERE covering_id = {me} AND '{today}' BETWEEN starts_on AND ends_on)
+              OR {p}.id IN (SELECT patient_id FROM glass
+                             WHERE practitioner_id = {me} AND until > '{now}'){unassigned})"
+        )
+    }
+
+    /// An SQL condition that `column` (a practitioner id) is `user` or
+    /// someone `user` covers today, with its parameters: "mine" in the
+    /// caseload and in Today, covered work included.
+    pub(crate) fn mine(&self, column: &str, user: &str) -> (String, Vec<Value>) {
+        let sql = format!(
+            "{column} IN (SELECT id FROM practitioner WHERE username = ?
+                 UNION SELECT c.covered_id FROM coverage c
+                        JOIN practitioner me ON me.id = c.covering_id
+                       WHERE me.username = ? AND ? BETWEEN c.starts_on AND c.ends_on)"
+        );
+        let today = date_text(self.clock.today());
+        let values = vec![
+            Value::Text(user.to_string()),
+            Value::Text(user.to_string()),
+            Value::Text(today),
+        ];
+        (sql, values)
+    }
+
+    /// Whether the patient is in the user's reach now.
+    pub fn in_reach(&self, patient_id: i64) -> Result<bool, StoreError> {
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM patient p WHERE p.id = ?1 AND {})",
+            self.reach("p")
+        );
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params![patient_id], |r| r.get(0))?)
+    }
+
+    /// Refuses a patient outside the user's reach with a sentence saying
+    /// how to reach them (breaking the glass), before anything is read.
+    pub fn require_reach(&self, patient_id: i64) -> Result<(), StoreError> {
+        self.require(Right::ReadCharts)?;
+        if self.in_reach(patient_id)? {
+            Ok(())
+        } else {
+            Err(StoreError::OutOfReach)
+        }
+    }
+}
