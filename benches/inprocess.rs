@@ -292,6 +292,148 @@ fn section(size: usize, presses: usize, runs: usize) -> String {
             "**not met**"
         }
     ));
+    drop(store);
+    out.push_str(&team_section(&path, runs));
+    out
+}
+
+/// The coordinators of the benchmark's team: the generator's first ten.
+const TEAM: [&str; 10] = [
+    "cc0001", "cc0002", "cc0003", "cc0004", "cc0005", "cc0006", "cc0007", "cc0008", "cc0009",
+    "cc0010",
+];
+
+/// The same panes' queries on the database made a team's (issue 15): the
+/// generator's user its admin, ten coordinators in one team, and the
+/// queries run as the first of them, signed in, so that every one carries
+/// the condition of what a coordinator reaches.
+fn team_section(path: &std::path::Path, runs: usize) -> String {
+    use tend::domain::role::Role;
+    let mut admin = open(path);
+    admin
+        .add_user(USER, "Benchmark admin", Role::Admin, &[])
+        .expect("the admin is added");
+    let coordinators: Vec<&str> = TEAM
+        .iter()
+        .copied()
+        .filter(|c| {
+            admin
+                .practitioners()
+                .expect("practitioners")
+                .iter()
+                .any(|p| p.username == *c)
+        })
+        .collect();
+    if coordinators.is_empty() {
+        return String::new();
+    }
+    for c in &coordinators {
+        admin
+            .add_user(c, c, Role::Coordinator, &["bench".to_string()])
+            .expect("a coordinator is added");
+    }
+    drop(admin);
+    let me = coordinators[0];
+    let clock = Clock::parse(NOW).expect("a valid TEND_NOW");
+    let mut store =
+        Store::open(path, me, clock, &OpenOptions::default()).expect("the database opens");
+    store.sign_in().expect("the coordinator signs in");
+    let mine = CaseloadQuery {
+        scope: Scope::Mine,
+        sort: CaseloadSort::Name,
+        filter: String::new(),
+        user: me.into(),
+    };
+    let team = CaseloadQuery {
+        scope: Scope::Team,
+        ..mine.clone()
+    };
+    let by_contact = CaseloadQuery {
+        sort: CaseloadSort::LastContact,
+        ..team.clone()
+    };
+    let filtered = CaseloadQuery {
+        filter: "kel".into(),
+        ..team.clone()
+    };
+    let window = |q: &CaseloadQuery| {
+        let n = store.caseload_count(q).expect("count");
+        let rows = store.caseload_window(q, 0, 120).expect("window");
+        (n, rows.len())
+    };
+    let reached = store.caseload_count(&team).expect("count");
+    let patient = store
+        .caseload_window(&mine, 0, 1)
+        .expect("a patient")
+        .first()
+        .map(|r| r.id)
+        .expect("the coordinator has patients");
+    let until = NaiveDateToday::today() + chrono::Duration::days(7);
+    let weights = tend::domain::urgency::UrgencyWeights::default();
+    let day = |who: Assignee| {
+        let filter = TaskFilter {
+            who,
+            ..TaskFilter::default()
+        };
+        store
+            .ranked_day(
+                me,
+                &filter,
+                until,
+                NaiveDateToday::today(),
+                &weights,
+                DAY_ROWS_SHOWN,
+            )
+            .expect("day")
+            .counts
+            .total()
+    };
+    let rows: Vec<(&str, Stats)> = vec![
+        (
+            "caseload, mine (count + window)",
+            time(runs, || window(&mine)),
+        ),
+        (
+            "caseload, my team (count + window)",
+            time(runs, || window(&team)),
+        ),
+        (
+            "caseload, my team by last contact",
+            time(runs, || window(&by_contact)),
+        ),
+        (
+            "caseload, my team filtered by \"kel\"",
+            time(runs, || window(&filtered)),
+        ),
+        (
+            "patient record (its reach checked), goals, notes",
+            time(runs, || {
+                (
+                    store.patient(patient).expect("record"),
+                    store.goals(patient).expect("goals"),
+                    store.timeline(patient, 10).expect("timeline"),
+                )
+            }),
+        ),
+        ("today's list, mine", time(runs, || day(Assignee::Mine))),
+        ("today's list, my team", time(runs, || day(Assignee::Team))),
+        (
+            "note search \"voicemail clinic\" (50 results in reach)",
+            time(runs, || {
+                store.search_notes("voicemail clinic", 50).expect("search")
+            }),
+        ),
+    ];
+    let mut out = format!(
+        "As a coordinator signed in on the same database made a team's: {} coordinators in one \
+         team, {reached} patients in reach; each query carries the condition of what the \
+         coordinator reaches.\n\n| query | p50 | p95 |\n|---|---:|---:|\n",
+        coordinators.len()
+    );
+    for (name, s) in rows {
+        out.push_str(&format!("| {name} | {} | {} |\n", ms(s.p50), ms(s.p95)));
+    }
+    out.push('\n');
     out
 }
 

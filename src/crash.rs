@@ -24,6 +24,9 @@ pub fn install_panic_hook(state_dir: Option<PathBuf>) {
         .into_hooks();
     let _ = eyre_hook.install();
     std::panic::set_hook(Box::new(move |info| {
+        // The report is the user's own file: never written with a team's
+        // rights (see `team_install`), and nothing else happens after it.
+        crate::team_install::drop_for_good();
         crate::tui::restore_terminal();
         let report = format!(
             "tend {} crashed at {}\n\n{}",

@@ -8,7 +8,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::NOW;
+use common::{Account, NOW};
 
 /// A private home for one test: config, data and state folders inside it.
 struct Sandbox {
@@ -592,51 +592,6 @@ fn a_closed_pipe_ends_the_output_quietly() {
         .map(|d| d.map(|e| e.unwrap().file_name()).collect())
         .unwrap_or_default();
     assert!(reports.is_empty(), "crash reports: {reports:?}");
-}
-
-/// An account of the operating system made for one test (root only), and
-/// removed after it.
-struct Account {
-    name: String,
-    uid: u32,
-    gid: u32,
-}
-
-impl Account {
-    fn create() -> Account {
-        Account::create_named("")
-    }
-
-    /// An account whose name ends in `tag`, for tests that need two.
-    fn create_named(tag: &str) -> Account {
-        let name = format!("tendt{}{tag}", std::process::id());
-        let made = Command::new("useradd")
-            .args([
-                "--no-create-home",
-                "--user-group",
-                "--shell",
-                "/usr/sbin/nologin",
-            ])
-            .arg(&name)
-            .status()
-            .unwrap();
-        assert!(made.success(), "useradd {name}");
-        let id = |flag: &str| -> u32 {
-            let out = Command::new("id").args([flag, &name]).output().unwrap();
-            String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
-        };
-        Account {
-            uid: id("-u"),
-            gid: id("-g"),
-            name,
-        }
-    }
-}
-
-impl Drop for Account {
-    fn drop(&mut self) {
-        let _ = Command::new("userdel").arg(&self.name).status();
-    }
 }
 
 /// A coordinator whose account may not read the database was told there

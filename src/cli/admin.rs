@@ -14,6 +14,16 @@ use crate::text::clean;
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Admin {
+    /// Make a new team's database, with its first admin (on a team install,
+    /// `scripts/install-team.sh` runs this as root)
+    Init {
+        /// The first admin's login on this server
+        #[arg(long, value_name = "LOGIN")]
+        admin: String,
+        /// The name shown for them [default: the login]
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
     /// Add users, set their role and teams, deactivate them
     User {
         #[command(subcommand)]
@@ -111,10 +121,60 @@ fn parse_role(text: &str) -> Result<Role, String> {
 
 pub(crate) fn run(cx: &Context, what: Admin) -> CliResult<ExitCode> {
     match what {
+        Admin::Init { admin, name } => init(cx, &admin, name.as_deref()),
         Admin::User { what } => user(cx, what),
         Admin::Cover { what } => cover(cx, what),
         Admin::Glass { what } => glass(cx, what),
     }
+}
+
+/// A new database, a team's from the start: its first user an admin. On a
+/// team install the file is the team group's to read and write (0660, in
+/// the group's 2770 folder), no one else's.
+fn init(cx: &Context, admin: &str, name: Option<&str>) -> CliResult<ExitCode> {
+    let path = cx.db_path()?;
+    if path.exists() {
+        return Err(CliError::AlreadyADatabase(path));
+    }
+    if !crate::config::account_exists(admin) {
+        return Err(CliError::NoAccount(clean(admin).into_owned()));
+    }
+    let mut store = cx.open_store(&path, true, Right::ManageUsers)?;
+    store.add_user(admin, name.unwrap_or(""), Role::Admin, &[])?;
+    // Closed before the file is shared: its write-ahead log and index,
+    // made for this process alone, go with the last connection.
+    drop(store);
+    if crate::team_install::current().is_some() {
+        share_with_group(&path).map_err(|source| CliError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    outln!(
+        "made {}, a team's database; its admin is {}",
+        clean(&path.display().to_string()),
+        clean(admin)
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Makes the database (and any file SQLite keeps beside it) readable and
+/// writable by its group, still by nobody else.
+fn share_with_group(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut files = vec![path.to_path_buf()];
+    for side in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(side);
+        files.push(name.into());
+    }
+    for file in files {
+        match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o660)) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            other => other?,
+        }
+    }
+    Ok(())
 }
 
 fn user(cx: &Context, what: UserCommand) -> CliResult<ExitCode> {

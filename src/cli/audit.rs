@@ -168,7 +168,7 @@ fn verify(cx: &Context, args: &VerifyArgs) -> CliResult<ExitCode> {
     let db = cx.db_path()?;
     let mut heads = recorded_heads(cx, &db)?;
     for file in &args.heads {
-        let text = std::fs::read_to_string(file).map_err(|e| {
+        let text = crate::team_install::as_user(|| std::fs::read_to_string(file)).map_err(|e| {
             CliError::AuditHeads(format!(
                 "cannot read the heads file {}: {e}",
                 file.display()
@@ -288,11 +288,12 @@ pub(crate) fn keep_head(cx: &Context, db: &Path, head: &Head) -> Result<(), Stri
         cx.clock.now().to_rfc3339(),
         db.display()
     );
-    let kept = file
-        .parent()
-        .map_or(Ok(()), crate::private::folder)
-        .and_then(|()| crate::private::file(&file, crate::private::Open::Append))
-        .and_then(|mut f| f.write_all(line.as_bytes()));
+    let kept = crate::team_install::as_user(|| {
+        file.parent()
+            .map_or(Ok(()), crate::private::folder)
+            .and_then(|()| crate::private::file(&file, crate::private::Open::Append))
+            .and_then(|mut f| f.write_all(line.as_bytes()))
+    });
     kept.map_err(|e| format!("the audit head was not kept in {}: {e}", file.display()))
 }
 
@@ -301,7 +302,7 @@ pub(crate) fn recorded_heads(cx: &Context, db: &Path) -> CliResult<Vec<Head>> {
     let Some(file) = heads_file(cx) else {
         return Ok(Vec::new());
     };
-    let text = match std::fs::read_to_string(&file) {
+    let text = match crate::team_install::as_user(|| std::fs::read_to_string(&file)) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {

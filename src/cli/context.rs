@@ -10,6 +10,7 @@ use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
 use crate::domain::role::Right;
 use crate::store::{OpenOptions, Store};
+use crate::team_install::as_user;
 use crate::text::clean;
 
 /// Said when opening a database rolled back a change that was interrupted.
@@ -40,13 +41,19 @@ impl Context {
         demo: bool,
     ) -> CliResult<Self> {
         let clock = Clock::from_env()?;
-        let mut config = load_config(config, paths.as_ref())?;
+        // The user's own files, read with their own rights (see
+        // `team_install`).
+        let mut config = as_user(|| load_config(config, paths.as_ref()))?;
         let database = db.clone().or_else(|| paths.as_ref().map(Paths::default_db));
-        if let (false, Some(database)) = (demo, &database) {
+        if crate::team_install::current().is_some() && !demo {
+            // On a team's install, always the login: never a display name
+            // the config gives.
+            config.user = config::login_name().unwrap_or_default();
+        } else if let (false, Some(database)) = (demo, &database) {
             config.check_user_for(database, config::login_name().as_deref())?;
         }
         if let Some(paths) = &paths {
-            config.templates = crate::templates::load(Some(&paths.templates_dir()))
+            config.templates = as_user(|| crate::templates::load(Some(&paths.templates_dir())))
                 .map_err(CliError::Templates)?;
         }
         if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {

@@ -69,6 +69,15 @@ pub enum CliError {
     /// `--reason` with next to nothing in it.
     #[error("--reason needs a reason someone reading the audit trail will understand (at least 5 characters)")]
     NoReason,
+    /// The team install cannot be trusted (see `team_install`).
+    #[error("{0}")]
+    TeamInstall(String),
+    /// Installed for a team, something that would point tend elsewhere.
+    #[error("{0} is not taken here: this tend is installed for a team and opens the team's database, with your own settings, at the real time (`tend demo` works on a throwaway database of its own)")]
+    TeamInstallRefuses(&'static str),
+    /// `tend admin init` over a database that is there.
+    #[error("{} is there already: add users with `tend admin user add`", .0.display())]
+    AlreadyADatabase(PathBuf),
     /// `tend admin user add` with a login the server has no account for.
     #[error("there is no account {0:?} on this server: a tend user is someone who logs in here (ask whoever looks after the server to create the account first)")]
     NoAccount(String),

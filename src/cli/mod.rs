@@ -86,6 +86,30 @@ enum Command {
     },
 }
 
+/// Installed for a team (setgid), tend opens the team's database at the
+/// real time: nothing that points it at other data or another time is
+/// taken from the command line or the environment.
+fn refuse_redirection(cli: &Cli) -> CliResult<()> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let refused = if cli.db.is_some() {
+        Some(if set("TEND_DB") { "TEND_DB" } else { "--db" })
+    } else if cli.config.is_some() {
+        Some(if set("TEND_CONFIG") {
+            "TEND_CONFIG"
+        } else {
+            "--config"
+        })
+    } else if set("TEND_NOW") {
+        Some("TEND_NOW")
+    } else {
+        None
+    };
+    match refused {
+        Some(what) => Err(CliError::TeamInstallRefuses(what)),
+        None => Ok(()),
+    }
+}
+
 /// Runs tend and turns any error into one clear line on stderr. Every
 /// message that quotes a value (a member ID, a name, a file's text or name)
 /// cleans it where it quotes it; the whole line is cleaned again as it is
@@ -105,8 +129,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
+fn run(mut cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
     let demo = matches!(cli.command, Some(Command::Demo(_)));
+    if let Some(install) = crate::team_install::detect().map_err(CliError::TeamInstall)? {
+        refuse_redirection(&cli)?;
+        if demo {
+            // The demo's database is a throwaway of the user's own.
+            crate::team_install::drop_for_good();
+        } else {
+            cli.db = Some(install.database.clone());
+        }
+    }
     let cx = Context::new(cli.db, cli.config.as_deref(), paths, demo)?;
     match cli.command {
         None => screen::run(&cx),

@@ -81,7 +81,8 @@ pub(crate) fn write_private(path: &Path, text: &str) -> CliResult<()> {
 /// Opens a file for health information, emptied, that only its owner can
 /// read (see [`crate::private::file`]): for exports written as they are read.
 pub(crate) fn create_private(path: &Path) -> CliResult<std::fs::File> {
-    crate::private::file(path, crate::private::Open::Emptied)
+    // The user's own file: theirs, not the team's (see `team_install`).
+    crate::team_install::as_user(|| crate::private::file(path, crate::private::Open::Emptied))
         .map_err(|source| cannot_write(path, source))
 }
 

@@ -74,7 +74,8 @@ pub fn careplan_to_folder(
         .filter(char::is_ascii_alphanumeric)
         .take(32)
         .collect();
-    crate::private::folder(folder)
+    // The folder and the file are the user's own (see `team_install`).
+    crate::team_install::as_user(|| crate::private::folder(folder))
         .map_err(|e| format!("cannot make the export folder {}: {e}", folder.display()))?;
     let text = careplan_audited(store, patient_id, today).map_err(|e| e.to_string())?;
     for n in 1..1000 {
@@ -83,7 +84,9 @@ pub fn careplan_to_folder(
             n => folder.join(format!("careplan-{member}-{today}-{n}.md")),
         };
         // New: an earlier export (or anyone's file) is never replaced.
-        match crate::private::file(&path, crate::private::Open::New) {
+        match crate::team_install::as_user(|| {
+            crate::private::file(&path, crate::private::Open::New)
+        }) {
             Ok(mut file) => {
                 file.write_all(text.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

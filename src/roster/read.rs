@@ -184,7 +184,8 @@ pub fn read_roster(
 ) -> Result<RosterFile, FileError> {
     // How messages name the file: a file name can hold anything.
     let shown = clean(&path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|e| FileError(format!("{shown}: cannot read: {e}")))?;
+    let bytes = crate::team_install::as_user(|| std::fs::read(path))
+        .map_err(|e| FileError(format!("{shown}: cannot read: {e}")))?;
     let text = text_of(&shown, &bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)

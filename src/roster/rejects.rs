@@ -39,9 +39,12 @@ pub fn write_rejects(
         path: path.to_path_buf(),
         source,
     };
-    crate::private::file(path, crate::private::Open::Emptied)
-        .and_then(|mut file| file.write_all(text.as_bytes()))
-        .map_err(cannot_write)
+    // The user's own file, written with their own rights.
+    crate::team_install::as_user(|| {
+        crate::private::file(path, crate::private::Open::Emptied)
+            .and_then(|mut file| file.write_all(text.as_bytes()))
+    })
+    .map_err(cannot_write)
 }
 
 /// The rejected rows as CSV: the file's own columns and a `problem` column.

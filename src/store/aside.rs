@@ -107,11 +107,11 @@ impl Aside {
         let bytes = serde_json::to_vec(&file).map_err(|e| e.to_string())?;
         let name = format!("draft-{}-{patient_id}.json", file_safe(agent));
         let mut last_error = String::from("there is nowhere to keep it");
-        for folder in &self.folders {
+        for (i, folder) in self.folders.iter().enumerate() {
             let path = folder.join(&name);
-            match crate::private::folder(folder)
-                .and_then(|()| crate::private::replace(&path, &bytes))
-            {
+            match in_folder(i, || {
+                crate::private::folder(folder).and_then(|()| crate::private::replace(&path, &bytes))
+            }) {
                 Ok(()) => {
                     // One copy only: the one just written is the newest.
                     self.forget_draft_except(agent, patient_id, &path);
@@ -176,12 +176,14 @@ impl Aside {
         line.push(b'\n');
         let name = format!("audit-{}.jsonl", file_safe(&row.agent));
         let mut last_error = String::from("there is nowhere to keep it");
-        for folder in &self.folders {
+        for (i, folder) in self.folders.iter().enumerate() {
             let path = folder.join(&name);
-            let appended = crate::private::folder(folder).and_then(|()| {
-                let mut file = crate::private::file(&path, crate::private::Open::Append)?;
-                file.write_all(&line)?;
-                file.sync_all()
+            let appended = in_folder(i, || {
+                crate::private::folder(folder).and_then(|()| {
+                    let mut file = crate::private::file(&path, crate::private::Open::Append)?;
+                    file.write_all(&line)?;
+                    file.sync_all()
+                })
             });
             match appended {
                 Ok(()) => return Ok(path),
@@ -219,6 +221,17 @@ impl Aside {
                 forget_folder_if_empty(folder);
             }
         }
+    }
+}
+
+/// Runs a write into the `i`th folder: the first is beside the database
+/// (the team's, on a team install), the others the user's own, written with
+/// the user's own rights (see `team_install`).
+fn in_folder<T>(i: usize, write: impl FnOnce() -> T) -> T {
+    if i == 0 {
+        write()
+    } else {
+        crate::team_install::as_user(write)
     }
 }
 

@@ -332,8 +332,18 @@ fn is_writable(path: &Path) -> bool {
     let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
         return false;
     };
-    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
-    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
+    // With the effective ids, as open(2) judges (access(2) asks about the
+    // real ones, and a team install reaches its database through its
+    // effective group).
+    // SAFETY: a valid NUL-terminated path; faccessat(2) only reads it.
+    unsafe {
+        libc::faccessat(
+            libc::AT_FDCWD,
+            c_path.as_ptr(),
+            libc::W_OK,
+            libc::AT_EACCESS,
+        ) == 0
+    }
 }
 
 fn has_tables(conn: &Connection, path: &Path) -> Result<bool, OpenError> {

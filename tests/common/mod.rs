@@ -22,6 +22,7 @@
 // Each test file uses a different part of the harness.
 #![allow(dead_code)]
 
+pub mod account;
 pub mod in_process;
 pub mod screen;
 
@@ -35,6 +36,8 @@ use portable_pty::{native_pty_system, Child, CommandBuilder, ExitStatus, MasterP
 use vt100::Screen;
 
 // A test file that uses only part of the helpers leaves the rest unused.
+#[allow(unused_imports)]
+pub use account::Account;
 #[allow(unused_imports)]
 pub use in_process::*;
 pub use screen::*;

@@ -59,7 +59,8 @@ pub fn import_file(store: &mut Store, file: &Path) -> Result<ImportReport, Impor
     store
         .require(crate::domain::role::Right::Import)
         .map_err(|e| refuse(e.to_string()))?;
-    let bytes = std::fs::read(file).map_err(|e| refuse(format!("cannot read it ({e})")))?;
+    let bytes = crate::team_install::as_user(|| std::fs::read(file))
+        .map_err(|e| refuse(format!("cannot read it ({e})")))?;
     let json: Value = serde_json::from_slice(&bytes).map_err(|e| refuse(json_problem(&e)))?;
     let source = file.file_name().map_or_else(
         || file.display().to_string(),
