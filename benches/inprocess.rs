@@ -5,6 +5,9 @@
 //! `cargo bench --bench inprocess` writes its section of BENCHMARKS.md
 //! (between the `in-process` markers). `TEND_BENCH_SIZES=1000,10000` picks
 //! sizes; `TEND_BENCH_QUICK=1` runs few iterations and writes nothing.
+//! `TEND_BENCH_ENCRYPTED=1` (with `--features encryption`) makes every
+//! database encrypted (SQLCipher) and writes its own section, beside the
+//! plain one, so the two can be compared.
 
 use std::time::{Duration, Instant};
 
@@ -93,6 +96,9 @@ fn press(app: &mut App, c: char) {
 fn section(size: usize, presses: usize, runs: usize) -> String {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("bench.db");
+    if encrypted() {
+        tend::store::key::make_key(&path, false).expect("a key for the database");
+    }
     let mut store = open(&path);
     let started = Instant::now();
     synth::generate(
@@ -446,8 +452,31 @@ impl NaiveDateToday {
     }
 }
 
+/// Whether this run measures encrypted databases.
+fn encrypted() -> bool {
+    std::env::var_os("TEND_BENCH_ENCRYPTED").is_some_and(|v| !v.is_empty())
+}
+
 fn main() {
     // `cargo bench` passes "--bench"; nothing else is expected.
+    assert!(
+        !encrypted() || tend::store::key::ENCRYPTION,
+        "TEND_BENCH_ENCRYPTED needs a build with --features encryption"
+    );
+    let (marker, title, command) = if encrypted() {
+        (
+            "in-process-encrypted",
+            "In the process, encrypted (SQLCipher)",
+            "TEND_BENCH_ENCRYPTED=1 cargo bench --features encryption --bench inprocess",
+        )
+    } else {
+        (
+            "in-process",
+            "In the process",
+            "cargo bench --bench inprocess",
+        )
+    };
+    let (open_marker, close_marker) = (format!("<!-- {marker} -->"), format!("<!-- /{marker} -->"));
     let quick = std::env::var_os("TEND_BENCH_QUICK").is_some();
     let sizes: Vec<usize> = std::env::var("TEND_BENCH_SIZES")
         .ok()
@@ -461,7 +490,7 @@ fn main() {
         });
     let (presses, runs) = if quick { (30, 5) } else { (300, 50) };
     let mut report = format!(
-        "<!-- in-process -->\n## In the process\n\nWritten by `benches/inprocess.rs`: `cargo bench --bench inprocess`. \
+        "{open_marker}\n## {title}\n\nWritten by `benches/inprocess.rs`: `{command}`. \
          Keystrokes are the key handled and the frame drawn into an in-memory 80x24 terminal \
          ({presses} presses a pane); queries are timed {runs} times each on the database the \
          generator wrote. The database is in the page cache after generation, as it is for a \
@@ -471,22 +500,19 @@ fn main() {
         eprintln!("in-process benchmark: {size} patients…");
         report.push_str(&section(size, presses, runs));
     }
-    report.push_str("<!-- /in-process -->\n");
+    report.push_str(&format!("{close_marker}\n"));
     println!("{report}");
     if quick {
         return;
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
     let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let updated = match (
-        existing.find("<!-- in-process -->"),
-        existing.find("<!-- /in-process -->"),
-    ) {
+    let updated = match (existing.find(&open_marker), existing.find(&close_marker)) {
         (Some(start), Some(end)) => format!(
             "{}{}{}",
             &existing[..start],
             report,
-            &existing[end + "<!-- /in-process -->\n".len().min(existing.len() - end)..]
+            &existing[end + (close_marker.len() + 1).min(existing.len() - end)..]
         ),
         _ => format!("{}\n{report}", existing.trim_end()),
     };

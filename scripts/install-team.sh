@@ -9,7 +9,9 @@
 #     reaches the database, through tend's rules only;
 #   - PREFIX/etc/tend/team.toml (root's, 0644) naming the database, the one
 #     place an installed tend takes it from;
-#   - the database made, its first admin the login given.
+#   - the database made, its first admin the login given; with --encrypt
+#     (a tend built with --features encryption), encrypted with SQLCipher,
+#     its key in DATA/tend.db.key, root's and the group's to read (0640).
 #
 # Run as root, from the repository after `cargo build --release`:
 #
@@ -25,9 +27,10 @@ prefix=/usr/local
 data=/srv/tend
 binary=target/release/tend
 admin=
+encrypt=
 
 usage() {
-    echo "usage: $0 --admin LOGIN [--group NAME] [--prefix DIR] [--data DIR] [--binary FILE]" >&2
+    echo "usage: $0 --admin LOGIN [--group NAME] [--prefix DIR] [--data DIR] [--binary FILE] [--encrypt]" >&2
     exit 2
 }
 
@@ -38,11 +41,13 @@ while [ $# -gt 0 ]; do
     --prefix) prefix=${2-}; shift 2 ;;
     --data) data=${2-}; shift 2 ;;
     --binary) binary=${2-}; shift 2 ;;
+    --encrypt) encrypt=--encrypt; shift ;;
     *) usage ;;
     esac
 done
 [ -n "$admin" ] || usage
 case "$data" in
+*'"'* | *'\'*) echo "$0: --data must not hold quotes or backslashes" >&2; exit 2 ;;
 /*) ;;
 *) echo "$0: --data must be an absolute path" >&2; exit 2 ;;
 esac
@@ -60,6 +65,13 @@ if ! id "$admin" >/dev/null 2>&1; then
 fi
 
 getent group "$group" >/dev/null || groupadd --system "$group"
+# The group is tend's alone: a person in it could open the database with
+# sqlite3, past every rule tend keeps.
+members=$(getent group "$group" | cut -d: -f4)
+if [ -n "$members" ]; then
+    echo "$0: the group $group has members ($members): it must have none (a member could read the database directly)" >&2
+    exit 1
+fi
 
 # The folder first: the database is made inside it, and takes its group.
 install -d -o root -g "$group" -m 2770 "$data"
@@ -76,6 +88,7 @@ if [ -e "$data/tend.db" ]; then
 else
     # Run as root through the installed binary: it opens the team's
     # database from team.toml, and leaves it the group's (0660).
-    env -u TEND_DB -u TEND_CONFIG -u TEND_NOW "$prefix/bin/tend" admin init --admin "$admin"
+    # shellcheck disable=SC2086 # $encrypt is one word or none
+    env -u TEND_DB -u TEND_CONFIG -u TEND_NOW "$prefix/bin/tend" admin init --admin "$admin" $encrypt
 fi
 echo "installed $prefix/bin/tend (setgid $group) for the database in $data"

@@ -68,6 +68,14 @@ impl Clock {
     pub fn today(&self) -> NaiveDate {
         self.now().date_naive()
     }
+
+    /// The instant a day of the coordinator's calendar begins, in UTC: for
+    /// "from this day" and "up to and including that day" in filters.
+    pub fn start_of(&self, day: NaiveDate) -> Option<DateTime<Utc>> {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(*self.now().offset()).single())
+            .map(|t| t.with_timezone(&Utc))
+    }
 }
 
 #[cfg(test)]

@@ -100,21 +100,42 @@ fn find() -> Result<Option<TeamInstall>, String> {
     }))
 }
 
-/// `team.toml`, trusted only when root alone may change it: anyone else
-/// who could would point every coordinator's tend at a file of their own.
+/// `team.toml`, trusted only when root alone may change it — the file and
+/// every folder above it (a folder anyone may write, like /tmp, only with
+/// its sticky bit): anyone else who could would point every coordinator's
+/// tend at a file of their own. Read from the descriptor that was checked,
+/// never through a link.
 fn read_settings(path: &Path) -> Result<Settings, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
     let shown = path.display();
-    let meta = std::fs::symlink_metadata(path).map_err(|e| {
+    let must_be_roots = || {
         format!(
-            "{shown}: cannot read the team's settings ({e}); ask whoever looks after the server"
+            "{shown} must be a file that belongs to root and that root alone may change, in folders root alone may change; ask whoever looks after the server"
         )
-    })?;
-    if !meta.is_file() || meta.uid() != 0 || meta.mode() & 0o022 != 0 {
-        return Err(format!(
-            "{shown} must be a file that belongs to root and that root alone may change; ask whoever looks after the server"
-        ));
+    };
+    for folder in path.ancestors().skip(1) {
+        let meta = std::fs::metadata(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        let others_write = meta.mode() & 0o022 != 0;
+        let sticky = meta.mode() & libc::S_ISVTX != 0;
+        if meta.uid() != 0 || (others_write && !sticky) {
+            return Err(must_be_roots());
+        }
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| {
+            format!("{shown}: cannot read the team's settings ({e}); ask whoever looks after the server")
+        })?;
+    let meta = file.metadata().map_err(|e| format!("{shown}: {e}"))?;
+    if !meta.is_file() || meta.uid() != 0 || meta.mode() & 0o022 != 0 {
+        return Err(must_be_roots());
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text)
+        .map_err(|e| format!("{shown}: {e}"))?;
     let settings: Settings = toml::from_str(&text).map_err(|e| {
         format!(
             "{shown}: {} (it holds one line: database = \"/srv/tend/tend.db\")",

@@ -469,6 +469,72 @@ fn the_last_admin_cannot_be_removed_and_the_first_user_must_be_one() {
     own.add_user("solo", "Solo", Role::Admin, &[]).unwrap();
     assert!(own.is_team_database().unwrap());
     assert_eq!(own.access().role(), Some(Role::Admin));
+    // Its owner may make someone else the first admin (root, setting up a
+    // team's server): done, and the owner is nobody there afterwards.
+    let mut by_root = open(&dir.path().join("roots.db"), "root");
+    by_root
+        .add_user("jdoe", "J. Doe", Role::Admin, &[])
+        .unwrap();
+    assert!(by_root.is_team_database().unwrap());
+    assert!(matches!(
+        by_root.require(Right::ReadCharts),
+        Err(StoreError::NotAUser { .. })
+    ));
+    assert!(
+        by_root
+            .caseload_count(&CaseloadQuery {
+                scope: Scope::Team,
+                sort: CaseloadSort::Name,
+                filter: String::new(),
+                user: "root".into(),
+            })
+            .unwrap()
+            == 0
+    );
+}
+
+#[test]
+fn nobody_reviews_their_own_broken_glass_and_cover_is_ended_within_ones_teams() {
+    let team = Team::new();
+    let ben_id = team.id_of(BEN_S);
+    let mut sue = team.as_user("sue");
+    sue.break_glass(ben_id, "crisis call on the on-call line")
+        .unwrap();
+    assert!(sue.glass_opened(true).unwrap().is_empty(), "not her own");
+    let mut boss = team.as_user("boss");
+    let listed = boss.glass_opened(false).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(matches!(
+        sue.review_glass(listed[0].id, "fine"),
+        Err(StoreError::Refused(_))
+    ));
+    boss.review_glass(listed[0].id, "checked").unwrap();
+    // Cover across teams, set by the admin, is not a north supervisor's to end.
+    let id = boss.add_cover("ana", "ben", day(24), day(27)).unwrap();
+    let refused = sue.end_cover(id).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("not between people of your teams"),
+        "{refused}"
+    );
+    assert_eq!(team.as_user("ana").covered_today("ana").unwrap(), ["ben"]);
+}
+
+#[test]
+fn a_user_deactivated_while_their_screen_is_open_reaches_nothing_from_then_on() {
+    let team = Team::new();
+    let mut bea = screen_as(&team, "bea", 100, 30);
+    assert!(common::screen(&mut bea).contains("Testa1"));
+    team.as_user("boss").set_user_active("bea", false).unwrap();
+    bea.tick();
+    assert!(
+        common::message(&bea).contains("no longer active"),
+        "{}",
+        common::message(&bea)
+    );
+    let shown = common::screen(&mut bea);
+    assert!(!shown.contains("Testa"), "{shown}");
 }
 
 #[test]
@@ -637,4 +703,102 @@ fn a_roster_on_a_team_database_names_only_active_users() {
             ..
         })
     ));
+}
+
+#[test]
+fn a_note_begun_under_cover_stays_reachable_until_it_is_signed() {
+    let team = Team::new();
+    let ben_id = team.id_of(BEN_S);
+    team.as_user("boss")
+        .add_cover("ana", "ben", day(24), day(24))
+        .unwrap();
+    let mut ana = team.as_user("ana");
+    ana.save_draft(
+        ben_id,
+        &tend::domain::note::DraftHeader::default(),
+        "Called about the bus pass; ",
+        clock().now_utc(),
+        None,
+    )
+    .unwrap();
+    // The next day the cover is over; the unsigned note keeps its patient
+    // in reach (and only it), so it can be finished and signed.
+    let wednesday = team.at("ana", Clock::parse("2026-11-25T09:00:00-05:00").unwrap());
+    assert!(wednesday.in_reach(ben_id).unwrap());
+    assert_eq!(caseload(&wednesday, Scope::Mine, "ana"), [ANA_S]);
+    assert_eq!(
+        caseload(&wednesday, Scope::Team, "ana"),
+        [ANA_S, BEA_S, BEN_S]
+    );
+    // Bea, who wrote nothing, does not reach him.
+    assert!(!team.as_user("bea").in_reach(ben_id).unwrap());
+}
+
+#[test]
+fn a_supervisor_reads_the_trail_on_the_screen_and_a_coordinator_may_not() {
+    let team = Team::new();
+    let ben_id = team.id_of(BEN_S);
+    team.as_user("ana")
+        .break_glass(ben_id, "member called in crisis")
+        .unwrap();
+    let mut sue = screen_as(&team, "sue", 120, 30);
+    common::keys(&mut sue, ":audit user:ana action:read");
+    common::press(&mut sue, crossterm::event::KeyCode::Enter);
+    let shown = common::screen(&mut sue);
+    assert!(
+        shown.contains("Audit trail · 1 row · user:ana action:read"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("ana         read     Patient S-BEN"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("break the glass #1: member called in crisis"),
+        "{shown}"
+    );
+    // Reading the trail is in the trail.
+    let last = team.as_user("boss").recent_audit(1).unwrap().remove(0);
+    assert_eq!(
+        (last.agent.as_str(), last.detail.as_deref()),
+        ("sue", Some("audit view: 1 rows"))
+    );
+    // A filter word that is not one is named, and nothing is read.
+    common::press(&mut sue, crossterm::event::KeyCode::Esc);
+    common::keys(&mut sue, ":audit who:ana");
+    common::press(&mut sue, crossterm::event::KeyCode::Enter);
+    assert!(common::message(&sue).contains("\"who:ana\" is not a filter"));
+
+    let mut ana = screen_as(&team, "ana", 120, 30);
+    common::keys(&mut ana, ":audit");
+    common::press(&mut ana, crossterm::event::KeyCode::Enter);
+    assert_eq!(
+        common::message(&ana),
+        "Your role (coordinator) may not read the audit trail"
+    );
+}
+
+#[test]
+fn an_auditors_screen_is_the_trail_and_no_chart() {
+    let team = Team::new();
+    let mut aud = screen_as(&team, "aud", 100, 30);
+    let shown = common::screen(&mut aud);
+    assert!(shown.contains("Audit trail ·"), "{shown}");
+    // Rows name members by ID; no patient's name is anywhere on screen.
+    assert!(!shown.contains("Testa"), "{shown}");
+    // Closing the trail leaves empty panes, not a chart.
+    common::press(&mut aud, crossterm::event::KeyCode::Esc);
+    let panes = common::screen(&mut aud);
+    assert!(
+        !panes.contains("Testa") && !panes.contains("Una"),
+        "{panes}"
+    );
+    // And a chart cannot be reached by breaking the glass either.
+    common::keys(&mut aud, ":glass N-ANA checking the trail");
+    common::press(&mut aud, crossterm::event::KeyCode::Enter);
+    assert!(
+        common::message(&aud).contains("may not open patients' records"),
+        "{}",
+        common::message(&aud)
+    );
 }

@@ -257,6 +257,27 @@ fn a_team_install_reaches_the_database_through_tend_only() {
         );
     }
     assert!(!Path::new(elsewhere).exists());
+    let said = refused(&install.as_account(&ana, &[], &["gen", "--patients", "5"]));
+    assert!(
+        said.contains("tend gen writes synthetic patients"),
+        "{said}"
+    );
+
+    // What her role may not do, she may not do here either: read the trail
+    // or the file's health, or load patients (not even a dry run, which
+    // would copy the database).
+    for args in [
+        vec!["check"],
+        vec!["audit", "verify"],
+        vec!["import", "patients", roster.to_str().unwrap(), "--dry-run"],
+    ] {
+        let said = refused(&install.as_account(&ana, &[], &args));
+        assert!(
+            said.starts_with("tend: your role (coordinator) may not"),
+            "{args:?}: {said}"
+        );
+    }
+    assert!(ok(&install.as_root(&["check"])).contains("  ok       the audit trail is whole"));
 
     // Her own files are hers, not the team's: an export...
     let export = install.home(&ana).join("plan.json");

@@ -3,6 +3,7 @@
 //!
 //! `App` is a thin router: each pane's behaviour lives in its own module.
 
+pub mod audit_view;
 pub mod editor;
 mod effects;
 pub mod form;
@@ -33,6 +34,7 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 
 use crate::clock::Clock;
+use crate::domain::role::Right;
 use crate::store::{Scope, Store, StoreError, TaskChange};
 use caseload::{CaseloadPane, FilterOutcome};
 use editor::NoteEditor;
@@ -167,6 +169,10 @@ impl App {
             app.message = Some(Message::Info(
                 "An interrupted change (an import or a generated caseload) was rolled back as tend opened the database: nothing of it is kept".into(),
             ));
+        }
+        if app.store.require(Right::ReadCharts).is_err() {
+            // An auditor: no chart, the audit trail from the start.
+            app.open_audit("")?;
         }
         Ok(app)
     }

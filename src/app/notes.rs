@@ -544,7 +544,7 @@ impl App {
     pub(super) fn open_command(&mut self) -> Result<(), StoreError> {
         self.ask(
             CommandLine,
-            "Command: search WORDS · glass MEMBER-ID REASON".into(),
+            "Command: search WORDS · glass MEMBER-ID REASON · audit FILTERS".into(),
             "",
         )
     }

@@ -24,9 +24,17 @@ impl App {
         }
         for (id, name) in waiting.iter_mut() {
             if name.starts_with("patient ") {
-                if let Some(record) = self.store.patient(*id)? {
-                    *name =
-                        crate::domain::patient::list_name(&record.family_name, &record.given_name);
+                match self.store.patient(*id) {
+                    Ok(Some(record)) => {
+                        *name = crate::domain::patient::list_name(
+                            &record.family_name,
+                            &record.given_name,
+                        );
+                    }
+                    // A draft kept aside for a patient out of reach now
+                    // (cover over, glass closed) is still offered, by number.
+                    Ok(None) | Err(StoreError::OutOfReach) => {}
+                    Err(other) => return Err(other),
                 }
             }
         }
@@ -110,6 +118,14 @@ impl App {
             return Ok(false);
         }
         self.data_version = version;
+        // Another session's change may have been an admin's: who the user
+        // is here is asked again, and a user deactivated meanwhile reaches
+        // nothing from now on (their open note stays theirs to keep).
+        if let Err(refused) = self.store.sign_in() {
+            self.shown_patient = None;
+            self.reload_view()?;
+            return Err(refused);
+        }
         self.reload_view()?;
         Ok(true)
     }

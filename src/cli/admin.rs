@@ -23,6 +23,10 @@ pub(crate) enum Admin {
         /// The name shown for them [default: the login]
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
+        /// Encrypt it (SQLCipher; a tend built with --features encryption),
+        /// its key in a new file beside it, readable by the team's group
+        #[arg(long)]
+        encrypt: bool,
     },
     /// Add users, set their role and teams, deactivate them
     User {
@@ -121,7 +125,11 @@ fn parse_role(text: &str) -> Result<Role, String> {
 
 pub(crate) fn run(cx: &Context, what: Admin) -> CliResult<ExitCode> {
     match what {
-        Admin::Init { admin, name } => init(cx, &admin, name.as_deref()),
+        Admin::Init {
+            admin,
+            name,
+            encrypt,
+        } => init(cx, &admin, name.as_deref(), encrypt),
         Admin::User { what } => user(cx, what),
         Admin::Cover { what } => cover(cx, what),
         Admin::Glass { what } => glass(cx, what),
@@ -131,15 +139,25 @@ pub(crate) fn run(cx: &Context, what: Admin) -> CliResult<ExitCode> {
 /// A new database, a team's from the start: its first user an admin. On a
 /// team install the file is the team group's to read and write (0660, in
 /// the group's 2770 folder), no one else's.
-fn init(cx: &Context, admin: &str, name: Option<&str>) -> CliResult<ExitCode> {
+fn init(cx: &Context, admin: &str, name: Option<&str>, encrypt: bool) -> CliResult<ExitCode> {
     let path = cx.db_path()?;
     if path.exists() {
         return Err(CliError::AlreadyADatabase(path));
     }
+    // SAFETY: getuid(2) cannot fail and reads no memory.
+    if crate::team_install::current().is_some() && unsafe { libc::getuid() } != 0 {
+        // Anyone may run the setgid tend: only root makes the team's
+        // database (and so chooses its first admin).
+        return Err(CliError::InitNeedsRoot);
+    }
     if !crate::config::account_exists(admin) {
         return Err(CliError::NoAccount(clean(admin).into_owned()));
     }
-    let mut store = cx.open_store(&path, true, Right::ManageUsers)?;
+    let team_install = crate::team_install::current().is_some();
+    if encrypt {
+        new_key(&path, team_install)?;
+    }
+    let mut store = cx.open_new(&path)?;
     store.add_user(admin, name.unwrap_or(""), Role::Admin, &[])?;
     // Closed before the file is shared: its write-ahead log and index,
     // made for this process alone, go with the last connection.
@@ -156,6 +174,28 @@ fn init(cx: &Context, admin: &str, name: Option<&str>) -> CliResult<ExitCode> {
         clean(admin)
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A new key for a database about to be made (see `store::key`), said on
+/// standard error with where it is and why it matters.
+pub(crate) fn new_key(database: &std::path::Path, shared_with_group: bool) -> CliResult<()> {
+    if !crate::store::key::ENCRYPTION {
+        return Err(CliError::NoEncryption);
+    }
+    if database.exists() {
+        return Err(CliError::EncryptExisting(database.to_path_buf()));
+    }
+    let key = crate::store::key::make_key(database, shared_with_group).map_err(|source| {
+        CliError::Write {
+            path: crate::store::key::key_path(database),
+            source,
+        }
+    })?;
+    errln!(
+        "tend: the database is encrypted with the key in {}: keep a copy of it somewhere safe (without it, the database and its backups cannot be read)",
+        clean(&key.display().to_string())
+    );
+    Ok(())
 }
 
 /// Makes the database (and any file SQLite keeps beside it) readable and

@@ -79,19 +79,12 @@ fn export(cx: &Context, args: ExportArgs) -> CliResult<ExitCode> {
     let mut store = cx.open_store(&cx.db_path()?, false, Right::ReadAudit)?;
     let action = match args.action.as_deref().map(str::trim) {
         None => None,
-        Some(word) => Some(
-            ["create", "read", "update", "delete", "execute"]
-                .iter()
-                .position(|w| w.eq_ignore_ascii_case(word))
-                .and_then(|i| AuditAction::from_code(["C", "R", "U", "D", "E"][i]))
-                .or_else(|| AuditAction::from_code(&word.to_uppercase()))
-                .ok_or_else(|| {
-                    CliError::AuditHeads(format!(
-                        "--action {:?}: use create, read, update, delete or execute",
-                        clean(word)
-                    ))
-                })?,
-        ),
+        Some(word) => Some(AuditAction::from_word(word).ok_or_else(|| {
+            CliError::AuditHeads(format!(
+                "--action {:?}: use create, read, update, delete or execute",
+                clean(word)
+            ))
+        })?),
     };
     let patient_id = match &args.patient {
         None => None,
@@ -102,12 +95,7 @@ fn export(cx: &Context, args: ExportArgs) -> CliResult<ExitCode> {
         ),
     };
     // Days in tend's time zone (the clock's offset), as the screen shows them.
-    let offset = *cx.clock.now().offset();
-    let start_of = |day: chrono::NaiveDate| {
-        day.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(offset).single())
-            .map(|t| t.with_timezone(&chrono::Utc))
-    };
+    let start_of = |day: chrono::NaiveDate| cx.clock.start_of(day);
     let filter = AuditFilter {
         agent: args.user.map(|u| u.trim().to_string()),
         patient_id,
@@ -166,6 +154,7 @@ impl<W: Write> Write for PipeWatch<W> {
 
 fn verify(cx: &Context, args: &VerifyArgs) -> CliResult<ExitCode> {
     let db = cx.db_path()?;
+    cx.require_on(&db, Right::ReadAudit)?;
     let mut heads = recorded_heads(cx, &db)?;
     for file in &args.heads {
         let text = crate::team_install::as_user(|| std::fs::read_to_string(file)).map_err(|e| {
@@ -194,6 +183,7 @@ fn verify(cx: &Context, args: &VerifyArgs) -> CliResult<ExitCode> {
 
 fn head(cx: &Context) -> CliResult<ExitCode> {
     let db = cx.db_path()?;
+    cx.require_on(&db, Right::ReadAudit)?;
     let report = crate::store::verify_file(&db, &[])?;
     let Some(head) = report.head else {
         outln!(

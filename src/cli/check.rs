@@ -11,6 +11,7 @@ use crate::text::clean;
 
 pub(crate) fn run(cx: &Context) -> CliResult<ExitCode> {
     let db = cx.db_path()?;
+    cx.require_on(&db, crate::domain::role::Right::ReadAudit)?;
     let heads = super::audit::recorded_heads(cx, &db)?;
     let report = crate::store::check_file_against(&db, &heads)?;
     out!("{}", check_text(&report))?;

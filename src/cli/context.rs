@@ -9,7 +9,7 @@ use crate::app::Settings;
 use crate::clock::Clock;
 use crate::config::{self, Config, Paths, ThemeName};
 use crate::domain::role::Right;
-use crate::store::{OpenOptions, Store};
+use crate::store::{Access, OpenOptions, Store, StoreError};
 use crate::team_install::as_user;
 use crate::text::clean;
 
@@ -24,6 +24,8 @@ pub(crate) struct Context {
     pub db: Option<PathBuf>,
     /// The user's folders, when there is a home directory.
     pub paths: Option<Paths>,
+    /// `tend demo`: a throwaway database of its own.
+    pub demo: bool,
 }
 
 impl Context {
@@ -64,6 +66,7 @@ impl Context {
             config,
             db,
             paths,
+            demo,
         })
     }
 
@@ -90,15 +93,70 @@ impl Context {
             hold_reserve: true,
             ..OpenOptions::batch(create)
         };
-        self.open(path, &options, Right::ReadCharts)
+        // Charts, or (an auditor's screen) the audit trail alone.
+        let right = match self.open(path, &options, Right::ReadCharts) {
+            Err(CliError::Store(StoreError::NotAllowed { .. })) => Right::ReadAudit,
+            other => return other,
+        };
+        self.open(path, &options, right)
+    }
+
+    /// Refuses, before a command that reads the file without the store
+    /// (`tend check`, `tend audit verify`), anyone who may not: on a team's
+    /// database an active user whose role has `right`. A file the store
+    /// cannot open at all (damaged, say) is left to the command to report.
+    pub fn require_on(&self, path: &Path, right: Right) -> CliResult<()> {
+        if !path.exists() {
+            return Ok(());
+        }
+        let team_install = crate::team_install::current().is_some();
+        match crate::store::access_of_file(path, &self.config.user) {
+            Ok(Access::User { role, .. }) if !role.may(right) => {
+                Err(StoreError::NotAllowed { role, right }.into())
+            }
+            Ok(Access::Own) if team_install => {
+                Err(CliError::TeamDatabaseUnmanaged(path.to_path_buf()))
+            }
+            Ok(_) => Ok(()),
+            Err(
+                refused @ (StoreError::NotAUser { .. }
+                | StoreError::Deactivated { .. }
+                | StoreError::NotAllowed { .. }),
+            ) => Err(refused.into()),
+            // A file that cannot be read as a database is the command's
+            // to report.
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// A new database for `tend admin init`: made (on a team install too),
+    /// nobody's yet until its first admin is added.
+    pub fn open_new(&self, path: &Path) -> CliResult<Store> {
+        Ok(Store::open(
+            path,
+            &self.config.user,
+            self.clock,
+            &OpenOptions::batch(true),
+        )?)
     }
 
     /// The store opened with the user signed in (on a team's database, an
     /// active user whose role has `right`), having said if opening rolled
     /// back an interrupted change.
     fn open(&self, path: &Path, options: &OpenOptions, right: Right) -> CliResult<Store> {
-        let mut store = Store::open(path, &self.config.user, self.clock, options)?;
+        let team_install = crate::team_install::current().is_some() && !self.demo;
+        let options = OpenOptions {
+            // The team's database is made once, by `tend admin init`.
+            create: options.create && !team_install,
+            ..options.clone()
+        };
+        let mut store = Store::open(path, &self.config.user, self.clock, &options)?;
         store.sign_in()?;
+        if team_install && store.access() == &crate::store::Access::Own {
+            // A database nobody manages is everyone's: never on a team's
+            // install.
+            return Err(CliError::TeamDatabaseUnmanaged(path.to_path_buf()));
+        }
         store.require(right)?;
         if store.rolled_back_interrupted_change() {
             errln!(

@@ -75,6 +75,21 @@ pub enum CliError {
     /// Installed for a team, something that would point tend elsewhere.
     #[error("{0} is not taken here: this tend is installed for a team and opens the team's database, with your own settings, at the real time (`tend demo` works on a throwaway database of its own)")]
     TeamInstallRefuses(&'static str),
+    /// On a team install, a database without an admin.
+    #[error("{} has no admin, so it is nobody's to share: on a team install the database is made by `tend admin init` (scripts/install-team.sh runs it); ask whoever looks after the server", .0.display())]
+    TeamDatabaseUnmanaged(PathBuf),
+    /// `tend gen` on a team install.
+    #[error("tend gen writes synthetic patients, and this tend is installed for a team (its database is the team's): try `tend demo`, which makes a throwaway one")]
+    TeamInstallNoGen,
+    /// `--encrypt` in a build without encryption.
+    #[error("this tend was built without encryption: build it with `cargo build --release --features encryption` (SQLCipher) to make an encrypted database")]
+    NoEncryption,
+    /// `--encrypt` for a database that is there already.
+    #[error("{} is there already: --encrypt makes a new database encrypted, and an existing one stays as it is", .0.display())]
+    EncryptExisting(PathBuf),
+    /// `tend admin init` on a team install, not as root.
+    #[error("on a team install only root makes the team's database: ask whoever looks after the server (scripts/install-team.sh)")]
+    InitNeedsRoot,
     /// `tend admin init` over a database that is there.
     #[error("{} is there already: add users with `tend admin user add`", .0.display())]
     AlreadyADatabase(PathBuf),

@@ -200,7 +200,10 @@ fn fhir(
         }
     }
     let report = written.map_err(|error| {
-        let removed = out.is_some_and(|path| std::fs::remove_file(path).is_ok());
+        // The user's own file, removed with their own rights.
+        let removed = out.is_some_and(|path| {
+            crate::team_install::as_user(|| std::fs::remove_file(path)).is_ok()
+        });
         match (error, member_id) {
             // Nothing was written yet (the file, made empty, is gone).
             (ExportError::NoSuchMember, Some(member)) => {

@@ -23,6 +23,10 @@ pub(crate) struct GenArgs {
     /// for trying `tend import patients`
     #[arg(long, value_name = "FILE")]
     roster: Option<PathBuf>,
+    /// Encrypt the new database (SQLCipher; a tend built with --features
+    /// encryption), its key in a new file beside it, PATH.key
+    #[arg(long, conflicts_with = "roster")]
+    encrypt: bool,
 }
 
 pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
@@ -30,6 +34,7 @@ pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
         patients,
         seed,
         roster,
+        encrypt,
     } = args;
     if let Some(file) = roster {
         let text = synth::roster_csv(patients, seed, cx.clock.today(), &cx.config.user);
@@ -41,6 +46,9 @@ pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let path = cx.db.clone().ok_or(CliError::GenNeedsDb)?;
+    if encrypt {
+        super::admin::new_key(&path, false)?;
+    }
     let started = Instant::now();
     let mut store = cx.open_store(&path, true, Right::Import)?;
     let report = generate(&mut store, cx, patients, seed)?;

@@ -64,6 +64,9 @@ fn patients(cx: &Context, file: PathBuf, options: Options) -> CliResult<ExitCode
         errln!("{line}");
     }
     import.check()?;
+    // Who may import, asked before anything (a dry run's scratch copy of
+    // the database included) is made, and without changing the file.
+    cx.require_on(&db, Right::Import)?;
     let target = import.prepare()?;
     let mut store = cx.open_store(target.path(), target.create(), Right::Import)?;
     // A bar on a terminal only: piped or logged output stays plain lines.

@@ -133,6 +133,15 @@ fn run(mut cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
     let demo = matches!(cli.command, Some(Command::Demo(_)));
     if let Some(install) = crate::team_install::detect().map_err(CliError::TeamInstall)? {
         refuse_redirection(&cli)?;
+        if matches!(cli.command, Some(Command::Gen(_))) {
+            return Err(CliError::TeamInstallNoGen);
+        }
+        // Nor from the environment: the time zone ("today", and so when
+        // cover ends) is the server's, and SQLite's temporary files go
+        // where the system keeps them, not to a folder the user names.
+        for name in ["TZ", "TMPDIR", "SQLITE_TMPDIR"] {
+            std::env::remove_var(name);
+        }
         if demo {
             // The demo's database is a throwaway of the user's own.
             crate::team_install::drop_for_good();

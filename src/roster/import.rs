@@ -138,7 +138,14 @@ impl RosterImport {
     /// that file cannot be written, nothing is imported either.
     pub fn prepare(&self) -> Result<Target, RosterError> {
         if self.options.dry_run {
-            let scratch = tempfile::tempdir().map_err(RosterError::Scratch)?;
+            // On a team install, beside the database, in the team's folder
+            // that nobody else may enter: a copy of the database must not
+            // land where the user (or `TMPDIR`) can read it.
+            let scratch = match (crate::team_install::current(), self.db.parent()) {
+                (Some(_), Some(folder)) => tempfile::tempdir_in(folder),
+                _ => tempfile::tempdir(),
+            }
+            .map_err(RosterError::Scratch)?;
             let (path, create) = if !self.db.exists() {
                 (scratch.path().join("empty.db"), true)
             } else if crate::store::needs_upgrade(&self.db)? {

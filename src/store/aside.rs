@@ -74,6 +74,12 @@ impl Aside {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "tend.db".into());
         let mut folders = vec![database.with_file_name(format!(".{name}.kept"))];
+        if crate::team_install::current().is_some() {
+            // On a team install, only beside the database, where nobody
+            // but tend reaches: rows kept in the user's home would be
+            // theirs to change or remove before they go into the trail.
+            return Aside { folders };
+        }
         let fallback = fallback.or_else(|| {
             directories::BaseDirs::new().map(|b| b.data_local_dir().join("tend").join("kept"))
         });
@@ -110,7 +116,7 @@ impl Aside {
         for (i, folder) in self.folders.iter().enumerate() {
             let path = folder.join(&name);
             match in_folder(i, || {
-                crate::private::folder(folder).and_then(|()| crate::private::replace(&path, &bytes))
+                make_folder(i, folder).and_then(|()| crate::private::replace(&path, &bytes))
             }) {
                 Ok(()) => {
                     // One copy only: the one just written is the newest.
@@ -179,7 +185,7 @@ impl Aside {
         for (i, folder) in self.folders.iter().enumerate() {
             let path = folder.join(&name);
             let appended = in_folder(i, || {
-                crate::private::folder(folder).and_then(|()| {
+                make_folder(i, folder).and_then(|()| {
                     let mut file = crate::private::file(&path, crate::private::Open::Append)?;
                     file.write_all(&line)?;
                     file.sync_all()
@@ -233,6 +239,26 @@ fn in_folder<T>(i: usize, write: impl FnOnce() -> T) -> T {
     } else {
         crate::team_install::as_user(write)
     }
+}
+
+/// Makes the `i`th folder: the user's own (0700); beside the team's
+/// database on a team install, the team's (0770, in a folder nobody else
+/// enters), so that every coordinator's tend can keep their own files
+/// (0600 each) in it.
+fn make_folder(i: usize, folder: &Path) -> std::io::Result<()> {
+    if i == 0 && crate::team_install::current().is_some() {
+        use std::os::unix::fs::DirBuilderExt;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o770)
+            .create(folder)?;
+        // Past the umask; a folder another coordinator's tend made is
+        // theirs to set, and already is.
+        let _ = std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o770));
+        return Ok(());
+    }
+    crate::private::folder(folder)
 }
 
 /// Removes the folder once nothing is kept in it (only an empty folder

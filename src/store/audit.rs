@@ -26,6 +26,18 @@ impl AuditAction {
         }
     }
 
+    /// An action as a person names it: create, read, update, delete or
+    /// execute, or its code (C, R, U, D, E), in any case.
+    pub fn from_word(word: &str) -> Option<AuditAction> {
+        const WORDS: [&str; 5] = ["create", "read", "update", "delete", "execute"];
+        let word = word.trim();
+        WORDS
+            .iter()
+            .position(|w| w.eq_ignore_ascii_case(word))
+            .and_then(|i| AuditAction::from_code(["C", "R", "U", "D", "E"][i]))
+            .or_else(|| AuditAction::from_code(&word.to_uppercase()))
+    }
+
     pub fn from_code(code: &str) -> Option<AuditAction> {
         Some(match code {
             "C" => AuditAction::Create,
@@ -110,17 +122,68 @@ impl Store {
     pub fn for_each_audit_row(
         &self,
         filter: &AuditFilter,
+        each: impl FnMut(AuditRow) -> Result<(), StoreError>,
+    ) -> Result<usize, StoreError> {
+        self.require(crate::domain::role::Right::ReadAudit)?;
+        self.audit_rows_where(filter, "ORDER BY a.id", each)
+    }
+
+    /// The newest `limit` audit rows the filter lets through, newest first:
+    /// the audit view on the screen.
+    pub fn latest_audit_rows(
+        &self,
+        filter: &AuditFilter,
+        limit: usize,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        self.require(crate::domain::role::Right::ReadAudit)?;
+        let mut rows = Vec::new();
+        self.audit_rows_where(
+            filter,
+            &format!("ORDER BY a.id DESC LIMIT {limit}"),
+            |row| {
+                rows.push(row);
+                Ok(())
+            },
+        )?;
+        Ok(rows)
+    }
+
+    /// Like [`Store::latest_audit_rows`], and records the reading in the
+    /// trail itself: who read whose trail is part of the trail.
+    pub fn latest_audit_rows_audited(
+        &mut self,
+        filter: &AuditFilter,
+        limit: usize,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        let rows = self.latest_audit_rows(filter, limit)?;
+        let detail = format!("audit view: {} rows", rows.len());
+        self.write(|tx| {
+            tx.audit(
+                AuditAction::Read,
+                "AuditEvent",
+                None,
+                filter.patient_id,
+                Some(&detail),
+            )
+        })?;
+        Ok(rows)
+    }
+
+    fn audit_rows_where(
+        &self,
+        filter: &AuditFilter,
+        order: &str,
         mut each: impl FnMut(AuditRow) -> Result<(), StoreError>,
     ) -> Result<usize, StoreError> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare(&format!(
             "SELECT a.id, a.recorded_at, a.agent, a.action, a.entity_type, a.entity_id,
                     a.patient_id, a.detail, p.member_id
                FROM audit_event a LEFT JOIN patient p ON p.id = a.patient_id
               WHERE (?1 IS NULL OR a.agent = ?1) AND (?2 IS NULL OR a.patient_id = ?2)
                 AND (?3 IS NULL OR a.action = ?3) AND (?4 IS NULL OR a.recorded_at >= ?4)
                 AND (?5 IS NULL OR a.recorded_at < ?5)
-              ORDER BY a.id",
-        )?;
+              {order}"
+        ))?;
         let at = |t: Option<DateTime<Utc>>| t.map(super::write::utc_text);
         let mut rows = stmt.query(params![
             filter.agent,

@@ -176,8 +176,11 @@ impl Store {
     ) -> Result<(RowCounts, Vec<DamagedText>), StoreError> {
         // Without SQLITE_OPEN_URI: a file named "file:x?mode=memory" is a
         // file, not a database in memory.
-        let mut target = Connection::open_with_flags(
+        // Encrypted with the database's own key, when it has one: a backup
+        // is nothing without it either.
+        let mut target = super::key::connect_keyed_as(
             temp,
+            self.path(),
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         if !copy_in_one_step(self.conn(), &mut target)? {

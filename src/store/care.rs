@@ -96,7 +96,7 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
     }
     let failed = |e: rusqlite::Error| OpenError::from_sqlite(path, e);
     let open = || {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let conn = super::key::connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         Ok::<_, rusqlite::Error>((conn, version))
     };
@@ -151,7 +151,7 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
     // read-only connection cannot run; a writable one, in a transaction
     // that is rolled back, changes nothing either. A file the user cannot
     // write is left unchecked here, and the report says so.
-    let writable = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+    let writable = super::key::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .ok()
         .filter(|c| c.execute_batch("BEGIN").is_ok());
     let indexes_checked = writable.is_some();
@@ -209,7 +209,7 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
 /// at the first read of a connection that can write: the journal holds the
 /// pages as they were before the change, and they are put back.
 fn roll_back_interrupted_change(path: &Path) -> rusqlite::Result<()> {
-    let conn = Connection::open_with_flags(
+    let conn = super::key::connect(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
@@ -223,7 +223,7 @@ fn roll_back_interrupted_change(path: &Path) -> rusqlite::Result<()> {
 /// Whether opening the file would upgrade its schema (it is older than
 /// this tend's); read without changing anything.
 pub fn needs_upgrade(path: &Path) -> Result<bool, OpenError> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    let conn = super::key::connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| OpenError::from_sqlite(path, e))?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -236,10 +236,25 @@ pub fn needs_upgrade(path: &Path) -> Result<bool, OpenError> {
 /// older database without upgrading it.
 pub fn copy_read_only(path: &Path, dest: &Path) -> Result<(), OpenError> {
     let failed = |e: rusqlite::Error| OpenError::from_sqlite(path, e);
-    let source =
-        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(failed)?;
-    let mut target = Connection::open_with_flags(
+    let source = super::key::connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(failed)?;
+    // The copy is encrypted with the original's key, and keeps a copy of
+    // the key beside it, so that it opens (a scratch copy, in a folder as
+    // private as the original's).
+    if let Some(key) = super::key::read_key(path).ok().flatten() {
+        let copy_key = super::key::key_path(dest);
+        crate::private::file(&copy_key, crate::private::Open::New)
+            .and_then(|mut f| {
+                use std::io::Write;
+                writeln!(f, "{}", key.trim_start_matches("x'").trim_end_matches('\''))
+            })
+            .map_err(|source| OpenError::Io {
+                path: copy_key.clone(),
+                source,
+            })?;
+    }
+    let mut target = super::key::connect_keyed_as(
         dest,
+        path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
     )
     .map_err(failed)?;

@@ -16,7 +16,9 @@ pub enum OpenError {
     /// in: the message names who it belongs to.
     #[error("{0}")]
     NoAccess(String),
-    #[error("{0} is not a tend database or is damaged; it was not changed: choose another file with --db, or restore it from a backup")]
+    /// (An encrypted database whose key is not beside it reads as this too:
+    /// without the key, it cannot be told from damage.)
+    #[error("{0} is not a tend database or is damaged (or is encrypted, and its key {0}.key is not beside it); it was not changed: choose another file with --db, restore it from a backup, or put its key back")]
     NotADatabase(PathBuf),
     #[error("{0} is an SQLite database but not tend's; it was not changed: choose another file with --db")]
     Foreign(PathBuf),
@@ -44,6 +46,15 @@ pub enum OpenError {
     },
     #[error("cannot open {path}: {message}")]
     Sqlite { path: PathBuf, message: String },
+    /// An encrypted database, and a tend built without encryption.
+    #[error("{0} is encrypted (its key is beside it), and this tend was built without encryption; it was not changed: use a tend built with `cargo build --release --features encryption`")]
+    NeedsEncryption(PathBuf),
+    /// The database's key file is there but cannot be read (or is not a key).
+    #[error("cannot read the key {}: {source}; ask whoever looks after the server", .key.display())]
+    KeyUnreadable {
+        key: PathBuf,
+        source: std::io::Error,
+    },
     /// The disk (or the file system) the database is on refused to write:
     /// full, most often. tend then opens the file read-only.
     #[error("cannot open {0} for writing: its disk is full or cannot be written (free some space, or ask whoever looks after the server)")]

@@ -20,6 +20,7 @@ mod damage;
 mod error;
 pub mod fhir;
 mod goal;
+pub mod key;
 mod lock;
 mod notes;
 mod open;
@@ -61,7 +62,7 @@ pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
 };
 pub use open::OpenOptions;
-pub use reach::Access;
+pub use reach::{access_of_file, Access};
 pub use record::{Allergy, CareTeamMember, Flag, Medication, RecordItem};
 pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;

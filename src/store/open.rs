@@ -120,7 +120,8 @@ impl Store {
                 OpenError::ReadOnly(path.to_path_buf())
             });
         }
-        let conn = Connection::open_with_flags(
+        check_key(path)?;
+        let conn = super::key::connect(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -196,6 +197,13 @@ impl Store {
              PRAGMA cache_size = -16384;",
         )
         .map_err(|e| OpenError::from_sqlite(path, e))?;
+        if crate::team_install::current().is_some() {
+            // A temporary file (a big sort) would belong to the user, in a
+            // folder the user can reach, for as long as SQLite needs it
+            // named: on a team install, temporary tables stay in memory.
+            conn.execute_batch("PRAGMA temp_store = MEMORY;")
+                .map_err(|e| OpenError::from_sqlite(path, e))?;
+        }
 
         let mut store = Store::with_connection(conn, path, agent, clock, options);
         store.rolled_back = interrupted;
@@ -234,11 +242,12 @@ impl Store {
                 .is_ok()
         };
         let mut why = "its disk is full, so nothing can be saved until there is room".to_string();
-        let conn = match Connection::open_with_flags(uri("mode=ro"), flags) {
+        check_key(path)?;
+        let conn = match super::key::connect_keyed_as(uri("mode=ro"), path, flags) {
             Ok(conn) if readable(&conn) => conn,
             _ => {
                 why.push_str(", and the latest changes of other sessions may not show");
-                Connection::open_with_flags(uri("mode=ro&immutable=1"), flags)
+                super::key::connect_keyed_as(uri("mode=ro&immutable=1"), path, flags)
                     .map_err(|e| OpenError::from_sqlite(path, e))?
             }
         };
@@ -310,6 +319,21 @@ pub(crate) fn is_writable_with_folder(path: &Path) -> bool {
         )
 }
 
+/// Refuses, with a sentence, a database whose key this tend cannot use: an
+/// encrypted one in a build without encryption, or a key file it cannot
+/// read.
+fn check_key(path: &Path) -> Result<(), OpenError> {
+    let key = super::key::key_path(path);
+    match super::key::read_key(path) {
+        Ok(None) => Ok(()),
+        Ok(Some(_)) if !super::key::ENCRYPTION => {
+            Err(OpenError::NeedsEncryption(path.to_path_buf()))
+        }
+        Ok(Some(_)) => Ok(()),
+        Err(source) => Err(OpenError::KeyUnreadable { key, source }),
+    }
+}
+
 /// Whether the database holds a change interrupted under a rollback
 /// journal ("hot journal"): asked of SQLite itself through a read-only
 /// connection, which refuses to read such a file (and changes nothing),
@@ -321,7 +345,7 @@ pub(crate) fn has_interrupted_change(path: &Path) -> bool {
     if std::fs::metadata(&journal).map_or(true, |m| m.len() == 0) {
         return false;
     }
-    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    super::key::connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .and_then(|conn| conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))
         .is_err_and(|e| error::has_hot_journal(&e))
 }

@@ -9,7 +9,10 @@
 //! anyone in their teams, and those of whoever they cover today; a
 //! supervisor also those nobody holds yet; an admin everyone; an auditor no
 //! patient at all. A patient outside that is reached only by breaking the
-//! glass ([`Store::break_glass`]), for a while, for a stated reason.
+//! glass ([`Store::break_glass`]), for a while, for a stated reason — or
+//! while the user has a note of theirs unsigned: a call noted under cover
+//! or broken glass is never lost, nor kept from being signed, because the
+//! cover ended or the glass closed while it was being written.
 //!
 //! The reach is SQL, not a list of ids read once: cover ends by itself
 //! and glass closes by itself, in a screen left open all day, because every
@@ -28,12 +31,15 @@ pub enum Access {
     Own,
     /// An active user of a team's database.
     User { id: i64, role: Role },
+    /// Someone who is not (or no longer) an active user of this team's
+    /// database: they reach nothing and may do nothing.
+    Outsider { login: String },
 }
 
 impl Access {
     pub fn role(&self) -> Option<Role> {
         match self {
-            Access::Own => None,
+            Access::Own | Access::Outsider { .. } => None,
             Access::User { role, .. } => Some(*role),
         }
     }
@@ -46,35 +52,21 @@ impl Store {
 
     /// Signs the session's user in: on a team's database they must be an
     /// active user (one sentence otherwise, naming only their own login).
+    ///
+    /// Asked again whenever it may have changed (an admin deactivating
+    /// them meanwhile): until it answers, and whenever it refuses, the
+    /// session reaches nothing.
     pub fn sign_in(&mut self) -> Result<&Access, StoreError> {
-        self.access = Access::Own;
-        if !self.is_team_database()? {
-            return Ok(&self.access);
-        }
-        let found: Option<(i64, Option<String>, bool)> = self
-            .conn()
-            .prepare_cached("SELECT id, role, active FROM practitioner WHERE username = ?1")?
-            .query_row([&self.agent], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let login = self.agent.clone();
-        match found {
-            Some((id, Some(role), true)) => {
-                let role = Role::from_code(&role).ok_or(StoreError::NotAUser { login })?;
-                self.access = Access::User { id, role };
-                Ok(&self.access)
-            }
-            Some((_, Some(_), false)) => Err(StoreError::Deactivated { login }),
-            _ => Err(StoreError::NotAUser { login }),
-        }
+        self.access = Access::Outsider {
+            login: self.agent.clone(),
+        };
+        self.access = access_in(self.conn(), &self.agent)?;
+        Ok(&self.access)
     }
 
     /// Whether anyone has a role here: then the database is a team's.
     pub fn is_team_database(&self) -> Result<bool, StoreError> {
-        Ok(self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM practitioner WHERE role IS NOT NULL)",
-            [],
-            |r| r.get(0),
-        )?)
+        is_team_database(self.conn())
     }
 
     /// Refuses, with a sentence and before anything is written, what the
@@ -84,6 +76,9 @@ impl Store {
             Access::User { role, .. } if !role.may(right) => {
                 Err(StoreError::NotAllowed { role: *role, right })
             }
+            Access::Outsider { login } => Err(StoreError::NotAUser {
+                login: login.clone(),
+            }),
             _ => Ok(()),
         }
     }
@@ -94,6 +89,7 @@ impl Store {
     pub(crate) fn reach(&self, p: &str) -> String {
         let (me, role) = match &self.access {
             Access::Own => return "1".into(),
+            Access::Outsider { .. } => return "0".into(),
             Access::User { role, .. } if role.sees_everyone() => return "1".into(),
             Access::User { role, .. } if !role.may(Right::ReadCharts) => return "0".into(),
             Access::User { id, role } => (*id, *role),
@@ -114,7 +110,9 @@ impl Store {
                  UNION SELECT covered_id FROM coverage
                        WHERE covering_id = {me} AND '{today}' BETWEEN starts_on AND ends_on)
               OR {p}.id IN (SELECT patient_id FROM glass
-                             WHERE practitioner_id = {me} AND until > '{now}'){unassigned})"
+                             WHERE practitioner_id = {me} AND until > '{now}')
+              OR {p}.id IN (SELECT patient_id FROM communication
+                             WHERE author_id = {me} AND status = 'preparation'){unassigned})"
         )
     }
 
@@ -158,5 +156,54 @@ impl Store {
         } else {
             Err(StoreError::OutOfReach)
         }
+    }
+}
+
+/// How `login` stands on the database at `path`, read without changing the
+/// file (no upgrade, no write): for commands that read it without the
+/// store (`tend check`, `tend audit verify`).
+pub fn access_of_file(path: &std::path::Path, login: &str) -> Result<Access, StoreError> {
+    let conn = super::key::connect(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let has_roles: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('practitioner') WHERE name = 'role')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_roles {
+        // Older than roles: one person's own.
+        return Ok(Access::Own);
+    }
+    access_in(&conn, login)
+}
+
+fn is_team_database(conn: &rusqlite::Connection) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM practitioner WHERE role IS NOT NULL)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// How `login` stands on the database: its own when nobody has a role, an
+/// active user's role, or a sentence.
+fn access_in(conn: &rusqlite::Connection, login: &str) -> Result<Access, StoreError> {
+    if !is_team_database(conn)? {
+        return Ok(Access::Own);
+    }
+    let found: Option<(i64, Option<String>, bool)> = conn
+        .prepare_cached("SELECT id, role, active FROM practitioner WHERE username = ?1")?
+        .query_row([login], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let login = login.to_string();
+    match found {
+        Some((id, Some(role), true)) => {
+            let role = Role::from_code(&role).ok_or(StoreError::NotAUser { login })?;
+            Ok(Access::User { id, role })
+        }
+        Some((_, Some(_), false)) => Err(StoreError::Deactivated { login }),
+        _ => Err(StoreError::NotAUser { login }),
     }
 }

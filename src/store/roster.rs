@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params, OpenFlags, OptionalExtension};
 
 use super::write::utc_text;
 use super::{AuditAction, NewCareTeamMember, OpenError, Store, StoreError, Tx};
@@ -203,7 +203,7 @@ impl Store {
         if !super::reachable(path)? {
             return Ok(Vec::new());
         }
-        let conn = Connection::open_with_flags(
+        let conn = super::key::connect(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )

@@ -142,8 +142,12 @@ impl Store {
         })?;
         if was_own {
             // The database is a team's now: whoever added the first admin
-            // goes on as the user they are here.
-            self.sign_in()?;
+            // goes on as the user they are here (root, adding someone else,
+            // is nobody here now and reaches nothing).
+            let signed = self.sign_in().map(|_| ());
+            if login == self.agent {
+                signed?;
+            }
         }
         Ok(())
     }
@@ -194,7 +198,11 @@ impl Store {
                 Some(&format!("user changed: {login}: {}", said.join("; "))),
             )
         })?;
-        self.sign_in().map(|_| ())
+        // The change is made; the session goes on as what it is now (a
+        // user who changed their own role, or nobody if they deactivated
+        // themselves).
+        let _ = self.sign_in();
+        Ok(())
     }
 
     /// Deactivates a user (they can no longer sign in; what they wrote
@@ -219,7 +227,11 @@ impl Store {
                 Some(&format!("user {what}: {login}")),
             )
         })?;
-        self.sign_in().map(|_| ())
+        // The change is made; the session goes on as what it is now (a
+        // user who changed their own role, or nobody if they deactivated
+        // themselves).
+        let _ = self.sign_in();
+        Ok(())
     }
 
     /// Puts `covered`'s patients and tasks in `covering`'s caseload and
@@ -323,18 +335,32 @@ impl Store {
     pub fn end_cover(&mut self, id: i64) -> Result<(), StoreError> {
         self.require(Right::SetCover)?;
         let yesterday = self.clock.today().pred_opt().unwrap_or(self.clock.today());
+        let access = self.access.clone();
         self.write(|tx| {
-            let starts: Option<String> = tx
+            let found: Option<(String, i64, i64)> = tx
                 .conn()
-                .query_row("SELECT starts_on FROM coverage WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT starts_on, covering_id, covered_id FROM coverage WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
                 .optional()?;
-            let Some(starts) = starts else {
+            let Some((starts, covering, covered)) = found else {
                 return Err(StoreError::Refused(format!(
                     "there is no cover numbered {id}"
                 )));
             };
+            if let Access::User {
+                id: me,
+                role: Role::Supervisor,
+            } = access
+            {
+                if !shares_a_team(tx, me, covering)? || !shares_a_team(tx, me, covered)? {
+                    return Err(StoreError::Refused(format!(
+                        "cover {id} is not between people of your teams: an admin ends it"
+                    )));
+                }
+            }
             if starts > date_text(yesterday) {
                 tx.conn()
                     .execute("DELETE FROM coverage WHERE id = ?1", [id])?;
@@ -399,14 +425,17 @@ impl Store {
     /// all of them; a supervisor sees those of their teams' people.
     pub fn glass_opened(&self, all: bool) -> Result<Vec<GlassOpened>, StoreError> {
         self.require(Right::ReviewGlass)?;
+        // Nobody reviews their own; a supervisor those of their teams.
         let whose = match &self.access {
             Access::User {
                 id,
                 role: Role::Supervisor,
             } => format!(
-                "g.practitioner_id IN (SELECT b.practitioner_id FROM team_member a
-                   JOIN team_member b ON b.team_id = a.team_id WHERE a.practitioner_id = {id})"
+                "g.practitioner_id != {id} AND g.practitioner_id IN (
+                   SELECT b.practitioner_id FROM team_member a
+                     JOIN team_member b ON b.team_id = a.team_id WHERE a.practitioner_id = {id})"
             ),
+            Access::User { id, .. } => format!("g.practitioner_id != {id}"),
             _ => "1".into(),
         };
         let unreviewed = if all { "1" } else { "g.reviewed_at IS NULL" };

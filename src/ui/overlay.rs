@@ -190,40 +190,57 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
             hits,
             selected,
         } => {
-            let width = area.width.saturating_sub(8).min(110);
-            let rows = area.height.saturating_sub(4);
-            let first = selected.saturating_sub(rows.saturating_sub(1) as usize);
-            let lines: Vec<Line> = hits
-                .iter()
-                .enumerate()
-                .skip(first)
-                .take(rows as usize)
-                .map(|(i, hit)| {
-                    let style = if i == *selected {
-                        theme.selected_focused
-                    } else {
-                        ratatui::style::Style::new()
-                    };
-                    let text = format!(
-                        "{}  {}  {}",
-                        app.clock.local_date(hit.sent_at),
-                        fit(&hit.patient_name, 24),
-                        hit.line.trim()
-                    );
-                    Line::styled(fit(&text, width as usize - 2), style)
-                })
-                .collect();
             let title = closes(
                 app,
                 &format!("{} notes hold \"{}\"", hits.len(), fit(words, 20)),
                 overlay,
             );
-            let rect = centered(area, width, lines.len() as u16 + 2);
-            frame.render_widget(Clear, rect);
-            frame.render_widget(
-                Paragraph::new(lines).block(overlay_block(theme, &title)),
-                rect,
+            let width = area.width.saturating_sub(8).min(110);
+            render_list(theme, frame, area, width, &title, hits, *selected, |hit| {
+                format!(
+                    "{}  {}  {}",
+                    app.clock.local_date(hit.sent_at),
+                    fit(&hit.patient_name, 24),
+                    hit.line.trim()
+                )
+            });
+        }
+        Overlay::Audit {
+            words,
+            rows,
+            selected,
+        } => {
+            let filter = if words.is_empty() {
+                "everything".to_string()
+            } else {
+                fit(words, 40)
+            };
+            let title = closes(
+                app,
+                &format!(
+                    "Audit trail · {} row{} · {filter}",
+                    rows.len(),
+                    if rows.len() == 1 { "" } else { "s" }
+                ),
+                overlay,
             );
+            let width = area.width.saturating_sub(4).min(120);
+            render_list(theme, frame, area, width, &title, rows, *selected, |row| {
+                let event = &row.event;
+                let what = match &row.member_id {
+                    Some(member) => format!("{} {}", event.entity_type, member),
+                    None => event.entity_type.clone(),
+                };
+                clean(&format!(
+                    "{}  {:<10}  {}  {:<22}  {}",
+                    app.clock.local(event.recorded_at).format("%m-%d %H:%M"),
+                    fit(&event.agent, 10),
+                    crate::app::audit_view::action_word(event.action),
+                    fit(&what, 22),
+                    event.detail.as_deref().unwrap_or("").trim()
+                ))
+                .into_owned()
+            });
         }
         Overlay::Goal(detail) => {
             let goal = &detail.goal;
@@ -384,4 +401,41 @@ fn numbered_keys(app: &App) -> String {
         (Some(only), _) => only.to_string(),
         _ => String::new(),
     }
+}
+
+/// A list overlay: one line an item, the selected one highlighted and kept
+/// in view, in a box `width` wide and as tall as its lines (one at least).
+#[allow(clippy::too_many_arguments)] // the box, its title, its items and how each reads
+fn render_list<T>(
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+    title: &str,
+    items: &[T],
+    selected: usize,
+    text_of: impl Fn(&T) -> String,
+) {
+    let rows = area.height.saturating_sub(4);
+    let first = selected.saturating_sub(rows.saturating_sub(1) as usize);
+    let lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows as usize)
+        .map(|(i, item)| {
+            let style = if i == selected {
+                theme.selected_focused
+            } else {
+                ratatui::style::Style::new()
+            };
+            Line::styled(fit(&text_of(item), width as usize - 2), style)
+        })
+        .collect();
+    let rect = centered(area, width, lines.len().max(1) as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(overlay_block(theme, title)),
+        rect,
+    );
 }

@@ -114,6 +114,7 @@ pub enum OverlayKind {
     Note,
     ConfirmDiscard,
     Search,
+    Audit,
 }
 
 /// Where a binding works: the layer on top decides which context a key is
@@ -184,6 +185,7 @@ impl Context {
                     OverlayKind::Note => "a note's view",
                     OverlayKind::ConfirmDiscard => "the question",
                     OverlayKind::Search => "the search results",
+                    OverlayKind::Audit => "the audit trail",
                 }
             ),
             Context::Editor => "In the note editor".into(),

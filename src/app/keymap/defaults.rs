@@ -44,7 +44,7 @@ impl Default for Keymap {
             b("undo", Undo, Global, &["u"], "undo the last change, again for the one before", None),
             b("new_note", NewNote, Global, &["n"], "write a note for the selected patient (their draft, if any)", Some("note")),
             b("resume_draft", ResumeDraft, Global, &["d"], "reopen the draft note left unsigned", None),
-            b("command", Command, Global, &[":"], "command line: search WORDS", None),
+            b("command", Command, Global, &[":"], "command line: search WORDS, glass MEMBER-ID REASON, audit FILTERS", None),
             b("move_down", MoveDown, Global, &["j", "down"], "move down", None),
             b("move_up", MoveUp, Global, &["k", "up"], "move up", None),
             b("top", Top, Global, &["g", "home"], "go to the top", None),

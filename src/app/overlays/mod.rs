@@ -16,7 +16,7 @@ use super::effects::Effect;
 use super::keymap::{Action, Context, OverlayKind};
 use super::notes::Proposal;
 use crate::domain::goal::Goal;
-use crate::store::{NoteSummary, SearchHit};
+use crate::store::{AuditRow, NoteSummary, SearchHit};
 
 /// A goal with what the overlay shows besides it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +63,12 @@ pub enum Overlay {
         hits: Vec<SearchHit>,
         selected: usize,
     },
+    /// The newest rows of the audit trail a filter lets through.
+    Audit {
+        words: String,
+        rows: Vec<AuditRow>,
+        selected: usize,
+    },
 }
 
 /// What an overlay does with a key.
@@ -95,6 +101,7 @@ impl Overlay {
             Overlay::Note { .. } => OverlayKind::Note,
             Overlay::ConfirmDiscard => OverlayKind::ConfirmDiscard,
             Overlay::Search { .. } => OverlayKind::Search,
+            Overlay::Audit { .. } => OverlayKind::Audit,
         }
     }
 
@@ -127,6 +134,13 @@ impl Overlay {
             Overlay::Note { note, scroll, .. } => note::key(note, scroll, action),
             Overlay::ConfirmDiscard => confirm_discard::key(action),
             Overlay::Search { hits, selected, .. } => search::key(hits, selected, action),
+            Overlay::Audit { rows, selected, .. } => {
+                if step(selected, rows.len(), action) {
+                    Outcome::Stay
+                } else {
+                    Outcome::Close
+                }
+            }
         }
     }
 }

@@ -27,11 +27,18 @@ impl Purpose for CommandLine {
                     "glass MEMBER-ID REASON: say why (at least {REASON_MIN_CHARS} characters)"
                 )),
             },
-            _ if text.trim().is_empty() => {
-                Err("type a command: search WORDS, or glass MEMBER-ID REASON".to_string())
+            _ if text.trim() == "audit" || text.trim().starts_with("audit ") => {
+                match crate::app::audit_view::parse(text.trim().trim_start_matches("audit")) {
+                    Ok(_) => Ok(format!(
+                        "{} shows the newest rows of the audit trail",
+                        app.key("line_submit")
+                    )),
+                    Err(problem) => Err(problem),
+                }
             }
+            _ if text.trim().is_empty() => Err(COMMANDS.to_string()),
             _ => Err(format!(
-                "{:?} is not a command: try search WORDS, or glass MEMBER-ID REASON",
+                "{:?} is not a command: {COMMANDS}",
                 fit(text.trim(), 30)
             )),
         }
@@ -47,10 +54,16 @@ impl Purpose for CommandLine {
                 ))),
             };
         }
+        if text == "audit" || text.starts_with("audit ") {
+            return app.open_audit(text.trim_start_matches("audit"));
+        }
         let words = text.strip_prefix("search").unwrap_or("");
         app.search(words)
     }
 }
+
+/// The commands, as the empty line says them.
+const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, or audit [user:LOGIN member:ID action:read from:DATE to:DATE]";
 
 /// `glass`'s member ID and reason, when both are there and the reason is
 /// long enough to be one.

@@ -314,7 +314,7 @@ pub fn verify_file(
     }
     // One thread reads it: SQLite's own locking of the connection would
     // cost a mutex a column (seen with perf on the ten-million-row walk).
-    let conn = Connection::open_with_flags(
+    let conn = crate::store::key::connect(
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
