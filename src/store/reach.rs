@@ -95,24 +95,37 @@ impl Store {
             Access::User { id, role } => (*id, *role),
         };
         let today = date_text(self.clock.today());
-        let now = utc_text(self.clock.now_utc());
+        // To the minute: the text of the statement (and so SQLite's cache
+        // of prepared statements) changes once a minute, not every second.
+        let now = utc_text({
+            use chrono::DurationRound;
+            let now = self.clock.now_utc();
+            now.duration_trunc(chrono::TimeDelta::minutes(1))
+                .unwrap_or(now)
+        });
         let unassigned = if role.may(Right::SeeUnassigned) {
-            format!(" OR {p}.coordinator_id IS NULL")
+            "UNION SELECT id FROM patient WHERE coordinator_id IS NULL"
         } else {
-            String::new()
+            ""
         };
+        // One set of ids, made once a statement: a name filter then meets
+        // it by rowid (1.4 ms for a coordinator's "kel" among 100,000
+        // patients, where an OR of conditions on each of the filter's
+        // 3,500 matches took 3.8 ms, and the window behind it 5.3 ms).
         format!(
-            "({p}.coordinator_id IN (
-                 SELECT {me}
-                 UNION SELECT b.practitioner_id FROM team_member a
-                        JOIN team_member b ON b.team_id = a.team_id
-                       WHERE a.practitioner_id = {me}
-                 UNION SELECT covered_id FROM coverage
-                       WHERE covering_id = {me} AND '{today}' BETWEEN starts_on AND ends_on)
-              OR {p}.id IN (SELECT patient_id FROM glass
-                             WHERE practitioner_id = {me} AND until > '{now}')
-              OR {p}.id IN (SELECT patient_id FROM communication
-                             WHERE author_id = {me} AND status = 'preparation'){unassigned})"
+            "{p}.id IN (
+               SELECT id FROM patient WHERE coordinator_id IN (
+                   SELECT {me}
+                   UNION SELECT b.practitioner_id FROM team_member a
+                          JOIN team_member b ON b.team_id = a.team_id
+                         WHERE a.practitioner_id = {me}
+                   UNION SELECT covered_id FROM coverage
+                         WHERE covering_id = {me} AND '{today}' BETWEEN starts_on AND ends_on)
+               {unassigned}
+               UNION SELECT patient_id FROM glass
+                      WHERE practitioner_id = {me} AND until > '{now}'
+               UNION SELECT patient_id FROM communication
+                      WHERE author_id = {me} AND status = 'preparation')"
         )
     }
 
