@@ -127,7 +127,13 @@ impl CaseloadQuery {
     fn filter_sql(&self, store: &Store) -> (String, Vec<Value>) {
         let mut clauses = Vec::new();
         let mut values = Vec::new();
-        let reach = store.reach("p");
+        let words = self.words();
+        // A name filter's matches meet the reach best as one set of ids.
+        let reach = if words.iter().any(|w| w.chars().count() >= 3) {
+            store.reach_set("p")
+        } else {
+            store.reach("p")
+        };
         if reach != "1" {
             clauses.push(reach);
         }
@@ -136,7 +142,6 @@ impl CaseloadQuery {
             clauses.push(mine);
             values.extend(mine_values);
         }
-        let words = self.words();
         // Every word must match a part of the name or the member ID, so
         // "ana test", "test, ana" and "SYN-0012" all find what they mean.
         // Words of three characters or more go through the trigram index
