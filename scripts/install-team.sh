@@ -11,7 +11,9 @@
 #     place an installed tend takes it from;
 #   - the database made, its first admin the login given; with --encrypt
 #     (a tend built with --features encryption), encrypted with SQLCipher,
-#     its key in DATA/tend.db.key, root's and the group's to read (0640).
+#     its key in DATA/tend.db.key, root's and the group's to read (0640);
+#   - with --pam (a tend built with --features pam), /etc/pam.d/tend, so
+#     that the screen unlocks with the system password.
 #
 # Run as root, from the repository after `cargo build --release`:
 #
@@ -28,9 +30,10 @@ data=/srv/tend
 binary=target/release/tend
 admin=
 encrypt=
+pam=
 
 usage() {
-    echo "usage: $0 --admin LOGIN [--group NAME] [--prefix DIR] [--data DIR] [--binary FILE] [--encrypt]" >&2
+    echo "usage: $0 --admin LOGIN [--group NAME] [--prefix DIR] [--data DIR] [--binary FILE] [--encrypt] [--pam]" >&2
     exit 2
 }
 
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
     --data) data=${2-}; shift 2 ;;
     --binary) binary=${2-}; shift 2 ;;
     --encrypt) encrypt=--encrypt; shift ;;
+    --pam) pam=yes; shift ;;
     *) usage ;;
     esac
 done
@@ -90,5 +94,13 @@ else
     # database from team.toml, and leaves it the group's (0660).
     # shellcheck disable=SC2086 # $encrypt is one word or none
     env -u TEND_DB -u TEND_CONFIG -u TEND_NOW "$prefix/bin/tend" admin init --admin "$admin" $encrypt
+fi
+if [ -n "$pam" ]; then
+    if [ -e /etc/pam.d/tend ]; then
+        echo "kept /etc/pam.d/tend as it is"
+    else
+        printf '# tend: unlocking the screen with the system password\n@include common-auth\n@include common-account\n' >/etc/pam.d/tend
+        chmod 0644 /etc/pam.d/tend
+    fi
 fi
 echo "installed $prefix/bin/tend (setgid $group) for the database in $data"

@@ -18,6 +18,7 @@ pub mod safe_json;
 pub mod secret;
 pub mod store;
 pub mod synth;
+pub mod system_password;
 pub mod team_install;
 pub mod templates;
 pub mod text;

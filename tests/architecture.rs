@@ -51,6 +51,7 @@ const MODULES: &[(&str, Layer)] = &[
     ("private", Helpers),
     ("safe_json", Helpers),
     ("secret", Helpers),
+    ("system_password", Helpers),
     ("team_install", Helpers),
     ("domain", Domain),
     ("store", Store),

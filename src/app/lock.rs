@@ -5,9 +5,12 @@
 //! a note is saved first. Failed unlocks are audited, and after five tend
 //! saves everything and leaves.
 //!
-//! The passphrase is tend's own, set at the first Ctrl-L and kept only as
-//! an Argon2id hash (`crate::secret`). A screen that locks by itself before
-//! one is set cannot tell who comes back: it offers only to save and leave.
+//! Where the server checks system passwords for tend (a build with the
+//! `pam` feature and `/etc/pam.d/tend`: `crate::system_password`), the
+//! lock takes the user's own system password. Else the passphrase is
+//! tend's own, set at the first Ctrl-L and kept only as an Argon2id hash
+//! (`crate::secret`); a screen that locks by itself before one is set
+//! cannot tell who comes back: it offers only to save and leave.
 
 use std::time::Instant;
 
@@ -35,6 +38,8 @@ pub enum Locked {
 /// What the lock screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
+    /// The user's system password, checked through PAM.
+    System,
     /// The user's passphrase, which unlocks.
     Unlock,
     /// A first passphrase, chosen at the first Ctrl-L: typed once, then
@@ -100,7 +105,9 @@ impl App {
         }
         let saved = self.autosave(true);
         self.report(saved);
+        let system = crate::system_password::available() && crate::config::login_name().is_some();
         let stage = match (self.store.unlock_secret(), why) {
+            _ if system => Stage::System,
             (Ok(Some(_)), _) => Stage::Unlock,
             (Ok(None), Locked::Asked) => Stage::Choose { first: None },
             // Locked by itself, with no passphrase (or none that can be
@@ -199,11 +206,18 @@ impl App {
                 }
                 Ok(())
             }
-            Stage::Unlock => {
-                let matches = self
-                    .store
-                    .unlock_secret()?
-                    .is_some_and(|kept| crate::secret::matches(&typed, &kept));
+            Stage::Unlock | Stage::System => {
+                let matches = if lock.stage == Stage::System {
+                    // The login of the account tend runs as: the system's
+                    // own password is for that account, whoever the config
+                    // names.
+                    crate::config::login_name()
+                        .is_some_and(|login| crate::system_password::check(&login, &typed))
+                } else {
+                    self.store
+                        .unlock_secret()?
+                        .is_some_and(|kept| crate::secret::matches(&typed, &kept))
+                };
                 if matches {
                     self.layers.set_lock(None);
                     let _ = self.store.record_session_event("screen unlocked");
@@ -223,8 +237,13 @@ impl App {
                     return self.leave_locked("left after five refused unlocks");
                 }
                 if let Some(lock) = self.layers.lock_mut() {
+                    let what = if lock.stage == Stage::System {
+                        "password"
+                    } else {
+                        "passphrase"
+                    };
                     lock.said = Some(format!(
-                        "That is not your passphrase ({} {} left)",
+                        "That is not your {what} ({} {} left)",
                         MAX_REFUSED - refused,
                         if MAX_REFUSED - refused == 1 {
                             "try"

@@ -43,6 +43,12 @@ pub fn render(app: &App, lock: &LockScreen, theme: &Theme, frame: &mut Frame, ar
             lines.push(Line::from("Type your tend passphrase to unlock."));
             lines.push(Line::from(format!("Passphrase: {dots}")));
         }
+        Stage::System => {
+            lines.push(Line::from(
+                "Type your password (the one you log in to this server with) to unlock.",
+            ));
+            lines.push(Line::from(format!("Password: {dots}")));
+        }
         Stage::Choose { first: None } => {
             lines.push(Line::from(format!(
                 "No passphrase is set for you yet. Choose one (at least {} characters): \
@@ -77,7 +83,7 @@ pub fn render(app: &App, lock: &LockScreen, theme: &Theme, frame: &mut Frame, ar
             app.key("lock_submit"),
             app.key("lock_back")
         ),
-        Stage::Unlock => hint_line(&app.settings.keymap, Context::Lock),
+        Stage::Unlock | Stage::System => hint_line(&app.settings.keymap, Context::Lock),
     };
     lines.push(Line::from(Span::styled(hints, theme.dim)));
     let block = Block::bordered()

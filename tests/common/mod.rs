@@ -76,6 +76,9 @@ pub struct Options {
     /// Whether the pty becomes tend's controlling terminal (as in a real
     /// terminal window); without one, closing the terminal sends no SIGHUP.
     pub controlling_tty: bool,
+    /// The account tend runs as (uid, gid), through `setpriv`, when not
+    /// the tests' own: for what depends on who the system says the user is.
+    pub run_as: Option<(u32, u32)>,
 }
 
 impl Options {
@@ -85,6 +88,7 @@ impl Options {
             rows,
             no_color: false,
             controlling_tty: true,
+            run_as: None,
         }
     }
 }
@@ -181,7 +185,19 @@ impl Tend {
             .expect("a pseudo-terminal");
 
         home_as_ccuser(&home);
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_tend"));
+        let mut command = match options.run_as {
+            None => CommandBuilder::new(env!("CARGO_BIN_EXE_tend")),
+            Some((uid, gid)) => {
+                let mut command = CommandBuilder::new("setpriv");
+                command.args([
+                    format!("--reuid={uid}"),
+                    format!("--regid={gid}"),
+                    "--clear-groups".to_string(),
+                    env!("CARGO_BIN_EXE_tend").to_string(),
+                ]);
+                command
+            }
+        };
         command.args(args);
         command.env_clear();
         command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
