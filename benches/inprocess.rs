@@ -172,31 +172,14 @@ fn section(size: usize, presses: usize, runs: usize) -> String {
 
     // The queries behind the panes.
     let store = open(&path);
-    let mine = CaseloadQuery {
-        scope: Scope::Mine,
-        sort: CaseloadSort::Name,
-        filter: String::new(),
-        user: USER.into(),
-    };
-    let team = CaseloadQuery {
-        scope: Scope::Team,
-        ..mine.clone()
-    };
-    let filtered = CaseloadQuery {
-        filter: "kel".into(),
-        ..team.clone()
-    };
-    let window = |q: &CaseloadQuery| {
-        let n = store.caseload_count(q).expect("count");
-        let rows = store.caseload_window(q, 0, 120).expect("window");
-        (n, rows.len())
-    };
-    let patient = store
-        .caseload_window(&mine, 0, 1)
-        .expect("a patient")
-        .first()
-        .map(|r| r.id)
-        .expect("the user has patients");
+    let Caseloads {
+        mine,
+        team,
+        filtered,
+        ..
+    } = Caseloads::of(USER);
+    let window = |q: &CaseloadQuery| window(&store, q);
+    let patient = first_patient(&store, &mine);
     let until = NaiveDateToday::today() + chrono::Duration::days(7);
     let weights = tend::domain::urgency::UrgencyWeights::default();
     let queries: Vec<(&str, Stats, Option<Duration>)> = vec![
@@ -344,36 +327,15 @@ fn team_section(path: &std::path::Path, runs: usize) -> String {
     let mut store =
         Store::open(path, me, clock, &OpenOptions::default()).expect("the database opens");
     store.sign_in().expect("the coordinator signs in");
-    let mine = CaseloadQuery {
-        scope: Scope::Mine,
-        sort: CaseloadSort::Name,
-        filter: String::new(),
-        user: me.into(),
-    };
-    let team = CaseloadQuery {
-        scope: Scope::Team,
-        ..mine.clone()
-    };
-    let by_contact = CaseloadQuery {
-        sort: CaseloadSort::LastContact,
-        ..team.clone()
-    };
-    let filtered = CaseloadQuery {
-        filter: "kel".into(),
-        ..team.clone()
-    };
-    let window = |q: &CaseloadQuery| {
-        let n = store.caseload_count(q).expect("count");
-        let rows = store.caseload_window(q, 0, 120).expect("window");
-        (n, rows.len())
-    };
+    let Caseloads {
+        mine,
+        team,
+        by_contact,
+        filtered,
+    } = Caseloads::of(me);
+    let window = |q: &CaseloadQuery| window(&store, q);
     let reached = store.caseload_count(&team).expect("count");
-    let patient = store
-        .caseload_window(&mine, 0, 1)
-        .expect("a patient")
-        .first()
-        .map(|r| r.id)
-        .expect("the coordinator has patients");
+    let patient = first_patient(&store, &mine);
     let until = NaiveDateToday::today() + chrono::Duration::days(7);
     let weights = tend::domain::urgency::UrgencyWeights::default();
     let day = |who: Assignee| {
@@ -441,6 +403,58 @@ fn team_section(path: &std::path::Path, runs: usize) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The caseloads the queries are timed on, as `user` sees them.
+struct Caseloads {
+    mine: CaseloadQuery,
+    team: CaseloadQuery,
+    by_contact: CaseloadQuery,
+    filtered: CaseloadQuery,
+}
+
+impl Caseloads {
+    fn of(user: &str) -> Caseloads {
+        let mine = CaseloadQuery {
+            scope: Scope::Mine,
+            sort: CaseloadSort::Name,
+            filter: String::new(),
+            user: user.into(),
+        };
+        let team = CaseloadQuery {
+            scope: Scope::Team,
+            ..mine.clone()
+        };
+        Caseloads {
+            by_contact: CaseloadQuery {
+                sort: CaseloadSort::LastContact,
+                ..team.clone()
+            },
+            filtered: CaseloadQuery {
+                filter: "kel".into(),
+                ..team.clone()
+            },
+            mine,
+            team,
+        }
+    }
+}
+
+/// What the caseload pane reads for a query: its count and a window.
+fn window(store: &Store, query: &CaseloadQuery) -> (usize, usize) {
+    let n = store.caseload_count(query).expect("count");
+    let rows = store.caseload_window(query, 0, 120).expect("window");
+    (n, rows.len())
+}
+
+/// The first patient of a caseload.
+fn first_patient(store: &Store, query: &CaseloadQuery) -> i64 {
+    store
+        .caseload_window(query, 0, 1)
+        .expect("a patient")
+        .first()
+        .map(|r| r.id)
+        .expect("the user has patients")
 }
 
 /// "Today" for the benchmark: the fixed clock's date.
