@@ -82,7 +82,7 @@ impl Context {
     /// Opens the database for a command that needs `right`: it waits its
     /// turn behind other tend sessions' writes, saying so on a terminal.
     pub fn open_store(&self, path: &Path, create: bool, right: Right) -> CliResult<Store> {
-        self.open(path, &OpenOptions::batch(create), right)
+        self.open(path, &OpenOptions::batch(create), &[right])
     }
 
     /// Opens it for the screen, where someone types: as for a command, and
@@ -94,11 +94,7 @@ impl Context {
             ..OpenOptions::batch(create)
         };
         // Charts, or (an auditor's screen) the audit trail alone.
-        let right = match self.open(path, &options, Right::ReadCharts) {
-            Err(CliError::Store(StoreError::NotAllowed { .. })) => Right::ReadAudit,
-            other => return other,
-        };
-        self.open(path, &options, right)
+        self.open(path, &options, &[Right::ReadCharts, Right::ReadAudit])
     }
 
     /// Refuses, before a command that reads the file without the store
@@ -109,15 +105,8 @@ impl Context {
         if !path.exists() {
             return Ok(());
         }
-        let team_install = crate::team_install::current().is_some();
         match crate::store::access_of_file(path, &self.config.user) {
-            Ok(Access::User { role, .. }) if !role.may(right) => {
-                Err(StoreError::NotAllowed { role, right }.into())
-            }
-            Ok(Access::Own) if team_install => {
-                Err(CliError::TeamDatabaseUnmanaged(path.to_path_buf()))
-            }
-            Ok(_) => Ok(()),
+            Ok(access) => self.admit(&access, path, &[right]),
             Err(
                 refused @ (StoreError::NotAUser { .. }
                 | StoreError::Deactivated { .. }
@@ -143,8 +132,8 @@ impl Context {
     /// The store opened with the user signed in (on a team's database, an
     /// active user whose role has `right`), having said if opening rolled
     /// back an interrupted change.
-    fn open(&self, path: &Path, options: &OpenOptions, right: Right) -> CliResult<Store> {
-        let team_install = crate::team_install::current().is_some() && !self.demo;
+    fn open(&self, path: &Path, options: &OpenOptions, rights: &[Right]) -> CliResult<Store> {
+        let team_install = self.team_install();
         let options = OpenOptions {
             // The team's database is made once, by `tend admin init`.
             create: options.create && !team_install,
@@ -152,12 +141,7 @@ impl Context {
         };
         let mut store = Store::open(path, &self.config.user, self.clock, &options)?;
         store.sign_in()?;
-        if team_install && store.access() == &crate::store::Access::Own {
-            // A database nobody manages is everyone's: never on a team's
-            // install.
-            return Err(CliError::TeamDatabaseUnmanaged(path.to_path_buf()));
-        }
-        store.require(right)?;
+        self.admit(store.access(), path, rights)?;
         if store.rolled_back_interrupted_change() {
             errln!(
                 "tend: {}: {ROLLED_BACK}",
@@ -165,6 +149,37 @@ impl Context {
             );
         }
         Ok(store)
+    }
+}
+
+impl Context {
+    /// Whether this is a team install's tend opening the team's database
+    /// (not `tend demo`'s own).
+    fn team_install(&self) -> bool {
+        crate::team_install::current().is_some() && !self.demo
+    }
+
+    /// Lets in, on the database at `path`, someone who stands there as
+    /// `access` and whose role has one of `rights`: one sentence otherwise.
+    fn admit(&self, access: &Access, path: &Path, rights: &[Right]) -> CliResult<()> {
+        match access {
+            // A database nobody manages is everyone's: never on a team's
+            // install.
+            Access::Own if self.team_install() => {
+                Err(CliError::TeamDatabaseUnmanaged(path.to_path_buf()))
+            }
+            Access::Own => Ok(()),
+            Access::User { role, .. } if rights.iter().any(|r| role.may(*r)) => Ok(()),
+            Access::User { role, .. } => Err(StoreError::NotAllowed {
+                role: *role,
+                right: rights.first().copied().unwrap_or(Right::ReadCharts),
+            }
+            .into()),
+            Access::Outsider { login } => Err(StoreError::NotAUser {
+                login: login.clone(),
+            }
+            .into()),
+        }
     }
 }
 
