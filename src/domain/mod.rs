@@ -4,6 +4,7 @@ pub mod care_plan;
 pub mod choice;
 pub mod clinical;
 pub mod dates;
+pub mod encounter;
 pub mod goal;
 pub mod language;
 pub mod names;
@@ -13,6 +14,7 @@ pub mod recurrence;
 pub mod role;
 pub mod roster;
 pub mod task;
+pub mod transitions;
 pub mod task_line;
 pub mod urgency;
 

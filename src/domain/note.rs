@@ -3,54 +3,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-/// Defines a closed set of choices, each with its stored code, its label and
-/// the key that picks it in the note editor; each is a [`ChoiceList`].
-///
-/// [`ChoiceList`]: crate::domain::choice::ChoiceList
-macro_rules! choices {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = ($code:literal, $label:literal, $key:literal)),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// The key that picks it in the editor's header.
-            pub fn key(self) -> char {
-                match self { $($name::$variant => $key),+ }
-            }
-
-            pub fn from_code(code: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|c| c.code() == code)
-            }
-
-            pub fn from_key(key: char) -> Option<$name> {
-                $name::ALL.iter().copied().find(|c| c.key() == key)
-            }
-        }
-
-        impl $crate::domain::choice::ChoiceList for $name {
-            const ALL: &'static [$name] = $name::ALL;
-
-            fn code(self) -> &'static str {
-                $name::code(self)
-            }
-
-            fn label(self) -> &'static str {
-                $name::label(self)
-            }
-        }
-    };
-}
+use super::choice::choices;
 
 choices!(
     /// How the contact was made.
