@@ -83,7 +83,19 @@ struct ConfigFile {
     export_dir: Option<PathBuf>,
     urgency: UrgencyWeights,
     follow_up: FollowUpRules,
+    adt: crate::hl7::plan::FeedSettings,
+    transitions: TransitionSettings,
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
+}
+
+/// `[transitions]`: how the clocks of transitions of care count.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransitionSettings {
+    /// The program's own holidays, beyond the US federal holidays (which
+    /// are computed): days that are not business days for the 2-business-
+    /// day contact, as "YYYY-MM-DD".
+    pub holidays: Vec<chrono::NaiveDate>,
 }
 
 /// The settings tend runs with.
@@ -109,6 +121,10 @@ pub struct Config {
     pub urgency: UrgencyWeights,
     /// What is proposed after a note is signed (`[follow_up]`).
     pub follow_up: FollowUpRules,
+    /// How the hospitals' ADT feed is read (`[adt]`).
+    pub adt: crate::hl7::plan::FeedSettings,
+    /// How transition clocks count business days (`[transitions]`).
+    pub transitions: TransitionSettings,
     /// Note templates: the shipped ones, and the user's once loaded.
     pub templates: Vec<Template>,
     /// The `[keys]` table as written: applied to the keymap (and checked)
@@ -148,6 +164,12 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The business-day calendar the clocks count with: federal holidays
+    /// and the program's own.
+    pub fn calendar(&self) -> crate::domain::business_days::Calendar {
+        crate::domain::business_days::Calendar::new(self.transitions.holidays.iter().copied())
+    }
+
     /// The settings with nothing configured.
     pub fn defaults(login_name: Option<String>) -> Result<Config, ConfigError> {
         Config::from_file(ConfigFile::default(), None, "", login_name)
@@ -296,6 +318,8 @@ impl Config {
             export_dir: file.export_dir.filter(|p| !p.as_os_str().is_empty()),
             urgency: file.urgency,
             follow_up: file.follow_up,
+            adt: file.adt,
+            transitions: file.transitions,
             templates: crate::templates::load(None).unwrap_or_default(),
             keys,
             keys_line: find_key_line(text, "[keys]"),

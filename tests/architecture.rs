@@ -56,6 +56,8 @@ const MODULES: &[(&str, Layer)] = &[
     ("domain", Domain),
     ("store", Store),
     ("fhir", Services),
+    // HL7 v2 ADT: files and the MLLP listener (issue 16).
+    ("hl7", Services),
     ("synth", Services),
     ("templates", Services),
     // The roster import's workflow (dry run, report, rejects, progress),

@@ -167,7 +167,7 @@ fn check_says_plainly_what_it_found() {
         said.contains("  ok       SQLite's integrity check finds the file whole\n")
             && said.contains("  ok       every record points at records that exist\n")
             && said.contains("  ok       the search indexes match the records\n")
-            && said.contains("  ok       schema version 10 (current)\n")
+            && said.contains("  ok       schema version 11 (current)\n")
             && said.contains("  ok       the audit trail is whole: 3 rows chained, "),
         "{said}"
     );

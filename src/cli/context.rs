@@ -140,6 +140,7 @@ impl Context {
             ..options.clone()
         };
         let mut store = Store::open(path, &self.config.user, self.clock, &options)?;
+        store.set_calendar(self.config.calendar());
         store.sign_in()?;
         self.admit(store.access(), path, rights)?;
         if store.rolled_back_interrupted_change() {

@@ -96,6 +96,18 @@ pub enum CliError {
     /// `tend admin user add` with a login the server has no account for.
     #[error("there is no account {0:?} on this server: a tend user is someone who logs in here (ask whoever looks after the server to create the account first)")]
     NoAccount(String),
+    /// A file or folder of ADT messages that cannot be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// `tend listen adt` that cannot listen or stopped on a socket error.
+    #[error("{0}")]
+    Listen(String),
+    /// `tend import adt` where some messages were rejected.
+    #[error("{0} could not be read; each is in the rejected queue (`tend adt queue`)")]
+    AdtRejected(String),
     /// `tend export fhir --patient` with a member ID nobody has.
     #[error("no patient has the member ID {0:?}")]
     NoSuchMember(String),

@@ -27,6 +27,13 @@ pub(crate) enum Import {
         #[arg(long)]
         dry_run: bool,
     },
+    /// HL7 v2 ADT messages from files (or the files of a folder): each applied, queued for a
+    /// supervisor or rejected as the live feed would (`tend listen adt`)
+    Adt {
+        /// Files of messages, or folders of them
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// A FHIR R4 Bundle (JSON), as `tend export fhir` writes: all of it or, if any of it
     /// cannot be read, nothing (creates the database if it does not exist)
     Fhir {
@@ -51,6 +58,7 @@ pub(crate) fn run(cx: &Context, what: Import) -> CliResult<ExitCode> {
             patients(cx, file, options)
         }
         Import::Fhir { file } => fhir(cx, file),
+        Import::Adt { paths } => super::adt::import(cx, paths),
     }
 }
 

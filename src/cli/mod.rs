@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod output;
+mod adt;
 mod admin;
 mod audit;
 mod backup;
@@ -78,6 +79,16 @@ enum Command {
     Audit {
         #[command(subcommand)]
         what: audit::Audit,
+    },
+    /// Receive what other systems send live
+    Listen {
+        #[command(subcommand)]
+        what: adt::Listen,
+    },
+    /// The hospitals' ADT messages waiting for a supervisor: list, show, match, dismiss
+    Adt {
+        #[command(subcommand)]
+        what: adt::Adt,
     },
     /// A team's users and roles, cover, and broken glass to review
     Admin {
@@ -162,5 +173,7 @@ fn run(mut cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
         Some(Command::Today(args)) => today::run(&cx, args),
         Some(Command::Audit { what }) => audit::run(&cx, what),
         Some(Command::Admin { what }) => admin::run(&cx, what),
+        Some(Command::Listen { what }) => adt::listen(&cx, what),
+        Some(Command::Adt { what }) => adt::run(&cx, what),
     }
 }

@@ -7,6 +7,8 @@
 //! failing halfway through, and no change is ever without its trail.
 
 mod access;
+mod adt;
+mod adt_queue;
 mod aside;
 mod audit;
 mod backup;
@@ -14,9 +16,11 @@ mod care;
 mod care_plan;
 mod caseload;
 mod chain;
+mod clocks;
 mod codec;
 mod consent;
 mod damage;
+mod encounters;
 mod error;
 pub mod fhir;
 mod goal;
@@ -47,6 +51,8 @@ use crate::clock::Clock;
 
 use access::reachable;
 
+pub use adt::{AdtAction, AdtOutcome, AdtPlan, EncounterFields, ReceivedMessage};
+pub use adt_queue::QueuedMessage;
 pub use aside::{KeptDraft, PendingAudit};
 pub use audit::{AuditAction, AuditEvent, AuditFilter, AuditRow};
 pub use backup::{Backup, Leftover};
@@ -57,6 +63,8 @@ pub use care_plan::{Intervention, Need, ProgressEntry};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use chain::{verify_file, ChainProblem, ChainReport, Head};
 pub use damage::DamagedText;
+pub use clocks::ClockChanges;
+pub use encounters::{ClockRow, EncounterRow, NewEncounter, TransitionRow};
 pub use error::{OpenError, StoreError};
 pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
@@ -108,6 +116,9 @@ pub struct Store {
     rolled_back: bool,
     /// Who the user is on this database, and so what they reach.
     access: reach::Access,
+    /// The business days the transition clocks count (see
+    /// `domain::business_days`).
+    calendar: crate::domain::business_days::Calendar,
 }
 
 impl Store {

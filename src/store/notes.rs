@@ -343,6 +343,7 @@ impl Store {
                     .into(),
             ));
         }
+        let rules = self.rules();
         self.write(|tx| {
             let now = tx.now();
             tx.conn()
@@ -361,6 +362,8 @@ impl Store {
                     .execute(params![patient_id, utc_text(draft.started_at)])?;
             }
             tx.audit_signed_note(AuditAction::Update, draft.id, patient_id, "sign")?;
+            let on = rules.clock.local_date(draft.started_at);
+            tx.meet_contact_clocks(patient_id, draft.id, on, &header)?;
             Ok(draft.id)
         })
         .inspect(|_| self.forget_kept_draft(patient_id))

@@ -273,6 +273,7 @@ impl Store {
         Store {
             rolled_back: false,
             access: Default::default(),
+            calendar: Default::default(),
             busy_timeout: options.busy_timeout,
             announce_waits: options.announce_waits,
             conn,

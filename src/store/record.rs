@@ -200,7 +200,8 @@ impl Store {
                 Some(patient_id),
                 Some(patient_id),
                 Some("medications reconciled"),
-            )
+            )?;
+            tx.meet_med_rec_clocks(patient_id, on)
         })
     }
 

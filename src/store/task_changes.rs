@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
+use crate::domain::transitions::{ClockKind, MetBy};
 use super::write::{date_text, utc_text};
 use super::{AuditAction, Store, StoreError, Tx};
 use crate::domain::recurrence::Recurrence;
@@ -213,6 +214,9 @@ impl Store {
                         "another session has {what}; nothing was changed, and the list is up to date now"
                     )));
                 }
+                if let Some((_, kind)) = tx.clock_of_task(task.id)? {
+                    refuse_on_a_clock(kind, &action)?;
+                }
                 let mut fields = before.fields.clone();
                 match &action {
                     Action::Complete { outcome, .. } => {
@@ -239,6 +243,7 @@ impl Store {
                     }
                 }
                 tx.set_fields(task.id, &fields)?;
+                tx.sync_stamp_clock(task.id, tx.now().date_naive())?;
                 tx.audit(
                     AuditAction::Update,
                     "Task",
@@ -440,6 +445,7 @@ impl Store {
                     return Err(changed_since());
                 }
                 tx.set_fields(before.id, &before.fields)?;
+                tx.sync_stamp_clock(before.id, tx.now().date_naive())?;
                 tx.audit(
                     AuditAction::Update,
                     "Task",
@@ -451,4 +457,36 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Refuses what would hide or fake a transition clock: its deadline is set
+/// by its rule, and most clocks are met by the event that meets them, not
+/// by ticking their task.
+fn refuse_on_a_clock(kind: ClockKind, action: &Action<'_>) -> Result<(), StoreError> {
+    let moves_deadline = match action {
+        Action::Snooze(_) => true,
+        Action::Edit(line) => line.due.is_some(),
+        _ => false,
+    };
+    if moves_deadline {
+        return Err(StoreError::Refused(format!(
+            "the deadline of \"{}\" is set by its rule and cannot be moved; nothing was changed",
+            kind.label()
+        )));
+    }
+    if let Action::Complete { .. } = action {
+        let how = match kind.met_by() {
+            MetBy::Contact => "a signed note of a contact that reached the member or their caregiver (n)",
+            MetBy::Visit => "a recorded follow-up visit (:encounter on the patient)",
+            MetBy::Stamp if kind == ClockKind::MedRec => {
+                "stamping the medication list reconciled (R on the patient)"
+            }
+            MetBy::Stamp | MetBy::Arrival => return Ok(()),
+        };
+        return Err(StoreError::Refused(format!(
+            "\"{}\" is met by {how}, not by completing its task; nothing was changed",
+            kind.label()
+        )));
+    }
+    Ok(())
 }

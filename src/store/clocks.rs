@@ -1,0 +1,463 @@
+//! The clocks of transitions of care, kept in line with their encounter.
+//!
+//! After every change of an encounter its clocks are brought in line with
+//! the rules (`domain::transitions::clocks_for`): a clock the encounter no
+//! longer calls for is voided (never deleted; audited with why, its task
+//! cancelled), a new one is added with its task, and one whose window
+//! moved is moved. Each clock is met by the event that meets it (a signed
+//! contact, a recorded visit, the medication reconciliation stamp, a stamp
+//! on its task), and evidence already on file is looked for when a clock
+//! is added, so a visit recorded before the discharge message arrived
+//! still counts. A clock met after its deadline stays missed ("met late").
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+
+use super::caseload::parse_date;
+use super::encounters::{parse_wall, read_encounter, wall_text, EncounterRow, Rules, ENCOUNTER_COLUMNS};
+use super::write::{date_text, utc_text};
+use super::{AuditAction, StoreError, Tx};
+use crate::domain::encounter::Encounter;
+use crate::domain::note::NoteHeader;
+use crate::domain::task::{Priority, TaskKind, TaskStatus};
+use crate::domain::transitions::{self, ClockDue, ClockKind, MetBy};
+
+/// What changed in the clocks of one encounter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClockChanges {
+    pub added: Vec<ClockKind>,
+    pub voided: Vec<ClockKind>,
+    pub moved: Vec<ClockKind>,
+}
+
+impl Tx<'_> {
+    /// Brings the encounter's clocks in line with what the rules call for.
+    pub(crate) fn reconcile_clocks(
+        &mut self,
+        encounter: &Encounter,
+        rules: &Rules,
+        why: &str,
+    ) -> Result<ClockChanges, StoreError> {
+        let wanted = transitions::clocks_for(encounter, &rules.calendar);
+        let existing = self.live_clocks(encounter.id)?;
+        let mut changes = ClockChanges::default();
+        for (clock_id, kind, opens_on, due_on, task_id, met_on) in &existing {
+            match wanted.iter().find(|w| w.kind == *kind) {
+                None => {
+                    self.void_clock(*clock_id, *task_id, encounter.patient_id, why)?;
+                    changes.voided.push(*kind);
+                }
+                Some(w) if (w.opens_on, w.due_on) != (*opens_on, *due_on) && met_on.is_none() => {
+                    self.conn().execute(
+                        "UPDATE transition_clock SET opens_on = ?2, due_on = ?3 WHERE id = ?1",
+                        params![clock_id, date_text(w.opens_on), date_text(w.due_on)],
+                    )?;
+                    if let Some(task) = task_id {
+                        self.conn().execute(
+                            "UPDATE task SET due_on = ?2, version = version + 1, updated_at = ?3
+                              WHERE id = ?1",
+                            params![task, date_text(w.due_on), utc_text(self.now())],
+                        )?;
+                    }
+                    self.audit(
+                        AuditAction::Update,
+                        "TransitionClock",
+                        Some(*clock_id),
+                        Some(encounter.patient_id),
+                        Some(&format!("{} now due {} ({why})", kind.code(), w.due_on)),
+                    )?;
+                    changes.moved.push(*kind);
+                }
+                Some(_) => {}
+            }
+        }
+        for due in &wanted {
+            if existing.iter().any(|(_, kind, ..)| *kind == due.kind) {
+                continue;
+            }
+            self.add_clock(encounter, due, rules)?;
+            changes.added.push(due.kind);
+        }
+        Ok(changes)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn live_clocks(
+        &self,
+        encounter_id: i64,
+    ) -> Result<Vec<(i64, ClockKind, NaiveDate, NaiveDate, Option<i64>, Option<NaiveDate>)>, StoreError>
+    {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, kind, opens_on, due_on, task_id, met_on FROM transition_clock
+              WHERE encounter_id = ?1 AND voided_at IS NULL",
+        )?;
+        let rows = stmt.query_map([encounter_id], |r| {
+            let kind: String = r.get(1)?;
+            let opens: String = r.get(2)?;
+            let due: String = r.get(3)?;
+            let met: Option<String> = r.get(5)?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                kind,
+                opens,
+                due,
+                r.get::<_, Option<i64>>(4)?,
+                met,
+            ))
+        })?;
+        let mut clocks = Vec::new();
+        for row in rows {
+            let (id, kind, opens, due, task, met) = row?;
+            let (Some(kind), Some(opens), Some(due)) =
+                (ClockKind::from_code(&kind), parse_date(&opens), parse_date(&due))
+            else {
+                return Err(StoreError::Refused(format!(
+                    "clock {id} cannot be read: run tend check"
+                )));
+            };
+            clocks.push((id, kind, opens, due, task, met.as_deref().and_then(parse_date)));
+        }
+        Ok(clocks)
+    }
+
+    fn void_clock(
+        &mut self,
+        clock_id: i64,
+        task_id: Option<i64>,
+        patient_id: i64,
+        why: &str,
+    ) -> Result<(), StoreError> {
+        let now = utc_text(self.now());
+        self.conn().execute(
+            "UPDATE transition_clock SET voided_at = ?2, void_reason = ?3 WHERE id = ?1",
+            params![clock_id, now, why],
+        )?;
+        if let Some(task) = task_id {
+            self.conn().execute(
+                "UPDATE task SET status = 'cancelled', outcome = ?2, completed_at = ?3,
+                        version = version + 1, updated_at = ?3
+                  WHERE id = ?1 AND status IN ('requested', 'in-progress')",
+                params![task, format!("clock voided: {why}"), now],
+            )?;
+        }
+        self.audit(
+            AuditAction::Update,
+            "TransitionClock",
+            Some(clock_id),
+            Some(patient_id),
+            Some(&format!("voided ({why})")),
+        )
+    }
+
+    /// Adds a clock with its task (a clock met on its event's arrival needs
+    /// no task), then meets it from what is already on file.
+    fn add_clock(
+        &mut self,
+        encounter: &Encounter,
+        due: &ClockDue,
+        rules: &Rules,
+    ) -> Result<(), StoreError> {
+        let arrival = due.kind.met_by() == MetBy::Arrival;
+        let task_id = if arrival {
+            None
+        } else {
+            let owner: Option<i64> = self.conn().query_row(
+                "SELECT coordinator_id FROM patient WHERE id = ?1",
+                [encounter.patient_id],
+                |r| r.get(0),
+            )?;
+            let task = self.insert_task(&super::NewTask {
+                patient_id: encounter.patient_id,
+                owner_id: owner,
+                kind: TaskKind::FollowUp,
+                description: transitions::due_title(due.kind, encounter),
+                status: TaskStatus::Requested,
+                priority: Priority::Urgent,
+                due_on: Some(due.due_on),
+                hard_deadline: true,
+                authored_at: self.now(),
+                completed_at: None,
+            })?;
+            Some(task)
+        };
+        self.conn().execute(
+            "INSERT INTO transition_clock (encounter_id, patient_id, kind, opens_on, due_on, task_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                encounter.id,
+                encounter.patient_id,
+                due.kind.code(),
+                date_text(due.opens_on),
+                date_text(due.due_on),
+                task_id
+            ],
+        )?;
+        let clock_id = self.conn().last_insert_rowid();
+        self.audit(
+            AuditAction::Create,
+            "TransitionClock",
+            Some(clock_id),
+            Some(encounter.patient_id),
+            Some(&format!("{} due {}", due.kind.code(), due.due_on)),
+        )?;
+        if arrival {
+            self.meet_clock(clock_id, rules.today(), "the event's arrival in tend")?;
+        } else {
+            self.meet_from_history(clock_id, encounter, due, rules)?;
+        }
+        Ok(())
+    }
+
+    /// Meets a new clock from evidence already on file: a visit recorded
+    /// before the discharge message came, a contact already signed, a
+    /// reconciliation already stamped.
+    fn meet_from_history(
+        &mut self,
+        clock_id: i64,
+        encounter: &Encounter,
+        due: &ClockDue,
+        rules: &Rules,
+    ) -> Result<(), StoreError> {
+        match due.kind.met_by() {
+            MetBy::Visit => {
+                let sql = format!(
+                    "SELECT {ENCOUNTER_COLUMNS} FROM encounter e
+                      WHERE e.patient_id = ?1 AND e.class = 'outpatient' AND e.status != 'cancelled'
+                        AND e.started_at >= ?2 ORDER BY e.started_at"
+                );
+                let from = wall_text(due.opens_on.and_hms_opt(0, 0, 0).unwrap_or_default());
+                let visits: Vec<EncounterRow> = {
+                    let conn = self.conn();
+                    let mut stmt = conn.prepare_cached(&sql)?;
+                    let rows = stmt.query_map(params![encounter.patient_id, from], |r| {
+                        read_encounter(conn, r)
+                    })?;
+                    rows.collect::<Result<_, _>>()?
+                };
+                let met = visits
+                    .iter()
+                    .find(|v| transitions::visit_meets(due, &v.encounter))
+                    .or_else(|| {
+                        visits
+                            .iter()
+                            .find(|v| transitions::late_visit_meets(due, &v.encounter))
+                    });
+                if let Some(visit) = met {
+                    let by = format!("visit {}", visit.encounter.id);
+                    self.meet_clock(clock_id, visit.encounter.started_on(), &by)?;
+                }
+            }
+            MetBy::Contact => {
+                let from = utc_text(
+                    due.opens_on
+                        .and_hms_opt(0, 0, 0)
+                        .unwrap_or_default()
+                        .and_utc()
+                        - chrono::Duration::days(1),
+                );
+                let mut stmt = self.conn().prepare_cached(
+                    "SELECT id, sent_at, medium, direction, recipient, outcome, duration_minutes
+                       FROM communication
+                      WHERE patient_id = ?1 AND status = 'completed' AND sent_at >= ?2
+                      ORDER BY sent_at",
+                )?;
+                let notes: Vec<(i64, String, NoteHeader)> = stmt
+                    .query_map(params![encounter.patient_id, from], |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            (
+                                r.get::<_, String>(2)?,
+                                r.get::<_, String>(3)?,
+                                r.get::<_, String>(4)?,
+                                r.get::<_, String>(5)?,
+                                r.get::<_, Option<i64>>(6)?,
+                            ),
+                        ))
+                    })?
+                    .filter_map(|row| {
+                        let (id, sent, (m, d, p, o, minutes)) = row.ok()?;
+                        let header = NoteHeader {
+                            method: crate::domain::note::Method::from_code(&m)?,
+                            direction: crate::domain::note::Direction::from_code(&d)?,
+                            party: crate::domain::note::Party::from_code(&p)?,
+                            outcome: crate::domain::note::Outcome::from_code(&o)?,
+                            minutes: minutes.unwrap_or(0).max(0) as u32,
+                        };
+                        Some((id, sent, header))
+                    })
+                    .collect();
+                drop(stmt);
+                for (note_id, sent, header) in notes {
+                    let Some(at) = super::caseload::parse_instant(&sent) else {
+                        continue;
+                    };
+                    let on = rules.clock.local_date(at);
+                    if transitions::contact_meets(due, on, &header) {
+                        self.meet_clock(clock_id, on, &format!("note {note_id}"))?;
+                        break;
+                    }
+                }
+            }
+            // Medication reconciliation is met by the record's stamp (`R`).
+            MetBy::Stamp if due.kind == ClockKind::MedRec => {
+                let on: Option<String> = self.conn().query_row(
+                    "SELECT medications_reconciled_on FROM patient WHERE id = ?1",
+                    [encounter.patient_id],
+                    |r| r.get(0),
+                )?;
+                if let Some(on) = on.as_deref().and_then(parse_date) {
+                    if on >= due.opens_on {
+                        self.meet_clock(clock_id, on, "medications reconciled")?;
+                    }
+                }
+            }
+            MetBy::Stamp | MetBy::Arrival => {}
+        }
+        Ok(())
+    }
+
+    /// Marks a clock met on `on` by `by` (words without patient data), and
+    /// completes its task. A clock met after its deadline stays missed:
+    /// met late, said in its task's outcome.
+    pub(crate) fn meet_clock(&mut self, clock_id: i64, on: NaiveDate, by: &str) -> Result<(), StoreError> {
+        let (task_id, patient_id, due): (Option<i64>, i64, String) = self.conn().query_row(
+            "SELECT task_id, patient_id, due_on FROM transition_clock WHERE id = ?1",
+            [clock_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let changed = self.conn().execute(
+            "UPDATE transition_clock SET met_on = ?2, met_by = ?3
+              WHERE id = ?1 AND met_on IS NULL AND voided_at IS NULL",
+            params![clock_id, date_text(on), by],
+        )?;
+        if changed == 0 {
+            return Ok(());
+        }
+        let late = parse_date(&due).is_some_and(|due| on > due);
+        let outcome = if late {
+            format!("met late on {on} by {by}")
+        } else {
+            format!("met on {on} by {by}")
+        };
+        if let Some(task) = task_id {
+            self.conn().execute(
+                "UPDATE task SET status = 'completed', outcome = ?2, completed_at = ?3,
+                        version = version + 1, updated_at = ?3
+                  WHERE id = ?1 AND status IN ('requested', 'in-progress')",
+                params![task, outcome, utc_text(self.now())],
+            )?;
+        }
+        self.audit(
+            AuditAction::Update,
+            "TransitionClock",
+            Some(clock_id),
+            Some(patient_id),
+            Some(&outcome),
+        )
+    }
+
+    /// Meets the open visit clocks of the patient that this follow-up
+    /// visit meets.
+    pub(crate) fn meet_visit_clocks(&mut self, visit: &Encounter) -> Result<(), StoreError> {
+        for (clock_id, due) in self.unmet_clocks(visit.patient_id)? {
+            if due.kind.met_by() != MetBy::Visit {
+                continue;
+            }
+            if transitions::visit_meets(&due, visit) || transitions::late_visit_meets(&due, visit) {
+                self.meet_clock(clock_id, visit.started_on(), &format!("visit {}", visit.id))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Meets the patient's open contact clocks with a signed note.
+    pub(crate) fn meet_contact_clocks(
+        &mut self,
+        patient_id: i64,
+        note_id: i64,
+        on: NaiveDate,
+        header: &NoteHeader,
+    ) -> Result<(), StoreError> {
+        for (clock_id, due) in self.unmet_clocks(patient_id)? {
+            if due.kind.met_by() == MetBy::Contact && transitions::contact_meets(&due, on, header) {
+                self.meet_clock(clock_id, on, &format!("note {note_id}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Meets the patient's open medication reconciliation clocks with the
+    /// reconciliation stamp of `on`.
+    pub(crate) fn meet_med_rec_clocks(&mut self, patient_id: i64, on: NaiveDate) -> Result<(), StoreError> {
+        for (clock_id, due) in self.unmet_clocks(patient_id)? {
+            if due.kind == ClockKind::MedRec && on >= due.opens_on {
+                self.meet_clock(clock_id, on, "medications reconciled")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn unmet_clocks(&self, patient_id: i64) -> Result<Vec<(i64, ClockDue)>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, kind, opens_on, due_on FROM transition_clock
+              WHERE patient_id = ?1 AND met_on IS NULL AND voided_at IS NULL",
+        )?;
+        let rows = stmt.query_map([patient_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut clocks = Vec::new();
+        for row in rows {
+            let (id, kind, opens, due) = row?;
+            if let (Some(kind), Some(opens_on), Some(due_on)) =
+                (ClockKind::from_code(&kind), parse_date(&opens), parse_date(&due))
+            {
+                clocks.push((id, ClockDue { kind, opens_on, due_on }));
+            }
+        }
+        Ok(clocks)
+    }
+
+    /// The clock a task belongs to, if any: its id and kind.
+    pub(crate) fn clock_of_task(&self, task_id: i64) -> Result<Option<(i64, ClockKind)>, StoreError> {
+        let row: Option<(i64, String)> = self
+            .conn()
+            .prepare_cached("SELECT id, kind FROM transition_clock WHERE task_id = ?1")?
+            .query_row([task_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(row.and_then(|(id, kind)| ClockKind::from_code(&kind).map(|k| (id, k))))
+    }
+
+    /// Keeps a stamp clock in line with its task: met when the task is
+    /// completed, open again when an undo reopens it.
+    pub(crate) fn sync_stamp_clock(&mut self, task_id: i64, today: NaiveDate) -> Result<(), StoreError> {
+        let Some((clock_id, kind)) = self.clock_of_task(task_id)? else {
+            return Ok(());
+        };
+        if kind.met_by() != MetBy::Stamp || kind == ClockKind::MedRec {
+            return Ok(());
+        }
+        let status: String =
+            self.conn()
+                .query_row("SELECT status FROM task WHERE id = ?1", [task_id], |r| r.get(0))?;
+        if status == TaskStatus::Completed.code() {
+            let by = format!("stamped done by {}", self.agent());
+            self.conn().execute(
+                "UPDATE transition_clock SET met_on = ?2, met_by = ?3
+                  WHERE id = ?1 AND met_on IS NULL AND voided_at IS NULL",
+                params![clock_id, date_text(today), by],
+            )?;
+        } else {
+            self.conn().execute(
+                "UPDATE transition_clock SET met_on = NULL, met_by = NULL WHERE id = ?1",
+                [clock_id],
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,557 @@
+//! Encounters and the clocks of transitions of care.
+//!
+//! An encounter is written (by hand, or by a feed's message) in one
+//! transaction with everything that follows from it: its diagnoses, whether
+//! it is a readmission, and its clocks. The clocks are brought in line with
+//! the rules (`domain::transitions::clocks_for`) after every change of the
+//! encounter, so an update, a class change or a cancellation needs no rule
+//! of its own: a clock the encounter no longer calls for is voided (never
+//! deleted, audited with why), a new one is added with its task, and one
+//! whose window moved is moved. Each clock is met by the event that meets
+//! it (a signed contact, a recorded visit, the medication reconciliation
+//! stamp, a stamp on its task), and the evidence already on file is looked
+//! for when a clock is added, so a visit recorded before the discharge
+//! message arrived still counts.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, OptionalExtension};
+
+use super::caseload::parse_date;
+use super::write::{date_text, utc_text};
+use super::clocks::ClockChanges;
+use super::{AuditAction, Store, StoreError, Tx};
+use crate::domain::business_days::Calendar;
+use crate::domain::encounter::{
+    Complexity, Diagnosis, Disposition, Encounter, EncounterClass, EncounterStatus, ProviderKind,
+};
+use crate::domain::note::NoteHeader;
+use crate::domain::role::Right;
+use crate::domain::task::{Priority, TaskKind, TaskStatus};
+use crate::domain::transitions::{self, ClockDue, ClockKind, ClockState, MetBy};
+
+/// How wall-clock times of encounters are stored.
+const WALL_CLOCK: &str = "%Y-%m-%dT%H:%M:%S";
+
+pub(crate) fn wall_text(at: NaiveDateTime) -> String {
+    at.format(WALL_CLOCK).to_string()
+}
+
+pub(crate) fn parse_wall(text: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, WALL_CLOCK).ok()
+}
+
+/// An encounter as the patient pane and the transitions view show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncounterRow {
+    pub encounter: Encounter,
+    /// The earlier stay this admission came within 30 days of (HEDIS PCR).
+    pub readmission_of: Option<i64>,
+    /// Whether it came from a feed (rather than entered by hand).
+    pub from_feed: bool,
+}
+
+/// What is known of an encounter before it is stored: the encounter
+/// without its ids, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEncounter {
+    pub patient_id: i64,
+    pub class: EncounterClass,
+    pub status: EncounterStatus,
+    pub facility: String,
+    pub started_at: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+    pub disposition: Option<Disposition>,
+    /// The disposition's code as a feed sent it.
+    pub disposition_code: Option<String>,
+    pub complexity: Complexity,
+    pub provider: Option<ProviderKind>,
+    pub diagnoses: Vec<Diagnosis>,
+}
+
+/// One clock, with its state today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockRow {
+    pub id: i64,
+    pub encounter_id: i64,
+    pub patient_id: i64,
+    pub kind: ClockKind,
+    pub opens_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub task_id: Option<i64>,
+    pub met_on: Option<NaiveDate>,
+    pub met_by: Option<String>,
+    pub state: ClockState,
+}
+
+/// One row of the transitions view: a clock, its patient and its event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitionRow {
+    pub clock: ClockRow,
+    pub patient_name: String,
+    pub member_id: String,
+    pub class: EncounterClass,
+    pub facility: String,
+    /// The day the transition started: the discharge, or the visit.
+    pub event_on: NaiveDate,
+    pub readmission: bool,
+}
+
+/// What the clocks are counted by: the business-day calendar and the
+/// clock of "today" (whose offset also turns a note's stored instant into
+/// the coordinator's calendar date).
+#[derive(Debug, Clone)]
+pub(crate) struct Rules {
+    pub calendar: Calendar,
+    pub clock: crate::clock::Clock,
+}
+
+impl Rules {
+    pub(super) fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+}
+
+pub(super) const ENCOUNTER_COLUMNS: &str = "e.id, e.patient_id, e.class, e.status, e.facility, e.started_at,
+    e.ended_at, e.disposition, e.complexity, e.provider, e.readmission_of, e.source_system";
+
+pub(super) fn read_encounter(conn: &rusqlite::Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result<EncounterRow> {
+    let id: i64 = row.get(0)?;
+    let text = |i: usize| -> rusqlite::Result<String> { row.get(i) };
+    let bad = |i: usize, what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("encounter {id}: {what} is not one tend knows").into(),
+        )
+    };
+    let class = EncounterClass::from_code(&text(2)?).ok_or_else(|| bad(2, "class"))?;
+    let status = EncounterStatus::from_code(&text(3)?).ok_or_else(|| bad(3, "status"))?;
+    let started_at = parse_wall(&text(5)?).ok_or_else(|| bad(5, "start"))?;
+    let ended_at: Option<String> = row.get(6)?;
+    let disposition: Option<String> = row.get(7)?;
+    let provider: Option<String> = row.get(9)?;
+    let source: Option<String> = row.get(11)?;
+    Ok(EncounterRow {
+        encounter: Encounter {
+            id,
+            patient_id: row.get(1)?,
+            class,
+            status,
+            facility: text(4)?,
+            started_at,
+            ended_at: ended_at.as_deref().and_then(parse_wall),
+            disposition: disposition.as_deref().and_then(Disposition::from_code),
+            complexity: Complexity::from_code(&text(8)?).unwrap_or(Complexity::Moderate),
+            provider: provider.as_deref().and_then(ProviderKind::from_code),
+            diagnoses: diagnoses_of(conn, id)?,
+        },
+        readmission_of: row.get(10)?,
+        from_feed: source.is_some(),
+    })
+}
+
+fn diagnoses_of(conn: &rusqlite::Connection, encounter_id: i64) -> rusqlite::Result<Vec<Diagnosis>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, display FROM encounter_diagnosis WHERE encounter_id = ?1 ORDER BY rank",
+    )?;
+    let rows = stmt.query_map([encounter_id], |r| {
+        Ok(Diagnosis {
+            code: r.get(0)?,
+            display: r.get(1)?,
+        })
+    })?;
+    rows.collect()
+}
+
+const CLOCK_COLUMNS: &str = "c.id, c.encounter_id, c.patient_id, c.kind, c.opens_on, c.due_on,
+    c.task_id, c.met_on, c.met_by, c.voided_at";
+
+fn read_clock(
+    row: &rusqlite::Row<'_>,
+    today: NaiveDate,
+    calendar: &Calendar,
+) -> rusqlite::Result<ClockRow> {
+    let id: i64 = row.get(0)?;
+    let bad = |i: usize, what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("clock {id}: {what} cannot be read").into(),
+        )
+    };
+    let kind_code: String = row.get(3)?;
+    let kind = ClockKind::from_code(&kind_code).ok_or_else(|| bad(3, "kind"))?;
+    let date = |i: usize| -> rusqlite::Result<NaiveDate> {
+        let text: String = row.get(i)?;
+        parse_date(&text).ok_or_else(|| bad(i, "date"))
+    };
+    let opens_on = date(4)?;
+    let due_on = date(5)?;
+    let met_on: Option<String> = row.get(7)?;
+    let met_on = met_on.as_deref().and_then(parse_date);
+    let voided: Option<String> = row.get(9)?;
+    Ok(ClockRow {
+        id,
+        encounter_id: row.get(1)?,
+        patient_id: row.get(2)?,
+        kind,
+        opens_on,
+        due_on,
+        task_id: row.get(6)?,
+        met_on,
+        met_by: row.get(8)?,
+        state: transitions::state(kind, due_on, met_on, voided.is_some(), today, calendar),
+    })
+}
+
+impl Store {
+    /// The rules' business-day calendar (federal holidays, and the
+    /// program's own from the config).
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    pub fn set_calendar(&mut self, calendar: Calendar) {
+        self.calendar = calendar;
+    }
+
+    pub(crate) fn rules(&self) -> Rules {
+        Rules {
+            calendar: self.calendar.clone(),
+            clock: self.clock,
+        }
+    }
+
+    /// The patient's latest encounters, newest first.
+    pub fn encounters(&self, patient_id: i64, limit: usize) -> Result<Vec<EncounterRow>, StoreError> {
+        self.require_reach(patient_id)?;
+        let sql = format!(
+            "SELECT {ENCOUNTER_COLUMNS} FROM encounter e
+              WHERE e.patient_id = ?1 ORDER BY e.started_at DESC, e.id DESC LIMIT ?2"
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![patient_id, limit as i64], |r| read_encounter(conn, r))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn encounter(&self, id: i64) -> Result<Option<EncounterRow>, StoreError> {
+        let sql = format!("SELECT {ENCOUNTER_COLUMNS} FROM encounter e WHERE e.id = ?1");
+        let conn = self.conn();
+        let row = conn
+            .prepare_cached(&sql)?
+            .query_row([id], |r| read_encounter(conn, r))
+            .optional()?;
+        if let Some(row) = &row {
+            self.require_reach(row.encounter.patient_id)?;
+        }
+        Ok(row)
+    }
+
+    /// The patient's clocks (voided ones too), nearest deadline first.
+    pub fn patient_clocks(&self, patient_id: i64) -> Result<Vec<ClockRow>, StoreError> {
+        self.require_reach(patient_id)?;
+        let sql = format!(
+            "SELECT {CLOCK_COLUMNS} FROM transition_clock c
+              WHERE c.patient_id = ?1 ORDER BY c.due_on, c.id"
+        );
+        let today = self.clock.today();
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([patient_id], |r| read_clock(r, today, &self.calendar))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The transitions view: the clocks of the user's patients (or the
+    /// team's) that are open, or were missed or met in the last
+    /// `looking_back` days; open ones first, nearest deadline first, then
+    /// the missed, then the met. Voided clocks are not listed (the patient's
+    /// own list keeps them).
+    pub fn transitions(
+        &self,
+        user: &str,
+        team: bool,
+        looking_back: i64,
+    ) -> Result<Vec<TransitionRow>, StoreError> {
+        self.require(Right::ReadCharts)?;
+        let today = self.clock.today();
+        let since = date_text(today - chrono::Duration::days(looking_back));
+        let mut clauses = vec![
+            "c.voided_at IS NULL".to_string(),
+            "(c.met_on IS NULL OR c.met_on >= ?1 OR c.met_on > c.due_on)".into(),
+            "c.due_on >= ?1".into(),
+        ];
+        let mut values: Vec<rusqlite::types::Value> = vec![since.into()];
+        let reach = self.reach("p");
+        if reach != "1" {
+            clauses.push(reach);
+        }
+        if !team {
+            let (mine, mine_values) = self.mine("p.coordinator_id", user);
+            clauses.push(mine);
+            values.extend(mine_values);
+        }
+        let sql = format!(
+            "SELECT {CLOCK_COLUMNS}, p.family_name, p.given_name, p.member_id,
+                    e.class, e.facility, e.started_at, e.ended_at, e.readmission_of
+               FROM transition_clock c
+               JOIN patient p ON p.id = c.patient_id
+               JOIN encounter e ON e.id = c.encounter_id
+              WHERE {}
+              ORDER BY CASE WHEN c.met_on IS NOT NULL AND c.met_on <= c.due_on THEN 2
+                            WHEN c.met_on IS NULL AND c.due_on >= ?1 THEN 0 ELSE 1 END,
+                       c.due_on, c.id",
+            clauses.join(" AND ")
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+            let clock = read_clock(r, today, &self.calendar)?;
+            let family: String = r.get(10)?;
+            let given: String = r.get(11)?;
+            let class: String = r.get(13)?;
+            let started: String = r.get(15)?;
+            let ended: Option<String> = r.get(16)?;
+            let readmission: Option<i64> = r.get(17)?;
+            let class = EncounterClass::from_code(&class).unwrap_or(EncounterClass::Inpatient);
+            let event_at = if class == EncounterClass::Emergency {
+                parse_wall(&started)
+            } else {
+                ended.as_deref().and_then(parse_wall).or_else(|| parse_wall(&started))
+            };
+            Ok(TransitionRow {
+                clock,
+                patient_name: format!("{family}, {given}"),
+                member_id: r.get(12)?,
+                class,
+                facility: r.get(14)?,
+                event_on: event_at.map(|t| t.date()).unwrap_or(today),
+                readmission: readmission.is_some(),
+            })
+        })?;
+        let mut rows: Vec<TransitionRow> = rows.collect::<Result<_, _>>()?;
+        // Open clocks whose deadline passed are missed: after the open ones.
+        rows.sort_by_key(|row| {
+            let rank = match row.clock.state {
+                ClockState::Open { .. } => 0,
+                ClockState::Missed { .. } => 1,
+                ClockState::Met { .. } => 2,
+                ClockState::Void => 3,
+            };
+            (rank, row.clock.due_on, row.clock.id)
+        });
+        Ok(rows)
+    }
+
+    /// Records an encounter entered by hand on the patient, with its clocks
+    /// and (for a follow-up visit) the clocks it meets.
+    pub fn add_encounter(&mut self, new: &NewEncounter) -> Result<i64, StoreError> {
+        self.require(Right::WriteCharts)?;
+        self.require_reach(new.patient_id)?;
+        check_times(new)?;
+        let rules = self.rules();
+        self.write(|tx| {
+            let id = tx.insert_encounter(new, None)?;
+            tx.audit(
+                AuditAction::Create,
+                "Encounter",
+                Some(id),
+                Some(new.patient_id),
+                Some(&format!("{} entered by hand", new.class.code())),
+            )?;
+            tx.encounter_changed(id, &rules, "entered by hand")?;
+            Ok(id)
+        })
+    }
+
+    /// Sets the transitional care complexity of a stay (which sets how soon
+    /// its face-to-face visit is due).
+    pub fn set_complexity(&mut self, encounter_id: i64, complexity: Complexity) -> Result<(), StoreError> {
+        self.require(Right::WriteCharts)?;
+        let Some(row) = self.encounter(encounter_id)? else {
+            return Err(StoreError::Refused(format!("encounter {encounter_id} is not there")));
+        };
+        let rules = self.rules();
+        self.write(|tx| {
+            tx.conn().execute(
+                "UPDATE encounter SET complexity = ?2, version = version + 1, updated_at = ?3
+                  WHERE id = ?1",
+                params![encounter_id, complexity.code(), utc_text(tx.now())],
+            )?;
+            tx.audit(
+                AuditAction::Update,
+                "Encounter",
+                Some(encounter_id),
+                Some(row.encounter.patient_id),
+                Some(&format!("complexity {}", complexity.code())),
+            )?;
+            tx.encounter_changed(encounter_id, &rules, "complexity changed")?;
+            Ok(())
+        })
+    }
+}
+
+fn check_times(new: &NewEncounter) -> Result<(), StoreError> {
+    if let Some(end) = new.ended_at {
+        if end < new.started_at {
+            return Err(StoreError::Refused(
+                "the encounter cannot end before it starts; nothing was recorded".into(),
+            ));
+        }
+    }
+    if new.facility.trim().is_empty() {
+        return Err(StoreError::Refused(
+            "say where the encounter was (the facility); nothing was recorded".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl Tx<'_> {
+    /// Inserts an encounter and its diagnoses; `source` is the feed's
+    /// sending system and visit number.
+    pub(crate) fn insert_encounter(
+        &mut self,
+        new: &NewEncounter,
+        source: Option<(&str, &str)>,
+    ) -> Result<i64, StoreError> {
+        let now = utc_text(self.now());
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO encounter (patient_id, class, status, facility, started_at, ended_at,
+                   disposition, disposition_code, complexity, provider, source_system,
+                   source_visit, recorded_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            )?
+            .execute(params![
+                new.patient_id,
+                new.class.code(),
+                new.status.code(),
+                new.facility,
+                wall_text(new.started_at),
+                new.ended_at.map(wall_text),
+                new.disposition.map(|d| d.code()),
+                new.disposition_code,
+                new.complexity.code(),
+                new.provider.map(|p| p.code()),
+                source.map(|s| s.0),
+                source.map(|s| s.1),
+                now,
+            ])?;
+        let id = self.conn().last_insert_rowid();
+        self.set_diagnoses(id, &new.diagnoses)?;
+        Ok(id)
+    }
+
+    /// Replaces an encounter's fields with what a later message says.
+    pub(crate) fn update_encounter(&mut self, id: i64, new: &NewEncounter) -> Result<(), StoreError> {
+        self.conn()
+            .prepare_cached(
+                "UPDATE encounter SET class = ?2, status = ?3, facility = ?4, started_at = ?5,
+                   ended_at = ?6, disposition = ?7,
+                   disposition_code = coalesce(?8, disposition_code), provider = ?9,
+                   version = version + 1, updated_at = ?10
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                new.class.code(),
+                new.status.code(),
+                new.facility,
+                wall_text(new.started_at),
+                new.ended_at.map(wall_text),
+                new.disposition.map(|d| d.code()),
+                new.disposition_code,
+                new.provider.map(|p| p.code()),
+                utc_text(self.now()),
+            ])?;
+        if !new.diagnoses.is_empty() {
+            self.set_diagnoses(id, &new.diagnoses)?;
+        }
+        Ok(())
+    }
+
+    fn set_diagnoses(&mut self, id: i64, diagnoses: &[Diagnosis]) -> Result<(), StoreError> {
+        self.conn()
+            .execute("DELETE FROM encounter_diagnosis WHERE encounter_id = ?1", [id])?;
+        let mut insert = self.conn().prepare_cached(
+            "INSERT INTO encounter_diagnosis (encounter_id, rank, code, display) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (rank, d) in diagnoses.iter().enumerate() {
+            insert.execute(params![id, rank as i64 + 1, d.code, d.display])?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn load_encounter(&self, id: i64) -> Result<Encounter, StoreError> {
+        let sql = format!("SELECT {ENCOUNTER_COLUMNS} FROM encounter e WHERE e.id = ?1");
+        let conn = self.conn();
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_row([id], |r| read_encounter(conn, r))?
+            .encounter)
+    }
+
+    /// Everything that follows from an encounter's being added or changed:
+    /// whether it is a readmission, its clocks brought in line with the
+    /// rules, and (for a follow-up visit) the clocks it meets.
+    pub(crate) fn encounter_changed(
+        &mut self,
+        id: i64,
+        rules: &Rules,
+        why: &str,
+    ) -> Result<ClockChanges, StoreError> {
+        let encounter = self.load_encounter(id)?;
+        self.mark_readmission(&encounter)?;
+        let changes = self.reconcile_clocks(&encounter, rules, why)?;
+        if encounter.class == EncounterClass::Outpatient
+            && encounter.status != EncounterStatus::Cancelled
+        {
+            self.meet_visit_clocks(&encounter)?;
+        }
+        Ok(changes)
+    }
+
+    /// Sets (or clears) `readmission_of`: an inpatient admission within 30
+    /// days of an earlier inpatient discharge of the same patient.
+    fn mark_readmission(&mut self, admission: &Encounter) -> Result<(), StoreError> {
+        let mut found = None;
+        if admission.class == EncounterClass::Inpatient
+            && admission.status != EncounterStatus::Cancelled
+        {
+            let sql = format!(
+                "SELECT {ENCOUNTER_COLUMNS} FROM encounter e
+                  WHERE e.patient_id = ?1 AND e.id != ?2 AND e.class = 'inpatient'
+                    AND e.status = 'finished' AND e.ended_at IS NOT NULL
+                    AND e.ended_at <= ?3 AND e.ended_at >= ?4
+                  ORDER BY e.ended_at DESC"
+            );
+            let from = wall_text(
+                (admission.started_on() - chrono::Duration::days(31))
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or(admission.started_at),
+            );
+            let conn = self.conn();
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let priors = stmt.query_map(
+                params![
+                    admission.patient_id,
+                    admission.id,
+                    wall_text(admission.started_at),
+                    from
+                ],
+                |r| read_encounter(conn, r),
+            )?;
+            for prior in priors {
+                let prior = prior?;
+                if transitions::is_readmission(&prior.encounter, admission) {
+                    found = Some(prior.encounter.id);
+                    break;
+                }
+            }
+        }
+        self.conn().execute(
+            "UPDATE encounter SET readmission_of = ?2 WHERE id = ?1 AND readmission_of IS NOT ?2",
+            params![admission.id, found],
+        )?;
+        Ok(())
+    }
+}
