@@ -1,5 +1,6 @@
 //! Plain types and rules of care coordination: no I/O, no SQL, no drawing.
 
+pub mod business_days;
 pub mod care_plan;
 pub mod choice;
 pub mod clinical;
@@ -14,8 +15,8 @@ pub mod recurrence;
 pub mod role;
 pub mod roster;
 pub mod task;
-pub mod transitions;
 pub mod task_line;
+pub mod transitions;
 pub mod urgency;
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
