@@ -5,8 +5,8 @@
 
 #[macro_use]
 mod output;
-mod adt;
 mod admin;
+mod adt;
 mod audit;
 mod backup;
 mod check;

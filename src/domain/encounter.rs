@@ -27,7 +27,9 @@ impl EncounterClass {
     pub fn is_stay(self) -> bool {
         matches!(
             self,
-            EncounterClass::Inpatient | EncounterClass::Observation | EncounterClass::SkilledNursing
+            EncounterClass::Inpatient
+                | EncounterClass::Observation
+                | EncounterClass::SkilledNursing
         )
     }
 

@@ -127,7 +127,13 @@ impl Store {
                 Ok(plan) => plan,
                 Err(reason) => {
                     let id = tx.log_message(message, "rejected", Some(reason), None, None)?;
-                    tx.audit(AuditAction::Create, "AdtMessage", Some(id), None, Some("rejected"))?;
+                    tx.audit(
+                        AuditAction::Create,
+                        "AdtMessage",
+                        Some(id),
+                        None,
+                        Some("rejected"),
+                    )?;
                     return Ok(AdtOutcome::Rejected {
                         message_id: id,
                         reason: reason.to_string(),
@@ -220,7 +226,9 @@ impl Tx<'_> {
                 return Ok(Matched::Patient(id));
             }
         }
-        Ok(Matched::Nobody("no member in tend has the message's member ID".into()))
+        Ok(Matched::Nobody(
+            "no member in tend has the message's member ID".into(),
+        ))
     }
 
     fn apply_plan(
@@ -244,9 +252,11 @@ impl Tx<'_> {
         logged: Option<i64>,
     ) -> Result<AdtOutcome, StoreError> {
         let sender = match logged {
-            Some(id) => self
-                .conn()
-                .query_row("SELECT sender FROM adt_message WHERE id = ?1", [id], |r| r.get(0))?,
+            Some(id) => self.conn().query_row(
+                "SELECT sender FROM adt_message WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?,
             None => message.sender.clone(),
         };
         let queue = |tx: &mut Self, reason: &str| -> Result<AdtOutcome, StoreError> {
@@ -260,16 +270,22 @@ impl Tx<'_> {
         };
         let encounter_id = match &plan.action {
             AdtAction::Encounter { visit, fields } => {
-                let existing = self.find_encounter(patient_id, &sender, visit.as_deref(), fields)?;
-                let id = self.write_encounter(patient_id, &sender, visit.as_deref(), fields, existing)?;
+                let existing =
+                    self.find_encounter(patient_id, &sender, visit.as_deref(), fields)?;
+                let id =
+                    self.write_encounter(patient_id, &sender, visit.as_deref(), fields, existing)?;
                 self.encounter_changed(id, rules, "a feed's message")?;
                 Some(id)
             }
             AdtAction::CancelAdmit { visit } | AdtAction::CancelDischarge { visit } => {
                 let fields = EncounterFields::default();
-                let Some(id) = self.find_encounter(patient_id, &sender, visit.as_deref(), &fields)?
+                let Some(id) =
+                    self.find_encounter(patient_id, &sender, visit.as_deref(), &fields)?
                 else {
-                    return queue(self, "no encounter of this member from this sender to cancel");
+                    return queue(
+                        self,
+                        "no encounter of this member from this sender to cancel",
+                    );
                 };
                 let cancel_admit = matches!(plan.action, AdtAction::CancelAdmit { .. });
                 let sql = if cancel_admit {
@@ -280,13 +296,20 @@ impl Tx<'_> {
                             disposition = NULL, disposition_code = NULL,
                             version = version + 1, updated_at = ?2 WHERE id = ?1"
                 };
-                self.conn().execute(sql, params![id, utc_text(self.now())])?;
+                self.conn()
+                    .execute(sql, params![id, utc_text(self.now())])?;
                 let why = if cancel_admit {
                     "the admission was cancelled (A11)"
                 } else {
                     "the discharge was cancelled (A13)"
                 };
-                self.audit(AuditAction::Update, "Encounter", Some(id), Some(patient_id), Some(why))?;
+                self.audit(
+                    AuditAction::Update,
+                    "Encounter",
+                    Some(id),
+                    Some(patient_id),
+                    Some(why),
+                )?;
                 self.encounter_changed(id, rules, why)?;
                 Some(id)
             }
@@ -307,13 +330,17 @@ impl Tx<'_> {
         let message_id = match logged {
             Some(id) => id,
             None => {
-                let id = self.log_message(message, "applied", None, Some(patient_id), encounter_id)?;
+                let id =
+                    self.log_message(message, "applied", None, Some(patient_id), encounter_id)?;
                 self.audit(
                     AuditAction::Create,
                     "AdtMessage",
                     Some(id),
                     Some(patient_id),
-                    Some(&format!("applied {}", message.event.as_deref().unwrap_or("message"))),
+                    Some(&format!(
+                        "applied {}",
+                        message.event.as_deref().unwrap_or("message")
+                    )),
                 )?;
                 id
             }
@@ -388,7 +415,9 @@ impl Tx<'_> {
             .or(ended_at)
             .or(fields.event_at)
             .ok_or_else(|| {
-                StoreError::Refused("the message gives no time for the encounter (PV1-44, EVN-2)".into())
+                StoreError::Refused(
+                    "the message gives no time for the encounter (PV1-44, EVN-2)".into(),
+                )
             })?;
         let status = if fields.discharged || fields.ended_at.is_some() {
             EncounterStatus::Finished
@@ -419,7 +448,10 @@ impl Tx<'_> {
             ended_at,
             disposition,
             disposition_code,
-            complexity: before.as_ref().map(|b| b.complexity).unwrap_or(Complexity::Moderate),
+            complexity: before
+                .as_ref()
+                .map(|b| b.complexity)
+                .unwrap_or(Complexity::Moderate),
             provider: before.as_ref().and_then(|b| b.provider),
             diagnoses: fields.diagnoses.clone(),
         };
@@ -439,8 +471,10 @@ impl Tx<'_> {
                 let visit = visit.filter(|v| !v.trim().is_empty());
                 let id = self.insert_encounter(&new, Some((sender, visit.unwrap_or_default())))?;
                 if visit.is_none() {
-                    self.conn()
-                        .execute("UPDATE encounter SET source_visit = NULL WHERE id = ?1", [id])?;
+                    self.conn().execute(
+                        "UPDATE encounter SET source_visit = NULL WHERE id = ?1",
+                        [id],
+                    )?;
                 }
                 self.audit(
                     AuditAction::Create,

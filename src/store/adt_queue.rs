@@ -59,8 +59,17 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let row = row.ok_or_else(|| StoreError::Refused(format!("message {id} is not in the log")))?;
-        self.write(|tx| tx.audit(AuditAction::Read, "AdtMessage", Some(id), None, Some("read")))?;
+        let row =
+            row.ok_or_else(|| StoreError::Refused(format!("message {id} is not in the log")))?;
+        self.write(|tx| {
+            tx.audit(
+                AuditAction::Read,
+                "AdtMessage",
+                Some(id),
+                None,
+                Some("read"),
+            )
+        })?;
         Ok(row)
     }
 
@@ -78,7 +87,9 @@ impl Store {
         self.write(|tx| {
             let state: Option<String> = tx
                 .conn()
-                .query_row("SELECT state FROM adt_message WHERE id = ?1", [id], |r| r.get(0))
+                .query_row("SELECT state FROM adt_message WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
                 .optional()?;
             if state.as_deref() != Some("queued") {
                 return Err(StoreError::Refused(format!(
@@ -88,7 +99,9 @@ impl Store {
             let patient = match tx.match_member(&[member_id.to_string()])? {
                 Matched::Patient(p) => p,
                 Matched::Nobody(reason) => {
-                    return Err(StoreError::Refused(format!("{reason}; nothing was changed")))
+                    return Err(StoreError::Refused(format!(
+                        "{reason}; nothing was changed"
+                    )))
                 }
             };
             let received = ReceivedMessage {
@@ -101,7 +114,9 @@ impl Store {
             let encounter_id = match &outcome {
                 AdtOutcome::Applied { encounter_id, .. } => *encounter_id,
                 AdtOutcome::Queued { reason, .. } => {
-                    return Err(StoreError::Refused(format!("{reason}; nothing was changed")))
+                    return Err(StoreError::Refused(format!(
+                        "{reason}; nothing was changed"
+                    )))
                 }
                 _ => None,
             };
@@ -163,11 +178,10 @@ impl Store {
     /// How many messages are in the log, by state.
     pub fn adt_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
         self.require(Right::Import)?;
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT state, count(*) FROM adt_message GROUP BY state ORDER BY state")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT state, count(*) FROM adt_message GROUP BY state ORDER BY state",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
-}
 }

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
-use super::encounters::{parse_wall, read_encounter, wall_text, EncounterRow, Rules, ENCOUNTER_COLUMNS};
+use super::encounters::{read_encounter, wall_text, EncounterRow, Rules, ENCOUNTER_COLUMNS};
 use super::write::{date_text, utc_text};
 use super::{AuditAction, StoreError, Tx};
 use crate::domain::encounter::Encounter;
@@ -85,8 +85,17 @@ impl Tx<'_> {
     fn live_clocks(
         &self,
         encounter_id: i64,
-    ) -> Result<Vec<(i64, ClockKind, NaiveDate, NaiveDate, Option<i64>, Option<NaiveDate>)>, StoreError>
-    {
+    ) -> Result<
+        Vec<(
+            i64,
+            ClockKind,
+            NaiveDate,
+            NaiveDate,
+            Option<i64>,
+            Option<NaiveDate>,
+        )>,
+        StoreError,
+    > {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, kind, opens_on, due_on, task_id, met_on FROM transition_clock
               WHERE encounter_id = ?1 AND voided_at IS NULL",
@@ -108,14 +117,23 @@ impl Tx<'_> {
         let mut clocks = Vec::new();
         for row in rows {
             let (id, kind, opens, due, task, met) = row?;
-            let (Some(kind), Some(opens), Some(due)) =
-                (ClockKind::from_code(&kind), parse_date(&opens), parse_date(&due))
-            else {
+            let (Some(kind), Some(opens), Some(due)) = (
+                ClockKind::from_code(&kind),
+                parse_date(&opens),
+                parse_date(&due),
+            ) else {
                 return Err(StoreError::Refused(format!(
                     "clock {id} cannot be read: run tend check"
                 )));
             };
-            clocks.push((id, kind, opens, due, task, met.as_deref().and_then(parse_date)));
+            clocks.push((
+                id,
+                kind,
+                opens,
+                due,
+                task,
+                met.as_deref().and_then(parse_date),
+            ));
         }
         Ok(clocks)
     }
@@ -320,7 +338,12 @@ impl Tx<'_> {
     /// Marks a clock met on `on` by `by` (words without patient data), and
     /// completes its task. A clock met after its deadline stays missed:
     /// met late, said in its task's outcome.
-    pub(crate) fn meet_clock(&mut self, clock_id: i64, on: NaiveDate, by: &str) -> Result<(), StoreError> {
+    pub(crate) fn meet_clock(
+        &mut self,
+        clock_id: i64,
+        on: NaiveDate,
+        by: &str,
+    ) -> Result<(), StoreError> {
         let (task_id, patient_id, due): (Option<i64>, i64, String) = self.conn().query_row(
             "SELECT task_id, patient_id, due_on FROM transition_clock WHERE id = ?1",
             [clock_id],
@@ -389,7 +412,11 @@ impl Tx<'_> {
 
     /// Meets the patient's open medication reconciliation clocks with the
     /// reconciliation stamp of `on`.
-    pub(crate) fn meet_med_rec_clocks(&mut self, patient_id: i64, on: NaiveDate) -> Result<(), StoreError> {
+    pub(crate) fn meet_med_rec_clocks(
+        &mut self,
+        patient_id: i64,
+        on: NaiveDate,
+    ) -> Result<(), StoreError> {
         for (clock_id, due) in self.unmet_clocks(patient_id)? {
             if due.kind == ClockKind::MedRec && on >= due.opens_on {
                 self.meet_clock(clock_id, on, "medications reconciled")?;
@@ -414,17 +441,29 @@ impl Tx<'_> {
         let mut clocks = Vec::new();
         for row in rows {
             let (id, kind, opens, due) = row?;
-            if let (Some(kind), Some(opens_on), Some(due_on)) =
-                (ClockKind::from_code(&kind), parse_date(&opens), parse_date(&due))
-            {
-                clocks.push((id, ClockDue { kind, opens_on, due_on }));
+            if let (Some(kind), Some(opens_on), Some(due_on)) = (
+                ClockKind::from_code(&kind),
+                parse_date(&opens),
+                parse_date(&due),
+            ) {
+                clocks.push((
+                    id,
+                    ClockDue {
+                        kind,
+                        opens_on,
+                        due_on,
+                    },
+                ));
             }
         }
         Ok(clocks)
     }
 
     /// The clock a task belongs to, if any: its id and kind.
-    pub(crate) fn clock_of_task(&self, task_id: i64) -> Result<Option<(i64, ClockKind)>, StoreError> {
+    pub(crate) fn clock_of_task(
+        &self,
+        task_id: i64,
+    ) -> Result<Option<(i64, ClockKind)>, StoreError> {
         let row: Option<(i64, String)> = self
             .conn()
             .prepare_cached("SELECT id, kind FROM transition_clock WHERE task_id = ?1")?
@@ -435,7 +474,11 @@ impl Tx<'_> {
 
     /// Keeps a stamp clock in line with its task: met when the task is
     /// completed, open again when an undo reopens it.
-    pub(crate) fn sync_stamp_clock(&mut self, task_id: i64, today: NaiveDate) -> Result<(), StoreError> {
+    pub(crate) fn sync_stamp_clock(
+        &mut self,
+        task_id: i64,
+        today: NaiveDate,
+    ) -> Result<(), StoreError> {
         let Some((clock_id, kind)) = self.clock_of_task(task_id)? else {
             return Ok(());
         };
@@ -444,7 +487,9 @@ impl Tx<'_> {
         }
         let status: String =
             self.conn()
-                .query_row("SELECT status FROM task WHERE id = ?1", [task_id], |r| r.get(0))?;
+                .query_row("SELECT status FROM task WHERE id = ?1", [task_id], |r| {
+                    r.get(0)
+                })?;
         if status == TaskStatus::Completed.code() {
             let by = format!("stamped done by {}", self.agent());
             self.conn().execute(

@@ -17,17 +17,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
-use super::write::{date_text, utc_text};
 use super::clocks::ClockChanges;
+use super::write::{date_text, utc_text};
 use super::{AuditAction, Store, StoreError, Tx};
 use crate::domain::business_days::Calendar;
 use crate::domain::encounter::{
     Complexity, Diagnosis, Disposition, Encounter, EncounterClass, EncounterStatus, ProviderKind,
 };
-use crate::domain::note::NoteHeader;
 use crate::domain::role::Right;
-use crate::domain::task::{Priority, TaskKind, TaskStatus};
-use crate::domain::transitions::{self, ClockDue, ClockKind, ClockState, MetBy};
+
+use crate::domain::transitions::{self, ClockKind, ClockState};
 
 /// How wall-clock times of encounters are stored.
 const WALL_CLOCK: &str = "%Y-%m-%dT%H:%M:%S";
@@ -111,10 +110,14 @@ impl Rules {
     }
 }
 
-pub(super) const ENCOUNTER_COLUMNS: &str = "e.id, e.patient_id, e.class, e.status, e.facility, e.started_at,
+pub(super) const ENCOUNTER_COLUMNS: &str =
+    "e.id, e.patient_id, e.class, e.status, e.facility, e.started_at,
     e.ended_at, e.disposition, e.complexity, e.provider, e.readmission_of, e.source_system";
 
-pub(super) fn read_encounter(conn: &rusqlite::Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result<EncounterRow> {
+pub(super) fn read_encounter(
+    conn: &rusqlite::Connection,
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<EncounterRow> {
     let id: i64 = row.get(0)?;
     let text = |i: usize| -> rusqlite::Result<String> { row.get(i) };
     let bad = |i: usize, what: &str| {
@@ -150,7 +153,10 @@ pub(super) fn read_encounter(conn: &rusqlite::Connection, row: &rusqlite::Row<'_
     })
 }
 
-fn diagnoses_of(conn: &rusqlite::Connection, encounter_id: i64) -> rusqlite::Result<Vec<Diagnosis>> {
+fn diagnoses_of(
+    conn: &rusqlite::Connection,
+    encounter_id: i64,
+) -> rusqlite::Result<Vec<Diagnosis>> {
     let mut stmt = conn.prepare_cached(
         "SELECT code, display FROM encounter_diagnosis WHERE encounter_id = ?1 ORDER BY rank",
     )?;
@@ -223,7 +229,11 @@ impl Store {
     }
 
     /// The patient's latest encounters, newest first.
-    pub fn encounters(&self, patient_id: i64, limit: usize) -> Result<Vec<EncounterRow>, StoreError> {
+    pub fn encounters(
+        &self,
+        patient_id: i64,
+        limit: usize,
+    ) -> Result<Vec<EncounterRow>, StoreError> {
         self.require_reach(patient_id)?;
         let sql = format!(
             "SELECT {ENCOUNTER_COLUMNS} FROM encounter e
@@ -231,7 +241,9 @@ impl Store {
         );
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![patient_id, limit as i64], |r| read_encounter(conn, r))?;
+        let rows = stmt.query_map(params![patient_id, limit as i64], |r| {
+            read_encounter(conn, r)
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -315,7 +327,10 @@ impl Store {
             let event_at = if class == EncounterClass::Emergency {
                 parse_wall(&started)
             } else {
-                ended.as_deref().and_then(parse_wall).or_else(|| parse_wall(&started))
+                ended
+                    .as_deref()
+                    .and_then(parse_wall)
+                    .or_else(|| parse_wall(&started))
             };
             Ok(TransitionRow {
                 clock,
@@ -364,10 +379,16 @@ impl Store {
 
     /// Sets the transitional care complexity of a stay (which sets how soon
     /// its face-to-face visit is due).
-    pub fn set_complexity(&mut self, encounter_id: i64, complexity: Complexity) -> Result<(), StoreError> {
+    pub fn set_complexity(
+        &mut self,
+        encounter_id: i64,
+        complexity: Complexity,
+    ) -> Result<(), StoreError> {
         self.require(Right::WriteCharts)?;
         let Some(row) = self.encounter(encounter_id)? else {
-            return Err(StoreError::Refused(format!("encounter {encounter_id} is not there")));
+            return Err(StoreError::Refused(format!(
+                "encounter {encounter_id} is not there"
+            )));
         };
         let rules = self.rules();
         self.write(|tx| {
@@ -442,7 +463,11 @@ impl Tx<'_> {
     }
 
     /// Replaces an encounter's fields with what a later message says.
-    pub(crate) fn update_encounter(&mut self, id: i64, new: &NewEncounter) -> Result<(), StoreError> {
+    pub(crate) fn update_encounter(
+        &mut self,
+        id: i64,
+        new: &NewEncounter,
+    ) -> Result<(), StoreError> {
         self.conn()
             .prepare_cached(
                 "UPDATE encounter SET class = ?2, status = ?3, facility = ?4, started_at = ?5,
@@ -470,8 +495,10 @@ impl Tx<'_> {
     }
 
     fn set_diagnoses(&mut self, id: i64, diagnoses: &[Diagnosis]) -> Result<(), StoreError> {
-        self.conn()
-            .execute("DELETE FROM encounter_diagnosis WHERE encounter_id = ?1", [id])?;
+        self.conn().execute(
+            "DELETE FROM encounter_diagnosis WHERE encounter_id = ?1",
+            [id],
+        )?;
         let mut insert = self.conn().prepare_cached(
             "INSERT INTO encounter_diagnosis (encounter_id, rank, code, display) VALUES (?1, ?2, ?3, ?4)",
         )?;

@@ -62,8 +62,8 @@ pub use care::{
 pub use care_plan::{Intervention, Need, ProgressEntry};
 pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use chain::{verify_file, ChainProblem, ChainReport, Head};
-pub use damage::DamagedText;
 pub use clocks::ClockChanges;
+pub use damage::DamagedText;
 pub use encounters::{ClockRow, EncounterRow, NewEncounter, TransitionRow};
 pub use error::{OpenError, StoreError};
 pub use notes::{

@@ -9,12 +9,12 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-use crate::domain::transitions::{ClockKind, MetBy};
 use super::write::{date_text, utc_text};
 use super::{AuditAction, Store, StoreError, Tx};
 use crate::domain::recurrence::Recurrence;
 use crate::domain::task::{Priority, TaskKind, TaskRow, TaskStatus};
 use crate::domain::task_line::TaskLine;
+use crate::domain::transitions::{ClockKind, MetBy};
 
 /// A task as the user saw it: which one, and which version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -476,7 +476,9 @@ fn refuse_on_a_clock(kind: ClockKind, action: &Action<'_>) -> Result<(), StoreEr
     }
     if let Action::Complete { .. } = action {
         let how = match kind.met_by() {
-            MetBy::Contact => "a signed note of a contact that reached the member or their caregiver (n)",
+            MetBy::Contact => {
+                "a signed note of a contact that reached the member or their caregiver (n)"
+            }
             MetBy::Visit => "a recorded follow-up visit (:encounter on the patient)",
             MetBy::Stamp if kind == ClockKind::MedRec => {
                 "stamping the medication list reconciled (R on the patient)"
