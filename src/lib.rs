@@ -11,6 +11,7 @@ pub mod config;
 pub mod crash;
 pub mod domain;
 pub mod fhir;
+pub mod hl7;
 pub mod private;
 pub mod reports;
 pub mod roster;
