@@ -124,7 +124,13 @@ const REACHED: NoteHeader = NoteHeader {
 fn sign_note(store: &mut Store, patient: i64, header: NoteHeader) -> i64 {
     let started = Utc.with_ymd_and_hms(2026, 11, 24, 14, 0, 0).unwrap();
     store
-        .save_draft(patient, &header.into(), "Spoke about the discharge.", started, None)
+        .save_draft(
+            patient,
+            &header.into(),
+            "Spoke about the discharge.",
+            started,
+            None,
+        )
         .unwrap();
     let seen = store.draft(patient).unwrap().unwrap().version;
     store.sign_note(patient, seen).unwrap()
@@ -149,11 +155,20 @@ fn a_friday_discharge_starts_every_clock_each_a_task_with_a_hard_deadline() {
         }
     );
     let (status, hard, due) = task_status(&store, contact.task_id.unwrap());
-    assert_eq!((status, hard, due), (TaskStatus::Requested, true, Some(date(2026, 11, 24))));
+    assert_eq!(
+        (status, hard, due),
+        (TaskStatus::Requested, true, Some(date(2026, 11, 24)))
+    );
     // Moderate complexity: the visit within 14 days.
-    assert_eq!(clock(&store, patient, ClockKind::TcmVisit).due_on, date(2026, 12, 4));
+    assert_eq!(
+        clock(&store, patient, ClockKind::TcmVisit).due_on,
+        date(2026, 12, 4)
+    );
     // HEDIS TRC: reconciliation through 30 days after discharge.
-    assert_eq!(clock(&store, patient, ClockKind::MedRec).due_on, date(2026, 12, 20));
+    assert_eq!(
+        clock(&store, patient, ClockKind::MedRec).due_on,
+        date(2026, 12, 20)
+    );
     // Discharge information: the day of discharge and 2 days after; today
     // is past it, so it is missed, and stays listed as missed.
     let info = clock(&store, patient, ClockKind::DischargeInfo);
@@ -207,8 +222,16 @@ fn a_signed_contact_that_reached_the_member_meets_the_contact_clock_and_closes_i
     assert!(matches!(contact.state, ClockState::Open { .. }));
     let note = sign_note(&mut store, patient, REACHED);
     let contact = clock(&store, patient, ClockKind::TcmContact);
-    assert_eq!(contact.state, ClockState::Met { on: date(2026, 11, 24) });
-    assert_eq!(contact.met_by.as_deref(), Some(format!("note {note}").as_str()));
+    assert_eq!(
+        contact.state,
+        ClockState::Met {
+            on: date(2026, 11, 24)
+        }
+    );
+    assert_eq!(
+        contact.met_by.as_deref(),
+        Some(format!("note {note}").as_str())
+    );
     let (status, ..) = task_status(&store, contact.task_id.unwrap());
     assert_eq!(status, TaskStatus::Completed);
 }
@@ -232,7 +255,9 @@ fn a_clock_task_cannot_be_ticked_off_or_moved_except_a_stamp_which_undo_reopens(
         matches!(&refused, StoreError::Refused(m) if m.contains("signed note")),
         "{refused}"
     );
-    let refused = store.snooze_tasks(&[contact], date(2026, 12, 1)).unwrap_err();
+    let refused = store
+        .snooze_tasks(&[contact], date(2026, 12, 1))
+        .unwrap_err();
     assert!(
         matches!(&refused, StoreError::Refused(m) if m.contains("cannot be moved")),
         "{refused}"
@@ -254,7 +279,9 @@ fn a_clock_task_cannot_be_ticked_off_or_moved_except_a_stamp_which_undo_reopens(
     ));
     // The medication list stamped reconciled meets its clock.
     let (version, _) = store.medications_reconciled(patient).unwrap();
-    store.reconcile_medications(patient, version, today).unwrap();
+    store
+        .reconcile_medications(patient, version, today)
+        .unwrap();
     assert_eq!(
         clock(&store, patient, ClockKind::MedRec).state,
         ClockState::Met { on: today }
@@ -271,31 +298,59 @@ fn a_mental_health_discharge_is_followed_up_by_a_mental_health_visit_after_the_d
         display: "Major depressive disorder".into(),
     }];
     store.add_encounter(&psych).unwrap();
-    assert_eq!(clock(&store, patient, ClockKind::Fuh7).due_on, date(2026, 11, 30));
-    assert_eq!(clock(&store, patient, ClockKind::Fuh30).due_on, date(2026, 12, 23));
+    assert_eq!(
+        clock(&store, patient, ClockKind::Fuh7).due_on,
+        date(2026, 11, 30)
+    );
+    assert_eq!(
+        clock(&store, patient, ClockKind::Fuh30).due_on,
+        date(2026, 12, 23)
+    );
     // A visit on the discharge date does not count for FUH (it does for
     // the TCM face-to-face visit).
     store
-        .add_encounter(&visit(patient, at(2026, 11, 23, 16), ProviderKind::MentalHealth))
+        .add_encounter(&visit(
+            patient,
+            at(2026, 11, 23, 16),
+            ProviderKind::MentalHealth,
+        ))
         .unwrap();
-    assert!(matches!(clock(&store, patient, ClockKind::Fuh7).state, ClockState::Open { .. }));
+    assert!(matches!(
+        clock(&store, patient, ClockKind::Fuh7).state,
+        ClockState::Open { .. }
+    ));
     assert_eq!(
         clock(&store, patient, ClockKind::TcmVisit).state,
-        ClockState::Met { on: date(2026, 11, 23) }
+        ClockState::Met {
+            on: date(2026, 11, 23)
+        }
     );
     // A primary care visit the next day does not meet FUH either.
     store
-        .add_encounter(&visit(patient, at(2026, 11, 24, 9), ProviderKind::PrimaryCare))
+        .add_encounter(&visit(
+            patient,
+            at(2026, 11, 24, 9),
+            ProviderKind::PrimaryCare,
+        ))
         .unwrap();
-    assert!(matches!(clock(&store, patient, ClockKind::Fuh7).state, ClockState::Open { .. }));
+    assert!(matches!(
+        clock(&store, patient, ClockKind::Fuh7).state,
+        ClockState::Open { .. }
+    ));
     // A mental health visit the day after meets both.
     store
-        .add_encounter(&visit(patient, at(2026, 11, 24, 10), ProviderKind::MentalHealth))
+        .add_encounter(&visit(
+            patient,
+            at(2026, 11, 24, 10),
+            ProviderKind::MentalHealth,
+        ))
         .unwrap();
     for kind in [ClockKind::Fuh7, ClockKind::Fuh30] {
         assert_eq!(
             clock(&store, patient, kind).state,
-            ClockState::Met { on: date(2026, 11, 24) }
+            ClockState::Met {
+                on: date(2026, 11, 24)
+            }
         );
     }
 }
@@ -340,7 +395,7 @@ fn admit(visit: &str) -> AdtAction {
         fields: EncounterFields {
             class: Some(EncounterClass::Inpatient),
             facility: Some("Synthetic General".into()),
-            started_at: Some(at(2026, 11, 19, 22)),
+            started_at: Some(at(2026, 11, 22, 22)),
             ..EncounterFields::default()
         },
     }
@@ -350,7 +405,7 @@ fn discharge(visit: &str) -> AdtAction {
     AdtAction::Encounter {
         visit: Some(visit.into()),
         fields: EncounterFields {
-            ended_at: Some(at(2026, 11, 23, 10)),
+            ended_at: Some(at(2026, 11, 24, 8)),
             discharged: true,
             disposition_code: Some("01".into()),
             ..EncounterFields::default()
@@ -380,7 +435,9 @@ fn admit_then_discharge_make_one_stay_and_a_cancelled_discharge_voids_its_clocks
     assert_eq!(live_kinds(&store, patient), [ClockKind::AdmissionNotice]);
     assert_eq!(
         clock(&store, patient, ClockKind::AdmissionNotice).state,
-        ClockState::Met { on: date(2026, 11, 24) }
+        ClockState::Met {
+            on: date(2026, 11, 24)
+        }
     );
     let a03 = store
         .receive_adt(&message("M2", "A03"), Ok(&plan("SYN0", discharge("V1"))))
@@ -389,7 +446,11 @@ fn admit_then_discharge_make_one_stay_and_a_cancelled_discharge_voids_its_clocks
         panic!("{a03:?}")
     };
     let encounters = store.encounters(patient, 10).unwrap();
-    assert_eq!(encounters.len(), 1, "the discharge found the admission's stay");
+    assert_eq!(
+        encounters.len(),
+        1,
+        "the discharge found the admission's stay"
+    );
     assert_eq!(Some(encounters[0].encounter.id), encounter_id);
     assert_eq!(encounters[0].encounter.status, EncounterStatus::Finished);
     assert_eq!(encounters[0].encounter.facility, "Synthetic General");
@@ -402,11 +463,18 @@ fn admit_then_discharge_make_one_stay_and_a_cancelled_discharge_voids_its_clocks
     assert_eq!(store.patient_clocks(patient).unwrap().len(), 5);
     // A13: the discharge did not happen. Its clocks are voided, not
     // deleted, and their tasks cancelled.
-    let contact_task = clock(&store, patient, ClockKind::TcmContact).task_id.unwrap();
+    let contact_task = clock(&store, patient, ClockKind::TcmContact)
+        .task_id
+        .unwrap();
     store
         .receive_adt(
             &message("M3", "A13"),
-            Ok(&plan("SYN0", AdtAction::CancelDischarge { visit: Some("V1".into()) })),
+            Ok(&plan(
+                "SYN0",
+                AdtAction::CancelDischarge {
+                    visit: Some("V1".into()),
+                },
+            )),
         )
         .unwrap();
     assert_eq!(live_kinds(&store, patient), [ClockKind::AdmissionNotice]);
@@ -424,7 +492,12 @@ fn admit_then_discharge_make_one_stay_and_a_cancelled_discharge_voids_its_clocks
     store
         .receive_adt(
             &message("M4", "A11"),
-            Ok(&plan("SYN0", AdtAction::CancelAdmit { visit: Some("V1".into()) })),
+            Ok(&plan(
+                "SYN0",
+                AdtAction::CancelAdmit {
+                    visit: Some("V1".into()),
+                },
+            )),
         )
         .unwrap();
     assert!(live_kinds(&store, patient).is_empty());
@@ -441,7 +514,7 @@ fn a_discharge_without_an_admission_makes_the_stay() {
     assert_eq!(encounters.len(), 1);
     let stay = &encounters[0].encounter;
     assert_eq!(stay.class, EncounterClass::Inpatient);
-    assert_eq!(stay.ended_at, Some(at(2026, 11, 23, 10)));
+    assert_eq!(stay.ended_at, Some(at(2026, 11, 24, 8)));
     assert_eq!(stay.disposition, Some(Disposition::Home));
     assert!(live_kinds(&store, patient).contains(&ClockKind::TcmContact));
 }
@@ -463,7 +536,10 @@ fn unknown_and_disenrolled_members_are_queued_and_a_supervisor_resolves_them() {
         .unwrap();
     assert!(matches!(&gone, AdtOutcome::Queued { reason, .. } if reason.contains("disenrolled")));
     let unreadable = store
-        .receive_adt(&message("Q3", "A99"), Err("MSH-9 names an event tend does not take"))
+        .receive_adt(
+            &message("Q3", "A99"),
+            Err("MSH-9 names an event tend does not take"),
+        )
         .unwrap();
     assert!(matches!(unreadable, AdtOutcome::Rejected { .. }));
     assert_eq!(store.adt_queue().unwrap().len(), 3);

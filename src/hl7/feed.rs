@@ -39,7 +39,7 @@ impl Answer {
         let control = if self.control_id.is_empty() {
             "(no control ID)".to_string()
         } else {
-            crate::text::clean(&self.control_id)
+            crate::text::clean(&self.control_id).into_owned()
         };
         let event = if self.event.is_empty() {
             "?"

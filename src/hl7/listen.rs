@@ -150,7 +150,12 @@ impl Connection {
                     }
                     return Ok(());
                 }
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
                     if self.stop.load(Ordering::Relaxed) {
                         return Ok(());
                     }

@@ -33,7 +33,10 @@ impl FeedSettings {
 /// The plan for one message.
 pub fn plan(message: &AdtMessage, settings: &FeedSettings) -> AdtPlan {
     let member_ids = settings.member_ids(&message.identifiers);
-    let visit = message.visit_number.clone().filter(|v| !v.trim().is_empty());
+    let visit = message
+        .visit_number
+        .clone()
+        .filter(|v| !v.trim().is_empty());
     let fields = |discharged: bool, forced: Option<EncounterClass>, default: EncounterClass| {
         EncounterFields {
             class: forced.or(message.class),
