@@ -556,3 +556,24 @@ fn unknown_and_disenrolled_members_are_queued_and_a_supervisor_resolves_them() {
     let left: Vec<i64> = store.adt_queue().unwrap().iter().map(|m| m.id).collect();
     assert_eq!(left, [3]);
 }
+
+#[test]
+fn a_control_id_used_again_for_a_different_message_is_rejected_not_taken_as_a_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient) = store(dir.path());
+    store
+        .receive_adt(&message("R1", "A01"), Ok(&plan("SYN0", admit("V7"))))
+        .unwrap();
+    let mut other = message("R1", "A03");
+    other.raw.push_str("\rPV1|1|I");
+    let outcome = store
+        .receive_adt(&other, Ok(&plan("SYN0", discharge("V7"))))
+        .unwrap();
+    assert!(
+        matches!(&outcome, AdtOutcome::Rejected { reason, .. } if reason.contains("MSH-10")),
+        "{outcome:?}"
+    );
+    // The discharge was not applied, and it waits in the queue.
+    assert_eq!(live_kinds(&store, patient), [ClockKind::AdmissionNotice]);
+    assert_eq!(store.adt_queue().unwrap().len(), 1);
+}

@@ -95,10 +95,22 @@ pub fn receive(
             (outcome, Some(error.clone()))
         }
     };
-    let code = match (&outcome, &error) {
-        (AdtOutcome::Rejected { .. }, Some(error)) => error.severity(),
-        (AdtOutcome::Rejected { .. }, None) => AckCode::AE,
-        _ => AckCode::AA,
+    // Rejected by the store rather than the parser (a control ID used
+    // before for another message): an application error, said in ERR.
+    let (code, error) = match (&outcome, error) {
+        (AdtOutcome::Rejected { .. }, Some(error)) => (error.severity(), Some(error)),
+        (AdtOutcome::Rejected { reason, .. }, None) => (
+            AckCode::AE,
+            Some(Hl7Error {
+                segment: "MSH".into(),
+                sequence: 1,
+                field: Some(10),
+                component: None,
+                code: ErrorCode::ApplicationInternal,
+                message: reason.clone(),
+            }),
+        ),
+        (_, error) => (AckCode::AA, error),
     };
     let reason = match &outcome {
         AdtOutcome::Queued { reason, .. } | AdtOutcome::Rejected { reason, .. } => {

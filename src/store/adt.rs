@@ -100,46 +100,41 @@ impl Store {
         self.require(Right::Import)?;
         let rules = self.rules();
         self.write(|tx| {
+            let plan = match plan {
+                Ok(plan) => plan,
+                Err(reason) => return tx.reject(message, reason),
+            };
             if let Some(control_id) = &message.control_id {
-                let seen: Option<(i64, String)> = tx
+                let seen: Option<(i64, String, String)> = tx
                     .conn()
                     .prepare_cached(
-                        "SELECT id, state FROM adt_message
+                        "SELECT id, state, raw FROM adt_message
                           WHERE sender = ?1 AND control_id = ?2 AND state != 'rejected'",
                     )?
                     .query_row(params![message.sender, control_id], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                     })
                     .optional()?;
-                if let Some((message_id, state)) = seen {
-                    // Nothing new is written, but the repeat is in the trail.
-                    tx.audit(
-                        AuditAction::Execute,
-                        "AdtMessage",
-                        Some(message_id),
-                        None,
-                        Some("repeated control ID: not applied again"),
-                    )?;
-                    return Ok(AdtOutcome::Repeated { message_id, state });
+                match seen {
+                    // The same message again (the sender missed the ACK):
+                    // nothing new is written, but the repeat is audited.
+                    Some((message_id, state, raw)) if same_text(&raw, &message.raw) => {
+                        tx.audit(
+                            AuditAction::Execute,
+                            "AdtMessage",
+                            Some(message_id),
+                            None,
+                            Some("repeated control ID: not applied again"),
+                        )?;
+                        return Ok(AdtOutcome::Repeated { message_id, state });
+                    }
+                    Some(_) => return tx.reject(
+                        message,
+                        "MSH-10: the sender used this control ID before for a different message",
+                    ),
+                    None => {}
                 }
             }
-            let plan = match plan {
-                Ok(plan) => plan,
-                Err(reason) => {
-                    let id = tx.log_message(message, "rejected", Some(reason), None, None)?;
-                    tx.audit(
-                        AuditAction::Create,
-                        "AdtMessage",
-                        Some(id),
-                        None,
-                        Some("rejected"),
-                    )?;
-                    return Ok(AdtOutcome::Rejected {
-                        message_id: id,
-                        reason: reason.to_string(),
-                    });
-                }
-            };
             let patient = match tx.match_member(&plan.member_ids)? {
                 Matched::Patient(id) => id,
                 Matched::Nobody(reason) => return tx.queue(message, reason, None),
@@ -147,6 +142,17 @@ impl Store {
             tx.apply_plan(message, plan, patient, &rules)
         })
     }
+}
+
+/// Whether two messages are the same text, whatever their line breaks.
+fn same_text(a: &str, b: &str) -> bool {
+    let segments = |t: &str| -> Vec<String> {
+        t.split(['\r', '\n'])
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    segments(a) == segments(b)
 }
 
 pub(super) enum Matched {
@@ -181,6 +187,25 @@ impl Tx<'_> {
                 encounter_id
             ])?;
         Ok(self.conn().last_insert_rowid())
+    }
+
+    fn reject(
+        &mut self,
+        message: &ReceivedMessage,
+        reason: &str,
+    ) -> Result<AdtOutcome, StoreError> {
+        let id = self.log_message(message, "rejected", Some(reason), None, None)?;
+        self.audit(
+            AuditAction::Create,
+            "AdtMessage",
+            Some(id),
+            None,
+            Some("rejected"),
+        )?;
+        Ok(AdtOutcome::Rejected {
+            message_id: id,
+            reason: reason.to_string(),
+        })
     }
 
     fn queue(

@@ -23,6 +23,7 @@
 #![allow(dead_code)]
 
 pub mod account;
+pub mod hl7;
 pub mod in_process;
 pub mod screen;
 

@@ -4,6 +4,11 @@ tests/hl7_python.rs.
     make_adt.py OUTDIR          write the messages, one file each
     make_adt.py --read-ack FILE print an ACK's MSA-1, MSA-2, ERR-2 and
                                 ERR-3.1 as read by python's `hl7`, one a line
+    make_adt.py --stay FILE PREFIX VISIT ADMITTED DISCHARGED [DX]
+                                an admission and its discharge (hl7apy) for
+                                member M0001, MLLP-framed one after the
+                                other in FILE, as `mllp_send` reads them;
+                                times as HL7 DTM (YYYYMMDDHHMM)
 
 Most messages are built with hl7apy (a structure-aware library); one with
 the `hl7` package, and the malformed ones by editing a good message through
@@ -168,7 +173,29 @@ def messages():
     return out
 
 
+def stay(prefix, visit_number, admitted, discharged, dx):
+    """An A01 then its A03, both for member M0001."""
+    a01 = adt("A01", "ADT_A01", "2.5.1", prefix + "-A01", admitted, admitted)
+    visit(a01, "I", facility="Synthetic General", service="MED",
+          visit_number=visit_number, admitted=admitted)
+    diagnosis(a01, 1, dx, "Admitting diagnosis", "I10", "1")
+    a03 = adt("A03", "ADT_A03", "2.5.1", prefix + "-A03", discharged, discharged)
+    visit(a03, "I", facility="Synthetic General", service="MED",
+          visit_number=visit_number, disposition="01", admitted=admitted,
+          discharged=discharged)
+    diagnosis(a03, 1, dx, "Principal diagnosis", "I10", "1")
+    return [a01.to_er7(), a03.to_er7()]
+
+
 def main():
+    if sys.argv[1] == "--stay":
+        path, prefix, visit_number, admitted, discharged = sys.argv[2:7]
+        dx = sys.argv[7] if len(sys.argv) > 7 else "I50.9"
+        framed = "".join("\x0b" + m + "\r\x1c\r"
+                         for m in stay(prefix, visit_number, admitted, discharged, dx))
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(framed)
+        return
     if sys.argv[1] == "--read-ack":
         with open(sys.argv[2], encoding="utf-8", newline="") as f:
             ack = hl7.parse(f.read())
