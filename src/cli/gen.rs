@@ -54,7 +54,8 @@ pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
     let report = generate(&mut store, cx, patients, seed)?;
     outln!(
         "Wrote {} patients for {} coordinators ({} of them yours, as {}), {} conditions, \
-         {} care-team members, {} goals, {} tasks and {} notes to {} in {:.1} s.",
+         {} care-team members, {} goals, {} tasks, {} notes and {} hospital and emergency \
+         visits to {} in {:.1} s.",
         report.patients,
         report.coordinators,
         report.patients.div_ceil(report.coordinators.max(1)),
@@ -64,6 +65,7 @@ pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
         report.goals,
         report.tasks,
         report.notes,
+        report.encounters,
         path.display(),
         started.elapsed().as_secs_f64()
     )?;

@@ -64,6 +64,7 @@ pub use caseload::{CaseloadQuery, CaseloadRow, CaseloadSort, Scope};
 pub use chain::{verify_file, ChainProblem, ChainReport, Head};
 pub use clocks::ClockChanges;
 pub use damage::DamagedText;
+pub(crate) use encounters::Rules;
 pub use encounters::{ClockRow, EncounterRow, NewEncounter, TransitionRow};
 pub use error::{OpenError, StoreError};
 pub use notes::{

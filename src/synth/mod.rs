@@ -35,6 +35,7 @@
 //!   the notes' words vary as real ones do.
 
 mod care;
+mod encounters;
 mod patient;
 mod records;
 mod roster;
@@ -89,6 +90,7 @@ pub struct GenReport {
     pub goals: usize,
     pub tasks: usize,
     pub notes: usize,
+    pub encounters: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +113,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     let clock = store.clock();
     let today = clock.today();
     let now = clock.now_utc();
+    let rules = store.rules();
     let report = store.bulk_write(|tx| {
         let mut report = GenReport::default();
         let coordinators = write_coordinators(tx, params)?;
@@ -128,6 +131,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
                     rng: ChaCha8Rng::seed_from_u64(params.seed),
                     today,
                     now,
+                    seed: params.seed,
                 };
                 for index in 0..params.patients {
                     let coordinator = &coordinators[index % coordinators.len()];
@@ -139,7 +143,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
                 }
             });
             for records in receive {
-                records.write(tx, &mut report)?;
+                records.write(tx, &mut report, &rules)?;
             }
             Ok::<(), StoreError>(())
         })?;
@@ -180,6 +184,8 @@ struct Generator {
     rng: ChaCha8Rng,
     today: NaiveDate,
     now: DateTime<Utc>,
+    /// The caseload's seed, for the streams drawn apart from `rng`.
+    seed: u64,
 }
 
 impl Generator {

@@ -65,6 +65,7 @@ impl Generator {
             // record's own rule); the draw stays, so the data after it does.
             patient.preferred_phone = 1;
         }
+        let encounters = super::encounters::encounters_for(self.seed, index, &patient, self.today);
         let mut records = PatientRecords {
             patient,
             flags: self.flags(),
@@ -76,6 +77,7 @@ impl Generator {
             goals: Vec::new(),
             tasks: Vec::new(),
             notes: Vec::new(),
+            encounters,
         };
         self.conditions(&mut records);
         self.care_team(&mut records);

@@ -9,7 +9,9 @@ use crate::domain::care_plan::NeedDomain;
 use crate::domain::clinical::{AllergyCriticality, Condition};
 use crate::domain::goal::Goal;
 use crate::domain::patient::{FlagKind, Patient};
-use crate::store::{Medication, NewCareTeamMember, NewCommunication, NewTask, StoreError, Tx};
+use crate::store::{
+    Medication, NewCareTeamMember, NewCommunication, NewEncounter, NewTask, Rules, StoreError, Tx,
+};
 
 /// Stands for the patient's id in records made before the patient is
 /// written; [`PatientRecords::write`] puts the real one in.
@@ -29,6 +31,8 @@ pub(super) struct PatientRecords {
     pub(super) goals: Vec<GoalRecords>,
     pub(super) tasks: Vec<NewTask>,
     pub(super) notes: Vec<NewCommunication>,
+    /// Recent hospital and emergency visits (see `encounters`).
+    pub(super) encounters: Vec<NewEncounter>,
 }
 
 /// A goal, the index of its need in [`PatientRecords::needs`], and its
@@ -44,7 +48,12 @@ pub(super) type Progress = (NaiveDate, String, Option<f64>);
 
 impl PatientRecords {
     /// Writes the patient, then the rest with the patient's new id.
-    pub(super) fn write(self, tx: &mut Tx<'_>, report: &mut GenReport) -> Result<(), StoreError> {
+    pub(super) fn write(
+        self,
+        tx: &mut Tx<'_>,
+        report: &mut GenReport,
+        rules: &Rules,
+    ) -> Result<(), StoreError> {
         let patient_id = tx.insert_patient(&self.patient)?;
         report.patients += 1;
         if let Some(review) = self.patient.plan_review_on {
@@ -97,6 +106,13 @@ impl PatientRecords {
             note.patient_id = patient_id;
             tx.insert_communication(&note)?;
             report.notes += 1;
+        }
+        // After the notes: a contact already on file meets its clock.
+        for mut encounter in self.encounters {
+            encounter.patient_id = patient_id;
+            let id = tx.insert_encounter(&encounter, None)?;
+            tx.encounter_changed(id, rules, "synthetic caseload")?;
+            report.encounters += 1;
         }
         Ok(())
     }
