@@ -84,18 +84,8 @@ struct ConfigFile {
     urgency: UrgencyWeights,
     follow_up: FollowUpRules,
     adt: crate::hl7::plan::FeedSettings,
-    transitions: TransitionSettings,
+    transitions: crate::domain::business_days::TransitionSettings,
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
-}
-
-/// `[transitions]`: how the clocks of transitions of care count.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TransitionSettings {
-    /// The program's own holidays, beyond the US federal holidays (which
-    /// are computed): days that are not business days for the 2-business-
-    /// day contact, as "YYYY-MM-DD".
-    pub holidays: Vec<chrono::NaiveDate>,
 }
 
 /// The settings tend runs with.
@@ -124,7 +114,7 @@ pub struct Config {
     /// How the hospitals' ADT feed is read (`[adt]`).
     pub adt: crate::hl7::plan::FeedSettings,
     /// How transition clocks count business days (`[transitions]`).
-    pub transitions: TransitionSettings,
+    pub transitions: crate::domain::business_days::TransitionSettings,
     /// Note templates: the shipped ones, and the user's once loaded.
     pub templates: Vec<Template>,
     /// The `[keys]` table as written: applied to the keymap (and checked)
@@ -164,8 +154,7 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// The business-day calendar the clocks count with: federal holidays
-    /// and the program's own.
+    /// The clocks' business days: federal holidays and the program's own.
     pub fn calendar(&self) -> crate::domain::business_days::Calendar {
         crate::domain::business_days::Calendar::new(self.transitions.holidays.iter().copied())
     }

@@ -206,7 +206,7 @@ fn check_says_plainly_what_it_found() {
     let said = text(&tend(&db, &["check"]).stdout);
     assert!(
         said.contains(
-            "schema version 5 is older than this tend's 10: opening it with tend upgrades it"
+            "schema version 5 is older than this tend's 11: opening it with tend upgrades it"
         ),
         "{said}"
     );

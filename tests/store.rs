@@ -400,7 +400,11 @@ fn the_generator_writes_two_years_of_history_at_the_documented_rates() {
     assert!((9.5..=11.5).contains(&tasks), "tasks per patient: {tasks}");
     assert!((18.5..=22.5).contains(&notes), "notes per patient: {notes}");
     assert_eq!(one("SELECT COUNT(*) * 1.0 FROM practitioner"), 10.0);
-    let open = one("SELECT COUNT(*) * 1.0 / 650 FROM task WHERE status = 'requested'");
+    // Besides the transition clocks' tasks (their own rates below).
+    let open = one(
+        "SELECT COUNT(*) * 1.0 / 650 FROM task WHERE status = 'requested'
+          AND id NOT IN (SELECT task_id FROM transition_clock WHERE task_id IS NOT NULL)",
+    );
     assert!(
         (2.8..=3.2).contains(&open),
         "open tasks per patient (one of them the plan's review): {open}"
@@ -412,6 +416,23 @@ fn the_generator_writes_two_years_of_history_at_the_documented_rates() {
         ),
         650.0,
         "one open review task a patient"
+    );
+    // Recent hospital and emergency visits (src/synth/encounters.rs): a
+    // few patients in a hundred discharged, a few to the ED; every
+    // discharge home with its contact clock.
+    let discharges = one("SELECT COUNT(*) * 100.0 / 650 FROM encounter
+          WHERE class = 'inpatient' AND status = 'finished'");
+    assert!(
+        (3.0..=10.0).contains(&discharges),
+        "discharges per 100: {discharges}"
+    );
+    let ed = one("SELECT COUNT(*) * 100.0 / 650 FROM encounter WHERE class = 'emergency'");
+    assert!((2.0..=8.0).contains(&ed), "ED visits per 100: {ed}");
+    assert_eq!(
+        one("SELECT COUNT(*) * 1.0 FROM transition_clock WHERE kind = 'tcm-contact'"),
+        one("SELECT COUNT(*) * 1.0 FROM encounter
+              WHERE class = 'inpatient' AND status = 'finished' AND disposition = 'home'"),
+        "every discharge home has its contact clock"
     );
     // Spread over two years before 2026-11-24, none in the future.
     let oldest_note =
@@ -425,9 +446,10 @@ fn the_generator_writes_two_years_of_history_at_the_documented_rates() {
     assert!((700.0..=731.0).contains(&oldest_done), "{oldest_done}");
     assert_eq!(
         one("SELECT COUNT(*) * 1.0 FROM task WHERE status = 'completed'
-              AND (completed_at < due_on OR completed_at > '2026-11-24T14:00:00Z')"),
+              AND (completed_at < due_on OR completed_at > '2026-11-24T14:00:00Z')
+              AND id NOT IN (SELECT task_id FROM transition_clock WHERE task_id IS NOT NULL)"),
         0.0,
-        "done on or after the due date, never in the future"
+        "done on or after the due date (a clock is met as soon as it is), never in the future"
     );
     // Every patient has a note (a contact or an attempt) in the last 90 days.
     assert_eq!(

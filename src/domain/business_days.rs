@@ -159,6 +159,16 @@ fn last_weekday_of_month(year: i32, month: u32, weekday: Weekday) -> Option<Naiv
     Some(last - Duration::days(i64::from(back)))
 }
 
+/// `[transitions]`: how the clocks of transitions of care count.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransitionSettings {
+    /// The program's own holidays, beyond the US federal holidays (which
+    /// are computed): days that are not business days for the 2-business-
+    /// day contact, as "YYYY-MM-DD".
+    pub holidays: Vec<chrono::NaiveDate>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

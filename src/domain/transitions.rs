@@ -546,5 +546,11 @@ pub fn due_title(kind: ClockKind, encounter: &Encounter) -> String {
 }
 
 #[cfg(test)]
+#[path = "transitions_fixtures.rs"]
+mod fixtures;
+#[cfg(test)]
+#[path = "transitions_measures_tests.rs"]
+mod measures_tests;
+#[cfg(test)]
 #[path = "transitions_tests.rs"]
 mod tests;

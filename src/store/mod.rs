@@ -36,6 +36,7 @@ mod roster;
 mod safekeeping;
 pub mod schema;
 mod schema_rewrite;
+mod schema_v11;
 mod task_changes;
 mod tasks;
 mod team;

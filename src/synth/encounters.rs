@@ -81,7 +81,10 @@ pub(super) fn encounters_for(
         0..=5 => {
             let psychiatric = rng.gen_bool(0.3);
             let (facility, principal) = if psychiatric {
-                (FACILITIES[3], *MENTAL.choose(&mut rng).unwrap_or(&MENTAL[0]))
+                (
+                    FACILITIES[3],
+                    *MENTAL.choose(&mut rng).unwrap_or(&MENTAL[0]),
+                )
             } else {
                 (facility, *MEDICAL.choose(&mut rng).unwrap_or(&MEDICAL[0]))
             };

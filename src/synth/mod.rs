@@ -29,6 +29,12 @@
 //!   hard-deadline follow-up, due within three days either side of today),
 //!   and 3 to 12 completed ones due over the last two years, each done on its
 //!   due date or up to three days later;
+//! - recent hospital and emergency visits (`encounters`), for enrolled and
+//!   outreach patients: 6% discharged home in the last three weeks (three in
+//!   ten from a psychiatric unit, 15% of them readmissions, 40% with their
+//!   follow-up visit already on file), 5% to the ED in the last two weeks
+//!   (four in ten for a mental illness, three for a substance use), 1% in
+//!   hospital now; each with the clocks and tasks the rules give it;
 //! - notes, 20 on average: 1 to 4 over the last 90 days (so "last contact" is
 //!   recent) and 8 to 28 over the rest of the last two years; a note that reached
 //!   someone adds 0 to 3 sentences of what was said to its opening line, so
