@@ -60,7 +60,7 @@ fn children_max_rss_mib() -> f64 {
 fn stay(n: usize, member: usize) -> [String; 2] {
     let admitted = 20261110 + (n % 10);
     let discharged = admitted + 3 + (n % 5);
-    let dx = if n % 5 == 0 {
+    let dx = if n.is_multiple_of(5) {
         "F32.2^Major depressive disorder, severe^I10"
     } else {
         "I50.9^Heart failure, unspecified^I10"
@@ -223,7 +223,8 @@ fn reads_section(dir: &Path) -> String {
         .expect("read")
         .expect("the first member");
     let mut out = String::new();
-    let cases: Vec<(&str, Box<dyn FnMut() -> usize>)> = vec![
+    type Read<'a> = Box<dyn FnMut() -> usize + 'a>;
+    let cases: Vec<(&str, Read)> = vec![
         (
             "transitions view, mine (`:transitions`)",
             Box::new(|| store.transitions(USER, false, 30).expect("mine").len()),

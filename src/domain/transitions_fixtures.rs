@@ -1,8 +1,7 @@
 //! What the tests of `transitions` build on: dates, diagnoses, stays and visits.
 
 use super::*;
-use crate::domain::note::Direction;
-use chrono::{Datelike, NaiveDateTime, Weekday};
+use chrono::NaiveDateTime;
 
 pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -2,8 +2,6 @@
 
 use super::fixtures::*;
 use super::*;
-use crate::domain::note::Direction;
-use chrono::{Datelike, NaiveDateTime, Weekday};
 
 // --- FUH, FUM, FUA ------------------------------------------------------
 

@@ -3,7 +3,7 @@
 use super::fixtures::*;
 use super::*;
 use crate::domain::note::Direction;
-use chrono::{Datelike, NaiveDateTime, Weekday};
+use chrono::{Datelike, Weekday};
 
 // --- code families ----------------------------------------------------
 
