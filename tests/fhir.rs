@@ -10,13 +10,16 @@ mod fixtures;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use common::{clock, open};
 use fixtures::zoe_db;
 use rusqlite::types::Value as Sql;
 use serde_json::{json, Value};
 use tend::domain::care_plan::{GoalPriority, NeedDomain};
 use tend::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use tend::domain::encounter::{
+    Complexity, Diagnosis, Disposition, EncounterClass, EncounterStatus, ProviderKind,
+};
 use tend::domain::goal::{Goal, GoalStatus};
 use tend::domain::note::{Direction, Method, NoteHeader, Outcome, Party};
 use tend::domain::patient::{
@@ -29,7 +32,7 @@ use tend::store::fhir::{
     AllergyRow, CareTeamRow, FlagRow, MedicationRow, NeedRow, NoteRow, PatientData, ProgressRow,
     TaskRow,
 };
-use tend::store::{AuditAction, Store};
+use tend::store::{AuditAction, NewEncounter, Store};
 use tend::synth::{self, GenParams};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -92,7 +95,120 @@ fn caseload(dir: &Path, patients: usize) -> (PathBuf, Store) {
             None,
         )
         .unwrap();
+    add_encounters(&path, &mut store, sink);
     (path, store)
+}
+
+fn wall(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").unwrap()
+}
+
+/// Encounters of every class and status on one patient, as a coordinator
+/// and a feed would record them (the generator writes none yet): a
+/// discharged stay with two diagnoses whose clocks a follow-up visit
+/// meets, an emergency visit, a readmission still in progress, an
+/// observation stay transferred out, a cancelled skilled nursing stay. The
+/// first carries a feed's key and disposition code, set as a feed does.
+fn add_encounters(path: &Path, store: &mut Store, patient_id: i64) {
+    let dx = |code: &str, display: &str| Diagnosis {
+        code: code.into(),
+        display: display.into(),
+    };
+    let base = NewEncounter {
+        patient_id,
+        class: EncounterClass::Inpatient,
+        status: EncounterStatus::Finished,
+        facility: "St. Example General".into(),
+        started_at: wall("2026-11-10T08:15:00"),
+        ended_at: Some(wall("2026-11-18T16:40:00")),
+        disposition: Some(Disposition::Home),
+        disposition_code: None,
+        complexity: Complexity::High,
+        provider: None,
+        diagnoses: vec![
+            dx("F32.9", "Major depressive disorder, single episode"),
+            dx("I10", "Essential hypertension"),
+        ],
+    };
+    let stay = store.add_encounter(&base).unwrap();
+    let others = [
+        NewEncounter {
+            class: EncounterClass::Outpatient,
+            facility: "Example Behavioral Health \u{1b}[2J".into(),
+            started_at: wall("2026-11-20T10:00:00"),
+            ended_at: Some(wall("2026-11-20T10:50:00")),
+            disposition: None,
+            complexity: Complexity::Moderate,
+            provider: Some(ProviderKind::MentalHealth),
+            diagnoses: vec![dx("F32.9", "Major depressive disorder, single episode")],
+            ..base.clone()
+        },
+        NewEncounter {
+            class: EncounterClass::Emergency,
+            started_at: wall("2026-11-22T23:30:00"),
+            ended_at: Some(wall("2026-11-23T03:10:00")),
+            disposition: Some(Disposition::Other),
+            complexity: Complexity::Moderate,
+            diagnoses: vec![dx("F10.20", "Alcohol dependence, uncomplicated")],
+            ..base.clone()
+        },
+        NewEncounter {
+            status: EncounterStatus::InProgress,
+            started_at: wall("2026-11-23T05:00:00"),
+            ended_at: None,
+            disposition: None,
+            complexity: Complexity::Moderate,
+            diagnoses: vec![],
+            ..base.clone()
+        },
+        NewEncounter {
+            class: EncounterClass::Observation,
+            facility: "Example Valley Hospital".into(),
+            started_at: wall("2026-10-01T12:00:00"),
+            ended_at: Some(wall("2026-10-02T09:00:00")),
+            disposition: Some(Disposition::AcuteTransfer),
+            complexity: Complexity::Moderate,
+            diagnoses: vec![dx("R07.9", "Chest pain, unspecified")],
+            ..base.clone()
+        },
+        NewEncounter {
+            class: EncounterClass::SkilledNursing,
+            status: EncounterStatus::Cancelled,
+            facility: "Example Rehab".into(),
+            started_at: wall("2026-11-19T09:00:00"),
+            ended_at: None,
+            disposition: None,
+            diagnoses: vec![],
+            ..base.clone()
+        },
+    ];
+    for new in &others {
+        store.add_encounter(new).unwrap();
+    }
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute(
+        "UPDATE encounter SET source_system = 'EPIC^ST EXAMPLE GENERAL', source_visit = 'V-1001',
+                disposition_code = '01' WHERE id = ?1",
+        [stay],
+    )
+    .unwrap();
+}
+
+/// Every clock, without its row id (a clock is the rules' and gets a new
+/// one on import): by encounter and kind.
+fn clocks(path: &Path) -> Vec<Vec<Sql>> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT encounter_id, patient_id, kind, opens_on, due_on, task_id, met_on, met_by,
+                    voided_at IS NULL
+               FROM transition_clock ORDER BY encounter_id, kind",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| (0..9).map(|i| r.get::<_, Sql>(i)).collect())
+        .unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
 }
 
 /// Ids far above the generator's, so they are free.
@@ -481,6 +597,8 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
                 part_of: None,
             },
         ],
+        encounters: vec![],
+        clock_tasks: vec![],
     };
     let bare = PatientData {
         patient: Patient {
@@ -528,6 +646,8 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
         progress: vec![],
         tasks: vec![],
         notes: vec![],
+        encounters: vec![],
+        clock_tasks: vec![],
     };
     (full, bare)
 }
@@ -607,6 +727,11 @@ const KEY_TABLES: &[(&str, &str)] = &[
         "communication",
         "id, patient_id, author_id, sent_at, medium, direction, recipient, outcome,
          duration_minutes, body, status, signed_at, part_of",
+    ),
+    (
+        "encounter",
+        "id, patient_id, class, status, facility, started_at, ended_at, disposition,
+         disposition_code, complexity, provider, source_system, source_visit, readmission_of",
     ),
 ];
 
@@ -718,6 +843,49 @@ fn export_then_import_into_an_empty_database_gives_the_same_bundle_and_rows() {
     // Imported notes are searchable as signed notes are.
     let hits = imported.search_notes("landlord Thursday", 5).unwrap();
     assert_eq!(hits.len(), 1);
+
+    // Encounters come back field by field, diagnoses in rank order, the
+    // feed's key kept; the clocks the rules work out again are the same,
+    // each with the task it had (none made twice).
+    let sink = store.patient_id_by_member("SYNSINK01").unwrap().unwrap();
+    let encounters = store.encounters(sink, 100).unwrap();
+    assert_eq!(encounters.len(), 6);
+    assert_eq!(encounters, imported.encounters(sink, 100).unwrap());
+    assert!(encounters.iter().any(|e| e.readmission_of.is_some()));
+    assert!(encounters.iter().any(|e| e.encounter.diagnoses.len() == 2));
+    let before = clocks(&source);
+    assert!(before.len() >= 5, "{before:?}");
+    assert!(before.iter().any(|c| c[6] != Sql::Null), "a clock was met");
+    assert_eq!(before, clocks(&target));
+    assert_eq!(
+        counts(&source)["task"],
+        counts(&target)["task"],
+        "no clock task made twice"
+    );
+    let bundle: Value = serde_json::from_str(&first).unwrap();
+    let stay = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["resourceType"] == "Encounter" && r["identifier"].is_array())
+        .unwrap();
+    assert_eq!(
+        stay["identifier"][0],
+        json!({"system": "urn:tend:adt-source:EPIC%5EST%20EXAMPLE%20GENERAL", "value": "V-1001"})
+    );
+    assert_eq!(stay["class"]["code"], "IMP");
+    assert_eq!(stay["period"]["start"], "2026-11-10T08:15:00-05:00");
+    assert_eq!(
+        stay["diagnosis"][0],
+        json!({"condition": {"reference": "#dx1"}, "rank": 1})
+    );
+    assert_eq!(stay["contained"][0]["code"]["coding"][0]["code"], "F32.9");
+    assert_eq!(
+        at_path(stay, "hospitalization.dischargeDisposition.coding[].code"),
+        [&json!("home"), &json!("home"), &json!("01")]
+    );
+    assert_eq!(stay["serviceProvider"]["display"], "St. Example General");
 }
 
 /// The preferred language goes out as a BCP 47 coding with its name; an
@@ -1096,6 +1264,7 @@ fn the_validator_accepts_every_resource_type_tend_exports() {
         "CareTeam",
         "Communication",
         "Condition",
+        "Encounter",
         "Flag",
         "Goal",
         "MedicationStatement",
@@ -1397,6 +1566,51 @@ const CODE_RULES: &[CodeRule] = &[
             "not-permitted",
         ],
     ),
+    // http://hl7.org/fhir/ValueSet/encounter-status (R4)
+    (
+        "Encounter",
+        "status",
+        "",
+        &[
+            "planned",
+            "arrived",
+            "triaged",
+            "in-progress",
+            "onleave",
+            "finished",
+            "cancelled",
+            "entered-in-error",
+            "unknown",
+        ],
+    ),
+    // http://terminology.hl7.org/ValueSet/v3-ActEncounterCode (R4's release)
+    (
+        "Encounter",
+        "class.code",
+        "",
+        &[
+            "AMB", "EMER", "FLD", "HH", "IMP", "ACUTE", "NONAC", "OBSENC", "PRENC", "SS", "VR",
+        ],
+    ),
+    // http://hl7.org/fhir/ValueSet/encounter-discharge-disposition (R4)
+    (
+        "Encounter",
+        "hospitalization.dischargeDisposition",
+        "http://terminology.hl7.org/CodeSystem/discharge-disposition",
+        &[
+            "home",
+            "alt-home",
+            "other-hcf",
+            "hosp",
+            "long",
+            "aadvice",
+            "exp",
+            "psy",
+            "rehab",
+            "snf",
+            "oth",
+        ],
+    ),
     // http://terminology.hl7.org/ValueSet/v3-ParticipationMode (R4's release)
     (
         "Communication",
@@ -1612,6 +1826,26 @@ macro_rules! refused_whole {
 mod a_file_that_is_not_a_fhir_r4_bundle_is_refused_whole {
     use super::*;
 
+    /// An Encounter of Zoë's that tend can read, to spoil.
+    fn encounter() -> Value {
+        json!({
+            "resourceType": "Encounter",
+            "id": "e1",
+            "contained": [{
+                "resourceType": "Condition",
+                "id": "dx1",
+                "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "I10"}]},
+                "subject": {"reference": "Patient/p-1"}
+            }],
+            "status": "finished",
+            "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "IMP"},
+            "subject": {"reference": "Patient/p-1"},
+            "period": {"start": "2026-11-18T08:00:00-05:00", "end": "2026-11-20T11:00:00-05:00"},
+            "diagnosis": [{"condition": {"reference": "#dx1"}, "rank": 1}],
+            "serviceProvider": {"display": "St. Example General"}
+        })
+    }
+
     /// The small bundle, changed by `spoil`.
     fn spoiled(bundle: &Value, spoil: impl FnOnce(&mut Value)) -> String {
         let mut bundle = bundle.clone();
@@ -1692,17 +1926,69 @@ mod a_file_that_is_not_a_fhir_r4_bundle_is_refused_whole {
                 b["entry"][3]["resource"]["owner"]["reference"] = json!("Patient/p-1");
             }),
             "entry 3 (Task/t-1): owner.reference refers to Patient/p-1, not to a Practitioner";
-        a_resource_tend_does_not_keep: "encounter.json",
+        a_resource_tend_does_not_keep: "appointment.json",
             |bundle| spoiled(bundle, |b| {
                 b["entry"].as_array_mut().unwrap().push(json!({"resource": {
-                    "resourceType": "Encounter",
-                    "id": "e1",
-                    "status": "finished",
-                    "class": {"code": "AMB"},
-                    "subject": {"reference": "Patient/p-1"}
+                    "resourceType": "Appointment",
+                    "id": "a1",
+                    "status": "booked",
+                    "participant": [{"actor": {"reference": "Patient/p-1"}, "status": "accepted"}]
                 }}));
             }),
-            "entry 4 (Encounter/e1): tend does not keep Encounter resources";
+            "entry 4 (Appointment/a1): tend does not keep Appointment resources";
+        an_encounter_of_a_class_tend_does_not_know: "class.json",
+            |bundle| spoiled(bundle, |b| {
+                let mut e = encounter();
+                e["class"] = json!({"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "HH"});
+                b["entry"].as_array_mut().unwrap().push(json!({"resource": e}));
+            }),
+            "entry 4 (Encounter/e1): class is not one tend knows (v3 ActCode EMER, IMP, OBSENC, NONAC or AMB)";
+        an_encounter_without_its_facility: "facility.json",
+            |bundle| spoiled(bundle, |b| {
+                let mut e = encounter();
+                e.as_object_mut().unwrap().remove("serviceProvider");
+                b["entry"].as_array_mut().unwrap().push(json!({"resource": e}));
+            }),
+            "entry 4 (Encounter/e1): serviceProvider.display is missing (tend needs the facility's name)";
+        an_encounter_that_ends_before_it_starts: "period.json",
+            |bundle| spoiled(bundle, |b| {
+                let mut e = encounter();
+                e["period"]["end"] = json!("2026-11-17T23:00:00-05:00");
+                b["entry"].as_array_mut().unwrap().push(json!({"resource": e}));
+            }),
+            "entry 4 (Encounter/e1): period.end is before period.start";
+        an_encounter_time_without_an_offset: "offset.json",
+            |bundle| spoiled(bundle, |b| {
+                let mut e = encounter();
+                e["period"]["start"] = json!("2026-11-18T08:00:00");
+                b["entry"].as_array_mut().unwrap().push(json!({"resource": e}));
+            }),
+            "entry 4 (Encounter/e1): period.start is not a full date, or a date and time with its offset";
+        a_diagnosis_that_is_not_contained: "diagnosis.json",
+            |bundle| spoiled(bundle, |b| {
+                let mut e = encounter();
+                e["diagnosis"][0]["condition"]["reference"] = json!("#dx9");
+                b["entry"].as_array_mut().unwrap().push(json!({"resource": e}));
+            }),
+            "entry 4 (Encounter/e1), diagnosis[0].condition.reference: #dx9 is not in the bundle";
+        a_diagnosis_without_icd_10_cm: "icd.json",
+            |bundle| spoiled(bundle, |b| {
+                let mut e = encounter();
+                e["contained"][0]["code"]["coding"][0]["system"] = json!("http://snomed.info/sct");
+                b["entry"].as_array_mut().unwrap().push(json!({"resource": e}));
+            }),
+            "entry 4 (Encounter/e1): contained[0].code.coding has no ICD-10-CM code";
+        a_clock_task_whose_encounter_is_no_encounter: "clock.json",
+            |bundle| spoiled(bundle, |b| {
+                b["entry"][3]["resource"]["extension"] = json!([{
+                    "url": "https://tend.example/fhir/StructureDefinition/transition-clock",
+                    "extension": [
+                        {"url": "kind", "valueCode": "tcm-visit"},
+                        {"url": "encounter", "valueReference": {"reference": "Patient/p-1"}}
+                    ]
+                }]);
+            }),
+            "entry 3 (Task/t-1): extension[0].extension[1].valueReference.reference refers to Patient/p-1, not to a Encounter";
         the_same_resource_twice: "twice.json",
             |bundle| spoiled(bundle, |b| {
                 let copy = b["entry"][3].clone();

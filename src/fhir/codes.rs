@@ -8,6 +8,7 @@
 //! beside it, under [`BASE`], and the import reads tend's code first.
 
 use crate::domain::care_plan::GoalPriority;
+use crate::domain::encounter::{Disposition, EncounterClass};
 use crate::domain::note::Method;
 use crate::domain::patient::{FlagKind, RiskTier};
 use crate::domain::task::TaskKind;
@@ -25,6 +26,10 @@ pub mod id_system {
     pub const MEDICAID_ID: &str = "urn:tend:medicaid-id";
     /// A coordinator's tend user name.
     pub const USERNAME: &str = "urn:tend:username";
+    /// An encounter's visit number from a feed: this prefix and the
+    /// sending system (application and facility), percent-encoded
+    /// ([`super::source_system_uri`]).
+    pub const ADT_SOURCE: &str = "urn:tend:adt-source:";
 }
 
 /// Extensions: FHIR's own where R4 defines one, tend's otherwise.
@@ -85,6 +90,19 @@ pub mod ext {
         "https://tend.example/fhir/StructureDefinition/contact-duration";
     /// On Communication: when the note was signed (valueDateTime).
     pub const SIGNED: &str = "https://tend.example/fhir/StructureDefinition/signed";
+    /// On Encounter: the transitional care complexity (valueCode: moderate, high).
+    pub const ENCOUNTER_COMPLEXITY: &str =
+        "https://tend.example/fhir/StructureDefinition/encounter-complexity";
+    /// On Encounter: who was seen at a follow-up visit (valueCode:
+    /// mental-health, substance-use, primary-care, other).
+    pub const PROVIDER_KIND: &str = "https://tend.example/fhir/StructureDefinition/provider-kind";
+    /// On Encounter: the stay this admission readmits to (valueReference
+    /// to an Encounter). Worked out again on import, never read back.
+    pub const READMISSION_OF: &str = "https://tend.example/fhir/StructureDefinition/readmission-of";
+    /// On Task: the work of a transition clock. Complex: `kind` (valueCode,
+    /// the clock's kind) and `encounter` (valueReference to the Encounter).
+    pub const TRANSITION_CLOCK: &str =
+        "https://tend.example/fhir/StructureDefinition/transition-clock";
 }
 
 /// Code systems.
@@ -104,6 +122,14 @@ pub mod system {
     pub const PARTICIPATION_MODE: &str =
         "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode";
     pub const UCUM: &str = "http://unitsofmeasure.org";
+    /// Encounter.class.
+    pub const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+    pub const DISCHARGE_DISPOSITION: &str =
+        "http://terminology.hl7.org/CodeSystem/discharge-disposition";
+    /// HL7 v2 table 0112, the discharge disposition as a feed sent it.
+    pub const V2_DISCHARGE_DISPOSITION: &str = "http://terminology.hl7.org/CodeSystem/v2-0112";
+    /// tend's grouping of the discharge disposition (the rules' own).
+    pub const DISPOSITION: &str = "https://tend.example/fhir/CodeSystem/disposition";
     pub const NEED_DOMAIN: &str = "https://tend.example/fhir/CodeSystem/need-domain";
     pub const RISK_TIER: &str = "https://tend.example/fhir/CodeSystem/risk-tier";
     pub const FLAG_KIND: &str = "https://tend.example/fhir/CodeSystem/flag-kind";
@@ -111,6 +137,9 @@ pub mod system {
     pub const CONTACT_METHOD: &str = "https://tend.example/fhir/CodeSystem/contact-method";
     pub const OBSERVATION: &str = "https://tend.example/fhir/CodeSystem/observation";
 }
+
+/// Category of an encounter's diagnosis (a contained Condition).
+pub const ENCOUNTER_DIAGNOSIS: (&str, &str) = ("encounter-diagnosis", "Encounter Diagnosis");
 
 /// The data-absent-reason code of a preferred language the patient was
 /// asked for and declined to give.
@@ -210,6 +239,87 @@ pub fn goal_priority_display(priority: GoalPriority) -> &'static str {
     }
 }
 
+/// Encounter.class: the v3 ActCode of each class (a skilled nursing or
+/// rehabilitation stay is inpatient non-acute).
+pub fn encounter_class(class: EncounterClass) -> (&'static str, &'static str) {
+    match class {
+        EncounterClass::Emergency => ("EMER", "emergency"),
+        EncounterClass::Inpatient => ("IMP", "inpatient encounter"),
+        EncounterClass::Observation => ("OBSENC", "observation encounter"),
+        EncounterClass::SkilledNursing => ("NONAC", "inpatient non-acute"),
+        EncounterClass::Outpatient => ("AMB", "ambulatory"),
+    }
+}
+
+pub fn encounter_class_from_code(code: &str) -> Option<EncounterClass> {
+    EncounterClass::ALL
+        .iter()
+        .copied()
+        .find(|class| encounter_class(*class).0 == code)
+}
+
+/// The FHIR discharge-disposition code closest to tend's grouping; tend's
+/// own code goes beside it (home with home health is "home" there).
+pub fn discharge_disposition(d: Disposition) -> (&'static str, &'static str) {
+    match d {
+        Disposition::Home | Disposition::HomeHealth => ("home", "Home"),
+        Disposition::SkilledNursing => ("snf", "Skilled nursing facility"),
+        // R4's "hosp" is a hospice: a transfer to another hospital is
+        // "other-hcf".
+        Disposition::AcuteTransfer => ("other-hcf", "Other healthcare facility"),
+        Disposition::LeftAgainstAdvice => ("aadvice", "Left against advice"),
+        Disposition::Expired => ("exp", "Expired"),
+        Disposition::Other => ("oth", "Other"),
+    }
+}
+
+/// tend's grouping of a FHIR discharge-disposition code, for a bundle
+/// that does not carry tend's own.
+pub fn disposition_from_fhir(code: &str) -> Disposition {
+    match code {
+        "home" | "alt-home" => Disposition::Home,
+        "snf" | "rehab" | "long" => Disposition::SkilledNursing,
+        "other-hcf" => Disposition::AcuteTransfer,
+        "aadvice" => Disposition::LeftAgainstAdvice,
+        "exp" => Disposition::Expired,
+        _ => Disposition::Other,
+    }
+}
+
+/// The identifier system of a feed's visit numbers: [`id_system::ADT_SOURCE`]
+/// and the sending system, every byte but letters, digits and `-._~`
+/// percent-encoded (so a `^` or a space makes a valid URI).
+pub fn source_system_uri(source: &str) -> String {
+    let mut uri = id_system::ADT_SOURCE.to_string();
+    for b in source.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
+/// The sending system of an identifier system written by
+/// [`source_system_uri`]; None for another system or a bad encoding.
+pub fn source_system_of(uri: &str) -> Option<String> {
+    let encoded = uri.strip_prefix(id_system::ADT_SOURCE)?;
+    let mut bytes = Vec::new();
+    let mut rest = encoded.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'%' {
+            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(b);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
 pub fn risk_tier_code(tier: RiskTier) -> &'static str {
     match tier {
         RiskTier::Low => "low",
@@ -238,6 +348,31 @@ mod tests {
     }
 
     #[test]
+    fn encounter_codes_round_trip() {
+        for &class in EncounterClass::ALL {
+            assert_eq!(
+                encounter_class_from_code(encounter_class(class).0),
+                Some(class)
+            );
+        }
+        for &d in Disposition::ALL {
+            let back = disposition_from_fhir(discharge_disposition(d).0);
+            let expected = match d {
+                Disposition::HomeHealth => Disposition::Home,
+                other => other,
+            };
+            assert_eq!(back, expected, "{d:?}");
+        }
+        for source in ["EPIC^GENERAL HOSP", "ADT|Señora", ""] {
+            let uri = source_system_uri(source);
+            assert!(uri.bytes().all(|b| b.is_ascii_graphic()), "{uri}");
+            assert_eq!(source_system_of(&uri).as_deref(), Some(source));
+        }
+        assert_eq!(source_system_of("urn:tend:adt-source:%Z1"), None);
+        assert_eq!(source_system_of("urn:other:x"), None);
+    }
+
+    #[test]
     fn every_extension_url_is_absolute_and_distinct() {
         let urls = [
             ext::INTERPRETER_REQUIRED,
@@ -262,6 +397,10 @@ mod tests {
             ext::CONTACT_OUTCOME,
             ext::CONTACT_DURATION,
             ext::SIGNED,
+            ext::ENCOUNTER_COMPLEXITY,
+            ext::PROVIDER_KIND,
+            ext::READMISSION_OF,
+            ext::TRANSITION_CLOCK,
         ];
         let mut seen = std::collections::HashSet::new();
         for url in urls {

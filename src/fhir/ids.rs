@@ -19,10 +19,11 @@ pub enum Kind {
     Progress,
     Task,
     Note,
+    Encounter,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Practitioner,
         Kind::Patient,
         Kind::Condition,
@@ -35,6 +36,7 @@ impl Kind {
         Kind::Progress,
         Kind::Task,
         Kind::Note,
+        Kind::Encounter,
     ];
 
     fn prefix(self) -> &'static str {
@@ -51,6 +53,7 @@ impl Kind {
             Kind::Progress => "gp",
             Kind::Task => "t",
             Kind::Note => "com",
+            Kind::Encounter => "enc",
         }
     }
 
@@ -67,6 +70,7 @@ impl Kind {
             Kind::Progress => "Observation",
             Kind::Task => "Task",
             Kind::Note => "Communication",
+            Kind::Encounter => "Encounter",
         }
     }
 

@@ -11,6 +11,7 @@
 //! escape ([`crate::safe_json`]): the same data, safe to `cat`.
 
 pub mod audit;
+mod encounter;
 mod json;
 mod notes;
 mod plan;
@@ -122,6 +123,7 @@ fn kind_of(table: &str) -> Option<Kind> {
         "goal_progress" => Kind::Progress,
         "task" => Kind::Task,
         "communication" => Kind::Note,
+        "encounter" => Kind::Encounter,
         _ => return None,
     })
 }
@@ -392,7 +394,8 @@ impl Serialize for Entries<'_> {
             damaged.clear();
             self.report.borrow_mut().skipped.extend(left_out);
             let Some(data) = data else { continue };
-            for resource in patient_resources(&data) {
+            let offset = *self.store.clock().now().offset();
+            for resource in patient_resources(&data, offset) {
                 seq.serialize_element(&self.entry(resource))?;
             }
             self.report.borrow_mut().patients += 1;
@@ -497,11 +500,21 @@ fn prune(
     for note in &mut data.notes {
         drop_practitioner(&mut note.author_id);
     }
+    // An encounter goes without the stay it readmits to; a clock's task
+    // without its clock's encounter is a task like any other.
+    let encounters = gone_ids("encounter");
+    for e in &mut data.encounters {
+        if e.readmission_of.is_some_and(|id| encounters.contains(&id)) {
+            e.readmission_of = None;
+        }
+    }
+    data.clock_tasks
+        .retain(|c| !encounters.contains(&c.encounter_id) && !tasks.contains(&c.task_id));
     left
 }
 
 /// One patient's resources, in the bundle's order.
-fn patient_resources(data: &PatientData) -> Vec<Value> {
+fn patient_resources(data: &PatientData, offset: chrono::FixedOffset) -> Vec<Value> {
     let mut resources = vec![record::patient(&data.patient)];
     resources.extend(data.conditions.iter().map(record::condition));
     resources.extend(data.needs.iter().map(plan::need));
@@ -516,7 +529,15 @@ fn patient_resources(data: &PatientData) -> Vec<Value> {
             .map(|e| plan::progress(data.patient.id, e)),
     );
     resources.push(plan::care_plan(data));
-    resources.extend(data.tasks.iter().map(plan::task));
+    resources.extend(data.tasks.iter().map(|t| {
+        let clock = data.clock_tasks.iter().find(|c| c.task_id == t.id);
+        plan::task(t, clock)
+    }));
     resources.extend(data.notes.iter().map(notes::communication));
+    resources.extend(
+        data.encounters
+            .iter()
+            .map(|e| encounter::encounter(e, offset)),
+    );
     resources
 }

@@ -7,7 +7,7 @@ use super::json::{coding, concept, date, extension, instant, reference, text_con
 use crate::domain::goal::Goal;
 use crate::fhir::codes::{self, ext, system};
 use crate::fhir::ids::{self, Kind};
-use crate::store::fhir::{NeedRow, PatientData, ProgressRow, TaskRow};
+use crate::store::fhir::{ClockTask, NeedRow, PatientData, ProgressRow, TaskRow};
 
 /// A need: a Condition of the health-concern category, its domain a second
 /// category from tend's need-domain code system.
@@ -96,7 +96,8 @@ pub fn care_plan(data: &PatientData) -> Value {
     })
 }
 
-pub fn task(t: &TaskRow) -> Value {
+/// A task; `clock` when it is the work of a transition clock.
+pub fn task(t: &TaskRow, clock: Option<&ClockTask>) -> Value {
     let kind = codes::task_kind_display(t.kind);
     json!({
         "resourceType": "Task",
@@ -109,6 +110,7 @@ pub fn task(t: &TaskRow) -> Value {
                 "valueReference",
                 t.previous_id.map(|id| reference(Kind::Task.reference(id))),
             ),
+            super::encounter::clock_extension(clock),
         ],
         "basedOn": [t.goal_id.map(|goal| reference(Kind::Goal.reference(goal)))],
         "status": t.status.code(),

@@ -55,6 +55,7 @@ impl Entry<'_> {
             "Observation" => Kind::Progress,
             "Task" => Kind::Task,
             "Communication" => Kind::Note,
+            "Encounter" => Kind::Encounter,
             _ => return None,
         })
     }

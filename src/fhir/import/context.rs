@@ -60,5 +60,6 @@ pub fn describe(kind: Kind) -> &'static str {
         Kind::Progress => "Observation",
         Kind::Task => "Task",
         Kind::Note => "Communication",
+        Kind::Encounter => "Encounter",
     }
 }

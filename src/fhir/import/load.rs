@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use super::parse::Parsed;
 use crate::domain::patient::Practitioner;
 use crate::fhir::ids::Kind;
-use crate::store::fhir::{LastIds, PatientData};
+use crate::store::fhir::{ClockRules, LastIds, PatientData};
 use crate::store::{AuditAction, StoreError, Tx};
 
 /// What an import wrote.
@@ -24,7 +24,12 @@ pub struct ImportReport {
 }
 
 /// Loads `parsed`; `source` names the file in the audit row.
-pub fn load(tx: &mut Tx<'_>, parsed: &Parsed, source: &str) -> Result<ImportReport, StoreError> {
+pub fn load(
+    tx: &mut Tx<'_>,
+    parsed: &Parsed,
+    source: &str,
+    rules: &ClockRules,
+) -> Result<ImportReport, StoreError> {
     tx.defer_foreign_keys()?;
     // Ids are kept only into a database without patients (a restore, a
     // move): there they cannot meet rows, or the audit rows of rows, that
@@ -81,6 +86,8 @@ pub fn load(tx: &mut Tx<'_>, parsed: &Parsed, source: &str) -> Result<ImportRepo
     }
 
     let mut rows = 0;
+    let mut encounters = Vec::new();
+    let mut clock_tasks = Vec::new();
     for data in &parsed.patients {
         if tx.member_id_taken(&data.patient.member_id)? {
             let entry = parsed
@@ -103,9 +110,32 @@ pub fn load(tx: &mut Tx<'_>, parsed: &Parsed, source: &str) -> Result<ImportRepo
             + data.goals.len()
             + data.progress.len()
             + data.tasks.len()
-            + data.notes.len();
+            + data.notes.len()
+            + data.encounters.len();
         tx.insert_patient_data(&data)?;
+        encounters.extend(data.encounters);
+        clock_tasks.extend(data.clock_tasks);
     }
+    for (key, entry) in &parsed.encounter_entry {
+        let found = parsed
+            .patients
+            .iter()
+            .flat_map(|d| &d.encounters)
+            .find(|e| e.encounter.id == *key);
+        if let Some(e) = found {
+            if let (Some(system), Some(visit)) = (&e.source_system, &e.source_visit) {
+                if tx.encounter_source_taken(system, visit)? {
+                    return Err(StoreError::Refused(format!(
+                        "{entry}: an encounter with its visit number from the same sending \
+                         system is already in the database"
+                    )));
+                }
+            }
+        }
+    }
+    // After every patient's rows: the clocks look for the notes, visits
+    // and stamps that meet them.
+    tx.load_encounters(&encounters, &clock_tasks, rules)?;
     let report = ImportReport {
         patients: parsed.patients.len(),
         practitioners_added,
@@ -147,6 +177,7 @@ impl Ids {
             Kind::Progress => &mut self.last.progress,
             Kind::Task => &mut self.last.task,
             Kind::Note => &mut self.last.note,
+            Kind::Encounter => &mut self.last.encounter,
         };
         *last += 1;
         *last
@@ -223,6 +254,15 @@ impl Ids {
             n.patient_id = d.patient.id;
             n.author_id = self.opt(n.author_id)?;
             n.part_of = self.opt(n.part_of)?;
+        }
+        for e in &mut d.encounters {
+            e.encounter.id = self.get(e.encounter.id)?;
+            e.encounter.patient_id = d.patient.id;
+            e.readmission_of = None;
+        }
+        for c in &mut d.clock_tasks {
+            c.task_id = self.get(c.task_id)?;
+            c.encounter_id = self.get(c.encounter_id)?;
         }
         Ok(d)
     }

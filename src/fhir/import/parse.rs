@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::bundle::Entry;
 use super::context::Ctx;
 use super::read::{Node, Problem};
-use super::{notes, plan, record};
+use super::{encounter, notes, plan, record};
 use crate::domain::patient::Practitioner;
 use crate::fhir::ids::Kind;
 use crate::store::fhir::PatientData;
@@ -29,6 +29,8 @@ pub struct Parsed {
     /// The entry each patient came from, "entry 3 (Patient/p-1)", by key
     /// (for problems found while loading).
     pub patient_entry: HashMap<i64, String>,
+    /// The same for each encounter that carries a feed's key.
+    pub encounter_entry: HashMap<i64, String>,
 }
 
 impl Parsed {
@@ -106,6 +108,8 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
                     progress: Vec::new(),
                     tasks: Vec::new(),
                     notes: Vec::new(),
+                    encounters: Vec::new(),
+                    clock_tasks: Vec::new(),
                 });
             }
             _ => {}
@@ -117,6 +121,7 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
     // Who each goal, need and note belongs to, to check links between them.
     let mut owner: HashMap<i64, i64> = HashMap::new();
     let mut links: Vec<(&Entry<'_>, i64, i64, &str)> = Vec::new();
+    let mut feed_keys: HashMap<(String, String), usize> = HashMap::new();
     for entry in ctx.entries {
         let key = entry.index as i64;
         let node = Node::root(entry.resource);
@@ -216,7 +221,13 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
                 if let Some(goal) = row.goal_id {
                     links.push((entry, row.patient_id, goal, "the goal it is based on"));
                 }
+                let clock = encounter::clock_task(ctx, key, &node).map_err(fail)?;
+                if let Some(clock) = clock {
+                    let what = "the encounter of its transition clock";
+                    links.push((entry, row.patient_id, clock.encounter_id, what));
+                }
                 let i = data(row.patient_id)?;
+                parsed.patients[i].clock_tasks.extend(clock);
                 parsed.patients[i].tasks.push(row);
             }
             Some(Kind::Note) => {
@@ -227,6 +238,24 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
                 }
                 let i = data(row.patient_id)?;
                 parsed.patients[i].notes.push(row);
+            }
+            Some(Kind::Encounter) => {
+                let row = encounter::encounter(ctx, key, &node).map_err(fail)?;
+                owner.insert(key, row.encounter.patient_id);
+                if let (Some(system), Some(visit)) = (&row.source_system, &row.source_visit) {
+                    let feed_key = (system.clone(), visit.clone());
+                    if let Some(first) = feed_keys.insert(feed_key, entry.index) {
+                        return Err(plain(
+                            entry,
+                            &format!("entry {first} has the same visit number from the same sending system"),
+                        ));
+                    }
+                    parsed
+                        .encounter_entry
+                        .insert(key, format!("entry {} ({})", entry.index, entry.name()));
+                }
+                let i = data(row.encounter.patient_id)?;
+                parsed.patients[i].encounters.push(row);
             }
             _ => {}
         }

@@ -11,9 +11,11 @@
 //! conflict checks and starts afresh in the database a bundle is imported
 //! into.
 
+mod encounters;
 mod read;
 mod rows;
 mod write;
 
+pub use encounters::ClockRules;
 pub use rows::*;
 pub use write::LastIds;

@@ -35,7 +35,7 @@ fn damage_of(error: &rusqlite::Error) -> Option<Damage> {
 
 /// Where an export's reads put the rows they cannot read: nowhere (the
 /// first one stops the export, named), or a list (they are left out).
-type Skipping<'a> = Option<&'a mut Vec<DamagedRow>>;
+pub(super) type Skipping<'a> = Option<&'a mut Vec<DamagedRow>>;
 
 impl Store {
     /// Runs `read` inside one read transaction, so that everything it reads
@@ -113,7 +113,7 @@ impl Store {
     /// Reads the rows `sql` selects for `param` (their id first) with `map`.
     /// A row `map` cannot read for what it holds is named: the error, or
     /// an entry of `skip`'s list when there is one.
-    fn rows<T>(
+    pub(super) fn rows<T>(
         &self,
         sql: &str,
         params: impl rusqlite::Params,
@@ -345,6 +345,8 @@ impl Store {
                 })
             },
         )?;
+        let encounters = self.fhir_encounters(patient_id, skip)?;
+        let clock_tasks = self.fhir_clock_tasks(patient_id)?;
         Ok(Some(PatientData {
             patient,
             conditions,
@@ -357,6 +359,8 @@ impl Store {
             progress,
             tasks,
             notes,
+            encounters,
+            clock_tasks,
         }))
     }
 

@@ -6,10 +6,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::care_plan::NeedDomain;
 use crate::domain::clinical::{AllergyCriticality, Condition};
+use crate::domain::encounter::Encounter;
 use crate::domain::goal::Goal;
 use crate::domain::note::{Direction, Method, Outcome, Party};
 use crate::domain::patient::{FlagKind, Patient};
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
+use crate::domain::transitions::ClockKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedRow {
@@ -113,6 +115,31 @@ pub struct NoteRow {
     pub part_of: Option<i64>,
 }
 
+/// An encounter with what the domain's `Encounter` leaves out: the feed's
+/// own disposition code and key, and the stay it readmits to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncounterData {
+    pub encounter: Encounter,
+    /// The disposition as the feed sent it (HL7 table 0112).
+    pub disposition_code: Option<String>,
+    /// The feed's sending application and facility.
+    pub source_system: Option<String>,
+    /// Its visit number.
+    pub source_visit: Option<String>,
+    /// Worked out again from the encounters on import, never read back.
+    pub readmission_of: Option<i64>,
+}
+
+/// A task that is the work of a live transition clock: the clock's kind and
+/// encounter. The clock itself is not exported; on import the clocks are
+/// worked out again and each takes back its task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockTask {
+    pub task_id: i64,
+    pub encounter_id: i64,
+    pub kind: ClockKind,
+}
+
 /// Everything tend holds about one patient, each list in row order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatientData {
@@ -127,6 +154,10 @@ pub struct PatientData {
     pub progress: Vec<ProgressRow>,
     pub tasks: Vec<TaskRow>,
     pub notes: Vec<NoteRow>,
+    /// Written by [`crate::store::Tx::load_encounters`], not by
+    /// `insert_patient_data`: their clocks need every row in place first.
+    pub encounters: Vec<EncounterData>,
+    pub clock_tasks: Vec<ClockTask>,
 }
 
 impl PatientData {

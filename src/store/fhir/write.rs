@@ -25,6 +25,7 @@ pub struct LastIds {
     pub progress: i64,
     pub task: i64,
     pub note: i64,
+    pub encounter: i64,
 }
 
 impl Tx<'_> {
@@ -61,6 +62,7 @@ impl Tx<'_> {
             progress: last("goal_progress")?,
             task: last("task")?,
             note: last("communication")?,
+            encounter: last("encounter")?,
         })
     }
 
