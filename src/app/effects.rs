@@ -34,6 +34,13 @@ pub enum Effect {
     OpenHit(SearchHit),
     /// Write the patient's care plan into the export folder.
     ExportCarePlan(i64),
+    /// The patient on screen (their record's view audited as any other),
+    /// from a list that is not the caseload: the transitions.
+    OpenPatient(i64),
+    /// The prompt for why the ADT message is dismissed.
+    AskDismissAdt(i64),
+    /// The prompt for the member ID the ADT message is for.
+    AskMatchAdt(i64),
 }
 
 impl App {
@@ -55,6 +62,9 @@ impl App {
             Effect::DiscardDraft => self.discard_draft(true)?,
             Effect::OpenHit(hit) => self.open_hit(&hit)?,
             Effect::ExportCarePlan(patient_id) => self.export_care_plan(patient_id),
+            Effect::OpenPatient(patient_id) => self.open_patient(patient_id)?,
+            Effect::AskDismissAdt(id) => self.ask_dismiss_adt(id)?,
+            Effect::AskMatchAdt(id) => self.ask_match_adt(id)?,
         }
         Ok(())
     }

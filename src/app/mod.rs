@@ -26,6 +26,7 @@ pub mod prompts;
 mod safekeeping;
 pub mod settings;
 mod subject;
+pub mod transitions;
 mod triage;
 
 use std::time::Instant;

@@ -544,7 +544,8 @@ impl App {
     pub(super) fn open_command(&mut self) -> Result<(), StoreError> {
         self.ask(
             CommandLine,
-            "Command: search WORDS · glass MEMBER-ID REASON · audit FILTERS".into(),
+            "Command: search · glass · audit · transitions [team] · encounter · complexity · adt"
+                .into(),
             "",
         )
     }

@@ -32,6 +32,9 @@ pub struct Settings {
     pub follow_up: FollowUpRules,
     pub templates: Vec<Template>,
     pub keymap: Keymap,
+    /// How the hospitals' ADT feed is read: a queued message matched by a
+    /// supervisor is read again with it.
+    pub adt: crate::hl7::plan::FeedSettings,
 }
 
 impl Settings {
@@ -80,6 +83,7 @@ impl Settings {
             follow_up: config.follow_up.clone(),
             templates: config.templates.clone(),
             keymap,
+            adt: config.adt.clone(),
         })
     }
 

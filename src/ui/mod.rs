@@ -13,6 +13,7 @@ mod prompt;
 mod status;
 mod tasks;
 pub mod theme;
+mod transitions;
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};

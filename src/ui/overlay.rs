@@ -242,6 +242,9 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                 .into_owned()
             });
         }
+        Overlay::Transitions { .. } | Overlay::AdtQueue { .. } => {
+            super::transitions::render(app, overlay, theme, frame, area)
+        }
         Overlay::Goal(detail) => {
             let goal = &detail.goal;
             let today = app.today();
@@ -359,14 +362,14 @@ fn render_help(
     );
 }
 
-fn overlay_block<'a>(theme: &Theme, title: &str) -> Block<'a> {
+pub(super) fn overlay_block<'a>(theme: &Theme, title: &str) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.border_overlay)
         .title(Span::styled(title.to_string(), theme.title_focused))
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
@@ -379,7 +382,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// An overlay's title: what it shows, its keys from the keymap, and the
 /// key that closes it ("Notes · Enter reads one · / searches all notes ·
 /// Esc closes").
-fn closes(app: &App, what: &str, overlay: &Overlay) -> String {
+pub(super) fn closes(app: &App, what: &str, overlay: &Overlay) -> String {
     let hints = hint_line(&app.settings.keymap, overlay.context());
     let close = app.settings.keymap.key_name("back");
     if hints.is_empty() {

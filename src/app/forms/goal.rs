@@ -168,13 +168,13 @@ impl FormSpec for GoalForm {
         if goal.id == 0 {
             let id = store.add_plan_goal(&goal)?;
             Ok(Saved {
-                message: "Goal added to the plan: + records progress",
+                message: "Goal added to the plan: + records progress".into(),
                 select: Some(Select::Goal(id)),
             })
         } else {
             store.update_plan_goal(goal.id, goal.version, &goal)?;
             Ok(Saved {
-                message: "Goal saved",
+                message: "Goal saved".into(),
                 select: Some(Select::Goal(goal.id)),
             })
         }

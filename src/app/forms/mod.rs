@@ -9,6 +9,7 @@
 mod allergy;
 mod care_team;
 mod condition;
+mod encounter;
 mod flag;
 mod goal;
 mod medication;
@@ -70,14 +71,22 @@ pub trait FormSpec: 'static {
 
 /// What a save did: the message to show, and what to select after it.
 pub struct Saved {
-    pub message: &'static str,
+    pub message: std::borrow::Cow<'static, str>,
     pub select: Option<Select>,
 }
 
 impl Saved {
     pub fn said(message: &'static str) -> Saved {
         Saved {
-            message,
+            message: message.into(),
+            select: None,
+        }
+    }
+
+    /// A message made as the save went (what it started).
+    pub fn said_now(message: String) -> Saved {
+        Saved {
+            message: message.into(),
             select: None,
         }
     }
@@ -231,6 +240,7 @@ impl App {
             Some(Section::Medications) => medication::open(patient_id, today),
             Some(Section::Allergies) => allergy::open(patient_id, today),
             Some(Section::CareTeam) => care_team::open(patient_id, today),
+            Some(Section::Encounters) => encounter::open(patient_id, today),
             _ => {
                 self.message = Some(Message::Info(
                     "a adds to the list under the cursor: move to Conditions, Medications, \
@@ -240,6 +250,21 @@ impl App {
                 return;
             }
         }));
+    }
+
+    /// `:encounter`: an encounter of the patient on screen, entered by hand.
+    pub(super) fn open_encounter_form(&mut self) {
+        let Some(patient_id) = self.shown_patient_id() else {
+            return;
+        };
+        if !self
+            .layers
+            .open(Modal::Form(encounter::open(patient_id, self.today())))
+        {
+            self.message = Some(Message::Error(
+                "Sign or close the note first: the encounter form opens over the panes".into(),
+            ));
+        }
     }
 
     /// `N` on the plan: a need, in one of the plan's domains.
@@ -395,7 +420,7 @@ impl App {
         match open.purpose.save(&open.form, &mut self.store) {
             Ok(saved) => {
                 self.layers.take_form();
-                self.after_plan_change(Ok(saved.message))?;
+                self.after_plan_change(Ok(&saved.message))?;
                 match saved.select {
                     Some(Select::Need(id)) => self.goals.select_need(id),
                     Some(Select::Goal(id)) => self.goals.select_goal(id),

@@ -43,7 +43,7 @@ impl FormSpec for NeedForm {
         let description = form.text(NeedField::Description).unwrap_or_default();
         let id = store.add_need(self.patient_id, domain, &description)?;
         Ok(Saved {
-            message: "Need added to the plan: a adds a goal to it",
+            message: "Need added to the plan: a adds a goal to it".into(),
             select: Some(Select::Need(id)),
         })
     }

@@ -48,6 +48,8 @@ pub enum Action {
     AddIntervention,
     EditGoal,
     Zoom,
+    /// The transitions of care: the clocks after discharges and emergency visits.
+    Transitions,
     // Overlays.
     /// Enter in a list overlay: take or open what is selected.
     Choose,
@@ -59,6 +61,10 @@ pub enum Action {
     SearchNotes,
     /// `y`: yes to the question asked.
     Yes,
+    /// `d` in the ADT queue: dismiss the message, with a reason.
+    Dismiss,
+    /// `m` in the ADT queue: match the message to a member.
+    Match,
     // Layers that take text: the editor, forms, prompts and the filter line.
     /// Sign the note, save the form.
     Save,
@@ -115,6 +121,8 @@ pub enum OverlayKind {
     ConfirmDiscard,
     Search,
     Audit,
+    Transitions,
+    AdtQueue,
 }
 
 /// Where a binding works: the layer on top decides which context a key is
@@ -186,6 +194,8 @@ impl Context {
                     OverlayKind::ConfirmDiscard => "the question",
                     OverlayKind::Search => "the search results",
                     OverlayKind::Audit => "the audit trail",
+                    OverlayKind::Transitions => "the transitions",
+                    OverlayKind::AdtQueue => "the ADT queue",
                 }
             ),
             Context::Editor => "In the note editor".into(),

@@ -44,7 +44,7 @@ impl Default for Keymap {
             b("undo", Undo, Global, &["u"], "undo the last change, again for the one before", None),
             b("new_note", NewNote, Global, &["n"], "write a note for the selected patient (their draft, if any)", Some("note")),
             b("resume_draft", ResumeDraft, Global, &["d"], "reopen the draft note left unsigned", None),
-            b("command", Command, Global, &[":"], "command line: search WORDS, glass MEMBER-ID REASON, audit FILTERS", None),
+            b("command", Command, Global, &[":"], "command line: search WORDS, glass MEMBER-ID REASON, audit FILTERS, transitions [team], encounter, complexity high|moderate, adt", None),
             b("move_down", MoveDown, Global, &["j", "down"], "move down", None),
             b("move_up", MoveUp, Global, &["k", "up"], "move up", None),
             b("top", Top, Global, &["g", "home"], "go to the top", None),
@@ -69,6 +69,7 @@ impl Default for Keymap {
             b("edit_goal", EditGoal, goals, &["e"], "edit the goal: the patient's words, measure, need, dates, priority", None),
             b("add_need", AddNeed, goals, &["N"], "add a need to the plan", Some("need")),
             b("set_plan_review", SetPlanReview, goals, &["r"], "set the date the plan is next reviewed", None),
+            b("transitions", Transitions, Global, &["T"], "the transitions of care: the clocks after discharges and emergency visits (:transitions team for the team's)", None),
             b("export_care_plan", ExportCarePlan, Global, &["E"], "export the patient's care plan as Markdown to the export folder", None),
             b("set_goal_status", SetGoalStatus, goals, &["S"], "change the goal's status: active, on hold, achieved, cancelled, proposed", Some("status")),
             b("filter", Filter, caseload, &["/"], "filter by name or member ID as you type", Some("filter")),
@@ -94,6 +95,9 @@ impl Default for Keymap {
             b("note_addendum", Addendum, overlay(OverlayKind::Note), &["a"], "add an addendum (a signed correction)", Some("adds an addendum")),
             b("discard_yes", Yes, overlay(OverlayKind::ConfirmDiscard), &["y"], "yes, throw the draft away (any other key keeps it)", Some("discard")),
             b("search_open", Choose, overlay(OverlayKind::Search), &["enter"], "open the result's patient and the note", Some("opens")),
+            b("transitions_open", Choose, overlay(OverlayKind::Transitions), &["enter"], "open the patient of the selected clock", Some("opens")),
+            b("adt_dismiss", Dismiss, overlay(OverlayKind::AdtQueue), &["d"], "dismiss the selected message, with a reason", Some("dismisses")),
+            b("adt_match", Match, overlay(OverlayKind::AdtQueue), &["m"], "match the selected message to a member (their member ID) and apply it", Some("matches")),
             // The note editor. Keys go to the text first: only keys with
             // Ctrl (or that type nothing) can be bound here.
             b("editor_header", NextField, Editor, &["tab"], "go round the header: one key chooses a field and moves on", Some("header")),

@@ -16,7 +16,7 @@ use super::effects::Effect;
 use super::keymap::{Action, Context, OverlayKind};
 use super::notes::Proposal;
 use crate::domain::goal::Goal;
-use crate::store::{AuditRow, NoteSummary, SearchHit};
+use crate::store::{AuditRow, NoteSummary, QueuedMessage, SearchHit, TransitionRow};
 
 /// A goal with what the overlay shows besides it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,18 @@ pub enum Overlay {
         rows: Vec<AuditRow>,
         selected: usize,
     },
+    /// The clocks of transitions of care, nearest deadline first.
+    Transitions {
+        /// The whole team's, rather than the user's own patients'.
+        team: bool,
+        rows: Vec<TransitionRow>,
+        selected: usize,
+    },
+    /// The ADT messages waiting for a supervisor.
+    AdtQueue {
+        rows: Vec<QueuedMessage>,
+        selected: usize,
+    },
 }
 
 /// What an overlay does with a key.
@@ -102,6 +114,8 @@ impl Overlay {
             Overlay::ConfirmDiscard => OverlayKind::ConfirmDiscard,
             Overlay::Search { .. } => OverlayKind::Search,
             Overlay::Audit { .. } => OverlayKind::Audit,
+            Overlay::Transitions { .. } => OverlayKind::Transitions,
+            Overlay::AdtQueue { .. } => OverlayKind::AdtQueue,
         }
     }
 
@@ -141,6 +155,23 @@ impl Overlay {
                     Outcome::Close
                 }
             }
+            Overlay::Transitions { rows, selected, .. } => match action {
+                Some(Action::Choose) => match rows.get(*selected) {
+                    Some(row) => Outcome::CloseThen(Effect::OpenPatient(row.clock.patient_id)),
+                    None => Outcome::Stay,
+                },
+                _ if step(selected, rows.len(), action) => Outcome::Stay,
+                _ => Outcome::Close,
+            },
+            Overlay::AdtQueue { rows, selected } => match (action, rows.get(*selected)) {
+                (Some(Action::Dismiss), Some(row)) => {
+                    Outcome::CloseThen(Effect::AskDismissAdt(row.id))
+                }
+                (Some(Action::Match), Some(row)) => Outcome::CloseThen(Effect::AskMatchAdt(row.id)),
+                (Some(Action::Dismiss | Action::Match), None) => Outcome::Stay,
+                _ if step(selected, rows.len(), action) => Outcome::Stay,
+                _ => Outcome::Close,
+            },
         }
     }
 }

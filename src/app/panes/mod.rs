@@ -36,6 +36,7 @@ impl App {
             Action::ResumeDraft => self.resume_draft()?,
             Action::Command => self.open_command()?,
             Action::Undo => self.undo_last()?,
+            Action::Transitions => self.open_transitions(false)?,
             Action::ExportCarePlan => {
                 if let Some(patient_id) = self.shown_patient_id() {
                     self.apply(Effect::ExportCarePlan(patient_id))?;

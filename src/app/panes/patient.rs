@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use crate::app::keymap::Action;
 use crate::app::list::ListCursor;
 use crate::app::prompts::Reconcile;
+use crate::app::transitions::{encounter_line, TransitionLines};
 use crate::app::App;
 use crate::clock::Clock;
 use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
@@ -39,6 +40,8 @@ pub enum RecordLine {
 /// The lists of the record, which `a` adds to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
+    /// The latest encounters (shown only when there are some).
+    Encounters,
     Conditions,
     Medications,
     Allergies,
@@ -81,6 +84,7 @@ impl PatientPane {
                         medications: store.medications(record.id)?,
                         allergies: store.allergies(record.id)?,
                         care_team: store.care_team(record.id)?,
+                        transitions: TransitionLines::read(store, record.id)?,
                     };
                     let mut lines = record_lines(record, &lists, &store.clock());
                     let notes = store.timeline(record.id, NOTES_SHOWN)?;
@@ -167,6 +171,8 @@ pub struct RecordLists {
     pub medications: Vec<Medication>,
     pub allergies: Vec<Allergy>,
     pub care_team: Vec<CareTeamMember>,
+    /// The latest encounters and the open clocks.
+    pub transitions: TransitionLines,
 }
 
 /// The record as a coordinator reads it on a call: what must be seen first
@@ -204,6 +210,16 @@ pub fn record_lines(record: &Patient, lists: &RecordLists, clock: &Clock) -> Vec
             ),
             None,
         ));
+    }
+    if let Some(readmission) = lists.transitions.readmission() {
+        lines.push(RecordLine::Flag(readmission, None));
+    }
+    if let Some((clocks, urgent)) = &lists.transitions.clocks {
+        lines.push(RecordLine::Field {
+            label: "Transit.",
+            value: clocks.clone(),
+            alert: *urgent,
+        });
     }
     lines.push(field("Member", record.member_id.clone()));
     lines.push(field(
@@ -314,6 +330,16 @@ pub fn record_lines(record: &Patient, lists: &RecordLists, clock: &Clock) -> Vec
         });
     }
 
+    if !lists.transitions.encounters.is_empty() {
+        lines.push(RecordLine::Blank);
+        lines.push(RecordLine::Heading(
+            Section::Encounters,
+            "Encounters · latest first · a adds one".into(),
+        ));
+        for row in &lists.transitions.encounters {
+            lines.push(RecordLine::Item(encounter_line(row), None));
+        }
+    }
     lines.push(RecordLine::Blank);
     lines.push(RecordLine::Heading(
         Section::Conditions,

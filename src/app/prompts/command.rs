@@ -1,4 +1,5 @@
-//! `:` the command line (`search WORDS`, `glass MEMBER-ID REASON`), and the
+//! `:` the command line (`search WORDS`, `glass MEMBER-ID REASON`, `audit`,
+//! `transitions [team]`, `encounter`, `complexity`, `adt`), and the
 //! search of all notes (`/` in the timeline).
 
 use super::Purpose;
@@ -36,6 +37,34 @@ impl Purpose for CommandLine {
                     Err(problem) => Err(problem),
                 }
             }
+            _ if text.trim() == "transitions" => Ok(format!(
+                "{} shows the clocks of your patients' transitions of care",
+                app.key("line_submit")
+            )),
+            _ if text.trim() == "transitions team" => Ok(format!(
+                "{} shows the clocks of the team's transitions of care",
+                app.key("line_submit")
+            )),
+            _ if text.trim() == "encounter" => match &app.patient.record {
+                Some(record) => Ok(format!(
+                    "{} records an encounter of {} {} by hand",
+                    app.key("line_submit"),
+                    fit(&record.given_name, 20),
+                    fit(&record.family_name, 20)
+                )),
+                None => Err("encounter: select a patient first".to_string()),
+            },
+            _ if text.trim() == "adt" => Ok(format!(
+                "{} shows the ADT messages waiting for a supervisor",
+                app.key("line_submit")
+            )),
+            Some(("complexity", word)) => match word.trim() {
+                "high" | "moderate" => Ok(format!(
+                    "{} sets the complexity of the latest stay of the patient on screen",
+                    app.key("line_submit")
+                )),
+                _ => Err("complexity high or complexity moderate".to_string()),
+            },
             _ if text.trim().is_empty() => Err(COMMANDS.to_string()),
             _ => Err(format!(
                 "{:?} is not a command: {COMMANDS}",
@@ -57,13 +86,26 @@ impl Purpose for CommandLine {
         if text == "audit" || text.starts_with("audit ") {
             return app.open_audit(text.trim_start_matches("audit"));
         }
+        match text {
+            "transitions" => return app.open_transitions(false),
+            "transitions team" => return app.open_transitions(true),
+            "encounter" => {
+                app.open_encounter_form();
+                return Ok(());
+            }
+            "adt" => return app.open_adt_queue(),
+            _ => {}
+        }
+        if let Some(word) = text.strip_prefix("complexity ") {
+            return app.set_latest_complexity(word);
+        }
         let words = text.strip_prefix("search").unwrap_or("");
         app.search(words)
     }
 }
 
 /// The commands, as the empty line says them.
-const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, or audit [user:LOGIN member:ID action:read from:DATE to:DATE]";
+const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, audit [user:LOGIN member:ID action:read from:DATE to:DATE], transitions [team], encounter, complexity high|moderate, or adt";
 
 /// `glass`'s member ID and reason, when both are there and the reason is
 /// long enough to be one.

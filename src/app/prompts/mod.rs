@@ -7,6 +7,7 @@
 //! do. Opening a new kind of prompt means adding a file.
 
 mod addendum;
+mod adt;
 mod command;
 mod complete;
 mod end_item;
@@ -19,6 +20,7 @@ mod task_filter;
 mod task_line;
 
 pub use addendum::Addendum;
+pub use adt::{DismissAdt, MatchAdt};
 pub use command::{CommandLine, Search};
 pub use complete::Complete;
 pub use end_item::EndItem;
