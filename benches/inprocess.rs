@@ -167,7 +167,31 @@ fn section(size: usize, presses: usize, runs: usize) -> String {
         .collect();
     let s = stats(samples);
     worst = worst.max(s.p95);
-    out.push_str(&format!("| `Tab` | {} | {} |\n\n", ms(s.p50), ms(s.p95)));
+    out.push_str(&format!("| `Tab` | {} | {} |\n", ms(s.p50), ms(s.p95)));
+    // The transitions view (issue 16): `T` opens it (its query and its
+    // frame), `Esc` closes it; each opening timed.
+    let samples = (0..presses.min(100))
+        .map(|_| {
+            let start = Instant::now();
+            press(&mut app, 'T');
+            terminal
+                .draw(|f| tend::ui::render(&app, f))
+                .expect("a frame");
+            let opened = start.elapsed();
+            app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            terminal
+                .draw(|f| tend::ui::render(&app, f))
+                .expect("a frame");
+            opened
+        })
+        .collect();
+    let s = stats(samples);
+    worst = worst.max(s.p95);
+    out.push_str(&format!(
+        "| `T`: the transitions view opened | {} | {} |\n\n",
+        ms(s.p50),
+        ms(s.p95)
+    ));
     drop(app);
 
     // The queries behind the panes.

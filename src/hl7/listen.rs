@@ -171,6 +171,11 @@ impl Connection {
             .store
             .lock()
             .map_err(|_| io::Error::other("the store's lock was poisoned"))?;
+        // Who runs the listener is asked again for each message: a user
+        // deactivated (or whose role changed) meanwhile imports no more.
+        store
+            .sign_in()
+            .map_err(|e| io::Error::other(format!("not taken: {e}")))?;
         let answer = feed::receive(&mut store, frame, &self.settings)
             .map_err(|e| io::Error::other(format!("the database did not take the message: {e}")))?;
         drop(store);

@@ -219,7 +219,7 @@ impl Tx<'_> {
             Some(&format!("{} due {}", due.kind.code(), due.due_on)),
         )?;
         if arrival {
-            self.meet_clock(clock_id, rules.today(), "the event's arrival in tend")?;
+            self.meet_clock(clock_id, rules.arrival(), "the event's arrival in tend")?;
         } else {
             self.meet_from_history(clock_id, encounter, due, rules)?;
         }
@@ -378,6 +378,30 @@ impl Tx<'_> {
             Some(patient_id),
             Some(&outcome),
         )
+    }
+
+    /// Meets the encounter's open clock of `kind` on `on`, if it has one:
+    /// for history written in bulk (the generator), where what met it
+    /// happened before it was written.
+    pub(crate) fn meet_encounter_clock(
+        &mut self,
+        encounter_id: i64,
+        kind: ClockKind,
+        on: NaiveDate,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        let clock: Option<i64> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM transition_clock
+                  WHERE encounter_id = ?1 AND kind = ?2 AND met_on IS NULL AND voided_at IS NULL",
+            )?
+            .query_row(params![encounter_id, kind.code()], |r| r.get(0))
+            .optional()?;
+        match clock {
+            Some(id) => self.meet_clock(id, on, by),
+            None => Ok(()),
+        }
     }
 
     /// Meets the open visit clocks of the patient that this follow-up

@@ -102,11 +102,19 @@ pub struct TransitionRow {
 pub(crate) struct Rules {
     pub calendar: Calendar,
     pub clock: crate::clock::Clock,
+    /// The day the event reached tend, when not today: the generator's
+    /// history, whose notices came when their events happened.
+    pub arrived_on: Option<NaiveDate>,
 }
 
 impl Rules {
     pub(super) fn today(&self) -> NaiveDate {
         self.clock.today()
+    }
+
+    /// The day the event being applied reached tend.
+    pub(super) fn arrival(&self) -> NaiveDate {
+        self.arrived_on.unwrap_or_else(|| self.today())
     }
 }
 
@@ -225,6 +233,7 @@ impl Store {
         Rules {
             calendar: self.calendar.clone(),
             clock: self.clock,
+            arrived_on: None,
         }
     }
 

@@ -54,20 +54,46 @@ const ED_OTHER: [(&str, &str); 3] = [
     ("S93.401A", "Sprain of ankle, initial encounter"),
 ];
 
+/// A generated encounter, and the day its discharge summary came (the
+/// stamp of "discharge information received"), when it has come.
+pub(super) struct Generated {
+    pub(super) encounter: NewEncounter,
+    pub(super) information_on: Option<NaiveDate>,
+}
+
 /// The encounters of the patient with this index (their id unset).
 pub(super) fn encounters_for(
     seed: u64,
     index: usize,
     patient: &Patient,
     today: NaiveDate,
-) -> Vec<NewEncounter> {
+) -> Vec<Generated> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7e4d_u64.rotate_left(40) ^ index as u64);
+    let made = draw(&mut rng, patient, today);
+    made.into_iter()
+        .map(|encounter| {
+            // Most discharge summaries arrive the next day; some never do.
+            let information_on = encounter
+                .ended_at
+                .map(|at| at.date())
+                .filter(|_| encounter.class.is_stay() && rng.gen_bool(0.8))
+                .map(|on| on + Duration::days(1))
+                .filter(|on| *on < today);
+            Generated {
+                encounter,
+                information_on,
+            }
+        })
+        .collect()
+}
+
+fn draw(rng: &mut ChaCha8Rng, patient: &Patient, today: NaiveDate) -> Vec<NewEncounter> {
     if patient.enrollment_status == EnrollmentStatus::Disenrolled {
         return Vec::new();
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7e4d_u64.rotate_left(40) ^ index as u64);
     let roll = rng.gen_range(0..100);
     let mut made = Vec::new();
-    let facility = *FACILITIES.choose(&mut rng).unwrap_or(&FACILITIES[0]);
+    let facility = *FACILITIES.choose(rng).unwrap_or(&FACILITIES[0]);
     let time = |rng: &mut ChaCha8Rng, on: NaiveDate| -> NaiveDateTime {
         on.and_hms_opt(rng.gen_range(7..22), rng.gen_range(0..60), 0)
             .unwrap_or_default()
@@ -81,12 +107,9 @@ pub(super) fn encounters_for(
         0..=5 => {
             let psychiatric = rng.gen_bool(0.3);
             let (facility, principal) = if psychiatric {
-                (
-                    FACILITIES[3],
-                    *MENTAL.choose(&mut rng).unwrap_or(&MENTAL[0]),
-                )
+                (FACILITIES[3], *MENTAL.choose(rng).unwrap_or(&MENTAL[0]))
             } else {
-                (facility, *MEDICAL.choose(&mut rng).unwrap_or(&MEDICAL[0]))
+                (facility, *MEDICAL.choose(rng).unwrap_or(&MEDICAL[0]))
             };
             let discharged_on = today - Duration::days(rng.gen_range(0..21));
             let admitted_on = discharged_on - Duration::days(rng.gen_range(1..8));
@@ -95,15 +118,15 @@ pub(super) fn encounters_for(
                 let before = admitted_on - Duration::days(rng.gen_range(5..25));
                 made.push(stay(
                     facility,
-                    time(&mut rng, before - Duration::days(3)),
-                    Some(time(&mut rng, before)),
+                    time(rng, before - Duration::days(3)),
+                    Some(time(rng, before)),
                     dx(principal),
                 ));
             }
             let mut discharge = stay(
                 facility,
-                time(&mut rng, admitted_on),
-                Some(time(&mut rng, discharged_on)),
+                time(rng, admitted_on),
+                Some(time(rng, discharged_on)),
                 dx(principal),
             );
             if rng.gen_bool(0.3) {
@@ -118,18 +141,18 @@ pub(super) fn encounters_for(
                 } else {
                     ProviderKind::PrimaryCare
                 };
-                made.push(visit(time(&mut rng, visit_on), provider));
+                made.push(visit(time(rng, visit_on), provider));
             }
         }
         // To the emergency department in the last two weeks.
         6..=10 => {
             let principal = match rng.gen_range(0..10) {
-                0..=3 => *MENTAL.choose(&mut rng).unwrap_or(&MENTAL[0]),
-                4..=6 => *SUBSTANCE.choose(&mut rng).unwrap_or(&SUBSTANCE[0]),
-                _ => *ED_OTHER.choose(&mut rng).unwrap_or(&ED_OTHER[0]),
+                0..=3 => *MENTAL.choose(rng).unwrap_or(&MENTAL[0]),
+                4..=6 => *SUBSTANCE.choose(rng).unwrap_or(&SUBSTANCE[0]),
+                _ => *ED_OTHER.choose(rng).unwrap_or(&ED_OTHER[0]),
             };
             let on = today - Duration::days(rng.gen_range(0..14));
-            let arrived = time(&mut rng, on);
+            let arrived = time(rng, on);
             made.push(NewEncounter {
                 class: EncounterClass::Emergency,
                 status: EncounterStatus::Finished,
@@ -141,7 +164,7 @@ pub(super) fn encounters_for(
         // In hospital now.
         11 => {
             let admitted_on = today - Duration::days(rng.gen_range(0..4));
-            let admitted = time(&mut rng, admitted_on);
+            let admitted = time(rng, admitted_on);
             made.push(stay(facility, admitted, None, dx(MEDICAL[0])));
         }
         _ => {}

@@ -9,8 +9,9 @@ use crate::domain::care_plan::NeedDomain;
 use crate::domain::clinical::{AllergyCriticality, Condition};
 use crate::domain::goal::Goal;
 use crate::domain::patient::{FlagKind, Patient};
+use crate::domain::transitions::ClockKind;
 use crate::store::{
-    Medication, NewCareTeamMember, NewCommunication, NewEncounter, NewTask, Rules, StoreError, Tx,
+    Medication, NewCareTeamMember, NewCommunication, NewTask, Rules, StoreError, Tx,
 };
 
 /// Stands for the patient's id in records made before the patient is
@@ -32,7 +33,7 @@ pub(super) struct PatientRecords {
     pub(super) tasks: Vec<NewTask>,
     pub(super) notes: Vec<NewCommunication>,
     /// Recent hospital and emergency visits (see `encounters`).
-    pub(super) encounters: Vec<NewEncounter>,
+    pub(super) encounters: Vec<super::encounters::Generated>,
 }
 
 /// A goal, the index of its need in [`PatientRecords::needs`], and its
@@ -108,10 +109,19 @@ impl PatientRecords {
             report.notes += 1;
         }
         // After the notes: a contact already on file meets its clock.
-        for mut encounter in self.encounters {
+        for generated in self.encounters {
+            let mut encounter = generated.encounter;
             encounter.patient_id = patient_id;
             let id = tx.insert_encounter(&encounter, None)?;
-            tx.encounter_changed(id, rules, "synthetic caseload")?;
+            // Its notice came when it happened, as a feed's would have.
+            let arrived = Rules {
+                arrived_on: Some(encounter.started_at.date()),
+                ..rules.clone()
+            };
+            tx.encounter_changed(id, &arrived, "synthetic caseload")?;
+            if let Some(on) = generated.information_on {
+                tx.meet_encounter_clock(id, ClockKind::DischargeInfo, on, "the discharge summary")?;
+            }
             report.encounters += 1;
         }
         Ok(())
