@@ -21,6 +21,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tend::app::{App, Settings};
 use tend::clock::Clock;
 use tend::hl7::mllp::{write_frame, FrameReader};
 use tend::store::{OpenOptions, Store};
@@ -253,6 +257,45 @@ fn reads_section(dir: &Path) -> String {
     out
 }
 
+/// The screen over that database, in-process at 80x24: the first frame,
+/// `T` opening the transitions view (its query and its frame) and `j` in
+/// it; 50 runs each.
+fn screen_section(dir: &Path) -> String {
+    let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
+    let started = Instant::now();
+    let mut app = App::new(open(dir), &Settings::defaults(USER), false).expect("the app starts");
+    app.resize(80, 24);
+    terminal
+        .draw(|f| tend::ui::render(&app, f))
+        .expect("first frame");
+    let first = started.elapsed();
+    let mut opened = Vec::new();
+    let mut moved = Vec::new();
+    for _ in 0..50 {
+        let started = Instant::now();
+        app.handle_key(key(KeyCode::Char('T')));
+        terminal.draw(|f| tend::ui::render(&app, f)).expect("a frame");
+        opened.push(started.elapsed());
+        let started = Instant::now();
+        app.handle_key(key(KeyCode::Char('j')));
+        terminal.draw(|f| tend::ui::render(&app, f)).expect("a frame");
+        moved.push(started.elapsed());
+        app.handle_key(key(KeyCode::Esc));
+        terminal.draw(|f| tend::ui::render(&app, f)).expect("a frame");
+    }
+    format!(
+        "| the screen's first frame (the app built over the database, 80x24) | | {} | |\n\
+         | `T`: the transitions view opened (query and frame) | | {} | {} |\n\
+         | `j` in the transitions view | | {} | {} |\n",
+        ms(first),
+        ms(percentile(&mut opened, 50.0)),
+        ms(percentile(&mut opened, 95.0)),
+        ms(percentile(&mut moved, 50.0)),
+        ms(percentile(&mut moved, 95.0)),
+    )
+}
+
 fn main() {
     let quick = std::env::var_os("TEND_BENCH_QUICK").is_some();
     let patients: usize = std::env::var("TEND_BENCH_PATIENTS")
@@ -278,6 +321,7 @@ fn main() {
     let listen = listen_section(dir.path(), stays, burst);
     eprintln!("adt benchmark: reads…");
     let reads = reads_section(dir.path());
+    let screen = screen_section(dir.path());
     let report = format!(
         "<!-- adt -->\n## The ADT feed and transitions of care\n\n\
          Written by `benches/adt.rs`: `cargo bench --bench adt`. The release binary on a \
@@ -289,7 +333,7 @@ fn main() {
          Reads behind the transitions view and the patient pane, on the database the import and \
          the burst left ({patients} patients, {} stays from the feed), 50 runs each, as \
          `{USER}`, the first coordinator:\n\n\
-         | read | rows | p50 | p95 |\n|---|---:|---:|---:|\n{reads}<!-- /adt -->\n",
+         | read | rows | p50 | p95 |\n|---|---:|---:|---:|\n{reads}{screen}<!-- /adt -->\n",
         stays + burst / 2
     );
     println!("{report}");
