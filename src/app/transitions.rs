@@ -158,7 +158,25 @@ impl App {
                     .iter()
                     .filter(|r| matches!(r.clock.state, ClockState::Missed { .. }))
                     .count();
-                format!("{n} clock{} of {whose} transitions; {missed} missed", plural(n))
+                let open = rows
+                    .iter()
+                    .filter(|r| matches!(r.clock.state, ClockState::Open { .. }))
+                    .count();
+                let capped = team
+                    && (open >= crate::store::TRANSITION_ROWS
+                        || missed >= crate::store::TRANSITION_ROWS);
+                let nearest = if capped {
+                    format!(
+                        " (the nearest {} deadlines of each state)",
+                        crate::store::TRANSITION_ROWS
+                    )
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{n} clock{} of {whose} transitions; {missed} missed{nearest}",
+                    plural(n)
+                )
             }
         }));
         self.layers.show(Overlay::Transitions {

@@ -18,7 +18,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
 use super::clocks::ClockChanges;
-use super::write::{date_text, utc_text};
+use super::write::utc_text;
 use super::{AuditAction, Store, StoreError, Tx};
 use crate::domain::business_days::Calendar;
 use crate::domain::encounter::{
@@ -80,19 +80,6 @@ pub struct ClockRow {
     pub met_on: Option<NaiveDate>,
     pub met_by: Option<String>,
     pub state: ClockState,
-}
-
-/// One row of the transitions view: a clock, its patient and its event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransitionRow {
-    pub clock: ClockRow,
-    pub patient_name: String,
-    pub member_id: String,
-    pub class: EncounterClass,
-    pub facility: String,
-    /// The day the transition started: the discharge, or the visit.
-    pub event_on: NaiveDate,
-    pub readmission: bool,
 }
 
 /// What the clocks are counted by: the business-day calendar and the
@@ -177,10 +164,11 @@ fn diagnoses_of(
     rows.collect()
 }
 
-const CLOCK_COLUMNS: &str = "c.id, c.encounter_id, c.patient_id, c.kind, c.opens_on, c.due_on,
+pub(super) const CLOCK_COLUMNS: &str =
+    "c.id, c.encounter_id, c.patient_id, c.kind, c.opens_on, c.due_on,
     c.task_id, c.met_on, c.met_by, c.voided_at";
 
-fn read_clock(
+pub(super) fn read_clock(
     row: &rusqlite::Row<'_>,
     today: NaiveDate,
     calendar: &Calendar,
@@ -280,89 +268,6 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([patient_id], |r| read_clock(r, today, &self.calendar))?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// The transitions view: the clocks of the user's patients (or the
-    /// team's) that are open, or were missed or met in the last
-    /// `looking_back` days; open ones first, nearest deadline first, then
-    /// the missed, then the met. Voided clocks are not listed (the patient's
-    /// own list keeps them).
-    pub fn transitions(
-        &self,
-        user: &str,
-        team: bool,
-        looking_back: i64,
-    ) -> Result<Vec<TransitionRow>, StoreError> {
-        self.require(Right::ReadCharts)?;
-        let today = self.clock.today();
-        let since = date_text(today - chrono::Duration::days(looking_back));
-        let mut clauses = vec![
-            "c.voided_at IS NULL".to_string(),
-            "(c.met_on IS NULL OR c.met_on >= ?1 OR c.met_on > c.due_on)".into(),
-            "c.due_on >= ?1".into(),
-        ];
-        let mut values: Vec<rusqlite::types::Value> = vec![since.into()];
-        let reach = self.reach("p");
-        if reach != "1" {
-            clauses.push(reach);
-        }
-        if !team {
-            let (mine, mine_values) = self.mine("p.coordinator_id", user);
-            clauses.push(mine);
-            values.extend(mine_values);
-        }
-        let sql = format!(
-            "SELECT {CLOCK_COLUMNS}, p.family_name, p.given_name, p.member_id,
-                    e.class, e.facility, e.started_at, e.ended_at, e.readmission_of
-               FROM transition_clock c
-               JOIN patient p ON p.id = c.patient_id
-               JOIN encounter e ON e.id = c.encounter_id
-              WHERE {}
-              ORDER BY CASE WHEN c.met_on IS NOT NULL AND c.met_on <= c.due_on THEN 2
-                            WHEN c.met_on IS NULL AND c.due_on >= ?1 THEN 0 ELSE 1 END,
-                       c.due_on, c.id",
-            clauses.join(" AND ")
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
-            let clock = read_clock(r, today, &self.calendar)?;
-            let family: String = r.get(10)?;
-            let given: String = r.get(11)?;
-            let class: String = r.get(13)?;
-            let started: String = r.get(15)?;
-            let ended: Option<String> = r.get(16)?;
-            let readmission: Option<i64> = r.get(17)?;
-            let class = EncounterClass::from_code(&class).unwrap_or(EncounterClass::Inpatient);
-            let event_at = if class == EncounterClass::Emergency {
-                parse_wall(&started)
-            } else {
-                ended
-                    .as_deref()
-                    .and_then(parse_wall)
-                    .or_else(|| parse_wall(&started))
-            };
-            Ok(TransitionRow {
-                clock,
-                patient_name: format!("{family}, {given}"),
-                member_id: r.get(12)?,
-                class,
-                facility: r.get(14)?,
-                event_on: event_at.map(|t| t.date()).unwrap_or(today),
-                readmission: readmission.is_some(),
-            })
-        })?;
-        let mut rows: Vec<TransitionRow> = rows.collect::<Result<_, _>>()?;
-        // Open clocks whose deadline passed are missed: after the open ones.
-        rows.sort_by_key(|row| {
-            let rank = match row.clock.state {
-                ClockState::Open { .. } => 0,
-                ClockState::Missed { .. } => 1,
-                ClockState::Met { .. } => 2,
-                ClockState::Void => 3,
-            };
-            (rank, row.clock.due_on, row.clock.id)
-        });
-        Ok(rows)
     }
 
     /// Records an encounter entered by hand on the patient, with its clocks

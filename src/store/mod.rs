@@ -40,6 +40,7 @@ mod schema_v11;
 mod task_changes;
 mod tasks;
 mod team;
+mod transitions_view;
 mod wait;
 mod write;
 
@@ -66,7 +67,7 @@ pub use chain::{verify_file, ChainProblem, ChainReport, Head};
 pub use clocks::ClockChanges;
 pub use damage::DamagedText;
 pub(crate) use encounters::Rules;
-pub use encounters::{ClockRow, EncounterRow, NewEncounter, TransitionRow};
+pub use encounters::{ClockRow, EncounterRow, NewEncounter};
 pub use error::{OpenError, StoreError};
 pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
@@ -80,6 +81,7 @@ pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
 pub use team::{Cover, GlassOpened, User, GLASS_OPEN_FOR, REASON_MIN_CHARS};
+pub use transitions_view::{TransitionRow, TRANSITION_ROWS};
 pub use wait::{lock_holder, Busy, Holder, BATCH_BUSY_TIMEOUT};
 pub(crate) use write::utc_text;
 pub use write::{NewCareTeamMember, NewCommunication, NewTask, Tx};

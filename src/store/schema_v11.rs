@@ -57,6 +57,10 @@ CREATE TABLE transition_clock (
 );
 CREATE INDEX transition_clock_open ON transition_clock (due_on)
     WHERE met_on IS NULL AND voided_at IS NULL;
+CREATE INDEX transition_clock_late ON transition_clock (due_on)
+    WHERE voided_at IS NULL AND met_on > due_on;
+CREATE INDEX transition_clock_met ON transition_clock (met_on)
+    WHERE voided_at IS NULL AND met_on IS NOT NULL;
 CREATE INDEX transition_clock_by_patient ON transition_clock (patient_id, due_on);
 CREATE INDEX transition_clock_by_encounter ON transition_clock (encounter_id);
 CREATE UNIQUE INDEX transition_clock_by_task ON transition_clock (task_id)
