@@ -340,7 +340,7 @@ fn main() {
          generated caseload of {patients} patients (`tend gen`, with its own recent \
          discharges and emergency visits), `TEND_NOW=2026-11-24T09:00:00-05:00`. Each message \
          is its own transaction with its log row and its clocks, as the live feed takes it; \
-         a fifth of the stays are psychiatric (FUH clocks too).\n\n\
+         a fifth of the stays are psychiatric (FUH clocks too). The listener's commits reach the disk before each ACK (`synchronous = FULL`); the import's are SQLite's WAL default, NORMAL, as everywhere else in tend.\n\n\
          | what | time | messages/s | | result |\n|---|---:|---:|---|---|\n{import}{listen}\n\
          Reads behind the transitions view and the patient pane, on the database the import and \
          the burst left ({patients} patients, {} stays from the feed), 50 runs each, as \

@@ -125,6 +125,8 @@ pub(crate) fn listen(cx: &Context, what: Listen) -> CliResult<ExitCode> {
     let Listen::Adt { mllp } = what;
     let db = cx.db_path()?;
     let store = cx.open_store(&db, false, Right::Import)?;
+    // An ACK tells the sender it may forget the message: on disk first.
+    store.sync_every_commit()?;
     let socket = TcpListener::bind(&mllp)
         .map_err(|e| CliError::Listen(format!("cannot listen on {}: {e}", clean(&mllp))))?;
     let stop = Arc::new(AtomicBool::new(false));

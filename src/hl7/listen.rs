@@ -4,7 +4,8 @@
 //! time in MLLP framing, waiting for each ACK before the next. Each
 //! connection has a thread; the messages of all of them go through one
 //! store, one at a time, each in its own transaction with its log row, and
-//! the ACK is written only after that transaction committed: a message is
+//! the ACK is written only after that transaction committed, and (the
+//! command sets `synchronous = FULL`) reached the disk: a message is
 //! acknowledged only once it is safe, so a connection that drops
 //! mid-message loses nothing that was acknowledged (the sender sends the
 //! unacknowledged message again, and a repeated control ID is not applied
