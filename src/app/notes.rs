@@ -381,36 +381,41 @@ impl App {
         patient_id: i64,
         header: &crate::domain::note::NoteHeader,
     ) -> Result<(), StoreError> {
-        let proposal = match self.settings.follow_up.proposal(header, self.today()) {
-            Some(FollowUp::Retry { due, title }) => Some(Proposal::AddRetry {
-                patient_id,
-                line: TaskLine {
-                    title,
-                    due: Some(due),
-                    kind: Some(TaskKind::Call),
-                    ..TaskLine::default()
-                },
-            }),
-            // Only the user's own outreach call, due within the upcoming
-            // days: never a colleague's task, nor one far off.
-            Some(FollowUp::CompleteOutreach) => self
-                .store
-                .patient_tasks(patient_id)?
-                .into_iter()
-                .find(|t| {
-                    t.kind == TaskKind::Call
-                        && t.owner.as_deref() == Some(self.settings.user.as_str())
-                        && t.due_on.is_some_and(|d| {
-                            d <= self.today()
-                                + chrono::Duration::days(self.settings.upcoming_days.into())
-                        })
-                })
-                .map(|t| Proposal::Complete {
-                    task: (&t).into(),
-                    title: t.title,
+        let proposal =
+            match self
+                .settings
+                .follow_up
+                .proposal(header, self.today(), &self.settings.calendar)
+            {
+                Some(FollowUp::Retry { due, title }) => Some(Proposal::AddRetry {
+                    patient_id,
+                    line: TaskLine {
+                        title,
+                        due: Some(due),
+                        kind: Some(TaskKind::Call),
+                        ..TaskLine::default()
+                    },
                 }),
-            None => None,
-        };
+                // Only the user's own outreach call, due within the upcoming
+                // days: never a colleague's task, nor one far off.
+                Some(FollowUp::CompleteOutreach) => self
+                    .store
+                    .patient_tasks(patient_id)?
+                    .into_iter()
+                    .find(|t| {
+                        t.kind == TaskKind::Call
+                            && t.owner.as_deref() == Some(self.settings.user.as_str())
+                            && t.due_on.is_some_and(|d| {
+                                d <= self.today()
+                                    + chrono::Duration::days(self.settings.upcoming_days.into())
+                            })
+                    })
+                    .map(|t| Proposal::Complete {
+                        task: (&t).into(),
+                        title: t.title,
+                    }),
+                None => None,
+            };
         if let Some(proposal) = proposal {
             self.layers.show(Overlay::Proposal(proposal));
         }

@@ -35,6 +35,8 @@ pub struct Settings {
     /// How the hospitals' ADT feed is read: a queued message matched by a
     /// supervisor is read again with it.
     pub adt: crate::hl7::plan::FeedSettings,
+    /// Business days, for the dates the rules set (`[transitions]`).
+    pub calendar: crate::domain::business_days::Calendar,
 }
 
 impl Settings {
@@ -84,6 +86,7 @@ impl Settings {
             templates: config.templates.clone(),
             keymap,
             adt: config.adt.clone(),
+            calendar: config.calendar(),
         })
     }
 

@@ -1,7 +1,9 @@
 //! Notes of contacts and attempts (FHIR `Communication`): how, which way,
 //! with whom, and what came of it, each chosen with one key.
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::NaiveDate;
+
+use super::business_days::Calendar;
 
 use super::choice::choices;
 
@@ -263,12 +265,17 @@ pub enum FollowUp {
 }
 
 impl FollowUpRules {
-    pub fn proposal(&self, header: &NoteHeader, today: NaiveDate) -> Option<FollowUp> {
+    /// What to propose after `header`'s note is signed on `today`; a retry
+    /// is due `retry_in_business_days` business days later by `calendar`
+    /// (weekends, federal holidays and the program's own skipped).
+    pub fn proposal(
+        &self,
+        header: &NoteHeader,
+        today: NaiveDate,
+        calendar: &Calendar,
+    ) -> Option<FollowUp> {
         if self.retry_after.contains(&header.outcome) && header.party == Party::Patient {
-            let mut due = today;
-            for _ in 0..self.retry_in_business_days.max(1) {
-                due = next_business_day(due);
-            }
+            let due = calendar.add_business_days(today, self.retry_in_business_days.max(1));
             return Some(FollowUp::Retry {
                 due,
                 title: self.retry_title.clone(),
@@ -277,16 +284,6 @@ impl FollowUpRules {
         (self.complete_outreach_when_reached && header.reached_patient())
             .then_some(FollowUp::CompleteOutreach)
     }
-}
-
-/// The next business day after `date` (Monday to Friday; holidays are not
-/// known to tend).
-pub fn next_business_day(date: NaiveDate) -> NaiveDate {
-    let mut next = date + Duration::days(1);
-    while matches!(next.weekday(), Weekday::Sat | Weekday::Sun) {
-        next += Duration::days(1);
-    }
-    next
 }
 
 #[cfg(test)]
@@ -396,7 +393,7 @@ mod tests {
             ..REACHED_PATIENT
         };
         assert_eq!(
-            rules.proposal(&header, friday),
+            rules.proposal(&header, friday, &Calendar::default()),
             Some(FollowUp::Retry {
                 due: monday,
                 title: "Retry outreach call".into()
@@ -404,20 +401,20 @@ mod tests {
         );
         header.outcome = Outcome::LeftVoicemail;
         assert!(matches!(
-            rules.proposal(&header, friday),
+            rules.proposal(&header, friday, &Calendar::default()),
             Some(FollowUp::Retry { .. })
         ));
         header.outcome = Outcome::Reached;
         assert_eq!(
-            rules.proposal(&header, friday),
+            rules.proposal(&header, friday, &Calendar::default()),
             Some(FollowUp::CompleteOutreach)
         );
         header.outcome = Outcome::Declined;
-        assert_eq!(rules.proposal(&header, friday), None);
+        assert_eq!(rules.proposal(&header, friday, &Calendar::default()), None);
         header.outcome = Outcome::NoAnswer;
         header.party = Party::Provider;
         assert_eq!(
-            rules.proposal(&header, friday),
+            rules.proposal(&header, friday, &Calendar::default()),
             None,
             "retries are for the patient"
         );
@@ -439,11 +436,25 @@ mod tests {
     }
 
     #[test]
-    fn business_days_skip_weekends() {
+    fn a_retry_skips_weekends_and_holidays() {
         let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
-        assert_eq!(next_business_day(d(24)), d(25)); // Tue → Wed
-        assert_eq!(next_business_day(d(27)), d(30)); // Fri → Mon
-        assert_eq!(next_business_day(d(28)), d(30)); // Sat → Mon
-        assert_eq!(next_business_day(d(29)), d(30)); // Sun → Mon
+        let rules = FollowUpRules::default();
+        let header = NoteHeader {
+            outcome: Outcome::NoAnswer,
+            ..REACHED_PATIENT
+        };
+        let due = |today, calendar: &Calendar| match rules.proposal(&header, today, calendar) {
+            Some(FollowUp::Retry { due, .. }) => due,
+            other => panic!("{other:?}"),
+        };
+        let federal = Calendar::default();
+        assert_eq!(due(d(24), &federal), d(25)); // Tue → Wed
+        assert_eq!(due(d(25), &federal), d(27)); // Wed → Fri, over Thanksgiving
+        assert_eq!(due(d(28), &federal), d(30)); // Sat → Mon
+        let program = Calendar::new([d(30)]);
+        assert_eq!(
+            due(d(27), &program),
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+        );
     }
 }
