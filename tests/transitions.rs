@@ -577,3 +577,46 @@ fn a_control_id_used_again_for_a_different_message_is_rejected_not_taken_as_a_re
     assert_eq!(live_kinds(&store, patient), [ClockKind::AdmissionNotice]);
     assert_eq!(store.adt_queue().unwrap().len(), 1);
 }
+
+#[test]
+fn an_emergency_visit_followed_by_an_admission_leaves_fum_and_a_cancelled_admission_brings_it_back()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient) = store(dir.path());
+    let ed = NewEncounter {
+        class: EncounterClass::Emergency,
+        started_at: at(2026, 11, 20, 23),
+        ended_at: Some(at(2026, 11, 21, 4)),
+        diagnoses: vec![Diagnosis {
+            code: "F32.9".into(),
+            display: "Depression".into(),
+        }],
+        ..stay(patient, at(2026, 11, 20, 23), at(2026, 11, 21, 4))
+    };
+    store.add_encounter(&ed).unwrap();
+    assert_eq!(
+        live_kinds(&store, patient),
+        [ClockKind::Fum7, ClockKind::Fum30]
+    );
+    // Admitted three days later, by the feed: HEDIS leaves the ED visit out.
+    store
+        .receive_adt(&message("X1", "A01"), Ok(&plan("SYN0", admit("V30"))))
+        .unwrap();
+    assert_eq!(live_kinds(&store, patient), [ClockKind::AdmissionNotice]);
+    // The admission is cancelled: the visit's follow-up is due again.
+    store
+        .receive_adt(
+            &message("X2", "A11"),
+            Ok(&plan(
+                "SYN0",
+                AdtAction::CancelAdmit {
+                    visit: Some("V30".into()),
+                },
+            )),
+        )
+        .unwrap();
+    assert_eq!(
+        live_kinds(&store, patient),
+        [ClockKind::Fum7, ClockKind::Fum30]
+    );
+}

@@ -17,7 +17,7 @@ use super::caseload::parse_date;
 use super::encounters::{read_encounter, wall_text, EncounterRow, Rules, ENCOUNTER_COLUMNS};
 use super::write::{date_text, utc_text};
 use super::{AuditAction, StoreError, Tx};
-use crate::domain::encounter::Encounter;
+use crate::domain::encounter::{Encounter, EncounterClass};
 use crate::domain::note::NoteHeader;
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
 use crate::domain::transitions::{self, ClockDue, ClockKind, MetBy};
@@ -38,7 +38,15 @@ impl Tx<'_> {
         rules: &Rules,
         why: &str,
     ) -> Result<ClockChanges, StoreError> {
-        let wanted = transitions::clocks_for(encounter, &rules.calendar);
+        let mut wanted = transitions::clocks_for(encounter, &rules.calendar);
+        if encounter.class == EncounterClass::Emergency && self.admitted_after(encounter)? {
+            wanted.retain(|w| {
+                !matches!(
+                    w.kind,
+                    ClockKind::Fum7 | ClockKind::Fum30 | ClockKind::Fua7 | ClockKind::Fua30
+                )
+            });
+        }
         let existing = self.live_clocks(encounter.id)?;
         let mut changes = ClockChanges::default();
         for (clock_id, kind, opens_on, due_on, task_id, met_on) in &existing {
@@ -79,6 +87,64 @@ impl Tx<'_> {
             changes.added.push(due.kind);
         }
         Ok(changes)
+    }
+
+    /// Whether an inpatient admission of the patient (not cancelled) came
+    /// on the date of this emergency visit or within the 30 days after it,
+    /// which takes the visit out of FUM and FUA (HEDIS).
+    fn admitted_after(&self, ed: &Encounter) -> Result<bool, StoreError> {
+        let until = ed.started_on() + chrono::Duration::days(31);
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT started_at FROM encounter
+              WHERE patient_id = ?1 AND class = 'inpatient' AND status != 'cancelled'
+                AND started_at >= ?2 AND started_at < ?3",
+        )?;
+        let starts: Vec<String> = stmt
+            .query_map(
+                params![ed.patient_id, date_text(ed.started_on()), date_text(until)],
+                |r| r.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        Ok(starts
+            .iter()
+            .filter_map(|s| super::encounters::parse_wall(s))
+            .any(|admitted| {
+                transitions::ed_visit_excluded_by_admission(ed.started_on(), admitted.date())
+            }))
+    }
+
+    /// After a stay changed (an admission added, moved, cancelled, or made
+    /// another class): the
+    /// emergency visits of the 30 days before it have their follow-up
+    /// clocks brought in line again, voided when the admission takes them
+    /// out of FUM and FUA, back when a cancellation puts them in again.
+    pub(crate) fn reconsider_emergency_visits(
+        &mut self,
+        admission: &Encounter,
+        rules: &Rules,
+    ) -> Result<(), StoreError> {
+        let from = admission.started_on() - chrono::Duration::days(30);
+        let until = admission.started_on() + chrono::Duration::days(1);
+        let ids: Vec<i64> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM encounter
+                  WHERE patient_id = ?1 AND class = 'emergency' AND status != 'cancelled'
+                    AND started_at >= ?2 AND started_at < ?3",
+            )?
+            .query_map(
+                params![admission.patient_id, date_text(from), date_text(until)],
+                |r| r.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        for id in ids {
+            let ed = self.load_encounter(id)?;
+            // Only a void needs a reason: the clocks come back without one.
+            let why =
+                "an admission followed within 30 days (HEDIS FUM and FUA leave such visits out)";
+            self.reconcile_clocks(&ed, rules, why)?;
+        }
+        Ok(())
     }
 
     #[allow(clippy::type_complexity)]

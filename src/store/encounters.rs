@@ -443,6 +443,9 @@ impl Tx<'_> {
         let encounter = self.load_encounter(id)?;
         self.mark_readmission(&encounter)?;
         let changes = self.reconcile_clocks(&encounter, rules, why)?;
+        if encounter.class.is_stay() {
+            self.reconsider_emergency_visits(&encounter, rules)?;
+        }
         if encounter.class == EncounterClass::Outpatient
             && encounter.status != EncounterStatus::Cancelled
         {
