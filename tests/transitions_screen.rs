@@ -299,6 +299,8 @@ fn the_owner_sees_the_adt_queue_and_dismisses_a_message() {
     let (path, _) = database(dir.path());
     rejected(&mut open(&path, "ccuser"), "Q1");
     let mut app = app(&path, 100, 30);
+    // Said as the screen opens, to whoever resolves the queue.
+    assert_eq!(message(&app), "1 ADT message waits for you: :adt lists it");
     command(&mut app, "adt");
     let shown = screen(&mut app);
     assert!(shown.contains("ADT queue · 1 message waiting"), "{shown}");
@@ -327,10 +329,16 @@ fn a_coordinator_on_a_team_database_is_refused_the_adt_queue() {
             .add_user("ccuser", "Cee Cee", Role::Coordinator, &north)
             .unwrap();
     }
+    rejected(&mut open(&path, "boss"), "Q2");
     let mut store = open(&path, "ccuser");
     store.sign_in().unwrap();
     let mut app = App::new(store, &settings_at_once(), false).unwrap();
     app.resize(100, 30);
+    assert!(
+        !message(&app).contains("ADT"),
+        "not a coordinator's: {}",
+        message(&app)
+    );
     command(&mut app, "adt");
     assert!(
         app.overlay().is_none(),

@@ -171,6 +171,17 @@ impl App {
                 "An interrupted change (an import or a generated caseload) was rolled back as tend opened the database: nothing of it is kept".into(),
             ));
         }
+        // Hospitals' messages no rule could place wait for whoever
+        // resolves them: said once, as the day starts.
+        let waiting = app.store.adt_waiting()?;
+        if waiting > 0 && app.message.is_none() {
+            app.message = Some(Message::Info(format!(
+                "{waiting} ADT message{} wait{} for you: :adt lists {}",
+                if waiting == 1 { "" } else { "s" },
+                if waiting == 1 { "s" } else { "" },
+                if waiting == 1 { "it" } else { "them" },
+            )));
+        }
         if app.store.require(Right::ReadCharts).is_err() {
             // An auditor: no chart, the audit trail from the start.
             app.open_audit("")?;

@@ -175,6 +175,20 @@ impl Store {
         })
     }
 
+    /// How many messages wait for a supervisor (queued or rejected); none
+    /// for a user whose role does not resolve them.
+    pub fn adt_waiting(&self) -> Result<usize, StoreError> {
+        if self.require(Right::Import).is_err() {
+            return Ok(0);
+        }
+        let n: i64 = self.conn().query_row(
+            "SELECT count(*) FROM adt_message WHERE state = 'queued' OR state = 'rejected'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
     /// How many messages are in the log, by state.
     pub fn adt_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
         self.require(Right::Import)?;
