@@ -134,6 +134,39 @@ fn the_listener_acknowledges_each_message_after_keeping_it_and_never_applies_one
     }
 }
 
+#[test]
+fn a_message_too_large_is_refused_and_noted_and_the_connection_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("feed.db");
+    let (store, _) = members(&db);
+    let socket = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = socket.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let listener = Listener::new(
+        socket,
+        store,
+        FeedSettings::default(),
+        Arc::clone(&stop),
+        Arc::new(|_: &str| {}),
+    )
+    .unwrap();
+    let server = std::thread::spawn(move || listener.serve().unwrap());
+    let mut client = TcpStream::connect(address).unwrap();
+    let mut huge = message("BIG", "A08", DISCHARGE);
+    huge.push_str(&"NTE|1||".repeat(17 * 1024 * 1024 / 7));
+    let ack = send(&mut client, &huge);
+    assert_eq!(msa(&ack)[1], "AR", "{}", &ack[..ack.len().min(300)]);
+    let ack = send(&mut client, &message("AFTER", "A01", ADMIT));
+    assert_eq!(msa(&ack)[1..3], ["AA", "AFTER"]);
+    stop.store(true, Ordering::Relaxed);
+    drop(client);
+    server.join().unwrap();
+    let store = open(&db, "ccuser");
+    let queue = store.adt_queue().unwrap();
+    assert_eq!(queue.len(), 1);
+    assert!(queue[0].reason.contains("over 16 MiB"), "{:?}", queue[0]);
+}
+
 /// `tend listen adt` on a free port of loopback, its standard error kept.
 fn start_listener(db: &Path, dir: &Path) -> (Child, u16) {
     let port = TcpListener::bind("127.0.0.1:0")

@@ -620,3 +620,221 @@ fn an_emergency_visit_followed_by_an_admission_leaves_fum_and_a_cancelled_admiss
         [ClockKind::Fum7, ClockKind::Fum30]
     );
 }
+
+fn visitless(action: AdtAction) -> AdtAction {
+    match action {
+        AdtAction::Encounter { fields, .. } => AdtAction::Encounter {
+            visit: None,
+            fields,
+        },
+        other => other,
+    }
+}
+
+#[test]
+fn without_visit_numbers_a_cancelled_discharge_and_a_late_update_find_the_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient) = store(dir.path());
+    for (control, event, action) in [
+        ("N1", "A01", visitless(admit("x"))),
+        ("N2", "A03", visitless(discharge("x"))),
+    ] {
+        store
+            .receive_adt(&message(control, event), Ok(&plan("SYN0", action)))
+            .unwrap();
+    }
+    assert!(live_kinds(&store, patient).contains(&ClockKind::TcmContact));
+    // An update after the discharge amends the stay; it makes no second one.
+    let update = AdtAction::Encounter {
+        visit: None,
+        fields: EncounterFields {
+            facility: Some("Synthetic General East".into()),
+            amends: true,
+            ..EncounterFields::default()
+        },
+    };
+    store
+        .receive_adt(&message("N3", "A08"), Ok(&plan("SYN0", update)))
+        .unwrap();
+    let encounters = store.encounters(patient, 10).unwrap();
+    assert_eq!(encounters.len(), 1);
+    assert_eq!(encounters[0].encounter.facility, "Synthetic General East");
+    assert_eq!(encounters[0].encounter.status, EncounterStatus::Finished);
+    // A13 without a visit number finds the finished stay.
+    let outcome = store
+        .receive_adt(
+            &message("N4", "A13"),
+            Ok(&plan("SYN0", AdtAction::CancelDischarge { visit: None })),
+        )
+        .unwrap();
+    assert!(matches!(outcome, AdtOutcome::Applied { .. }), "{outcome:?}");
+    assert_eq!(live_kinds(&store, patient), [ClockKind::AdmissionNotice]);
+}
+
+#[test]
+fn a_visit_cancelled_after_it_met_a_clock_opens_the_clock_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient) = store(dir.path());
+    let ed = NewEncounter {
+        class: EncounterClass::Emergency,
+        diagnoses: vec![Diagnosis {
+            code: "F32.9".into(),
+            display: "Depression".into(),
+        }],
+        ..stay(patient, at(2026, 11, 20, 23), at(2026, 11, 21, 4))
+    };
+    store.add_encounter(&ed).unwrap();
+    let registration = |mut fields: EncounterFields| {
+        fields.class = Some(EncounterClass::Outpatient);
+        fields.facility = Some("Synthetic Clinic".into());
+        fields.started_at = Some(at(2026, 11, 23, 10));
+        AdtAction::Encounter {
+            visit: Some("OV1".into()),
+            fields,
+        }
+    };
+    // A clinic registration for a mental illness meets FUM; a visit with no
+    // provider known does not meet a TCM visit (it may be a lab draw).
+    let fields = EncounterFields {
+        diagnoses: vec![Diagnosis {
+            code: "F32.9".into(),
+            display: "Depression".into(),
+        }],
+        ..EncounterFields::default()
+    };
+    store
+        .receive_adt(
+            &message("V1", "A04"),
+            Ok(&plan("SYN0", registration(fields))),
+        )
+        .unwrap();
+    let fum = clock(&store, patient, ClockKind::Fum7);
+    assert_eq!(
+        fum.state,
+        ClockState::Met {
+            on: date(2026, 11, 23)
+        }
+    );
+    assert_eq!(
+        task_status(&store, fum.task_id.unwrap()).0,
+        TaskStatus::Completed
+    );
+    // The registration is cancelled: the clock is open again, its task too.
+    store
+        .receive_adt(
+            &message("V2", "A11"),
+            Ok(&plan(
+                "SYN0",
+                AdtAction::CancelAdmit {
+                    visit: Some("OV1".into()),
+                },
+            )),
+        )
+        .unwrap();
+    let fum = clock(&store, patient, ClockKind::Fum7);
+    assert!(
+        matches!(fum.state, ClockState::Open { .. }),
+        "{:?}",
+        fum.state
+    );
+    assert_eq!(
+        task_status(&store, fum.task_id.unwrap()).0,
+        TaskStatus::Requested
+    );
+}
+
+#[test]
+fn a_cancelled_earlier_stay_takes_the_readmission_flag_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient) = store(dir.path());
+    let first = AdtAction::Encounter {
+        visit: Some("S1".into()),
+        fields: EncounterFields {
+            class: Some(EncounterClass::Inpatient),
+            facility: Some("Synthetic General".into()),
+            started_at: Some(at(2026, 11, 1, 8)),
+            ended_at: Some(at(2026, 11, 5, 12)),
+            discharged: true,
+            disposition_code: Some("01".into()),
+            ..EncounterFields::default()
+        },
+    };
+    store
+        .receive_adt(&message("R1", "A03"), Ok(&plan("SYN0", first)))
+        .unwrap();
+    store
+        .receive_adt(&message("R2", "A01"), Ok(&plan("SYN0", admit("S2"))))
+        .unwrap();
+    let readmitted = |store: &Store| {
+        store
+            .encounters(patient, 10)
+            .unwrap()
+            .iter()
+            .any(|e| e.readmission_of.is_some())
+    };
+    assert!(readmitted(&store));
+    store
+        .receive_adt(
+            &message("R3", "A11"),
+            Ok(&plan(
+                "SYN0",
+                AdtAction::CancelAdmit {
+                    visit: Some("S1".into()),
+                },
+            )),
+        )
+        .unwrap();
+    assert!(!readmitted(&store), "the earlier stay did not happen");
+}
+
+#[test]
+fn a_clock_that_should_not_run_is_voided_by_hand_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient) = store(dir.path());
+    store
+        .add_encounter(&stay(patient, at(2026, 11, 17, 8), at(2026, 11, 20, 15)))
+        .unwrap();
+    let contact = clock(&store, patient, ClockKind::TcmContact);
+    let refused = store.void_clock(contact.id, "no").unwrap_err();
+    assert!(matches!(refused, StoreError::Refused(_)));
+    store
+        .void_clock(contact.id, "member entered hospice care")
+        .unwrap();
+    let contact = clock(&store, patient, ClockKind::TcmContact);
+    assert_eq!(contact.state, ClockState::Void);
+    assert_eq!(
+        task_status(&store, contact.task_id.unwrap()).0,
+        TaskStatus::Cancelled
+    );
+    assert!(store
+        .recent_audit(20)
+        .unwrap()
+        .iter()
+        .any(|e| e.detail.as_deref() == Some("voided (by hand: member entered hospice care)")));
+    assert!(store.void_clock(contact.id, "again, by mistake").is_err());
+}
+
+#[test]
+fn an_encounter_a_century_away_is_rejected_not_clocked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient) = store(dir.path());
+    let far = AdtAction::Encounter {
+        visit: Some("F1".into()),
+        fields: EncounterFields {
+            class: Some(EncounterClass::Inpatient),
+            facility: Some("Synthetic General".into()),
+            started_at: Some(at(2026, 11, 20, 8)),
+            ended_at: Some(date(9999, 12, 31).and_hms_opt(0, 0, 0).unwrap()),
+            discharged: true,
+            ..EncounterFields::default()
+        },
+    };
+    let refused = store
+        .receive_adt(&message("F1", "A03"), Ok(&plan("SYN0", far)))
+        .unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::Refused(m) if m.contains("PV1-45")),
+        "{refused}"
+    );
+    assert!(store.encounters(patient, 10).unwrap().is_empty());
+}

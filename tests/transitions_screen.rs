@@ -196,6 +196,33 @@ fn t_opens_the_view_and_enter_opens_the_patient_of_the_row() {
 }
 
 #[test]
+fn v_voids_the_selected_clock_with_a_reason_and_the_view_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = database(dir.path());
+    let mut app = app(&path, 100, 30);
+    press(&mut app, KeyCode::Char('T'));
+    let before = transition_rows(&app);
+    press(&mut app, KeyCode::Char('v'));
+    assert!(app.prompt().is_some(), "a reason is asked for");
+    keys(&mut app, "member entered hospice care");
+    press(&mut app, KeyCode::Enter);
+    assert!(message(&app).contains("Clock voided"), "{}", message(&app));
+    assert!(matches!(app.overlay(), Some(Overlay::Transitions { .. })));
+    let after = transition_rows(&app);
+    assert_eq!(
+        after.len(),
+        before.len() - 1,
+        "the voided clock is not listed"
+    );
+    assert!(app
+        .store()
+        .recent_audit(10)
+        .unwrap()
+        .iter()
+        .any(|e| e.detail.as_deref() == Some("voided (by hand: member entered hospice care)")));
+}
+
+#[test]
 fn the_patient_pane_shows_encounters_open_clocks_and_the_readmission() {
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = database(dir.path());

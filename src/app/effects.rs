@@ -39,6 +39,9 @@ pub enum Effect {
     OpenPatient(i64),
     /// The prompt for why the ADT message is dismissed.
     AskDismissAdt(i64),
+    /// Ask why the clock should not run, then void it; the transitions
+    /// view (the team's or mine) comes back.
+    AskVoidClock { clock_id: i64, team: bool },
     /// The prompt for the member ID the ADT message is for.
     AskMatchAdt(i64),
 }
@@ -64,6 +67,7 @@ impl App {
             Effect::ExportCarePlan(patient_id) => self.export_care_plan(patient_id),
             Effect::OpenPatient(patient_id) => self.open_patient(patient_id)?,
             Effect::AskDismissAdt(id) => self.ask_dismiss_adt(id)?,
+            Effect::AskVoidClock { clock_id, team } => self.ask_void_clock(clock_id, team)?,
             Effect::AskMatchAdt(id) => self.ask_match_adt(id)?,
         }
         Ok(())

@@ -7,7 +7,7 @@
 
 use super::overlays::Overlay;
 use super::pane::PaneId;
-use super::prompts::{DismissAdt, MatchAdt};
+use super::prompts::{DismissAdt, MatchAdt, VoidClock};
 use super::{capitalise, App, Message};
 use crate::domain::encounter::{Complexity, EncounterClass};
 use crate::domain::transitions::{ClockKind, ClockState};
@@ -144,7 +144,7 @@ impl TransitionLines {
 
 impl App {
     /// `:transitions [team]`, `T`: the clocks, nearest deadline first.
-    pub(super) fn open_transitions(&mut self, team: bool) -> Result<(), StoreError> {
+    pub(crate) fn open_transitions(&mut self, team: bool) -> Result<(), StoreError> {
         let rows = self
             .store
             .transitions(&self.settings.user, team, LOOKING_BACK_DAYS)?;
@@ -250,6 +250,34 @@ impl App {
         let waiting = rows.len();
         self.layers.show(Overlay::AdtQueue { rows, selected: 0 });
         Ok(waiting)
+    }
+
+    pub(super) fn ask_void_clock(&mut self, clock_id: i64, team: bool) -> Result<(), StoreError> {
+        self.ask(
+            VoidClock { clock_id, team },
+            format!(
+                "Void this clock: why should it not run? (at least {REASON_MIN_CHARS} characters)"
+            ),
+            "",
+        )
+    }
+
+    /// Voids the clock, then shows the view again.
+    pub(crate) fn void_clock(
+        &mut self,
+        clock_id: i64,
+        reason: &str,
+        team: bool,
+    ) -> Result<(), StoreError> {
+        let said = match self.store.void_clock(clock_id, reason) {
+            Ok(()) => Message::Info("Clock voided; its task is cancelled (audited)".into()),
+            Err(StoreError::Refused(why)) => Message::Error(capitalise(&why)),
+            Err(other) => return Err(other),
+        };
+        self.load_tasks()?;
+        self.open_transitions(team)?;
+        self.message = Some(said);
+        Ok(())
     }
 
     pub(super) fn ask_dismiss_adt(&mut self, id: i64) -> Result<(), StoreError> {

@@ -83,6 +83,8 @@ choices!(
         HomeHealth = ("home-health", "home with home health services", 'w'),
         SkilledNursing = ("skilled-nursing", "skilled nursing or rehabilitation facility", 's'),
         AcuteTransfer = ("acute-transfer", "transfer to another acute hospital", 't'),
+        OtherFacility = ("other-facility", "another health care facility (long-term care hospital, other institution)", 'f'),
+        Hospice = ("hospice", "hospice, at home or in a facility", 'p'),
         LeftAgainstAdvice = ("left-against-advice", "left against medical advice", 'a'),
         Expired = ("expired", "died", 'x'),
         Other = ("other", "other", 'o'),
@@ -98,9 +100,11 @@ impl Disposition {
             "01" | "1" => Disposition::Home,
             "06" | "6" | "81" | "86" => Disposition::HomeHealth,
             "03" | "3" | "61" | "62" | "64" | "83" | "84" | "90" => Disposition::SkilledNursing,
-            "02" | "2" | "05" | "5" | "65" | "66" | "82" | "85" | "93" | "94" => {
+            "02" | "2" | "05" | "5" | "43" | "65" | "66" | "82" | "85" | "88" | "93" | "94" => {
                 Disposition::AcuteTransfer
             }
+            "04" | "4" | "63" | "70" | "89" | "91" | "92" | "95" => Disposition::OtherFacility,
+            "50" | "51" => Disposition::Hospice,
             "07" | "7" => Disposition::LeftAgainstAdvice,
             "20" | "40" | "41" | "42" => Disposition::Expired,
             _ => Disposition::Other,
@@ -179,6 +183,10 @@ mod tests {
         assert_eq!(Disposition::from_hl7("02"), Disposition::AcuteTransfer);
         assert_eq!(Disposition::from_hl7("20"), Disposition::Expired);
         assert_eq!(Disposition::from_hl7("07"), Disposition::LeftAgainstAdvice);
+        assert_eq!(Disposition::from_hl7("43"), Disposition::AcuteTransfer);
+        assert_eq!(Disposition::from_hl7("63"), Disposition::OtherFacility);
+        assert_eq!(Disposition::from_hl7("70"), Disposition::OtherFacility);
+        assert_eq!(Disposition::from_hl7("51"), Disposition::Hospice);
         assert_eq!(Disposition::from_hl7("zz"), Disposition::Other);
     }
 

@@ -177,18 +177,24 @@ fn days(n: i64) -> Duration {
 /// TCM is for a discharge "to a community setting" — home, domiciliary,
 /// rest home or assisted living (MLN908628) — and TRC and FUH count only
 /// the last discharge when one is followed by a direct transfer to another
-/// acute or non-acute inpatient setting. So `Expired`, `AcuteTransfer` and
-/// `SkilledNursing` start nothing (the later stay's discharge does);
+/// acute or non-acute inpatient setting. So `Expired`, `AcuteTransfer`,
+/// `SkilledNursing` and `OtherFacility` start nothing (the later stay's
+/// discharge does), nor does `Hospice` (HEDIS leaves members in hospice
+/// out of TRC and FUH, and hospice takes over their care);
 /// `Home`, `HomeHealth` and `LeftAgainstAdvice` (a discharge home, however
 /// it came about) start them, and so do `Other` and an unknown
-/// disposition: a clock that should not run can be voided, while one never
-/// started is never seen.
+/// disposition: a clock that should not run can be voided by hand with a
+/// reason, while one never started is never seen.
 fn community_discharge(encounter: &Encounter) -> Option<NaiveDate> {
     let discharged = encounter.discharged_on()?;
     match encounter.disposition {
-        Some(Disposition::Expired | Disposition::AcuteTransfer | Disposition::SkilledNursing) => {
-            None
-        }
+        Some(
+            Disposition::Expired
+            | Disposition::AcuteTransfer
+            | Disposition::SkilledNursing
+            | Disposition::OtherFacility
+            | Disposition::Hospice,
+        ) => None,
         _ => Some(discharged),
     }
 }
@@ -318,8 +324,11 @@ fn visit_kind_meets(kind: ClockKind, visit: &Encounter) -> bool {
     }
     let principal = visit.diagnoses.first();
     match kind {
-        // TCM: the face-to-face visit, with any practitioner.
-        ClockKind::TcmVisit => true,
+        // TCM: the face-to-face visit, with any practitioner; one whose
+        // provider is known. A feed's outpatient registration without one
+        // may be a lab draw or an imaging slot, not a visit: it does not
+        // meet the clock (the coordinator records the visit).
+        ClockKind::TcmVisit => visit.provider.is_some(),
         // FUH: "a follow-up visit with a mental health provider".
         ClockKind::Fuh7 | ClockKind::Fuh30 => visit.provider == Some(ProviderKind::MentalHealth),
         // FUM: a follow-up with any practitioner with a principal diagnosis

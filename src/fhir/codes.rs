@@ -266,7 +266,10 @@ pub fn discharge_disposition(d: Disposition) -> (&'static str, &'static str) {
         Disposition::SkilledNursing => ("snf", "Skilled nursing facility"),
         // R4's "hosp" is a hospice: a transfer to another hospital is
         // "other-hcf".
-        Disposition::AcuteTransfer => ("other-hcf", "Other healthcare facility"),
+        Disposition::AcuteTransfer | Disposition::OtherFacility => {
+            ("other-hcf", "Other healthcare facility")
+        }
+        Disposition::Hospice => ("hosp", "Hospice"),
         Disposition::LeftAgainstAdvice => ("aadvice", "Left against advice"),
         Disposition::Expired => ("exp", "Expired"),
         Disposition::Other => ("oth", "Other"),
@@ -282,6 +285,7 @@ pub fn disposition_from_fhir(code: &str) -> Disposition {
         "other-hcf" => Disposition::AcuteTransfer,
         "aadvice" => Disposition::LeftAgainstAdvice,
         "exp" => Disposition::Expired,
+        "hosp" => Disposition::Hospice,
         _ => Disposition::Other,
     }
 }
@@ -359,6 +363,7 @@ mod tests {
             let back = disposition_from_fhir(discharge_disposition(d).0);
             let expected = match d {
                 Disposition::HomeHealth => Disposition::Home,
+                Disposition::OtherFacility => Disposition::AcuteTransfer,
                 other => other,
             };
             assert_eq!(back, expected, "{d:?}");

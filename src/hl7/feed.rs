@@ -146,3 +146,38 @@ pub fn receive(
 fn sender_of(echo: &MshEcho) -> String {
     format!("{}^{}", echo.sending_application, echo.sending_facility)
 }
+
+/// A frame too large to take (over the MLLP reader's limit): its text is
+/// not kept, but that it came is, in the rejected queue, and the sender is
+/// answered AR (it would only send it again otherwise).
+pub fn too_large(store: &mut Store) -> Result<Answer, StoreError> {
+    let received = ReceivedMessage {
+        sender: String::new(),
+        control_id: None,
+        event: None,
+        raw: String::new(),
+    };
+    let reason = format!(
+        "a message over {} MiB: not kept (the sender must split it)",
+        super::mllp::DEFAULT_MAX_FRAME / (1024 * 1024)
+    );
+    let outcome = store.receive_adt(&received, Err(&reason))?;
+    let error = Hl7Error {
+        segment: "MSH".into(),
+        sequence: 0,
+        field: None,
+        component: None,
+        code: ErrorCode::ApplicationInternal,
+        message: reason.clone(),
+    };
+    let now = store.clock().now().naive_local();
+    let ack_text = ack(None, AckCode::AR, Some(&error), now, "TEND");
+    Ok(Answer {
+        outcome,
+        code: AckCode::AR,
+        ack: ack_text,
+        control_id: String::new(),
+        event: String::new(),
+        reason: Some(reason),
+    })
+}

@@ -30,6 +30,14 @@ use crate::store::Store;
 /// How often a waiting connection or the accept loop looks at the stop flag.
 const POLL: Duration = Duration::from_millis(100);
 
+/// How long an ACK may wait for the sender to read it.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most connections served at once: interface engines keep one or a
+/// few open; more is a misconfiguration or an attack, and each costs a
+/// thread and up to a frame's worth of memory.
+pub const MAX_CONNECTIONS: usize = 32;
+
 /// Counts of what the listener did, for its last log line and the tests.
 #[derive(Debug, Default)]
 pub struct Counts {
@@ -93,6 +101,14 @@ impl Listener {
         while !self.stop.load(Ordering::Relaxed) {
             match self.socket.accept() {
                 Ok((stream, peer)) => {
+                    workers.retain(|w: &thread::JoinHandle<()>| !w.is_finished());
+                    if workers.len() >= MAX_CONNECTIONS {
+                        (self.log)(&format!(
+                            "connection from {peer} refused: {MAX_CONNECTIONS} are open already"
+                        ));
+                        drop(stream);
+                        continue;
+                    }
                     self.counts.connections.fetch_add(1, Ordering::Relaxed);
                     (self.log)(&format!("connection from {peer}"));
                     let connection = Connection {
@@ -103,7 +119,6 @@ impl Listener {
                         log: Arc::clone(&self.log),
                     };
                     workers.push(thread::spawn(move || connection.serve(stream, peer)));
-                    workers.retain(|w| !w.is_finished());
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => thread::sleep(POLL),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -136,12 +151,28 @@ impl Connection {
     fn messages(&self, stream: TcpStream) -> io::Result<()> {
         stream.set_nonblocking(false)?;
         stream.set_read_timeout(Some(POLL))?;
+        // A sender that stops reading its ACKs must not hold the listener
+        // (and the store) forever.
+        stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
         let mut writer = stream.try_clone()?;
         let mut frames = FrameReader::new(stream);
         loop {
             match frames.next_frame() {
                 Ok(Some(frame)) => {
                     let answer = self.receive(&frame)?;
+                    write_frame(&mut writer, answer.ack.as_bytes())?;
+                    writer.flush()?;
+                    // Stopping: the message in hand is answered; the next
+                    // one the sender has already sent is left unanswered,
+                    // so it sends it again to whoever listens next.
+                    if self.stop.load(Ordering::Relaxed) {
+                        return Ok(());
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                    // A frame over the limit: refused (AR) and kept in the
+                    // rejected queue as a note (its text was not kept).
+                    let answer = self.too_large()?;
                     write_frame(&mut writer, answer.ack.as_bytes())?;
                     writer.flush()?;
                 }
@@ -167,11 +198,21 @@ impl Connection {
         }
     }
 
+    /// A frame over the limit: kept as a rejected note, answered AR.
+    fn too_large(&self) -> io::Result<Answer> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let answer = feed::too_large(&mut store)
+            .map_err(|e| io::Error::other(format!("the database did not take the note: {e}")))?;
+        drop(store);
+        self.counts.rejected.fetch_add(1, Ordering::Relaxed);
+        (self.log)(&answer.log_line());
+        Ok(answer)
+    }
+
     fn receive(&self, frame: &[u8]) -> io::Result<Answer> {
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| io::Error::other("the store's lock was poisoned"))?;
+        // A panic in another connection's message (its transaction rolled
+        // back as it unwound) must not stop every other connection.
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         // Who runs the listener is asked again for each message: a user
         // deactivated (or whose role changed) meanwhile imports no more.
         store

@@ -37,8 +37,10 @@ pub fn plan(message: &AdtMessage, settings: &FeedSettings) -> AdtPlan {
         .visit_number
         .clone()
         .filter(|v| !v.trim().is_empty());
+    let amends = matches!(message.event, AdtEvent::A06 | AdtEvent::A07 | AdtEvent::A08);
     let fields = |discharged: bool, forced: Option<EncounterClass>, default: EncounterClass| {
         EncounterFields {
+            amends,
             class: forced.or(message.class),
             class_if_unknown: Some(default),
             facility: message.facility.clone(),

@@ -71,6 +71,23 @@ pub struct EncounterFields {
     pub diagnoses: Vec<Diagnosis>,
     /// The message's own time, for a start the message does not give.
     pub event_at: Option<NaiveDateTime>,
+    /// The message amends an encounter already known (A06, A07, A08):
+    /// without a visit number it is the member's latest from the sender,
+    /// whether or not it is still going on.
+    pub amends: bool,
+}
+
+/// Which encounter a message without a visit number is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    /// The member's latest from the sender still going on (an admission,
+    /// a registration, a discharge).
+    Open,
+    /// The latest not cancelled (an update, a class change, a cancelled
+    /// admission).
+    Latest,
+    /// The latest finished stay (a cancelled discharge).
+    Discharged,
 }
 
 /// What became of a message.
@@ -295,17 +312,38 @@ impl Tx<'_> {
         };
         let encounter_id = match &plan.action {
             AdtAction::Encounter { visit, fields } => {
+                let lookup = if fields.amends {
+                    Lookup::Latest
+                } else {
+                    Lookup::Open
+                };
                 let existing =
-                    self.find_encounter(patient_id, &sender, visit.as_deref(), fields)?;
-                let id =
-                    self.write_encounter(patient_id, &sender, visit.as_deref(), fields, existing)?;
+                    // An amendment may change the class: found whatever it was.
+                    self.find_encounter(
+                        patient_id,
+                        &sender,
+                        visit.as_deref(),
+                        fields.class.filter(|_| !fields.amends),
+                        lookup,
+                    )?;
+                let id = self.write_encounter(
+                    patient_id,
+                    &sender,
+                    visit.as_deref(),
+                    fields,
+                    existing,
+                    rules.today(),
+                )?;
                 self.encounter_changed(id, rules, "a feed's message")?;
                 Some(id)
             }
             AdtAction::CancelAdmit { visit } | AdtAction::CancelDischarge { visit } => {
-                let fields = EncounterFields::default();
+                let lookup = match plan.action {
+                    AdtAction::CancelAdmit { .. } => Lookup::Latest,
+                    _ => Lookup::Discharged,
+                };
                 let Some(id) =
-                    self.find_encounter(patient_id, &sender, visit.as_deref(), &fields)?
+                    self.find_encounter(patient_id, &sender, visit.as_deref(), None, lookup)?
                 else {
                     return queue(
                         self,
@@ -377,14 +415,15 @@ impl Tx<'_> {
     }
 
     /// The encounter a message is about: by the sender's visit number, or
-    /// without one, the member's latest encounter from that sender that is
-    /// still going on (of the message's class when it says one).
+    /// without one, the member's latest encounter from that sender that
+    /// `lookup` asks for (of the message's class when it says one).
     fn find_encounter(
         &self,
         patient_id: i64,
         sender: &str,
         visit: Option<&str>,
-        fields: &EncounterFields,
+        class: Option<EncounterClass>,
+        lookup: Lookup,
     ) -> Result<Option<i64>, StoreError> {
         if let Some(visit) = visit.filter(|v| !v.trim().is_empty()) {
             let found: Option<(i64, i64)> = self
@@ -402,15 +441,23 @@ impl Tx<'_> {
                 None => Ok(None),
             };
         }
-        let class = fields.class.map(|c| c.code());
+        let class = class.map(|c| c.code());
+        let status = match lookup {
+            Lookup::Open => "status = 'in-progress'",
+            Lookup::Latest => "status != 'cancelled'",
+            Lookup::Discharged => {
+                "status = 'finished' AND class IN ('inpatient', 'observation', 'skilled-nursing')"
+            }
+        };
+        let sql = format!(
+            "SELECT id FROM encounter
+              WHERE patient_id = ?1 AND source_system = ?2 AND source_visit IS NULL
+                AND {status} AND (?3 IS NULL OR class = ?3)
+              ORDER BY started_at DESC, id DESC LIMIT 1"
+        );
         Ok(self
             .conn()
-            .prepare_cached(
-                "SELECT id FROM encounter
-                  WHERE patient_id = ?1 AND source_system = ?2 AND source_visit IS NULL
-                    AND status = 'in-progress' AND (?3 IS NULL OR class = ?3)
-                  ORDER BY started_at DESC, id DESC LIMIT 1",
-            )?
+            .prepare_cached(&sql)?
             .query_row(params![patient_id, sender, class], |r| r.get(0))
             .optional()?)
     }
@@ -423,6 +470,7 @@ impl Tx<'_> {
         visit: Option<&str>,
         fields: &EncounterFields,
         existing: Option<i64>,
+        today: chrono::NaiveDate,
     ) -> Result<i64, StoreError> {
         let before = existing.map(|id| self.load_encounter(id)).transpose()?;
         let class = fields
@@ -459,6 +507,7 @@ impl Tx<'_> {
             .as_deref()
             .map(Disposition::from_hl7)
             .or(before.as_ref().and_then(|b| b.disposition));
+        super::encounters::check_plausible(started_at, ended_at, today)?;
         let new = NewEncounter {
             patient_id,
             class,

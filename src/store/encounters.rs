@@ -275,7 +275,7 @@ impl Store {
     pub fn add_encounter(&mut self, new: &NewEncounter) -> Result<i64, StoreError> {
         self.require(Right::WriteCharts)?;
         self.require_reach(new.patient_id)?;
-        check_times(new)?;
+        check_times(new, self.clock.today())?;
         let rules = self.rules();
         self.write(|tx| {
             let id = tx.insert_encounter(new, None)?;
@@ -324,7 +324,39 @@ impl Store {
     }
 }
 
-fn check_times(new: &NewEncounter) -> Result<(), StoreError> {
+/// How far from today an encounter's times may be: a feed's backlog may
+/// be years old, and an admission may be booked a few weeks ahead; a time
+/// outside is a mistake (a year typed wrong, 99991231 for "unknown") that
+/// would make a clock due in another century.
+const YEARS_BACK: i64 = 10;
+const DAYS_AHEAD: i64 = 31;
+
+/// Refuses encounter times that cannot be right, naming which.
+pub(crate) fn check_plausible(
+    started_at: NaiveDateTime,
+    ended_at: Option<NaiveDateTime>,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let earliest = today - chrono::Duration::days(YEARS_BACK * 366);
+    let latest = today + chrono::Duration::days(DAYS_AHEAD);
+    for (what, at) in [
+        ("start (admission, PV1-44)", Some(started_at)),
+        ("end (discharge, PV1-45)", ended_at),
+    ] {
+        if let Some(at) = at {
+            if at.date() < earliest || at.date() > latest {
+                return Err(StoreError::Refused(format!(
+                    "the encounter's {what} is more than {YEARS_BACK} years back or \
+                     {DAYS_AHEAD} days ahead; nothing was recorded"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_times(new: &NewEncounter, today: NaiveDate) -> Result<(), StoreError> {
+    check_plausible(new.started_at, new.ended_at, today)?;
     if let Some(end) = new.ended_at {
         if end < new.started_at {
             return Err(StoreError::Refused(
@@ -442,6 +474,9 @@ impl Tx<'_> {
     ) -> Result<ClockChanges, StoreError> {
         let encounter = self.load_encounter(id)?;
         self.mark_readmission(&encounter)?;
+        if encounter.class.is_stay() || encounter.status == EncounterStatus::Cancelled {
+            self.mark_later_admissions(&encounter)?;
+        }
         let changes = self.reconcile_clocks(&encounter, rules, why)?;
         if encounter.class.is_stay() {
             self.reconsider_emergency_visits(&encounter, rules)?;
@@ -450,8 +485,35 @@ impl Tx<'_> {
             && encounter.status != EncounterStatus::Cancelled
         {
             self.meet_visit_clocks(&encounter)?;
+        } else {
+            self.unmeet_by_visit(&encounter)?;
         }
         Ok(changes)
+    }
+
+    /// The admissions of the 31 days after this stay ended have their
+    /// readmission mark set again: a stay cancelled, undischarged or
+    /// discharged late changes whether they came within 30 days of it.
+    fn mark_later_admissions(&mut self, stay: &Encounter) -> Result<(), StoreError> {
+        let end = stay.ended_at.unwrap_or(stay.started_at);
+        let until = wall_text(end + chrono::Duration::days(32));
+        let ids: Vec<i64> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM encounter
+                  WHERE patient_id = ?1 AND id != ?2 AND class = 'inpatient'
+                    AND started_at >= ?3 AND started_at <= ?4",
+            )?
+            .query_map(
+                params![stay.patient_id, stay.id, wall_text(stay.started_at), until],
+                |r| r.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        for id in ids {
+            let admission = self.load_encounter(id)?;
+            self.mark_readmission(&admission)?;
+        }
+        Ok(())
     }
 
     /// Sets (or clears) `readmission_of`: an inpatient admission within 30

@@ -16,6 +16,7 @@ mod care;
 mod care_plan;
 mod caseload;
 mod chain;
+mod clock_meeting;
 mod clocks;
 mod codec;
 mod consent;

@@ -65,6 +65,8 @@ pub enum Action {
     Dismiss,
     /// `m` in the ADT queue: match the message to a member.
     Match,
+    /// `v` in the transitions view: void the clock, with a reason.
+    Void,
     // Layers that take text: the editor, forms, prompts and the filter line.
     /// Sign the note, save the form.
     Save,

@@ -96,6 +96,7 @@ impl Default for Keymap {
             b("discard_yes", Yes, overlay(OverlayKind::ConfirmDiscard), &["y"], "yes, throw the draft away (any other key keeps it)", Some("discard")),
             b("search_open", Choose, overlay(OverlayKind::Search), &["enter"], "open the result's patient and the note", Some("opens")),
             b("transitions_open", Choose, overlay(OverlayKind::Transitions), &["enter"], "open the patient of the selected clock", Some("opens")),
+            b("transitions_void", Void, overlay(OverlayKind::Transitions), &["v"], "void the selected clock, with a reason (a clock that should not run)", Some("voids")),
             b("adt_dismiss", Dismiss, overlay(OverlayKind::AdtQueue), &["d"], "dismiss the selected message, with a reason", Some("dismisses")),
             b("adt_match", Match, overlay(OverlayKind::AdtQueue), &["m"], "match the selected message to a member (their member ID) and apply it", Some("matches")),
             // The note editor. Keys go to the text first: only keys with

@@ -155,9 +155,20 @@ impl Overlay {
                     Outcome::Close
                 }
             }
-            Overlay::Transitions { rows, selected, .. } => match action {
+            Overlay::Transitions {
+                rows,
+                selected,
+                team,
+            } => match action {
                 Some(Action::Choose) => match rows.get(*selected) {
                     Some(row) => Outcome::CloseThen(Effect::OpenPatient(row.clock.patient_id)),
+                    None => Outcome::Stay,
+                },
+                Some(Action::Void) => match rows.get(*selected) {
+                    Some(row) => Outcome::CloseThen(Effect::AskVoidClock {
+                        clock_id: row.clock.id,
+                        team: *team,
+                    }),
                     None => Outcome::Stay,
                 },
                 _ if step(selected, rows.len(), action) => Outcome::Stay,

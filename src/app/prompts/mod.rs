@@ -20,7 +20,7 @@ mod task_filter;
 mod task_line;
 
 pub use addendum::Addendum;
-pub use adt::{DismissAdt, MatchAdt};
+pub use adt::{DismissAdt, MatchAdt, VoidClock};
 pub use command::{CommandLine, Search};
 pub use complete::Complete;
 pub use end_item::EndItem;

@@ -143,8 +143,15 @@ impl Tx<'_> {
             .map(|d| (d.encounter.started_at, d.encounter.id))
             .collect();
         order.sort();
-        for (_, id) in order {
-            self.encounter_changed(id, &rules.0, "imported from a FHIR bundle")?;
+        for (started, id) in order {
+            // The bundle does not say when each event reached tend: taken
+            // to be when it happened, so an old admission's notice is not
+            // made "met late" by the import (a late one is read as on time).
+            let arrived = Rules {
+                arrived_on: Some(started.date()),
+                ..rules.0.clone()
+            };
+            self.encounter_changed(id, &arrived, "imported from a FHIR bundle")?;
         }
         for link in clock_tasks {
             self.give_back_task(link, &rules.0)?;
