@@ -194,15 +194,16 @@ fn add_encounters(path: &Path, store: &mut Store, patient_id: i64) {
     .unwrap();
 }
 
-/// Every clock, without its row id (a clock is the rules' and gets a new
-/// one on import): by encounter and kind.
+/// Every live clock, without its row id (a clock is the rules' and gets a
+/// new one on import): by encounter and kind. A voided clock's history is
+/// not carried by a bundle.
 fn clocks(path: &Path) -> Vec<Vec<Sql>> {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut stmt = conn
         .prepare(
             "SELECT encounter_id, patient_id, kind, opens_on, due_on, task_id, met_on, met_by,
                     voided_at IS NULL
-               FROM transition_clock ORDER BY encounter_id, kind",
+               FROM transition_clock WHERE voided_at IS NULL ORDER BY encounter_id, kind",
         )
         .unwrap();
     let rows = stmt

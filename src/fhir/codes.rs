@@ -99,6 +99,10 @@ pub mod ext {
     /// On Encounter: the stay this admission readmits to (valueReference
     /// to an Encounter). Worked out again on import, never read back.
     pub const READMISSION_OF: &str = "https://tend.example/fhir/StructureDefinition/readmission-of";
+    /// On Encounter: the day tend learned of the admission (valueDate),
+    /// which meets (or misses) its notification clock; read back on import.
+    pub const ADMISSION_NOTIFIED: &str =
+        "https://tend.example/fhir/StructureDefinition/admission-notified";
     /// On Task: the work of a transition clock. Complex: `kind` (valueCode,
     /// the clock's kind) and `encounter` (valueReference to the Encounter).
     pub const TRANSITION_CLOCK: &str =
@@ -405,6 +409,7 @@ mod tests {
             ext::ENCOUNTER_COMPLEXITY,
             ext::PROVIDER_KIND,
             ext::READMISSION_OF,
+            ext::ADMISSION_NOTIFIED,
             ext::TRANSITION_CLOCK,
         ];
         let mut seen = std::collections::HashSet::new();

@@ -74,6 +74,11 @@ pub fn encounter(data: &EncounterData, offset: FixedOffset) -> Value {
                 "valueReference",
                 data.readmission_of.map(|id| reference(Kind::Encounter.reference(id))),
             ),
+            extension(
+                ext::ADMISSION_NOTIFIED,
+                "valueDate",
+                data.notified_on.map(|d| json!(d.format("%Y-%m-%d").to_string())),
+            ),
         ],
         "identifier": [data.source_system.as_deref().map(|source| json!({
             "system": codes::source_system_uri(source),

@@ -114,6 +114,10 @@ pub fn encounter(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<EncounterData> {
         source_system,
         source_visit,
         readmission_of: None,
+        notified_on: r
+            .extension(ext::ADMISSION_NOTIFIED)?
+            .field("valueDate")
+            .opt_date()?,
     })
 }
 

@@ -32,7 +32,10 @@ impl Store {
         let conn = self.conn();
         self.rows(
             &format!(
-                "SELECT {ENCOUNTER_COLUMNS}, e.disposition_code, e.source_visit
+                "SELECT {ENCOUNTER_COLUMNS}, e.disposition_code, e.source_visit,
+                        (SELECT c.met_on FROM transition_clock c
+                          WHERE c.encounter_id = e.id AND c.kind = 'admission-notice'
+                            AND c.voided_at IS NULL)
                    FROM encounter e WHERE e.patient_id = ?1 ORDER BY e.id"
             ),
             [patient_id],
@@ -46,6 +49,10 @@ impl Store {
                     source_system: r.get(11)?,
                     source_visit: r.get(13)?,
                     readmission_of: row.readmission_of,
+                    notified_on: r
+                        .get::<_, Option<String>>(14)?
+                        .as_deref()
+                        .and_then(crate::store::caseload::parse_date),
                 })
             },
         )
@@ -140,15 +147,15 @@ impl Tx<'_> {
         }
         let mut order: Vec<_> = encounters
             .iter()
-            .map(|d| (d.encounter.started_at, d.encounter.id))
+            .map(|d| (d.encounter.started_at, d.encounter.id, d.notified_on))
             .collect();
         order.sort();
-        for (started, id) in order {
-            // The bundle does not say when each event reached tend: taken
-            // to be when it happened, so an old admission's notice is not
-            // made "met late" by the import (a late one is read as on time).
+        for (started, id, notified_on) in order {
+            // The day tend learned of it, as the bundle says; a bundle from
+            // elsewhere does not: then taken to be the day it happened, so
+            // an old admission's notice is not made "met late" by the import.
             let arrived = Rules {
-                arrived_on: Some(started.date()),
+                arrived_on: Some(notified_on.unwrap_or(started.date())),
                 ..rules.0.clone()
             };
             self.encounter_changed(id, &arrived, "imported from a FHIR bundle")?;

@@ -128,6 +128,9 @@ pub struct EncounterData {
     pub source_visit: Option<String>,
     /// Worked out again from the encounters on import, never read back.
     pub readmission_of: Option<i64>,
+    /// The day tend learned of the admission (its notification clock's
+    /// met date), so an import meets that clock as it was met.
+    pub notified_on: Option<chrono::NaiveDate>,
 }
 
 /// A task that is the work of a live transition clock: the clock's kind and
