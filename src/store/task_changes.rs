@@ -463,6 +463,8 @@ impl Store {
 /// by its rule, and most clocks are met by the event that meets them, not
 /// by ticking their task.
 fn refuse_on_a_clock(kind: ClockKind, action: &Action<'_>) -> Result<(), StoreError> {
+    // What to do comes first: the status line at 80 columns shows about
+    // fifty characters of it.
     let moves_deadline = match action {
         Action::Snooze(_) => true,
         Action::Edit(line) => line.due.is_some(),
@@ -470,23 +472,21 @@ fn refuse_on_a_clock(kind: ClockKind, action: &Action<'_>) -> Result<(), StoreEr
     };
     if moves_deadline {
         return Err(StoreError::Refused(format!(
-            "the deadline of \"{}\" is set by its rule and cannot be moved; nothing was changed",
+            "a deadline set by a rule cannot be moved ({}); nothing was changed",
             kind.label()
         )));
     }
     if let Action::Complete { .. } = action {
         let how = match kind.met_by() {
-            MetBy::Contact => {
-                "a signed note of a contact that reached the member or their caregiver (n)"
-            }
-            MetBy::Visit => "a recorded follow-up visit (:encounter on the patient)",
+            MetBy::Contact => "met by a signed note that reached the member or their caregiver (n)",
+            MetBy::Visit => "met by a recorded follow-up visit (:encounter)",
             MetBy::Stamp if kind == ClockKind::MedRec => {
-                "stamping the medication list reconciled (R on the patient)"
+                "met by stamping the medication list reconciled (R)"
             }
             MetBy::Stamp | MetBy::Arrival => return Ok(()),
         };
         return Err(StoreError::Refused(format!(
-            "\"{}\" is met by {how}, not by completing its task; nothing was changed",
+            "{how}, not by completing the task ({}); nothing was changed",
             kind.label()
         )));
     }
