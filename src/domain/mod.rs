@@ -1,5 +1,7 @@
 //! Plain types and rules of care coordination: no I/O, no SQL, no drawing.
 
+pub mod appointment;
+pub mod authorization;
 pub mod business_days;
 pub mod care_plan;
 pub mod choice;
@@ -8,10 +10,12 @@ pub mod dates;
 pub mod encounter;
 pub mod goal;
 pub mod language;
+pub mod loops;
 pub mod names;
 pub mod note;
 pub mod patient;
 pub mod recurrence;
+pub mod referral;
 pub mod role;
 pub mod roster;
 pub mod task;
