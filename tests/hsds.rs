@@ -449,3 +449,58 @@ fn both_spellings_of_one_file() {
         ["organizations.csv: organization.csv is here too; keep one of the two"]
     );
 }
+
+#[test]
+fn an_empty_required_value() {
+    let text = ORGANIZATION.replace("org-1,Sample Food Pantry,", "org-1,,");
+    let package = with("organization.csv", Some(&text));
+    assert_eq!(messages(&package)[0], "organization.csv:2: name: is empty");
+    assert_eq!(ids(&package.directory.organizations, |o| &o.id), ["org-2"]);
+}
+
+#[test]
+fn bad_schedule_dates() {
+    let text = SCHEDULE.replace("2026-01-01,2026-12-31", "2026-12-31,2026-01-01");
+    let package = with("schedule.csv", Some(&text));
+    assert_eq!(
+        messages(&package),
+        ["schedule.csv:2: valid_to: 2026-01-01 is before valid_from 2026-12-31"]
+    );
+    let text = SCHEDULE.replace("2026-01-01,", "01/01/2026,");
+    let package = with("schedule.csv", Some(&text));
+    assert_eq!(
+        messages(&package),
+        ["schedule.csv:2: valid_from: \"01/01/2026\" is not a date (YYYY-MM-DD)"]
+    );
+}
+
+#[test]
+fn a_phone_belonging_to_nothing() {
+    let text = PHONE.replace("ph-1,org-1,", "ph-1,,");
+    let package = with("phone.csv", Some(&text));
+    assert_eq!(
+        messages(&package)[0],
+        "phone.csv:2: id: phone belongs to nothing (no organization_id, service_id, location_id or service_at_location_id)"
+    );
+}
+
+#[test]
+fn a_row_that_is_not_utf8_and_an_empty_file() {
+    let mut files = valid();
+    files.retain(|(name, _)| *name != "location.csv" && *name != "taxonomy_term.csv");
+    let dir = write(&files);
+    let mut bytes = LOCATION.as_bytes().to_vec();
+    bytes.extend_from_slice(b"loc-2,org-1,Caf\xe9,,physical\n");
+    std::fs::write(dir.path().join("location.csv"), bytes).unwrap();
+    std::fs::write(dir.path().join("taxonomy_term.csv"), "").unwrap();
+    let package = read_package(dir.path()).unwrap();
+    assert_eq!(
+        messages(&package),
+        [
+            "location.csv:3: not UTF-8 text",
+            "taxonomy_term.csv:1: empty file (no header)",
+        ]
+    );
+    assert_eq!(ids(&package.directory.locations, |l| &l.id), ["loc-1"]);
+    assert_eq!(package.directory.taxonomy, None);
+}
