@@ -14,6 +14,7 @@ pub mod fhir;
 pub mod hl7;
 pub mod private;
 pub mod reports;
+pub mod resources;
 pub mod roster;
 pub mod safe_json;
 pub mod secret;

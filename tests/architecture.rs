@@ -66,6 +66,7 @@ const MODULES: &[(&str, Layer)] = &[
     // Today's list and the exports, gathered into reports/ in issue 14;
     // until then each its own module.
     ("reports", Services),
+    ("resources", Services),
     ("today", Services),
     ("export", Services),
     ("export_csv", Services),
