@@ -9,7 +9,6 @@ use super::write::date_text;
 use super::{Store, StoreError};
 use crate::domain::encounter::EncounterClass;
 use crate::domain::role::Right;
-use crate::domain::transitions::ClockState;
 
 /// The most rows the team's transitions view reads of each state (open,
 /// missed, met): the nearest deadlines, as a supervisor reads from the top.
@@ -61,23 +60,27 @@ impl Store {
             clauses.push(mine);
             values.extend(mine_values);
         }
-        // Open; missed (unmet, or met after the deadline); met in time.
+        // Open; missed (unmet, or met after the deadline); met in time
+        // within the window: each through its own index, in its own order
+        // (the met, newest first, so the window's limit keeps the latest).
         // Each names ?1 (today) and ?2 (the window's first day), so the
         // user's parameters that follow are ?3 on in all of them.
-        let parts = [
-            "c.met_on IS NULL AND c.voided_at IS NULL AND c.due_on >= ?1 AND c.due_on >= ?2",
-            "c.met_on IS NULL AND c.voided_at IS NULL AND c.due_on < ?1 AND c.due_on >= ?2",
-            "c.voided_at IS NULL AND c.met_on > c.due_on AND c.due_on < ?1 AND c.due_on >= ?2",
-        ];
-        let mut rows = Vec::new();
-        for (index, part) in parts.into_iter().enumerate() {
-            let mut all = vec![part.to_string()];
+        const OPEN: &str =
+            "c.met_on IS NULL AND c.voided_at IS NULL AND c.due_on >= ?1 AND c.due_on >= ?2";
+        const UNMET: &str =
+            "c.met_on IS NULL AND c.voided_at IS NULL AND c.due_on < ?1 AND c.due_on >= ?2";
+        const LATE: &str =
+            "c.voided_at IS NULL AND c.met_on > c.due_on AND c.due_on < ?1 AND c.due_on >= ?2";
+        const MET: &str = "c.voided_at IS NULL AND c.met_on IS NOT NULL AND c.met_on <= ?1
+             AND c.met_on >= ?2 AND c.met_on <= c.due_on";
+        let limit = if team {
+            format!("LIMIT {TRANSITION_ROWS}")
+        } else {
+            String::new()
+        };
+        let read = |condition: &str, order: &str| -> Result<Vec<TransitionRow>, StoreError> {
+            let mut all = vec![condition.to_string()];
             all.extend(clauses.iter().cloned());
-            let limit = if team {
-                format!("LIMIT {TRANSITION_ROWS}")
-            } else {
-                String::new()
-            };
             let sql = format!(
                 "SELECT {CLOCK_COLUMNS}, p.family_name, p.given_name, p.member_id,
                         e.class, e.facility, e.started_at, e.ended_at, e.readmission_of
@@ -85,50 +88,23 @@ impl Store {
                    JOIN patient p ON p.id = c.patient_id
                    JOIN encounter e ON e.id = c.encounter_id
                   WHERE {}
-                  ORDER BY c.due_on, c.id {limit}",
+                  ORDER BY {order} {limit}",
                 all.join(" AND ")
             );
             let mut params: Vec<rusqlite::types::Value> =
                 vec![today_text.clone().into(), since.clone().into()];
             params.extend(values.iter().cloned());
-            rows.extend(self.transition_rows(&sql, params, today)?);
-            if index == 2 {
-                // The missed, unmet or met late, by their deadlines.
-                let open = rows
-                    .iter()
-                    .take_while(|r| matches!(r.clock.state, ClockState::Open { .. }))
-                    .count();
-                rows[open..].sort_by_key(|row| (row.clock.due_on, row.clock.id));
-            }
-        }
-        // Met in time, within the window: through its own index, newest
-        // deadline last as the rest.
-        let mut met = vec![
-            "c.voided_at IS NULL AND c.met_on IS NOT NULL AND c.met_on <= ?1 AND c.met_on >= ?2
-             AND c.met_on <= c.due_on"
-                .to_string(),
-        ];
-        met.extend(clauses.iter().cloned());
-        let limit = if team {
-            format!("LIMIT {TRANSITION_ROWS}")
-        } else {
-            String::new()
+            self.transition_rows(&sql, params, today)
         };
-        let sql = format!(
-            "SELECT {CLOCK_COLUMNS}, p.family_name, p.given_name, p.member_id,
-                    e.class, e.facility, e.started_at, e.ended_at, e.readmission_of
-               FROM transition_clock c
-               JOIN patient p ON p.id = c.patient_id
-               JOIN encounter e ON e.id = c.encounter_id
-              WHERE {}
-              ORDER BY c.met_on DESC, c.id {limit}",
-            met.join(" AND ")
-        );
-        let mut params: Vec<rusqlite::types::Value> = vec![today_text.into(), since.into()];
-        params.extend(values.iter().cloned());
-        let mut met_rows = self.transition_rows(&sql, params, today)?;
-        met_rows.sort_by_key(|row| (row.clock.due_on, row.clock.id));
-        rows.extend(met_rows);
+        let by_deadline = |mut rows: Vec<TransitionRow>| {
+            rows.sort_by_key(|row| (row.clock.due_on, row.clock.id));
+            rows
+        };
+        let mut rows = read(OPEN, "c.due_on, c.id")?;
+        let mut missed = read(UNMET, "c.due_on, c.id")?;
+        missed.extend(read(LATE, "c.due_on, c.id")?);
+        rows.extend(by_deadline(missed));
+        rows.extend(by_deadline(read(MET, "c.met_on DESC, c.id")?));
         Ok(rows)
     }
 
