@@ -543,13 +543,7 @@ impl Tx<'_> {
             }
             None => {
                 let visit = visit.filter(|v| !v.trim().is_empty());
-                let id = self.insert_encounter(&new, Some((sender, visit.unwrap_or_default())))?;
-                if visit.is_none() {
-                    self.conn().execute(
-                        "UPDATE encounter SET source_visit = NULL WHERE id = ?1",
-                        [id],
-                    )?;
-                }
+                let id = self.insert_encounter(None, &new, Some(sender), visit)?;
                 self.audit(
                     AuditAction::Create,
                     "Encounter",

@@ -278,7 +278,7 @@ impl Store {
         check_times(new, self.clock.today())?;
         let rules = self.rules();
         self.write(|tx| {
-            let id = tx.insert_encounter(new, None)?;
+            let id = tx.insert_encounter(None, new, None, None)?;
             tx.audit(
                 AuditAction::Create,
                 "Encounter",
@@ -373,22 +373,26 @@ fn check_times(new: &NewEncounter, today: NaiveDate) -> Result<(), StoreError> {
 }
 
 impl Tx<'_> {
-    /// Inserts an encounter and its diagnoses; `source` is the feed's
-    /// sending system and visit number.
+    /// Inserts an encounter and its diagnoses, as `id` (a FHIR import
+    /// keeps the bundle's ids) or a new one; `system` and `visit` are the
+    /// feed's sending system and visit number, when it came from one.
     pub(crate) fn insert_encounter(
         &mut self,
+        id: Option<i64>,
         new: &NewEncounter,
-        source: Option<(&str, &str)>,
+        system: Option<&str>,
+        visit: Option<&str>,
     ) -> Result<i64, StoreError> {
         let now = utc_text(self.now());
         self.conn()
             .prepare_cached(
-                "INSERT INTO encounter (patient_id, class, status, facility, started_at, ended_at,
-                   disposition, disposition_code, complexity, provider, source_system,
-                   source_visit, recorded_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                "INSERT INTO encounter (id, patient_id, class, status, facility, started_at,
+                   ended_at, disposition, disposition_code, complexity, provider,
+                   source_system, source_visit, recorded_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
             )?
             .execute(params![
+                id,
                 new.patient_id,
                 new.class.code(),
                 new.status.code(),
@@ -399,8 +403,8 @@ impl Tx<'_> {
                 new.disposition_code,
                 new.complexity.code(),
                 new.provider.map(|p| p.code()),
-                source.map(|s| s.0),
-                source.map(|s| s.1),
+                system,
+                visit,
                 now,
             ])?;
         let id = self.conn().last_insert_rowid();

@@ -112,7 +112,7 @@ impl PatientRecords {
         for generated in self.encounters {
             let mut encounter = generated.encounter;
             encounter.patient_id = patient_id;
-            let id = tx.insert_encounter(&encounter, None)?;
+            let id = tx.insert_encounter(None, &encounter, None, None)?;
             // Its notice came when it happened, as a feed's would have.
             let arrived = Rules {
                 arrived_on: Some(encounter.started_at.date()),

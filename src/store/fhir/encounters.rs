@@ -9,9 +9,8 @@ use super::rows::{ClockTask, EncounterData};
 use crate::domain::task::TaskStatus;
 use crate::domain::transitions::{ClockKind, MetBy};
 use crate::store::caseload::parse_instant;
-use crate::store::codec::utc_text;
-use crate::store::encounters::{read_encounter, wall_text, Rules, ENCOUNTER_COLUMNS};
-use crate::store::{Store, StoreError, Tx};
+use crate::store::encounters::{read_encounter, Rules, ENCOUNTER_COLUMNS};
+use crate::store::{NewEncounter, Store, StoreError, Tx};
 
 /// What the clocks of imported encounters are counted by: the store's
 /// business-day calendar and its clock.
@@ -110,40 +109,27 @@ impl Tx<'_> {
         clock_tasks: &[ClockTask],
         rules: &ClockRules,
     ) -> Result<(), StoreError> {
-        let now = utc_text(self.now());
         for data in encounters {
             let e = &data.encounter;
-            self.conn()
-                .prepare_cached(
-                    "INSERT INTO encounter (id, patient_id, class, status, facility, started_at,
-                       ended_at, disposition, disposition_code, complexity, provider,
-                       source_system, source_visit, recorded_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-                )?
-                .execute(params![
-                    e.id,
-                    e.patient_id,
-                    e.class.code(),
-                    e.status.code(),
-                    e.facility,
-                    wall_text(e.started_at),
-                    e.ended_at.map(wall_text),
-                    e.disposition.map(|d| d.code()),
-                    data.disposition_code,
-                    e.complexity.code(),
-                    e.provider.map(|p| p.code()),
-                    data.source_system,
-                    data.source_visit,
-                    now,
-                ])?;
-            for (rank, d) in e.diagnoses.iter().enumerate() {
-                self.conn()
-                    .prepare_cached(
-                        "INSERT INTO encounter_diagnosis (encounter_id, rank, code, display)
-                         VALUES (?1, ?2, ?3, ?4)",
-                    )?
-                    .execute(params![e.id, rank as i64 + 1, d.code, d.display])?;
-            }
+            let new = NewEncounter {
+                patient_id: e.patient_id,
+                class: e.class,
+                status: e.status,
+                facility: e.facility.clone(),
+                started_at: e.started_at,
+                ended_at: e.ended_at,
+                disposition: e.disposition,
+                disposition_code: data.disposition_code.clone(),
+                complexity: e.complexity,
+                provider: e.provider,
+                diagnoses: e.diagnoses.clone(),
+            };
+            self.insert_encounter(
+                Some(e.id),
+                &new,
+                data.source_system.as_deref(),
+                data.source_visit.as_deref(),
+            )?;
         }
         let mut order: Vec<_> = encounters
             .iter()
