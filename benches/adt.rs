@@ -15,6 +15,9 @@
 //! the `adt` markers). `TEND_BENCH_PATIENTS=10000` picks another size;
 //! `TEND_BENCH_QUICK=1` runs 10,000 patients and writes nothing.
 
+#[path = "common/report.rs"]
+mod report;
+
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -352,19 +355,5 @@ fn main() {
     if quick {
         return;
     }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
-    let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let updated = match (
-        existing.find("<!-- adt -->"),
-        existing.find("<!-- /adt -->"),
-    ) {
-        (Some(start), Some(end)) => format!(
-            "{}{}{}",
-            &existing[..start],
-            report,
-            &existing[(end + "<!-- /adt -->\n".len()).min(existing.len())..]
-        ),
-        _ => format!("{}\n\n{report}", existing.trim_end()),
-    };
-    std::fs::write(&path, updated).expect("BENCHMARKS.md is written");
+    report::write_section("adt", &report);
 }

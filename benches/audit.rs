@@ -8,7 +8,9 @@
 //! BENCHMARKS.md (between the `audit` markers); `TEND_BENCH_AUDIT_ROWS=N`
 //! picks the size; `TEND_BENCH_QUICK=1` runs 100,000 rows and writes nothing.
 
-use std::path::Path;
+#[path = "common/report.rs"]
+mod report;
+
 use std::time::Instant;
 
 use tend::clock::Clock;
@@ -104,20 +106,5 @@ fn main() {
     if quick {
         return;
     }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
-    let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let updated = match (
-        existing.find("<!-- audit -->"),
-        existing.find("<!-- /audit -->"),
-    ) {
-        (Some(start), Some(end)) => format!(
-            "{}{}{}",
-            &existing[..start],
-            section,
-            &existing[(end + "<!-- /audit -->\n".len()).min(existing.len())..]
-        ),
-        _ => format!("{}\n\n{section}", existing.trim_end()),
-    };
-    std::fs::write(&path, updated).expect("BENCHMARKS.md is written");
-    eprintln!("wrote {}", path.display());
+    report::write_section("audit", &section);
 }

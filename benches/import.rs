@@ -8,6 +8,9 @@
 //! (between the `import` markers). `TEND_BENCH_SIZES=10000` picks sizes;
 //! `TEND_BENCH_QUICK=1` runs 1,000 members and writes nothing.
 
+#[path = "common/report.rs"]
+mod report;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -145,20 +148,5 @@ fn main() {
     if quick {
         return;
     }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
-    let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let updated = match (
-        existing.find("<!-- import -->"),
-        existing.find("<!-- /import -->"),
-    ) {
-        (Some(start), Some(end)) => format!(
-            "{}{}{}",
-            &existing[..start],
-            report,
-            &existing[end + "<!-- /import -->\n".len().min(existing.len() - end)..]
-        ),
-        _ => format!("{}\n\n{report}", existing.trim_end()),
-    };
-    std::fs::write(&path, updated).expect("BENCHMARKS.md is written");
-    eprintln!("wrote {}", path.display());
+    report::write_section("import", &report);
 }

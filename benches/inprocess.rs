@@ -9,6 +9,9 @@
 //! database encrypted (SQLCipher) and writes its own section, beside the
 //! plain one, so the two can be compared.
 
+#[path = "common/report.rs"]
+mod report;
+
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -543,17 +546,5 @@ fn main() {
     if quick {
         return;
     }
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
-    let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let updated = match (existing.find(&open_marker), existing.find(&close_marker)) {
-        (Some(start), Some(end)) => format!(
-            "{}{}{}",
-            &existing[..start],
-            report,
-            &existing[end + (close_marker.len() + 1).min(existing.len() - end)..]
-        ),
-        _ => format!("{}\n{report}", existing.trim_end()),
-    };
-    std::fs::write(&path, updated).expect("BENCHMARKS.md is written");
-    eprintln!("wrote {}", path.display());
+    report::write_section(marker, &report);
 }
