@@ -8,49 +8,18 @@ use std::path::Path;
 use chrono::{NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;
 use tend::domain::note::{Direction, DraftHeader, Method, NoteHeader, Outcome, Party};
-use tend::domain::patient::{EnrollmentStatus, RiskTier, Sex};
-use tend::domain::patient::{Patient, Practitioner};
-use tend::store::{AuditAction, Store, StoreError};
+use tend::store::{Store, StoreError};
 
 use common::open;
 
 /// A store with one enrolled patient (id returned) and one disenrolled.
 fn store(dir: &Path) -> (Store, i64, i64) {
-    let mut store = open(&dir.join("notes.db"), "ccuser");
-    let (a, b) = store
-        .write(|tx| {
-            let me = tx.practitioner("ccuser", "ccuser")?;
-            let mut ids = Vec::new();
-            for (n, status) in [EnrollmentStatus::Enrolled, EnrollmentStatus::Disenrolled]
-                .into_iter()
-                .enumerate()
-            {
-                ids.push(tx.insert_patient(&Patient {
-                    member_id: format!("SYN{n}"),
-                    family_name: format!("Testa{n}"),
-                    given_name: "Una".into(),
-                    birth_date: NaiveDate::from_ymd_opt(1970, 1, 2).unwrap(),
-                    sex: Sex::Female,
-                    language: "en".into(),
-                    interpreter_needed: false,
-                    phone_primary: None,
-                    phone_secondary: None,
-                    medicaid_id: None,
-                    plan_name: None,
-                    enrollment_status: status,
-                    enrolled_on: None,
-                    risk_tier: RiskTier::Low,
-                    coordinator: Some(Practitioner {
-                        id: me,
-                        ..Practitioner::default()
-                    }),
-                    ..Patient::default()
-                })?);
-            }
-            tx.audit(AuditAction::Create, "Bundle", None, None, None)?;
-            Ok((ids[0], ids[1]))
-        })
-        .unwrap();
+    let (store, [a, b]) = common::members::enrolled_and_disenrolled(
+        &dir.join("notes.db"),
+        ["SYN0", "SYN1"],
+        "Testa",
+        "Una",
+    );
     (store, a, b)
 }
 

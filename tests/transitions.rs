@@ -12,15 +12,12 @@ use tend::domain::encounter::{
     Complexity, Diagnosis, Disposition, EncounterClass, EncounterStatus, ProviderKind,
 };
 use tend::domain::note::{Direction, Method, NoteHeader, Outcome, Party};
-use tend::domain::patient::{EnrollmentStatus, Patient, Practitioner, RiskTier, Sex};
 use tend::domain::task::TaskStatus;
 use tend::domain::transitions::{ClockKind, ClockState};
 use tend::store::{
-    AdtAction, AdtOutcome, AdtPlan, AuditAction, ClockRow, EncounterFields, NewEncounter,
-    ReceivedMessage, Store, StoreError, TaskRef,
+    AdtAction, AdtOutcome, AdtPlan, ClockRow, EncounterFields, NewEncounter, ReceivedMessage,
+    Store, StoreError, TaskRef,
 };
-
-use common::open;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -32,35 +29,12 @@ fn at(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
 
 /// A store with members SYN0 (enrolled, ccuser's) and SYN1 (disenrolled).
 fn store(dir: &Path) -> (Store, i64) {
-    let mut store = open(&dir.join("transitions.db"), "ccuser");
-    let first = store
-        .write(|tx| {
-            let me = tx.practitioner("ccuser", "ccuser")?;
-            let mut ids = Vec::new();
-            for (n, status) in [EnrollmentStatus::Enrolled, EnrollmentStatus::Disenrolled]
-                .into_iter()
-                .enumerate()
-            {
-                ids.push(tx.insert_patient(&Patient {
-                    member_id: format!("SYN{n}"),
-                    family_name: format!("Testa{n}"),
-                    given_name: "Una".into(),
-                    birth_date: date(1970, 1, 2),
-                    sex: Sex::Female,
-                    language: "en".into(),
-                    enrollment_status: status,
-                    risk_tier: RiskTier::Low,
-                    coordinator: Some(Practitioner {
-                        id: me,
-                        ..Practitioner::default()
-                    }),
-                    ..Patient::default()
-                })?);
-            }
-            tx.audit(AuditAction::Create, "Bundle", None, None, None)?;
-            Ok(ids[0])
-        })
-        .unwrap();
+    let (store, [first, _]) = common::members::enrolled_and_disenrolled(
+        &dir.join("transitions.db"),
+        ["SYN0", "SYN1"],
+        "Testa",
+        "Una",
+    );
     (store, first)
 }
 

@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
-use tend::domain::patient::{EnrollmentStatus, Patient, Practitioner, RiskTier, Sex};
-use tend::store::{AuditAction, Store};
+use tend::store::Store;
 
 /// The python that has `hl7` and `hl7apy` (`TEND_HL7_PYTHON`, else
 /// python3), installing them with pip the first time if need be. Fails,
@@ -84,34 +82,7 @@ pub fn stay_file(
 /// A database at `path` with member M0001 (the python messages' member,
 /// enrolled, ccuser's) and M0002 (disenrolled): returns M0001's id.
 pub fn members(path: &Path) -> (Store, i64) {
-    let mut store = super::open(path, "ccuser");
-    let id = store
-        .write(|tx| {
-            let me = tx.practitioner("ccuser", "ccuser")?;
-            let mut ids = Vec::new();
-            for (n, status) in [EnrollmentStatus::Enrolled, EnrollmentStatus::Disenrolled]
-                .into_iter()
-                .enumerate()
-            {
-                ids.push(tx.insert_patient(&Patient {
-                    member_id: format!("M000{}", n + 1),
-                    family_name: format!("Feedtest{n}"),
-                    given_name: "Ada".into(),
-                    birth_date: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
-                    sex: Sex::Female,
-                    language: "en".into(),
-                    enrollment_status: status,
-                    risk_tier: RiskTier::High,
-                    coordinator: Some(Practitioner {
-                        id: me,
-                        ..Practitioner::default()
-                    }),
-                    ..Patient::default()
-                })?);
-            }
-            tx.audit(AuditAction::Create, "Bundle", None, None, None)?;
-            Ok(ids[0])
-        })
-        .unwrap();
-    (store, id)
+    let (store, [first, _]) =
+        super::members::enrolled_and_disenrolled(path, ["M0001", "M0002"], "Feedtest", "Ada");
+    (store, first)
 }
