@@ -38,6 +38,7 @@ mod safekeeping;
 pub mod schema;
 mod schema_rewrite;
 mod schema_v11;
+mod schema_v12;
 mod task_changes;
 mod tasks;
 mod team;

@@ -73,6 +73,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(V9),
     Migration::Sql(V10),
     Migration::Sql(super::schema_v11::V11),
+    Migration::Sql(super::schema_v12::V12),
 ];
 
 /// The schema version this build of tend writes.
