@@ -217,6 +217,15 @@ impl Store {
         self.calendar = calendar;
     }
 
+    /// How long each closed loop waits before its next step is due.
+    pub fn set_loop_settings(&mut self, loops: crate::domain::loops::LoopSettings) {
+        self.loops = loops;
+    }
+
+    pub fn loop_settings(&self) -> &crate::domain::loops::LoopSettings {
+        &self.loops
+    }
+
     pub(crate) fn rules(&self) -> Rules {
         Rules {
             calendar: self.calendar.clone(),

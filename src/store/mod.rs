@@ -27,11 +27,13 @@ pub mod fhir;
 mod goal;
 pub mod key;
 mod lock;
+mod loop_steps;
 mod notes;
 mod open;
 mod patient;
 mod reach;
 mod record;
+mod referrals;
 mod reserve;
 mod roster;
 mod safekeeping;
@@ -71,12 +73,14 @@ pub use damage::DamagedText;
 pub(crate) use encounters::Rules;
 pub use encounters::{ClockRow, EncounterRow, NewEncounter};
 pub use error::{OpenError, StoreError};
+pub use loop_steps::LoopTask;
 pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
 };
 pub use open::OpenOptions;
 pub use reach::{access_of_file, Access};
 pub use record::{Allergy, CareTeamMember, Flag, Medication, RecordItem};
+pub use referrals::{NewReferral, Referral, ReferralMove};
 pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
 pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
@@ -125,6 +129,9 @@ pub struct Store {
     /// The business days the transition clocks count (see
     /// `domain::business_days`).
     calendar: crate::domain::business_days::Calendar,
+    /// How long each closed loop waits before its next step is due
+    /// (`[loops]`, see `domain::loops`).
+    loops: crate::domain::loops::LoopSettings,
 }
 
 impl Store {

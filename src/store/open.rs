@@ -274,6 +274,7 @@ impl Store {
             rolled_back: false,
             access: Default::default(),
             calendar: Default::default(),
+            loops: Default::default(),
             busy_timeout: options.busy_timeout,
             announce_waits: options.announce_waits,
             conn,
