@@ -85,6 +85,7 @@ struct ConfigFile {
     follow_up: FollowUpRules,
     adt: crate::hl7::plan::FeedSettings,
     transitions: crate::domain::business_days::TransitionSettings,
+    loops: crate::domain::loops::LoopSettings,
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
 }
 
@@ -115,6 +116,9 @@ pub struct Config {
     pub adt: crate::hl7::plan::FeedSettings,
     /// How transition clocks count business days (`[transitions]`).
     pub transitions: crate::domain::business_days::TransitionSettings,
+    /// How long referrals, appointments and prior authorizations wait
+    /// before their next step is due (`[loops]`).
+    pub loops: crate::domain::loops::LoopSettings,
     /// Note templates: the shipped ones, and the user's once loaded.
     pub templates: Vec<Template>,
     /// The `[keys]` table as written: applied to the keymap (and checked)
@@ -275,6 +279,11 @@ impl Config {
             ));
         }
 
+        if let Err((key, message)) = file.loops.check() {
+            let line = find_key_line(text, key);
+            return Err(invalid(line, format!("loops.{key}"), message));
+        }
+
         if !(1..=30).contains(&file.follow_up.retry_in_business_days) {
             let line = find_key_line(text, "retry_in_business_days");
             return Err(invalid(
@@ -309,6 +318,7 @@ impl Config {
             follow_up: file.follow_up,
             adt: file.adt,
             transitions: file.transitions,
+            loops: file.loops,
             templates: crate::templates::load(None).unwrap_or_default(),
             keys,
             keys_line: find_key_line(text, "[keys]"),

@@ -141,6 +141,7 @@ impl Context {
         };
         let mut store = Store::open(path, &self.config.user, self.clock, &options)?;
         store.set_calendar(self.config.calendar());
+        store.set_loop_settings(self.config.loops.clone());
         store.sign_in()?;
         self.admit(store.access(), path, rights)?;
         if store.rolled_back_interrupted_change() {

@@ -77,8 +77,9 @@ impl Default for LoopSettings {
 }
 
 impl LoopSettings {
-    /// Refuses a value out of its range, naming its key in `[loops]`.
-    pub fn check(&self) -> Result<(), String> {
+    /// Refuses a value out of its range: its key in `[loops]`, and the
+    /// sentence saying what is allowed.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
         let ranges: [(&str, u32, u32, u32, &str); 5] = [
             (
                 "no_response_business_days",
@@ -112,8 +113,9 @@ impl LoopSettings {
         ];
         for (key, value, low, high, unit) in ranges {
             if !(low..=high).contains(&value) {
-                return Err(format!(
-                    "[loops] {key} must be from {low} to {high} {unit}; it is {value}"
+                return Err((
+                    key,
+                    format!("[loops] {key} must be from {low} to {high} {unit}; it is {value}"),
                 ));
             }
         }
@@ -150,7 +152,7 @@ mod tests {
 
     #[test]
     fn check_names_the_key_out_of_range() {
-        let refused = |s: LoopSettings| s.check().unwrap_err();
+        let refused = |s: LoopSettings| s.check().unwrap_err().1;
         assert_eq!(
             refused(LoopSettings {
                 no_response_business_days: 0,

@@ -12,7 +12,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::write::{date_text, utc_text};
+use super::write::utc_text;
 use super::{NewTask, StoreError, Tx};
 use crate::domain::loops::NextStep;
 use crate::domain::task::{Priority, TaskStatus};
@@ -119,24 +119,6 @@ impl Tx<'_> {
                   WHERE id = ?1 AND (status = 'requested' OR status = 'in-progress')",
             )?
             .execute(params![task, status.code(), outcome, now])?;
-        Ok(())
-    }
-
-    /// Moves an open step's due date (a reminder when the appointment
-    /// moved).
-    pub(crate) fn move_step(
-        &mut self,
-        task_id: Option<i64>,
-        due: chrono::NaiveDate,
-    ) -> Result<(), StoreError> {
-        let Some(task) = task_id else {
-            return Ok(());
-        };
-        self.conn().execute(
-            "UPDATE task SET due_on = ?2, version = version + 1, updated_at = ?3
-              WHERE id = ?1 AND (status = 'requested' OR status = 'in-progress')",
-            params![task, date_text(due), utc_text(self.now())],
-        )?;
         Ok(())
     }
 

@@ -9,8 +9,10 @@
 mod access;
 mod adt;
 mod adt_queue;
+mod appointments;
 mod aside;
 mod audit;
+mod authorizations;
 mod backup;
 mod care;
 mod care_plan;
@@ -30,6 +32,7 @@ mod lock;
 mod loop_steps;
 mod notes;
 mod open;
+mod open_loops;
 mod patient;
 mod reach;
 mod record;
@@ -59,8 +62,10 @@ use access::reachable;
 
 pub use adt::{AdtAction, AdtOutcome, AdtPlan, EncounterFields, ReceivedMessage};
 pub use adt_queue::QueuedMessage;
+pub use appointments::{Appointment, AppointmentMove, NewAppointment, WeekAppointment};
 pub use aside::{KeptDraft, PendingAudit};
 pub use audit::{AuditAction, AuditEvent, AuditFilter, AuditRow};
+pub use authorizations::{AuthMove, Authorization, NewAuthorization, ITEM_SYSTEMS};
 pub use backup::{Backup, Leftover};
 pub use care::{
     check_file, check_file_against, copy_read_only, needs_upgrade, CheckReport, RowCounts,
@@ -78,6 +83,7 @@ pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
 };
 pub use open::OpenOptions;
+pub use open_loops::{LoopKind, OpenLoop, OPEN_LOOP_ROWS};
 pub use reach::{access_of_file, Access};
 pub use record::{Allergy, CareTeamMember, Flag, Medication, RecordItem};
 pub use referrals::{NewReferral, Referral, ReferralMove};

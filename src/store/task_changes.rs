@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
 use super::write::{date_text, utc_text};
-use super::{AuditAction, Store, StoreError, Tx};
+use super::{AuditAction, LoopTask, Store, StoreError, Tx};
 use crate::domain::recurrence::Recurrence;
 use crate::domain::task::{Priority, TaskKind, TaskRow, TaskStatus};
 use crate::domain::task_line::TaskLine;
@@ -216,6 +216,14 @@ impl Store {
                 }
                 if let Some((_, kind)) = tx.clock_of_task(task.id)? {
                     refuse_on_a_clock(kind, &action)?;
+                }
+                if let Some(of_loop) = tx.loop_of_task(task.id)? {
+                    let hard_deadline: bool = tx.conn().query_row(
+                        "SELECT hard_deadline FROM task WHERE id = ?1",
+                        [task.id],
+                        |r| r.get(0),
+                    )?;
+                    refuse_on_a_loop(of_loop, &action, hard_deadline)?;
                 }
                 let mut fields = before.fields.clone();
                 match &action {
@@ -457,6 +465,34 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Refuses ticking off a loop's step: it is done by moving its loop,
+/// which writes the step that follows (see `loop_steps`); and refuses
+/// moving a legal deadline (an appeal's).
+fn refuse_on_a_loop(
+    of_loop: LoopTask,
+    action: &Action<'_>,
+    hard_deadline: bool,
+) -> Result<(), StoreError> {
+    let moves_deadline = match action {
+        Action::Snooze(_) => true,
+        Action::Edit(line) => line.due.is_some(),
+        _ => false,
+    };
+    if hard_deadline && moves_deadline {
+        return Err(StoreError::Refused(
+            "a deadline set by a rule cannot be moved (the appeal's filing limit); nothing was changed"
+                .into(),
+        ));
+    }
+    if matches!(action, Action::Complete { .. }) && of_loop.done_by_moving() {
+        return Err(StoreError::Refused(format!(
+            "{}, not by completing the task; nothing was changed",
+            of_loop.how_to_move()
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses what would hide or fake a transition clock: its deadline is set
