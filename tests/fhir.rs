@@ -600,6 +600,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
         ],
         encounters: vec![],
         clock_tasks: vec![],
+        loops: Default::default(),
     };
     let bare = PatientData {
         patient: Patient {
@@ -649,6 +650,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
         notes: vec![],
         encounters: vec![],
         clock_tasks: vec![],
+        loops: Default::default(),
     };
     (full, bare)
 }
@@ -1927,16 +1929,16 @@ mod a_file_that_is_not_a_fhir_r4_bundle_is_refused_whole {
                 b["entry"][3]["resource"]["owner"]["reference"] = json!("Patient/p-1");
             }),
             "entry 3 (Task/t-1): owner.reference refers to Patient/p-1, not to a Practitioner";
-        a_resource_tend_does_not_keep: "appointment.json",
+        a_resource_tend_does_not_keep: "immunization.json",
             |bundle| spoiled(bundle, |b| {
                 b["entry"].as_array_mut().unwrap().push(json!({"resource": {
-                    "resourceType": "Appointment",
-                    "id": "a1",
-                    "status": "booked",
-                    "participant": [{"actor": {"reference": "Patient/p-1"}, "status": "accepted"}]
+                    "resourceType": "Immunization",
+                    "id": "i1",
+                    "status": "completed",
+                    "patient": {"reference": "Patient/p-1"}
                 }}));
             }),
-            "entry 4 (Appointment/a1): tend does not keep Appointment resources";
+            "entry 4 (Immunization/i1): tend does not keep Immunization resources";
         an_encounter_of_a_class_tend_does_not_know: "class.json",
             |bundle| spoiled(bundle, |b| {
                 let mut e = encounter();
