@@ -26,7 +26,7 @@ use tend::domain::authorization::AuthStatus;
 use tend::domain::care_plan::{GoalPriority, NeedDomain};
 use tend::domain::goal::{Goal, GoalStatus};
 use tend::domain::referral::{ReceiptConfirmation, ReferralKind, ReferralStatus, Urgency};
-use tend::fhir::export::{export, Scope};
+use tend::fhir::export::{export, export_with, Scope};
 use tend::fhir::import::import_file;
 use tend::store::{
     AppointmentMove, AuditAction, AuthMove, NewAppointment, NewAuthorization, NewReferral,
@@ -535,6 +535,58 @@ fn every_loop_validates_and_comes_back_the_same() {
         assert!(!before.is_empty(), "{table} is exercised");
         assert_eq!(before, rows(&target, table, columns), "{table}");
     }
+}
+
+/// A loop's record damaged on the disk is left out with `--skip-damaged`,
+/// and so are the links to it and to what else was left out: the
+/// appointment based on a damaged referral, the referral for a damaged
+/// need, the one rescheduled to a damaged appointment, and the referral's
+/// next step (a plain task then) all go without them, and the bundle
+/// still validates and reads back.
+#[test]
+fn a_damaged_loop_is_left_out_with_the_links_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (source, store) = loops_db(dir.path());
+    drop(store);
+    let conn = rusqlite::Connection::open(&source).unwrap();
+    // Text whose bytes are not UTF-8, as damage on the disk leaves it.
+    for sql in [
+        "UPDATE referral SET reason = CAST(x'4576616cff' AS TEXT) WHERE id = 1",
+        "UPDATE need SET description = CAST(x'466f6fff' AS TEXT) WHERE id = 1",
+        "UPDATE appointment SET with_whom = CAST(x'4472ff' AS TEXT) WHERE id = 5",
+    ] {
+        conn.execute(sql, []).unwrap();
+    }
+    drop(conn);
+    let mut store = open(&source, "ccuser");
+    let mut out = Vec::new();
+    let report = export_with(&mut store, Scope::All, &mut out, true).unwrap();
+    let left: Vec<&str> = report.skipped.iter().map(|r| r.resource.as_str()).collect();
+    assert_eq!(
+        left,
+        ["Condition/n-1", "ServiceRequest/sr-1", "Appointment/apt-5"]
+    );
+    let text = String::from_utf8(out).unwrap();
+    for gone in &left {
+        assert!(
+            !text.contains(&format!("\"{gone}\"")),
+            "{gone} is still referred to"
+        );
+    }
+    let bundle: Value = serde_json::from_str(&text).unwrap();
+    let booked = by_id(&bundle, "Appointment", "apt-1");
+    assert!(booked.get("basedOn").is_none());
+    assert!(by_id(&bundle, "ServiceRequest", "sr-2")
+        .get("reasonReference")
+        .is_none());
+    let step = by_id(&bundle, "Task", "t-2");
+    assert!(step.get("focus").is_none(), "{step}");
+
+    let file = dir.path().join("bundle.json");
+    std::fs::write(&file, &text).unwrap();
+    validate(&file);
+    let mut restored = open(&dir.path().join("restored.db"), "ccuser");
+    import_file(&mut restored, &file).unwrap();
 }
 
 const LOOP_STATUS: &str = "https://tend.example/fhir/StructureDefinition/loop-status";
