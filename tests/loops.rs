@@ -478,3 +478,31 @@ fn open_loops_oldest_first_and_search_finds_loops_by_their_words() {
     assert_eq!(store.search_loops("cardiology", 50).unwrap().len(), 1);
     assert_eq!(store.search_loops("nothing-like-it", 50).unwrap(), vec![]);
 }
+
+#[test]
+fn tend_check_names_an_open_loop_left_without_a_next_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, patient) = store(dir.path());
+    let id = store.add_referral(&referral(patient, true)).unwrap();
+    assert_eq!(
+        tend::store::check_file(&dir.path().join("loops.db"))
+            .unwrap()
+            .foreign_key_problems,
+        Vec::<String>::new()
+    );
+    // Changed outside tend: the step closed, the referral left open.
+    let task = store.referral(id).unwrap().unwrap().task_id.unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join("loops.db")).unwrap();
+    conn.execute("UPDATE task SET status = 'completed' WHERE id = ?1", [task])
+        .unwrap();
+    drop(conn);
+    let report = tend::store::check_file(&dir.path().join("loops.db")).unwrap();
+    assert_eq!(
+        report.foreign_key_problems,
+        [format!(
+            "referral row {id} is open without an open next step"
+        )]
+    );
+    assert!(!report.is_healthy());
+}
