@@ -145,7 +145,8 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
     };
     let mut integrity_problems = lines("PRAGMA integrity_check")?;
     integrity_problems.retain(|line| line != "ok");
-    let foreign_key_problems = lines("PRAGMA foreign_key_check")?;
+    let mut foreign_key_problems = lines("PRAGMA foreign_key_check")?;
+    foreign_key_problems.extend(super::loop_steps::loops_without_a_step(&conn).map_err(failed)?);
     let mut index_problems = Vec::new();
     // FTS5 checks an index against its table through an INSERT, which a
     // read-only connection cannot run; a writable one, in a transaction
