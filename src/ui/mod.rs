@@ -7,6 +7,7 @@ mod editor;
 mod form;
 mod goals;
 mod lock;
+mod loops;
 mod overlay;
 mod patient;
 mod prompt;

@@ -15,6 +15,7 @@ mod goal;
 mod medication;
 mod need;
 mod record;
+pub(in crate::app) mod referral;
 mod review;
 
 use std::ops::{Deref, DerefMut};
@@ -97,6 +98,12 @@ impl Saved {
 pub enum Select {
     Need(i64),
     Goal(i64),
+    /// A loop's list, with the one saved selected.
+    LoopKind {
+        kind: crate::app::loops::LoopKind,
+        patient_id: i64,
+        id: i64,
+    },
 }
 
 /// A form's purpose after a conflict.
@@ -424,6 +431,16 @@ impl App {
                 match saved.select {
                     Some(Select::Need(id)) => self.goals.select_need(id),
                     Some(Select::Goal(id)) => self.goals.select_goal(id),
+                    Some(Select::LoopKind {
+                        kind,
+                        patient_id,
+                        id,
+                    }) => {
+                        self.load_tasks()?;
+                        let said = self.message.take();
+                        self.show_loop_list(kind, patient_id, Some(id))?;
+                        self.message = said;
+                    }
                     None => {}
                 }
                 self.load_tasks()

@@ -6,6 +6,7 @@
 
 mod confirm_discard;
 mod help;
+mod loops;
 mod note;
 mod proposal;
 mod search;
@@ -14,6 +15,7 @@ mod timeline;
 
 use super::effects::Effect;
 use super::keymap::{Action, Context, OverlayKind};
+use super::loops::{KeyChoice, LoopDetail, LoopKind, LoopList, ReferralRow};
 use super::notes::Proposal;
 use crate::domain::goal::Goal;
 use crate::store::{AuditRow, NoteSummary, QueuedMessage, SearchHit, TransitionRow};
@@ -81,6 +83,13 @@ pub enum Overlay {
         rows: Vec<QueuedMessage>,
         selected: usize,
     },
+    /// The patient's referrals (`F`), open ones first.
+    Referrals(LoopList<ReferralRow>),
+    /// One referral, appointment or authorization in full.
+    LoopDetail(Box<LoopDetail>),
+    /// A one-key choice: where a loop moves, how receipt was confirmed.
+    /// Its keys are read by `App` (they are the domain's, not the keymap's).
+    KeyChoice(Box<KeyChoice>),
 }
 
 /// What an overlay does with a key.
@@ -116,6 +125,9 @@ impl Overlay {
             Overlay::Audit { .. } => OverlayKind::Audit,
             Overlay::Transitions { .. } => OverlayKind::Transitions,
             Overlay::AdtQueue { .. } => OverlayKind::AdtQueue,
+            Overlay::Referrals(_) => OverlayKind::Referrals,
+            Overlay::LoopDetail(_) => OverlayKind::LoopDetail,
+            Overlay::KeyChoice(_) => OverlayKind::KeyChoice,
         }
     }
 
@@ -183,12 +195,18 @@ impl Overlay {
                 _ if step(selected, rows.len(), action) => Outcome::Stay,
                 _ => Outcome::Close,
             },
+            Overlay::Referrals(list) => {
+                loops::list_key(LoopKind::Referral, list, |r| r.referral.id, action)
+            }
+            Overlay::LoopDetail(detail) => loops::detail_key(detail),
+            // Its keys are read by App before they reach here.
+            Overlay::KeyChoice(_) => Outcome::Stay,
         }
     }
 }
 
 /// Moves a list overlay's selection; false for a key that is not a move.
-fn step(selected: &mut usize, len: usize, action: Option<Action>) -> bool {
+pub(super) fn step(selected: &mut usize, len: usize, action: Option<Action>) -> bool {
     match action {
         Some(Action::MoveDown) => *selected = (*selected + 1).min(len.saturating_sub(1)),
         Some(Action::MoveUp) => *selected = selected.saturating_sub(1),

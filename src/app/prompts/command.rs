@@ -3,6 +3,7 @@
 //! search of all notes (`/` in the timeline).
 
 use super::Purpose;
+use crate::app::loops::LoopKind;
 use crate::app::App;
 use crate::store::{StoreError, REASON_MIN_CHARS};
 use crate::text::fit;
@@ -54,6 +55,23 @@ impl Purpose for CommandLine {
                 )),
                 None => Err("encounter: select a patient first".to_string()),
             },
+            _ if LOOP_FORMS.iter().any(|(word, _)| *word == text.trim()) => {
+                let (word, kind) = LOOP_FORMS
+                    .iter()
+                    .find(|(word, _)| *word == text.trim())
+                    .copied()
+                    .unwrap_or(("referral", LoopKind::Referral));
+                match &app.patient.record {
+                    Some(record) => Ok(format!(
+                        "{} opens a new {} for {} {}",
+                        app.key("line_submit"),
+                        kind.label(),
+                        fit(&record.given_name, 20),
+                        fit(&record.family_name, 20)
+                    )),
+                    None => Err(format!("{word}: select a patient first")),
+                }
+            }
             _ if text.trim() == "adt" => Ok(format!(
                 "{} shows the ADT messages waiting for a supervisor",
                 app.key("line_submit")
@@ -96,6 +114,9 @@ impl Purpose for CommandLine {
             "adt" => return app.open_adt_queue(),
             _ => {}
         }
+        if let Some((_, kind)) = LOOP_FORMS.iter().find(|(word, _)| *word == text) {
+            return app.new_loop_for_shown(*kind);
+        }
         if let Some(word) = text.strip_prefix("complexity ") {
             return app.set_latest_complexity(word);
         }
@@ -104,8 +125,15 @@ impl Purpose for CommandLine {
     }
 }
 
+/// The commands that open a new loop's form for the patient on screen.
+const LOOP_FORMS: [(&str, LoopKind); 3] = [
+    ("referral", LoopKind::Referral),
+    ("appointment", LoopKind::Appointment),
+    ("auth", LoopKind::Authorization),
+];
+
 /// The commands, as the empty line says them.
-const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, audit [user:LOGIN member:ID action:read from:DATE to:DATE], transitions [team], encounter, complexity high|moderate, or adt";
+const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, audit [user:LOGIN member:ID action:read from:DATE to:DATE], transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], or week";
 
 /// `glass`'s member ID and reason, when both are there and the reason is
 /// long enough to be one.
