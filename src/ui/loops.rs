@@ -15,13 +15,16 @@ use ratatui::Frame;
 use super::overlay::{centered, closes, overlay_block};
 use super::theme::Theme;
 use super::transitions::draw;
-use crate::app::loops::{KeyChoice, LoopDetail, LoopList, ReferralRow};
+use crate::app::loops::{AuthRow, KeyChoice, LoopDetail, LoopList, ReferralRow};
 use crate::app::{App, Overlay};
+use crate::store::Appointment;
 use crate::text::{clean, fit};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     match overlay {
         Overlay::Referrals(list) => referrals(app, list, overlay, theme, frame, area),
+        Overlay::Appointments(list) => appointments(app, list, overlay, theme, frame, area),
+        Overlay::Authorizations(list) => authorizations(app, list, overlay, theme, frame, area),
         Overlay::LoopDetail(detail) => render_detail(detail, theme, frame, area),
         Overlay::KeyChoice(choice) => render_choice(app, choice, theme, frame, area),
         _ => {}
@@ -157,5 +160,176 @@ fn render_choice(app: &App, choice: &KeyChoice, theme: &Theme, frame: &mut Frame
     frame.render_widget(
         Paragraph::new(lines).block(overlay_block(theme, &clean(&title))),
         rect,
+    );
+}
+
+fn appointments(
+    app: &App,
+    list: &LoopList<Appointment>,
+    overlay: &Overlay,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let today = app.today();
+    let coming = list
+        .rows
+        .iter()
+        .filter(|a| a.status.is_open() && a.starts_at.date() >= today)
+        .count();
+    let title = closes(
+        app,
+        &format!(
+            "Appointments · {} · {coming} to come",
+            fit(&list.patient, 24)
+        ),
+        overlay,
+    );
+    let width = list_width(area);
+    let inner = width.saturating_sub(2) as usize;
+    let with_w = if inner >= 100 { 26 } else { 16 };
+    let header = format!(
+        "{:<16} {:<9} {:<with_w$} {:<19} reason",
+        "when", "status", "with", "needs"
+    );
+    let items: Vec<(String, Style)> = list
+        .rows
+        .iter()
+        .map(|a| {
+            let left = a.needs_arranging();
+            let late = a.status.is_open() && a.starts_at.date() < today;
+            let style = if late || (!left.is_empty() && a.status.is_open()) {
+                theme.overdue
+            } else {
+                Style::new()
+            };
+            let status = if late {
+                "did-go?".to_string()
+            } else {
+                a.status.label().to_string()
+            };
+            let text = format!(
+                "{:<16} {:<9} {:<with_w$} {:<19} {}",
+                a.starts_at.format("%a %m-%d %H:%M"),
+                status,
+                fit(&a.with_whom, with_w),
+                needs(a),
+                a.reason
+            );
+            (clean(&text).into_owned(), style)
+        })
+        .collect();
+    draw(
+        theme,
+        frame,
+        area,
+        width,
+        &title,
+        Some(&header),
+        &items,
+        list.selected,
+        "No appointment yet: n books one",
+    );
+}
+
+/// Transport and interpreter as a short column: "ride OK · interp NOT",
+/// the unarranged in capitals so it reads without colour.
+pub fn needs(a: &Appointment) -> String {
+    let mut parts = Vec::new();
+    if a.transport_needed {
+        parts.push(if a.transport_arranged {
+            "ride ok"
+        } else {
+            "RIDE NOT"
+        });
+    }
+    if a.interpreter_needed {
+        parts.push(if a.interpreter_arranged {
+            "interp ok"
+        } else {
+            "INTERP NOT"
+        });
+    }
+    parts.join(" ")
+}
+
+fn authorizations(
+    app: &App,
+    list: &LoopList<AuthRow>,
+    overlay: &Overlay,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let today = app.today();
+    let title = closes(
+        app,
+        &format!("Prior authorizations · {}", fit(&list.patient, 24)),
+        overlay,
+    );
+    let width = list_width(area);
+    let inner = width.saturating_sub(2) as usize;
+    let wide = inner >= 100;
+    let item_w = if wide { 30 } else { 16 };
+    let payer_w = if wide { 16 } else { 10 };
+    let header = if wide {
+        format!(
+            "{:<10} {:<payer_w$} {:<item_w$} {:<5} {:<5} {:>5} {:<11} {:<10} next step",
+            "status", "payer", "item", "sent", "dec.", "units", "authorized", "due"
+        )
+    } else {
+        format!(
+            "{:<10} {:<payer_w$} {:<item_w$} {:<11} {:<10} next step",
+            "status", "payer", "item", "authorized", "due"
+        )
+    };
+    let items: Vec<(String, Style)> = list
+        .rows
+        .iter()
+        .map(|row| {
+            let z = &row.auth;
+            let (due, style) = due_text(z.next_due, today, theme);
+            let item = match &z.item_code {
+                Some(code) => format!("{} {code}", z.item),
+                None => z.item.clone(),
+            };
+            let md = |d: Option<NaiveDate>| d.map(|d| d.format("%m-%d").to_string());
+            let authorized = match (md(z.authorized_from), md(z.authorized_until)) {
+                (Some(from), Some(until)) => format!("{from}→{until}"),
+                (None, Some(until)) => format!("→{until}"),
+                (Some(from), None) => format!("{from}→"),
+                (None, None) => String::new(),
+            };
+            let status = fit(z.status.code(), 10);
+            let next = row.next_step.as_deref().unwrap_or("");
+            let text = if wide {
+                format!(
+                    "{status:<10} {:<payer_w$} {:<item_w$} {:<5} {:<5} {:>5} {authorized:<11} {due:<10} {next}",
+                    fit(&z.payer, payer_w),
+                    fit(&item, item_w),
+                    md(z.submitted_on).unwrap_or_default(),
+                    md(z.decided_on).unwrap_or_default(),
+                    z.units.map(|u| u.to_string()).unwrap_or_default(),
+                )
+            } else {
+                format!(
+                    "{status:<10} {:<payer_w$} {:<item_w$} {authorized:<11} {due:<10} {next}",
+                    fit(&z.payer, payer_w),
+                    fit(&item, item_w),
+                )
+            };
+            (clean(&text).into_owned(), style)
+        })
+        .collect();
+    draw(
+        theme,
+        frame,
+        area,
+        width,
+        &title,
+        Some(&header),
+        &items,
+        list.selected,
+        "No prior authorization yet: n makes one",
     );
 }

@@ -7,6 +7,9 @@
 //! Adding a form: a file with a [`FormSpec`] and a line opening it.
 
 mod allergy;
+pub(in crate::app) mod appointment;
+pub(in crate::app) mod approval;
+pub(in crate::app) mod authorization;
 mod care_team;
 mod condition;
 mod encounter;
@@ -99,7 +102,7 @@ pub enum Select {
     Need(i64),
     Goal(i64),
     /// A loop's list, with the one saved selected.
-    LoopKind {
+    Loop {
         kind: crate::app::loops::LoopKind,
         patient_id: i64,
         id: i64,
@@ -431,7 +434,7 @@ impl App {
                 match saved.select {
                     Some(Select::Need(id)) => self.goals.select_need(id),
                     Some(Select::Goal(id)) => self.goals.select_goal(id),
-                    Some(Select::LoopKind {
+                    Some(Select::Loop {
                         kind,
                         patient_id,
                         id,

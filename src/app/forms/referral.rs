@@ -110,7 +110,7 @@ impl FormSpec for ReferralForm {
                 if sent { "sent" } else { "kept as a draft" }
             )
             .into(),
-            select: Some(Select::LoopKind {
+            select: Some(Select::Loop {
                 kind: LoopKind::Referral,
                 patient_id: self.patient_id,
                 id,

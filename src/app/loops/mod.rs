@@ -16,7 +16,7 @@ use super::layers::Modal;
 use super::overlays::Overlay;
 use super::{App, Message};
 pub use crate::store::LoopKind;
-use crate::store::{Referral, StoreError};
+use crate::store::{Appointment, Authorization, Referral, StoreError};
 
 pub use detail::LoopDetail;
 pub use moves::{KeyChoice, LoopMove, MoveTarget, Stage};
@@ -37,6 +37,24 @@ pub struct LoopList<T> {
 pub struct ReferralRow {
     pub referral: Referral,
     pub next_step: Option<String>,
+}
+
+/// A prior authorization with the title of its next-step task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRow {
+    pub auth: Authorization,
+    pub next_step: Option<String>,
+}
+
+/// The patient's appointments as the list shows them: those still to come
+/// first, soonest first; then the rest, latest first.
+fn upcoming_first(mut all: Vec<Appointment>, today: chrono::NaiveDate) -> Vec<Appointment> {
+    let coming = |a: &Appointment| a.status.is_open() && a.starts_at.date() >= today;
+    let mut rows: Vec<Appointment> = all.iter().filter(|a| coming(a)).cloned().collect();
+    rows.sort_by_key(|a| (a.starts_at, a.id));
+    all.retain(|a| !coming(a));
+    rows.extend(all);
+    rows
 }
 
 impl App {
@@ -76,12 +94,29 @@ impl App {
                     selected,
                 })
             }
-            LoopKind::Appointment | LoopKind::Authorization => {
-                self.message = Some(Message::Error(format!(
-                    "The {}s are not on the screen yet",
-                    kind.label()
-                )));
-                return Ok(());
+            LoopKind::Appointment => {
+                let rows = upcoming_first(self.store.appointments(patient_id)?, self.today());
+                let selected = position(&rows, |a| a.id, select);
+                Overlay::Appointments(LoopList {
+                    patient_id,
+                    patient,
+                    rows,
+                    selected,
+                })
+            }
+            LoopKind::Authorization => {
+                let mut rows = Vec::new();
+                for auth in self.store.authorizations(patient_id)? {
+                    let next_step = self.task_title(auth.task_id)?;
+                    rows.push(AuthRow { auth, next_step });
+                }
+                let selected = position(&rows, |r| r.auth.id, select);
+                Overlay::Authorizations(LoopList {
+                    patient_id,
+                    patient,
+                    rows,
+                    selected,
+                })
             }
         };
         self.layers.show(overlay);
@@ -100,7 +135,14 @@ impl App {
             LoopKind::Referral => {
                 forms::referral::open(patient_id, self.store.needs(patient_id)?, today)
             }
-            LoopKind::Appointment | LoopKind::Authorization => return Ok(()),
+            LoopKind::Appointment => {
+                let interpreter = self
+                    .store
+                    .patient(patient_id)?
+                    .is_some_and(|p| p.interpreter_needed || speaks_other(&p.language));
+                forms::appointment::open(patient_id, interpreter, today)
+            }
+            LoopKind::Authorization => forms::authorization::open(patient_id, today),
         };
         if !self.layers.open(Modal::Form(form)) {
             self.message = Some(Message::Error(format!(
@@ -128,8 +170,54 @@ impl App {
         id: Option<i64>,
         transport: bool,
     ) -> Result<(), StoreError> {
-        let _ = (id, transport);
-        self.show_loop_list(LoopKind::Appointment, patient_id, id)
+        let kind = LoopKind::Appointment;
+        let Some(id) = id else {
+            self.show_loop_list(kind, patient_id, None)?;
+            self.message = Some(Message::Info("No appointment is selected".into()));
+            return Ok(());
+        };
+        let Some(a) = self.store.appointment(id)? else {
+            return self.show_loop_list(kind, patient_id, None);
+        };
+        let (what, needed, now) = if transport {
+            ("Transport", a.transport_needed, !a.transport_arranged)
+        } else {
+            (
+                "An interpreter",
+                a.interpreter_needed,
+                !a.interpreter_arranged,
+            )
+        };
+        let said = if !needed && now {
+            Message::Error(format!(
+                "{what} is not needed for this appointment; nothing was changed"
+            ))
+        } else {
+            let (t, i) = if transport {
+                (now, a.interpreter_arranged)
+            } else {
+                (a.transport_arranged, now)
+            };
+            match self.store.set_arrangements(id, a.version, t, i) {
+                Ok(()) => Message::Info(format!(
+                    "{what} {} for {}",
+                    if now {
+                        "arranged"
+                    } else {
+                        "no longer arranged"
+                    },
+                    a.starts_at.format("%m-%d %H:%M")
+                )),
+                Err(e @ (StoreError::Refused(_) | StoreError::Conflict(_))) => {
+                    Message::Error(super::capitalise(&e.to_string()))
+                }
+                Err(other) => return Err(other),
+            }
+        };
+        self.reload_view()?;
+        self.show_loop_list(kind, patient_id, Some(id))?;
+        self.message = Some(said);
+        Ok(())
     }
 
     /// "Synth Alpha", the name a list's title gives.
@@ -150,6 +238,16 @@ impl App {
             None => None,
         })
     }
+}
+
+/// Whether the patient's language is known and not English: an
+/// interpreter is then offered for a new appointment.
+fn speaks_other(language: &str) -> bool {
+    let primary = language.split('-').next().unwrap_or("");
+    !matches!(
+        primary,
+        "" | "en" | "und" | "unknown" | "declined" | "mis" | "zxx"
+    )
 }
 
 /// The place of the row whose id is `select`, or the first.

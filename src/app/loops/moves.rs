@@ -14,8 +14,10 @@ use crate::app::keymap::Action;
 use crate::app::overlays::Overlay;
 use crate::app::prompts::{Ask, LoopAnswer};
 use crate::app::{capitalise, App};
+use crate::domain::appointment::AppointmentStatus;
+use crate::domain::authorization::AuthStatus;
 use crate::domain::referral::{ReceiptConfirmation, ReferralStatus};
-use crate::store::{ReferralMove, StoreError};
+use crate::store::{AppointmentMove, AuthMove, ReferralMove, StoreError};
 
 /// The one a move is about, at the version the list showed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +52,8 @@ pub struct KeyChoice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoopMove {
     Referral(ReferralMove),
+    Appointment(AppointmentMove),
+    Authorization(AuthMove),
 }
 
 fn options<T: Copy>(
@@ -109,7 +113,67 @@ impl App {
                     stage: Stage::Status,
                 }
             }
-            LoopKind::Appointment | LoopKind::Authorization => return Ok(()),
+            LoopKind::Appointment => {
+                let Some(a) = self.store.appointment(id)? else {
+                    return self.gone(kind, patient_id);
+                };
+                if !a.status.is_open() {
+                    self.show_loop_list(kind, patient_id, Some(id))?;
+                    self.message = Some(Message::Info(format!(
+                        "A {} appointment is final; n books a new one",
+                        a.status.label()
+                    )));
+                    return Ok(());
+                }
+                use AppointmentStatus::*;
+                KeyChoice {
+                    title: format!(
+                        "The appointment of {} with {}",
+                        a.starts_at.format("%m-%d %H:%M"),
+                        crate::text::fit(&a.with_whom, 24)
+                    ),
+                    options: options(
+                        &[Kept, Missed, Rescheduled, Cancelled],
+                        AppointmentStatus::key,
+                        AppointmentStatus::label,
+                    ),
+                    target: MoveTarget {
+                        kind,
+                        id,
+                        version: a.version,
+                        patient_id,
+                    },
+                    stage: Stage::Status,
+                }
+            }
+            LoopKind::Authorization => {
+                let Some(z) = self.store.authorization(id)? else {
+                    return self.gone(kind, patient_id);
+                };
+                let moves = z.status.moves();
+                if moves.is_empty() {
+                    self.show_loop_list(kind, patient_id, Some(id))?;
+                    self.message = Some(Message::Info(
+                        "An expired authorization is final; n asks again with a new one".into(),
+                    ));
+                    return Ok(());
+                }
+                KeyChoice {
+                    title: format!(
+                        "Move the authorization for {} ({})",
+                        crate::text::fit(&z.item, 24),
+                        z.status.label()
+                    ),
+                    options: options(moves, AuthStatus::key, AuthStatus::label),
+                    target: MoveTarget {
+                        kind,
+                        id,
+                        version: z.version,
+                        patient_id,
+                    },
+                    stage: Stage::Status,
+                }
+            }
         };
         self.layers.show(Overlay::KeyChoice(Box::new(choice)));
         Ok(())
@@ -179,7 +243,8 @@ impl App {
                     }),
                 )
             }
-            _ => Ok(()),
+            (LoopKind::Appointment, _) => self.appointment_status_chosen(target, c),
+            (LoopKind::Authorization, _) => self.auth_status_chosen(target, c),
         }
     }
 
@@ -191,7 +256,9 @@ impl App {
         }
         match (choice.target.kind, choice.stage) {
             (LoopKind::Referral, Stage::Status) => ReferralStatus::from_key(c).is_some(),
-            _ => false,
+            (LoopKind::Appointment, _) => AppointmentStatus::from_key(c).is_some(),
+            (LoopKind::Authorization, _) => AuthStatus::from_key(c).is_some(),
+            (LoopKind::Referral, Stage::Confirmation) => false,
         }
     }
 
@@ -250,6 +317,75 @@ impl App {
         }
     }
 
+    fn appointment_status_chosen(&mut self, target: MoveTarget, c: char) -> Result<(), StoreError> {
+        let Some(to) = AppointmentStatus::from_key(c) else {
+            return Ok(());
+        };
+        let (ask, title) = match to {
+            AppointmentStatus::Rescheduled => (
+                Ask::NewStart,
+                "Rescheduled to: the new day and time (fri 14:30)".to_string(),
+            ),
+            AppointmentStatus::Cancelled => (
+                Ask::AppointmentNote,
+                format!(
+                    "Cancelled: why? ({} alone: not said)",
+                    self.key("line_submit")
+                ),
+            ),
+            // Kept, missed, and a status not allowed (the store says why).
+            _ => {
+                let change = AppointmentMove {
+                    to,
+                    new_start: None,
+                    note: None,
+                };
+                return self.make_loop_move(target, LoopMove::Appointment(change));
+            }
+        };
+        self.ask(LoopAnswer { target, ask }, title, "")
+    }
+
+    fn auth_status_chosen(&mut self, target: MoveTarget, c: char) -> Result<(), StoreError> {
+        let Some(to) = AuthStatus::from_key(c) else {
+            return Ok(());
+        };
+        let Some(z) = self.store.authorization(target.id)? else {
+            return self.gone(target.kind, target.patient_id);
+        };
+        let allowed = z.status.moves().contains(&to);
+        match to {
+            AuthStatus::Approved if allowed => {
+                let form = crate::app::forms::approval::open(target, &z.item, self.today());
+                self.layers.open(crate::app::layers::Modal::Form(form));
+                Ok(())
+            }
+            AuthStatus::Denied if allowed => self.ask(
+                LoopAnswer {
+                    target,
+                    ask: Ask::DenialNotice,
+                },
+                format!(
+                    "Denied: the date on the notice ({} alone: today); the appeal is due from it",
+                    self.key("line_submit")
+                ),
+                "",
+            ),
+            _ => {
+                let change = AuthMove {
+                    to,
+                    on: None,
+                    units: None,
+                    authorized_from: None,
+                    authorized_until: None,
+                    payer_ref: None,
+                    note: None,
+                };
+                self.make_loop_move(target, LoopMove::Authorization(change))
+            }
+        }
+    }
+
     /// Puts the move to the store; says what it did (the next step and
     /// when) or why not, as the store words it; shows the list again.
     pub(in crate::app) fn make_loop_move(
@@ -262,23 +398,37 @@ impl App {
                 .store
                 .move_referral(target.id, target.version, m)
                 .map(|()| None::<i64>),
+            LoopMove::Appointment(m) => self.store.move_appointment(target.id, target.version, m),
+            LoopMove::Authorization(m) => self
+                .store
+                .move_authorization(target.id, target.version, m)
+                .map(|()| None),
         };
+        let mut select = target.id;
         let said = match result {
-            Ok(_) => Message::Info(self.moved_words(target, &change)?),
+            Ok(new) => {
+                select = new.unwrap_or(target.id);
+                Message::Info(self.moved_words(target, &change, new)?)
+            }
             Err(error @ (StoreError::Refused(_) | StoreError::Conflict(_))) => {
                 Message::Error(capitalise(&error.to_string()))
             }
             Err(other) => return Err(other),
         };
         self.reload_view()?;
-        self.show_loop_list(target.kind, target.patient_id, Some(target.id))?;
+        self.show_loop_list(target.kind, target.patient_id, Some(select))?;
         self.message = Some(said);
         Ok(())
     }
 
     /// "Referral accepted; next: Confirm the appointment date with the
     /// receiver, by Tue 2026-12-01".
-    fn moved_words(&self, target: MoveTarget, change: &LoopMove) -> Result<String, StoreError> {
+    fn moved_words(
+        &self,
+        target: MoveTarget,
+        change: &LoopMove,
+        new: Option<i64>,
+    ) -> Result<String, StoreError> {
         let (status, task_id, due) = match change {
             LoopMove::Referral(m) => {
                 let now = self.store.referral(target.id)?;
@@ -286,6 +436,26 @@ impl App {
                     m.to.label(),
                     now.as_ref().and_then(|r| r.task_id),
                     now.as_ref().and_then(|r| r.next_due),
+                )
+            }
+            LoopMove::Appointment(m) => {
+                // Missed: the outreach call; rescheduled: the new one's reminder.
+                let now = self.store.appointment(new.unwrap_or(target.id))?;
+                let task = now
+                    .as_ref()
+                    .and_then(|a| a.outreach_task_id.or(a.reminder_task_id).or(a.task_id));
+                let due = match task {
+                    Some(id) => self.store.task(id)?.and_then(|t| t.due_on),
+                    None => None,
+                };
+                (m.to.label(), task, due)
+            }
+            LoopMove::Authorization(m) => {
+                let now = self.store.authorization(target.id)?;
+                (
+                    m.to.label(),
+                    now.as_ref().and_then(|z| z.task_id),
+                    now.as_ref().and_then(|z| z.next_due),
                 )
             }
         };

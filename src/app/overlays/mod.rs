@@ -15,9 +15,10 @@ mod timeline;
 
 use super::effects::Effect;
 use super::keymap::{Action, Context, OverlayKind};
-use super::loops::{KeyChoice, LoopDetail, LoopKind, LoopList, ReferralRow};
+use super::loops::{AuthRow, KeyChoice, LoopDetail, LoopKind, LoopList, ReferralRow};
 use super::notes::Proposal;
 use crate::domain::goal::Goal;
+use crate::store::Appointment;
 use crate::store::{AuditRow, NoteSummary, QueuedMessage, SearchHit, TransitionRow};
 
 /// A goal with what the overlay shows besides it.
@@ -85,6 +86,10 @@ pub enum Overlay {
     },
     /// The patient's referrals (`F`), open ones first.
     Referrals(LoopList<ReferralRow>),
+    /// The patient's appointments (`A`), those to come first.
+    Appointments(LoopList<Appointment>),
+    /// The patient's prior authorizations (`P`), newest first.
+    Authorizations(LoopList<AuthRow>),
     /// One referral, appointment or authorization in full.
     LoopDetail(Box<LoopDetail>),
     /// A one-key choice: where a loop moves, how receipt was confirmed.
@@ -126,6 +131,8 @@ impl Overlay {
             Overlay::Transitions { .. } => OverlayKind::Transitions,
             Overlay::AdtQueue { .. } => OverlayKind::AdtQueue,
             Overlay::Referrals(_) => OverlayKind::Referrals,
+            Overlay::Appointments(_) => OverlayKind::Appointments,
+            Overlay::Authorizations(_) => OverlayKind::Authorizations,
             Overlay::LoopDetail(_) => OverlayKind::LoopDetail,
             Overlay::KeyChoice(_) => OverlayKind::KeyChoice,
         }
@@ -197,6 +204,12 @@ impl Overlay {
             },
             Overlay::Referrals(list) => {
                 loops::list_key(LoopKind::Referral, list, |r| r.referral.id, action)
+            }
+            Overlay::Appointments(list) => {
+                loops::list_key(LoopKind::Appointment, list, |a| a.id, action)
+            }
+            Overlay::Authorizations(list) => {
+                loops::list_key(LoopKind::Authorization, list, |r| r.auth.id, action)
             }
             Overlay::LoopDetail(detail) => loops::detail_key(detail),
             // Its keys are read by App before they reach here.

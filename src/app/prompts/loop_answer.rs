@@ -1,13 +1,17 @@
 //! What a loop's move asks for after its status is chosen: the day a
 //! referral's service is scheduled, why a referral is declined or
-//! cancelled. Esc goes back to the list, changing nothing.
+//! cancelled, an appointment's new day and time, the date on a denial's
+//! notice. Esc goes back to the list, changing nothing.
 
 use super::Purpose;
+use crate::app::forms::appointment::parse_date_time;
 use crate::app::loops::{LoopMove, MoveTarget};
 use crate::app::{App, Message};
+use crate::domain::appointment::AppointmentStatus;
+use crate::domain::authorization::AuthStatus;
 use crate::domain::dates;
 use crate::domain::referral::ReferralStatus;
-use crate::store::{ReferralMove, StoreError};
+use crate::store::{AppointmentMove, AuthMove, ReferralMove, StoreError};
 
 pub struct LoopAnswer {
     pub target: MoveTarget,
@@ -21,6 +25,13 @@ pub enum Ask {
     ScheduledOn,
     /// A referral declined or cancelled: why.
     ReferralNote(ReferralStatus),
+    /// An appointment rescheduled: the new day and time.
+    NewStart,
+    /// An appointment cancelled: why, if said.
+    AppointmentNote,
+    /// A prior authorization denied: the date on the notice (the appeal
+    /// deadline counts from it).
+    DenialNotice,
 }
 
 impl Purpose for LoopAnswer {
@@ -38,6 +49,20 @@ impl Purpose for LoopAnswer {
                 to.label()
             )),
             Ask::ReferralNote(to) => Ok(format!("{submit} records it {}", to.label())),
+            Ask::NewStart => parse_date_time(text, app.today())
+                .map(|at| format!("→ {} · {submit} books it", at.format("%a %Y-%m-%d %H:%M"))),
+            Ask::AppointmentNote => Ok(format!("{submit} records it cancelled")),
+            Ask::DenialNotice if text.trim().is_empty() => Ok(format!(
+                "→ notice dated today · {submit} records the denial and its appeal task"
+            )),
+            Ask::DenialNotice => match dates::parse(text, app.today()) {
+                Ok(d) if d > app.today() => Err("a notice is not dated in the future".into()),
+                Ok(d) => Ok(format!(
+                    "→ notice dated {} · {submit} records the denial and its appeal task",
+                    dates::show(d)
+                )),
+                Err(e) => Err(e.to_string()),
+            },
         }
     }
 
@@ -59,6 +84,25 @@ impl Purpose for LoopAnswer {
                 appointment_on: None,
                 confirmation: None,
                 note: Some(text.to_string()),
+            }),
+            Ask::NewStart => LoopMove::Appointment(AppointmentMove {
+                to: AppointmentStatus::Rescheduled,
+                new_start: parse_date_time(text, app.today()).ok(),
+                note: None,
+            }),
+            Ask::AppointmentNote => LoopMove::Appointment(AppointmentMove {
+                to: AppointmentStatus::Cancelled,
+                new_start: None,
+                note: (!text.is_empty()).then(|| text.to_string()),
+            }),
+            Ask::DenialNotice => LoopMove::Authorization(AuthMove {
+                to: AuthStatus::Denied,
+                on: dates::parse(text, app.today()).ok(),
+                units: None,
+                authorized_from: None,
+                authorized_until: None,
+                payer_ref: None,
+                note: None,
             }),
         };
         app.make_loop_move(self.target, change)
