@@ -67,6 +67,8 @@ pub enum Effect {
         patient_id: i64,
         select: Option<i64>,
     },
+    /// The week from that day, moved by so many days.
+    ShiftWeek(chrono::NaiveDate, i64),
     /// An appointment's transport (or interpreter) arranged, or not.
     ToggleArranged {
         patient_id: i64,
@@ -114,6 +116,7 @@ impl App {
                 patient_id,
                 select,
             } => self.show_loop_list(kind, patient_id, select)?,
+            Effect::ShiftWeek(from, days) => self.shift_week(from, days)?,
             Effect::ToggleArranged {
                 patient_id,
                 id,

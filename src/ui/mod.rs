@@ -15,6 +15,7 @@ mod status;
 mod tasks;
 pub mod theme;
 mod transitions;
+mod week;
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};

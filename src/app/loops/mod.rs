@@ -10,6 +10,8 @@
 
 mod detail;
 mod moves;
+mod summary;
+mod views;
 
 use super::forms::{self, OpenForm};
 use super::layers::Modal;
@@ -20,6 +22,8 @@ use crate::store::{Appointment, Authorization, Referral, StoreError};
 
 pub use detail::LoopDetail;
 pub use moves::{KeyChoice, LoopMove, MoveTarget, Stage};
+pub use summary::LoopLines;
+pub use views::{LoopsView, WeekView};
 
 /// A patient's referrals, appointments or authorizations, as an overlay
 /// lists them.

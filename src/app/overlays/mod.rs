@@ -15,7 +15,9 @@ mod timeline;
 
 use super::effects::Effect;
 use super::keymap::{Action, Context, OverlayKind};
-use super::loops::{AuthRow, KeyChoice, LoopDetail, LoopKind, LoopList, ReferralRow};
+use super::loops::{
+    AuthRow, KeyChoice, LoopDetail, LoopKind, LoopList, LoopsView, ReferralRow, WeekView,
+};
 use super::notes::Proposal;
 use crate::domain::goal::Goal;
 use crate::store::Appointment;
@@ -90,6 +92,10 @@ pub enum Overlay {
     Appointments(LoopList<Appointment>),
     /// The patient's prior authorizations (`P`), newest first.
     Authorizations(LoopList<AuthRow>),
+    /// The open loops (or a search of all loops), oldest first.
+    OpenLoops(Box<LoopsView>),
+    /// My appointments of seven days.
+    Week(Box<WeekView>),
     /// One referral, appointment or authorization in full.
     LoopDetail(Box<LoopDetail>),
     /// A one-key choice: where a loop moves, how receipt was confirmed.
@@ -133,6 +139,8 @@ impl Overlay {
             Overlay::Referrals(_) => OverlayKind::Referrals,
             Overlay::Appointments(_) => OverlayKind::Appointments,
             Overlay::Authorizations(_) => OverlayKind::Authorizations,
+            Overlay::OpenLoops(_) => OverlayKind::OpenLoops,
+            Overlay::Week(_) => OverlayKind::Week,
             Overlay::LoopDetail(_) => OverlayKind::LoopDetail,
             Overlay::KeyChoice(_) => OverlayKind::KeyChoice,
         }
@@ -211,6 +219,24 @@ impl Overlay {
             Overlay::Authorizations(list) => {
                 loops::list_key(LoopKind::Authorization, list, |r| r.auth.id, action)
             }
+            Overlay::OpenLoops(view) => match (action, view.rows.get(view.selected)) {
+                (Some(Action::Choose), Some(row)) => {
+                    Outcome::CloseThen(Effect::OpenPatient(row.patient_id))
+                }
+                (Some(Action::Choose), None) => Outcome::Stay,
+                _ if step(&mut view.selected, view.rows.len(), action) => Outcome::Stay,
+                _ => Outcome::Close,
+            },
+            Overlay::Week(week) => match (action, week.rows.get(week.selected)) {
+                (Some(Action::Choose), Some(row)) => {
+                    Outcome::CloseThen(Effect::OpenPatient(row.appointment.patient_id))
+                }
+                (Some(Action::Choose), None) => Outcome::Stay,
+                (Some(Action::NextWeek), _) => Outcome::CloseThen(Effect::ShiftWeek(week.from, 7)),
+                (Some(Action::PrevWeek), _) => Outcome::CloseThen(Effect::ShiftWeek(week.from, -7)),
+                _ if step(&mut week.selected, week.rows.len(), action) => Outcome::Stay,
+                _ => Outcome::Close,
+            },
             Overlay::LoopDetail(detail) => loops::detail_key(detail),
             // Its keys are read by App before they reach here.
             Overlay::KeyChoice(_) => Outcome::Stay,

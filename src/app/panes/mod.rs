@@ -41,6 +41,8 @@ impl App {
             Action::Appointments => {
                 self.open_loop_list(crate::app::loops::LoopKind::Appointment)?
             }
+            Action::OpenLoops => self.open_loops_view("")?,
+            Action::Week => self.open_week(None)?,
             Action::Authorizations => {
                 self.open_loop_list(crate::app::loops::LoopKind::Authorization)?
             }

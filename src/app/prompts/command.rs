@@ -1,5 +1,6 @@
 //! `:` the command line (`search WORDS`, `glass MEMBER-ID REASON`, `audit`,
-//! `transitions [team]`, `encounter`, `complexity`, `adt`), and the
+//! `transitions [team]`, `encounter`, `complexity`, `adt`, `referral`,
+//! `appointment`, `auth`, `loops [team|WORDS]`, `week`), and the
 //! search of all notes (`/` in the timeline).
 
 use super::Purpose;
@@ -72,6 +73,22 @@ impl Purpose for CommandLine {
                     None => Err(format!("{word}: select a patient first")),
                 }
             }
+            _ if text.trim() == "loops" => Ok(format!(
+                "{} shows your patients' open loops, oldest first",
+                app.key("line_submit")
+            )),
+            _ if text.trim() == "loops team" => Ok(format!(
+                "{} shows the team's open loops, oldest first",
+                app.key("line_submit")
+            )),
+            Some(("loops", words)) if !words.trim().is_empty() => Ok(format!(
+                "{} searches referrals, appointments and authorizations (receiver, item, payer, reason)",
+                app.key("line_submit")
+            )),
+            _ if text.trim() == "week" => Ok(format!(
+                "{} shows your appointments of the next seven days",
+                app.key("line_submit")
+            )),
             _ if text.trim() == "adt" => Ok(format!(
                 "{} shows the ADT messages waiting for a supervisor",
                 app.key("line_submit")
@@ -113,6 +130,12 @@ impl Purpose for CommandLine {
             }
             "adt" => return app.open_adt_queue(),
             _ => {}
+        }
+        if text == "loops" || text.starts_with("loops ") {
+            return app.open_loops_view(text.trim_start_matches("loops"));
+        }
+        if text == "week" {
+            return app.open_week(None);
         }
         if let Some((_, kind)) = LOOP_FORMS.iter().find(|(word, _)| *word == text) {
             return app.new_loop_for_shown(*kind);
