@@ -15,9 +15,9 @@ use ratatui::Frame;
 use super::overlay::{centered, closes, overlay_block};
 use super::theme::Theme;
 use super::transitions::draw;
+use crate::app::loops::Appointment;
 use crate::app::loops::{AuthRow, KeyChoice, LoopDetail, LoopList, ReferralRow};
 use crate::app::{App, Overlay};
-use crate::store::Appointment;
 use crate::text::{clean, fit};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -51,9 +51,9 @@ fn open_loops(
         .map(|row| {
             let (due, style) = due_text(row.next_due, today, theme);
             let kind = match row.kind {
-                crate::store::LoopKind::Referral => "ref",
-                crate::store::LoopKind::Appointment => "appt",
-                crate::store::LoopKind::Authorization => "auth",
+                crate::app::loops::LoopKind::Referral => "ref",
+                crate::app::loops::LoopKind::Appointment => "appt",
+                crate::app::loops::LoopKind::Authorization => "auth",
             };
             let text = format!(
                 "{:>4} {kind:<5} {:<name_w$} {:<what_w$} {:<11} {due}",

@@ -17,8 +17,9 @@ use super::forms::{self, OpenForm};
 use super::layers::Modal;
 use super::overlays::Overlay;
 use super::{App, Message};
+pub use crate::store::Appointment;
 pub use crate::store::LoopKind;
-use crate::store::{Appointment, Authorization, Referral, StoreError};
+use crate::store::{Authorization, Referral, StoreError};
 
 pub use detail::LoopDetail;
 pub use moves::{KeyChoice, LoopMove, MoveTarget, Stage};

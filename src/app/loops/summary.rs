@@ -11,10 +11,10 @@ pub const APPOINTMENTS_SHOWN: usize = 3;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoopLines {
-    /// "12-01 10:00 Dr Lee · 12-03 14:30 Clinic NO RIDE"; true when a
+    /// "12-01 10:00 Dr Lee · NO RIDE 12-03 14:30 Clinic"; true when a
     /// need is not arranged.
     pub appointments: Option<(String, bool)>,
-    /// "2 referrals · 1 authorization open (F, P)".
+    /// "2 referrals · 1 auth open".
     pub open: Option<String>,
 }
 
@@ -31,13 +31,14 @@ impl LoopLines {
                     left.contains(&"transport"),
                     left.contains(&"an interpreter"),
                 ) {
-                    (true, true) => " NO RIDE, INTERP.",
-                    (true, false) => " NO RIDE",
-                    (false, true) => " NO INTERP.",
+                    (true, true) => "NO RIDE, INTERP. ",
+                    (true, false) => "NO RIDE ",
+                    (false, true) => "NO INTERP. ",
                     (false, false) => "",
                 };
+                // The flag first: a narrow pane cuts the end of the line.
                 format!(
-                    "{} {}{flag}",
+                    "{flag}{} {}",
                     a.starts_at.format("%m-%d %H:%M"),
                     fit(&a.with_whom, 14)
                 )
@@ -61,10 +62,7 @@ impl LoopLines {
             ));
         }
         if auths > 0 {
-            open.push(format!(
-                "{auths} authorization{}",
-                if auths == 1 { "" } else { "s" }
-            ));
+            open.push(format!("{auths} auth{}", if auths == 1 { "" } else { "s" }));
         }
         Ok(LoopLines {
             appointments: (!shown.is_empty()).then(|| (shown.join(" · "), unarranged)),

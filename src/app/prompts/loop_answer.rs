@@ -3,6 +3,8 @@
 //! cancelled, an appointment's new day and time, the date on a denial's
 //! notice. Esc goes back to the list, changing nothing.
 
+use chrono::{Datelike, NaiveDate};
+
 use super::Purpose;
 use crate::app::forms::appointment::parse_date_time;
 use crate::app::loops::{LoopMove, MoveTarget};
@@ -55,14 +57,12 @@ impl Purpose for LoopAnswer {
             Ask::DenialNotice if text.trim().is_empty() => Ok(format!(
                 "→ notice dated today · {submit} records the denial and its appeal task"
             )),
-            Ask::DenialNotice => match dates::parse(text, app.today()) {
-                Ok(d) if d > app.today() => Err("a notice is not dated in the future".into()),
-                Ok(d) => Ok(format!(
+            Ask::DenialNotice => notice_date(text, app.today()).map(|d| {
+                format!(
                     "→ notice dated {} · {submit} records the denial and its appeal task",
                     dates::show(d)
-                )),
-                Err(e) => Err(e.to_string()),
-            },
+                )
+            }),
         }
     }
 
@@ -97,7 +97,7 @@ impl Purpose for LoopAnswer {
             }),
             Ask::DenialNotice => LoopMove::Authorization(AuthMove {
                 to: AuthStatus::Denied,
-                on: dates::parse(text, app.today()).ok(),
+                on: notice_date(text, app.today()).ok(),
                 units: None,
                 authorized_from: None,
                 authorized_until: None,
@@ -113,5 +113,18 @@ impl Purpose for LoopAnswer {
         app.show_loop_list(t.kind, t.patient_id, Some(t.id))?;
         app.message = Some(Message::Info("Cancelled; nothing was changed".into()));
         Ok(())
+    }
+}
+
+/// The date on a notice, which has come: "11/20" typed on 24 November is
+/// this year's 20 November, not next year's (as a date planned ahead
+/// would be).
+fn notice_date(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let date = dates::parse(text, today).map_err(|e| e.to_string())?;
+    let last_year = date.with_year(date.year() - 1);
+    match last_year {
+        _ if date <= today => Ok(date),
+        Some(earlier) if text.matches('/').count() == 1 && earlier <= today => Ok(earlier),
+        _ => Err("a notice is not dated in the future".into()),
     }
 }
