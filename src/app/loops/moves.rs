@@ -79,7 +79,11 @@ impl App {
             self.message = Some(Message::Info(format!(
                 "No {} to move; {} makes one",
                 kind.label(),
-                self.key("referral_new")
+                self.key(match kind {
+                    LoopKind::Referral => "referral_new",
+                    LoopKind::Appointment => "appointment_new",
+                    LoopKind::Authorization => "authorization_new",
+                })
             )));
             return Ok(());
         };
