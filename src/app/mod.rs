@@ -16,6 +16,7 @@ pub mod layout;
 pub mod line_input;
 pub mod list;
 pub mod lock;
+pub mod loops;
 pub mod notes;
 pub mod overlays;
 pub mod pane;
@@ -369,6 +370,10 @@ impl App {
         let Some(context) = self.layers.overlay().map(Overlay::context) else {
             return Ok(());
         };
+        if let Some(Overlay::KeyChoice(_)) = self.layers.overlay() {
+            // Its keys are the domain's choices, read from the key itself.
+            return self.key_choice_key(key);
+        }
         let action = self.settings.keymap.command(context, &key);
         let number = self.settings.keymap.numbered(context, &key);
         let of = match self.layers.overlay() {

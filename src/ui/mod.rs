@@ -7,6 +7,7 @@ mod editor;
 mod form;
 mod goals;
 mod lock;
+mod loops;
 mod overlay;
 mod patient;
 mod prompt;
@@ -14,6 +15,7 @@ mod status;
 mod tasks;
 pub mod theme;
 mod transitions;
+mod week;
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};

@@ -50,6 +50,13 @@ pub enum Action {
     Zoom,
     /// The transitions of care: the clocks after discharges and emergency visits.
     Transitions,
+    /// The patient's referrals (`F`), appointments (`A`), prior
+    /// authorizations (`P`); the open loops (`L`); my week (`W`).
+    Referrals,
+    Appointments,
+    Authorizations,
+    OpenLoops,
+    Week,
     // Overlays.
     /// Enter in a list overlay: take or open what is selected.
     Choose,
@@ -67,6 +74,16 @@ pub enum Action {
     Match,
     /// `v` in the transitions view: void the clock, with a reason.
     Void,
+    /// `n` in a loop's list: a new referral, appointment or authorization.
+    NewLoop,
+    /// `m` in a loop's list: move the selected one along its loop.
+    MoveLoop,
+    /// `t` / `i` in the appointments: transport / interpreter arranged, or not.
+    ToggleTransport,
+    ToggleInterpreter,
+    /// `]` / `[` in the week: the next or previous seven days.
+    NextWeek,
+    PrevWeek,
     // Layers that take text: the editor, forms, prompts and the filter line.
     /// Sign the note, save the form.
     Save,
@@ -125,6 +142,15 @@ pub enum OverlayKind {
     Audit,
     Transitions,
     AdtQueue,
+    Referrals,
+    Appointments,
+    Authorizations,
+    OpenLoops,
+    Week,
+    /// One referral, appointment or authorization in full.
+    LoopDetail,
+    /// A one-key choice: where a loop moves, how receipt was confirmed.
+    KeyChoice,
 }
 
 /// Where a binding works: the layer on top decides which context a key is
@@ -198,6 +224,13 @@ impl Context {
                     OverlayKind::Audit => "the audit trail",
                     OverlayKind::Transitions => "the transitions",
                     OverlayKind::AdtQueue => "the ADT queue",
+                    OverlayKind::Referrals => "the referrals",
+                    OverlayKind::Appointments => "the appointments",
+                    OverlayKind::Authorizations => "the prior authorizations",
+                    OverlayKind::OpenLoops => "the open loops",
+                    OverlayKind::Week => "the week",
+                    OverlayKind::LoopDetail => "a loop's view",
+                    OverlayKind::KeyChoice => "a one-key choice",
                 }
             ),
             Context::Editor => "In the note editor".into(),
