@@ -74,6 +74,24 @@ pub const TAXONOMY_TERM: FileSpec = FileSpec {
     columns: &["id", "name"],
 };
 
+/// attribute.csv: HSDS 3.0's link from a row (a service, mostly) to a
+/// taxonomy term, which is how a service says what it is for.
+pub const ATTRIBUTE: FileSpec = FileSpec {
+    name: "attribute.csv",
+    aliases: &["attributes.csv"],
+    required: false,
+    columns: &["id", "link_id", "taxonomy_term_id"],
+};
+/// HSDS 2.0's service_taxonomy.csv: a service and a taxonomy term, read
+/// as attributes linking a service. Its columns differ from attribute.csv's,
+/// so it is a file of its own rather than an alias.
+pub const SERVICE_TAXONOMY: FileSpec = FileSpec {
+    name: "service_taxonomy.csv",
+    aliases: &["services_taxonomy.csv"],
+    required: false,
+    columns: &["id", "service_id", "taxonomy_id"],
+};
+
 /// One row: the line it starts on and its fields, trimmed.
 #[derive(Clone, Debug)]
 pub struct Row {
