@@ -653,3 +653,56 @@ fn tend_import_resources_on_the_command_line() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn the_synthetic_directory_reads_without_a_problem_and_is_the_same_for_a_seed() {
+    use tend::synth::resources::{write_package, DEMO_SERVICES};
+    let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write_package(first.path(), DEMO_SERVICES, 7).unwrap();
+    write_package(second.path(), DEMO_SERVICES, 7).unwrap();
+    for file in [
+        "service.csv",
+        "language.csv",
+        "attribute.csv",
+        "address.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(first.path().join(file)).unwrap(),
+            std::fs::read(second.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let read = tend::resources::read_package(first.path()).unwrap();
+    assert_eq!(read.problems, []);
+    assert_eq!(read.directory.services.len(), DEMO_SERVICES);
+
+    let (_dir, mut store) = open();
+    let report = tend::resources::import_folder(&mut store, first.path(), false).unwrap();
+    assert_eq!(report.counts, counts(DEMO_SERVICES, 0, 0, 0));
+    let all = search(
+        &store,
+        ResourceQuery {
+            limit: 100,
+            ..ResourceQuery::default()
+        },
+    );
+    let mut domains: Vec<NeedDomain> = all.iter().flat_map(|h| h.domains.clone()).collect();
+    domains.sort_by_key(|d| d.code());
+    domains.dedup();
+    assert!(domains.len() >= 4, "{domains:?}");
+    assert!(!domains.contains(&NeedDomain::Other), "every term placed");
+    for domain in domains {
+        let hits = search(
+            &store,
+            ResourceQuery {
+                domain: Some(domain),
+                ..ResourceQuery::default()
+            },
+        );
+        assert!(!hits.is_empty(), "{domain:?}");
+        assert!(hits.iter().all(|h| h.domains.contains(&domain)));
+        assert!(hits
+            .iter()
+            .all(|h| h.phone.as_deref().is_some_and(|p| p.contains("555-01"))));
+    }
+}
