@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::write::utc_text;
@@ -77,11 +77,7 @@ fn write_organizations(
                 params![o.source_id, o.name, o.description, o.website, o.email, now],
                 |r| r.get(0),
             )
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
+            .optional()?;
         let id = match changed {
             Some(id) => id,
             None => find.query_row([&o.source_id], |r| r.get(0))?,
