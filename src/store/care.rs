@@ -160,8 +160,13 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
         // rank 1 also compares the index with its table row by row: right
         // for the names (every patient is indexed), wrong for the notes,
         // whose index holds signed notes only (drafts are never searched),
-        // so that one checks its own structure.
-        for (index, rank) in [("communication_fts", 0), ("patient_name_index", 1)] {
+        // so that one checks its own structure; the resource directory's
+        // holds its own copy of the text, with nothing to compare.
+        for (index, rank) in [
+            ("communication_fts", 0),
+            ("patient_name_index", 1),
+            ("resource_fts", 0),
+        ] {
             let sql =
                 format!("INSERT INTO {index}({index}, rank) VALUES ('integrity-check', {rank})");
             match writable.execute(&sql, []) {

@@ -44,6 +44,7 @@ mod care;
 mod encounters;
 mod patient;
 mod records;
+pub mod resources;
 mod roster;
 mod vocab;
 
