@@ -50,8 +50,8 @@ pub struct DirectoryView {
     /// Whether the search asked for a ZIP code (hits then say in it or
     /// nearby).
     pub by_zip: bool,
-    /// Rows of hits the screen shows, for paging (set as it is drawn
-    /// would be the ui's business: this is the app's estimate).
+    /// How many services a page key moves by: about as many as the
+    /// screen shows when the directory opens (two rows each).
     pub page: usize,
 }
 
