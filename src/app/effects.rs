@@ -48,6 +48,8 @@ pub enum Effect {
     /// The form of a new referral, appointment or authorization for the
     /// patient.
     NewLoop(LoopKind, i64),
+    /// The resource directory, to find a service to refer the patient to.
+    FindService(i64),
     /// The one-key choice of where the selected one moves (`None`: the
     /// list is empty).
     AskLoopMove {
@@ -101,6 +103,7 @@ impl App {
             Effect::AskVoidClock { clock_id, team } => self.ask_void_clock(clock_id, team)?,
             Effect::AskMatchAdt(id) => self.ask_match_adt(id)?,
             Effect::NewLoop(kind, patient_id) => self.open_loop_form(kind, patient_id)?,
+            Effect::FindService(patient_id) => self.open_directory(Some(patient_id), "")?,
             Effect::AskLoopMove {
                 kind,
                 patient_id,

@@ -4,6 +4,7 @@
 //! `App` is a thin router: each pane's behaviour lives in its own module.
 
 pub mod audit_view;
+pub mod directory;
 pub mod editor;
 mod effects;
 pub mod form;
@@ -241,6 +242,7 @@ impl App {
             },
             Top::Form => Context::Form,
             Top::Prompt | Top::Filter => Context::LineInput,
+            Top::Directory => Context::Directory,
             Top::Lock => Context::Lock,
         }
     }
@@ -331,6 +333,7 @@ impl App {
             Top::Form => return self.form_key(key),
             Top::Prompt => return self.prompt_key(key),
             Top::Filter => return self.filter_key(key),
+            Top::Directory => return self.directory_key(key),
             Top::Lock => return self.lock_key(key),
             Top::Panes => {}
         }

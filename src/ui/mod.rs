@@ -3,6 +3,7 @@
 //! [`crate::text::clean`] (via [`crate::text::fit`]) before it is drawn.
 
 mod caseload;
+mod directory;
 mod editor;
 mod form;
 mod goals;
@@ -75,6 +76,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             };
             form::render(open, &keys, &theme, frame, area);
         }
+        Some(Modal::Directory(view)) => directory::render(app, view, &theme, frame, area),
         // The editor is drawn in place of the panes (above); the filter
         // line inside the caseload.
         Some(Modal::Editor(_) | Modal::Filter(_)) | None => {}

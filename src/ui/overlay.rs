@@ -250,6 +250,9 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
         | Overlay::Authorizations(_)
         | Overlay::LoopDetail(_)
         | Overlay::KeyChoice(_) => super::loops::render(app, overlay, theme, frame, area),
+        Overlay::Service(detail) => {
+            super::directory::render_service(app, detail, theme, frame, area)
+        }
         Overlay::OpenLoops(_) | Overlay::Week(_) => {
             super::week::render(app, overlay, theme, frame, area)
         }

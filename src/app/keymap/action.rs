@@ -81,6 +81,12 @@ pub enum Action {
     /// `t` / `i` in the appointments: transport / interpreter arranged, or not.
     ToggleTransport,
     ToggleInterpreter,
+    /// `s` in the referrals: find a service in the resource directory.
+    FindService,
+    /// In the directory: the patient's language as a filter, or not.
+    PatientLanguage,
+    /// In the directory: the selected service in full.
+    ShowService,
     /// `]` / `[` in the week: the next or previous seven days.
     NextWeek,
     PrevWeek,
@@ -151,6 +157,8 @@ pub enum OverlayKind {
     LoopDetail,
     /// A one-key choice: where a loop moves, how receipt was confirmed.
     KeyChoice,
+    /// One service of the resource directory in full.
+    Service,
 }
 
 /// Where a binding works: the layer on top decides which context a key is
@@ -168,6 +176,8 @@ pub enum Context {
     Form,
     /// A one-line prompt, or the caseload's filter line.
     LineInput,
+    /// The resource directory: its query line takes text.
+    Directory,
     /// Every layer, even those that take text: looked up before the layer
     /// on top (the lock).
     Anywhere,
@@ -186,6 +196,7 @@ impl Context {
             | Context::Editor
             | Context::Form
             | Context::LineInput
+            | Context::Directory
             | Context::Anywhere
             | Context::Lock => None,
         }
@@ -200,6 +211,7 @@ impl Context {
                 | Context::EditorHeader
                 | Context::Form
                 | Context::LineInput
+                | Context::Directory
                 | Context::Anywhere
                 | Context::Lock
         )
@@ -231,12 +243,14 @@ impl Context {
                     OverlayKind::Week => "the week",
                     OverlayKind::LoopDetail => "a loop's view",
                     OverlayKind::KeyChoice => "a one-key choice",
+                    OverlayKind::Service => "a service's view",
                 }
             ),
             Context::Editor => "In the note editor".into(),
             Context::EditorHeader => "In the note's header".into(),
             Context::Form => "In a form".into(),
             Context::LineInput => "In a prompt or the filter line".into(),
+            Context::Directory => "In the directory".into(),
             Context::Anywhere => "In any layer".into(),
             Context::Lock => "In the lock screen".into(),
         }

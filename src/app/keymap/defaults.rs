@@ -30,7 +30,7 @@ fn b(
 
 impl Default for Keymap {
     fn default() -> Keymap {
-        use Context::{Anywhere, Editor, EditorHeader, Form, Global, LineInput, Lock};
+        use Context::{Anywhere, Directory, Editor, EditorHeader, Form, Global, LineInput, Lock};
         let caseload = Context::Pane(PaneId::Caseload);
         let patient = Context::Pane(PaneId::Patient);
         let goals = Context::Pane(PaneId::Goals);
@@ -44,7 +44,7 @@ impl Default for Keymap {
             b("undo", Undo, Global, &["u"], "undo the last change, again for the one before", None),
             b("new_note", NewNote, Global, &["n"], "write a note for the selected patient (their draft, if any)", Some("note")),
             b("resume_draft", ResumeDraft, Global, &["d"], "reopen the draft note left unsigned", None),
-            b("command", Command, Global, &[":"], "command line: search WORDS, glass MEMBER-ID REASON, audit FILTERS, transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], week", None),
+            b("command", Command, Global, &[":"], "command line: search WORDS, glass MEMBER-ID REASON, audit FILTERS, transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], week, directory [WORDS]", None),
             b("move_down", MoveDown, Global, &["j", "down"], "move down", None),
             b("move_up", MoveUp, Global, &["k", "up"], "move up", None),
             b("top", Top, Global, &["g", "home"], "go to the top", None),
@@ -107,6 +107,7 @@ impl Default for Keymap {
             b("referral_new", NewLoop, overlay(OverlayKind::Referrals), &["n"], "a new referral for the patient", Some("new")),
             b("referral_move", MoveLoop, overlay(OverlayKind::Referrals), &["m"], "move the selected referral along its loop (one key a status)", Some("moves")),
             b("referral_open", Choose, overlay(OverlayKind::Referrals), &["enter"], "show the whole referral", Some("shows all")),
+            b("referral_find_service", FindService, overlay(OverlayKind::Referrals), &["s"], "find a service in the resource directory and refer to it", Some("directory")),
             b("appointment_new", NewLoop, overlay(OverlayKind::Appointments), &["n"], "book an appointment for the patient", Some("books")),
             b("appointment_move", MoveLoop, overlay(OverlayKind::Appointments), &["m"], "the selected appointment kept, missed, rescheduled or cancelled", Some("moves")),
             b("appointment_transport", ToggleTransport, overlay(OverlayKind::Appointments), &["t"], "transport arranged for it, or not after all", Some("transport")),
@@ -151,6 +152,18 @@ impl Default for Keymap {
             b("line_cancel", Cancel, LineInput, &["esc"], "cancel, changing nothing (the filter line: clear the filter)", Some("cancels")),
             b("line_complete", Complete, LineInput, &["tab"], "complete a coordinator's name", None),
             b("line_help", Help, LineInput, &["f1"], "show these keys", None),
+            // The resource directory: its query line takes text.
+            b("directory_choose", Choose, Directory, &["enter"], "refer the patient to the selected service (browsing: show it in full)", Some("refers")),
+            b("directory_show", ShowService, Directory, &["ctrl-o"], "show the selected service in full: description, every phone and address", Some("in full")),
+            b("directory_domain", NextChoice, Directory, &["tab"], "the domain: filter, to the next need domain (after the last, none)", Some("domain")),
+            b("directory_domain_back", PrevChoice, Directory, &["shift-tab"], "the domain: filter, to the need domain before", None),
+            b("directory_language", PatientLanguage, Directory, &["ctrl-g"], "add the patient's language as a filter (lang:), or take the language filter away", None),
+            b("directory_down", MoveDown, Directory, &["down", "ctrl-n"], "the next service", None),
+            b("directory_up", MoveUp, Directory, &["up", "ctrl-p"], "the service before", None),
+            b("directory_page_down", PageDown, Directory, &["pagedown"], "a page of services on", None),
+            b("directory_page_up", PageUp, Directory, &["pageup"], "a page of services back", None),
+            b("directory_close", Cancel, Directory, &["esc"], "close the directory (to the referrals, when opened from them)", Some("closes")),
+            b("directory_help", Help, Directory, &["f1"], "show these keys", None),
             // Every layer, even where text is typed.
             b("lock", LockScreen, Anywhere, &["ctrl-l"], "lock the screen now (your passphrase unlocks it; an open note is saved first)", None),
             // The lock screen, which takes the passphrase as text.

@@ -151,7 +151,7 @@ impl App {
             },
         ));
         if let Some(service) = &r.service_ref {
-            lines.push(("Directory", service.clone()));
+            lines.push(("Directory", self.directory_standing(r, service)?));
         }
         lines.push(("Made", dates::show(r.created_on)));
         Ok(LoopDetail {
@@ -161,6 +161,37 @@ impl App {
             title: format!("Referral to {}", r.to_name),
             lines,
         })
+    }
+}
+
+impl App {
+    /// Whether the service a referral was made to is still in the
+    /// directory. The referral's own copy of the name and phone (its
+    /// "To" and "Phone") stays what it was either way; a phone the
+    /// directory now lists otherwise is said beside it.
+    fn directory_standing(&self, r: &Referral, source_id: &str) -> Result<String, StoreError> {
+        let Some(now) = self.store.resource_service_by_source(source_id)? else {
+            return Ok(format!("service {source_id}, not in the directory"));
+        };
+        if let Some(at) = &now.removed_at {
+            return Ok(format!(
+                "REMOVED from the directory since {} (service {source_id}); the name and phone \
+                 above are the referral's copy",
+                at.get(..10).unwrap_or(at)
+            ));
+        }
+        let mut text = format!("service {source_id}, still in the directory");
+        let listed = now.hit.phone.as_deref();
+        let kept = r.to_phone.as_deref();
+        let digits =
+            |p: Option<&str>| p.map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>());
+        if listed.is_some() && digits(listed) != digits(kept) {
+            text.push_str(&format!(
+                "; it now lists the phone {}",
+                listed.unwrap_or_default()
+            ));
+        }
+        Ok(text)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The keys of the loops' lists (`n` new, `m` move, `Enter` the whole of
-//! one; `t`/`i` in the appointments) and of one in full (any key: back to
-//! the list). What they ask for is an [`Effect`] `App` carries out.
+//! one; `s` the directory in the referrals; `t`/`i` in the appointments)
+//! and of one in full (any key: back to the list). What they ask for is
+//! an [`Effect`] `App` carries out.
 
 use super::{step, Effect, Outcome};
 use crate::app::keymap::Action;
@@ -17,6 +18,7 @@ pub fn list_key<T>(
     let selected = list.rows.get(list.selected).map(&id);
     match action {
         Some(Action::NewLoop) => Outcome::CloseThen(Effect::NewLoop(kind, patient_id)),
+        Some(Action::FindService) => Outcome::CloseThen(Effect::FindService(patient_id)),
         Some(Action::MoveLoop) => Outcome::CloseThen(Effect::AskLoopMove {
             kind,
             patient_id,

@@ -19,6 +19,7 @@ use super::loops::{
     AuthRow, KeyChoice, LoopDetail, LoopKind, LoopList, LoopsView, ReferralRow, WeekView,
 };
 use super::notes::Proposal;
+use crate::domain::directory::ResourceDetail;
 use crate::domain::goal::Goal;
 use crate::store::Appointment;
 use crate::store::{AuditRow, NoteSummary, QueuedMessage, SearchHit, TransitionRow};
@@ -101,6 +102,8 @@ pub enum Overlay {
     /// A one-key choice: where a loop moves, how receipt was confirmed.
     /// Its keys are read by `App` (they are the domain's, not the keymap's).
     KeyChoice(Box<KeyChoice>),
+    /// One service of the resource directory in full, over the directory.
+    Service(Box<ResourceDetail>),
 }
 
 /// What an overlay does with a key.
@@ -143,6 +146,7 @@ impl Overlay {
             Overlay::Week(_) => OverlayKind::Week,
             Overlay::LoopDetail(_) => OverlayKind::LoopDetail,
             Overlay::KeyChoice(_) => OverlayKind::KeyChoice,
+            Overlay::Service(_) => OverlayKind::Service,
         }
     }
 
@@ -166,7 +170,7 @@ impl Overlay {
         }
         match self {
             Overlay::Help { scroll, .. } => help::key(scroll, action, limits.help_scroll),
-            Overlay::Goal(_) => Outcome::Close,
+            Overlay::Goal(_) | Overlay::Service(_) => Outcome::Close,
             Overlay::Templates { selected } => {
                 templates::key(selected, action, number, limits.templates)
             }

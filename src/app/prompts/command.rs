@@ -1,6 +1,7 @@
 //! `:` the command line (`search WORDS`, `glass MEMBER-ID REASON`, `audit`,
 //! `transitions [team]`, `encounter`, `complexity`, `adt`, `referral`,
-//! `appointment`, `auth`, `loops [team|WORDS]`, `week`), and the
+//! `appointment`, `auth`, `loops [team|WORDS]`, `week`, `directory
+//! [WORDS]` or `services [WORDS]`), and the
 //! search of all notes (`/` in the timeline).
 
 use super::Purpose;
@@ -85,6 +86,10 @@ impl Purpose for CommandLine {
                 "{} searches referrals, appointments and authorizations (receiver, item, payer, reason)",
                 app.key("line_submit")
             )),
+            _ if directory_words(text).is_some() => Ok(format!(
+                "{} opens the resource directory to browse (Tab: a need domain; domain:, lang:, zip: filter)",
+                app.key("line_submit")
+            )),
             _ if text.trim() == "week" => Ok(format!(
                 "{} shows your appointments of the next seven days",
                 app.key("line_submit")
@@ -137,6 +142,9 @@ impl Purpose for CommandLine {
         if text == "week" {
             return app.open_week(None);
         }
+        if let Some(words) = directory_words(text) {
+            return app.open_directory(None, words);
+        }
         if let Some((_, kind)) = LOOP_FORMS.iter().find(|(word, _)| *word == text) {
             return app.new_loop_for_shown(*kind);
         }
@@ -156,7 +164,15 @@ const LOOP_FORMS: [(&str, LoopKind); 3] = [
 ];
 
 /// The commands, as the empty line says them.
-const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, audit [user:LOGIN member:ID action:read from:DATE to:DATE], transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], or week";
+const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, audit [user:LOGIN member:ID action:read from:DATE to:DATE], transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], week, or directory [WORDS]";
+
+/// The words of `directory [WORDS]` (or `services [WORDS]`), when that is
+/// the command.
+fn directory_words(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let (command, words) = text.split_once(' ').unwrap_or((text, ""));
+    matches!(command, "directory" | "services").then_some(words)
+}
 
 /// `glass`'s member ID and reason, when both are there and the reason is
 /// long enough to be one.
