@@ -2,9 +2,10 @@
 //! real pseudo-terminal, checked in the database after tend has quit
 //! (issue 17).
 //!
-//! On a database of one patient (Zoë Testa, who speaks Spanish): a
-//! referral made through its form, chased, accepted, received and closed
-//! with how receipt was confirmed, each move writing the next step; an
+//! On a database of one patient (Zoë Testa, who speaks Spanish) and a
+//! synthetic community resource directory: a referral to a food pantry
+//! found in the directory, chased, accepted, received and closed with how
+//! receipt was confirmed, each move writing the next step; an
 //! appointment booked for this morning and marked missed, which puts the
 //! outreach call in her tasks.
 
@@ -26,19 +27,27 @@ fn referrals(tend: &mut Tend) {
 fn a_referral_followed_to_closed_and_a_missed_appointment_reach_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = zoe_db(dir.path());
+    let package = dir.path().join("directory");
+    std::fs::create_dir(&package).unwrap();
+    tend::synth::resources::write_package(&package, 60, 1).unwrap();
+    tend::resources::import_folder(&mut open(&path, "ccuser"), &package, false).unwrap();
     let mut tend = start(&path);
 
+    // The directory, searched as the words are typed; Enter on a pantry
+    // opens the referral form with the service filled in.
     referrals(&mut tend);
-    tend.send("n");
-    tend.wait_for("the referral form", |s| {
-        s.contents().contains("New referral")
+    tend.send("s");
+    tend.wait_for("the directory", |s| s.contents().contains("irectory"));
+    tend.send("pantry");
+    tend.wait_for("food pantries found", |s| s.contents().contains("Pantry"));
+    tend.send(ENTER);
+    tend.wait_for("the referral form, filled in", |s| {
+        s.contents().contains("New referral") && s.contents().contains("Pantry")
     });
-    // Kind, receiver, phone, reason; urgency, need and "sent now" as
-    // offered.
-    tend.send("community\rEastside Synthetic Food Pantry\r(212) 555-0142\rFood insecurity\r\r\r\r");
+    // At the reason: it, then urgency, need and "sent now" as offered.
+    tend.send("Food insecurity\r\r\r\r");
     tend.wait_for("the referral sent", |s| {
-        s.contents()
-            .contains("Referral to Eastside Synthetic Food Pantry sent")
+        status_line(s).contains("Referral to") && status_line(s).contains("sent")
     });
 
     // Accepted, then received, then closed: each move one key, closing
@@ -103,20 +112,29 @@ fn a_referral_followed_to_closed_and_a_missed_appointment_reach_the_database() {
     assert!(tend.wait_exit().success());
 
     let db = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let (status, confirmation, to_phone, open_step): (String, String, String, i64) = db
-        .query_row(
-            "SELECT r.status, r.confirmation, r.to_phone,
+    let (status, confirmation, to_name, service, open_step): (String, String, String, String, i64) =
+        db.query_row(
+            "SELECT r.status, r.confirmation, r.to_name, r.service_ref,
                     (SELECT count(*) FROM task t WHERE t.id = r.task_id)
                FROM referral r",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .unwrap();
     assert_eq!(
         (status.as_str(), confirmation.as_str(), open_step),
         ("closed", "member-told", 0)
     );
-    assert!(to_phone.ends_with("555-0142"), "{to_phone}");
+    // The receiver as the directory named it, and the service's HSDS id.
+    assert!(to_name.contains("Pantry"), "{to_name}");
+    let named: String = db
+        .query_row(
+            "SELECT name FROM resource_service WHERE source_id = ?1",
+            [&service],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(to_name.starts_with(&named), "{to_name} / {named}");
     // Each step the referral took was a task, closed by its move.
     let steps: Vec<(String, String)> = db
         .prepare(
