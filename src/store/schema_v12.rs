@@ -71,6 +71,8 @@ CREATE TABLE appointment (
 );
 CREATE INDEX appointment_by_patient ON appointment (patient_id, starts_at);
 CREATE INDEX appointment_booked ON appointment (starts_at) WHERE status = 'booked';
+-- The team's week reads every status in a date range.
+CREATE INDEX appointment_by_start ON appointment (starts_at);
 CREATE UNIQUE INDEX appointment_by_task ON appointment (task_id) WHERE task_id IS NOT NULL;
 CREATE UNIQUE INDEX appointment_by_reminder ON appointment (reminder_task_id)
     WHERE reminder_task_id IS NOT NULL;
@@ -102,7 +104,9 @@ CREATE TABLE prior_auth (
     version          INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX prior_auth_by_patient ON prior_auth (patient_id, created_at);
+-- Open as the open-loops view reads it: not yet decided, or denied and not
+-- yet appealed (approved ones are most rows, and were walked past).
 CREATE INDEX prior_auth_open ON prior_auth (created_at)
-    WHERE status != 'expired';
+    WHERE status != 'approved' AND status != 'expired';
 CREATE UNIQUE INDEX prior_auth_by_task ON prior_auth (task_id) WHERE task_id IS NOT NULL;
 ";
