@@ -95,6 +95,25 @@ fn other_language(tag: &str) -> Option<String> {
 }
 
 impl App {
+    /// Whether the directory has a service in or near `zip`: a patient
+    /// living outside the directory's area starts with no ZIP filter,
+    /// rather than with an empty list (found in the demo, whose members'
+    /// ZIP codes are not the directory's).
+    fn directory_serves(&self, zip: &str) -> bool {
+        let query = crate::domain::directory::ResourceQuery {
+            zip: Some(zip.to_string()),
+            limit: 1,
+            ..Default::default()
+        };
+        // The first hit is the nearest; "nearby" is the same 3-digit region.
+        let region = zip.get(..3);
+        self.store.search_resources(&query).is_ok_and(|hits| {
+            hits.first()
+                .and_then(|hit| hit.zip.as_deref())
+                .is_some_and(|found| found.get(..3) == region)
+        })
+    }
+
     /// `s` in the referrals (for that patient), `:directory [WORDS]`
     /// (browsing, `patient_id` none).
     pub(super) fn open_directory(
@@ -110,6 +129,7 @@ impl App {
                 .as_ref()
                 .and_then(|p| p.postal_code.as_deref())
                 .and_then(zip5)
+                .filter(|zip| self.directory_serves(zip))
             {
                 line.push_str(&format!("zip:{zip} "));
             }
