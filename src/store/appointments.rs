@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
 use super::encounters::{parse_wall, wall_text};
-use super::loop_steps::StepEnd;
+use super::loop_steps::{as_read, StepEnd};
 use super::referrals::from_move;
 use super::write::{date_text, utc_text};
 use super::{AuditAction, Store, StoreError, Tx};
@@ -232,16 +232,12 @@ impl Store {
         change: &AppointmentMove,
     ) -> Result<Option<i64>, StoreError> {
         self.require(Right::WriteCharts)?;
-        let Some(before) = self.appointment(id)? else {
-            return Err(StoreError::Refused(format!(
-                "appointment {id} is not there; nothing was changed"
-            )));
-        };
-        if before.version != version {
-            return Err(StoreError::Conflict(
-                "another session has changed that appointment; nothing was changed, and the list is up to date now".into(),
-            ));
-        }
+        let before = as_read(
+            self.appointment(id)?,
+            |a| a.version,
+            version,
+            ("appointment", "appointment", id),
+        )?;
         let today = self.clock.today();
         appointment::move_allowed(before.status, change.to, before.starts_at.date(), today)
             .map_err(from_move)?;
@@ -342,16 +338,12 @@ impl Store {
         interpreter_arranged: bool,
     ) -> Result<(), StoreError> {
         self.require(Right::WriteCharts)?;
-        let Some(before) = self.appointment(id)? else {
-            return Err(StoreError::Refused(format!(
-                "appointment {id} is not there; nothing was changed"
-            )));
-        };
-        if before.version != version {
-            return Err(StoreError::Conflict(
-                "another session has changed that appointment; nothing was changed, and the list is up to date now".into(),
-            ));
-        }
+        let before = as_read(
+            self.appointment(id)?,
+            |a| a.version,
+            version,
+            ("appointment", "appointment", id),
+        )?;
         let after = Appointment {
             transport_arranged,
             interpreter_arranged,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
-use super::loop_steps::StepEnd;
+use super::loop_steps::{as_read, StepEnd};
 use super::referrals::from_move;
 use super::write::{date_text, utc_text};
 use super::{AuditAction, Store, StoreError};
@@ -238,16 +238,12 @@ impl Store {
         change: &AuthMove,
     ) -> Result<(), StoreError> {
         self.require(Right::WriteCharts)?;
-        let Some(before) = self.authorization(id)? else {
-            return Err(StoreError::Refused(format!(
-                "prior authorization {id} is not there; nothing was changed"
-            )));
-        };
-        if before.version != version {
-            return Err(StoreError::Conflict(
-                "another session has changed that authorization; nothing was changed, and the list is up to date now".into(),
-            ));
-        }
+        let before = as_read(
+            self.authorization(id)?,
+            |a| a.version,
+            version,
+            ("prior authorization", "authorization", id),
+        )?;
         authorization::move_allowed(before.status, change.to).map_err(from_move)?;
         let today = self.clock.today();
         let on = change.on.unwrap_or(today);

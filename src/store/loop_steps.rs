@@ -185,3 +185,26 @@ pub(super) fn loops_without_a_step(conn: &rusqlite::Connection) -> rusqlite::Res
     })?;
     rows.collect()
 }
+
+/// A loop as the one moving it read it: refused when it is gone ("`name`
+/// `id` is not there"), a conflict when another session changed it since
+/// `read_version` ("that `short`"), so a move never overwrites a move it
+/// did not see.
+pub(super) fn as_read<T>(
+    found: Option<T>,
+    version_of: impl Fn(&T) -> i64,
+    read_version: i64,
+    (name, short, id): (&str, &str, i64),
+) -> Result<T, StoreError> {
+    let Some(found) = found else {
+        return Err(StoreError::Refused(format!(
+            "{name} {id} is not there; nothing was changed"
+        )));
+    };
+    if version_of(&found) != read_version {
+        return Err(StoreError::Conflict(format!(
+            "another session has changed that {short}; nothing was changed, and the list is up to date now"
+        )));
+    }
+    Ok(found)
+}

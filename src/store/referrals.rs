@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
 use super::caseload::parse_date;
-use super::loop_steps::StepEnd;
+use super::loop_steps::{as_read, StepEnd};
 use super::write::{date_text, utc_text};
 use super::{AuditAction, Store, StoreError};
 use crate::domain::loops::MoveRefused;
@@ -228,14 +228,12 @@ impl Store {
         change: &ReferralMove,
     ) -> Result<(), StoreError> {
         self.require(Right::WriteCharts)?;
-        let Some(before) = self.referral(id)? else {
-            return Err(refused(&format!("referral {id} is not there")));
-        };
-        if before.version != version {
-            return Err(StoreError::Conflict(
-                "another session has changed that referral; nothing was changed, and the list is up to date now".into(),
-            ));
-        }
+        let before = as_read(
+            self.referral(id)?,
+            |r| r.version,
+            version,
+            ("referral", "referral", id),
+        )?;
         let confirmation = if change.to == ReferralStatus::Closed {
             Some(referral::close(before.status, change.confirmation).map_err(from_move)?)
         } else {
