@@ -11,7 +11,9 @@
 //! `cargo bench --bench resources` writes its section of BENCHMARKS.md
 //! (between the `resources` markers). `TEND_BENCH_SERVICES=N` picks
 //! another size; `TEND_BENCH_QUICK=1` runs 2,000 services and writes
-//! nothing.
+//! nothing. `TEND_BENCH_DIR=FOLDER` keeps the package and the database in
+//! that folder, imports only when it has no database yet, only searches
+//! otherwise, and writes nothing (for trying a change to the search).
 
 #[path = "common/report.rs"]
 mod report;
@@ -215,6 +217,18 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(if quick { 2_000 } else { 50_000 });
+    if let Some(kept) = std::env::var_os("TEND_BENCH_DIR") {
+        let kept = Path::new(&kept);
+        if !kept.join("t.db").exists() {
+            let package = kept.join("package");
+            std::fs::create_dir_all(&package).expect("the package folder");
+            tend::synth::resources::write_package(&package, services, 1).expect("the package");
+            import_row(kept, "into a new database", services);
+        }
+        eprintln!("resources benchmark: searches of {}…", kept.display());
+        println!("{}", search_rows(kept));
+        return;
+    }
     let dir = tempfile::tempdir().expect("a temporary folder");
     let package = dir.path().join("package");
     std::fs::create_dir_all(&package).expect("the package folder");

@@ -1,7 +1,10 @@
 //! Finding services in the community resource directory (schema v13), and
 //! reading one in full.
 
-use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql};
+use rusqlite::{params, OptionalExtension, Row, ToSql};
+
+#[path = "resource_walk.rs"]
+mod walk;
 
 use super::{Store, StoreError};
 use crate::domain::care_plan::NeedDomain;
@@ -9,14 +12,11 @@ use crate::domain::directory::{
     zip5, AddressRecord, PhoneRecord, ResourceDetail, ResourceHit, ResourceQuery,
 };
 use crate::domain::language::{self, PreferredLanguage};
+use walk::Walk;
 
 /// The columns of a hit, `s` the service and `o` its organization.
 const HIT_COLUMNS: &str = "s.id, s.source_id, s.name, o.name, s.phone, s.address, s.zip,
     s.languages, s.schedule, s.domains, s.status, s.removed_at IS NOT NULL";
-
-/// The weights of the index's columns for ranking words: a word in the
-/// name counts most, then the organization, the terms, the description.
-const RANK: &str = "bm25(resource_fts, 10.0, 1.0, 4.0, 2.0)";
 
 fn hit(row: &Row<'_>, in_zip: bool) -> rusqlite::Result<ResourceHit> {
     let languages: String = row.get(7)?;
@@ -81,106 +81,62 @@ impl Store {
     ///
     /// - `words`: every word typed is the start of a word of the service's
     ///   name, description, organization or taxonomy terms (FTS5 prefix
-    ///   queries); ranked by BM25, the name weighing most;
+    ///   queries); the services whose name has every word come first;
     /// - `domain`, `language`: the service serves it / speaks it (the
     ///   language by name or code, read through the language registry);
     /// - `zip`: services with an address in that 5-digit ZIP first, then
     ///   those nearby, in the same 3-digit ZIP region (the first three
     ///   digits, the USPS sectional center), nearest ZIP number first; a
-    ///   ZIP of 3 or 4 digits asks for the region alone;
-    /// - without words, services are in name order (after the ZIP order);
+    ///   ZIP of 3 or 4 digits asks for the region alone (nearest its
+    ///   middle, `xxx50`, first);
+    /// - services equally good (the same ZIP distance, and with words, the
+    ///   name matching or not) are in name order; when there are more of
+    ///   them than the limit has room for, those shown are the first the
+    ///   index holds (with words: in the directory's order), not the first
+    ///   by name, except without words or ZIP (every service by name);
     /// - services removed from the directory are left out unless
     ///   `include_removed`.
     ///
-    /// Every filter has its index (FTS5 for words, the `resource_domain`,
-    /// `resource_language` and `resource_zip` tables), so a search reads
-    /// only the services that may match: within 10 ms at 50,000 services
+    /// Every search walks an index in the order it shows and stops at the
+    /// limit (see `resource_walk`): within 10 ms at 50,000 services
     /// (BENCHMARKS.md).
     pub fn search_resources(&self, query: &ResourceQuery) -> Result<Vec<ResourceHit>, StoreError> {
         if query.limit == 0 {
             return Ok(Vec::new());
         }
-        let mut from = vec![
-            "resource_service s JOIN resource_organization o ON o.id = s.organization_id"
-                .to_string(),
-        ];
-        let mut conditions: Vec<&str> = Vec::new();
-        let mut order: Vec<String> = Vec::new();
-        let mut values: Vec<Box<dyn ToSql>> = Vec::new();
-        let mut in_zip = "0".to_string();
-
-        if let Some((exact, region)) = query.zip.as_deref().and_then(zip_of) {
-            let exact_value = exact.clone().unwrap_or_default();
-            let target: i64 = exact
+        let walk = Walk {
+            conn: self.conn(),
+            words: fts_words(&query.words),
+            domain: query.domain.map(|d| d.code()),
+            language: query
+                .language
                 .as_deref()
-                .unwrap_or(&format!("{region}50"))
-                .parse()
-                .unwrap_or(0);
-            values.push(Box::new(exact_value));
-            let e = values.len();
-            values.push(Box::new(target));
-            let t = values.len();
-            values.push(Box::new(format!("{region}00")));
-            values.push(Box::new(format!("{region}99")));
-            let lo = values.len() - 1;
-            from.push(format!(
-                "JOIN (SELECT service_id, max(zip = ?{e}) AS exact,
-                              min(abs(CAST(zip AS INTEGER) - ?{t})) AS distance
-                         FROM resource_zip WHERE zip >= ?{lo} AND zip <= ?{} GROUP BY service_id) z
-                   ON z.service_id = s.id",
-                lo + 1
-            ));
-            order.push("z.exact DESC, z.distance".into());
-            in_zip = "z.exact".into();
+                .filter(|l| !l.trim().is_empty())
+                .map(language_code),
+            include_removed: query.include_removed,
+            limit: query.limit,
+        };
+        let found = match query.zip.as_deref().and_then(zip_of) {
+            Some((exact, region)) => {
+                let region_number: i64 = region.parse().unwrap_or(0);
+                let target = match &exact {
+                    Some(zip) => zip.parse().unwrap_or(0),
+                    None => region_number * 100 + 50,
+                };
+                walk.near(exact.is_some(), target, region_number)?
+            }
+            None => walk.listed()?,
+        };
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {HIT_COLUMNS} FROM resource_service s
+               JOIN resource_organization o ON o.id = s.organization_id
+              WHERE s.id = ?1"
+        ))?;
+        let mut hits = Vec::with_capacity(found.len());
+        for (id, in_zip) in found {
+            hits.push(stmt.query_row(params![id], |row| hit(row, in_zip))?);
         }
-        if let Some(words) = fts_words(&query.words) {
-            values.push(Box::new(words));
-            from.push(format!(
-                "JOIN (SELECT rowid AS id, {RANK} AS score FROM resource_fts
-                        WHERE resource_fts MATCH ?{}) f ON f.id = s.id",
-                values.len()
-            ));
-            order.push("f.score".into());
-        }
-        let domain_filter;
-        if let Some(domain) = query.domain {
-            values.push(Box::new(domain.code()));
-            domain_filter = format!(
-                "s.id IN (SELECT service_id FROM resource_domain WHERE domain = ?{})",
-                values.len()
-            );
-            conditions.push(&domain_filter);
-        }
-        let language_filter;
-        if let Some(typed) = query.language.as_deref().filter(|l| !l.trim().is_empty()) {
-            values.push(Box::new(language_code(typed)));
-            language_filter = format!(
-                "s.id IN (SELECT service_id FROM resource_language WHERE code = ?{})",
-                values.len()
-            );
-            conditions.push(&language_filter);
-        }
-        if !query.include_removed {
-            conditions.push("s.removed_at IS NULL");
-        }
-        order.push("s.name COLLATE NOCASE, s.id".into());
-        values.push(Box::new(query.limit as i64));
-        let sql = format!(
-            "SELECT {HIT_COLUMNS}, {in_zip} FROM {} {} ORDER BY {} LIMIT ?{}",
-            from.join(" "),
-            if conditions.is_empty() {
-                String::new()
-            } else {
-                format!("WHERE {}", conditions.join(" AND "))
-            },
-            order.join(", "),
-            values.len()
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(values.iter()), |row| {
-            hit(row, row.get::<_, bool>(12)?)
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(hits)
     }
 
     /// One service in full, by tend's id (removed or not).

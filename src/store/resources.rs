@@ -188,8 +188,10 @@ fn write_services(
                     conn.prepare_cached(&format!("DELETE FROM {table} WHERE service_id = ?1"))?
                         .execute([before.id])?;
                 }
-                conn.prepare_cached("DELETE FROM resource_fts WHERE rowid = ?1")?
-                    .execute([before.id])?;
+                for table in ["resource_fts", "resource_name_fts"] {
+                    conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
+                        .execute([before.id])?;
+                }
                 write_parts(conn, before.id, service)?;
                 counts.updated += 1;
                 if before.removed {
@@ -295,16 +297,16 @@ fn write_parts(
         ])?;
     }
     let mut domain = conn.prepare_cached(
-        "INSERT OR IGNORE INTO resource_domain (domain, service_id) VALUES (?1, ?2)",
+        "INSERT OR IGNORE INTO resource_domain (domain, service_id, name) VALUES (?1, ?2, ?3)",
     )?;
     for d in &service.domains {
-        domain.execute(params![d.code(), id])?;
+        domain.execute(params![d.code(), id, service.name])?;
     }
     let mut language = conn.prepare_cached(
-        "INSERT OR IGNORE INTO resource_language (code, service_id) VALUES (?1, ?2)",
+        "INSERT OR IGNORE INTO resource_language (code, service_id, name) VALUES (?1, ?2, ?3)",
     )?;
     for code in &service.languages {
-        language.execute(params![code, id])?;
+        language.execute(params![code, id, service.name])?;
     }
     let mut zip = conn
         .prepare_cached("INSERT OR IGNORE INTO resource_zip (zip, service_id) VALUES (?1, ?2)")?;
@@ -322,6 +324,8 @@ fn write_parts(
         service.organization,
         service.terms.join("; ")
     ])?;
+    conn.prepare_cached("INSERT INTO resource_name_fts (rowid, name) VALUES (?1, ?2)")?
+        .execute(params![id, service.name])?;
     Ok(())
 }
 

@@ -16,12 +16,17 @@
 /// - The search's filters each have a table keyed for it (`domain`,
 ///   `language`, `zip` first, then the service), WITHOUT ROWID so the key
 ///   is the table; each also indexed by service, for replacing a service's
-///   rows when it changes.
+///   rows when it changes. The domain and language rows keep the
+///   service's name, indexed after the value, so a list of one domain or
+///   language by name reads only the rows it shows.
 /// - `resource_fts` (FTS5) indexes the service's name, description,
 ///   organization and taxonomy terms, its rowid the service's id. Written
 ///   by the import (not by triggers: the organization's name and the terms
 ///   come from other tables). Prefix indexes of 1 to 3 characters make a
 ///   search typed letter by letter cheap.
+/// - `resource_name_fts` (FTS5) indexes the service's name alone, the same
+///   way, so a search finds the services whose name has the words first
+///   without reading every service the words find elsewhere.
 /// - `fingerprint` is a hash of everything imported for a service, so a
 ///   re-import tells an unchanged service from a changed one without
 ///   reading its rows back.
@@ -97,16 +102,20 @@ CREATE TABLE resource_domain (
                       OR domain = 'transportation' OR domain = 'income-benefits'
                       OR domain = 'safety' OR domain = 'social-support' OR domain = 'other'),
     service_id INTEGER NOT NULL REFERENCES resource_service(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,          -- the service's, for listing by name
     PRIMARY KEY (domain, service_id)
 ) WITHOUT ROWID;
 CREATE INDEX resource_domain_by_service ON resource_domain (service_id);
+CREATE INDEX resource_domain_by_name ON resource_domain (domain, name COLLATE NOCASE);
 
 CREATE TABLE resource_language (
     code       TEXT NOT NULL,          -- a language tag's primary subtag: es, ht, zh
     service_id INTEGER NOT NULL REFERENCES resource_service(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,          -- the service's, for listing by name
     PRIMARY KEY (code, service_id)
 ) WITHOUT ROWID;
 CREATE INDEX resource_language_by_service ON resource_language (service_id);
+CREATE INDEX resource_language_by_name ON resource_language (code, name COLLATE NOCASE);
 
 CREATE TABLE resource_zip (
     zip        TEXT NOT NULL,          -- 5 digits
@@ -117,6 +126,12 @@ CREATE INDEX resource_zip_by_service ON resource_zip (service_id);
 
 CREATE VIRTUAL TABLE resource_fts USING fts5(
     name, description, organization, terms,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+
+CREATE VIRTUAL TABLE resource_name_fts USING fts5(
+    name,
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '1 2 3'
 );
