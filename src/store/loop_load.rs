@@ -85,6 +85,22 @@ pub struct LoopLoad<'a> {
     pub today: NaiveDate,
     pub owner: Option<i64>,
     pub author: Option<i64>,
+    /// Steps closed before this day are not written: the tasks of older
+    /// history, which no list shows, cost a generated caseload more than
+    /// they show (at 100,000 patients, more than half of the loops' tasks
+    /// and of their time). The loop's own rows, and its open steps, are
+    /// always written.
+    pub steps_from: Option<NaiveDate>,
+}
+
+impl LoopLoad<'_> {
+    /// Whether the task of this step is written.
+    fn keeps(&self, task: &StepTask) -> bool {
+        match (&task.closed, self.steps_from) {
+            (Some((_, _, at)), Some(from)) => at.date_naive() >= from,
+            _ => true,
+        }
+    }
 }
 
 /// A step's task as it stands at the end of the history: still open, or
@@ -225,6 +241,7 @@ impl Tx<'_> {
             (status, status_on, updated) = (change.to, *day, at);
             open = step(status, status_on, appointment_on).map(|s| StepTask::new(s, urgent, at));
         }
+        let done: Vec<&StepTask> = done.iter().filter(|t| load.keeps(t)).collect();
         for task in &done {
             self.write_step(new.patient_id, load.owner, task)?;
         }
@@ -345,8 +362,10 @@ impl Tx<'_> {
                         let at = self.instant_of(done_on);
                         call.close(TaskStatus::Completed, "reached the member".into(), at);
                     }
-                    outreach = Some(self.write_step(current.patient_id, load.owner, &call)?);
-                    loaded.tasks += 1;
+                    if load.keeps(&call) {
+                        outreach = Some(self.write_step(current.patient_id, load.owner, &call)?);
+                        loaded.tasks += 1;
+                    }
                 }
                 if change.to == AppointmentStatus::Rescheduled {
                     let Some(new_start) = change.new_start else {
@@ -359,9 +378,17 @@ impl Tx<'_> {
                 note = change.note.as_deref();
                 (status, status_on, updated) = (change.to, *day, at);
             }
-            let reminder_id = self.write_step(current.patient_id, load.owner, &reminder)?;
-            let went_id = self.write_step(current.patient_id, load.owner, &went)?;
-            loaded.tasks += 2;
+            // Both steps, or neither: a past appointment's are kept with the
+            // last one closed.
+            let (reminder_id, went_id) = if load.keeps(&went) || load.keeps(&reminder) {
+                loaded.tasks += 2;
+                (
+                    Some(self.write_step(current.patient_id, load.owner, &reminder)?),
+                    Some(self.write_step(current.patient_id, load.owner, &went)?),
+                )
+            } else {
+                (None, None)
+            };
             let id = self.insert_loaded_appointment(
                 &current,
                 status,
@@ -399,7 +426,7 @@ impl Tx<'_> {
         &mut self,
         new: &NewAppointment,
         status: AppointmentStatus,
-        (reminder, went, outreach): (i64, i64, Option<i64>),
+        (reminder, went, outreach): (Option<i64>, Option<i64>, Option<i64>),
         note: Option<&str>,
         status_on: NaiveDate,
         author: Option<i64>,
@@ -504,6 +531,7 @@ impl Tx<'_> {
             (status, status_on, updated, last_day) = (change.to, on, at, *day);
             open = step(status, on, until).map(|s| StepTask::new(s, false, at));
         }
+        let done: Vec<&StepTask> = done.iter().filter(|t| load.keeps(t)).collect();
         for task in &done {
             self.write_step(new.patient_id, load.owner, task)?;
         }

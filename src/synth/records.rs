@@ -19,6 +19,12 @@ use crate::store::{
 /// written; [`PatientRecords::write`] puts the real one in.
 pub(super) const UNSAVED: i64 = 0;
 
+/// The loops' steps closed in this many days before today are written as
+/// tasks; older ones are not (see `LoopLoad::steps_from`): the loops' rows
+/// hold all of their history, and the tasks of the last three months show
+/// how each recent loop moved.
+const STEPS_DAYS: i64 = 90;
+
 /// A patient and what is recorded about them, made but not yet written.
 pub(super) struct PatientRecords {
     pub(super) patient: Patient,
@@ -134,6 +140,7 @@ impl PatientRecords {
             today: rules.clock.today(),
             owner: self.patient.coordinator_id(),
             author: self.patient.coordinator_id(),
+            steps_from: Some(rules.clock.today() - chrono::Duration::days(STEPS_DAYS)),
         };
         let loops = self.loops;
         for (need, mut history) in loops.referrals {
