@@ -167,7 +167,10 @@ fn check_says_plainly_what_it_found() {
         said.contains("  ok       SQLite's integrity check finds the file whole\n")
             && said.contains("  ok       every record points at records that exist\n")
             && said.contains("  ok       the search indexes match the records\n")
-            && said.contains("  ok       schema version 11 (current)\n")
+            && said.contains(&format!(
+                "  ok       schema version {} (current)\n",
+                tend::store::schema::LATEST
+            ))
             && said.contains("  ok       the audit trail is whole: 3 rows chained, "),
         "{said}"
     );
@@ -205,9 +208,10 @@ fn check_says_plainly_what_it_found() {
         .unwrap();
     let said = text(&tend(&db, &["check"]).stdout);
     assert!(
-        said.contains(
-            "schema version 5 is older than this tend's 11: opening it with tend upgrades it"
-        ),
+        said.contains(&format!(
+            "schema version 5 is older than this tend's {}: opening it with tend upgrades it",
+            tend::store::schema::LATEST
+        )),
         "{said}"
     );
 }

@@ -6,6 +6,8 @@
 
 mod common;
 mod fixtures;
+#[path = "fhir/validator.rs"]
+mod validator;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -34,6 +36,7 @@ use tend::store::fhir::{
 };
 use tend::store::{AuditAction, NewEncounter, Store};
 use tend::synth::{self, GenParams};
+use validator::validate;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -600,6 +603,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
         ],
         encounters: vec![],
         clock_tasks: vec![],
+        loops: Default::default(),
     };
     let bare = PatientData {
         patient: Patient {
@@ -649,6 +653,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
         notes: vec![],
         encounters: vec![],
         clock_tasks: vec![],
+        loops: Default::default(),
     };
     (full, bare)
 }
@@ -1169,73 +1174,6 @@ fn assert_references_resolve(bundle: &Value) {
         }
     }
     assert!(checked > 0);
-}
-
-/// The Python with the validator installed: `TEND_FHIR_PYTHON` (which
-/// .ci/run sets after making its virtual environment), else the
-/// repository's `.venv-fhir`, else one this test makes with
-/// `tests/fhir/setup-validator.sh` in Cargo's scratch folder (so `cargo
-/// test` on a fresh machine sets up what it needs). When that cannot be
-/// made either this test fails, saying how to install it: a validator that
-/// did not run has validated nothing.
-fn fhir_python() -> PathBuf {
-    const HOW: &str = "the FHIR validator needs a Python with fhir.resources 6.4.0 (FHIR R4 4.0.1 \
-        models): in the repository run `python3 -m venv .venv-fhir && .venv-fhir/bin/pip install \
-        'fhir.resources==6.4.0' 'pydantic<2'`, or set TEND_FHIR_PYTHON to such a python \
-        (.ci/run does this itself)";
-    if let Some(python) = std::env::var_os("TEND_FHIR_PYTHON") {
-        let python = PathBuf::from(python);
-        assert!(
-            python.exists(),
-            "TEND_FHIR_PYTHON={} does not exist; {HOW}",
-            python.display()
-        );
-        return python;
-    }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-fhir/bin/python");
-    if local.exists() {
-        return local;
-    }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/setup-validator.sh");
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-venv");
-    let out = std::process::Command::new("bash")
-        .arg(&script)
-        .arg(&venv)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HOW}", script.display()));
-    assert!(
-        out.status.success(),
-        "{} failed: {}; {HOW}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let python = PathBuf::from(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim(),
-    );
-    assert!(python.exists(), "{HOW}");
-    python
-}
-
-/// Runs the independent validator over a bundle file; its output (a line
-/// per resource type), having asserted that it accepted the bundle.
-fn validate(bundle_path: &Path) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/validate.py");
-    let out = std::process::Command::new(fhir_python())
-        .arg(&script)
-        .arg(bundle_path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "the validator refused the bundle:\n{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
 }
 
 #[test]
@@ -1927,16 +1865,16 @@ mod a_file_that_is_not_a_fhir_r4_bundle_is_refused_whole {
                 b["entry"][3]["resource"]["owner"]["reference"] = json!("Patient/p-1");
             }),
             "entry 3 (Task/t-1): owner.reference refers to Patient/p-1, not to a Practitioner";
-        a_resource_tend_does_not_keep: "appointment.json",
+        a_resource_tend_does_not_keep: "immunization.json",
             |bundle| spoiled(bundle, |b| {
                 b["entry"].as_array_mut().unwrap().push(json!({"resource": {
-                    "resourceType": "Appointment",
-                    "id": "a1",
-                    "status": "booked",
-                    "participant": [{"actor": {"reference": "Patient/p-1"}, "status": "accepted"}]
+                    "resourceType": "Immunization",
+                    "id": "i1",
+                    "status": "completed",
+                    "patient": {"reference": "Patient/p-1"}
                 }}));
             }),
-            "entry 4 (Appointment/a1): tend does not keep Appointment resources";
+            "entry 4 (Immunization/i1): tend does not keep Immunization resources";
         an_encounter_of_a_class_tend_does_not_know: "class.json",
             |bundle| spoiled(bundle, |b| {
                 let mut e = encounter();

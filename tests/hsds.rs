@@ -504,3 +504,49 @@ fn a_row_that_is_not_utf8_and_an_empty_file() {
     assert_eq!(ids(&package.directory.locations, |l| &l.id), ["loc-1"]);
     assert_eq!(package.directory.taxonomy, None);
 }
+
+#[test]
+fn attributes_link_services_to_taxonomy_terms() {
+    let attribute = "id,link_id,link_type,link_entity,taxonomy_term_id,value,label\n\
+        a-1,svc-1,,service,tax-1,,\n\
+        a-2,org-1,,Organization,tax-1,,\n\
+        a-3,svc-9,,service,tax-1,,\n\
+        a-4,svc-2,,service,tax-9,,\n";
+    let package = with("attribute.csv", Some(attribute));
+    assert_eq!(
+        messages(&package),
+        [
+            "attribute.csv:4: link_id: \"svc-9\" names no service",
+            "attribute.csv:5: taxonomy_term_id: \"tax-9\" names no taxonomy term",
+        ]
+    );
+    let attributes = &package.directory.attributes;
+    assert_eq!(ids(attributes, |a| &a.id), ["a-1", "a-2"]);
+    assert!(attributes[0].of_service());
+    assert_eq!(attributes[0].taxonomy_term_id, "tax-1");
+    assert_eq!(attributes[1].link_entity, "organization");
+    assert!(!attributes[1].of_service());
+}
+
+#[test]
+fn hsds_2_service_taxonomy_is_read_as_attributes_of_services() {
+    let mut files = valid();
+    files.push((
+        "services_taxonomy.csv",
+        "id,service_id,taxonomy_id,taxonomy_detail\nst-1,svc-1,tax-1,\nst-2,svc-3,tax-2,\n".into(),
+    ));
+    let package = read(&files);
+    assert_eq!(
+        messages(&package),
+        ["services_taxonomy.csv:3: taxonomy_id: \"tax-2\" names no taxonomy term"]
+    );
+    let attributes = &package.directory.attributes;
+    assert_eq!(attributes.len(), 1);
+    assert_eq!(
+        (
+            attributes[0].link_id.as_str(),
+            attributes[0].link_entity.as_str()
+        ),
+        ("svc-1", "service")
+    );
+}

@@ -171,7 +171,7 @@ fn help_lists_the_focused_panes_keys_from_the_keymap() {
         press(&mut app, KeyCode::Char('j'));
     }
     let bottom = text(&draw(&mut app, 80, 24));
-    assert!(bottom.contains("go to today's tasks"), "{bottom}");
+    assert!(bottom.contains("lock the screen now"), "{bottom}");
     press(&mut app, KeyCode::Char('k'));
     let one_up = text(&draw(&mut app, 80, 24));
     assert_ne!(one_up, bottom, "k scrolls back at once");

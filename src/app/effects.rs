@@ -4,6 +4,7 @@
 //! into the store, the file system or another layer itself.
 
 use super::keymap::Context;
+use super::loops::LoopKind;
 use super::notes::Proposal;
 use super::overlays::Overlay;
 use super::prompts::Search;
@@ -44,6 +45,38 @@ pub enum Effect {
     AskVoidClock { clock_id: i64, team: bool },
     /// The prompt for the member ID the ADT message is for.
     AskMatchAdt(i64),
+    /// The form of a new referral, appointment or authorization for the
+    /// patient.
+    NewLoop(LoopKind, i64),
+    /// The resource directory, to find a service to refer the patient to.
+    FindService(i64),
+    /// The one-key choice of where the selected one moves (`None`: the
+    /// list is empty).
+    AskLoopMove {
+        kind: LoopKind,
+        patient_id: i64,
+        id: Option<i64>,
+    },
+    /// One in full.
+    ShowLoopDetail {
+        kind: LoopKind,
+        patient_id: i64,
+        id: Option<i64>,
+    },
+    /// The patient's list again, with `select` (an id) selected.
+    ShowLoopList {
+        kind: LoopKind,
+        patient_id: i64,
+        select: Option<i64>,
+    },
+    /// The week from that day, moved by so many days.
+    ShiftWeek(chrono::NaiveDate, i64),
+    /// An appointment's transport (or interpreter) arranged, or not.
+    ToggleArranged {
+        patient_id: i64,
+        id: Option<i64>,
+        transport: bool,
+    },
 }
 
 impl App {
@@ -69,6 +102,29 @@ impl App {
             Effect::AskDismissAdt(id) => self.ask_dismiss_adt(id)?,
             Effect::AskVoidClock { clock_id, team } => self.ask_void_clock(clock_id, team)?,
             Effect::AskMatchAdt(id) => self.ask_match_adt(id)?,
+            Effect::NewLoop(kind, patient_id) => self.open_loop_form(kind, patient_id)?,
+            Effect::FindService(patient_id) => self.open_directory(Some(patient_id), "")?,
+            Effect::AskLoopMove {
+                kind,
+                patient_id,
+                id,
+            } => self.ask_loop_move(kind, patient_id, id)?,
+            Effect::ShowLoopDetail {
+                kind,
+                patient_id,
+                id,
+            } => self.show_loop_detail(kind, patient_id, id)?,
+            Effect::ShowLoopList {
+                kind,
+                patient_id,
+                select,
+            } => self.show_loop_list(kind, patient_id, select)?,
+            Effect::ShiftWeek(from, days) => self.shift_week(from, days)?,
+            Effect::ToggleArranged {
+                patient_id,
+                id,
+                transport,
+            } => self.toggle_arranged(patient_id, id, transport)?,
         }
         Ok(())
     }

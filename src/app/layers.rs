@@ -1,6 +1,6 @@
 //! What sits over the panes, as a stack of at most four layers: the panes
 //! at the bottom, then at most one modal layer (the caseload's filter line,
-//! a prompt, a form or the note editor), then at most one overlay (help, a
+//! a prompt, a form, the note editor or the resource directory), then at most one overlay (help, a
 //! goal, the timeline, …), which may sit over a modal one (the templates
 //! over the editor, the help of a form), and over everything the lock
 //! screen, which hides all of it.
@@ -11,6 +11,7 @@
 //! screen is drawn by walking the same stack, bottom to top, so the order
 //! keys are taken in and the order layers are drawn in cannot disagree.
 
+use super::directory::DirectoryView;
 use super::editor::NoteEditor;
 use super::forms::OpenForm;
 use super::line_input::LineInput;
@@ -28,6 +29,8 @@ pub enum Modal {
     Form(OpenForm),
     /// The note being written.
     Editor(NoteEditor),
+    /// The community resource directory, searched as its line is typed.
+    Directory(DirectoryView),
 }
 
 /// Which layer is on top, and so takes the next key.
@@ -38,6 +41,7 @@ pub enum Top {
     Prompt,
     Form,
     Editor,
+    Directory,
     Overlay,
     Lock,
 }
@@ -94,6 +98,7 @@ impl Layers {
             Some(Modal::Prompt(_)) => Top::Prompt,
             Some(Modal::Form(_)) => Top::Form,
             Some(Modal::Editor(_)) => Top::Editor,
+            Some(Modal::Directory(_)) => Top::Directory,
         }
     }
 
@@ -117,6 +122,13 @@ impl Layers {
     modal_access!(Prompt, Prompt, prompt, prompt_mut, take_prompt);
     modal_access!(Form, OpenForm, form, form_mut, take_form);
     modal_access!(Editor, NoteEditor, editor, editor_mut, take_editor);
+    modal_access!(
+        Directory,
+        DirectoryView,
+        directory,
+        directory_mut,
+        take_directory
+    );
 
     pub fn overlay(&self) -> Option<&Overlay> {
         self.overlay.as_ref()

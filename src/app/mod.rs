@@ -4,6 +4,7 @@
 //! `App` is a thin router: each pane's behaviour lives in its own module.
 
 pub mod audit_view;
+pub mod directory;
 pub mod editor;
 mod effects;
 pub mod form;
@@ -16,6 +17,7 @@ pub mod layout;
 pub mod line_input;
 pub mod list;
 pub mod lock;
+pub mod loops;
 pub mod notes;
 pub mod overlays;
 pub mod pane;
@@ -240,6 +242,7 @@ impl App {
             },
             Top::Form => Context::Form,
             Top::Prompt | Top::Filter => Context::LineInput,
+            Top::Directory => Context::Directory,
             Top::Lock => Context::Lock,
         }
     }
@@ -330,6 +333,7 @@ impl App {
             Top::Form => return self.form_key(key),
             Top::Prompt => return self.prompt_key(key),
             Top::Filter => return self.filter_key(key),
+            Top::Directory => return self.directory_key(key),
             Top::Lock => return self.lock_key(key),
             Top::Panes => {}
         }
@@ -369,6 +373,10 @@ impl App {
         let Some(context) = self.layers.overlay().map(Overlay::context) else {
             return Ok(());
         };
+        if let Some(Overlay::KeyChoice(_)) = self.layers.overlay() {
+            // Its keys are the domain's choices, read from the key itself.
+            return self.key_choice_key(key);
+        }
         let action = self.settings.keymap.command(context, &key);
         let number = self.settings.keymap.numbered(context, &key);
         let of = match self.layers.overlay() {

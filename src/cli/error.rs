@@ -8,6 +8,7 @@ use crate::clock::ClockError;
 use crate::config::ConfigError;
 use crate::fhir::export::ExportError;
 use crate::fhir::import::ImportError;
+use crate::resources::ResourceImportError;
 use crate::roster::RosterError;
 use crate::store::{OpenError, StoreError};
 use crate::synth::GenError;
@@ -33,6 +34,8 @@ pub enum CliError {
     Roster(#[from] RosterError),
     #[error(transparent)]
     FhirImport(#[from] ImportError),
+    #[error(transparent)]
+    Resources(#[from] ResourceImportError),
     #[error(transparent)]
     Generate(#[from] GenError),
     #[error(transparent)]

@@ -1,5 +1,6 @@
-//! `tend import patients|fhir`: records read into tend. The work is done
-//! by `roster` and `fhir::import`; here it is asked for and said.
+//! `tend import patients|fhir|adt|resources`: records read into tend. The
+//! work is done by `roster`, `fhir::import`, `hl7` and `resources`; here
+//! it is asked for and said.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,7 +10,9 @@ use super::context::Context;
 use super::error::CliResult;
 use super::output::counted;
 use crate::domain::role::Right;
+use crate::resources::ResourceImport;
 use crate::roster::{Options, RosterImport};
+use crate::text::clean;
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Import {
@@ -40,6 +43,16 @@ pub(crate) enum Import {
         /// The bundle
         file: PathBuf,
     },
+    /// A community resource directory: an Open Referral HSDS data package (a folder of CSV
+    /// files). Refused whole if anything in it is wrong; a re-import updates services by
+    /// their HSDS id and marks removed those no longer in it
+    Resources {
+        /// The folder holding organization.csv, service.csv, …
+        folder: PathBuf,
+        /// Import the rows without problems, and list those left out
+        #[arg(long)]
+        partial: bool,
+    },
 }
 
 pub(crate) fn run(cx: &Context, what: Import) -> CliResult<ExitCode> {
@@ -59,7 +72,26 @@ pub(crate) fn run(cx: &Context, what: Import) -> CliResult<ExitCode> {
         }
         Import::Fhir { file } => fhir(cx, file),
         Import::Adt { paths } => super::adt::import(cx, paths),
+        Import::Resources { folder, partial } => resources(cx, folder, partial),
     }
+}
+
+/// `tend import resources`: every problem on standard error (`FILE:LINE:
+/// COLUMN: what is wrong`) before the database is touched; refused whole
+/// unless `--partial`, which imports the rest and lists what was left out.
+fn resources(cx: &Context, folder: PathBuf, partial: bool) -> CliResult<ExitCode> {
+    let import = ResourceImport::read(&folder, partial)?;
+    let lead = if partial { "left out: " } else { "" };
+    for problem in import.problems() {
+        errln!("{lead}{}", clean(&problem.to_string()));
+    }
+    import.check()?;
+    let db = cx.db_path()?;
+    cx.require_on(&db, Right::Import)?;
+    let mut store = cx.open_store(&db, true, Right::Import)?;
+    let report = import.run(&mut store)?;
+    outln!("{}", clean(&report.line(&folder)))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `tend import patients`: the roster's problems on standard error before

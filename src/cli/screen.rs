@@ -2,6 +2,7 @@
 //! database with a synthetic caseload).
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 use super::context::Context;
@@ -45,8 +46,23 @@ pub(crate) fn demo(cx: &Context, args: DemoArgs) -> CliResult<ExitCode> {
     let path = dir.path().join("demo.db");
     let mut store = cx.open_for_screen(&path, true)?;
     super::gen::generate(&mut store, cx, args.patients, args.seed)?;
+    demo_directory(&mut store, dir.path(), args.seed)?;
     show(store, cx, true)
     // `dir` is dropped here: the demo database goes with it.
+}
+
+/// The demo's small synthetic resource directory (issue 17): an HSDS
+/// package written beside the database and imported as `tend import
+/// resources` would.
+fn demo_directory(store: &mut Store, dir: &Path, seed: u64) -> CliResult<()> {
+    let folder = dir.join("resources");
+    std::fs::create_dir(&folder)
+        .and_then(|()| {
+            synth::resources::write_package(&folder, synth::resources::DEMO_SERVICES, seed)
+        })
+        .map_err(CliError::DemoFolder)?;
+    crate::resources::import_folder(store, &folder, false)?;
+    Ok(())
 }
 
 fn require_terminal() -> CliResult<()> {

@@ -13,6 +13,9 @@ use crate::domain::note::Method;
 use crate::domain::patient::{FlagKind, RiskTier};
 use crate::domain::task::TaskKind;
 
+mod loops;
+pub use loops::*;
+
 /// Where tend's resources, extensions and code systems are named. The
 /// `.example` domain is reserved: these are names, not addresses to fetch.
 pub const BASE: &str = "https://tend.example/fhir";
@@ -30,6 +33,10 @@ pub mod id_system {
     /// sending system (application and facility), percent-encoded
     /// ([`super::source_system_uri`]).
     pub const ADT_SOURCE: &str = "urn:tend:adt-source:";
+    /// A community service's id in the resource directory (Open Referral
+    /// HSDS `services.id`), on the HealthcareService a referral went to:
+    /// kept after the service is removed from the directory.
+    pub const HSDS_SERVICE: &str = "urn:tend:hsds-service";
 }
 
 /// Extensions: FHIR's own where R4 defines one, tend's otherwise.
@@ -107,6 +114,33 @@ pub mod ext {
     /// the clock's kind) and `encounter` (valueReference to the Encounter).
     pub const TRANSITION_CLOCK: &str =
         "https://tend.example/fhir/StructureDefinition/transition-clock";
+    /// On ServiceRequest, Appointment and Claim: where the closed loop
+    /// stands in tend's own terms, which FHIR's status codes are coarser
+    /// than (`super::service_request_status`). Complex: `status`
+    /// (valueCode, tend's status), `on` (valueDate, the day it was set),
+    /// `note` (valueString, what the receiver or payer said, why it was
+    /// declined or cancelled) and, on a closed referral, `confirmation`
+    /// (valueCode: how receipt was confirmed).
+    pub const LOOP_STATUS: &str = "https://tend.example/fhir/StructureDefinition/loop-status";
+    /// On Task: which step of a closed loop it is (valueCode: `next-step`,
+    /// `reminder`, `outreach`); `Task.focus` names the loop's
+    /// ServiceRequest, Appointment or Claim.
+    pub const LOOP_STEP: &str = "https://tend.example/fhir/StructureDefinition/loop-step";
+    /// On Appointment: what the member needs to get there and whether it
+    /// is arranged. R4 has no extension for this (its interpreterRequired
+    /// is the Patient's, not a visit's). Complex, each valueBoolean and
+    /// written only when true: `transport-needed`, `transport-arranged`,
+    /// `interpreter-needed`, `interpreter-arranged`.
+    pub const ARRANGEMENTS: &str = "https://tend.example/fhir/StructureDefinition/arrangements";
+    /// On a rescheduled Appointment: the one booked in its place
+    /// (valueReference to an Appointment).
+    pub const RESCHEDULED_TO: &str = "https://tend.example/fhir/StructureDefinition/rescheduled-to";
+    /// On Appointment, which has no author element: the coordinator who
+    /// recorded it (valueReference to a Practitioner).
+    pub const RECORDED_BY: &str = "https://tend.example/fhir/StructureDefinition/recorded-by";
+    /// On Claim: the day the prior authorization was sent to the payer
+    /// (valueDate); `Claim.created` is when tend wrote it down.
+    pub const SUBMITTED: &str = "https://tend.example/fhir/StructureDefinition/submitted";
 }
 
 /// Code systems.
@@ -140,6 +174,24 @@ pub mod system {
     pub const TASK_KIND: &str = "https://tend.example/fhir/CodeSystem/task-kind";
     pub const CONTACT_METHOD: &str = "https://tend.example/fhir/CodeSystem/contact-method";
     pub const OBSERVATION: &str = "https://tend.example/fhir/CodeSystem/observation";
+    pub const SNOMED: &str = "http://snomed.info/sct";
+    /// US Core's category codes: `sdoh` is the category of a service
+    /// request for a social need (SDOH Clinical Care's service category
+    /// value set).
+    pub const US_CORE_CATEGORY: &str = "http://hl7.org/fhir/us/core/CodeSystem/us-core-category";
+    /// tend's own kind of referral (clinical, community), beside FHIR's.
+    pub const REFERRAL_KIND: &str = "https://tend.example/fhir/CodeSystem/referral-kind";
+    /// Appointment.participant.type: the primary performer and the location.
+    pub const PARTICIPATION_TYPE: &str =
+        "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+    pub const CLAIM_TYPE: &str = "http://terminology.hl7.org/CodeSystem/claim-type";
+    pub const PROCESS_PRIORITY: &str = "http://terminology.hl7.org/CodeSystem/processpriority";
+    /// What an authorized item is coded in: the URIs of FHIR's
+    /// terminology list and US Core's (HCPCS level II by its OID).
+    pub const CPT: &str = "http://www.ama-assn.org/go/cpt";
+    pub const HCPCS: &str = "urn:oid:2.16.840.1.113883.6.285";
+    pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
+    pub const NDC: &str = "http://hl7.org/fhir/sid/ndc";
 }
 
 /// Category of an encounter's diagnosis (a contained Condition).
@@ -411,6 +463,12 @@ mod tests {
             ext::READMISSION_OF,
             ext::ADMISSION_NOTIFIED,
             ext::TRANSITION_CLOCK,
+            ext::LOOP_STATUS,
+            ext::LOOP_STEP,
+            ext::ARRANGEMENTS,
+            ext::RESCHEDULED_TO,
+            ext::RECORDED_BY,
+            ext::SUBMITTED,
         ];
         let mut seen = std::collections::HashSet::new();
         for url in urls {

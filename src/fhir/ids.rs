@@ -20,10 +20,15 @@ pub enum Kind {
     Task,
     Note,
     Encounter,
+    /// A referral (ServiceRequest).
+    Referral,
+    Appointment,
+    /// A prior authorization (Claim with use `preauthorization`).
+    Authorization,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Practitioner,
         Kind::Patient,
         Kind::Condition,
@@ -37,6 +42,9 @@ impl Kind {
         Kind::Task,
         Kind::Note,
         Kind::Encounter,
+        Kind::Referral,
+        Kind::Appointment,
+        Kind::Authorization,
     ];
 
     fn prefix(self) -> &'static str {
@@ -54,6 +62,9 @@ impl Kind {
             Kind::Task => "t",
             Kind::Note => "com",
             Kind::Encounter => "enc",
+            Kind::Referral => "sr",
+            Kind::Appointment => "apt",
+            Kind::Authorization => "pa",
         }
     }
 
@@ -71,6 +82,9 @@ impl Kind {
             Kind::Task => "Task",
             Kind::Note => "Communication",
             Kind::Encounter => "Encounter",
+            Kind::Referral => "ServiceRequest",
+            Kind::Appointment => "Appointment",
+            Kind::Authorization => "Claim",
         }
     }
 
@@ -106,6 +120,12 @@ pub fn care_team_id(patient: i64) -> String {
 /// The patient's CarePlan (one a patient).
 pub fn care_plan_id(patient: i64) -> String {
     format!("cp-{patient}")
+}
+
+/// The payer's answer to a prior authorization (a ClaimResponse, one a
+/// Claim): not a row of its own, but columns of the authorization's.
+pub fn claim_response_id(authorization: i64) -> String {
+    format!("par-{authorization}")
 }
 
 /// A care-team member's organisation, contained beside them.

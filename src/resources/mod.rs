@@ -1,15 +1,19 @@
 //! The community resource directory: Open Referral HSDS data packages read
-//! into typed rows (issue 17, item 2). Pure: it reads files, nothing more;
-//! the store and `tend import resources` sit above it.
+//! into typed rows (issue 17, item 2), then into one record per service
+//! (`flatten`), and written by `import` through the store. All but
+//! `import` is pure: it reads files, nothing more.
 //!
 //! Format: HSDS 3.0's tabular form, a folder of CSV files with headers,
 //! one per table, named in the singular (`organization.csv`,
 //! `service.csv`, `location.csv`, `service_at_location.csv`, `phone.csv`,
-//! `language.csv`, `schedule.csv`, `address.csv`, `taxonomy_term.csv`),
-//! columns as in the specification's `schema/simple/schema.csv`
-//! (github.com/openreferral/specification, branch 3.0).
-//! `organization.csv` and `service.csv` are required, the rest optional;
-//! other files (attribute.csv, contact.csv, …) are not read.
+//! `language.csv`, `schedule.csv`, `address.csv`, `taxonomy_term.csv`,
+//! `attribute.csv`), columns as in the specification's
+//! `schema/simple/schema.csv` (github.com/openreferral/specification,
+//! branch 3.0). `organization.csv` and `service.csv` are required, the
+//! rest optional; other files (contact.csv, funding.csv, …) are not read.
+//! `attribute.csv` is how 3.0 says what a service is for: it links a row
+//! (`link_entity`, `link_id`) to a taxonomy term; tend reads the need
+//! domains of a service from its terms (`flatten`).
 //!
 //! HSDS 2.0's plural names are read as aliases: `organizations.csv`,
 //! `services.csv`, `locations.csv`, `services_at_location.csv`,
@@ -17,7 +21,8 @@
 //! `physical_addresses.csv`, `taxonomy.csv`; so are 2.0's column names
 //! where they differ in the columns tend uses (`url` for an organization's
 //! `website`, `language` for a language's `name`). Both spellings of one
-//! file in a folder is a problem.
+//! file in a folder is a problem. 2.0's `service_taxonomy.csv`
+//! (`service_id`, `taxonomy_id`) is read as attributes of services.
 //!
 //! Pipeline, each step pure:
 //!
@@ -29,10 +34,10 @@
 //!    required column is left out whole.
 //! 2. [`rows`]: each table into typed rows ([`types`]), in link order
 //!    (organizations, services, locations, services at locations, phones,
-//!    languages, schedules, addresses, taxonomy terms). Each row's values
-//!    are checked by [`check`] (phones, schedule times, BYDAY, dates, US
-//!    ZIP codes, service status), its id must be new in its file, and its
-//!    links must name a row kept so far.
+//!    languages, schedules, addresses, taxonomy terms, attributes). Each
+//!    row's values are checked by [`check`] (phones, schedule times,
+//!    BYDAY, dates, US ZIP codes, service status), its id must be new in
+//!    its file, and its links must name a row kept so far.
 //! 3. [`read_package`] returns the [`Directory`] of the rows without a
 //!    problem and every [`Problem`], `FILE:LINE: COLUMN: what is wrong`.
 //!    The caller refuses the package whole when there is any problem, or
@@ -48,6 +53,8 @@
 //! offset, compared as written.
 
 pub mod check;
+pub mod flatten;
+pub mod import;
 pub mod read;
 pub mod rows;
 pub mod types;
@@ -55,6 +62,7 @@ pub mod types;
 use std::path::Path;
 
 pub use check::Problem;
+pub use import::{import_folder, ResourceImport, ResourceImportError, ResourceReport};
 pub use types::*;
 
 /// A package read: the rows without problems, and the problems.
@@ -107,6 +115,8 @@ pub fn read_package(folder: &Path) -> Result<Package, PackageError> {
         schedule: table(&read::SCHEDULE)?,
         address: table(&read::ADDRESS)?,
         taxonomy_term: table(&read::TAXONOMY_TERM)?,
+        attribute: table(&read::ATTRIBUTE)?,
+        service_taxonomy: table(&read::SERVICE_TAXONOMY)?,
     };
     let directory = rows::directory(&tables, &mut problems);
     Ok(Package {

@@ -74,6 +74,24 @@ pub const TAXONOMY_TERM: FileSpec = FileSpec {
     columns: &["id", "name"],
 };
 
+/// attribute.csv: HSDS 3.0's link from a row (a service, mostly) to a
+/// taxonomy term, which is how a service says what it is for.
+pub const ATTRIBUTE: FileSpec = FileSpec {
+    name: "attribute.csv",
+    aliases: &["attributes.csv"],
+    required: false,
+    columns: &["id", "link_id", "taxonomy_term_id"],
+};
+/// HSDS 2.0's service_taxonomy.csv: a service and a taxonomy term, read
+/// as attributes linking a service. Its columns differ from attribute.csv's,
+/// so it is a file of its own rather than an alias.
+pub const SERVICE_TAXONOMY: FileSpec = FileSpec {
+    name: "service_taxonomy.csv",
+    aliases: &["services_taxonomy.csv"],
+    required: false,
+    columns: &["id", "service_id", "taxonomy_id"],
+};
+
 /// One row: the line it starts on and its fields, trimmed.
 #[derive(Clone, Debug)]
 pub struct Row {
@@ -158,6 +176,7 @@ pub fn read_table(
     };
     let mut header_seen = false;
     let mut record = csv::ByteRecord::new();
+    let mut lines = LineCounter::default();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -169,7 +188,9 @@ pub fn read_table(
                 })
             }
         }
-        let line = record.position().map_or(0, |p| line_of(&bytes, p.byte()));
+        let line = record
+            .position()
+            .map_or(0, |p| lines.line_of(&bytes, p.byte()));
         let mut fields = Vec::with_capacity(record.len());
         let mut utf8 = true;
         for field in record.iter() {
@@ -226,16 +247,34 @@ pub fn read_table(
     Ok(Some(table))
 }
 
-/// The line a record starting at byte `start` is on, counting `\n`s. The
-/// csv crate's own line count lags by one after a CRLF (the record is
-/// said to start at the `\n` its predecessor left), so the line breaks at
-/// `start` are skipped first.
-fn line_of(bytes: &[u8], start: u64) -> usize {
-    let mut at = usize::try_from(start)
-        .unwrap_or(bytes.len())
-        .min(bytes.len());
-    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-        at += 1;
+/// Line numbers of records, counted as the reader moves on: each record's
+/// line from the previous one's, so a file of n lines costs n, not n²
+/// (counting from the start each time took most of an import's time).
+#[derive(Default)]
+struct LineCounter {
+    /// The byte counted up to, and the line breaks before it.
+    at: usize,
+    breaks: usize,
+}
+
+impl LineCounter {
+    /// The line a record starting at byte `start` is on, counting `\n`s.
+    /// The csv crate's own line count lags by one after a CRLF (the record
+    /// is said to start at the `\n` its predecessor left), so the line
+    /// breaks at `start` are skipped first. Records come in order; one
+    /// before the last asked (never, from the csv crate) is counted anew.
+    fn line_of(&mut self, bytes: &[u8], start: u64) -> usize {
+        let mut to = usize::try_from(start)
+            .unwrap_or(bytes.len())
+            .min(bytes.len());
+        while to < bytes.len() && matches!(bytes[to], b'\r' | b'\n') {
+            to += 1;
+        }
+        if to < self.at {
+            *self = LineCounter::default();
+        }
+        self.breaks += bytes[self.at..to].iter().filter(|&&b| b == b'\n').count();
+        self.at = to;
+        1 + self.breaks
     }
-    1 + bytes[..at].iter().filter(|&&b| b == b'\n').count()
 }

@@ -150,11 +150,13 @@ pub struct Tables {
     pub schedule: Option<Table>,
     pub address: Option<Table>,
     pub taxonomy_term: Option<Table>,
+    pub attribute: Option<Table>,
+    pub service_taxonomy: Option<Table>,
 }
 
 /// Every table into typed rows, in the order links need: organizations,
 /// services, locations, services at locations, phones, languages (which
-/// may name a phone), schedules, addresses, taxonomy terms.
+/// may name a phone), schedules, addresses, taxonomy terms, attributes.
 pub fn directory(tables: &Tables, problems: &mut Vec<Problem>) -> Directory {
     let (organizations, orgs) = maybe(tables.organization.as_ref(), problems, |r| {
         let id = r.required("id");
@@ -314,21 +316,37 @@ pub fn directory(tables: &Tables, problems: &mut Vec<Problem>) -> Directory {
         };
         (id, address)
     });
-    let taxonomy = tables.taxonomy_term.as_ref().map(|table| {
-        rows(table, problems, |r| {
-            let id = r.required("id");
-            let term = TaxonomyTerm {
-                id: id.clone(),
-                code: r.opt("code"),
-                name: r.required("name"),
-                description: r.opt("description"),
-                parent_id: r.opt("parent_id"),
-                taxonomy: r.opt("taxonomy"),
-            };
-            (id, term)
-        })
-        .0
+    let (taxonomy, term_ids) = match tables.taxonomy_term.as_ref() {
+        Some(table) => {
+            let (terms, ids) = rows(table, problems, |r| {
+                let id = r.required("id");
+                let term = TaxonomyTerm {
+                    id: id.clone(),
+                    code: r.opt("code"),
+                    name: r.required("name"),
+                    description: r.opt("description"),
+                    parent_id: r.opt("parent_id"),
+                    taxonomy: r.opt("taxonomy"),
+                };
+                (id, term)
+            });
+            (Some(terms), ids)
+        }
+        None => (None, Ids::default()),
+    };
+    let links = Links {
+        organizations: &orgs,
+        services: &service_ids,
+        locations: &location_ids,
+        terms: &term_ids,
+    };
+    let (mut attributes, _) = maybe(tables.attribute.as_ref(), problems, |r| {
+        attribute(r, &links, "link_id", "taxonomy_term_id")
     });
+    let (service_taxonomy, _) = maybe(tables.service_taxonomy.as_ref(), problems, |r| {
+        attribute(r, &links, "service_id", "taxonomy_id")
+    });
+    attributes.extend(service_taxonomy);
     Directory {
         organizations,
         services,
@@ -339,7 +357,49 @@ pub fn directory(tables: &Tables, problems: &mut Vec<Problem>) -> Directory {
         schedules,
         addresses,
         taxonomy,
+        attributes,
     }
+}
+
+/// The ids an attribute may link to.
+struct Links<'a> {
+    organizations: &'a Ids,
+    services: &'a Ids,
+    locations: &'a Ids,
+    terms: &'a Ids,
+}
+
+/// An attribute.csv row (`link_id`, `taxonomy_term_id`) or a 2.0
+/// service_taxonomy.csv row (`service_id`, `taxonomy_id`, no entity). Its
+/// link is checked when it names a service, an organization or a location
+/// (the rows tend reads); its term always, so a service is never said to be
+/// something the package does not define.
+fn attribute(r: &mut RowCheck, links: &Links, link: &str, term: &str) -> (String, Attribute) {
+    let id = r.required("id");
+    let link_entity = r
+        .opt("link_entity")
+        .map_or_else(|| "service".to_string(), |e| e.to_ascii_lowercase());
+    let linked = match link_entity.as_str() {
+        "service" => Some(("service", links.services)),
+        "organization" => Some(("organization", links.organizations)),
+        "location" => Some(("location", links.locations)),
+        _ => None,
+    };
+    let link_id = match linked {
+        Some((what, ids)) => r.link(link, what, ids, true).unwrap_or_default(),
+        None => r.required(link),
+    };
+    let taxonomy_term_id = r.link(term, "taxonomy term", links.terms, true);
+    let attribute = Attribute {
+        id: id.clone(),
+        link_id,
+        link_entity,
+        link_type: r.opt("link_type"),
+        taxonomy_term_id: taxonomy_term_id.unwrap_or_default(),
+        value: r.opt("value"),
+        label: r.opt("label"),
+    };
+    (id, attribute)
 }
 
 fn schedule(r: &mut RowCheck, services: &Ids, locations: &Ids, sals: &Ids) -> (String, Schedule) {

@@ -15,6 +15,8 @@ pub struct Directory {
     pub addresses: Vec<Address>,
     /// `None` when the package has no taxonomy_term.csv.
     pub taxonomy: Option<Vec<TaxonomyTerm>>,
+    /// attribute.csv's rows, then 2.0's service_taxonomy.csv's.
+    pub attributes: Vec<Attribute>,
 }
 
 /// organization.csv (2.0: organizations.csv).
@@ -166,4 +168,28 @@ pub struct TaxonomyTerm {
     pub description: Option<String>,
     pub parent_id: Option<String>,
     pub taxonomy: Option<String>,
+}
+
+/// attribute.csv (3.0), or a row of service_taxonomy.csv (2.0, read as
+/// an attribute of a service): `link_id`'s row is described by the
+/// taxonomy term `taxonomy_term_id`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attribute {
+    pub id: String,
+    pub link_id: String,
+    /// The table `link_id` is in (`service`, `organization`, `location`,
+    /// …), lower-cased; blank is read as `service`, which is what 2.0's
+    /// service_taxonomy.csv links and what most 3.0 packages mean.
+    pub link_entity: String,
+    pub link_type: Option<String>,
+    pub taxonomy_term_id: String,
+    pub value: Option<String>,
+    pub label: Option<String>,
+}
+
+impl Attribute {
+    /// Whether it describes a service.
+    pub fn of_service(&self) -> bool {
+        self.link_entity == "service"
+    }
 }

@@ -145,7 +145,8 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
     };
     let mut integrity_problems = lines("PRAGMA integrity_check")?;
     integrity_problems.retain(|line| line != "ok");
-    let foreign_key_problems = lines("PRAGMA foreign_key_check")?;
+    let mut foreign_key_problems = lines("PRAGMA foreign_key_check")?;
+    foreign_key_problems.extend(super::loop_steps::loops_without_a_step(&conn).map_err(failed)?);
     let mut index_problems = Vec::new();
     // FTS5 checks an index against its table through an INSERT, which a
     // read-only connection cannot run; a writable one, in a transaction
@@ -159,8 +160,13 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
         // rank 1 also compares the index with its table row by row: right
         // for the names (every patient is indexed), wrong for the notes,
         // whose index holds signed notes only (drafts are never searched),
-        // so that one checks its own structure.
-        for (index, rank) in [("communication_fts", 0), ("patient_name_index", 1)] {
+        // so that one checks its own structure; the resource directory's
+        // holds its own copy of the text, with nothing to compare.
+        for (index, rank) in [
+            ("communication_fts", 0),
+            ("patient_name_index", 1),
+            ("resource_fts", 0),
+        ] {
             let sql =
                 format!("INSERT INTO {index}({index}, rank) VALUES ('integrity-check', {rank})");
             match writable.execute(&sql, []) {

@@ -144,3 +144,44 @@ impl Tx<'_> {
         }))
     }
 }
+
+/// The open loops without an open next step, for `tend check`: none
+/// should be, since every move writes the step that follows in its own
+/// transaction; one here was changed outside tend. Approved
+/// authorizations without an end date have no renewal, so no step.
+pub(super) fn loops_without_a_step(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<String>> {
+    const OPEN_TASK: &str = "EXISTS (SELECT 1 FROM task t WHERE t.id = x.task_id
+                                AND (t.status = 'requested' OR t.status = 'in-progress'))";
+    let sql = format!(
+        "SELECT 'referral', x.id FROM referral x
+          WHERE x.status != 'closed' AND x.status != 'declined' AND x.status != 'cancelled'
+            AND NOT {OPEN_TASK}
+         UNION ALL
+         SELECT 'prior_auth', x.id FROM prior_auth x
+          WHERE x.status != 'expired' AND x.status != 'draft'
+            AND NOT (x.status = 'approved' AND x.authorized_until IS NULL)
+            AND NOT {OPEN_TASK}
+         UNION ALL
+         SELECT 'appointment', x.id FROM appointment x
+          WHERE x.status = 'booked' AND NOT {OPEN_TASK}"
+    );
+    // A file from before schema version 12 (checked before its upgrade)
+    // has no loops.
+    let has_loops: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'referral')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_loops {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(format!(
+            "{} row {} is open without an open next step",
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?
+        ))
+    })?;
+    rows.collect()
+}

@@ -74,6 +74,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(V10),
     Migration::Sql(super::schema_v11::V11),
     Migration::Sql(super::schema_v12::V12),
+    Migration::Sql(super::schema_v13::V13),
 ];
 
 /// The schema version this build of tend writes.

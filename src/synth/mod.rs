@@ -50,6 +50,7 @@ mod loop_words;
 mod loops;
 mod patient;
 mod records;
+pub mod resources;
 mod roster;
 mod vocab;
 

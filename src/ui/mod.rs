@@ -3,10 +3,12 @@
 //! [`crate::text::clean`] (via [`crate::text::fit`]) before it is drawn.
 
 mod caseload;
+mod directory;
 mod editor;
 mod form;
 mod goals;
 mod lock;
+mod loops;
 mod overlay;
 mod patient;
 mod prompt;
@@ -14,6 +16,7 @@ mod status;
 mod tasks;
 pub mod theme;
 mod transitions;
+mod week;
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
@@ -73,6 +76,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             };
             form::render(open, &keys, &theme, frame, area);
         }
+        Some(Modal::Directory(view)) => directory::render(app, view, &theme, frame, area),
         // The editor is drawn in place of the panes (above); the filter
         // line inside the caseload.
         Some(Modal::Editor(_) | Modal::Filter(_)) | None => {}

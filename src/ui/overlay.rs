@@ -245,6 +245,17 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
         Overlay::Transitions { .. } | Overlay::AdtQueue { .. } => {
             super::transitions::render(app, overlay, theme, frame, area)
         }
+        Overlay::Referrals(_)
+        | Overlay::Appointments(_)
+        | Overlay::Authorizations(_)
+        | Overlay::LoopDetail(_)
+        | Overlay::KeyChoice(_) => super::loops::render(app, overlay, theme, frame, area),
+        Overlay::Service(detail) => {
+            super::directory::render_service(app, detail, theme, frame, area)
+        }
+        Overlay::OpenLoops(_) | Overlay::Week(_) => {
+            super::week::render(app, overlay, theme, frame, area)
+        }
         Overlay::Goal(detail) => {
             let goal = &detail.goal;
             let today = app.today();

@@ -160,7 +160,7 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
 /// A list overlay whose rows each have their style: a header line, then
 /// one line an item, the selected one in reverse video and kept in view.
 #[allow(clippy::too_many_arguments)] // the box, its title, its header, its items
-fn draw(
+pub(super) fn draw(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,

@@ -25,6 +25,7 @@
 pub mod account;
 pub mod hl7;
 pub mod in_process;
+pub mod loops;
 pub mod members;
 pub mod screen;
 

@@ -41,7 +41,7 @@ pub fn open(patient_id: i64, today: NaiveDate) -> OpenForm {
 }
 
 /// A time of day typed as `14:30`, `1430` or `9:05`; empty is none.
-fn parse_time(label: &str, typed: Option<String>) -> Result<Option<NaiveTime>, String> {
+pub(super) fn parse_time(label: &str, typed: Option<String>) -> Result<Option<NaiveTime>, String> {
     let Some(typed) = typed else {
         return Ok(None);
     };

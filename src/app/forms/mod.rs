@@ -7,6 +7,9 @@
 //! Adding a form: a file with a [`FormSpec`] and a line opening it.
 
 mod allergy;
+pub(in crate::app) mod appointment;
+pub(in crate::app) mod approval;
+pub(in crate::app) mod authorization;
 mod care_team;
 mod condition;
 mod encounter;
@@ -15,6 +18,7 @@ mod goal;
 mod medication;
 mod need;
 mod record;
+pub(in crate::app) mod referral;
 mod review;
 
 use std::ops::{Deref, DerefMut};
@@ -97,6 +101,12 @@ impl Saved {
 pub enum Select {
     Need(i64),
     Goal(i64),
+    /// A loop's list, with the one saved selected.
+    Loop {
+        kind: crate::app::loops::LoopKind,
+        patient_id: i64,
+        id: i64,
+    },
 }
 
 /// A form's purpose after a conflict.
@@ -424,6 +434,16 @@ impl App {
                 match saved.select {
                     Some(Select::Need(id)) => self.goals.select_need(id),
                     Some(Select::Goal(id)) => self.goals.select_goal(id),
+                    Some(Select::Loop {
+                        kind,
+                        patient_id,
+                        id,
+                    }) => {
+                        self.load_tasks()?;
+                        let said = self.message.take();
+                        self.show_loop_list(kind, patient_id, Some(id))?;
+                        self.message = said;
+                    }
                     None => {}
                 }
                 self.load_tasks()

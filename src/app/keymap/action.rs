@@ -50,6 +50,13 @@ pub enum Action {
     Zoom,
     /// The transitions of care: the clocks after discharges and emergency visits.
     Transitions,
+    /// The patient's referrals (`F`), appointments (`A`), prior
+    /// authorizations (`P`); the open loops (`L`); my week (`W`).
+    Referrals,
+    Appointments,
+    Authorizations,
+    OpenLoops,
+    Week,
     // Overlays.
     /// Enter in a list overlay: take or open what is selected.
     Choose,
@@ -67,6 +74,22 @@ pub enum Action {
     Match,
     /// `v` in the transitions view: void the clock, with a reason.
     Void,
+    /// `n` in a loop's list: a new referral, appointment or authorization.
+    NewLoop,
+    /// `m` in a loop's list: move the selected one along its loop.
+    MoveLoop,
+    /// `t` / `i` in the appointments: transport / interpreter arranged, or not.
+    ToggleTransport,
+    ToggleInterpreter,
+    /// `s` in the referrals: find a service in the resource directory.
+    FindService,
+    /// In the directory: the patient's language as a filter, or not.
+    PatientLanguage,
+    /// In the directory: the selected service in full.
+    ShowService,
+    /// `]` / `[` in the week: the next or previous seven days.
+    NextWeek,
+    PrevWeek,
     // Layers that take text: the editor, forms, prompts and the filter line.
     /// Sign the note, save the form.
     Save,
@@ -125,6 +148,17 @@ pub enum OverlayKind {
     Audit,
     Transitions,
     AdtQueue,
+    Referrals,
+    Appointments,
+    Authorizations,
+    OpenLoops,
+    Week,
+    /// One referral, appointment or authorization in full.
+    LoopDetail,
+    /// A one-key choice: where a loop moves, how receipt was confirmed.
+    KeyChoice,
+    /// One service of the resource directory in full.
+    Service,
 }
 
 /// Where a binding works: the layer on top decides which context a key is
@@ -142,6 +176,8 @@ pub enum Context {
     Form,
     /// A one-line prompt, or the caseload's filter line.
     LineInput,
+    /// The resource directory: its query line takes text.
+    Directory,
     /// Every layer, even those that take text: looked up before the layer
     /// on top (the lock).
     Anywhere,
@@ -160,6 +196,7 @@ impl Context {
             | Context::Editor
             | Context::Form
             | Context::LineInput
+            | Context::Directory
             | Context::Anywhere
             | Context::Lock => None,
         }
@@ -174,6 +211,7 @@ impl Context {
                 | Context::EditorHeader
                 | Context::Form
                 | Context::LineInput
+                | Context::Directory
                 | Context::Anywhere
                 | Context::Lock
         )
@@ -198,12 +236,21 @@ impl Context {
                     OverlayKind::Audit => "the audit trail",
                     OverlayKind::Transitions => "the transitions",
                     OverlayKind::AdtQueue => "the ADT queue",
+                    OverlayKind::Referrals => "the referrals",
+                    OverlayKind::Appointments => "the appointments",
+                    OverlayKind::Authorizations => "the prior authorizations",
+                    OverlayKind::OpenLoops => "the open loops",
+                    OverlayKind::Week => "the week",
+                    OverlayKind::LoopDetail => "a loop's view",
+                    OverlayKind::KeyChoice => "a one-key choice",
+                    OverlayKind::Service => "a service's view",
                 }
             ),
             Context::Editor => "In the note editor".into(),
             Context::EditorHeader => "In the note's header".into(),
             Context::Form => "In a form".into(),
             Context::LineInput => "In a prompt or the filter line".into(),
+            Context::Directory => "In the directory".into(),
             Context::Anywhere => "In any layer".into(),
             Context::Lock => "In the lock screen".into(),
         }

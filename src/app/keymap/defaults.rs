@@ -30,7 +30,7 @@ fn b(
 
 impl Default for Keymap {
     fn default() -> Keymap {
-        use Context::{Anywhere, Editor, EditorHeader, Form, Global, LineInput, Lock};
+        use Context::{Anywhere, Directory, Editor, EditorHeader, Form, Global, LineInput, Lock};
         let caseload = Context::Pane(PaneId::Caseload);
         let patient = Context::Pane(PaneId::Patient);
         let goals = Context::Pane(PaneId::Goals);
@@ -44,7 +44,7 @@ impl Default for Keymap {
             b("undo", Undo, Global, &["u"], "undo the last change, again for the one before", None),
             b("new_note", NewNote, Global, &["n"], "write a note for the selected patient (their draft, if any)", Some("note")),
             b("resume_draft", ResumeDraft, Global, &["d"], "reopen the draft note left unsigned", None),
-            b("command", Command, Global, &[":"], "command line: search WORDS, glass MEMBER-ID REASON, audit FILTERS, transitions [team], encounter, complexity high|moderate, adt", None),
+            b("command", Command, Global, &[":"], "command line: search WORDS, glass MEMBER-ID REASON, audit FILTERS, transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], week, directory [WORDS]", None),
             b("move_down", MoveDown, Global, &["j", "down"], "move down", None),
             b("move_up", MoveUp, Global, &["k", "up"], "move up", None),
             b("top", Top, Global, &["g", "home"], "go to the top", None),
@@ -70,6 +70,11 @@ impl Default for Keymap {
             b("add_need", AddNeed, goals, &["N"], "add a need to the plan", Some("need")),
             b("set_plan_review", SetPlanReview, goals, &["r"], "set the date the plan is next reviewed", None),
             b("transitions", Transitions, Global, &["T"], "the transitions of care: the clocks after discharges and emergency visits (:transitions team for the team's)", None),
+            b("referrals", Referrals, Global, &["F"], "the patient's referrals: receiver, status, age, next step (n new, m move, Enter all of one)", None),
+            b("appointments", Appointments, Global, &["A"], "the patient's appointments, upcoming then past, with transport and interpreter (n books one)", None),
+            b("authorizations", Authorizations, Global, &["P"], "the patient's prior authorizations: payer, item, status, dates, units (n new, m move)", None),
+            b("open_loops", OpenLoops, Global, &["L"], "the open loops of my patients, oldest first (:loops team for the team's)", None),
+            b("week", Week, Global, &["W"], "my appointments of the next seven days, with my patients' no-show rate", None),
             b("export_care_plan", ExportCarePlan, Global, &["E"], "export the patient's care plan as Markdown to the export folder", None),
             b("set_goal_status", SetGoalStatus, goals, &["S"], "change the goal's status: active, on hold, achieved, cancelled, proposed", Some("status")),
             b("filter", Filter, caseload, &["/"], "filter by name or member ID as you type", Some("filter")),
@@ -99,6 +104,22 @@ impl Default for Keymap {
             b("transitions_void", Void, overlay(OverlayKind::Transitions), &["v"], "void the selected clock, with a reason (a clock that should not run)", Some("voids")),
             b("adt_dismiss", Dismiss, overlay(OverlayKind::AdtQueue), &["d"], "dismiss the selected message, with a reason", Some("dismisses")),
             b("adt_match", Match, overlay(OverlayKind::AdtQueue), &["m"], "match the selected message to a member (their member ID) and apply it", Some("matches")),
+            b("referral_new", NewLoop, overlay(OverlayKind::Referrals), &["n"], "a new referral for the patient", Some("new")),
+            b("referral_move", MoveLoop, overlay(OverlayKind::Referrals), &["m"], "move the selected referral along its loop (one key a status)", Some("moves")),
+            b("referral_open", Choose, overlay(OverlayKind::Referrals), &["enter"], "show the whole referral", Some("shows all")),
+            b("referral_find_service", FindService, overlay(OverlayKind::Referrals), &["s"], "find a service in the resource directory and refer to it", Some("directory")),
+            b("appointment_new", NewLoop, overlay(OverlayKind::Appointments), &["n"], "book an appointment for the patient", Some("books")),
+            b("appointment_move", MoveLoop, overlay(OverlayKind::Appointments), &["m"], "the selected appointment kept, missed, rescheduled or cancelled", Some("moves")),
+            b("appointment_transport", ToggleTransport, overlay(OverlayKind::Appointments), &["t"], "transport arranged for it, or not after all", Some("transport")),
+            b("appointment_interpreter", ToggleInterpreter, overlay(OverlayKind::Appointments), &["i"], "an interpreter arranged for it, or not after all", Some("interpreter")),
+            b("appointment_open", Choose, overlay(OverlayKind::Appointments), &["enter"], "show the whole appointment", None),
+            b("authorization_new", NewLoop, overlay(OverlayKind::Authorizations), &["n"], "a new prior authorization for the patient", Some("new")),
+            b("authorization_move", MoveLoop, overlay(OverlayKind::Authorizations), &["m"], "record the payer's answer, an appeal or a submission (one key a status)", Some("moves")),
+            b("authorization_open", Choose, overlay(OverlayKind::Authorizations), &["enter"], "show the whole authorization", Some("shows all")),
+            b("loops_open", Choose, overlay(OverlayKind::OpenLoops), &["enter"], "open the patient of the selected loop", Some("opens")),
+            b("week_next", NextWeek, overlay(OverlayKind::Week), &["]"], "the next seven days", Some("next")),
+            b("week_prev", PrevWeek, overlay(OverlayKind::Week), &["["], "the seven days before", Some("before")),
+            b("week_open", Choose, overlay(OverlayKind::Week), &["enter"], "open the patient of the selected appointment", Some("opens")),
             // The note editor. Keys go to the text first: only keys with
             // Ctrl (or that type nothing) can be bound here.
             b("editor_header", NextField, Editor, &["tab"], "go round the header: one key chooses a field and moves on", Some("header")),
@@ -131,6 +152,18 @@ impl Default for Keymap {
             b("line_cancel", Cancel, LineInput, &["esc"], "cancel, changing nothing (the filter line: clear the filter)", Some("cancels")),
             b("line_complete", Complete, LineInput, &["tab"], "complete a coordinator's name", None),
             b("line_help", Help, LineInput, &["f1"], "show these keys", None),
+            // The resource directory: its query line takes text.
+            b("directory_choose", Choose, Directory, &["enter"], "refer the patient to the selected service (browsing: show it in full)", Some("refers")),
+            b("directory_show", ShowService, Directory, &["ctrl-o"], "show the selected service in full: description, every phone and address", Some("in full")),
+            b("directory_domain", NextChoice, Directory, &["tab"], "the domain: filter, to the next need domain (after the last, none)", Some("domain")),
+            b("directory_domain_back", PrevChoice, Directory, &["shift-tab"], "the domain: filter, to the need domain before", None),
+            b("directory_language", PatientLanguage, Directory, &["ctrl-g"], "add the patient's language as a filter (lang:), or take the language filter away", None),
+            b("directory_down", MoveDown, Directory, &["down", "ctrl-n"], "the next service", None),
+            b("directory_up", MoveUp, Directory, &["up", "ctrl-p"], "the service before", None),
+            b("directory_page_down", PageDown, Directory, &["pagedown"], "a page of services on", None),
+            b("directory_page_up", PageUp, Directory, &["pageup"], "a page of services back", None),
+            b("directory_close", Cancel, Directory, &["esc"], "close the directory (to the referrals, when opened from them)", Some("closes")),
+            b("directory_help", Help, Directory, &["f1"], "show these keys", None),
             // Every layer, even where text is typed.
             b("lock", LockScreen, Anywhere, &["ctrl-l"], "lock the screen now (your passphrase unlocks it; an open note is saved first)", None),
             // The lock screen, which takes the passphrase as text.

@@ -6,6 +6,7 @@
 
 mod confirm_discard;
 mod help;
+mod loops;
 mod note;
 mod proposal;
 mod search;
@@ -14,8 +15,13 @@ mod timeline;
 
 use super::effects::Effect;
 use super::keymap::{Action, Context, OverlayKind};
+use super::loops::{
+    AuthRow, KeyChoice, LoopDetail, LoopKind, LoopList, LoopsView, ReferralRow, WeekView,
+};
 use super::notes::Proposal;
+use crate::domain::directory::ResourceDetail;
 use crate::domain::goal::Goal;
+use crate::store::Appointment;
 use crate::store::{AuditRow, NoteSummary, QueuedMessage, SearchHit, TransitionRow};
 
 /// A goal with what the overlay shows besides it.
@@ -81,6 +87,23 @@ pub enum Overlay {
         rows: Vec<QueuedMessage>,
         selected: usize,
     },
+    /// The patient's referrals (`F`), open ones first.
+    Referrals(LoopList<ReferralRow>),
+    /// The patient's appointments (`A`), those to come first.
+    Appointments(LoopList<Appointment>),
+    /// The patient's prior authorizations (`P`), newest first.
+    Authorizations(LoopList<AuthRow>),
+    /// The open loops (or a search of all loops), oldest first.
+    OpenLoops(Box<LoopsView>),
+    /// My appointments of seven days.
+    Week(Box<WeekView>),
+    /// One referral, appointment or authorization in full.
+    LoopDetail(Box<LoopDetail>),
+    /// A one-key choice: where a loop moves, how receipt was confirmed.
+    /// Its keys are read by `App` (they are the domain's, not the keymap's).
+    KeyChoice(Box<KeyChoice>),
+    /// One service of the resource directory in full, over the directory.
+    Service(Box<ResourceDetail>),
 }
 
 /// What an overlay does with a key.
@@ -116,6 +139,14 @@ impl Overlay {
             Overlay::Audit { .. } => OverlayKind::Audit,
             Overlay::Transitions { .. } => OverlayKind::Transitions,
             Overlay::AdtQueue { .. } => OverlayKind::AdtQueue,
+            Overlay::Referrals(_) => OverlayKind::Referrals,
+            Overlay::Appointments(_) => OverlayKind::Appointments,
+            Overlay::Authorizations(_) => OverlayKind::Authorizations,
+            Overlay::OpenLoops(_) => OverlayKind::OpenLoops,
+            Overlay::Week(_) => OverlayKind::Week,
+            Overlay::LoopDetail(_) => OverlayKind::LoopDetail,
+            Overlay::KeyChoice(_) => OverlayKind::KeyChoice,
+            Overlay::Service(_) => OverlayKind::Service,
         }
     }
 
@@ -139,7 +170,7 @@ impl Overlay {
         }
         match self {
             Overlay::Help { scroll, .. } => help::key(scroll, action, limits.help_scroll),
-            Overlay::Goal(_) => Outcome::Close,
+            Overlay::Goal(_) | Overlay::Service(_) => Outcome::Close,
             Overlay::Templates { selected } => {
                 templates::key(selected, action, number, limits.templates)
             }
@@ -183,12 +214,42 @@ impl Overlay {
                 _ if step(selected, rows.len(), action) => Outcome::Stay,
                 _ => Outcome::Close,
             },
+            Overlay::Referrals(list) => {
+                loops::list_key(LoopKind::Referral, list, |r| r.referral.id, action)
+            }
+            Overlay::Appointments(list) => {
+                loops::list_key(LoopKind::Appointment, list, |a| a.id, action)
+            }
+            Overlay::Authorizations(list) => {
+                loops::list_key(LoopKind::Authorization, list, |r| r.auth.id, action)
+            }
+            Overlay::OpenLoops(view) => match (action, view.rows.get(view.selected)) {
+                (Some(Action::Choose), Some(row)) => {
+                    Outcome::CloseThen(Effect::OpenPatient(row.patient_id))
+                }
+                (Some(Action::Choose), None) => Outcome::Stay,
+                _ if step(&mut view.selected, view.rows.len(), action) => Outcome::Stay,
+                _ => Outcome::Close,
+            },
+            Overlay::Week(week) => match (action, week.rows.get(week.selected)) {
+                (Some(Action::Choose), Some(row)) => {
+                    Outcome::CloseThen(Effect::OpenPatient(row.appointment.patient_id))
+                }
+                (Some(Action::Choose), None) => Outcome::Stay,
+                (Some(Action::NextWeek), _) => Outcome::CloseThen(Effect::ShiftWeek(week.from, 7)),
+                (Some(Action::PrevWeek), _) => Outcome::CloseThen(Effect::ShiftWeek(week.from, -7)),
+                _ if step(&mut week.selected, week.rows.len(), action) => Outcome::Stay,
+                _ => Outcome::Close,
+            },
+            Overlay::LoopDetail(detail) => loops::detail_key(detail),
+            // Its keys are read by App before they reach here.
+            Overlay::KeyChoice(_) => Outcome::Stay,
         }
     }
 }
 
 /// Moves a list overlay's selection; false for a key that is not a move.
-fn step(selected: &mut usize, len: usize, action: Option<Action>) -> bool {
+pub(super) fn step(selected: &mut usize, len: usize, action: Option<Action>) -> bool {
     match action {
         Some(Action::MoveDown) => *selected = (*selected + 1).min(len.saturating_sub(1)),
         Some(Action::MoveUp) => *selected = selected.saturating_sub(1),

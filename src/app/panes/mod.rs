@@ -37,6 +37,15 @@ impl App {
             Action::Command => self.open_command()?,
             Action::Undo => self.undo_last()?,
             Action::Transitions => self.open_transitions(false)?,
+            Action::Referrals => self.open_loop_list(crate::app::loops::LoopKind::Referral)?,
+            Action::Appointments => {
+                self.open_loop_list(crate::app::loops::LoopKind::Appointment)?
+            }
+            Action::OpenLoops => self.open_loops_view("")?,
+            Action::Week => self.open_week(None)?,
+            Action::Authorizations => {
+                self.open_loop_list(crate::app::loops::LoopKind::Authorization)?
+            }
             Action::ExportCarePlan => {
                 if let Some(patient_id) = self.shown_patient_id() {
                     self.apply(Effect::ExportCarePlan(patient_id))?;

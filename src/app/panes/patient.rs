@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use crate::app::keymap::Action;
 use crate::app::list::ListCursor;
+use crate::app::loops::LoopLines;
 use crate::app::prompts::Reconcile;
 use crate::app::transitions::{encounter_line, TransitionLines};
 use crate::app::App;
@@ -85,6 +86,7 @@ impl PatientPane {
                         allergies: store.allergies(record.id)?,
                         care_team: store.care_team(record.id)?,
                         transitions: TransitionLines::read(store, record.id)?,
+                        loops: LoopLines::read(store, record.id)?,
                     };
                     let mut lines = record_lines(record, &lists, &store.clock());
                     let notes = store.timeline(record.id, NOTES_SHOWN)?;
@@ -173,6 +175,8 @@ pub struct RecordLists {
     pub care_team: Vec<CareTeamMember>,
     /// The latest encounters and the open clocks.
     pub transitions: TransitionLines,
+    /// The next appointments, and the referrals and authorizations open.
+    pub loops: LoopLines,
 }
 
 /// The record as a coordinator reads it on a call: what must be seen first
@@ -220,6 +224,16 @@ pub fn record_lines(record: &Patient, lists: &RecordLists, clock: &Clock) -> Vec
             value: clocks.clone(),
             alert: *urgent,
         });
+    }
+    if let Some((next, unarranged)) = &lists.loops.appointments {
+        lines.push(RecordLine::Field {
+            label: "Appts",
+            value: next.clone(),
+            alert: *unarranged,
+        });
+    }
+    if let Some(open) = &lists.loops.open {
+        lines.push(field("Loops", open.clone()));
     }
     lines.push(field("Member", record.member_id.clone()));
     lines.push(field(

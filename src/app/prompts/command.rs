@@ -1,8 +1,11 @@
 //! `:` the command line (`search WORDS`, `glass MEMBER-ID REASON`, `audit`,
-//! `transitions [team]`, `encounter`, `complexity`, `adt`), and the
+//! `transitions [team]`, `encounter`, `complexity`, `adt`, `referral`,
+//! `appointment`, `auth`, `loops [team|WORDS]`, `week`, `directory
+//! [WORDS]` or `services [WORDS]`), and the
 //! search of all notes (`/` in the timeline).
 
 use super::Purpose;
+use crate::app::loops::LoopKind;
 use crate::app::App;
 use crate::store::{StoreError, REASON_MIN_CHARS};
 use crate::text::fit;
@@ -54,6 +57,43 @@ impl Purpose for CommandLine {
                 )),
                 None => Err("encounter: select a patient first".to_string()),
             },
+            _ if LOOP_FORMS.iter().any(|(word, _)| *word == text.trim()) => {
+                let (word, kind) = LOOP_FORMS
+                    .iter()
+                    .find(|(word, _)| *word == text.trim())
+                    .copied()
+                    .unwrap_or(("referral", LoopKind::Referral));
+                match &app.patient.record {
+                    Some(record) => Ok(format!(
+                        "{} opens a new {} for {} {}",
+                        app.key("line_submit"),
+                        kind.label(),
+                        fit(&record.given_name, 20),
+                        fit(&record.family_name, 20)
+                    )),
+                    None => Err(format!("{word}: select a patient first")),
+                }
+            }
+            _ if text.trim() == "loops" => Ok(format!(
+                "{} shows your patients' open loops, oldest first",
+                app.key("line_submit")
+            )),
+            _ if text.trim() == "loops team" => Ok(format!(
+                "{} shows the team's open loops, oldest first",
+                app.key("line_submit")
+            )),
+            Some(("loops", words)) if !words.trim().is_empty() => Ok(format!(
+                "{} searches referrals, appointments and authorizations (receiver, item, payer, reason)",
+                app.key("line_submit")
+            )),
+            _ if directory_words(text).is_some() => Ok(format!(
+                "{} opens the resource directory to browse (Tab: a need domain; domain:, lang:, zip: filter)",
+                app.key("line_submit")
+            )),
+            _ if text.trim() == "week" => Ok(format!(
+                "{} shows your appointments of the next seven days",
+                app.key("line_submit")
+            )),
             _ if text.trim() == "adt" => Ok(format!(
                 "{} shows the ADT messages waiting for a supervisor",
                 app.key("line_submit")
@@ -96,6 +136,18 @@ impl Purpose for CommandLine {
             "adt" => return app.open_adt_queue(),
             _ => {}
         }
+        if text == "loops" || text.starts_with("loops ") {
+            return app.open_loops_view(text.trim_start_matches("loops"));
+        }
+        if text == "week" {
+            return app.open_week(None);
+        }
+        if let Some(words) = directory_words(text) {
+            return app.open_directory(None, words);
+        }
+        if let Some((_, kind)) = LOOP_FORMS.iter().find(|(word, _)| *word == text) {
+            return app.new_loop_for_shown(*kind);
+        }
         if let Some(word) = text.strip_prefix("complexity ") {
             return app.set_latest_complexity(word);
         }
@@ -104,8 +156,23 @@ impl Purpose for CommandLine {
     }
 }
 
+/// The commands that open a new loop's form for the patient on screen.
+const LOOP_FORMS: [(&str, LoopKind); 3] = [
+    ("referral", LoopKind::Referral),
+    ("appointment", LoopKind::Appointment),
+    ("auth", LoopKind::Authorization),
+];
+
 /// The commands, as the empty line says them.
-const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, audit [user:LOGIN member:ID action:read from:DATE to:DATE], transitions [team], encounter, complexity high|moderate, or adt";
+const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, audit [user:LOGIN member:ID action:read from:DATE to:DATE], transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], week, or directory [WORDS]";
+
+/// The words of `directory [WORDS]` (or `services [WORDS]`), when that is
+/// the command.
+fn directory_words(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let (command, words) = text.split_once(' ').unwrap_or((text, ""));
+    matches!(command, "directory" | "services").then_some(words)
+}
 
 /// `glass`'s member ID and reason, when both are there and the reason is
 /// long enough to be one.

@@ -13,6 +13,7 @@
 pub mod audit;
 mod encounter;
 mod json;
+mod loops;
 mod notes;
 mod plan;
 mod record;
@@ -124,6 +125,9 @@ fn kind_of(table: &str) -> Option<Kind> {
         "task" => Kind::Task,
         "communication" => Kind::Note,
         "encounter" => Kind::Encounter,
+        "referral" => Kind::Referral,
+        "appointment" => Kind::Appointment,
+        "prior_auth" => Kind::Authorization,
         _ => return None,
     })
 }
@@ -510,6 +514,7 @@ fn prune(
     }
     data.clock_tasks
         .retain(|c| !encounters.contains(&c.encounter_id) && !tasks.contains(&c.task_id));
+    loops::prune(&mut data.loops, gone, &tasks, practitioners);
     left
 }
 
@@ -531,7 +536,7 @@ fn patient_resources(data: &PatientData, offset: chrono::FixedOffset) -> Vec<Val
     resources.push(plan::care_plan(data));
     resources.extend(data.tasks.iter().map(|t| {
         let clock = data.clock_tasks.iter().find(|c| c.task_id == t.id);
-        plan::task(t, clock)
+        plan::task(t, clock, data.loops.step_of(t.id))
     }));
     resources.extend(data.notes.iter().map(notes::communication));
     resources.extend(
@@ -539,5 +544,17 @@ fn patient_resources(data: &PatientData, offset: chrono::FixedOffset) -> Vec<Val
             .iter()
             .map(|e| encounter::encounter(e, offset)),
     );
+    let loops = &data.loops;
+    resources.extend(loops.referrals.iter().map(loops::service_request));
+    resources.extend(
+        loops
+            .appointments
+            .iter()
+            .map(|a| loops::appointment(a, offset)),
+    );
+    for z in &loops.authorizations {
+        resources.push(loops::claim(z));
+        resources.extend(loops::claim_response(z));
+    }
     resources
 }

@@ -7,7 +7,7 @@ use super::json::{coding, concept, date, extension, instant, reference, text_con
 use crate::domain::goal::Goal;
 use crate::fhir::codes::{self, ext, system};
 use crate::fhir::ids::{self, Kind};
-use crate::store::fhir::{ClockTask, NeedRow, PatientData, ProgressRow, TaskRow};
+use crate::store::fhir::{ClockTask, LoopOf, NeedRow, PatientData, ProgressRow, StepRole, TaskRow};
 
 /// A need: a Condition of the health-concern category, its domain a second
 /// category from tend's need-domain code system.
@@ -97,7 +97,9 @@ pub fn care_plan(data: &PatientData) -> Value {
 }
 
 /// A task; `clock` when it is the work of a transition clock.
-pub fn task(t: &TaskRow, clock: Option<&ClockTask>) -> Value {
+/// A task; `clock` is the transition clock it is the work of, `step` the
+/// closed loop it is a step of.
+pub fn task(t: &TaskRow, clock: Option<&ClockTask>, step: Option<(LoopOf, StepRole)>) -> Value {
     let kind = codes::task_kind_display(t.kind);
     json!({
         "resourceType": "Task",
@@ -111,6 +113,7 @@ pub fn task(t: &TaskRow, clock: Option<&ClockTask>) -> Value {
                 t.previous_id.map(|id| reference(Kind::Task.reference(id))),
             ),
             super::encounter::clock_extension(clock),
+            super::loops::step_extension(step),
         ],
         "basedOn": [t.goal_id.map(|goal| reference(Kind::Goal.reference(goal)))],
         "status": t.status.code(),
@@ -118,6 +121,7 @@ pub fn task(t: &TaskRow, clock: Option<&ClockTask>) -> Value {
         "priority": t.priority.code(),
         "code": { "coding": [coding(system::TASK_KIND, t.kind.code(), Some(kind))], "text": kind },
         "description": t.description,
+        "focus": super::loops::focus(step),
         "for": reference(Kind::Patient.reference(t.patient_id)),
         "executionPeriod": { "end": t.completed_at.map(instant) },
         "authoredOn": instant(t.authored_at),

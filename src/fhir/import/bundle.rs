@@ -56,6 +56,9 @@ impl Entry<'_> {
             "Task" => Kind::Task,
             "Communication" => Kind::Note,
             "Encounter" => Kind::Encounter,
+            "ServiceRequest" => Kind::Referral,
+            "Appointment" => Kind::Appointment,
+            "Claim" => Kind::Authorization,
             _ => return None,
         })
     }

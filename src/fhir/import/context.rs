@@ -61,5 +61,8 @@ pub fn describe(kind: Kind) -> &'static str {
         Kind::Task => "Task",
         Kind::Note => "Communication",
         Kind::Encounter => "Encounter",
+        Kind::Referral => "ServiceRequest (a referral)",
+        Kind::Appointment => "Appointment",
+        Kind::Authorization => "Claim (a prior authorization)",
     }
 }

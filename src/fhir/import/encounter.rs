@@ -20,7 +20,8 @@ use crate::fhir::codes::{self, ext, id_system, system};
 use crate::fhir::ids::Kind;
 use crate::store::fhir::{ClockTask, EncounterData};
 
-fn wall(node: &Node<'_>) -> Read<Option<NaiveDateTime>> {
+/// A wall-clock time: the digits as written, the offset dropped.
+pub(super) fn wall(node: &Node<'_>) -> Read<Option<NaiveDateTime>> {
     let Some(text) = node.opt_str()? else {
         return Ok(None);
     };

@@ -111,7 +111,10 @@ pub fn load(
             + data.progress.len()
             + data.tasks.len()
             + data.notes.len()
-            + data.encounters.len();
+            + data.encounters.len()
+            + data.loops.referrals.len()
+            + data.loops.appointments.len()
+            + data.loops.authorizations.len();
         tx.insert_patient_data(&data)?;
         encounters.extend(data.encounters);
         clock_tasks.extend(data.clock_tasks);
@@ -178,6 +181,9 @@ impl Ids {
             Kind::Task => &mut self.last.task,
             Kind::Note => &mut self.last.note,
             Kind::Encounter => &mut self.last.encounter,
+            Kind::Referral => &mut self.last.referral,
+            Kind::Appointment => &mut self.last.appointment,
+            Kind::Authorization => &mut self.last.authorization,
         };
         *last += 1;
         *last
@@ -263,6 +269,31 @@ impl Ids {
         for c in &mut d.clock_tasks {
             c.task_id = self.get(c.task_id)?;
             c.encounter_id = self.get(c.encounter_id)?;
+        }
+        let patient = d.patient.id;
+        for r in &mut d.loops.referrals {
+            r.id = self.get(r.id)?;
+            r.patient_id = patient;
+            r.need_id = self.opt(r.need_id)?;
+            r.goal_id = self.opt(r.goal_id)?;
+            r.task_id = self.opt(r.task_id)?;
+            r.author_id = self.opt(r.author_id)?;
+        }
+        for a in &mut d.loops.appointments {
+            a.id = self.get(a.id)?;
+            a.patient_id = patient;
+            a.referral_id = self.opt(a.referral_id)?;
+            a.reminder_task_id = self.opt(a.reminder_task_id)?;
+            a.task_id = self.opt(a.task_id)?;
+            a.outreach_task_id = self.opt(a.outreach_task_id)?;
+            a.rescheduled_to = self.opt(a.rescheduled_to)?;
+            a.author_id = self.opt(a.author_id)?;
+        }
+        for z in &mut d.loops.authorizations {
+            z.id = self.get(z.id)?;
+            z.patient_id = patient;
+            z.task_id = self.opt(z.task_id)?;
+            z.author_id = self.opt(z.author_id)?;
         }
         Ok(d)
     }

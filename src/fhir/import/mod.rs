@@ -26,6 +26,7 @@ mod bundle;
 mod context;
 mod encounter;
 mod load;
+mod loops;
 mod notes;
 mod parse;
 mod plan;

@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use super::bundle::Entry;
 use super::context::Ctx;
 use super::read::{Node, Problem};
-use super::{encounter, notes, plan, record};
+use super::{encounter, loops, notes, plan, record};
 use crate::domain::patient::Practitioner;
 use crate::fhir::ids::Kind;
-use crate::store::fhir::PatientData;
+use crate::store::fhir::{PatientData, StepRole};
 
 /// Where a row came from and the row id its resource id carries (in tend's
 /// form, `p-12`), which an import into an empty database gives it back.
@@ -110,6 +110,7 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
                     notes: Vec::new(),
                     encounters: Vec::new(),
                     clock_tasks: Vec::new(),
+                    loops: Default::default(),
                 });
             }
             _ => {}
@@ -122,6 +123,9 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
     let mut owner: HashMap<i64, i64> = HashMap::new();
     let mut links: Vec<(&Entry<'_>, i64, i64, &str)> = Vec::new();
     let mut feed_keys: HashMap<(String, String), usize> = HashMap::new();
+    // A Claim's response and a loop's steps, joined to their rows at the end.
+    let mut responses: Vec<(&Entry<'_>, loops::Response)> = Vec::new();
+    let mut steps: Vec<(&Entry<'_>, i64, Kind, StepRole)> = Vec::new();
     for entry in ctx.entries {
         let key = entry.index as i64;
         let node = Node::root(entry.resource);
@@ -164,6 +168,10 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
                 }
                 let i = data(patient)?;
                 parsed.patients[i].patient.plan_review_on = review;
+                continue;
+            }
+            ("ClaimResponse", _) => {
+                responses.push((entry, loops::claim_response(ctx, &node).map_err(fail)?));
                 continue;
             }
             (_, Some(kind)) => slot(&mut parsed, key, kind, entry.id),
@@ -226,6 +234,10 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
                     let what = "the encounter of its transition clock";
                     links.push((entry, row.patient_id, clock.encounter_id, what));
                 }
+                if let Some((target, kind, role)) = loops::loop_step(ctx, &node).map_err(fail)? {
+                    links.push((entry, row.patient_id, target, "the loop it is a step of"));
+                    steps.push((entry, target, kind, role));
+                }
                 let i = data(row.patient_id)?;
                 parsed.patients[i].clock_tasks.extend(clock);
                 parsed.patients[i].tasks.push(row);
@@ -257,13 +269,119 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
                 let i = data(row.encounter.patient_id)?;
                 parsed.patients[i].encounters.push(row);
             }
+            Some(Kind::Referral) => {
+                let row = loops::referral(ctx, key, &node).map_err(fail)?;
+                owner.insert(key, row.patient_id);
+                for (link, what) in [
+                    (row.need_id, "the need it is for"),
+                    (row.goal_id, "the goal it serves"),
+                ] {
+                    if let Some(target) = link {
+                        links.push((entry, row.patient_id, target, what));
+                    }
+                }
+                let i = data(row.patient_id)?;
+                parsed.patients[i].loops.referrals.push(row);
+            }
+            Some(Kind::Appointment) => {
+                let row = loops::appointment(ctx, key, &node).map_err(fail)?;
+                owner.insert(key, row.patient_id);
+                for (link, what) in [
+                    (row.referral_id, "the referral it is based on"),
+                    (row.rescheduled_to, "the appointment it was rescheduled to"),
+                ] {
+                    if let Some(target) = link {
+                        links.push((entry, row.patient_id, target, what));
+                    }
+                }
+                let i = data(row.patient_id)?;
+                parsed.patients[i].loops.appointments.push(row);
+            }
+            Some(Kind::Authorization) => {
+                let row = loops::authorization(ctx, key, &node).map_err(fail)?;
+                owner.insert(key, row.patient_id);
+                let i = data(row.patient_id)?;
+                parsed.patients[i].loops.authorizations.push(row);
+            }
             _ => {}
         }
     }
+    join_responses(&mut parsed, responses)?;
+    join_steps(&mut parsed, steps)?;
     for (entry, patient, target, what) in links {
         if owner.get(&target) != Some(&patient) {
             return Err(plain(entry, &format!("{what} is another patient's")));
         }
     }
     Ok(parsed)
+}
+
+/// Gives each ClaimResponse's decision to its Claim's row (one response a
+/// Claim).
+fn join_responses(
+    parsed: &mut Parsed,
+    responses: Vec<(&Entry<'_>, loops::Response)>,
+) -> Result<(), String> {
+    let mut answered: HashMap<i64, usize> = HashMap::new();
+    for (entry, response) in responses {
+        if let Some(first) = answered.insert(response.claim, entry.index) {
+            return Err(plain(
+                entry,
+                &format!("entry {first} is already the response to its Claim (tend keeps one)"),
+            ));
+        }
+        let row = parsed
+            .patients
+            .iter_mut()
+            .flat_map(|d| d.loops.authorizations.iter_mut())
+            .find(|z| z.id == response.claim)
+            .ok_or_else(|| plain(entry, "its Claim is not in the bundle"))?;
+        row.decided_on = response.decided_on;
+        row.authorized_from = response.authorized_from;
+        row.authorized_until = response.authorized_until;
+        if row.payer_ref.is_none() {
+            row.payer_ref = response.payer_ref;
+        }
+    }
+    Ok(())
+}
+
+/// Links each loop to the tasks that are its steps (one task a step).
+fn join_steps(
+    parsed: &mut Parsed,
+    steps: Vec<(&Entry<'_>, i64, Kind, StepRole)>,
+) -> Result<(), String> {
+    for (entry, target, kind, role) in steps {
+        let task = entry.index as i64;
+        let loops = parsed.patients.iter_mut().map(|d| &mut d.loops);
+        let slot = match kind {
+            Kind::Referral => loops
+                .flat_map(|l| l.referrals.iter_mut())
+                .find(|r| r.id == target)
+                .map(|r| &mut r.task_id),
+            Kind::Appointment => loops
+                .flat_map(|l| l.appointments.iter_mut())
+                .find(|a| a.id == target)
+                .map(|a| match role {
+                    StepRole::NextStep => &mut a.task_id,
+                    StepRole::Reminder => &mut a.reminder_task_id,
+                    StepRole::Outreach => &mut a.outreach_task_id,
+                }),
+            _ => loops
+                .flat_map(|l| l.authorizations.iter_mut())
+                .find(|z| z.id == target)
+                .map(|z| &mut z.task_id),
+        }
+        .ok_or_else(|| plain(entry, "the loop it is a step of is not in the bundle"))?;
+        if let Some(first) = slot.replace(task) {
+            return Err(plain(
+                entry,
+                &format!(
+                    "entry {first} is already the {} of the loop in its focus",
+                    role.code()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

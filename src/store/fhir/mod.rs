@@ -12,10 +12,12 @@
 //! into.
 
 mod encounters;
+mod loops;
 mod read;
 mod rows;
 mod write;
 
 pub use encounters::ClockRules;
+pub use loops::*;
 pub use rows::*;
 pub use write::LastIds;

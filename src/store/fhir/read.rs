@@ -347,6 +347,7 @@ impl Store {
         )?;
         let encounters = self.fhir_encounters(patient_id, skip)?;
         let clock_tasks = self.fhir_clock_tasks(patient_id)?;
+        let loops = self.fhir_loops(patient_id, skip)?;
         Ok(Some(PatientData {
             patient,
             conditions,
@@ -361,6 +362,7 @@ impl Store {
             notes,
             encounters,
             clock_tasks,
+            loops,
         }))
     }
 

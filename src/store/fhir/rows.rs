@@ -161,11 +161,13 @@ pub struct PatientData {
     /// `insert_patient_data`: their clocks need every row in place first.
     pub encounters: Vec<EncounterData>,
     pub clock_tasks: Vec<ClockTask>,
+    /// Referrals, appointments and prior authorizations.
+    pub loops: super::LoopRows,
 }
 
 impl PatientData {
-    /// The practitioners its rows name: coordinator, task owners, note and
-    /// progress authors.
+    /// The practitioners its rows name: coordinator, task owners, note,
+    /// progress and loop authors.
     pub fn practitioner_ids(&self) -> Vec<i64> {
         let mut ids: Vec<i64> = self
             .patient
@@ -174,6 +176,7 @@ impl PatientData {
             .chain(self.tasks.iter().filter_map(|t| t.owner_id))
             .chain(self.notes.iter().filter_map(|n| n.author_id))
             .chain(self.progress.iter().filter_map(|p| p.author_id))
+            .chain(self.loops.author_ids())
             .collect();
         ids.sort_unstable();
         ids.dedup();

@@ -26,6 +26,9 @@ pub struct LastIds {
     pub task: i64,
     pub note: i64,
     pub encounter: i64,
+    pub referral: i64,
+    pub appointment: i64,
+    pub authorization: i64,
 }
 
 impl Tx<'_> {
@@ -63,6 +66,9 @@ impl Tx<'_> {
             task: last("task")?,
             note: last("communication")?,
             encounter: last("encounter")?,
+            referral: last("referral")?,
+            appointment: last("appointment")?,
+            authorization: last("prior_auth")?,
         })
     }
 
@@ -242,6 +248,6 @@ impl Tx<'_> {
                 n.part_of
             ])?;
         }
-        Ok(())
+        self.insert_loops(&data.loops)
     }
 }
