@@ -54,8 +54,8 @@ pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
     let report = generate(&mut store, cx, patients, seed)?;
     outln!(
         "Wrote {} patients for {} coordinators ({} of them yours, as {}), {} conditions, \
-         {} care-team members, {} goals, {} tasks, {} notes and {} hospital and emergency \
-         visits to {} in {:.1} s.",
+         {} care-team members, {} goals, {} tasks, {} notes, {} hospital and emergency \
+         visits, {} referrals, {} appointments and {} prior authorizations to {} in {:.1} s.",
         report.patients,
         report.coordinators,
         report.patients.div_ceil(report.coordinators.max(1)),
@@ -66,6 +66,9 @@ pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
         report.tasks,
         report.notes,
         report.encounters,
+        report.referrals,
+        report.appointments,
+        report.authorizations,
         path.display(),
         started.elapsed().as_secs_f64()
     )?;

@@ -455,7 +455,7 @@ impl Tx<'_> {
 }
 
 /// The reminder's title: the appointment, and what is left to arrange.
-fn reminder_title(with_whom: &str, at: NaiveDateTime, left: &[&str]) -> String {
+pub(super) fn reminder_title(with_whom: &str, at: NaiveDateTime, left: &[&str]) -> String {
     let mut title = format!(
         "Remind the member: appointment with {} on {}",
         with_whom.trim(),

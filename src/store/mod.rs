@@ -29,6 +29,7 @@ pub mod fhir;
 mod goal;
 pub mod key;
 mod lock;
+mod loop_load;
 mod loop_steps;
 mod notes;
 mod open;
@@ -81,6 +82,7 @@ pub use damage::DamagedText;
 pub(crate) use encounters::Rules;
 pub use encounters::{ClockRow, EncounterRow, NewEncounter};
 pub use error::{OpenError, StoreError};
+pub use loop_load::{AppointmentHistory, AuthorizationHistory, Loaded, LoopLoad, ReferralHistory};
 pub use loop_steps::LoopTask;
 pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,

@@ -35,6 +35,10 @@
 //!   follow-up visit already on file), 5% to the ED in the last two weeks
 //!   (four in ten for a mental illness, three for a substance use), 1% in
 //!   hospital now; each with the clocks and tasks the rules give it;
+//! - closed loops (`loops`): 2 referrals, 4 appointments and 1 prior
+//!   authorization on average, most of them over, with the tasks of their
+//!   steps of the last 90 days (about 7 a patient, 2 of them open; in a
+//!   coordinator's day about 7 loop tasks due by today among 56 others);
 //! - notes, 20 on average: 1 to 4 over the last 90 days (so "last contact" is
 //!   recent) and 8 to 28 over the rest of the last two years; a note that reached
 //!   someone adds 0 to 3 sentences of what was said to its opening line, so
@@ -42,12 +46,15 @@
 
 mod care;
 mod encounters;
+mod loop_words;
+mod loops;
 mod patient;
 mod records;
 pub mod resources;
 mod roster;
 mod vocab;
 
+pub use loops::{service_id, DIRECTORY_SERVICES};
 pub use roster::roster_csv;
 
 use records::PatientRecords;
@@ -98,6 +105,9 @@ pub struct GenReport {
     pub tasks: usize,
     pub notes: usize,
     pub encounters: usize,
+    pub referrals: usize,
+    pub appointments: usize,
+    pub authorizations: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +131,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     let today = clock.today();
     let now = clock.now_utc();
     let rules = store.rules();
+    let loop_rules = store.loop_settings().clone();
     let report = store.bulk_write(|tx| {
         let mut report = GenReport::default();
         let coordinators = write_coordinators(tx, params)?;
@@ -150,7 +161,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
                 }
             });
             for records in receive {
-                records.write(tx, &mut report, &rules)?;
+                records.write(tx, &mut report, &rules, &loop_rules)?;
             }
             Ok::<(), StoreError>(())
         })?;

@@ -78,12 +78,20 @@ impl Generator {
             tasks: Vec::new(),
             notes: Vec::new(),
             encounters,
+            loops: Default::default(),
         };
         self.conditions(&mut records);
         self.care_team(&mut records);
         self.goals(&mut records);
         self.tasks(&mut records, coordinator.id);
         self.notes(&mut records, coordinator.id);
+        records.loops = super::loops::loops_for(
+            self.seed,
+            index,
+            &records.patient,
+            &records.needs,
+            self.today,
+        );
         records
     }
 

@@ -8,15 +8,22 @@ use super::GenReport;
 use crate::domain::care_plan::NeedDomain;
 use crate::domain::clinical::{AllergyCriticality, Condition};
 use crate::domain::goal::Goal;
+use crate::domain::loops::LoopSettings;
 use crate::domain::patient::{FlagKind, Patient};
 use crate::domain::transitions::ClockKind;
 use crate::store::{
-    Medication, NewCareTeamMember, NewCommunication, NewTask, Rules, StoreError, Tx,
+    LoopLoad, Medication, NewCareTeamMember, NewCommunication, NewTask, Rules, StoreError, Tx,
 };
 
 /// Stands for the patient's id in records made before the patient is
 /// written; [`PatientRecords::write`] puts the real one in.
 pub(super) const UNSAVED: i64 = 0;
+
+/// The loops' steps closed in this many days before today are written as
+/// tasks; older ones are not (see `LoopLoad::steps_from`): the loops' rows
+/// hold all of their history, and the tasks of the last three months show
+/// how each recent loop moved.
+const STEPS_DAYS: i64 = 90;
 
 /// A patient and what is recorded about them, made but not yet written.
 pub(super) struct PatientRecords {
@@ -34,6 +41,8 @@ pub(super) struct PatientRecords {
     pub(super) notes: Vec<NewCommunication>,
     /// Recent hospital and emergency visits (see `encounters`).
     pub(super) encounters: Vec<super::encounters::Generated>,
+    /// Referrals, appointments and prior authorizations (see `loops`).
+    pub(super) loops: super::loops::Loops,
 }
 
 /// A goal, the index of its need in [`PatientRecords::needs`], and its
@@ -54,6 +63,7 @@ impl PatientRecords {
         tx: &mut Tx<'_>,
         report: &mut GenReport,
         rules: &Rules,
+        loop_rules: &LoopSettings,
     ) -> Result<(), StoreError> {
         let patient_id = tx.insert_patient(&self.patient)?;
         report.patients += 1;
@@ -123,6 +133,34 @@ impl PatientRecords {
                 tx.meet_encounter_clock(id, ClockKind::DischargeInfo, on, "the discharge summary")?;
             }
             report.encounters += 1;
+        }
+        let load = LoopLoad {
+            rules: loop_rules,
+            calendar: &rules.calendar,
+            today: rules.clock.today(),
+            owner: self.patient.coordinator_id(),
+            author: self.patient.coordinator_id(),
+            steps_from: Some(rules.clock.today() - chrono::Duration::days(STEPS_DAYS)),
+        };
+        let loops = self.loops;
+        for (need, mut history) in loops.referrals {
+            history.new.patient_id = patient_id;
+            history.new.need_id = need.and_then(|n| need_ids.get(n).copied());
+            let loaded = tx.load_referral(&history, &load)?;
+            report.referrals += loaded.rows;
+            report.tasks += loaded.tasks;
+        }
+        for mut history in loops.appointments {
+            history.new.patient_id = patient_id;
+            let loaded = tx.load_appointment(&history, &load)?;
+            report.appointments += loaded.rows;
+            report.tasks += loaded.tasks;
+        }
+        for mut history in loops.authorizations {
+            history.new.patient_id = patient_id;
+            let loaded = tx.load_authorization(&history, &load)?;
+            report.authorizations += loaded.rows;
+            report.tasks += loaded.tasks;
         }
         Ok(())
     }
