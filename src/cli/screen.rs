@@ -45,8 +45,10 @@ pub(crate) fn demo(cx: &Context, args: DemoArgs) -> CliResult<ExitCode> {
         .map_err(CliError::DemoFolder)?;
     let path = dir.path().join("demo.db");
     let mut store = cx.open_for_screen(&path, true)?;
-    super::gen::generate(&mut store, cx, args.patients, args.seed)?;
+    // The directory first, so the generated referrals to community
+    // services name its services, as referrals made from it do.
     demo_directory(&mut store, dir.path(), args.seed)?;
+    super::gen::generate(&mut store, cx, args.patients, args.seed)?;
     show(store, cx, true)
     // `dir` is dropped here: the demo database goes with it.
 }

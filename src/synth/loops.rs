@@ -18,9 +18,11 @@
 //! tasks rather than a flood. A disenrolled member's loops are all over.
 //!
 //! Every receiver, clinic and payer is invented (named "Synthetic …", or
-//! the generated plan), with phones in the fictional 555-01xx range; a
-//! community referral often names a service of the synthetic resource
-//! directory by its id, `svc-00001` to `svc-{DIRECTORY_SERVICES}`.
+//! the generated plan), with phones in the fictional 555-01xx range. When
+//! the store already holds a resource directory (the demo imports its
+//! synthetic one first), a community referral often goes to one of its
+//! services for the referral's need, keeping that service's HSDS id, name
+//! and phone, as a referral made from the directory would.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
 use rand::seq::SliceRandom;
@@ -32,21 +34,13 @@ use super::records::UNSAVED;
 use crate::domain::appointment::AppointmentStatus;
 use crate::domain::authorization::AuthStatus;
 use crate::domain::care_plan::NeedDomain;
+use crate::domain::directory::ResourceHit;
 use crate::domain::patient::{EnrollmentStatus, Patient};
 use crate::domain::referral::{ReceiptConfirmation, ReferralKind, ReferralStatus, Urgency};
 use crate::store::{
     AppointmentHistory, AppointmentMove, AuthMove, AuthorizationHistory, NewAppointment,
     NewAuthorization, NewReferral, ReferralHistory, ReferralMove,
 };
-
-/// Services of the synthetic resource directory a community referral may
-/// name (`svc-00001` …): the demo's directory holds at least this many.
-pub const DIRECTORY_SERVICES: usize = 50;
-
-/// The directory's id of its `n`-th service (from 1).
-pub fn service_id(n: usize) -> String {
-    format!("svc-{n:05}")
-}
 
 /// A patient's loops, made but not yet written.
 #[derive(Default)]
@@ -64,6 +58,7 @@ pub(super) fn loops_for(
     index: usize,
     patient: &Patient,
     needs: &[(NeedDomain, String)],
+    directory: &[ResourceHit],
     today: NaiveDate,
 ) -> Loops {
     let rng = ChaCha8Rng::seed_from_u64(seed ^ 0x1009_u64.rotate_left(48) ^ index as u64);
@@ -75,7 +70,7 @@ pub(super) fn loops_for(
     };
     let mut loops = Loops::default();
     for _ in 0..draw.weighted(&[14, 22, 30, 20, 14]) {
-        let (receiver, history) = draw.referral();
+        let (receiver, history) = draw.referral(directory);
         let need = needs.iter().position(|(d, _)| *d == receiver.domain);
         loops.referrals.push((need, history));
     }
@@ -145,7 +140,9 @@ impl Draw {
         choices[self.weighted(&weights)].0
     }
 
-    fn referral(&mut self) -> (&'static Receiver, ReferralHistory) {
+    /// A referral and its story; a community one goes, three times in
+    /// five, to a service of the directory for its need, if it lists one.
+    fn referral(&mut self, directory: &[ResourceHit]) -> (&'static Receiver, ReferralHistory) {
         use ReferralStory as S;
         let receiver = RECEIVERS.choose(&mut self.rng).unwrap_or(&RECEIVERS[0]);
         let story = self.story(
@@ -159,8 +156,15 @@ impl Draw {
                 (S::NoResponse, 2),
             ],
         );
-        let service_ref = (receiver.kind == ReferralKind::Community && self.rng.gen_bool(0.6))
-            .then(|| service_id(self.rng.gen_range(1..=DIRECTORY_SERVICES)));
+        let service = if receiver.kind == ReferralKind::Community && self.rng.gen_bool(0.6) {
+            let serving: Vec<&ResourceHit> = directory
+                .iter()
+                .filter(|s| s.domains.contains(&receiver.domain))
+                .collect();
+            serving.choose(&mut self.rng).copied()
+        } else {
+            None
+        };
         let new = NewReferral {
             patient_id: UNSAVED,
             kind: receiver.kind,
@@ -172,9 +176,12 @@ impl Draw {
             reason: receiver.reason.to_string(),
             need_id: None,
             goal_id: None,
-            to_name: receiver.name.to_string(),
-            to_phone: Some(receiver.phone.to_string()),
-            service_ref,
+            to_name: service.map_or(receiver.name, |s| &s.name).to_string(),
+            to_phone: match service {
+                Some(s) => s.phone.clone(),
+                None => Some(receiver.phone.to_string()),
+            },
+            service_ref: service.map(|s| s.source_id.clone()),
             sent: !matches!(story, S::Draft),
         };
         // Each story as its moves, days after the referral was written,

@@ -54,7 +54,6 @@ pub mod resources;
 mod roster;
 mod vocab;
 
-pub use loops::{service_id, DIRECTORY_SERVICES};
 pub use roster::roster_csv;
 
 use records::PatientRecords;
@@ -65,6 +64,8 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::domain::care_plan::NeedDomain;
+use crate::domain::directory::{ResourceHit, ResourceQuery};
 use crate::domain::patient::Practitioner;
 use crate::store::{AuditAction, Store, StoreError, Tx};
 
@@ -132,6 +133,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     let now = clock.now_utc();
     let rules = store.rules();
     let loop_rules = store.loop_settings().clone();
+    let directory = directory_services(store)?;
     let report = store.bulk_write(|tx| {
         let mut report = GenReport::default();
         let coordinators = write_coordinators(tx, params)?;
@@ -150,6 +152,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
                     today,
                     now,
                     seed: params.seed,
+                    directory,
                 };
                 for index in 0..params.patients {
                     let coordinator = &coordinators[index % coordinators.len()];
@@ -173,6 +176,28 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
         Ok(report)
     })?;
     Ok(report)
+}
+
+/// Up to `DIRECTORY_PICKS_PER_DOMAIN` active services of each need domain
+/// from the resource directory in the store (none when nothing has been
+/// imported), by name, so a seed and a directory give the same caseload.
+fn directory_services(store: &Store) -> Result<Vec<ResourceHit>, StoreError> {
+    const DIRECTORY_PICKS_PER_DOMAIN: usize = 100;
+    let mut services: Vec<ResourceHit> = Vec::new();
+    for domain in NeedDomain::ALL {
+        let query = ResourceQuery {
+            domain: Some(domain),
+            limit: DIRECTORY_PICKS_PER_DOMAIN,
+            ..ResourceQuery::default()
+        };
+        for hit in store.search_resources(&query)? {
+            let open = hit.status.as_deref().is_none_or(|s| s == "active");
+            if open && !services.iter().any(|s| s.id == hit.id) {
+                services.push(hit);
+            }
+        }
+    }
+    Ok(services)
 }
 
 /// The coordinators, the user first.
@@ -204,6 +229,9 @@ struct Generator {
     now: DateTime<Utc>,
     /// The caseload's seed, for the streams drawn apart from `rng`.
     seed: u64,
+    /// Services of the resource directory already in the store, which
+    /// community referrals may name.
+    directory: Vec<ResourceHit>,
 }
 
 impl Generator {

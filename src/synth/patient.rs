@@ -90,6 +90,7 @@ impl Generator {
             index,
             &records.patient,
             &records.needs,
+            &self.directory,
             self.today,
         );
         records

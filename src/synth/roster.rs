@@ -55,6 +55,7 @@ pub fn roster_csv(members: usize, seed: u64, today: NaiveDate, user: &str) -> St
         // Unused by the roster; a fixed instant keeps the wall clock out.
         now: today.and_hms_opt(12, 0, 0).expect("noon exists").and_utc(),
         seed,
+        directory: Vec::new(),
     };
     let coordinators = members.div_ceil(CASELOAD_SIZE).max(1);
     // Each language's name once: looking one up scans the registry's table
