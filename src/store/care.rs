@@ -161,11 +161,16 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
         // for the names (every patient is indexed), wrong for the notes,
         // whose index holds signed notes only (drafts are never searched),
         // so that one checks its own structure; the resource directory's
-        // holds its own copy of the text, with nothing to compare.
+        // hold their own copy of the text, and the loops' none (they are
+        // contentless), with nothing to compare.
         for (index, rank) in [
             ("communication_fts", 0),
             ("patient_name_index", 1),
             ("resource_fts", 0),
+            ("resource_name_fts", 0),
+            ("referral_fts", 0),
+            ("appointment_fts", 0),
+            ("prior_auth_fts", 0),
         ] {
             let sql =
                 format!("INSERT INTO {index}({index}, rank) VALUES ('integrity-check', {rank})");

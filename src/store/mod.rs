@@ -48,6 +48,7 @@ mod schema_rewrite;
 mod schema_v11;
 mod schema_v12;
 mod schema_v13;
+mod schema_v14;
 mod task_changes;
 mod tasks;
 mod team;

@@ -13,6 +13,8 @@ use rusqlite::types::Value;
 use super::appointments::{read_appointment, WeekAppointment, APPOINTMENT_COLUMNS};
 use super::caseload::parse_date;
 use super::encounters::wall_text;
+use super::resource_search::fts_words;
+use super::schema_v14::loop_index;
 use super::write::date_text;
 use super::{Store, StoreError};
 use crate::domain::appointment::AppointmentStatus;
@@ -126,43 +128,36 @@ impl Store {
     }
 
     /// Referrals, appointments and prior authorizations (open or not) of
-    /// the patients the user reaches whose receiver, provider, item, payer
-    /// or reason holds every word, newest first; at most `limit` of each.
+    /// the patients the user reaches whose receiver, provider, place, item,
+    /// payer, code, authorization number or reason has a word starting
+    /// with each word typed; at most `limit` of each kind, the latest
+    /// entered, shown newest first. Each kind read through its full-text
+    /// index (schema version 14), from its newest entry down, so a common
+    /// word stops at the limit.
     pub fn search_loops(&self, words: &str, limit: usize) -> Result<Vec<OpenLoop>, StoreError> {
         self.require(Right::ReadCharts)?;
-        let words: Vec<String> = words
-            .split_whitespace()
-            .map(|w| format!("%{}%", w.replace(['%', '_'], "")))
-            .filter(|w| w.len() > 2)
-            .collect();
-        if words.is_empty() {
+        let Some(query) = fts_words(words) else {
             return Ok(Vec::new());
-        }
+        };
         let kinds: [(&str, &str, &str); 3] = [
-            (
-                REFERRALS,
-                "(r.to_name || ' ' || r.reason || ' ' || coalesce(r.to_phone, ''))",
-                "r.created_at DESC",
-            ),
-            (
-                AUTHORIZATIONS,
-                "(z.item || ' ' || z.payer || ' ' || coalesce(z.item_code, '')
-                  || ' ' || coalesce(z.payer_ref, ''))",
-                "z.created_at DESC",
-            ),
-            (
-                APPOINTMENTS,
-                "(a.with_whom || ' ' || a.reason || ' ' || coalesce(a.place, ''))",
-                "a.starts_at DESC",
-            ),
+            (REFERRALS, "referral r", "r"),
+            (AUTHORIZATIONS, "prior_auth z", "z"),
+            (APPOINTMENTS, "appointment a", "a"),
         ];
         let mut rows = Vec::new();
-        for (select, text, order) in kinds {
-            let mut clauses: Vec<String> = words.iter().map(|_| format!("{text} LIKE ?")).collect();
-            let mut values: Vec<Value> = words.iter().map(|w| w.clone().into()).collect();
+        for (select, table, alias) in kinds {
+            let name = table.split(' ').next().unwrap_or(table);
+            let index = loop_index(name);
+            let select = select.replacen(
+                &format!("FROM {table}"),
+                &format!("FROM {index} f JOIN {table} ON {alias}.id = f.rowid"),
+                1,
+            );
+            let mut clauses = vec![format!("{index} MATCH ?")];
+            let mut values: Vec<Value> = vec![query.clone().into()];
             self.narrow(&mut clauses, &mut values, "", true);
             let sql = format!(
-                "{select} WHERE {} ORDER BY {order} LIMIT {limit}",
+                "{select} WHERE {} ORDER BY f.rowid DESC LIMIT {limit}",
                 clauses.join(" AND ")
             );
             rows.extend(self.loop_rows(&sql, values)?);

@@ -75,6 +75,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(super::schema_v11::V11),
     Migration::Sql(super::schema_v12::V12),
     Migration::Sql(super::schema_v13::V13),
+    Migration::Code(super::schema_v14::v14),
 ];
 
 /// The schema version this build of tend writes.

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::chain::{self, Hash, Seal};
+use super::schema_v14::{loop_index, loop_search_insert_triggers, LOOP_SEARCH_TEXT};
 use super::{AuditAction, StoreError};
 use crate::domain::care_plan::NeedDomain;
 use crate::domain::clinical::AllergyCriticality;
@@ -66,9 +67,9 @@ impl<'c> Tx<'c> {
         &self.agent
     }
 
-    /// Runs a bulk load (the generator; later, the importers) with the two
-    /// search indexes filled once at its end instead of row by row, in the
-    /// same transaction. Why: the insert triggers give every row's statement
+    /// Runs a bulk load (the generator; later, the importers) with the
+    /// search indexes (names, notes, the loops) filled once at its end
+    /// instead of row by row, in the same transaction. Why: the insert triggers give every row's statement
     /// a savepoint, and FTS5 writes its pending terms to disk at each one, so
     /// indexing two million notes row by row spent most of its time merging
     /// tiny index segments (seen with `perf`: `balance_nonroot` under
@@ -91,6 +92,12 @@ impl<'c> Tx<'c> {
         };
         let last_note = last_id(&self.tx, "communication")?;
         let last_patient = last_id(&self.tx, "patient")?;
+        let mut last_loops = Vec::new();
+        for (table, _) in LOOP_SEARCH_TEXT {
+            last_loops.push(last_id(&self.tx, table)?);
+            self.tx
+                .execute_batch(&format!("DROP TRIGGER {}_insert;", loop_index(table)))?;
+        }
         self.tx.execute_batch(
             "DROP TRIGGER communication_fts_insert; DROP TRIGGER patient_name_index_insert;",
         )?;
@@ -108,8 +115,21 @@ impl<'c> Tx<'c> {
              SELECT id, family_name, given_name, member_id FROM patient WHERE id > ?1",
             [last_patient],
         )?;
+        // OR REPLACE: a loop inserted by the load and then changed by it
+        // was indexed by the update trigger already.
+        for ((table, text), last) in LOOP_SEARCH_TEXT.iter().zip(last_loops) {
+            self.tx.execute(
+                &format!(
+                    "INSERT OR REPLACE INTO {} (rowid, text) SELECT id, {text} FROM {table}
+                      WHERE id > ?1",
+                    loop_index(table)
+                ),
+                [last],
+            )?;
+        }
         self.tx
             .execute_batch(super::schema::SEARCH_INDEX_INSERT_TRIGGERS)?;
+        self.tx.execute_batch(&loop_search_insert_triggers())?;
         self.seal_loaded_notes(last_note)?;
         Ok(loaded)
     }
