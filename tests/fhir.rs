@@ -1197,10 +1197,15 @@ fn the_validator_accepts_every_resource_type_tend_exports() {
         validated, report.resources,
         "every exported resource was validated"
     );
+    // The loops (issue 17) too: referrals, appointments, prior
+    // authorizations and their responses, as the generator makes them.
     let every_type = [
         "AllergyIntolerance",
+        "Appointment",
         "CarePlan",
         "CareTeam",
+        "Claim",
+        "ClaimResponse",
         "Communication",
         "Condition",
         "Encounter",
@@ -1210,6 +1215,7 @@ fn the_validator_accepts_every_resource_type_tend_exports() {
         "Observation",
         "Patient",
         "Practitioner",
+        "ServiceRequest",
         "Task",
     ];
     assert_eq!(

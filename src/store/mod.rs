@@ -89,7 +89,7 @@ pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
 };
 pub use open::OpenOptions;
-pub use open_loops::{LoopKind, OpenLoop, OPEN_LOOP_ROWS};
+pub use open_loops::{LoopKind, OpenLoop, OPEN_LOOP_ROWS, WEEK_TEAM_ROWS};
 pub use reach::{access_of_file, Access};
 pub use record::{Allergy, CareTeamMember, Flag, Medication, RecordItem};
 pub use referrals::{NewReferral, Referral, ReferralMove};

@@ -26,6 +26,10 @@ use crate::domain::role::Right;
 /// supervisor reads from the top.
 pub const OPEN_LOOP_ROWS: usize = 300;
 
+/// The most appointments the team's week reads: a statewide team's week
+/// holds thousands, more than anyone reads down.
+pub const WEEK_TEAM_ROWS: usize = 1000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoopKind {
     Referral,
@@ -166,8 +170,9 @@ impl Store {
         Ok(rows)
     }
 
-    /// The appointments of the user's patients (or the team's) in the
-    /// seven days from `from`, by start.
+    /// The appointments of the user's patients (or the team's, at most
+    /// [`WEEK_TEAM_ROWS`] of them, the earliest) in the seven days from
+    /// `from`, by start.
     pub fn appointments_week(
         &self,
         user: &str,
@@ -185,8 +190,13 @@ impl Store {
         let sql = format!(
             "SELECT {APPOINTMENT_COLUMNS}, p.family_name, p.given_name, p.member_id
                FROM appointment a JOIN patient p ON p.id = a.patient_id
-              WHERE {} ORDER BY a.starts_at, a.id",
-            clauses.join(" AND ")
+              WHERE {} ORDER BY a.starts_at, a.id {}",
+            clauses.join(" AND "),
+            if team {
+                format!("LIMIT {WEEK_TEAM_ROWS}")
+            } else {
+                String::new()
+            }
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
