@@ -13,7 +13,8 @@
 //! p50 and p95 of each. `cargo bench --bench loops` writes its section of
 //! BENCHMARKS.md (between the `loops` markers), at 100,000 patients;
 //! `TEND_BENCH_PATIENTS=10000` picks another size; `TEND_BENCH_QUICK=1`
-//! runs 1,000 patients and writes nothing.
+//! runs 1,000 patients and writes nothing; `TEND_BENCH_DIR=FOLDER` keeps
+//! the generated database there and measures it again on the next run.
 
 #[path = "common/report.rs"]
 mod report;
@@ -279,10 +280,27 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(if quick { 1_000 } else { 100_000 });
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    eprintln!("loops benchmark: generating {patients} patients…");
-    let said = generate(dir.path(), patients);
-    let rare: String = rusqlite::Connection::open(dir.path().join("t.db"))
+    // TEND_BENCH_DIR keeps the database, to measure again without
+    // generating (the moves below change some of its loops).
+    let (_temporary, dir) = match std::env::var_os("TEND_BENCH_DIR") {
+        Some(kept) => (None, std::path::PathBuf::from(kept)),
+        None => {
+            let temporary = tempfile::tempdir().expect("a temporary folder");
+            let dir = temporary.path().to_path_buf();
+            (Some(temporary), dir)
+        }
+    };
+    std::fs::create_dir_all(&dir).expect("the benchmark's folder");
+    let said = if dir.join("t.db").exists() {
+        std::fs::read_to_string(dir.join("said.txt")).unwrap_or_default()
+    } else {
+        eprintln!("loops benchmark: generating {patients} patients…");
+        let said = generate(&dir, patients);
+        std::fs::write(dir.join("said.txt"), &said).expect("what tend gen said, kept");
+        said
+    };
+    let dir = dir.as_path();
+    let rare: String = rusqlite::Connection::open(dir.join("t.db"))
         .expect("opens")
         .query_row(
             "SELECT payer_ref FROM prior_auth WHERE payer_ref IS NOT NULL
@@ -291,11 +309,11 @@ fn main() {
             |r| r.get(0),
         )
         .expect("an authorization number");
-    let mut store = open(dir.path());
+    let mut store = open(dir);
     eprintln!("loops benchmark: reads…");
     let reads = reads_section(&store, patients, &rare);
     eprintln!("loops benchmark: moves…");
-    let moves = moves_section(&mut store, dir.path());
+    let moves = moves_section(&mut store, dir);
     let report = format!(
         "<!-- loops -->\n## Closed loops: referrals, appointments, prior authorizations\n\n\
          Written by `benches/loops.rs`: `cargo bench --bench loops`. A caseload of {patients} \
