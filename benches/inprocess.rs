@@ -171,30 +171,42 @@ fn section(size: usize, presses: usize, runs: usize) -> String {
     let s = stats(samples);
     worst = worst.max(s.p95);
     out.push_str(&format!("| `Tab` | {} | {} |\n", ms(s.p50), ms(s.p95)));
-    // The transitions view (issue 16): `T` opens it (its query and its
-    // frame), `Esc` closes it; each opening timed.
-    let samples = (0..presses.min(100))
-        .map(|_| {
-            let start = Instant::now();
-            press(&mut app, 'T');
-            terminal
-                .draw(|f| tend::ui::render(&app, f))
-                .expect("a frame");
-            let opened = start.elapsed();
-            app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-            terminal
-                .draw(|f| tend::ui::render(&app, f))
-                .expect("a frame");
-            opened
-        })
-        .collect();
-    let s = stats(samples);
-    worst = worst.max(s.p95);
-    out.push_str(&format!(
-        "| `T`: the transitions view opened | {} | {} |\n\n",
-        ms(s.p50),
-        ms(s.p95)
-    ));
+    // The views over the panes: `T` the transitions (issue 16); `L` the
+    // open loops, `W` the week of appointments, and the selected patient's
+    // referrals, appointments and authorizations (`F`, `A`, `P`; issue
+    // 17). Each opened (its query and its frame), timed, and closed.
+    for (key, name) in [
+        ('T', "the transitions view"),
+        ('L', "the open loops, mine"),
+        ('W', "the week of appointments, mine"),
+        ('F', "the patient's referrals"),
+        ('A', "the patient's appointments"),
+        ('P', "the patient's prior authorizations"),
+    ] {
+        let samples = (0..presses.min(100))
+            .map(|_| {
+                let start = Instant::now();
+                press(&mut app, key);
+                terminal
+                    .draw(|f| tend::ui::render(&app, f))
+                    .expect("a frame");
+                let opened = start.elapsed();
+                app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                terminal
+                    .draw(|f| tend::ui::render(&app, f))
+                    .expect("a frame");
+                opened
+            })
+            .collect();
+        let s = stats(samples);
+        worst = worst.max(s.p95);
+        out.push_str(&format!(
+            "| `{key}`: {name} opened | {} | {} |\n",
+            ms(s.p50),
+            ms(s.p95)
+        ));
+    }
+    out.push('\n');
     drop(app);
 
     // The queries behind the panes.

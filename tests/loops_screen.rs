@@ -490,3 +490,25 @@ fn loops_words_searches_all_loops_and_enter_opens_the_patient() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.patient.record.as_ref().map(|r| r.id), Some(alpha));
 }
+
+#[test]
+fn g_and_shift_g_move_to_the_top_and_bottom_of_a_loop_list_which_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = database(dir.path());
+    let mut app = app(&path, 120, 40);
+    press(&mut app, KeyCode::Char('F'));
+    let selected = |app: &App| match app.overlay() {
+        Some(Overlay::Referrals(list)) => (list.selected, list.rows.len()),
+        _ => panic!("the referrals overlay closed: {}", message(app)),
+    };
+    let (_, rows) = selected(&app);
+    assert!(rows >= 2, "{rows} referrals");
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(selected(&app), (rows - 1, rows));
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(selected(&app), (0, rows));
+    press(&mut app, KeyCode::End);
+    assert_eq!(selected(&app), (rows - 1, rows));
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(selected(&app), (0, rows));
+}

@@ -248,11 +248,20 @@ impl Overlay {
     }
 }
 
-/// Moves a list overlay's selection; false for a key that is not a move.
+/// Rows a page key moves a list overlay's selection by.
+const LIST_PAGE: usize = 10;
+
+/// Moves a list overlay's selection (a row, a page, the top or the
+/// bottom); false for a key that is not a move, which closes the overlay.
 pub(super) fn step(selected: &mut usize, len: usize, action: Option<Action>) -> bool {
+    let last = len.saturating_sub(1);
     match action {
-        Some(Action::MoveDown) => *selected = (*selected + 1).min(len.saturating_sub(1)),
+        Some(Action::MoveDown) => *selected = (*selected + 1).min(last),
         Some(Action::MoveUp) => *selected = selected.saturating_sub(1),
+        Some(Action::PageDown) => *selected = (*selected + LIST_PAGE).min(last),
+        Some(Action::PageUp) => *selected = selected.saturating_sub(LIST_PAGE),
+        Some(Action::Top) => *selected = 0,
+        Some(Action::Bottom) => *selected = last,
         _ => return false,
     }
     true
