@@ -276,3 +276,63 @@ fn keys_move_between_fields_edit_save_and_cancel() {
     form.fields[1].reset("never");
     assert_eq!(form.first_problem().map(|(i, _)| i), Some(1));
 }
+
+field_ids! {
+    enum Closed { Answer, Priority, Words }
+}
+
+fn closed_form() -> Form {
+    Form::new(
+        "Closed values".into(),
+        |id: Closed| match id {
+            Closed::Answer => Field::new("Needed", FieldKind::YesNo, "no").required(),
+            Closed::Priority => Field::new(
+                "Priority",
+                FieldKind::Choice(vec![Choice::new("high", "high"), Choice::new("low", "low")]),
+                "low",
+            ),
+            Closed::Words => Field::new("Words", FieldKind::Text, "kept"),
+        },
+        today(),
+    )
+}
+
+fn type_text(form: &mut Form, text: &str) {
+    for c in text.chars() {
+        press(form, key(KeyCode::Char(c)));
+    }
+}
+
+#[test]
+fn yes_no_is_set_by_y_and_n_and_turned_over_by_space_never_spoiled() {
+    let mut form = closed_form();
+    type_text(&mut form, "yes");
+    assert_eq!(form.get(Closed::Answer).text(), "yes", "not \"noyes\"");
+    assert!(form.yes(Closed::Answer));
+    type_text(&mut form, "N");
+    assert_eq!(form.get(Closed::Answer).text(), "no");
+    press(&mut form, key(KeyCode::Char(' ')));
+    assert_eq!(form.get(Closed::Answer).text(), "yes");
+    // Letters a yes/no cannot hold are left out.
+    assert_eq!(
+        press(&mut form, key(KeyCode::Char('q'))),
+        FormEvent::Unchanged
+    );
+    assert_eq!(form.get(Closed::Answer).text(), "yes");
+}
+
+#[test]
+fn typing_into_a_choice_as_it_opened_starts_it_afresh_and_text_is_kept() {
+    let mut form = closed_form();
+    form.focus(Closed::Priority);
+    type_text(&mut form, "hi");
+    assert_eq!(form.get(Closed::Priority).text(), "hi", "not \"lowhi\"");
+    assert_eq!(form.value(Closed::Priority), Value::Choice("high".into()));
+    // Once changed, typing goes on from there.
+    type_text(&mut form, "g");
+    assert_eq!(form.get(Closed::Priority).text(), "hig");
+    // Free text is typed after what it holds, as before.
+    form.focus(Closed::Words);
+    type_text(&mut form, " too");
+    assert_eq!(form.get(Closed::Words).text(), "kept too");
+}
