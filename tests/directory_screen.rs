@@ -343,7 +343,7 @@ fn a_referral_from_the_directory_names_the_service_and_keeps_its_copy_when_remov
     press(&mut app, KeyCode::Enter);
     let shown = screen(&mut app);
     assert!(
-        shown.contains("REMOVED from the directory since 2026-11-24"),
+        shown.contains("REMOVED from the directory since Tue 2026-11-24"),
         "{shown}"
     );
     assert!(

@@ -506,3 +506,27 @@ fn tend_check_names_an_open_loop_left_without_a_next_step() {
     );
     assert!(!report.is_healthy());
 }
+
+#[test]
+fn a_loop_made_in_the_evening_is_of_that_day_not_the_next_in_utc() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, patient) = store(dir.path());
+    drop(store);
+    // 8:30 p.m. in New York: already Wednesday in UTC.
+    let mut store = reopen_on(dir.path(), "2026-11-24T20:30:00-05:00");
+    let id = store.add_referral(&referral(patient, true)).unwrap();
+    let booked = store
+        .book_appointment(&appointment(patient, at(2026, 12, 1, 10)))
+        .unwrap();
+    assert_eq!(
+        store.referral(id).unwrap().unwrap().created_on,
+        date(2026, 11, 24)
+    );
+    assert_eq!(
+        store.appointment(booked).unwrap().unwrap().created_on,
+        date(2026, 11, 24)
+    );
+    let open = store.open_loops("ccuser", false).unwrap();
+    let referral_row = open.iter().find(|l| l.kind == LoopKind::Referral);
+    assert_eq!(referral_row.map(|l| l.since), Some(date(2026, 11, 24)));
+}

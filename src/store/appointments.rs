@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
 
-use super::caseload::parse_date;
+use super::caseload::{local_day, parse_date};
 use super::encounters::{parse_wall, wall_text};
 use super::loop_steps::{as_read, StepEnd};
 use super::referrals::from_move;
@@ -98,7 +98,10 @@ pub(super) const APPOINTMENT_COLUMNS: &str = "a.id, a.patient_id, a.status, a.st
     a.task_id, a.outreach_task_id, a.rescheduled_to, a.status_note, a.status_on,
     a.created_at, a.version";
 
-pub(super) fn read_appointment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
+pub(super) fn read_appointment(
+    row: &rusqlite::Row<'_>,
+    offset: chrono::FixedOffset,
+) -> rusqlite::Result<Appointment> {
     let id: i64 = row.get(0)?;
     let bad = |i: usize| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -133,10 +136,7 @@ pub(super) fn read_appointment(row: &rusqlite::Row<'_>) -> rusqlite::Result<Appo
         rescheduled_to: row.get(16)?,
         status_note: row.get(17)?,
         status_on: parse_date(&status_on).ok_or_else(|| bad(18))?,
-        created_on: created
-            .get(..10)
-            .and_then(parse_date)
-            .ok_or_else(|| bad(19))?,
+        created_on: local_day(&created, offset).ok_or_else(|| bad(19))?,
         version: row.get(20)?,
     })
 }
@@ -151,7 +151,7 @@ impl Store {
               ORDER BY a.starts_at DESC, a.id DESC"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map([patient_id], read_appointment)?;
+        let rows = stmt.query_map([patient_id], |r| read_appointment(r, self.offset()))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -170,17 +170,20 @@ impl Store {
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let today = date_text(self.clock.today());
-        let rows = stmt.query_map(params![patient_id, today, limit as i64], read_appointment)?;
+        let rows = stmt.query_map(params![patient_id, today, limit as i64], |r| {
+            read_appointment(r, self.offset())
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn appointment(&self, id: i64) -> Result<Option<Appointment>, StoreError> {
         self.require(Right::ReadCharts)?;
         let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointment a WHERE a.id = ?1");
+        let offset = self.offset();
         let row = self
             .conn()
             .prepare_cached(&sql)?
-            .query_row([id], read_appointment)
+            .query_row([id], |r| read_appointment(r, offset))
             .optional()?;
         if let Some(a) = &row {
             self.require_reach(a.patient_id)?;

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-use super::caseload::parse_date;
+use super::caseload::{local_day, parse_date};
 use super::loop_steps::{as_read, StepEnd};
 use super::referrals::from_move;
 use super::write::{date_text, utc_text};
@@ -81,7 +81,10 @@ pub(super) const AUTH_COLUMNS: &str = "z.id, z.patient_id, z.status, z.payer, z.
         AND (t.status = 'requested' OR t.status = 'in-progress')),
     z.created_at, z.version";
 
-pub(super) fn read_authorization(row: &rusqlite::Row<'_>) -> rusqlite::Result<Authorization> {
+pub(super) fn read_authorization(
+    row: &rusqlite::Row<'_>,
+    offset: chrono::FixedOffset,
+) -> rusqlite::Result<Authorization> {
     let id: i64 = row.get(0)?;
     let bad = |i: usize| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -115,10 +118,7 @@ pub(super) fn read_authorization(row: &rusqlite::Row<'_>) -> rusqlite::Result<Au
         status_on: date(15)?.ok_or_else(|| bad(15))?,
         task_id: row.get(16)?,
         next_due: date(17)?,
-        created_on: created
-            .get(..10)
-            .and_then(parse_date)
-            .ok_or_else(|| bad(18))?,
+        created_on: local_day(&created, offset).ok_or_else(|| bad(18))?,
         version: row.get(19)?,
     })
 }
@@ -133,17 +133,18 @@ impl Store {
               ORDER BY z.created_at DESC, z.id DESC"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map([patient_id], read_authorization)?;
+        let rows = stmt.query_map([patient_id], |r| read_authorization(r, self.offset()))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn authorization(&self, id: i64) -> Result<Option<Authorization>, StoreError> {
         self.require(Right::ReadCharts)?;
         let sql = format!("SELECT {AUTH_COLUMNS} FROM prior_auth z WHERE z.id = ?1");
+        let offset = self.offset();
         let row = self
             .conn()
             .prepare_cached(&sql)?
-            .query_row([id], read_authorization)
+            .query_row([id], |r| read_authorization(r, offset))
             .optional()?;
         if let Some(a) = &row {
             self.require_reach(a.patient_id)?;

@@ -222,6 +222,12 @@ pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The coordinator's calendar date (at `offset`) of a stored UTC instant:
+/// a referral made at 8 p.m. in New York was made that day, not the next.
+pub(crate) fn local_day(text: &str, offset: chrono::FixedOffset) -> Option<NaiveDate> {
+    parse_instant(text).map(|t| t.with_timezone(&offset).date_naive())
+}
+
 impl Store {
     /// How many patients the query matches.
     pub fn caseload_count(&self, query: &CaseloadQuery) -> Result<usize, StoreError> {

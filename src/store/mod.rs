@@ -178,6 +178,12 @@ impl Store {
         self.clock
     }
 
+    /// The coordinator's offset from UTC now, for the calendar dates of
+    /// stored instants.
+    pub(crate) fn offset(&self) -> chrono::FixedOffset {
+        *self.clock.now().offset()
+    }
+
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self

@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDate};
 use rusqlite::types::Value;
 
 use super::appointments::{read_appointment, WeekAppointment, APPOINTMENT_COLUMNS};
-use super::caseload::parse_date;
+use super::caseload::{local_day, parse_date};
 use super::encounters::wall_text;
 use super::resource_search::fts_words;
 use super::schema_v14::loop_index;
@@ -65,9 +65,9 @@ pub struct OpenLoop {
 }
 
 /// Each kind's rows in one shape: kind, id, patient, what, status code,
-/// since, next due.
+/// since (an instant made, or an appointment's start), next due.
 const REFERRALS: &str = "SELECT 'referral', r.id, r.patient_id, r.to_name, r.status,
-        substr(r.created_at, 1, 10),
+        r.created_at,
         (SELECT t.due_on FROM task t WHERE t.id = r.task_id
             AND (t.status = 'requested' OR t.status = 'in-progress')),
         p.family_name, p.given_name, p.member_id, r.reason
@@ -75,7 +75,7 @@ const REFERRALS: &str = "SELECT 'referral', r.id, r.patient_id, r.to_name, r.sta
 const REFERRAL_OPEN: &str =
     "r.status != 'closed' AND r.status != 'declined' AND r.status != 'cancelled'";
 const AUTHORIZATIONS: &str = "SELECT 'authorization', z.id, z.patient_id,
-        z.item || ' (' || z.payer || ')', z.status, substr(z.created_at, 1, 10),
+        z.item || ' (' || z.payer || ')', z.status, z.created_at,
         (SELECT t.due_on FROM task t WHERE t.id = z.task_id
             AND (t.status = 'requested' OR t.status = 'in-progress')),
         p.family_name, p.given_name, p.member_id, z.item_code
@@ -198,12 +198,13 @@ impl Store {
                 String::new()
             }
         );
+        let offset = self.offset();
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
             let family: String = r.get(21)?;
             let given: String = r.get(22)?;
             Ok(WeekAppointment {
-                appointment: read_appointment(r)?,
+                appointment: read_appointment(r, offset)?,
                 patient_name: format!("{family}, {given}"),
                 member_id: r.get(23)?,
             })
@@ -270,6 +271,7 @@ impl Store {
     }
 
     fn loop_rows(&self, sql: &str, values: Vec<Value>) -> Result<Vec<OpenLoop>, StoreError> {
+        let offset = self.offset();
         let mut stmt = self.conn().prepare_cached(sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
             let kind: String = r.get(0)?;
@@ -299,7 +301,13 @@ impl Store {
                 patient_id: r.get(2)?,
                 what: r.get(3)?,
                 status,
-                since: parse_date(&since).unwrap_or_default(),
+                // An appointment's start is a wall time; the others' start
+                // an instant, whose day is the coordinator's.
+                since: match kind {
+                    LoopKind::Appointment => since.get(..10).and_then(parse_date),
+                    _ => local_day(&since, offset),
+                }
+                .unwrap_or_default(),
                 next_due: due.as_deref().and_then(parse_date),
                 patient_name: format!("{family}, {given}"),
                 member_id: r.get(9)?,

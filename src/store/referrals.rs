@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-use super::caseload::parse_date;
+use super::caseload::{local_day, parse_date};
 use super::loop_steps::{as_read, StepEnd};
 use super::write::{date_text, utc_text};
 use super::{AuditAction, Store, StoreError};
@@ -79,7 +79,10 @@ pub(super) const REFERRAL_COLUMNS: &str = "r.id, r.patient_id, r.kind, r.status,
         AND (t.status = 'requested' OR t.status = 'in-progress')),
     r.created_at, r.version";
 
-pub(super) fn read_referral(row: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
+pub(super) fn read_referral(
+    row: &rusqlite::Row<'_>,
+    offset: chrono::FixedOffset,
+) -> rusqlite::Result<Referral> {
     let id: i64 = row.get(0)?;
     let bad = |i: usize| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -115,10 +118,7 @@ pub(super) fn read_referral(row: &rusqlite::Row<'_>) -> rusqlite::Result<Referra
         status_on: date(14)?.ok_or_else(|| bad(14))?,
         task_id: row.get(15)?,
         next_due: date(16)?,
-        created_on: created
-            .get(..10)
-            .and_then(parse_date)
-            .ok_or_else(|| bad(17))?,
+        created_on: local_day(&created, offset).ok_or_else(|| bad(17))?,
         version: row.get(18)?,
     })
 }
@@ -135,13 +135,13 @@ impl Store {
                        r.created_at DESC, r.id DESC"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map([patient_id], read_referral)?;
+        let rows = stmt.query_map([patient_id], |r| read_referral(r, self.offset()))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn referral(&self, id: i64) -> Result<Option<Referral>, StoreError> {
         self.require(Right::ReadCharts)?;
-        let row = read_referral_by_id(self.conn(), id)?;
+        let row = read_referral_by_id(self.conn(), id, self.offset())?;
         if let Some(r) = &row {
             self.require_reach(r.patient_id)?;
         }
@@ -308,11 +308,12 @@ impl Store {
 pub(super) fn read_referral_by_id(
     conn: &rusqlite::Connection,
     id: i64,
+    offset: chrono::FixedOffset,
 ) -> Result<Option<Referral>, StoreError> {
     let sql = format!("SELECT {REFERRAL_COLUMNS} FROM referral r WHERE r.id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
-        .query_row([id], read_referral)
+        .query_row([id], |r| read_referral(r, offset))
         .optional()?)
 }
 

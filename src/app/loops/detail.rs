@@ -174,10 +174,14 @@ impl App {
             return Ok(format!("service {source_id}, not in the directory"));
         };
         if let Some(at) = &now.removed_at {
+            // The coordinator's day of the import that removed it.
+            let day = chrono::DateTime::parse_from_rfc3339(at).map_or_else(
+                |_| at.get(..10).unwrap_or(at).to_string(),
+                |t| dates::show(self.store.clock().local_date(t.to_utc())),
+            );
             return Ok(format!(
-                "REMOVED from the directory since {} (service {source_id}); the name and phone \
-                 above are the referral's copy",
-                at.get(..10).unwrap_or(at)
+                "REMOVED from the directory since {day} (service {source_id}); the name and phone \
+                 above are the referral's copy"
             ));
         }
         let mut text = format!("service {source_id}, still in the directory");
