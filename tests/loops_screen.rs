@@ -512,3 +512,46 @@ fn g_and_shift_g_move_to_the_top_and_bottom_of_a_loop_list_which_stays_open() {
     press(&mut app, KeyCode::PageUp);
     assert_eq!(selected(&app), (0, rows));
 }
+
+/// The column at which `text` starts on row `y` of the frame, counting
+/// cells as the terminal does (a wide character takes two).
+fn column_of(buffer: &ratatui::buffer::Buffer, y: u16, text: &str) -> Option<u16> {
+    let first = text.chars().next()?.to_string();
+    (0..buffer.area.width).find(|&x| {
+        buffer[(x, y)].symbol() == first
+            && (0..buffer.area.width - x)
+                .map(|dx| buffer[(x + dx, y)].symbol())
+                .collect::<String>()
+                .starts_with(text)
+    })
+}
+
+#[test]
+fn a_name_of_wide_characters_keeps_the_open_loops_columns_in_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = database(dir.path());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE patient SET given_name = '美玲' WHERE family_name = 'Alpha'",
+            [],
+        )
+        .unwrap();
+    let mut app = app(&path, 100, 30);
+    press(&mut app, KeyCode::Char('L'));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| tend::ui::render(&app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let header = (0..30)
+        .find(|&y| column_of(buffer, y, "patient").is_some())
+        .expect("the header");
+    let row = (0..30)
+        .find(|&y| column_of(buffer, y, "Eastside").is_some())
+        .expect("the pantry referral");
+    assert!(column_of(buffer, row, "美").is_some(), "the name is shown");
+    assert_eq!(
+        column_of(buffer, row, "Eastside"),
+        column_of(buffer, header, "what"),
+        "the what column starts under its header"
+    );
+}

@@ -18,7 +18,7 @@ use super::transitions::draw;
 use crate::app::loops::Appointment;
 use crate::app::loops::{AuthRow, KeyChoice, LoopDetail, LoopList, ReferralRow};
 use crate::app::{App, Overlay};
-use crate::text::{clean, fit};
+use crate::text::{clean, fit, pad};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     match overlay {
@@ -88,10 +88,10 @@ fn referrals(
                 _ => r.to_name.clone(),
             };
             let text = format!(
-                "{:<11} {:>4} {:<to_w$} {:<9} {:<10} {}",
+                "{:<11} {:>4} {} {:<9} {:<10} {}",
                 fit(r.status.code(), 11),
                 age(r.created_on, today),
-                fit(&to, to_w),
+                pad(&to, to_w),
                 r.kind.code(),
                 due,
                 row.next_step.as_deref().unwrap_or("")
@@ -209,10 +209,10 @@ fn appointments(
                 a.status.label().to_string()
             };
             let text = format!(
-                "{:<16} {:<9} {:<with_w$} {:<19} {}",
+                "{:<16} {:<9} {} {:<19} {}",
                 a.starts_at.format("%a %m-%d %H:%M"),
                 status,
-                fit(&a.with_whom, with_w),
+                pad(&a.with_whom, with_w),
                 needs(a),
                 a.reason
             );
@@ -304,18 +304,18 @@ fn authorizations(
             let next = row.next_step.as_deref().unwrap_or("");
             let text = if wide {
                 format!(
-                    "{status:<10} {:<payer_w$} {:<item_w$} {:<5} {:<5} {:>5} {authorized:<11} {due:<10} {next}",
-                    fit(&z.payer, payer_w),
-                    fit(&item, item_w),
+                    "{status:<10} {} {} {:<5} {:<5} {:>5} {authorized:<11} {due:<10} {next}",
+                    pad(&z.payer, payer_w),
+                    pad(&item, item_w),
                     md(z.submitted_on).unwrap_or_default(),
                     md(z.decided_on).unwrap_or_default(),
                     z.units.map(|u| u.to_string()).unwrap_or_default(),
                 )
             } else {
                 format!(
-                    "{status:<10} {:<payer_w$} {:<item_w$} {authorized:<11} {due:<10} {next}",
-                    fit(&z.payer, payer_w),
-                    fit(&item, item_w),
+                    "{status:<10} {} {} {authorized:<11} {due:<10} {next}",
+                    pad(&z.payer, payer_w),
+                    pad(&item, item_w),
                 )
             };
             (clean(&text).into_owned(), style)

@@ -15,7 +15,7 @@ use super::theme::Theme;
 use crate::app::transitions::{event_text, short, LOOKING_BACK_DAYS};
 use crate::app::{App, Overlay};
 use crate::domain::transitions::ClockState;
-use crate::text::{clean, fit};
+use crate::text::{clean, fit, pad};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     match overlay {
@@ -66,17 +66,17 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
                     let clock = if label.chars().count() <= clock_w {
                         label.to_string()
                     } else if clock_w >= 20 {
-                        fit(label, clock_w)
+                        pad(label, clock_w)
                     } else {
                         short(row.clock.kind).to_string()
                     };
                     let text = format!(
-                        "{:<9} {} {:<name_w$} {:<event_w$} {:<clock_w$} {}",
+                        "{:<9} {} {} {} {} {}",
                         state,
                         row.clock.due_on.format("%m-%d"),
-                        fit(&row.patient_name, name_w),
-                        fit(&event_text(row.class, row.event_on, &row.facility), event_w),
-                        fit(&clock, clock_w),
+                        pad(&row.patient_name, name_w),
+                        pad(&event_text(row.class, row.event_on, &row.facility), event_w),
+                        pad(&clock, clock_w),
                         if row.readmission { "READMIT" } else { "" }
                     );
                     (text, style)

@@ -13,7 +13,7 @@ use super::transitions::draw;
 use crate::app::loops::{LoopsView, WeekView};
 use crate::app::{App, Overlay};
 use crate::domain::appointment::no_show_rate;
-use crate::text::{clean, fit};
+use crate::text::{clean, fit, pad};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     match overlay {
@@ -56,10 +56,10 @@ fn open_loops(
                 crate::app::loops::LoopKind::Authorization => "auth",
             };
             let text = format!(
-                "{:>4} {kind:<5} {:<name_w$} {:<what_w$} {:<11} {due}",
+                "{:>4} {kind:<5} {} {} {:<11} {due}",
                 age(row.since, today),
-                fit(&row.patient_name, name_w),
-                fit(&row.what, what_w),
+                pad(&row.patient_name, name_w),
+                pad(&row.what, what_w),
                 fit(&row.status, 11),
             );
             (clean(&text).into_owned(), style)
@@ -125,10 +125,10 @@ fn render_week(
                 Style::new()
             };
             let text = format!(
-                "{:<15} {:<name_w$} {:<with_w$} {:<9} {}",
+                "{:<15} {} {} {:<9} {}",
                 a.starts_at.format("%a %m-%d %H:%M"),
-                fit(&row.patient_name, name_w),
-                fit(&a.with_whom, with_w),
+                pad(&row.patient_name, name_w),
+                pad(&a.with_whom, with_w),
                 a.status.label(),
                 needs(a)
             );
