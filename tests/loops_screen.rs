@@ -487,6 +487,7 @@ fn loops_words_searches_all_loops_and_enter_opens_the_patient() {
         panic!("no loops view: {}", message(&app));
     };
     assert_eq!(view.rows.len(), 1, "{:?}", view.rows);
+    assert_eq!(message(&app), "1 loop matches");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.patient.record.as_ref().map(|r| r.id), Some(alpha));
 }

@@ -60,7 +60,8 @@ impl App {
                 "No referral, appointment or authorization matches \"{}\"",
                 crate::text::fit(words, 30)
             ),
-            (Some(_), n) => format!("{n} loop{} match", if n == 1 { "" } else { "es" }),
+            (Some(_), 1) => "1 loop matches".into(),
+            (Some(_), n) => format!("{n} loops match"),
             (None, 0) => "No loop is open: nothing waits on anyone".into(),
             (None, n) => format!(
                 "{n} open loop{}, {late} with the next step late",
