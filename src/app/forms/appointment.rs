@@ -91,7 +91,7 @@ impl FormSpec for AppointmentForm {
             F::TransportNeeded => yes_no("Transport needed", false),
             F::TransportArranged => yes_no("Transport arranged", false),
             F::InterpreterNeeded => yes_no("Interpreter needed", self.interpreter),
-            F::InterpreterArranged => yes_no("Interpreter arranged", false),
+            F::InterpreterArranged => yes_no("Interpreter booked", false),
         }
     }
 
@@ -113,7 +113,7 @@ impl FormSpec for AppointmentForm {
             return Err("Transport is arranged only when it is needed".into());
         }
         if form.yes(F::InterpreterArranged) && !form.yes(F::InterpreterNeeded) {
-            return Err("An interpreter is arranged only when one is needed".into());
+            return Err("An interpreter is booked only when one is needed".into());
         }
         Ok(())
     }
