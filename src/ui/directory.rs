@@ -19,7 +19,7 @@ use crate::app::help::hint_line;
 use crate::app::keymap::Context;
 use crate::app::App;
 use crate::domain::directory::{ResourceDetail, ResourceHit};
-use crate::text::{clean, fit};
+use crate::text::{clean, fit, pad};
 
 pub fn render(app: &App, view: &DirectoryView, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Wide enough for a name, its organization and a phone; no wider, so
@@ -129,13 +129,13 @@ fn hit_lines<'a>(view: &DirectoryView, theme: &Theme, area: Rect) -> Vec<Line<'a
         };
         let mark = if selected { "▶ " } else { "  " };
         let top = format!(
-            "{mark}{:<name_w$} {:>phone_w$}",
-            fit(&receiver(hit), name_w),
+            "{mark}{} {:>phone_w$}",
+            pad(&receiver(hit), name_w),
             fit(hit.phone.as_deref().unwrap_or("no phone"), phone_w),
         );
         let mut facts = vec![distance(hit, view.by_zip)];
         if !hit.languages.is_empty() {
-            facts.push(hit.languages.join(", "));
+            facts.push(language_names(&hit.languages));
         }
         facts.push(
             hit.schedule
@@ -173,7 +173,7 @@ pub fn render_service(
         rows.push(("Address", address.line()));
     }
     if !hit.languages.is_empty() {
-        rows.push(("Languages", hit.languages.join(", ")));
+        rows.push(("Languages", language_names(&hit.languages)));
     }
     rows.push((
         "Hours",
@@ -237,4 +237,18 @@ pub fn render_service(
 /// The day of an RFC 3339 time: "2026-11-24".
 pub fn day_of(at: &str) -> &str {
     at.get(..10).unwrap_or(at)
+}
+
+/// A service's languages by name ("Spanish, Haitian Creole"), as the
+/// language registry names their codes; a code it does not know as it is.
+fn language_names(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|code| {
+            crate::domain::language::parse(code)
+                .map(|language| language.name())
+                .unwrap_or_else(|_| code.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
