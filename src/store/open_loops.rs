@@ -212,6 +212,30 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// How many of the patient's referrals and prior authorizations are
+    /// open, as the open-loops view counts them: two counts through the
+    /// patient's indexes, not the rows (the patient pane asks on every
+    /// patient the caseload rests on).
+    pub fn open_loop_counts(&self, patient_id: i64) -> Result<(usize, usize), StoreError> {
+        self.require(Right::ReadCharts)?;
+        self.require_reach(patient_id)?;
+        let count = |sql: &str| -> Result<usize, StoreError> {
+            let n: i64 = self
+                .conn()
+                .prepare_cached(sql)?
+                .query_row([patient_id], |r| r.get(0))?;
+            Ok(n as usize)
+        };
+        Ok((
+            count(&format!(
+                "SELECT count(*) FROM referral r WHERE r.patient_id = ?1 AND {REFERRAL_OPEN}"
+            ))?,
+            count(&format!(
+                "SELECT count(*) FROM prior_auth z WHERE z.patient_id = ?1 AND {AUTHORIZATION_OPEN}"
+            ))?,
+        ))
+    }
+
     /// Kept and missed appointments (rescheduled and cancelled do not
     /// count) of one patient, or of all the user's patients.
     pub fn no_show_counts(

@@ -2,7 +2,6 @@
 //! still fits: the next appointments (a need not yet arranged flagged in
 //! words), and how many referrals and authorizations are open.
 
-use crate::domain::authorization::AuthStatus;
 use crate::store::{Store, StoreError};
 use crate::text::fit;
 
@@ -44,16 +43,7 @@ impl LoopLines {
                 )
             })
             .collect();
-        let referrals = store
-            .referrals(patient_id)?
-            .iter()
-            .filter(|r| !r.status.is_terminal())
-            .count();
-        let auths = store
-            .authorizations(patient_id)?
-            .iter()
-            .filter(|z| !matches!(z.status, AuthStatus::Approved | AuthStatus::Expired))
-            .count();
+        let (referrals, auths) = store.open_loop_counts(patient_id)?;
         let mut open = Vec::new();
         if referrals > 0 {
             open.push(format!(
