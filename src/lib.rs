@@ -12,6 +12,7 @@ pub mod crash;
 pub mod domain;
 pub mod fhir;
 pub mod hl7;
+pub mod instruments;
 pub mod private;
 pub mod reports;
 pub mod resources;

@@ -58,6 +58,7 @@ const MODULES: &[(&str, Layer)] = &[
     ("fhir", Services),
     // HL7 v2 ADT: files and the MLLP listener (issue 16).
     ("hl7", Services),
+    ("instruments", Services),
     ("synth", Services),
     ("templates", Services),
     // The roster import's workflow (dry run, report, rejects, progress),

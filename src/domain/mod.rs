@@ -10,6 +10,7 @@ pub mod dates;
 pub mod directory;
 pub mod encounter;
 pub mod goal;
+pub mod instrument;
 pub mod language;
 pub mod loops;
 pub mod names;

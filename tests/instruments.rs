@@ -1,0 +1,187 @@
+//! The shipped instruments (assets/instruments) against their published
+//! scoring: every total from none to the highest in the band the manual
+//! gives it, PHQ-9's item 9 deciding at once whatever the total (1 and
+//! 27), PHQ-2 and GAD-2 offering the full instrument at 3 and not at 2,
+//! a total never made from a partly answered screening; and a program's
+//! own instrument folder, a broken file left out with FILE:LINE.
+
+use tend::domain::instrument::{Instrument, RuleAction, RuleSex};
+use tend::instruments::{self, Loaded};
+
+fn shipped() -> Loaded {
+    let loaded = instruments::load(None);
+    assert_eq!(loaded.problems, Vec::<String>::new());
+    loaded
+}
+
+fn instrument(id: &str) -> Instrument {
+    shipped()
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| panic!("{id} ships"))
+}
+
+/// Answers (option indexes, here equal to the scores 0–3) that make
+/// `total` over the scored items, filled from the first item on.
+fn answers_for(instrument: &Instrument, total: u32) -> Vec<Option<usize>> {
+    let mut left = total;
+    instrument
+        .items
+        .iter()
+        .map(|item| {
+            if !item.scored {
+                return None;
+            }
+            let take = left.min(item.max_score());
+            left -= take;
+            Some(take as usize)
+        })
+        .collect()
+}
+
+fn band_of(instrument: &Instrument, total: u32) -> String {
+    let score = instrument.score(&answers_for(instrument, total), RuleSex::Other);
+    assert_eq!(score.total, Some(total));
+    score.band.expect("every total has a band").label.clone()
+}
+
+#[test]
+fn phq_9_totals_0_to_27_fall_in_the_published_bands() {
+    let phq9 = instrument("phq-9");
+    assert_eq!(phq9.max_total(), 27);
+    assert_eq!(phq9.loinc_total.as_deref(), Some("44261-6"));
+    for (totals, band) in [
+        (0..=4, "minimal"),
+        (5..=9, "mild"),
+        (10..=14, "moderate"),
+        (15..=19, "moderately severe"),
+        (20..=27, "severe"),
+    ] {
+        for total in totals {
+            assert_eq!(band_of(&phq9, total), band, "total {total}");
+        }
+    }
+}
+
+#[test]
+fn phq_9_item_9_raises_the_safety_rule_whatever_the_total() {
+    let phq9 = instrument("phq-9");
+    let nine = phq9.items.iter().position(|i| i.id == "9").unwrap();
+    // A total of 1, all of it item 9 ("several days").
+    let mut answers = vec![Some(0); 9];
+    answers.push(None);
+    answers[nine] = Some(1);
+    let score = phq9.score(&answers, RuleSex::Female);
+    assert_eq!(score.total, Some(1));
+    assert_eq!(score.band.map(|b| b.label.as_str()), Some("minimal"));
+    assert_eq!(
+        score.fired.iter().map(|r| &r.action).collect::<Vec<_>>(),
+        [&RuleAction::Safety]
+    );
+    // 27: every item "nearly every day".
+    let all = vec![Some(3); 9];
+    let score = phq9.score(&all, RuleSex::Male);
+    assert_eq!(score.total, Some(27));
+    assert_eq!(score.fired.len(), 1);
+    // Item 9 answered first, nothing else yet: it fires before any total.
+    let mut first = vec![None; 10];
+    first[nine] = Some(2);
+    let score = phq9.score(&first, RuleSex::Other);
+    assert_eq!(score.total, None);
+    assert_eq!(score.fired[0].id, "self-harm");
+    // And "not at all" raises nothing, even at a severe total.
+    let mut severe = vec![Some(3); 9];
+    severe[nine] = Some(0);
+    let score = phq9.score(&severe, RuleSex::Other);
+    assert_eq!(score.total, Some(24));
+    assert!(score.fired.is_empty());
+}
+
+#[test]
+fn phq_9_item_10_is_asked_but_never_counted_and_a_partial_screening_has_no_total() {
+    let phq9 = instrument("phq-9");
+    let ten = phq9.item("10").unwrap();
+    assert!(!ten.scored && ten.optional);
+    let mut answers = vec![Some(1); 9];
+    answers.push(Some(3));
+    assert_eq!(phq9.score(&answers, RuleSex::Other).total, Some(9));
+    answers[4] = None;
+    let partial = phq9.score(&answers, RuleSex::Other);
+    assert_eq!(
+        (partial.total, partial.answered, partial.scored_items),
+        (None, 8, 9)
+    );
+}
+
+#[test]
+fn gad_7_cut_points_are_5_10_and_15() {
+    let gad7 = instrument("gad-7");
+    assert_eq!(gad7.max_total(), 21);
+    for (total, band) in [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ] {
+        assert_eq!(band_of(&gad7, total), band, "total {total}");
+    }
+}
+
+#[test]
+fn phq_2_and_gad_2_offer_the_full_instrument_at_3_and_not_at_2() {
+    for (two, full) in [("phq-2", "phq-9"), ("gad-2", "gad-7")] {
+        let short = instrument(two);
+        assert_eq!(short.max_total(), 6);
+        let at = |total| {
+            short
+                .score(&answers_for(&short, total), RuleSex::Other)
+                .fired
+                .iter()
+                .map(|r| r.action.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(at(2), vec![], "{two} at 2");
+        assert_eq!(at(3), [RuleAction::Offer(full.into())], "{two} at 3");
+        assert_eq!(at(6), [RuleAction::Offer(full.into())], "{two} at 6");
+        assert_eq!(band_of(&short, 2), "negative");
+        assert_eq!(band_of(&short, 3), "positive");
+        // The short form's items are the full one's first two, word for word.
+        let long = instrument(full);
+        for (a, b) in short.items.iter().zip(&long.items) {
+            assert_eq!((&a.text, &a.loinc), (&b.text, &b.loinc));
+        }
+    }
+}
+
+#[test]
+fn a_programs_own_instrument_is_read_and_a_broken_one_left_out_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = instruments::SHIPPED
+        .iter()
+        .find(|(name, _)| *name == "phq-2.toml")
+        .unwrap()
+        .1
+        .replace("id = \"phq-2\"", "id = \"phq-2-es\"");
+    std::fs::write(dir.path().join("phq-2-es.toml"), good).unwrap();
+    let broken = "id = \"broken\"\nname = \"Broken\"\n";
+    std::fs::write(dir.path().join("broken.toml"), broken).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not an instrument").unwrap();
+    let loaded = instruments::load(Some(dir.path()));
+    assert!(loaded.get("phq-2-es").is_some());
+    assert!(loaded.get("broken").is_none());
+    assert_eq!(
+        loaded.problems,
+        [format!(
+            "{}:1: missing field `title`",
+            dir.path().join("broken.toml").display()
+        )]
+    );
+    // A folder that is not there is no problem: most programs add none.
+    assert!(instruments::load(Some(&dir.path().join("none")))
+        .problems
+        .is_empty());
+}
