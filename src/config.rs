@@ -121,6 +121,9 @@ pub struct Config {
     pub loops: crate::domain::loops::LoopSettings,
     /// Note templates: the shipped ones, and the user's once loaded.
     pub templates: Vec<Template>,
+    /// Screening instruments: the shipped ones, and the user's once
+    /// loaded, with the files left out and why.
+    pub instruments: crate::instruments::Loaded,
     /// The `[keys]` table as written: applied to the keymap (and checked)
     /// by the app's settings, which know the keys.
     pub keys: Vec<KeyRebinding>,
@@ -320,6 +323,7 @@ impl Config {
             transitions: file.transitions,
             loops: file.loops,
             templates: crate::templates::load(None).unwrap_or_default(),
+            instruments: crate::instruments::load(None),
             keys,
             keys_line: find_key_line(text, "[keys]"),
             source: path.map(Path::to_path_buf),
@@ -470,6 +474,11 @@ impl Paths {
     /// The user's own note templates.
     pub fn templates_dir(&self) -> PathBuf {
         self.config_dir.join("templates")
+    }
+
+    /// The program's own screening instruments (TOML files).
+    pub fn instruments_dir(&self) -> PathBuf {
+        self.config_dir.join("instruments")
     }
 }
 

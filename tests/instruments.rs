@@ -3,7 +3,10 @@
 //! gives it, PHQ-9's item 9 deciding at once whatever the total (1 and
 //! 27), PHQ-2 and GAD-2 offering the full instrument at 3 and not at 2,
 //! a total never made from a partly answered screening; and a program's
-//! own instrument folder, a broken file left out with FILE:LINE.
+//! own instrument folder, a broken file left out with FILE:LINE, and said
+//! on the status line as tend starts.
+
+mod common;
 
 use tend::domain::instrument::{Instrument, RuleAction, RuleSex};
 use tend::instruments::{self, Loaded};
@@ -184,4 +187,31 @@ fn a_programs_own_instrument_is_read_and_a_broken_one_left_out_with_file_and_lin
     assert!(instruments::load(Some(&dir.path().join("none")))
         .problems
         .is_empty());
+}
+
+#[test]
+fn tend_starts_without_a_broken_instrument_and_says_so_on_the_status_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("instruments");
+    std::fs::create_dir(&folder).unwrap();
+    let text = instruments::SHIPPED[0]
+        .1
+        .replace("id = \"phq-2\"", "id = \"own\"")
+        .replace("to = 6", "to = 5");
+    std::fs::write(folder.join("own.toml"), text).unwrap();
+    let mut settings = common::settings_at_once();
+    settings.instruments = instruments::load(Some(&folder));
+    let app = common::app_with(&dir.path().join("tend.db"), &settings, 80, 24);
+    let file = folder.join("own.toml").display().to_string();
+    let message = common::message(&app);
+    assert!(
+        message.starts_with(&format!("Screening instrument left out: {file}:")),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("the bands end at 5, but the total can reach 6"),
+        "{message}"
+    );
+    assert!(app.settings.instruments.get("own").is_none());
+    assert!(app.settings.instruments.get("phq-9").is_some());
 }

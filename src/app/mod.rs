@@ -184,6 +184,18 @@ impl App {
                 if waiting == 1 { "it" } else { "them" },
             )));
         }
+        if let Some(first) = app.settings.instruments.problems.first() {
+            // Above the day's other news: a program's instrument that
+            // will not be offered.
+            let more = app.settings.instruments.problems.len() - 1;
+            app.message = Some(Message::Error(format!(
+                "Screening instrument left out: {first}{}",
+                match more {
+                    0 => String::new(),
+                    n => format!(" (and {n} more problem{})", if n == 1 { "" } else { "s" }),
+                }
+            )));
+        }
         if app.store.require(Right::ReadCharts).is_err() {
             // An auditor: no chart, the audit trail from the start.
             app.open_audit("")?;

@@ -31,6 +31,8 @@ pub struct Settings {
     pub urgency: UrgencyWeights,
     pub follow_up: FollowUpRules,
     pub templates: Vec<Template>,
+    /// The screening instruments, and the files left out.
+    pub instruments: crate::instruments::Loaded,
     pub keymap: Keymap,
     /// How the hospitals' ADT feed is read: a queued message matched by a
     /// supervisor is read again with it.
@@ -84,6 +86,7 @@ impl Settings {
             urgency: config.urgency.clone(),
             follow_up: config.follow_up.clone(),
             templates: config.templates.clone(),
+            instruments: config.instruments.clone(),
             keymap,
             adt: config.adt.clone(),
             calendar: config.calendar(),

@@ -57,6 +57,10 @@ impl Context {
         if let Some(paths) = &paths {
             config.templates = as_user(|| crate::templates::load(Some(&paths.templates_dir())))
                 .map_err(CliError::Templates)?;
+            // A broken instrument file is left out, said on the screen:
+            // tend starts without it rather than not at all.
+            config.instruments =
+                as_user(|| crate::instruments::load(Some(&paths.instruments_dir())));
         }
         if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
             config.theme = ThemeName::Mono;

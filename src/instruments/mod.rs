@@ -30,7 +30,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
 ];
 
 /// What start-up read: the instruments to use, and what was left out.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub instruments: Vec<Instrument>,
     /// `FILE:LINE: what`, one a problem.
