@@ -8,7 +8,7 @@
 
 mod common;
 
-use tend::domain::instrument::{Instrument, RuleAction, RuleSex};
+use tend::domain::instrument::{Answer, Instrument, RuleAction, RuleSex};
 use tend::instruments::{self, Loaded};
 
 fn shipped() -> Loaded {
@@ -26,7 +26,7 @@ fn instrument(id: &str) -> Instrument {
 
 /// Answers (option indexes, here equal to the scores 0–3) that make
 /// `total` over the scored items, filled from the first item on.
-fn answers_for(instrument: &Instrument, total: u32) -> Vec<Option<usize>> {
+fn answers_for(instrument: &Instrument, total: u32) -> Vec<Option<Answer>> {
     let mut left = total;
     instrument
         .items
@@ -37,9 +37,14 @@ fn answers_for(instrument: &Instrument, total: u32) -> Vec<Option<usize>> {
             }
             let take = left.min(item.max_score());
             left -= take;
-            Some(take as usize)
+            Some(Answer::One(take as usize))
         })
         .collect()
+}
+
+/// Single answers, by option index.
+fn one(answers: &[Option<usize>]) -> Vec<Option<Answer>> {
+    answers.iter().map(|a| a.map(Answer::One)).collect()
 }
 
 fn band_of(instrument: &Instrument, total: u32) -> String {
@@ -74,7 +79,7 @@ fn phq_9_item_9_raises_the_safety_rule_whatever_the_total() {
     let mut answers = vec![Some(0); 9];
     answers.push(None);
     answers[nine] = Some(1);
-    let score = phq9.score(&answers, RuleSex::Female);
+    let score = phq9.score(&one(&answers), RuleSex::Female);
     assert_eq!(score.total, Some(1));
     assert_eq!(score.band.map(|b| b.label.as_str()), Some("minimal"));
     assert_eq!(
@@ -83,19 +88,19 @@ fn phq_9_item_9_raises_the_safety_rule_whatever_the_total() {
     );
     // 27: every item "nearly every day".
     let all = vec![Some(3); 9];
-    let score = phq9.score(&all, RuleSex::Male);
+    let score = phq9.score(&one(&all), RuleSex::Male);
     assert_eq!(score.total, Some(27));
     assert_eq!(score.fired.len(), 1);
     // Item 9 answered first, nothing else yet: it fires before any total.
     let mut first = vec![None; 10];
     first[nine] = Some(2);
-    let score = phq9.score(&first, RuleSex::Other);
+    let score = phq9.score(&one(&first), RuleSex::Other);
     assert_eq!(score.total, None);
     assert_eq!(score.fired[0].id, "self-harm");
     // And "not at all" raises nothing, even at a severe total.
     let mut severe = vec![Some(3); 9];
     severe[nine] = Some(0);
-    let score = phq9.score(&severe, RuleSex::Other);
+    let score = phq9.score(&one(&severe), RuleSex::Other);
     assert_eq!(score.total, Some(24));
     assert!(score.fired.is_empty());
 }
@@ -107,9 +112,9 @@ fn phq_9_item_10_is_asked_but_never_counted_and_a_partial_screening_has_no_total
     assert!(!ten.scored && ten.optional);
     let mut answers = vec![Some(1); 9];
     answers.push(Some(3));
-    assert_eq!(phq9.score(&answers, RuleSex::Other).total, Some(9));
+    assert_eq!(phq9.score(&one(&answers), RuleSex::Other).total, Some(9));
     answers[4] = None;
-    let partial = phq9.score(&answers, RuleSex::Other);
+    let partial = phq9.score(&one(&answers), RuleSex::Other);
     assert_eq!(
         (partial.total, partial.answered, partial.scored_items),
         (None, 8, 9)
@@ -214,4 +219,88 @@ fn tend_starts_without_a_broken_instrument_and_says_so_on_the_status_line() {
     );
     assert!(app.settings.instruments.get("own").is_none());
     assert!(app.settings.instruments.get("phq-9").is_some());
+}
+
+/// The needs an AHC screening offers, by the rules that fire.
+fn needs(ahc: &Instrument, answers: &[Option<Answer>]) -> Vec<String> {
+    ahc.score(answers, RuleSex::Other)
+        .fired
+        .iter()
+        .map(|r| match &r.action {
+            RuleAction::Need(domain) => format!("{}:{}", r.id, domain.code()),
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn ahc_hrsn_offers_each_positive_domains_need_and_reads_safety_at_11_not_10() {
+    let ahc = instrument("ahc-hrsn");
+    assert!(!ahc.has_total);
+    // Steady housing, no problems, food never short, rides fine, no
+    // shut-off; safety 10 in all (never, rarely, sometimes, fairly often).
+    let mut answers: Vec<Option<Answer>> = vec![
+        Some(Answer::One(0)),
+        Some(Answer::Many(vec![7])),
+        Some(Answer::One(2)),
+        Some(Answer::One(2)),
+        Some(Answer::One(1)),
+        Some(Answer::One(1)),
+        Some(Answer::One(0)),
+        Some(Answer::One(1)),
+        Some(Answer::One(2)),
+        Some(Answer::One(3)),
+    ];
+    let score = ahc.score(&answers, RuleSex::Other);
+    assert_eq!(score.total, None, "the tool has no total");
+    assert_eq!(needs(&ahc, &answers), Vec::<String>::new(), "safety at 10");
+    // 11: "rarely" hurt instead of "never".
+    answers[6] = Some(Answer::One(1));
+    assert_eq!(needs(&ahc, &answers), ["interpersonal-safety:safety"]);
+    answers[6] = Some(Answer::One(0));
+    // Worried about losing the place; mold and water leaks; food ran out
+    // sometimes; no rides; already shut off.
+    answers[0] = Some(Answer::One(1));
+    answers[1] = Some(Answer::Many(vec![1, 6]));
+    answers[3] = Some(Answer::One(1));
+    answers[4] = Some(Answer::One(0));
+    answers[5] = Some(Answer::One(2));
+    assert_eq!(
+        needs(&ahc, &answers),
+        [
+            "housing:housing",
+            "food:food",
+            "transportation:transportation",
+            "utilities:housing"
+        ]
+    );
+    // Only the problems with the place: still a housing need.
+    answers = vec![None; 10];
+    answers[1] = Some(Answer::Many(vec![3]));
+    assert_eq!(needs(&ahc, &answers), ["housing:housing"]);
+    // "Choose all that apply" takes several; a single-choice item does not.
+    answers[1] = Some(Answer::One(3));
+    assert_eq!(needs(&ahc, &answers), Vec::<String>::new());
+    answers[0] = Some(Answer::Many(vec![1, 2]));
+    assert_eq!(needs(&ahc, &answers), Vec::<String>::new());
+}
+
+#[test]
+fn audit_c_cut_points_are_4_for_men_3_for_women_and_3_when_neither_is_recorded() {
+    let audit = instrument("audit-c");
+    assert_eq!(audit.max_total(), 12);
+    assert!(audit.bands.is_empty(), "read by its cut points");
+    let positive = |total: u32, sex: RuleSex| {
+        let score = audit.score(&answers_for(&audit, total), sex);
+        assert_eq!(score.total, Some(total));
+        assert_eq!(score.band, None);
+        !score.fired.is_empty()
+    };
+    assert!(!positive(3, RuleSex::Male));
+    assert!(positive(4, RuleSex::Male));
+    assert!(!positive(2, RuleSex::Female));
+    assert!(positive(3, RuleSex::Female));
+    assert!(!positive(2, RuleSex::Other));
+    assert!(positive(3, RuleSex::Other));
+    assert!(positive(12, RuleSex::Male));
 }

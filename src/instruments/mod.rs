@@ -27,6 +27,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "gad-7.toml",
         include_str!("../../assets/instruments/gad-7.toml"),
     ),
+    (
+        "ahc-hrsn.toml",
+        include_str!("../../assets/instruments/ahc-hrsn.toml"),
+    ),
+    (
+        "audit-c.toml",
+        include_str!("../../assets/instruments/audit-c.toml"),
+    ),
 ];
 
 /// What start-up read: the instruments to use, and what was left out.

@@ -34,12 +34,16 @@ pub struct Instrument {
     pub terms: String,
     pub loinc_panel: Option<String>,
     pub loinc_total: Option<String>,
+    /// Whether the instrument has a total at all: a screening of separate
+    /// domains (the AHC social needs) is read by its rules alone.
+    pub has_total: bool,
     pub items: Vec<Item>,
     /// How many scored items may be left unanswered with the total still
     /// made, prorated (the instrument's own rule); 0 for most: a total is
     /// never made from a partly answered instrument otherwise.
     pub prorate_max_missing: usize,
-    /// From the lowest possible total to the highest, in order.
+    /// From the lowest possible total to the highest, in order; none for
+    /// an instrument read only by its cut points (AUDIT-C).
     pub bands: Vec<Band>,
     pub rules: Vec<Rule>,
 }
@@ -55,6 +59,8 @@ pub struct Item {
     pub scored: bool,
     /// May be skipped: the instrument allows it.
     pub optional: bool,
+    /// "Choose all that apply": its score is the sum of those chosen.
+    pub multiple: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,9 +115,17 @@ pub enum RuleAction {
     Positive,
 }
 
-/// The answers so far: for each item in order, the index of the option
-/// chosen, or none (not yet answered, or skipped).
-pub type Answers = [Option<usize>];
+/// One item's answer: the index of the option chosen, or of each chosen
+/// where the item takes several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+/// The answers so far: for each item in order, its answer, or none (not
+/// yet answered, or skipped).
+pub type Answers = [Option<Answer>];
 
 /// What the answers so far come to.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +143,8 @@ pub struct Score<'a> {
 }
 
 impl Instrument {
-    /// The highest total the items allow.
+    /// The highest total the items allow (or, with no total, their
+    /// scores' sum all the same).
     pub fn max_total(&self) -> u32 {
         self.items
             .iter()
@@ -138,10 +153,18 @@ impl Instrument {
             .sum()
     }
 
+    /// An item's score, if it is answered with options it has (one, or
+    /// any number where it takes several).
     fn item_score(&self, answers: &Answers, index: usize) -> Option<u32> {
         let item = self.items.get(index)?;
-        let chosen = (*answers.get(index)?)?;
-        item.answers.get(chosen).map(|a| a.score)
+        let score = |i: &usize| item.answers.get(*i).map(|a| a.score);
+        match answers.get(index)?.as_ref()? {
+            Answer::One(chosen) if !item.multiple => score(chosen),
+            Answer::Many(chosen) if item.multiple && !chosen.is_empty() => {
+                chosen.iter().map(score).sum()
+            }
+            _ => None,
+        }
     }
 
     /// Scores the answers so far for a patient of `sex` (for rules that
@@ -158,6 +181,7 @@ impl Instrument {
         let missing = scored.len() - given.len();
         let sum: u32 = given.iter().sum();
         let total = match missing {
+            _ if !self.has_total => None,
             0 => Some(sum),
             m if m <= self.prorate_max_missing && !given.is_empty() => {
                 // Prorated: the mean of the answered items times their
@@ -209,7 +233,11 @@ impl Instrument {
 
 impl Item {
     pub fn max_score(&self) -> u32 {
-        self.answers.iter().map(|a| a.score).max().unwrap_or(0)
+        if self.multiple {
+            self.answers.iter().map(|a| a.score).sum()
+        } else {
+            self.answers.iter().map(|a| a.score).max().unwrap_or(0)
+        }
     }
 }
 

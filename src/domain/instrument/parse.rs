@@ -68,12 +68,15 @@ struct RawInstrument {
     terms: String,
     loinc_panel: Option<String>,
     loinc_total: Option<String>,
+    #[serde(default = "yes")]
+    total: bool,
     #[serde(default)]
     prorate_max_missing: usize,
     #[serde(default)]
     scales: BTreeMap<String, RawScale>,
     items: Spanned<Vec<RawItem>>,
-    bands: Spanned<Vec<RawBand>>,
+    #[serde(default)]
+    bands: Option<Spanned<Vec<RawBand>>>,
     #[serde(default)]
     rules: Vec<RawRule>,
 }
@@ -104,6 +107,8 @@ struct RawItem {
     scored: bool,
     #[serde(default)]
     optional: bool,
+    #[serde(default)]
+    multiple: bool,
 }
 
 fn yes() -> bool {
@@ -212,6 +217,7 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
             answers,
             scored: item.scored,
             optional: item.optional,
+            multiple: item.multiple,
         });
     }
     if items.is_empty() {
@@ -224,9 +230,9 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
     }
 
     let max: u32 = items.iter().filter(|i| i.scored).map(Item::max_score).sum();
-    let bands: Vec<Band> = raw
-        .bands
-        .get_ref()
+    let raw_bands: &[RawBand] = raw.bands.as_ref().map_or(&[], |b| b.get_ref());
+    let bands_span = raw.bands.as_ref().map_or(raw.id.span(), |b| b.span());
+    let bands: Vec<Band> = raw_bands
         .iter()
         .map(|b| Band {
             from: *b.from.get_ref(),
@@ -235,7 +241,7 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
         })
         .collect();
     let mut next = 0u32;
-    for (band, raw_band) in bands.iter().zip(raw.bands.get_ref()) {
+    for (band, raw_band) in bands.iter().zip(raw_bands) {
         if band.to < band.from {
             at(
                 raw_band.to.span(),
@@ -269,16 +275,20 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
         next = band.to.saturating_add(1);
     }
     // Where the bands end: the last one's `to`.
-    let end = raw
-        .bands
-        .get_ref()
-        .last()
-        .map_or(raw.bands.span(), |b| b.to.span());
+    let end = raw_bands.last().map_or(bands_span.clone(), |b| b.to.span());
     // The highest total is known only when every item has its answers.
     let items_whole = items.iter().all(|i| !i.answers.is_empty());
-    if bands.is_empty() {
-        at(raw.bands.span(), "the instrument has no bands".into());
-    } else if items_whole && next <= max {
+    if raw.bands.is_some() && bands.is_empty() {
+        at(
+            bands_span,
+            "the bands are empty: leave them out for an instrument read by its cut points".into(),
+        );
+    } else if !raw.total && !bands.is_empty() {
+        at(
+            bands_span,
+            "an instrument without a total (total = false) has no bands".into(),
+        );
+    } else if !bands.is_empty() && items_whole && next <= max {
         at(
             end.clone(),
             format!(
@@ -286,7 +296,7 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
                 next.saturating_sub(1)
             ),
         );
-    } else if items_whole && next > max + 1 {
+    } else if !bands.is_empty() && items_whole && next > max + 1 {
         at(
             end,
             format!(
@@ -299,6 +309,14 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
     let mut rules = Vec::new();
     for rule in &raw.rules {
         let id = rule.id.get_ref().trim().to_string();
+        if rule.items.is_empty() && !raw.total {
+            at(
+                rule.id.span(),
+                format!(
+                    "rule \"{id}\" reads the total, which this instrument has not: name its items"
+                ),
+            );
+        }
         for item in &rule.items {
             if !items.iter().any(|i| &i.id == item.get_ref()) {
                 at(
@@ -374,6 +392,7 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
         terms: raw.terms,
         loinc_panel: raw.loinc_panel,
         loinc_total: raw.loinc_total,
+        has_total: raw.total,
         items,
         prorate_max_missing: raw.prorate_max_missing,
         bands,

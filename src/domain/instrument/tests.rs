@@ -44,6 +44,11 @@ action = "safety"
 message = "The second item"
 "#;
 
+/// Single answers, by option index.
+fn one(answers: &[Option<usize>]) -> Vec<Option<Answer>> {
+    answers.iter().map(|a| a.map(Answer::One)).collect()
+}
+
 fn problems(text: &str) -> Vec<String> {
     parse(text)
         .err()
@@ -105,7 +110,12 @@ fn each_broken_rule_is_refused_at_its_line() {
             "at_least = 2",
             "line 34: rule \"second\": at_least 2 can never fire or always fires (its items reach 1)",
         ),
-        ("title =", "titel =", "line 3: unknown field `titel`, expected one of `id`, `name`, `title`, `stem`, `source`, `terms`, `loinc_panel`, `loinc_total`, `prorate_max_missing`, `scales`, `items`, `bands`, `rules`"),
+        (
+            "terms = \"none\"",
+            "terms = \"none\"\ntotal = false",
+            "line 24: an instrument without a total (total = false) has no bands",
+        ),
+        ("title =", "titel =", "line 3: unknown field `titel`, expected one of `id`, `name`, `title`, `stem`, `source`, `terms`, `loinc_panel`, `loinc_total`, `total`, `prorate_max_missing`, `scales`, `items`, `bands`, `rules`"),
     ];
     for (good, bad, expected) in cases {
         assert!(GOOD.contains(good), "{good}");
@@ -117,10 +127,10 @@ fn each_broken_rule_is_refused_at_its_line() {
 #[test]
 fn a_total_is_never_made_from_a_partly_answered_instrument_unless_it_prorates() {
     let mini = parse(GOOD).unwrap();
-    let partial = mini.score(&[Some(1), None], RuleSex::Other);
+    let partial = mini.score(&one(&[Some(1), None]), RuleSex::Other);
     assert_eq!((partial.total, partial.band), (None, None));
     assert_eq!((partial.answered, partial.scored_items), (1, 2));
-    let whole = mini.score(&[Some(1), Some(0)], RuleSex::Other);
+    let whole = mini.score(&one(&[Some(1), Some(0)]), RuleSex::Other);
     assert_eq!(whole.total, Some(1));
     assert_eq!(whole.band.map(|b| b.label.as_str()), Some("some"));
 
@@ -132,27 +142,30 @@ fn a_total_is_never_made_from_a_partly_answered_instrument_unless_it_prorates() 
     .unwrap();
     // One of two answered, scored 1: prorated to 2.
     assert_eq!(
-        prorated.score(&[Some(1), None], RuleSex::Other).total,
+        prorated.score(&one(&[Some(1), None]), RuleSex::Other).total,
         Some(2)
     );
-    assert_eq!(prorated.score(&[None, None], RuleSex::Other).total, None);
+    assert_eq!(
+        prorated.score(&one(&[None, None]), RuleSex::Other).total,
+        None
+    );
 }
 
 #[test]
 fn an_item_rule_fires_as_soon_as_its_item_is_answered() {
     let mini = parse(GOOD).unwrap();
-    let fired = mini.score(&[None, Some(1)], RuleSex::Female).fired;
+    let fired = mini.score(&one(&[None, Some(1)]), RuleSex::Female).fired;
     assert_eq!(
         fired.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         ["second"]
     );
     assert!(mini
-        .score(&[Some(1), Some(0)], RuleSex::Female)
+        .score(&one(&[Some(1), Some(0)]), RuleSex::Female)
         .fired
         .is_empty());
     // An answer naming an option the item has not counts as none.
     assert!(mini
-        .score(&[None, Some(7)], RuleSex::Female)
+        .score(&one(&[None, Some(7)]), RuleSex::Female)
         .fired
         .is_empty());
 }
