@@ -30,9 +30,12 @@ fn a_spreadsheet_roster_imported_in_a_terminal_then_the_caseload() {
             roster.to_str().unwrap(),
         ],
     );
+    // The summary's last line (the database) says it is all written: a
+    // screen read at its first line may not show the rest yet.
     let screen = import.wait_for("the import's summary", |s| {
         s.contents()
             .contains("10000 rows: 10000 created, 0 updated, 0 unchanged, 0 rejected")
+            && s.contents().contains("Database: ")
     });
     assert!(import.wait_exit().success());
     assert!(
