@@ -304,3 +304,55 @@ fn audit_c_cut_points_are_4_for_men_3_for_women_and_3_when_neither_is_recorded()
     assert!(positive(3, RuleSex::Other));
     assert!(positive(12, RuleSex::Male));
 }
+
+#[test]
+fn tend_instruments_lists_what_it_reads_and_checks_a_programs_file_before_it_is_used() {
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join(".config/tend/instruments");
+    std::fs::create_dir_all(&folder).unwrap();
+    let broken = folder.join("broken.toml");
+    std::fs::write(
+        &broken,
+        "id = \"broken\"\nname = \"Broken\"\ntitle = \"x\"\n",
+    )
+    .unwrap();
+    let tend = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tend"))
+            .args(args)
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env("TEND_NOW", "2026-11-24T09:00:00-05:00")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, listed) = tend(&["instruments"]);
+    assert_eq!(code, Some(1), "{listed}");
+    assert!(
+        listed.contains("phq-9        PHQ-9         10 items  shipped"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains(&format!(
+            "left out: {}:1: missing field `source`",
+            broken.display()
+        )),
+        "{listed}"
+    );
+    let phq9 = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/instruments/phq-9.toml");
+    let (code, checked) = tend(&["instruments", phq9]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        checked,
+        format!("{phq9}: ok: PHQ-9 (phq-9), 10 items, total 0 to 27\n")
+    );
+    let (code, checked) = tend(&["instruments", broken.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        checked,
+        format!("{}:1: missing field `source`\n", broken.display())
+    );
+}

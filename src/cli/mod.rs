@@ -15,6 +15,7 @@ mod error;
 mod export;
 mod gen;
 mod import;
+mod instruments;
 mod screen;
 mod search;
 mod today;
@@ -68,6 +69,8 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Check the database: integrity, links between records, search indexes, schema version
     Check,
+    /// The screening instruments tend reads, or instrument files checked as tend would
+    Instruments(instruments::InstrumentsArgs),
     /// Read records into tend
     Import {
         #[command(subcommand)]
@@ -169,6 +172,7 @@ fn run(mut cli: Cli, paths: Option<Paths>) -> CliResult<ExitCode> {
         Some(Command::Export { what }) => export::run(&cx, what),
         Some(Command::Backup(args)) => backup::run(&cx, args),
         Some(Command::Check) => check::run(&cx),
+        Some(Command::Instruments(args)) => instruments::run(&cx, args),
         Some(Command::Import { what }) => import::run(&cx, what),
         Some(Command::Today(args)) => today::run(&cx, args),
         Some(Command::Audit { what }) => audit::run(&cx, what),
