@@ -303,6 +303,13 @@ fn audit_c_cut_points_are_4_for_men_3_for_women_and_3_when_neither_is_recorded()
     assert!(!positive(2, RuleSex::Other));
     assert!(positive(3, RuleSex::Other));
     assert!(positive(12, RuleSex::Male));
+    // Which field decides: the recorded sex; other and unknown alike.
+    use tend::domain::patient::Sex;
+    assert_eq!(RuleSex::from(Sex::Male), RuleSex::Male);
+    assert_eq!(RuleSex::from(Sex::Female), RuleSex::Female);
+    assert_eq!(RuleSex::from(Sex::Other), RuleSex::Other);
+    assert_eq!(RuleSex::from(Sex::Unknown), RuleSex::Other);
+    assert!(positive(3, Sex::Unknown.into()));
 }
 
 #[test]

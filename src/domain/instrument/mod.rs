@@ -93,6 +93,11 @@ pub struct Rule {
     pub message: String,
 }
 
+/// The sex a rule reads, from the patient's recorded sex (the
+/// administrative `sex` field, FHIR's `gender`; gender identity is not
+/// read: cut points such as AUDIT-C's follow how alcohol acts on the body).
+/// Other and unknown are both `Other`, which each instrument gives the
+/// cautious cut point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleSex {
     Female,
@@ -237,6 +242,17 @@ impl Item {
             self.answers.iter().map(|a| a.score).sum()
         } else {
             self.answers.iter().map(|a| a.score).max().unwrap_or(0)
+        }
+    }
+}
+
+impl From<crate::domain::patient::Sex> for RuleSex {
+    fn from(sex: crate::domain::patient::Sex) -> RuleSex {
+        use crate::domain::patient::Sex;
+        match sex {
+            Sex::Female => RuleSex::Female,
+            Sex::Male => RuleSex::Male,
+            Sex::Other | Sex::Unknown => RuleSex::Other,
         }
     }
 }
