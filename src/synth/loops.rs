@@ -110,15 +110,7 @@ enum ReferralStory {
 
 impl Draw {
     fn weighted(&mut self, weights: &[u32]) -> usize {
-        let total: u32 = weights.iter().sum();
-        let mut roll = self.rng.gen_range(0..total);
-        for (i, w) in weights.iter().enumerate() {
-            if roll < *w {
-                return i;
-            }
-            roll -= w;
-        }
-        weights.len() - 1
+        super::weighted_index(&mut self.rng, weights)
     }
 
     fn days(&mut self, from: i64, to: i64) -> i64 {

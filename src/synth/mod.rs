@@ -200,6 +200,20 @@ fn directory_services(store: &Store) -> Result<Vec<ResourceHit>, StoreError> {
     Ok(services)
 }
 
+/// An index of `weights` drawn in proportion to its weight (one draw of
+/// `rng`, so the streams of every generator stay as they were).
+fn weighted_index(rng: &mut ChaCha8Rng, weights: &[u32]) -> usize {
+    let total: u32 = weights.iter().sum();
+    let mut roll = rng.gen_range(0..total);
+    for (i, w) in weights.iter().enumerate() {
+        if roll < *w {
+            return i;
+        }
+        roll -= w;
+    }
+    weights.len() - 1
+}
+
 /// The coordinators, the user first.
 fn write_coordinators(
     tx: &mut Tx<'_>,
@@ -243,15 +257,7 @@ impl Generator {
 
     /// Picks an index by weight.
     fn weighted(&mut self, weights: &[u32]) -> usize {
-        let total: u32 = weights.iter().sum();
-        let mut roll = self.rng.gen_range(0..total);
-        for (i, w) in weights.iter().enumerate() {
-            if roll < *w {
-                return i;
-            }
-            roll -= w;
-        }
-        weights.len() - 1
+        weighted_index(&mut self.rng, weights)
     }
 
     fn days_from_today(&mut self, from: i64, to: i64) -> NaiveDate {
