@@ -86,6 +86,7 @@ struct ConfigFile {
     adt: crate::hl7::plan::FeedSettings,
     transitions: crate::domain::business_days::TransitionSettings,
     loops: crate::domain::loops::LoopSettings,
+    screening: crate::domain::screening::ScreeningSettings,
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
 }
 
@@ -119,6 +120,9 @@ pub struct Config {
     /// How long referrals, appointments and prior authorizations wait
     /// before their next step is due (`[loops]`).
     pub loops: crate::domain::loops::LoopSettings,
+    /// The safety steps shown when a screening finds a risk, and when
+    /// screenings are due again (`[screening]`).
+    pub screening: crate::domain::screening::ScreeningSettings,
     /// Note templates: the shipped ones, and the user's once loaded.
     pub templates: Vec<Template>,
     /// Screening instruments: the shipped ones, and the user's once
@@ -286,6 +290,10 @@ impl Config {
             let line = find_key_line(text, key);
             return Err(invalid(line, format!("loops.{key}"), message));
         }
+        if let Err((key, message)) = file.screening.check() {
+            let line = find_key_line(text, key);
+            return Err(invalid(line, format!("screening.{key}"), message));
+        }
 
         if !(1..=30).contains(&file.follow_up.retry_in_business_days) {
             let line = find_key_line(text, "retry_in_business_days");
@@ -322,6 +330,7 @@ impl Config {
             adt: file.adt,
             transitions: file.transitions,
             loops: file.loops,
+            screening: file.screening,
             templates: crate::templates::load(None).unwrap_or_default(),
             instruments: crate::instruments::load(None),
             keys,

@@ -33,6 +33,8 @@ pub struct Settings {
     pub templates: Vec<Template>,
     /// The screening instruments, and the files left out.
     pub instruments: crate::instruments::Loaded,
+    /// The safety steps and when screenings are due again.
+    pub screening: crate::domain::screening::ScreeningSettings,
     pub keymap: Keymap,
     /// How the hospitals' ADT feed is read: a queued message matched by a
     /// supervisor is read again with it.
@@ -87,6 +89,7 @@ impl Settings {
             follow_up: config.follow_up.clone(),
             templates: config.templates.clone(),
             instruments: config.instruments.clone(),
+            screening: config.screening.clone(),
             keymap,
             adt: config.adt.clone(),
             calendar: config.calendar(),

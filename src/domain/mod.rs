@@ -21,6 +21,7 @@ pub mod recurrence;
 pub mod referral;
 pub mod role;
 pub mod roster;
+pub mod screening;
 pub mod task;
 pub mod task_line;
 pub mod transitions;

@@ -9,6 +9,11 @@
 //! With the defaults a hard deadline outweighs everything else together, a
 //! day overdue counts 2, a risk tier 4 (as much as two days overdue), and
 //! priority and kind break the remaining ties.
+//!
+//! An escalation — a stat task with a hard deadline, such as the one a
+//! positive safety screen raises (issue 18) — due by today comes before
+//! every other, whatever the scores: no number of days overdue elsewhere
+//! may push it down the list.
 
 use std::cmp::Ordering;
 
@@ -125,8 +130,8 @@ impl UrgencyWeights {
             + self.kind(task.kind)
     }
 
-    /// The order of a coordinator's day: tasks due by today first, highest
-    /// score first (then more days overdue, then the older task); then the
+    /// The order of a coordinator's day: tasks due by today first,
+    /// escalations before the rest, highest score first (then more days overdue, then the older task); then the
     /// upcoming ones, soonest first, ties by score.
     pub fn day_order(&self, a: &TaskRow, b: &TaskRow, today: NaiveDate) -> Ordering {
         let by_score = || {
@@ -136,7 +141,7 @@ impl UrgencyWeights {
                 .then_with(|| a.id.cmp(&b.id))
         };
         match (is_due_by(a, today), is_due_by(b, today)) {
-            (true, true) => by_score(),
+            (true, true) => is_escalation(b).cmp(&is_escalation(a)).then_with(by_score),
             (true, false) => Ordering::Less,
             (false, true) => Ordering::Greater,
             (false, false) => a.due_on.cmp(&b.due_on).then_with(by_score),
@@ -147,6 +152,11 @@ impl UrgencyWeights {
     pub fn sort_day(&self, tasks: &mut [TaskRow], today: NaiveDate) {
         tasks.sort_by(|a, b| self.day_order(a, b, today));
     }
+}
+
+/// A stat task with a hard deadline: first in the day, whatever the scores.
+fn is_escalation(task: &TaskRow) -> bool {
+    task.priority == Priority::Stat && task.hard_deadline
 }
 
 /// Whole days past due (0 when due today or later, or undated).
@@ -175,6 +185,25 @@ mod tests {
     fn order(tasks: &mut [TaskRow]) -> Vec<i64> {
         UrgencyWeights::default().sort_day(tasks, today());
         tasks.iter().map(|t| t.id).collect()
+    }
+
+    #[test]
+    fn an_escalation_due_today_comes_first_whatever_the_scores() {
+        let mut overdue = task(1);
+        overdue.hard_deadline = true;
+        overdue.due_on = Some(d(2026, 10, 1));
+        overdue.patient_risk = RiskTier::VeryHigh;
+        overdue.priority = Priority::Asap;
+        let mut stat = task(2);
+        stat.priority = Priority::Stat;
+        stat.hard_deadline = true;
+        stat.due_on = Some(today());
+        let mut later = task(3);
+        later.priority = Priority::Stat;
+        later.hard_deadline = true;
+        later.due_on = Some(d(2026, 11, 25));
+        let mut tasks = [overdue, later, stat];
+        assert_eq!(order(&mut tasks), vec![2, 1, 3], "stat first only once due");
     }
 
     #[test]

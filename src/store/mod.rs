@@ -49,6 +49,8 @@ mod schema_v11;
 mod schema_v12;
 mod schema_v13;
 mod schema_v14;
+mod schema_v15;
+mod screenings;
 mod task_changes;
 mod tasks;
 mod team;
@@ -96,6 +98,9 @@ pub use referrals::{NewReferral, Referral, ReferralMove};
 pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
 pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
+pub use screenings::{
+    SafetyRaise, SavedAnswer, Screening, ScreeningResult, ScreeningStatus, UnfinishedScreening,
+};
 pub use task_changes::{TaskChange, TaskRef};
 pub use tasks::RankedDay;
 pub use team::{Cover, GlassOpened, User, GLASS_OPEN_FOR, REASON_MIN_CHARS};

@@ -1,0 +1,229 @@
+//! Screening as it is administered (issue 18): the keys that answer an
+//! item, what an answer says and scores as stored, what a safety rule
+//! raises, and the program's settings (`[screening]` in config.toml).
+//! The instruments themselves are in `instrument`.
+
+use serde::Deserialize;
+
+use super::instrument::{Answer, Instrument, Item, RuleAction};
+
+/// `[screening]` in config.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScreeningSettings {
+    /// What the coordinator is shown at once when a safety rule fires (a
+    /// program's own crisis protocol replaces these).
+    pub safety_steps: Vec<String>,
+    /// When each instrument is due again (`[[screening.rescreen]]`).
+    pub rescreen: Vec<RescreenRule>,
+}
+
+/// "PHQ-9 every 90 days while depression is on the problem list".
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RescreenRule {
+    /// The instrument's id ("phq-9").
+    pub instrument: String,
+    /// Days from the last signed screening to the next.
+    pub every_days: u32,
+    /// Only while the patient has an active condition whose code starts
+    /// with one of these (ICD-10-CM, "F32") or whose words hold one of them
+    /// ("depress"); empty: every patient.
+    #[serde(default)]
+    pub while_condition: Vec<String>,
+}
+
+impl Default for ScreeningSettings {
+    fn default() -> Self {
+        ScreeningSettings {
+            safety_steps: [
+                "Stay on the line with the member; do not end the call.",
+                "Ask directly: are you thinking of killing yourself? Do you have a plan, and the means?",
+                "If in immediate danger: call 911 (or have someone with them call) and stay on the line.",
+                "Otherwise connect them with the 988 Suicide & Crisis Lifeline (call or text 988) by a warm hand-off.",
+                "Tell your supervisor or the clinician on call now, before the next call.",
+                "Write the note of the call: what was asked, what was said, what was done.",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rescreen: Vec::new(),
+        }
+    }
+}
+
+impl ScreeningSettings {
+    /// Refuses a rule out of range: its key, and what is allowed.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        if self.safety_steps.iter().all(|s| s.trim().is_empty()) {
+            return Err((
+                "safety_steps",
+                "at least one step is needed: it is shown at once when a screening finds a risk \
+                 of self-harm"
+                    .into(),
+            ));
+        }
+        for rule in &self.rescreen {
+            if !(1..=3650).contains(&rule.every_days) {
+                return Err((
+                    "every_days",
+                    format!(
+                        "{} (for {}) is out of range: use 1 to 3650 days",
+                        rule.every_days, rule.instrument
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The key that chooses each of an item's options: the option's score
+/// where the scores are 0 to 9 and all different (so the PHQ's "Nearly
+/// every day" is 3, as on paper), otherwise its place from 1.
+pub fn option_keys(item: &Item) -> Vec<char> {
+    let scores: Vec<u32> = item.answers.iter().map(|a| a.score).collect();
+    let mut distinct = scores.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let by_score =
+        !item.multiple && distinct.len() == scores.len() && scores.iter().all(|&s| s <= 9);
+    if by_score {
+        scores
+            .iter()
+            .map(|&s| char::from_digit(s, 10).unwrap_or('?'))
+            .collect()
+    } else {
+        (1..=item.answers.len())
+            .map(|n| std::char::from_digit(n as u32 % 10, 10).unwrap_or('?'))
+            .collect()
+    }
+}
+
+/// The option a key chooses, if any.
+pub fn option_for_key(item: &Item, key: char) -> Option<usize> {
+    option_keys(item).iter().take(10).position(|&k| k == key)
+}
+
+/// What an answer says, scores and codes, as it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerWords {
+    pub chosen: Vec<usize>,
+    pub label: String,
+    pub score: u32,
+    pub codes: Vec<String>,
+}
+
+/// An item's answer in words (the options' labels, joined), with its score
+/// and LOINC answer codes; none for options the item does not have.
+pub fn answer_words(item: &Item, answer: &Answer) -> Option<AnswerWords> {
+    let chosen: Vec<usize> = match answer {
+        Answer::One(i) => vec![*i],
+        Answer::Many(list) => list.clone(),
+    };
+    let options: Vec<_> = chosen
+        .iter()
+        .map(|&i| item.answers.get(i))
+        .collect::<Option<_>>()?;
+    Some(AnswerWords {
+        label: options
+            .iter()
+            .map(|o| o.label.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+        score: options.iter().map(|o| o.score).sum(),
+        codes: options.iter().filter_map(|o| o.loinc.clone()).collect(),
+        chosen,
+    })
+}
+
+/// The answer stored as these option indexes, as the instrument reads it.
+pub fn answer_of(item: &Item, chosen: &[usize]) -> Option<Answer> {
+    match (item.multiple, chosen) {
+        (_, []) => None,
+        (false, [one]) => Some(Answer::One(*one)),
+        (false, _) => None,
+        (true, many) => Some(Answer::Many(many.to_vec())),
+    }
+}
+
+/// What a fired safety rule writes: the flag's words and the escalation
+/// task's title, naming the instrument and the rule's message, never an
+/// answer's words beyond it.
+pub fn safety_texts(instrument: &Instrument, message: &str) -> (String, String) {
+    (
+        format!("Safety: {} — {message}", instrument.name),
+        format!(
+            "Safety escalation: {} — {message}; follow the safety steps now",
+            instrument.name
+        ),
+    )
+}
+
+/// Whether a rule is the kind that must be acted on at once.
+pub fn is_safety(action: &RuleAction) -> bool {
+    matches!(action, RuleAction::Safety)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::instrument::AnswerOption;
+
+    fn item(scores: &[u32], multiple: bool) -> Item {
+        Item {
+            id: "1".into(),
+            text: "An item".into(),
+            loinc: None,
+            answers: scores
+                .iter()
+                .map(|&score| AnswerOption {
+                    label: format!("scores {score}"),
+                    score,
+                    loinc: Some(format!("LA{score}")),
+                })
+                .collect(),
+            scored: true,
+            optional: false,
+            multiple,
+        }
+    }
+
+    #[test]
+    fn keys_are_the_scores_where_they_can_be_and_places_otherwise() {
+        assert_eq!(
+            option_keys(&item(&[0, 1, 2, 3], false)),
+            vec!['0', '1', '2', '3']
+        );
+        assert_eq!(option_keys(&item(&[0, 1, 1], false)), vec!['1', '2', '3']);
+        assert_eq!(option_keys(&item(&[0, 10], false)), vec!['1', '2']);
+        assert_eq!(option_keys(&item(&[0, 1], true)), vec!['1', '2']);
+        assert_eq!(option_for_key(&item(&[0, 1, 2, 3], false), '3'), Some(3));
+        assert_eq!(option_for_key(&item(&[0, 1, 2, 3], false), '4'), None);
+        assert_eq!(option_for_key(&item(&[0, 1, 1], false), '1'), Some(0));
+    }
+
+    #[test]
+    fn an_answer_is_stored_in_words_with_its_score_and_codes() {
+        let many = item(&[1, 2, 4], true);
+        let words = answer_words(&many, &Answer::Many(vec![0, 2])).unwrap();
+        assert_eq!(words.label, "scores 1; scores 4");
+        assert_eq!(words.score, 5);
+        assert_eq!(words.codes, vec!["LA1", "LA4"]);
+        assert_eq!(
+            answer_of(&many, &words.chosen),
+            Some(Answer::Many(vec![0, 2]))
+        );
+        assert_eq!(answer_words(&many, &Answer::One(7)), None, "no such option");
+        let one = item(&[0, 1], false);
+        assert_eq!(answer_of(&one, &[1]), Some(Answer::One(1)));
+        assert_eq!(answer_of(&one, &[]), None);
+    }
+
+    #[test]
+    fn the_default_settings_pass_their_own_check() {
+        assert_eq!(ScreeningSettings::default().check(), Ok(()));
+        let mut empty = ScreeningSettings::default();
+        empty.safety_steps = vec![" ".into()];
+        assert_eq!(empty.check().unwrap_err().0, "safety_steps");
+    }
+}
