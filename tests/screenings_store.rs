@@ -98,11 +98,11 @@ fn a_safety_rule_raises_the_flag_and_a_task_due_now_once() {
     );
     let flags = store.flags(patient).unwrap();
     assert_eq!(flags.len(), 1);
-    assert!(flags[0].text.starts_with("Safety: PHQ-9"));
+    assert!(flags[0].text.starts_with("PHQ-9: thoughts"));
     let tasks = open_tasks(&store, patient);
     let escalations: Vec<_> = tasks
         .iter()
-        .filter(|(title, ..)| title.starts_with("Safety escalation: PHQ-9"))
+        .filter(|(title, ..)| title.starts_with("Safety escalation (PHQ-9)"))
         .collect();
     assert_eq!(escalations.len(), 1);
     assert_eq!(escalations[0].1, Some(date(2026, 11, 24)), "due today");

@@ -8,6 +8,7 @@ use super::loops::LoopKind;
 use super::notes::Proposal;
 use super::overlays::Overlay;
 use super::prompts::Search;
+use super::screening::{FollowUp, FollowUps};
 use super::{capitalise, App, Message};
 use crate::store::{SearchHit, StoreError};
 
@@ -71,6 +72,16 @@ pub enum Effect {
     },
     /// The week from that day, moved by so many days.
     ShiftWeek(chrono::NaiveDate, i64),
+    /// A screening of the patient with the instrument (or the one left
+    /// unfinished).
+    StartScreening { patient_id: i64, instrument: String },
+    /// An instrument's history for the patient, as a chart.
+    ShowScreeningChart { patient_id: i64, instrument: String },
+    /// One of what a signed screening calls for; the rest offered again.
+    TakeFollowUp {
+        taken: FollowUp,
+        rest: Box<FollowUps>,
+    },
     /// An appointment's transport (or interpreter) arranged, or not.
     ToggleArranged {
         patient_id: i64,
@@ -125,6 +136,15 @@ impl App {
                 id,
                 transport,
             } => self.toggle_arranged(patient_id, id, transport)?,
+            Effect::StartScreening {
+                patient_id,
+                instrument,
+            } => self.start_screening(patient_id, &instrument)?,
+            Effect::ShowScreeningChart {
+                patient_id,
+                instrument,
+            } => self.show_screening_chart(patient_id, &instrument)?,
+            Effect::TakeFollowUp { taken, rest } => self.take_follow_up(taken, *rest)?,
         }
         Ok(())
     }

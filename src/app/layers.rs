@@ -1,6 +1,6 @@
 //! What sits over the panes, as a stack of at most four layers: the panes
 //! at the bottom, then at most one modal layer (the caseload's filter line,
-//! a prompt, a form, the note editor or the resource directory), then at most one overlay (help, a
+//! a prompt, a form, the note editor, the resource directory or a screening), then at most one overlay (help, a
 //! goal, the timeline, …), which may sit over a modal one (the templates
 //! over the editor, the help of a form), and over everything the lock
 //! screen, which hides all of it.
@@ -18,6 +18,7 @@ use super::line_input::LineInput;
 use super::lock::LockScreen;
 use super::overlays::Overlay;
 use super::prompts::Prompt;
+use super::screening::ScreeningView;
 
 /// The one layer between the panes and an overlay, while it is open.
 pub enum Modal {
@@ -31,6 +32,8 @@ pub enum Modal {
     Editor(NoteEditor),
     /// The community resource directory, searched as its line is typed.
     Directory(DirectoryView),
+    /// A screening being administered.
+    Screening(Box<ScreeningView>),
 }
 
 /// Which layer is on top, and so takes the next key.
@@ -42,6 +45,7 @@ pub enum Top {
     Form,
     Editor,
     Directory,
+    Screening,
     Overlay,
     Lock,
 }
@@ -99,6 +103,7 @@ impl Layers {
             Some(Modal::Form(_)) => Top::Form,
             Some(Modal::Editor(_)) => Top::Editor,
             Some(Modal::Directory(_)) => Top::Directory,
+            Some(Modal::Screening(_)) => Top::Screening,
         }
     }
 
@@ -128,6 +133,13 @@ impl Layers {
         directory,
         directory_mut,
         take_directory
+    );
+    modal_access!(
+        Screening,
+        Box<ScreeningView>,
+        screening,
+        screening_mut,
+        take_screening
     );
 
     pub fn overlay(&self) -> Option<&Overlay> {

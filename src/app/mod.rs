@@ -26,6 +26,7 @@ mod panes;
 pub use panes::{caseload, goals, patient, tasks};
 pub mod prompts;
 mod safekeeping;
+pub mod screening;
 pub mod settings;
 mod subject;
 pub mod transitions;
@@ -166,6 +167,7 @@ impl App {
         app.patient_changed()?;
         app.load_tasks()?;
         app.offer_drafts()?;
+        app.offer_unfinished_screenings()?;
         app.notice_reserve_used();
         if app.store.rolled_back_interrupted_change() {
             // Said on standard error too, but the screen covers that.
@@ -255,6 +257,7 @@ impl App {
             Top::Form => Context::Form,
             Top::Prompt | Top::Filter => Context::LineInput,
             Top::Directory => Context::Directory,
+            Top::Screening => Context::Screening,
             Top::Lock => Context::Lock,
         }
     }
@@ -346,6 +349,7 @@ impl App {
             Top::Prompt => return self.prompt_key(key),
             Top::Filter => return self.filter_key(key),
             Top::Directory => return self.directory_key(key),
+            Top::Screening => return self.screening_key(key),
             Top::Lock => return self.lock_key(key),
             Top::Panes => {}
         }

@@ -145,7 +145,12 @@ impl App {
 
     pub(super) fn load_patient(&mut self, id: Option<i64>) -> Result<(), StoreError> {
         let today = self.today();
-        self.patient.load(&self.store, id, today)?;
+        self.patient.load(
+            &self.store,
+            id,
+            today,
+            &self.settings.instruments.instruments,
+        )?;
         self.goals.load(&self.store, id)?;
         Ok(())
     }

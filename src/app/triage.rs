@@ -126,7 +126,12 @@ impl App {
         }
         let keep = self.goals.cursor.selected();
         let today = self.today();
-        self.patient.load(&self.store, self.shown_patient, today)?;
+        self.patient.load(
+            &self.store,
+            self.shown_patient,
+            today,
+            &self.settings.instruments.instruments,
+        )?;
         self.goals.load(&self.store, self.shown_patient)?;
         if let Some(index) = keep {
             self.goals.cursor.select(index);

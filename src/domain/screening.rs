@@ -151,17 +151,30 @@ pub fn answer_of(item: &Item, chosen: &[usize]) -> Option<Answer> {
 /// answer's words beyond it.
 pub fn safety_texts(instrument: &Instrument, message: &str) -> (String, String) {
     (
-        format!("Safety: {} — {message}", instrument.name),
-        format!(
-            "Safety escalation: {} — {message}; follow the safety steps now",
-            instrument.name
-        ),
+        format!("{}: {message}", instrument.name),
+        format!("Safety escalation ({}): {message}", instrument.name),
     )
 }
 
 /// Whether a rule is the kind that must be acted on at once.
 pub fn is_safety(action: &RuleAction) -> bool {
     matches!(action, RuleAction::Safety)
+}
+
+/// Totals as a sparkline on the instrument's own scale (0 to its highest
+/// total), oldest first, the last `width` of them: a PHQ-9 of 18 after 20
+/// reads as the small change it is, not as a fall to the bottom.
+pub fn totals_sparkline(totals: &[u32], max_total: u32, width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let shown = &totals[totals.len().saturating_sub(width)..];
+    shown
+        .iter()
+        .map(|&t| {
+            let step = (u64::from(t.min(max_total)) * 7 * 2 + u64::from(max_total.max(1)))
+                / (u64::from(max_total.max(1)) * 2);
+            BARS[(step as usize).min(7)]
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -220,10 +233,19 @@ mod tests {
     }
 
     #[test]
+    fn totals_are_drawn_on_the_instruments_own_scale() {
+        assert_eq!(totals_sparkline(&[0, 27, 20, 18], 27, 10), "▁█▆▆");
+        assert_eq!(totals_sparkline(&[5, 6, 7], 21, 2), "▃▃");
+        assert_eq!(totals_sparkline(&[], 27, 10), "");
+    }
+
+    #[test]
     fn the_default_settings_pass_their_own_check() {
         assert_eq!(ScreeningSettings::default().check(), Ok(()));
-        let mut empty = ScreeningSettings::default();
-        empty.safety_steps = vec![" ".into()];
+        let empty = ScreeningSettings {
+            safety_steps: vec![" ".into()],
+            ..ScreeningSettings::default()
+        };
         assert_eq!(empty.check().unwrap_err().0, "safety_steps");
     }
 }

@@ -12,6 +12,7 @@ mod loops;
 mod overlay;
 mod patient;
 mod prompt;
+mod screening;
 mod status;
 mod tasks;
 pub mod theme;
@@ -77,6 +78,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             form::render(open, &keys, &theme, frame, area);
         }
         Some(Modal::Directory(view)) => directory::render(app, view, &theme, frame, area),
+        Some(Modal::Screening(view)) => screening::render(app, view, &theme, frame, area),
         // The editor is drawn in place of the panes (above); the filter
         // line inside the caseload.
         Some(Modal::Editor(_) | Modal::Filter(_)) | None => {}

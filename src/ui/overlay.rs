@@ -14,6 +14,12 @@ use crate::text::{clean, fit};
 
 pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     match overlay {
+        Overlay::SafetySteps(_)
+        | Overlay::FollowUps(_)
+        | Overlay::Screenings(_)
+        | Overlay::ScreeningChart(_) => {
+            super::screening::render_overlay(app, overlay, theme, frame, area)
+        }
         Overlay::Help { scroll, of } => render_help(app, *scroll, *of, theme, frame, area),
         Overlay::ConfirmDiscard => {
             let rect = centered(area, 60, 3);
@@ -420,7 +426,7 @@ fn numbered_keys(app: &App) -> String {
 /// A list overlay: one line an item, the selected one highlighted and kept
 /// in view, in a box `width` wide and as tall as its lines (one at least).
 #[allow(clippy::too_many_arguments)] // the box, its title, its items and how each reads
-fn render_list<T>(
+pub(super) fn render_list<T>(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,

@@ -82,7 +82,7 @@ fn draw_line<'a>(line: &RecordLine, theme: &Theme, width: usize) -> Line<'a> {
         }
         RecordLine::Heading(_, text) => Line::styled(fit(text, width), theme.heading),
         RecordLine::Item(text, _) => Line::raw(fit(&format!("• {text}"), width)),
-        RecordLine::Note(text) => Line::raw(fit(text, width)),
+        RecordLine::Note(text) | RecordLine::Screening { text, .. } => Line::raw(fit(text, width)),
         RecordLine::Flag(text, _) => Line::styled(fit(text, width), theme.alert),
         RecordLine::Blank => Line::raw(""),
     }

@@ -57,6 +57,7 @@ pub enum Action {
     Authorizations,
     OpenLoops,
     Week,
+    Screenings,
     // Overlays.
     /// Enter in a list overlay: take or open what is selected.
     Choose,
@@ -90,6 +91,7 @@ pub enum Action {
     /// `]` / `[` in the week: the next or previous seven days.
     NextWeek,
     PrevWeek,
+    StartScreening,
     // Layers that take text: the editor, forms, prompts and the filter line.
     /// Sign the note, save the form.
     Save,
@@ -159,6 +161,14 @@ pub enum OverlayKind {
     KeyChoice,
     /// One service of the resource directory in full.
     Service,
+    /// The program's safety steps, shown when a safety rule fires.
+    SafetySteps,
+    /// What a signed screening calls for.
+    FollowUps,
+    /// The patient's screenings, an instrument a row.
+    Screenings,
+    /// One instrument's history as a chart.
+    ScreeningChart,
 }
 
 /// Where a binding works: the layer on top decides which context a key is
@@ -178,6 +188,9 @@ pub enum Context {
     LineInput,
     /// The resource directory: its query line takes text.
     Directory,
+    /// A screening being administered: digits answer (the instrument's
+    /// own keys, read before the keymap), and a free-text item takes text.
+    Screening,
     /// Every layer, even those that take text: looked up before the layer
     /// on top (the lock).
     Anywhere,
@@ -197,6 +210,7 @@ impl Context {
             | Context::Form
             | Context::LineInput
             | Context::Directory
+            | Context::Screening
             | Context::Anywhere
             | Context::Lock => None,
         }
@@ -212,6 +226,7 @@ impl Context {
                 | Context::Form
                 | Context::LineInput
                 | Context::Directory
+                | Context::Screening
                 | Context::Anywhere
                 | Context::Lock
         )
@@ -244,6 +259,10 @@ impl Context {
                     OverlayKind::LoopDetail => "a loop's view",
                     OverlayKind::KeyChoice => "a one-key choice",
                     OverlayKind::Service => "a service's view",
+                    OverlayKind::SafetySteps => "the safety steps",
+                    OverlayKind::FollowUps => "what the screening calls for",
+                    OverlayKind::Screenings => "the screenings",
+                    OverlayKind::ScreeningChart => "a screening's history",
                 }
             ),
             Context::Editor => "In the note editor".into(),
@@ -251,6 +270,9 @@ impl Context {
             Context::Form => "In a form".into(),
             Context::LineInput => "In a prompt or the filter line".into(),
             Context::Directory => "In the directory".into(),
+            Context::Screening => {
+                "In a screening (a number answers: the one beside the answer)".into()
+            }
             Context::Anywhere => "In any layer".into(),
             Context::Lock => "In the lock screen".into(),
         }

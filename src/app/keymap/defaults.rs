@@ -30,7 +30,9 @@ fn b(
 
 impl Default for Keymap {
     fn default() -> Keymap {
-        use Context::{Anywhere, Directory, Editor, EditorHeader, Form, Global, LineInput, Lock};
+        use Context::{
+            Anywhere, Directory, Editor, EditorHeader, Form, Global, LineInput, Lock, Screening,
+        };
         let caseload = Context::Pane(PaneId::Caseload);
         let patient = Context::Pane(PaneId::Patient);
         let goals = Context::Pane(PaneId::Goals);
@@ -44,7 +46,7 @@ impl Default for Keymap {
             b("undo", Undo, Global, &["u"], "undo the last change, again for the one before", None),
             b("new_note", NewNote, Global, &["n"], "write a note for the selected patient (their draft, if any)", Some("note")),
             b("resume_draft", ResumeDraft, Global, &["d"], "reopen the draft note left unsigned", None),
-            b("command", Command, Global, &[":"], "command line: search WORDS, glass MEMBER-ID REASON, audit FILTERS, transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], week, directory [WORDS]", None),
+            b("command", Command, Global, &[":"], "command line: search WORDS, glass MEMBER-ID REASON, audit FILTERS, transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], week, screen [INSTRUMENT], directory [WORDS]", None),
             b("move_down", MoveDown, Global, &["j", "down"], "move down", None),
             b("move_up", MoveUp, Global, &["k", "up"], "move up", None),
             b("top", Top, Global, &["g", "home"], "go to the top", None),
@@ -75,6 +77,7 @@ impl Default for Keymap {
             b("authorizations", Authorizations, Global, &["P"], "the patient's prior authorizations: payer, item, status, dates, units (n new, m move)", None),
             b("open_loops", OpenLoops, Global, &["L"], "the open loops of my patients, oldest first (:loops team for the team's)", None),
             b("week", Week, Global, &["W"], "my appointments of the next seven days, with my patients' no-show rate", None),
+            b("screenings", Screenings, Global, &["I"], "screen the patient: their screenings an instrument a row, with trends (n starts one, Enter its history); goes on with one left unfinished", None),
             b("export_care_plan", ExportCarePlan, Global, &["E"], "export the patient's care plan as Markdown to the export folder", None),
             b("set_goal_status", SetGoalStatus, goals, &["S"], "change the goal's status: active, on hold, achieved, cancelled, proposed", Some("status")),
             b("filter", Filter, caseload, &["/"], "filter by name or member ID as you type", Some("filter")),
@@ -117,6 +120,11 @@ impl Default for Keymap {
             b("authorization_move", MoveLoop, overlay(OverlayKind::Authorizations), &["m"], "record the payer's answer, an appeal or a submission (one key a status)", Some("moves")),
             b("authorization_open", Choose, overlay(OverlayKind::Authorizations), &["enter"], "show the whole authorization", Some("shows all")),
             b("loops_open", Choose, overlay(OverlayKind::OpenLoops), &["enter"], "open the patient of the selected loop", Some("opens")),
+            b("safety_steps_done", Choose, overlay(OverlayKind::SafetySteps), &["enter"], "the steps are in hand: back to the screening (Esc too)", Some("back to the screening")),
+            b("follow_up_take", Choose, overlay(OverlayKind::FollowUps), &["enter"], "do the selected one: start that instrument, or add that need to the plan", Some("does it")),
+            b("follow_up_by_number", ChooseNumbered, overlay(OverlayKind::FollowUps), &["1", "2", "3", "4", "5", "6", "7", "8", "9"], "do the one of that number", None),
+            b("screenings_new", StartScreening, overlay(OverlayKind::Screenings), &["n"], "start the selected instrument (or go on with the one left unfinished)", Some("starts")),
+            b("screenings_chart", Choose, overlay(OverlayKind::Screenings), &["enter"], "the selected instrument's history as a chart", Some("history")),
             b("week_next", NextWeek, overlay(OverlayKind::Week), &["]"], "the next seven days", Some("next")),
             b("week_prev", PrevWeek, overlay(OverlayKind::Week), &["["], "the seven days before", Some("before")),
             b("week_open", Choose, overlay(OverlayKind::Week), &["enter"], "open the patient of the selected appointment", Some("opens")),
@@ -164,6 +172,13 @@ impl Default for Keymap {
             b("directory_page_up", PageUp, Directory, &["pageup"], "a page of services back", None),
             b("directory_close", Cancel, Directory, &["esc"], "close the directory (to the referrals, when opened from them)", Some("closes")),
             b("directory_help", Help, Directory, &["f1"], "show these keys", None),
+            // A screening being administered; a number answers.
+            b("screening_next", NextField, Screening, &["right", "tab"], "the next item (one that may be skipped is left unanswered)", Some("next")),
+            b("screening_back", PrevField, Screening, &["left", "shift-tab"], "the item before", Some("back")),
+            b("screening_clear", ClearChoice, Screening, &["delete"], "take the answer of this item away", None),
+            b("screening_enter", Submit, Screening, &["enter"], "take the answers chosen (choose all that apply); at the end, sign", Some("signs at the end")),
+            b("screening_leave", Cancel, Screening, &["esc"], "leave it unfinished: it is kept and offered back", Some("keeps it")),
+            b("screening_help", Help, Screening, &["f1"], "show these keys", None),
             // Every layer, even where text is typed.
             b("lock", LockScreen, Anywhere, &["ctrl-l"], "lock the screen now (your passphrase unlocks it; an open note is saved first)", None),
             // The lock screen, which takes the passphrase as text.

@@ -19,6 +19,7 @@ use super::loops::{
     AuthRow, KeyChoice, LoopDetail, LoopKind, LoopList, LoopsView, ReferralRow, WeekView,
 };
 use super::notes::Proposal;
+use super::screening::{FollowUps, SafetySteps, ScreeningChart, ScreeningsList};
 use crate::domain::directory::ResourceDetail;
 use crate::domain::goal::Goal;
 use crate::store::Appointment;
@@ -104,6 +105,14 @@ pub enum Overlay {
     KeyChoice(Box<KeyChoice>),
     /// One service of the resource directory in full, over the directory.
     Service(Box<ResourceDetail>),
+    /// The program's safety steps, the moment a safety rule fires.
+    SafetySteps(Box<SafetySteps>),
+    /// What a signed screening calls for, one key each.
+    FollowUps(Box<FollowUps>),
+    /// The patient's screenings (`Q`).
+    Screenings(Box<ScreeningsList>),
+    /// One instrument's history.
+    ScreeningChart(Box<ScreeningChart>),
 }
 
 /// What an overlay does with a key.
@@ -147,6 +156,10 @@ impl Overlay {
             Overlay::LoopDetail(_) => OverlayKind::LoopDetail,
             Overlay::KeyChoice(_) => OverlayKind::KeyChoice,
             Overlay::Service(_) => OverlayKind::Service,
+            Overlay::SafetySteps(_) => OverlayKind::SafetySteps,
+            Overlay::FollowUps(_) => OverlayKind::FollowUps,
+            Overlay::Screenings(_) => OverlayKind::Screenings,
+            Overlay::ScreeningChart(_) => OverlayKind::ScreeningChart,
         }
     }
 
@@ -170,7 +183,14 @@ impl Overlay {
         }
         match self {
             Overlay::Help { scroll, .. } => help::key(scroll, action, limits.help_scroll),
-            Overlay::Goal(_) | Overlay::Service(_) => Outcome::Close,
+            Overlay::Goal(_) | Overlay::Service(_) | Overlay::ScreeningChart(_) => Outcome::Close,
+            // Read before anything else is done: only Enter or Esc closes it.
+            Overlay::SafetySteps(_) => match action {
+                Some(Action::Choose | Action::Back) => Outcome::Close,
+                _ => Outcome::Stay,
+            },
+            Overlay::FollowUps(list) => super::screening::follow_up_key(list, action, number),
+            Overlay::Screenings(list) => super::screening::list_key(list, action),
             Overlay::Templates { selected } => {
                 templates::key(selected, action, number, limits.templates)
             }

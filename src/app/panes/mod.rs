@@ -42,6 +42,7 @@ impl App {
                 self.open_loop_list(crate::app::loops::LoopKind::Appointment)?
             }
             Action::OpenLoops => self.open_loops_view("")?,
+            Action::Screenings => self.screenings()?,
             Action::Week => self.open_week(None)?,
             Action::Authorizations => {
                 self.open_loop_list(crate::app::loops::LoopKind::Authorization)?

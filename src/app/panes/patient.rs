@@ -10,10 +10,14 @@ use crate::app::transitions::{encounter_line, TransitionLines};
 use crate::app::App;
 use crate::clock::Clock;
 use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use crate::domain::instrument::Instrument;
 use crate::domain::language;
 use crate::domain::patient::{age_on, EnrollmentStatus};
 use crate::domain::patient::{ConsentStanding, FlagKind, Patient};
-use crate::store::{Allergy, CareTeamMember, Flag, Medication, RecordItem, Store, StoreError};
+use crate::domain::screening::totals_sparkline;
+use crate::store::{
+    Allergy, CareTeamMember, Flag, Medication, RecordItem, ScreeningResult, Store, StoreError,
+};
 
 /// One line of the record, by meaning; the UI gives each its style.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +36,12 @@ pub enum RecordLine {
     Item(String, Option<RecordItem>),
     /// A note in the timeline (newest first).
     Note(String),
+    /// An instrument's results: its trend and the latest (Enter: its
+    /// history).
+    Screening {
+        instrument: String,
+        text: String,
+    },
     /// What must be seen first: a flag, a consent that does not allow
     /// sharing. Drawn as an alert, right under the name.
     Flag(String, Option<RecordItem>),
@@ -47,6 +57,9 @@ pub enum Section {
     Medications,
     Allergies,
     CareTeam,
+    /// The instruments the patient has been screened with (shown only when
+    /// there are some).
+    Screenings,
     Notes,
 }
 
@@ -70,6 +83,7 @@ impl PatientPane {
         store: &Store,
         patient_id: Option<i64>,
         today: NaiveDate,
+        instruments: &[Instrument],
     ) -> Result<(), StoreError> {
         let same_patient = self.record.as_ref().map(|r| r.id) == patient_id;
         self.record = match patient_id {
@@ -89,6 +103,8 @@ impl PatientPane {
                         loops: LoopLines::read(store, record.id)?,
                     };
                     let mut lines = record_lines(record, &lists, &store.clock());
+                    let results = store.screening_results(record.id)?;
+                    lines.extend(screening_lines(&results, instruments));
                     let notes = store.timeline(record.id, NOTES_SHOWN)?;
                     let outreach = store.outreach_this_month(record.id, today)?;
                     lines.push(RecordLine::Blank);
@@ -427,6 +443,48 @@ pub fn record_lines(record: &Patient, lists: &RecordLists, clock: &Clock) -> Vec
     lines
 }
 
+/// The patient's screenings, an instrument a line, the latest signed
+/// first: its trend on its own scale, the latest total, band and day.
+fn screening_lines(results: &[ScreeningResult], instruments: &[Instrument]) -> Vec<RecordLine> {
+    if results.is_empty() {
+        return Vec::new();
+    }
+    let mut order: Vec<&str> = Vec::new();
+    for result in results.iter().rev() {
+        if !order.contains(&result.instrument.as_str()) {
+            order.push(&result.instrument);
+        }
+    }
+    let mut lines = vec![
+        RecordLine::Blank,
+        RecordLine::Heading(Section::Screenings, "Screenings · Enter its history".into()),
+    ];
+    for id in order {
+        let of: Vec<&ScreeningResult> = results.iter().filter(|r| r.instrument == id).collect();
+        let Some(latest) = of.last() else { continue };
+        let max = instruments.iter().find(|i| i.id == id).map_or_else(
+            || of.iter().filter_map(|r| r.total).max().unwrap_or(1),
+            Instrument::max_total,
+        );
+        let totals: Vec<u32> = of.iter().filter_map(|r| r.total).collect();
+        let latest_text = match (latest.total, &latest.band) {
+            (Some(t), Some(band)) => format!("{t} {band}"),
+            (Some(t), None) => t.to_string(),
+            (None, _) => "done".into(),
+        };
+        lines.push(RecordLine::Screening {
+            instrument: id.to_string(),
+            text: format!(
+                "{:<8} {:<6} {latest_text} · {}",
+                crate::text::fit(&latest.instrument_name, 8),
+                totals_sparkline(&totals, max, 6),
+                crate::domain::dates::show(latest.signed_on)
+            ),
+        });
+    }
+    lines
+}
+
 impl App {
     /// The record's own keys: moves, the timeline, the record's form and
     /// lists, the reconciliation.
@@ -435,7 +493,15 @@ impl App {
             _ if action.is_movement() => {
                 self.patient.move_cursor(action);
             }
-            Action::Open => self.open_timeline()?,
+            Action::Open => match self.patient.selected_line() {
+                Some(RecordLine::Screening { instrument, .. }) => {
+                    let instrument = instrument.clone();
+                    if let Some(id) = self.shown_patient {
+                        self.show_screening_chart(id, &instrument)?;
+                    }
+                }
+                _ => self.open_timeline()?,
+            },
             Action::EditRecord => self.open_record_form()?,
             Action::AddToRecord => self.open_add_to_record(),
             Action::EndRecordItem => self.ask_end_record_item()?,

@@ -94,6 +94,33 @@ impl Purpose for CommandLine {
                 "{} shows your appointments of the next seven days",
                 app.key("line_submit")
             )),
+            _ if screen_words(text).is_some() => {
+                let word = screen_words(text).unwrap_or("");
+                let instruments = &app.settings.instruments.instruments;
+                let found = instruments.iter().find(|i| i.id.eq_ignore_ascii_case(word));
+                match (&app.patient.record, found) {
+                    (None, _) => Err("screen: select a patient first".to_string()),
+                    (Some(_), None) if word.is_empty() => Ok(format!(
+                        "{} lists the patient's screenings",
+                        app.key("line_submit")
+                    )),
+                    (Some(record), Some(instrument)) => Ok(format!(
+                        "{} starts the {} for {} {}",
+                        app.key("line_submit"),
+                        instrument.name,
+                        fit(&record.given_name, 20),
+                        fit(&record.family_name, 20)
+                    )),
+                    (Some(_), None) => Err(format!(
+                        "screen INSTRUMENT: one of {}",
+                        instruments
+                            .iter()
+                            .map(|i| i.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
+            }
             _ if text.trim() == "adt" => Ok(format!(
                 "{} shows the ADT messages waiting for a supervisor",
                 app.key("line_submit")
@@ -148,6 +175,22 @@ impl Purpose for CommandLine {
         if let Some((_, kind)) = LOOP_FORMS.iter().find(|(word, _)| *word == text) {
             return app.new_loop_for_shown(*kind);
         }
+        if let Some(word) = screen_words(text) {
+            let Some(patient_id) = app.shown_patient else {
+                return Err(StoreError::Refused("screen: select a patient first".into()));
+            };
+            let instrument = app
+                .settings
+                .instruments
+                .instruments
+                .iter()
+                .find(|i| i.id.eq_ignore_ascii_case(word))
+                .map(|i| i.id.clone());
+            return match instrument {
+                Some(id) => app.start_screening(patient_id, &id),
+                None => app.screenings(),
+            };
+        }
         if let Some(word) = text.strip_prefix("complexity ") {
             return app.set_latest_complexity(word);
         }
@@ -164,7 +207,7 @@ const LOOP_FORMS: [(&str, LoopKind); 3] = [
 ];
 
 /// The commands, as the empty line says them.
-const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, audit [user:LOGIN member:ID action:read from:DATE to:DATE], transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], week, or directory [WORDS]";
+const COMMANDS: &str = "search WORDS, glass MEMBER-ID REASON, audit [user:LOGIN member:ID action:read from:DATE to:DATE], transitions [team], encounter, complexity high|moderate, adt, referral, appointment, auth, loops [team|WORDS], week, screen [INSTRUMENT], or directory [WORDS]";
 
 /// The words of `directory [WORDS]` (or `services [WORDS]`), when that is
 /// the command.
@@ -172,6 +215,13 @@ fn directory_words(text: &str) -> Option<&str> {
     let text = text.trim();
     let (command, words) = text.split_once(' ').unwrap_or((text, ""));
     matches!(command, "directory" | "services").then_some(words)
+}
+
+/// The instrument of `screen [INSTRUMENT]`, when that is the command.
+fn screen_words(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let (command, word) = text.split_once(' ').unwrap_or((text, ""));
+    (command == "screen").then_some(word.trim())
 }
 
 /// `glass`'s member ID and reason, when both are there and the reason is
