@@ -77,26 +77,24 @@ impl ScreeningSettings {
     }
 }
 
-/// The key that chooses each of an item's options: the option's score
-/// where the scores are 0 to 9 and all different (so the PHQ's "Nearly
-/// every day" is 3, as on paper), otherwise its place from 1.
+/// The key that chooses each of an item's options: its score where the
+/// options score 0, 1, 2… in order (as on the PHQ and GAD forms, so
+/// "Nearly every day" is 3, as on paper), otherwise its place from 1 — so
+/// within one instrument a Yes/No item is always 1 Yes, 2 No.
 pub fn option_keys(item: &Item) -> Vec<char> {
-    let scores: Vec<u32> = item.answers.iter().map(|a| a.score).collect();
-    let mut distinct = scores.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let by_score =
-        !item.multiple && distinct.len() == scores.len() && scores.iter().all(|&s| s <= 9);
-    if by_score {
-        scores
+    let by_score = !item.multiple
+        && item.answers.len() <= 10
+        && item
+            .answers
             .iter()
-            .map(|&s| char::from_digit(s, 10).unwrap_or('?'))
-            .collect()
-    } else {
-        (1..=item.answers.len())
-            .map(|n| std::char::from_digit(n as u32 % 10, 10).unwrap_or('?'))
-            .collect()
-    }
+            .enumerate()
+            .all(|(i, a)| a.score as usize == i);
+    (0..item.answers.len())
+        .map(|i| {
+            let n = if by_score { i } else { (i + 1) % 10 };
+            char::from_digit(n as u32, 10).unwrap_or('?')
+        })
+        .collect()
 }
 
 /// The option a key chooses, if any.
@@ -202,7 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_the_scores_where_they_can_be_and_places_otherwise() {
+    fn keys_are_the_scores_where_they_run_from_0_and_places_otherwise() {
         assert_eq!(
             option_keys(&item(&[0, 1, 2, 3], false)),
             vec!['0', '1', '2', '3']

@@ -24,7 +24,6 @@ use crate::text::{clean, fit};
 /// The screening, in a box over the panes.
 pub fn render(app: &App, view: &ScreeningView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(2).min(90);
-    let rect = centered(area, width, area.height.saturating_sub(2));
     let inner = width.saturating_sub(2) as usize;
     let items = &view.instrument.items;
     let mut lines: Vec<Line> = Vec::new();
@@ -105,6 +104,14 @@ pub fn render(app: &App, view: &ScreeningView, theme: &Theme, frame: &mut Frame,
         }
     );
     let hints = hint_line(&app.settings.keymap, Context::Screening);
+    // As tall as what it shows (each line's wrapped rows counted), so the
+    // record stays in sight around it on a larger screen.
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner.max(1)))
+        .sum();
+    let height = (rows as u16 + 2).clamp(12, area.height.saturating_sub(2).max(1));
+    let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
@@ -269,14 +276,17 @@ fn screenings(
             let totals: Vec<u32> = row.results.iter().filter_map(|r| r.total).collect();
             let latest = match row.results.last() {
                 Some(r) => format!(
-                    "{} {} {}",
+                    "{}{}, {} ago",
                     r.total
                         .map(|t| t.to_string())
                         .unwrap_or_else(|| "done".into()),
-                    fit(r.band.as_deref().unwrap_or(""), 18),
+                    r.band
+                        .as_deref()
+                        .map(|b| format!(" {}", fit(b, 18)))
+                        .unwrap_or_default(),
                     crate::ui::loops::age(r.signed_on, today)
                 ),
-                None => "never".into(),
+                None => format!("never · {}", row.title),
             };
             let unfinished = row
                 .unfinished
@@ -300,7 +310,8 @@ fn history(
     area: Rect,
 ) {
     let width = area.width.saturating_sub(4).min(80);
-    let bar_width = (width as usize).saturating_sub(34).max(4);
+    // Date (14), total (5) and the band (up to 20) beside the bar.
+    let bar_width = (width as usize).saturating_sub(2 + 14 + 7 + 20).max(4);
     let mut lines = Vec::new();
     for result in &chart.results {
         let (bar, total) = match result.total {
@@ -317,7 +328,7 @@ fn history(
             )),
             Span::styled(format!("{bar:<bar_width$}"), theme.label),
             Span::styled(
-                format!(" {}", fit(result.band.as_deref().unwrap_or(""), 14)),
+                format!(" {}", fit(result.band.as_deref().unwrap_or(""), 19)),
                 theme.dim,
             ),
         ]));
