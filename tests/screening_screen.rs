@@ -191,11 +191,17 @@ fn a_positive_phq_2_offers_the_phq_9_there_and_then() {
     let shown = screen(&mut app);
     assert!(shown.contains("1 Start the PHQ-9 now"), "{shown}");
     keys(&mut app, "1");
+    // Its first two items are the PHQ-2's: their answers come with it.
+    assert_eq!(
+        message(&app),
+        "PHQ-9 started with the 2 answers already given"
+    );
     let shown = screen(&mut app);
     assert!(
-        shown.contains("PHQ-9 · Alpha, Synth · item 1 of 10"),
+        shown.contains("PHQ-9 · Alpha, Synth · item 3 of 10"),
         "{shown}"
     );
+    assert!(shown.contains("1:2 2:1 3:·"), "{shown}");
 }
 
 #[test]
@@ -280,4 +286,72 @@ fn a_required_item_cannot_be_passed_and_a_signed_one_cannot_be_changed() {
     let id = gad[0].id;
     let mut store = store;
     assert!(store.save_screening(id, &[], 0, None).is_err());
+}
+
+#[test]
+fn a_signed_screening_is_corrected_by_a_new_one_that_stands_in_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, [alpha, _]) = database(dir.path());
+    let mut app = app(&path, 120, 40);
+    keys(&mut app, "I");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "c");
+    assert!(
+        message(&app).starts_with("Correcting the PHQ-9 of Tue 2026-10-06"),
+        "{}",
+        message(&app)
+    );
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("1:1 2:1 3:1 4:1 5:0 6:1 7:0 8:1 9:0"),
+        "{shown}"
+    );
+    // Item 1 was wrong: 3, not 1; then on to the end and signed.
+    keys(&mut app, "3");
+    for _ in 0..9 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(message(&app), "PHQ-9 signed: 8, mild");
+    let store = open(&path, "ccuser");
+    let totals: Vec<Option<u32>> = store
+        .screening_results(alpha)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.total)
+        .collect();
+    assert_eq!(
+        totals,
+        [Some(19), Some(12), Some(8)],
+        "the correction in its place"
+    );
+    let all = store.signed_screenings(alpha).unwrap();
+    assert_eq!(all.len(), 4, "the corrected one is kept, as signed");
+    assert_eq!(all[3].corrects_id, Some(all[2].id));
+    assert_eq!(all[2].total, Some(6));
+}
+
+#[test]
+fn an_unfinished_screening_is_thrown_away_only_when_asked_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = database(dir.path());
+    let mut app = app(&path, 80, 24);
+    screen_with(&mut app, "gad-7");
+    keys(&mut app, "12");
+    tend_ctrl_q(&mut app);
+    assert!(matches!(app.overlay(), Some(Overlay::ConfirmAbandon(_))));
+    keys(&mut app, "n");
+    assert_eq!(message(&app), "Kept: the screening goes on");
+    assert!(screen(&mut app).contains("item 3 of 7"));
+    tend_ctrl_q(&mut app);
+    keys(&mut app, "y");
+    assert_eq!(message(&app), "The unfinished GAD-7 was thrown away");
+    assert!(open(&path, "ccuser")
+        .unfinished_screenings()
+        .unwrap()
+        .is_empty());
+}
+
+fn tend_ctrl_q(app: &mut App) {
+    common::ctrl(app, 'q');
 }

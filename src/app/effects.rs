@@ -77,6 +77,10 @@ pub enum Effect {
     StartScreening { patient_id: i64, instrument: String },
     /// An instrument's history for the patient, as a chart.
     ShowScreeningChart { patient_id: i64, instrument: String },
+    /// A new screening correcting the signed one, its answers filled in.
+    CorrectScreening { patient_id: i64, id: i64 },
+    /// The unfinished screening thrown away.
+    AbandonScreening(i64),
     /// One of what a signed screening calls for; the rest offered again.
     TakeFollowUp {
         taken: FollowUp,
@@ -145,6 +149,10 @@ impl App {
                 instrument,
             } => self.show_screening_chart(patient_id, &instrument)?,
             Effect::TakeFollowUp { taken, rest } => self.take_follow_up(taken, *rest)?,
+            Effect::CorrectScreening { patient_id, id } => {
+                self.correct_screening(patient_id, id)?
+            }
+            Effect::AbandonScreening(id) => self.abandon_screening(id)?,
         }
         Ok(())
     }

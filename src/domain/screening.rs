@@ -77,13 +77,14 @@ impl ScreeningSettings {
     }
 }
 
-/// The key that chooses each of an item's options: its score where the
-/// options score 0, 1, 2… in order (as on the PHQ and GAD forms, so
-/// "Nearly every day" is 3, as on paper), otherwise its place from 1 — so
-/// within one instrument a Yes/No item is always 1 Yes, 2 No.
+/// The key that chooses each of an item's options: its score where three
+/// or more options score 0, 1, 2… in order (as on the PHQ and GAD forms,
+/// so "Nearly every day" is 3, as on paper), otherwise its place from 1 —
+/// so a yes/no item is always 1 Yes, 2 No, even one scored in reverse
+/// (DAST-10's item 3).
 pub fn option_keys(item: &Item) -> Vec<char> {
     let by_score = !item.multiple
-        && item.answers.len() <= 10
+        && (3..=10).contains(&item.answers.len())
         && item
             .answers
             .iter()

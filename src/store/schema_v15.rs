@@ -42,6 +42,8 @@ CREATE TABLE screening (
 CREATE INDEX screening_by_patient ON screening (patient_id, instrument, signed_at);
 -- What each coordinator left unfinished: offered back at start-up.
 CREATE INDEX screening_unfinished ON screening (author_id) WHERE status = 'in-progress';
+-- The screening that corrects another: a corrected one leaves the trends.
+CREATE INDEX screening_corrected ON screening (corrects_id) WHERE corrects_id IS NOT NULL;
 
 CREATE TABLE screening_answer (
     screening_id INTEGER NOT NULL REFERENCES screening(id) ON DELETE CASCADE,

@@ -375,14 +375,18 @@ impl Store {
     }
 
     /// The results of the patient's signed screenings, oldest first: their
-    /// trends, without the answers.
+    /// trends, without the answers. A screening a later signed one corrects
+    /// is left out: the correction stands in its place.
     pub fn screening_results(&self, patient_id: i64) -> Result<Vec<ScreeningResult>, StoreError> {
         self.require(Right::ReadCharts)?;
         self.require_reach(patient_id)?;
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, instrument, instrument_name, signed_at, total, band FROM screening
-              WHERE patient_id = ?1 AND status = 'completed'
-              ORDER BY signed_at, id",
+            "SELECT s.id, s.instrument, s.instrument_name, s.signed_at, s.total, s.band
+               FROM screening s
+              WHERE s.patient_id = ?1 AND s.status = 'completed'
+                AND NOT EXISTS (SELECT 1 FROM screening c
+                                 WHERE c.corrects_id = s.id AND c.status = 'completed')
+              ORDER BY s.signed_at, s.id",
         )?;
         let offset = self.offset();
         let rows = stmt.query_map([patient_id], |row| {

@@ -17,7 +17,8 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
         Overlay::SafetySteps(_)
         | Overlay::FollowUps(_)
         | Overlay::Screenings(_)
-        | Overlay::ScreeningChart(_) => {
+        | Overlay::ScreeningChart(_)
+        | Overlay::ConfirmAbandon(_) => {
             super::screening::render_overlay(app, overlay, theme, frame, area)
         }
         Overlay::Help { scroll, of } => render_help(app, *scroll, *of, theme, frame, area),

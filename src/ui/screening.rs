@@ -192,6 +192,21 @@ pub fn render_overlay(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut F
         Overlay::FollowUps(list) => follow_ups(app, list, overlay, theme, frame, area),
         Overlay::Screenings(list) => screenings(app, list, overlay, theme, frame, area),
         Overlay::ScreeningChart(chart) => history(app, chart, overlay, theme, frame, area),
+        Overlay::ConfirmAbandon(_) => {
+            let rect = centered(area, 64, 3);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new("Throw this unfinished screening away? Its answers go with it.")
+                    .block(overlay_block(
+                        theme,
+                        &format!(
+                            " {} throws it away · any other key keeps it ",
+                            app.settings.keymap.key_name("abandon_yes")
+                        ),
+                    )),
+                rect,
+            );
+        }
         _ => {}
     }
 }

@@ -92,6 +92,7 @@ pub enum Action {
     NextWeek,
     PrevWeek,
     StartScreening,
+    CorrectScreening,
     // Layers that take text: the editor, forms, prompts and the filter line.
     /// Sign the note, save the form.
     Save,
@@ -169,6 +170,8 @@ pub enum OverlayKind {
     Screenings,
     /// One instrument's history as a chart.
     ScreeningChart,
+    /// "Throw this unfinished screening away?"
+    ConfirmAbandon,
 }
 
 /// Where a binding works: the layer on top decides which context a key is
@@ -263,6 +266,7 @@ impl Context {
                     OverlayKind::FollowUps => "what the screening calls for",
                     OverlayKind::Screenings => "the screenings",
                     OverlayKind::ScreeningChart => "a screening's history",
+                    OverlayKind::ConfirmAbandon => "the question over a screening",
                 }
             ),
             Context::Editor => "In the note editor".into(),

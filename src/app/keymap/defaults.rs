@@ -124,6 +124,8 @@ impl Default for Keymap {
             b("follow_up_take", Choose, overlay(OverlayKind::FollowUps), &["enter"], "do the selected one: start that instrument, or add that need to the plan", Some("does it")),
             b("follow_up_by_number", ChooseNumbered, overlay(OverlayKind::FollowUps), &["1", "2", "3", "4", "5", "6", "7", "8", "9"], "do the one of that number", None),
             b("screenings_new", StartScreening, overlay(OverlayKind::Screenings), &["n"], "start the selected instrument (or go on with the one left unfinished)", Some("starts")),
+            b("history_correct", CorrectScreening, overlay(OverlayKind::ScreeningChart), &["c"], "correct the latest: a new screening with its answers filled in, naming the one it corrects; once signed it stands in its place", Some("corrects")),
+            b("abandon_yes", Yes, overlay(OverlayKind::ConfirmAbandon), &["y"], "yes, throw the unfinished screening away (any other key keeps it)", Some("throws it away")),
             b("screenings_chart", Choose, overlay(OverlayKind::Screenings), &["enter"], "the selected instrument's history as a chart", Some("history")),
             b("week_next", NextWeek, overlay(OverlayKind::Week), &["]"], "the next seven days", Some("next")),
             b("week_prev", PrevWeek, overlay(OverlayKind::Week), &["["], "the seven days before", Some("before")),
@@ -177,6 +179,7 @@ impl Default for Keymap {
             b("screening_back", PrevField, Screening, &["left", "shift-tab"], "the item before", Some("back")),
             b("screening_clear", ClearChoice, Screening, &["delete"], "take the answer of this item away", None),
             b("screening_enter", Submit, Screening, &["enter"], "take the answers chosen (choose all that apply); at the end, sign", Some("signs at the end")),
+            b("screening_discard", DiscardDraft, Screening, &["ctrl-q"], "throw this unfinished screening away (asks first)", None),
             b("screening_leave", Cancel, Screening, &["esc"], "leave it unfinished: it is kept and offered back", Some("keeps it")),
             b("screening_help", Help, Screening, &["f1"], "show these keys", None),
             // Every layer, even where text is typed.

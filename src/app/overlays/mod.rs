@@ -113,6 +113,8 @@ pub enum Overlay {
     Screenings(Box<ScreeningsList>),
     /// One instrument's history.
     ScreeningChart(Box<ScreeningChart>),
+    /// "Throw this unfinished screening away?" over it (its id).
+    ConfirmAbandon(i64),
 }
 
 /// What an overlay does with a key.
@@ -160,6 +162,7 @@ impl Overlay {
             Overlay::FollowUps(_) => OverlayKind::FollowUps,
             Overlay::Screenings(_) => OverlayKind::Screenings,
             Overlay::ScreeningChart(_) => OverlayKind::ScreeningChart,
+            Overlay::ConfirmAbandon(_) => OverlayKind::ConfirmAbandon,
         }
     }
 
@@ -183,7 +186,22 @@ impl Overlay {
         }
         match self {
             Overlay::Help { scroll, .. } => help::key(scroll, action, limits.help_scroll),
-            Overlay::Goal(_) | Overlay::Service(_) | Overlay::ScreeningChart(_) => Outcome::Close,
+            Overlay::Goal(_) | Overlay::Service(_) => Outcome::Close,
+            Overlay::ScreeningChart(chart) => match (action, chart.results.last()) {
+                (Some(Action::CorrectScreening), Some(latest)) => {
+                    Outcome::CloseThen(Effect::CorrectScreening {
+                        patient_id: chart.patient_id,
+                        id: latest.id,
+                    })
+                }
+                _ => Outcome::Close,
+            },
+            Overlay::ConfirmAbandon(id) => match action {
+                Some(Action::Yes) => Outcome::CloseThen(Effect::AbandonScreening(*id)),
+                _ => Outcome::CloseThen(Effect::Say(super::Message::Info(
+                    "Kept: the screening goes on".into(),
+                ))),
+            },
             // Read before anything else is done: only Enter or Esc closes it.
             Overlay::SafetySteps(_) => match action {
                 Some(Action::Choose | Action::Back) => Outcome::Close,

@@ -2,7 +2,7 @@
 //! instrument a positive short screen leads to (PHQ-2 → PHQ-9), and the
 //! need for the care plan a positive social-needs domain names.
 
-use super::view::ScreeningView;
+use super::view::{CarriedAnswer, ScreeningView};
 use crate::domain::care_plan::NeedDomain;
 use crate::domain::instrument::{Instrument, RuleAction};
 
@@ -39,6 +39,9 @@ pub struct FollowUps {
     pub instrument: String,
     pub items: Vec<FollowUp>,
     pub selected: usize,
+    /// The signed screening's coded answers, carried into an instrument
+    /// started from here.
+    pub carried: Vec<CarriedAnswer>,
 }
 
 impl FollowUps {
@@ -78,6 +81,7 @@ impl FollowUps {
             instrument: view.instrument.name.clone(),
             items,
             selected: 0,
+            carried: view.carried(),
         }
     }
 }

@@ -11,7 +11,7 @@ mod view;
 
 pub use follow_up::{FollowUp, FollowUps};
 pub use trends::{follow_up_key, list_key, InstrumentRow, ScreeningChart, ScreeningsList};
-pub use view::{Moved, ScreeningView};
+pub use view::{CarriedAnswer, Moved, ScreeningView};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -40,6 +40,17 @@ impl App {
         patient_id: i64,
         instrument_id: &str,
     ) -> Result<(), StoreError> {
+        self.start_screening_with(patient_id, instrument_id, &[])
+    }
+
+    /// Starts a screening (or takes up the one left unfinished), a new one
+    /// with the answers `carried` from the screening just signed.
+    pub(super) fn start_screening_with(
+        &mut self,
+        patient_id: i64,
+        instrument_id: &str,
+        carried: &[CarriedAnswer],
+    ) -> Result<(), StoreError> {
         let Some(instrument) = self
             .settings
             .instruments
@@ -53,6 +64,13 @@ impl App {
             )));
             return Ok(());
         };
+        if self.layers.editor().is_some() {
+            // The note's text is never closed by opening something else.
+            self.message = Some(Message::Info(
+                "Sign or close the note first (Esc keeps it as a draft)".into(),
+            ));
+            return Ok(());
+        }
         let Some(patient) = self.store.patient(patient_id)? else {
             return Ok(());
         };
@@ -74,18 +92,23 @@ impl App {
             }
         };
         let name = crate::domain::patient::list_name(&patient.family_name, &patient.given_name);
-        let view = ScreeningView::new(&screening, instrument, name, RuleSex::from(patient.sex));
-        if !screening.answers.is_empty() || screening.position > 0 {
+        let mut view = ScreeningView::new(&screening, instrument, name, RuleSex::from(patient.sex));
+        let fresh = screening.answers.is_empty() && screening.position == 0;
+        let carried = if fresh { view.carry(carried) } else { 0 };
+        let name = view.instrument.name.clone();
+        self.layers.open(Modal::Screening(Box::new(view)));
+        if carried > 0 {
+            // Saved as any answer is, so a carried answer that fires a rule
+            // acts at once.
+            self.save_screening_view()?;
             self.message = Some(Message::Info(format!(
-                "Going on with the {} left unfinished: {} answered",
-                view.instrument.name,
+                "{name} started with the {carried} answers already given"
+            )));
+        } else if !fresh {
+            self.message = Some(Message::Info(format!(
+                "Going on with the {name} left unfinished: {} answered",
                 screening.answers.len()
             )));
-        }
-        if !self.layers.open(Modal::Screening(Box::new(view))) {
-            self.message = Some(Message::Info(
-                "Sign or close the note first (Esc keeps it as a draft)".into(),
-            ));
         }
         Ok(())
     }
@@ -106,6 +129,11 @@ impl App {
                 return Ok(());
             }
             (Some(Action::Cancel), _) => return self.leave_screening(),
+            (Some(Action::DiscardDraft), _) => {
+                let id = view.id;
+                self.layers.show(Overlay::ConfirmAbandon(id));
+                return Ok(());
+            }
             (Some(Action::PrevField), _) => view.back(),
             (Some(Action::NextField), _) => view.forward(),
             (Some(Action::ClearChoice), _) => view.clear(),

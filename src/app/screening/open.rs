@@ -112,7 +112,7 @@ impl App {
     ) -> Result<(), StoreError> {
         match taken {
             FollowUp::Offer { instrument, .. } => {
-                self.start_screening(rest.patient_id, &instrument)?;
+                self.start_screening_with(rest.patient_id, &instrument, &rest.carried)?;
             }
             FollowUp::Need { domain, why } => {
                 let text = format!("{} screening: {why}", rest.instrument);
@@ -128,6 +128,85 @@ impl App {
             // Shown again over whatever was opened (a screening started).
             self.layers.show(Overlay::FollowUps(Box::new(rest)));
         }
+        Ok(())
+    }
+
+    /// `c` in a history: a new screening of the same instrument correcting
+    /// the signed one, with its answers filled in, from the first item;
+    /// the coordinator changes what was wrong and signs.
+    pub(in crate::app) fn correct_screening(
+        &mut self,
+        patient_id: i64,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let Some(wrong) = self.store.screening(id)? else {
+            return Ok(());
+        };
+        let Some(instrument) = self
+            .settings
+            .instruments
+            .instruments
+            .iter()
+            .find(|i| i.id == wrong.instrument)
+            .cloned()
+        else {
+            self.message = Some(Message::Error(format!(
+                "The {} is no longer loaded: it cannot be corrected here",
+                wrong.instrument_name
+            )));
+            return Ok(());
+        };
+        if self
+            .store
+            .unfinished_screening(patient_id, &instrument.id)?
+            .is_some()
+        {
+            self.message = Some(Message::Info(format!(
+                "A {} of this patient is unfinished: finish it or throw it away first",
+                instrument.name
+            )));
+            return Ok(());
+        }
+        let Some(patient) = self.store.patient(patient_id)? else {
+            return Ok(());
+        };
+        let new_id =
+            self.store
+                .start_screening(patient_id, &instrument.id, &instrument.name, Some(id))?;
+        let Some(fresh) = self.store.screening(new_id)? else {
+            return Ok(());
+        };
+        let name = crate::domain::patient::list_name(&patient.family_name, &patient.given_name);
+        let sex = crate::domain::instrument::RuleSex::from(patient.sex);
+        let mut view = super::ScreeningView::new(&fresh, instrument.clone(), name.clone(), sex);
+        view.answers = super::ScreeningView::new(&wrong, instrument, name, sex).answers;
+        // The flag and task the wrong one raised stand: not raised twice.
+        view.safety_raised = wrong.safety_raised;
+        let day = wrong
+            .signed_at
+            .map(|t| crate::domain::dates::show(t.with_timezone(&self.store.offset()).date_naive()))
+            .unwrap_or_default();
+        self.store.save_screening(view.id, &view.saved(), 0, None)?;
+        self.message = Some(Message::Info(format!(
+            "Correcting the {} of {day}: its answers are filled in; change what was wrong, then sign",
+            view.instrument.name
+        )));
+        self.layers
+            .open(super::super::layers::Modal::Screening(Box::new(view)));
+        Ok(())
+    }
+
+    /// The unfinished screening thrown away (`y` to the question).
+    pub(in crate::app) fn abandon_screening(&mut self, id: i64) -> Result<(), StoreError> {
+        self.store.abandon_screening(id)?;
+        let name = self
+            .layers
+            .take_screening()
+            .map(|v| v.instrument.name.clone())
+            .unwrap_or_else(|| "screening".into());
+        self.message = Some(Message::Info(format!(
+            "The unfinished {name} was thrown away"
+        )));
         Ok(())
     }
 }

@@ -30,6 +30,14 @@ pub struct ScreeningView {
     pub unsaved: bool,
 }
 
+/// An answer to a coded question, in words: what a fuller instrument
+/// asking the same question takes from a shorter one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarriedAnswer {
+    pub item_code: String,
+    pub labels: Vec<String>,
+}
+
 /// What a key did to the view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Moved {
@@ -192,6 +200,61 @@ impl ScreeningView {
             Some(Some(Answer::Many(chosen))) => chosen.clone(),
             _ => Vec::new(),
         };
+    }
+
+    /// The answers given to the same questions (the same LOINC item code,
+    /// answered with options of the same words) in the screening just
+    /// signed, so the PHQ-9 after a PHQ-2 does not ask its first two items
+    /// again; the first item still unanswered comes up. How many were
+    /// carried.
+    pub fn carry(&mut self, given: &[CarriedAnswer]) -> usize {
+        let mut carried = 0;
+        for (index, item) in self.instrument.items.iter().enumerate() {
+            let Some(code) = &item.loinc else { continue };
+            let Some(was) = given.iter().find(|g| &g.item_code == code) else {
+                continue;
+            };
+            let chosen: Option<Vec<usize>> = was
+                .labels
+                .iter()
+                .map(|label| item.answers.iter().position(|o| &o.label == label))
+                .collect();
+            if let Some(answer) = chosen.and_then(|c| answer_of(item, &c)) {
+                self.answers[index] = Some(answer);
+                carried += 1;
+            }
+        }
+        if carried > 0 {
+            self.position = self
+                .answers
+                .iter()
+                .position(Option::is_none)
+                .unwrap_or(self.answers.len());
+            self.load_pending();
+        }
+        carried
+    }
+
+    /// Each coded item's answer in words, for the next instrument to carry.
+    pub fn carried(&self) -> Vec<CarriedAnswer> {
+        self.instrument
+            .items
+            .iter()
+            .zip(&self.answers)
+            .filter_map(|(item, answer)| {
+                let chosen = match answer.as_ref()? {
+                    Answer::One(i) => vec![*i],
+                    Answer::Many(list) => list.clone(),
+                };
+                Some(CarriedAnswer {
+                    item_code: item.loinc.clone()?,
+                    labels: chosen
+                        .iter()
+                        .filter_map(|&i| item.answers.get(i).map(|o| o.label.clone()))
+                        .collect(),
+                })
+            })
+            .collect()
     }
 
     /// The answers as the store keeps them.
