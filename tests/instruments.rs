@@ -4,7 +4,8 @@
 //! 27), PHQ-2 and GAD-2 offering the full instrument at 3 and not at 2,
 //! a total never made from a partly answered screening; and a program's
 //! own instrument folder, a broken file left out with FILE:LINE, and said
-//! on the status line as tend starts.
+//! on the status line as tend starts. (DAST-10 and the comprehensive
+//! assessment: tests/instruments_dast_assessment.rs.)
 
 mod common;
 
@@ -24,8 +25,8 @@ fn instrument(id: &str) -> Instrument {
         .unwrap_or_else(|| panic!("{id} ships"))
 }
 
-/// Answers (option indexes, here equal to the scores 0–3) that make
-/// `total` over the scored items, filled from the first item on.
+/// Answers that make `total` over the scored items, filled from the first
+/// item on: each item's option scoring what is left, up to its highest.
 fn answers_for(instrument: &Instrument, total: u32) -> Vec<Option<Answer>> {
     let mut left = total;
     instrument
@@ -37,7 +38,8 @@ fn answers_for(instrument: &Instrument, total: u32) -> Vec<Option<Answer>> {
             }
             let take = left.min(item.max_score());
             left -= take;
-            Some(Answer::One(take as usize))
+            let option = item.answers.iter().position(|a| a.score == take);
+            Some(Answer::One(option.expect("an option for every score")))
         })
         .collect()
 }
@@ -338,10 +340,13 @@ fn tend_instruments_lists_what_it_reads_and_checks_a_programs_file_before_it_is_
     };
     let (code, listed) = tend(&["instruments"]);
     assert_eq!(code, Some(1), "{listed}");
-    assert!(
-        listed.contains("phq-9        PHQ-9         10 items  shipped"),
-        "{listed}"
-    );
+    for line in [
+        "phq-9        PHQ-9         10 items  shipped",
+        "dast-10      DAST-10       10 items  shipped",
+        "assessment   Assessment    34 items  shipped",
+    ] {
+        assert!(listed.contains(line), "{listed}");
+    }
     assert!(
         listed.contains(&format!(
             "left out: {}:1: missing field `source`",
@@ -361,5 +366,44 @@ fn tend_instruments_lists_what_it_reads_and_checks_a_programs_file_before_it_is_
     assert_eq!(
         checked,
         format!("{}:1: missing field `source`\n", broken.display())
+    );
+    let assessment = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/instruments/assessment.toml"
+    );
+    let (code, checked) = tend(&["instruments", assessment]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        checked,
+        format!(
+            "{assessment}: ok: Assessment (assessment), 34 items (4 sections, 5 free text), no total\n"
+        )
+    );
+    // A program's own assessment, its goals given options by mistake and
+    // a section misspelled: both said, at their lines.
+    let shipped = std::fs::read_to_string(assessment).unwrap();
+    let own = shipped
+        .replace("id = \"assessment\"", "id = \"own-assessment\"")
+        .replacen(
+            "kind = \"text\"\ntext = \"In your own words",
+            "kind = \"text\"\nscale = \"yes-no\"\ntext = \"In your own words",
+            1,
+        )
+        .replacen("section = \"functional\"", "section = \"function\"", 1);
+    let line = |needle: &str| own[..own.find(needle).unwrap()].matches('\n').count() + 1;
+    let file = folder.join("own-assessment.toml");
+    std::fs::write(&file, &own).unwrap();
+    let (code, checked) = tend(&["instruments", file.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        checked,
+        format!(
+            "{f}:{}: item \"adl-help\": no section named \"function\" (sections: medical, \
+             behavioral, functional, social)\n\
+             {f}:{}: item \"goals\" is free text (kind = \"text\"): it takes no scale or answers\n",
+            line("section = \"function\""),
+            line("scale = \"yes-no\"\ntext = \"In your own"),
+            f = file.display()
+        )
     );
 }

@@ -34,10 +34,11 @@ pub(crate) fn run(cx: &Context, args: InstrumentsArgs) -> CliResult<ExitCode> {
         };
         match instrument::parse(&text) {
             Ok(found) => outln!(
-                "{shown}: ok: {} ({}), {} items, {}",
+                "{shown}: ok: {} ({}), {} items{}, {}",
                 clean(&found.name),
                 clean(&found.id),
                 found.items.len(),
+                shape(&found),
                 if found.has_total {
                     format!("total 0 to {}", found.max_total())
                 } else {
@@ -57,6 +58,28 @@ pub(crate) fn run(cx: &Context, args: InstrumentsArgs) -> CliResult<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Its sections and free-text items, where it has them: " (4 sections, 5
+/// free text)".
+fn shape(found: &instrument::Instrument) -> String {
+    let text = found
+        .items
+        .iter()
+        .filter(|i| i.kind == instrument::ItemKind::Text)
+        .count();
+    let mut parts = Vec::new();
+    if !found.sections.is_empty() {
+        parts.push(format!("{} sections", found.sections.len()));
+    }
+    if text > 0 {
+        parts.push(format!("{text} free text"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
 }
 
 /// What tend reads as it starts, and what it leaves out.

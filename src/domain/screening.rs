@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::instrument::{Answer, Instrument, Item, RuleAction};
+use super::instrument::{Answer, Instrument, Item, ItemKind, RuleAction};
 
 /// `[screening]` in config.toml.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -113,11 +113,22 @@ pub struct AnswerWords {
 }
 
 /// An item's answer in words (the options' labels, joined), with its score
-/// and LOINC answer codes; none for options the item does not have.
+/// and LOINC answer codes; none for options the item does not have, or an
+/// answer of the wrong kind. A text item's answer is its words, as given:
+/// score 0, no codes, nothing chosen.
 pub fn answer_words(item: &Item, answer: &Answer) -> Option<AnswerWords> {
-    let chosen: Vec<usize> = match answer {
-        Answer::One(i) => vec![*i],
-        Answer::Many(list) => list.clone(),
+    let chosen: Vec<usize> = match (item.kind, answer) {
+        (ItemKind::Text, Answer::Text(words)) if !words.trim().is_empty() => {
+            return Some(AnswerWords {
+                chosen: Vec::new(),
+                label: words.clone(),
+                score: 0,
+                codes: Vec::new(),
+            })
+        }
+        (ItemKind::Choice, Answer::One(i)) => vec![*i],
+        (ItemKind::Choice, Answer::Many(list)) if !list.is_empty() => list.clone(),
+        _ => return None,
     };
     let options: Vec<_> = chosen
         .iter()
@@ -135,14 +146,23 @@ pub fn answer_words(item: &Item, answer: &Answer) -> Option<AnswerWords> {
     })
 }
 
-/// The answer stored as these option indexes, as the instrument reads it.
+/// The answer stored as these option indexes, as the instrument reads it;
+/// none for a text item (its answer is its words: `text_answer`).
 pub fn answer_of(item: &Item, chosen: &[usize]) -> Option<Answer> {
     match (item.multiple, chosen) {
+        _ if item.kind == ItemKind::Text => None,
         (_, []) => None,
         (false, [one]) => Some(Answer::One(*one)),
         (false, _) => None,
         (true, many) => Some(Answer::Many(many.to_vec())),
     }
+}
+
+/// A text item's answer from its stored words; none for blank words or a
+/// choice item.
+pub fn text_answer(item: &Item, words: &str) -> Option<Answer> {
+    (item.kind == ItemKind::Text && !words.trim().is_empty())
+        .then(|| Answer::Text(words.to_string()))
 }
 
 /// What a fired safety rule writes: the flag's words and the escalation
@@ -186,6 +206,8 @@ mod tests {
             id: "1".into(),
             text: "An item".into(),
             loinc: None,
+            kind: ItemKind::Choice,
+            section: None,
             answers: scores
                 .iter()
                 .map(|&score| AnswerOption {
@@ -229,6 +251,36 @@ mod tests {
         let one = item(&[0, 1], false);
         assert_eq!(answer_of(&one, &[1]), Some(Answer::One(1)));
         assert_eq!(answer_of(&one, &[]), None);
+        assert_eq!(answer_words(&one, &Answer::Text("yes".into())), None);
+        assert_eq!(text_answer(&one, "yes"), None);
+    }
+
+    #[test]
+    fn a_text_answer_is_stored_as_its_words_with_no_score_or_codes() {
+        let text = Item {
+            kind: ItemKind::Text,
+            answers: Vec::new(),
+            scored: false,
+            ..item(&[], false)
+        };
+        let words = "Walk my granddaughter to school again";
+        let answer = text_answer(&text, words).unwrap();
+        assert_eq!(answer, Answer::Text(words.into()));
+        assert_eq!(
+            answer_words(&text, &answer),
+            Some(AnswerWords {
+                chosen: vec![],
+                label: words.into(),
+                score: 0,
+                codes: vec![],
+            })
+        );
+        assert_eq!(text_answer(&text, "  "), None, "blank is no answer");
+        assert_eq!(answer_words(&text, &Answer::Text(" ".into())), None);
+        assert_eq!(answer_words(&text, &Answer::One(0)), None);
+        assert_eq!(answer_words(&text, &Answer::Many(vec![])), None);
+        assert_eq!(answer_of(&text, &[0]), None);
+        assert_eq!(option_keys(&text), Vec::<char>::new());
     }
 
     #[test]

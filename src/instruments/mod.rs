@@ -35,6 +35,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "audit-c.toml",
         include_str!("../../assets/instruments/audit-c.toml"),
     ),
+    (
+        "dast-10.toml",
+        include_str!("../../assets/instruments/dast-10.toml"),
+    ),
+    (
+        "assessment.toml",
+        include_str!("../../assets/instruments/assessment.toml"),
+    ),
 ];
 
 /// What start-up read: the instruments to use, and what was left out.

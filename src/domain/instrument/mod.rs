@@ -5,6 +5,13 @@
 //! TOML file (`parse`), checked whole; scored here (`Instrument::score`),
 //! as it is answered.
 //!
+//! An item is a choice (one option, or "choose all that apply") or free
+//! text (`ItemKind::Text`: the member's own words, never scored, with no
+//! options). A long instrument such as the comprehensive assessment groups
+//! its items in sections (`Instrument::sections`, each item naming its
+//! own): the sections are declared in order and each one's items come
+//! together, so it is administered section by section.
+//!
 //! The rules are what decide the next step, so they are tested to the
 //! letter against each instrument's published scoring
 //! (tests/instruments.rs against the shipped files in assets/instruments).
@@ -37,6 +44,9 @@ pub struct Instrument {
     /// Whether the instrument has a total at all: a screening of separate
     /// domains (the AHC social needs) is read by its rules alone.
     pub has_total: bool,
+    /// In order; none for an instrument that is not sectioned (every item's
+    /// `section` is then none, and otherwise names one of these).
+    pub sections: Vec<Section>,
     pub items: Vec<Item>,
     /// How many scored items may be left unanswered with the total still
     /// made, prorated (the instrument's own rule); 0 for most: a total is
@@ -54,13 +64,35 @@ pub struct Item {
     pub id: String,
     pub text: String,
     pub loinc: Option<String>,
+    /// A choice of options, or free text.
+    pub kind: ItemKind,
+    /// The id of the section it belongs to, where the instrument has them.
+    pub section: Option<String>,
+    /// Its options; none for a text item.
     pub answers: Vec<AnswerOption>,
-    /// Counted in the total (PHQ-9's item 10, how difficult, is not).
+    /// Counted in the total (PHQ-9's item 10, how difficult, is not; a
+    /// text item never is).
     pub scored: bool,
     /// May be skipped: the instrument allows it.
     pub optional: bool,
     /// "Choose all that apply": its score is the sum of those chosen.
     pub multiple: bool,
+}
+
+/// What an item takes as its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// One of its options, or several where it is "choose all that apply".
+    Choice,
+    /// Words, as the member says them: never scored, no options.
+    Text,
+}
+
+/// A part of a sectioned instrument ("medical"), as it is headed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,11 +153,12 @@ pub enum RuleAction {
 }
 
 /// One item's answer: the index of the option chosen, or of each chosen
-/// where the item takes several.
+/// where the item takes several; or, for a text item, its words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     One(usize),
     Many(Vec<usize>),
+    Text(String),
 }
 
 /// The answers so far: for each item in order, its answer, or none (not
@@ -162,19 +195,39 @@ impl Instrument {
     /// any number where it takes several).
     fn item_score(&self, answers: &Answers, index: usize) -> Option<u32> {
         let item = self.items.get(index)?;
+        let answer = answers.get(index)?.as_ref()?;
+        if !item.accepts(answer) {
+            return None;
+        }
         let score = |i: &usize| item.answers.get(*i).map(|a| a.score);
-        match answers.get(index)?.as_ref()? {
-            Answer::One(chosen) if !item.multiple => score(chosen),
-            Answer::Many(chosen) if item.multiple && !chosen.is_empty() => {
-                chosen.iter().map(score).sum()
-            }
-            _ => None,
+        match answer {
+            Answer::One(chosen) => score(chosen),
+            Answer::Many(chosen) => chosen.iter().map(score).sum(),
+            Answer::Text(_) => None,
         }
     }
 
+    /// The items that must be answered and are not (or not with an answer
+    /// they take): what stands between the answers and signing.
+    pub fn unanswered(&self, answers: &Answers) -> Vec<&Item> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| !item.optional)
+            .filter(|(i, item)| {
+                !answers
+                    .get(*i)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|a| item.accepts(a))
+            })
+            .map(|(_, item)| item)
+            .collect()
+    }
+
     /// Scores the answers so far for a patient of `sex` (for rules that
-    /// depend on it). Answers beyond the items, or naming options an item
-    /// does not have, count as unanswered.
+    /// depend on it). Text items are not scored. Answers beyond the items,
+    /// naming options an item does not have, or of the wrong kind (words
+    /// for a choice, a choice for a text item) count as unanswered.
     pub fn score(&self, answers: &Answers, sex: RuleSex) -> Score<'_> {
         let scored: Vec<usize> = (0..self.items.len())
             .filter(|&i| self.items[i].scored)
@@ -234,9 +287,35 @@ impl Instrument {
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
     }
+
+    /// The section with this id.
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
 }
 
 impl Item {
+    /// Whether the item takes this answer: one option it has, or several
+    /// (at least one, none twice) where it is "choose all that apply"; or
+    /// words, not blank, for a text item.
+    pub fn accepts(&self, answer: &Answer) -> bool {
+        let has = |i: &usize| *i < self.answers.len();
+        match (self.kind, answer) {
+            (ItemKind::Choice, Answer::One(i)) => !self.multiple && has(i),
+            (ItemKind::Choice, Answer::Many(list)) => {
+                let mut seen = list.clone();
+                seen.sort_unstable();
+                seen.dedup();
+                self.multiple
+                    && !list.is_empty()
+                    && seen.len() == list.len()
+                    && list.iter().all(has)
+            }
+            (ItemKind::Text, Answer::Text(words)) => !words.trim().is_empty(),
+            _ => false,
+        }
+    }
+
     pub fn max_score(&self) -> u32 {
         if self.multiple {
             self.answers.iter().map(|a| a.score).sum()

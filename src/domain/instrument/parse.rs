@@ -35,13 +35,39 @@
 //! action = "offer:phq-9"        # safety | offer:ID | need:DOMAIN | positive
 //! message = "PHQ-2 of 3 or more: the PHQ-9 now"
 //! ```
+//!
+//! An item is a choice unless it says `kind = "text"`: free text, the
+//! member's own words, with no `scale` or `answers`, never scored (so no
+//! `scored = true`, no `multiple`, and no rule names it); `optional = true`
+//! where it may be left blank. A choice item with `multiple = true` is
+//! "choose all that apply".
+//!
+//! A long instrument is sectioned: it declares its sections in order, and
+//! every item names its own, each section's items together and in the
+//! sections' order (an item naming a section not declared is refused):
+//!
+//! ```toml
+//! total = false
+//!
+//! [[sections]]
+//! id = "medical"
+//! title = "Medical"
+//!
+//! [[items]]
+//! id = "goals"
+//! section = "medical"
+//! kind = "text"
+//! text = "In your own words, what matters most for your health this year?"
+//! ```
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{AnswerOption, Band, Instrument, Item, Rule, RuleAction, RuleSex};
+mod items;
+
+use super::{AnswerOption, Band, Instrument, Item, ItemKind, Rule, RuleAction, RuleSex};
 use crate::domain::care_plan::NeedDomain;
 
 /// One thing wrong with an instrument file, at its line (from 1).
@@ -74,6 +100,8 @@ struct RawInstrument {
     prorate_max_missing: usize,
     #[serde(default)]
     scales: BTreeMap<String, RawScale>,
+    #[serde(default)]
+    sections: Vec<RawSection>,
     items: Spanned<Vec<RawItem>>,
     #[serde(default)]
     bands: Option<Spanned<Vec<RawBand>>>,
@@ -97,18 +125,26 @@ struct RawAnswer {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawSection {
+    id: Spanned<String>,
+    title: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawItem {
     id: Spanned<String>,
     text: String,
     loinc: Option<String>,
+    kind: Option<Spanned<String>>,
+    section: Option<Spanned<String>>,
     scale: Option<Spanned<String>>,
     answers: Option<Spanned<Vec<RawAnswer>>>,
-    #[serde(default = "yes")]
-    scored: bool,
+    /// Default: yes for a choice; a text item is never scored.
+    scored: Option<Spanned<bool>>,
     #[serde(default)]
     optional: bool,
-    #[serde(default)]
-    multiple: bool,
+    multiple: Option<Spanned<bool>>,
 }
 
 fn yes() -> bool {
@@ -155,71 +191,8 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
         at(raw.id.span(), "the instrument's id is empty".into());
     }
 
-    let mut items: Vec<Item> = Vec::new();
-    for item in raw.items.get_ref() {
-        let id = item.id.get_ref().trim().to_string();
-        if items.iter().any(|i| i.id == id) {
-            at(item.id.span(), format!("item \"{id}\" is listed twice"));
-        }
-        let answers: Vec<AnswerOption> = match (&item.scale, &item.answers) {
-            (Some(_), Some(own)) => {
-                at(
-                    own.span(),
-                    format!("item \"{id}\" has both a scale and answers of its own: one of them"),
-                );
-                Vec::new()
-            }
-            (Some(scale), None) => match raw.scales.get(scale.get_ref()) {
-                Some(s) => s.answers.iter().map(option).collect(),
-                None => {
-                    at(
-                        scale.span(),
-                        format!(
-                            "item \"{id}\": no scale named \"{}\" (scales: {})",
-                            scale.get_ref(),
-                            names(raw.scales.keys())
-                        ),
-                    );
-                    Vec::new()
-                }
-            },
-            (None, Some(own)) => own.get_ref().iter().map(option).collect(),
-            (None, None) => {
-                at(
-                    item.id.span(),
-                    format!("item \"{id}\" has no answers: give `scale` or `answers`"),
-                );
-                Vec::new()
-            }
-        };
-        if let Some(own) = &item.answers {
-            if own.get_ref().len() < 2 {
-                at(
-                    own.span(),
-                    format!("item \"{id}\" needs at least two answers"),
-                );
-            }
-        }
-        let mut labels: Vec<&str> = Vec::new();
-        for a in &answers {
-            if labels.contains(&a.label.as_str()) {
-                at(
-                    item.id.span(),
-                    format!("item \"{id}\": the answer \"{}\" is listed twice", a.label),
-                );
-            }
-            labels.push(&a.label);
-        }
-        items.push(Item {
-            id,
-            text: item.text.trim().to_string(),
-            loinc: item.loinc.clone(),
-            answers,
-            scored: item.scored,
-            optional: item.optional,
-            multiple: item.multiple,
-        });
-    }
+    let sections = items::read_sections(&raw, &mut at);
+    let items = items::read_items(&raw, &sections, &mut at);
     if items.is_empty() {
         at(raw.items.span(), "the instrument has no items".into());
     }
@@ -276,8 +249,10 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
     }
     // Where the bands end: the last one's `to`.
     let end = raw_bands.last().map_or(bands_span.clone(), |b| b.to.span());
-    // The highest total is known only when every item has its answers.
-    let items_whole = items.iter().all(|i| !i.answers.is_empty());
+    // The highest total is known only when every choice has its answers.
+    let items_whole = items
+        .iter()
+        .all(|i| i.kind == ItemKind::Text || !i.answers.is_empty());
     if raw.bands.is_some() && bands.is_empty() {
         at(
             bands_span,
@@ -318,7 +293,17 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
             );
         }
         for item in &rule.items {
-            if !items.iter().any(|i| &i.id == item.get_ref()) {
+            let named = items.iter().find(|i| &i.id == item.get_ref());
+            if named.is_some_and(|i| i.kind == ItemKind::Text) {
+                at(
+                    item.span(),
+                    format!(
+                        "rule \"{id}\" names item \"{}\", which is free text: it has no score",
+                        item.get_ref()
+                    ),
+                );
+            }
+            if named.is_none() {
                 at(
                     item.span(),
                     format!(
@@ -328,10 +313,12 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
                 );
             }
         }
-        let all_there = rule
-            .items
-            .iter()
-            .all(|id| items.iter().any(|i| &i.id == id.get_ref()));
+        // Every item named is there, and a choice (a text item is said above).
+        let all_there = rule.items.iter().all(|id| {
+            items
+                .iter()
+                .any(|i| &i.id == id.get_ref() && i.kind == ItemKind::Choice)
+        });
         let reach: u32 = if rule.items.is_empty() {
             max
         } else {
@@ -393,6 +380,7 @@ pub fn parse(text: &str) -> Result<Instrument, Vec<Problem>> {
         loinc_panel: raw.loinc_panel,
         loinc_total: raw.loinc_total,
         has_total: raw.total,
+        sections,
         items,
         prorate_max_missing: raw.prorate_max_missing,
         bands,

@@ -44,6 +44,52 @@ action = "safety"
 message = "The second item"
 "#;
 
+/// A sectioned file with free-text items; the cases below spoil it too.
+const SECTIONED: &str = r#"id = "sect"
+name = "Sect"
+title = "A sectioned test instrument"
+source = "tend's tests"
+terms = "none"
+total = false
+
+[[sections]]
+id = "body"
+title = "Body"
+
+[[sections]]
+id = "life"
+title = "Life"
+
+[[items]]
+id = "1"
+section = "body"
+text = "Any falls?"
+answers = [
+  { label = "No", score = 0 },
+  { label = "Yes", score = 1 },
+]
+
+[[items]]
+id = "2"
+section = "body"
+kind = "text"
+text = "Which medicines?"
+optional = true
+
+[[items]]
+id = "3"
+section = "life"
+kind = "text"
+text = "Goals, in their words"
+
+[[rules]]
+id = "falls"
+items = ["1"]
+at_least = 1
+action = "need:medical"
+message = "Falls"
+"#;
+
 /// Single answers, by option index.
 fn one(answers: &[Option<usize>]) -> Vec<Option<Answer>> {
     answers.iter().map(|a| a.map(Answer::One)).collect()
@@ -115,13 +161,143 @@ fn each_broken_rule_is_refused_at_its_line() {
             "terms = \"none\"\ntotal = false",
             "line 24: an instrument without a total (total = false) has no bands",
         ),
-        ("title =", "titel =", "line 3: unknown field `titel`, expected one of `id`, `name`, `title`, `stem`, `source`, `terms`, `loinc_panel`, `loinc_total`, `total`, `prorate_max_missing`, `scales`, `items`, `bands`, `rules`"),
+        ("title =", "titel =", "line 3: unknown field `titel`, expected one of `id`, `name`, `title`, `stem`, `source`, `terms`, `loinc_panel`, `loinc_total`, `total`, `prorate_max_missing`, `scales`, `sections`, `items`, `bands`, `rules`"),
     ];
     for (good, bad, expected) in cases {
         assert!(GOOD.contains(good), "{good}");
         let text = GOOD.replacen(good, bad, 1);
         assert_eq!(problems(&text), [expected.to_string()], "{bad}");
     }
+}
+
+#[test]
+fn each_broken_section_or_text_item_is_refused_at_its_line() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "text = \"Which medicines?\"",
+            "text = \"Which medicines?\"\nanswers = [{ label = \"A\", score = 0 }, { label = \"B\", score = 0 }]",
+            "line 30: item \"2\" is free text (kind = \"text\"): it takes no scale or answers",
+        ),
+        (
+            "optional = true",
+            "optional = true\nscored = true",
+            "line 31: item \"2\" is free text: it is never scored",
+        ),
+        (
+            "optional = true",
+            "optional = true\nmultiple = true",
+            "line 31: item \"2\" is free text: it cannot be \"choose all that apply\"",
+        ),
+        (
+            "kind = \"text\"\ntext = \"Which",
+            "kind = \"essay\"\ntext = \"Which",
+            "line 28: item \"2\": kind \"essay\" is not choice or text",
+        ),
+        (
+            "section = \"body\"\nkind",
+            "section = \"bdy\"\nkind",
+            "line 27: item \"2\": no section named \"bdy\" (sections: body, life)",
+        ),
+        (
+            "section = \"body\"\nkind",
+            "kind",
+            "line 26: item \"2\" names no section: in a sectioned instrument each item names its own",
+        ),
+        (
+            "id = \"1\"\nsection = \"body\"",
+            "id = \"1\"\nsection = \"life\"",
+            "line 27: item \"2\" is in section \"body\", after items of \"life\": keep each \
+             section's items together, in the order of [[sections]]",
+        ),
+        (
+            "title = \"Life\"",
+            "title = \"Life\"\n\n[[sections]]\nid = \"spare\"\ntitle = \"Spare\"",
+            "line 17: section \"spare\" has no items",
+        ),
+        (
+            "title = \"Life\"",
+            "title = \"Life\"\n\n[[sections]]\nid = \"body\"\ntitle = \"Again\"",
+            "line 17: section \"body\" is empty or listed twice",
+        ),
+        (
+            "items = [\"1\"]",
+            "items = [\"3\"]",
+            "line 40: rule \"falls\" names item \"3\", which is free text: it has no score",
+        ),
+        (
+            "answers = [\n  { label = \"No\", score = 0 },\n  { label = \"Yes\", score = 1 },\n]",
+            "",
+            "line 17: item \"1\" has no answers: give `scale` or `answers` (or `kind = \"text\"` for free text)",
+        ),
+        (
+            "section = \"body\"\ntext = \"Any",
+            "section = \"body\"\nsection = \"life\"\ntext = \"Any",
+            "line 19: duplicate key `section` in table `items`",
+        ),
+    ];
+    assert!(parse(SECTIONED).is_ok(), "{:?}", problems(SECTIONED));
+    for (good, bad, expected) in cases {
+        assert!(SECTIONED.contains(good), "{good}");
+        let text = SECTIONED.replacen(good, bad, 1);
+        assert_eq!(problems(&text), [expected.to_string()], "{bad}");
+    }
+    // A section named where the instrument declares none.
+    let text = GOOD.replacen("text = \"First\"", "text = \"First\"\nsection = \"x\"", 1);
+    assert_eq!(
+        problems(&text),
+        ["line 16: item \"1\": no section named \"x\" (the instrument declares no [[sections]])"]
+    );
+}
+
+#[test]
+fn text_items_are_never_scored_and_take_words_only() {
+    let sect = parse(SECTIONED).unwrap();
+    assert_eq!(
+        sect.sections
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>(),
+        ["body", "life"]
+    );
+    assert_eq!(sect.section("life").map(|s| s.title.as_str()), Some("Life"));
+    let two = sect.item("2").unwrap();
+    assert_eq!(
+        (two.kind, two.scored, two.answers.len()),
+        (ItemKind::Text, false, 0)
+    );
+    assert_eq!(two.section.as_deref(), Some("body"));
+    assert_eq!(sect.max_total(), 1);
+
+    let words = |w: &str| Some(Answer::Text(w.into()));
+    let answers = vec![
+        Some(Answer::One(1)),
+        words("metformin"),
+        words("walk daily"),
+    ];
+    let score = sect.score(&answers, RuleSex::Other);
+    assert_eq!((score.total, score.band), (None, None));
+    assert_eq!((score.answered, score.scored_items), (1, 1));
+    assert_eq!(
+        score
+            .fired
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>(),
+        ["falls"]
+    );
+    assert!(sect.unanswered(&answers).is_empty());
+
+    // Words for the choice, a choice for the text item: neither counts.
+    let wrong = vec![words("yes"), Some(Answer::One(0)), Some(Answer::One(0))];
+    let score = sect.score(&wrong, RuleSex::Other);
+    assert_eq!((score.answered, score.fired.len()), (0, 0));
+    let ids = |items: Vec<&Item>| items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(sect.unanswered(&wrong)), ["1", "3"]);
+    // Blank words are no answer; the optional item may stay blank.
+    assert_eq!(
+        ids(sect.unanswered(&[Some(Answer::One(0)), None, words("  ")])),
+        ["3"]
+    );
 }
 
 #[test]
