@@ -17,7 +17,7 @@ use crate::app::screening::{
     FollowUps, SafetySteps, ScreeningChart, ScreeningView, ScreeningsList,
 };
 use crate::app::{App, Overlay};
-use crate::domain::instrument::Answer;
+use crate::domain::instrument::{Answer, ItemKind};
 use crate::domain::screening::{option_keys, totals_sparkline};
 use crate::text::{clean, fit};
 
@@ -33,6 +33,16 @@ pub fn render(app: &App, view: &ScreeningView, theme: &Theme, frame: &mut Frame,
     }
     match items.get(view.position) {
         Some(item) => {
+            if let Some(section) = item
+                .section
+                .as_ref()
+                .and_then(|id| view.instrument.sections.iter().find(|s| &s.id == id))
+            {
+                lines.push(Line::styled(
+                    clean(&section.title).into_owned(),
+                    theme.label,
+                ));
+            }
             lines.push(Line::styled(
                 format!("{}. {}", item.id, clean(&item.text)),
                 theme.heading,
@@ -47,6 +57,17 @@ pub fn render(app: &App, view: &ScreeningView, theme: &Theme, frame: &mut Frame,
                 lines.push(Line::styled(note.trim_start().to_string(), theme.dim));
             }
             lines.push(Line::raw(""));
+            if item.kind == ItemKind::Text {
+                let enter = app.settings.keymap.key_name("screening_enter");
+                lines.push(Line::styled(
+                    format!("Type the member's words; {enter} takes them"),
+                    theme.dim,
+                ));
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {}", clean(view.words()))),
+                    Span::styled("▏", theme.status_key),
+                ]));
+            }
             let chosen: Vec<usize> = match (&view.answers[view.position], item.multiple) {
                 (_, true) => view.pending.clone(),
                 (Some(Answer::One(i)), false) => vec![*i],
@@ -165,6 +186,7 @@ fn progress_line<'a>(view: &ScreeningView, width: usize, theme: &Theme) -> Line<
     let mut used = 0;
     for (i, (item, answer)) in view.instrument.items.iter().zip(&view.answers).enumerate() {
         let mark = match answer {
+            Some(Answer::Text(_)) => "✎".to_string(),
             Some(a) => crate::domain::screening::answer_words(item, a)
                 .map_or("?".to_string(), |w| w.score.to_string()),
             None if i < view.position && item.optional => "-".into(),

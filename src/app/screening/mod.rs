@@ -120,6 +120,9 @@ impl App {
         let Some(view) = self.layers.screening_mut() else {
             return Ok(());
         };
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         let moved = match (command, key.code) {
             (Some(Action::Help), _) => {
                 self.layers.show(Overlay::Help {
@@ -139,14 +142,10 @@ impl App {
             (Some(Action::ClearChoice), _) => view.clear(),
             (Some(Action::Submit), _) if view.at_end() => return self.sign_screening(),
             (Some(Action::Submit), _) => view.enter(),
-            (None, KeyCode::Char(c))
-                if c.is_ascii_digit()
-                    && !key
-                        .modifiers
-                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                view.key(c)
-            }
+            // A free-text item takes what is typed, digits too.
+            (None, KeyCode::Char(c)) if plain && view.on_text() => view.type_char(c),
+            (None, KeyCode::Backspace) if view.on_text() => view.backspace(),
+            (None, KeyCode::Char(c)) if plain && c.is_ascii_digit() => view.key(c),
             _ => Moved::Refused(format!(
                 "{} does nothing here: a number answers, {} shows the keys",
                 super::keymap::Key::from_event(&key),

@@ -2,8 +2,8 @@
 //! the item on screen. Pure state, moved by keys; `flow` saves it and acts
 //! on what it comes to.
 
-use crate::domain::instrument::{Answer, Instrument, RuleAction, RuleSex, Score};
-use crate::domain::screening::{answer_of, answer_words, option_for_key};
+use crate::domain::instrument::{Answer, Instrument, ItemKind, RuleAction, RuleSex, Score};
+use crate::domain::screening::{answer_of, answer_words, option_for_key, text_answer};
 use crate::store::{SavedAnswer, Screening};
 
 /// What the screening layer holds.
@@ -60,7 +60,11 @@ impl ScreeningView {
         let mut answers = vec![None; instrument.items.len()];
         for saved in &screening.answers {
             if let Some(index) = instrument.items.iter().position(|i| i.id == saved.item) {
-                answers[index] = answer_of(&instrument.items[index], &saved.chosen);
+                let item = &instrument.items[index];
+                answers[index] = match (&item.kind, &saved.text) {
+                    (ItemKind::Text, Some(words)) => text_answer(item, words),
+                    _ => answer_of(item, &saved.chosen),
+                };
             }
         }
         let position = screening.position.min(instrument.items.len());
@@ -93,7 +97,52 @@ impl ScreeningView {
             .items
             .iter()
             .zip(&self.answers)
-            .position(|(item, answer)| !item.optional && answer.is_none())
+            .position(|(item, answer)| {
+                !item.optional && !answer.as_ref().is_some_and(|a| item.accepts(a))
+            })
+    }
+
+    /// Whether the item on screen takes words rather than an option.
+    pub fn on_text(&self) -> bool {
+        self.instrument
+            .items
+            .get(self.position)
+            .is_some_and(|i| i.kind == ItemKind::Text)
+    }
+
+    /// The words of the text item on screen, as typed so far.
+    pub fn words(&self) -> &str {
+        match self.answers.get(self.position) {
+            Some(Some(Answer::Text(words))) => words,
+            _ => "",
+        }
+    }
+
+    /// A character typed into the text item on screen (each one is saved,
+    /// as a note's text is).
+    pub fn type_char(&mut self, c: char) -> Moved {
+        let mut words = self.words().to_string();
+        words.push(c);
+        self.set_words(&words)
+    }
+
+    /// The last character of the text item's words taken away.
+    pub fn backspace(&mut self) -> Moved {
+        let mut words = self.words().to_string();
+        if words.pop().is_none() {
+            return Moved::Refused(String::new());
+        }
+        self.set_words(&words)
+    }
+
+    fn set_words(&mut self, words: &str) -> Moved {
+        let item = &self.instrument.items[self.position];
+        self.answers[self.position] = text_answer(item, words).or_else(|| {
+            // Blank so far: kept as typed, so spaces are not lost, but it
+            // is no answer until it has a word.
+            (!words.is_empty()).then(|| Answer::Text(words.to_string()))
+        });
+        Moved::Answered
     }
 
     /// A digit typed on the item on screen: the option it chooses is the
@@ -144,11 +193,18 @@ impl ScreeningView {
         let Some(item) = self.instrument.items.get(self.position) else {
             return Moved::Refused("this is the last page: Enter signs".into());
         };
-        if self.answers[self.position].is_none() && !item.optional {
+        let answered = self.answers[self.position]
+            .as_ref()
+            .is_some_and(|a| item.accepts(a));
+        if !answered && !item.optional {
             return Moved::Refused(format!(
                 "item {} needs an answer (Esc keeps the screening for later)",
                 item.id
             ));
+        }
+        if !answered {
+            // Words that are only spaces are no answer.
+            self.answers[self.position] = None;
         }
         self.position += 1;
         self.load_pending();
@@ -245,6 +301,7 @@ impl ScreeningView {
                 let chosen = match answer.as_ref()? {
                     Answer::One(i) => vec![*i],
                     Answer::Many(list) => list.clone(),
+                    Answer::Text(_) => return None,
                 };
                 Some(CarriedAnswer {
                     item_code: item.loinc.clone()?,
@@ -265,6 +322,17 @@ impl ScreeningView {
             .zip(&self.answers)
             .enumerate()
             .filter_map(|(position, (item, answer))| {
+                if let Some(Answer::Text(words)) = answer {
+                    return Some(SavedAnswer {
+                        item: item.id.clone(),
+                        position,
+                        chosen: Vec::new(),
+                        label: None,
+                        score: None,
+                        codes: Vec::new(),
+                        text: Some(words.clone()),
+                    });
+                }
                 let words = answer_words(item, answer.as_ref()?)?;
                 Some(SavedAnswer {
                     item: item.id.clone(),
@@ -300,6 +368,26 @@ mod tests {
             .into_iter()
             .find(|i| i.id == id)
             .unwrap()
+    }
+
+    fn blank(id: &str) -> Screening {
+        Screening {
+            id: 1,
+            patient_id: 1,
+            instrument: id.into(),
+            instrument_name: id.into(),
+            author: "ccuser".into(),
+            started_at: chrono::DateTime::UNIX_EPOCH,
+            status: ScreeningStatus::InProgress,
+            position: 0,
+            signed_at: None,
+            signed_by: None,
+            total: None,
+            band: None,
+            safety_raised: false,
+            corrects_id: None,
+            answers: Vec::new(),
+        }
     }
 
     fn view(id: &str) -> ScreeningView {
@@ -358,6 +446,49 @@ mod tests {
         assert_eq!(v.back(), Moved::Stepped);
         assert_eq!(v.forward(), Moved::Stepped, "answered: may go on");
         assert_eq!(v.first_missing(), Some(1));
+    }
+
+    #[test]
+    fn a_free_text_item_takes_every_key_typed_and_keeps_the_words() {
+        let mut v = view("assessment");
+        let text = v
+            .instrument
+            .items
+            .iter()
+            .position(|i| i.kind == ItemKind::Text)
+            .expect("the assessment has free-text items");
+        v.position = text;
+        assert!(v.on_text());
+        for c in "Lives with her daughter, 2 blocks awayx".chars() {
+            assert_eq!(v.type_char(c), Moved::Answered);
+        }
+        assert_eq!(v.backspace(), Moved::Answered);
+        assert_eq!(v.words(), "Lives with her daughter, 2 blocks away");
+        let saved = v.saved();
+        let words = saved.iter().find(|a| a.position == text).unwrap();
+        assert_eq!(
+            words.text.as_deref(),
+            Some("Lives with her daughter, 2 blocks away")
+        );
+        assert_eq!((words.score, words.label.as_ref()), (None, None));
+        let screening = Screening {
+            answers: saved,
+            position: text,
+            ..blank("assessment")
+        };
+        let again = ScreeningView::new(
+            &screening,
+            shipped("assessment"),
+            String::new(),
+            RuleSex::Other,
+        );
+        assert_eq!(again.words(), "Lives with her daughter, 2 blocks away");
+        // Spaces alone are no answer: moving on leaves it unanswered.
+        let mut v = view("assessment");
+        v.position = text;
+        v.type_char(' ');
+        let _ = v.forward();
+        assert_eq!(v.answers[text], None);
     }
 
     #[test]
