@@ -577,6 +577,48 @@ fn a_damaged_screening_is_left_out_with_its_total_and_the_link_to_it() {
     );
 }
 
+/// tend keeps who signed each screening: with the practitioner who
+/// signed them damaged, the screenings are left out with them, named, and
+/// the bundle still reads back.
+#[test]
+fn a_screening_goes_with_the_damaged_practitioner_who_signed_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (source, store) = screenings_db(dir.path());
+    drop(store);
+    let conn = rusqlite::Connection::open(&source).unwrap();
+    conn.execute(
+        "UPDATE practitioner SET display_name = CAST(x'43cf' AS TEXT) WHERE id = 1",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let mut store = open(&source, "ccuser");
+    let mut out = Vec::new();
+    let report = export_with(&mut store, Scope::All, &mut out, true).unwrap();
+    let screenings: Vec<(&str, &str)> = report
+        .skipped
+        .iter()
+        .filter(|r| r.resource.starts_with("QuestionnaireResponse"))
+        .map(|r| (r.resource.as_str(), r.why.as_str()))
+        .collect();
+    let why = "left out with Practitioner/pr-1, which is damaged";
+    assert_eq!(
+        screenings,
+        [
+            ("QuestionnaireResponse/qr-1", why),
+            ("QuestionnaireResponse/qr-2", why),
+            ("QuestionnaireResponse/qr-3", why),
+            ("QuestionnaireResponse/qr-4", why),
+        ]
+    );
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("QuestionnaireResponse") && !text.contains("qrs-"));
+    let file = dir.path().join("bundle.json");
+    std::fs::write(&file, &text).unwrap();
+    let mut restored = open(&dir.path().join("restored.db"), "ccuser");
+    import_file(&mut restored, &file).unwrap();
+}
+
 /// The small bundle the refusals spoil: Zoë's screenings.
 fn spoil(dir: &Path, change: impl FnOnce(&mut Value) -> usize) -> (PathBuf, usize) {
     let (_, mut store) = screenings_db(dir);
