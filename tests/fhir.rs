@@ -604,6 +604,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
         encounters: vec![],
         clock_tasks: vec![],
         loops: Default::default(),
+        screenings: vec![],
     };
     let bare = PatientData {
         patient: Patient {
@@ -654,6 +655,7 @@ fn every_column(me: i64, night: i64) -> (PatientData, PatientData) {
         encounters: vec![],
         clock_tasks: vec![],
         loops: Default::default(),
+        screenings: vec![],
     };
     (full, bare)
 }

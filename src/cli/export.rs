@@ -124,6 +124,7 @@ pub(crate) fn run(cx: &Context, what: Export) -> CliResult<ExitCode> {
                 out.as_deref(),
                 skip_damaged,
                 consent,
+                &cx.config.instruments,
             )?
         }
     }
@@ -180,17 +181,26 @@ fn fhir(
     out: Option<&Path>,
     skip_damaged: bool,
     consent: crate::fhir::export::Consent<'_>,
+    instruments: &crate::instruments::Loaded,
 ) -> CliResult<()> {
     use crate::fhir::export::{export_shared, ExportError, Scope};
     let scope = member_id.map_or(Scope::All, Scope::Member);
     let written = match out {
-        Some(path) => export_shared(store, scope, create_private(path)?, skip_damaged, consent),
+        Some(path) => export_shared(
+            store,
+            scope,
+            create_private(path)?,
+            skip_damaged,
+            consent,
+            instruments,
+        ),
         None => export_shared(
             store,
             scope,
             std::io::stdout().lock(),
             skip_damaged,
             consent,
+            instruments,
         ),
     };
     // The reader of standard output has gone (`| head`): quietly done.

@@ -14,7 +14,9 @@ use crate::domain::patient::{FlagKind, RiskTier};
 use crate::domain::task::TaskKind;
 
 mod loops;
+mod screenings;
 pub use loops::*;
+pub use screenings::*;
 
 /// Where tend's resources, extensions and code systems are named. The
 /// `.example` domain is reserved: these are names, not addresses to fetch.
@@ -141,6 +143,18 @@ pub mod ext {
     /// On Claim: the day the prior authorization was sent to the payer
     /// (valueDate); `Claim.created` is when tend wrote it down.
     pub const SUBMITTED: &str = "https://tend.example/fhir/StructureDefinition/submitted";
+    /// On QuestionnaireResponse: the screening as tend keeps it. Complex:
+    /// `instrument` (valueString, the instrument's id: `phq-9`), `name`
+    /// (valueString, as shown: `PHQ-9`) and, on a correction, `corrects`
+    /// (valueReference to the QuestionnaireResponse it corrects).
+    pub const SCREENING: &str = "https://tend.example/fhir/StructureDefinition/screening";
+    /// On QuestionnaireResponse.item: the answer as tend keeps it. Complex:
+    /// `position` (valueInteger, the item's place in the instrument, from
+    /// 0), `option` (valueInteger, repeated: each option chosen, by its
+    /// place from 0), `score` (valueInteger) and `label` (valueString, the
+    /// options' words as chosen, joined with "; ").
+    pub const SCREENING_ANSWER: &str =
+        "https://tend.example/fhir/StructureDefinition/screening-answer";
 }
 
 /// Code systems.
@@ -192,6 +206,10 @@ pub mod system {
     pub const HCPCS: &str = "urn:oid:2.16.840.1.113883.6.285";
     pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
     pub const NDC: &str = "http://hl7.org/fhir/sid/ndc";
+    /// Screening answers, panels and totals.
+    pub const LOINC: &str = "http://loinc.org";
+    pub const OBSERVATION_CATEGORY: &str =
+        "http://terminology.hl7.org/CodeSystem/observation-category";
 }
 
 /// Category of an encounter's diagnosis (a contained Condition).
@@ -350,8 +368,20 @@ pub fn disposition_from_fhir(code: &str) -> Disposition {
 /// and the sending system, every byte but letters, digits and `-._~`
 /// percent-encoded (so a `^` or a space makes a valid URI).
 pub fn source_system_uri(source: &str) -> String {
-    let mut uri = id_system::ADT_SOURCE.to_string();
-    for b in source.bytes() {
+    format!("{}{}", id_system::ADT_SOURCE, percent_encoded(source))
+}
+
+/// The sending system of an identifier system written by
+/// [`source_system_uri`]; None for another system or a bad encoding.
+pub fn source_system_of(uri: &str) -> Option<String> {
+    percent_decoded(uri.strip_prefix(id_system::ADT_SOURCE)?)
+}
+
+/// Text with every byte but letters, digits and `-._~` percent-encoded:
+/// what may follow a URI's prefix.
+fn percent_encoded(text: &str) -> String {
+    let mut uri = String::new();
+    for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             uri.push(b as char);
         } else {
@@ -361,10 +391,8 @@ pub fn source_system_uri(source: &str) -> String {
     uri
 }
 
-/// The sending system of an identifier system written by
-/// [`source_system_uri`]; None for another system or a bad encoding.
-pub fn source_system_of(uri: &str) -> Option<String> {
-    let encoded = uri.strip_prefix(id_system::ADT_SOURCE)?;
+/// The text [`percent_encoded`] made; None for a bad encoding.
+fn percent_decoded(encoded: &str) -> Option<String> {
     let mut bytes = Vec::new();
     let mut rest = encoded.as_bytes();
     while let Some((&b, tail)) = rest.split_first() {
@@ -469,6 +497,8 @@ mod tests {
             ext::RESCHEDULED_TO,
             ext::RECORDED_BY,
             ext::SUBMITTED,
+            ext::SCREENING,
+            ext::SCREENING_ANSWER,
         ];
         let mut seen = std::collections::HashSet::new();
         for url in urls {

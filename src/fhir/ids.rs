@@ -25,10 +25,13 @@ pub enum Kind {
     Appointment,
     /// A prior authorization (Claim with use `preauthorization`).
     Authorization,
+    /// A signed screening (QuestionnaireResponse); its total, when it has
+    /// one, is an Observation of its own id ([`screening_score_id`]).
+    Screening,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Practitioner,
         Kind::Patient,
         Kind::Condition,
@@ -45,6 +48,7 @@ impl Kind {
         Kind::Referral,
         Kind::Appointment,
         Kind::Authorization,
+        Kind::Screening,
     ];
 
     fn prefix(self) -> &'static str {
@@ -65,6 +69,7 @@ impl Kind {
             Kind::Referral => "sr",
             Kind::Appointment => "apt",
             Kind::Authorization => "pa",
+            Kind::Screening => "qr",
         }
     }
 
@@ -85,6 +90,7 @@ impl Kind {
             Kind::Referral => "ServiceRequest",
             Kind::Appointment => "Appointment",
             Kind::Authorization => "Claim",
+            Kind::Screening => "QuestionnaireResponse",
         }
     }
 
@@ -128,6 +134,12 @@ pub fn claim_response_id(authorization: i64) -> String {
     format!("par-{authorization}")
 }
 
+/// A signed screening's total (an Observation, one a screening that has
+/// a total): not a row of its own, but columns of the screening's.
+pub fn screening_score_id(screening: i64) -> String {
+    format!("qrs-{screening}")
+}
+
 /// A care-team member's organisation, contained beside them.
 pub fn organization_id(member: i64) -> String {
     format!("org-{member}")
@@ -149,6 +161,7 @@ mod tests {
         assert_eq!(Kind::Patient.row_of("p-"), None);
         assert_eq!(Kind::Patient.row_of("pr-7"), None);
         assert_eq!(Kind::Progress.row_of("g-7"), None);
+        assert_eq!(Kind::Screening.row_of(&screening_score_id(7)), None);
         assert_eq!(Kind::Patient.row_of("p-99999999999999999999"), None);
     }
 }

@@ -50,6 +50,7 @@ mod schema_v12;
 mod schema_v13;
 mod schema_v14;
 mod schema_v15;
+mod screening_load;
 mod screenings;
 mod task_changes;
 mod tasks;

@@ -17,6 +17,7 @@ mod loops;
 mod notes;
 mod plan;
 mod record;
+mod screenings;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
@@ -128,6 +129,7 @@ fn kind_of(table: &str) -> Option<Kind> {
         "referral" => Kind::Referral,
         "appointment" => Kind::Appointment,
         "prior_auth" => Kind::Authorization,
+        "screening" => Kind::Screening,
         _ => return None,
     })
 }
@@ -186,17 +188,28 @@ pub fn export_with(
     out: impl Write,
     skip_damaged: bool,
 ) -> Result<ExportReport, ExportError> {
-    export_shared(store, scope, out, skip_damaged, Consent::NotChecked)
+    let shipped = crate::instruments::load(None);
+    export_shared(
+        store,
+        scope,
+        out,
+        skip_damaged,
+        Consent::NotChecked,
+        &shipped,
+    )
 }
 
 /// Like [`export_with`], with consent to share enforced as `consent` says
-/// (as of the store's today): what the command line runs.
+/// (as of the store's today), and screenings coded by `instruments` (the
+/// ones tend reads; [`export_with`] uses the shipped ones): what the
+/// command line runs.
 pub fn export_shared(
     store: &mut Store,
     scope: Scope<'_>,
     out: impl Write,
     skip_damaged: bool,
     consent: Consent<'_>,
+    instruments: &crate::instruments::Loaded,
 ) -> Result<ExportReport, ExportError> {
     let patient = match scope {
         Scope::All => None,
@@ -237,7 +250,15 @@ pub fn export_shared(
     };
     let timestamp = json::instant(store.clock().now_utc());
     let mut report = store.read_snapshot(|store| {
-        write_bundle(store, patient, &left_out, timestamp, out, skip_damaged)
+        write_bundle(
+            store,
+            patient,
+            &left_out,
+            timestamp,
+            out,
+            skip_damaged,
+            instruments,
+        )
     })?;
     if consent == Consent::Required {
         report.without_consent = without.into_iter().map(|(_, s)| s).collect();
@@ -252,6 +273,7 @@ fn write_bundle(
     timestamp: Value,
     out: impl Write,
     skip_damaged: bool,
+    instruments: &crate::instruments::Loaded,
 ) -> Result<ExportReport, ExportError> {
     let (patients, practitioners) = match patient {
         None => (
@@ -282,6 +304,7 @@ fn write_bundle(
         failure: RefCell::new(None),
         skip_damaged,
         skipped_practitioners: RefCell::new(HashSet::new()),
+        instruments,
     };
     let bundle = BundleOut {
         resource_type: "Bundle",
@@ -327,6 +350,7 @@ struct Entries<'a> {
     skip_damaged: bool,
     /// The practitioners left out, damaged: references to them are too.
     skipped_practitioners: RefCell<HashSet<i64>>,
+    instruments: &'a crate::instruments::Loaded,
 }
 
 impl Entries<'_> {
@@ -399,7 +423,7 @@ impl Serialize for Entries<'_> {
             self.report.borrow_mut().skipped.extend(left_out);
             let Some(data) = data else { continue };
             let offset = *self.store.clock().now().offset();
-            for resource in patient_resources(&data, offset) {
+            for resource in patient_resources(&data, offset, self.instruments) {
                 seq.serialize_element(&self.entry(resource))?;
             }
             self.report.borrow_mut().patients += 1;
@@ -515,11 +539,21 @@ fn prune(
     data.clock_tasks
         .retain(|c| !encounters.contains(&c.encounter_id) && !tasks.contains(&c.task_id));
     loops::prune(&mut data.loops, gone, &tasks, practitioners);
+    left.extend(screenings::prune(
+        &mut data.screenings,
+        gone,
+        practitioners,
+        &with,
+    ));
     left
 }
 
 /// One patient's resources, in the bundle's order.
-fn patient_resources(data: &PatientData, offset: chrono::FixedOffset) -> Vec<Value> {
+fn patient_resources(
+    data: &PatientData,
+    offset: chrono::FixedOffset,
+    instruments: &crate::instruments::Loaded,
+) -> Vec<Value> {
     let mut resources = vec![record::patient(&data.patient)];
     resources.extend(data.conditions.iter().map(record::condition));
     resources.extend(data.needs.iter().map(plan::need));
@@ -556,5 +590,6 @@ fn patient_resources(data: &PatientData, offset: chrono::FixedOffset) -> Vec<Val
         resources.push(loops::claim(z));
         resources.extend(loops::claim_response(z));
     }
+    resources.extend(screenings::resources(&data.screenings, instruments));
     resources
 }

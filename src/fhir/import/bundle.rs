@@ -41,7 +41,10 @@ impl Entry<'_> {
     }
 
     /// The tend table its resource goes to, or None for one tend does
-    /// not keep. A Condition is a need when its category is health-concern.
+    /// not keep or keeps as columns of another's row (a ClaimResponse, a
+    /// screening's total). A Condition is a need when its category is
+    /// health-concern; an Observation of the survey category is a
+    /// screening's total.
     pub fn kind(&self) -> Option<Kind> {
         Some(match self.resource_type {
             "Practitioner" => Kind::Practitioner,
@@ -52,6 +55,7 @@ impl Entry<'_> {
             "AllergyIntolerance" => Kind::Allergy,
             "Flag" => Kind::Flag,
             "Goal" => Kind::Goal,
+            "Observation" if is_screening_score(self.resource) => return None,
             "Observation" => Kind::Progress,
             "Task" => Kind::Task,
             "Communication" => Kind::Note,
@@ -59,9 +63,26 @@ impl Entry<'_> {
             "ServiceRequest" => Kind::Referral,
             "Appointment" => Kind::Appointment,
             "Claim" => Kind::Authorization,
+            "QuestionnaireResponse" => Kind::Screening,
             _ => return None,
         })
     }
+}
+
+/// An Observation of the survey category: a screening's total.
+pub fn is_screening_score(observation: &Value) -> bool {
+    let (code, _) = codes::SURVEY;
+    observation["category"]
+        .as_array()
+        .is_some_and(|categories| {
+            categories.iter().any(|category| {
+                category["coding"].as_array().is_some_and(|codings| {
+                    codings
+                        .iter()
+                        .any(|c| c["code"] == code && c["system"] == system::OBSERVATION_CATEGORY)
+                })
+            })
+        })
 }
 
 fn is_health_concern(condition: &Value) -> bool {

@@ -64,5 +64,6 @@ pub fn describe(kind: Kind) -> &'static str {
         Kind::Referral => "ServiceRequest (a referral)",
         Kind::Appointment => "Appointment",
         Kind::Authorization => "Claim (a prior authorization)",
+        Kind::Screening => "QuestionnaireResponse (a signed screening)",
     }
 }

@@ -114,8 +114,10 @@ pub fn load(
             + data.encounters.len()
             + data.loops.referrals.len()
             + data.loops.appointments.len()
-            + data.loops.authorizations.len();
+            + data.loops.authorizations.len()
+            + data.screenings.len();
         tx.insert_patient_data(&data)?;
+        tx.load_screenings(&data.screenings)?;
         encounters.extend(data.encounters);
         clock_tasks.extend(data.clock_tasks);
     }
@@ -184,6 +186,7 @@ impl Ids {
             Kind::Referral => &mut self.last.referral,
             Kind::Appointment => &mut self.last.appointment,
             Kind::Authorization => &mut self.last.authorization,
+            Kind::Screening => &mut self.last.screening,
         };
         *last += 1;
         *last
@@ -294,6 +297,12 @@ impl Ids {
             z.patient_id = patient;
             z.task_id = self.opt(z.task_id)?;
             z.author_id = self.opt(z.author_id)?;
+        }
+        for s in &mut d.screenings {
+            s.id = self.get(s.id)?;
+            s.patient_id = patient;
+            s.signed_by = self.get(s.signed_by)?;
+            s.corrects_id = self.opt(s.corrects_id)?;
         }
         Ok(d)
     }

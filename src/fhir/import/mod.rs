@@ -32,6 +32,7 @@ mod parse;
 mod plan;
 mod read;
 mod record;
+mod screenings;
 mod version;
 
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::bundle::Entry;
 use super::context::Ctx;
 use super::read::{Node, Problem};
-use super::{encounter, loops, notes, plan, record};
+use super::{encounter, loops, notes, plan, record, screenings};
 use crate::domain::patient::Practitioner;
 use crate::fhir::ids::Kind;
 use crate::store::fhir::{PatientData, StepRole};
@@ -111,6 +111,7 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
                     encounters: Vec::new(),
                     clock_tasks: Vec::new(),
                     loops: Default::default(),
+                    screenings: Vec::new(),
                 });
             }
             _ => {}
@@ -126,6 +127,7 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
     // A Claim's response and a loop's steps, joined to their rows at the end.
     let mut responses: Vec<(&Entry<'_>, loops::Response)> = Vec::new();
     let mut steps: Vec<(&Entry<'_>, i64, Kind, StepRole)> = Vec::new();
+    let mut scores: Vec<(&Entry<'_>, screenings::Score)> = Vec::new();
     for entry in ctx.entries {
         let key = entry.index as i64;
         let node = Node::root(entry.resource);
@@ -172,6 +174,10 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
             }
             ("ClaimResponse", _) => {
                 responses.push((entry, loops::claim_response(ctx, &node).map_err(fail)?));
+                continue;
+            }
+            ("Observation", None) => {
+                scores.push((entry, screenings::score(ctx, &node).map_err(fail)?));
                 continue;
             }
             (_, Some(kind)) => slot(&mut parsed, key, kind, entry.id),
@@ -303,11 +309,26 @@ pub fn parse(ctx: &Ctx<'_>) -> Result<Parsed, String> {
                 let i = data(row.patient_id)?;
                 parsed.patients[i].loops.authorizations.push(row);
             }
+            Some(Kind::Screening) => {
+                let row = screenings::questionnaire_response(ctx, key, &node).map_err(fail)?;
+                owner.insert(key, row.patient_id);
+                if let Some(corrected) = row.corrects_id {
+                    links.push((
+                        entry,
+                        row.patient_id,
+                        corrected,
+                        "the screening it corrects",
+                    ));
+                }
+                let i = data(row.patient_id)?;
+                parsed.patients[i].screenings.push(row);
+            }
             _ => {}
         }
     }
     join_responses(&mut parsed, responses)?;
     join_steps(&mut parsed, steps)?;
+    join_scores(&mut parsed, scores)?;
     for (entry, patient, target, what) in links {
         if owner.get(&target) != Some(&patient) {
             return Err(plain(entry, &format!("{what} is another patient's")));
@@ -342,6 +363,40 @@ fn join_responses(
         if row.payer_ref.is_none() {
             row.payer_ref = response.payer_ref;
         }
+    }
+    Ok(())
+}
+
+/// Gives each screening's total to its screening (one total a screening,
+/// about the same patient).
+fn join_scores(
+    parsed: &mut Parsed,
+    scores: Vec<(&Entry<'_>, screenings::Score)>,
+) -> Result<(), String> {
+    let mut scored: HashMap<i64, usize> = HashMap::new();
+    for (entry, score) in scores {
+        if let Some(first) = scored.insert(score.screening, entry.index) {
+            return Err(plain(
+                entry,
+                &format!(
+                    "entry {first} is already the total of its QuestionnaireResponse (tend keeps one)"
+                ),
+            ));
+        }
+        let row = parsed
+            .patients
+            .iter_mut()
+            .flat_map(|d| d.screenings.iter_mut())
+            .find(|s| s.id == score.screening)
+            .ok_or_else(|| plain(entry, "its QuestionnaireResponse is not in the bundle"))?;
+        if row.patient_id != score.patient {
+            return Err(plain(
+                entry,
+                "subject is not the patient of the QuestionnaireResponse it is derived from",
+            ));
+        }
+        row.total = Some(score.total);
+        row.band = score.band;
     }
     Ok(())
 }

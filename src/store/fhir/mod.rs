@@ -15,9 +15,11 @@ mod encounters;
 mod loops;
 mod read;
 mod rows;
+mod screenings;
 mod write;
 
 pub use encounters::ClockRules;
 pub use loops::*;
 pub use rows::*;
+pub use screenings::ScreeningRow;
 pub use write::LastIds;

@@ -348,6 +348,7 @@ impl Store {
         let encounters = self.fhir_encounters(patient_id, skip)?;
         let clock_tasks = self.fhir_clock_tasks(patient_id)?;
         let loops = self.fhir_loops(patient_id, skip)?;
+        let screenings = self.fhir_screenings(patient_id, skip)?;
         Ok(Some(PatientData {
             patient,
             conditions,
@@ -363,6 +364,7 @@ impl Store {
             encounters,
             clock_tasks,
             loops,
+            screenings,
         }))
     }
 

@@ -163,11 +163,13 @@ pub struct PatientData {
     pub clock_tasks: Vec<ClockTask>,
     /// Referrals, appointments and prior authorizations.
     pub loops: super::LoopRows,
+    /// Signed screenings, written by [`crate::store::Tx::load_screenings`].
+    pub screenings: Vec<super::ScreeningRow>,
 }
 
 impl PatientData {
     /// The practitioners its rows name: coordinator, task owners, note,
-    /// progress and loop authors.
+    /// progress and loop authors, screenings' signers.
     pub fn practitioner_ids(&self) -> Vec<i64> {
         let mut ids: Vec<i64> = self
             .patient
@@ -177,6 +179,7 @@ impl PatientData {
             .chain(self.notes.iter().filter_map(|n| n.author_id))
             .chain(self.progress.iter().filter_map(|p| p.author_id))
             .chain(self.loops.author_ids())
+            .chain(self.screenings.iter().map(|s| s.signed_by))
             .collect();
         ids.sort_unstable();
         ids.dedup();

@@ -29,6 +29,7 @@ pub struct LastIds {
     pub referral: i64,
     pub appointment: i64,
     pub authorization: i64,
+    pub screening: i64,
 }
 
 impl Tx<'_> {
@@ -69,6 +70,7 @@ impl Tx<'_> {
             referral: last("referral")?,
             appointment: last("appointment")?,
             authorization: last("prior_auth")?,
+            screening: last("screening")?,
         })
     }
 
