@@ -330,8 +330,8 @@ fn screenings(
                 .map(|n| format!(" · unfinished, {n} answered"))
                 .unwrap_or_default();
             format!(
-                "{:<10}{:<11}{latest}{unfinished}",
-                fit(&row.name, 9),
+                "{:<12}{:<11}{latest}{unfinished}",
+                fit(&row.name, 11),
                 totals_sparkline(&totals, row.max_total, 10)
             )
         },
