@@ -98,6 +98,17 @@ pub fn option_keys(item: &Item) -> Vec<char> {
         .collect()
 }
 
+/// How an item is numbered on screen: the instrument's own number where
+/// its ids are numbers (PHQ-9's "9"), otherwise its place from 1 (the
+/// assessment's ids are words, for the files and FHIR, not for reading).
+pub fn item_number(item: &Item, position: usize) -> String {
+    if item.id.chars().all(|c| c.is_ascii_digit()) {
+        item.id.clone()
+    } else {
+        (position + 1).to_string()
+    }
+}
+
 /// The option a key chooses, if any.
 pub fn option_for_key(item: &Item, key: char) -> Option<usize> {
     option_keys(item).iter().take(10).position(|&k| k == key)

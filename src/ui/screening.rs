@@ -18,7 +18,7 @@ use crate::app::screening::{
 };
 use crate::app::{App, Overlay};
 use crate::domain::instrument::{Answer, ItemKind};
-use crate::domain::screening::{option_keys, totals_sparkline};
+use crate::domain::screening::{item_number, option_keys, totals_sparkline};
 use crate::text::{clean, fit};
 
 /// The screening, in a box over the panes.
@@ -44,7 +44,11 @@ pub fn render(app: &App, view: &ScreeningView, theme: &Theme, frame: &mut Frame,
                 ));
             }
             lines.push(Line::styled(
-                format!("{}. {}", item.id, clean(&item.text)),
+                format!(
+                    "{}. {}",
+                    item_number(item, view.position),
+                    clean(&item.text)
+                ),
                 theme.heading,
             ));
             let note = match (item.multiple, item.optional) {
@@ -104,7 +108,7 @@ pub fn render(app: &App, view: &ScreeningView, theme: &Theme, frame: &mut Frame,
             lines.push(Line::raw(match view.first_missing() {
                 Some(i) => format!(
                     "Item {} still needs an answer: {sign} takes you to it.",
-                    items[i].id
+                    item_number(&items[i], i)
                 ),
                 None => format!(
                     "{sign} signs it as yours, now; a signed screening cannot be changed. {back} goes back."
@@ -192,7 +196,7 @@ fn progress_line<'a>(view: &ScreeningView, width: usize, theme: &Theme) -> Line<
             None if i < view.position && item.optional => "-".into(),
             None => "·".into(),
         };
-        let cell = format!("{}:{mark} ", item.id);
+        let cell = format!("{}:{mark} ", item_number(item, i));
         used += cell.chars().count();
         if used > width {
             break;

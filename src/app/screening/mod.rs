@@ -249,7 +249,8 @@ impl App {
             return Ok(());
         };
         if let Some(missing) = view.first_missing() {
-            let id = view.instrument.items[missing].id.clone();
+            let id =
+                crate::domain::screening::item_number(&view.instrument.items[missing], missing);
             view.position = missing;
             self.message = Some(Message::Info(format!(
                 "Item {id} needs an answer before the screening is signed"

@@ -3,7 +3,7 @@
 //! on what it comes to.
 
 use crate::domain::instrument::{Answer, Instrument, ItemKind, RuleAction, RuleSex, Score};
-use crate::domain::screening::{answer_of, answer_words, option_for_key, text_answer};
+use crate::domain::screening::{answer_of, answer_words, item_number, option_for_key, text_answer};
 use crate::store::{SavedAnswer, Screening};
 
 /// What the screening layer holds.
@@ -199,7 +199,7 @@ impl ScreeningView {
         if !answered && !item.optional {
             return Moved::Refused(format!(
                 "item {} needs an answer (Esc keeps the screening for later)",
-                item.id
+                item_number(item, self.position)
             ));
         }
         if !answered {
@@ -230,7 +230,8 @@ impl ScreeningView {
         if !item.optional {
             return Moved::Refused(format!(
                 "{} does not allow item {} to be skipped",
-                self.instrument.name, item.id
+                self.instrument.name,
+                item_number(item, self.position)
             ));
         }
         self.answers[self.position] = None;
