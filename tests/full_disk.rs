@@ -127,6 +127,48 @@ fn a_draft_goes_to_the_database_while_the_reserve_lasts_then_aside_then_back() {
     assert!(!store.lacks_room_aside());
 }
 
+/// A screening's answers on a full disk: the room kept aside takes them,
+/// and signing after it; nothing given is lost.
+#[test]
+fn a_screening_answered_on_a_full_disk_is_saved_and_signed() {
+    let Some(mut disk) = SmallDisk::mount(24) else {
+        return;
+    };
+    let other_disk = tempfile::tempdir().unwrap();
+    let path = zoe_on(&disk);
+    let mut store = open_for_screen(&path, &other_disk.path().join("kept"));
+    let reserve = Reserve::beside(&path);
+    let id = store.start_screening(1, "gad-2", "GAD-2", None).unwrap();
+    let answer = |item: &str, position: usize| tend::store::SavedAnswer {
+        item: item.into(),
+        position,
+        chosen: vec![1],
+        label: Some("Several days".into()),
+        score: Some(1),
+        codes: vec!["LA6569-3".into()],
+        text: None,
+    };
+    disk.fill();
+    assert!(disk.free_bytes() < 64 << 10, "the disk is full");
+    let answers = [answer("1", 0), answer("2", 1)];
+    store.save_screening(id, &answers, 2, None).unwrap();
+    assert!(!reserve.is_held(), "the reserve was given to the disk");
+    store
+        .sign_screening(id, &answers, Some(2), Some("negative"))
+        .unwrap();
+    drop(store);
+    disk.free();
+    let conn = Connection::open(&path).unwrap();
+    let (status, saved): (String, i64) = conn
+        .query_row(
+            "SELECT status, (SELECT count(*) FROM screening_answer) FROM screening",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((status.as_str(), saved), ("completed", 2));
+}
+
 #[test]
 fn a_database_on_a_full_disk_opens_read_only_and_views_are_still_audited() {
     let Some(mut disk) = SmallDisk::mount(16) else {

@@ -65,7 +65,7 @@ impl Store {
 
     /// Runs a write; if it fails for want of room, frees the reserve and
     /// tries once more.
-    fn with_room<T>(
+    pub(super) fn with_room<T>(
         &mut self,
         mut write: impl FnMut(&mut Store) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {

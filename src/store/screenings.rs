@@ -215,8 +215,19 @@ impl Store {
     /// Saves the screening's answers so far and the item on screen, in one
     /// transaction; with `safety`, raises the patient's safety flag and an
     /// escalation task due today (once a screening). True when it raised
-    /// them now.
+    /// them now. On a full disk the room kept aside is given to it, as to a
+    /// note's draft.
     pub fn save_screening(
+        &mut self,
+        id: i64,
+        answers: &[SavedAnswer],
+        position: usize,
+        safety: Option<&SafetyRaise>,
+    ) -> Result<bool, StoreError> {
+        self.with_room(|store| store.save_screening_once(id, answers, position, safety))
+    }
+
+    fn save_screening_once(
         &mut self,
         id: i64,
         answers: &[SavedAnswer],
@@ -254,8 +265,18 @@ impl Store {
     }
 
     /// Signs the screening with its answers, total and band: from now on it
-    /// cannot change.
+    /// cannot change. On a full disk the room kept aside is given to it.
     pub fn sign_screening(
+        &mut self,
+        id: i64,
+        answers: &[SavedAnswer],
+        total: Option<u32>,
+        band: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.with_room(|store| store.sign_screening_once(id, answers, total, band))
+    }
+
+    fn sign_screening_once(
         &mut self,
         id: i64,
         answers: &[SavedAnswer],
