@@ -52,6 +52,7 @@ mod patient;
 mod records;
 pub mod resources;
 mod roster;
+mod screenings;
 mod vocab;
 
 pub use roster::roster_csv;
@@ -109,6 +110,7 @@ pub struct GenReport {
     pub referrals: usize,
     pub appointments: usize,
     pub authorizations: usize,
+    pub screenings: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -134,6 +136,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     let rules = store.rules();
     let loop_rules = store.loop_settings().clone();
     let directory = directory_services(store)?;
+    let instruments = crate::instruments::load(None).instruments;
     let report = store.bulk_write(|tx| {
         let mut report = GenReport::default();
         let coordinators = write_coordinators(tx, params)?;
@@ -153,12 +156,15 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
                     now,
                     seed: params.seed,
                     directory,
+                    clock,
+                    instruments,
                 };
                 for index in 0..params.patients {
                     let coordinator = &coordinators[index % coordinators.len()];
+                    let own = index % coordinators.len() == 0;
                     // A send fails only when the writer has stopped on an
                     // error, which it reports.
-                    if send.send(gen.patient(index, coordinator)).is_err() {
+                    if send.send(gen.patient(index, coordinator, own)).is_err() {
                         break;
                     }
                 }
@@ -246,6 +252,10 @@ struct Generator {
     /// Services of the resource directory already in the store, which
     /// community referrals may name.
     directory: Vec<ResourceHit>,
+    /// The coordinator's clock, for the hours of the day.
+    clock: crate::clock::Clock,
+    /// The shipped screening instruments, which score the history.
+    instruments: Vec<crate::domain::instrument::Instrument>,
 }
 
 impl Generator {

@@ -43,6 +43,8 @@ pub(super) struct PatientRecords {
     pub(super) encounters: Vec<super::encounters::Generated>,
     /// Referrals, appointments and prior authorizations (see `loops`).
     pub(super) loops: super::loops::Loops,
+    /// Signed screenings of the past year (see `screenings`).
+    pub(super) screenings: Vec<crate::store::SynthScreening>,
 }
 
 /// A goal, the index of its need in [`PatientRecords::needs`], and its
@@ -161,6 +163,10 @@ impl PatientRecords {
             let loaded = tx.load_authorization(&history, &load)?;
             report.authorizations += loaded.rows;
             report.tasks += loaded.tasks;
+        }
+        for screening in &self.screenings {
+            report.tasks += tx.load_screening(patient_id, screening)?.tasks;
+            report.screenings += 1;
         }
         Ok(())
     }

@@ -1,0 +1,129 @@
+//! Signed screenings written in bulk with their past dates (the generated
+//! caseload's screening history): each as `start_screening`,
+//! `save_screening` and `sign_screening` would have left it had it been
+//! given on its day, without their transaction and audit row each (the
+//! caller's bulk load writes one for all of it, as for the rest of a
+//! generated caseload; see `loop_load` for the same reason).
+//!
+//! A screening whose safety rule fired (PHQ-9 item 9) was acted on then:
+//! its flag and escalation task are written as they were raised on that
+//! day, the task done and the flag cleared since, so the history holds
+//! together without putting an old alarm at the top of anyone's day.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::params;
+
+use super::write::utc_text;
+use super::{NewTask, SavedAnswer, StoreError, Tx};
+use crate::domain::patient::FlagKind;
+use crate::domain::task::{Priority, TaskKind, TaskStatus};
+
+/// A signed screening as it was given (its patient id set by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SynthScreening {
+    pub instrument: String,
+    pub instrument_name: String,
+    /// Who gave and signed it (the patient's coordinator).
+    pub author_id: i64,
+    pub started_at: DateTime<Utc>,
+    pub signed_at: DateTime<Utc>,
+    /// Its day, on the coordinator's calendar.
+    pub signed_on: NaiveDate,
+    pub total: Option<u32>,
+    pub band: Option<String>,
+    pub answers: Vec<SavedAnswer>,
+    /// The flag's words and the escalation task's title, when a safety
+    /// rule fired (see `domain::screening::safety_texts`).
+    pub safety: Option<(String, String)>,
+}
+
+/// What a load wrote besides the screening: tasks (for the report).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScreeningLoaded {
+    pub tasks: usize,
+}
+
+impl Tx<'_> {
+    /// Writes a signed screening of the patient with its answers (and, for
+    /// a safety rule that fired, its flag and task, closed since).
+    pub fn load_screening(
+        &mut self,
+        patient_id: i64,
+        s: &SynthScreening,
+    ) -> Result<ScreeningLoaded, StoreError> {
+        let started = utc_text(s.started_at);
+        let signed = utc_text(s.signed_at);
+        // Written unfinished first, as the answers of a signed screening
+        // cannot be added (its triggers), then signed.
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO screening (patient_id, instrument, instrument_name, author_id,
+                   started_at, position, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                patient_id,
+                s.instrument,
+                s.instrument_name,
+                s.author_id,
+                started,
+                s.answers.len() as i64,
+                signed
+            ])?;
+        let id = self.conn().last_insert_rowid();
+        let mut insert = self.conn().prepare_cached(
+            "INSERT INTO screening_answer (screening_id, item, position, chosen, label, score,
+               code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for answer in &s.answers {
+            let chosen: Vec<String> = answer.chosen.iter().map(usize::to_string).collect();
+            insert.execute(params![
+                id,
+                answer.item,
+                answer.position as i64,
+                (!chosen.is_empty()).then(|| chosen.join(",")),
+                answer.label,
+                answer.score,
+                (!answer.codes.is_empty()).then(|| answer.codes.join(",")),
+            ])?;
+        }
+        drop(insert);
+        self.conn()
+            .prepare_cached(
+                "UPDATE screening SET status = 'completed', signed_at = ?2, signed_by = ?3,
+                   total = ?4, band = ?5, safety_raised_at = ?6, updated_at = ?2
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                signed,
+                s.author_id,
+                s.total,
+                s.band,
+                s.safety.as_ref().map(|_| &started)
+            ])?;
+        let Some((flag, title)) = &s.safety else {
+            return Ok(ScreeningLoaded::default());
+        };
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO patient_flag (patient_id, kind, text, active, created_at)
+                 VALUES (?1, ?2, ?3, 0, ?4)",
+            )?
+            .execute(params![patient_id, FlagKind::Safety.code(), flag, started])?;
+        self.insert_task(&NewTask {
+            patient_id,
+            owner_id: Some(s.author_id),
+            kind: TaskKind::FollowUp,
+            description: title.clone(),
+            status: TaskStatus::Completed,
+            priority: Priority::Stat,
+            due_on: Some(s.signed_on),
+            hard_deadline: true,
+            authored_at: s.started_at,
+            completed_at: Some(s.signed_at),
+        })?;
+        Ok(ScreeningLoaded { tasks: 1 })
+    }
+}
