@@ -297,3 +297,38 @@ fn only_the_users_patients_owned_by_their_coordinator() {
         "not the user's patient"
     );
 }
+
+/// The cost at start-up, on a generated caseload of 100,000 patients
+/// (`TEND_BENCH_DB`, made by `tend gen --patients 100000 --seed 1` with
+/// TEND_NOW=2026-11-24T09:00:00-05:00, as `root`): the first start of the
+/// day, which writes the tasks, and the next, which only reads.
+/// `cargo test --release --test screening_due -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn cost_at_100000_patients() {
+    let Some(path) = std::env::var_os("TEND_BENCH_DB") else {
+        return;
+    };
+    let user = std::env::var("TEND_BENCH_USER").unwrap_or_else(|_| "root".into());
+    let rules = [
+        rule("phq-9", 90, &["F32", "F33", "depress"]),
+        rule("gad-7", 180, &["F41", "anxiety"]),
+        rule("phq-9", 365, &[]),
+    ];
+    for run in ["first", "second", "third"] {
+        let mut store = Store::open(
+            std::path::Path::new(&path),
+            &user,
+            tend::clock::Clock::parse("2026-11-24T09:00:00-05:00").unwrap(),
+            &tend::store::OpenOptions::default(),
+        )
+        .unwrap();
+        store.sign_in().unwrap();
+        let started = std::time::Instant::now();
+        let made = make_until(&mut store, &rules, date(2026, 12, 1));
+        println!(
+            "{run} start: {made} tasks made in {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}

@@ -101,7 +101,7 @@ pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
 pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
 pub use screening_due::RescreenPlan;
-pub use screening_synth::{ScreeningLoaded, SynthScreening};
+pub use screening_synth::{SafetyRaised, SynthScreening};
 pub use screenings::{
     SafetyRaise, SavedAnswer, Screening, ScreeningResult, ScreeningStatus, UnfinishedScreening,
 };

@@ -8,7 +8,8 @@
 //! A screening whose safety rule fired (PHQ-9 item 9) was acted on then:
 //! its flag and escalation task are written as they were raised on that
 //! day, the task done and the flag cleared since, so the history holds
-//! together without putting an old alarm at the top of anyone's day.
+//! together without putting an old alarm at the top of anyone's day
+//! (written last, by [`Tx::load_safety_raised`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
@@ -37,20 +38,28 @@ pub struct SynthScreening {
     pub safety: Option<(String, String)>,
 }
 
-/// What a load wrote besides the screening: tasks (for the report).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ScreeningLoaded {
-    pub tasks: usize,
+/// What a safety rule that fired raised, written after the rest of a
+/// load (see [`Tx::load_safety_raised`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafetyRaised {
+    pub patient_id: i64,
+    pub owner_id: i64,
+    pub flag: String,
+    pub task: String,
+    pub raised_at: DateTime<Utc>,
+    pub done_at: DateTime<Utc>,
+    pub on: NaiveDate,
 }
 
 impl Tx<'_> {
-    /// Writes a signed screening of the patient with its answers (and, for
-    /// a safety rule that fired, its flag and task, closed since).
+    /// Writes a signed screening of the patient with its answers; for a
+    /// safety rule that fired, what it raised, for
+    /// [`Tx::load_safety_raised`].
     pub fn load_screening(
         &mut self,
         patient_id: i64,
         s: &SynthScreening,
-    ) -> Result<ScreeningLoaded, StoreError> {
+    ) -> Result<Option<SafetyRaised>, StoreError> {
         let started = utc_text(s.started_at);
         let signed = utc_text(s.signed_at);
         // Written unfinished first, as the answers of a signed screening
@@ -103,27 +112,46 @@ impl Tx<'_> {
                 s.band,
                 s.safety.as_ref().map(|_| &started)
             ])?;
-        let Some((flag, title)) = &s.safety else {
-            return Ok(ScreeningLoaded::default());
-        };
+        Ok(s.safety.as_ref().map(|(flag, task)| SafetyRaised {
+            patient_id,
+            owner_id: s.author_id,
+            flag: flag.clone(),
+            task: task.clone(),
+            raised_at: s.started_at,
+            done_at: s.signed_at,
+            on: s.signed_on,
+        }))
+    }
+
+    /// Writes the flag and escalation task a safety rule raised, closed
+    /// since: the flag cleared, the task done the day it was raised. A
+    /// generated caseload writes these after every patient, so the flags'
+    /// and tasks' ids of the rest stay as they were before screenings.
+    pub fn load_safety_raised(&mut self, raised: &SafetyRaised) -> Result<(), StoreError> {
+        let at = utc_text(raised.raised_at);
         self.conn()
             .prepare_cached(
                 "INSERT INTO patient_flag (patient_id, kind, text, active, created_at)
                  VALUES (?1, ?2, ?3, 0, ?4)",
             )?
-            .execute(params![patient_id, FlagKind::Safety.code(), flag, started])?;
+            .execute(params![
+                raised.patient_id,
+                FlagKind::Safety.code(),
+                raised.flag,
+                at
+            ])?;
         self.insert_task(&NewTask {
-            patient_id,
-            owner_id: Some(s.author_id),
+            patient_id: raised.patient_id,
+            owner_id: Some(raised.owner_id),
             kind: TaskKind::FollowUp,
-            description: title.clone(),
+            description: raised.task.clone(),
             status: TaskStatus::Completed,
             priority: Priority::Stat,
-            due_on: Some(s.signed_on),
+            due_on: Some(raised.on),
             hard_deadline: true,
-            authored_at: s.started_at,
-            completed_at: Some(s.signed_at),
+            authored_at: raised.raised_at,
+            completed_at: Some(raised.done_at),
         })?;
-        Ok(ScreeningLoaded { tasks: 1 })
+        Ok(())
     }
 }

@@ -39,6 +39,10 @@
 //!   authorization on average, most of them over, with the tasks of their
 //!   steps of the last 90 days (about 7 a patient, 2 of them open; in a
 //!   coordinator's day about 7 loop tasks due by today among 56 others);
+//! - signed screenings (`screenings`) over the past year for a share of
+//!   enrolled members (a third of the user's caseload, one in eight of the
+//!   others'): PHQ-9, GAD-7, the AHC social-needs screening and AUDIT-C,
+//!   about 3.5 a member who has any, scored by the shipped instruments;
 //! - notes, 20 on average: 1 to 4 over the last 90 days (so "last contact" is
 //!   recent) and 8 to 28 over the rest of the last two years; a note that reached
 //!   someone adds 0 to 3 sentences of what was said to its opening line, so
@@ -139,6 +143,7 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     let instruments = crate::instruments::load(None).instruments;
     let report = store.bulk_write(|tx| {
         let mut report = GenReport::default();
+        let mut raised = Vec::new();
         let coordinators = write_coordinators(tx, params)?;
         report.coordinators = coordinators.len();
         // Two threads: this one writes while the other makes the records,
@@ -170,10 +175,16 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
                 }
             });
             for records in receive {
-                records.write(tx, &mut report, &rules, &loop_rules)?;
+                records.write(tx, &mut report, &rules, &loop_rules, &mut raised)?;
             }
             Ok::<(), StoreError>(())
         })?;
+        // Last, so every other flag and task keeps the id it had before
+        // screenings were generated.
+        for raised in &raised {
+            tx.load_safety_raised(raised)?;
+            report.tasks += 1;
+        }
         let detail = format!(
             "synthetic caseload: {} patients, seed {}",
             params.patients, params.seed
