@@ -15,7 +15,7 @@ use tend::domain::instrument::{Answer, RuleSex};
 use tend::domain::screening::answer_of;
 use tend::synth::{self, GenParams, GenReport};
 
-const PATIENTS: usize = 650;
+const PATIENTS: usize = 1300;
 
 fn generate(dir: &Path, patients: usize, seed: u64) -> (PathBuf, GenReport) {
     let path = dir.join("synth.db");

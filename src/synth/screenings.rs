@@ -10,7 +10,7 @@
 //!
 //! Who has a history: enrolled members only (screening starts at
 //! enrollment), a third of the user's own caseload (what the demo shows)
-//! and one in eight of everyone else's, which keeps `tend gen` at 100,000
+//! and one in sixteen of everyone else's, which keeps `tend gen` at 100,000
 //! patients within a few percent of its time without them. Of those:
 //! - PHQ-9 for nine in ten (every one with depression on the problem
 //!   list), 1 to 4 of them about three months apart, the latest 1 to 150
@@ -45,7 +45,7 @@ const HISTORY_DAYS: i64 = 365;
 /// The share of patients with a history, in percent: in the user's own
 /// caseload, and in everyone else's.
 const OWN_SHARE: u32 = 34;
-const OTHERS_SHARE: u32 = 12;
+const OTHERS_SHARE: u32 = 6;
 
 /// The signed screenings of the patient with this index (author: their
 /// coordinator), oldest first.
@@ -138,6 +138,14 @@ impl Draw {
         let count = self.rng.gen_range(1..=most);
         // Most lean low; a condition on the list leans higher.
         let mut leaning: f64 = self.rng.gen::<f64>().powf(if boost { 0.8 } else { 2.2 });
+        // Social needs and alcohol lean lower than mood does: most members
+        // screen negative for them unless the problem list says otherwise.
+        leaning *= match (instrument.id.as_str(), boost) {
+            ("ahc-hrsn", _) => 0.45,
+            ("audit-c", false) => 0.35,
+            ("audit-c", true) => 0.8,
+            _ => 1.0,
+        };
         let mut ago = self.rng.gen_range(1..=150i64);
         let mut days = vec![ago];
         for _ in 1..count {
@@ -158,12 +166,6 @@ impl Draw {
 
     /// One screening `ago` days back, answered around `leaning` (0 to 1).
     fn screening(&mut self, instrument: &Instrument, leaning: f64, ago: i64) -> SynthScreening {
-        // Social needs and alcohol lean lower than mood does.
-        let leaning = match instrument.id.as_str() {
-            "ahc-hrsn" => leaning * 0.45,
-            "audit-c" => leaning * 0.8,
-            _ => leaning,
-        };
         let mut answers: Vec<Option<Answer>> = Vec::with_capacity(instrument.items.len());
         for item in &instrument.items {
             let answer = if item.multiple {
