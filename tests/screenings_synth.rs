@@ -32,6 +32,10 @@ fn generate(dir: &Path, patients: usize, seed: u64) -> (PathBuf, GenReport) {
     (path, report)
 }
 
+/// A screening as read back: id, instrument, total, band, the patient's
+/// sex, and whether its safety rule raised.
+type Row = (i64, String, Option<u32>, Option<String>, String, bool);
+
 fn one(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -54,7 +58,7 @@ fn every_generated_screening_is_scored_by_its_instrument() {
                FROM screening s JOIN patient p ON p.id = s.patient_id ORDER BY s.id",
         )
         .unwrap();
-    let screenings: Vec<(i64, String, Option<u32>, Option<String>, String, bool)> = stmt
+    let screenings: Vec<Row> = stmt
         .query_map([], |r| {
             Ok((
                 r.get(0)?,

@@ -391,8 +391,10 @@ mod tests {
     #[test]
     fn the_default_settings_pass_their_own_check() {
         assert_eq!(ScreeningSettings::default().check(), Ok(()));
-        let mut empty = ScreeningSettings::default();
-        empty.safety_steps = vec![" ".into()];
+        let empty = ScreeningSettings {
+            safety_steps: vec![" ".into()],
+            ..ScreeningSettings::default()
+        };
         assert_eq!(empty.check().unwrap_err().0, "safety_steps");
     }
 }

@@ -42,7 +42,7 @@
 //! - signed screenings (`screenings`) over the past year for a share of
 //!   enrolled members (a third of the user's caseload, one in sixteen of
 //!   the others'): PHQ-9, GAD-7, the AHC social-needs screening and AUDIT-C,
-//!   about 3.5 a member who has any, scored by the shipped instruments;
+//!   about 4 a member who has any, scored by the shipped instruments;
 //! - notes, 20 on average: 1 to 4 over the last 90 days (so "last contact" is
 //!   recent) and 8 to 28 over the rest of the last two years; a note that reached
 //!   someone adds 0 to 3 sentences of what was said to its opening line, so
