@@ -219,8 +219,10 @@ fn a_database_made_before_the_indexes_is_indexed_when_upgraded() {
         .unwrap();
     }
     // Nor what later versions added (15: screenings).
-    conn.execute_batch("DROP TABLE screening_answer; DROP TABLE screening;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE screening_due; DROP TABLE screening_answer; DROP TABLE screening;",
+    )
+    .unwrap();
     conn.execute_batch("PRAGMA user_version = 13").unwrap();
     drop(conn);
     let store = common::loops::reopen_on(dir.path(), "2026-11-24T09:00:00-05:00");

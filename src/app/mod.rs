@@ -25,6 +25,7 @@ mod panes;
 // The panes' state, where the rest of the app and the screen read it.
 pub use panes::{caseload, goals, patient, tasks};
 pub mod prompts;
+mod rescreen;
 mod safekeeping;
 pub mod screening;
 pub mod settings;
@@ -143,6 +144,7 @@ impl App {
             last_key: Instant::now(),
             store,
         };
+        app.make_due_screenings();
         app.caseload.reload(&app.store, None)?;
         if app.caseload.cursor.is_empty() {
             // Nobody assigned to this user: show the team rather than nothing.

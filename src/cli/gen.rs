@@ -55,7 +55,8 @@ pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
     outln!(
         "Wrote {} patients for {} coordinators ({} of them yours, as {}), {} conditions, \
          {} care-team members, {} goals, {} tasks, {} notes, {} hospital and emergency \
-         visits, {} referrals, {} appointments and {} prior authorizations to {} in {:.1} s.",
+         visits, {} referrals, {} appointments, {} prior authorizations and {} signed screenings \
+         to {} in {:.1} s.",
         report.patients,
         report.coordinators,
         report.patients.div_ceil(report.coordinators.max(1)),
@@ -69,6 +70,7 @@ pub(crate) fn run(cx: &Context, args: GenArgs) -> CliResult<ExitCode> {
         report.referrals,
         report.appointments,
         report.authorizations,
+        report.screenings,
         path.display(),
         started.elapsed().as_secs_f64()
     )?;

@@ -82,7 +82,11 @@ fn show(mut store: Store, cx: &Context, demo: bool) -> CliResult<ExitCode> {
     // A write on the screen must not freeze it: it waits a few seconds,
     // then says another session is writing (the draft keeps the text).
     store.set_patience(crate::store::DEFAULT_BUSY_TIMEOUT, false);
-    let settings = Settings::from_config(&cx.config)?;
+    let mut settings = Settings::from_config(&cx.config)?;
+    if demo && settings.screening.rescreen.is_empty() {
+        // The demo shows screenings due (its config may give its own).
+        settings.screening.rescreen = crate::domain::screening::RescreenRule::demo();
+    }
     let mut app = App::new(store, &settings, demo)?;
     let exit = tui::run(&mut app);
     // However the screen ended, the note being typed is kept as a draft.

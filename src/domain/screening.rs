@@ -3,6 +3,7 @@
 //! raises, and the program's settings (`[screening]` in config.toml).
 //! The instruments themselves are in `instrument`.
 
+use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::instrument::{Answer, Instrument, Item, ItemKind, RuleAction};
@@ -74,6 +75,100 @@ impl ScreeningSettings {
             }
         }
         Ok(())
+    }
+}
+
+impl RescreenRule {
+    /// Whether the rule holds for a patient with these active conditions
+    /// (ICD-10-CM code, if known, and words): always when it names none;
+    /// otherwise when a code starts with one of its entries (dots and case
+    /// aside: "F32" holds for "F32.1") or the words hold one at the start
+    /// of a word ("depress" in "Major depressive disorder").
+    pub fn holds_for<'a>(
+        &self,
+        active: impl IntoIterator<Item = (Option<&'a str>, &'a str)>,
+    ) -> bool {
+        if self.while_condition.is_empty() {
+            return true;
+        }
+        let entries: Vec<String> = self
+            .while_condition
+            .iter()
+            .map(|e| e.trim().to_lowercase())
+            .filter(|e| !e.is_empty())
+            .collect();
+        active.into_iter().any(|(code, words)| {
+            let code = code.map(|c| c.replace('.', "").to_lowercase());
+            let words = words.to_lowercase();
+            entries.iter().any(|entry| {
+                code.as_deref()
+                    .is_some_and(|c| c.starts_with(&entry.replace('.', "")))
+                    || starts_a_word(&words, entry)
+            })
+        })
+    }
+
+    /// The day the instrument falls due again: `every_days` after the last
+    /// signed screening of it, or today for a patient never screened with
+    /// it.
+    pub fn falls_due(&self, last: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+        match last {
+            Some(last) => last + Duration::days(self.every_days.into()),
+            None => today,
+        }
+    }
+
+    /// When a due task is wanted, for a patient whose last signed
+    /// screening with the instrument was on `last` (none: never screened)
+    /// and whose active conditions are `active`: the day it falls due,
+    /// never before today (a screening overdue is due today, not shown
+    /// as late for days nobody was told), if that is by `until`; none
+    /// when the rule does not hold for them or it falls due later.
+    pub fn due_on<'a>(
+        &self,
+        last: Option<NaiveDate>,
+        active: impl IntoIterator<Item = (Option<&'a str>, &'a str)>,
+        today: NaiveDate,
+        until: NaiveDate,
+    ) -> Option<NaiveDate> {
+        let falls = self.falls_due(last, today);
+        (falls <= until && self.holds_for(active)).then(|| falls.max(today))
+    }
+}
+
+impl RescreenRule {
+    /// The rules `tend demo` uses when the config gives none, so the demo
+    /// shows screenings due: PHQ-9 every 90 days while depression is on
+    /// the problem list, GAD-7 every 180 days while anxiety is.
+    pub fn demo() -> Vec<RescreenRule> {
+        let rule = |instrument: &str, every_days, while_condition: &[&str]| RescreenRule {
+            instrument: instrument.into(),
+            every_days,
+            while_condition: while_condition.iter().map(|s| s.to_string()).collect(),
+        };
+        vec![
+            rule("phq-9", 90, &["F32", "F33", "depress"]),
+            rule("gad-7", 180, &["F41", "anxiety"]),
+        ]
+    }
+}
+
+/// Whether `entry` is in `words` where a word starts.
+fn starts_a_word(words: &str, entry: &str) -> bool {
+    words.match_indices(entry).any(|(at, _)| {
+        words[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// The title of the task that says a screening is due: the instrument's
+/// name and when it was last signed (ISO date), or that it never was.
+pub fn due_title(instrument_name: &str, last: Option<NaiveDate>) -> String {
+    match last {
+        Some(last) => format!("{instrument_name} due: last screened {last}"),
+        None => format!("{instrument_name} due: never screened"),
     }
 }
 
@@ -299,6 +394,80 @@ mod tests {
         assert_eq!(totals_sparkline(&[0, 27, 20, 18], 27, 10), "▁█▆▆");
         assert_eq!(totals_sparkline(&[5, 6, 7], 21, 2), "▃▃");
         assert_eq!(totals_sparkline(&[], 27, 10), "");
+    }
+
+    fn rule(every_days: u32, while_condition: &[&str]) -> RescreenRule {
+        RescreenRule {
+            instrument: "phq-9".into(),
+            every_days,
+            while_condition: while_condition.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_screening_falls_due_after_its_interval_and_never_before_today() {
+        let every_90 = rule(90, &[]);
+        let today = day("2026-11-24");
+        let none = std::iter::empty();
+        // Last screened 2026-08-26: 90 days later is today.
+        assert_eq!(
+            every_90.due_on(Some(day("2026-08-26")), none.clone(), today, today),
+            Some(today)
+        );
+        // A day later: not yet due today, due tomorrow.
+        assert_eq!(
+            every_90.due_on(Some(day("2026-08-27")), none.clone(), today, today),
+            None
+        );
+        assert_eq!(
+            every_90.due_on(
+                Some(day("2026-08-27")),
+                none.clone(),
+                today,
+                day("2026-12-01")
+            ),
+            Some(day("2026-11-25"))
+        );
+        // Long overdue: due today, not on the day it fell due.
+        assert_eq!(
+            every_90.due_on(Some(day("2025-01-02")), none.clone(), today, today),
+            Some(today)
+        );
+        // Never screened: due today.
+        assert_eq!(every_90.due_on(None, none, today, today), Some(today));
+        assert_eq!(
+            due_title("PHQ-9", Some(day("2026-08-20"))),
+            "PHQ-9 due: last screened 2026-08-20"
+        );
+        assert_eq!(due_title("GAD-7", None), "GAD-7 due: never screened");
+    }
+
+    #[test]
+    fn a_rule_with_conditions_holds_only_while_one_of_them_is_active() {
+        let depression = rule(90, &["F32", "F33", "depress"]);
+        let today = day("2026-11-24");
+        let has = |conditions: &[(Option<&str>, &str)]| {
+            depression
+                .due_on(None, conditions.iter().copied(), today, today)
+                .is_some()
+        };
+        assert!(has(&[(
+            Some("F33.1"),
+            "Major depressive disorder, recurrent"
+        )]));
+        assert!(has(&[(Some("f32.A"), "Unspecified")]), "case aside");
+        assert!(has(&[(None, "Postpartum depression")]), "words, no code");
+        assert!(!has(&[(Some("I10"), "Essential hypertension")]));
+        assert!(!has(&[(None, "Antidepressant review")]), "inside a word");
+        assert!(!has(&[]), "no active conditions");
+        let dotted = rule(90, &["F33.1"]);
+        assert!(dotted.holds_for([(Some("F331"), "x")]));
+        assert!(!dotted.holds_for([(Some("F33.0"), "x")]));
+        assert!(rule(365, &[]).holds_for([]), "empty: everyone");
     }
 
     #[test]

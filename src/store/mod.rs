@@ -50,7 +50,9 @@ mod schema_v12;
 mod schema_v13;
 mod schema_v14;
 mod schema_v15;
+mod screening_due;
 mod screening_load;
+mod screening_synth;
 mod screenings;
 mod task_changes;
 mod tasks;
@@ -99,6 +101,8 @@ pub use referrals::{NewReferral, Referral, ReferralMove};
 pub use reserve::{Reserve, RESERVE_BYTES};
 pub use roster::RosterCounts;
 pub use safekeeping::{DraftKept, KeptBack, ViewAudited};
+pub use screening_due::RescreenPlan;
+pub use screening_synth::{SafetyRaised, SynthScreening};
 pub use screenings::{
     SafetyRaise, SavedAnswer, Screening, ScreeningResult, ScreeningStatus, UnfinishedScreening,
 };

@@ -82,4 +82,18 @@ CREATE TRIGGER screening_answer_delete_final BEFORE DELETE ON screening_answer
 BEGIN
     SELECT RAISE(ABORT, 'a signed screening cannot be changed');
 END;
+
+-- The tasks that say a screening is due (`[[screening.rescreen]]`): one a
+-- patient, instrument and cycle, the cycle being the last signed screening
+-- it follows (0: never screened), so a cycle's task is made once, however
+-- often tend starts, and not again if it was closed by hand; signing a
+-- screening of the instrument completes the open one.
+CREATE TABLE screening_due (
+    patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+    instrument TEXT NOT NULL,
+    cycle      INTEGER NOT NULL,
+    task_id    INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
+    PRIMARY KEY (patient_id, instrument, cycle)
+) WITHOUT ROWID;
+CREATE INDEX screening_due_by_task ON screening_due (task_id);
 ";

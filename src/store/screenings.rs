@@ -297,6 +297,7 @@ impl Store {
                      WHERE id = ?1",
                 )?
                 .execute(params![id, now, signer, total, band])?;
+            tx.complete_screening_due(screening.patient_id, &screening.instrument)?;
             tx.audit(
                 AuditAction::Update,
                 "QuestionnaireResponse",

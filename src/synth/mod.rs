@@ -39,6 +39,10 @@
 //!   authorization on average, most of them over, with the tasks of their
 //!   steps of the last 90 days (about 7 a patient, 2 of them open; in a
 //!   coordinator's day about 7 loop tasks due by today among 56 others);
+//! - signed screenings (`screenings`) over the past year for a share of
+//!   enrolled members (a third of the user's caseload, one in sixteen of
+//!   the others'): PHQ-9, GAD-7, the AHC social-needs screening and AUDIT-C,
+//!   about 4 a member who has any, scored by the shipped instruments;
 //! - notes, 20 on average: 1 to 4 over the last 90 days (so "last contact" is
 //!   recent) and 8 to 28 over the rest of the last two years; a note that reached
 //!   someone adds 0 to 3 sentences of what was said to its opening line, so
@@ -52,6 +56,7 @@ mod patient;
 mod records;
 pub mod resources;
 mod roster;
+mod screenings;
 mod vocab;
 
 pub use roster::roster_csv;
@@ -109,6 +114,7 @@ pub struct GenReport {
     pub referrals: usize,
     pub appointments: usize,
     pub authorizations: usize,
+    pub screenings: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -134,8 +140,10 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
     let rules = store.rules();
     let loop_rules = store.loop_settings().clone();
     let directory = directory_services(store)?;
+    let instruments = crate::instruments::load(None).instruments;
     let report = store.bulk_write(|tx| {
         let mut report = GenReport::default();
+        let mut raised = Vec::new();
         let coordinators = write_coordinators(tx, params)?;
         report.coordinators = coordinators.len();
         // Two threads: this one writes while the other makes the records,
@@ -153,21 +161,30 @@ pub fn generate(store: &mut Store, params: &GenParams) -> Result<GenReport, GenE
                     now,
                     seed: params.seed,
                     directory,
+                    clock,
+                    instruments,
                 };
                 for index in 0..params.patients {
                     let coordinator = &coordinators[index % coordinators.len()];
+                    let own = index % coordinators.len() == 0;
                     // A send fails only when the writer has stopped on an
                     // error, which it reports.
-                    if send.send(gen.patient(index, coordinator)).is_err() {
+                    if send.send(gen.patient(index, coordinator, own)).is_err() {
                         break;
                     }
                 }
             });
             for records in receive {
-                records.write(tx, &mut report, &rules, &loop_rules)?;
+                records.write(tx, &mut report, &rules, &loop_rules, &mut raised)?;
             }
             Ok::<(), StoreError>(())
         })?;
+        // Last, so every other flag and task keeps the id it had before
+        // screenings were generated.
+        for raised in &raised {
+            tx.load_safety_raised(raised)?;
+            report.tasks += 1;
+        }
         let detail = format!(
             "synthetic caseload: {} patients, seed {}",
             params.patients, params.seed
@@ -246,6 +263,10 @@ struct Generator {
     /// Services of the resource directory already in the store, which
     /// community referrals may name.
     directory: Vec<ResourceHit>,
+    /// The coordinator's clock, for the hours of the day.
+    clock: crate::clock::Clock,
+    /// The shipped screening instruments, which score the history.
+    instruments: Vec<crate::domain::instrument::Instrument>,
 }
 
 impl Generator {

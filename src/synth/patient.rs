@@ -18,7 +18,12 @@ use super::{Generator, OTHER_LANGUAGES};
 
 impl Generator {
     /// One patient and everything recorded about them, ready to write.
-    pub(super) fn patient(&mut self, index: usize, coordinator: &Practitioner) -> PatientRecords {
+    pub(super) fn patient(
+        &mut self,
+        index: usize,
+        coordinator: &Practitioner,
+        own: bool,
+    ) -> PatientRecords {
         let family_name = self.family_name();
         let given_name = self.pick(&self.vocab.given_names).clone();
         let age_days = self.rng.gen_range(19 * 365..85 * 365);
@@ -79,6 +84,7 @@ impl Generator {
             notes: Vec::new(),
             encounters,
             loops: Default::default(),
+            screenings: Vec::new(),
         };
         self.conditions(&mut records);
         self.care_team(&mut records);
@@ -92,6 +98,15 @@ impl Generator {
             &records.needs,
             &self.directory,
             self.today,
+        );
+        records.screenings = super::screenings::screenings_for(
+            self.seed,
+            index,
+            own,
+            &records.patient,
+            &records.conditions,
+            &self.instruments,
+            self.clock,
         );
         records
     }

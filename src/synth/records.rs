@@ -12,7 +12,8 @@ use crate::domain::loops::LoopSettings;
 use crate::domain::patient::{FlagKind, Patient};
 use crate::domain::transitions::ClockKind;
 use crate::store::{
-    LoopLoad, Medication, NewCareTeamMember, NewCommunication, NewTask, Rules, StoreError, Tx,
+    LoopLoad, Medication, NewCareTeamMember, NewCommunication, NewTask, Rules, SafetyRaised,
+    StoreError, Tx,
 };
 
 /// Stands for the patient's id in records made before the patient is
@@ -43,6 +44,8 @@ pub(super) struct PatientRecords {
     pub(super) encounters: Vec<super::encounters::Generated>,
     /// Referrals, appointments and prior authorizations (see `loops`).
     pub(super) loops: super::loops::Loops,
+    /// Signed screenings of the past year (see `screenings`).
+    pub(super) screenings: Vec<crate::store::SynthScreening>,
 }
 
 /// A goal, the index of its need in [`PatientRecords::needs`], and its
@@ -57,13 +60,16 @@ pub(super) struct GoalRecords {
 pub(super) type Progress = (NaiveDate, String, Option<f64>);
 
 impl PatientRecords {
-    /// Writes the patient, then the rest with the patient's new id.
+    /// Writes the patient, then the rest with the patient's new id; what
+    /// the screenings' safety rules raised goes into `raised`, written
+    /// after every patient.
     pub(super) fn write(
         self,
         tx: &mut Tx<'_>,
         report: &mut GenReport,
         rules: &Rules,
         loop_rules: &LoopSettings,
+        raised: &mut Vec<SafetyRaised>,
     ) -> Result<(), StoreError> {
         let patient_id = tx.insert_patient(&self.patient)?;
         report.patients += 1;
@@ -161,6 +167,10 @@ impl PatientRecords {
             let loaded = tx.load_authorization(&history, &load)?;
             report.authorizations += loaded.rows;
             report.tasks += loaded.tasks;
+        }
+        for screening in &self.screenings {
+            raised.extend(tx.load_screening(patient_id, screening)?);
+            report.screenings += 1;
         }
         Ok(())
     }

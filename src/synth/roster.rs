@@ -56,6 +56,14 @@ pub fn roster_csv(members: usize, seed: u64, today: NaiveDate, user: &str) -> St
         now: today.and_hms_opt(12, 0, 0).expect("noon exists").and_utc(),
         seed,
         directory: Vec::new(),
+        clock: crate::clock::Clock::Fixed(
+            today
+                .and_hms_opt(12, 0, 0)
+                .expect("noon exists")
+                .and_utc()
+                .fixed_offset(),
+        ),
+        instruments: Vec::new(),
     };
     let coordinators = members.div_ceil(CASELOAD_SIZE).max(1);
     // Each language's name once: looking one up scans the registry's table
