@@ -1200,7 +1200,9 @@ fn the_validator_accepts_every_resource_type_tend_exports() {
         "every exported resource was validated"
     );
     // The loops (issue 17) too: referrals, appointments, prior
-    // authorizations and their responses, as the generator makes them.
+    // authorizations and their responses, as the generator makes them; and
+    // the screenings (issue 18), as QuestionnaireResponse with their totals
+    // as Observation.
     let every_type = [
         "AllergyIntolerance",
         "Appointment",
@@ -1217,6 +1219,7 @@ fn the_validator_accepts_every_resource_type_tend_exports() {
         "Observation",
         "Patient",
         "Practitioner",
+        "QuestionnaireResponse",
         "ServiceRequest",
         "Task",
     ];

@@ -166,7 +166,7 @@ fn signed_in_the_past_year_by_the_coordinator_of_an_enrolled_member() {
         raised,
         one(
             &conn,
-            "SELECT count(*) FROM task WHERE description LIKE 'Safety escalation: PHQ-9%'
+            "SELECT count(*) FROM task WHERE description LIKE 'Safety escalation (PHQ-9)%'
                AND status = 'completed' AND priority = 'stat'"
         )
     );
@@ -174,10 +174,10 @@ fn signed_in_the_past_year_by_the_coordinator_of_an_enrolled_member() {
         raised,
         one(
             &conn,
-            "SELECT count(*) FROM patient_flag WHERE text LIKE 'Safety: PHQ-9%' AND active = 0"
+            "SELECT count(*) FROM patient_flag WHERE text LIKE 'PHQ-9: %' AND kind = 'safety' AND active = 0"
         )
     );
-    wrong("SELECT count(*) FROM patient_flag WHERE text LIKE 'Safety: PHQ-9%' AND active = 1");
+    wrong("SELECT count(*) FROM patient_flag WHERE text LIKE 'PHQ-9: %' AND kind = 'safety' AND active = 1");
     // The user's caseload, which the demo shows, has a fuller history.
     let share = |who: &str| {
         one(
