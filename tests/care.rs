@@ -958,6 +958,13 @@ fn an_export_leaving_out_damaged_records_leaves_no_reference_to_them() {
         .unwrap();
     conn.execute("UPDATE task SET goal_id = ?1 WHERE id = ?2", [goal, task])
         .unwrap();
+    let signed_by_first: Vec<i64> = conn
+        .prepare("SELECT id FROM screening WHERE signed_by = 1 ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
     // Text whose bytes are not UTF-8, as damage on the disk leaves it.
     conn.execute(
         "UPDATE goal SET description = CAST(x'57616c6bff20646169' AS TEXT) WHERE id = ?1",
@@ -986,8 +993,16 @@ fn an_export_leaving_out_damaged_records_leaves_no_reference_to_them() {
     let mut expected = vec!["Practitioner/pr-1".to_string(), format!("Goal/g-{goal}")];
     expected.extend(progress.iter().map(|id| format!("Observation/gp-{id}")));
     expected.push(format!("Task/t-{task}"));
+    let with_goal = expected.len();
+    // The screenings the damaged coordinator signed go with them: tend
+    // keeps who signed each one, and a response names its signer.
+    expected.extend(
+        signed_by_first
+            .iter()
+            .map(|id| format!("QuestionnaireResponse/qr-{id}")),
+    );
     assert_eq!(left, expected);
-    assert!(report.skipped[2..]
+    assert!(report.skipped[2..with_goal]
         .iter()
         .all(|r| r.why == format!("left out with Goal/g-{goal}, which is damaged")));
     let json = String::from_utf8(bundle).unwrap();
