@@ -218,9 +218,14 @@ fn a_database_made_before_the_indexes_is_indexed_when_upgraded() {
         ))
         .unwrap();
     }
-    // Nor what later versions added (15: screenings).
+    // Nor what later versions added (15: screenings; 16: the caseload's
+    // order indexes and next due).
     conn.execute_batch(
-        "DROP TABLE screening_due; DROP TABLE screening_answer; DROP TABLE screening;",
+        "DROP TABLE screening_due; DROP TABLE screening_answer; DROP TABLE screening;
+         DROP INDEX patient_by_risk; DROP INDEX patient_by_contact;
+         DROP INDEX patient_by_next_due; DROP TRIGGER task_next_due_insert;
+         DROP TRIGGER task_next_due_update; DROP TRIGGER task_next_due_delete;
+         ALTER TABLE patient DROP COLUMN next_due;",
     )
     .unwrap();
     conn.execute_batch("PRAGMA user_version = 13").unwrap();

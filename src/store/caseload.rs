@@ -53,16 +53,57 @@ impl CaseloadSort {
         CaseloadSort::ALL[(i + 1) % CaseloadSort::ALL.len()]
     }
 
-    fn order_by(self) -> &'static str {
-        const NAME: &str = "p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id";
+    /// What the order leads with, and whether it runs downward. Each is
+    /// an index's first column (schema v16), and each order goes on by the
+    /// names and the id (`TIE_BREAK`) so that no two rows tie.
+    pub(super) fn lead(self) -> (&'static str, bool) {
         match self {
-            CaseloadSort::Name => NAME,
-            CaseloadSort::Risk => "p.risk_tier DESC, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
-            CaseloadSort::LastContact => "p.last_contact_at IS NOT NULL, p.last_contact_at, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
-            CaseloadSort::NextDue => "next_due IS NULL, next_due, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+            // The name order leads with the family name; its tie-break is
+            // the rest of `TIE_BREAK` (see `tie_break`).
+            CaseloadSort::Name => ("p.family_name COLLATE NOCASE", false),
+            CaseloadSort::Risk => ("p.risk_tier", true),
+            // Never contacted first: read as the empty text, before any time.
+            CaseloadSort::LastContact => ("coalesce(p.last_contact_at, '')", false),
+            // No open dated task last: read as a date after every date.
+            CaseloadSort::NextDue => (NEXT_DUE_OR_NONE, false),
         }
     }
+
+    /// The columns after the lead that break its ties, in order.
+    pub(super) fn tie_break(self) -> &'static [&'static str] {
+        match self {
+            CaseloadSort::Name => &TIE_BREAK[1..],
+            _ => &TIE_BREAK,
+        }
+    }
+
+    /// The ORDER BY of the order, or of its reverse (to read a window
+    /// upward from a row, or from the end).
+    pub(super) fn order_by(self, reversed: bool) -> String {
+        let (lead, descending) = self.lead();
+        let (up, down) = if reversed {
+            (" DESC", "")
+        } else {
+            ("", " DESC")
+        };
+        let mut terms = vec![format!("{lead}{}", if descending { down } else { up })];
+        terms.extend(self.tie_break().iter().map(|c| format!("{c}{up}")));
+        terms.join(", ")
+    }
 }
+
+/// The names and the id, which break every order's ties.
+const TIE_BREAK: [&str; 3] = [
+    "p.family_name COLLATE NOCASE",
+    "p.given_name COLLATE NOCASE",
+    "p.id",
+];
+
+/// The next due date, or for a patient with no open dated task a text that
+/// sorts after every date (dates are stored as YYYY-MM-DD); the same
+/// expression as the index `patient_by_next_due`, which is how SQLite
+/// knows to walk it.
+const NEXT_DUE_OR_NONE: &str = "coalesce(p.next_due, '9999-99-99')";
 
 /// Which patients, in which order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,10 +130,9 @@ pub struct CaseloadRow {
     pub coordinator: Option<String>,
 }
 
-const COLUMNS: &str = "p.id, p.member_id, p.family_name, p.given_name, p.birth_date,
+pub(super) const COLUMNS: &str = "p.id, p.member_id, p.family_name, p.given_name, p.birth_date,
     p.risk_tier, p.enrollment_status, p.last_contact_at,
-    (SELECT min(t.due_on) FROM task t
-      WHERE t.patient_id = p.id AND t.status IN ('requested', 'in-progress')) AS next_due,
+    p.next_due,
     (SELECT username FROM practitioner c WHERE c.id = p.coordinator_id) AS coordinator";
 
 impl CaseloadQuery {
@@ -121,10 +161,10 @@ impl CaseloadQuery {
             .collect()
     }
 
-    /// The WHERE clause and its parameters: the patients in the user's
+    /// The conditions and their parameters: the patients in the user's
     /// reach, theirs (and those of whoever they cover) for [`Scope::Mine`],
     /// matching the filter.
-    fn filter_sql(&self, store: &Store) -> (String, Vec<Value>) {
+    pub(super) fn conditions(&self, store: &Store) -> (Vec<String>, Vec<Value>) {
         let mut clauses = Vec::new();
         let mut values = Vec::new();
         let words = self.words();
@@ -166,12 +206,16 @@ impl CaseloadQuery {
                 values.push(Value::Text(pattern.clone()));
             }
         }
-        let sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
-        (sql, values)
+        (clauses, values)
+    }
+}
+
+/// A WHERE clause of all the conditions (none: an empty text).
+pub(super) fn where_all(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
     }
 }
 
@@ -191,7 +235,7 @@ fn escape_like(word: &str) -> String {
     out
 }
 
-fn read_row(row: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
+pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
     let birth: String = row.get(4)?;
     let risk: i64 = row.get(5)?;
     let enrollment: String = row.get(6)?;
@@ -243,63 +287,12 @@ impl Store {
                 .query_row([phrases], |row| row.get(0))?;
             return Ok(n as usize);
         }
-        let (filter, values) = query.filter_sql(self);
-        let sql = format!("SELECT count(*) FROM patient p {filter}");
+        let (clauses, values) = query.conditions(self);
+        let sql = format!("SELECT count(*) FROM patient p {}", where_all(&clauses));
         let n: i64 = self
             .conn()
             .prepare_cached(&sql)?
             .query_row(params_from_iter(values), |row| row.get(0))?;
         Ok(n as usize)
-    }
-
-    /// Up to `limit` rows of the query, from row `offset` (0-based).
-    pub fn caseload_window(
-        &self,
-        query: &CaseloadQuery,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<CaseloadRow>, StoreError> {
-        let (filter, mut values) = query.filter_sql(self);
-        let sql = format!(
-            "SELECT {COLUMNS} FROM patient p {filter} ORDER BY {} LIMIT ? OFFSET ?",
-            query.sort.order_by()
-        );
-        values.push(Value::Integer(limit as i64));
-        values.push(Value::Integer(offset as i64));
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(values), read_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Where a patient stands (0-based) in the query's order, if it matches.
-    pub fn caseload_position(
-        &self,
-        query: &CaseloadQuery,
-        patient_id: i64,
-    ) -> Result<Option<usize>, StoreError> {
-        let (filter, mut values) = query.filter_sql(self);
-        // The window's ORDER BY cannot name a column computed beside it, so
-        // the next due date (only when sorting by it) is computed a level
-        // down, under the same name the sort uses.
-        let next_due = if query.sort == CaseloadSort::NextDue {
-            ", (SELECT min(t.due_on) FROM task t
-                 WHERE t.patient_id = p.id AND t.status IN ('requested', 'in-progress')) AS next_due"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT pos FROM (
-               SELECT p.id, row_number() OVER (ORDER BY {}) - 1 AS pos
-               FROM (SELECT p.* {next_due} FROM patient p {filter}) p)
-             WHERE id = ?",
-            query.sort.order_by()
-        );
-        values.push(Value::Integer(patient_id));
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let mut rows = stmt.query(params_from_iter(values))?;
-        Ok(match rows.next()? {
-            Some(row) => Some(row.get::<_, i64>(0)? as usize),
-            None => None,
-        })
     }
 }

@@ -77,6 +77,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(super::schema_v13::V13),
     Migration::Code(super::schema_v14::v14),
     Migration::Sql(super::schema_v15::V15),
+    Migration::Sql(super::schema_v16::V16),
 ];
 
 /// The schema version this build of tend writes.

@@ -11,7 +11,7 @@ use crate::app::layers::Modal;
 use crate::app::pane::PaneId;
 use crate::app::{App, Message};
 pub use crate::store::Scope;
-use crate::store::{CaseloadQuery, CaseloadRow, CaseloadSort, Store, StoreError};
+use crate::store::{Anchor, CaseloadQuery, CaseloadRow, CaseloadSort, Store, StoreError};
 
 /// Rows read beyond each edge of the screen, so most moves need no query.
 const WINDOW_MARGIN: usize = 100;
@@ -79,6 +79,7 @@ impl CaseloadPane {
     pub fn reload(&mut self, store: &Store, keep: Option<i64>) -> Result<(), StoreError> {
         self.covering = store.covered_today(&self.query.user)?;
         let len = store.caseload_count(&self.query)?;
+        self.forget_window();
         self.cursor.set_len(len);
         if let Some(id) = keep {
             if let Some(position) = store.caseload_position(&self.query, id)? {
@@ -101,12 +102,33 @@ impl CaseloadPane {
         self.read_window(store)
     }
 
+    /// Reads the window around the rows on screen, from the nearest place
+    /// the list is known: its ends, or the first and last rows read last
+    /// time (see `store::caseload_seek`). A reload (`forget_window`) drops
+    /// those, as the list may have changed under them.
     fn read_window(&mut self, store: &Store) -> Result<(), StoreError> {
         let visible = self.cursor.visible();
-        self.window_offset = visible.start.saturating_sub(WINDOW_MARGIN);
-        let limit = (visible.end - self.window_offset) + WINDOW_MARGIN;
-        self.rows = store.caseload_window(&self.query, self.window_offset, limit)?;
+        let anchors: Vec<Anchor> = [self.rows.first(), self.rows.last()]
+            .into_iter()
+            .flatten()
+            .zip([0, self.rows.len().saturating_sub(1)])
+            .map(|(row, index)| Anchor {
+                position: self.window_offset + index,
+                patient_id: row.id,
+            })
+            .collect();
+        let offset = visible.start.saturating_sub(WINDOW_MARGIN);
+        let limit = (visible.end - offset) + WINDOW_MARGIN;
+        self.rows =
+            store.caseload_window_near(&self.query, offset, limit, self.cursor.len(), &anchors)?;
+        self.window_offset = offset;
         Ok(())
+    }
+
+    /// Drops the rows read, so the next window is read afresh.
+    fn forget_window(&mut self) {
+        self.rows.clear();
+        self.window_offset = 0;
     }
 
     /// Moves the selection; returns whether it moved.

@@ -1,0 +1,386 @@
+//! The caseload read by seeking along its indexes (schema v16,
+//! src/store/caseload_seek.rs) gives what the queries before it gave: the
+//! same count, the same rows in the same order in every window however it
+//! is reached (from the top, the bottom, or the rows read before), the
+//! same positions, for every sort and scope, with and without filters, for
+//! a user who reaches everyone and one who reaches a team. The order the
+//! old queries made is the reference: their ORDER BY, next due computed
+//! from the tasks by the old subquery, run on the patients the filter
+//! matches (found here by a plain LIKE, the filter's meaning). The
+//! maintained next due is checked against the tasks after every kind of
+//! change, and after the upgrade from version 15. Real SQLite in a
+//! temporary folder, at the tests' fixed now.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use tend::domain::role::Role;
+use tend::domain::task_line::parse_task;
+use tend::store::{Anchor, CaseloadQuery, CaseloadSort, Scope, Store, TaskRef};
+use tend::synth::{self, GenParams};
+
+const PATIENTS: usize = 1200;
+
+/// The caseload's orders as they were written before schema v16.
+fn old_order(sort: CaseloadSort) -> &'static str {
+    match sort {
+        CaseloadSort::Name => "p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+        CaseloadSort::Risk => "p.risk_tier DESC, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+        CaseloadSort::LastContact => "p.last_contact_at IS NOT NULL, p.last_contact_at, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+        CaseloadSort::NextDue => "next_due IS NULL, next_due, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+    }
+}
+
+/// Next due as the caseload computed it before v16.
+const OLD_NEXT_DUE: &str = "(SELECT min(t.due_on) FROM task t
+    WHERE t.patient_id = p.id AND t.status IN ('requested', 'in-progress'))";
+
+/// A generated caseload, with patients that tie on every part of the
+/// order but the id (the same names in other cases), never contacted, and
+/// without open tasks.
+fn caseload(dir: &Path) -> PathBuf {
+    let path = dir.join("seek.db");
+    let mut store = common::open(&path, "ccuser");
+    synth::generate(
+        &mut store,
+        &GenParams {
+            patients: PATIENTS,
+            seed: 11,
+            user: "ccuser".into(),
+        },
+    )
+    .unwrap();
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let mut sql = String::new();
+    for n in 1..=12 {
+        sql.push_str(&format!(
+            "INSERT INTO patient (member_id, family_name, given_name, birth_date,
+                   enrollment_status, risk_tier, coordinator_id)
+                 VALUES ('TIE{n}', '{}', '{}', '1970-01-01', 'outreach', {},
+                   (SELECT id FROM practitioner WHERE username = 'ccuser'));",
+            if n % 2 == 0 { "Tiewell" } else { "TIEWELL" },
+            if n % 3 == 0 { "ana" } else { "Ana" },
+            1 + n % 4
+        ));
+    }
+    conn.execute_batch(&sql).unwrap();
+    path
+}
+
+/// The patients a query should list, by the filter's meaning: each word
+/// inside the family name, given name or member ID, whatever the case
+/// (the generated names are ASCII, so LIKE says it), in the user's reach,
+/// and for "mine" the user's own.
+fn expected_ids(conn: &Connection, store: &Store, query: &CaseloadQuery) -> Vec<i64> {
+    let mut sql = String::from(
+        "SELECT p.id FROM patient p LEFT JOIN practitioner c ON c.id = p.coordinator_id WHERE 1",
+    );
+    let mut values: Vec<String> = Vec::new();
+    if query.scope == Scope::Mine {
+        sql.push_str(" AND c.username = ?");
+        values.push(query.user.clone());
+    }
+    for word in query.filter.split([' ', ',']).filter(|w| !w.is_empty()) {
+        sql.push_str(" AND (p.family_name LIKE ? OR p.given_name LIKE ? OR p.member_id LIKE ?)");
+        for _ in 0..3 {
+            values.push(format!("%{word}%"));
+        }
+    }
+    let mut stmt = conn.prepare(&sql).unwrap();
+    let ids: Vec<i64> = stmt
+        .query_map(rusqlite::params_from_iter(values), |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    ids.into_iter()
+        .filter(|id| store.in_reach(*id).unwrap())
+        .collect()
+}
+
+/// Those patients in the old queries' order.
+fn old_ordered(conn: &Connection, ids: &[i64], sort: CaseloadSort) -> Vec<i64> {
+    let list = serde_json::to_string(ids).unwrap();
+    let sql = format!(
+        "SELECT id FROM (SELECT p.*, {OLD_NEXT_DUE} AS next_due FROM patient p
+                          WHERE p.id IN (SELECT value FROM json_each(?1))) p
+          ORDER BY {}",
+        old_order(sort)
+    );
+    let mut stmt = conn.prepare(&sql).unwrap();
+    let rows = stmt.query_map([list], |r| r.get(0)).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+fn ids_of(rows: &[tend::store::CaseloadRow]) -> Vec<i64> {
+    rows.iter().map(|r| r.id).collect()
+}
+
+/// Every way of reading the query agrees with the old order.
+fn agrees(conn: &Connection, store: &Store, query: &CaseloadQuery) {
+    let want = old_ordered(conn, &expected_ids(conn, store, query), query.sort);
+    let len = want.len();
+    let what = format!("{query:?}");
+    assert_eq!(store.caseload_count(query).unwrap(), len, "count of {what}");
+    assert_eq!(
+        ids_of(&store.caseload_window(query, 0, len + 5).unwrap()),
+        want,
+        "the whole list of {what}"
+    );
+    // Windows as the pane reads them: walking down a page at a time from
+    // the rows before, back up, from the bottom, and jumps.
+    let page = 23;
+    let mut held: Vec<Anchor> = Vec::new();
+    let mut offsets: Vec<usize> = (0..len).step_by(page).collect();
+    offsets.extend((0..len).step_by(page).rev());
+    offsets.extend([
+        len.saturating_sub(page),
+        len / 2,
+        1,
+        len.saturating_sub(1),
+        len / 3,
+    ]);
+    for offset in offsets {
+        let rows = store
+            .caseload_window_near(query, offset, page, len, &held)
+            .unwrap();
+        let end = (offset + page).min(len);
+        assert_eq!(
+            ids_of(&rows),
+            want[offset.min(len)..end],
+            "window at {offset} of {what}, from {held:?}"
+        );
+        held = [(offset, rows.first()), (end.saturating_sub(1), rows.last())]
+            .into_iter()
+            .filter_map(|(position, row)| {
+                row.map(|r| Anchor {
+                    position,
+                    patient_id: r.id,
+                })
+            })
+            .collect();
+    }
+    for (position, id) in want.iter().enumerate().step_by((len / 17).max(1)) {
+        assert_eq!(
+            store.caseload_position(query, *id).unwrap(),
+            Some(position),
+            "position of {id} in {what}"
+        );
+    }
+    if let Some(last) = want.last() {
+        assert_eq!(
+            store.caseload_position(query, *last).unwrap(),
+            Some(len - 1)
+        );
+    }
+    let outside: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM patient WHERE id NOT IN (SELECT value FROM json_each(?1)) LIMIT 1",
+            [serde_json::to_string(&want).unwrap()],
+            |r| r.get(0),
+        )
+        .ok();
+    if let Some(outside) = outside {
+        assert_eq!(store.caseload_position(query, outside).unwrap(), None);
+    }
+}
+
+/// Filters of each kind drawn from the caseload itself: one, two and three
+/// letters of a name, two words, part of a member ID, the tied names.
+fn filters(conn: &Connection) -> Vec<String> {
+    let (family, given): (String, String) = conn
+        .query_row(
+            "SELECT family_name, given_name FROM patient ORDER BY id LIMIT 1 OFFSET 7",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let lower = family.to_lowercase();
+    vec![
+        String::new(),
+        lower[1..2].to_string(),
+        lower[1..3].to_string(),
+        lower[1..4].to_string(),
+        format!("{} {}", &given[..3], &family[..3]),
+        "SYN00001".into(),
+        "tiewell".into(),
+        "zzqx".into(),
+    ]
+}
+
+fn all_agree(path: &Path, user: &str) {
+    let store = common::open(path, user);
+    let conn = Connection::open(path).unwrap();
+    for scope in [Scope::Team, Scope::Mine] {
+        for sort in CaseloadSort::ALL {
+            for filter in filters(&conn) {
+                let query = CaseloadQuery {
+                    scope,
+                    sort,
+                    filter,
+                    user: user.into(),
+                };
+                agrees(&conn, &store, &query);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_sort_scope_and_filter_reads_as_the_old_queries_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = caseload(dir.path());
+    all_agree(&path, "ccuser");
+}
+
+#[test]
+fn a_coordinator_who_reaches_one_team_reads_as_the_old_queries_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = caseload(dir.path());
+    let mut admin = common::open(&path, "boss");
+    admin.add_user("boss", "Boss", Role::Admin, &[]).unwrap();
+    let north = ["north".to_string()];
+    for login in ["cc0001", "cc0002", "cc0003"] {
+        admin
+            .add_user(login, login, Role::Coordinator, &north)
+            .unwrap();
+    }
+    drop(admin);
+    all_agree(&path, "cc0001");
+}
+
+/// Every patient's kept next due against the tasks.
+fn next_due_drift(conn: &Connection) -> Vec<(i64, Option<String>, Option<String>)> {
+    let sql = format!(
+        "SELECT * FROM (SELECT p.id, p.next_due AS kept, {OLD_NEXT_DUE} AS computed FROM patient p)
+          WHERE kept IS NOT computed"
+    );
+    let mut stmt = conn.prepare(&sql).unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn next_due_follows_every_change_to_the_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = caseload(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(next_due_drift(&conn), [], "as generated");
+    let mut store = common::open(&path, "ccuser");
+    let today = common::today();
+
+    // Through the store, as the screens change tasks.
+    let mine = store
+        .day_tasks("ccuser", &Default::default(), today + chrono::Days::new(60))
+        .unwrap();
+    assert!(mine.len() > 20, "{}", mine.len());
+    // Rule-set deadlines cannot be moved: the rest can.
+    let refs: Vec<TaskRef> = mine
+        .iter()
+        .filter(|t| !t.hard_deadline)
+        .map(TaskRef::from)
+        .collect();
+    store.complete_tasks(&refs[..5], None, today).unwrap();
+    store
+        .snooze_tasks(&refs[5..10], today + chrono::Days::new(400))
+        .unwrap();
+    store
+        .snooze_tasks(&refs[10..12], today - chrono::Days::new(30))
+        .unwrap();
+    let line = parse_task("Call back soon due:+3d", today).unwrap();
+    store
+        .add_task(mine[20].patient_id, "ccuser", &line, today, None)
+        .unwrap();
+    assert_eq!(next_due_drift(&conn), [], "after the store's changes");
+
+    // And by hand, as a repair might: a task moved to another patient, a
+    // due date cleared, tasks deleted.
+    // (Other rows point at tasks: the repair does not look.)
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         UPDATE task SET patient_id = patient_id + 1
+          WHERE id = (SELECT min(id) FROM task WHERE status = 'requested');
+         UPDATE task SET due_on = NULL
+          WHERE id = (SELECT max(id) FROM task WHERE status = 'requested');
+         DELETE FROM task WHERE id IN (SELECT id FROM task WHERE status = 'in-progress' LIMIT 3);
+         DELETE FROM task WHERE id IN (SELECT id FROM task WHERE status = 'requested' LIMIT 3);",
+    )
+    .unwrap();
+    assert_eq!(next_due_drift(&conn), [], "after changes by hand");
+}
+
+#[test]
+fn a_version_15_database_gets_next_due_and_the_indexes_when_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = caseload(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX patient_by_risk; DROP INDEX patient_by_contact;
+         DROP INDEX patient_by_next_due; DROP TRIGGER task_next_due_insert;
+         DROP TRIGGER task_next_due_update; DROP TRIGGER task_next_due_delete;
+         ALTER TABLE patient DROP COLUMN next_due;
+         PRAGMA user_version = 15;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = common::open(&path, "ccuser");
+    assert_eq!(store.schema_version().unwrap(), tend::store::schema::LATEST);
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(next_due_drift(&conn), [], "filled from the tasks");
+    let with_due: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM patient WHERE next_due IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(with_due > PATIENTS as i64 / 2, "{with_due}");
+    all_agree(&path, "ccuser");
+}
+
+/// The plan SQLite makes for each order: a walk along its index, never a
+/// sort of the whole list (which is what took seconds at 1,000,000).
+#[test]
+fn every_order_of_the_team_list_walks_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = caseload(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("ANALYZE").unwrap();
+    for (sort, index) in [
+        (CaseloadSort::Name, "patient_by_name"),
+        (CaseloadSort::Risk, "patient_by_risk"),
+        (CaseloadSort::LastContact, "patient_by_contact"),
+        (CaseloadSort::NextDue, "patient_by_next_due"),
+    ] {
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT p.id FROM patient p ORDER BY {} LIMIT 50 OFFSET 10",
+            new_order(sort)
+        );
+        let plan: Vec<String> = conn
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains(index), "{sort:?}: {plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{sort:?}: {plan}");
+    }
+}
+
+/// The orders as the store now writes them (the same as `old_order`, each
+/// led by an indexed expression).
+fn new_order(sort: CaseloadSort) -> &'static str {
+    match sort {
+        CaseloadSort::Name => "p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+        CaseloadSort::Risk => "p.risk_tier DESC, p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+        CaseloadSort::LastContact => "coalesce(p.last_contact_at, ''), p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+        CaseloadSort::NextDue => "coalesce(p.next_due, '9999-99-99'), p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id",
+    }
+}
