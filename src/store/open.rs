@@ -2,6 +2,7 @@
 //! is not tend's (too new, read-only, locked), the migrations that bring
 //! its schema up to date, and the read-only fallback when its disk is full.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -301,11 +302,26 @@ impl Store {
         };
         let tx = self.begin_immediate()?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        // An upgrade of a large file rebuilds indexes (tens of seconds at
+        // 1,000,000 patients): said on the terminal, before the screen
+        // starts, so a wait is not taken for a hang.
+        let said = (version > 0 && version < schema::LATEST && std::io::stderr().is_terminal())
+            .then(|| {
+                eprintln!(
+                    "tend: upgrading {} from schema version {version} to {}; a large database takes a while…",
+                    self.path.display(),
+                    schema::LATEST
+                );
+                std::time::Instant::now()
+            });
         for (index, migration) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             migration.apply(&tx, &by)?;
             tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
         }
         tx.commit()?;
+        if let Some(started) = said {
+            eprintln!("tend: upgraded in {:.1} s", started.elapsed().as_secs_f64());
+        }
         Ok(())
     }
 }
