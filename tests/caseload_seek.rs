@@ -296,6 +296,8 @@ fn next_due_follows_every_change_to_the_tasks() {
         .add_task(mine[20].patient_id, "ccuser", &line, today, None)
         .unwrap();
     assert_eq!(next_due_drift(&conn), [], "after the store's changes");
+    let report = tend::store::check_file(&path).unwrap();
+    assert!(report.is_healthy(), "{report:?}");
 
     // And by hand, as a repair might: a task moved to another patient, a
     // due date cleared, tasks deleted.
@@ -311,6 +313,26 @@ fn next_due_follows_every_change_to_the_tasks() {
     )
     .unwrap();
     assert_eq!(next_due_drift(&conn), [], "after changes by hand");
+    drop(store);
+    assert_eq!(
+        tend::store::check_file(&path).unwrap().kept_problems,
+        Vec::<String>::new()
+    );
+
+    // A kept date made wrong behind the triggers' back: `tend check` says
+    // which row, and the file is not healthy.
+    conn.execute_batch(
+        "UPDATE patient SET next_due = '1999-01-01' WHERE id = 5;
+         UPDATE patient SET next_due = NULL WHERE id = 9 AND next_due IS NOT NULL;",
+    )
+    .unwrap();
+    let report = tend::store::check_file(&path).unwrap();
+    assert!(!report.is_healthy());
+    let said = report.kept_problems.join("\n");
+    assert!(
+        said.contains("patient.next_due: ") && said.contains("(first: patient row 5)"),
+        "{said}"
+    );
 }
 
 #[test]

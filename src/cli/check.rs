@@ -128,6 +128,14 @@ fn check_text(report: &crate::store::CheckReport) -> String {
         ),
     }
     say(
+        report.kept_problems.is_empty(),
+        if report.kept_problems.is_empty() {
+            "the kept next due dates match the open tasks".into()
+        } else {
+            report.kept_problems.join("; ")
+        },
+    );
+    say(
         report.schema_version == report.latest,
         match report.schema_version.cmp(&report.latest) {
             std::cmp::Ordering::Equal => format!("schema version {} (current)", report.latest),

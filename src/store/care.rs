@@ -49,6 +49,9 @@ pub struct CheckReport {
     pub foreign_key_problems: Vec<String>,
     /// The full-text indexes that do not match their tables.
     pub index_problems: Vec<String>,
+    /// Values kept from other rows that no longer match them (a patient's
+    /// next due date, against their open tasks).
+    pub kept_problems: Vec<String>,
     /// Whether the indexes could be checked (not on a read-only file).
     pub indexes_checked: bool,
     /// Records whose stored text is not valid UTF-8 (damaged on the disk).
@@ -70,6 +73,7 @@ impl CheckReport {
         self.integrity_problems.is_empty()
             && self.foreign_key_problems.is_empty()
             && self.index_problems.is_empty()
+            && self.kept_problems.is_empty()
             && self.damaged_text.is_empty()
             && self.leftovers.iter().all(|l| l.problem.is_none())
             && self.schema_version == self.latest
@@ -193,6 +197,13 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
         }
         let _ = writable.execute_batch("ROLLBACK");
     }
+    // Kept values (schema v16: a patient's next due date) against the rows
+    // they are kept from.
+    let kept_problems = if schema_version >= 16 {
+        super::caseload::next_due_problems(&conn).map_err(failed)?
+    } else {
+        Vec::new()
+    };
     let damaged_text = damaged_text(&conn).map_err(failed)?;
     let counts = row_counts(&conn).map_err(failed)?;
     let audit = super::chain::verify(&conn, heads).map_err(failed)?;
@@ -207,6 +218,7 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
         integrity_problems,
         foreign_key_problems,
         index_problems,
+        kept_problems,
         indexes_checked,
         damaged_text,
         schema_version,

@@ -210,6 +210,28 @@ impl CaseloadQuery {
     }
 }
 
+/// Patients whose kept next due date (schema v16, kept by triggers on
+/// `task`) is not the earliest due date of their open tasks: for `tend
+/// check`. Said by row, never by name.
+pub(super) fn next_due_problems(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<String>> {
+    let (count, first): (i64, Option<i64>) = conn.query_row(
+        "SELECT count(*), min(id) FROM patient p
+          WHERE p.next_due IS NOT (SELECT min(t.due_on) FROM task t
+                 WHERE t.patient_id = p.id AND t.status IN ('requested', 'in-progress'))",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(first
+        .map(|first| {
+            format!(
+                "patient.next_due: {count} patients' kept next due date is not their open \
+                 tasks' earliest (first: patient row {first}); the caseload sorts them wrongly"
+            )
+        })
+        .into_iter()
+        .collect())
+}
+
 /// A WHERE clause of all the conditions (none: an empty text).
 pub(super) fn where_all(clauses: &[String]) -> String {
     if clauses.is_empty() {
