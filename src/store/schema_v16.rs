@@ -1,5 +1,31 @@
 //! Schema version 16, in a file of its own (see `schema` for the rest).
 
+/// The trigger that moves a patient's next due date earlier as an open task
+/// is added, by name, because a bulk load ([`super::Tx::bulk_load`]) takes
+/// it off and fills the dates once at its end (see `NEXT_DUE_FILL`).
+macro_rules! next_due_insert_trigger {
+    () => {
+        "CREATE TRIGGER task_next_due_insert AFTER INSERT ON task
+    WHEN NEW.status IN ('requested', 'in-progress') AND NEW.due_on IS NOT NULL
+BEGIN
+    UPDATE patient SET next_due = NEW.due_on
+     WHERE id = NEW.patient_id AND (next_due IS NULL OR next_due > NEW.due_on);
+END;
+"
+    };
+}
+
+/// The insert trigger, to put back after a bulk load.
+pub(crate) const NEXT_DUE_INSERT_TRIGGER: &str = next_due_insert_trigger!();
+
+/// After a bulk load: the next due date of every patient given a task by
+/// it (tasks with ids above `?1`), from their open tasks.
+pub(crate) const NEXT_DUE_FILL: &str = "
+UPDATE patient SET next_due = (
+    SELECT min(t.due_on) FROM task t
+     WHERE t.patient_id = patient.id AND t.status IN ('requested', 'in-progress'))
+ WHERE id IN (SELECT patient_id FROM task WHERE id > ?1)";
+
 /// Version 16: every caseload order served by an index (issue 19).
 ///
 /// At 1,000,000 patients the team's caseload sorted by anything but name
@@ -21,19 +47,17 @@
 /// never-contacted patients first, read as the empty text, before any
 /// time; next due puts patients without an open dated task last, read as
 /// '9999-99-99', after every date.
-pub(super) const V16: &str = "
+pub(super) const V16: &str = concat!(
+    "
 ALTER TABLE patient ADD COLUMN next_due TEXT;  -- YYYY-MM-DD, kept by triggers
 
 UPDATE patient SET next_due = (
     SELECT min(t.due_on) FROM task t
      WHERE t.patient_id = patient.id AND t.status IN ('requested', 'in-progress'));
 
-CREATE TRIGGER task_next_due_insert AFTER INSERT ON task
-    WHEN NEW.status IN ('requested', 'in-progress') AND NEW.due_on IS NOT NULL
-BEGIN
-    UPDATE patient SET next_due = NEW.due_on
-     WHERE id = NEW.patient_id AND (next_due IS NULL OR next_due > NEW.due_on);
-END;
+",
+    next_due_insert_trigger!(),
+    "
 
 CREATE TRIGGER task_next_due_update AFTER UPDATE OF status, due_on, patient_id ON task
 BEGIN
@@ -61,4 +85,5 @@ CREATE INDEX patient_by_contact
     ON patient (coalesce(last_contact_at, ''), family_name COLLATE NOCASE, given_name COLLATE NOCASE);
 CREATE INDEX patient_by_next_due
     ON patient (coalesce(next_due, '9999-99-99'), family_name COLLATE NOCASE, given_name COLLATE NOCASE);
-";
+"
+);

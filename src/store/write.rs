@@ -68,8 +68,9 @@ impl<'c> Tx<'c> {
     }
 
     /// Runs a bulk load (the generator; later, the importers) with the
-    /// search indexes (names, notes, the loops) filled once at its end
-    /// instead of row by row, in the same transaction. Why: the insert triggers give every row's statement
+    /// search indexes (names, notes, the loops) and the patients' next due
+    /// dates filled once at its end instead of row by row, in the same
+    /// transaction. Why: the insert triggers give every row's statement
     /// a savepoint, and FTS5 writes its pending terms to disk at each one, so
     /// indexing two million notes row by row spent most of its time merging
     /// tiny index segments (seen with `perf`: `balance_nonroot` under
@@ -92,14 +93,18 @@ impl<'c> Tx<'c> {
         };
         let last_note = last_id(&self.tx, "communication")?;
         let last_patient = last_id(&self.tx, "patient")?;
+        let last_task = last_id(&self.tx, "task")?;
         let mut last_loops = Vec::new();
         for (table, _) in LOOP_SEARCH_TEXT {
             last_loops.push(last_id(&self.tx, table)?);
             self.tx
                 .execute_batch(&format!("DROP TRIGGER {}_insert;", loop_index(table)))?;
         }
+        // The next due dates too: kept row by row, each open task rewrote
+        // its patient's row and index entry (schema v16).
         self.tx.execute_batch(
-            "DROP TRIGGER communication_fts_insert; DROP TRIGGER patient_name_index_insert;",
+            "DROP TRIGGER communication_fts_insert; DROP TRIGGER patient_name_index_insert;
+             DROP TRIGGER task_next_due_insert;",
         )?;
         self.loading = true;
         let loaded = load(self);
@@ -127,6 +132,10 @@ impl<'c> Tx<'c> {
                 [last],
             )?;
         }
+        self.tx
+            .execute(super::schema_v16::NEXT_DUE_FILL, [last_task])?;
+        self.tx
+            .execute_batch(super::schema_v16::NEXT_DUE_INSERT_TRIGGER)?;
         self.tx
             .execute_batch(super::schema::SEARCH_INDEX_INSERT_TRIGGERS)?;
         self.tx.execute_batch(&loop_search_insert_triggers())?;
