@@ -164,9 +164,14 @@ fn agrees(conn: &Connection, store: &Store, query: &CaseloadQuery) {
     }
     for (position, id) in want.iter().enumerate().step_by((len / 17).max(1)) {
         assert_eq!(
-            store.caseload_position(query, *id).unwrap(),
+            store.caseload_position_in(query, *id, Some(len)).unwrap(),
             Some(position),
             "position of {id} in {what}"
+        );
+        assert_eq!(
+            store.caseload_position(query, *id).unwrap(),
+            Some(position),
+            "position of {id} in {what}, its length unknown"
         );
     }
     if let Some(last) = want.last() {
@@ -210,19 +215,25 @@ fn filters(conn: &Connection) -> Vec<String> {
     ]
 }
 
+/// Every list, read both ways the store reads lists (see
+/// `Store::set_caseload_set_at_most`): from its filter's own rows (every
+/// list here is narrow enough) and along its order's index.
 fn all_agree(path: &Path, user: &str) {
-    let store = common::open(path, user);
+    let mut store = common::open(path, user);
     let conn = Connection::open(path).unwrap();
-    for scope in [Scope::Team, Scope::Mine] {
-        for sort in CaseloadSort::ALL {
-            for filter in filters(&conn) {
-                let query = CaseloadQuery {
-                    scope,
-                    sort,
-                    filter,
-                    user: user.into(),
-                };
-                agrees(&conn, &store, &query);
+    for set_at_most in [20_000, 0] {
+        store.set_caseload_set_at_most(set_at_most);
+        for scope in [Scope::Team, Scope::Mine] {
+            for sort in CaseloadSort::ALL {
+                for filter in filters(&conn) {
+                    let query = CaseloadQuery {
+                        scope,
+                        sort,
+                        filter,
+                        user: user.into(),
+                    };
+                    agrees(&conn, &store, &query);
+                }
             }
         }
     }

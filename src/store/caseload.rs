@@ -78,17 +78,69 @@ impl CaseloadSort {
     }
 
     /// The ORDER BY of the order, or of its reverse (to read a window
-    /// upward from a row, or from the end).
-    pub(super) fn order_by(self, reversed: bool) -> String {
+    /// upward from a row, or from the end), written for `drive`.
+    pub(super) fn order_by(self, reversed: bool, drive: Drive) -> String {
         let (lead, descending) = self.lead();
         let (up, down) = if reversed {
             (" DESC", "")
         } else {
             ("", " DESC")
         };
-        let mut terms = vec![format!("{lead}{}", if descending { down } else { up })];
-        terms.extend(self.tie_break().iter().map(|c| format!("{c}{up}")));
+        let mut terms = vec![format!(
+            "{}{}",
+            drive.term(lead),
+            if descending { down } else { up }
+        )];
+        terms.extend(
+            self.tie_break()
+                .iter()
+                .map(|c| format!("{}{up}", drive.term(c))),
+        );
         terms.join(", ")
+    }
+}
+
+/// How SQLite should find a list's rows: along the order's index, or from
+/// the filter's own (the user's coordinators, the name index) and then
+/// sorted.
+///
+/// Why both: the order's index serves a list that is most of the table
+/// (the whole team); a narrow one (a coordinator's team of 650 among
+/// 1,000,000, a name filter) walked along it checks every row it passes,
+/// and a position counted along it took 7 s. A narrow list's order terms
+/// are written so that no index can serve them (`+column`), which leaves
+/// SQLite the filter's indexes and a sort of the few rows they give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Drive {
+    Order,
+    Set,
+}
+
+impl Drive {
+    /// The largest list read from its filter's set rather than along the
+    /// order: sorting this many rows takes a few milliseconds.
+    pub(super) const SET_AT_MOST: usize = 20_000;
+
+    /// The drive for a list of `len` rows under `clauses`, read from its
+    /// set when it holds at most `set_at_most`.
+    pub(super) fn for_list(clauses: &[String], len: Option<usize>, set_at_most: usize) -> Drive {
+        match len {
+            _ if clauses.is_empty() => Drive::Order,
+            Some(len) if len > set_at_most => Drive::Order,
+            _ => Drive::Set,
+        }
+    }
+
+    /// An order term as this drive writes it: `(+column)` takes it out of
+    /// every index's reach, its collation kept.
+    pub(super) fn term(self, column: &str) -> String {
+        match self {
+            Drive::Order => column.to_string(),
+            Drive::Set => match column.strip_suffix(" COLLATE NOCASE") {
+                Some(base) => format!("(+{base}) COLLATE NOCASE"),
+                None => format!("(+{column})"),
+            },
+        }
     }
 }
 
@@ -295,6 +347,14 @@ pub(crate) fn local_day(text: &str, offset: chrono::FixedOffset) -> Option<Naive
 }
 
 impl Store {
+    /// Reads every caseload of more than `rows` rows along its order's
+    /// index, and the others from their filter's own rows (see `Drive`;
+    /// 20,000 unless set). Both give the same rows in the same order: the
+    /// tests read each list both ways.
+    pub fn set_caseload_set_at_most(&mut self, rows: usize) {
+        self.caseload_set_at_most = rows;
+    }
+
     /// How many patients the query matches.
     pub fn caseload_count(&self, query: &CaseloadQuery) -> Result<usize, StoreError> {
         if let Some(phrases) = query.index_only_match(&self.reach("p")) {

@@ -14,7 +14,7 @@
 
 use rusqlite::{params_from_iter, types::Value};
 
-use super::caseload::{read_row, where_all, CaseloadQuery, CaseloadRow, COLUMNS};
+use super::caseload::{read_row, where_all, CaseloadQuery, CaseloadRow, Drive, COLUMNS};
 use super::{Store, StoreError};
 
 /// Rows the caller holds, by position, to read the next window from.
@@ -100,8 +100,9 @@ impl CaseloadQuery {
     /// The condition "in the order, after (or before) the row with `key`":
     /// a range on the lead, which the planner walks the index from, and
     /// the exact comparison of the whole key for the rows that tie on it.
-    fn beyond(&self, key: &SeekKey, direction: Direction) -> (String, Vec<Value>) {
+    fn beyond(&self, key: &SeekKey, direction: Direction, drive: Drive) -> (String, Vec<Value>) {
         let (lead, descending) = self.sort.lead();
+        let lead = drive.term(lead);
         let onward = (direction == Direction::Forward) != descending;
         let lead_op = if onward { ">" } else { "<" };
         let tie_op = if direction == Direction::Forward {
@@ -109,7 +110,12 @@ impl CaseloadQuery {
         } else {
             "<"
         };
-        let ties = self.sort.tie_break();
+        let ties: Vec<String> = self
+            .sort
+            .tie_break()
+            .iter()
+            .map(|c| drive.term(c))
+            .collect();
         let marks = vec!["?"; ties.len()].join(", ");
         let sql = format!(
             "({lead} {lead_op}= ? AND ({lead} {lead_op} ? OR ({}) {tie_op} ({marks})))",
@@ -156,7 +162,7 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<CaseloadRow>, StoreError> {
-        self.read_from(query, Start::Top { skip: offset }, limit)
+        self.read_from(query, Start::Top { skip: offset }, limit, None)
     }
 
     /// Like [`Store::caseload_window`] for a list of `len` rows, read from
@@ -175,7 +181,7 @@ impl Store {
         }
         let limit = limit.min(len - offset);
         let start = cheapest_start(offset, limit, len, anchors);
-        let rows = self.read_from(query, start, limit)?;
+        let rows = self.read_from(query, start, limit, Some(len))?;
         if rows.len() == limit {
             return Ok(rows);
         }
@@ -185,14 +191,17 @@ impl Store {
         self.caseload_window(query, offset, limit)
     }
 
-    /// `limit` rows from `start`, in the query's order.
+    /// `limit` rows from `start`, in the query's order, of a list of `len`
+    /// rows if known.
     fn read_from(
         &self,
         query: &CaseloadQuery,
         start: Start,
         limit: usize,
+        len: Option<usize>,
     ) -> Result<Vec<CaseloadRow>, StoreError> {
         let (mut clauses, mut values) = query.conditions(self);
+        let drive = Drive::for_list(&clauses, len, self.caseload_set_at_most);
         let (direction, skip) = match start {
             Start::Top { skip } => (Direction::Forward, skip),
             Start::Bottom { skip } => (Direction::Backward, skip),
@@ -206,7 +215,7 @@ impl Store {
                     // The anchor has left the list: from the top instead.
                     return Ok(Vec::new());
                 };
-                let (beyond, beyond_values) = query.beyond(&key, direction);
+                let (beyond, beyond_values) = query.beyond(&key, direction, drive);
                 clauses.push(beyond);
                 values.extend(beyond_values);
                 (direction, skip)
@@ -215,7 +224,7 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM patient p {} ORDER BY {} LIMIT ? OFFSET ?",
             where_all(&clauses),
-            query.sort.order_by(direction == Direction::Backward)
+            query.sort.order_by(direction == Direction::Backward, drive)
         );
         values.push(Value::Integer(limit as i64));
         values.push(Value::Integer(skip as i64));
@@ -229,45 +238,71 @@ impl Store {
         Ok(rows)
     }
 
-    /// Where a patient stands (0-based) in the query's order, if it matches:
-    /// the rows before it, counted along the order's index. The count is
-    /// the sum of one count a column: rows before on the lead, then rows
-    /// equal on it and before on the next column, and so on. Each is a
-    /// plain range of the index, which SQLite counts by stepping through
-    /// it, where one count of "the whole key is less" compares every
-    /// entry's key (re-sorting the team's caseload at 1,000,000 patients,
-    /// which asks where the selection went: 113 ms at p95 that way, 67 ms
-    /// this way; `benches/scale.rs`).
+    /// Where a patient stands (0-based) in the query's order, if it matches.
     pub fn caseload_position(
         &self,
         query: &CaseloadQuery,
         patient_id: i64,
     ) -> Result<Option<usize>, StoreError> {
+        self.caseload_position_in(query, patient_id, None)
+    }
+
+    /// Like [`Store::caseload_position`] in a list known to hold `len`
+    /// rows, which decides how it is counted (see [`Drive`]): a narrow
+    /// list's rows before the patient are counted among its own, a wide
+    /// one's along the order's index, as a sum of one count a column (rows
+    /// before on the lead, then rows equal on it and before on the next
+    /// column, and so on). Each is a plain range of the index, which
+    /// SQLite counts by stepping through it, where one count of "the whole
+    /// key is less" compares every entry's key (re-sorting the team's
+    /// caseload at 1,000,000 patients, which asks where the selection
+    /// went: 113 ms at p95 that way, 67 ms this way; `benches/scale.rs`).
+    pub fn caseload_position_in(
+        &self,
+        query: &CaseloadQuery,
+        patient_id: i64,
+        len: Option<usize>,
+    ) -> Result<Option<usize>, StoreError> {
         let Some(key) = self.seek_key(query, patient_id)? else {
             return Ok(None);
         };
-        let (lead, descending) = query.sort.lead();
-        let columns: Vec<(&str, &str)> =
-            std::iter::once((lead, if descending { ">" } else { "<" }))
-                .chain(query.sort.tie_break().iter().map(|c| (*c, "<")))
-                .collect();
         let (clauses, filter_values) = query.conditions(self);
-        let mut counts = Vec::new();
-        let mut values = Vec::new();
-        for (i, (column, before)) in columns.iter().enumerate() {
-            let mut part = clauses.clone();
-            for (equal, _) in &columns[..i] {
-                part.push(format!("{equal} = ?"));
+        let (sql, values) = match Drive::for_list(&clauses, len, self.caseload_set_at_most) {
+            Drive::Set => {
+                let (before, before_values) = query.beyond(&key, Direction::Backward, Drive::Set);
+                let mut part = clauses.clone();
+                part.push(before);
+                let mut values = filter_values;
+                values.extend(before_values);
+                (
+                    format!("SELECT count(*) FROM patient p {}", where_all(&part)),
+                    values,
+                )
             }
-            part.push(format!("{column} {before} ?"));
-            counts.push(format!(
-                "(SELECT count(*) FROM patient p {})",
-                where_all(&part)
-            ));
-            values.extend(filter_values.iter().cloned());
-            values.extend(key.values[..=i].iter().cloned());
-        }
-        let sql = format!("SELECT {}", counts.join(" + "));
+            Drive::Order => {
+                let (lead, descending) = query.sort.lead();
+                let columns: Vec<(&str, &str)> =
+                    std::iter::once((lead, if descending { ">" } else { "<" }))
+                        .chain(query.sort.tie_break().iter().map(|c| (*c, "<")))
+                        .collect();
+                let mut counts = Vec::new();
+                let mut values = Vec::new();
+                for (i, (column, before)) in columns.iter().enumerate() {
+                    let mut part = clauses.clone();
+                    for (equal, _) in &columns[..i] {
+                        part.push(format!("{equal} = ?"));
+                    }
+                    part.push(format!("{column} {before} ?"));
+                    counts.push(format!(
+                        "(SELECT count(*) FROM patient p {})",
+                        where_all(&part)
+                    ));
+                    values.extend(filter_values.iter().cloned());
+                    values.extend(key.values[..=i].iter().cloned());
+                }
+                (format!("SELECT {}", counts.join(" + ")), values)
+            }
+        };
         let n: i64 = self
             .conn()
             .prepare_cached(&sql)?

@@ -147,6 +147,9 @@ pub struct Store {
     read_only: Option<String>,
     /// Whether a long wait says so on a terminal.
     announce_waits: bool,
+    /// The longest caseload read from its filter's own rows rather than
+    /// along the order's index (see `caseload::Drive`).
+    caseload_set_at_most: usize,
     /// Whether opening rolled back a change that had been interrupted.
     rolled_back: bool,
     /// Who the user is on this database, and so what they reach.

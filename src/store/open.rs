@@ -278,6 +278,7 @@ impl Store {
             loops: Default::default(),
             busy_timeout: options.busy_timeout,
             announce_waits: options.announce_waits,
+            caseload_set_at_most: super::caseload::Drive::SET_AT_MOST,
             conn,
             path: path.to_path_buf(),
             agent: agent.to_string(),

@@ -82,7 +82,7 @@ impl CaseloadPane {
         self.forget_window();
         self.cursor.set_len(len);
         if let Some(id) = keep {
-            if let Some(position) = store.caseload_position(&self.query, id)? {
+            if let Some(position) = store.caseload_position_in(&self.query, id, Some(len))? {
                 self.cursor.select(position);
             }
         }
