@@ -8,9 +8,10 @@
 //! walked backward), or a row the caller already holds (the rows after it,
 //! or before it), so walking and paging cost the rows moved over, and `G`
 //! the window itself. The one read whose cost grows with the list is a
-//! patient's position (a count of the rows before it, along the index);
-//! it is asked for when the list changes under the selection, not on a
-//! move.
+//! patient's position (a count of the rows before it); it is asked for
+//! when the list changes under the selection, not on a move. A narrow
+//! list (see `caseload::Drive`) is read and counted among its own rows
+//! instead of along the order's index.
 
 use rusqlite::{params_from_iter, types::Value};
 
