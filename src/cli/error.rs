@@ -121,4 +121,11 @@ pub enum CliError {
         error: ExportError,
         what_became: String,
     },
+    /// A report stopped half-way by the store; `what_became` says what
+    /// became of what was written (removed, or already printed).
+    #[error("{}{what_became}", clean(&.error.to_string()))]
+    Unfinished {
+        error: StoreError,
+        what_became: String,
+    },
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use super::context::Context;
 use super::error::{CliError, CliResult};
-use super::output::{create_private, write_private};
+use super::output::{create_private, stream, write_private};
 use crate::domain::role::Right;
 use crate::domain::task_line::Assignee;
 use crate::reports;
@@ -70,25 +70,28 @@ pub(crate) fn run(cx: &Context, what: Export) -> CliResult<ExitCode> {
     let mut store = cx.open_store(&cx.db_path()?, false, Right::ReadCharts)?;
     match what {
         Export::Csv { report, all, out } => {
-            let text = match report {
+            match report {
                 CsvReport::Tasks => {
                     let who = if all { Assignee::Team } else { Assignee::Mine };
-                    let day = reports::today::build(&mut store, &super::today::request(cx, who))?;
-                    reports::csv::tasks_csv(&day)
+                    let request = super::today::request(cx, who);
+                    let whose = reports::today::audit_look(&mut store, &request)?;
+                    store.read_snapshot(|store| {
+                        let day = reports::today::rank(store, &request, whose)?;
+                        stream(out.as_deref(), |w| reports::csv::tasks_csv(&day, store, w))
+                    })?;
                 }
-                CsvReport::Caseload => reports::csv::caseload_csv(
-                    &mut store,
-                    &cx.config.user,
-                    if all { Scope::Team } else { Scope::Mine },
-                    cx.clock.today(),
-                ),
-            }?;
-            match out {
-                Some(path) => {
-                    write_private(&path, &text)?;
-                    errln!("Wrote {}", clean(&path.display().to_string()));
-                }
-                None => out!("{text}")?,
+                CsvReport::Caseload => stream(out.as_deref(), |w| {
+                    reports::csv::caseload_csv(
+                        &mut store,
+                        &cx.config.user,
+                        if all { Scope::Team } else { Scope::Mine },
+                        cx.clock.today(),
+                        w,
+                    )
+                })?,
+            }
+            if let Some(path) = out {
+                errln!("Wrote {}", clean(&path.display().to_string()));
             }
         }
         Export::Careplan {

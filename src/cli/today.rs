@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use super::context::Context;
 use super::error::CliResult;
+use super::output::stream;
 use crate::domain::role::Right;
 use crate::domain::task_line::Assignee;
 use crate::reports::today::{self, TodayRequest};
@@ -30,13 +31,20 @@ pub(crate) fn run(cx: &Context, args: TodayArgs) -> CliResult<ExitCode> {
         (None, false) => Assignee::Mine,
     };
     let show_owner = who != Assignee::Mine;
-    let report = today::build(&mut store, &request(cx, who))?;
-    if args.json {
-        let text = crate::safe_json::to_string_pretty(&report)?;
-        outln!("{text}")?;
-    } else {
-        out!("{}", report.to_text(show_owner))?;
-    }
+    let request = request(cx, who);
+    let whose = today::audit_look(&mut store, &request)?;
+    // Ranked and written in one snapshot: the tasks written are the ones
+    // counted in the first line, whatever other sessions do meanwhile.
+    store.read_snapshot(|store| {
+        let day = today::rank(store, &request, whose)?;
+        stream(None, |out| {
+            if args.json {
+                day.write_json(store, out)
+            } else {
+                day.write_text(store, show_owner, out)
+            }
+        })
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,11 +6,14 @@
 //! with a leading `'`, the OWASP advice against CSV injection: a name
 //! imported as `=HYPERLINK(...)` must stay text.
 
+use std::io::Write;
+
 use chrono::NaiveDate;
 
-use super::today::TodayReport;
+use super::today::Day;
+use super::StreamError;
 use crate::domain::patient::age_on;
-use crate::store::{AuditAction, CaseloadQuery, CaseloadSort, Scope, Store, StoreError};
+use crate::store::{Anchor, AuditAction, CaseloadQuery, CaseloadSort, Scope, Store};
 use crate::text::clean;
 
 /// A cell as it is safe to hand to a spreadsheet.
@@ -25,22 +28,42 @@ pub fn cell(text: &str) -> String {
     }
 }
 
-fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<String, StoreError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| StoreError::Refused(format!("cannot write the CSV: {e}"));
-    writer.write_record(header).map_err(failed)?;
-    for row in rows {
-        let safe: Vec<String> = row.iter().map(|c| cell(c)).collect();
-        writer.write_record(&safe).map_err(failed)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| StoreError::Refused(format!("cannot write the CSV: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+/// A CSV writer over `out` that guards every cell (see [`cell`]).
+struct SafeCsv<'a> {
+    writer: csv::Writer<&'a mut dyn Write>,
 }
 
-/// The day's tasks (as `tend today` reads them), one row a task.
-pub fn tasks_csv(report: &TodayReport) -> Result<String, StoreError> {
+impl<'a> SafeCsv<'a> {
+    fn new(out: &'a mut dyn Write, header: &[&str]) -> Result<Self, StreamError> {
+        let mut csv = SafeCsv {
+            writer: csv::Writer::from_writer(out),
+        };
+        csv.row(header.iter().map(|h| h.to_string()))?;
+        Ok(csv)
+    }
+
+    fn row(&mut self, cells: impl IntoIterator<Item = String>) -> Result<(), StreamError> {
+        let safe: Vec<String> = cells.into_iter().map(|c| cell(&c)).collect();
+        self.writer.write_record(&safe).map_err(written)
+    }
+
+    fn finish(mut self) -> Result<(), StreamError> {
+        self.writer.flush().map_err(StreamError::Write)
+    }
+}
+
+/// The csv crate's error, as the write error it is (records are strings,
+/// so a write is all that can fail).
+fn written(error: csv::Error) -> StreamError {
+    match error.into_kind() {
+        csv::ErrorKind::Io(e) => StreamError::Write(e),
+        other => StreamError::Write(std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
+/// The day's tasks (as `tend today` reads them), one row a task, read from
+/// `store` as they are written (see [`Day`]).
+pub fn tasks_csv(day: &Day, store: &Store, out: &mut dyn Write) -> Result<(), StreamError> {
     let header = [
         "section",
         "due_on",
@@ -53,33 +76,38 @@ pub fn tasks_csv(report: &TodayReport) -> Result<String, StoreError> {
         "owner",
         "patient",
     ];
-    csv_of(
-        &header,
-        report.tasks.iter().map(|t| {
-            vec![
-                t.section.to_string(),
-                t.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                t.days_overdue.to_string(),
-                t.kind.to_string(),
-                t.priority.to_string(),
-                if t.hard_deadline { "yes" } else { "no" }.to_string(),
-                t.title.clone(),
-                t.repeats.clone().unwrap_or_default(),
-                t.owner.clone().unwrap_or_default(),
-                t.patient.name.clone(),
-            ]
-        }),
-    )
+    let mut csv = SafeCsv::new(out, &header)?;
+    day.for_each_task(store, |t| {
+        csv.row([
+            t.section.to_string(),
+            t.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            t.days_overdue.to_string(),
+            t.kind.to_string(),
+            t.priority.to_string(),
+            if t.hard_deadline { "yes" } else { "no" }.to_string(),
+            t.title.clone(),
+            t.repeats.clone().unwrap_or_default(),
+            t.owner.clone().unwrap_or_default(),
+            t.patient.name.clone(),
+        ])
+    })?;
+    csv.finish()
 }
 
+/// How many patients are read at a time while the caseload is written.
+const PAGE: usize = 512;
+
 /// The caseload (the user's, or the whole team's), by name, one row a
-/// patient; the export is audited.
+/// patient, read a page at a time along the name index as it is written;
+/// the export is audited before the first row is read. Runs in one read
+/// snapshot, so the rows written are the ones counted.
 pub fn caseload_csv(
     store: &mut Store,
     user: &str,
     scope: Scope,
     today: NaiveDate,
-) -> Result<String, StoreError> {
+    out: &mut dyn Write,
+) -> Result<(), StreamError> {
     let query = CaseloadQuery {
         scope,
         sort: CaseloadSort::Name,
@@ -87,8 +115,17 @@ pub fn caseload_csv(
         user: user.to_string(),
     };
     let total = store.caseload_count(&query)?;
-    let rows = store.caseload_window(&query, 0, total)?;
-    let clock = store.clock();
+    let detail = format!("caseload exported as CSV: {total} patients");
+    store.write(|tx| tx.audit(AuditAction::Execute, "Patient", None, None, Some(&detail)))?;
+    store.read_snapshot(|store| write_caseload(store, &query, today, out))
+}
+
+fn write_caseload(
+    store: &Store,
+    query: &CaseloadQuery,
+    today: NaiveDate,
+    out: &mut dyn Write,
+) -> Result<(), StreamError> {
     let header = [
         "member_id",
         "family_name",
@@ -101,10 +138,23 @@ pub fn caseload_csv(
         "next_due",
         "coordinator",
     ];
-    let text = csv_of(
-        &header,
-        rows.iter().map(|p| {
-            vec![
+    let clock = store.clock();
+    let mut csv = SafeCsv::new(out, &header)?;
+    // Counted again inside the snapshot: the list as this read sees it.
+    let total = store.caseload_count(query)?;
+    let mut written = 0;
+    let mut last: Option<Anchor> = None;
+    while written < total {
+        let anchors: Vec<Anchor> = last.into_iter().collect();
+        let page = store.caseload_window_near(query, written, PAGE, total, &anchors)?;
+        let Some(end) = page.last() else { break };
+        last = Some(Anchor {
+            position: written + page.len() - 1,
+            patient_id: end.id,
+        });
+        written += page.len();
+        for p in &page {
+            csv.row([
                 p.member_id.clone(),
                 p.family_name.clone(),
                 p.given_name.clone(),
@@ -117,12 +167,10 @@ pub fn caseload_csv(
                     .unwrap_or_default(),
                 p.next_due.map(|d| d.to_string()).unwrap_or_default(),
                 p.coordinator.clone().unwrap_or_default(),
-            ]
-        }),
-    )?;
-    let detail = format!("caseload exported as CSV: {} patients", rows.len());
-    store.write(|tx| tx.audit(AuditAction::Execute, "Patient", None, None, Some(&detail)))?;
-    Ok(text)
+            ])?;
+        }
+    }
+    csv.finish()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::domain::patient::{list_name, RiskTier};
 use crate::domain::recurrence::Recurrence;
 use crate::domain::task::{Priority, TaskCounts, TaskKind, TaskRow, TaskStatus};
 use crate::domain::task_line::{Assignee, TaskFilter};
-use crate::domain::urgency::UrgencyWeights;
+use crate::domain::urgency::{RankKey, UrgencyWeights};
 
 /// The head of a day's list in urgency order, with the counts of all of it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -139,6 +139,30 @@ impl Store {
         // Both reads see the same moment: a task another session changes
         // in between cannot be counted one way and shown another.
         let snapshot = self.conn().unchecked_transaction()?;
+        let mut keys = self.day_keys(user, filter, until)?;
+        let counts = TaskCounts::of(keys.iter().map(|t| t.due_on), today);
+        // Only the head needs ordering: select it, then sort it.
+        if keys.len() > limit {
+            keys.select_nth_unstable_by(limit, |a, b| weights.key_order(a, b, today));
+            keys.truncate(limit);
+        }
+        weights.sort_keys(&mut keys, today);
+        let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
+        let rows = self.tasks_in_order(&ids)?;
+        drop(snapshot);
+        Ok(RankedDay { rows, counts })
+    }
+
+    /// What [`UrgencyWeights`] ranks of each task of a day's list (see
+    /// [`Store::day_tasks`]), in no order. Run it and the reads of the rows
+    /// in one snapshot (a transaction, or `read_snapshot`) so a task changed
+    /// meanwhile is not counted one way and shown another.
+    pub fn day_keys(
+        &self,
+        user: &str,
+        filter: &TaskFilter,
+        until: NaiveDate,
+    ) -> Result<Vec<RankKey>, StoreError> {
         let (clauses, values) = self.day_clauses(user, filter, until);
         // The text is read only when words must be matched against it.
         let text = if filter.words.is_empty() {
@@ -151,7 +175,7 @@ impl Store {
                FROM task t JOIN patient p ON p.id = t.patient_id
               WHERE {clauses}"
         );
-        let mut stmt = snapshot.prepare_cached(&sql)?;
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut keys = Vec::new();
         let mut rows = stmt.query(params_from_iter(values))?;
         while let Some(row) = rows.next()? {
@@ -165,38 +189,26 @@ impl Store {
             let due: Option<String> = row.get(1)?;
             let priority: String = row.get(3)?;
             let kind: String = row.get(4)?;
-            // Only what the ranking reads; the rest stays empty until the
-            // rows that are shown are read in full below.
-            keys.push(TaskRow {
+            keys.push(RankKey {
                 id: row.get(0)?,
-                patient_id: 0,
-                patient_member_id: String::new(),
-                patient_name: String::new(),
-                patient_risk: RiskTier::from_number(row.get(5)?).unwrap_or(RiskTier::Low),
-                title: String::new(),
-                kind: TaskKind::from_code(&kind).unwrap_or(TaskKind::Other),
-                priority: Priority::from_code(&priority).unwrap_or(Priority::Routine),
-                status: TaskStatus::Requested,
                 due_on: due.as_deref().and_then(parse_date),
+                open: true,
                 hard_deadline: row.get(2)?,
-                owner: None,
-                recurrence: None,
-                version: 0,
+                priority: Priority::from_code(&priority).unwrap_or(Priority::Routine),
+                kind: TaskKind::from_code(&kind).unwrap_or(TaskKind::Other),
+                risk: RiskTier::from_number(row.get(5)?).unwrap_or(RiskTier::Low),
             });
         }
-        let counts = TaskCounts::of(keys.iter().map(|t| t.due_on), today);
-        // Only the head needs ordering: select it, then sort it.
-        if keys.len() > limit {
-            keys.select_nth_unstable_by(limit, |a, b| weights.day_order(a, b, today));
-            keys.truncate(limit);
-        }
-        weights.sort_day(&mut keys, today);
-        let rank: std::collections::HashMap<i64, usize> =
-            keys.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-        let ids = format!(
+        Ok(keys)
+    }
+
+    /// The tasks `ids` names, read in full, in that order; a task deleted
+    /// since its id was read is left out.
+    pub fn tasks_in_order(&self, ids: &[i64]) -> Result<Vec<TaskRow>, StoreError> {
+        let list = format!(
             "[{}]",
-            keys.iter()
-                .map(|t| t.id.to_string())
+            ids.iter()
+                .map(|id| id.to_string())
                 .collect::<Vec<_>>()
                 .join(",")
         );
@@ -204,12 +216,14 @@ impl Store {
             "SELECT {COLUMNS} FROM task t JOIN patient p ON p.id = t.patient_id
               WHERE t.id IN (SELECT value FROM json_each(?1))"
         );
-        let mut stmt = snapshot.prepare_cached(&sql)?;
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut full = stmt
-            .query_map([ids], read_task)?
+            .query_map([list], read_task)?
             .collect::<Result<Vec<_>, _>>()?;
+        let rank: std::collections::HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         full.sort_by_key(|t| rank[&t.id]);
-        Ok(RankedDay { rows: full, counts })
+        Ok(full)
     }
 
     /// A patient's open tasks, soonest due first, undated last.
