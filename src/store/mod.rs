@@ -95,6 +95,7 @@ pub use loop_load::{AppointmentHistory, AuthorizationHistory, Loaded, LoopLoad, 
 pub use loop_steps::LoopTask;
 pub use notes::{
     Draft, DraftSaved, DraftSummary, NoteSummary, SearchHit, DAMAGED_NOTE, MERGE_MARK,
+    SEARCH_CANDIDATES,
 };
 pub use open::OpenOptions;
 pub use open_loops::{LoopKind, OpenLoop, OPEN_LOOP_ROWS, WEEK_TEAM_ROWS};
