@@ -351,6 +351,7 @@ fn a_version_15_database_gets_next_due_and_the_indexes_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let path = caseload(dir.path());
     let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(common::UNDO_V17).unwrap();
     conn.execute_batch(
         "DROP INDEX patient_by_risk; DROP INDEX patient_by_contact;
          DROP INDEX patient_by_next_due; DROP TRIGGER task_next_due_insert;

@@ -52,6 +52,7 @@ mod schema_v13;
 mod schema_v14;
 mod schema_v15;
 mod schema_v16;
+mod schema_v17;
 mod screening_due;
 mod screening_load;
 mod screening_synth;

@@ -78,6 +78,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Code(super::schema_v14::v14),
     Migration::Sql(super::schema_v15::V15),
     Migration::Sql(super::schema_v16::V16),
+    Migration::Sql(super::schema_v17::V17),
 ];
 
 /// The schema version this build of tend writes.
