@@ -14,6 +14,16 @@ use rusqlite::Connection;
 /// The links a record's parts are read by.
 const LINKS: [&str; 2] = ["patient_id", "goal_id"];
 
+/// SQLite's plan for `sql`, a step a line.
+fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+    conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 #[test]
 fn every_link_to_a_patient_or_a_goal_is_read_by_an_index() {
     let dir = tempfile::tempdir().unwrap();
@@ -42,15 +52,7 @@ fn every_link_to_a_patient_or_a_goal_is_read_by_an_index() {
     );
     let mut scanned = Vec::new();
     for (table, column) in followed {
-        let plan: Vec<String> = conn
-            .prepare(&format!(
-                "EXPLAIN QUERY PLAN SELECT * FROM {table} WHERE {column} = 1"
-            ))
-            .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let plan = plan(&conn, &format!("SELECT * FROM {table} WHERE {column} = 1"));
         if !plan.iter().any(|step| step.contains("USING")) {
             scanned.push(format!("{table}.{column}: {}", plan.join("; ")));
         }
@@ -81,13 +83,7 @@ fn a_goal_s_interventions_and_a_patient_s_tasks_are_read_by_index() {
             "task_by_patient",
         ),
     ] {
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map([1], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let plan = plan(&conn, &sql.replace("?1", "1"));
         assert!(
             plan.iter().any(|step| step.contains(index)),
             "{sql}: {plan:?}"

@@ -74,10 +74,8 @@ pub(crate) fn run(cx: &Context, what: Export) -> CliResult<ExitCode> {
                 CsvReport::Tasks => {
                     let who = if all { Assignee::Team } else { Assignee::Mine };
                     let request = super::today::request(cx, who);
-                    let whose = reports::today::audit_look(&mut store, &request)?;
-                    store.read_snapshot(|store| {
-                        let day = reports::today::rank(store, &request, whose)?;
-                        stream(out.as_deref(), |w| reports::csv::tasks_csv(&day, store, w))
+                    reports::today::with_day(&mut store, &request, |day, store| {
+                        stream(out.as_deref(), |w| reports::csv::tasks_csv(day, store, w))
                     })?;
                 }
                 CsvReport::Caseload => stream(out.as_deref(), |w| {

@@ -31,12 +31,7 @@ pub(crate) fn run(cx: &Context, args: TodayArgs) -> CliResult<ExitCode> {
         (None, false) => Assignee::Mine,
     };
     let show_owner = who != Assignee::Mine;
-    let request = request(cx, who);
-    let whose = today::audit_look(&mut store, &request)?;
-    // Ranked and written in one snapshot: the tasks written are the ones
-    // counted in the first line, whatever other sessions do meanwhile.
-    store.read_snapshot(|store| {
-        let day = today::rank(store, &request, whose)?;
+    today::with_day(&mut store, &request(cx, who), |day, store| {
         stream(None, |out| {
             if args.json {
                 day.write_json(store, out)

@@ -68,10 +68,24 @@ pub struct TodayPatient {
 /// How many tasks are read in full at a time while a day is written.
 const CHUNK: usize = 512;
 
-/// Records the look in the audit trail, then reads and ranks the day. Call
-/// it and write the day within one `Store::read_snapshot`, so the rows
-/// written are the ones counted.
-pub fn audit_look(store: &mut Store, request: &TodayRequest<'_>) -> Result<String, StoreError> {
+/// Records the look at the day in the audit trail (before anything is
+/// read), then ranks the day and hands it to `write`, all its reads in one
+/// snapshot: the rows written are the ones counted, whatever other
+/// sessions do meanwhile.
+pub fn with_day<T, E: From<StoreError>>(
+    store: &mut Store,
+    request: &TodayRequest<'_>,
+    write: impl FnOnce(&Day, &Store) -> Result<T, E>,
+) -> Result<T, E> {
+    let who = audit_look(store, request)?;
+    store.read_snapshot(|store| {
+        let day = rank(store, request, who)?;
+        write(&day, store)
+    })
+}
+
+/// Records the look in the audit trail; gives whose day it is.
+fn audit_look(store: &mut Store, request: &TodayRequest<'_>) -> Result<String, StoreError> {
     if let Assignee::Named(name) = &request.who {
         if !store.coordinators()?.iter().any(|c| c == name) {
             return Err(StoreError::Refused(format!(
@@ -89,9 +103,8 @@ pub fn audit_look(store: &mut Store, request: &TodayRequest<'_>) -> Result<Strin
     Ok(who)
 }
 
-/// The day `request` asks for (its look audited by [`audit_look`], which
-/// gave `who`), ranked.
-pub fn rank(store: &Store, request: &TodayRequest<'_>, who: String) -> Result<Day, StoreError> {
+/// The day `request` asks for (`who`'s), ranked.
+fn rank(store: &Store, request: &TodayRequest<'_>, who: String) -> Result<Day, StoreError> {
     let filter = TaskFilter {
         who: request.who.clone(),
         ..TaskFilter::default()
@@ -212,27 +225,33 @@ struct TaskStream<'a> {
     failure: RefCell<Option<StoreError>>,
 }
 
+/// Why the walk over the day's tasks stopped early.
+enum Stop<E> {
+    Read(StoreError),
+    Write(E),
+}
+
+impl<E> From<StoreError> for Stop<E> {
+    fn from(error: StoreError) -> Self {
+        Stop::Read(error)
+    }
+}
+
 impl Serialize for TaskStream<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error as _, SerializeSeq as _};
         let mut seq = serializer.serialize_seq(None)?;
-        let mut written = Ok(());
-        let read = self
-            .day
-            .for_each_task(self.store, |task| -> Result<(), StoreError> {
-                written = seq.serialize_element(task);
-                // Stop reading once writing has failed (a closed pipe).
-                match &written {
-                    Ok(()) => Ok(()),
-                    Err(_) => Err(StoreError::Refused(String::new())),
-                }
-            });
-        written?;
-        if let Err(error) = read {
-            *self.failure.borrow_mut() = Some(error);
-            return Err(S::Error::custom("the database could not be read"));
+        let walked = self.day.for_each_task(self.store, |task| {
+            seq.serialize_element(task).map_err(Stop::Write)
+        });
+        match walked {
+            Ok(()) => seq.end(),
+            Err(Stop::Write(error)) => Err(error),
+            Err(Stop::Read(error)) => {
+                *self.failure.borrow_mut() = Some(error);
+                Err(S::Error::custom("the database could not be read"))
+            }
         }
-        seq.end()
     }
 }
 

@@ -129,6 +129,10 @@ fn header_from(row: &Row<'_>, first: usize) -> rusqlite::Result<NoteHeader> {
     })
 }
 
+/// How many of the newest matches a note search ranks (see
+/// [`Store::search_notes`]).
+pub const SEARCH_CANDIDATES: usize = 2000;
+
 const HEADER_COLUMNS: &str = "c.medium, c.direction, c.recipient, c.outcome, c.duration_minutes";
 
 impl Store {
@@ -456,13 +460,7 @@ impl Store {
             .query_row(params![patient_id, month_start], |row| row.get(0))?;
         Ok(n as usize)
     }
-}
 
-/// How many of the newest matches a note search ranks (see
-/// [`Store::search_notes`]).
-pub const SEARCH_CANDIDATES: usize = 2000;
-
-impl Store {
     /// Searches like [`Store::search_notes`] and records the search in the
     /// audit trail: its results show lines of many patients' notes.
     pub fn search_notes_audited(
@@ -506,7 +504,9 @@ impl Store {
         }
         // Only notes of patients in the user's reach: a coordinator's
         // search never shows a line of another team's note, and the
-        // candidates are the newest the user may read.
+        // candidates are the newest the user may read. The notes and names
+        // are read again outside for the shown rows alone: a body is read
+        // for each result, not for each of the 2,000 candidates.
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT c.id, c.patient_id, p.family_name, p.given_name, c.sent_at, c.body
                FROM (SELECT f.rowid AS id, f.rank AS score
