@@ -84,6 +84,14 @@ fn expected_ids(conn: &Connection, store: &Store, query: &CaseloadQuery) -> Vec<
         values.push(query.user.clone());
     }
     for word in query.filter.split([' ', ',']).filter(|w| !w.is_empty()) {
+        if word.chars().count() < 3 {
+            // One or two letters: the start of the family or given name.
+            sql.push_str(" AND (p.family_name LIKE ? OR p.given_name LIKE ?)");
+            for _ in 0..2 {
+                values.push(format!("{word}%"));
+            }
+            continue;
+        }
         sql.push_str(" AND (p.family_name LIKE ? OR p.given_name LIKE ? OR p.member_id LIKE ?)");
         for _ in 0..3 {
             values.push(format!("%{word}%"));
@@ -193,7 +201,9 @@ fn agrees(conn: &Connection, store: &Store, query: &CaseloadQuery) {
 }
 
 /// Filters of each kind drawn from the caseload itself: one, two and three
-/// letters of a name, two words, part of a member ID, the tied names.
+/// letters of a name, from its start (in another case) and from inside it;
+/// a given name's first two letters; two words, short and long together;
+/// part of a member ID; the tied names.
 fn filters(conn: &Connection) -> Vec<String> {
     let (family, given): (String, String) = conn
         .query_row(
@@ -208,6 +218,10 @@ fn filters(conn: &Connection) -> Vec<String> {
         lower[1..2].to_string(),
         lower[1..3].to_string(),
         lower[1..4].to_string(),
+        family[..1].to_uppercase(),
+        family[..2].to_uppercase(),
+        given.to_lowercase()[..2].to_string(),
+        format!("{} {}", &given[..2], &family[..3]),
         format!("{} {}", &given[..3], &family[..3]),
         "SYN00001".into(),
         "tiewell".into(),
@@ -351,6 +365,7 @@ fn a_version_15_database_gets_next_due_and_the_indexes_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let path = caseload(dir.path());
     let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(common::UNDO_V18).unwrap();
     conn.execute_batch(common::UNDO_V17).unwrap();
     conn.execute_batch(
         "DROP INDEX patient_by_risk; DROP INDEX patient_by_contact;

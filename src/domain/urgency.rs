@@ -201,6 +201,42 @@ impl UrgencyWeights {
         }
     }
 
+    /// Whether [`UrgencyWeights::key_order`] puts any two tasks alike in
+    /// deadline, priority, kind and risk in order of due date, then id:
+    /// so when a day more overdue never lowers the score, and every score
+    /// is a number (no weight so large that sums overflow). Then the day's
+    /// head can be merged from each group's tasks in due order (see
+    /// `store::team_day`) instead of ranking all of them.
+    pub fn alike_tasks_rank_by_due(&self) -> bool {
+        // A sum of sizes, which a NaN makes NaN (a max would skip it).
+        let sizes = |weights: &[f64]| weights.iter().map(|w| w.abs()).sum::<f64>();
+        let p = &self.priority;
+        let k = &self.kind;
+        let bound = self.hard_deadline.abs()
+            + self.per_day_overdue.abs() * f64::from(self.max_days_overdue)
+            + self.per_risk_tier.abs() * 3.0
+            + sizes(&[p.routine, p.urgent, p.asap, p.stat])
+            + sizes(&[
+                k.follow_up,
+                k.call,
+                k.referral,
+                k.appointment,
+                k.care_plan_review,
+                k.admin,
+                k.other,
+            ]);
+        self.per_day_overdue >= 0.0 && bound.is_finite()
+    }
+
+    /// The risk tier that adds most to a score.
+    pub fn riskiest_tier(&self) -> RiskTier {
+        if self.per_risk_tier >= 0.0 {
+            RiskTier::VeryHigh
+        } else {
+            RiskTier::Low
+        }
+    }
+
     /// Sorts a day's tasks in [`UrgencyWeights::day_order`].
     pub fn sort_day(&self, tasks: &mut [TaskRow], today: NaiveDate) {
         tasks.sort_by(|a, b| self.day_order(a, b, today));

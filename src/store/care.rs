@@ -197,13 +197,16 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
         }
         let _ = writable.execute_batch("ROLLBACK");
     }
-    // Kept values (schema v16: a patient's next due date) against the rows
-    // they are kept from.
-    let kept_problems = if schema_version >= 16 {
+    // Kept values (schema v16: a patient's next due date; v18: the counts
+    // of open tasks a day) against the rows they are kept from.
+    let mut kept_problems = if schema_version >= 16 {
         super::caseload::next_due_problems(&conn).map_err(failed)?
     } else {
         Vec::new()
     };
+    if schema_version >= 18 {
+        kept_problems.extend(super::schema_v18::open_task_day_problems(&conn).map_err(failed)?);
+    }
     let damaged_text = damaged_text(&conn).map_err(failed)?;
     let counts = row_counts(&conn).map_err(failed)?;
     let audit = super::chain::verify(&conn, heads).map_err(failed)?;

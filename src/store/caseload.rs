@@ -237,8 +237,12 @@ impl CaseloadQuery {
         // Every word must match a part of the name or the member ID, so
         // "ana test", "test, ana" and "SYN-0012" all find what they mean.
         // Words of three characters or more go through the trigram index
-        // (case and accents ignored); shorter ones, which a trigram cannot
-        // hold, are matched with LIKE.
+        // (case and accents ignored), anywhere in the name or member ID.
+        // Shorter ones, which a trigram cannot hold, are the start of the
+        // family or the given name: two ranges of their indexes (schema
+        // v18), where "anywhere" was a LIKE over every patient (2 s a
+        // letter at 1,000,000). As typed, the first letters of a name are
+        // what is typed first.
         for word in words {
             if word.chars().count() >= 3 {
                 clauses.push(
@@ -248,15 +252,9 @@ impl CaseloadQuery {
                 values.push(Value::Text(phrase(word)));
                 continue;
             }
-            clauses.push(
-                "(p.family_name LIKE ? ESCAPE '\\' OR p.given_name LIKE ? ESCAPE '\\' \
-                 OR p.member_id LIKE ? ESCAPE '\\')"
-                    .to_string(),
-            );
-            let pattern = format!("%{}%", escape_like(word));
-            for _ in 0..3 {
-                values.push(Value::Text(pattern.clone()));
-            }
+            let (clause, word_values) = name_start(word);
+            clauses.push(clause);
+            values.extend(word_values);
         }
         (clauses, values)
     }
@@ -296,6 +294,49 @@ pub(super) fn where_all(clauses: &[String]) -> String {
 /// A word as an FTS5 phrase: quoted, so its characters are not syntax.
 fn phrase(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+/// The condition that the family or the given name starts with `word`,
+/// in any case: a range of each name's index (whose entries hold both
+/// names, so a walk along any caseload order's index checks it without
+/// reading the row), and LIKE to say exactly what the range only bounds.
+fn name_start(word: &str) -> (String, Vec<Value>) {
+    let pattern = Value::Text(format!("{}%", escape_like(word)));
+    // NOCASE compares ASCII letters as lower case.
+    let low = word.to_ascii_lowercase();
+    let high = following(&low);
+    let name = |column: &str| match &high {
+        Some(_) => format!(
+            "({column} COLLATE NOCASE >= ? AND {column} COLLATE NOCASE < ? \
+             AND {column} LIKE ? ESCAPE '\\')"
+        ),
+        None => format!("({column} COLLATE NOCASE >= ? AND {column} LIKE ? ESCAPE '\\')"),
+    };
+    let clause = format!("({} OR {})", name("p.family_name"), name("p.given_name"));
+    let mut values = Vec::new();
+    for _ in 0..2 {
+        values.push(Value::Text(low.clone()));
+        if let Some(high) = &high {
+            values.push(Value::Text(high.clone()));
+        }
+        values.push(pattern.clone());
+    }
+    (clause, values)
+}
+
+/// The first text after every text starting with `prefix` (in NOCASE
+/// order, `prefix` in lower case): its last character's successor, when
+/// there is one that NOCASE does not fold (after '@' comes 'A', read as
+/// 'a'); else none, and the range is open above.
+fn following(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    let last = chars.pop()?;
+    let next = char::from_u32(u32::from(last) + 1)?;
+    if next.is_ascii_uppercase() {
+        return None;
+    }
+    chars.push(next);
+    Some(chars.into_iter().collect())
 }
 
 fn escape_like(word: &str) -> String {

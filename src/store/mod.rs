@@ -53,6 +53,7 @@ mod schema_v14;
 mod schema_v15;
 mod schema_v16;
 mod schema_v17;
+mod schema_v18;
 mod screening_due;
 mod screening_load;
 mod screening_synth;
@@ -60,6 +61,7 @@ mod screenings;
 mod task_changes;
 mod tasks;
 mod team;
+pub mod team_day;
 mod transitions_view;
 mod wait;
 mod write;
@@ -152,6 +154,9 @@ pub struct Store {
     /// The longest caseload read from its filter's own rows rather than
     /// along the order's index (see `caseload::Drive`).
     caseload_set_at_most: usize,
+    /// Whether the whole program's day is merged from its groups of alike
+    /// tasks (see `team_day`), or ranked whole.
+    day_merge: bool,
     /// Whether opening rolled back a change that had been interrupted.
     rolled_back: bool,
     /// Who the user is on this database, and so what they reach.

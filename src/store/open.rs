@@ -279,6 +279,7 @@ impl Store {
             busy_timeout: options.busy_timeout,
             announce_waits: options.announce_waits,
             caseload_set_at_most: super::caseload::Drive::SET_AT_MOST,
+            day_merge: true,
             conn,
             path: path.to_path_buf(),
             agent: agent.to_string(),

@@ -79,6 +79,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(super::schema_v15::V15),
     Migration::Sql(super::schema_v16::V16),
     Migration::Sql(super::schema_v17::V17),
+    Migration::Sql(super::schema_v18::V18),
 ];
 
 /// The schema version this build of tend writes.

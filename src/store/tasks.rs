@@ -139,18 +139,46 @@ impl Store {
         // Both reads see the same moment: a task another session changes
         // in between cannot be counted one way and shown another.
         let snapshot = self.conn().unchecked_transaction()?;
-        let mut keys = self.day_keys(user, filter, until)?;
-        let counts = TaskCounts::of(keys.iter().map(|t| t.due_on), today);
-        // Only the head needs ordering: select it, then sort it.
-        if keys.len() > limit {
-            keys.select_nth_unstable_by(limit, |a, b| weights.key_order(a, b, today));
-            keys.truncate(limit);
-        }
-        weights.sort_keys(&mut keys, today);
+        let (keys, counts) = if self.merges_day(filter, weights) {
+            (
+                self.team_day_head(filter.kind, until, today, weights, limit)?,
+                self.team_day_counts(filter.kind, until, today)?,
+            )
+        } else {
+            let mut keys = self.day_keys(user, filter, until)?;
+            let counts = TaskCounts::of(keys.iter().map(|t| t.due_on), today);
+            // Only the head needs ordering: select it, then sort it.
+            if keys.len() > limit {
+                keys.select_nth_unstable_by(limit, |a, b| weights.key_order(a, b, today));
+                keys.truncate(limit);
+            }
+            weights.sort_keys(&mut keys, today);
+            (keys, counts)
+        };
         let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
         let rows = self.tasks_in_order(&ids)?;
         drop(snapshot);
         Ok(RankedDay { rows, counts })
+    }
+
+    /// Whether the day is the whole program's, unnarrowed by words, under
+    /// weights that rank alike tasks by due date: then its head is merged
+    /// from the groups of alike tasks (`store::team_day`) rather than
+    /// ranked whole. Narrower days (mine, a coordinator's, a team's reach,
+    /// words) hold few enough tasks to rank whole. Tests turn it off
+    /// ([`Store::set_day_merge`]) to compare the two.
+    fn merges_day(&self, filter: &TaskFilter, weights: &UrgencyWeights) -> bool {
+        self.day_merge
+            && filter.who == Assignee::Team
+            && filter.words.is_empty()
+            && self.reach("p") == "1"
+            && weights.alike_tasks_rank_by_due()
+    }
+
+    /// Ranks the whole program's day whole (`false`) or merges its head
+    /// from its groups (`true`, the default); both give the same rows.
+    pub fn set_day_merge(&mut self, merge: bool) {
+        self.day_merge = merge;
     }
 
     /// What [`UrgencyWeights`] ranks of each task of a day's list (see

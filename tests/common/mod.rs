@@ -491,3 +491,9 @@ pub fn assert_cooked(tend: &Tend) {
 pub const UNDO_V17: &str = "DROP INDEX task_by_patient; DROP INDEX task_by_goal;
     DROP INDEX patient_flag_of_patient; DROP INDEX glass_by_patient;
     DROP INDEX adt_message_by_patient; DROP INDEX referral_by_goal;";
+
+/// What schema version 18 adds, taken away (as [`UNDO_V17`]; run it first).
+#[allow(dead_code)]
+pub const UNDO_V18: &str = "DROP INDEX task_open_by_rank; DROP INDEX patient_by_given_name;
+    DROP TRIGGER task_open_day_insert; DROP TRIGGER task_open_day_delete;
+    DROP TRIGGER task_open_day_update; DROP TABLE open_task_day;";
