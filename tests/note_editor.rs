@@ -548,3 +548,49 @@ fn an_empty_note_leaves_no_draft_and_ctrl_q_discards_one() {
         .unwrap();
     assert_eq!(discarded, 1);
 }
+
+/// A search with more matches than the overlay lists says it shows the
+/// best of them, not that that many notes hold the words.
+#[test]
+fn a_search_with_more_matches_than_shown_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(dir.path());
+    let mut app = app(&path);
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "popr");
+    keys(&mut app, "Asked about the SNAP recertification.");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    // The signed note copied 250 times (its search index rows with it).
+    let conn = Connection::open(&path).unwrap();
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('communication') WHERE name != 'id'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let columns = columns.join(", ");
+    for _ in 0..250 {
+        conn.execute(
+            &format!(
+                "INSERT INTO communication ({columns}) SELECT {columns} FROM communication
+                  WHERE id = (SELECT min(id) FROM communication WHERE body LIKE '%SNAP%')"
+            ),
+            [],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    press(&mut app, KeyCode::Char(':'));
+    keys(&mut app, "search snap");
+    press(&mut app, KeyCode::Enter);
+    let all = screen(&mut app);
+    assert!(all.contains("the best 200 notes holding \"snap\""), "{all}");
+    assert!(!all.contains("200 notes hold \""), "{all}");
+    assert_eq!(
+        message(&app),
+        "The best 200 matches shown; more notes hold the words"
+    );
+}

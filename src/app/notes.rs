@@ -53,6 +53,9 @@ pub fn summary_line(note: &NoteSummary, clock: &Clock) -> String {
     )
 }
 
+/// The most search results a search overlay shows.
+const SEARCH_SHOWN: usize = 200;
+
 impl App {
     /// `n`: the note editor for the patient on screen (the one the patient
     /// pane shows), with their draft if there is one.
@@ -520,7 +523,7 @@ impl App {
 
     /// `:search words` or `/` in the timeline: matching notes, best first.
     pub(super) fn search(&mut self, words: &str) -> Result<(), StoreError> {
-        let hits: Vec<SearchHit> = self.store.search_notes_audited(words, 200)?;
+        let hits: Vec<SearchHit> = self.store.search_notes_audited(words, SEARCH_SHOWN)?;
         if hits.is_empty() {
             self.message = Some(Message::Info(format!(
                 "No signed note holds {}",
@@ -528,10 +531,18 @@ impl App {
             )));
             return Ok(());
         }
-        self.message = Some(Message::Info(format!("{} notes match", hits.len())));
+        // As many as are shown: more notes may hold the words (they are
+        // not counted: at 1,000,000 patients a common word is in millions).
+        let capped = hits.len() == SEARCH_SHOWN;
+        self.message = Some(Message::Info(if capped {
+            format!("The best {} matches shown; more notes hold the words", hits.len())
+        } else {
+            format!("{} notes match", hits.len())
+        }));
         self.layers.show(Overlay::Search {
             words: words.trim().to_string(),
             hits,
+            capped,
             selected: 0,
         });
         Ok(())

@@ -195,13 +195,15 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
         Overlay::Search {
             words,
             hits,
+            capped,
             selected,
         } => {
-            let title = closes(
-                app,
-                &format!("{} notes hold \"{}\"", hits.len(), fit(words, 20)),
-                overlay,
-            );
+            let what = if *capped {
+                format!("the best {} notes holding \"{}\"", hits.len(), fit(words, 20))
+            } else {
+                format!("{} notes hold \"{}\"", hits.len(), fit(words, 20))
+            };
+            let title = closes(app, &what, overlay);
             let width = area.width.saturating_sub(8).min(110);
             render_list(theme, frame, area, width, &title, hits, *selected, |hit| {
                 format!(

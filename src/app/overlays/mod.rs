@@ -68,6 +68,9 @@ pub enum Overlay {
     Search {
         words: String,
         hits: Vec<SearchHit>,
+        /// Whether the hits stopped at the most shown, so more notes hold
+        /// the words than are listed.
+        capped: bool,
         selected: usize,
     },
     /// The newest rows of the audit trail a filter lets through.
