@@ -535,7 +535,10 @@ impl App {
         // not counted: at 1,000,000 patients a common word is in millions).
         let capped = hits.len() == SEARCH_SHOWN;
         self.message = Some(Message::Info(if capped {
-            format!("The best {} matches shown; more notes hold the words", hits.len())
+            format!(
+                "The best {} matches shown; more notes hold the words",
+                hits.len()
+            )
         } else {
             format!("{} notes match", hits.len())
         }));

@@ -201,8 +201,8 @@ impl Store {
         limit: usize,
         len: Option<usize>,
     ) -> Result<Vec<CaseloadRow>, StoreError> {
-        let (mut clauses, mut values) = query.conditions(self);
-        let drive = Drive::for_list(&clauses, len, self.caseload_set_at_most);
+        let drive = Drive::for_list(&query.conditions(self).0, len, self.caseload_set_at_most);
+        let (mut clauses, mut values) = query.conditions_for(self, drive);
         let (direction, skip) = match start {
             Start::Top { skip } => (Direction::Forward, skip),
             Start::Bottom { skip } => (Direction::Backward, skip),
@@ -267,8 +267,9 @@ impl Store {
         let Some(key) = self.seek_key(query, patient_id)? else {
             return Ok(None);
         };
-        let (clauses, filter_values) = query.conditions(self);
-        let (sql, values) = match Drive::for_list(&clauses, len, self.caseload_set_at_most) {
+        let drive = Drive::for_list(&query.conditions(self).0, len, self.caseload_set_at_most);
+        let (clauses, filter_values) = query.conditions_for(self, drive);
+        let (sql, values) = match drive {
             Drive::Set => {
                 let (before, before_values) = query.beyond(&key, Direction::Backward, Drive::Set);
                 let mut part = clauses.clone();

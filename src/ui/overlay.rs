@@ -199,7 +199,11 @@ pub fn render(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, ar
             selected,
         } => {
             let what = if *capped {
-                format!("the best {} notes holding \"{}\"", hits.len(), fit(words, 20))
+                format!(
+                    "the best {} notes holding \"{}\"",
+                    hits.len(),
+                    fit(words, 20)
+                )
             } else {
                 format!("{} notes hold \"{}\"", hits.len(), fit(words, 20))
             };
