@@ -531,8 +531,7 @@ impl App {
             )));
             return Ok(());
         }
-        // As many as are shown: more notes may hold the words (they are
-        // not counted: at 1,000,000 patients a common word is in millions).
+        // As many as are shown: more may hold the words (uncounted: millions).
         let capped = hits.len() == SEARCH_SHOWN;
         self.message = Some(Message::Info(if capped {
             format!(
