@@ -20,7 +20,10 @@
 //! `TEND_BENCH_QUICK=1` (few iterations; does not write `BENCHMARKS.md`
 //! unless `TEND_BENCH_OUT` is set), `TEND_BENCH_OUT` (where to write the
 //! report; `-` for nowhere), `TEND_BENCH_RIVALS` (`1` runs the side-by-side
-//! row in quick mode too, `0` skips it in the full run).
+//! row in quick mode too, `0` skips it in the full run), `TEND_BENCH_BIN`
+//! (another tend binary to measure, such as an earlier build),
+//! `TEND_BENCH_CAPTURE` (a directory: every frame of the keystroke sessions
+//! is written there, after a line naming the key, to see what the bytes are).
 //!
 //! A frame is one write wrapped in synchronized output (`ESC[?2026h` …
 //! `ESC[?2026l`, see `src/tui/mod.rs`), so "the end of a frame" is the next
@@ -45,7 +48,11 @@ use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize}
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const TEND: &str = env!("CARGO_BIN_EXE_tend");
+/// The tend this benchmark built; `TEND_BENCH_BIN` names another (an
+/// earlier build, for a before-and-after).
+fn tend() -> String {
+    std::env::var("TEND_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tend").to_string())
+}
 const NOW: &str = "2026-11-24T09:00:00-05:00";
 const END_FRAME: &[u8] = b"\x1b[?2026l";
 /// The most a frame after a key may take before the run fails.
@@ -105,6 +112,9 @@ impl Settings {
         if quick {
             command.push_str("TEND_BENCH_QUICK=1 ");
         }
+        if let Ok(bin) = std::env::var("TEND_BENCH_BIN") {
+            write!(command, "TEND_BENCH_BIN={bin} ")?;
+        }
         if let Ok(rivals) = std::env::var("TEND_BENCH_RIVALS") {
             write!(command, "TEND_BENCH_RIVALS={rivals} ")?;
         }
@@ -140,12 +150,15 @@ struct Session {
     stray_bytes: usize,
     /// Every byte read so far.
     total_bytes: usize,
+    /// Where every frame read goes, after a label line for each press
+    /// (`TEND_BENCH_CAPTURE`), to see what the bytes are.
+    capture: Option<std::fs::File>,
 }
 
 impl Session {
     /// tend on the database `db`.
     fn start(db: &Path, home: &Path, cols: u16, rows: u16) -> Result<Session> {
-        let mut command = CommandBuilder::new(TEND);
+        let mut command = CommandBuilder::new(tend());
         command.arg("--db");
         command.arg(db);
         command.env_clear();
@@ -185,6 +198,7 @@ impl Session {
             spawned,
             stray_bytes: 0,
             total_bytes: 0,
+            capture: None,
         })
     }
 
@@ -248,6 +262,9 @@ impl Session {
                 let end = from + i + END_FRAME.len();
                 self.stray_bytes += seen.len() - end;
                 self.parser.process(&seen);
+                if let Some(file) = &mut self.capture {
+                    file.write_all(&seen[..end])?;
+                }
                 return Ok(Some((end, at)));
             }
         }
@@ -282,6 +299,9 @@ impl Session {
     }
 
     fn send(&mut self, keys: &[u8]) -> Result<Instant> {
+        if let Some(file) = &mut self.capture {
+            write!(file, "\n=== key {:?}\n", String::from_utf8_lossy(keys))?;
+        }
         self.writer.write_all(keys)?;
         self.writer.flush()?;
         Ok(Instant::now())
@@ -416,6 +436,41 @@ impl Moves {
     fn max_bytes(&self) -> usize {
         self.bytes.iter().copied().max().unwrap_or(0)
     }
+
+    /// The middle press's bytes (the lower of the two middle ones).
+    fn median_bytes(&self) -> usize {
+        let mut sorted = self.bytes.clone();
+        sorted.sort_unstable();
+        sorted
+            .get(sorted.len().saturating_sub(1) / 2)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn push(&mut self, time: Duration, bytes: usize, changed: bool) {
+        self.times.push(time);
+        self.bytes.push(bytes);
+        self.changed += usize::from(changed);
+    }
+}
+
+/// A walk along one pane's list: `j` from the top, then `k` back up.
+struct Walk {
+    down: Moves,
+    up: Moves,
+}
+
+impl Walk {
+    /// Both ways together.
+    fn both(&self) -> Moves {
+        let mut all = Moves::new();
+        for half in [&self.down, &self.up] {
+            all.times.extend(&half.times);
+            all.bytes.extend(&half.bytes);
+            all.changed += half.changed;
+        }
+        all
+    }
 }
 
 /// The nearest-rank percentile.
@@ -443,8 +498,37 @@ struct SessionResult {
     /// plan follow.
     today_rest: Moves,
     tab: Moves,
+    /// For each pane, `WALK` presses of `j` from the top and as many of
+    /// `k` back up, back to back.
+    walks: Vec<Walk>,
     peak_rss_kib: u64,
     stray_bytes: usize,
+}
+
+/// How many rows a walk goes down a list (and then back up): a coordinator
+/// going through the caseload or the day.
+const WALK: usize = 60;
+
+/// Walks each pane's list: `g` to its top, then `j` `WALK` times and `k` as
+/// many, each press measured like any other (back to back, so in the
+/// caseload the record and plan do not follow until the walk stops).
+fn walk_panes(session: &mut Session) -> Result<Vec<Walk>> {
+    let mut walks = Vec::new();
+    for (key, _) in PANES {
+        session.press_and_rest(&[key as u8])?;
+        session.press_and_rest(b"g")?;
+        let mut halves = [Moves::new(), Moves::new()];
+        for (half, key) in halves.iter_mut().zip([b"j", b"k"]) {
+            for _ in 0..WALK {
+                let before = session.appearance();
+                let (time, bytes) = session.press(key)?;
+                half.push(time, bytes, session.appearance() != before);
+            }
+        }
+        let [down, up] = halves;
+        walks.push(Walk { down, up });
+    }
+    Ok(walks)
 }
 
 /// One session: for each pane, `j`/`k` alternately; then `Tab`.
@@ -457,6 +541,10 @@ fn keystroke_session(
     rest_presses: usize,
 ) -> Result<SessionResult> {
     let mut session = Session::start(db, home, cols, rows)?;
+    if let Ok(dir) = std::env::var("TEND_BENCH_CAPTURE") {
+        let path = Path::new(&dir).join(format!("frames-{cols}x{rows}.bin"));
+        session.capture = Some(std::fs::File::create(path)?);
+    }
     session.first_frame()?;
     let mut panes = Vec::new();
     for (key, name) in PANES {
@@ -496,6 +584,7 @@ fn keystroke_session(
     }
     let today_rest = rests.pop().unwrap_or_default();
     let caseload_rest = rests.pop().unwrap_or_default();
+    let walks = walk_panes(&mut session)?;
     let mut tab = Moves::new();
     for _ in 0..presses {
         let before = session.appearance();
@@ -513,6 +602,7 @@ fn keystroke_session(
         caseload_rest,
         today_rest,
         tab,
+        walks,
         peak_rss_kib,
         stray_bytes,
     })
@@ -559,7 +649,7 @@ struct SizeResult {
 /// Runs `tend gen`, killing it if it outlives the deadline.
 fn generate(db: &Path, home: &Path, patients: usize) -> Result<(Duration, String)> {
     let started = Instant::now();
-    let mut child = Command::new(TEND)
+    let mut child = Command::new(tend())
         .arg("gen")
         .arg("--db")
         .arg(db)
@@ -770,6 +860,15 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
     )?;
     writeln!(
         r,
+        "- **Walking**: in the same session, each pane is focused, `g` takes it to \
+         its top, then `j` is pressed {WALK} times and `k` {WALK} times, back to \
+         back, each press measured as above: a coordinator going down a list and \
+         back. Moving one row costs two rows' highlight and the status line; a move \
+         past the edge of the view also brings the view's new rows. The bytes' mean, \
+         median and largest, and the time's p50 and p95, are given for each way."
+    )?;
+    writeln!(
+        r,
         "- **Peak RSS**: VmHWM of the tend process, read from /proc before `q`, \
          at the end of the 80x24 and of the 200x50 session."
     )?;
@@ -892,6 +991,7 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
             )?;
         }
         writeln!(r)?;
+        walk_table(&mut r, s)?;
     }
 
     side_by_side(&mut r, results, rivals)?;
@@ -951,6 +1051,22 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
             s.small.caseload_rest.mean_bytes(),
             s.small.caseload_rest.max_bytes()
         )?;
+        let caseload_walk = s.small.walks[0].both();
+        writeln!(
+            r,
+            "- Walking the caseload ({WALK} `j` from the top, then {WALK} `k`) under 250 bytes \
+             a key at 80x24 (issue 19): {} (mean {:.0}, median {}, largest {})",
+            met(caseload_walk.mean_bytes() < 250.0),
+            caseload_walk.mean_bytes(),
+            caseload_walk.median_bytes(),
+            caseload_walk.max_bytes()
+        )?;
+        writeln!(
+            r,
+            "- A caseload move that rests under 800 bytes at 80x24 (issue 19): {} (mean {:.0})",
+            met(s.small.caseload_rest.mean_bytes() < 800.0),
+            s.small.caseload_rest.mean_bytes()
+        )?;
         let rss = s.small.peak_rss_kib.max(s.large.peak_rss_kib);
         writeln!(
             r,
@@ -1001,6 +1117,48 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
     Ok(r)
 }
 
+/// One size's walks: each pane's list, down and up, at both sizes.
+fn walk_table(r: &mut String, s: &SizeResult) -> Result<()> {
+    writeln!(
+        r,
+        "Walking ({WALK} `j` from the top of the pane, then {WALK} `k` back up, back to back):\n"
+    )?;
+    writeln!(
+        r,
+        "| walk | 80x24 bytes mean / median / max | 80x24 p50 / p95 | changed | 200x50 bytes mean / median / max | 200x50 p50 / p95 | changed |"
+    )?;
+    writeln!(r, "|---|---:|---:|---:|---:|---:|---:|")?;
+    for (i, (key, name)) in PANES.iter().enumerate() {
+        let (small, large) = (&s.small.walks[i], &s.large.walks[i]);
+        let halves = [
+            ("down", &small.down, &large.down),
+            ("up", &small.up, &large.up),
+        ];
+        for (way, a, b) in halves {
+            writeln!(
+                r,
+                "| {key} {name}, {way} | {:.0} / {} / {} | {} / {} ms | {}/{} | {:.0} / {} / {} | {} / {} ms | {}/{} |",
+                a.mean_bytes(),
+                a.median_bytes(),
+                a.max_bytes(),
+                ms(percentile(&a.times, 50.0)),
+                ms(percentile(&a.times, 95.0)),
+                a.changed,
+                a.times.len(),
+                b.mean_bytes(),
+                b.median_bytes(),
+                b.max_bytes(),
+                ms(percentile(&b.times, 50.0)),
+                ms(percentile(&b.times, 95.0)),
+                b.changed,
+                b.times.len(),
+            )?;
+        }
+    }
+    writeln!(r)?;
+    Ok(())
+}
+
 /// The side-by-side section, with tend's figures for its Today pane.
 fn side_by_side(r: &mut String, results: &[SizeResult], rivals: &rival::Rivals) -> Result<()> {
     let today = PANES
@@ -1041,19 +1199,15 @@ fn run() -> Result<()> {
     let text = report(&settings, &results, &rivals)?;
     println!("{text}");
     if let Some(path) = &settings.out {
-        // `benches/inprocess.rs`, `benches/import.rs` and `benches/audit.rs`
-        // own the sections between their markers: keep them, whichever
+        // The other benchmarks' sections (each between its `<!-- name -->`
+        // markers) and the hand-written ones after them follow this
+        // report: keep everything from the first marker on, whichever
         // benchmark ran first.
         let old = std::fs::read_to_string(path).unwrap_or_default();
-        let kept: String = ["in-process", "import", "audit"]
-            .iter()
-            .filter_map(|name| {
-                let (open, close) = (format!("<!-- {name} -->"), format!("<!-- /{name} -->"));
-                let start = old.find(&open)?;
-                let end = old.find(&close)? + close.len();
-                Some(format!("\n{}\n", &old[start..end]))
-            })
-            .collect();
+        let kept = old
+            .find("\n<!-- ")
+            .map(|start| old[start..].to_string())
+            .unwrap_or_default();
         std::fs::write(path, format!("{text}{kept}"))?;
         eprintln!("pty bench: wrote {}", path.display());
     }

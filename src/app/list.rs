@@ -81,13 +81,25 @@ impl ListCursor {
         self.selected != before
     }
 
-    /// Brings the selection back into view by centring it, rather than by
-    /// scrolling one row: over a slow link a one-row scroll rewrites every
-    /// row of the pane on every press, a jump of half a view once per half
-    /// view (the choice mutt makes, for the same reason).
+    /// Brings the selection back into view. A step past an edge (a row, or
+    /// a page) turns the page: the row the selection came from stays on
+    /// screen as the one row of context, and every other row is new. Over a
+    /// slow link a one-row scroll rewrites every row of the pane on every
+    /// key (ratatui's diff has no way to shift cells, and a terminal scroll
+    /// region spans the whole width, across the pane beside it), so the
+    /// view moves seldom and far: a turn once per view's height less one,
+    /// where centring the selection (as mutt does) turned every half view.
+    /// A selection that lands farther away (a search, `G`, a re-sort) is
+    /// centred, with context on both sides.
     fn keep_visible(&mut self) {
         let height = self.height();
-        if self.selected < self.scroll || self.selected >= self.scroll + height {
+        let below = self.selected >= self.scroll + height;
+        let above = self.selected < self.scroll;
+        if below && self.selected < self.scroll + 2 * height {
+            self.scroll = self.selected - 1;
+        } else if above && self.selected + height >= self.scroll {
+            self.scroll = (self.selected + 2).saturating_sub(height);
+        } else if below || above {
             self.scroll = self.selected.saturating_sub(height / 2);
         }
         // No empty rows below the end when the list could fill the view.
@@ -107,21 +119,60 @@ mod tests {
     }
 
     #[test]
-    fn moving_past_the_edge_centres_the_selection() {
-        let mut c = cursor(20, 4);
-        assert!(c.apply(Action::MoveDown));
-        assert!(c.apply(Action::MoveDown));
-        assert!(c.apply(Action::MoveDown));
+    fn moving_past_an_edge_turns_the_page_keeping_one_row_of_context() {
+        let mut c = cursor(30, 4);
+        for _ in 0..3 {
+            assert!(c.apply(Action::MoveDown));
+        }
         assert_eq!((c.selected(), c.scroll()), (Some(3), 0));
         c.apply(Action::MoveDown);
-        assert_eq!((c.selected(), c.scroll()), (Some(4), 2), "half a view on");
-        assert_eq!(c.visible(), 2..6);
+        assert_eq!(
+            (c.selected(), c.scroll()),
+            (Some(4), 3),
+            "the row it came from on top"
+        );
+        assert_eq!(c.visible(), 3..7);
         c.apply(Action::MoveDown);
-        assert_eq!(c.scroll(), 2, "the next row is in view: no scroll");
-        for _ in 0..4 {
+        c.apply(Action::MoveDown);
+        assert_eq!(c.scroll(), 3, "the next rows are in view: no scroll");
+        c.apply(Action::MoveDown);
+        assert_eq!(
+            (c.selected(), c.scroll()),
+            (Some(7), 6),
+            "a turn per 3 rows"
+        );
+        // Back up: the row it came from stays at the bottom.
+        for _ in 0..2 {
             c.apply(Action::MoveUp);
         }
-        assert_eq!((c.selected(), c.scroll()), (Some(1), 0), "and back up");
+        assert_eq!((c.selected(), c.scroll()), (Some(5), 3));
+        c.apply(Action::MoveUp);
+        c.apply(Action::MoveUp);
+        c.apply(Action::MoveUp);
+        assert_eq!(
+            (c.selected(), c.scroll()),
+            (Some(2), 0),
+            "and back to the top"
+        );
+    }
+
+    #[test]
+    fn a_selection_that_lands_far_away_is_centred() {
+        let mut c = cursor(100, 10);
+        c.select(50);
+        assert_eq!(c.scroll(), 45);
+        c.select(20);
+        assert_eq!(c.scroll(), 15);
+        c.apply(Action::Bottom);
+        assert_eq!(c.scroll(), 90, "no empty rows below the end");
+        c.apply(Action::PageUp);
+        assert_eq!((c.selected(), c.scroll()), (Some(90), 90), "still in view");
+        c.apply(Action::PageUp);
+        assert_eq!(
+            (c.selected(), c.scroll()),
+            (Some(81), 73),
+            "a page up keeps the row it came from at the bottom"
+        );
     }
 
     #[test]

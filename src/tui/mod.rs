@@ -5,7 +5,10 @@
 //! or a change in the database, never on an idle screen; each frame is
 //! wrapped in synchronized output and leaves in one write.
 
+mod compact;
 mod input;
+#[cfg(test)]
+mod walk_tests;
 
 use std::io::{self, Stdout, Write};
 use std::os::fd::{AsRawFd, RawFd};
@@ -19,10 +22,10 @@ use crossterm::terminal::{
     LeaveAlternateScreen,
 };
 use crossterm::{cursor, execute, queue};
-use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
 use crate::app::App;
+use compact::CompactBackend;
 use input::{EscJoiner, ESC_GRACE};
 
 /// How long the loop sleeps when nothing happens: the most a signal or a
@@ -89,7 +92,7 @@ impl<W: Write> FrameWriter<W> {
     }
 }
 
-type Term<W> = Terminal<CrosstermBackend<FrameWriter<W>>>;
+type Term<W> = Terminal<CompactBackend<FrameWriter<W>>>;
 
 /// Draws one frame, wrapped in synchronized output, and sends it in one write.
 fn draw_frame<W: Write>(terminal: &mut Term<W>, app: &App) -> io::Result<()> {
@@ -117,7 +120,7 @@ impl Screen {
             cursor::Hide,
             EnableBracketedPaste
         )?;
-        let terminal = Terminal::new(CrosstermBackend::new(FrameWriter::new(out)))?;
+        let terminal = Terminal::new(CompactBackend::new(FrameWriter::new(out)))?;
         Ok(Screen { terminal })
     }
 
@@ -352,7 +355,7 @@ fn handle_event(app: &mut App, joiner: &mut EscJoiner, event: Event) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::sync::{Arc, Mutex};
 
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -367,7 +370,7 @@ mod tests {
 
     /// Records each write the terminal would receive.
     #[derive(Clone, Default)]
-    struct Sink(Arc<Mutex<Vec<Vec<u8>>>>);
+    pub(crate) struct Sink(Arc<Mutex<Vec<Vec<u8>>>>);
 
     impl Write for Sink {
         fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
@@ -381,12 +384,12 @@ mod tests {
     }
 
     impl Sink {
-        fn take(&self) -> Vec<Vec<u8>> {
+        pub(crate) fn take(&self) -> Vec<Vec<u8>> {
             std::mem::take(&mut self.0.lock().unwrap())
         }
     }
 
-    fn demo_app(dir: &std::path::Path) -> App {
+    pub(crate) fn demo_app(dir: &std::path::Path) -> App {
         let clock = Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
         let options = OpenOptions {
             create: true,
@@ -403,8 +406,8 @@ mod tests {
         App::new(store, &config, false).unwrap()
     }
 
-    fn terminal(sink: &Sink, width: u16, height: u16) -> Term<Sink> {
-        let backend = CrosstermBackend::new(FrameWriter::new(sink.clone()));
+    pub(crate) fn terminal(sink: &Sink, width: u16, height: u16) -> Term<Sink> {
+        let backend = CompactBackend::new(FrameWriter::new(sink.clone()));
         let viewport = Viewport::Fixed(Rect::new(0, 0, width, height));
         Terminal::with_options(backend, TerminalOptions { viewport }).unwrap()
     }
