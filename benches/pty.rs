@@ -22,6 +22,9 @@
 //! report; `-` for nowhere), `TEND_BENCH_RIVALS` (`1` runs the side-by-side
 //! row in quick mode too, `0` skips it in the full run), `TEND_BENCH_BIN`
 //! (another tend binary to measure, such as an earlier build),
+//! `TEND_BENCH_DB` (a database generated before, `tend gen --patients N
+//! --seed 1` as ccuser, measured instead of generating one; give the one
+//! size N in `TEND_BENCH_SIZES`; tend writes its audit rows to it),
 //! `TEND_BENCH_CAPTURE` (a directory: every frame of the keystroke sessions
 //! is written there, after a line naming the key, to see what the bytes are).
 //!
@@ -111,6 +114,9 @@ impl Settings {
         }
         if quick {
             command.push_str("TEND_BENCH_QUICK=1 ");
+        }
+        if let Ok(db) = std::env::var("TEND_BENCH_DB") {
+            write!(command, "TEND_BENCH_DB={db} ")?;
         }
         if let Ok(bin) = std::env::var("TEND_BENCH_BIN") {
             write!(command, "TEND_BENCH_BIN={bin} ")?;
@@ -706,9 +712,20 @@ fn measure_size(
         home.path().join(".config/tend/config.toml"),
         "user = \"ccuser\"\n",
     )?;
-    let db = home.path().join("bench.db");
-    eprintln!("pty bench: {patients} patients: generating");
-    let (gen_time, gen_summary) = generate(&db, home.path(), patients)?;
+    // `TEND_BENCH_DB`: a database made before (by `tend gen --patients N
+    // --seed 1` as ccuser, N being the one size given), measured in place
+    // of a fresh one. tend writes to it (each record viewed is audited).
+    let given = std::env::var_os("TEND_BENCH_DB").map(PathBuf::from);
+    let db = given
+        .clone()
+        .unwrap_or_else(|| home.path().join("bench.db"));
+    let (gen_time, gen_summary) = match given {
+        Some(path) => (Duration::ZERO, format!("not run: {} given", path.display())),
+        None => {
+            eprintln!("pty bench: {patients} patients: generating");
+            generate(&db, home.path(), patients)?
+        }
+    };
     let db_bytes = std::fs::metadata(&db)?.len();
 
     eprintln!("pty bench: {patients} patients: start-up");

@@ -16,14 +16,16 @@
 //!   the VT220 has, tmux too) instead of writing the spaces;
 //! - sets a cell's attributes and colours in one SGR sequence, starting
 //!   from what is set (or from a reset, when that is shorter);
+//! - leaves alone a space whose change does not show (its foreground
+//!   colour, bold or italic: nothing of them shows on a blank);
 //! - hides or shows the cursor only when it is not so already, and resets
 //!   the pen at the end of a frame only when it is not already reset.
 //!
 //! To write an unchanged cell it must know what the terminal shows: it keeps
 //! a copy of every cell it wrote, which a clear blanks. A cell it cannot
 //! vouch for (after a partial clear, or beside a wide character) is never
-//! used to fill a gap. Colours are written as crossterm writes them
-//! (`38;5;N` for the named ones), so nothing looks different.
+//! used to fill a gap. Colours are the palette entries crossterm would
+//! name (`38;5;N`), the bright ones by their shorter codes (90-97).
 
 use std::io::{self, Write};
 
@@ -202,14 +204,16 @@ impl<W: Write> CompactBackend<W> {
 
     /// The bytes of the cells from `at` up to column `to_x` on the same row,
     /// when each is a cell the copy vouches for, one column wide and drawn
-    /// with the pen already set, and together they are shorter than
-    /// `move_cost`.
+    /// with the pen already set (or a space that looks the same with it),
+    /// and together they are shorter than `move_cost`.
     fn gap_fill(&self, at: Position, to_x: u16, move_cost: usize) -> Option<Vec<u8>> {
         let pen = self.pen?;
         let mut fill = Vec::new();
         for x in at.x..to_x {
             let cell = self.screen.get(x, at.y);
-            if !fillable(cell) || Pen::of(cell) != pen {
+            let same_look = Pen::of(cell) == pen
+                || (cell.symbol() == " " && blank_look(Pen::of(cell)) == blank_look(pen));
+            if !fillable(cell) || !same_look {
                 return None;
             }
             fill.extend_from_slice(cell.symbol().as_bytes());
@@ -245,9 +249,25 @@ impl<W: Write> CompactBackend<W> {
             next += 1;
         }
         let length = end - x;
-        // `ESC[nX`, then at most `ESC[colG` to go on past the run.
-        let cost = 3 + digits(length) + 5;
+        // `ESC[nX`, then, when the next cell is on the same row, at most
+        // `ESC[colG` to go on past the run (to another row, the move is
+        // made either way).
+        let same_row_after = updates.get(next).is_some_and(|&(_, ny, _)| ny == y);
+        let cost = 3 + digits(length) + if same_row_after { 5 } else { 0 };
         (length as usize > cost).then_some((end, next))
+    }
+
+    /// Whether the terminal already shows `cell` at (x, y) as it would
+    /// look written: both a space the copy vouches for, alike in all that
+    /// shows on a blank (background, reverse, underline and its colour,
+    /// crossed out, blink).
+    fn looks_the_same(&self, x: u16, y: u16, cell: &Cell) -> bool {
+        let shown = self.screen.get(x, y);
+        cell.symbol() == " "
+            && shown.symbol() == " "
+            && fillable(cell)
+            && fillable(shown)
+            && blank_look(Pen::of(cell)) == blank_look(Pen::of(shown))
     }
 
     /// Sets the pen to draw `to`, in one sequence.
@@ -304,6 +324,25 @@ fn digits(n: u16) -> usize {
     n.to_string().len()
 }
 
+/// The attributes that show on a space (as ratatui's diff counts them).
+const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
+    .union(Modifier::UNDERLINED)
+    .union(Modifier::SLOW_BLINK)
+    .union(Modifier::RAPID_BLINK)
+    .union(Modifier::CROSSED_OUT);
+
+/// What shows of a pen on a space: the background, the attributes that
+/// show on a blank, and the underline's colour when underlined.
+fn blank_look(pen: Pen) -> (Color, Modifier, Option<Color>) {
+    (
+        pen.bg,
+        pen.modifier & VISIBLE_ON_BLANK,
+        pen.modifier
+            .contains(Modifier::UNDERLINED)
+            .then_some(pen.underline),
+    )
+}
+
 /// The SGR codes of each modifier, on and off.
 const MODIFIER_CODES: [(Modifier, u16, u16); 9] = [
     (Modifier::BOLD, 1, 22),
@@ -349,8 +388,7 @@ fn modifier_step(from: Modifier, to: Modifier) -> Vec<String> {
     codes
 }
 
-/// The colour codes that take `from`'s colours to `to`'s, as crossterm
-/// writes them.
+/// The colour codes that take `from`'s colours to `to`'s.
 fn colour_params(params: &mut Vec<String>, from: Pen, to: Pen) {
     let layers = [
         (from.fg, to.fg, 38, 39),
@@ -361,11 +399,33 @@ fn colour_params(params: &mut Vec<String>, from: Pen, to: Pen) {
         if was == colour {
             continue;
         }
-        params.push(match colour_code(colour) {
-            None => reset.to_string(),
-            Some(code) => format!("{set};{code}"),
+        params.push(match (bright_code(colour), colour_code(colour)) {
+            // 90-97 and 100-107 name the same palette entries as `38;5;8`
+            // to `38;5;15`, in fewer bytes (a terminal with 256 colours has
+            // them all). Not 30-37 for 0-7: xterm shows those brighter under
+            // bold, `38;5;N` not.
+            (Some(code), _) if set == 38 => code.to_string(),
+            (Some(code), _) if set == 48 => (code + 10).to_string(),
+            (_, None) => reset.to_string(),
+            (_, Some(code)) => format!("{set};{code}"),
         });
     }
+}
+
+/// The foreground code (90-97) of the named bright colours.
+fn bright_code(colour: Color) -> Option<u16> {
+    let code = match colour {
+        Color::DarkGray => 90,
+        Color::LightRed => 91,
+        Color::LightGreen => 92,
+        Color::LightYellow => 93,
+        Color::LightBlue => 94,
+        Color::LightMagenta => 95,
+        Color::LightCyan => 96,
+        Color::White => 97,
+        _ => return None,
+    };
+    Some(code)
 }
 
 /// `5;N` or `2;R;G;B` after 38, 48 or 58; `None` for the default colour.
@@ -426,6 +486,12 @@ impl<W: Write> Backend for CompactBackend<W> {
                 }
                 self.cursor = Some(at);
                 i = next;
+                continue;
+            }
+            if self.looks_the_same(x, y, cell) {
+                // A space whose only change (its foreground colour, bold,
+                // italic) does not show on a space.
+                i += 1;
                 continue;
             }
             self.move_to(at)?;

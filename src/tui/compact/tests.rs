@@ -101,28 +101,15 @@ pub(crate) fn differences(screen: &vt100::Screen, buffer: &Buffer) -> Vec<String
     found
 }
 
-/// Every cell where two emulated screens differ in any way at all (but a
-/// cell never written and a space written there, which are one).
+/// Every cell where two emulated screens look different (everything vt100
+/// models, but what does not show on a blank; see [`Look`]).
 fn screen_differences(a: &vt100::Screen, b: &vt100::Screen) -> Vec<String> {
     let (rows, cols) = a.size();
     let mut found = Vec::new();
     for y in 0..rows {
         for x in 0..cols {
-            let exact = |c: Option<&vt100::Cell>| {
-                c.map(|c| {
-                    (
-                        Some(c.contents()).filter(|t| !t.is_empty()),
-                        c.fgcolor(),
-                        c.bgcolor(),
-                        [c.bold(), c.italic(), c.underline(), c.inverse()],
-                        c.is_wide(),
-                    )
-                })
-                .map(|(text, fg, bg, attributes, wide)| {
-                    (text.unwrap_or_else(|| " ".into()), fg, bg, attributes, wide)
-                })
-            };
-            let (here, there) = (exact(a.cell(y, x)), exact(b.cell(y, x)));
+            let seen = |c: Option<&vt100::Cell>| c.map(|c| (shown_look(c), c.is_wide()));
+            let (here, there) = (seen(a.cell(y, x)), seen(b.cell(y, x)));
             if here != there {
                 found.push(format!("({x},{y}): {here:?} against {there:?}"));
             }
