@@ -370,7 +370,7 @@ pub(super) mod tests {
 
     /// Records each write the terminal would receive.
     #[derive(Clone, Default)]
-    pub(crate) struct Sink(Arc<Mutex<Vec<Vec<u8>>>>);
+    pub(super) struct Sink(Arc<Mutex<Vec<Vec<u8>>>>);
 
     impl Write for Sink {
         fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
@@ -384,12 +384,12 @@ pub(super) mod tests {
     }
 
     impl Sink {
-        pub(crate) fn take(&self) -> Vec<Vec<u8>> {
+        pub(super) fn take(&self) -> Vec<Vec<u8>> {
             std::mem::take(&mut self.0.lock().unwrap())
         }
     }
 
-    pub(crate) fn demo_app(dir: &std::path::Path) -> App {
+    pub(super) fn demo_app(dir: &std::path::Path) -> App {
         let clock = Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
         let options = OpenOptions {
             create: true,
@@ -406,7 +406,7 @@ pub(super) mod tests {
         App::new(store, &config, false).unwrap()
     }
 
-    pub(crate) fn terminal(sink: &Sink, width: u16, height: u16) -> Term<Sink> {
+    pub(super) fn terminal(sink: &Sink, width: u16, height: u16) -> Term<Sink> {
         let backend = CompactBackend::new(FrameWriter::new(sink.clone()));
         let viewport = Viewport::Fixed(Rect::new(0, 0, width, height));
         Terminal::with_options(backend, TerminalOptions { viewport }).unwrap()
