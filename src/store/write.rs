@@ -106,6 +106,7 @@ impl<'c> Tx<'c> {
             "DROP TRIGGER communication_fts_insert; DROP TRIGGER patient_name_index_insert;
              DROP TRIGGER task_next_due_insert;",
         )?;
+        let deferred = super::bulk_indexes::defer(&self.tx)?;
         self.loading = true;
         let loaded = load(self);
         self.loading = false;
@@ -134,6 +135,8 @@ impl<'c> Tx<'c> {
         }
         self.tx
             .execute(super::schema_v16::NEXT_DUE_FILL, [last_task])?;
+        // After the fills, which then rewrote no entries of them.
+        deferred.build(&self.tx)?;
         self.tx
             .execute_batch(super::schema_v16::NEXT_DUE_INSERT_TRIGGER)?;
         self.tx
