@@ -14,7 +14,7 @@ mod aside;
 mod audit;
 mod authorizations;
 mod backup;
-mod bulk_indexes;
+mod bulk_deferred;
 mod care;
 mod care_plan;
 mod caseload;
