@@ -152,6 +152,20 @@ fn every_derived_value_is_what_the_triggers_would_have_made() {
         "every generated patient has an open task (the plan's review)"
     );
 
+    // The day's counts of open tasks by date and kind (schema v18's
+    // triggers), against a count of the tasks.
+    let counts_wrong = count(
+        &conn,
+        "WITH kept AS (SELECT due_on, kind, tasks FROM open_task_day WHERE tasks > 0),
+              counted AS (SELECT due_on, kind, count(*) AS tasks FROM task
+                           WHERE status IN ('requested', 'in-progress') AND due_on IS NOT NULL
+                           GROUP BY due_on, kind)
+         SELECT (SELECT COUNT(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted))
+              + (SELECT COUNT(*) FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept))",
+    );
+    assert_eq!(counts_wrong, 0, "days whose open-task counts are wrong");
+    assert!(count(&conn, "SELECT COUNT(*) FROM open_task_day") > 10);
+
     // The notes' and the names' search indexes against their tables
     // (FTS5's own check reads every row of the content table and compares
     // its terms with the index).

@@ -25,9 +25,10 @@ use super::StoreError;
 
 /// Indexes and triggers made after a load into an empty store (see the
 /// module's note).
-const MADE_AFTER_LOAD: [&str; 20] = [
+const MADE_AFTER_LOAD: [&str; 22] = [
     "patient_by_coordinator_name",
     "patient_by_name",
+    "patient_by_given_name",
     "patient_by_coordinator_risk",
     "patient_by_coordinator_contact",
     "patient_by_risk",
@@ -37,6 +38,7 @@ const MADE_AFTER_LOAD: [&str; 20] = [
     "task_open_by_due",
     "task_by_previous",
     "task_by_goal",
+    "task_open_by_rank",
     "communication_by_part_of",
     "appointment_booked",
     "appointment_by_start",
