@@ -77,6 +77,11 @@ impl<'c> Tx<'c> {
     /// `fts5IndexFlush`). Filled in one statement, FTS5 sorts the terms in
     /// memory and writes each list once.
     ///
+    /// Into an empty store (`tend gen`), the indexes on keys that arrive
+    /// in no order and the loops' search update triggers are made after
+    /// the rows too (see `bulk_deferred`), and the search indexes are
+    /// filled with a big buffer of pending terms.
+    ///
     /// `load` must not update the indexed columns (a patient's names and
     /// member ID, a note's body) of rows it inserted itself: those rows would
     /// be indexed twice, which FTS5 reports as a damaged database. Rows that
@@ -106,34 +111,42 @@ impl<'c> Tx<'c> {
             "DROP TRIGGER communication_fts_insert; DROP TRIGGER patient_name_index_insert;
              DROP TRIGGER task_next_due_insert;",
         )?;
+        let deferred = super::bulk_deferred::defer(&self.tx)?;
         self.loading = true;
         let loaded = load(self);
         self.loading = false;
         let loaded = loaded?;
-        self.tx.execute(
-            "INSERT INTO communication_fts (rowid, body)
-             SELECT id, body FROM communication WHERE id > ?1 AND status = 'completed'",
-            [last_note],
-        )?;
-        self.tx.execute(
-            "INSERT INTO patient_name_index (rowid, family_name, given_name, member_id)
-             SELECT id, family_name, given_name, member_id FROM patient WHERE id > ?1",
-            [last_patient],
-        )?;
-        // OR REPLACE: a loop inserted by the load and then changed by it
-        // was indexed by the update trigger already.
-        for ((table, text), last) in LOOP_SEARCH_TEXT.iter().zip(last_loops) {
-            self.tx.execute(
-                &format!(
-                    "INSERT OR REPLACE INTO {} (rowid, text) SELECT id, {text} FROM {table}
-                      WHERE id > ?1",
-                    loop_index(table)
-                ),
-                [last],
+        let tx = &self.tx;
+        super::bulk_deferred::with_big_fill_buffer(tx, || {
+            tx.execute(
+                "INSERT INTO communication_fts (rowid, body)
+                 SELECT id, body FROM communication WHERE id > ?1 AND status = 'completed'",
+                [last_note],
             )?;
-        }
+            tx.execute(
+                "INSERT INTO patient_name_index (rowid, family_name, given_name, member_id)
+                 SELECT id, family_name, given_name, member_id FROM patient WHERE id > ?1",
+                [last_patient],
+            )?;
+            // OR REPLACE: a loop inserted by the load and then changed by it
+            // was indexed by the update trigger already (unless the load's
+            // store was empty, which had those triggers off: `bulk_deferred`).
+            for ((table, text), last) in LOOP_SEARCH_TEXT.iter().zip(last_loops) {
+                tx.execute(
+                    &format!(
+                        "INSERT OR REPLACE INTO {} (rowid, text) SELECT id, {text} FROM {table}
+                          WHERE id > ?1",
+                        loop_index(table)
+                    ),
+                    [last],
+                )?;
+            }
+            Ok(())
+        })?;
         self.tx
             .execute(super::schema_v16::NEXT_DUE_FILL, [last_task])?;
+        // After the fills, which then rewrote no entries of them.
+        deferred.build(&self.tx)?;
         self.tx
             .execute_batch(super::schema_v16::NEXT_DUE_INSERT_TRIGGER)?;
         self.tx
