@@ -34,8 +34,11 @@ CREATE TABLE open_task_day (
     PRIMARY KEY (due_on, kind)
 ) WITHOUT ROWID;
 
+-- From the index just made, which holds both columns: SQLite's own choice,
+-- the open tasks' date index, looked up each task's kind in the table
+-- (5.4 million reads across the file at 1,000,000 patients: minutes).
 INSERT INTO open_task_day (due_on, kind, tasks)
-SELECT due_on, kind, count(*) FROM task
+SELECT due_on, kind, count(*) FROM task INDEXED BY task_open_by_rank
  WHERE status IN ('requested', 'in-progress') AND due_on IS NOT NULL
  GROUP BY due_on, kind;
 
