@@ -95,10 +95,12 @@ impl ListCursor {
         let height = self.height();
         let below = self.selected >= self.scroll + height;
         let above = self.selected < self.scroll;
+        // A view of one row has no room for context: the selection alone.
+        let context = usize::from(height > 1);
         if below && self.selected < self.scroll + 2 * height {
-            self.scroll = self.selected - 1;
+            self.scroll = self.selected - context;
         } else if above && self.selected + height >= self.scroll {
-            self.scroll = (self.selected + 2).saturating_sub(height);
+            self.scroll = (self.selected + 1 + context).saturating_sub(height);
         } else if below || above {
             self.scroll = self.selected.saturating_sub(height / 2);
         }
@@ -154,6 +156,19 @@ mod tests {
             (Some(2), 0),
             "and back to the top"
         );
+    }
+
+    #[test]
+    fn a_view_of_one_row_always_shows_the_selection() {
+        let mut c = cursor(10, 1);
+        for _ in 0..9 {
+            c.apply(Action::MoveDown);
+            assert!(c.visible().contains(&c.selected().unwrap()), "{c:?}");
+        }
+        for _ in 0..9 {
+            c.apply(Action::MoveUp);
+            assert!(c.visible().contains(&c.selected().unwrap()), "{c:?}");
+        }
     }
 
     #[test]
