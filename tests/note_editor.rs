@@ -32,6 +32,16 @@ fn notes_in_db(path: &Path) -> Vec<(String, Option<String>, String)> {
     rows
 }
 
+/// A phone note (outbound, with the patient, reached) typed and signed:
+/// `n`, the header in single keys, the text, Ctrl-S.
+fn sign_reached_call(app: &mut tend::app::App, text: &str) {
+    press(app, KeyCode::Char('n'));
+    press(app, KeyCode::Tab);
+    keys(app, "popr");
+    keys(app, text);
+    ctrl(app, 's');
+}
+
 #[test]
 fn the_editor_shows_the_call_sheet_and_takes_the_header_in_single_keys() {
     let dir = tempfile::tempdir().unwrap();
@@ -224,11 +234,7 @@ fn reaching_the_patient_offers_to_close_the_outreach_task() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(dir.path());
     let mut app = app(&path);
-    press(&mut app, KeyCode::Char('n'));
-    press(&mut app, KeyCode::Tab);
-    keys(&mut app, "popr");
-    keys(&mut app, "Reached her; she will come on Friday.");
-    ctrl(&mut app, 's');
+    sign_reached_call(&mut app, "Reached her; she will come on Friday.");
     assert!(screen(&mut app).contains("Complete the open task \"Monthly outreach call\"?"));
     press(&mut app, KeyCode::Enter);
     let status: String = Connection::open(&path)
@@ -302,11 +308,7 @@ fn the_timeline_opens_a_note_in_full_and_takes_an_addendum() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(dir.path());
     let mut app = app(&path);
-    press(&mut app, KeyCode::Char('n'));
-    press(&mut app, KeyCode::Tab);
-    keys(&mut app, "popr");
-    keys(&mut app, "Appointment on 12/03.");
-    ctrl(&mut app, 's');
+    sign_reached_call(&mut app, "Appointment on 12/03.");
     press(&mut app, KeyCode::Esc); // skip the proposal
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('G'));
@@ -338,11 +340,7 @@ fn search_from_the_command_line_jumps_to_the_note() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(dir.path());
     let mut app = app(&path);
-    press(&mut app, KeyCode::Char('n'));
-    press(&mut app, KeyCode::Tab);
-    keys(&mut app, "popr");
-    keys(&mut app, "Asked about the SNAP recertification.");
-    ctrl(&mut app, 's');
+    sign_reached_call(&mut app, "Asked about the SNAP recertification.");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char(':'));
     keys(&mut app, "search snap");
@@ -373,11 +371,7 @@ fn reading_a_note_and_searching_are_audited() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(dir.path());
     let mut app = app(&path);
-    press(&mut app, KeyCode::Char('n'));
-    press(&mut app, KeyCode::Tab);
-    keys(&mut app, "popr");
-    keys(&mut app, "Discussed the food pantry.");
-    ctrl(&mut app, 's');
+    sign_reached_call(&mut app, "Discussed the food pantry.");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char(':'));
     keys(&mut app, "search pantry");
@@ -556,11 +550,7 @@ fn a_search_with_more_matches_than_shown_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(dir.path());
     let mut app = app(&path);
-    press(&mut app, KeyCode::Char('n'));
-    press(&mut app, KeyCode::Tab);
-    keys(&mut app, "popr");
-    keys(&mut app, "Asked about the SNAP recertification.");
-    ctrl(&mut app, 's');
+    sign_reached_call(&mut app, "Asked about the SNAP recertification.");
     press(&mut app, KeyCode::Esc);
     // The signed note copied 250 times (its search index rows with it).
     let conn = Connection::open(&path).unwrap();
