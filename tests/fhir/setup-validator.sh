@@ -8,6 +8,11 @@
 # built on. Usage: tests/fhir/setup-validator.sh VENV_DIR
 set -euo pipefail
 venv=${1:?usage: setup-validator.sh VENV_DIR}
+# One at a time: test binaries run side by side, and one removing the
+# environment to make it again would pull it from under another.
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"
+flock 9
 if ! "$venv/bin/python" -c 'import sys, fhir.resources as f; sys.exit(f.__version__ != "6.4.0")' 2>/dev/null; then
   rm -rf "$venv"
   if ! python3 -m venv "$venv" >&2 2>/dev/null; then

@@ -12,6 +12,13 @@ use std::path::{Path, PathBuf};
 /// made either this test fails, saying how to install it: a validator that
 /// did not run has validated nothing.
 fn fhir_python() -> PathBuf {
+    // Once a test binary: its tests run side by side, and each making the
+    // environment again removed it under the others.
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON.get_or_init(find_or_make_python).clone()
+}
+
+fn find_or_make_python() -> PathBuf {
     const HOW: &str = "the FHIR validator needs a Python with fhir.resources 6.4.0 (FHIR R4 4.0.1 \
         models): in the repository run `python3 -m venv .venv-fhir && .venv-fhir/bin/pip install \
         'fhir.resources==6.4.0' 'pydantic<2'`, or set TEND_FHIR_PYTHON to such a python \
