@@ -26,7 +26,11 @@
 //! --seed 1` as ccuser, measured instead of generating one; give the one
 //! size N in `TEND_BENCH_SIZES`; tend writes its audit rows to it),
 //! `TEND_BENCH_CAPTURE` (a directory: every frame of the keystroke sessions
-//! is written there, after a line naming the key, to see what the bytes are).
+//! is written there, after a line naming the key, to see what the bytes are),
+//! `TEND_BENCH_AS` (an OS login tend runs as, through `setpriv`, when the
+//! bench runs as root: a coordinator of a team's `TEND_BENCH_DB`, whose own
+//! caseload is then the one measured; the database and its folder must be
+//! theirs to write).
 //!
 //! A frame is one write wrapped in synchronized output (`ESC[?2026h` …
 //! `ESC[?2026l`, see `src/tui/mod.rs`), so "the end of a frame" is the next
@@ -55,6 +59,45 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 /// earlier build, for a before-and-after).
 fn tend() -> String {
     std::env::var("TEND_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tend").to_string())
+}
+
+/// The login tend runs as (`TEND_BENCH_AS`), with its uid and gid.
+fn run_as() -> Result<Option<(String, String, String)>> {
+    let Ok(login) = std::env::var("TEND_BENCH_AS") else {
+        return Ok(None);
+    };
+    let id = |flag: &str| -> Result<String> {
+        let out = Command::new("id").arg(flag).arg(&login).output()?;
+        if !out.status.success() {
+            return Err(format!("TEND_BENCH_AS={login}: no such login").into());
+        }
+        Ok(String::from_utf8(out.stdout)?.trim().to_string())
+    };
+    Ok(Some((login.clone(), id("-u")?, id("-g")?)))
+}
+
+/// A command running tend, as `TEND_BENCH_AS` when it is set (the bench's
+/// home handed to that login).
+fn tend_command(home: &Path) -> Result<CommandBuilder> {
+    let Some((login, uid, gid)) = run_as()? else {
+        return Ok(CommandBuilder::new(tend()));
+    };
+    let owned = Command::new("chown")
+        .arg("-R")
+        .arg(format!("{uid}:{gid}"))
+        .arg(home)
+        .status()?;
+    if !owned.success() {
+        return Err(format!("TEND_BENCH_AS={login}: the bench's home could not be theirs").into());
+    }
+    let mut command = CommandBuilder::new("setpriv");
+    command.args([
+        format!("--reuid={uid}"),
+        format!("--regid={gid}"),
+        "--clear-groups".to_string(),
+        tend(),
+    ]);
+    Ok(command)
 }
 const NOW: &str = "2026-11-24T09:00:00-05:00";
 const END_FRAME: &[u8] = b"\x1b[?2026l";
@@ -121,6 +164,9 @@ impl Settings {
         if let Ok(bin) = std::env::var("TEND_BENCH_BIN") {
             write!(command, "TEND_BENCH_BIN={bin} ")?;
         }
+        if let Ok(login) = std::env::var("TEND_BENCH_AS") {
+            write!(command, "TEND_BENCH_AS={login} ")?;
+        }
         if let Ok(rivals) = std::env::var("TEND_BENCH_RIVALS") {
             write!(command, "TEND_BENCH_RIVALS={rivals} ")?;
         }
@@ -164,14 +210,17 @@ struct Session {
 impl Session {
     /// tend on the database `db`.
     fn start(db: &Path, home: &Path, cols: u16, rows: u16) -> Result<Session> {
-        let mut command = CommandBuilder::new(tend());
+        let mut command = tend_command(home)?;
         command.arg("--db");
         command.arg(db);
         command.env_clear();
         command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
         command.env("HOME", home);
         command.env("TMPDIR", home);
-        command.env("USER", "ccuser");
+        command.env(
+            "USER",
+            run_as()?.map_or_else(|| "ccuser".to_string(), |(login, _, _)| login),
+        );
         command.env("TERM", "xterm-256color");
         command.env("TEND_NOW", NOW);
         command.cwd(home);

@@ -266,21 +266,37 @@ fn main() {
         &[Char('/'), Char('k'), Char('e'), Char('l'), Esc],
         &[],
     );
-    for (word, name) in [
-        ("k", "one letter"),
-        ("ke", "two letters"),
-        ("kel", "three letters"),
-    ] {
-        let typed: Vec<KeyCode> = word.chars().map(Char).collect();
-        let (last, first) = typed.split_last().expect("a word");
-        let mut open = vec![Char('/')];
-        open.extend(first);
+    // Each filter's last letter in each order: `/kel` and `/ke` (35,000
+    // matches) are read from their matches and held sorted
+    // (`store::caseload_held`), `/k` (78,000) along the order's index.
+    for sort in ["name", "risk", "last contact", "next due"] {
+        for (word, name) in [
+            ("k", "one letter"),
+            ("ke", "two letters"),
+            ("kel", "three letters"),
+        ] {
+            let typed: Vec<KeyCode> = word.chars().map(Char).collect();
+            let (last, first) = typed.split_last().expect("a word");
+            let mut open = vec![Char('/')];
+            open.extend(first);
+            bench.keys_after(
+                &format!("the last letter of `/{word}` ({name}), by {sort}"),
+                &open,
+                &[*last],
+                &[Esc],
+            );
+        }
+        let mut kept = vec![Char('/')];
+        kept.extend("kel".chars().map(Char));
+        kept.push(KeyCode::Enter);
         bench.keys_after(
-            &format!("the last letter of `/{word}` ({name})"),
-            &open,
-            &[*last],
+            &format!("`G` then `g` in the team's caseload filtered `kel`, by {sort}"),
+            &kept,
+            &[Char('G'), Char('g')],
             &[Esc],
         );
+        bench.key(Char('o'));
+        bench.frame();
     }
     // What no key here gives alone, as the store's calls: the team's day
     // as Today reads it (`who:team`), and a note search for a common word.

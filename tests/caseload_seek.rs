@@ -276,6 +276,72 @@ fn a_coordinator_who_reaches_one_team_reads_as_the_old_queries_did() {
     all_agree(&path, "cc0001");
 }
 
+/// A narrow list is held in its order once read (src/store/caseload_held.rs):
+/// a change by another session, or by this one, between two reads must
+/// show in the second. Each change moves a patient within the list, into
+/// it or out of it.
+#[test]
+fn a_narrow_list_held_follows_every_change_after_it_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = caseload(dir.path());
+    let mut store = common::open(&path, "ccuser");
+    let other = Connection::open(&path).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let queries: Vec<CaseloadQuery> = [Scope::Team, Scope::Mine]
+        .into_iter()
+        .flat_map(|scope| {
+            CaseloadSort::ALL
+                .into_iter()
+                .map(move |sort| CaseloadQuery {
+                    scope,
+                    sort,
+                    filter: "tie".into(),
+                    user: "ccuser".into(),
+                })
+        })
+        .collect();
+    let tied: Vec<i64> = conn
+        .prepare("SELECT id FROM patient WHERE member_id LIKE 'TIE%' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let others: Vec<i64> = conn
+        .prepare("SELECT id FROM patient WHERE member_id NOT LIKE 'TIE%' ORDER BY id LIMIT 8")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // Each query read, then changed under it and read again: the list last
+    // held is that query's, and each change is one it must show.
+    for (i, query) in queries.iter().enumerate() {
+        agrees(&conn, &store, query);
+        // Another session: a risk and a contact moved, one patient renamed
+        // out of the filter and another into it.
+        other
+            .execute_batch(&format!(
+                "UPDATE patient SET risk_tier = {}, last_contact_at = '2026-11-2{}T15:00:00Z'
+                  WHERE id = {};
+                 UPDATE patient SET family_name = 'Awell' WHERE id = {};
+                 UPDATE patient SET family_name = 'Stiegler' WHERE id = {};",
+                1 + i % 4,
+                i % 10,
+                tied[(i + 5) % tied.len()],
+                tied[i % tied.len()],
+                others[i],
+            ))
+            .unwrap();
+        agrees(&conn, &store, query);
+        // This session, through the store: the one renamed out comes back.
+        let mut renamed = store.patient(tied[i % tied.len()]).unwrap().unwrap();
+        renamed.family_name = "Tiewell".into();
+        store.update_patient_record(&renamed).unwrap();
+        agrees(&conn, &store, query);
+    }
+}
+
 /// Every patient's kept next due against the tasks.
 fn next_due_drift(conn: &Connection) -> Vec<(i64, Option<String>, Option<String>)> {
     let sql = format!(
@@ -365,6 +431,7 @@ fn a_version_15_database_gets_next_due_and_the_indexes_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let path = caseload(dir.path());
     let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(common::UNDO_V19).unwrap();
     conn.execute_batch(common::UNDO_V18).unwrap();
     conn.execute_batch(common::UNDO_V17).unwrap();
     conn.execute_batch(

@@ -25,7 +25,7 @@ use super::StoreError;
 
 /// Indexes and triggers made after a load into an empty store (see the
 /// module's note).
-const MADE_AFTER_LOAD: [&str; 22] = [
+const MADE_AFTER_LOAD: [&str; 23] = [
     "patient_by_coordinator_name",
     "patient_by_name",
     "patient_by_given_name",
@@ -34,6 +34,7 @@ const MADE_AFTER_LOAD: [&str; 22] = [
     "patient_by_risk",
     "patient_by_contact",
     "patient_by_next_due",
+    "patient_sort_keys",
     "task_open_by_owner",
     "task_open_by_due",
     "task_by_previous",

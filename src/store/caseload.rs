@@ -78,38 +78,28 @@ impl CaseloadSort {
     }
 
     /// The ORDER BY of the order, or of its reverse (to read a window
-    /// upward from a row, or from the end), written for `drive`.
-    pub(super) fn order_by(self, reversed: bool, drive: Drive) -> String {
+    /// upward from a row, or from the end).
+    pub(super) fn order_by(self, reversed: bool) -> String {
         let (lead, descending) = self.lead();
         let (up, down) = if reversed {
             (" DESC", "")
         } else {
             ("", " DESC")
         };
-        let mut terms = vec![format!(
-            "{}{}",
-            drive.term(lead),
-            if descending { down } else { up }
-        )];
-        terms.extend(
-            self.tie_break()
-                .iter()
-                .map(|c| format!("{}{up}", drive.term(c))),
-        );
+        let mut terms = vec![format!("{lead}{}", if descending { down } else { up })];
+        terms.extend(self.tie_break().iter().map(|c| format!("{c}{up}")));
         terms.join(", ")
     }
 }
 
-/// How SQLite should find a list's rows: along the order's index, or from
-/// the filter's own (the user's coordinators, the name index) and then
-/// sorted.
+/// How a list's rows are found: along the order's index, or from the
+/// filter's own (the name indexes, the user's coordinators), held in order
+/// (`store::caseload_held`).
 ///
 /// Why both: the order's index serves a list that is most of the table
 /// (the whole team); a narrow one (a coordinator's team of 650 among
 /// 1,000,000, a name filter) walked along it checks every row it passes,
-/// and a position counted along it took 7 s. A narrow list's order terms
-/// are written so that no index can serve them (`+column`), which leaves
-/// SQLite the filter's indexes and a sort of the few rows they give.
+/// and a position counted along it took 7 s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Drive {
     Order,
@@ -117,33 +107,21 @@ pub(super) enum Drive {
 }
 
 impl Drive {
-    /// The largest list read from its filter's set rather than along the
-    /// order: the set's rows read and sorted for a window, ~30 ms for
-    /// 35,000 at 1,000,000 patients (`/ke`), where a walk along the name
-    /// index to where the matches begin (the K's) took ~100 ms. Past this
-    /// the matches are dense enough that a walk meets them early (`/k`,
-    /// 78,000 matches: 1 ms, where sorting them took 0.4 s).
+    /// The longest list read from its filter's set rather than along the
+    /// order: at 1,000,000 patients the set of `/ke` (35,456 matches) is
+    /// found and sorted in about 60 ms, where a walk along the name index
+    /// to where its matches begin (the K's) took ~100 ms. Past this the
+    /// matches are dense enough that a walk meets them early (`/k`, 78,000
+    /// matches: 1 ms, where sorting them took 0.4 s).
     pub(super) const SET_AT_MOST: usize = 40_000;
 
-    /// The drive for a list of `len` rows under `clauses`, read from its
+    /// The drive for a list of `len` rows under some filter, read from its
     /// set when it holds at most `set_at_most`.
-    pub(super) fn for_list(clauses: &[String], len: Option<usize>, set_at_most: usize) -> Drive {
-        match len {
-            _ if clauses.is_empty() => Drive::Order,
-            Some(len) if len > set_at_most => Drive::Order,
-            _ => Drive::Set,
-        }
-    }
-
-    /// An order term as this drive writes it: `(+column)` takes it out of
-    /// every index's reach, its collation kept.
-    pub(super) fn term(self, column: &str) -> String {
-        match self {
-            Drive::Order => column.to_string(),
-            Drive::Set => match column.strip_suffix(" COLLATE NOCASE") {
-                Some(base) => format!("(+{base}) COLLATE NOCASE"),
-                None => format!("(+{column})"),
-            },
+    pub(super) fn for_list(len: usize, set_at_most: usize) -> Drive {
+        if len > set_at_most {
+            Drive::Order
+        } else {
+            Drive::Set
         }
     }
 }
@@ -233,11 +211,22 @@ impl CaseloadQuery {
     /// 0.4 s, where the walk finds the window's rows in the first few
     /// hundred entries.
     pub(super) fn conditions_for(&self, store: &Store, drive: Drive) -> (Vec<String>, Vec<Value>) {
+        self.written(store, drive, false)
+    }
+
+    /// The conditions of the whole team's list as sets of ids (the reach,
+    /// each word), for reading a narrow list's sort keys by id (see
+    /// `store::caseload_held`).
+    pub(super) fn conditions_as_ids(&self, store: &Store) -> (Vec<String>, Vec<Value>) {
+        self.written(store, Drive::Set, true)
+    }
+
+    fn written(&self, store: &Store, drive: Drive, as_ids: bool) -> (Vec<String>, Vec<Value>) {
         let mut clauses = Vec::new();
         let mut values = Vec::new();
         let words = self.words();
         // A name filter's matches meet the reach best as one set of ids.
-        let reach = if words.iter().any(|w| w.chars().count() >= 3) {
+        let reach = if as_ids || words.iter().any(|w| w.chars().count() >= 3) {
             store.reach_set("p")
         } else {
             store.reach("p")
@@ -268,7 +257,11 @@ impl CaseloadQuery {
                 values.push(Value::Text(phrase(word)));
                 continue;
             }
-            let (clause, word_values) = name_start(word, drive);
+            let (clause, word_values) = if as_ids {
+                name_start_ids(word)
+            } else {
+                name_start(word, drive)
+            };
             clauses.push(clause);
             values.extend(word_values);
         }
@@ -347,6 +340,44 @@ fn name_start(word: &str, drive: Drive) -> (String, Vec<Value>) {
         values.push(pattern.clone());
     }
     (clause, values)
+}
+
+/// Like [`name_start`], as the set of ids whose family or given name
+/// starts with `word`: each name's index range read alone (both indexes
+/// cover the id), so no patient row is read to find them. `UNION ALL`:
+/// `IN` makes a set of them anyway, where `UNION` sorted them once more
+/// (35 ms against 9 for `ke`'s 35,456 at 1,000,000 patients).
+fn name_start_ids(word: &str) -> (String, Vec<Value>) {
+    let (family, mut values) = name_start_of("family_name", word);
+    let (given, given_values) = name_start_of("given_name", word);
+    values.extend(given_values);
+    (
+        format!(
+            "p.id IN (SELECT id FROM patient WHERE {family} \
+             UNION ALL SELECT id FROM patient WHERE {given})"
+        ),
+        values,
+    )
+}
+
+/// The condition that `column` starts with `word` in any case, for a
+/// statement of its own over `patient`.
+fn name_start_of(column: &str, word: &str) -> (String, Vec<Value>) {
+    let low = word.to_ascii_lowercase();
+    let pattern = Value::Text(format!("{}%", escape_like(word)));
+    match following(&low) {
+        Some(high) => (
+            format!(
+                "{column} COLLATE NOCASE >= ? AND {column} COLLATE NOCASE < ? \
+                 AND {column} LIKE ? ESCAPE '\\'"
+            ),
+            vec![Value::Text(low), Value::Text(high), pattern],
+        ),
+        None => (
+            format!("{column} COLLATE NOCASE >= ? AND {column} LIKE ? ESCAPE '\\'"),
+            vec![Value::Text(low), pattern],
+        ),
+    }
 }
 
 /// The first text after every text starting with `prefix` (in NOCASE

@@ -101,9 +101,8 @@ impl CaseloadQuery {
     /// The condition "in the order, after (or before) the row with `key`":
     /// a range on the lead, which the planner walks the index from, and
     /// the exact comparison of the whole key for the rows that tie on it.
-    fn beyond(&self, key: &SeekKey, direction: Direction, drive: Drive) -> (String, Vec<Value>) {
+    fn beyond(&self, key: &SeekKey, direction: Direction) -> (String, Vec<Value>) {
         let (lead, descending) = self.sort.lead();
-        let lead = drive.term(lead);
         let onward = (direction == Direction::Forward) != descending;
         let lead_op = if onward { ">" } else { "<" };
         let tie_op = if direction == Direction::Forward {
@@ -111,12 +110,7 @@ impl CaseloadQuery {
         } else {
             "<"
         };
-        let ties: Vec<String> = self
-            .sort
-            .tie_break()
-            .iter()
-            .map(|c| drive.term(c))
-            .collect();
+        let ties = self.sort.tie_break();
         let marks = vec!["?"; ties.len()].join(", ");
         let sql = format!(
             "({lead} {lead_op}= ? AND ({lead} {lead_op} ? OR ({}) {tie_op} ({marks})))",
@@ -163,7 +157,10 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<CaseloadRow>, StoreError> {
-        self.read_from(query, Start::Top { skip: offset }, limit, None)
+        if self.drive(query, None)? == Drive::Set {
+            return self.held_window(query, offset, limit);
+        }
+        self.read_from(query, Start::Top { skip: offset }, limit)
     }
 
     /// Like [`Store::caseload_window`] for a list of `len` rows, read from
@@ -181,8 +178,11 @@ impl Store {
             return Ok(Vec::new());
         }
         let limit = limit.min(len - offset);
+        if self.drive(query, Some(len))? == Drive::Set {
+            return self.held_window(query, offset, limit);
+        }
         let start = cheapest_start(offset, limit, len, anchors);
-        let rows = self.read_from(query, start, limit, Some(len))?;
+        let rows = self.read_from(query, start, limit)?;
         if rows.len() == limit {
             return Ok(rows);
         }
@@ -192,17 +192,27 @@ impl Store {
         self.caseload_window(query, offset, limit)
     }
 
-    /// `limit` rows from `start`, in the query's order, of a list of `len`
-    /// rows if known.
+    /// How a list of `len` rows (counted if not known) is read.
+    fn drive(&self, query: &CaseloadQuery, len: Option<usize>) -> Result<Drive, StoreError> {
+        if query.conditions(self).0.is_empty() {
+            return Ok(Drive::Order);
+        }
+        let len = match len {
+            Some(len) => len,
+            None => self.caseload_count(query)?,
+        };
+        Ok(Drive::for_list(len, self.caseload_set_at_most))
+    }
+
+    /// `limit` rows from `start`, in the query's order, read along the
+    /// order's index.
     fn read_from(
         &self,
         query: &CaseloadQuery,
         start: Start,
         limit: usize,
-        len: Option<usize>,
     ) -> Result<Vec<CaseloadRow>, StoreError> {
-        let drive = Drive::for_list(&query.conditions(self).0, len, self.caseload_set_at_most);
-        let (mut clauses, mut values) = query.conditions_for(self, drive);
+        let (mut clauses, mut values) = query.conditions_for(self, Drive::Order);
         let (direction, skip) = match start {
             Start::Top { skip } => (Direction::Forward, skip),
             Start::Bottom { skip } => (Direction::Backward, skip),
@@ -216,7 +226,7 @@ impl Store {
                     // The anchor has left the list: from the top instead.
                     return Ok(Vec::new());
                 };
-                let (beyond, beyond_values) = query.beyond(&key, direction, drive);
+                let (beyond, beyond_values) = query.beyond(&key, direction);
                 clauses.push(beyond);
                 values.extend(beyond_values);
                 (direction, skip)
@@ -225,7 +235,7 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM patient p {} ORDER BY {} LIMIT ? OFFSET ?",
             where_all(&clauses),
-            query.sort.order_by(direction == Direction::Backward, drive)
+            query.sort.order_by(direction == Direction::Backward)
         );
         values.push(Value::Integer(limit as i64));
         values.push(Value::Integer(skip as i64));
@@ -264,47 +274,34 @@ impl Store {
         patient_id: i64,
         len: Option<usize>,
     ) -> Result<Option<usize>, StoreError> {
+        if self.drive(query, len)? == Drive::Set {
+            return self.held_position(query, patient_id);
+        }
         let Some(key) = self.seek_key(query, patient_id)? else {
             return Ok(None);
         };
-        let drive = Drive::for_list(&query.conditions(self).0, len, self.caseload_set_at_most);
-        let (clauses, filter_values) = query.conditions_for(self, drive);
-        let (sql, values) = match drive {
-            Drive::Set => {
-                let (before, before_values) = query.beyond(&key, Direction::Backward, Drive::Set);
-                let mut part = clauses.clone();
-                part.push(before);
-                let mut values = filter_values;
-                values.extend(before_values);
-                (
-                    format!("SELECT count(*) FROM patient p {}", where_all(&part)),
-                    values,
-                )
+        let (clauses, filter_values) = query.conditions_for(self, Drive::Order);
+        let (lead, descending) = query.sort.lead();
+        let columns: Vec<(&str, &str)> =
+            std::iter::once((lead, if descending { ">" } else { "<" }))
+                .chain(query.sort.tie_break().iter().map(|c| (*c, "<")))
+                .collect();
+        let mut counts = Vec::new();
+        let mut values = Vec::new();
+        for (i, (column, before)) in columns.iter().enumerate() {
+            let mut part = clauses.clone();
+            for (equal, _) in &columns[..i] {
+                part.push(format!("{equal} = ?"));
             }
-            Drive::Order => {
-                let (lead, descending) = query.sort.lead();
-                let columns: Vec<(&str, &str)> =
-                    std::iter::once((lead, if descending { ">" } else { "<" }))
-                        .chain(query.sort.tie_break().iter().map(|c| (*c, "<")))
-                        .collect();
-                let mut counts = Vec::new();
-                let mut values = Vec::new();
-                for (i, (column, before)) in columns.iter().enumerate() {
-                    let mut part = clauses.clone();
-                    for (equal, _) in &columns[..i] {
-                        part.push(format!("{equal} = ?"));
-                    }
-                    part.push(format!("{column} {before} ?"));
-                    counts.push(format!(
-                        "(SELECT count(*) FROM patient p {})",
-                        where_all(&part)
-                    ));
-                    values.extend(filter_values.iter().cloned());
-                    values.extend(key.values[..=i].iter().cloned());
-                }
-                (format!("SELECT {}", counts.join(" + ")), values)
-            }
-        };
+            part.push(format!("{column} {before} ?"));
+            counts.push(format!(
+                "(SELECT count(*) FROM patient p {})",
+                where_all(&part)
+            ));
+            values.extend(filter_values.iter().cloned());
+            values.extend(key.values[..=i].iter().cloned());
+        }
+        let sql = format!("SELECT {}", counts.join(" + "));
         let n: i64 = self
             .conn()
             .prepare_cached(&sql)?

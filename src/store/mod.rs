@@ -18,6 +18,7 @@ mod bulk_deferred;
 mod care;
 mod care_plan;
 mod caseload;
+mod caseload_held;
 mod caseload_seek;
 mod chain;
 mod clock_meeting;
@@ -55,6 +56,7 @@ mod schema_v15;
 mod schema_v16;
 mod schema_v17;
 mod schema_v18;
+mod schema_v19;
 mod screening_due;
 mod screening_load;
 mod screening_synth;
@@ -165,6 +167,9 @@ pub struct Store {
     /// The longest caseload read from its filter's own rows rather than
     /// along the order's index (see `caseload::Drive`).
     caseload_set_at_most: usize,
+    /// The narrow caseload list last read, in its order (see
+    /// `caseload_held`).
+    held_list: caseload_held::HeldList,
     /// Whether the whole program's day is merged from its groups of alike
     /// tasks (see `team_day`), or ranked whole.
     day_merge: bool,

@@ -80,6 +80,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(super::schema_v16::V16),
     Migration::Sql(super::schema_v17::V17),
     Migration::Sql(super::schema_v18::V18),
+    Migration::Sql(super::schema_v19::V19),
 ];
 
 /// The schema version this build of tend writes.

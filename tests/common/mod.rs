@@ -497,3 +497,7 @@ pub const UNDO_V17: &str = "DROP INDEX task_by_patient; DROP INDEX task_by_goal;
 pub const UNDO_V18: &str = "DROP INDEX task_open_by_rank; DROP INDEX patient_by_given_name;
     DROP TRIGGER task_open_day_insert; DROP TRIGGER task_open_day_delete;
     DROP TRIGGER task_open_day_update; DROP TABLE open_task_day;";
+
+/// What schema version 19 adds, taken away (as [`UNDO_V17`]; run it first).
+#[allow(dead_code)]
+pub const UNDO_V19: &str = "DROP INDEX patient_sort_keys;";
