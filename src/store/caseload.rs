@@ -188,6 +188,12 @@ impl CaseloadQuery {
         })
     }
 
+    /// Whether every word of the filter is one or two letters long (the
+    /// start of a name; see `conditions_for`).
+    pub(super) fn words_are_short(&self) -> bool {
+        self.words().iter().all(|w| w.chars().count() < 3)
+    }
+
     fn words(&self) -> Vec<&str> {
         self.filter
             .split(|c: char| c.is_whitespace() || c == ',')
