@@ -757,9 +757,10 @@ fn measure_size(
     // Who tend's user is comes from the system; the config names ccuser,
     // as it may on a database only this account can change.
     std::fs::create_dir_all(home.path().join(".config/tend"))?;
+    let user = run_as()?.map_or_else(|| "ccuser".to_string(), |(login, _, _)| login);
     std::fs::write(
         home.path().join(".config/tend/config.toml"),
-        "user = \"ccuser\"\n",
+        format!("user = \"{user}\"\n"),
     )?;
     // `TEND_BENCH_DB`: a database made before (by `tend gen --patients N
     // --seed 1` as ccuser, N being the one size given), measured in place
