@@ -10,8 +10,8 @@
 //! the window itself. The one read whose cost grows with the list is a
 //! patient's position (a count of the rows before it); it is asked for
 //! when the list changes under the selection, not on a move. A narrow
-//! list (see `caseload::Drive`) is read and counted among its own rows
-//! instead of along the order's index.
+//! list (see `caseload::Drive`) is read from its own rows instead, and
+//! held in its order (`store::caseload_held`).
 
 use rusqlite::{params_from_iter, types::Value};
 
