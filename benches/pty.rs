@@ -529,6 +529,19 @@ impl Walk {
 }
 
 /// The nearest-rank percentile.
+/// The generation's time and rate, or that it was not run (a database
+/// given by `TEND_BENCH_DB`), never a rate over zero seconds.
+fn generation(s: &SizeResult) -> String {
+    if s.gen_time.is_zero() {
+        return "not run (a database given)".to_string();
+    }
+    format!(
+        "{:.2} s wall ({:.0} patients/s)",
+        s.gen_time.as_secs_f64(),
+        s.patients as f64 / s.gen_time.as_secs_f64()
+    )
+}
+
 fn percentile(values: &[Duration], p: f64) -> Duration {
     let mut sorted = values.to_vec();
     sorted.sort();
@@ -960,10 +973,9 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
         };
         writeln!(
             r,
-            "| {} | {:.2} s ({:.0} patients/s) | {} ms | {} / {} ms | {:.0} | {:.0} | {} |",
+            "| {} | {} | {} ms | {} / {} ms | {:.0} | {:.0} | {} |",
             s.patients,
-            s.gen_time.as_secs_f64(),
-            s.patients as f64 / s.gen_time.as_secs_f64(),
+            generation(s),
             ms(percentile(&s.startup, 50.0)),
             ms(percentile(&all, 50.0)),
             ms(percentile(&all, 95.0)),
@@ -979,9 +991,8 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
         writeln!(r, "- `tend gen`: {}", s.gen_summary)?;
         writeln!(
             r,
-            "- Generation: {:.2} s wall ({:.0} patients/s); database {:.1} MiB",
-            s.gen_time.as_secs_f64(),
-            s.patients as f64 / s.gen_time.as_secs_f64(),
+            "- Generation: {}; database {:.1} MiB",
+            generation(s),
             s.db_bytes as f64 / 1024.0 / 1024.0
         )?;
         let runs: Vec<String> = s.startup.iter().map(|d| ms(*d)).collect();
