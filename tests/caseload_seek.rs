@@ -279,7 +279,8 @@ fn a_coordinator_who_reaches_one_team_reads_as_the_old_queries_did() {
 /// A narrow list is held in its order once read (src/store/caseload_held.rs):
 /// a change by another session, or by this one, between two reads must
 /// show in the second. Each change moves a patient within the list, into
-/// it or out of it.
+/// it or out of it. The same changes move patients between the whole
+/// team's buckets (schema v20), whose positions are checked too.
 #[test]
 fn a_narrow_list_held_follows_every_change_after_it_was_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -287,19 +288,25 @@ fn a_narrow_list_held_follows_every_change_after_it_was_read() {
     let mut store = common::open(&path, "ccuser");
     let other = Connection::open(&path).unwrap();
     let conn = Connection::open(&path).unwrap();
-    let queries: Vec<CaseloadQuery> = [Scope::Team, Scope::Mine]
-        .into_iter()
-        .flat_map(|scope| {
-            CaseloadSort::ALL
-                .into_iter()
-                .map(move |sort| CaseloadQuery {
-                    scope,
-                    sort,
-                    filter: "tie".into(),
-                    user: "ccuser".into(),
-                })
-        })
-        .collect();
+    // The narrow lists, and the whole team's unfiltered (whose positions
+    // come from the kept buckets of schema v20, which the same changes move).
+    let queries: Vec<CaseloadQuery> = [
+        (Scope::Team, "tie"),
+        (Scope::Mine, "tie"),
+        (Scope::Team, ""),
+    ]
+    .into_iter()
+    .flat_map(|(scope, filter)| {
+        CaseloadSort::ALL
+            .into_iter()
+            .map(move |sort| CaseloadQuery {
+                scope,
+                sort,
+                filter: filter.into(),
+                user: "ccuser".into(),
+            })
+    })
+    .collect();
     let tied: Vec<i64> = conn
         .prepare("SELECT id FROM patient WHERE member_id LIKE 'TIE%' ORDER BY id")
         .unwrap()
@@ -308,7 +315,7 @@ fn a_narrow_list_held_follows_every_change_after_it_was_read() {
         .collect::<Result<_, _>>()
         .unwrap();
     let others: Vec<i64> = conn
-        .prepare("SELECT id FROM patient WHERE member_id NOT LIKE 'TIE%' ORDER BY id LIMIT 8")
+        .prepare("SELECT id FROM patient WHERE member_id NOT LIKE 'TIE%' ORDER BY id LIMIT 12")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -426,11 +433,50 @@ fn next_due_follows_every_change_to_the_tasks() {
     );
 }
 
+/// The whole team's buckets (schema v20) follow every change to a patient
+/// made through SQL (inserted, renamed, re-tiered, contacted, a task
+/// moved, deleted),
+/// and `tend check` names a count made wrong by hand.
+#[test]
+fn the_caseload_buckets_follow_every_change_and_a_wrong_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = caseload(dir.path());
+    let healthy = |path: &Path| tend::store::check_file(path).unwrap().kept_problems;
+    assert_eq!(healthy(&path), Vec::<String>::new(), "as generated");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "UPDATE patient SET family_name = 'Zyzzyva' WHERE id = 3;
+         UPDATE patient SET risk_tier = 1 + (risk_tier % 4) WHERE id IN (4, 5, 6);
+         UPDATE patient SET last_contact_at = NULL WHERE id = 7;
+         UPDATE patient SET last_contact_at = '2026-11-23T10:00:00Z' WHERE id = 8;
+         UPDATE task SET due_on = '2026-12-31'
+          WHERE patient_id = 9 AND status IN ('requested', 'in-progress');
+         INSERT INTO patient (member_id, family_name, given_name, birth_date,
+                enrollment_status, risk_tier)
+              VALUES ('NEW1', 'Émile', 'Zoë', '1980-01-01', 'outreach', 2);
+         DELETE FROM patient WHERE member_id = 'TIE1';",
+    )
+    .unwrap();
+    assert_eq!(healthy(&path), Vec::<String>::new(), "after the changes");
+    conn.execute_batch(
+        "UPDATE caseload_bucket SET patients = patients + 1
+          WHERE (sort, lead, initial) =
+                (SELECT sort, lead, initial FROM caseload_bucket WHERE sort = 'risk' LIMIT 1)",
+    )
+    .unwrap();
+    let said = healthy(&path).join("\n");
+    assert!(
+        said.contains("caseload_bucket: 1 kept counts") && said.contains("the risk order"),
+        "{said}"
+    );
+}
+
 #[test]
 fn a_version_15_database_gets_next_due_and_the_indexes_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let path = caseload(dir.path());
     let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(common::UNDO_V20).unwrap();
     conn.execute_batch(common::UNDO_V19).unwrap();
     conn.execute_batch(common::UNDO_V18).unwrap();
     conn.execute_batch(common::UNDO_V17).unwrap();

@@ -166,6 +166,33 @@ fn every_derived_value_is_what_the_triggers_would_have_made() {
     assert_eq!(counts_wrong, 0, "days whose open-task counts are wrong");
     assert!(count(&conn, "SELECT COUNT(*) FROM open_task_day") > 10);
 
+    // The caseload's buckets (schema v20, counted once at the load's end),
+    // against the patients, bucket by bucket.
+    let buckets_wrong = count(
+        &conn,
+        "WITH kept AS (SELECT sort, lead, initial, patients FROM caseload_bucket
+                        WHERE patients > 0),
+              counted AS (
+                SELECT 'name', '', lower(substr(family_name, 1, 1)), count(*)
+                  FROM patient GROUP BY 2, 3
+                UNION ALL SELECT 'risk', risk_tier, lower(substr(family_name, 1, 1)), count(*)
+                  FROM patient GROUP BY 2, 3
+                UNION ALL SELECT 'contact', coalesce(substr(last_contact_at, 1, 10), ''),
+                       iif(last_contact_at IS NULL, lower(substr(family_name, 1, 1)), ''),
+                       count(*) FROM patient GROUP BY 2, 3
+                UNION ALL SELECT 'due', coalesce(next_due, '9999-99-99'),
+                       lower(substr(family_name, 1, 1)), count(*) FROM patient GROUP BY 2, 3)
+         SELECT (SELECT COUNT(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted))
+              + (SELECT COUNT(*) FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept))",
+    );
+    assert_eq!(buckets_wrong, 0, "caseload buckets whose counts are wrong");
+    assert!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM caseload_bucket WHERE sort = 'contact'"
+        ) > 10
+    );
+
     // The notes' and the names' search indexes against their tables
     // (FTS5's own check reads every row of the content table and compares
     // its terms with the index).

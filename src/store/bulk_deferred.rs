@@ -25,7 +25,7 @@ use super::StoreError;
 
 /// Indexes and triggers made after a load into an empty store (see the
 /// module's note).
-const MADE_AFTER_LOAD: [&str; 23] = [
+const MADE_AFTER_LOAD: [&str; 26] = [
     "patient_by_coordinator_name",
     "patient_by_name",
     "patient_by_given_name",
@@ -35,6 +35,9 @@ const MADE_AFTER_LOAD: [&str; 23] = [
     "patient_by_contact",
     "patient_by_next_due",
     "patient_sort_keys",
+    "patient_bucket_insert",
+    "patient_bucket_delete",
+    "patient_bucket_update",
     "task_open_by_owner",
     "task_open_by_due",
     "task_by_previous",
@@ -56,6 +59,7 @@ const MADE_AFTER_LOAD: [&str; 23] = [
 #[derive(Debug, Default)]
 pub(crate) struct Deferred {
     create: Vec<String>,
+    names: Vec<&'static str>,
 }
 
 /// Drops the indexes and triggers of [`MADE_AFTER_LOAD`] when the store holds no
@@ -83,12 +87,18 @@ pub(crate) fn defer(tx: &Transaction<'_>) -> Result<Deferred, StoreError> {
         if let Some((kind, sql)) = found {
             tx.execute_batch(&format!("DROP {kind} {name}"))?;
             deferred.create.push(sql);
+            deferred.names.push(name);
         }
     }
     Ok(deferred)
 }
 
 impl Deferred {
+    /// Whether [`defer`] took `name` off.
+    pub(crate) fn holds(&self, name: &str) -> bool {
+        self.names.contains(&name)
+    }
+
     /// Makes every index and trigger [`defer`] dropped, from its own statement.
     pub(crate) fn build(self, tx: &Transaction<'_>) -> Result<(), StoreError> {
         for sql in self.create {

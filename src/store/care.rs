@@ -198,7 +198,8 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
         let _ = writable.execute_batch("ROLLBACK");
     }
     // Kept values (schema v16: a patient's next due date; v18: the counts
-    // of open tasks a day) against the rows they are kept from.
+    // of open tasks a day; v20: the caseload's buckets) against the rows
+    // they are kept from.
     let mut kept_problems = if schema_version >= 16 {
         super::caseload::next_due_problems(&conn).map_err(failed)?
     } else {
@@ -206,6 +207,9 @@ pub fn check_file_against(path: &Path, heads: &[super::Head]) -> Result<CheckRep
     };
     if schema_version >= 18 {
         kept_problems.extend(super::schema_v18::open_task_day_problems(&conn).map_err(failed)?);
+    }
+    if schema_version >= 20 {
+        kept_problems.extend(super::schema_v20::bucket_problems(&conn).map_err(failed)?);
     }
     let damaged_text = damaged_text(&conn).map_err(failed)?;
     let counts = row_counts(&conn).map_err(failed)?;

@@ -390,7 +390,7 @@ fn name_start_of(column: &str, word: &str) -> (String, Vec<Value>) {
 /// order, `prefix` in lower case): its last character's successor, when
 /// there is one that NOCASE does not fold (after '@' comes 'A', read as
 /// 'a'); else none, and the range is open above.
-fn following(prefix: &str) -> Option<String> {
+pub(super) fn following(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     let last = chars.pop()?;
     let next = char::from_u32(u32::from(last) + 1)?;

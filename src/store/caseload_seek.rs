@@ -281,6 +281,26 @@ impl Store {
             return Ok(None);
         };
         let (clauses, filter_values) = query.conditions_for(self, Drive::Order);
+        if clauses.is_empty() {
+            // The whole team's list: summed from its kept buckets.
+            if let Some(position) = self.bucket_position(query, &key.values)? {
+                return Ok(Some(position));
+            }
+        }
+        self.count_before(query, &key.values, &clauses, &filter_values)
+            .map(Some)
+    }
+
+    /// How many rows under `clauses` come before the row whose key (the
+    /// lead's value, then the tie-break's) is `key`: a sum of one count a
+    /// column, each a plain range of the order's index.
+    pub(super) fn count_before(
+        &self,
+        query: &CaseloadQuery,
+        key: &[Value],
+        clauses: &[String],
+        filter_values: &[Value],
+    ) -> Result<usize, StoreError> {
         let (lead, descending) = query.sort.lead();
         let columns: Vec<(&str, &str)> =
             std::iter::once((lead, if descending { ">" } else { "<" }))
@@ -289,7 +309,7 @@ impl Store {
         let mut counts = Vec::new();
         let mut values = Vec::new();
         for (i, (column, before)) in columns.iter().enumerate() {
-            let mut part = clauses.clone();
+            let mut part = clauses.to_vec();
             for (equal, _) in &columns[..i] {
                 part.push(format!("{equal} = ?"));
             }
@@ -299,14 +319,14 @@ impl Store {
                 where_all(&part)
             ));
             values.extend(filter_values.iter().cloned());
-            values.extend(key.values[..=i].iter().cloned());
+            values.extend(key[..=i].iter().cloned());
         }
         let sql = format!("SELECT {}", counts.join(" + "));
         let n: i64 = self
             .conn()
             .prepare_cached(&sql)?
             .query_row(params_from_iter(values), |row| row.get(0))?;
-        Ok(Some(n as usize))
+        Ok(n as usize)
     }
 }
 

@@ -81,6 +81,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(super::schema_v17::V17),
     Migration::Sql(super::schema_v18::V18),
     Migration::Sql(super::schema_v19::V19),
+    Migration::Code(super::schema_v20::v20),
 ];
 
 /// The schema version this build of tend writes.

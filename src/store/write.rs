@@ -145,6 +145,11 @@ impl<'c> Tx<'c> {
         })?;
         self.tx
             .execute(super::schema_v16::NEXT_DUE_FILL, [last_task])?;
+        // The caseload's buckets, whose triggers the load took off: counted
+        // once from the patients as they now are (schema v20).
+        if deferred.holds("patient_bucket_insert") {
+            super::schema_v20::fill_buckets(&self.tx)?;
+        }
         // After the fills, which then rewrote no entries of them.
         deferred.build(&self.tx)?;
         self.tx

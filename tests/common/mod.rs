@@ -501,3 +501,8 @@ pub const UNDO_V18: &str = "DROP INDEX task_open_by_rank; DROP INDEX patient_by_
 /// What schema version 19 adds, taken away (as [`UNDO_V17`]; run it first).
 #[allow(dead_code)]
 pub const UNDO_V19: &str = "DROP INDEX patient_sort_keys;";
+
+/// What schema version 20 adds, taken away (as [`UNDO_V17`]; run it first).
+#[allow(dead_code)]
+pub const UNDO_V20: &str = "DROP TRIGGER patient_bucket_insert; DROP TRIGGER patient_bucket_delete;
+    DROP TRIGGER patient_bucket_update; DROP TABLE caseload_bucket;";
