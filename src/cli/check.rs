@@ -130,7 +130,7 @@ fn check_text(report: &crate::store::CheckReport) -> String {
     say(
         report.kept_problems.is_empty(),
         if report.kept_problems.is_empty() {
-            "the kept next due dates match the open tasks".into()
+            "the kept next due dates and counts (the team's day, the caseload's buckets) match their rows".into()
         } else {
             report.kept_problems.join("; ")
         },
