@@ -307,20 +307,13 @@ fn a_narrow_list_held_follows_every_change_after_it_was_read() {
             })
     })
     .collect();
-    let tied: Vec<i64> = conn
-        .prepare("SELECT id FROM patient WHERE member_id LIKE 'TIE%' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let others: Vec<i64> = conn
-        .prepare("SELECT id FROM patient WHERE member_id NOT LIKE 'TIE%' ORDER BY id LIMIT 12")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let ids = |sql: &str| -> Vec<i64> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let tied = ids("SELECT id FROM patient WHERE member_id LIKE 'TIE%' ORDER BY id");
+    let others = ids("SELECT id FROM patient WHERE member_id NOT LIKE 'TIE%' ORDER BY id LIMIT 12");
     // Each query read, then changed under it and read again: the list last
     // held is that query's, and each change is one it must show.
     for (i, query) in queries.iter().enumerate() {

@@ -89,29 +89,20 @@ fn bucket_of(sort: CaseloadSort, key: &[Value]) -> Option<Bucket> {
             initial.clone(),
             family_range(),
         ),
-        CaseloadSort::Risk => {
-            let tier = key[0].clone();
+        // The lead whole (a tier, a date), then the family name's range.
+        CaseloadSort::Risk | CaseloadSort::NextDue => {
+            let (name, column) = if sort == CaseloadSort::Risk {
+                ("risk", "p.risk_tier")
+            } else {
+                ("due", "coalesce(p.next_due, '9999-99-99')")
+            };
             let (range, mut values) = family_range();
-            values.insert(0, tier.clone());
+            values.insert(0, key[0].clone());
             (
-                "risk",
-                tier,
+                name,
+                key[0].clone(),
                 initial.clone(),
-                (format!("p.risk_tier = ? AND {range}"), values),
-            )
-        }
-        CaseloadSort::NextDue => {
-            let due = key[0].clone();
-            let (range, mut values) = family_range();
-            values.insert(0, due.clone());
-            (
-                "due",
-                due,
-                initial.clone(),
-                (
-                    format!("coalesce(p.next_due, '9999-99-99') = ? AND {range}"),
-                    values,
-                ),
+                (format!("{column} = ? AND {range}"), values),
             )
         }
         CaseloadSort::LastContact => match &key[0] {

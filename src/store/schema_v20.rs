@@ -19,7 +19,7 @@
 /// A position is the patients of the buckets before the patient's, summed
 /// from this table, and those of its own bucket before it, counted along
 /// the order's index within the bucket (`store::caseload_rank`).
-const V20: &str = "
+const V20_TABLE: &str = "
 CREATE TABLE caseload_bucket (
     sort     TEXT NOT NULL,     -- name, risk, contact, due
     lead     NOT NULL,          -- the order's lead, cut (see above)
@@ -27,52 +27,84 @@ CREATE TABLE caseload_bucket (
     patients INTEGER NOT NULL,
     PRIMARY KEY (sort, lead, initial)
 ) WITHOUT ROWID;
-
-CREATE TRIGGER patient_bucket_insert AFTER INSERT ON patient
-BEGIN
-    INSERT INTO caseload_bucket (sort, lead, initial, patients) VALUES
-        ('name', '', lower(substr(NEW.family_name, 1, 1)), 1),
-        ('risk', NEW.risk_tier, lower(substr(NEW.family_name, 1, 1)), 1),
-        ('contact', coalesce(substr(NEW.last_contact_at, 1, 10), ''),
-         iif(NEW.last_contact_at IS NULL, lower(substr(NEW.family_name, 1, 1)), ''), 1),
-        ('due', coalesce(NEW.next_due, '9999-99-99'), lower(substr(NEW.family_name, 1, 1)), 1)
-    ON CONFLICT (sort, lead, initial) DO UPDATE SET patients = patients + 1;
-END;
-
-CREATE TRIGGER patient_bucket_delete AFTER DELETE ON patient
-BEGIN
-    UPDATE caseload_bucket SET patients = patients - 1
-     WHERE (sort, lead, initial) IN (VALUES
-        ('name', '', lower(substr(OLD.family_name, 1, 1))),
-        ('risk', OLD.risk_tier, lower(substr(OLD.family_name, 1, 1))),
-        ('contact', coalesce(substr(OLD.last_contact_at, 1, 10), ''),
-         iif(OLD.last_contact_at IS NULL, lower(substr(OLD.family_name, 1, 1)), '')),
-        ('due', coalesce(OLD.next_due, '9999-99-99'), lower(substr(OLD.family_name, 1, 1))));
-END;
-
-CREATE TRIGGER patient_bucket_update
-    AFTER UPDATE OF family_name, risk_tier, last_contact_at, next_due ON patient
-BEGIN
-    UPDATE caseload_bucket SET patients = patients - 1
-     WHERE (sort, lead, initial) IN (VALUES
-        ('name', '', lower(substr(OLD.family_name, 1, 1))),
-        ('risk', OLD.risk_tier, lower(substr(OLD.family_name, 1, 1))),
-        ('contact', coalesce(substr(OLD.last_contact_at, 1, 10), ''),
-         iif(OLD.last_contact_at IS NULL, lower(substr(OLD.family_name, 1, 1)), '')),
-        ('due', coalesce(OLD.next_due, '9999-99-99'), lower(substr(OLD.family_name, 1, 1))));
-    INSERT INTO caseload_bucket (sort, lead, initial, patients) VALUES
-        ('name', '', lower(substr(NEW.family_name, 1, 1)), 1),
-        ('risk', NEW.risk_tier, lower(substr(NEW.family_name, 1, 1)), 1),
-        ('contact', coalesce(substr(NEW.last_contact_at, 1, 10), ''),
-         iif(NEW.last_contact_at IS NULL, lower(substr(NEW.family_name, 1, 1)), ''), 1),
-        ('due', coalesce(NEW.next_due, '9999-99-99'), lower(substr(NEW.family_name, 1, 1)), 1)
-    ON CONFLICT (sort, lead, initial) DO UPDATE SET patients = patients + 1;
-END;
 ";
+
+/// Each order's bucket of the patient row `row` (`NEW`, `OLD`, or a
+/// table's columns): the order's name, then its lead and initial as SQL.
+/// The one place the buckets are defined; the triggers and the counts are
+/// written from it, and `caseload_rank::bucket_of` cuts a key the same way.
+fn buckets(row: &str) -> [(&'static str, String, String); 4] {
+    let initial = format!("lower(substr({row}family_name, 1, 1))");
+    [
+        ("name", "''".into(), initial.clone()),
+        ("risk", format!("{row}risk_tier"), initial.clone()),
+        (
+            "contact",
+            format!("coalesce(substr({row}last_contact_at, 1, 10), '')"),
+            format!("iif({row}last_contact_at IS NULL, {initial}, '')"),
+        ),
+        (
+            "due",
+            format!("coalesce({row}next_due, '9999-99-99')"),
+            initial,
+        ),
+    ]
+}
+
+/// The statement that adds `row` to its buckets.
+fn add_to_buckets(row: &str) -> String {
+    let rows: Vec<String> = buckets(row)
+        .iter()
+        .map(|(sort, lead, initial)| format!("('{sort}', {lead}, {initial}, 1)"))
+        .collect();
+    format!(
+        "INSERT INTO caseload_bucket (sort, lead, initial, patients) VALUES {}
+         ON CONFLICT (sort, lead, initial) DO UPDATE SET patients = patients + 1;",
+        rows.join(", ")
+    )
+}
+
+/// The statement that takes `row` out of its buckets.
+fn take_from_buckets(row: &str) -> String {
+    let rows: Vec<String> = buckets(row)
+        .iter()
+        .map(|(sort, lead, initial)| format!("('{sort}', {lead}, {initial})"))
+        .collect();
+    format!(
+        "UPDATE caseload_bucket SET patients = patients - 1
+          WHERE (sort, lead, initial) IN (VALUES {});",
+        rows.join(", ")
+    )
+}
+
+/// The buckets as the patients make them, as `sort, lead, initial,
+/// patients` rows.
+fn counted() -> String {
+    buckets("")
+        .iter()
+        .map(|(sort, lead, initial)| {
+            format!("SELECT '{sort}', {lead}, {initial}, count(*) FROM patient GROUP BY 2, 3")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
 
 /// Version 20's table and triggers, and its buckets counted.
 pub(super) fn v20(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute_batch(V20)?;
+    tx.execute_batch(V20_TABLE)?;
+    tx.execute_batch(&format!(
+        "CREATE TRIGGER patient_bucket_insert AFTER INSERT ON patient
+         BEGIN {} END;
+         CREATE TRIGGER patient_bucket_delete AFTER DELETE ON patient
+         BEGIN {} END;
+         CREATE TRIGGER patient_bucket_update
+             AFTER UPDATE OF family_name, risk_tier, last_contact_at, next_due ON patient
+         BEGIN {} {} END;",
+        add_to_buckets("NEW."),
+        take_from_buckets("OLD."),
+        take_from_buckets("OLD."),
+        add_to_buckets("NEW."),
+    ))?;
     fill_buckets(tx)
 }
 
@@ -81,7 +113,8 @@ pub(super) fn v20(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
 pub(super) fn fill_buckets(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     conn.execute_batch(&format!(
         "DELETE FROM caseload_bucket;
-         INSERT INTO caseload_bucket (sort, lead, initial, patients) {COUNTED};"
+         INSERT INTO caseload_bucket (sort, lead, initial, patients) {};",
+        counted()
     ))
 }
 
@@ -90,7 +123,7 @@ pub(super) fn fill_buckets(conn: &rusqlite::Connection) -> rusqlite::Result<()> 
 pub(super) fn bucket_problems(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<String>> {
     let (wrong, first): (i64, Option<String>) = conn.query_row(
         &format!(
-            "WITH counted AS ({}),
+            "WITH counted (sort, lead, initial, patients) AS ({}),
              differ AS (
                  SELECT c.sort FROM counted c
                    LEFT JOIN caseload_bucket b
@@ -102,7 +135,7 @@ pub(super) fn bucket_problems(conn: &rusqlite::Connection) -> rusqlite::Result<V
                           ON c.sort = b.sort AND c.lead = b.lead AND c.initial = b.initial
                   WHERE c.patients IS NULL AND b.patients != 0)
              SELECT count(*), min(sort) FROM differ",
-            COUNTED
+            counted()
         ),
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -118,18 +151,3 @@ pub(super) fn bucket_problems(conn: &rusqlite::Connection) -> rusqlite::Result<V
         .into_iter()
         .collect())
 }
-
-/// The buckets as the patients make them, as `sort, lead, initial,
-/// patients` rows.
-const COUNTED: &str = "
-SELECT 'name' AS sort, '' AS lead, lower(substr(family_name, 1, 1)) AS initial,
-       count(*) AS patients FROM patient GROUP BY 2, 3
-UNION ALL
-SELECT 'risk', risk_tier, lower(substr(family_name, 1, 1)), count(*) FROM patient GROUP BY 2, 3
-UNION ALL
-SELECT 'contact', coalesce(substr(last_contact_at, 1, 10), ''),
-       iif(last_contact_at IS NULL, lower(substr(family_name, 1, 1)), ''), count(*)
-  FROM patient GROUP BY 2, 3
-UNION ALL
-SELECT 'due', coalesce(next_due, '9999-99-99'), lower(substr(family_name, 1, 1)), count(*)
-  FROM patient GROUP BY 2, 3";
