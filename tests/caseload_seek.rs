@@ -62,7 +62,11 @@ fn caseload(dir: &Path) -> PathBuf {
                  VALUES ('TIE{n}', '{}', '{}', '1970-01-01', 'outreach', {},
                    (SELECT id FROM practitioner WHERE username = 'ccuser'));",
             if n % 2 == 0 { "Tiewell" } else { "TIEWELL" },
-            if n % 3 == 0 { "ana" } else { "Ana" },
+            match n {
+                _ if n % 5 == 0 => "Tiernan",
+                _ if n % 3 == 0 => "ana",
+                _ => "Ana",
+            },
             1 + n % 4
         ));
     }
@@ -202,8 +206,10 @@ fn agrees(conn: &Connection, store: &Store, query: &CaseloadQuery) {
 
 /// Filters of each kind drawn from the caseload itself: one, two and three
 /// letters of a name, from its start (in another case) and from inside it;
-/// a given name's first two letters; two words, short and long together;
-/// part of a member ID; the tied names.
+/// a given name's first two letters; two words, short and long together,
+/// and both short;
+/// part of a member ID; the tied names, and the start of names that some
+/// of them start both with.
 fn filters(conn: &Connection) -> Vec<String> {
     let (family, given): (String, String) = conn
         .query_row(
@@ -223,8 +229,11 @@ fn filters(conn: &Connection) -> Vec<String> {
         given.to_lowercase()[..2].to_string(),
         format!("{} {}", &given[..2], &family[..3]),
         format!("{} {}", &given[..3], &family[..3]),
+        format!("{} {}", &family[..2], &given[..1]),
         "SYN00001".into(),
         "tiewell".into(),
+        "ti".into(),
+        "tie".into(),
         "zzqx".into(),
     ]
 }
@@ -469,6 +478,7 @@ fn a_version_15_database_gets_next_due_and_the_indexes_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let path = caseload(dir.path());
     let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(common::UNDO_V21).unwrap();
     conn.execute_batch(common::UNDO_V20).unwrap();
     conn.execute_batch(common::UNDO_V19).unwrap();
     conn.execute_batch(common::UNDO_V18).unwrap();

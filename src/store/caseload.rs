@@ -164,6 +164,9 @@ pub struct CaseloadRow {
     pub coordinator: Option<String>,
 }
 
+/// A statement's text and the values of its parameters.
+pub(super) type Statement = (String, Vec<Value>);
+
 pub(super) const COLUMNS: &str = "p.id, p.member_id, p.family_name, p.given_name, p.birth_date,
     p.risk_tier, p.enrollment_status, p.last_contact_at,
     p.next_due,
@@ -225,6 +228,63 @@ impl CaseloadQuery {
     /// `store::caseload_held`).
     pub(super) fn conditions_as_ids(&self, store: &Store) -> (Vec<String>, Vec<Value>) {
         self.written(store, Drive::Set, true)
+    }
+
+    /// The statement reading the ids, `lead` and names of the whole
+    /// team's matches when every word is one or two letters (see
+    /// `store::caseload_held`): the first word's ranges of the name
+    /// indexes, which hold every order's keys (schema v21), so no patient
+    /// is looked up; the reach and the other words as sets of ids. None
+    /// when a word is longer, or there is none.
+    pub(super) fn keys_from_name_starts(&self, store: &Store, lead: &str) -> Option<Statement> {
+        let words = self.words();
+        let (first, rest) = words.split_first()?;
+        if self.scope != Scope::Team || !self.words_are_short() {
+            return None;
+        }
+        let (clauses, values) = self.other_words_as_ids(store, rest);
+        Some(name_starts(first, lead, &clauses, &values))
+    }
+
+    /// For the whole team's list led by a word of three letters or more
+    /// (see `store::caseload_held`): the statement of every match's id,
+    /// that word's matches in the trigram index met with the reach and the
+    /// other words as sets of ids, so no patient is read; and the statement
+    /// of the id, `lead` and names of every patient whose family or given
+    /// name starts with the word (see [`name_starts`]). A name filter's
+    /// matches are mostly such starts: their keys come from the ranges,
+    /// and only the others' are looked up by id. None for any other list.
+    pub(super) fn matches_and_name_starts(
+        &self,
+        store: &Store,
+        lead: &str,
+    ) -> Option<(Statement, Statement)> {
+        let words = self.words();
+        let (first, rest) = words.split_first()?;
+        if self.scope != Scope::Team || first.chars().count() < 3 {
+            return None;
+        }
+        let (rest_clauses, rest_values) = self.other_words_as_ids(store, rest);
+        let mut match_values = vec![Value::Text(phrase(first))];
+        match_values.extend(rest_values);
+        // The matches named `p`, so the other conditions (`p.id IN ...`)
+        // read as they do on the patient table.
+        let matches = format!(
+            "SELECT p.id FROM (SELECT rowid AS id FROM patient_name_index
+                                WHERE patient_name_index MATCH ?) p {}",
+            where_all(&rest_clauses)
+        );
+        Some(((matches, match_values), name_starts(first, lead, &[], &[])))
+    }
+
+    /// The reach and the words `rest` (the filter's but its first) as
+    /// sets of ids.
+    fn other_words_as_ids(&self, store: &Store, rest: &[&str]) -> (Vec<String>, Vec<Value>) {
+        CaseloadQuery {
+            filter: rest.join(" "),
+            ..self.clone()
+        }
+        .conditions_as_ids(store)
     }
 
     fn written(&self, store: &Store, drive: Drive, as_ids: bool) -> (Vec<String>, Vec<Value>) {
@@ -346,6 +406,29 @@ fn name_start(word: &str, drive: Drive) -> (String, Vec<Value>) {
         values.push(pattern.clone());
     }
     (clause, values)
+}
+
+/// The statement of the id, `lead` and names of every patient whose family
+/// or given name starts with `word` and who meets `clauses`: a range of
+/// each name index, which hold every order's keys (schema v21). A patient
+/// whose two names both start with the word is read from the family
+/// name's range only.
+fn name_starts(word: &str, lead: &str, clauses: &[String], clause_values: &[Value]) -> Statement {
+    let and: String = clauses.iter().map(|c| format!(" AND {c}")).collect();
+    let (family, mut values) = name_start_of("p.family_name", word);
+    values.extend(clause_values.iter().cloned());
+    let (given, given_values) = name_start_of("p.given_name", word);
+    values.extend(given_values);
+    values.push(Value::Text(format!("{}%", escape_like(word))));
+    values.extend(clause_values.iter().cloned());
+    let columns = format!("p.id, {lead}, p.family_name, p.given_name");
+    let sql = format!(
+        "SELECT {columns} FROM patient p INDEXED BY patient_by_name WHERE {family}{and}
+         UNION ALL
+         SELECT {columns} FROM patient p INDEXED BY patient_by_given_name
+          WHERE {given} AND NOT (p.family_name LIKE ? ESCAPE '\\'){and}"
+    );
+    (sql, values)
 }
 
 /// Like [`name_start`], as the set of ids whose family or given name

@@ -8,22 +8,27 @@
 //! position: at 1,000,000 patients `/kel` (35,456 matches) sorted them for
 //! its first window (90–140 ms in each order) and again to find where the
 //! selection stood (as long again), and once more for each page or `G`.
-//! Held, a keystroke reads the matches' sort keys once (by id, from
-//! `patient_sort_keys`, schema v19) and sorts them here; a page is the
-//! window's own rows, a position a search among at most 40,000 ids.
+//! Held, a keystroke reads the matches' sort keys once and sorts them here
+//! (`store::packed_keys`); a page is the window's own rows, a position a
+//! search among at most 40,000 ids.
+//!
+//! The keys come from indexes that hold them, never from the patient rows
+//! (see [`keys_read`]): the name indexes' ranges for the patients whose
+//! names start with the filter's first word (schema v21), the sort keys
+//! index by id for any other match (v19).
 //!
 //! The order is the one `CaseloadSort::order_by` writes for SQLite, kept
 //! in step by `tests/caseload_seek.rs`, which reads every list both ways.
-//! SQLite's NOCASE folds ASCII letters only and then compares bytes, as
-//! [`nocase_key`] does; text otherwise compares as bytes, as in SQLite.
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 use rusqlite::{params_from_iter, types::Value};
 
-use super::caseload::{read_row, where_all, CaseloadQuery, CaseloadRow, CaseloadSort, COLUMNS};
+use super::caseload::{
+    read_row, where_all, CaseloadQuery, CaseloadRow, CaseloadSort, Statement, COLUMNS,
+};
+use super::packed_keys::{PackedKeys, Term};
 use super::{Scope, Store, StoreError};
 
 /// The list last held, and what it was read from.
@@ -42,45 +47,35 @@ struct Held {
     ids: Arc<Vec<i64>>,
 }
 
-/// One row's sort keys, the names folded as NOCASE folds them (see
-/// [`nocase_key`]), once a row rather than at each comparison.
-struct Keys {
-    id: i64,
-    lead: Value,
-    family: String,
-    given: String,
-}
-
-impl Keys {
-    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Keys> {
-        Ok(Keys {
-            id: row.get(0)?,
-            lead: row.get(1)?,
-            family: nocase_key(row.get(2)?),
-            given: nocase_key(row.get(3)?),
-        })
-    }
-}
-
 impl Store {
     /// The ids of a narrow list, in the query's order: held from the last
     /// read when neither this session nor another has changed the
     /// database since, else read and sorted again.
     pub(super) fn held_ids(&self, query: &CaseloadQuery) -> Result<Arc<Vec<i64>>, StoreError> {
-        let (sql, values) = keys_statement(self, query);
+        let read = keys_read(self, query);
+        let (sql, values) = read.statements();
         let mark = self.data_mark()?;
         if let Some(held) = self.held_list.held.borrow().as_ref() {
             if held.mark == mark && held.sql == sql && held.values == values {
                 return Ok(Arc::clone(&held.ids));
             }
         }
-        let mut keys = self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_map(params_from_iter(values.iter()), Keys::read)?
-            .collect::<Result<Vec<_>, _>>()?;
-        keys.sort_unstable_by(|a, b| in_order(query.sort, a, b));
-        let ids = Arc::new(keys.into_iter().map(|k| k.id).collect::<Vec<_>>());
+        let lead = lead_term(query.sort);
+        let keys = match &read {
+            KeysRead::Rows(sql, values) => {
+                let mut stmt = self.conn().prepare_cached(sql)?;
+                let mut rows = stmt.query(params_from_iter(values.iter()))?;
+                let mut keys = PackedKeys::with_capacity(4096);
+                while let Some(row) = rows.next()? {
+                    push_row(&mut keys, row, lead)?;
+                }
+                keys
+            }
+            KeysRead::Matches { matches, starts } => {
+                self.matches_keys(matches, starts, query.sort, lead)?
+            }
+        };
+        let ids = Arc::new(keys.sorted_ids());
         *self.held_list.held.borrow_mut() = Some(Held {
             sql,
             values,
@@ -88,6 +83,47 @@ impl Store {
             ids: Arc::clone(&ids),
         });
         Ok(ids)
+    }
+
+    /// The keys of every match of `matches` (a statement of ids): those
+    /// among `starts` (a statement of keys, each patient once) from there,
+    /// the others read one by one by id from the sort keys index.
+    fn matches_keys(
+        &self,
+        (matches, match_values): &Statement,
+        (starts, start_values): &Statement,
+        sort: CaseloadSort,
+        lead: Option<Term>,
+    ) -> Result<PackedKeys, StoreError> {
+        let mut ids: Vec<i64> = self
+            .conn()
+            .prepare_cached(matches)?
+            .query_map(params_from_iter(match_values.iter()), |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        ids.sort_unstable();
+        ids.dedup();
+        let mut keys = PackedKeys::with_capacity(ids.len());
+        let mut found = vec![false; ids.len()];
+        let mut stmt = self.conn().prepare_cached(starts)?;
+        let mut rows = stmt.query(params_from_iter(start_values.iter()))?;
+        while let Some(row) = rows.next()? {
+            if let Ok(at) = ids.binary_search(&row.get(0)?) {
+                found[at] = true;
+                push_row(&mut keys, row, lead)?;
+            }
+        }
+        let (lead_sql, _) = sort.lead();
+        let mut by_id = self.conn().prepare_cached(&format!(
+            "SELECT p.id, {lead_sql}, p.family_name, p.given_name
+               FROM patient p INDEXED BY patient_sort_keys WHERE p.id = ?"
+        ))?;
+        for (id, _) in ids.iter().zip(&found).filter(|(_, found)| !**found) {
+            let mut rows = by_id.query([id])?;
+            if let Some(row) = rows.next()? {
+                push_row(&mut keys, row, lead)?;
+            }
+        }
+        Ok(keys)
     }
 
     /// Rows `offset..offset + limit` of a narrow list.
@@ -135,25 +171,56 @@ impl Store {
     }
 }
 
-/// The statement reading a narrow list's ids and sort keys. The whole
-/// team's list is met as sets of ids (its reach, its words) on the sort
-/// keys index, which holds every key, so no patient row is read. Two
-/// lists are better left to the planner: a coordinator's own, a few
-/// thousand rows at most, found from their patients; and the name order
-/// under words of one or two letters, whose matches the name indexes give
-/// with the order's keys (`/ke` at 1,000,000 patients: 14 ms, against
-/// ~60 ms met by id on the sort keys).
-fn keys_statement(store: &Store, query: &CaseloadQuery) -> (String, Vec<Value>) {
+/// How a narrow list's ids and sort keys are read.
+enum KeysRead {
+    /// One statement of (id, lead, family name, given name) rows.
+    Rows(String, Vec<Value>),
+    /// The ids of every match, and a statement of such rows for the
+    /// patients whose names start with the filter's first word (see
+    /// `CaseloadQuery::matches_and_name_starts`).
+    Matches {
+        matches: Statement,
+        starts: Statement,
+    },
+}
+
+impl KeysRead {
+    /// The statements and their values, to know the list again.
+    fn statements(&self) -> (String, Vec<Value>) {
+        match self {
+            KeysRead::Rows(sql, values) => (sql.clone(), values.clone()),
+            KeysRead::Matches { matches, starts } => (
+                format!("{};\n{}", matches.0, starts.0),
+                matches.1.iter().chain(&starts.1).cloned().collect(),
+            ),
+        }
+    }
+}
+
+/// How a narrow list's keys are read. The whole team's list is read from
+/// indexes that hold every order's keys, so no patient row is read: under
+/// a first word of one or two letters, the name indexes' ranges (schema
+/// v21) with the rest as sets of ids; under a longer one, its matches'
+/// ids, then their keys from the same ranges where their names start with
+/// the word (most of them) and from the sort keys index by id (v19) where
+/// not. A coordinator's own list, a few thousand rows at most, is left to
+/// the planner, which finds it from their patients.
+fn keys_read(store: &Store, query: &CaseloadQuery) -> KeysRead {
     let (lead, _) = query.sort.lead();
-    let names_give_keys = query.sort == CaseloadSort::Name && query.words_are_short();
+    if let Some((sql, values)) = query.keys_from_name_starts(store, lead) {
+        return KeysRead::Rows(sql, values);
+    }
+    if let Some((matches, starts)) = query.matches_and_name_starts(store, lead) {
+        return KeysRead::Matches { matches, starts };
+    }
     let (from, (clauses, values)) = match query.scope {
-        Scope::Team if !names_give_keys => (
+        Scope::Team => (
             "patient p INDEXED BY patient_sort_keys",
             query.conditions_as_ids(store),
         ),
-        _ => ("patient p", query.conditions(store)),
+        Scope::Mine => ("patient p", query.conditions(store)),
     };
-    (
+    KeysRead::Rows(
         format!(
             "SELECT p.id, {lead}, p.family_name, p.given_name FROM {from} {}",
             where_all(&clauses)
@@ -162,57 +229,47 @@ fn keys_statement(store: &Store, query: &CaseloadQuery) -> (String, Vec<Value>) 
     )
 }
 
-/// The query's order (see `CaseloadSort::lead` and `tie_break`): its lead,
-/// then the family and given names in NOCASE, then the id.
-fn in_order(sort: CaseloadSort, a: &Keys, b: &Keys) -> Ordering {
-    let lead = match sort {
-        // The lead is the family name, compared as the names are below.
-        CaseloadSort::Name => Ordering::Equal,
-        CaseloadSort::Risk => sql_compare(&b.lead, &a.lead),
-        CaseloadSort::LastContact | CaseloadSort::NextDue => sql_compare(&a.lead, &b.lead),
-    };
-    lead.then_with(|| a.family.cmp(&b.family))
-        .then_with(|| a.given.cmp(&b.given))
-        .then_with(|| a.id.cmp(&b.id))
+/// How the query's lead is compared (see `CaseloadSort::lead` and
+/// `tie_break`): the order is its lead, then the family and given names in
+/// NOCASE, then the id. None for the name order, which the family name
+/// leads anyway.
+fn lead_term(sort: CaseloadSort) -> Option<Term> {
+    match sort {
+        CaseloadSort::Name => None,
+        CaseloadSort::Risk => Some(Term::Descending),
+        CaseloadSort::LastContact | CaseloadSort::NextDue => Some(Term::Ascending),
+    }
 }
 
-/// A text that compares as bytes the way the original compares in SQLite's
-/// NOCASE collation, which folds ASCII letters only and then compares
-/// bytes.
-fn nocase_key(mut text: String) -> String {
-    text.make_ascii_lowercase();
-    text
-}
-
-/// How SQLite orders two values of a column: NULL first, then numbers,
-/// then text (as bytes), then blobs.
-fn sql_compare(a: &Value, b: &Value) -> Ordering {
-    fn class(v: &Value) -> u8 {
-        match v {
-            Value::Null => 0,
-            Value::Integer(_) | Value::Real(_) => 1,
-            Value::Text(_) => 2,
-            Value::Blob(_) => 3,
+/// Adds a row of (id, lead, family name, given name) to `keys`.
+fn push_row(
+    keys: &mut PackedKeys,
+    row: &rusqlite::Row<'_>,
+    lead: Option<Term>,
+) -> rusqlite::Result<()> {
+    let names = [
+        (row.get_ref(2)?, Term::NoCase),
+        (row.get_ref(3)?, Term::NoCase),
+    ];
+    match lead {
+        Some(term) => {
+            let [family, given] = names;
+            keys.push(row.get(0)?, &[(row.get_ref(1)?, term), family, given]);
         }
+        None => keys.push(row.get(0)?, &names),
     }
-    match (a, b) {
-        (Value::Integer(x), Value::Integer(y)) => x.cmp(y),
-        (Value::Integer(x), Value::Real(y)) => (*x as f64).total_cmp(y),
-        (Value::Real(x), Value::Integer(y)) => x.total_cmp(&(*y as f64)),
-        (Value::Real(x), Value::Real(y)) => x.total_cmp(y),
-        (Value::Text(x), Value::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
-        (Value::Blob(x), Value::Blob(y)) => x.cmp(y),
-        _ => class(a).cmp(&class(b)),
-    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The comparisons against SQLite's own ORDER BY, on names that differ
-    /// in case, in letters outside ASCII (which NOCASE does not fold), in
-    /// length, and on leads of every kind a column can hold.
+    /// The order against SQLite's own ORDER BY, on names that differ in
+    /// case, in letters outside ASCII (which NOCASE does not fold), in
+    /// length, past the 16 bytes a packed key's head holds; and on leads
+    /// of every kind a column can hold, numbers of both kinds equal and
+    /// not.
     #[test]
     fn the_order_is_sqlites() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
@@ -221,51 +278,148 @@ mod tests {
         )
         .unwrap();
         let names = [
-            "Ames", "ames", "AMES", "Amesbury", "Åmes", "åmes", "Émile", "emile", "Zoë", "zoe",
-            "O'Neil", "o neil", "", "a", "B", "_x", "~y",
+            "Ames",
+            "ames",
+            "AMES",
+            "Amesbury",
+            "Åmes",
+            "åmes",
+            "Émile",
+            "emile",
+            "Zoë",
+            "zoe",
+            "O'Neil",
+            "o neil",
+            "",
+            "a",
+            "B",
+            "_x",
+            "~y",
+            "Abernathy-Worthington",
+            "abernathy-worthingtonne",
+            "ABERNATHY-WORTHINGTON-Lee",
         ];
         let leads = [
             Value::Null,
             Value::Integer(3),
             Value::Integer(-1),
+            Value::Integer(2),
             Value::Real(2.5),
+            Value::Real(2.0),
+            Value::Real(-0.5),
+            Value::Integer(i64::MAX),
+            Value::Integer(i64::MIN),
             Value::Text("2026-01-02".into()),
+            Value::Text("2026-01-02T09:00:00Z".into()),
             Value::Text("".into()),
             Value::Text("9999-99-99".into()),
             Value::Blob(vec![1]),
+            Value::Blob(vec![1, 0]),
         ];
         let mut id = 0;
         for (i, family) in names.iter().enumerate() {
             for given in [names[(i * 7) % names.len()], names[(i * 3) % names.len()]] {
-                id += 1;
-                conn.execute(
-                    "INSERT INTO t VALUES (?, ?, ?, ?)",
-                    rusqlite::params![id, leads[id as usize % leads.len()], family, given],
-                )
-                .unwrap();
+                for lead in [id as usize, id as usize * 5 + 1] {
+                    id += 1;
+                    conn.execute(
+                        "INSERT INTO t VALUES (?, ?, ?, ?)",
+                        rusqlite::params![id, leads[lead % leads.len()], family, given],
+                    )
+                    .unwrap();
+                }
             }
         }
-        let read = |sql: &str| -> Vec<Keys> {
-            let mut stmt = conn.prepare(sql).unwrap();
-            stmt.query_map([], Keys::read)
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap()
-        };
         let names_order = "family COLLATE NOCASE, given COLLATE NOCASE, id";
         for (sort, order) in [
             (CaseloadSort::Name, names_order.to_string()),
             (CaseloadSort::Risk, format!("lead DESC, {names_order}")),
             (CaseloadSort::LastContact, format!("lead, {names_order}")),
+            (CaseloadSort::NextDue, format!("lead, {names_order}")),
         ] {
-            let sqlite: Vec<i64> = read(&format!("SELECT * FROM t ORDER BY {order}"))
-                .iter()
-                .map(|k| k.id)
-                .collect();
-            let mut ours = read("SELECT * FROM t ORDER BY random()");
-            ours.sort_unstable_by(|a, b| in_order(sort, a, b));
-            let ours: Vec<i64> = ours.iter().map(|k| k.id).collect();
-            assert_eq!(ours, sqlite, "{sort:?}");
+            let sqlite: Vec<i64> = conn
+                .prepare(&format!("SELECT id FROM t ORDER BY {order}"))
+                .unwrap()
+                .query_map([], |row| row.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let mut shuffled = conn.prepare("SELECT * FROM t ORDER BY random()").unwrap();
+            let mut rows = shuffled.query([]).unwrap();
+            let mut keys = PackedKeys::with_capacity(0);
+            while let Some(row) = rows.next().unwrap() {
+                push_row(&mut keys, row, lead_term(sort)).unwrap();
+            }
+            assert_eq!(keys.sorted_ids(), sqlite, "{sort:?}");
+        }
+    }
+
+    /// The plan of a statement, a line a step.
+    fn plan(store: &Store, (sql, values): &Statement) -> String {
+        let lines: Vec<String> = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(params_from_iter(values.iter()), |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        lines.join("\n")
+    }
+
+    /// The whole team's matches are read from indexes that hold every
+    /// order's keys, never from the patient rows: the name indexes' ranges
+    /// under a first word of one or two letters (schema v21); under a
+    /// longer one, the trigram index's ids, then the same ranges; the sort
+    /// keys by id (v19) under a short word met with a long one.
+    #[test]
+    fn a_team_list_reads_its_keys_from_indexes_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = crate::clock::Clock::parse("2026-11-24T09:00:00-05:00").unwrap();
+        let options = crate::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        };
+        let store = Store::open(&dir.path().join("t.db"), "ccuser", clock, &options).unwrap();
+        let by_names = &["patient_by_name", "patient_by_given_name"][..];
+        for sort in CaseloadSort::ALL {
+            for (filter, indexes) in [
+                ("ke", by_names),
+                ("ke j", by_names),
+                ("kel", by_names),
+                ("kel j", by_names),
+                ("j kel", &["patient_sort_keys"][..]),
+            ] {
+                let query = CaseloadQuery {
+                    scope: Scope::Team,
+                    sort,
+                    filter: filter.into(),
+                    user: "ccuser".into(),
+                };
+                let keys = match keys_read(&store, &query) {
+                    KeysRead::Rows(sql, values) => plan(&store, &(sql, values)),
+                    KeysRead::Matches { matches, starts } => {
+                        let ids = plan(&store, &matches);
+                        assert!(
+                            ids.contains("SCAN patient_name_index VIRTUAL TABLE")
+                                && !ids.contains(" p USING"),
+                            "{sort:?} {filter:?}: {ids}"
+                        );
+                        plan(&store, &starts)
+                    }
+                };
+                for index in indexes {
+                    assert!(
+                        keys.contains(&format!("SEARCH p USING COVERING INDEX {index}")),
+                        "{sort:?} {filter:?}: {keys}"
+                    );
+                }
+                assert!(
+                    !keys
+                        .lines()
+                        .any(|line| line == "SCAN p" || line.starts_with("SCAN p ")),
+                    "{sort:?} {filter:?}: {keys}"
+                );
+            }
         }
     }
 }

@@ -82,6 +82,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(super::schema_v18::V18),
     Migration::Sql(super::schema_v19::V19),
     Migration::Code(super::schema_v20::v20),
+    Migration::Sql(super::schema_v21::V21),
 ];
 
 /// The schema version this build of tend writes.

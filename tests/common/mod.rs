@@ -506,3 +506,11 @@ pub const UNDO_V19: &str = "DROP INDEX patient_sort_keys;";
 #[allow(dead_code)]
 pub const UNDO_V20: &str = "DROP TRIGGER patient_bucket_insert; DROP TRIGGER patient_bucket_delete;
     DROP TRIGGER patient_bucket_update; DROP TABLE caseload_bucket;";
+
+/// What schema version 21 changes, taken back (as [`UNDO_V17`]; run it
+/// first): the name indexes without the orders' keys.
+#[allow(dead_code)]
+pub const UNDO_V21: &str = "DROP INDEX patient_by_name; DROP INDEX patient_by_given_name;
+    CREATE INDEX patient_by_name
+        ON patient (family_name COLLATE NOCASE, given_name COLLATE NOCASE);
+    CREATE INDEX patient_by_given_name ON patient (given_name COLLATE NOCASE);";
