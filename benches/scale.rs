@@ -335,6 +335,13 @@ fn main() {
             store.search_notes("called", 50).expect("search");
         },
     );
+    // Two words are ranked with bm25, which weighs each by its rarity.
+    time_call(
+        "note search for two words (\"called housing\", 50 results)",
+        &mut || {
+            store.search_notes("called housing", 50).expect("search");
+        },
+    );
     assert_eq!(
         bench.app.caseload.query.scope,
         tend::store::Scope::Team,

@@ -3,7 +3,8 @@
 //! millions of notes answers as fast as a rare one. A word in fewer notes
 //! than that gives exactly what ranking every match gave; a common word
 //! gives the best of the newest matches. The references are SQL over the
-//! full-text index itself: every match ranked, or the newest ones ranked.
+//! full-text index itself: every match ranked, or the newest ones ranked,
+//! by FTS5's own `bm25()`.
 //! The words are the generated notes' own, picked by how many notes hold
 //! them (`fts5vocab`), so the test does not depend on the generator's
 //! phrasing. Real SQLite in a temporary folder, at the tests' fixed now.
@@ -49,6 +50,11 @@ fn word_held_by(conn: &Connection, fewest: usize, most: usize) -> (String, usize
 /// The note ids bm25 ranks best among the matches whose ids are at least
 /// `from_id`, best first (ties: the newer note first).
 fn ranked(conn: &Connection, word: &str, from_id: i64, limit: usize) -> Vec<i64> {
+    ranked_match(conn, &format!("\"{word}\""), from_id, limit)
+}
+
+/// Like [`ranked`], for an FTS5 MATCH expression.
+fn ranked_match(conn: &Connection, expression: &str, from_id: i64, limit: usize) -> Vec<i64> {
     let mut stmt = conn
         .prepare(
             "SELECT rowid FROM communication_fts WHERE communication_fts MATCH ?1
@@ -56,10 +62,9 @@ fn ranked(conn: &Connection, word: &str, from_id: i64, limit: usize) -> Vec<i64>
         )
         .unwrap();
     let rows = stmt
-        .query_map(
-            rusqlite::params![format!("\"{word}\""), from_id, limit as i64],
-            |r| r.get(0),
-        )
+        .query_map(rusqlite::params![expression, from_id, limit as i64], |r| {
+            r.get(0)
+        })
         .unwrap();
     rows.collect::<Result<_, _>>().unwrap()
 }
@@ -113,4 +118,31 @@ fn a_common_word_is_ranked_among_its_newest_matches() {
     for hit in store.search_notes(&word, 50).unwrap() {
         assert!(hit.line.to_lowercase().contains(&word), "{:?}", hit.line);
     }
+}
+
+/// Several words: each weighed by its rarity as `bm25()` weighs it (here,
+/// with fewer notes than the weights are counted among, its very weights),
+/// the best of the newest matches of them all.
+#[test]
+fn several_words_are_ranked_as_bm25_ranks_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, conn) = generated(dir.path());
+    let (common, _) = word_held_by(&conn, 3 * SEARCH_CANDIDATES, usize::MAX >> 1);
+    let (rarer, _) = word_held_by(&conn, 300, SEARCH_CANDIDATES - 1);
+    let expression = format!("\"{common}\" \"{rarer}\"");
+    let (both, oldest_candidate): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), coalesce(min(rowid), 0) FROM (SELECT rowid FROM communication_fts
+              WHERE communication_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
+            rusqlite::params![expression, SEARCH_CANDIDATES as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(both > 60, "{common} and {rarer} together in {both} notes");
+    let expected = ranked_match(&conn, &expression, oldest_candidate, 50);
+    assert_eq!(
+        hit_ids(&store, &format!("{common} {rarer}"), 50),
+        expected,
+        "{expression}"
+    );
 }

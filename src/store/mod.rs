@@ -30,6 +30,7 @@ mod damage;
 mod encounters;
 mod error;
 pub mod fhir;
+mod fts_rank;
 mod goal;
 pub mod key;
 mod lock;
@@ -174,6 +175,9 @@ pub struct Store {
     /// The narrow caseload list last read, in its order (see
     /// `caseload_held`).
     held_list: caseload_held::HeldList,
+    /// Whether `tend_rank` (see `fts_rank`) is registered on the connection (note
+    /// search ranks one word with it, else with FTS5's `bm25()`).
+    term_rank: bool,
     /// Whether the whole program's day is merged from its groups of alike
     /// tasks (see `team_day`), or ranked whole.
     day_merge: bool,

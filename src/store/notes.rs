@@ -491,9 +491,12 @@ impl Store {
     /// taking the best 50 took 4.7 s warm, 18 s cold. The candidates are
     /// the matches most recently written into tend (the highest note ids:
     /// FTS5 walks its index by id, newest first, and stops), which is what
-    /// a coordinator looks for first; ranking 2,000 costs the same as
-    /// ranking 50 (bm25's one pass over the word's index to weigh it, about
-    /// 90 ms for the commonest words at 1,000,000 patients).
+    /// a coordinator looks for first. FTS5's `bm25()` walks each word's
+    /// whole index once to weigh it by its rarity (190 ms for the
+    /// commonest word at 1,000,000 patients, 375 ms for two): the ranking
+    /// is bm25's with the weights found without that walk, the same for
+    /// every note when there is one word, counted among the newest notes
+    /// when there are several (`store::fts_rank`).
     pub fn search_notes(&self, words: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
         let terms: Vec<String> = words
             .split_whitespace()
@@ -507,9 +510,26 @@ impl Store {
         // candidates are the newest the user may read. The notes and names
         // are read again outside for the shown rows alone: a body is read
         // for each result, not for each of the 2,000 candidates.
+        // Ranked by `tend_rank`, bm25 with each word's weight given: one
+        // word's is the same for every note, several are weighed among
+        // the newest notes (see `store::fts_rank`), where `bm25()` first
+        // walked each word's whole index to weigh it.
+        let weights = if self.term_rank && terms.len() > 1 {
+            super::fts_rank::note_phrase_weights(self.conn(), &terms)?
+        } else {
+            Vec::new()
+        };
+        let score = if self.term_rank {
+            let arguments: String = (0..weights.len())
+                .map(|i| format!(", ?{}", i + 4))
+                .collect();
+            format!("tend_rank(communication_fts{arguments})")
+        } else {
+            "f.rank".to_string()
+        };
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT c.id, c.patient_id, p.family_name, p.given_name, c.sent_at, c.body
-               FROM (SELECT f.rowid AS id, f.rank AS score
+               FROM (SELECT f.rowid AS id, {score} AS score
                        FROM communication_fts f
                        JOIN communication c ON c.id = f.rowid
                        JOIN patient p ON p.id = c.patient_id
@@ -522,7 +542,13 @@ impl Store {
         ))?;
         let lowered: Vec<String> = words.split_whitespace().map(str::to_lowercase).collect();
         let candidates = SEARCH_CANDIDATES.max(limit) as i64;
-        let rows = stmt.query_map(params![terms.join(" "), limit as i64, candidates], |row| {
+        let mut values: Vec<rusqlite::types::Value> = vec![
+            terms.join(" ").into(),
+            (limit as i64).into(),
+            candidates.into(),
+        ];
+        values.extend(weights.iter().map(|w| rusqlite::types::Value::Real(*w)));
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), |row| {
             let family: String = row.get(2)?;
             let given: String = row.get(3)?;
             let sent: String = row.get(4)?;

@@ -268,7 +268,10 @@ impl Store {
         clock: Clock,
         options: &OpenOptions,
     ) -> Store {
+        // Without it, note search ranks with `bm25()` as before.
+        let term_rank = super::fts_rank::register(&conn).is_ok();
         Store {
+            term_rank,
             rolled_back: false,
             access: Default::default(),
             calendar: Default::default(),
