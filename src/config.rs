@@ -81,6 +81,7 @@ struct ConfigFile {
     detail_delay_ms: Option<u64>,
     lock_after_minutes: Option<f64>,
     export_dir: Option<PathBuf>,
+    fhir_member_id: Option<String>,
     urgency: UrgencyWeights,
     follow_up: FollowUpRules,
     adt: crate::hl7::plan::FeedSettings,
@@ -109,6 +110,9 @@ pub struct Config {
     /// Where `E` writes care plans (`export_dir`); unset: the `exports`
     /// folder in tend's data folder.
     pub export_dir: Option<PathBuf>,
+    /// The identifier system whose value is the member ID in FHIR from
+    /// other systems (`fhir_member_id`; `tend import fhir --member-id`).
+    pub fhir_member_id: Option<String>,
     /// How today's tasks are ranked (`[urgency]`).
     pub urgency: UrgencyWeights,
     /// What is proposed after a note is signed (`[follow_up]`).
@@ -325,6 +329,7 @@ impl Config {
             detail_delay: Duration::from_millis(detail_delay_ms),
             lock_after: Duration::from_secs_f64(lock_after_minutes * 60.0),
             export_dir: file.export_dir.filter(|p| !p.as_os_str().is_empty()),
+            fhir_member_id: file.fhir_member_id.filter(|s| !s.trim().is_empty()),
             urgency: file.urgency,
             follow_up: file.follow_up,
             adt: file.adt,

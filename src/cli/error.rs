@@ -34,6 +34,10 @@ pub enum CliError {
     Roster(#[from] RosterError),
     #[error(transparent)]
     FhirImport(#[from] ImportError),
+    /// FHIR from other systems refused (its problems written before), or
+    /// asked for wrongly.
+    #[error("{0}")]
+    FhirExternal(String),
     #[error(transparent)]
     Resources(#[from] ResourceImportError),
     #[error(transparent)]

@@ -38,10 +38,18 @@ pub(crate) enum Import {
         paths: Vec<PathBuf>,
     },
     /// A FHIR R4 Bundle (JSON), as `tend export fhir` writes: all of it or, if any of it
-    /// cannot be read, nothing (creates the database if it does not exist)
+    /// cannot be read, nothing (creates the database if it does not exist). With --member-id
+    /// (or `fhir_member_id` in the config): FHIR from other systems, a Bundle of any type or
+    /// Bulk Data NDJSON (a file or a folder), members matched by that identifier
     Fhir {
-        /// The bundle
+        /// The bundle; with --member-id, also an NDJSON file or a folder of them
         file: PathBuf,
+        /// The identifier system whose value is tend's member ID (FHIR from other systems)
+        #[arg(long, value_name = "SYSTEM")]
+        member_id: Option<String>,
+        /// Leave out the patients with problems (listed) and import the rest
+        #[arg(long)]
+        partial: bool,
     },
     /// A community resource directory: an Open Referral HSDS data package (a folder of CSV
     /// files). Refused whole if anything in it is wrong; a re-import updates services by
@@ -70,7 +78,19 @@ pub(crate) fn run(cx: &Context, what: Import) -> CliResult<ExitCode> {
             };
             patients(cx, file, options)
         }
-        Import::Fhir { file } => fhir(cx, file),
+        Import::Fhir {
+            file,
+            member_id,
+            partial,
+        } => match member_id.or_else(|| cx.config.fhir_member_id.clone()) {
+            Some(member_system) => fhir_external(cx, file, member_system, partial),
+            None if partial => Err(super::error::CliError::FhirExternal(
+                "--partial is for FHIR from other systems: name its member ID's identifier \
+                 system with --member-id SYSTEM"
+                    .into(),
+            )),
+            None => fhir(cx, file),
+        },
         Import::Adt { paths } => super::adt::import(cx, paths),
         Import::Resources { folder, partial } => resources(cx, folder, partial),
     }
@@ -146,5 +166,45 @@ fn fhir(cx: &Context, file: PathBuf) -> CliResult<ExitCode> {
             "records got new ids (the database held patients, or the ids were not tend's)"
         }
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tend import fhir --member-id SYSTEM`: FHIR from other systems. The
+/// problems on standard error, each with its place; then what was done.
+fn fhir_external(
+    cx: &Context,
+    path: PathBuf,
+    member_system: String,
+    partial: bool,
+) -> CliResult<ExitCode> {
+    use crate::fhir::import::external::{import, Options};
+    let db = cx.db_path()?;
+    let mut store = cx.open_store(&db, true, Right::Import)?;
+    let options = Options {
+        member_system,
+        partial,
+    };
+    let report = match import(&mut store, &path, &options) {
+        Ok(report) => report,
+        Err(refused) => {
+            for problem in &refused.problems {
+                errln!("{problem}");
+            }
+            if refused.count > refused.problems.len() {
+                errln!("and {} more", refused.count - refused.problems.len());
+            }
+            return Err(super::error::CliError::FhirExternal(format!(
+                "cannot import {}: {}; nothing was imported",
+                clean(&path.display().to_string()),
+                counted(refused.count, "problem")
+            )));
+        }
+    };
+    for problem in &report.left_out {
+        errln!("left out: {problem}");
+    }
+    for line in report.lines(&clean(&path.display().to_string()), &db) {
+        outln!("{line}")?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -83,6 +83,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Sql(super::schema_v19::V19),
     Migration::Code(super::schema_v20::v20),
     Migration::Sql(super::schema_v21::V21),
+    Migration::Sql(super::schema_v22::V22),
 ];
 
 /// The schema version this build of tend writes.

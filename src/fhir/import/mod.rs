@@ -25,6 +25,7 @@
 mod bundle;
 mod context;
 mod encounter;
+pub mod external;
 mod load;
 mod loops;
 mod notes;

@@ -179,6 +179,22 @@ pub fn other_version(bundle: &Value, entries: &[Entry<'_>]) -> Option<String> {
     None
 }
 
+/// The FHIR release other than R4 that one resource gives away, and how
+/// (as [`other_version`] says it for a bundle's entry): for a resource
+/// read alone, a line of a bulk export.
+pub fn resource_release(resource: &Value, resource_type: &str) -> Option<String> {
+    if let Some(found) = profile_release(resource) {
+        return Some(format!("FHIR {found} (its meta.profile says so)"));
+    }
+    let (release, _, path, shape) = marker(resource, resource_type)?;
+    Some(match shape {
+        Shape::Present => format!("FHIR {release} (it has {path}, which R4 does not)"),
+        Shape::Text => {
+            format!("FHIR {release} (it has {path} as a code, where R4 has a CodeableConcept)")
+        }
+    })
+}
+
 fn release(version: &str) -> &'static str {
     RELEASES
         .iter()

@@ -1,0 +1,271 @@
+//! Another system's resources read into tend's rows: a Patient into a
+//! member (as a roster row: what it leaves out, tend keeps), Condition,
+//! MedicationRequest and MedicationStatement, AllergyIntolerance into the
+//! patient's lists. US Core shapes, read leniently: what tend does not
+//! hold is passed over, what it needs must be there.
+
+use crate::domain::choice::ChoiceList;
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use crate::domain::language::{self, PreferredLanguage};
+use crate::domain::names::person_name as canonical_name;
+use crate::domain::patient::{normalize_phone, Sex};
+use crate::domain::roster::RosterRow;
+use crate::fhir::codes::system;
+use crate::fhir::import::read::{Node, Problem, Read};
+use crate::store::{Medication, SentRow};
+
+/// US Core's gender identity extension (US Core 5 and 6).
+const US_CORE_GENDER_IDENTITY: &str =
+    "http://hl7.org/fhir/us/core/StructureDefinition/us-core-genderIdentity";
+
+/// What a resource of the lists comes to: a row, or a reason it is passed
+/// over (counted, never an error).
+pub enum Mapped {
+    Row(SentRow),
+    PassedOver(&'static str),
+}
+
+/// A Patient as a member, its member ID the identifier from
+/// `member_system`.
+pub fn member(r: &Node<'_>, member_system: &str) -> Read<RosterRow> {
+    let mut member_id = None;
+    for id in r.field("identifier").items()? {
+        if id.field("system").opt_str()? == Some(member_system) {
+            member_id = Some(id.field("value").str()?.trim().to_string());
+            break;
+        }
+    }
+    let member_id = member_id.filter(|m| !m.is_empty()).ok_or_else(|| {
+        r.field("identifier")
+            .problem(&format!("has no {member_system}"))
+    })?;
+    let name = official_name(r)?;
+    let family = name.field("family");
+    let family_name = canonical_name(family.str()?);
+    if family_name.is_empty() {
+        return Err(family.problem("holds no letters"));
+    }
+    let mut given = Vec::new();
+    for part in name.field("given").items()? {
+        given.push(part.str()?);
+    }
+    let given_name = canonical_name(&given.join(" "));
+    if given_name.is_empty() {
+        return Err(name.field("given").problem("is missing"));
+    }
+    let mut phones = Vec::new();
+    for telecom in r.field("telecom").items()? {
+        if telecom.field("system").opt_str()? != Some("phone") || phones.len() == 2 {
+            continue;
+        }
+        // A number tend cannot read as ten digits is left out, as a
+        // roster's would be refused: tend dials what it shows.
+        if let Ok(phone) = normalize_phone(telecom.field("value").str()?) {
+            phones.push(phone);
+        }
+    }
+    let mut phones = phones.into_iter();
+    let address = home_address(r)?;
+    let mut lines = Vec::new();
+    for line in address.field("line").items()? {
+        lines.push(line.str()?);
+    }
+    Ok(RosterRow {
+        line: 0,
+        member_id,
+        given_name,
+        family_name,
+        birth_date: r.field("birthDate").date()?,
+        sex: r
+            .field("gender")
+            .opt_code(Sex::from_code, &Sex::ALL.map(|s| s.code()))?,
+        gender_identity: r
+            .extension(US_CORE_GENDER_IDENTITY)?
+            .field("valueCodeableConcept")
+            .concept_text()?
+            .map(str::to_string),
+        phone_primary: phones.next(),
+        phone_secondary: phones.next(),
+        address_line: (!lines.is_empty()).then(|| lines.join(", ")),
+        city: address.field("city").opt_string()?,
+        state: address.field("state").opt_string()?,
+        postal_code: address.field("postalCode").opt_string()?,
+        language: language_of(r)?,
+        ..RosterRow::default()
+    })
+}
+
+/// The official name, else the first.
+fn official_name<'a>(r: &Node<'a>) -> Read<Node<'a>> {
+    let names = r.field("name").items()?;
+    for name in &names {
+        if name.field("use").opt_str()? == Some("official") {
+            return Ok(name.clone());
+        }
+    }
+    r.field("name").first()
+}
+
+/// The home address, else the first.
+fn home_address<'a>(r: &Node<'a>) -> Read<Node<'a>> {
+    for address in r.field("address").items()? {
+        if address.field("use").opt_str()? == Some("home") {
+            return Ok(address);
+        }
+    }
+    r.field("address").first()
+}
+
+/// The preferred language of `communication` (else the first), when it is
+/// a BCP 47 tag tend knows; None otherwise (the member's stays as it is).
+fn language_of(r: &Node<'_>) -> Read<Option<PreferredLanguage>> {
+    let mut found = None;
+    for communication in r.field("communication").items()? {
+        let Some(code) = communication.field("language").code_from(system::BCP47)? else {
+            continue;
+        };
+        let Ok(answer) = language::parse_code(code.str()?) else {
+            continue;
+        };
+        let preferred = communication.field("preferred").opt_bool()? == Some(true);
+        if found.is_none() || preferred {
+            found = Some(answer);
+        }
+    }
+    Ok(found)
+}
+
+/// A Condition of the problem list. Encounter diagnoses, and conditions
+/// entered in error or refuted, are passed over.
+pub fn condition(r: &Node<'_>) -> Read<Mapped> {
+    if let Some(reason) = not_so(r)? {
+        return Ok(Mapped::PassedOver(reason));
+    }
+    for category in r.field("category").items()? {
+        if category
+            .code_from("http://terminology.hl7.org/CodeSystem/condition-category")?
+            .map(|c| c.opt_str())
+            .transpose()?
+            .flatten()
+            == Some("encounter-diagnosis")
+        {
+            return Ok(Mapped::PassedOver("an encounter diagnosis"));
+        }
+    }
+    let code = r.field("code");
+    let display = code
+        .concept_text()?
+        .ok_or_else(|| code.field("text").problem("is missing"))?;
+    let status = match r
+        .field("clinicalStatus")
+        .code_from(system::CONDITION_CLINICAL)?
+    {
+        Some(code) => code.opt_code(ConditionStatus::from_code, &ConditionStatus::codes())?,
+        None => None,
+    };
+    Ok(Mapped::Row(SentRow::Condition(Condition {
+        id: 0,
+        patient_id: 0,
+        code: code
+            .code_from(system::ICD10CM)?
+            .map(|c| c.str().map(str::to_string))
+            .transpose()?,
+        display: display.to_string(),
+        clinical_status: status.unwrap_or_default(),
+        onset_date: date_of(&r.field("onsetDateTime"))?,
+    })))
+}
+
+/// A MedicationRequest or MedicationStatement: active (or on hold) is
+/// active; completed, stopped and cancelled are stopped; the rest (a
+/// draft, entered in error, unknown) is passed over, as is a medication
+/// given only by reference.
+pub fn medication(r: &Node<'_>, resource_type: &str) -> Read<Mapped> {
+    let status = r.field("status");
+    let active = match status.str()? {
+        "active" | "on-hold" | "intended" => true,
+        "completed" | "stopped" | "cancelled" | "not-taken" => false,
+        _ => return Ok(Mapped::PassedOver("not active, stopped or completed")),
+    };
+    let concept = r.field("medicationCodeableConcept");
+    let Some(name) = concept.concept_text()? else {
+        return Ok(Mapped::PassedOver("its medication given by reference"));
+    };
+    let dosage = if resource_type == "MedicationRequest" {
+        r.field("dosageInstruction").first()?
+    } else {
+        r.field("dosage").first()?
+    };
+    Ok(Mapped::Row(SentRow::Medication(Medication {
+        id: 0,
+        name: name.to_string(),
+        dose: dosage.field("text").opt_string()?,
+        frequency: None,
+        prescriber: r.field("requester").field("display").opt_string()?,
+        active,
+    })))
+}
+
+/// An AllergyIntolerance that is active (tend keeps an allergy while it
+/// is); an inactive or resolved one, or one entered in error or refuted,
+/// is passed over.
+pub fn allergy(r: &Node<'_>) -> Read<Mapped> {
+    if let Some(reason) = not_so(r)? {
+        return Ok(Mapped::PassedOver(reason));
+    }
+    if let Some(code) = r
+        .field("clinicalStatus")
+        .code_from(system::ALLERGY_CLINICAL)?
+    {
+        if code.str()? != "active" {
+            return Ok(Mapped::PassedOver("not active"));
+        }
+    }
+    let substance = r.field("code");
+    let reaction = r
+        .field("reaction")
+        .first()?
+        .field("manifestation")
+        .first()?;
+    Ok(Mapped::Row(SentRow::Allergy {
+        substance: substance
+            .concept_text()?
+            .ok_or_else(|| substance.field("text").problem("is missing"))?
+            .to_string(),
+        reaction: reaction.concept_text()?.map(str::to_string),
+        criticality: r
+            .field("criticality")
+            .opt_code(AllergyCriticality::from_code, &AllergyCriticality::codes())?
+            .unwrap_or(AllergyCriticality::UnableToAssess),
+    }))
+}
+
+/// Why a Condition or an allergy is not so: entered in error, or refuted.
+fn not_so(r: &Node<'_>) -> Read<Option<&'static str>> {
+    let verification = r.field("verificationStatus");
+    for coding in verification.field("coding").items()? {
+        match coding.field("code").opt_str()? {
+            Some("entered-in-error") => return Ok(Some("entered in error")),
+            Some("refuted") => return Ok(Some("refuted")),
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// The date of a dateTime (its first ten characters: the day as the
+/// sender wrote it).
+fn date_of(node: &Node<'_>) -> Read<Option<chrono::NaiveDate>> {
+    let Some(text) = node.opt_str()? else {
+        return Ok(None);
+    };
+    let day = text.get(..10).unwrap_or(text);
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| node.problem("is not a date"))
+}
+
+/// A problem as its words.
+pub fn words(problem: Problem) -> String {
+    problem.0
+}

@@ -1,0 +1,412 @@
+//! `tend import fhir PATH --member-id SYSTEM`: FHIR R4 from the systems
+//! around tend (an EHR's or an HIE's US Core bundles, a payer's bulk
+//! export), where `import` reads back what tend wrote.
+//!
+//! In two passes over the input, in one transaction:
+//! 1. every Patient becomes a member, created or updated by its link to
+//!    where it came from, else by member ID (the identifier from `SYSTEM`;
+//!    a patient without one is never matched by name: it is a problem,
+//!    with its file and entry or line);
+//! 2. every other resource is counted by type; those tend holds (Condition,
+//!    MedicationRequest, MedicationStatement, AllergyIntolerance) are read
+//!    into the lists of the patient they name, each linked to its source
+//!    (`store::import_source`), so a second import of the same data
+//!    changes nothing and a later one updates what it sent before, unless
+//!    someone changed the row in tend since: then tend's is kept, and said.
+//!
+//! With problems, nothing is written; with `partial`, the patients with
+//! problems (and what refers to them) are left out, listed, and the rest
+//! is written. One transaction either way: a fault half-way (a full disk)
+//! leaves nothing, and the same import run again after it does it all,
+//! since an import is idempotent.
+
+mod input;
+mod map;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::read::Node;
+use super::version::resource_release;
+use crate::store::{AuditAction, SourceKey, Store, StoreError, Taken, Tx};
+use crate::text::clean;
+use map::Mapped;
+
+/// What the import is told.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The identifier system whose value is tend's member ID.
+    pub member_system: String,
+    /// Leave out the patients with problems, and import the rest.
+    pub partial: bool,
+}
+
+/// How many resources were taken which way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Left as tend holds them (see [`Taken::KeptTends`]).
+    pub kept: usize,
+}
+
+impl Counts {
+    fn add(&mut self, taken: Taken) {
+        match taken {
+            Taken::Created => self.created += 1,
+            Taken::Updated => self.updated += 1,
+            Taken::Unchanged => self.unchanged += 1,
+            Taken::KeptTends => self.kept += 1,
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExternalReport {
+    pub members: Counts,
+    /// The rows of the lists, by resource type.
+    pub rows: BTreeMap<String, Counts>,
+    /// Resources of types tend does not hold, by type.
+    pub skipped: BTreeMap<String, usize>,
+    /// Resources of types tend holds passed over, by type and why
+    /// ("Condition (an encounter diagnosis)").
+    pub passed_over: BTreeMap<String, usize>,
+    /// Where tend's row was kept over what the system sent.
+    pub kept_at: Vec<String>,
+    /// The problems `partial` left out, each with its place (the first
+    /// of them), and how many there were.
+    pub left_out: Vec<String>,
+    pub left_out_count: usize,
+}
+
+impl ExternalReport {
+    /// What was done, a line each, for standard output: `shown` names the
+    /// input, `db` the database.
+    pub fn lines(&self, shown: &str, db: &Path) -> Vec<String> {
+        let m = &self.members;
+        let mut lines = vec![format!(
+            "Imported {shown} into {}: members {} created, {} updated, {} unchanged, {} kept as tend holds them.",
+            clean(&db.display().to_string()),
+            m.created, m.updated, m.unchanged, m.kept
+        )];
+        for (kind, c) in &self.rows {
+            lines.push(format!(
+                "{kind}: {} created, {} updated, {} unchanged, {} kept as tend holds them.",
+                c.created, c.updated, c.unchanged, c.kept
+            ));
+        }
+        let listed = |counts: &BTreeMap<String, usize>| {
+            let mut by_count: Vec<(&String, &usize)> = counts.iter().collect();
+            by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            by_count
+                .iter()
+                .map(|(kind, n)| format!("{n} {kind}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !self.skipped.is_empty() {
+            lines.push(format!(
+                "skipped (not held by tend): {}.",
+                listed(&self.skipped)
+            ));
+        }
+        if !self.passed_over.is_empty() {
+            lines.push(format!("passed over: {}.", listed(&self.passed_over)));
+        }
+        if !self.kept_at.is_empty() {
+            lines.push(format!(
+                "kept as tend holds them (changed in tend since, or there before): {}.",
+                self.kept_at.join("; ")
+            ));
+        }
+        if self.left_out_count > 0 {
+            lines.push(format!(
+                "left out: {} (listed on standard error).",
+                if self.left_out_count == 1 {
+                    "1 problem".to_string()
+                } else {
+                    format!("{} problems", self.left_out_count)
+                }
+            ));
+        }
+        lines
+    }
+}
+
+/// Why nothing was imported: every problem, each with its place.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}; nothing was imported", problems.join("; "))]
+pub struct Refused {
+    /// The first problems, each with its place.
+    pub problems: Vec<String>,
+    /// How many there were in all.
+    pub count: usize,
+}
+
+/// The most problems listed; past them, a count.
+const PROBLEMS_LISTED: usize = 50;
+
+/// Imports what `path` holds (a file, or a folder of them).
+pub fn import(
+    store: &mut Store,
+    path: &Path,
+    options: &Options,
+) -> Result<ExternalReport, Refused> {
+    let refused = |problem: String| Refused {
+        problems: vec![clean(&problem).into_owned()],
+        count: 1,
+    };
+    store
+        .require(crate::domain::role::Right::Import)
+        .map_err(|e| refused(e.to_string()))?;
+    let files = input::files(path).map_err(refused)?;
+    let mut run = Run {
+        options,
+        report: ExternalReport::default(),
+        patients: HashMap::new(),
+        left_out: HashSet::new(),
+        problems: Vec::new(),
+        problem_count: 0,
+    };
+    let written = store.write(|tx| {
+        tx.bulk_load(|tx| {
+            run.read(tx, &files).map_err(StoreError::Refused)?;
+            if !run.problems.is_empty() && !options.partial {
+                return Err(StoreError::Refused(String::new()));
+            }
+            let detail = format!(
+                "FHIR import from other systems: {} members created, {} updated",
+                run.report.members.created, run.report.members.updated
+            );
+            tx.audit(AuditAction::Execute, "Patient", None, None, Some(&detail))?;
+            Ok(())
+        })
+    });
+    match written {
+        Ok(()) => {
+            run.report.left_out = run.problems;
+            run.report.left_out_count = run.problem_count;
+            Ok(run.report)
+        }
+        Err(StoreError::Refused(why)) if why.is_empty() => Err(Refused {
+            problems: run.problems,
+            count: run.problem_count,
+        }),
+        Err(e) => Err(refused(e.to_string())),
+    }
+}
+
+/// One import's state across its two passes.
+struct Run<'o> {
+    options: &'o Options,
+    report: ExternalReport,
+    /// Every way the input refers to a patient written, to its id.
+    patients: HashMap<String, i64>,
+    /// The references of the patients left out for a problem.
+    left_out: HashSet<String>,
+    problems: Vec<String>,
+    problem_count: usize,
+}
+
+impl Run<'_> {
+    fn read(&mut self, tx: &mut Tx<'_>, files: &[std::path::PathBuf]) -> Result<(), String> {
+        for file in files {
+            input::each_resource(file, &|t| t == "Patient", &mut |item| {
+                self.patient(tx, item)
+            })?;
+        }
+        for file in files {
+            input::each_resource(file, &|t| t != "Patient", &mut |item| self.other(tx, item))?;
+        }
+        Ok(())
+    }
+
+    fn problem(&mut self, place: &input::Place, what: &str) {
+        self.problem_count += 1;
+        if self.problems.len() < PROBLEMS_LISTED {
+            self.problems
+                .push(clean(&format!("{place}: {what}")).into_owned());
+        }
+    }
+
+    fn patient(&mut self, tx: &mut Tx<'_>, item: input::Item) -> Result<(), String> {
+        let refs = patient_refs(&item);
+        if let Some(release) = resource_release(&item.resource, "Patient") {
+            return Err(format!(
+                "{}: it is {release}, and tend reads FHIR R4 only",
+                item.place
+            ));
+        }
+        let node = Node::root(&item.resource);
+        let row = match map::member(&node, &self.options.member_system) {
+            Ok(row) => row,
+            Err(problem) => {
+                self.problem(&item.place, &map::words(problem));
+                self.left_out.extend(refs);
+                return Ok(());
+            }
+        };
+        let key = self.key(&item, "Patient", &row.member_id);
+        let (id, taken) = tx.take_member(&key, &row).map_err(|e| e.to_string())?;
+        self.report.members.add(taken);
+        if taken == Taken::KeptTends {
+            self.kept_at(&item.place);
+        }
+        for r in refs {
+            self.patients.insert(r, id);
+        }
+        Ok(())
+    }
+
+    fn other(&mut self, tx: &mut Tx<'_>, item: input::Item) -> Result<(), String> {
+        let kind = item
+            .resource
+            .get("resourceType")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if let Some(release) = resource_release(&item.resource, &kind) {
+            return Err(format!(
+                "{}: it is {release}, and tend reads FHIR R4 only",
+                item.place
+            ));
+        }
+        let node = Node::root(&item.resource);
+        let (mapped, subject) = match kind.as_str() {
+            "Condition" => (map::condition(&node), "subject"),
+            "MedicationRequest" | "MedicationStatement" => {
+                (map::medication(&node, &kind), "subject")
+            }
+            "AllergyIntolerance" => (map::allergy(&node), "patient"),
+            _ => {
+                *self
+                    .report
+                    .skipped
+                    .entry(clean(&kind).into_owned())
+                    .or_default() += 1;
+                return Ok(());
+            }
+        };
+        let reference = node.field(subject).field("reference");
+        let patient = match reference.opt_str() {
+            Ok(Some(r)) => reference_key(r),
+            _ => {
+                self.problem(&item.place, &format!("{} is missing", reference.path()));
+                return Ok(());
+            }
+        };
+        if self.left_out.contains(&patient) {
+            return Ok(());
+        }
+        let Some(&patient_id) = self.patients.get(&patient) else {
+            self.problem(
+                &item.place,
+                &format!("{} names no Patient of the input", reference.path()),
+            );
+            return Ok(());
+        };
+        let row = match mapped {
+            Ok(Mapped::Row(row)) => row,
+            Ok(Mapped::PassedOver(why)) => {
+                *self
+                    .report
+                    .passed_over
+                    .entry(format!("{kind} ({why})"))
+                    .or_default() += 1;
+                return Ok(());
+            }
+            Err(problem) => {
+                self.problem(&item.place, &map::words(problem));
+                return Ok(());
+            }
+        };
+        let key = self.key(&item, &kind, &patient);
+        let taken = tx
+            .take_row(&key, patient_id, &row)
+            .map_err(|e| e.to_string())?;
+        self.report.rows.entry(kind).or_default().add(taken);
+        if taken == Taken::KeptTends {
+            self.kept_at(&item.place);
+        }
+        Ok(())
+    }
+
+    fn kept_at(&mut self, place: &input::Place) {
+        if self.report.kept_at.len() < PROBLEMS_LISTED {
+            self.report.kept_at.push(place.to_string());
+        }
+    }
+
+    /// Where a resource came from: the system its `meta.source` names,
+    /// else the member ID's; its id, else its entry's `fullUrl`, else
+    /// (neither given) its content, so the same resource is still the same.
+    fn key(&self, item: &input::Item, kind: &str, owner: &str) -> SourceKey {
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+        let source = text(item.resource.pointer("/meta/source"))
+            .unwrap_or_else(|| self.options.member_system.clone());
+        let resource_id = text(item.resource.get("id"))
+            .or_else(|| item.full_url.clone())
+            .unwrap_or_else(|| format!("{owner}#{}", content_id(&item.resource)));
+        SourceKey {
+            source,
+            resource_type: kind.to_string(),
+            resource_id,
+        }
+    }
+}
+
+/// A resource's content as an id: its JSON without `meta` and `text`.
+fn content_id(resource: &Value) -> String {
+    let mut bare = resource.clone();
+    if let Some(object) = bare.as_object_mut() {
+        object.remove("meta");
+        object.remove("text");
+    }
+    bare.to_string()
+}
+
+/// Every way the input may refer to this patient: its entry's `fullUrl`
+/// and `Patient/ID`.
+fn patient_refs(item: &input::Item) -> Vec<String> {
+    let mut refs = Vec::new();
+    if let Some(url) = &item.full_url {
+        refs.push(reference_key(url));
+    }
+    if let Some(id) = item.resource.get("id").and_then(Value::as_str) {
+        refs.push(format!("Patient/{id}"));
+    }
+    refs
+}
+
+/// A reference as the key it is looked up by: a `urn:` as it is, else its
+/// last two segments (`https://ehr.example/fhir/Patient/7` is `Patient/7`,
+/// as a relative reference in the same bundle would say).
+fn reference_key(reference: &str) -> String {
+    if reference.starts_with("urn:") {
+        return reference.to_string();
+    }
+    let parts: Vec<&str> = reference.trim_end_matches('/').rsplitn(3, '/').collect();
+    match parts.as_slice() {
+        [id, kind, ..] => format!("{kind}/{id}"),
+        _ => reference.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_key;
+
+    #[test]
+    fn references_are_keyed_as_a_bundle_names_them() {
+        assert_eq!(reference_key("urn:uuid:1-2"), "urn:uuid:1-2");
+        assert_eq!(reference_key("Patient/7"), "Patient/7");
+        assert_eq!(
+            reference_key("https://ehr.example/fhir/Patient/7"),
+            "Patient/7"
+        );
+    }
+}

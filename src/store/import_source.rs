@@ -1,0 +1,376 @@
+//! Rows taken from another system's FHIR, each linked to the resource it
+//! came from (schema v22), so that importing the same data again changes
+//! nothing, a later export of it updates what it sent before, and what a
+//! user of tend changed meanwhile is kept and said, never overwritten.
+//!
+//! A resource is taken in one of four ways ([`Taken`]). Linked before:
+//! the same values again leave the row alone; new values update it when
+//! the row still holds what the last import wrote, and are refused (tend's
+//! row kept) when someone changed it since. Not linked yet: a row of the
+//! patient that is the same thing (the same condition code, the same
+//! medication or allergen by name, the same member ID) is linked, and kept
+//! as tend holds it; anything else is a new row.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Medication, StoreError, Tx};
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use crate::domain::patient::Patient;
+use crate::domain::roster::RosterRow;
+
+/// Where a resource came from: the system that sent it, its type and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceKey {
+    pub source: String,
+    pub resource_type: String,
+    pub resource_id: String,
+}
+
+/// What an import did with one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    Created,
+    Updated,
+    Unchanged,
+    /// The row differs from what the system sends, and tend's was kept:
+    /// a user changed it since the last import, or it was in tend before
+    /// the system first sent it, or it was removed in tend.
+    KeptTends,
+}
+
+/// A row of a patient's lists as another system sends it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SentRow {
+    Condition(Condition),
+    Medication(Medication),
+    Allergy {
+        substance: String,
+        reaction: Option<String>,
+        criticality: AllergyCriticality,
+    },
+}
+
+impl SentRow {
+    fn table(&self) -> &'static str {
+        match self {
+            SentRow::Condition(_) => "condition",
+            SentRow::Medication(_) => "medication",
+            SentRow::Allergy { .. } => "allergy",
+        }
+    }
+
+    /// The values as text, the same form for what is sent and what is
+    /// stored, so the two compare.
+    fn values(&self) -> String {
+        let json = match self {
+            SentRow::Condition(c) => serde_json::json!([
+                c.code,
+                c.display,
+                c.clinical_status.code(),
+                c.onset_date.map(|d| d.to_string())
+            ]),
+            SentRow::Medication(m) => {
+                serde_json::json!([m.name, m.dose, m.frequency, m.prescriber, m.active])
+            }
+            SentRow::Allergy {
+                substance,
+                reaction,
+                criticality,
+            } => serde_json::json!([substance, reaction, criticality.code()]),
+        };
+        json.to_string()
+    }
+}
+
+/// A member's fields as the values the system sent: only those it sends
+/// (a field it leaves out is tend's alone), taken from `patient`.
+fn member_values(row: &RosterRow, patient: &Patient) -> String {
+    let sent = |given: bool, value: &Option<String>| if given { value.clone() } else { None };
+    serde_json::json!([
+        patient.member_id,
+        patient.given_name,
+        patient.family_name,
+        patient.birth_date.to_string(),
+        row.sex.map(|_| patient.sex.code()),
+        sent(row.gender_identity.is_some(), &patient.gender_identity),
+        sent(row.phone_primary.is_some(), &patient.phone_primary),
+        sent(row.phone_secondary.is_some(), &patient.phone_secondary),
+        sent(row.address_line.is_some(), &patient.address_line),
+        sent(row.city.is_some(), &patient.city),
+        sent(row.state.is_some(), &patient.state),
+        sent(row.postal_code.is_some(), &patient.postal_code),
+        row.language.as_ref().map(|_| patient.language.clone()),
+    ])
+    .to_string()
+}
+
+impl Tx<'_> {
+    /// The row `key` is linked to, and the values last taken from it.
+    fn source_link(&self, key: &SourceKey) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT row_id, sent FROM import_source
+                  WHERE source = ?1 AND resource_type = ?2 AND resource_id = ?3",
+            )?
+            .query_row(
+                params![key.source, key.resource_type, key.resource_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    fn link_source(
+        &self,
+        key: &SourceKey,
+        table: &str,
+        row_id: i64,
+        sent: &str,
+    ) -> Result<(), StoreError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT OR REPLACE INTO import_source
+                   (source, resource_type, resource_id, row_table, row_id, sent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                key.source,
+                key.resource_type,
+                key.resource_id,
+                table,
+                row_id,
+                sent
+            ])?;
+        Ok(())
+    }
+
+    /// A member from another system: created, or found by the link to
+    /// `key` or by member ID. Returns the patient's id and what was done.
+    pub fn take_member(
+        &mut self,
+        key: &SourceKey,
+        row: &RosterRow,
+    ) -> Result<(i64, Taken), StoreError> {
+        let blank = Patient {
+            member_id: row.member_id.clone(),
+            ..Patient::default()
+        };
+        let sent = member_values(row, &row.laid_over(&blank, None));
+        if let Some((id, before)) = self.source_link(key)? {
+            let Some(stored) = self.patient(id)? else {
+                return Ok((id, Taken::KeptTends));
+            };
+            if before == sent {
+                return Ok((id, Taken::Unchanged));
+            }
+            // Changed in tend since the last import: tend's is kept.
+            if member_values(row, &stored) != before {
+                return Ok((id, Taken::KeptTends));
+            }
+            let merged = row.laid_over(&stored, None);
+            if merged != stored {
+                self.update_patient(&merged)?;
+                self.bump_patient_version(id)?;
+            }
+            self.link_source(key, "patient", id, &sent)?;
+            return Ok((id, Taken::Updated));
+        }
+        if let Some(stored) = self.patient_by_member(&row.member_id)? {
+            self.link_source(key, "patient", stored.id, &sent)?;
+            let taken = if member_values(row, &stored) == sent {
+                Taken::Unchanged
+            } else {
+                Taken::KeptTends
+            };
+            return Ok((stored.id, taken));
+        }
+        let id = self.insert_patient(&row.new_patient(None))?;
+        self.link_source(key, "patient", id, &sent)?;
+        Ok((id, Taken::Created))
+    }
+
+    fn bump_patient_version(&mut self, id: i64) -> Result<(), StoreError> {
+        let now = super::write::utc_text(self.now());
+        self.conn()
+            .prepare_cached(
+                "UPDATE patient SET version = version + 1, updated_at = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, now])?;
+        Ok(())
+    }
+
+    /// A row of patient `patient_id`'s lists from another system.
+    pub fn take_row(
+        &mut self,
+        key: &SourceKey,
+        patient_id: i64,
+        row: &SentRow,
+    ) -> Result<Taken, StoreError> {
+        let sent = row.values();
+        if let Some((id, before)) = self.source_link(key)? {
+            let Some(now) = self.stored_row(row, id)? else {
+                // Removed in tend: not brought back.
+                return Ok(Taken::KeptTends);
+            };
+            if before == sent {
+                return Ok(Taken::Unchanged);
+            }
+            if now.values() != before {
+                return Ok(Taken::KeptTends);
+            }
+            self.update_row(row, id)?;
+            self.link_source(key, row.table(), id, &sent)?;
+            return Ok(Taken::Updated);
+        }
+        if let Some(id) = self.same_row(row, patient_id)? {
+            self.link_source(key, row.table(), id, &sent)?;
+            let now = self.stored_row(row, id)?;
+            return Ok(if now.is_some_and(|now| now.values() == sent) {
+                Taken::Unchanged
+            } else {
+                Taken::KeptTends
+            });
+        }
+        let id = match row {
+            SentRow::Condition(c) => self.insert_condition(&Condition {
+                patient_id,
+                ..c.clone()
+            })?,
+            SentRow::Medication(m) => self.insert_medication(patient_id, m)?,
+            SentRow::Allergy {
+                substance,
+                reaction,
+                criticality,
+            } => self.insert_allergy(patient_id, substance, reaction.as_deref(), *criticality)?,
+        };
+        self.link_source(key, row.table(), id, &sent)?;
+        Ok(Taken::Created)
+    }
+
+    /// The row `id` as it is stored, in the form of `like`; None when it
+    /// was removed.
+    fn stored_row(&self, like: &SentRow, id: i64) -> Result<Option<SentRow>, StoreError> {
+        let conn = self.conn();
+        let row = match like {
+            SentRow::Condition(c) => conn
+                .prepare_cached(
+                    "SELECT code, display, clinical_status, onset_date FROM condition WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    let status: String = r.get(2)?;
+                    Ok(SentRow::Condition(Condition {
+                        id,
+                        patient_id: c.patient_id,
+                        code: r.get(0)?,
+                        display: r.get(1)?,
+                        clinical_status: ConditionStatus::from_code(&status).unwrap_or_default(),
+                        onset_date: super::codec::opt_date(r, 3)?,
+                    }))
+                })
+                .optional()?,
+            SentRow::Medication(_) => conn
+                .prepare_cached(
+                    "SELECT name, dose, frequency, prescriber, status FROM medication WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    let status: String = r.get(4)?;
+                    Ok(SentRow::Medication(Medication {
+                        id,
+                        name: r.get(0)?,
+                        dose: r.get(1)?,
+                        frequency: r.get(2)?,
+                        prescriber: r.get(3)?,
+                        active: status == "active",
+                    }))
+                })
+                .optional()?,
+            SentRow::Allergy { .. } => conn
+                .prepare_cached("SELECT substance, reaction, criticality FROM allergy WHERE id = ?1")?
+                .query_row([id], |r| {
+                    let criticality: String = r.get(2)?;
+                    Ok(SentRow::Allergy {
+                        substance: r.get(0)?,
+                        reaction: r.get(1)?,
+                        criticality: AllergyCriticality::from_code(&criticality)
+                            .unwrap_or(AllergyCriticality::UnableToAssess),
+                    })
+                })
+                .optional()?,
+        };
+        Ok(row)
+    }
+
+    /// A row of the patient that is the same thing as `row`: the same
+    /// condition code (or, without one, the same name), the same
+    /// medication or allergen by name.
+    fn same_row(&self, row: &SentRow, patient_id: i64) -> Result<Option<i64>, StoreError> {
+        let conn = self.conn();
+        let found = match row {
+            SentRow::Condition(c) => conn
+                .prepare_cached(
+                    "SELECT id FROM condition WHERE patient_id = ?1
+                       AND (code = ?2 OR (?2 IS NULL AND code IS NULL
+                                          AND display = ?3 COLLATE NOCASE))
+                     ORDER BY id LIMIT 1",
+                )?
+                .query_row(params![patient_id, c.code, c.display], |r| r.get(0))
+                .optional()?,
+            SentRow::Medication(m) => conn
+                .prepare_cached(
+                    "SELECT id FROM medication WHERE patient_id = ?1 AND name = ?2 COLLATE NOCASE
+                     ORDER BY id LIMIT 1",
+                )?
+                .query_row(params![patient_id, m.name], |r| r.get(0))
+                .optional()?,
+            SentRow::Allergy { substance, .. } => conn
+                .prepare_cached(
+                    "SELECT id FROM allergy WHERE patient_id = ?1 AND substance = ?2 COLLATE NOCASE
+                     ORDER BY id LIMIT 1",
+                )?
+                .query_row(params![patient_id, substance], |r| r.get(0))
+                .optional()?,
+        };
+        Ok(found)
+    }
+
+    fn update_row(&mut self, row: &SentRow, id: i64) -> Result<(), StoreError> {
+        let conn = self.conn();
+        match row {
+            SentRow::Condition(c) => conn
+                .prepare_cached(
+                    "UPDATE condition SET code = ?2, display = ?3, clinical_status = ?4,
+                            onset_date = ?5, version = version + 1 WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    c.code,
+                    c.display,
+                    c.clinical_status.code(),
+                    c.onset_date.map(super::write::date_text)
+                ])?,
+            SentRow::Medication(m) => conn
+                .prepare_cached(
+                    "UPDATE medication SET name = ?2, dose = ?3, frequency = ?4, prescriber = ?5,
+                            status = ?6, version = version + 1 WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    m.name,
+                    m.dose,
+                    m.frequency,
+                    m.prescriber,
+                    if m.active { "active" } else { "stopped" }
+                ])?,
+            SentRow::Allergy {
+                substance,
+                reaction,
+                criticality,
+            } => conn
+                .prepare_cached(
+                    "UPDATE allergy SET substance = ?2, reaction = ?3, criticality = ?4 WHERE id = ?1",
+                )?
+                .execute(params![id, substance, reaction, criticality.code()])?,
+        };
+        Ok(())
+    }
+}

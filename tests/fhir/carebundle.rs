@@ -1,0 +1,73 @@
+//! carebundle, the independent generator of US Core FHIR R4 data the
+//! import tests read (`#[path = "fhir/carebundle.rs"] mod carebundle;`):
+//! a pinned release from PyPI, in a virtual environment of its own.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The `carebundle` command: `TEND_CAREBUNDLE` (which .ci/run sets after
+/// making its virtual environment), else one this test makes with
+/// `tests/fhir/setup-carebundle.sh` in Cargo's scratch folder. A generator
+/// that could not be installed fails the test, saying so: data nobody
+/// generated has tested nothing.
+fn command() -> PathBuf {
+    static COMMAND: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    COMMAND.get_or_init(find_or_make).clone()
+}
+
+fn find_or_make() -> PathBuf {
+    const HOW: &str = "the FHIR import tests need carebundle 0.5.0 from PyPI: run \
+        `tests/fhir/setup-carebundle.sh DIR` and set TEND_CAREBUNDLE to the command it prints \
+        (.ci/run does this itself)";
+    if let Some(command) = std::env::var_os("TEND_CAREBUNDLE") {
+        let command = PathBuf::from(command);
+        assert!(
+            command.exists(),
+            "TEND_CAREBUNDLE={} does not exist; {HOW}",
+            command.display()
+        );
+        return command;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/setup-carebundle.sh");
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("carebundle-venv");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(&venv)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HOW}", script.display()));
+    assert!(
+        out.status.success(),
+        "{} failed: {}; {HOW}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let command = PathBuf::from(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .trim(),
+    );
+    assert!(command.exists(), "{HOW}");
+    command
+}
+
+/// Runs `carebundle generate ARGS… --out OUT`.
+pub fn generate(out: &Path, args: &[&str]) {
+    let run = Command::new(command())
+        .arg("generate")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "carebundle failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// The identifier system carebundle gives its patients' medical record
+/// numbers: the member ID of these tests.
+pub const MEMBER_SYSTEM: &str = "urn:uuid:6f2a1d3e-9c47-5b8a-a1f0-2d4e6c8b0a17";

@@ -1,0 +1,518 @@
+//! `tend import fhir --member-id SYSTEM`: FHIR R4 written by an
+//! independent generator (carebundle, US Core 6.1.0: transaction bundles
+//! and Bulk Data NDJSON), imported by the built binary. Counts per type,
+//! the rows it maps, the same data twice, a later export that changes what
+//! it sent (and a row a user changed meanwhile), a patient without a member
+//! ID, another FHIR version, 10,000 patients streamed, and the validator
+//! over tend's export after such an import.
+
+#[path = "fhir/carebundle.rs"]
+mod carebundle;
+mod common;
+#[path = "fhir/validator.rs"]
+mod validator;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use carebundle::MEMBER_SYSTEM;
+use rusqlite::Connection;
+use serde_json::Value;
+
+/// `tend --db DB import fhir PATH --member-id SYSTEM ARGS…`.
+fn import(db: &Path, path: &Path, args: &[&str]) -> Output {
+    tend(
+        db,
+        &[
+            &[
+                "import",
+                "fhir",
+                path.to_str().unwrap(),
+                "--member-id",
+                MEMBER_SYSTEM,
+            ],
+            args,
+        ]
+        .concat(),
+    )
+}
+
+fn tend(db: &Path, args: &[&str]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    common::home_as_ccuser(home.path());
+    Command::new(env!("CARGO_BIN_EXE_tend"))
+        .args(["--db", db.to_str().unwrap()])
+        .args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("USER", "ccuser")
+        .env("TEND_NOW", common::NOW)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "tend failed: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+/// The rows of every table but the audit trail's, to see what changed.
+fn tables(db: &Path) -> BTreeMap<String, Vec<String>> {
+    let conn = Connection::open(db).unwrap();
+    let names: Vec<String> = conn
+        .prepare(
+            // The search indexes' own tables aside (their contents are in
+            // the virtual tables), and the audit trail's.
+            "SELECT name FROM sqlite_schema t WHERE type = 'table'
+               AND name NOT LIKE 'audit%' AND name NOT LIKE 'sqlite%'
+               AND NOT EXISTS (SELECT 1 FROM sqlite_schema v
+                                WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%'
+                                  AND t.name LIKE v.name || '!_%' ESCAPE '!')",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let rows: Vec<String> = conn
+                .prepare(&format!("SELECT * FROM \"{name}\""))
+                .unwrap()
+                .query_map([], |r| {
+                    let n = r.as_ref().column_count();
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+fn one<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+fn strings(db: &Path, sql: &str) -> Vec<String> {
+    let conn = Connection::open(db).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_us_core_bundle_imports_with_counts_per_type_and_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    carebundle::generate(
+        &data,
+        &[
+            "--profile",
+            "type2_diabetes",
+            "--count",
+            "1",
+            "--seed",
+            "42",
+        ],
+    );
+    let bundle = data.join("type2_diabetes-42-0000.json");
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    assert_eq!(json["type"], "transaction");
+    let patient = &json["entry"][0]["resource"];
+    let member_id = patient["identifier"][0]["value"].as_str().unwrap();
+
+    let db = dir.path().join("t.db");
+    let said = ok(import(&db, &bundle, &[]));
+    assert_eq!(
+        said.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "Condition: 4 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "MedicationRequest: 4 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "skipped (not held by tend): 34 Observation, 5 DiagnosticReport, 1 Encounter, 1 Practitioner.",
+        ],
+        "{said}"
+    );
+    assert!(said.starts_with(&format!(
+        "Imported {} into {}: members 1 created, 0 updated, 0 unchanged, 0 kept",
+        bundle.display(),
+        db.display()
+    )));
+
+    // The member, as the generator wrote them.
+    let (family, given, born, sex): (String, String, String, String) = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT family_name, given_name, birth_date, sex FROM patient WHERE member_id = ?1",
+            [member_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (family.as_str(), given.as_str(), born.as_str(), sex.as_str()),
+        (
+            patient["name"][0]["family"].as_str().unwrap(),
+            patient["name"][0]["given"][0].as_str().unwrap(),
+            patient["birthDate"].as_str().unwrap(),
+            patient["gender"].as_str().unwrap(),
+        )
+    );
+    // The problem list by ICD-10-CM code, the prescriptions by name.
+    let sent_codes: Vec<String> = json["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resource"]["resourceType"] == "Condition")
+        .map(|e| {
+            e["resource"]["code"]["coding"][0]["code"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut codes = strings(
+        &db,
+        "SELECT code FROM condition WHERE clinical_status = 'active'",
+    );
+    let mut expected = sent_codes.clone();
+    codes.sort();
+    expected.sort();
+    assert_eq!(codes, expected);
+    assert_eq!(
+        strings(
+            &db,
+            "SELECT name FROM medication WHERE status = 'active' ORDER BY name"
+        ),
+        [
+            "amlodipine 5 MG Oral Tablet",
+            "atorvastatin 20 MG Oral Tablet",
+            "lisinopril 10 MG Oral Tablet",
+            "metformin hydrochloride 500 MG Oral Tablet"
+        ]
+    );
+
+    let before = tables(&db);
+    let again = ok(import(&db, &bundle, &[]));
+    assert!(
+        again.contains("members 0 created, 0 updated, 1 unchanged, 0 kept"),
+        "{again}"
+    );
+    assert!(
+        again.contains("Condition: 0 created, 0 updated, 4 unchanged, 0 kept"),
+        "{again}"
+    );
+    assert_eq!(tables(&db), before, "the same bundle again changes nothing");
+}
+
+/// A bulk export of `count` patients, with the member ID of one of them
+/// taken out when `without_member` names its line.
+fn bulk(dir: &Path, count: &str) -> std::path::PathBuf {
+    let data = dir.join("bulk");
+    carebundle::generate(
+        &data,
+        &[
+            "--profile",
+            "mixed",
+            "--count",
+            count,
+            "--seed",
+            "7",
+            "--format",
+            "ndjson",
+        ],
+    );
+    data
+}
+
+fn lines(file: &Path) -> Vec<Value> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn write_lines(file: &Path, values: &[Value]) {
+    let text: String = values.iter().map(|v| format!("{v}\n")).collect();
+    std::fs::write(file, text).unwrap();
+}
+
+#[test]
+fn a_patient_without_the_member_id_is_listed_and_partial_leaves_it_and_its_records_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = bulk(dir.path(), "20");
+    let patients = data.join("Patient.ndjson");
+    let mut all = lines(&patients);
+    let third = all[2]["id"].as_str().unwrap().to_string();
+    all[2].as_object_mut().unwrap().remove("identifier");
+    write_lines(&patients, &all);
+    let theirs = lines(&data.join("Condition.ndjson"))
+        .iter()
+        .filter(|c| c["subject"]["reference"] == format!("Patient/{third}"))
+        .count();
+
+    let db = dir.path().join("t.db");
+    let refused = import(&db, &data, &[]);
+    assert!(!refused.status.success());
+    assert_eq!(
+        stderr(&refused),
+        format!(
+            "Patient.ndjson:3: identifier has no {MEMBER_SYSTEM}\n\
+             tend: cannot import {}: 1 problem; nothing was imported\n",
+            data.display()
+        )
+    );
+    assert!(
+        !stderr(&refused).contains(&third),
+        "the problem names the place, not the values"
+    );
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM patient"), 0);
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM condition"), 0);
+
+    let partial = import(&db, &data, &["--partial"]);
+    assert!(partial.status.success(), "{}", stderr(&partial));
+    assert_eq!(
+        stderr(&partial),
+        format!("left out: Patient.ndjson:3: identifier has no {MEMBER_SYSTEM}\n")
+    );
+    assert!(
+        stdout(&partial).contains("members 19 created"),
+        "{}",
+        stdout(&partial)
+    );
+    assert!(stdout(&partial).contains("left out: 1 problem (listed on standard error)."));
+    let all_conditions = lines(&data.join("Condition.ndjson")).len() as i64;
+    assert_eq!(
+        one::<i64>(&db, "SELECT count(*) FROM condition"),
+        all_conditions - theirs as i64,
+        "the left-out patient's conditions are left out with them"
+    );
+}
+
+#[test]
+fn a_later_export_updates_what_it_sent_and_keeps_what_a_user_changed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = bulk(dir.path(), "20");
+    let db = dir.path().join("t.db");
+    ok(import(&db, &data, &[]));
+
+    // Two conditions the system will send again as resolved: a user of
+    // tend marked the first inactive meanwhile.
+    let file = data.join("Condition.ndjson");
+    let mut conditions = lines(&file);
+    let (a, b) = (0, 1);
+    let code_of = |c: &Value| c["code"]["coding"][0]["code"].as_str().unwrap().to_string();
+    let owner = |c: &Value| {
+        let reference = c["subject"]["reference"].as_str().unwrap();
+        let id = reference.trim_start_matches("Patient/");
+        let patient = lines(&data.join("Patient.ndjson"))
+            .into_iter()
+            .find(|p| p["id"] == id)
+            .unwrap();
+        patient["identifier"][0]["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let row_of = |c: &Value| {
+        format!(
+            "FROM condition WHERE code = '{}' AND patient_id =
+               (SELECT id FROM patient WHERE member_id = '{}')",
+            code_of(c),
+            owner(c)
+        )
+    };
+    let (row_a, row_b) = (row_of(&conditions[a]), row_of(&conditions[b]));
+    Connection::open(&db)
+        .unwrap()
+        .execute(&format!("UPDATE condition SET clinical_status = 'inactive' WHERE rowid IN (SELECT rowid {row_a})"), [])
+        .unwrap();
+    for i in [a, b] {
+        conditions[i]["clinicalStatus"]["coding"][0]["code"] = "resolved".into();
+    }
+    write_lines(&file, &conditions);
+    // And a member's new family name.
+    let patients_file = data.join("Patient.ndjson");
+    let mut patients = lines(&patients_file);
+    patients[5]["name"][0]["family"] = "Newname".into();
+    let renamed = patients[5]["identifier"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    write_lines(&patients_file, &patients);
+
+    let said = ok(import(&db, &data, &[]));
+    assert!(
+        said.contains("members 0 created, 1 updated, 19 unchanged, 0 kept"),
+        "{said}"
+    );
+    assert!(said.contains("Condition: 0 created, 1 updated, "), "{said}");
+    assert!(
+        said.contains(" unchanged, 1 kept as tend holds them."),
+        "{said}"
+    );
+    assert!(
+        said.contains(
+            "kept as tend holds them (changed in tend since, or there before): Condition.ndjson:1."
+        ),
+        "{said}"
+    );
+    assert_eq!(
+        one::<String>(&db, &format!("SELECT clinical_status {row_a}")),
+        "inactive",
+        "the user's change stays"
+    );
+    assert_eq!(
+        one::<String>(&db, &format!("SELECT clinical_status {row_b}")),
+        "resolved",
+        "the system's change is taken"
+    );
+    assert_eq!(
+        one::<String>(
+            &db,
+            &format!("SELECT family_name FROM patient WHERE member_id = '{renamed}'")
+        ),
+        "Newname"
+    );
+    // And once more: nothing new.
+    let before = tables(&db);
+    let again = ok(import(&db, &data, &[]));
+    assert!(
+        again.contains("members 0 created, 0 updated, 20 unchanged"),
+        "{again}"
+    );
+    assert_eq!(tables(&db), before);
+}
+
+#[test]
+fn a_resource_of_another_fhir_version_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = bulk(dir.path(), "3");
+    let file = data.join("Condition.ndjson");
+    let mut conditions = lines(&file);
+    conditions[1]["meta"]["profile"] =
+        serde_json::json!(["http://hl7.org/fhir/StructureDefinition/Condition|5.0.0"]);
+    write_lines(&file, &conditions);
+    let db = dir.path().join("t.db");
+    let out = import(&db, &data, &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("Condition.ndjson:2: it is FHIR R5 (its meta.profile says so), and tend reads FHIR R4 only"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        one::<i64>(&db, "SELECT count(*) FROM patient"),
+        0,
+        "nothing was imported"
+    );
+}
+
+/// `copies` of a bulk export, each with its own ids and member IDs.
+fn multiplied(data: &Path, out: &Path, copies: usize) {
+    std::fs::create_dir_all(out).unwrap();
+    for entry in std::fs::read_dir(data).unwrap() {
+        let file = entry.unwrap().path();
+        let originals = lines(&file);
+        let mut text = String::new();
+        for copy in 0..copies {
+            for original in &originals {
+                let mut resource = original.clone();
+                if let Some(id) = resource["id"].as_str() {
+                    resource["id"] = format!("{id}-{copy}").into();
+                }
+                if resource["resourceType"] == "Patient" {
+                    let member = resource["identifier"][0]["value"].as_str().unwrap();
+                    resource["identifier"][0]["value"] = format!("{member}-{copy}").into();
+                }
+                for field in ["subject", "patient"] {
+                    if let Some(reference) = resource[field]["reference"].as_str() {
+                        resource[field]["reference"] = format!("{reference}-{copy}").into();
+                    }
+                }
+                text.push_str(&resource.to_string());
+                text.push('\n');
+            }
+        }
+        std::fs::write(out.join(file.file_name().unwrap()), text).unwrap();
+    }
+}
+
+#[test]
+fn ten_thousand_patients_of_ndjson_stream_in_and_tends_export_of_them_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = bulk(dir.path(), "100");
+    let big = dir.path().join("big");
+    multiplied(&data, &big, 100);
+    let conditions = lines(&big.join("Condition.ndjson")).len();
+    let db = dir.path().join("t.db");
+    let said = ok(import(&db, &big, &[]));
+    assert!(
+        said.contains("members 10000 created, 0 updated, 0 unchanged, 0 kept"),
+        "{said}"
+    );
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM patient"), 10_000);
+    assert_eq!(
+        one::<i64>(&db, "SELECT count(*) FROM condition") as usize,
+        conditions
+    );
+    assert_eq!(
+        one::<i64>(&db, "SELECT count(*) FROM import_source"),
+        one::<i64>(
+            &db,
+            "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM condition)
+                  + (SELECT count(*) FROM medication) + (SELECT count(*) FROM allergy)"
+        ),
+        "every row keeps where it came from"
+    );
+
+    // tend's own export of a few of them, to the independent validator.
+    // (Consent to share is tend's to record: an import brings none, and the
+    // export leaves out whoever has none.)
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE patient SET consent_status = 'active' WHERE id IN (SELECT id FROM patient LIMIT 50)",
+            [],
+        )
+        .unwrap();
+    let bundle = dir.path().join("export.json");
+    ok(tend(
+        &db,
+        &[
+            "export",
+            "fhir",
+            "--out",
+            bundle.to_str().unwrap(),
+            "--skip-damaged",
+        ],
+    ));
+    let validated = validator::validate(&bundle);
+    assert!(validated.contains("Patient 50"), "{validated}");
+    assert!(validated.contains("Condition "), "{validated}");
+}
