@@ -433,42 +433,12 @@ fn a_resource_of_another_fhir_version_is_refused_by_name() {
     );
 }
 
-/// `copies` of a bulk export, each with its own ids and member IDs.
-fn multiplied(data: &Path, out: &Path, copies: usize) {
-    std::fs::create_dir_all(out).unwrap();
-    for entry in std::fs::read_dir(data).unwrap() {
-        let file = entry.unwrap().path();
-        let originals = lines(&file);
-        let mut text = String::new();
-        for copy in 0..copies {
-            for original in &originals {
-                let mut resource = original.clone();
-                if let Some(id) = resource["id"].as_str() {
-                    resource["id"] = format!("{id}-{copy}").into();
-                }
-                if resource["resourceType"] == "Patient" {
-                    let member = resource["identifier"][0]["value"].as_str().unwrap();
-                    resource["identifier"][0]["value"] = format!("{member}-{copy}").into();
-                }
-                for field in ["subject", "patient"] {
-                    if let Some(reference) = resource[field]["reference"].as_str() {
-                        resource[field]["reference"] = format!("{reference}-{copy}").into();
-                    }
-                }
-                text.push_str(&resource.to_string());
-                text.push('\n');
-            }
-        }
-        std::fs::write(out.join(file.file_name().unwrap()), text).unwrap();
-    }
-}
-
 #[test]
 fn ten_thousand_patients_of_ndjson_stream_in_and_tends_export_of_them_validates() {
     let dir = tempfile::tempdir().unwrap();
     let data = bulk(dir.path(), "100");
     let big = dir.path().join("big");
-    multiplied(&data, &big, 100);
+    carebundle::multiplied(&data, &big, 100);
     let conditions = lines(&big.join("Condition.ndjson")).len();
     let db = dir.path().join("t.db");
     let said = ok(import(&db, &big, &[]));
