@@ -4,11 +4,15 @@
 //! the rows it maps, the same data twice, a later export that changes what
 //! it sent (and a row a user changed meanwhile), a patient without a member
 //! ID, another FHIR version, 10,000 patients streamed, and the validator
-//! over tend's export after such an import.
+//! over tend's export after such an import. Then the FHIR specification's
+//! own examples (a folder of resources, then a search's Bundle of them):
+//! coverage, care team, goals, and a stay whose clocks the rules start.
 
 #[path = "fhir/carebundle.rs"]
 mod carebundle;
 mod common;
+#[path = "fhir/spec_examples.rs"]
+mod spec_examples;
 #[path = "fhir/validator.rs"]
 mod validator;
 
@@ -22,6 +26,10 @@ use serde_json::Value;
 
 /// `tend --db DB import fhir PATH --member-id SYSTEM ARGS…`.
 fn import(db: &Path, path: &Path, args: &[&str]) -> Output {
+    import_as(db, path, MEMBER_SYSTEM, args)
+}
+
+fn import_as(db: &Path, path: &Path, member_system: &str, args: &[&str]) -> Output {
     tend(
         db,
         &[
@@ -30,7 +38,7 @@ fn import(db: &Path, path: &Path, args: &[&str]) -> Output {
                 "fhir",
                 path.to_str().unwrap(),
                 "--member-id",
-                MEMBER_SYSTEM,
+                member_system,
             ],
             args,
         ]
@@ -153,8 +161,9 @@ fn a_us_core_bundle_imports_with_counts_per_type_and_again_changes_nothing() {
         said.lines().skip(1).collect::<Vec<_>>(),
         [
             "Condition: 4 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "Encounter: 1 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
             "MedicationRequest: 4 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
-            "skipped (not held by tend): 34 Observation, 5 DiagnosticReport, 1 Encounter, 1 Practitioner.",
+            "skipped (not held by tend): 34 Observation, 5 DiagnosticReport, 1 Practitioner.",
         ],
         "{said}"
     );
@@ -215,6 +224,13 @@ fn a_us_core_bundle_imports_with_counts_per_type_and_again_changes_nothing() {
             "metformin hydrochloride 500 MG Oral Tablet"
         ]
     );
+
+    // The ambulatory visit, an office visit to tend: no clock of its own.
+    assert_eq!(
+        strings(&db, "SELECT class || '|' || status FROM encounter"),
+        ["outpatient|finished"]
+    );
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM transition_clock"), 0);
 
     let before = tables(&db);
     let again = ok(import(&db, &bundle, &[]));
@@ -456,7 +472,8 @@ fn ten_thousand_patients_of_ndjson_stream_in_and_tends_export_of_them_validates(
         one::<i64>(
             &db,
             "SELECT (SELECT count(*) FROM patient) + (SELECT count(*) FROM condition)
-                  + (SELECT count(*) FROM medication) + (SELECT count(*) FROM allergy)"
+                  + (SELECT count(*) FROM medication) + (SELECT count(*) FROM allergy)
+                  + (SELECT count(*) FROM encounter)"
         ),
         "every row keeps where it came from"
     );
@@ -485,4 +502,197 @@ fn ten_thousand_patients_of_ndjson_stream_in_and_tends_export_of_them_validates(
     let validated = validator::validate(&bundle);
     assert!(validated.contains("Patient 50"), "{validated}");
     assert!(validated.contains("Condition "), "{validated}");
+}
+
+/// The specification's examples about its patient "example", as another
+/// system might send them one resource a file: the Coverage made current
+/// and a Medicaid one, the care team's adviser still on it, the emergency
+/// stay finished last week with a discharge home.
+fn spec_folder(dir: &Path) -> std::path::PathBuf {
+    use spec_examples::example;
+    let folder = dir.join("spec");
+    std::fs::create_dir_all(&folder).unwrap();
+    let write = |name: &str, value: &Value| {
+        std::fs::write(folder.join(format!("{name}.json")), value.to_string()).unwrap();
+    };
+    for name in [
+        "Patient-example",
+        "AllergyIntolerance-example",
+        "AllergyIntolerance-fishallergy",
+        "AllergyIntolerance-medication",
+        "AllergyIntolerance-nkla",
+        "Condition-example",
+        "Condition-example2",
+        "Condition-family-history",
+        "Condition-stroke",
+        "Goal-example",
+        "Goal-stop-smoking",
+        "CarePlan-example",
+        "Observation-bmi",
+        "Practitioner-example",
+        "Encounter-home",
+    ] {
+        write(name, &example(name));
+    }
+    let mut coverage = example("Coverage-9876B1");
+    coverage["beneficiary"] = serde_json::json!({"reference": "Patient/example"});
+    coverage["period"] = serde_json::json!({"start": "2026-01-01"});
+    coverage["type"] =
+        serde_json::json!({"coding": [{"system": "https://nahdo.org/sopt", "code": "2"}]});
+    coverage["subscriberId"] = "ZZ12345Q".into();
+    write("Coverage-9876B1", &coverage);
+    let mut team = example("CareTeam-example");
+    team["participant"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("period");
+    write("CareTeam-example", &team);
+    let mut stay = example("Encounter-emerg");
+    stay["status"] = "finished".into();
+    stay["period"] = serde_json::json!({
+        "start": "2026-11-18T07:15:00-05:00", "end": "2026-11-20T10:00:00-05:00"
+    });
+    stay["hospitalization"]["dischargeDisposition"] = serde_json::json!({"coding": [{
+        "system": "http://terminology.hl7.org/CodeSystem/discharge-disposition", "code": "home"
+    }]});
+    write("Encounter-emerg", &stay);
+    folder
+}
+
+#[test]
+fn the_specifications_examples_come_in_as_record_care_team_goals_and_a_stay_with_its_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = spec_folder(dir.path());
+    let db = dir.path().join("t.db");
+    let said = ok(import_as(&db, &folder, spec_examples::MRN_SYSTEM, &[]));
+    assert_eq!(
+        said.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "Coverage: 1 in force, read into their members' plan and Medicaid ID.",
+            "AllergyIntolerance: 3 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "CareTeam member: 1 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "Condition: 2 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "Encounter: 1 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "Goal: 2 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "skipped (not held by tend): 1 CarePlan, 1 Observation, 1 Practitioner.",
+            "passed over: 2 Condition (an encounter diagnosis), 1 AllergyIntolerance (a statement \
+             of no known allergy), 1 Encounter (of a class tend does not keep).",
+        ],
+        "{said}"
+    );
+    // The member: the official name, no phone or state tend could dial or
+    // file (the example's are Australian), the plan and Medicaid ID from
+    // the coverage.
+    assert_eq!(
+        strings(
+            &db,
+            "SELECT family_name || '|' || given_name || '|' || birth_date || '|' || sex || '|'
+                    || coalesce(phone_primary, '-') || '|' || address_line || '|' || city || '|'
+                    || coalesce(state, '-') || '|' || plan_name || '|' || medicaid_id
+               FROM patient WHERE member_id = '12345'"
+        ),
+        [
+            "Chalmers|Peter James|1974-12-25|male|-|534 Erewhon St|PleasantVille|-|\
+          Full Coverage: Medical, Dental, Pharmacy, Vision, EHC|ZZ12345Q"
+        ]
+    );
+    assert_eq!(
+        strings(
+            &db,
+            "SELECT substance || '|' || criticality FROM allergy ORDER BY id"
+        ),
+        [
+            "Cashew nuts|high",
+            "Allergic to fresh fish. Tolerates canned fish|unable-to-assess",
+            "Penicillin G|high"
+        ]
+    );
+    assert_eq!(
+        strings(&db, "SELECT display FROM condition ORDER BY id"),
+        ["Asthma", "Family history of cancer of colon"]
+    );
+    assert_eq!(
+        strings(&db, "SELECT role || '|' || name FROM care_team_member"),
+        ["adviser|Dorothy Dietition"]
+    );
+    assert_eq!(
+        strings(
+            &db,
+            "SELECT description || '|' || lifecycle_status || '|' || coalesce(target_date, '-')
+                    || '|' || coalesce(measure, '-') || '|' || priority FROM goal ORDER BY id"
+        ),
+        [
+            "Target weight is 160 to 180 lbs.|on-hold|2016-04-05|Weight Measured 160–180 lbs|\
+             high-priority",
+            "Stop smoking|completed|-|-|medium-priority"
+        ]
+    );
+    // The stay, and the clocks the rules start for a discharge home on
+    // Friday 20 November: contact in two business days, a visit in 14.
+    assert_eq!(
+        strings(
+            &db,
+            "SELECT class || '|' || status || '|' || ended_at || '|' || disposition FROM encounter"
+        ),
+        ["inpatient|finished|2026-11-20T10:00:00|home"]
+    );
+    assert_eq!(
+        strings(
+            &db,
+            "SELECT kind || '|' || due_on || '|' || (task_id IS NOT NULL) FROM transition_clock
+              WHERE met_on IS NULL ORDER BY due_on, kind"
+        ),
+        [
+            "discharge-info|2026-11-22|1",
+            "tcm-contact|2026-11-24|1",
+            "tcm-visit|2026-12-04|1",
+            "med-rec|2026-12-20|1"
+        ]
+    );
+
+    // The same resources as a search's Bundle, each with its server's
+    // fullUrl, the references relative: all already here.
+    let entries: Vec<Value> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|f| {
+            let resource: Value =
+                serde_json::from_str(&std::fs::read_to_string(f.unwrap().path()).unwrap()).unwrap();
+            let url = format!(
+                "https://ehr.example/fhir/{}/{}",
+                resource["resourceType"].as_str().unwrap(),
+                resource["id"].as_str().unwrap()
+            );
+            serde_json::json!({"fullUrl": url, "resource": resource, "search": {"mode": "match"}})
+        })
+        .collect();
+    let bundle = dir.path().join("searchset.json");
+    std::fs::write(
+        &bundle,
+        serde_json::json!({"resourceType": "Bundle", "type": "searchset", "entry": entries})
+            .to_string(),
+    )
+    .unwrap();
+    let before = tables(&db);
+    let again = ok(import_as(&db, &bundle, spec_examples::MRN_SYSTEM, &[]));
+    assert!(
+        again.contains("members 0 created, 0 updated, 1 unchanged"),
+        "{again}"
+    );
+    assert!(
+        again.contains("Encounter: 0 created, 0 updated, 1 unchanged"),
+        "{again}"
+    );
+    assert_eq!(
+        tables(&db),
+        before,
+        "the same resources in a bundle change nothing"
+    );
+
+    // The member ID as the coverage's subscriber ID, into another database.
+    let other = dir.path().join("other.db");
+    ok(import_as(&other, &folder, "Coverage.subscriberId", &[]));
+    assert_eq!(
+        strings(&other, "SELECT member_id FROM patient"),
+        ["ZZ12345Q"]
+    );
 }

@@ -13,8 +13,8 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{Medication, StoreError, Tx};
-use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+pub use super::import_rows::SentRow;
+use super::{StoreError, Tx};
 use crate::domain::patient::Patient;
 use crate::domain::roster::RosterRow;
 
@@ -36,50 +36,6 @@ pub enum Taken {
     /// a user changed it since the last import, or it was in tend before
     /// the system first sent it, or it was removed in tend.
     KeptTends,
-}
-
-/// A row of a patient's lists as another system sends it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SentRow {
-    Condition(Condition),
-    Medication(Medication),
-    Allergy {
-        substance: String,
-        reaction: Option<String>,
-        criticality: AllergyCriticality,
-    },
-}
-
-impl SentRow {
-    fn table(&self) -> &'static str {
-        match self {
-            SentRow::Condition(_) => "condition",
-            SentRow::Medication(_) => "medication",
-            SentRow::Allergy { .. } => "allergy",
-        }
-    }
-
-    /// The values as text, the same form for what is sent and what is
-    /// stored, so the two compare.
-    fn values(&self) -> String {
-        let json = match self {
-            SentRow::Condition(c) => serde_json::json!([
-                c.code,
-                c.display,
-                c.clinical_status.code(),
-                c.onset_date.map(|d| d.to_string())
-            ]),
-            SentRow::Medication(m) => {
-                serde_json::json!([m.name, m.dose, m.frequency, m.prescriber, m.active])
-            }
-            SentRow::Allergy {
-                substance,
-                reaction,
-                criticality,
-            } => serde_json::json!([substance, reaction, criticality.code()]),
-        };
-        json.to_string()
-    }
 }
 
 /// A member's fields as the values the system sent: only those it sends
@@ -199,178 +155,42 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// A row of patient `patient_id`'s lists from another system.
+    /// A row of patient `patient_id`'s lists (or an encounter of theirs)
+    /// from another system: its id and what was done.
     pub fn take_row(
         &mut self,
         key: &SourceKey,
         patient_id: i64,
         row: &SentRow,
-    ) -> Result<Taken, StoreError> {
+    ) -> Result<(i64, Taken), StoreError> {
         let sent = row.values();
         if let Some((id, before)) = self.source_link(key)? {
             let Some(now) = self.stored_row(row, id)? else {
                 // Removed in tend: not brought back.
-                return Ok(Taken::KeptTends);
+                return Ok((id, Taken::KeptTends));
             };
             if before == sent {
-                return Ok(Taken::Unchanged);
+                return Ok((id, Taken::Unchanged));
             }
             if now.values() != before {
-                return Ok(Taken::KeptTends);
+                return Ok((id, Taken::KeptTends));
             }
             self.update_row(row, id)?;
             self.link_source(key, row.table(), id, &sent)?;
-            return Ok(Taken::Updated);
+            return Ok((id, Taken::Updated));
         }
         if let Some(id) = self.same_row(row, patient_id)? {
             self.link_source(key, row.table(), id, &sent)?;
             let now = self.stored_row(row, id)?;
-            return Ok(if now.is_some_and(|now| now.values() == sent) {
+            let taken = if now.is_some_and(|now| now.values() == sent) {
                 Taken::Unchanged
             } else {
                 Taken::KeptTends
-            });
+            };
+            return Ok((id, taken));
         }
-        let id = match row {
-            SentRow::Condition(c) => self.insert_condition(&Condition {
-                patient_id,
-                ..c.clone()
-            })?,
-            SentRow::Medication(m) => self.insert_medication(patient_id, m)?,
-            SentRow::Allergy {
-                substance,
-                reaction,
-                criticality,
-            } => self.insert_allergy(patient_id, substance, reaction.as_deref(), *criticality)?,
-        };
+        let id = self.insert_row(row, patient_id, key)?;
         self.link_source(key, row.table(), id, &sent)?;
-        Ok(Taken::Created)
-    }
-
-    /// The row `id` as it is stored, in the form of `like`; None when it
-    /// was removed.
-    fn stored_row(&self, like: &SentRow, id: i64) -> Result<Option<SentRow>, StoreError> {
-        let conn = self.conn();
-        let row = match like {
-            SentRow::Condition(c) => conn
-                .prepare_cached(
-                    "SELECT code, display, clinical_status, onset_date FROM condition WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
-                    let status: String = r.get(2)?;
-                    Ok(SentRow::Condition(Condition {
-                        id,
-                        patient_id: c.patient_id,
-                        code: r.get(0)?,
-                        display: r.get(1)?,
-                        clinical_status: ConditionStatus::from_code(&status).unwrap_or_default(),
-                        onset_date: super::codec::opt_date(r, 3)?,
-                    }))
-                })
-                .optional()?,
-            SentRow::Medication(_) => conn
-                .prepare_cached(
-                    "SELECT name, dose, frequency, prescriber, status FROM medication WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
-                    let status: String = r.get(4)?;
-                    Ok(SentRow::Medication(Medication {
-                        id,
-                        name: r.get(0)?,
-                        dose: r.get(1)?,
-                        frequency: r.get(2)?,
-                        prescriber: r.get(3)?,
-                        active: status == "active",
-                    }))
-                })
-                .optional()?,
-            SentRow::Allergy { .. } => conn
-                .prepare_cached("SELECT substance, reaction, criticality FROM allergy WHERE id = ?1")?
-                .query_row([id], |r| {
-                    let criticality: String = r.get(2)?;
-                    Ok(SentRow::Allergy {
-                        substance: r.get(0)?,
-                        reaction: r.get(1)?,
-                        criticality: AllergyCriticality::from_code(&criticality)
-                            .unwrap_or(AllergyCriticality::UnableToAssess),
-                    })
-                })
-                .optional()?,
-        };
-        Ok(row)
-    }
-
-    /// A row of the patient that is the same thing as `row`: the same
-    /// condition code (or, without one, the same name), the same
-    /// medication or allergen by name.
-    fn same_row(&self, row: &SentRow, patient_id: i64) -> Result<Option<i64>, StoreError> {
-        let conn = self.conn();
-        let found = match row {
-            SentRow::Condition(c) => conn
-                .prepare_cached(
-                    "SELECT id FROM condition WHERE patient_id = ?1
-                       AND (code = ?2 OR (?2 IS NULL AND code IS NULL
-                                          AND display = ?3 COLLATE NOCASE))
-                     ORDER BY id LIMIT 1",
-                )?
-                .query_row(params![patient_id, c.code, c.display], |r| r.get(0))
-                .optional()?,
-            SentRow::Medication(m) => conn
-                .prepare_cached(
-                    "SELECT id FROM medication WHERE patient_id = ?1 AND name = ?2 COLLATE NOCASE
-                     ORDER BY id LIMIT 1",
-                )?
-                .query_row(params![patient_id, m.name], |r| r.get(0))
-                .optional()?,
-            SentRow::Allergy { substance, .. } => conn
-                .prepare_cached(
-                    "SELECT id FROM allergy WHERE patient_id = ?1 AND substance = ?2 COLLATE NOCASE
-                     ORDER BY id LIMIT 1",
-                )?
-                .query_row(params![patient_id, substance], |r| r.get(0))
-                .optional()?,
-        };
-        Ok(found)
-    }
-
-    fn update_row(&mut self, row: &SentRow, id: i64) -> Result<(), StoreError> {
-        let conn = self.conn();
-        match row {
-            SentRow::Condition(c) => conn
-                .prepare_cached(
-                    "UPDATE condition SET code = ?2, display = ?3, clinical_status = ?4,
-                            onset_date = ?5, version = version + 1 WHERE id = ?1",
-                )?
-                .execute(params![
-                    id,
-                    c.code,
-                    c.display,
-                    c.clinical_status.code(),
-                    c.onset_date.map(super::write::date_text)
-                ])?,
-            SentRow::Medication(m) => conn
-                .prepare_cached(
-                    "UPDATE medication SET name = ?2, dose = ?3, frequency = ?4, prescriber = ?5,
-                            status = ?6, version = version + 1 WHERE id = ?1",
-                )?
-                .execute(params![
-                    id,
-                    m.name,
-                    m.dose,
-                    m.frequency,
-                    m.prescriber,
-                    if m.active { "active" } else { "stopped" }
-                ])?,
-            SentRow::Allergy {
-                substance,
-                reaction,
-                criticality,
-            } => conn
-                .prepare_cached(
-                    "UPDATE allergy SET substance = ?2, reaction = ?3, criticality = ?4 WHERE id = ?1",
-                )?
-                .execute(params![id, substance, reaction, criticality.code()])?,
-        };
-        Ok(())
+        Ok((id, Taken::Created))
     }
 }

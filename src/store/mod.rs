@@ -32,6 +32,7 @@ mod error;
 pub mod fhir;
 mod fts_rank;
 mod goal;
+mod import_rows;
 mod import_source;
 pub mod key;
 mod lock;

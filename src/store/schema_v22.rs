@@ -4,8 +4,11 @@
 ///
 /// `tend import fhir --member-id SYSTEM` takes FHIR from an EHR, an HIE or
 /// a payer. Each row it writes or finds (a patient, a condition, a
-/// medication, an allergy) is linked here to the resource it came from:
-/// the sending system (`source`), the resource's type and id. `sent` holds
+/// medication, an allergy, a care team member, a goal, an encounter) is
+/// linked here to the resource it came from:
+/// the sending system (`source`), the resource's type and id (an
+/// encounter keeps them as its feed key too, as an ADT message's visit
+/// does). `sent` holds
 /// the values the import last took from that resource, in the import's
 /// own text form, so that the next import of it can tell three cases
 /// apart: the system sends the same again (nothing changes), the system
@@ -19,7 +22,9 @@ CREATE TABLE import_source (
     resource_id   TEXT NOT NULL,
     row_table     TEXT NOT NULL
                   CHECK (row_table = 'patient' OR row_table = 'condition'
-                         OR row_table = 'medication' OR row_table = 'allergy'),
+                         OR row_table = 'medication' OR row_table = 'allergy'
+                         OR row_table = 'care_team_member' OR row_table = 'goal'
+                         OR row_table = 'encounter'),
     row_id        INTEGER NOT NULL,
     sent          TEXT NOT NULL,
     PRIMARY KEY (source, resource_type, resource_id)

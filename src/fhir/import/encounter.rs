@@ -124,7 +124,7 @@ pub fn encounter(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<EncounterData> {
 
 /// tend's grouping (its own code first, else FHIR's, else table 0112's)
 /// and the table 0112 code as the feed sent it.
-fn disposition(concept: &Node<'_>) -> Read<(Option<Disposition>, Option<String>)> {
+pub(super) fn disposition(concept: &Node<'_>) -> Read<(Option<Disposition>, Option<String>)> {
     let sent = match concept.code_from(system::V2_DISCHARGE_DISPOSITION)? {
         Some(code) => code.opt_string()?,
         None => None,

@@ -152,6 +152,29 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// An encounter another system's FHIR brought (new or changed): its
+    /// readmission mark and clocks brought in line with the rules, as an
+    /// ADT message's are. The day tend learned of it is taken to be the
+    /// day it began, so an old admission's notice is not made "met late"
+    /// by the import.
+    pub fn encounter_from_elsewhere(
+        &mut self,
+        id: i64,
+        rules: &ClockRules,
+    ) -> Result<(), StoreError> {
+        let started: String = self.conn().query_row(
+            "SELECT started_at FROM encounter WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        let arrived = Rules {
+            arrived_on: crate::store::encounters::parse_wall(&started).map(|at| at.date()),
+            ..rules.0.clone()
+        };
+        self.encounter_changed(id, &arrived, "from another system's FHIR")?;
+        Ok(())
+    }
+
     fn give_back_task(&mut self, link: &ClockTask, rules: &Rules) -> Result<(), StoreError> {
         let clock: Option<(i64, Option<i64>)> = self
             .conn()

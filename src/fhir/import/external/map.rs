@@ -8,7 +8,7 @@ use crate::domain::choice::ChoiceList;
 use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use crate::domain::language::{self, PreferredLanguage};
 use crate::domain::names::person_name as canonical_name;
-use crate::domain::patient::{normalize_phone, Sex};
+use crate::domain::patient::{check_postal_code, check_state, normalize_phone, Sex};
 use crate::domain::roster::RosterRow;
 use crate::fhir::codes::system;
 use crate::fhir::import::read::{Node, Problem, Read};
@@ -25,19 +25,41 @@ pub enum Mapped {
     PassedOver(&'static str),
 }
 
+/// What `--member-id` names instead of an identifier system: the
+/// subscriber ID of the patient's Coverage.
+pub const SUBSCRIBER_ID: &str = "Coverage.subscriberId";
+
+/// What a patient's active Coverage gives their record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Covered {
+    pub subscriber_id: Option<String>,
+    pub plan_name: Option<String>,
+    /// The subscriber ID of a Medicaid coverage.
+    pub medicaid_id: Option<String>,
+}
+
 /// A Patient as a member, its member ID the identifier from
-/// `member_system`.
-pub fn member(r: &Node<'_>, member_system: &str) -> Read<RosterRow> {
+/// `member_system` (or, for [`SUBSCRIBER_ID`], its coverage's), its plan
+/// and Medicaid ID from its coverage.
+pub fn member(r: &Node<'_>, member_system: &str, covered: Option<&Covered>) -> Read<RosterRow> {
     let mut member_id = None;
-    for id in r.field("identifier").items()? {
-        if id.field("system").opt_str()? == Some(member_system) {
-            member_id = Some(id.field("value").str()?.trim().to_string());
-            break;
+    if member_system == SUBSCRIBER_ID {
+        member_id = covered.and_then(|c| c.subscriber_id.clone());
+    } else {
+        for id in r.field("identifier").items()? {
+            if id.field("system").opt_str()? == Some(member_system) {
+                member_id = Some(id.field("value").str()?.trim().to_string());
+                break;
+            }
         }
     }
     let member_id = member_id.filter(|m| !m.is_empty()).ok_or_else(|| {
-        r.field("identifier")
-            .problem(&format!("has no {member_system}"))
+        if member_system == SUBSCRIBER_ID {
+            r.problem("has no active Coverage with a subscriberId (the member ID)")
+        } else {
+            r.field("identifier")
+                .problem(&format!("has no {member_system}"))
+        }
     })?;
     let name = official_name(r)?;
     let family = name.field("family");
@@ -88,11 +110,79 @@ pub fn member(r: &Node<'_>, member_system: &str) -> Read<RosterRow> {
         phone_secondary: phones.next(),
         address_line: (!lines.is_empty()).then(|| lines.join(", ")),
         city: address.field("city").opt_string()?,
-        state: address.field("state").opt_string()?,
-        postal_code: address.field("postalCode").opt_string()?,
+        // A state or ZIP code of another form (another country's) is left
+        // out, as a roster's would be refused.
+        state: address
+            .field("state")
+            .opt_string()?
+            .filter(|s| check_state(s).is_ok())
+            .map(|s| s.trim().to_ascii_uppercase()),
+        postal_code: address
+            .field("postalCode")
+            .opt_string()?
+            .filter(|z| check_postal_code(z).is_ok())
+            .map(|z| z.trim().to_string()),
         language: language_of(r)?,
+        plan_name: covered.and_then(|c| c.plan_name.clone()),
+        medicaid_id: covered.and_then(|c| c.medicaid_id.clone()),
         ..RosterRow::default()
     })
+}
+
+/// A Coverage in force on `today` (active, its period around the day):
+/// whose it is (the beneficiary's reference) and what it gives their
+/// record; or why it is passed over.
+pub fn coverage(
+    r: &Node<'_>,
+    today: chrono::NaiveDate,
+) -> Read<Result<(String, Covered), &'static str>> {
+    if r.field("status").opt_str()? != Some("active") {
+        return Ok(Err("not active"));
+    }
+    let period = r.field("period");
+    if date_of(&period.field("end"))?.is_some_and(|end| end < today) {
+        return Ok(Err("ended"));
+    }
+    if date_of(&period.field("start"))?.is_some_and(|start| start > today) {
+        return Ok(Err("not begun"));
+    }
+    let beneficiary = r.field("beneficiary").field("reference").str()?.to_string();
+    let mut plan_name = None;
+    for class in r.field("class").items()? {
+        let kind = class
+            .field("type")
+            .code_from("http://terminology.hl7.org/CodeSystem/coverage-class")?;
+        if kind.map(|k| k.opt_str()).transpose()?.flatten() == Some("plan") {
+            plan_name = match class.field("name").opt_string()? {
+                Some(name) => Some(name),
+                None => class.field("value").opt_string()?,
+            };
+        }
+    }
+    if plan_name.is_none() {
+        plan_name = r.field("payor").first()?.field("display").opt_string()?;
+    }
+    let subscriber_id = r
+        .field("subscriberId")
+        .opt_string()?
+        .map(|s| s.trim().to_string());
+    // Medicaid by the Source of Payment Typology (its codes 2…), the payer
+    // type US Core's Coverage names.
+    let medicaid = r
+        .field("type")
+        .code_from("https://nahdo.org/sopt")?
+        .map(|c| c.opt_str())
+        .transpose()?
+        .flatten()
+        .is_some_and(|code| code.starts_with('2'));
+    Ok(Ok((
+        beneficiary,
+        Covered {
+            medicaid_id: subscriber_id.clone().filter(|_| medicaid),
+            subscriber_id,
+            plan_name,
+        },
+    )))
 }
 
 /// The official name, else the first.
@@ -179,8 +269,14 @@ pub fn condition(r: &Node<'_>) -> Read<Mapped> {
 /// A MedicationRequest or MedicationStatement: active (or on hold) is
 /// active; completed, stopped and cancelled are stopped; the rest (a
 /// draft, entered in error, unknown) is passed over, as is a medication
-/// given only by reference.
-pub fn medication(r: &Node<'_>, resource_type: &str) -> Read<Mapped> {
+/// given by a reference to nothing in the input (or in the resource's
+/// `contained`) that names it. `medications` holds the names of the
+/// input's Medication resources by reference.
+pub fn medication(
+    r: &Node<'_>,
+    resource_type: &str,
+    medications: &std::collections::HashMap<String, String>,
+) -> Read<Mapped> {
     let status = r.field("status");
     let active = match status.str()? {
         "active" | "on-hold" | "intended" => true,
@@ -188,8 +284,30 @@ pub fn medication(r: &Node<'_>, resource_type: &str) -> Read<Mapped> {
         _ => return Ok(Mapped::PassedOver("not active, stopped or completed")),
     };
     let concept = r.field("medicationCodeableConcept");
-    let Some(name) = concept.concept_text()? else {
-        return Ok(Mapped::PassedOver("its medication given by reference"));
+    let name = match concept.concept_text()? {
+        Some(name) => Some(name.to_string()),
+        None => match r
+            .field("medicationReference")
+            .field("reference")
+            .opt_str()?
+        {
+            Some(local) if local.starts_with('#') => {
+                let mut found = None;
+                for resource in r.field("contained").items()? {
+                    if resource.field("id").opt_str()? == Some(&local[1..]) {
+                        found = resource.field("code").concept_text()?.map(str::to_string);
+                    }
+                }
+                found
+            }
+            Some(reference) => medications.get(&super::reference_key(reference)).cloned(),
+            None => None,
+        },
+    };
+    let Some(name) = name else {
+        return Ok(Mapped::PassedOver(
+            "its medication named nowhere in the input",
+        ));
     };
     let dosage = if resource_type == "MedicationRequest" {
         r.field("dosageInstruction").first()?
@@ -198,7 +316,7 @@ pub fn medication(r: &Node<'_>, resource_type: &str) -> Read<Mapped> {
     };
     Ok(Mapped::Row(SentRow::Medication(Medication {
         id: 0,
-        name: name.to_string(),
+        name,
         dose: dosage.field("text").opt_string()?,
         frequency: None,
         prescriber: r.field("requester").field("display").opt_string()?,
@@ -212,6 +330,11 @@ pub fn medication(r: &Node<'_>, resource_type: &str) -> Read<Mapped> {
 pub fn allergy(r: &Node<'_>) -> Read<Mapped> {
     if let Some(reason) = not_so(r)? {
         return Ok(Mapped::PassedOver(reason));
+    }
+    if let Some(code) = r.field("code").code_from("http://snomed.info/sct")? {
+        if NO_KNOWN_ALLERGY.contains(&code.str()?) {
+            return Ok(Mapped::PassedOver("a statement of no known allergy"));
+        }
     }
     if let Some(code) = r
         .field("clinicalStatus")
@@ -240,6 +363,19 @@ pub fn allergy(r: &Node<'_>) -> Read<Mapped> {
     }))
 }
 
+/// SNOMED CT's "no known … allergy" situations, which an
+/// AllergyIntolerance may carry as its code: none of them is an allergy
+/// for tend's list (no known allergy, drug, food, latex, environmental
+/// allergy; no known insect allergy).
+const NO_KNOWN_ALLERGY: &[&str] = &[
+    "716186003",
+    "409137002",
+    "429625007",
+    "716184000",
+    "428607008",
+    "428197003",
+];
+
 /// Why a Condition or an allergy is not so: entered in error, or refuted.
 fn not_so(r: &Node<'_>) -> Read<Option<&'static str>> {
     let verification = r.field("verificationStatus");
@@ -255,7 +391,7 @@ fn not_so(r: &Node<'_>) -> Read<Option<&'static str>> {
 
 /// The date of a dateTime (its first ten characters: the day as the
 /// sender wrote it).
-fn date_of(node: &Node<'_>) -> Read<Option<chrono::NaiveDate>> {
+pub(super) fn date_of(node: &Node<'_>) -> Read<Option<chrono::NaiveDate>> {
     let Some(text) = node.opt_str()? else {
         return Ok(None);
     };

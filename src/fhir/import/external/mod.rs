@@ -21,7 +21,9 @@
 //! since an import is idempotent.
 
 mod input;
+mod known;
 mod map;
+mod plan;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -68,6 +70,8 @@ impl Counts {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExternalReport {
     pub members: Counts,
+    /// Coverages in force, read into their members' plan and Medicaid ID.
+    pub coverages: usize,
     /// The rows of the lists, by resource type.
     pub rows: BTreeMap<String, Counts>,
     /// Resources of types tend does not hold, by type.
@@ -93,6 +97,12 @@ impl ExternalReport {
             clean(&db.display().to_string()),
             m.created, m.updated, m.unchanged, m.kept
         )];
+        if self.coverages > 0 {
+            lines.push(format!(
+                "Coverage: {} in force, read into their members' plan and Medicaid ID.",
+                self.coverages
+            ));
+        }
         for (kind, c) in &self.rows {
             lines.push(format!(
                 "{kind}: {} created, {} updated, {} unchanged, {} kept as tend holds them.",
@@ -165,6 +175,11 @@ pub fn import(
         .map_err(|e| refused(e.to_string()))?;
     let files = input::files(path).map_err(refused)?;
     let mut run = Run {
+        rules: store.clock_rules(),
+        people: plan::People::new(),
+        medications: HashMap::new(),
+        today: store.clock().today(),
+        coverages: HashMap::new(),
         options,
         report: ExternalReport::default(),
         patients: HashMap::new(),
@@ -202,6 +217,16 @@ pub fn import(
 
 /// One import's state across its two passes.
 struct Run<'o> {
+    rules: crate::store::fhir::ClockRules,
+    /// The names and phones of the input's Practitioners, Organizations
+    /// and RelatedPersons, for the care teams that name them.
+    people: plan::People,
+    /// The names of the input's Medications, by reference.
+    medications: HashMap<String, String>,
+    today: chrono::NaiveDate,
+    /// What each patient's Coverage gives their record, by the patient's
+    /// reference.
+    coverages: HashMap<String, map::Covered>,
     options: &'o Options,
     report: ExternalReport,
     /// Every way the input refers to a patient written, to its id.
@@ -213,14 +238,46 @@ struct Run<'o> {
 }
 
 impl Run<'_> {
+    /// Three passes: the coverages (a member's ID may be its subscriber
+    /// ID), the patients, then what refers to them.
     fn read(&mut self, tx: &mut Tx<'_>, files: &[std::path::PathBuf]) -> Result<(), String> {
+        for file in files {
+            input::each_resource(
+                file,
+                &|t| {
+                    matches!(
+                        t,
+                        "Coverage"
+                            | "Practitioner"
+                            | "Organization"
+                            | "RelatedPerson"
+                            | "Medication"
+                    )
+                },
+                &mut |item| self.known(item),
+            )?;
+        }
         for file in files {
             input::each_resource(file, &|t| t == "Patient", &mut |item| {
                 self.patient(tx, item)
             })?;
         }
+        let unclaimed = self
+            .coverages
+            .keys()
+            .filter(|k| !self.patients.contains_key(*k) && !self.left_out.contains(*k))
+            .count();
+        if unclaimed > 0 {
+            *self
+                .report
+                .passed_over
+                .entry("Coverage (for no Patient of the input)".into())
+                .or_default() += unclaimed;
+        }
         for file in files {
-            input::each_resource(file, &|t| t != "Patient", &mut |item| self.other(tx, item))?;
+            input::each_resource(file, &|t| t != "Patient" && t != "Coverage", &mut |item| {
+                self.other(tx, item)
+            })?;
         }
         Ok(())
     }
@@ -242,7 +299,8 @@ impl Run<'_> {
             ));
         }
         let node = Node::root(&item.resource);
-        let row = match map::member(&node, &self.options.member_system) {
+        let covered = refs.iter().find_map(|r| self.coverages.get(r));
+        let row = match map::member(&node, &self.options.member_system, covered) {
             Ok(row) => row,
             Err(problem) => {
                 self.problem(&item.place, &map::words(problem));
@@ -276,21 +334,28 @@ impl Run<'_> {
             ));
         }
         let node = Node::root(&item.resource);
-        let (mapped, subject) = match kind.as_str() {
-            "Condition" => (map::condition(&node), "subject"),
-            "MedicationRequest" | "MedicationStatement" => {
-                (map::medication(&node, &kind), "subject")
-            }
-            "AllergyIntolerance" => (map::allergy(&node), "patient"),
-            _ => {
-                *self
-                    .report
-                    .skipped
-                    .entry(clean(&kind).into_owned())
-                    .or_default() += 1;
-                return Ok(());
-            }
+        let subject = if kind == "AllergyIntolerance" {
+            "patient"
+        } else {
+            "subject"
         };
+        if !matches!(
+            kind.as_str(),
+            "Condition"
+                | "MedicationRequest"
+                | "MedicationStatement"
+                | "AllergyIntolerance"
+                | "CareTeam"
+                | "Goal"
+                | "Encounter"
+        ) {
+            *self
+                .report
+                .skipped
+                .entry(clean(&kind).into_owned())
+                .or_default() += 1;
+            return Ok(());
+        }
         let reference = node.field(subject).field("reference");
         let patient = match reference.opt_str() {
             Ok(Some(r)) => reference_key(r),
@@ -309,6 +374,18 @@ impl Run<'_> {
             );
             return Ok(());
         };
+        let mapped = match kind.as_str() {
+            "Condition" => map::condition(&node),
+            "MedicationRequest" | "MedicationStatement" => {
+                map::medication(&node, &kind, &self.medications)
+            }
+            "AllergyIntolerance" => map::allergy(&node),
+            "Goal" => plan::goal(&node),
+            "Encounter" => plan::encounter(&node),
+            _ => {
+                return self.care_team(tx, &item, &node, &patient, patient_id);
+            }
+        };
         let row = match mapped {
             Ok(Mapped::Row(row)) => row,
             Ok(Mapped::PassedOver(why)) => {
@@ -325,12 +402,83 @@ impl Run<'_> {
             }
         };
         let key = self.key(&item, &kind, &patient);
-        let taken = tx
-            .take_row(&key, patient_id, &row)
+        self.take(tx, &item.place, &kind, &key, patient_id, &row)
+    }
+
+    /// One row taken, counted under `kind`; an encounter's clocks brought
+    /// in line with the rules when it is new or changed.
+    fn take(
+        &mut self,
+        tx: &mut Tx<'_>,
+        place: &input::Place,
+        kind: &str,
+        key: &SourceKey,
+        patient_id: i64,
+        row: &crate::store::SentRow,
+    ) -> Result<(), String> {
+        let (id, taken) = tx
+            .take_row(key, patient_id, row)
             .map_err(|e| e.to_string())?;
-        self.report.rows.entry(kind).or_default().add(taken);
+        if matches!(row, crate::store::SentRow::Encounter(_))
+            && matches!(taken, Taken::Created | Taken::Updated)
+        {
+            tx.encounter_from_elsewhere(id, &self.rules)
+                .map_err(|e| e.to_string())?;
+        }
+        self.report
+            .rows
+            .entry(kind.to_string())
+            .or_default()
+            .add(taken);
         if taken == Taken::KeptTends {
-            self.kept_at(&item.place);
+            self.kept_at(place);
+        }
+        Ok(())
+    }
+
+    /// A CareTeam's members, each a row of the patient's care team.
+    fn care_team(
+        &mut self,
+        tx: &mut Tx<'_>,
+        item: &input::Item,
+        node: &Node<'_>,
+        patient: &str,
+        patient_id: i64,
+    ) -> Result<(), String> {
+        let members = match plan::care_team(node, &[patient.to_string()], &self.people, self.today)
+        {
+            Ok(Ok(members)) => members,
+            Ok(Err(why)) => {
+                *self
+                    .report
+                    .passed_over
+                    .entry(format!("CareTeam ({why})"))
+                    .or_default() += 1;
+                return Ok(());
+            }
+            Err(problem) => {
+                self.problem(&item.place, &map::words(problem));
+                return Ok(());
+            }
+        };
+        let team = self.key(item, "CareTeam", patient);
+        for member in members {
+            let (member, row) = match member {
+                Ok(taken) => taken,
+                Err(why) => {
+                    *self
+                        .report
+                        .passed_over
+                        .entry(format!("CareTeam member ({why})"))
+                        .or_default() += 1;
+                    continue;
+                }
+            };
+            let key = SourceKey {
+                resource_id: format!("{}#{member}", team.resource_id),
+                ..team.clone()
+            };
+            self.take(tx, &item.place, "CareTeam member", &key, patient_id, &row)?;
         }
         Ok(())
     }

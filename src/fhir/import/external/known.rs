@@ -1,0 +1,88 @@
+//! What the input says before its patients are read: each patient's
+//! coverage (their member ID may be its subscriber ID), and the names of
+//! the people, organizations and medications its other resources refer to.
+
+use serde_json::Value;
+
+use super::{input, map, plan, reference_key, resource_release, Node, Run};
+
+impl Run<'_> {
+    /// One Coverage, Practitioner, Organization, RelatedPerson or
+    /// Medication of the first pass.
+    pub(super) fn known(&mut self, item: input::Item) -> Result<(), String> {
+        match item.resource["resourceType"].as_str() {
+            Some("Coverage") => self.coverage(item),
+            Some("Medication") => {
+                self.medication_name(item);
+                Ok(())
+            }
+            _ => {
+                self.person(item);
+                Ok(())
+            }
+        }
+    }
+
+    /// A Medication's name, for the requests and statements that refer to
+    /// it.
+    fn medication_name(&mut self, item: input::Item) {
+        let node = Node::root(&item.resource);
+        let Ok(Some(name)) = node.field("code").concept_text() else {
+            return;
+        };
+        if let Some(url) = &item.full_url {
+            self.medications
+                .insert(reference_key(url), name.to_string());
+        }
+        if let Some(id) = item.resource.get("id").and_then(Value::as_str) {
+            self.medications
+                .insert(format!("Medication/{id}"), name.to_string());
+        }
+    }
+
+    /// A name a care team may refer to; one without a name, or of a shape
+    /// tend cannot read, is not needed until a care team names it.
+    fn person(&mut self, item: input::Item) {
+        let kind = item.resource["resourceType"].as_str().unwrap_or_default();
+        if let Ok(Some(found)) = plan::person(&Node::root(&item.resource)) {
+            if let Some(url) = &item.full_url {
+                self.people.insert(reference_key(url), found.clone());
+            }
+            if let Some(id) = item.resource.get("id").and_then(Value::as_str) {
+                self.people.insert(format!("{kind}/{id}"), found);
+            }
+        }
+    }
+
+    fn coverage(&mut self, item: input::Item) -> Result<(), String> {
+        if let Some(release) = resource_release(&item.resource, "Coverage") {
+            return Err(format!(
+                "{}: it is {release}, and tend reads FHIR R4 only",
+                item.place
+            ));
+        }
+        match map::coverage(&Node::root(&item.resource), self.today) {
+            Ok(Ok((beneficiary, covered))) => {
+                self.report.coverages += 1;
+                let held = self
+                    .coverages
+                    .entry(reference_key(&beneficiary))
+                    .or_default();
+                // The first coverage names the plan and the subscriber; a
+                // Medicaid one, wherever it comes, the Medicaid ID.
+                held.subscriber_id = held.subscriber_id.take().or(covered.subscriber_id);
+                held.plan_name = held.plan_name.take().or(covered.plan_name);
+                held.medicaid_id = held.medicaid_id.take().or(covered.medicaid_id);
+            }
+            Ok(Err(why)) => {
+                *self
+                    .report
+                    .passed_over
+                    .entry(format!("Coverage ({why})"))
+                    .or_default() += 1;
+            }
+            Err(problem) => self.problem(&item.place, &map::words(problem)),
+        }
+        Ok(())
+    }
+}

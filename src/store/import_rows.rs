@@ -1,0 +1,340 @@
+//! The rows of a patient's record another system's FHIR brings (see
+//! `import_source`): each kind's values as text (the same form for what is
+//! sent and what is stored, so the two compare), read back, found by what
+//! it is, updated and inserted.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::encounters::wall_text;
+use super::goal::{goal_from_row, GOAL_SELECT};
+use super::{Medication, NewCareTeamMember, NewEncounter, SourceKey, StoreError, Tx};
+use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use crate::domain::goal::Goal;
+
+/// A row of a patient's record as another system sends it.
+#[derive(Debug, Clone)]
+pub enum SentRow {
+    Condition(Condition),
+    Medication(Medication),
+    Allergy {
+        substance: String,
+        reaction: Option<String>,
+        criticality: AllergyCriticality,
+    },
+    CareTeamMember(NewCareTeamMember),
+    Goal(Goal),
+    Encounter(NewEncounter),
+}
+
+impl SentRow {
+    pub(super) fn table(&self) -> &'static str {
+        match self {
+            SentRow::Condition(_) => "condition",
+            SentRow::Medication(_) => "medication",
+            SentRow::Allergy { .. } => "allergy",
+            SentRow::CareTeamMember(_) => "care_team_member",
+            SentRow::Goal(_) => "goal",
+            SentRow::Encounter(_) => "encounter",
+        }
+    }
+
+    pub(super) fn values(&self) -> String {
+        let json = match self {
+            SentRow::Condition(c) => serde_json::json!([
+                c.code,
+                c.display,
+                c.clinical_status.code(),
+                c.onset_date.map(|d| d.to_string())
+            ]),
+            SentRow::Medication(m) => {
+                serde_json::json!([m.name, m.dose, m.frequency, m.prescriber, m.active])
+            }
+            SentRow::Allergy {
+                substance,
+                reaction,
+                criticality,
+            } => serde_json::json!([substance, reaction, criticality.code()]),
+            SentRow::CareTeamMember(m) => {
+                serde_json::json!([m.role, m.name, m.organization, m.phone])
+            }
+            SentRow::Goal(g) => serde_json::json!([
+                g.description,
+                g.status.code(),
+                g.start_date.map(|d| d.to_string()),
+                g.target_date.map(|d| d.to_string()),
+                g.measure,
+                g.priority.code()
+            ]),
+            SentRow::Encounter(e) => serde_json::json!([
+                e.class.code(),
+                e.status.code(),
+                e.facility,
+                wall_text(e.started_at),
+                e.ended_at.map(wall_text),
+                e.disposition.map(|d| d.code()),
+                e.disposition_code
+            ]),
+        };
+        json.to_string()
+    }
+}
+
+impl Tx<'_> {
+    /// The row `id` as it is stored, in the form of `like`; None when it
+    /// was removed.
+    pub(super) fn stored_row(
+        &self,
+        like: &SentRow,
+        id: i64,
+    ) -> Result<Option<SentRow>, StoreError> {
+        let conn = self.conn();
+        let row = match like {
+            SentRow::Condition(c) => conn
+                .prepare_cached(
+                    "SELECT code, display, clinical_status, onset_date FROM condition WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    let status: String = r.get(2)?;
+                    Ok(SentRow::Condition(Condition {
+                        id,
+                        patient_id: c.patient_id,
+                        code: r.get(0)?,
+                        display: r.get(1)?,
+                        clinical_status: ConditionStatus::from_code(&status).unwrap_or_default(),
+                        onset_date: super::codec::opt_date(r, 3)?,
+                    }))
+                })
+                .optional()?,
+            SentRow::Medication(_) => conn
+                .prepare_cached(
+                    "SELECT name, dose, frequency, prescriber, status FROM medication WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    let status: String = r.get(4)?;
+                    Ok(SentRow::Medication(Medication {
+                        id,
+                        name: r.get(0)?,
+                        dose: r.get(1)?,
+                        frequency: r.get(2)?,
+                        prescriber: r.get(3)?,
+                        active: status == "active",
+                    }))
+                })
+                .optional()?,
+            SentRow::Allergy { .. } => conn
+                .prepare_cached("SELECT substance, reaction, criticality FROM allergy WHERE id = ?1")?
+                .query_row([id], |r| {
+                    let criticality: String = r.get(2)?;
+                    Ok(SentRow::Allergy {
+                        substance: r.get(0)?,
+                        reaction: r.get(1)?,
+                        criticality: AllergyCriticality::from_code(&criticality)
+                            .unwrap_or(AllergyCriticality::UnableToAssess),
+                    })
+                })
+                .optional()?,
+            SentRow::CareTeamMember(m) => conn
+                .prepare_cached(
+                    "SELECT role, name, organization, phone FROM care_team_member WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok(SentRow::CareTeamMember(NewCareTeamMember {
+                        patient_id: m.patient_id,
+                        role: r.get(0)?,
+                        name: r.get(1)?,
+                        organization: r.get(2)?,
+                        phone: r.get(3)?,
+                    }))
+                })
+                .optional()?,
+            SentRow::Goal(_) => conn
+                .prepare_cached(&format!("{GOAL_SELECT} WHERE id = ?1"))?
+                .query_row([id], goal_from_row)
+                .optional()?
+                .map(SentRow::Goal),
+            SentRow::Encounter(_) => match self.load_encounter(id) {
+                Ok(e) => {
+                    let disposition_code: Option<String> = conn.query_row(
+                        "SELECT disposition_code FROM encounter WHERE id = ?1",
+                        [id],
+                        |r| r.get(0),
+                    )?;
+                    Some(SentRow::Encounter(NewEncounter {
+                        patient_id: e.patient_id,
+                        class: e.class,
+                        status: e.status,
+                        facility: e.facility,
+                        started_at: e.started_at,
+                        ended_at: e.ended_at,
+                        disposition: e.disposition,
+                        disposition_code,
+                        complexity: e.complexity,
+                        provider: e.provider,
+                        diagnoses: e.diagnoses,
+                    }))
+                }
+                Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        Ok(row)
+    }
+
+    /// A row of the patient that is the same thing as `row`: the same
+    /// condition code (or, without one, the same name), the same
+    /// medication or allergen by name, the same person in the same role,
+    /// the same goal in the same words, an encounter of the same class
+    /// that began at the same time.
+    pub(super) fn same_row(
+        &self,
+        row: &SentRow,
+        patient_id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let conn = self.conn();
+        let one = |sql: &str, values: &[&dyn rusqlite::ToSql]| -> Result<Option<i64>, StoreError> {
+            Ok(conn
+                .prepare_cached(sql)?
+                .query_row(values, |r| r.get(0))
+                .optional()?)
+        };
+        match row {
+            SentRow::Condition(c) => one(
+                "SELECT id FROM condition WHERE patient_id = ?1
+                   AND (code = ?2 OR (?2 IS NULL AND code IS NULL AND display = ?3 COLLATE NOCASE))
+                 ORDER BY id LIMIT 1",
+                &[&patient_id, &c.code, &c.display],
+            ),
+            SentRow::Medication(m) => one(
+                "SELECT id FROM medication WHERE patient_id = ?1 AND name = ?2 COLLATE NOCASE
+                 ORDER BY id LIMIT 1",
+                &[&patient_id, &m.name],
+            ),
+            SentRow::Allergy { substance, .. } => one(
+                "SELECT id FROM allergy WHERE patient_id = ?1 AND substance = ?2 COLLATE NOCASE
+                 ORDER BY id LIMIT 1",
+                &[&patient_id, substance],
+            ),
+            SentRow::CareTeamMember(m) => one(
+                "SELECT id FROM care_team_member WHERE patient_id = ?1
+                   AND name = ?2 COLLATE NOCASE AND role = ?3 COLLATE NOCASE ORDER BY id LIMIT 1",
+                &[&patient_id, &m.name, &m.role],
+            ),
+            SentRow::Goal(g) => one(
+                "SELECT id FROM goal WHERE patient_id = ?1 AND description = ?2 COLLATE NOCASE
+                 ORDER BY id LIMIT 1",
+                &[&patient_id, &g.description],
+            ),
+            SentRow::Encounter(e) => one(
+                "SELECT id FROM encounter WHERE patient_id = ?1 AND class = ?2 AND started_at = ?3
+                 ORDER BY id LIMIT 1",
+                &[&patient_id, &e.class.code(), &wall_text(e.started_at)],
+            ),
+        }
+    }
+
+    pub(super) fn update_row(&mut self, row: &SentRow, id: i64) -> Result<(), StoreError> {
+        let conn = self.conn();
+        match row {
+            SentRow::Condition(c) => conn
+                .prepare_cached(
+                    "UPDATE condition SET code = ?2, display = ?3, clinical_status = ?4,
+                            onset_date = ?5, version = version + 1 WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    c.code,
+                    c.display,
+                    c.clinical_status.code(),
+                    c.onset_date.map(super::write::date_text)
+                ])?,
+            SentRow::Medication(m) => conn
+                .prepare_cached(
+                    "UPDATE medication SET name = ?2, dose = ?3, frequency = ?4, prescriber = ?5,
+                            status = ?6, version = version + 1 WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    m.name,
+                    m.dose,
+                    m.frequency,
+                    m.prescriber,
+                    if m.active { "active" } else { "stopped" }
+                ])?,
+            SentRow::Allergy {
+                substance,
+                reaction,
+                criticality,
+            } => conn
+                .prepare_cached(
+                    "UPDATE allergy SET substance = ?2, reaction = ?3, criticality = ?4 WHERE id = ?1",
+                )?
+                .execute(params![id, substance, reaction, criticality.code()])?,
+            SentRow::CareTeamMember(m) => conn
+                .prepare_cached(
+                    "UPDATE care_team_member SET role = ?2, name = ?3, organization = ?4,
+                            phone = ?5, version = version + 1 WHERE id = ?1",
+                )?
+                .execute(params![id, m.role, m.name, m.organization, m.phone])?,
+            SentRow::Goal(g) => conn
+                .prepare_cached(
+                    "UPDATE goal SET description = ?2, lifecycle_status = ?3, start_date = ?4,
+                            target_date = ?5, measure = ?6, priority = ?7, version = version + 1
+                      WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    g.description,
+                    g.status.code(),
+                    g.start_date.map(super::write::date_text),
+                    g.target_date.map(super::write::date_text),
+                    g.measure,
+                    g.priority.code()
+                ])?,
+            SentRow::Encounter(e) => {
+                self.update_encounter(id, e)?;
+                return Ok(());
+            }
+        };
+        Ok(())
+    }
+
+    /// A new row for patient `patient_id`; an encounter keeps where it
+    /// came from as its feed key (the system, the resource's id).
+    pub(super) fn insert_row(
+        &mut self,
+        row: &SentRow,
+        patient_id: i64,
+        key: &SourceKey,
+    ) -> Result<i64, StoreError> {
+        match row {
+            SentRow::Condition(c) => self.insert_condition(&Condition {
+                patient_id,
+                ..c.clone()
+            }),
+            SentRow::Medication(m) => self.insert_medication(patient_id, m),
+            SentRow::Allergy {
+                substance,
+                reaction,
+                criticality,
+            } => self.insert_allergy(patient_id, substance, reaction.as_deref(), *criticality),
+            SentRow::CareTeamMember(m) => self.insert_care_team_member(&NewCareTeamMember {
+                patient_id,
+                ..m.clone()
+            }),
+            SentRow::Goal(g) => self.insert_goal(&Goal {
+                id: 0,
+                patient_id,
+                ..g.clone()
+            }),
+            SentRow::Encounter(e) => self.insert_encounter(
+                None,
+                &NewEncounter {
+                    patient_id,
+                    ..e.clone()
+                },
+                Some(&key.source),
+                Some(&key.resource_id),
+            ),
+        }
+    }
+}
