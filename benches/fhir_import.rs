@@ -93,6 +93,37 @@ fn measure(dir: &Path) -> (usize, u64) {
     (resources, bytes)
 }
 
+/// The NDJSON files of `data` as one collection Bundle at `out`, written
+/// a line at a time.
+fn as_bundle(data: &Path, out: &Path) {
+    use std::io::{BufRead, Write};
+    let mut writer = std::io::BufWriter::new(std::fs::File::create(out).expect("a bundle"));
+    write!(
+        writer,
+        r#"{{"resourceType":"Bundle","type":"collection","entry":["#
+    )
+    .expect("written");
+    let mut first = true;
+    let mut files: Vec<_> = std::fs::read_dir(data)
+        .expect("the data")
+        .map(|e| e.expect("a file").path())
+        .collect();
+    files.sort();
+    for file in files {
+        let reader = std::io::BufReader::new(std::fs::File::open(file).expect("a file"));
+        for line in reader.lines() {
+            let line = line.expect("a line");
+            if !first {
+                writer.write_all(b",").expect("written");
+            }
+            first = false;
+            write!(writer, r#"{{"resource":{line}}}"#).expect("written");
+        }
+    }
+    writer.write_all(b"]}").expect("written");
+    writer.flush().expect("written");
+}
+
 fn section(sample: &Path, size: usize) -> String {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let data = dir.path().join("bulk");
@@ -104,9 +135,17 @@ fn section(sample: &Path, size: usize) -> String {
          | import | time | patients/s | resources/s | peak RSS | said |\n|---|---:|---:|---:|---:|---|\n",
         bytes as f64 / 1e6
     );
-    for what in [
-        "into an empty database",
-        "the same files again (all unchanged)",
+    let bundle = dir.path().join("bundle.json");
+    as_bundle(&data, &bundle);
+    let other_db = dir.path().join("bundle.db");
+    for (what, input, db) in [
+        ("into an empty database", &data, &db),
+        ("the same files again (all unchanged)", &data, &db),
+        (
+            "the same resources as one Bundle, into an empty database",
+            &bundle,
+            &other_db,
+        ),
     ] {
         let (elapsed, rss_kb, said) = run(
             dir.path(),
@@ -115,7 +154,7 @@ fn section(sample: &Path, size: usize) -> String {
                 db.to_str().unwrap(),
                 "import",
                 "fhir",
-                data.to_str().unwrap(),
+                input.to_str().unwrap(),
                 "--member-id",
                 carebundle::MEMBER_SYSTEM,
             ],
@@ -168,9 +207,9 @@ fn main() {
          `cargo bench --bench fhir_import`. The release binary runs `tend import fhir DIR \
          --member-id SYSTEM` on FHIR Bulk Data NDJSON (one file per resource type): 100 patients \
          from carebundle 0.5.0 (PyPI; US Core 6.1.0, `--profile mixed --seed 7 --format ndjson`), \
-         copied with their own ids and member IDs up to the size. Times are wall time of the whole \
-         process (two passes over the files, one transaction); peak RSS is the import's own \
-         (`wait4`).\n\n",
+         copied with their own ids and member IDs up to the size, and the same resources as one \
+         collection Bundle. Times are wall time of the whole process (three passes over the files, \
+         one transaction); peak RSS is the import's own (`wait4`).\n\n",
     );
     for size in sizes {
         eprintln!("FHIR import benchmark: {size} patients…");

@@ -184,7 +184,21 @@ fn fhir_external(
         member_system,
         partial,
     };
-    let report = match import(&mut store, &path, &options) {
+    // A bar on a terminal only: piped or logged output stays plain lines.
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} read {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let imported = import(&mut store, &path, &options, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    let report = match imported {
         Ok(report) => report,
         Err(refused) => {
             for problem in &refused.problems {

@@ -79,6 +79,30 @@ pub fn files(path: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
+/// A reader that says how many bytes each read brought (for a progress
+/// bar).
+struct Counted<'c, R> {
+    inner: R,
+    read: &'c mut dyn FnMut(u64),
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.read)(n as u64);
+        Ok(n)
+    }
+}
+
+/// The bytes of `files` together (for a progress bar's length).
+pub fn size(files: &[PathBuf]) -> u64 {
+    files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
 /// Whether the file is NDJSON (by its name): one resource a line.
 fn is_ndjson(file: &Path) -> bool {
     file.extension()
@@ -94,13 +118,30 @@ struct TypeOnly<'a> {
     resource_type: Option<std::borrow::Cow<'a, str>>,
 }
 
+/// What a Bundle's entry is read for first: its `fullUrl` and its
+/// resource's type.
+#[derive(Deserialize)]
+struct EntryHead<'a> {
+    #[serde(rename = "fullUrl", borrow)]
+    full_url: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    resource: Option<TypeOnly<'a>>,
+}
+
+/// An entry's resource, read whole once it is wanted.
+#[derive(Deserialize)]
+struct FullEntry {
+    resource: Value,
+}
+
 /// Calls `each` with every resource of `file` whose type `wanted` accepts,
-/// in the file's order. NDJSON is read a line at a time, so memory does
-/// not grow with the file; a Bundle is read whole.
+/// in the file's order. NDJSON is read a line at a time and a Bundle an
+/// entry at a time, so memory does not grow with the file.
 pub fn each_resource(
     file: &Path,
     wanted: &dyn Fn(&str) -> bool,
     each: &mut dyn FnMut(Item) -> Result<(), String>,
+    read: &mut dyn FnMut(u64),
 ) -> Result<(), String> {
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
@@ -109,47 +150,57 @@ pub fn each_resource(
     let name = clean(&name).into_owned();
     let opened = crate::team_install::as_user(|| std::fs::File::open(file))
         .map_err(|e| format!("{name}: cannot read it ({e})"))?;
-    let reader = BufReader::with_capacity(1 << 16, opened);
+    let reader = BufReader::with_capacity(
+        1 << 16,
+        Counted {
+            inner: opened,
+            read,
+        },
+    );
     if is_ndjson(file) {
         return each_line(reader, &name, wanted, each);
     }
-    let json: Value = serde_json::from_reader(reader)
-        .map_err(|e| format!("{name}: {}", super::super::json_problem(&e)))?;
-    match json.get("resourceType").and_then(Value::as_str) {
-        Some("Bundle") => {
-            let Some(Value::Array(entries)) = json.get("entry") else {
-                return Ok(());
-            };
-            for (i, entry) in entries.iter().enumerate() {
-                let place = Place {
-                    file: name.clone(),
-                    at: At::Entry(i),
-                };
-                let Some(resource) = entry.get("resource") else {
-                    return Err(format!("{place}: the entry has no resource"));
-                };
-                let kind = resource.get("resourceType").and_then(Value::as_str);
-                if !kind.is_some_and(wanted) {
-                    continue;
-                }
-                each(Item {
-                    place,
-                    full_url: entry
-                        .get("fullUrl")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                    resource: resource.clone(),
-                })?;
-            }
-            Ok(())
+    // A Bundle's entries as the parser reaches them: a resource not
+    // wanted in this pass is dropped at once.
+    let mut on_entry = |i: usize, entry: &serde_json::value::RawValue| -> Result<(), String> {
+        let place = Place {
+            file: name.clone(),
+            at: At::Entry(i),
+        };
+        let not_an_entry = |_| format!("{place}: the entry is not a JSON object");
+        let head: EntryHead<'_> = serde_json::from_str(entry.get()).map_err(not_an_entry)?;
+        let Some(resource) = head.resource else {
+            return Err(format!("{place}: the entry has no resource"));
+        };
+        if !resource.resource_type.as_deref().is_some_and(wanted) {
+            return Ok(());
         }
+        let whole: FullEntry = serde_json::from_str(entry.get()).map_err(not_an_entry)?;
+        each(Item {
+            place,
+            full_url: head.full_url.map(|u| u.into_owned()),
+            resource: whole.resource,
+        })
+    };
+    let rest = match super::stream::read(reader, &mut on_entry) {
+        Ok(rest) => rest,
+        Err(super::stream::Stop::Handler(why)) => return Err(why),
+        Err(super::stream::Stop::Json(e)) => {
+            return Err(format!("{name}: {}", super::super::json_problem(&e)))
+        }
+    };
+    match rest.fields.get("resourceType").and_then(Value::as_str) {
+        Some("Bundle") => Ok(()),
+        _ if rest.entries > 0 => Err(format!(
+            "{name}: it has entries but is not a Bundle (its resourceType says otherwise)"
+        )),
         Some(kind) if wanted(kind) => each(Item {
             place: Place {
                 file: name,
                 at: At::Whole,
             },
             full_url: None,
-            resource: json,
+            resource: Value::Object(rest.fields),
         }),
         Some(_) => Ok(()),
         None => Err(format!(

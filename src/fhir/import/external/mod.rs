@@ -24,6 +24,7 @@ mod input;
 mod known;
 mod map;
 mod plan;
+mod stream;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -165,6 +166,7 @@ pub fn import(
     store: &mut Store,
     path: &Path,
     options: &Options,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ExternalReport, Refused> {
     let refused = |problem: String| Refused {
         problems: vec![clean(&problem).into_owned()],
@@ -189,7 +191,8 @@ pub fn import(
     };
     let written = store.write(|tx| {
         tx.bulk_load(|tx| {
-            run.read(tx, &files).map_err(StoreError::Refused)?;
+            run.read(tx, &files, progress)
+                .map_err(StoreError::Refused)?;
             if !run.problems.is_empty() && !options.partial {
                 return Err(StoreError::Refused(String::new()));
             }
@@ -240,7 +243,25 @@ struct Run<'o> {
 impl Run<'_> {
     /// Three passes: the coverages (a member's ID may be its subscriber
     /// ID), the patients, then what refers to them.
-    fn read(&mut self, tx: &mut Tx<'_>, files: &[std::path::PathBuf]) -> Result<(), String> {
+    /// `progress` is told the bytes read so far of the three passes'
+    /// together (each reads every file).
+    fn read(
+        &mut self,
+        tx: &mut Tx<'_>,
+        files: &[std::path::PathBuf],
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(), String> {
+        let total = 3 * input::size(files);
+        let mut done = 0;
+        let mut said = 0;
+        let mut read = |n: u64| {
+            done += n;
+            // At most every MiB: a bar need not move more often.
+            if done - said >= 1 << 20 || done == total {
+                said = done;
+                progress(done, total);
+            }
+        };
         for file in files {
             input::each_resource(
                 file,
@@ -255,12 +276,16 @@ impl Run<'_> {
                     )
                 },
                 &mut |item| self.known(item),
+                &mut read,
             )?;
         }
         for file in files {
-            input::each_resource(file, &|t| t == "Patient", &mut |item| {
-                self.patient(tx, item)
-            })?;
+            input::each_resource(
+                file,
+                &|t| t == "Patient",
+                &mut |item| self.patient(tx, item),
+                &mut read,
+            )?;
         }
         let unclaimed = self
             .coverages
@@ -275,9 +300,12 @@ impl Run<'_> {
                 .or_default() += unclaimed;
         }
         for file in files {
-            input::each_resource(file, &|t| t != "Patient" && t != "Coverage", &mut |item| {
-                self.other(tx, item)
-            })?;
+            input::each_resource(
+                file,
+                &|t| t != "Patient" && t != "Coverage",
+                &mut |item| self.other(tx, item),
+                &mut read,
+            )?;
         }
         Ok(())
     }
