@@ -696,3 +696,48 @@ fn the_specifications_examples_come_in_as_record_care_team_goals_and_a_stay_with
         ["ZZ12345Q"]
     );
 }
+
+#[test]
+fn the_member_id_system_may_come_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = spec_folder(dir.path());
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join(".config/tend")).unwrap();
+    std::fs::write(
+        home.join(".config/tend/config.toml"),
+        format!(
+            "user = \"ccuser\"\nfhir_member_id = \"{}\"\n",
+            spec_examples::MRN_SYSTEM
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("t.db");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tend"))
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "import",
+                "fhir",
+                folder.to_str().unwrap(),
+            ])
+            .args(args)
+            .env_clear()
+            .env("HOME", &home)
+            .env("USER", "ccuser")
+            .env("TEND_NOW", common::NOW)
+            .output()
+            .unwrap()
+    };
+    let said = ok(run(&[]));
+    assert!(said.contains("members 1 created"), "{said}");
+    assert_eq!(strings(&db, "SELECT member_id FROM patient"), ["12345"]);
+    // --member-id wins over the config.
+    let refused = run(&["--member-id", "urn:other"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("Patient-example.json: identifier has no urn:other"),
+        "{}",
+        stderr(&refused)
+    );
+}
