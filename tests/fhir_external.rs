@@ -741,3 +741,45 @@ fn the_member_id_system_may_come_from_the_config() {
         stderr(&refused)
     );
 }
+
+#[test]
+fn a_psychiatric_stays_diagnosis_starts_its_mental_health_follow_up_clocks() {
+    // The specification's stroke, made schizophrenia (F20.9), as the
+    // encounter diagnosis of the stay: named by the Condition, or listed
+    // by the Encounter.
+    for listed_by_the_encounter in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = spec_folder(dir.path());
+        let mut condition = spec_examples::example("Condition-stroke");
+        condition["code"] = serde_json::json!({"coding": [{
+            "system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "F20.9",
+            "display": "Schizophrenia, unspecified"
+        }]});
+        let stay_file = folder.join("Encounter-emerg.json");
+        if listed_by_the_encounter {
+            let mut stay: Value =
+                serde_json::from_str(&std::fs::read_to_string(&stay_file).unwrap()).unwrap();
+            stay["diagnosis"] =
+                serde_json::json!([{"condition": {"reference": "Condition/stroke"}, "rank": 1}]);
+            std::fs::write(&stay_file, stay.to_string()).unwrap();
+        } else {
+            condition["encounter"] = serde_json::json!({"reference": "Encounter/emerg"});
+        }
+        std::fs::write(folder.join("Condition-stroke.json"), condition.to_string()).unwrap();
+        let db = dir.path().join("t.db");
+        ok(import_as(&db, &folder, spec_examples::MRN_SYSTEM, &[]));
+        assert_eq!(
+            strings(&db, "SELECT rank || '|' || code FROM encounter_diagnosis"),
+            ["1|F20.9"]
+        );
+        assert_eq!(
+            strings(
+                &db,
+                "SELECT kind || '|' || due_on FROM transition_clock
+                  WHERE kind LIKE 'fuh%' ORDER BY due_on"
+            ),
+            ["fuh-7|2026-11-27", "fuh-30|2026-12-20"],
+            "discharged Friday 20 November: a mental health visit within 7 and 30 days"
+        );
+    }
+}

@@ -72,7 +72,11 @@ impl SentRow {
                 wall_text(e.started_at),
                 e.ended_at.map(wall_text),
                 e.disposition.map(|d| d.code()),
-                e.disposition_code
+                e.disposition_code,
+                e.diagnoses
+                    .iter()
+                    .map(|d| d.code.as_str())
+                    .collect::<Vec<_>>()
             ]),
         };
         json.to_string()

@@ -16,10 +16,41 @@ impl Run<'_> {
                 self.medication_name(item);
                 Ok(())
             }
+            Some("Condition") => {
+                self.encounter_diagnosis(item);
+                Ok(())
+            }
             _ => {
                 self.person(item);
                 Ok(())
             }
+        }
+    }
+
+    /// An encounter diagnosis, for the encounter that lists it or that it
+    /// names. One tend cannot read is a problem of the second pass, which
+    /// reads every Condition.
+    fn encounter_diagnosis(&mut self, item: input::Item) {
+        let Ok(Some((encounter, diagnosis))) =
+            map::encounter_diagnosis(&Node::root(&item.resource))
+        else {
+            return;
+        };
+        let mut keys = Vec::new();
+        if let Some(url) = &item.full_url {
+            keys.push(reference_key(url));
+        }
+        if let Some(id) = item.resource.get("id").and_then(Value::as_str) {
+            keys.push(format!("Condition/{id}"));
+        }
+        for key in &keys {
+            self.diagnoses.insert(key.clone(), diagnosis.clone());
+        }
+        if let (Some(encounter), Some(key)) = (encounter, keys.into_iter().next()) {
+            self.diagnoses_of
+                .entry(reference_key(&encounter))
+                .or_default()
+                .push(key);
         }
     }
 

@@ -6,6 +6,7 @@
 
 use crate::domain::choice::ChoiceList;
 use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use crate::domain::encounter::Diagnosis;
 use crate::domain::language::{self, PreferredLanguage};
 use crate::domain::names::person_name as canonical_name;
 use crate::domain::patient::{check_postal_code, check_state, normalize_phone, Sex};
@@ -231,16 +232,9 @@ pub fn condition(r: &Node<'_>) -> Read<Mapped> {
     if let Some(reason) = not_so(r)? {
         return Ok(Mapped::PassedOver(reason));
     }
-    for category in r.field("category").items()? {
-        if category
-            .code_from("http://terminology.hl7.org/CodeSystem/condition-category")?
-            .map(|c| c.opt_str())
-            .transpose()?
-            .flatten()
-            == Some("encounter-diagnosis")
-        {
-            return Ok(Mapped::PassedOver("an encounter diagnosis"));
-        }
+    if is_encounter_diagnosis(r)? {
+        // Read with its encounter, as one of the stay's diagnoses.
+        return Ok(Mapped::PassedOver("an encounter diagnosis"));
     }
     let code = r.field("code");
     let display = code
@@ -264,6 +258,41 @@ pub fn condition(r: &Node<'_>) -> Read<Mapped> {
         clinical_status: status.unwrap_or_default(),
         onset_date: date_of(&r.field("onsetDateTime"))?,
     })))
+}
+
+/// An encounter diagnosis with an ICD-10-CM code (the code families the
+/// transitions of care read, such as a mental illness for the FUH
+/// clocks), and the encounter it names, if it names one; None for any
+/// other Condition.
+pub fn encounter_diagnosis(r: &Node<'_>) -> Read<Option<(Option<String>, Diagnosis)>> {
+    if not_so(r)?.is_some() || !is_encounter_diagnosis(r)? {
+        return Ok(None);
+    }
+    let code = r.field("code");
+    let Some(icd) = code.code_from(system::ICD10CM)? else {
+        return Ok(None);
+    };
+    let icd = icd.str()?.to_string();
+    let display = code.concept_text()?.unwrap_or(&icd).to_string();
+    Ok(Some((
+        r.field("encounter").field("reference").opt_string()?,
+        Diagnosis { code: icd, display },
+    )))
+}
+
+fn is_encounter_diagnosis(r: &Node<'_>) -> Read<bool> {
+    for category in r.field("category").items()? {
+        if category
+            .code_from("http://terminology.hl7.org/CodeSystem/condition-category")?
+            .map(|c| c.opt_str())
+            .transpose()?
+            .flatten()
+            == Some("encounter-diagnosis")
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// A MedicationRequest or MedicationStatement: active (or on hold) is

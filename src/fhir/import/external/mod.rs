@@ -24,9 +24,10 @@ mod input;
 mod known;
 mod map;
 mod plan;
+mod report;
 mod stream;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde_json::Value;
@@ -36,6 +37,7 @@ use super::version::resource_release;
 use crate::store::{AuditAction, SourceKey, Store, StoreError, Taken, Tx};
 use crate::text::clean;
 use map::Mapped;
+pub use report::{Counts, ExternalReport};
 
 /// What the import is told.
 #[derive(Debug, Clone)]
@@ -44,108 +46,6 @@ pub struct Options {
     pub member_system: String,
     /// Leave out the patients with problems, and import the rest.
     pub partial: bool,
-}
-
-/// How many resources were taken which way.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    /// Left as tend holds them (see [`Taken::KeptTends`]).
-    pub kept: usize,
-}
-
-impl Counts {
-    fn add(&mut self, taken: Taken) {
-        match taken {
-            Taken::Created => self.created += 1,
-            Taken::Updated => self.updated += 1,
-            Taken::Unchanged => self.unchanged += 1,
-            Taken::KeptTends => self.kept += 1,
-        }
-    }
-}
-
-/// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExternalReport {
-    pub members: Counts,
-    /// Coverages in force, read into their members' plan and Medicaid ID.
-    pub coverages: usize,
-    /// The rows of the lists, by resource type.
-    pub rows: BTreeMap<String, Counts>,
-    /// Resources of types tend does not hold, by type.
-    pub skipped: BTreeMap<String, usize>,
-    /// Resources of types tend holds passed over, by type and why
-    /// ("Condition (an encounter diagnosis)").
-    pub passed_over: BTreeMap<String, usize>,
-    /// Where tend's row was kept over what the system sent.
-    pub kept_at: Vec<String>,
-    /// The problems `partial` left out, each with its place (the first
-    /// of them), and how many there were.
-    pub left_out: Vec<String>,
-    pub left_out_count: usize,
-}
-
-impl ExternalReport {
-    /// What was done, a line each, for standard output: `shown` names the
-    /// input, `db` the database.
-    pub fn lines(&self, shown: &str, db: &Path) -> Vec<String> {
-        let m = &self.members;
-        let mut lines = vec![format!(
-            "Imported {shown} into {}: members {} created, {} updated, {} unchanged, {} kept as tend holds them.",
-            clean(&db.display().to_string()),
-            m.created, m.updated, m.unchanged, m.kept
-        )];
-        if self.coverages > 0 {
-            lines.push(format!(
-                "Coverage: {} in force, read into their members' plan and Medicaid ID.",
-                self.coverages
-            ));
-        }
-        for (kind, c) in &self.rows {
-            lines.push(format!(
-                "{kind}: {} created, {} updated, {} unchanged, {} kept as tend holds them.",
-                c.created, c.updated, c.unchanged, c.kept
-            ));
-        }
-        let listed = |counts: &BTreeMap<String, usize>| {
-            let mut by_count: Vec<(&String, &usize)> = counts.iter().collect();
-            by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-            by_count
-                .iter()
-                .map(|(kind, n)| format!("{n} {kind}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        if !self.skipped.is_empty() {
-            lines.push(format!(
-                "skipped (not held by tend): {}.",
-                listed(&self.skipped)
-            ));
-        }
-        if !self.passed_over.is_empty() {
-            lines.push(format!("passed over: {}.", listed(&self.passed_over)));
-        }
-        if !self.kept_at.is_empty() {
-            lines.push(format!(
-                "kept as tend holds them (changed in tend since, or there before): {}.",
-                self.kept_at.join("; ")
-            ));
-        }
-        if self.left_out_count > 0 {
-            lines.push(format!(
-                "left out: {} (listed on standard error).",
-                if self.left_out_count == 1 {
-                    "1 problem".to_string()
-                } else {
-                    format!("{} problems", self.left_out_count)
-                }
-            ));
-        }
-        lines
-    }
 }
 
 /// Why nothing was imported: every problem, each with its place.
@@ -180,6 +80,8 @@ pub fn import(
         rules: store.clock_rules(),
         people: plan::People::new(),
         medications: HashMap::new(),
+        diagnoses: HashMap::new(),
+        diagnoses_of: HashMap::new(),
         today: store.clock().today(),
         coverages: HashMap::new(),
         options,
@@ -226,6 +128,10 @@ struct Run<'o> {
     people: plan::People,
     /// The names of the input's Medications, by reference.
     medications: HashMap<String, String>,
+    /// The input's encounter diagnoses (ICD-10-CM), by reference; and the
+    /// ones that name their encounter, by the encounter's reference.
+    diagnoses: HashMap<String, crate::domain::encounter::Diagnosis>,
+    diagnoses_of: HashMap<String, Vec<String>>,
     today: chrono::NaiveDate,
     /// What each patient's Coverage gives their record, by the patient's
     /// reference.
@@ -273,6 +179,7 @@ impl Run<'_> {
                             | "Organization"
                             | "RelatedPerson"
                             | "Medication"
+                            | "Condition"
                     )
                 },
                 &mut |item| self.known(item),
@@ -409,7 +316,7 @@ impl Run<'_> {
             }
             "AllergyIntolerance" => map::allergy(&node),
             "Goal" => plan::goal(&node),
-            "Encounter" => plan::encounter(&node),
+            "Encounter" => plan::encounter(&node, &self.stay_diagnoses(&item)),
             _ => {
                 return self.care_team(tx, &item, &node, &patient, patient_id);
             }
@@ -431,6 +338,47 @@ impl Run<'_> {
         };
         let key = self.key(&item, &kind, &patient);
         self.take(tx, &item.place, &kind, &key, patient_id, &row)
+    }
+
+    /// The diagnoses of the Encounter `item`, principal first: those its
+    /// `diagnosis` list names (by rank), then those that name it.
+    fn stay_diagnoses(&self, item: &input::Item) -> Vec<crate::domain::encounter::Diagnosis> {
+        let mut listed: Vec<(i64, String)> = Vec::new();
+        if let Some(list) = item.resource.get("diagnosis").and_then(Value::as_array) {
+            for (i, entry) in list.iter().enumerate() {
+                let rank = entry
+                    .get("rank")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1000 + i as i64);
+                if let Some(r) = entry
+                    .pointer("/condition/reference")
+                    .and_then(Value::as_str)
+                {
+                    listed.push((rank, reference_key(r)));
+                }
+            }
+        }
+        listed.sort_by_key(|(rank, _)| *rank);
+        let mut keys: Vec<String> = listed.into_iter().map(|(_, key)| key).collect();
+        let mut own = Vec::new();
+        if let Some(url) = &item.full_url {
+            own.push(reference_key(url));
+        }
+        if let Some(id) = item.resource.get("id").and_then(Value::as_str) {
+            own.push(format!("Encounter/{id}"));
+        }
+        for key in own {
+            keys.extend(self.diagnoses_of.get(&key).into_iter().flatten().cloned());
+        }
+        let mut diagnoses: Vec<crate::domain::encounter::Diagnosis> = Vec::new();
+        for key in keys {
+            if let Some(d) = self.diagnoses.get(&key) {
+                if !diagnoses.iter().any(|known| known.code == d.code) {
+                    diagnoses.push(d.clone());
+                }
+            }
+        }
+        diagnoses
     }
 
     /// One row taken, counted under `kind`; an encounter's clocks brought

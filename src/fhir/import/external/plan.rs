@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::map::Mapped;
 use crate::domain::choice::ChoiceList;
-use crate::domain::encounter::{Complexity, EncounterStatus};
+use crate::domain::encounter::{Complexity, Diagnosis, EncounterStatus};
 use crate::domain::goal::{Goal, GoalPriority, GoalStatus};
 use crate::fhir::codes;
 use crate::fhir::import::encounter::{disposition, wall};
@@ -210,9 +210,11 @@ fn measure(target: &Node<'_>) -> Read<Option<String>> {
 
 /// An Encounter of a class the transitions of care keep (v3 ActCode
 /// EMER, IMP, OBSENC, NONAC, AMB): its status, facility, times and
-/// discharge disposition. One planned, entered in error or of another
-/// class (a home or virtual visit), or without a start, is passed over.
-pub fn encounter(r: &Node<'_>) -> Read<Mapped> {
+/// discharge disposition, and its `diagnoses` (principal first, read
+/// from the input's encounter-diagnosis Conditions). One planned, entered
+/// in error or of another class (a home or virtual visit), or without a
+/// start, is passed over.
+pub fn encounter(r: &Node<'_>, diagnoses: &[Diagnosis]) -> Read<Mapped> {
     let status = match r.field("status").str()? {
         "arrived" | "triaged" | "in-progress" | "onleave" => EncounterStatus::InProgress,
         "finished" => EncounterStatus::Finished,
@@ -267,6 +269,6 @@ pub fn encounter(r: &Node<'_>) -> Read<Mapped> {
         disposition_code,
         complexity: Complexity::Moderate,
         provider: None,
-        diagnoses: Vec::new(),
+        diagnoses: diagnoses.to_vec(),
     })))
 }
