@@ -163,7 +163,8 @@ fn a_us_core_bundle_imports_with_counts_per_type_and_again_changes_nothing() {
             "Condition: 4 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
             "Encounter: 1 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
             "MedicationRequest: 4 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
-            "skipped (not held by tend): 34 Observation, 5 DiagnosticReport, 1 Practitioner.",
+            "skipped (not held by tend): 30 Observation, 5 DiagnosticReport, 1 Practitioner.",
+            "passed over: 4 Observation (no goal of the patient tracks it).",
         ],
         "{said}"
     );
@@ -243,6 +244,39 @@ fn a_us_core_bundle_imports_with_counts_per_type_and_again_changes_nothing() {
         "{again}"
     );
     assert_eq!(tables(&db), before, "the same bundle again changes nothing");
+
+    // A coordinator's goal on the HbA1c: the lab's result comes in as its
+    // progress (and only once).
+    let a1c = json["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["code"]["coding"][0]["code"] == "4548-4")
+        .unwrap();
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO goal (patient_id, description, lifecycle_status, measure)
+             VALUES (1, 'Keep my sugar in range', 'active', 'HbA1c below 8%')",
+            [],
+        )
+        .unwrap();
+    for _ in 0..2 {
+        ok(import(&db, &bundle, &[]));
+    }
+    assert_eq!(
+        strings(
+            &db,
+            "SELECT recorded_on || '|' || note || '|' || value FROM goal_progress"
+        ),
+        [format!(
+            "{}|HbA1c {} % (imported)|{}",
+            &a1c["effectiveDateTime"].as_str().unwrap()[..10],
+            a1c["valueQuantity"]["value"],
+            a1c["valueQuantity"]["value"].as_f64().unwrap()
+        )]
+    );
 }
 
 /// A bulk export of `count` patients, with the member ID of one of them
@@ -529,6 +563,7 @@ fn spec_folder(dir: &Path) -> std::path::PathBuf {
         "Goal-stop-smoking",
         "CarePlan-example",
         "Observation-bmi",
+        "Observation-example",
         "Practitioner-example",
         "Encounter-home",
     ] {
@@ -574,9 +609,11 @@ fn the_specifications_examples_come_in_as_record_care_team_goals_and_a_stay_with
             "Condition: 2 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
             "Encounter: 1 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
             "Goal: 2 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
-            "skipped (not held by tend): 1 CarePlan, 1 Observation, 1 Practitioner.",
+            "Observation (goal progress): 1 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "skipped (not held by tend): 1 CarePlan, 1 Practitioner.",
             "passed over: 2 Condition (an encounter diagnosis), 1 AllergyIntolerance (a statement \
-             of no known allergy), 1 Encounter (of a class tend does not keep).",
+             of no known allergy), 1 Encounter (of a class tend does not keep), 1 Observation \
+             (no goal of the patient tracks it).",
         ],
         "{said}"
     );
@@ -626,6 +663,14 @@ fn the_specifications_examples_come_in_as_record_care_team_goals_and_a_stay_with
              high-priority",
             "Stop smoking|completed|-|-|medium-priority"
         ]
+    );
+    // The body weight, on the goal that tracks weight (the BMI tracks none).
+    assert_eq!(
+        strings(
+            &db,
+            "SELECT recorded_on || '|' || note || '|' || value FROM goal_progress"
+        ),
+        ["2016-03-28|Weight 185 lbs (imported)|185.0"]
     );
     // The stay, and the clocks the rules start for a discharge home on
     // Friday 20 November: contact in two business days, a visit in 14.
@@ -687,6 +732,27 @@ fn the_specifications_examples_come_in_as_record_care_team_goals_and_a_stay_with
         before,
         "the same resources in a bundle change nothing"
     );
+
+    // tend's export of all of it, through the independent validator.
+    Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE patient SET consent_status = 'active'", [])
+        .unwrap();
+    let exported = dir.path().join("export.json");
+    ok(tend(
+        &db,
+        &["export", "fhir", "--out", exported.to_str().unwrap()],
+    ));
+    let validated = validator::validate(&exported);
+    for kind in [
+        "Patient 1",
+        "CareTeam 1",
+        "Goal 2",
+        "Encounter 1",
+        "Observation 1",
+    ] {
+        assert!(validated.contains(kind), "{kind} in {validated}");
+    }
 
     // The member ID as the coverage's subscriber ID, into another database.
     let other = dir.path().join("other.db");

@@ -24,6 +24,13 @@ pub enum SentRow {
     CareTeamMember(NewCareTeamMember),
     Goal(Goal),
     Encounter(NewEncounter),
+    /// A measurement as progress on goal `goal_id`.
+    Progress {
+        goal_id: i64,
+        recorded_on: chrono::NaiveDate,
+        note: String,
+        value: f64,
+    },
 }
 
 impl SentRow {
@@ -35,6 +42,7 @@ impl SentRow {
             SentRow::CareTeamMember(_) => "care_team_member",
             SentRow::Goal(_) => "goal",
             SentRow::Encounter(_) => "encounter",
+            SentRow::Progress { .. } => "goal_progress",
         }
     }
 
@@ -78,6 +86,12 @@ impl SentRow {
                     .map(|d| d.code.as_str())
                     .collect::<Vec<_>>()
             ]),
+            SentRow::Progress {
+                goal_id,
+                recorded_on,
+                note,
+                value,
+            } => serde_json::json!([goal_id, recorded_on.to_string(), note, value]),
         };
         json.to_string()
     }
@@ -180,6 +194,19 @@ impl Tx<'_> {
                 Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)) => None,
                 Err(e) => return Err(e),
             },
+            SentRow::Progress { .. } => conn
+                .prepare_cached(
+                    "SELECT goal_id, recorded_on, note, value FROM goal_progress WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok(SentRow::Progress {
+                        goal_id: r.get(0)?,
+                        recorded_on: super::codec::opt_date(r, 1)?.unwrap_or_default(),
+                        note: r.get(2)?,
+                        value: r.get::<_, Option<f64>>(3)?.unwrap_or(f64::NAN),
+                    })
+                })
+                .optional()?,
         };
         Ok(row)
     }
@@ -232,6 +259,16 @@ impl Tx<'_> {
                 "SELECT id FROM encounter WHERE patient_id = ?1 AND class = ?2 AND started_at = ?3
                  ORDER BY id LIMIT 1",
                 &[&patient_id, &e.class.code(), &wall_text(e.started_at)],
+            ),
+            SentRow::Progress {
+                goal_id,
+                recorded_on,
+                value,
+                ..
+            } => one(
+                "SELECT id FROM goal_progress WHERE goal_id = ?1 AND recorded_on = ?2
+                   AND value = ?3 ORDER BY id LIMIT 1",
+                &[goal_id, &super::write::date_text(*recorded_on), value],
             ),
         }
     }
@@ -298,6 +335,16 @@ impl Tx<'_> {
                 self.update_encounter(id, e)?;
                 return Ok(());
             }
+            SentRow::Progress {
+                recorded_on,
+                note,
+                value,
+                ..
+            } => conn
+                .prepare_cached(
+                    "UPDATE goal_progress SET recorded_on = ?2, note = ?3, value = ?4 WHERE id = ?1",
+                )?
+                .execute(params![id, super::write::date_text(*recorded_on), note, value])?,
         };
         Ok(())
     }
@@ -339,6 +386,27 @@ impl Tx<'_> {
                 Some(&key.source),
                 Some(&key.resource_id),
             ),
+            SentRow::Progress {
+                goal_id,
+                recorded_on,
+                note,
+                value,
+            } => self.insert_progress(*goal_id, *recorded_on, note, Some(*value), None),
         }
+    }
+
+    /// The patient's open goals (proposed, active, on hold): id, words and
+    /// measure, for the measurements another system sends.
+    pub fn open_goals(
+        &self,
+        patient_id: i64,
+    ) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, description, measure FROM goal
+              WHERE patient_id = ?1 AND lifecycle_status IN ('proposed', 'active', 'on-hold')
+              ORDER BY id",
+        )?;
+        let rows = stmt.query_map([patient_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -4,9 +4,9 @@
 ///
 /// `tend import fhir --member-id SYSTEM` takes FHIR from an EHR, an HIE or
 /// a payer. Each row it writes or finds (a patient, a condition, a
-/// medication, an allergy, a care team member, a goal, an encounter) is
-/// linked here to the resource it came from:
-/// the sending system (`source`), the resource's type and id (an
+/// medication, an allergy, a care team member, a goal, an encounter, a
+/// measurement as a goal's progress) is linked here to the resource it
+/// came from: the sending system (`source`), the resource's type and id (an
 /// encounter keeps them as its feed key too, as an ADT message's visit
 /// does). `sent` holds
 /// the values the import last took from that resource, in the import's
@@ -24,7 +24,7 @@ CREATE TABLE import_source (
                   CHECK (row_table = 'patient' OR row_table = 'condition'
                          OR row_table = 'medication' OR row_table = 'allergy'
                          OR row_table = 'care_team_member' OR row_table = 'goal'
-                         OR row_table = 'encounter'),
+                         OR row_table = 'encounter' OR row_table = 'goal_progress'),
     row_id        INTEGER NOT NULL,
     sent          TEXT NOT NULL,
     PRIMARY KEY (source, resource_type, resource_id)

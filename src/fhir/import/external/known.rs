@@ -116,4 +116,47 @@ impl Run<'_> {
         }
         Ok(())
     }
+    /// The diagnoses of the Encounter `item`, principal first: those its
+    /// `diagnosis` list names (by rank), then those that name it.
+    pub(super) fn stay_diagnoses(
+        &self,
+        item: &input::Item,
+    ) -> Vec<crate::domain::encounter::Diagnosis> {
+        let mut listed: Vec<(i64, String)> = Vec::new();
+        if let Some(list) = item.resource.get("diagnosis").and_then(Value::as_array) {
+            for (i, entry) in list.iter().enumerate() {
+                let rank = entry
+                    .get("rank")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1000 + i as i64);
+                if let Some(r) = entry
+                    .pointer("/condition/reference")
+                    .and_then(Value::as_str)
+                {
+                    listed.push((rank, reference_key(r)));
+                }
+            }
+        }
+        listed.sort_by_key(|(rank, _)| *rank);
+        let mut keys: Vec<String> = listed.into_iter().map(|(_, key)| key).collect();
+        let mut own = Vec::new();
+        if let Some(url) = &item.full_url {
+            own.push(reference_key(url));
+        }
+        if let Some(id) = item.resource.get("id").and_then(Value::as_str) {
+            own.push(format!("Encounter/{id}"));
+        }
+        for key in own {
+            keys.extend(self.diagnoses_of.get(&key).into_iter().flatten().cloned());
+        }
+        let mut diagnoses: Vec<crate::domain::encounter::Diagnosis> = Vec::new();
+        for key in keys {
+            if let Some(d) = self.diagnoses.get(&key) {
+                if !diagnoses.iter().any(|known| known.code == d.code) {
+                    diagnoses.push(d.clone());
+                }
+            }
+        }
+        diagnoses
+    }
 }

@@ -23,6 +23,7 @@
 mod input;
 mod known;
 mod map;
+mod measures;
 mod plan;
 mod report;
 mod stream;
@@ -147,9 +148,10 @@ struct Run<'o> {
 }
 
 impl Run<'_> {
-    /// Three passes: the coverages (a member's ID may be its subscriber
-    /// ID), the patients, then what refers to them.
-    /// `progress` is told the bytes read so far of the three passes'
+    /// Four passes: the coverages (a member's ID may be its subscriber
+    /// ID) and the names and diagnoses others refer to, the patients, what
+    /// refers to them, and last the measurements (once every goal is in).
+    /// `progress` is told the bytes read so far of the four passes'
     /// together (each reads every file).
     fn read(
         &mut self,
@@ -157,7 +159,7 @@ impl Run<'_> {
         files: &[std::path::PathBuf],
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<(), String> {
-        let total = 3 * input::size(files);
+        let total = 4 * input::size(files);
         let mut done = 0;
         let mut said = 0;
         let mut read = |n: u64| {
@@ -209,15 +211,24 @@ impl Run<'_> {
         for file in files {
             input::each_resource(
                 file,
-                &|t| t != "Patient" && t != "Coverage",
+                &|t| t != "Patient" && t != "Coverage" && t != "Observation",
                 &mut |item| self.other(tx, item),
+                &mut read,
+            )?;
+        }
+        // Last, once every goal of the input is in: the measurements.
+        for file in files {
+            input::each_resource(
+                file,
+                &|t| t == "Observation",
+                &mut |item| self.observation(tx, item),
                 &mut read,
             )?;
         }
         Ok(())
     }
 
-    fn problem(&mut self, place: &input::Place, what: &str) {
+    pub(super) fn problem(&mut self, place: &input::Place, what: &str) {
         self.problem_count += 1;
         if self.problems.len() < PROBLEMS_LISTED {
             self.problems
@@ -291,22 +302,7 @@ impl Run<'_> {
                 .or_default() += 1;
             return Ok(());
         }
-        let reference = node.field(subject).field("reference");
-        let patient = match reference.opt_str() {
-            Ok(Some(r)) => reference_key(r),
-            _ => {
-                self.problem(&item.place, &format!("{} is missing", reference.path()));
-                return Ok(());
-            }
-        };
-        if self.left_out.contains(&patient) {
-            return Ok(());
-        }
-        let Some(&patient_id) = self.patients.get(&patient) else {
-            self.problem(
-                &item.place,
-                &format!("{} names no Patient of the input", reference.path()),
-            );
+        let Some((patient, patient_id)) = self.patient_of(&item.place, &node, subject) else {
             return Ok(());
         };
         let mapped = match kind.as_str() {
@@ -340,50 +336,40 @@ impl Run<'_> {
         self.take(tx, &item.place, &kind, &key, patient_id, &row)
     }
 
-    /// The diagnoses of the Encounter `item`, principal first: those its
-    /// `diagnosis` list names (by rank), then those that name it.
-    fn stay_diagnoses(&self, item: &input::Item) -> Vec<crate::domain::encounter::Diagnosis> {
-        let mut listed: Vec<(i64, String)> = Vec::new();
-        if let Some(list) = item.resource.get("diagnosis").and_then(Value::as_array) {
-            for (i, entry) in list.iter().enumerate() {
-                let rank = entry
-                    .get("rank")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(1000 + i as i64);
-                if let Some(r) = entry
-                    .pointer("/condition/reference")
-                    .and_then(Value::as_str)
-                {
-                    listed.push((rank, reference_key(r)));
-                }
-            }
+    /// The patient a resource's `field` refers to: its key and id; None
+    /// (a problem said) when it names none of the input's patients, or
+    /// (nothing said) one left out for a problem of its own.
+    pub(super) fn patient_of(
+        &mut self,
+        place: &input::Place,
+        node: &Node<'_>,
+        field: &str,
+    ) -> Option<(String, i64)> {
+        let reference = node.field(field).field("reference");
+        let Ok(Some(patient)) = reference.opt_str().map(|r| r.map(reference_key)) else {
+            self.problem(place, &format!("{} is missing", reference.path()));
+            return None;
+        };
+        if self.left_out.contains(&patient) {
+            return None;
         }
-        listed.sort_by_key(|(rank, _)| *rank);
-        let mut keys: Vec<String> = listed.into_iter().map(|(_, key)| key).collect();
-        let mut own = Vec::new();
-        if let Some(url) = &item.full_url {
-            own.push(reference_key(url));
-        }
-        if let Some(id) = item.resource.get("id").and_then(Value::as_str) {
-            own.push(format!("Encounter/{id}"));
-        }
-        for key in own {
-            keys.extend(self.diagnoses_of.get(&key).into_iter().flatten().cloned());
-        }
-        let mut diagnoses: Vec<crate::domain::encounter::Diagnosis> = Vec::new();
-        for key in keys {
-            if let Some(d) = self.diagnoses.get(&key) {
-                if !diagnoses.iter().any(|known| known.code == d.code) {
-                    diagnoses.push(d.clone());
-                }
-            }
-        }
-        diagnoses
+        let Some(&id) = self.patients.get(&patient) else {
+            self.problem(
+                place,
+                &format!("{} names no Patient of the input", reference.path()),
+            );
+            return None;
+        };
+        Some((patient, id))
+    }
+
+    pub(super) fn passed_over(&mut self, what: &str) {
+        *self.report.passed_over.entry(what.to_string()).or_default() += 1;
     }
 
     /// One row taken, counted under `kind`; an encounter's clocks brought
     /// in line with the rules when it is new or changed.
-    fn take(
+    pub(super) fn take(
         &mut self,
         tx: &mut Tx<'_>,
         place: &input::Place,
@@ -468,7 +454,7 @@ impl Run<'_> {
     /// Where a resource came from: the system its `meta.source` names,
     /// else the member ID's; its id, else its entry's `fullUrl`, else
     /// (neither given) its content, so the same resource is still the same.
-    fn key(&self, item: &input::Item, kind: &str, owner: &str) -> SourceKey {
+    pub(super) fn key(&self, item: &input::Item, kind: &str, owner: &str) -> SourceKey {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
         let source = text(item.resource.pointer("/meta/source"))
             .unwrap_or_else(|| self.options.member_system.clone());
