@@ -849,3 +849,79 @@ fn a_psychiatric_stays_diagnosis_starts_its_mental_health_follow_up_clocks() {
         );
     }
 }
+
+#[test]
+fn bad_input_is_named_by_its_file_line_or_entry_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let patient = r#"{"resourceType":"Patient","id":"a","name":[{"family":"Testa","given":["Una"]}],"birthDate":"1970-01-02","identifier":[{"system":"urn:x","value":"M1"}]}"#;
+    let cases = [
+        (
+            write("not.json", "not json"),
+            "not.json: it is not valid JSON: expected ident at line 1, column 2",
+        ),
+        (
+            write(
+                "nd/Patient.ndjson",
+                &format!("{patient}\n{{\"resourceType\": \"Patient\", oops}}\n"),
+            ),
+            "Patient.ndjson:2: it is not valid JSON: key must be a string at line 1, column 29",
+        ),
+        (
+            write(
+                "entry.json",
+                r#"{"resourceType":"Bundle","type":"batch","entry":[{"fullUrl":"urn:uuid:1"}]}"#,
+            ),
+            "entry.json, entry 0: the entry has no resource",
+        ),
+        (
+            write(
+                "orphan.json",
+                r#"{"resourceType":"Condition","code":{"text":"Asthma"},"subject":{"reference":"Patient/nobody"}}"#,
+            ),
+            "orphan.json: subject.reference names no Patient of the input",
+        ),
+    ];
+    for (path, said) in cases {
+        let out = tend(
+            &db,
+            &[
+                "import",
+                "fhir",
+                path.to_str().unwrap(),
+                "--member-id",
+                "urn:x",
+            ],
+        );
+        assert!(!out.status.success());
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "{said}\ntend: cannot import {}: 1 problem; nothing was imported\n",
+                path.display()
+            )
+        );
+        assert!(!db.exists() || one::<i64>(&db, "SELECT count(*) FROM patient") == 0);
+    }
+    // A bundle from elsewhere, without --member-id: tend's own import says
+    // how to name the member ID.
+    let foreign = write(
+        "foreign.json",
+        &format!(
+            r#"{{"resourceType":"Bundle","type":"collection","entry":[{{"resource":{patient}}}]}}"#
+        ),
+    );
+    let out = tend(&db, &["import", "fhir", foreign.to_str().unwrap()]);
+    assert!(
+        stderr(&out)
+            .contains("name the identifier system of its member IDs with --member-id SYSTEM"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -88,7 +88,8 @@ fn person_name(name: &Node<'_>) -> Read<Option<String>> {
 pub fn patient(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<Patient> {
     let member_id = identifier(r, id_system::MEMBER_ID)?.ok_or_else(|| {
         r.field("identifier").problem(&format!(
-            "has no {} (tend needs each patient's member ID)",
+            "has no {} (tend needs each patient's member ID; for FHIR from another system, \
+             name the identifier system of its member IDs with --member-id SYSTEM)",
             id_system::MEMBER_ID
         ))
     })?;
@@ -540,7 +541,9 @@ mod tests {
                           "birthDate": "1970-01-02"});
         assert_eq!(
             patient(&ctx, 0, &Node::root(&bare)).unwrap_err().0,
-            "identifier has no urn:tend:member-id (tend needs each patient's member ID)"
+            "identifier has no urn:tend:member-id (tend needs each patient's member ID; for FHIR \
+             from another system, name the identifier system of its member IDs with --member-id \
+             SYSTEM)"
         );
         let mut with_id = bare.clone();
         with_id["identifier"] = json!([{"system": "urn:tend:member-id", "value": "SYN1"}]);
