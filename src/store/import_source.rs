@@ -112,10 +112,14 @@ impl Tx<'_> {
             ..Patient::default()
         };
         let sent = member_values(row, &row.laid_over(&blank, None));
-        if let Some((id, before)) = self.source_link(key)? {
-            let Some(stored) = self.patient(id)? else {
-                return Ok((id, Taken::KeptTends));
-            };
+        // A link to a patient no longer there (tend removes none; a
+        // restore might) is passed by: the member is found or made anew.
+        let linked = match self.source_link(key)? {
+            Some((id, before)) => self.patient(id)?.map(|stored| (stored, before)),
+            None => None,
+        };
+        if let Some((stored, before)) = linked {
+            let id = stored.id;
             if before == sent {
                 return Ok((id, Taken::Unchanged));
             }

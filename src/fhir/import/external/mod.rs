@@ -2,17 +2,25 @@
 //! around tend (an EHR's or an HIE's US Core bundles, a payer's bulk
 //! export), where `import` reads back what tend wrote.
 //!
-//! In two passes over the input, in one transaction:
-//! 1. every Patient becomes a member, created or updated by its link to
+//! Four passes over the input, in one transaction:
+//! 1. what others refer to ([`known`]): each patient's Coverage (its plan,
+//!    Medicaid ID and subscriber ID), the names of Practitioners,
+//!    Organizations, RelatedPersons and Medications, and the encounter
+//!    diagnoses;
+//! 2. every Patient becomes a member, created or updated by its link to
 //!    where it came from, else by member ID (the identifier from `SYSTEM`;
 //!    a patient without one is never matched by name: it is a problem,
 //!    with its file and entry or line);
-//! 2. every other resource is counted by type; those tend holds (Condition,
-//!    MedicationRequest, MedicationStatement, AllergyIntolerance) are read
-//!    into the lists of the patient they name, each linked to its source
-//!    (`store::import_source`), so a second import of the same data
-//!    changes nothing and a later one updates what it sent before, unless
-//!    someone changed the row in tend since: then tend's is kept, and said.
+//! 3. every other resource is counted by type; those tend holds
+//!    (Condition, MedicationRequest and MedicationStatement,
+//!    AllergyIntolerance, CareTeam, Goal, Encounter) are read into the
+//!    record of the patient they name ([`map`], [`plan`]), each row linked
+//!    to its source (`store::import_source`), so a second import of the
+//!    same data changes nothing and a later one updates what it sent
+//!    before, unless someone changed the row in tend since: then tend's is
+//!    kept, and said; an encounter's clocks follow the rules;
+//! 4. the Observations of the kinds goals track ([`measures`]), as progress
+//!    on the goals that track them, once every goal of the input is in.
 //!
 //! With problems, nothing is written; with `partial`, the patients with
 //! problems (and what refers to them) are left out, listed, and the rest
@@ -97,6 +105,8 @@ pub fn import(
             run.read(tx, &files, progress)
                 .map_err(StoreError::Refused)?;
             if !run.problems.is_empty() && !options.partial {
+                // Rolls the transaction back; the problems are the run's
+                // (an empty reason tells this refusal from the store's).
                 return Err(StoreError::Refused(String::new()));
             }
             let detail = format!(
@@ -121,7 +131,7 @@ pub fn import(
     }
 }
 
-/// One import's state across its two passes.
+/// One import's state across its passes.
 struct Run<'o> {
     rules: crate::store::fhir::ClockRules,
     /// The names and phones of the input's Practitioners, Organizations
