@@ -478,6 +478,7 @@ fn a_version_15_database_gets_next_due_and_the_indexes_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let path = caseload(dir.path());
     let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(common::UNDO_V22).unwrap();
     conn.execute_batch(common::UNDO_V21).unwrap();
     conn.execute_batch(common::UNDO_V20).unwrap();
     conn.execute_batch(common::UNDO_V19).unwrap();

@@ -296,6 +296,7 @@ fn a_version_17_database_gets_the_counts_and_indexes_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let path = caseload(dir.path());
     let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(common::UNDO_V22).unwrap();
     conn.execute_batch(common::UNDO_V21).unwrap();
     conn.execute_batch(common::UNDO_V20).unwrap();
     conn.execute_batch(common::UNDO_V19).unwrap();
