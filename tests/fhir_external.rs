@@ -925,3 +925,47 @@ fn bad_input_is_named_by_its_file_line_or_entry_and_nothing_is_written() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_batch_response_holding_a_search_is_read_through_and_request_only_entries_are_passed() {
+    // The specification's answer to a batch of searches: the patient, and
+    // a searchset Bundle of their conditions inside it.
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("response.json");
+    let response = spec_examples::example("Bundle-bundle-response-simplesummary");
+    assert_eq!(response["type"], "batch-response");
+    std::fs::write(&bundle, response.to_string()).unwrap();
+    let db = dir.path().join("t.db");
+    let said = ok(import_as(&db, &bundle, spec_examples::MRN_SYSTEM, &[]));
+    assert_eq!(
+        said.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "Condition: 2 created, 0 updated, 0 unchanged, 0 kept as tend holds them.",
+            "passed over: 2 Condition (an encounter diagnosis).",
+        ],
+        "{said}"
+    );
+    // A transaction whose entries include a read and a delete (requests
+    // without a resource): read past, its patients named by what they lack.
+    let transaction = dir.path().join("transaction.json");
+    std::fs::write(
+        &transaction,
+        spec_examples::example("Bundle-bundle-transaction").to_string(),
+    )
+    .unwrap();
+    let out = import_as(&db, &transaction, spec_examples::MRN_SYSTEM, &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "transaction.json, entry 0: identifier has no {}\n",
+            spec_examples::MRN_SYSTEM
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("has no resource"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -24,6 +24,9 @@ pub struct Place {
 pub enum At {
     /// A Bundle's entry, from 0 as FHIRPath counts.
     Entry(usize),
+    /// An entry of a Bundle that is itself an entry (a search's results
+    /// in a batch's response): the outer entry, then the inner one.
+    Nested(usize, usize),
     /// A line of an NDJSON file, from 1.
     Line(u64),
     /// The file is the one resource.
@@ -34,6 +37,7 @@ impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.at {
             At::Entry(i) => write!(f, "{}, entry {i}", self.file),
+            At::Nested(i, j) => write!(f, "{}, entry {i}, entry {j}", self.file),
             At::Line(n) => write!(f, "{}:{n}", self.file),
             At::Whole => write!(f, "{}", self.file),
         }
@@ -126,6 +130,44 @@ struct EntryHead<'a> {
     full_url: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
     resource: Option<TypeOnly<'a>>,
+    request: Option<serde::de::IgnoredAny>,
+    response: Option<serde::de::IgnoredAny>,
+}
+
+/// The entries of `bundle`, the resource of entry `outer` of the file's
+/// Bundle, handed to `each` as the outer ones are (no deeper: a Bundle in
+/// those is not read).
+fn nested(
+    bundle: &Value,
+    name: &str,
+    outer: usize,
+    wanted: &dyn Fn(&str) -> bool,
+    each: &mut dyn FnMut(Item) -> Result<(), String>,
+) -> Result<(), String> {
+    let Some(entries) = bundle.get("entry").and_then(Value::as_array) else {
+        return Ok(());
+    };
+    for (j, entry) in entries.iter().enumerate() {
+        let Some(resource) = entry.get("resource") else {
+            continue;
+        };
+        let kind = resource.get("resourceType").and_then(Value::as_str);
+        if !kind.is_some_and(|k| k != "Bundle" && wanted(k)) {
+            continue;
+        }
+        each(Item {
+            place: Place {
+                file: name.to_string(),
+                at: At::Nested(outer, j),
+            },
+            full_url: entry
+                .get("fullUrl")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            resource: resource.clone(),
+        })?;
+    }
+    Ok(())
 }
 
 /// An entry's resource, read whole once it is wanted.
@@ -170,9 +212,21 @@ pub fn each_resource(
         let not_an_entry = |_| format!("{place}: the entry is not a JSON object");
         let head: EntryHead<'_> = serde_json::from_str(entry.get()).map_err(not_an_entry)?;
         let Some(resource) = head.resource else {
+            // A response's entry (an outcome only), or a request without a
+            // body (a read, a delete), carries nothing to take.
+            if head.response.is_some() || head.request.is_some() {
+                return Ok(());
+            }
             return Err(format!("{place}: the entry has no resource"));
         };
-        if !resource.resource_type.as_deref().is_some_and(wanted) {
+        let kind = resource.resource_type.as_deref();
+        if kind == Some("Bundle") {
+            // A Bundle in a Bundle: a search's results in a batch's
+            // response. Its entries are read as the outer ones are.
+            let whole: FullEntry = serde_json::from_str(entry.get()).map_err(not_an_entry)?;
+            return nested(&whole.resource, &name, i, wanted, each);
+        }
+        if !kind.is_some_and(wanted) {
             return Ok(());
         }
         let whole: FullEntry = serde_json::from_str(entry.get()).map_err(not_an_entry)?;
