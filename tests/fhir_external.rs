@@ -695,6 +695,26 @@ fn the_specifications_examples_come_in_as_record_care_team_goals_and_a_stay_with
         ]
     );
 
+    // The payer's next export names the plan anew: the member's plan follows.
+    let coverage_file = folder.join("Coverage-9876B1.json");
+    let mut coverage: Value =
+        serde_json::from_str(&std::fs::read_to_string(&coverage_file).unwrap()).unwrap();
+    for class in coverage["class"].as_array_mut().unwrap() {
+        if class["type"]["coding"][0]["code"] == "plan" {
+            class["name"] = "Medicaid Managed Care Plus".into();
+        }
+    }
+    std::fs::write(&coverage_file, coverage.to_string()).unwrap();
+    let again = ok(import_as(&db, &folder, spec_examples::MRN_SYSTEM, &[]));
+    assert!(
+        again.contains("members 0 created, 1 updated, 0 unchanged"),
+        "{again}"
+    );
+    assert_eq!(
+        strings(&db, "SELECT plan_name FROM patient"),
+        ["Medicaid Managed Care Plus"]
+    );
+
     // The same resources as a search's Bundle, each with its server's
     // fullUrl, the references relative: all already here.
     let entries: Vec<Value> = std::fs::read_dir(&folder)

@@ -56,6 +56,8 @@ fn member_values(row: &RosterRow, patient: &Patient) -> String {
         sent(row.state.is_some(), &patient.state),
         sent(row.postal_code.is_some(), &patient.postal_code),
         row.language.as_ref().map(|_| patient.language.clone()),
+        sent(row.plan_name.is_some(), &patient.plan_name),
+        sent(row.medicaid_id.is_some(), &patient.medicaid_id),
     ])
     .to_string()
 }
