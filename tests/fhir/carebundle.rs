@@ -60,7 +60,7 @@ pub fn generate(out: &Path, args: &[&str]) {
         .arg("--out")
         .arg(out)
         .output()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("cannot run carebundle ({}): {e}", command().display()));
     assert!(
         run.status.success(),
         "carebundle failed: {}",

@@ -11,7 +11,11 @@ version=0.5.0
 mkdir -p "$(dirname "$venv")"
 exec 9>"$venv.lock"
 flock 9
-if ! "$venv/bin/python" -c "import sys, importlib.metadata as m; sys.exit(m.version('carebundle') != '$version')" 2>/dev/null; then
+# Reused only when its command runs: a virtual environment moved or
+# reached through another path has scripts whose first line names a python
+# that is not there.
+if ! "$venv/bin/python" -c "import sys, importlib.metadata as m; sys.exit(m.version('carebundle') != '$version')" 2>/dev/null \
+   || ! "$venv/bin/carebundle" --help >/dev/null 2>&1; then
   rm -rf "$venv"
   if ! python3 -m venv "$venv" >&2 2>/dev/null; then
     rm -rf "$venv"
