@@ -118,22 +118,27 @@ pub fn import_file(store: &mut Store, file: &Path) -> Result<ImportReport, Impor
 /// A JSON syntax error as one line: what, and where (serde_json's messages
 /// for syntax never quote the text).
 fn json_problem(error: &serde_json::Error) -> String {
+    json_problem_from(error, 1, 1)
+}
+
+/// As [`json_problem`], for JSON that starts at `line` and `column` of its
+/// file (an entry of a bundle read on its own), placed in the file.
+fn json_problem_from(error: &serde_json::Error, line: usize, column: usize) -> String {
+    let (line, column) = if error.line() <= 1 {
+        (line, column + error.column().saturating_sub(1))
+    } else {
+        (line + error.line() - 1, error.column())
+    };
     let message = error.to_string();
     let what = message
         .rsplit_once(" at line ")
         .map_or(message.as_str(), |(what, _)| what);
     match error.classify() {
         serde_json::error::Category::Io => format!("cannot read it ({what})"),
-        serde_json::error::Category::Eof => format!(
-            "it is not valid JSON: it ends too early, at line {}, column {}",
-            error.line(),
-            error.column()
-        ),
-        _ => format!(
-            "it is not valid JSON: {what} at line {}, column {}",
-            error.line(),
-            error.column()
-        ),
+        serde_json::error::Category::Eof => {
+            format!("it is not valid JSON: it ends too early, at line {line}, column {column}")
+        }
+        _ => format!("it is not valid JSON: {what} at line {line}, column {column}"),
     }
 }
 

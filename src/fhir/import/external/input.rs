@@ -204,13 +204,23 @@ pub fn each_resource(
     }
     // A Bundle's entries as the parser reaches them: a resource not
     // wanted in this pass is dropped at once.
-    let mut on_entry = |i: usize, entry: &serde_json::value::RawValue| -> Result<(), String> {
+    let mut on_entry = |i: usize, entry: &[u8], (line, column): (usize, usize)| {
         let place = Place {
             file: name.clone(),
             at: At::Entry(i),
         };
+        // The first parse of the entry's bytes is what checks them.
+        let head: EntryHead<'_> = serde_json::from_slice(entry).map_err(|e| {
+            if e.is_data() {
+                format!("{place}: the entry is not a JSON object")
+            } else {
+                format!(
+                    "{name}: {}",
+                    super::super::json_problem_from(&e, line, column)
+                )
+            }
+        })?;
         let not_an_entry = |_| format!("{place}: the entry is not a JSON object");
-        let head: EntryHead<'_> = serde_json::from_str(entry.get()).map_err(not_an_entry)?;
         let Some(resource) = head.resource else {
             // A response's entry (an outcome only), or a request without a
             // body (a read, a delete), carries nothing to take.
@@ -223,13 +233,13 @@ pub fn each_resource(
         if kind == Some("Bundle") {
             // A Bundle in a Bundle: a search's results in a batch's
             // response. Its entries are read as the outer ones are.
-            let whole: FullEntry = serde_json::from_str(entry.get()).map_err(not_an_entry)?;
+            let whole: FullEntry = serde_json::from_slice(entry).map_err(not_an_entry)?;
             return nested(&whole.resource, &name, i, wanted, each);
         }
         if !kind.is_some_and(wanted) {
             return Ok(());
         }
-        let whole: FullEntry = serde_json::from_str(entry.get()).map_err(not_an_entry)?;
+        let whole: FullEntry = serde_json::from_slice(entry).map_err(not_an_entry)?;
         each(Item {
             place,
             full_url: head.full_url.map(|u| u.into_owned()),
@@ -239,9 +249,8 @@ pub fn each_resource(
     let rest = match super::stream::read(reader, &mut on_entry) {
         Ok(rest) => rest,
         Err(super::stream::Stop::Handler(why)) => return Err(why),
-        Err(super::stream::Stop::Json(e)) => {
-            return Err(format!("{name}: {}", super::super::json_problem(&e)))
-        }
+        Err(super::stream::Stop::Json(problem)) => return Err(format!("{name}: {problem}")),
+        Err(super::stream::Stop::Io(e)) => return Err(format!("{name}: cannot read it ({e})")),
     };
     match rest.fields.get("resourceType").and_then(Value::as_str) {
         Some("Bundle") => Ok(()),
