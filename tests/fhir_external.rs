@@ -895,6 +895,14 @@ fn bad_input_is_named_by_its_file_line_or_entry_and_nothing_is_written() {
         ),
         (
             write(
+                "escape.json",
+                &patient.replace("\"M1\"", "\"M\\u001b[31m1\""),
+            ),
+            "escape.json: identifier of urn:x holds a control or invisible character; \
+             a member ID is text only",
+        ),
+        (
+            write(
                 "entry.json",
                 r#"{"resourceType":"Bundle","type":"batch","entry":[{"fullUrl":"urn:uuid:1"}]}"#,
             ),

@@ -54,6 +54,17 @@ pub fn member(r: &Node<'_>, member_system: &str, covered: Option<&Covered>) -> R
             }
         }
     }
+    // The key every import and every command finds the member by: text
+    // only, as a roster's (an escape sequence or a zero-width character
+    // would make two IDs that look the same).
+    if member_id
+        .as_deref()
+        .is_some_and(|m| m.chars().any(crate::text::is_unsafe))
+    {
+        return Err(r.field("identifier").problem(&format!(
+            "of {member_system} holds a control or invisible character; a member ID is text only"
+        )));
+    }
     let member_id = member_id.filter(|m| !m.is_empty()).ok_or_else(|| {
         if member_system == SUBSCRIBER_ID {
             r.problem("has no active Coverage with a subscriberId (the member ID)")
