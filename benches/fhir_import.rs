@@ -16,6 +16,8 @@
 mod carebundle;
 #[path = "common/report.rs"]
 mod report;
+#[path = "../tests/fhir/setup.rs"]
+mod setup;
 
 use std::io::Read;
 use std::path::Path;

@@ -11,6 +11,8 @@
 #[path = "fhir/carebundle.rs"]
 mod carebundle;
 mod common;
+#[path = "fhir/setup.rs"]
+mod setup;
 #[path = "fhir/spec_examples.rs"]
 mod spec_examples;
 #[path = "fhir/validator.rs"]

@@ -13,6 +13,8 @@
 
 mod common;
 mod fixtures;
+#[path = "fhir/setup.rs"]
+mod setup;
 #[path = "fhir/validator.rs"]
 mod validator;
 

@@ -1,5 +1,6 @@
 //! carebundle, the independent generator of US Core FHIR R4 data the
-//! import tests read (`#[path = "fhir/carebundle.rs"] mod carebundle;`):
+//! import tests read (`#[path = "fhir/carebundle.rs"] mod carebundle;`, and
+//! `fhir/setup.rs` as `mod setup` beside it):
 //! a pinned release from PyPI, in a virtual environment of its own.
 
 use std::path::{Path, PathBuf};
@@ -28,26 +29,7 @@ fn find_or_make() -> PathBuf {
         );
         return command;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/setup-carebundle.sh");
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("carebundle-venv");
-    let out = Command::new("bash")
-        .arg(&script)
-        .arg(&venv)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HOW}", script.display()));
-    assert!(
-        out.status.success(),
-        "{} failed: {}; {HOW}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let command = PathBuf::from(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim(),
-    );
+    let command = super::setup::run("setup-carebundle.sh", "carebundle-venv", HOW);
     assert!(command.exists(), "{HOW}");
     command
 }

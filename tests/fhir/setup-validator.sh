@@ -13,17 +13,10 @@ venv=${1:?usage: setup-validator.sh VENV_DIR}
 mkdir -p "$(dirname "$venv")"
 exec 9>"$venv.lock"
 flock 9
+# shellcheck source=tests/fhir/make-venv.sh
+source "$(dirname "$0")/make-venv.sh"
 if ! "$venv/bin/python" -c 'import sys, fhir.resources as f; sys.exit(f.__version__ != "6.4.0")' 2>/dev/null; then
-  rm -rf "$venv"
-  if ! python3 -m venv "$venv" >&2 2>/dev/null; then
-    # Debian and Ubuntu ship venv's ensurepip apart: add it, as root or
-    # through sudo -n (a fresh machine may have no package lists yet).
-    rm -rf "$venv"
-    if [ "$(id -u)" -eq 0 ]; then apt=(apt-get); else apt=(sudo -n apt-get); fi
-    export DEBIAN_FRONTEND=noninteractive
-    { "${apt[@]}" install -y python3-venv || { "${apt[@]}" update && "${apt[@]}" install -y python3-venv; }; } >&2
-    python3 -m venv "$venv" >&2
-  fi
+  make_venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'fhir.resources==6.4.0' 'pydantic<2' >&2
 fi
 echo "$(cd "$venv" && pwd)/bin/python"

@@ -1,8 +1,9 @@
 //! The example resources of the FHIR R4 specification (the npm package
 //! hl7.fhir.r4.examples 4.0.1), which the import tests read as data another
-//! system sent (`#[path = "fhir/spec_examples.rs"] mod spec_examples;`).
+//! system sent (`#[path = "fhir/spec_examples.rs"] mod spec_examples;`, and
+//! `fhir/setup.rs` as `mod setup` beside it).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
@@ -25,26 +26,7 @@ fn find_or_fetch() -> PathBuf {
         );
         return folder;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/setup-r4-examples.sh");
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("r4-examples");
-    let out = std::process::Command::new("bash")
-        .arg(&script)
-        .arg(&dir)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HOW}", script.display()));
-    assert!(
-        out.status.success(),
-        "{} failed: {}; {HOW}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let folder = PathBuf::from(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim(),
-    );
+    let folder = super::setup::run("setup-r4-examples.sh", "r4-examples", HOW);
     assert!(folder.join("Patient-example.json").exists(), "{HOW}");
     folder
 }

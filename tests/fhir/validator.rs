@@ -1,6 +1,7 @@
 //! The independent FHIR validator the FHIR tests run (`#[path =
-//! "fhir/validator.rs"] mod validator;`): fhir.resources 6.4.0, FHIR R4
-//! 4.0.1, through `validate.py` beside this file.
+//! "fhir/validator.rs"] mod validator;`, and `fhir/setup.rs` as `mod
+//! setup` beside it): fhir.resources 6.4.0, FHIR R4 4.0.1, through
+//! `validate.py` beside this file.
 
 use std::path::{Path, PathBuf};
 
@@ -36,26 +37,7 @@ fn find_or_make_python() -> PathBuf {
     if local.exists() {
         return local;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/setup-validator.sh");
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-venv");
-    let out = std::process::Command::new("bash")
-        .arg(&script)
-        .arg(&venv)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HOW}", script.display()));
-    assert!(
-        out.status.success(),
-        "{} failed: {}; {HOW}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let python = PathBuf::from(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim(),
-    );
+    let python = super::setup::run("setup-validator.sh", "fhir-venv", HOW);
     assert!(python.exists(), "{HOW}");
     python
 }

@@ -365,25 +365,36 @@ pub fn allergy(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<AllergyRow> {
             return Err(code.problem("is not active (tend keeps an allergy while it is active)"));
         }
     }
+    let (substance, reaction, criticality) = allergy_fields(r)?;
+    Ok(AllergyRow {
+        id: key,
+        patient_id: ctx.required_target(&r.field("patient"), Kind::Patient)?,
+        substance,
+        reaction,
+        criticality,
+    })
+}
+
+/// An AllergyIntolerance's substance (its code's words), first reaction
+/// and criticality (unable to assess when not given): tend's own bundles
+/// and other systems' alike.
+pub(super) fn allergy_fields(r: &Node<'_>) -> Read<(String, Option<String>, AllergyCriticality)> {
     let substance = r.field("code");
     let reaction = r
         .field("reaction")
         .first()?
         .field("manifestation")
         .first()?;
-    Ok(AllergyRow {
-        id: key,
-        patient_id: ctx.required_target(&r.field("patient"), Kind::Patient)?,
-        substance: substance
+    Ok((
+        substance
             .concept_text()?
             .ok_or_else(|| substance.field("text").problem("is missing"))?
             .to_string(),
-        reaction: reaction.concept_text()?.map(str::to_string),
-        criticality: r
-            .field("criticality")
+        reaction.concept_text()?.map(str::to_string),
+        r.field("criticality")
             .opt_code(AllergyCriticality::from_code, &AllergyCriticality::codes())?
             .unwrap_or(AllergyCriticality::UnableToAssess),
-    })
+    ))
 }
 
 pub fn flag(ctx: &Ctx<'_>, key: i64, r: &Node<'_>) -> Read<FlagRow> {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{input, map, plan, reference_key, resource_release, Node, Run};
+use super::{input, map, plan, reference_key, Node, Run};
 
 impl Run<'_> {
     /// One Coverage, Practitioner, Organization, RelatedPerson or
@@ -86,12 +86,7 @@ impl Run<'_> {
     }
 
     fn coverage(&mut self, item: input::Item) -> Result<(), String> {
-        if let Some(release) = resource_release(&item.resource, "Coverage") {
-            return Err(format!(
-                "{}: it is {release}, and tend reads FHIR R4 only",
-                item.place
-            ));
-        }
+        Self::r4_only(&item, "Coverage")?;
         match map::coverage(&Node::root(&item.resource), self.today) {
             Ok(Ok((beneficiary, covered))) => {
                 self.report.coverages += 1;
@@ -112,7 +107,7 @@ impl Run<'_> {
                     .entry(format!("Coverage ({why})"))
                     .or_default() += 1;
             }
-            Err(problem) => self.problem(&item.place, &map::words(problem)),
+            Err(problem) => self.problem(&item.place, &problem.0),
         }
         Ok(())
     }

@@ -5,14 +5,14 @@
 //! hold is passed over, what it needs must be there.
 
 use crate::domain::choice::ChoiceList;
-use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use crate::domain::clinical::{Condition, ConditionStatus};
 use crate::domain::encounter::Diagnosis;
 use crate::domain::language::{self, PreferredLanguage};
 use crate::domain::names::person_name as canonical_name;
 use crate::domain::patient::{check_postal_code, check_state, normalize_phone, Sex};
 use crate::domain::roster::RosterRow;
 use crate::fhir::codes::system;
-use crate::fhir::import::read::{Node, Problem, Read};
+use crate::fhir::import::read::{Node, Read};
 use crate::store::{Medication, SentRow};
 
 /// US Core's gender identity extension (US Core 5 and 6).
@@ -384,22 +384,11 @@ pub fn allergy(r: &Node<'_>) -> Read<Mapped> {
             return Ok(Mapped::PassedOver("not active"));
         }
     }
-    let substance = r.field("code");
-    let reaction = r
-        .field("reaction")
-        .first()?
-        .field("manifestation")
-        .first()?;
+    let (substance, reaction, criticality) = crate::fhir::import::record::allergy_fields(r)?;
     Ok(Mapped::Row(SentRow::Allergy {
-        substance: substance
-            .concept_text()?
-            .ok_or_else(|| substance.field("text").problem("is missing"))?
-            .to_string(),
-        reaction: reaction.concept_text()?.map(str::to_string),
-        criticality: r
-            .field("criticality")
-            .opt_code(AllergyCriticality::from_code, &AllergyCriticality::codes())?
-            .unwrap_or(AllergyCriticality::UnableToAssess),
+        substance,
+        reaction,
+        criticality,
     }))
 }
 
@@ -439,9 +428,4 @@ pub(super) fn date_of(node: &Node<'_>) -> Read<Option<chrono::NaiveDate>> {
     chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
         .map(Some)
         .map_err(|_| node.problem("is not a date"))
-}
-
-/// A problem as its words.
-pub fn words(problem: Problem) -> String {
-    problem.0
 }

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::{input, map, resource_release, Run, SourceKey};
+use super::{input, Run, SourceKey};
 use crate::fhir::import::read::{Node, Read};
 use crate::store::Tx;
 
@@ -137,12 +137,7 @@ impl Run<'_> {
     /// An Observation: a measurement of a kind goals track, as progress on
     /// each of the patient's open goals that tracks it.
     pub(super) fn observation(&mut self, tx: &mut Tx<'_>, item: input::Item) -> Result<(), String> {
-        if let Some(release) = resource_release(&item.resource, "Observation") {
-            return Err(format!(
-                "{}: it is {release}, and tend reads FHIR R4 only",
-                item.place
-            ));
-        }
+        Self::r4_only(&item, "Observation")?;
         let node = Node::root(&item.resource);
         let measured = match measurement(&node) {
             Ok(Some(Ok(measured))) => measured,
@@ -155,7 +150,7 @@ impl Run<'_> {
                 return Ok(());
             }
             Err(problem) => {
-                self.problem(&item.place, &map::words(problem));
+                self.problem(&item.place, &problem.0);
                 return Ok(());
             }
         };

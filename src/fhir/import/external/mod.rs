@@ -238,6 +238,17 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// The import refused when `item` is of another FHIR version.
+    pub(super) fn r4_only(item: &input::Item, kind: &str) -> Result<(), String> {
+        match resource_release(&item.resource, kind) {
+            Some(release) => Err(format!(
+                "{}: it is {release}, and tend reads FHIR R4 only",
+                item.place
+            )),
+            None => Ok(()),
+        }
+    }
+
     pub(super) fn problem(&mut self, place: &input::Place, what: &str) {
         self.problem_count += 1;
         if self.problems.len() < PROBLEMS_LISTED {
@@ -248,18 +259,13 @@ impl Run<'_> {
 
     fn patient(&mut self, tx: &mut Tx<'_>, item: input::Item) -> Result<(), String> {
         let refs = patient_refs(&item);
-        if let Some(release) = resource_release(&item.resource, "Patient") {
-            return Err(format!(
-                "{}: it is {release}, and tend reads FHIR R4 only",
-                item.place
-            ));
-        }
+        Self::r4_only(&item, "Patient")?;
         let node = Node::root(&item.resource);
         let covered = refs.iter().find_map(|r| self.coverages.get(r));
         let row = match map::member(&node, &self.options.member_system, covered) {
             Ok(row) => row,
             Err(problem) => {
-                self.problem(&item.place, &map::words(problem));
+                self.problem(&item.place, &problem.0);
                 self.left_out.extend(refs);
                 return Ok(());
             }
@@ -283,12 +289,7 @@ impl Run<'_> {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        if let Some(release) = resource_release(&item.resource, &kind) {
-            return Err(format!(
-                "{}: it is {release}, and tend reads FHIR R4 only",
-                item.place
-            ));
-        }
+        Self::r4_only(&item, &kind)?;
         let node = Node::root(&item.resource);
         let subject = if kind == "AllergyIntolerance" {
             "patient"
@@ -338,7 +339,7 @@ impl Run<'_> {
                 return Ok(());
             }
             Err(problem) => {
-                self.problem(&item.place, &map::words(problem));
+                self.problem(&item.place, &problem.0);
                 return Ok(());
             }
         };
@@ -429,7 +430,7 @@ impl Run<'_> {
                 return Ok(());
             }
             Err(problem) => {
-                self.problem(&item.place, &map::words(problem));
+                self.problem(&item.place, &problem.0);
                 return Ok(());
             }
         };
