@@ -129,14 +129,13 @@ fn patients(cx: &Context, file: PathBuf, options: Options) -> CliResult<ExitCode
     cx.require_on(&db, Right::Import)?;
     let target = import.prepare()?;
     let mut store = cx.open_store(target.path(), target.create(), Right::Import)?;
-    // A bar on a terminal only: piped or logged output stays plain lines.
-    let bar = if !dry_run && std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(import.roster().rows.len() as u64).with_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} members {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
-    } else {
+    let bar = if dry_run {
         indicatif::ProgressBar::hidden()
+    } else {
+        progress_bar(
+            import.roster().rows.len() as u64,
+            "{bar:40} {pos}/{len} members {eta}",
+        )
     };
     let report = import.run(&mut store, &target, &mut |done| {
         bar.set_position(done as u64)
@@ -184,15 +183,7 @@ fn fhir_external(
         member_system,
         partial,
     };
-    // A bar on a terminal only: piped or logged output stays plain lines.
-    let bar = if std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(0).with_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} read {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar(0, "{bar:40} {bytes}/{total_bytes} read {eta}");
     let imported = import(&mut store, &path, &options, &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
@@ -221,4 +212,16 @@ fn fhir_external(
         outln!("{line}")?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar of `len` in `template`'s form, on a terminal only: piped
+/// or logged output stays plain lines.
+fn progress_bar(len: u64, template: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    indicatif::ProgressBar::new(len).with_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    )
 }
