@@ -10,6 +10,7 @@ use super::goal::{goal_from_row, GOAL_SELECT};
 use super::{Medication, NewCareTeamMember, NewEncounter, SourceKey, StoreError, Tx};
 use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
 use crate::domain::goal::Goal;
+use crate::domain::task::{Priority, TaskKind, TaskStatus};
 
 /// A row of a patient's record as another system sends it.
 #[derive(Debug, Clone)]
@@ -31,6 +32,15 @@ pub enum SentRow {
         note: String,
         value: f64,
     },
+    /// A care plan's activity as a task of the patient: an intervention
+    /// of goal `goal_id` when it serves one.
+    Task {
+        kind: TaskKind,
+        description: String,
+        status: TaskStatus,
+        due_on: Option<chrono::NaiveDate>,
+        goal_id: Option<i64>,
+    },
 }
 
 impl SentRow {
@@ -43,6 +53,7 @@ impl SentRow {
             SentRow::Goal(_) => "goal",
             SentRow::Encounter(_) => "encounter",
             SentRow::Progress { .. } => "goal_progress",
+            SentRow::Task { .. } => "task",
         }
     }
 
@@ -92,6 +103,19 @@ impl SentRow {
                 note,
                 value,
             } => serde_json::json!([goal_id, recorded_on.to_string(), note, value]),
+            SentRow::Task {
+                kind,
+                description,
+                status,
+                due_on,
+                goal_id,
+            } => serde_json::json!([
+                kind.code(),
+                description,
+                status.code(),
+                due_on.map(|d| d.to_string()),
+                goal_id
+            ]),
         };
         json.to_string()
     }
@@ -207,6 +231,22 @@ impl Tx<'_> {
                     })
                 })
                 .optional()?,
+            SentRow::Task { .. } => conn
+                .prepare_cached(
+                    "SELECT kind, description, status, due_on, goal_id FROM task WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    let kind: String = r.get(0)?;
+                    let status: String = r.get(2)?;
+                    Ok(SentRow::Task {
+                        kind: TaskKind::from_code(&kind).unwrap_or(TaskKind::Other),
+                        description: r.get(1)?,
+                        status: TaskStatus::from_code(&status).unwrap_or(TaskStatus::Requested),
+                        due_on: super::codec::opt_date(r, 3)?,
+                        goal_id: r.get(4)?,
+                    })
+                })
+                .optional()?,
         };
         Ok(row)
     }
@@ -269,6 +309,18 @@ impl Tx<'_> {
                 "SELECT id FROM goal_progress WHERE goal_id = ?1 AND recorded_on = ?2
                    AND value = ?3 ORDER BY id LIMIT 1",
                 &[goal_id, &super::write::date_text(*recorded_on), value],
+            ),
+            // An open task of the patient in the same words, for the same
+            // goal: one a coordinator wrote from the same plan.
+            SentRow::Task {
+                description,
+                goal_id,
+                ..
+            } => one(
+                "SELECT id FROM task WHERE patient_id = ?1 AND description = ?2 COLLATE NOCASE
+                   AND goal_id IS ?3 AND status IN ('requested', 'in-progress')
+                 ORDER BY id LIMIT 1",
+                &[&patient_id, description, goal_id],
             ),
         }
     }
@@ -345,6 +397,32 @@ impl Tx<'_> {
                     "UPDATE goal_progress SET recorded_on = ?2, note = ?3, value = ?4 WHERE id = ?1",
                 )?
                 .execute(params![id, super::write::date_text(*recorded_on), note, value])?,
+            SentRow::Task {
+                kind,
+                description,
+                status,
+                due_on,
+                goal_id,
+            } => {
+                let closed_at = (!status.is_open()).then(|| super::write::utc_text(self.now()));
+                self.conn()
+                    .prepare_cached(
+                        "UPDATE task SET kind = ?2, description = ?3, status = ?4, due_on = ?5,
+                                goal_id = ?6, completed_at = CASE WHEN ?7 IS NULL THEN NULL
+                                    ELSE coalesce(completed_at, ?7) END,
+                                version = version + 1
+                          WHERE id = ?1",
+                    )?
+                    .execute(params![
+                        id,
+                        kind.code(),
+                        description,
+                        status.code(),
+                        due_on.map(super::write::date_text),
+                        goal_id,
+                        closed_at
+                    ])?
+            }
         };
         Ok(())
     }
@@ -392,7 +470,51 @@ impl Tx<'_> {
                 note,
                 value,
             } => self.insert_progress(*goal_id, *recorded_on, note, Some(*value), None),
+            SentRow::Task {
+                kind,
+                description,
+                status,
+                due_on,
+                goal_id,
+            } => self.insert_plan_task(
+                patient_id,
+                &super::NewTask {
+                    patient_id,
+                    owner_id: None,
+                    kind: *kind,
+                    description: description.clone(),
+                    status: *status,
+                    priority: Priority::Routine,
+                    due_on: *due_on,
+                    hard_deadline: false,
+                    authored_at: self.now(),
+                    completed_at: (!status.is_open()).then(|| self.now()),
+                },
+                *goal_id,
+            ),
         }
+    }
+
+    /// A care plan's task, owned as a transition's clock tasks are: by the
+    /// patient's coordinator (none until the patient has one).
+    fn insert_plan_task(
+        &mut self,
+        patient_id: i64,
+        task: &super::NewTask,
+        goal_id: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        let owner_id: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT coordinator_id FROM patient WHERE id = ?1")?
+            .query_row([patient_id], |r| r.get(0))?;
+        let id = self.insert_task(&super::NewTask {
+            owner_id,
+            ..task.clone()
+        })?;
+        self.conn()
+            .prepare_cached("UPDATE task SET goal_id = ?2 WHERE id = ?1")?
+            .execute(params![id, goal_id])?;
+        Ok(id)
     }
 
     /// The patient's open goals (proposed, active, on hold): id, words and

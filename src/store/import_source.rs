@@ -78,6 +78,11 @@ impl Tx<'_> {
             .optional()?)
     }
 
+    /// Whether an import took `key` before.
+    pub fn is_linked(&self, key: &SourceKey) -> Result<bool, StoreError> {
+        Ok(self.source_link(key)?.is_some())
+    }
+
     fn link_source(
         &self,
         key: &SourceKey,

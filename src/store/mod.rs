@@ -65,6 +65,7 @@ mod schema_v19;
 mod schema_v20;
 mod schema_v21;
 mod schema_v22;
+mod schema_v23;
 mod screening_due;
 mod screening_load;
 mod screening_synth;

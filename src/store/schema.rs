@@ -84,6 +84,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Code(super::schema_v20::v20),
     Migration::Sql(super::schema_v21::V21),
     Migration::Sql(super::schema_v22::V22),
+    Migration::Sql(super::schema_v23::V23),
 ];
 
 /// The schema version this build of tend writes.

@@ -515,7 +515,8 @@ pub const UNDO_V21: &str = "DROP INDEX patient_by_name; DROP INDEX patient_by_gi
         ON patient (family_name COLLATE NOCASE, given_name COLLATE NOCASE);
     CREATE INDEX patient_by_given_name ON patient (given_name COLLATE NOCASE);";
 
-/// What schema version 22 changes, taken back (as [`UNDO_V17`]; run it
-/// first): the links of rows to the systems they came from.
+/// What schema versions 22 and 23 change, taken back (as [`UNDO_V17`];
+/// run it first): the links of rows to the systems they came from (which
+/// version 23 made again to link tasks too).
 #[allow(dead_code)]
 pub const UNDO_V22: &str = "DROP TABLE import_source;";

@@ -307,15 +307,17 @@ fn is_encounter_diagnosis(r: &Node<'_>) -> Read<bool> {
 }
 
 /// A MedicationRequest or MedicationStatement: active (or on hold) is
-/// active; completed, stopped and cancelled are stopped; the rest (a
-/// draft, entered in error, unknown) is passed over, as is a medication
-/// given by a reference to nothing in the input (or in the resource's
-/// `contained`) that names it. `medications` holds the names of the
-/// input's Medication resources by reference.
+/// active, unless a statement's `effectivePeriod` ended before `today`;
+/// completed, stopped and cancelled are stopped; the rest (a draft,
+/// entered in error, unknown) is passed over, as is a medication given by
+/// a reference to nothing in the input (or in the resource's `contained`)
+/// that names it. `medications` holds the names of the input's Medication
+/// resources by reference.
 pub fn medication(
     r: &Node<'_>,
     resource_type: &str,
     medications: &std::collections::HashMap<String, String>,
+    today: chrono::NaiveDate,
 ) -> Read<Mapped> {
     let status = r.field("status");
     let active = match status.str()? {
@@ -323,6 +325,10 @@ pub fn medication(
         "completed" | "stopped" | "cancelled" | "not-taken" => false,
         _ => return Ok(Mapped::PassedOver("not active, stopped or completed")),
     };
+    // A statement is what the patient took, and when: one whose period
+    // is over is a medication they no longer take, whatever its status.
+    let ended = date_of(&r.field("effectivePeriod").field("end"))?;
+    let active = active && ended.is_none_or(|end| end >= today);
     let concept = r.field("medicationCodeableConcept");
     let name = match concept.concept_text()? {
         Some(name) => Some(name.to_string()),
@@ -428,4 +434,40 @@ pub(super) fn date_of(node: &Node<'_>) -> Read<Option<chrono::NaiveDate>> {
     chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
         .map(Some)
         .map_err(|_| node.problem("is not a date"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn active(statement: serde_json::Value) -> bool {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let names = std::collections::HashMap::new();
+        match medication(
+            &Node::root(&statement),
+            "MedicationStatement",
+            &names,
+            today,
+        ) {
+            Ok(Mapped::Row(SentRow::Medication(m))) => m.active,
+            _ => panic!("not read as a medication"),
+        }
+    }
+
+    #[test]
+    fn a_statement_whose_period_has_ended_is_a_medication_stopped() {
+        let mut statement = serde_json::json!({
+            "resourceType": "MedicationStatement",
+            "status": "active",
+            "medicationCodeableConcept": { "text": "Metformin 500 mg" },
+            "effectivePeriod": { "start": "2026-01-01", "end": "2026-11-23" },
+        });
+        assert!(!active(statement.clone()), "ended yesterday");
+        statement["effectivePeriod"]["end"] = "2026-11-24".into();
+        assert!(active(statement.clone()), "ends today");
+        statement["effectivePeriod"] = serde_json::json!({ "start": "2026-01-01" });
+        assert!(active(statement.clone()), "no end");
+        statement["status"] = "completed".into();
+        assert!(!active(statement));
+    }
 }

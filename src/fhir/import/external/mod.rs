@@ -19,8 +19,13 @@
 //!    same data changes nothing and a later one updates what it sent
 //!    before, unless someone changed the row in tend since: then tend's is
 //!    kept, and said; an encounter's clocks follow the rules;
-//! 4. the Observations of the kinds goals track ([`measures`]), as progress
+//! 4. every CarePlan ([`care_plan`]): the goals it contains, and its
+//!    activities as tasks tied to the goals they serve, once every Goal of
+//!    the input is in;
+//! 5. the Observations of the kinds goals track ([`measures`]), as progress
 //!    on the goals that track them, once every goal of the input is in.
+//!
+//! The last two passes are made only when the first saw what they read.
 //!
 //! With problems, nothing is written; with `partial`, the patients with
 //! problems (and what refers to them) are left out, listed, and the rest
@@ -28,6 +33,7 @@
 //! leaves nothing, and the same import run again after it does it all,
 //! since an import is idempotent.
 
+mod care_plan;
 mod input;
 mod known;
 mod map;
@@ -96,6 +102,7 @@ pub fn import(
         options,
         report: ExternalReport::default(),
         patients: HashMap::new(),
+        goals: HashMap::new(),
         left_out: HashSet::new(),
         problems: Vec::new(),
         problem_count: 0,
@@ -151,6 +158,9 @@ struct Run<'o> {
     report: ExternalReport,
     /// Every way the input refers to a patient written, to its id.
     patients: HashMap<String, i64>,
+    /// Every way the input refers to a Goal taken, to its id: for the
+    /// CarePlans that name them.
+    goals: HashMap<String, i64>,
     /// The references of the patients left out for a problem.
     left_out: HashSet<String>,
     problems: Vec<String>,
@@ -158,32 +168,39 @@ struct Run<'o> {
 }
 
 impl Run<'_> {
-    /// Four passes: the coverages (a member's ID may be its subscriber
-    /// ID) and the names and diagnoses others refer to, the patients, what
-    /// refers to them, and last the measurements (once every goal is in).
-    /// `progress` is told the bytes read so far of the four passes'
-    /// together (each reads every file).
+    /// The passes (see the module's head): the coverages (a member's ID
+    /// may be its subscriber ID) and the names and diagnoses others refer
+    /// to, the patients, what refers to them, the care plans (once every
+    /// goal is in) and last the measurements (once every plan's goals are
+    /// in). `progress` is told the bytes read so far of all the passes
+    /// together (each reads every file); until the first pass has seen
+    /// whether the last two are needed, they are counted in.
     fn read(
         &mut self,
         tx: &mut Tx<'_>,
         files: &[std::path::PathBuf],
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<(), String> {
-        let total = 4 * input::size(files);
+        let size = input::size(files);
+        let total = std::cell::Cell::new(5 * size);
         let mut done = 0;
         let mut said = 0;
         let mut read = |n: u64| {
             done += n;
             // At most every MiB: a bar need not move more often.
-            if done - said >= 1 << 20 || done == total {
+            if done - said >= 1 << 20 || done == total.get() {
                 said = done;
-                progress(done, total);
+                progress(done, total.get());
             }
         };
+        let has_plans = std::cell::Cell::new(false);
+        let has_measures = std::cell::Cell::new(false);
         for file in files {
             input::each_resource(
                 file,
                 &|t| {
+                    has_plans.set(has_plans.get() || t == "CarePlan");
+                    has_measures.set(has_measures.get() || t == "Observation");
                     matches!(
                         t,
                         "Coverage"
@@ -198,6 +215,7 @@ impl Run<'_> {
                 &mut read,
             )?;
         }
+        total.set((3 + u64::from(has_plans.get()) + u64::from(has_measures.get())) * size);
         for file in files {
             input::each_resource(
                 file,
@@ -218,22 +236,36 @@ impl Run<'_> {
                 .entry("Coverage (for no Patient of the input)".into())
                 .or_default() += unclaimed;
         }
+        let later = ["Patient", "Coverage", "CarePlan", "Observation"];
         for file in files {
             input::each_resource(
                 file,
-                &|t| t != "Patient" && t != "Coverage" && t != "Observation",
+                &|t| !later.contains(&t),
                 &mut |item| self.other(tx, item),
                 &mut read,
             )?;
         }
-        // Last, once every goal of the input is in: the measurements.
-        for file in files {
-            input::each_resource(
-                file,
-                &|t| t == "Observation",
-                &mut |item| self.observation(tx, item),
-                &mut read,
-            )?;
+        // Once every goal of the input is in: the care plans that name
+        // them, then the measurements that are progress on them.
+        if has_plans.get() {
+            for file in files {
+                input::each_resource(
+                    file,
+                    &|t| t == "CarePlan",
+                    &mut |item| self.care_plan(tx, item),
+                    &mut read,
+                )?;
+            }
+        }
+        if has_measures.get() {
+            for file in files {
+                input::each_resource(
+                    file,
+                    &|t| t == "Observation",
+                    &mut |item| self.observation(tx, item),
+                    &mut read,
+                )?;
+            }
         }
         Ok(())
     }
@@ -319,7 +351,7 @@ impl Run<'_> {
         let mapped = match kind.as_str() {
             "Condition" => map::condition(&node),
             "MedicationRequest" | "MedicationStatement" => {
-                map::medication(&node, &kind, &self.medications)
+                map::medication(&node, &kind, &self.medications, self.today)
             }
             "AllergyIntolerance" => map::allergy(&node),
             "Goal" => plan::goal(&node),
@@ -344,7 +376,14 @@ impl Run<'_> {
             }
         };
         let key = self.key(&item, &kind, &patient);
-        self.take(tx, &item.place, &kind, &key, patient_id, &row)
+        let id = self.take(tx, &item.place, &kind, &key, patient_id, &row)?;
+        if kind == "Goal" {
+            // For the care plans that name it, read in a later pass.
+            for reference in item_refs(&item, "Goal") {
+                self.goals.insert(reference, id);
+            }
+        }
+        Ok(())
     }
 
     /// The patient a resource's `field` refers to: its key and id; None
@@ -379,7 +418,8 @@ impl Run<'_> {
     }
 
     /// One row taken, counted under `kind`; an encounter's clocks brought
-    /// in line with the rules when it is new or changed.
+    /// in line with the rules when it is new or changed. Returns the row's
+    /// id.
     pub(super) fn take(
         &mut self,
         tx: &mut Tx<'_>,
@@ -388,7 +428,7 @@ impl Run<'_> {
         key: &SourceKey,
         patient_id: i64,
         row: &crate::store::SentRow,
-    ) -> Result<(), String> {
+    ) -> Result<i64, String> {
         let (id, taken) = tx
             .take_row(key, patient_id, row)
             .map_err(|e| e.to_string())?;
@@ -406,7 +446,7 @@ impl Run<'_> {
         if taken == Taken::KeptTends {
             self.kept_at(place);
         }
-        Ok(())
+        Ok(id)
     }
 
     /// A CareTeam's members, each a row of the patient's care team.
@@ -493,12 +533,18 @@ fn content_id(resource: &Value) -> String {
 /// Every way the input may refer to this patient: its entry's `fullUrl`
 /// and `Patient/ID`.
 fn patient_refs(item: &input::Item) -> Vec<String> {
+    item_refs(item, "Patient")
+}
+
+/// Every way the input may refer to `item`, a resource of type `kind`: its
+/// entry's `fullUrl` and `KIND/ID`.
+fn item_refs(item: &input::Item, kind: &str) -> Vec<String> {
     let mut refs = Vec::new();
     if let Some(url) = &item.full_url {
         refs.push(reference_key(url));
     }
     if let Some(id) = item.resource.get("id").and_then(Value::as_str) {
-        refs.push(format!("Patient/{id}"));
+        refs.push(format!("{kind}/{id}"));
     }
     refs
 }
