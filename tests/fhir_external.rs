@@ -380,6 +380,28 @@ fn a_resource_of_another_fhir_version_is_refused_by_name() {
         0,
         "nothing was imported"
     );
+
+    // An Observation of a kind no goal tracks is not parsed in the
+    // measurements' pass, but one of R5 is still told by an element R4
+    // lacks.
+    write_lines(&file, &lines(&file)[..1]);
+    let file = data.join("Observation.ndjson");
+    let mut observations = lines(&file);
+    let untracked = observations
+        .iter()
+        .position(|o| !o.to_string().contains("\"4548-4\""))
+        .unwrap();
+    observations[untracked]["triggeredBy"] = serde_json::json!([]);
+    write_lines(&file, &observations);
+    let out = import(&db, &data, &[]);
+    assert!(
+        stderr(&out).contains(&format!(
+            "Observation.ndjson:{}: it is FHIR R5 (it has triggeredBy, which R4 does not)",
+            untracked + 1
+        )),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -212,16 +212,49 @@ fn profile_release(resource: &Value) -> Option<&'static str> {
             if let Some((_, version)) = profile.rsplit_once('|') {
                 return (!version.starts_with("4.0")).then(|| release(version));
             }
-            let rest = profile.strip_prefix("http://hl7.org/fhir/")?;
+            let rest = profile.strip_prefix(CORE_PROFILES)?;
             let segment = rest.split('/').next()?;
-            match segment {
-                "R5" | "5.0" => Some("R5"),
-                "R4B" | "4.3" => Some("R4B"),
-                "STU3" | "3.0" => Some("STU3"),
-                "DSTU2" | "1.0" => Some("DSTU2"),
-                _ => None,
-            }
+            CORE_SEGMENTS
+                .iter()
+                .find(|(name, _)| *name == segment)
+                .map(|(_, release)| *release)
         })
+}
+
+/// Where the core profiles of each release live: `CORE_PROFILES` and one
+/// of these segments (`http://hl7.org/fhir/R5/…`).
+const CORE_PROFILES: &str = "http://hl7.org/fhir/";
+const CORE_SEGMENTS: &[(&str, &str)] = &[
+    ("R5", "R5"),
+    ("5.0", "R5"),
+    ("R4B", "R4B"),
+    ("4.3", "R4B"),
+    ("STU3", "STU3"),
+    ("3.0", "STU3"),
+    ("DSTU2", "DSTU2"),
+    ("1.0", "DSTU2"),
+];
+
+/// Text whose absence from a resource's JSON, as sent, shows that
+/// [`resource_release`] would find nothing in it: a `|` (a versioned
+/// profile), a core profile of another release, an element that gives a
+/// release away (as a key), or an escape that could spell any of them
+/// (`\u00` and an ASCII character's code, `\/`; not the `\"` and `\u2014`
+/// every narrative holds). For a pass that may leave unread the many
+/// resources of a type it has no use for, and must still refuse one of
+/// another version.
+pub fn telltales(resource_type: &str) -> Vec<String> {
+    let mut found: Vec<String> = vec!["|".into(), r"\u00".into(), r"\/".into()];
+    for (segment, _) in CORE_SEGMENTS {
+        found.push(format!("hl7.org/fhir/{segment}"));
+    }
+    for (_, kind, path, _) in MARKERS {
+        if *kind == resource_type {
+            let key = path.split(['.', '[']).next().unwrap_or(path);
+            found.push(format!("\"{key}\""));
+        }
+    }
+    found
 }
 
 fn marker<'m>(

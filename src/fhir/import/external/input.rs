@@ -185,6 +185,21 @@ pub fn each_resource(
     each: &mut dyn FnMut(Item) -> Result<(), String>,
     read: &mut dyn FnMut(u64),
 ) -> Result<(), String> {
+    each_sifted(file, wanted, &|_| true, each, read).map(|_| ())
+}
+
+/// As [`each_resource`], but a wanted resource whose JSON as sent `sift`
+/// turns away (an NDJSON line, a Bundle's entry) is passed unparsed:
+/// returns how many were. For a pass that has no use for most resources
+/// of a common type, and can tell them by their bytes.
+pub fn each_sifted(
+    file: &Path,
+    wanted: &dyn Fn(&str) -> bool,
+    sift: &dyn Fn(&[u8]) -> bool,
+    each: &mut dyn FnMut(Item) -> Result<(), String>,
+    read: &mut dyn FnMut(u64),
+) -> Result<u64, String> {
+    let mut sifted = 0;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -200,7 +215,18 @@ pub fn each_resource(
         },
     );
     if is_ndjson(file) {
-        return each_line(reader, &name, wanted, each);
+        each_line(
+            reader,
+            &name,
+            wanted,
+            &mut |line| {
+                let keep = sift(line);
+                sifted += u64::from(!keep);
+                keep
+            },
+            each,
+        )?;
+        return Ok(sifted);
     }
     // A Bundle's entries as the parser reaches them: a resource not
     // wanted in this pass is dropped at once.
@@ -239,6 +265,10 @@ pub fn each_resource(
         if !kind.is_some_and(wanted) {
             return Ok(());
         }
+        if !sift(entry) {
+            sifted += 1;
+            return Ok(());
+        }
         let whole: FullEntry = serde_json::from_slice(entry).map_err(not_an_entry)?;
         each(Item {
             place,
@@ -252,7 +282,7 @@ pub fn each_resource(
         Err(super::stream::Stop::Json(problem)) => return Err(format!("{name}: {problem}")),
         Err(super::stream::Stop::Io(e)) => return Err(format!("{name}: cannot read it ({e})")),
     };
-    match rest.fields.get("resourceType").and_then(Value::as_str) {
+    let whole = match rest.fields.get("resourceType").and_then(Value::as_str) {
         Some("Bundle") => Ok(()),
         _ if rest.entries > 0 => Err(format!(
             "{name}: it has entries but is not a Bundle (its resourceType says otherwise)"
@@ -269,13 +299,15 @@ pub fn each_resource(
         None => Err(format!(
             "{name}: it is JSON but not a FHIR resource (it has no resourceType)"
         )),
-    }
+    };
+    whole.map(|()| sifted)
 }
 
 fn each_line(
     reader: impl BufRead,
     name: &str,
     wanted: &dyn Fn(&str) -> bool,
+    sift: &mut dyn FnMut(&[u8]) -> bool,
     each: &mut dyn FnMut(Item) -> Result<(), String>,
 ) -> Result<(), String> {
     for (i, line) in reader.lines().enumerate() {
@@ -295,7 +327,7 @@ fn each_line(
                 "{place}: the line is not a FHIR resource (it has no resourceType)"
             ));
         };
-        if !wanted(&kind) {
+        if !wanted(&kind) || !sift(line.as_bytes()) {
             continue;
         }
         let resource: Value = serde_json::from_str(&line)

@@ -65,6 +65,29 @@ pub struct Measurement {
 }
 
 const LOINC: &str = "http://loinc.org";
+
+/// Whether an Observation's JSON, as sent, may be one of the kinds goals
+/// track, or one whose FHIR version must be checked: whether it holds one
+/// of the kinds' LOINC codes as a JSON string, or a telltale of another
+/// release (`version::telltales`, an escape among them). Most of a bulk
+/// export's Observations (vital signs and labs of other kinds) hold
+/// neither, and are counted as skipped without being parsed, as
+/// resources of types tend does not take are.
+pub fn may_matter(raw: &[u8]) -> bool {
+    static SIFT: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    let sift = SIFT.get_or_init(|| {
+        let mut patterns: Vec<String> = KINDS
+            .iter()
+            .flat_map(|kind| kind.codes)
+            .map(|code| format!("\"{code}\""))
+            .collect();
+        patterns.extend(crate::fhir::import::version::telltales("Observation"));
+        aho_corasick::AhoCorasick::new(patterns).ok()
+    });
+    // Never built (it cannot fail for these few patterns): read them all.
+    sift.as_ref().is_none_or(|sift| sift.is_match(raw))
+}
 const SYSTOLIC: &str = "8480-6";
 const DIASTOLIC: &str = "8462-4";
 
@@ -195,6 +218,30 @@ impl Run<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_observation_of_a_tracked_kind_or_of_another_version_is_read() {
+        let heart_rate = r#"{"resourceType":"Observation","status":"final","code":{"coding":
+            [{"system":"http://loinc.org","code":"8867-4"}]},"meta":{"profile":
+            ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-heart-rate"]},
+            "text":{"div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">72 \u2014 final</div>"}}"#;
+        assert!(!may_matter(heart_rate.as_bytes()));
+        for read in [
+            heart_rate.replace("8867-4", "4548-4"),
+            // A panel of another code whose component is systolic.
+            heart_rate.replace(
+                r#""status""#,
+                r#""component":[{"code":{"coding":[{"code":"8480-6"}]}}],"status""#,
+            ),
+            heart_rate.replace("us/core/StructureDefinition", "R5/StructureDefinition"),
+            heart_rate.replace("us-core-heart-rate", "us-core-heart-rate|7.0.0"),
+            heart_rate.replace(r#""status""#, r#""triggeredBy":[],"status""#),
+            heart_rate.replace("8867-4", r"\u0034548-4"),
+            heart_rate.replace("us/core", r"R5\/core"),
+        ] {
+            assert!(may_matter(read.as_bytes()), "{read}");
+        }
+    }
 
     #[test]
     fn goals_are_matched_to_a_kind_by_their_words() {

@@ -259,12 +259,17 @@ impl Run<'_> {
         }
         if has_measures.get() {
             for file in files {
-                input::each_resource(
+                let unread = input::each_sifted(
                     file,
                     &|t| t == "Observation",
+                    &measures::may_matter,
                     &mut |item| self.observation(tx, item),
                     &mut read,
                 )?;
+                if unread > 0 {
+                    *self.report.skipped.entry("Observation".into()).or_default() +=
+                        unread as usize;
+                }
             }
         }
         Ok(())
