@@ -186,14 +186,7 @@ fn a_care_plans_goals_and_activities_come_in_as_goals_and_their_interventions() 
     );
 
     // tend's export of it, through the independent validator.
-    conn.execute("UPDATE patient SET consent_status = 'active'", [])
-        .unwrap();
-    let exported = dir.path().join("export.json");
-    ok(tend(
-        &db,
-        &["export", "fhir", "--out", exported.to_str().unwrap()],
-    ));
-    let validated = validator::validate(&exported);
+    let validated = external_run::validated_export(&db, dir.path());
     for kind in ["Patient 1", "CarePlan 1", "Goal 5", "Task 10"] {
         assert!(validated.contains(kind), "{kind} in {validated}");
     }

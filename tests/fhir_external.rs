@@ -24,7 +24,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use carebundle::MEMBER_SYSTEM;
-use external_run::{import_as, ok, one, stderr, stdout, strings, tables, tend};
+use external_run::{import_as, ok, one, stderr, stdout, strings, tables, tend, validated_export};
 use rusqlite::Connection;
 use serde_json::Value;
 
@@ -675,16 +675,7 @@ fn the_specifications_examples_come_in_as_record_care_team_goals_and_a_stay_with
     );
 
     // tend's export of all of it, through the independent validator.
-    Connection::open(&db)
-        .unwrap()
-        .execute("UPDATE patient SET consent_status = 'active'", [])
-        .unwrap();
-    let exported = dir.path().join("export.json");
-    ok(tend(
-        &db,
-        &["export", "fhir", "--out", exported.to_str().unwrap()],
-    ));
-    let validated = validator::validate(&exported);
+    let validated = validated_export(&db, dir.path());
     for kind in [
         "Patient 1",
         "CareTeam 1",

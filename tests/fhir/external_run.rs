@@ -1,7 +1,7 @@
 //! Running the built binary's `tend import fhir --member-id SYSTEM` and
 //! reading what it wrote, for the tests of FHIR from other systems
 //! (`#[path = "fhir/external_run.rs"] mod external_run;`, with `mod common`
-//! beside it).
+//! and `fhir/validator.rs` as `mod validator` beside it).
 
 #![allow(dead_code)]
 
@@ -115,4 +115,19 @@ pub fn strings(db: &Path, sql: &str) -> Vec<String> {
         .unwrap()
         .map(Result::unwrap)
         .collect()
+}
+
+/// tend's FHIR export of `db` (every member consenting to it first),
+/// written into `dir`, as the independent validator sums it up.
+pub fn validated_export(db: &Path, dir: &Path) -> String {
+    Connection::open(db)
+        .unwrap()
+        .execute("UPDATE patient SET consent_status = 'active'", [])
+        .unwrap();
+    let exported = dir.join("export.json");
+    ok(tend(
+        db,
+        &["export", "fhir", "--out", exported.to_str().unwrap()],
+    ));
+    super::validator::validate(&exported)
 }

@@ -200,16 +200,8 @@ impl Run<'_> {
     pub(super) fn care_plan(&mut self, tx: &mut Tx<'_>, item: input::Item) -> Result<(), String> {
         Self::r4_only(&item, "CarePlan")?;
         let node = Node::root(&item.resource);
-        let plan = match care_plan(&node) {
-            Ok(Ok(plan)) => plan,
-            Ok(Err(why)) => {
-                self.passed_over(&format!("CarePlan ({why})"));
-                return Ok(());
-            }
-            Err(problem) => {
-                self.problem(&item.place, &problem.0);
-                return Ok(());
-            }
+        let Some(plan) = self.settle(&item.place, "CarePlan", care_plan(&node)) else {
+            return Ok(());
         };
         let Some((patient, patient_id)) = self.patient_of(&item.place, &node, "subject") else {
             return Ok(());

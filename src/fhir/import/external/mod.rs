@@ -422,6 +422,28 @@ impl Run<'_> {
         *self.report.passed_over.entry(what.to_string()).or_default() += 1;
     }
 
+    /// What reading a resource of type `kind` came to: what it holds, or
+    /// None once it is counted as passed over ("CareTeam (inactive)") or
+    /// said as a problem at `place`.
+    pub(super) fn settle<T>(
+        &mut self,
+        place: &input::Place,
+        kind: &str,
+        read: super::read::Read<Result<T, &'static str>>,
+    ) -> Option<T> {
+        match read {
+            Ok(Ok(held)) => Some(held),
+            Ok(Err(why)) => {
+                self.passed_over(&format!("{kind} ({why})"));
+                None
+            }
+            Err(problem) => {
+                self.problem(place, &problem.0);
+                None
+            }
+        }
+    }
+
     /// One row taken, counted under `kind`; an encounter's clocks brought
     /// in line with the rules when it is new or changed. Returns the row's
     /// id.
@@ -463,21 +485,9 @@ impl Run<'_> {
         patient: &str,
         patient_id: i64,
     ) -> Result<(), String> {
-        let members = match plan::care_team(node, &[patient.to_string()], &self.people, self.today)
-        {
-            Ok(Ok(members)) => members,
-            Ok(Err(why)) => {
-                *self
-                    .report
-                    .passed_over
-                    .entry(format!("CareTeam ({why})"))
-                    .or_default() += 1;
-                return Ok(());
-            }
-            Err(problem) => {
-                self.problem(&item.place, &problem.0);
-                return Ok(());
-            }
+        let read = plan::care_team(node, &[patient.to_string()], &self.people, self.today);
+        let Some(members) = self.settle(&item.place, "CareTeam", read) else {
+            return Ok(());
         };
         let team = self.key(item, "CareTeam", patient);
         for member in members {
