@@ -185,21 +185,21 @@ pub fn each_resource(
     each: &mut dyn FnMut(Item) -> Result<(), String>,
     read: &mut dyn FnMut(u64),
 ) -> Result<(), String> {
-    each_sifted(file, wanted, &|_| true, each, read).map(|_| ())
+    each_sifted(file, wanted, &|_| true, each, read)
 }
 
-/// As [`each_resource`], but a wanted resource whose JSON as sent `sift`
-/// turns away (an NDJSON line, a Bundle's entry) is passed unparsed:
-/// returns how many were. For a pass that has no use for most resources
-/// of a common type, and can tell them by their bytes.
+/// As [`each_resource`], after a first look at each resource's JSON as
+/// sent (an NDJSON line, a Bundle's entry): one `sift` turns away is passed
+/// by, unparsed, its type unread. For a pass after the first, which parsed
+/// every resource and so checked the JSON of each, that wants few of them
+/// and can tell those by their bytes ([`may_be`]).
 pub fn each_sifted(
     file: &Path,
     wanted: &dyn Fn(&str) -> bool,
     sift: &dyn Fn(&[u8]) -> bool,
     each: &mut dyn FnMut(Item) -> Result<(), String>,
     read: &mut dyn FnMut(u64),
-) -> Result<u64, String> {
-    let mut sifted = 0;
+) -> Result<(), String> {
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -215,22 +215,14 @@ pub fn each_sifted(
         },
     );
     if is_ndjson(file) {
-        each_line(
-            reader,
-            &name,
-            wanted,
-            &mut |line| {
-                let keep = sift(line);
-                sifted += u64::from(!keep);
-                keep
-            },
-            each,
-        )?;
-        return Ok(sifted);
+        return each_line(reader, &name, wanted, sift, each);
     }
     // A Bundle's entries as the parser reaches them: a resource not
     // wanted in this pass is dropped at once.
     let mut on_entry = |i: usize, entry: &[u8], (line, column): (usize, usize)| {
+        if !sift(entry) {
+            return Ok(());
+        }
         let place = Place {
             file: name.clone(),
             at: At::Entry(i),
@@ -265,10 +257,6 @@ pub fn each_sifted(
         if !kind.is_some_and(wanted) {
             return Ok(());
         }
-        if !sift(entry) {
-            sifted += 1;
-            return Ok(());
-        }
         let whole: FullEntry = serde_json::from_slice(entry).map_err(not_an_entry)?;
         each(Item {
             place,
@@ -282,7 +270,7 @@ pub fn each_sifted(
         Err(super::stream::Stop::Json(problem)) => return Err(format!("{name}: {problem}")),
         Err(super::stream::Stop::Io(e)) => return Err(format!("{name}: cannot read it ({e})")),
     };
-    let whole = match rest.fields.get("resourceType").and_then(Value::as_str) {
+    match rest.fields.get("resourceType").and_then(Value::as_str) {
         Some("Bundle") => Ok(()),
         _ if rest.entries > 0 => Err(format!(
             "{name}: it has entries but is not a Bundle (its resourceType says otherwise)"
@@ -299,15 +287,26 @@ pub fn each_sifted(
         None => Err(format!(
             "{name}: it is JSON but not a FHIR resource (it has no resourceType)"
         )),
-    };
-    whole.map(|()| sifted)
+    }
+}
+
+/// A first look at a resource's JSON as sent ([`each_sifted`]): whether
+/// it may be of one of `types`, which it cannot be without holding the
+/// type's name as a JSON string (its `resourceType`), or an escape that
+/// could spell one (`\u00` and an ASCII character's code).
+pub fn may_be(types: &[&str]) -> impl Fn(&[u8]) -> bool {
+    let mut patterns: Vec<String> = types.iter().map(|t| format!("\"{t}\"")).collect();
+    patterns.push(r"\u00".into());
+    let sift = aho_corasick::AhoCorasick::new(patterns).ok();
+    // Never built (it cannot fail for these few patterns): look at all.
+    move |raw| sift.as_ref().is_none_or(|sift| sift.is_match(raw))
 }
 
 fn each_line(
     reader: impl BufRead,
     name: &str,
     wanted: &dyn Fn(&str) -> bool,
-    sift: &mut dyn FnMut(&[u8]) -> bool,
+    sift: &dyn Fn(&[u8]) -> bool,
     each: &mut dyn FnMut(Item) -> Result<(), String>,
 ) -> Result<(), String> {
     for (i, line) in reader.lines().enumerate() {
@@ -317,7 +316,7 @@ fn each_line(
             at: At::Line(number),
         };
         let line = line.map_err(|e| format!("{place}: cannot read it ({e})"))?;
-        if line.trim().is_empty() {
+        if line.trim().is_empty() || !sift(line.as_bytes()) {
             continue;
         }
         let kind: TypeOnly<'_> = serde_json::from_str(&line)
@@ -327,7 +326,7 @@ fn each_line(
                 "{place}: the line is not a FHIR resource (it has no resourceType)"
             ));
         };
-        if !wanted(&kind) || !sift(line.as_bytes()) {
+        if !wanted(&kind) {
             continue;
         }
         let resource: Value = serde_json::from_str(&line)
@@ -339,4 +338,26 @@ fn each_line(
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be;
+
+    #[test]
+    fn a_first_look_passes_by_only_what_cannot_be_of_the_types_wanted() {
+        let patient = may_be(&["Patient"]);
+        assert!(patient(br#"{"resourceType":"Patient","id":"1"}"#));
+        assert!(patient(br#"{ "resourceType" : "Patient" }"#));
+        // Its type spelled with an escape: looked at.
+        assert!(patient(br#"{"resourceType":"Pati\u0065nt"}"#));
+        // One that names a patient only by reference: passed by.
+        assert!(!patient(
+            br#"{"resourceType":"Condition","subject":{"reference":"Patient/1"}}"#
+        ));
+        // A narrative's escapes spell nothing of it.
+        assert!(!patient(
+            br#"{"resourceType":"Encounter","text":{"div":"<div xmlns=\"x\">\u2014</div>"}}"#
+        ));
+    }
 }

@@ -194,13 +194,16 @@ impl Run<'_> {
             }
         };
         let has_plans = std::cell::Cell::new(false);
-        let has_measures = std::cell::Cell::new(false);
+        let observations = std::cell::Cell::new(0);
+        // The first pass parses every resource's type (so checks the JSON
+        // of each): later passes that want few may pass the rest unparsed
+        // (`input::each_sifted`).
         for file in files {
             input::each_resource(
                 file,
                 &|t| {
                     has_plans.set(has_plans.get() || t == "CarePlan");
-                    has_measures.set(has_measures.get() || t == "Observation");
+                    observations.set(observations.get() + usize::from(t == "Observation"));
                     matches!(
                         t,
                         "Coverage"
@@ -215,11 +218,14 @@ impl Run<'_> {
                 &mut read,
             )?;
         }
-        total.set((3 + u64::from(has_plans.get()) + u64::from(has_measures.get())) * size);
+        let has_measures = observations.get() > 0;
+        total.set((3 + u64::from(has_plans.get()) + u64::from(has_measures)) * size);
+        let patients = input::may_be(&["Patient"]);
         for file in files {
-            input::each_resource(
+            input::each_sifted(
                 file,
                 &|t| t == "Patient",
+                &patients,
                 &mut |item| self.patient(tx, item),
                 &mut read,
             )?;
@@ -248,28 +254,36 @@ impl Run<'_> {
         // Once every goal of the input is in: the care plans that name
         // them, then the measurements that are progress on them.
         if has_plans.get() {
+            let plans = input::may_be(&["CarePlan"]);
             for file in files {
-                input::each_resource(
+                input::each_sifted(
                     file,
                     &|t| t == "CarePlan",
+                    &plans,
                     &mut |item| self.care_plan(tx, item),
                     &mut read,
                 )?;
             }
         }
-        if has_measures.get() {
+        if has_measures {
+            // Only those whose bytes hold a code goals track (or a sign of
+            // another version) are read; the rest are counted as skipped.
+            let mut read_whole = 0;
             for file in files {
-                let unread = input::each_sifted(
+                input::each_sifted(
                     file,
                     &|t| t == "Observation",
                     &measures::may_matter,
-                    &mut |item| self.observation(tx, item),
+                    &mut |item| {
+                        read_whole += 1;
+                        self.observation(tx, item)
+                    },
                     &mut read,
                 )?;
-                if unread > 0 {
-                    *self.report.skipped.entry("Observation".into()).or_default() +=
-                        unread as usize;
-                }
+            }
+            let unread = observations.get().saturating_sub(read_whole);
+            if unread > 0 {
+                *self.report.skipped.entry("Observation".into()).or_default() += unread;
             }
         }
         Ok(())
