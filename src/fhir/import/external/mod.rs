@@ -220,12 +220,12 @@ impl Run<'_> {
         }
         let has_measures = observations.get() > 0;
         total.set((3 + u64::from(has_plans.get()) + u64::from(has_measures)) * size);
-        let patients = input::may_be(&["Patient"]);
+        let patients = input::may_be("Patient");
         for file in files {
             input::each_sifted(
                 file,
                 &|t| t == "Patient",
-                &patients,
+                (&patients, &|_| true),
                 &mut |item| self.patient(tx, item),
                 &mut read,
             )?;
@@ -254,12 +254,12 @@ impl Run<'_> {
         // Once every goal of the input is in: the care plans that name
         // them, then the measurements that are progress on them.
         if has_plans.get() {
-            let plans = input::may_be(&["CarePlan"]);
+            let plans = input::may_be("CarePlan");
             for file in files {
                 input::each_sifted(
                     file,
                     &|t| t == "CarePlan",
-                    &plans,
+                    (&plans, &|_| true),
                     &mut |item| self.care_plan(tx, item),
                     &mut read,
                 )?;
@@ -269,11 +269,12 @@ impl Run<'_> {
             // Only those whose bytes hold a code goals track (or a sign of
             // another version) are read; the rest are counted as skipped.
             let mut read_whole = 0;
+            let observation = input::may_be("Observation");
             for file in files {
                 input::each_sifted(
                     file,
                     &|t| t == "Observation",
-                    &measures::may_matter,
+                    (&observation, &measures::may_matter),
                     &mut |item| {
                         read_whole += 1;
                         self.observation(tx, item)
