@@ -40,6 +40,31 @@ fn plan_folder(dir: &Path) -> (PathBuf, Value) {
     (folder, plan)
 }
 
+/// A collection Bundle of `resources`, written into `folder`.
+fn collection<const N: usize>(folder: &Path, resources: [Value; N]) -> PathBuf {
+    let entries: Vec<Value> = resources
+        .into_iter()
+        .map(|resource| serde_json::json!({ "resource": resource }))
+        .collect();
+    let bundle = folder.join(format!("bundle-{N}.json"));
+    std::fs::write(
+        &bundle,
+        serde_json::json!({ "resourceType": "Bundle", "type": "collection", "entry": entries })
+            .to_string(),
+    )
+    .unwrap();
+    bundle
+}
+
+/// The spec's "example" plan with its activity made one still to do.
+fn weight_plan() -> Value {
+    let mut plan = example("CarePlan-example");
+    plan["activity"][0]["detail"]["status"] = "scheduled".into();
+    plan["activity"][0]["detail"]["scheduledTiming"] =
+        serde_json::json!({ "event": ["2026-12-07T09:00:00Z"] });
+    plan
+}
+
 fn write_plan(folder: &Path, plan: &Value) {
     std::fs::write(folder.join("CarePlan-integrate.json"), plan.to_string()).unwrap();
 }
@@ -195,33 +220,21 @@ fn a_care_plans_goals_and_activities_come_in_as_goals_and_their_interventions() 
 #[test]
 fn a_plan_naming_the_inputs_goals_ties_its_activities_to_them_in_any_order() {
     let dir = tempfile::tempdir().unwrap();
-    let (folder, _) = plan_folder(dir.path());
     // The spec's "example" plan, its activity made one still to do, and
     // the Goal it names; one Bundle, the plan before its goal.
-    let mut plan = example("CarePlan-example");
-    plan["activity"][0]["detail"]["status"] = "scheduled".into();
-    plan["activity"][0]["detail"]["scheduledTiming"] =
-        serde_json::json!({ "event": ["2026-12-07T09:00:00Z"] });
+    let plan = weight_plan();
     let mut draft = example("CarePlan-example");
     draft["id"] = "draft".into();
     draft["status"] = "draft".into();
-    let entries: Vec<Value> = [
-        example("Patient-example"),
-        plan,
-        draft,
-        example("Goal-example"),
-    ]
-    .into_iter()
-    .map(|resource| serde_json::json!({ "resource": resource }))
-    .collect();
-    let bundle = folder.join("bundle.json");
-    std::fs::write(
-        &bundle,
-        serde_json::json!({ "resourceType": "Bundle", "type": "collection", "entry": entries })
-            .to_string(),
-    )
-    .unwrap();
-    std::fs::remove_file(folder.join("Patient-example.json")).unwrap();
+    let bundle = collection(
+        dir.path(),
+        [
+            example("Patient-example"),
+            plan,
+            draft,
+            example("Goal-example"),
+        ],
+    );
     let db = dir.path().join("t.db");
     let said = ok(import_as(&db, &bundle, MRN_SYSTEM, &[]));
     assert!(said.contains("passed over: 1 CarePlan (draft)."), "{said}");
@@ -235,4 +248,46 @@ fn a_plan_naming_the_inputs_goals_ties_its_activities_to_them_in_any_order() {
         ),
         ["Weight Measured|requested|2026-12-07|Target weight is 160 to 180 lbs.|1"]
     );
+}
+
+#[test]
+fn an_intervention_a_coordinator_wrote_from_the_same_plan_is_linked_not_made_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let first = collection(
+        dir.path(),
+        [example("Patient-example"), example("Goal-example")],
+    );
+    ok(import_as(&db, &first, MRN_SYSTEM, &[]));
+    // The coordinator writes the plan's step under the goal, due a few
+    // days later than the plan will say.
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO task (patient_id, kind, description, status, due_on, authored_at, goal_id)
+             SELECT patient_id, 'other', 'weight measured', 'requested', '2026-12-10',
+                    '2026-11-20T15:00:00Z', id FROM goal",
+            [],
+        )
+        .unwrap();
+    let with_plan = collection(
+        dir.path(),
+        [
+            example("Patient-example"),
+            weight_plan(),
+            example("Goal-example"),
+        ],
+    );
+    for _ in 0..2 {
+        let said = ok(import_as(&db, &with_plan, MRN_SYSTEM, &[]));
+        assert!(
+            said.contains("CarePlan activity: 0 created, 0 updated, 0 unchanged, 1 kept"),
+            "{said}"
+        );
+        assert_eq!(
+            strings(&db, "SELECT description || '|' || due_on FROM task"),
+            ["weight measured|2026-12-10"],
+            "linked and kept as the coordinator wrote it"
+        );
+    }
 }

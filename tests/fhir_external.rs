@@ -348,14 +348,28 @@ fn a_later_export_updates_what_it_sent_and_keeps_what_a_user_changed_since() {
         ),
         "Newname"
     );
-    // And once more: nothing new.
+    // And once more: nothing new, and the row the two disagree on said
+    // again, until someone reconciles them.
     let before = tables(&db);
     let again = ok(import(&db, &data, &[]));
     assert!(
         again.contains("members 0 created, 0 updated, 20 unchanged"),
         "{again}"
     );
+    assert!(
+        again.contains("Condition: 0 created, 0 updated, ")
+            && again.contains(" unchanged, 1 kept as tend holds them.")
+            && again.contains("(changed in tend since, or there before): Condition.ndjson:1."),
+        "{again}"
+    );
     assert_eq!(tables(&db), before);
+    // The coordinator takes the system's word: agreed, nothing kept.
+    Connection::open(&db)
+        .unwrap()
+        .execute(&format!("UPDATE condition SET clinical_status = 'resolved' WHERE rowid IN (SELECT rowid {row_a})"), [])
+        .unwrap();
+    let agreed = ok(import(&db, &data, &[]));
+    assert!(!agreed.contains("kept as tend holds them ("), "{agreed}");
 }
 
 #[test]

@@ -5,11 +5,13 @@
 //!
 //! A resource is taken in one of four ways ([`Taken`]). Linked before:
 //! the same values again leave the row alone; new values update it when
-//! the row still holds what the last import wrote, and are refused (tend's
-//! row kept) when someone changed it since. Not linked yet: a row of the
-//! patient that is the same thing (the same condition code, the same
-//! medication or allergen by name, the same member ID) is linked, and kept
-//! as tend holds it; anything else is a new row.
+//! the row still holds what the last import wrote; a row someone changed
+//! since (or that was in tend before the first import) is kept as tend
+//! holds it, and said at every import until it and what is sent agree
+//! again. Not linked yet: a row of the patient that is the same thing (the
+//! same condition code, the same medication or allergen by name, the same
+//! member ID) is linked, and kept as tend holds it; anything else is a new
+//! row.
 
 use rusqlite::{params, OptionalExtension};
 
@@ -127,12 +129,18 @@ impl Tx<'_> {
         };
         if let Some((stored, before)) = linked {
             let id = stored.id;
-            if before == sent {
-                return Ok((id, Taken::Unchanged));
-            }
-            // Changed in tend since the last import: tend's is kept.
-            if member_values(row, &stored) != before {
+            let held = member_values(row, &stored);
+            // Changed in tend since the last import: tend's is kept, and
+            // said at each import until the two agree again.
+            if held != before && held != sent {
                 return Ok((id, Taken::KeptTends));
+            }
+            if before == sent || held == sent {
+                if before != sent {
+                    // tend's row came to hold what is now sent.
+                    self.link_source(key, "patient", id, &sent)?;
+                }
+                return Ok((id, Taken::Unchanged));
             }
             let merged = row.laid_over(&stored, None);
             if merged != stored {
@@ -180,11 +188,19 @@ impl Tx<'_> {
                 // Removed in tend: not brought back.
                 return Ok((id, Taken::KeptTends));
             };
-            if before == sent {
-                return Ok((id, Taken::Unchanged));
-            }
-            if now.values() != before {
+            let held = now.values();
+            // Changed in tend since the last import (or there before the
+            // first): tend's is kept, and said at each import until the
+            // two agree again.
+            if held != before && held != sent {
                 return Ok((id, Taken::KeptTends));
+            }
+            if before == sent || held == sent {
+                if before != sent {
+                    // tend's row came to hold what is now sent.
+                    self.link_source(key, row.table(), id, &sent)?;
+                }
+                return Ok((id, Taken::Unchanged));
             }
             self.update_row(row, id)?;
             self.link_source(key, row.table(), id, &sent)?;
