@@ -235,8 +235,9 @@ impl Run<'_> {
                 self.goals.get(&super::reference_key(reference)).copied()
             }
         };
-        let plan_goal = match plan.goals.iter().filter_map(goal_of).collect::<Vec<_>>()[..] {
-            [only] => Some(only),
+        // The plan's goal, when it names one only.
+        let plan_goal = match &plan.goals[..] {
+            [only] => goal_of(only),
             _ => None,
         };
         let mut taken = Vec::new();
