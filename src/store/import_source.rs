@@ -40,6 +40,34 @@ pub enum Taken {
     KeptTends,
 }
 
+/// What becomes of a row an import took before, seen again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Again {
+    /// Someone changed it in tend since (or it was there before the first
+    /// import), and it differs from what is sent: tend's is kept, and said
+    /// at every import until the two agree.
+    Kept,
+    /// Nothing to do: the same is sent again, and the row holds it or was
+    /// left alone since.
+    Same,
+    /// The row has come to hold what is sent now (someone in tend took the
+    /// system's word): linked to it, nothing written.
+    Agreed,
+    /// New values, and the row holds what the last import wrote: updated.
+    Update,
+}
+
+/// From the values last taken (`before`), those the row holds (`held`)
+/// and those sent now.
+fn again(before: &str, held: &str, sent: &str) -> Again {
+    match (held == before, held == sent, before == sent) {
+        (false, false, _) => Again::Kept,
+        (_, _, true) => Again::Same,
+        (_, true, false) => Again::Agreed,
+        (true, false, false) => Again::Update,
+    }
+}
+
 /// A member's fields as the values the system sent: only those it sends
 /// (a field it leaves out is tend's alone), taken from `patient`.
 fn member_values(row: &RosterRow, patient: &Patient) -> String {
@@ -129,18 +157,14 @@ impl Tx<'_> {
         };
         if let Some((stored, before)) = linked {
             let id = stored.id;
-            let held = member_values(row, &stored);
-            // Changed in tend since the last import: tend's is kept, and
-            // said at each import until the two agree again.
-            if held != before && held != sent {
-                return Ok((id, Taken::KeptTends));
-            }
-            if before == sent || held == sent {
-                if before != sent {
-                    // tend's row came to hold what is now sent.
+            match again(&before, &member_values(row, &stored), &sent) {
+                Again::Kept => return Ok((id, Taken::KeptTends)),
+                Again::Same => return Ok((id, Taken::Unchanged)),
+                Again::Agreed => {
                     self.link_source(key, "patient", id, &sent)?;
+                    return Ok((id, Taken::Unchanged));
                 }
-                return Ok((id, Taken::Unchanged));
+                Again::Update => {}
             }
             let merged = row.laid_over(&stored, None);
             if merged != stored {
@@ -188,19 +212,14 @@ impl Tx<'_> {
                 // Removed in tend: not brought back.
                 return Ok((id, Taken::KeptTends));
             };
-            let held = now.values();
-            // Changed in tend since the last import (or there before the
-            // first): tend's is kept, and said at each import until the
-            // two agree again.
-            if held != before && held != sent {
-                return Ok((id, Taken::KeptTends));
-            }
-            if before == sent || held == sent {
-                if before != sent {
-                    // tend's row came to hold what is now sent.
+            match again(&before, &now.values(), &sent) {
+                Again::Kept => return Ok((id, Taken::KeptTends)),
+                Again::Same => return Ok((id, Taken::Unchanged)),
+                Again::Agreed => {
                     self.link_source(key, row.table(), id, &sent)?;
+                    return Ok((id, Taken::Unchanged));
                 }
-                return Ok((id, Taken::Unchanged));
+                Again::Update => {}
             }
             self.update_row(row, id)?;
             self.link_source(key, row.table(), id, &sent)?;
@@ -219,5 +238,32 @@ impl Tx<'_> {
         let id = self.insert_row(row, patient_id, key)?;
         self.link_source(key, row.table(), id, &sent)?;
         Ok((id, Taken::Created))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{again, Again};
+
+    #[test]
+    fn a_row_seen_again_is_kept_while_tend_and_the_sender_disagree() {
+        // (before, held, sent)
+        assert_eq!(again("a", "a", "a"), Again::Same);
+        assert_eq!(again("a", "a", "b"), Again::Update);
+        assert_eq!(
+            again("a", "x", "a"),
+            Again::Kept,
+            "changed in tend, sent the same"
+        );
+        assert_eq!(
+            again("a", "x", "b"),
+            Again::Kept,
+            "changed in tend and by the sender"
+        );
+        assert_eq!(
+            again("a", "b", "b"),
+            Again::Agreed,
+            "tend took the sender's word"
+        );
     }
 }
