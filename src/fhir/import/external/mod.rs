@@ -2,7 +2,7 @@
 //! around tend (an EHR's or an HIE's US Core bundles, a payer's bulk
 //! export), where `import` reads back what tend wrote.
 //!
-//! Four passes over the input, in one transaction:
+//! Up to five passes over the input, in one transaction:
 //! 1. what others refer to ([`known`]): each patient's Coverage (its plan,
 //!    Medicaid ID and subscriber ID), the names of Practitioners,
 //!    Organizations, RelatedPersons and Medications, and the encounter
@@ -25,7 +25,9 @@
 //! 5. the Observations of the kinds goals track ([`measures`]), as progress
 //!    on the goals that track them, once every goal of the input is in.
 //!
-//! The last two passes are made only when the first saw what they read.
+//! The last two passes are made only when the first saw what they read,
+//! and each later pass opens only the files that hold what it wants
+//! ([`passes`]).
 //!
 //! With problems, nothing is written; with `partial`, the patients with
 //! problems (and what refers to them) are left out, listed, and the rest
@@ -38,6 +40,7 @@ mod input;
 mod known;
 mod map;
 mod measures;
+mod passes;
 mod plan;
 mod report;
 mod stream;
@@ -168,128 +171,6 @@ struct Run<'o> {
 }
 
 impl Run<'_> {
-    /// The passes (see the module's head): the coverages (a member's ID
-    /// may be its subscriber ID) and the names and diagnoses others refer
-    /// to, the patients, what refers to them, the care plans (once every
-    /// goal is in) and last the measurements (once every plan's goals are
-    /// in). `progress` is told the bytes read so far of all the passes
-    /// together (each reads every file); until the first pass has seen
-    /// whether the last two are needed, they are counted in.
-    fn read(
-        &mut self,
-        tx: &mut Tx<'_>,
-        files: &[std::path::PathBuf],
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<(), String> {
-        let size = input::size(files);
-        let total = std::cell::Cell::new(5 * size);
-        let mut done = 0;
-        let mut said = 0;
-        let mut read = |n: u64| {
-            done += n;
-            // At most every MiB: a bar need not move more often.
-            if done - said >= 1 << 20 || done == total.get() {
-                said = done;
-                progress(done, total.get());
-            }
-        };
-        let has_plans = std::cell::Cell::new(false);
-        let observations = std::cell::Cell::new(0);
-        // The first pass parses every resource's type (so checks the JSON
-        // of each): later passes that want few may pass the rest unparsed
-        // (`input::each_sifted`).
-        for file in files {
-            input::each_resource(
-                file,
-                &|t| {
-                    has_plans.set(has_plans.get() || t == "CarePlan");
-                    observations.set(observations.get() + usize::from(t == "Observation"));
-                    matches!(
-                        t,
-                        "Coverage"
-                            | "Practitioner"
-                            | "Organization"
-                            | "RelatedPerson"
-                            | "Medication"
-                            | "Condition"
-                    )
-                },
-                &mut |item| self.known(item),
-                &mut read,
-            )?;
-        }
-        let has_measures = observations.get() > 0;
-        total.set((3 + u64::from(has_plans.get()) + u64::from(has_measures)) * size);
-        let patients = input::may_be("Patient");
-        for file in files {
-            input::each_sifted(
-                file,
-                &|t| t == "Patient",
-                (&patients, &|_| true),
-                &mut |item| self.patient(tx, item),
-                &mut read,
-            )?;
-        }
-        let unclaimed = self
-            .coverages
-            .keys()
-            .filter(|k| !self.patients.contains_key(*k) && !self.left_out.contains(*k))
-            .count();
-        if unclaimed > 0 {
-            *self
-                .report
-                .passed_over
-                .entry("Coverage (for no Patient of the input)".into())
-                .or_default() += unclaimed;
-        }
-        let later = ["Patient", "Coverage", "CarePlan", "Observation"];
-        for file in files {
-            input::each_resource(
-                file,
-                &|t| !later.contains(&t),
-                &mut |item| self.other(tx, item),
-                &mut read,
-            )?;
-        }
-        // Once every goal of the input is in: the care plans that name
-        // them, then the measurements that are progress on them.
-        if has_plans.get() {
-            let plans = input::may_be("CarePlan");
-            for file in files {
-                input::each_sifted(
-                    file,
-                    &|t| t == "CarePlan",
-                    (&plans, &|_| true),
-                    &mut |item| self.care_plan(tx, item),
-                    &mut read,
-                )?;
-            }
-        }
-        if has_measures {
-            // Only those whose bytes hold a code goals track (or a sign of
-            // another version) are read; the rest are counted as skipped.
-            let mut read_whole = 0;
-            let observation = input::may_be("Observation");
-            for file in files {
-                input::each_sifted(
-                    file,
-                    &|t| t == "Observation",
-                    (&observation, &measures::may_matter),
-                    &mut |item| {
-                        read_whole += 1;
-                        self.observation(tx, item)
-                    },
-                    &mut read,
-                )?;
-            }
-            let unread = observations.get().saturating_sub(read_whole);
-            if unread > 0 {
-                *self.report.skipped.entry("Observation".into()).or_default() += unread;
-            }
-        }
-        Ok(())
-    }
-
     /// The import refused when `item` is of another FHIR version.
     pub(super) fn r4_only(item: &input::Item, kind: &str) -> Result<(), String> {
         match resource_release(&item.resource, kind) {
