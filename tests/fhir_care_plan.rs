@@ -6,7 +6,9 @@
 //! by the patient's coordinator; the same plan again changes nothing; a
 //! later plan closes what it marks done, and what a coordinator changed
 //! meanwhile is kept and said; tend's export of it all passes the
-//! independent validator.
+//! independent validator. Then the specification's "example" plan: in a
+//! Bundle before the Goal it names, and with an intervention a coordinator
+//! had already written from it (linked, not made twice).
 
 mod common;
 #[path = "fhir/external_run.rs"]
