@@ -88,6 +88,7 @@ pub fn may_matter(raw: &[u8]) -> bool {
     // Never built (it cannot fail for these few patterns): read them all.
     sift.as_ref().is_none_or(|sift| sift.is_match(raw))
 }
+
 const SYSTOLIC: &str = "8480-6";
 const DIASTOLIC: &str = "8462-4";
 
