@@ -178,17 +178,8 @@ fn section(sample: &Path, size: usize) -> String {
 }
 
 fn main() {
-    let quick = std::env::var_os("TEND_BENCH_QUICK").is_some();
-    let sizes: Vec<usize> = std::env::var("TEND_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| {
-            if quick {
-                vec![1000]
-            } else {
-                vec![10_000, 100_000]
-            }
-        });
+    let quick = report::quick();
+    let sizes = report::sizes(quick, &[10_000, 100_000]);
     let scratch = tempfile::tempdir().expect("a temporary folder");
     let sample = scratch.path().join("sample");
     carebundle::generate(

@@ -530,17 +530,8 @@ fn main() {
         )
     };
     let (open_marker, close_marker) = (format!("<!-- {marker} -->"), format!("<!-- /{marker} -->"));
-    let quick = std::env::var_os("TEND_BENCH_QUICK").is_some();
-    let sizes: Vec<usize> = std::env::var("TEND_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| {
-            if quick {
-                vec![1000]
-            } else {
-                vec![1000, 10_000, 100_000]
-            }
-        });
+    let quick = report::quick();
+    let sizes = report::sizes(quick, &[1000, 10_000, 100_000]);
     let (presses, runs) = if quick { (30, 5) } else { (300, 50) };
     let mut report = format!(
         "{open_marker}\n## {title}\n\nWritten by `benches/inprocess.rs`: `{command}`. \

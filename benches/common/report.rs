@@ -23,3 +23,19 @@ pub fn write_section(marker: &str, section: &str) {
     std::fs::write(&path, updated).expect("BENCHMARKS.md is written");
     eprintln!("wrote {}", path.display());
 }
+
+/// Whether `TEND_BENCH_QUICK` asks for the short run CI makes.
+#[allow(dead_code)] // Not every bench has sizes or a quick run.
+pub fn quick() -> bool {
+    std::env::var_os("TEND_BENCH_QUICK").is_some()
+}
+
+/// The patient counts `TEND_BENCH_SIZES` names (comma-separated), else
+/// 1,000 for a quick run, else `full`.
+#[allow(dead_code)]
+pub fn sizes(quick: bool, full: &[usize]) -> Vec<usize> {
+    std::env::var("TEND_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| if quick { vec![1000] } else { full.to_vec() })
+}

@@ -7,8 +7,12 @@ use rusqlite::{params, OptionalExtension};
 
 use super::encounters::wall_text;
 use super::goal::{goal_from_row, GOAL_SELECT};
+use super::record::{
+    allergy_from_row, condition_from_row, medication_from_row, ALLERGY_SELECT, CONDITION_SELECT,
+    MEDICATION_SELECT,
+};
 use super::{Medication, NewCareTeamMember, NewEncounter, SourceKey, StoreError, Tx};
-use crate::domain::clinical::{AllergyCriticality, Condition, ConditionStatus};
+use crate::domain::clinical::{AllergyCriticality, Condition};
 use crate::domain::goal::Goal;
 use crate::domain::task::{Priority, TaskKind, TaskStatus};
 
@@ -131,50 +135,25 @@ impl Tx<'_> {
     ) -> Result<Option<SentRow>, StoreError> {
         let conn = self.conn();
         let row = match like {
-            SentRow::Condition(c) => conn
-                .prepare_cached(
-                    "SELECT code, display, clinical_status, onset_date FROM condition WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
-                    let status: String = r.get(2)?;
-                    Ok(SentRow::Condition(Condition {
-                        id,
-                        patient_id: c.patient_id,
-                        code: r.get(0)?,
-                        display: r.get(1)?,
-                        clinical_status: ConditionStatus::from_code(&status).unwrap_or_default(),
-                        onset_date: super::codec::opt_date(r, 3)?,
-                    }))
-                })
-                .optional()?,
+            SentRow::Condition(_) => conn
+                .prepare_cached(&format!("{CONDITION_SELECT} WHERE id = ?1"))?
+                .query_row([id], condition_from_row)
+                .optional()?
+                .map(SentRow::Condition),
             SentRow::Medication(_) => conn
-                .prepare_cached(
-                    "SELECT name, dose, frequency, prescriber, status FROM medication WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
-                    let status: String = r.get(4)?;
-                    Ok(SentRow::Medication(Medication {
-                        id,
-                        name: r.get(0)?,
-                        dose: r.get(1)?,
-                        frequency: r.get(2)?,
-                        prescriber: r.get(3)?,
-                        active: status == "active",
-                    }))
-                })
-                .optional()?,
+                .prepare_cached(&format!("{MEDICATION_SELECT} WHERE id = ?1"))?
+                .query_row([id], medication_from_row)
+                .optional()?
+                .map(SentRow::Medication),
             SentRow::Allergy { .. } => conn
-                .prepare_cached("SELECT substance, reaction, criticality FROM allergy WHERE id = ?1")?
-                .query_row([id], |r| {
-                    let criticality: String = r.get(2)?;
-                    Ok(SentRow::Allergy {
-                        substance: r.get(0)?,
-                        reaction: r.get(1)?,
-                        criticality: AllergyCriticality::from_code(&criticality)
-                            .unwrap_or(AllergyCriticality::UnableToAssess),
-                    })
-                })
-                .optional()?,
+                .prepare_cached(&format!("{ALLERGY_SELECT} WHERE id = ?1"))?
+                .query_row([id], allergy_from_row)
+                .optional()?
+                .map(|a| SentRow::Allergy {
+                    substance: a.substance,
+                    reaction: a.reaction,
+                    criticality: a.criticality,
+                }),
             SentRow::CareTeamMember(m) => conn
                 .prepare_cached(
                     "SELECT role, name, organization, phone FROM care_team_member WHERE id = ?1",

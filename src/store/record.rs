@@ -78,6 +78,34 @@ pub(crate) fn condition_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Cond
     })
 }
 
+/// Every column of `medication` a list shows, in `medication_from_row`'s
+/// order.
+pub(crate) const MEDICATION_SELECT: &str =
+    "SELECT id, name, dose, frequency, prescriber, status FROM medication";
+
+pub(crate) fn medication_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Medication> {
+    Ok(Medication {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        dose: r.get(2)?,
+        frequency: r.get(3)?,
+        prescriber: r.get(4)?,
+        active: r.get::<_, String>(5)? == "active",
+    })
+}
+
+/// Every column of `allergy` a list shows, in `allergy_from_row`'s order.
+pub(crate) const ALLERGY_SELECT: &str = "SELECT id, substance, reaction, criticality FROM allergy";
+
+pub(crate) fn allergy_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Allergy> {
+    Ok(Allergy {
+        id: r.get(0)?,
+        substance: r.get(1)?,
+        reaction: r.get(2)?,
+        criticality: code(r, 3, AllergyCriticality::from_code)?,
+    })
+}
+
 impl Tx<'_> {
     /// Adds a condition with every field as given (its id too, unless it
     /// is 0: then the database picks one).
@@ -131,20 +159,11 @@ impl Store {
 
     /// Active medications first, then stopped ones; by name.
     pub fn medications(&self, patient_id: i64) -> Result<Vec<Medication>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, name, dose, frequency, prescriber, status FROM medication
-              WHERE patient_id = ?1 ORDER BY status <> 'active', name COLLATE NOCASE, id",
-        )?;
-        let rows = stmt.query_map([patient_id], |row| {
-            Ok(Medication {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                dose: row.get(2)?,
-                frequency: row.get(3)?,
-                prescriber: row.get(4)?,
-                active: row.get::<_, String>(5)? == "active",
-            })
-        })?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{MEDICATION_SELECT}
+              WHERE patient_id = ?1 ORDER BY status <> 'active', name COLLATE NOCASE, id"
+        ))?;
+        let rows = stmt.query_map([patient_id], medication_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -391,18 +410,11 @@ impl Store {
     }
 
     pub fn allergies(&self, patient_id: i64) -> Result<Vec<Allergy>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, substance, reaction, criticality FROM allergy
-              WHERE patient_id = ?1 ORDER BY criticality = 'high' DESC, substance COLLATE NOCASE",
-        )?;
-        let rows = stmt.query_map([patient_id], |row| {
-            Ok(Allergy {
-                id: row.get(0)?,
-                substance: row.get(1)?,
-                reaction: row.get(2)?,
-                criticality: code(row, 3, AllergyCriticality::from_code)?,
-            })
-        })?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{ALLERGY_SELECT}
+              WHERE patient_id = ?1 ORDER BY criticality = 'high' DESC, substance COLLATE NOCASE"
+        ))?;
+        let rows = stmt.query_map([patient_id], allergy_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

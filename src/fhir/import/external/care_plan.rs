@@ -209,16 +209,9 @@ impl Run<'_> {
         let plan_key = self.key(&item, "CarePlan", &patient);
         let mut contained = HashMap::new();
         for (local, goal) in &plan.contained_goals {
-            let row = match super::plan::goal(goal) {
-                Ok(Mapped::Row(row)) => row,
-                Ok(Mapped::PassedOver(why)) => {
-                    self.passed_over(&format!("Goal ({why})"));
-                    continue;
-                }
-                Err(problem) => {
-                    self.problem(&item.place, &problem.0);
-                    continue;
-                }
+            let read = super::plan::goal(goal).map(Mapped::into_result);
+            let Some(row) = self.settle(&item.place, "Goal", read) else {
+                continue;
             };
             let key = SourceKey {
                 resource_type: "Goal".into(),

@@ -98,13 +98,10 @@ impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
     }
 }
 
-/// The bytes of `files` together (for a progress bar's length).
-pub fn size(files: &[PathBuf]) -> u64 {
-    files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum()
+/// The bytes of `file` (for a progress bar's length; 0 when it cannot be
+/// read, which reading it will then say).
+pub fn size(file: &Path) -> u64 {
+    std::fs::metadata(file).map_or(0, |m| m.len())
 }
 
 /// Whether the file is NDJSON (by its name): one resource a line.

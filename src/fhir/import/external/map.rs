@@ -26,6 +26,16 @@ pub enum Mapped {
     PassedOver(&'static str),
 }
 
+impl Mapped {
+    /// The row, or why it is passed over (as `Run::settle` takes it).
+    pub fn into_result(self) -> Result<SentRow, &'static str> {
+        match self {
+            Mapped::Row(row) => Ok(row),
+            Mapped::PassedOver(why) => Err(why),
+        }
+    }
+}
+
 /// What `--member-id` names instead of an identifier system: the
 /// subscriber ID of the patient's Coverage.
 pub const SUBSCRIBER_ID: &str = "Coverage.subscriberId";

@@ -261,20 +261,8 @@ impl Run<'_> {
                 return self.care_team(tx, &item, &node, &patient, patient_id);
             }
         };
-        let row = match mapped {
-            Ok(Mapped::Row(row)) => row,
-            Ok(Mapped::PassedOver(why)) => {
-                *self
-                    .report
-                    .passed_over
-                    .entry(format!("{kind} ({why})"))
-                    .or_default() += 1;
-                return Ok(());
-            }
-            Err(problem) => {
-                self.problem(&item.place, &problem.0);
-                return Ok(());
-            }
+        let Some(row) = self.settle(&item.place, &kind, mapped.map(Mapped::into_result)) else {
+            return Ok(());
         };
         let key = self.key(&item, &kind, &patient);
         let id = self.take(tx, &item.place, &kind, &key, patient_id, &row)?;

@@ -55,7 +55,8 @@ impl Run<'_> {
         paths: &[PathBuf],
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<(), String> {
-        let size = input::size(paths);
+        let sizes: Vec<u64> = paths.iter().map(|path| input::size(path)).collect();
+        let size: u64 = sizes.iter().sum();
         let total = Cell::new(5 * size);
         let mut done = 0;
         let mut said = 0;
@@ -69,7 +70,7 @@ impl Run<'_> {
         };
         let observations = Cell::new(0);
         let mut files = Vec::new();
-        for path in paths {
+        for (path, size) in paths.iter().zip(sizes) {
             let kinds = RefCell::new(HashSet::new());
             input::each_resource(
                 path,
@@ -93,7 +94,7 @@ impl Run<'_> {
             )?;
             files.push(Scanned {
                 path,
-                size: input::size(std::slice::from_ref(path)),
+                size,
                 kinds: kinds.into_inner(),
             });
         }
