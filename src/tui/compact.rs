@@ -11,13 +11,17 @@
 //! - writes the unchanged cells of a gap instead of moving over it, when
 //!   they are fewer bytes than the move and drawn with the pen already set;
 //! - moves the cursor with the shortest of `\r`, `\r\n`, `ESC[colG` on the
-//!   same row and `ESC[rowH` / `ESC[row;colH`;
+//!   same row, one or two line feeds and `ESC[colG` to a row below (the
+//!   next row of a pane on the right, 6 bytes), and `ESC[rowH` /
+//!   `ESC[row;colH`;
 //! - erases a run of blanks with `ESC[nX` (ECH, which every terminal since
 //!   the VT220 has, tmux too) instead of writing the spaces;
 //! - sets a cell's attributes and colours in one SGR sequence, starting
-//!   from what is set (or from a reset, when that is shorter);
+//!   from what is set (or from a reset, `ESC[m`, when that is shorter);
 //! - leaves alone a space whose change does not show (its foreground
-//!   colour, bold or italic: nothing of them shows on a blank);
+//!   colour unless reversed, bold or italic: nothing of them shows on a
+//!   blank), and writes a space with the pen already set when it would
+//!   look the same, so a gap between two red words needs no SGR;
 //! - hides or shows the cursor only when it is not so already, and resets
 //!   the pen at the end of a frame only when it is not already reset.
 //!
@@ -25,7 +29,8 @@
 //! a copy of every cell it wrote, which a clear blanks. A cell it cannot
 //! vouch for (after a partial clear, or beside a wide character) is never
 //! used to fill a gap. Colours are the palette entries crossterm would
-//! name (`38;5;N`), the bright ones by their shorter codes (90-97).
+//! name: the bright ones by their shorter codes (90-97), the eight low ones
+//! as 30-37 on a pen that is not bold, `38;5;N` otherwise (see `sgr`).
 
 use std::io::{self, Write};
 
@@ -37,6 +42,7 @@ use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
+mod sgr;
 #[cfg(test)]
 pub(super) mod tests;
 
@@ -140,8 +146,6 @@ pub struct CompactBackend<W: Write> {
     pen: Option<Pen>,
     cursor: Option<Position>,
     cursor_hidden: Option<bool>,
-    /// Where the next escape sequence is put together.
-    scratch: Vec<u8>,
 }
 
 impl<W: Write> CompactBackend<W> {
@@ -152,7 +156,6 @@ impl<W: Write> CompactBackend<W> {
             pen: None,
             cursor: None,
             cursor_hidden: None,
-            scratch: Vec::with_capacity(64),
         }
     }
 
@@ -176,13 +179,8 @@ impl<W: Write> CompactBackend<W> {
         if at.y == to.y && to.x == 0 {
             return self.emit(b"\r");
         }
-        if at.y + 1 == to.y && to.x == 0 {
-            // CR LF, not LF alone: right whether or not the terminal turns
-            // LF into CR LF.
-            return self.emit(b"\r\n");
-        }
         if at.y != to.y {
-            return self.move_absolute(to);
+            return self.move_to_row(at, to);
         }
         let column = format!("\x1b[{}G", to.x + 1);
         if to.x > at.x {
@@ -193,13 +191,31 @@ impl<W: Write> CompactBackend<W> {
         self.emit(column.as_bytes())
     }
 
+    /// Moves to another row: down a row or two by line feeds, then to the
+    /// column by `\r` or `ESC[colG`, when that is shorter than the
+    /// absolute move. The column is always set after a line feed, so the
+    /// move is right whether or not the terminal turns LF into CR LF. A
+    /// line feed never scrolls here: the rows below `at` are on the screen.
+    fn move_to_row(&mut self, at: Position, to: Position) -> io::Result<()> {
+        let down = to.y.saturating_sub(at.y);
+        if (1..=2).contains(&down) {
+            let mut relative = Vec::with_capacity(8);
+            if to.x == 0 {
+                relative.push(b'\r');
+            }
+            relative.resize(relative.len() + down as usize, b'\n');
+            if to.x > 0 {
+                relative.extend_from_slice(format!("\x1b[{}G", to.x + 1).as_bytes());
+            }
+            if relative.len() < absolute_move(to).len() {
+                return self.emit(&relative);
+            }
+        }
+        self.move_absolute(to)
+    }
+
     fn move_absolute(&mut self, to: Position) -> io::Result<()> {
-        let sequence = match (to.x, to.y) {
-            (0, 0) => "\x1b[H".to_string(),
-            (0, y) => format!("\x1b[{}H", y + 1),
-            (x, y) => format!("\x1b[{};{}H", y + 1, x + 1),
-        };
-        self.emit(sequence.as_bytes())
+        self.emit(absolute_move(to).as_bytes())
     }
 
     /// The bytes of the cells from `at` up to column `to_x` on the same row,
@@ -270,33 +286,30 @@ impl<W: Write> CompactBackend<W> {
             && blank_look(Pen::of(cell)) == blank_look(Pen::of(shown))
     }
 
+    /// Whether a blank drawn with the pen set looks as one drawn with
+    /// `pen` (never when the pen is unknown).
+    fn pen_looks_blank_as(&self, pen: Pen) -> bool {
+        self.pen
+            .is_some_and(|set| blank_look(set) == blank_look(pen))
+    }
+
     /// Sets the pen to draw `to`, in one sequence.
     fn set_pen(&mut self, to: Pen) -> io::Result<()> {
         if self.pen == Some(to) {
             return Ok(());
         }
-        let mut from_reset = vec![0u16.to_string()];
-        from_reset.extend(modifier_on(Modifier::empty(), to.modifier));
-        colour_params(&mut from_reset, Pen::RESET, to);
-        let params = match self.pen {
-            None => from_reset,
-            Some(from) => {
-                let mut step = modifier_step(from.modifier, to.modifier);
-                colour_params(&mut step, from, to);
-                if step.join(";").len() < from_reset.join(";").len() {
-                    step
-                } else {
-                    from_reset
-                }
-            }
-        };
-        self.scratch.clear();
-        write!(self.scratch, "\x1b[{}m", params.join(";"))?;
-        let sequence = std::mem::take(&mut self.scratch);
-        let result = self.emit(&sequence);
-        self.scratch = sequence;
+        let sequence = sgr::step(self.pen, to);
         self.pen = Some(to);
-        result
+        self.emit(sequence.as_bytes())
+    }
+}
+
+/// `ESC[row;colH`, with the parameters that are 1 left out.
+fn absolute_move(to: Position) -> String {
+    match (to.x, to.y) {
+        (0, 0) => "\x1b[H".to_string(),
+        (0, y) => format!("\x1b[{}H", y + 1),
+        (x, y) => format!("\x1b[{};{}H", y + 1, x + 1),
     }
 }
 
@@ -332,126 +345,17 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
     .union(Modifier::CROSSED_OUT);
 
 /// What shows of a pen on a space: the background, the attributes that
-/// show on a blank, and the underline's colour when underlined.
-fn blank_look(pen: Pen) -> (Color, Modifier, Option<Color>) {
+/// show on a blank, the underline's colour when underlined, and the
+/// foreground when reversed (a reversed blank is filled with it).
+fn blank_look(pen: Pen) -> (Color, Modifier, Option<Color>, Option<Color>) {
     (
         pen.bg,
         pen.modifier & VISIBLE_ON_BLANK,
         pen.modifier
             .contains(Modifier::UNDERLINED)
             .then_some(pen.underline),
+        pen.modifier.contains(Modifier::REVERSED).then_some(pen.fg),
     )
-}
-
-/// The SGR codes of each modifier, on and off.
-const MODIFIER_CODES: [(Modifier, u16, u16); 9] = [
-    (Modifier::BOLD, 1, 22),
-    (Modifier::DIM, 2, 22),
-    (Modifier::ITALIC, 3, 23),
-    (Modifier::UNDERLINED, 4, 24),
-    (Modifier::SLOW_BLINK, 5, 25),
-    (Modifier::RAPID_BLINK, 6, 25),
-    (Modifier::REVERSED, 7, 27),
-    (Modifier::HIDDEN, 8, 28),
-    (Modifier::CROSSED_OUT, 9, 29),
-];
-
-/// The codes that turn on what `to` has and `from` lacks.
-fn modifier_on(from: Modifier, to: Modifier) -> Vec<String> {
-    MODIFIER_CODES
-        .iter()
-        .filter(|(m, _, _)| to.contains(*m) && !from.contains(*m))
-        .map(|(_, on, _)| on.to_string())
-        .collect()
-}
-
-/// The codes from `from` to `to`: each removed modifier's off code once (22
-/// ends bold and dim together, 25 both blinks), then what is to be on and
-/// is not, counting what a shared off code took away.
-fn modifier_step(from: Modifier, to: Modifier) -> Vec<String> {
-    let mut codes = Vec::new();
-    let mut kept = from;
-    for (modifier, _, off) in MODIFIER_CODES {
-        if from.contains(modifier) && !to.contains(modifier) {
-            let code = off.to_string();
-            if !codes.contains(&code) {
-                codes.push(code);
-            }
-            for (other, _, other_off) in MODIFIER_CODES {
-                if other_off == off {
-                    kept.remove(other);
-                }
-            }
-        }
-    }
-    codes.extend(modifier_on(kept, to));
-    codes
-}
-
-/// The colour codes that take `from`'s colours to `to`'s.
-fn colour_params(params: &mut Vec<String>, from: Pen, to: Pen) {
-    let layers = [
-        (from.fg, to.fg, 38, 39),
-        (from.bg, to.bg, 48, 49),
-        (from.underline, to.underline, 58, 59),
-    ];
-    for (was, colour, set, reset) in layers {
-        if was == colour {
-            continue;
-        }
-        params.push(match (bright_code(colour), colour_code(colour)) {
-            // 90-97 and 100-107 name the same palette entries as `38;5;8`
-            // to `38;5;15`, in fewer bytes (a terminal with 256 colours has
-            // them all). Not 30-37 for 0-7: xterm shows those brighter under
-            // bold, `38;5;N` not.
-            (Some(code), _) if set == 38 => code.to_string(),
-            (Some(code), _) if set == 48 => (code + 10).to_string(),
-            (_, None) => reset.to_string(),
-            (_, Some(code)) => format!("{set};{code}"),
-        });
-    }
-}
-
-/// The foreground code (90-97) of the named bright colours.
-fn bright_code(colour: Color) -> Option<u16> {
-    let code = match colour {
-        Color::DarkGray => 90,
-        Color::LightRed => 91,
-        Color::LightGreen => 92,
-        Color::LightYellow => 93,
-        Color::LightBlue => 94,
-        Color::LightMagenta => 95,
-        Color::LightCyan => 96,
-        Color::White => 97,
-        _ => return None,
-    };
-    Some(code)
-}
-
-/// `5;N` or `2;R;G;B` after 38, 48 or 58; `None` for the default colour.
-fn colour_code(colour: Color) -> Option<String> {
-    let index = match colour {
-        Color::Reset => return None,
-        Color::Black => 0,
-        Color::Red => 1,
-        Color::Green => 2,
-        Color::Yellow => 3,
-        Color::Blue => 4,
-        Color::Magenta => 5,
-        Color::Cyan => 6,
-        Color::Gray => 7,
-        Color::DarkGray => 8,
-        Color::LightRed => 9,
-        Color::LightGreen => 10,
-        Color::LightYellow => 11,
-        Color::LightBlue => 12,
-        Color::LightMagenta => 13,
-        Color::LightCyan => 14,
-        Color::White => 15,
-        Color::Indexed(i) => i,
-        Color::Rgb(r, g, b) => return Some(format!("2;{r};{g};{b}")),
-    };
-    Some(format!("5;{index}"))
 }
 
 impl<W: Write> Write for CompactBackend<W> {
@@ -479,7 +383,11 @@ impl<W: Write> Backend for CompactBackend<W> {
             if let Some((end, next)) = self.blank_run(&updates, i) {
                 // ECH: erase the run where the cursor is, without moving it.
                 self.move_to(at)?;
-                self.set_pen(Pen::RESET)?;
+                // Erasing leaves blanks of the background set: any pen that
+                // looks like none on a blank will do.
+                if !self.pen_looks_blank_as(Pen::RESET) {
+                    self.set_pen(Pen::RESET)?;
+                }
                 self.emit(format!("\x1b[{}X", end - x).as_bytes())?;
                 for column in x..end {
                     self.screen.set(column, y, Cell::EMPTY);
@@ -495,7 +403,12 @@ impl<W: Write> Backend for CompactBackend<W> {
                 continue;
             }
             self.move_to(at)?;
-            self.set_pen(Pen::of(cell))?;
+            // A space shows only what `blank_look` holds: drawn with the
+            // pen already set when that looks the same, it needs no SGR.
+            let space = cell.symbol() == " " && fillable(cell);
+            if !(space && self.pen_looks_blank_as(Pen::of(cell))) {
+                self.set_pen(Pen::of(cell))?;
+            }
             let symbol = cell.symbol();
             self.emit(symbol.as_bytes())?;
             self.screen.set(x, y, cell.clone());
@@ -519,7 +432,7 @@ impl<W: Write> Backend for CompactBackend<W> {
             // Each frame leaves the pen reset, as ratatui's backend does,
             // for whatever writes to the terminal next.
             if self.pen != Some(Pen::RESET) {
-                self.emit(b"\x1b[0m")?;
+                self.emit(sgr::RESET.as_bytes())?;
                 self.pen = Some(Pen::RESET);
             }
         }
@@ -562,7 +475,7 @@ impl<W: Write> Backend for CompactBackend<W> {
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
         // Terminals clear with the background colour set: reset it first.
         if self.pen != Some(Pen::RESET) {
-            self.emit(b"\x1b[0m")?;
+            self.emit(sgr::RESET.as_bytes())?;
             self.pen = Some(Pen::RESET);
         }
         self.inner.clear_region(clear_type)?;

@@ -17,7 +17,7 @@ fn vt_colour(colour: Color) -> vt100::Color {
         Color::Reset => vt100::Color::Default,
         Color::Rgb(r, g, b) => vt100::Color::Rgb(r, g, b),
         Color::Indexed(i) => vt100::Color::Idx(i),
-        named => match super::colour_code(named) {
+        named => match super::sgr::colour_code(named) {
             Some(code) => vt100::Color::Idx(code[2..].parse().unwrap()),
             None => vt100::Color::Default,
         },
@@ -26,9 +26,9 @@ fn vt_colour(colour: Color) -> vt100::Color {
 
 /// What a cell of the emulated terminal looks like: its text, and the
 /// colours and attributes vt100 models (bold, italic, underline, reverse).
-/// On a blank, the foreground colour, bold and italic do not show, so they
-/// are left out, as ratatui's diff leaves them (a space that was red and
-/// is now plain need not be sent again).
+/// On a blank, the foreground colour (unless reversed: then it fills the
+/// cell), bold and italic do not show, so they are left out (a space that
+/// was red and is now plain need not be sent again).
 type Look = (String, vt100::Color, vt100::Color, bool, bool, bool, bool);
 
 fn look(
@@ -45,7 +45,7 @@ fn look(
     if text == " " {
         return (
             text,
-            vt100::Color::Default,
+            if inverse { fg } else { vt100::Color::Default },
             bg,
             false,
             false,
@@ -328,4 +328,65 @@ fn a_gap_of_unchanged_cells_is_written_over_when_cheaper_than_a_move() {
     assert_eq!(draw(&mut terminal, "Qbcd  ghiR"), "\rQbcd  ghiR");
     // A gap of eight cells is moved over, by column.
     assert_eq!(draw(&mut terminal, "Wbcd  ghiS"), "\rW\x1b[10GS");
+}
+
+/// A terminal of `width` x `height` whose frames' bytes are returned as
+/// text.
+fn terminal_of(width: u16, height: u16) -> (Terminal<CompactBackend<Bytes>>, Bytes) {
+    let bytes = Bytes::default();
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+    };
+    let terminal = Terminal::with_options(CompactBackend::new(bytes.clone()), options).unwrap();
+    (terminal, bytes)
+}
+
+#[test]
+fn the_next_rows_of_a_pane_are_reached_by_line_feeds() {
+    let (mut terminal, bytes) = terminal_of(40, 12);
+    let mut draw = |lines: [&str; 3]| {
+        terminal
+            .draw(|frame| {
+                for (y, line) in lines.iter().enumerate() {
+                    frame
+                        .buffer_mut()
+                        .set_string(30, y as u16 + 8, line, Style::new());
+                }
+            })
+            .unwrap();
+        String::from_utf8(bytes.take()).unwrap()
+    };
+    draw(["one", "two", "six"]);
+    // A row down to column 31 is LF and `ESC[31G` (6 bytes), not
+    // `ESC[10;31H` (8); two rows down, two LFs (7). Column 31 is always
+    // set after them, whether or not the terminal turns LF into CR LF.
+    assert_eq!(draw(["ONE", "TWO", "six"]), "\x1b[9;31HONE\n\x1b[31GTWO");
+    assert_eq!(draw(["one", "TWO", "SIX"]), "\x1b[9;31Hone\n\n\x1b[31GSIX");
+    // Up a row is always the absolute move.
+    assert_eq!(draw(["ONE", "TWO", "SIX"]), "\x1b[9;31HONE");
+}
+
+#[test]
+fn a_space_keeps_the_pen_when_it_looks_the_same_and_not_when_reversed() {
+    let (mut terminal, bytes) = terminal_of(20, 1);
+    let red = Style::new().fg(Color::Red);
+    let mut draw = |style: Style| {
+        terminal
+            .draw(|frame| {
+                let buffer = frame.buffer_mut();
+                buffer.set_string(0, 0, "36d", style);
+                buffer.set_string(3, 0, " ", style.fg(Color::Reset));
+                buffer.set_string(4, 0, "-2d", style);
+            })
+            .unwrap();
+        String::from_utf8(bytes.take()).unwrap()
+    };
+    draw(Style::new());
+    // The plain space between two red words shows nothing of red: it is
+    // written with the red pen, and the row needs one SGR.
+    assert_eq!(draw(red), "\r\x1b[31m36d -2d\x1b[m");
+    // Reversed, a blank is filled with its foreground: the space's own
+    // (default) colour must be set, or it would show a red block.
+    let reversed = red.add_modifier(Modifier::REVERSED);
+    assert_eq!(draw(reversed), "\r\x1b[7;31m36d\x1b[39m \x1b[31m-2d\x1b[m");
 }
