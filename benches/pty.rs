@@ -562,6 +562,9 @@ struct SessionResult {
     /// `j`/`k` in the caseload, each followed by a rest: the list's frame
     /// and the record and plan that follow.
     caseload_rest: Moves,
+    /// `j` down the caseload from its top, resting at each patient: each
+    /// rest brings a patient not shown before.
+    caseload_rest_walk: Moves,
     /// The same in Today, whose selected task's patient the record and
     /// plan follow.
     today_rest: Moves,
@@ -652,6 +655,7 @@ fn keystroke_session(
     }
     let today_rest = rests.pop().unwrap_or_default();
     let caseload_rest = rests.pop().unwrap_or_default();
+    let caseload_rest_walk = walk_with_rests(&mut session, rest_presses * 2)?;
     let walks = walk_panes(&mut session)?;
     let mut tab = Moves::new();
     for _ in 0..presses {
@@ -668,12 +672,27 @@ fn keystroke_session(
     Ok(SessionResult {
         panes,
         caseload_rest,
+        caseload_rest_walk,
         today_rest,
         tab,
         walks,
         peak_rss_kib,
         stray_bytes,
     })
+}
+
+/// `g` to the top of the caseload, then `j` `presses` times, resting after
+/// each: a coordinator going down the list and reading each record.
+fn walk_with_rests(session: &mut Session, presses: usize) -> Result<Moves> {
+    session.press_and_rest(b"1")?;
+    session.press_and_rest(b"g")?;
+    let mut moves = Moves::new();
+    for _ in 0..presses {
+        let before = session.appearance();
+        let (time, bytes) = session.press_and_rest(b"j")?;
+        moves.push(time, bytes, session.appearance() != before);
+    }
+    Ok(moves)
 }
 
 /// How many goals the care-plan pane's title says the patient has.
@@ -934,8 +953,11 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
          above, its moves are the list's alone. This row presses `j`/`k` one at a \
          time and reads until tend has been quiet for {} ms: the time is to the end \
          of the last frame (the rest included), the bytes are the list's and the \
-         record's and plan's together. Today's selection is followed the same way \
-         (a task shows its patient), in the row after it.",
+         record's and plan's together. It goes between the same two patients, so \
+         what it costs depends on how alike their records are; the row after it \
+         goes down the caseload from the top instead, resting at each patient, \
+         each rest bringing one not shown before. Today's selection is followed \
+         the same way (a task shows its patient), in the last of these rows.",
         REST.as_millis()
     )?;
     writeln!(
@@ -1043,6 +1065,11 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
                     &s.large.caseload_rest,
                 ),
                 (
+                    "`j` down 1 Caseload from the top, resting at each patient".to_string(),
+                    &s.small.caseload_rest_walk,
+                    &s.large.caseload_rest_walk,
+                ),
+                (
                     "`j`/`k` in 4 Today, then rest (the task's patient's record and plan follow)"
                         .to_string(),
                     &s.small.today_rest,
@@ -1141,9 +1168,12 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
         )?;
         writeln!(
             r,
-            "- A caseload move that rests under 800 bytes at 80x24 (issue 19): {} (mean {:.0})",
+            "- A caseload move that rests under 800 bytes at 80x24 (issue 19): {} (mean {:.0} \
+             between the first two patients; {:.0} resting at each of the first {} going down)",
             met(s.small.caseload_rest.mean_bytes() < 800.0),
-            s.small.caseload_rest.mean_bytes()
+            s.small.caseload_rest.mean_bytes(),
+            s.small.caseload_rest_walk.mean_bytes(),
+            s.small.caseload_rest_walk.bytes.len()
         )?;
         let rss = s.small.peak_rss_kib.max(s.large.peak_rss_kib);
         writeln!(
@@ -1165,7 +1195,12 @@ fn report(settings: &Settings, results: &[SizeResult], rivals: &rival::Rivals) -
             session
                 .panes
                 .iter()
-                .chain([&session.caseload_rest, &session.today_rest, &session.tab])
+                .chain([
+                    &session.caseload_rest,
+                    &session.caseload_rest_walk,
+                    &session.today_rest,
+                    &session.tab,
+                ])
                 .map(Moves::max_bytes)
                 .max()
                 .unwrap_or(0)
