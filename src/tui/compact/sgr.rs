@@ -19,7 +19,7 @@ const MODIFIER_CODES: [(Modifier, u16, u16); 9] = [
 ];
 
 /// The codes that turn on what `to` has and `from` lacks.
-pub(super) fn modifier_on(from: Modifier, to: Modifier) -> Vec<String> {
+fn modifier_on(from: Modifier, to: Modifier) -> Vec<String> {
     MODIFIER_CODES
         .iter()
         .filter(|(m, _, _)| to.contains(*m) && !from.contains(*m))
@@ -30,7 +30,7 @@ pub(super) fn modifier_on(from: Modifier, to: Modifier) -> Vec<String> {
 /// The codes from `from` to `to`: each removed modifier's off code once (22
 /// ends bold and dim together, 25 both blinks), then what is to be on and
 /// is not, counting what a shared off code took away.
-pub(super) fn modifier_step(from: Modifier, to: Modifier) -> Vec<String> {
+fn modifier_step(from: Modifier, to: Modifier) -> Vec<String> {
     let mut codes = Vec::new();
     let mut kept = from;
     for (modifier, _, off) in MODIFIER_CODES {
@@ -51,7 +51,7 @@ pub(super) fn modifier_step(from: Modifier, to: Modifier) -> Vec<String> {
 }
 
 /// The colour codes that take `from`'s colours to `to`'s.
-pub(super) fn colour_params(params: &mut Vec<String>, from: Pen, to: Pen) {
+fn colour_params(params: &mut Vec<String>, from: Pen, to: Pen) {
     // A foreground of palette 0-7 is written 30-37, in fewer bytes than
     // `38;5;N`, only on a pen that is not bold: xterm shows 30-37 brighter
     // under bold, `38;5;N` not. So a pen turning bold says its low
@@ -103,7 +103,7 @@ fn low_code(colour: Color) -> Option<u16> {
 }
 
 /// The foreground code (90-97) of the named bright colours.
-pub(super) fn bright_code(colour: Color) -> Option<u16> {
+fn bright_code(colour: Color) -> Option<u16> {
     let code = match colour {
         Color::DarkGray => 90,
         Color::LightRed => 91,
