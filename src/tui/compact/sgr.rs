@@ -85,43 +85,10 @@ fn colour_params(params: &mut Vec<String>, from: Pen, to: Pen) {
     }
 }
 
-/// The palette entry (0-7) of a colour of the eight low ones.
-fn low_code(colour: Color) -> Option<u16> {
-    let code = match colour {
-        Color::Black => 0,
-        Color::Red => 1,
-        Color::Green => 2,
-        Color::Yellow => 3,
-        Color::Blue => 4,
-        Color::Magenta => 5,
-        Color::Cyan => 6,
-        Color::Gray => 7,
-        Color::Indexed(i) if i < 8 => u16::from(i),
-        _ => return None,
-    };
-    Some(code)
-}
-
-/// The foreground code (90-97) of the named bright colours.
-fn bright_code(colour: Color) -> Option<u16> {
-    let code = match colour {
-        Color::DarkGray => 90,
-        Color::LightRed => 91,
-        Color::LightGreen => 92,
-        Color::LightYellow => 93,
-        Color::LightBlue => 94,
-        Color::LightMagenta => 95,
-        Color::LightCyan => 96,
-        Color::White => 97,
-        _ => return None,
-    };
-    Some(code)
-}
-
-/// `5;N` or `2;R;G;B` after 38, 48 or 58; `None` for the default colour.
-pub(super) fn colour_code(colour: Color) -> Option<String> {
+/// The palette entry a colour names (the sixteen named ones are its first
+/// sixteen); `None` for the default colour and for RGB.
+fn palette_index(colour: Color) -> Option<u8> {
     let index = match colour {
-        Color::Reset => return None,
         Color::Black => 0,
         Color::Red => 1,
         Color::Green => 2,
@@ -139,9 +106,29 @@ pub(super) fn colour_code(colour: Color) -> Option<String> {
         Color::LightCyan => 14,
         Color::White => 15,
         Color::Indexed(i) => i,
-        Color::Rgb(r, g, b) => return Some(format!("2;{r};{g};{b}")),
+        Color::Reset | Color::Rgb(..) => return None,
     };
-    Some(format!("5;{index}"))
+    Some(index)
+}
+
+/// The palette entry (0-7) of a colour of the eight low ones.
+fn low_code(colour: Color) -> Option<u16> {
+    palette_index(colour).filter(|&i| i < 8).map(u16::from)
+}
+
+/// The foreground code (90-97) of the eight bright colours (8-15).
+fn bright_code(colour: Color) -> Option<u16> {
+    palette_index(colour)
+        .filter(|i| (8..16).contains(i))
+        .map(|i| 82 + u16::from(i))
+}
+
+/// `5;N` or `2;R;G;B` after 38, 48 or 58; `None` for the default colour.
+pub(super) fn colour_code(colour: Color) -> Option<String> {
+    match colour {
+        Color::Rgb(r, g, b) => Some(format!("2;{r};{g};{b}")),
+        _ => palette_index(colour).map(|i| format!("5;{i}")),
+    }
 }
 
 /// The one SGR sequence that takes the terminal from `from` (unknown when
@@ -206,5 +193,10 @@ mod tests {
         assert_eq!(step(Some(Pen::RESET), grey), "\x1b[90m");
         let indexed = pen(Color::Indexed(6), Modifier::empty());
         assert_eq!(step(Some(Pen::RESET), indexed), "\x1b[36m");
+        // Palette entries 8-15 are 90-97 however named; others `38;5;N`.
+        let bright = pen(Color::Indexed(9), Modifier::BOLD);
+        assert_eq!(step(Some(Pen::RESET), bright), "\x1b[1;91m");
+        let other = pen(Color::Indexed(200), Modifier::empty());
+        assert_eq!(step(Some(Pen::RESET), other), "\x1b[38;5;200m");
     }
 }
