@@ -681,8 +681,10 @@ fn keystroke_session(
     })
 }
 
-/// `g` to the top of the caseload, then `j` `presses` times, resting after
-/// each: a coordinator going down the list and reading each record.
+/// `g` to the top of the caseload, then `j` up to `presses` times, resting
+/// after each: a coordinator going down the list and reading each record.
+/// The walk ends at the bottom of the list: a `j` that moves nothing is
+/// not a move that rests, and is not counted.
 fn walk_with_rests(session: &mut Session, presses: usize) -> Result<Moves> {
     session.press_and_rest(b"1")?;
     session.press_and_rest(b"g")?;
@@ -690,7 +692,10 @@ fn walk_with_rests(session: &mut Session, presses: usize) -> Result<Moves> {
     for _ in 0..presses {
         let before = session.appearance();
         let (time, bytes) = session.press_and_rest(b"j")?;
-        moves.push(time, bytes, session.appearance() != before);
+        if session.appearance() == before {
+            break;
+        }
+        moves.push(time, bytes, true);
     }
     Ok(moves)
 }
